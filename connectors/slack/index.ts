@@ -1,0 +1,18 @@
+// Placeholder until the slack connector lands; replaced by its real implementation.
+import { z } from 'zod';
+import type { Connector } from '../../src/connector.js';
+
+export const slackConnector: Connector = {
+  id: 'slack',
+  title: 'slack',
+  configSchema: z.unknown(),
+  async collect() {
+    throw new Error('not implemented');
+  },
+  classify: () => ({ lanes: [], level: 'read' }),
+  emulator: {
+    scenarioSchema: z.unknown(),
+    start: () => Promise.reject(new Error('not implemented')),
+  },
+  operations: [],
+};

@@ -1,0 +1,113 @@
+// The contract between the core and one system. The core never names a system:
+// it reads the registry in connectors/index.ts and talks to every connector
+// through this interface only.
+import type { z } from 'zod';
+import type { Logger } from './log.js';
+import type { Account, Credential, Grant, Lane, Level, Secret } from './model.js';
+
+export interface Classification {
+  lanes: Lane[];
+  level: Level;
+}
+
+/** Where one target's records go while it is being read. All or nothing: a target that throws keeps none. */
+export interface TargetOutput {
+  account(account: Account): void;
+  grant(grant: Grant): void;
+  credential(credential: Credential): void;
+  secret(secret: Secret): void;
+  /** Something the scan could not see that does not make it incomplete. Shown in the report. */
+  warn(message: string): void;
+  /** Count one API call (for the report's call counts and the benchmark). */
+  call(operation: string): void;
+}
+
+export interface CollectContext {
+  readonly now: Date;
+  readonly log: Logger;
+  /** Aborted when the system's deadline passes or the scan is cancelled. Pass it to every request. */
+  readonly signal: AbortSignal;
+  /** How many requests this system may have in flight; connectors size their p-queue from it. */
+  readonly concurrency: number;
+  /**
+   * Read one target (org, AWS account, GCP project, Slack team). A throw marks that target failed
+   * with the (redacted) reason and drops its partial records; other targets go on.
+   */
+  runTarget(target: string, read: (out: TargetOutput) => Promise<void>): Promise<boolean>;
+}
+
+export type FaultKind =
+  | 'rate-limit' // the system's primary rate-limit answer (429, Throttling, RESOURCE_EXHAUSTED)
+  | 'secondary-rate-limit' // GitHub's 403 "secondary rate limit"; Slack's 200 ok:false ratelimited
+  | 'server-error' // 500
+  | 'bad-gateway' // 502
+  | 'unavailable' // 503
+  | 'reset' // the connection is destroyed without an answer
+  | 'slow' // the answer comes later than the client's timeout
+  | 'malformed' // a truncated body
+  | 'empty-page' // an empty page that still links to a next page
+  | 'repeat-cursor'; // a next cursor equal to the current one
+
+export interface FaultPlan {
+  /** Seed of the deterministic sequence that decides which requests fail. */
+  seed: number;
+  /** Share of requests that get a fault, 0..1. */
+  rate: number;
+  kinds: FaultKind[];
+  /** Operations (as the emulator logs them) that may fail; all when absent. */
+  operations?: string[];
+}
+
+export interface EmulatorOptions {
+  /** Scenario dates like "now-180d" resolve against this clock. */
+  now: Date;
+  /** Items per page the emulator serves at most (down to 1 in tests). */
+  pageSize?: number;
+  faults?: FaultPlan;
+  /** Fixed latency plus jitter per request, for the benchmark. */
+  latencyMs?: number;
+  jitterMs?: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** The API operation, in the system's own words: "GET /orgs/{org}/members", "ListUsers", "users.list". */
+  operation: string;
+  path: string;
+  status: number;
+  fault?: FaultKind;
+}
+
+export interface RunningEmulator {
+  /** Base URL on 127.0.0.1. */
+  readonly url: string;
+  /** The connector config block that points at this emulator; secrets as ${ENV} references. */
+  readonly config: Record<string, unknown>;
+  /** Values for the environment variables `config` references (fake tokens). */
+  readonly env: Record<string, string>;
+  /** Every request served, in order. */
+  readonly requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+export interface Emulator<Scenario> {
+  readonly scenarioSchema: z.ZodType<Scenario>;
+  start(scenario: Scenario, options: EmulatorOptions): Promise<RunningEmulator>;
+}
+
+export interface Connector<Config = unknown, Scenario = unknown> {
+  /** "github", "aws", "gcp", "slack": the key of its config block and of its scenario block. */
+  readonly id: string;
+  readonly title: string;
+  readonly configSchema: z.ZodType<Config>;
+  collect(config: Config, ctx: CollectContext): Promise<void>;
+  /** Lane(s) and level of one raw grant under this config's lanes mapping. Pure. */
+  classify(grant: Grant, config: Config): Classification;
+  readonly emulator: Emulator<Scenario>;
+  /** Every read-only operation collect() may call, in RecordedRequest.operation's words. */
+  readonly operations: readonly string[];
+}
+
+/** Erases the type parameters so connectors of different shapes share one registry. */
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds connectors of every config shape
+export type AnyConnector = Connector<any, any>;

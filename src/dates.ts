@@ -1,0 +1,48 @@
+// Clock and date helpers. Every stage after collection takes `now` as an argument;
+// nothing reads the wall clock except the CLI when --now is absent.
+
+const DAY_MS = 86_400_000;
+
+export function parseNow(value: string): Date | undefined {
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+/** YYYY-MM-DD of an instant, in UTC. */
+export function isoDate(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+/** The first instant after an inclusive end date: "2026-05-08" → 2026-05-09T00:00:00Z. */
+export function endOfDay(date: string): Date {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS);
+}
+
+export function startOfDay(date: string): Date {
+  return new Date(`${date}T00:00:00Z`);
+}
+
+export function daysBetween(from: Date, to: Date): number {
+  return Math.floor((to.getTime() - from.getTime()) / DAY_MS);
+}
+
+export function addDays(d: Date, days: number): Date {
+  return new Date(d.getTime() + days * DAY_MS);
+}
+
+/**
+ * Demo and test scenarios are written relative to the day they run, so their story stays
+ * true: `$today-180d` becomes a date, `$now-3h` and `$now+10d` an ISO instant. Applied to the
+ * raw text before parsing, so line numbers of errors are unchanged.
+ */
+export function resolveRelativeDates(text: string, now: Date): string {
+  return text.replace(
+    /\$(today|now)(?:([+-])(\d+)([dhm]))?\b/g,
+    (_m, base: string, sign?: string, n?: string, unit?: string) => {
+      const units: Record<string, number> = { d: DAY_MS, h: 3_600_000, m: 60_000 };
+      const offset = sign && n && unit ? (sign === '-' ? -1 : 1) * Number(n) * (units[unit] ?? 0) : 0;
+      const at = new Date(now.getTime() + offset);
+      return base === 'today' ? isoDate(at) : at.toISOString();
+    },
+  );
+}

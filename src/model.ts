@@ -1,0 +1,176 @@
+// The normalised inventory every connector produces and every later stage reads.
+// zod schemas are the source of the types, so a saved inventory.json (or a shard
+// from another runner) is validated with the same definitions the code compiles against.
+import { z } from 'zod';
+
+export const LANES = ['code', 'data', 'production'] as const;
+export const LaneSchema = z.enum(LANES);
+export type Lane = z.infer<typeof LaneSchema>;
+
+export const LEVELS = ['read', 'write', 'admin'] as const;
+export const LevelSchema = z.enum(LEVELS);
+export type Level = z.infer<typeof LevelSchema>;
+
+/** read < write < admin; used to ask "is the held level above the approved one". */
+export function levelRank(level: Level): number {
+  return LEVELS.indexOf(level);
+}
+
+/** Connector-specific facts kept as plain data so rules and reports can show them. */
+export const AttributesSchema = z.record(
+  z.string(),
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]),
+);
+export type Attributes = z.infer<typeof AttributesSchema>;
+
+export const AccountKindSchema = z.enum([
+  'human',
+  'bot',
+  'service',
+  'root',
+  'group', // a GCP group, an Identity Center group: stands for people the register may name
+  'external', // another organisation's principal: an AWS account outside the org, a Slack Connect team
+  'public', // allUsers, allAuthenticatedUsers, a whole domain
+  'unknown',
+]);
+export type AccountKind = z.infer<typeof AccountKindSchema>;
+
+export const AccountStatusSchema = z.enum(['active', 'suspended', 'invited', 'deleted']);
+export type AccountStatus = z.infer<typeof AccountStatusSchema>;
+
+/**
+ * An identity in one target of one system. `(system, target, id)` is its identity;
+ * we never join those into a string that could be split wrongly (see accountKey).
+ */
+export const AccountSchema = z.object({
+  system: z.string(),
+  /** The org, AWS account id, GCP organisation/folder/project, or Slack team. */
+  target: z.string(),
+  /** Stable id in the system: GitHub login (lower-cased), IAM ARN, GCP member string, Slack user id. */
+  id: z.string(),
+  /** What a person recognises: login, user name, email. */
+  login: z.string(),
+  displayName: z.string().optional(),
+  /** Every email the system tells us about, lower-cased; used for linking. */
+  emails: z.array(z.string()),
+  kind: AccountKindSchema,
+  status: AccountStatusSchema,
+  /** The account's role in the whole target: "owner", "admin", "member", "guest", "root"... */
+  role: z.string().optional(),
+  mfa: z.boolean().optional(),
+  createdAt: z.string().optional(),
+  lastActiveAt: z.string().optional(),
+  /** Other identities that may link this account: SAML NameIDs, verified-domain emails' sources... */
+  identities: z.array(z.string()).optional(),
+  attributes: AttributesSchema.optional(),
+});
+export type Account = z.infer<typeof AccountSchema>;
+
+export const ViaSchema = z.enum([
+  'direct',
+  'team',
+  'group',
+  'role',
+  'permission-set',
+  'org-role', // org owner, workspace admin: a role over the whole target
+  'inherited', // GCP folder/org binding seen from a project
+  'membership', // Slack channel membership, workspace membership
+]);
+export type Via = z.infer<typeof ViaSchema>;
+
+/** One permission one account holds on one resource, with the lane(s) and level it amounts to. */
+export const GrantSchema = z.object({
+  system: z.string(),
+  target: z.string(),
+  /** Account id within (system, target). */
+  account: z.string(),
+  /** The thing access is held on, in the connector's resource naming: "northwind/shop", "111111111111", "projects/shop-prod", "#support". */
+  resource: z.string(),
+  /** Raw permission as the system names it: "push", "roles/editor", a policy ARN, "guest". */
+  permission: z.string(),
+  via: ViaSchema,
+  /** Team slug, group name, folder, permission-set name: where the grant comes from. */
+  viaName: z.string().optional(),
+  expiresAt: z.string().optional(),
+  /** Set by the connector's classify(); recomputed whenever an inventory is loaded. */
+  lanes: z.array(LaneSchema),
+  level: LevelSchema,
+  /** Human-readable lines that explain the grant: the policy, the condition, where it was granted. */
+  evidence: z.array(z.string()).optional(),
+  attributes: AttributesSchema.optional(),
+});
+export type Grant = z.infer<typeof GrantSchema>;
+
+export const CredentialKindSchema = z.enum(['access-key', 'deploy-key', 'pat', 'sa-key', 'app', 'password']);
+export type CredentialKind = z.infer<typeof CredentialKindSchema>;
+
+export const CredentialSchema = z.object({
+  system: z.string(),
+  target: z.string(),
+  account: z.string(),
+  kind: CredentialKindSchema,
+  /** An identifier, never the secret, shortened for display (AKIA…WXYZ). */
+  id: z.string(),
+  /** What the credential opens, when narrower than the account (a deploy key's repo). */
+  resource: z.string().optional(),
+  createdAt: z.string().optional(),
+  lastUsedAt: z.string().optional(),
+  expiresAt: z.string().optional(),
+  active: z.boolean(),
+  attributes: AttributesSchema.optional(),
+});
+export type Credential = z.infer<typeof CredentialSchema>;
+
+/** A named secret a person with access could have read (GitHub Actions secrets): names and dates only. */
+export const SecretSchema = z.object({
+  system: z.string(),
+  target: z.string(),
+  /** Where it lives: the org, or the repo it belongs to. */
+  resource: z.string(),
+  name: z.string(),
+  createdAt: z.string().optional(),
+  updatedAt: z.string().optional(),
+});
+export type Secret = z.infer<typeof SecretSchema>;
+
+export const SystemStatusSchema = z.object({
+  system: z.string(),
+  target: z.string(),
+  ok: z.boolean(),
+  /** Why it failed: which call, which answer. Redacted. */
+  error: z.string().optional(),
+  /** Things the scan could not see but that do not fail it (e.g. PAT grants need a GitHub App). */
+  warnings: z.array(z.string()),
+  calls: z.number().int().nonnegative(),
+  durationMs: z.number().nonnegative(),
+  collectedAt: z.string(),
+});
+export type SystemStatus = z.infer<typeof SystemStatusSchema>;
+
+export const SNAPSHOT_SCHEMA_VERSION = 1;
+
+export const SnapshotSchema = z.object({
+  schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
+  collectedAt: z.string(),
+  systems: z.array(SystemStatusSchema),
+  accounts: z.array(AccountSchema),
+  grants: z.array(GrantSchema),
+  credentials: z.array(CredentialSchema),
+  secrets: z.array(SecretSchema),
+});
+export type Snapshot = z.infer<typeof SnapshotSchema>;
+
+export interface AccountRef {
+  system: string;
+  target: string;
+  id: string;
+}
+
+/** A map key for an account that cannot collide: JSON of the tuple, never a joined string. */
+export function accountKey(ref: AccountRef): string {
+  return JSON.stringify([ref.system, ref.target, ref.id]);
+}
+
+export function grantAccountKey(grant: Pick<Grant, 'system' | 'target' | 'account'>): string {
+  return accountKey({ system: grant.system, target: grant.target, id: grant.account });
+}
