@@ -125,17 +125,20 @@ async function collectSystem(
   try {
     await raceAbort(connector.collect(config, ctx), deadline.signal);
   } catch (e) {
-    // A failure outside any target (discovery, auth) fails the system as a whole.
-    statuses.push({
-      system: connector.id,
-      target: '*',
-      ok: false,
-      error: describeError(e),
-      warnings: [],
-      calls: 0,
-      durationMs: Math.round(clock() - started),
-      collectedAt: options.now.toISOString(),
-    });
+    // A failure outside any target (discovery, auth) fails the system as a whole; a deadline
+    // already reported by the target it interrupted is not reported twice.
+    const error = describeError(e);
+    if (!statuses.some((s) => !s.ok && s.error === error))
+      statuses.push({
+        system: connector.id,
+        target: '*',
+        ok: false,
+        error,
+        warnings: [],
+        calls: 0,
+        durationMs: Math.round(clock() - started),
+        collectedAt: options.now.toISOString(),
+      });
   } finally {
     clearTimeout(timer);
   }

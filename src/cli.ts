@@ -1,0 +1,234 @@
+// The command line: parses arguments, wires the pipeline, maps outcomes to exit codes
+// (DESIGN.md): 0 clean, 1 findings at or above --fail-on, 2 bad usage/config/register,
+// 3 a system could not be read, 4 the report could not be delivered.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { connectors } from '../connectors/index.js';
+import { FailOnSchema } from './config/schema.js';
+import { parseNow, resolveRelativeDates } from './dates.js';
+import { runDemo } from './demo.js';
+import { ExitCode, formatProblem, InputError } from './errors.js';
+import { createLogger, type LogLevel } from './log.js';
+import { redact, registerSecretsFromEnv } from './redact.js';
+import { checkRegisterFile } from './register/index.js';
+import { loadScenario, sandboxConfig, startSandbox } from './sandbox.js';
+import { type ScanResult, scan } from './scan.js';
+import { formatSummary } from './summary.js';
+
+export interface Io {
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+  /** Resolves when a long-running command (sandbox) should stop. */
+  untilStopped?: () => Promise<void>;
+}
+
+const defaultIo = (): Io => ({
+  env: process.env,
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  cwd: process.cwd(),
+  untilStopped: () =>
+    new Promise((done) => {
+      process.once('SIGINT', () => done());
+      process.once('SIGTERM', () => done());
+    }),
+});
+
+function parseNowOption(value: string): Date {
+  const now = parseNow(value);
+  if (!now) throw new InvalidArgumentError('expected an ISO-8601 date or instant, e.g. 2026-11-29T09:00:00Z');
+  return now;
+}
+
+function parseList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function parsePositiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return n;
+}
+
+function logLevel(opts: { verbose?: boolean; quiet?: boolean }): LogLevel {
+  return opts.quiet ? 'quiet' : opts.verbose ? 'verbose' : 'normal';
+}
+
+export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
+  // Every token in the environment is masked wherever it could be printed or written.
+  registerSecretsFromEnv(io.env);
+  let exitCode: number = ExitCode.OK;
+  const program = new Command('lanekeeper')
+    .description('Keeps outside help in its lane: who holds which access, approved by whom, until when.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run lanekeeper --help for usage)');
+
+  program
+    .command('scan')
+    .description('read every configured system, judge the access against the register, write the reports')
+    .requiredOption('--config <file>', 'config file (JSON)')
+    .option('--register <file>', 'access register (YAML or JSON); default: the config\'s "register"')
+    .option('--out <dir>', "where reports are written; default: the config's report.outDir")
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(FailOnSchema.options),
+    )
+    .option('--only <systems>', 'only these systems, comma separated (github,aws,...)', parseList)
+    .option('--allow-partial', 'exit 0/1 on what could be read even if a system failed', false)
+    .option('--now <iso>', 'the clock the findings are judged against (default: now)', parseNowOption)
+    .option('--concurrency <n>', 'requests in flight per system (1 = sequential)', parsePositiveInt)
+    .option('--json', 'print the findings document to stdout instead of the summary', false)
+    .option('--verbose', 'more progress detail on stderr', false)
+    .option('--quiet', 'no progress on stderr', false)
+    .action(async (opts) => {
+      const log = createLogger(logLevel(opts), io.stderr);
+      const result = await scan({
+        configPath: resolve(io.cwd, opts.config),
+        ...(opts.register ? { registerPath: resolve(io.cwd, opts.register) } : {}),
+        ...(opts.out ? { outDir: resolve(io.cwd, opts.out) } : {}),
+        ...(opts.failOn ? { failOn: opts.failOn } : {}),
+        ...(opts.only ? { only: opts.only } : {}),
+        ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+        allowPartial: opts.allowPartial,
+        now: opts.now ?? new Date(),
+        env: io.env,
+        log,
+      });
+      printResult(result, opts.json, io);
+      exitCode = result.exitCode;
+    });
+
+  program
+    .command('demo')
+    .description('scan Northwind Supply, the demo company, served by local emulators: no account needed')
+    .option('--out <dir>', 'where reports are written', 'lanekeeper-report')
+    .option('--now <iso>', 'the clock the story is told at (default: now)', parseNowOption)
+    .option('--json', 'print the findings document to stdout instead of the summary', false)
+    .option('--verbose', 'more progress detail on stderr', false)
+    .option('--quiet', 'no progress on stderr', false)
+    .action(async (opts) => {
+      const log = createLogger(logLevel(opts), io.stderr);
+      const result = await runDemo({
+        outDir: resolve(io.cwd, opts.out),
+        now: opts.now ?? new Date(),
+        log,
+        env: io.env,
+      });
+      printResult(result, opts.json, io);
+      exitCode = result.exitCode;
+    });
+
+  program
+    .command('sandbox')
+    .description('serve a scenario with local emulators and write a config that points at them; runs until stopped')
+    .requiredOption('--scenario <file>', 'scenario file (e.g. examples/demo/scenario.json)')
+    .requiredOption('--write-config <file>', 'where to write the config for `lanekeeper scan`')
+    .option(
+      '--config-template <file>',
+      'config whose lanes and policy the written config keeps; default: config.json beside the scenario',
+    )
+    .option('--page-size <n>', 'items per page the emulators serve at most', parsePositiveInt)
+    .option('--now <iso>', "the clock the scenario's relative dates resolve against", parseNowOption)
+    .action(async (opts) => {
+      const now: Date = opts.now ?? new Date();
+      const scenarioPath = resolve(io.cwd, opts.scenario);
+      const scenario = await loadScenario(scenarioPath, now);
+      const templatePath = opts.configTemplate
+        ? resolve(io.cwd, opts.configTemplate)
+        : join(dirname(scenarioPath), 'config.json');
+      const template = await readJsonIfPresent(templatePath);
+      const sandbox = await startSandbox(scenario, connectors, {
+        now,
+        ...(opts.pageSize ? { pageSize: opts.pageSize } : {}),
+      });
+      try {
+        const configPath = resolve(io.cwd, opts.writeConfig);
+        const config = sandboxConfig(template, sandbox, true);
+        delete config.$schema;
+        await mkdir(dirname(configPath), { recursive: true });
+        if (typeof template.register === 'string') {
+          // The template's register may use relative demo dates: write it resolved beside the config.
+          const source = resolve(dirname(templatePath), template.register);
+          const registerPath = join(dirname(configPath), 'register.yaml');
+          await writeFile(registerPath, resolveRelativeDates(await readFile(source, 'utf8'), now));
+          config.register = 'register.yaml';
+        }
+        await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
+        for (const [system, emulator] of sandbox.emulators) io.stderr(`${system} emulator on ${emulator.url}\n`);
+        io.stdout(`sandbox running; in another shell: lanekeeper scan --config ${configPath}\n`);
+        await (io.untilStopped ?? (() => Promise.resolve()))();
+      } finally {
+        await sandbox.close();
+      }
+    });
+
+  const registerCmd = program.command('register').description('work with the access register');
+  registerCmd
+    .command('check')
+    .description('validate a register: exit 0 when valid, 2 with every problem listed when not')
+    .argument('<file>', 'register file (YAML or JSON)')
+    .action(async (file: string) => {
+      const result = await checkRegisterFile(
+        resolve(io.cwd, file),
+        connectors.map((c) => c.id),
+      );
+      for (const p of result.problems) io.stderr(`${formatProblem(p)}\n`);
+      if (result.ok) io.stdout(`${file}: valid\n`);
+      exitCode = result.ok ? ExitCode.OK : ExitCode.BAD_INPUT;
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'node' });
+    return exitCode;
+  } catch (e) {
+    return handleError(e, io);
+  }
+}
+
+function printResult(result: ScanResult, json: boolean, io: Io): void {
+  if (json) {
+    io.stdout(redact(result.findingsJson));
+    return;
+  }
+  io.stdout(
+    formatSummary({
+      organization: result.organization,
+      evaluation: result.evaluation,
+      systems: result.snapshot.systems,
+      files: result.files,
+      cwd: io.cwd,
+    }),
+  );
+  if (!result.complete) io.stderr('scan incomplete: at least one system could not be read (see above)\n');
+}
+
+async function readJsonIfPresent(path: string): Promise<Record<string, unknown>> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw e;
+  }
+}
+
+function handleError(e: unknown, io: Io): number {
+  if (e instanceof CommanderError) {
+    // --help and --version end through here with code 0.
+    return e.exitCode === 0 ? ExitCode.OK : ExitCode.BAD_INPUT;
+  }
+  if (e instanceof InputError) {
+    for (const p of e.problems) io.stderr(`${formatProblem(p)}\n`);
+    io.stderr('nothing was scanned\n');
+    return ExitCode.BAD_INPUT;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  io.stderr(`lanekeeper: ${redact(message)}\n`);
+  // Anything unexpected fails closed: the scan cannot be trusted.
+  return ExitCode.INCOMPLETE;
+}

@@ -1,0 +1,48 @@
+// `lanekeeper demo`: the sandbox of the demo company, a scan against it with the same
+// code a customer runs, and the reports. No account, no network beyond loopback.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connectors } from '../connectors/index.js';
+import type { Logger } from './log.js';
+import { loadScenario, sandboxConfig, startSandbox } from './sandbox.js';
+import { type ScanResult, scan } from './scan.js';
+
+export const DEMO_DIR = fileURLToPath(new URL('../examples/demo/', import.meta.url));
+
+export interface DemoOptions {
+  outDir: string;
+  now: Date;
+  log: Logger;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export async function runDemo(options: DemoOptions): Promise<ScanResult> {
+  const scenario = await loadScenario(join(DEMO_DIR, 'scenario.json'), options.now);
+  const sandbox = await startSandbox(scenario, connectors, { now: options.now });
+  const work = await mkdtemp(join(tmpdir(), 'lanekeeper-demo-'));
+  try {
+    const template = JSON.parse(await readFile(join(DEMO_DIR, 'config.json'), 'utf8')) as Record<string, unknown>;
+    const config: Record<string, unknown> = {
+      ...sandboxConfig(template, sandbox, false),
+      register: join(DEMO_DIR, 'register.yaml'),
+    };
+    delete config.$schema;
+    const configPath = join(work, 'config.json');
+    await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
+    return await scan({
+      configPath,
+      outDir: options.outDir,
+      failOn: 'none',
+      allowPartial: false,
+      now: options.now,
+      env: { ...options.env, ...sandbox.env },
+      log: options.log,
+      relativeDates: true,
+    });
+  } finally {
+    await sandbox.close();
+    await rm(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,66 @@
+// Runs the CLI in-process with captured output and a chosen environment.
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectors } from '../../connectors/index.js';
+import { main } from '../../src/cli.js';
+import { DEMO_DIR } from '../../src/demo.js';
+import { loadScenario, type Sandbox, sandboxConfig, startSandbox } from '../../src/sandbox.js';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  cwd = process.cwd(),
+): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['node', 'lanekeeper', ...args], {
+    env,
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    cwd,
+    untilStopped: () => Promise.resolve(),
+  });
+  return { code, stdout, stderr };
+}
+
+export async function tempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'lanekeeper-test-'));
+}
+
+/** A fixed clock for the demo story, so runs compare byte for byte. */
+export const DEMO_NOW = '2026-11-29T09:00:00.000Z';
+
+export interface DemoSandbox {
+  sandbox: Sandbox;
+  configPath: string;
+  registerPath: string;
+  env: Record<string, string>;
+  dir: string;
+}
+
+/** The demo scenario served by its emulators, with a config and a resolved register written to a temp dir. */
+export async function startDemoSandbox(now = new Date(DEMO_NOW), only?: string[]): Promise<DemoSandbox> {
+  const scenario = await loadScenario(join(DEMO_DIR, 'scenario.json'), now);
+  const sandbox = await startSandbox(scenario, connectors, { now, ...(only ? { only } : {}) });
+  const dir = await tempDir();
+  const template = JSON.parse(await readFile(join(DEMO_DIR, 'config.json'), 'utf8')) as Record<string, unknown>;
+  const { resolveRelativeDates } = await import('../../src/dates.js');
+  const registerPath = join(dir, 'register.yaml');
+  await writeFile(registerPath, resolveRelativeDates(await readFile(join(DEMO_DIR, 'register.yaml'), 'utf8'), now));
+  const config: Record<string, unknown> = { ...sandboxConfig(template, sandbox, false), register: 'register.yaml' };
+  delete config.$schema;
+  const configPath = join(dir, 'config.json');
+  await writeFile(configPath, JSON.stringify(config, null, 2));
+  return { sandbox, configPath, registerPath, env: { ...sandbox.env }, dir };
+}
