@@ -1,0 +1,33 @@
+// Forward-only schema migrations of the history store. A migration is never edited once
+// released: a change is a new entry at the end. user_version holds how many have run.
+
+export const MIGRATIONS: readonly string[] = [
+  // 1: scans with their snapshot, findings per scan, and when each fingerprint was seen.
+  `
+  CREATE TABLE scans (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    scanned_at      TEXT NOT NULL,          -- the scan's clock (--now), ISO-8601
+    complete        INTEGER NOT NULL,       -- 1 when every system was read
+    register_digest TEXT NOT NULL,          -- sha256 of the register text, to tell which register judged it
+    systems_json    TEXT NOT NULL,          -- SystemStatus[] (targets, ok, error, calls)
+    counts_json     TEXT NOT NULL,          -- {critical, high, medium, low, info}: kept after pruning
+    timings_json    TEXT NOT NULL,          -- {collectMs, evaluateMs, reportMs}
+    snapshot_json   TEXT                    -- the inventory; NULL once pruned by retention
+  );
+  CREATE INDEX scans_by_time ON scans (scanned_at);
+  CREATE TABLE findings (
+    scan_id     INTEGER NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
+    fingerprint TEXT NOT NULL,
+    rule        TEXT NOT NULL,
+    severity    TEXT NOT NULL,
+    finding_json TEXT NOT NULL,
+    PRIMARY KEY (scan_id, fingerprint)
+  );
+  CREATE TABLE fingerprints (
+    fingerprint TEXT PRIMARY KEY,
+    rule        TEXT NOT NULL,
+    first_seen  TEXT NOT NULL,
+    last_seen   TEXT NOT NULL
+  );
+  `,
+];

@@ -1,0 +1,78 @@
+import type { Account, Credential, Grant, Snapshot, SystemStatus } from '../../src/model.js';
+import type { Finding } from '../../src/rules/types.js';
+
+export function status(system: string, target: string, ok = true): SystemStatus {
+  return {
+    system,
+    target,
+    ok,
+    warnings: [],
+    calls: 1,
+    durationMs: 0,
+    collectedAt: '2026-11-01T00:00:00Z',
+    ...(ok ? {} : { error: 'GET /x answered 502' }),
+  };
+}
+
+export function account(system: string, target: string, id: string, extra: Partial<Account> = {}): Account {
+  return { system, target, id, login: id, emails: [], kind: 'human', status: 'active', ...extra };
+}
+
+export function grant(
+  system: string,
+  target: string,
+  accountId: string,
+  resource: string,
+  extra: Partial<Grant> = {},
+): Grant {
+  return {
+    system,
+    target,
+    account: accountId,
+    resource,
+    permission: 'pull',
+    via: 'direct',
+    lanes: ['code'],
+    level: 'read',
+    ...extra,
+  };
+}
+
+export function credential(system: string, target: string, accountId: string, id: string): Credential {
+  return {
+    system,
+    target,
+    account: accountId,
+    kind: 'access-key',
+    id,
+    active: true,
+    createdAt: '2026-11-20T00:00:00Z',
+  };
+}
+
+export function snapshot(parts: Partial<Snapshot> = {}): Snapshot {
+  return {
+    schemaVersion: 1,
+    collectedAt: '2026-11-01T00:00:00Z',
+    systems: [],
+    accounts: [],
+    grants: [],
+    credentials: [],
+    secrets: [],
+    ...parts,
+  };
+}
+
+export function finding(fingerprint: string, severity: Finding['severity'] = 'high'): Finding {
+  return {
+    fingerprint,
+    rule: 'unknown-account',
+    severity,
+    title: 'Account linked to nobody',
+    system: 'github',
+    target: 'northwind',
+    account: 'quickfix-dev',
+    evidence: ['push on northwind/shop'],
+    remediation: { steps: [], commands: [] },
+  };
+}

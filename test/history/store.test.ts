@@ -1,0 +1,109 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HistoryStore } from '../../src/history/store.js';
+import { account, finding, snapshot, status } from './fixtures.js';
+
+const scanAt = (scannedAt: string, fingerprints: string[], complete = true) => ({
+  scannedAt,
+  complete,
+  registerText: 'organization: X\n',
+  snapshot: snapshot({
+    collectedAt: scannedAt,
+    systems: [status('github', 'northwind', complete)],
+    accounts: [account('github', 'northwind', 'a')],
+  }),
+  findings: fingerprints.map((f) => finding(f)),
+  timings: { collectMs: 1 },
+});
+
+async function tempDb(): Promise<string> {
+  return join(await mkdtemp(join(tmpdir(), 'lanekeeper-history-')), 'history.db');
+}
+
+describe('HistoryStore', () => {
+  it('remembers when each finding was first and last seen, and the previous complete scan', async () => {
+    const store = HistoryStore.open(await tempDb());
+    store.record(scanAt('2026-11-01T09:00:00Z', ['f1']));
+    store.record(scanAt('2026-11-08T09:00:00Z', ['f1', 'f2'], false));
+    expect(store.seen(['f1', 'f2', 'f3'])).toEqual(
+      new Map([
+        ['f1', { firstSeen: '2026-11-01T09:00:00Z', lastSeen: '2026-11-08T09:00:00Z' }],
+        ['f2', { firstSeen: '2026-11-08T09:00:00Z', lastSeen: '2026-11-08T09:00:00Z' }],
+      ]),
+    );
+    // The incomplete scan of 11-08 is skipped: drift compares complete scans only.
+    expect(store.previousComplete('2026-11-15T09:00:00Z')?.scannedAt).toBe('2026-11-01T09:00:00Z');
+    expect(store.previousComplete('2026-11-01T09:00:00Z')).toBeUndefined();
+    expect(store.list().map((s) => [s.scannedAt, s.complete, s.counts.high])).toEqual([
+      ['2026-11-01T09:00:00Z', true, 1],
+      ['2026-11-08T09:00:00Z', false, 2],
+    ]);
+    store.close();
+  });
+
+  it('prunes old snapshots but keeps their counts and the latest complete snapshot', async () => {
+    const store = HistoryStore.open(await tempDb());
+    store.record(scanAt('2026-01-01T09:00:00Z', ['f1']));
+    store.record(scanAt('2026-02-01T09:00:00Z', ['f1']));
+    expect(store.prune(new Date('2026-11-29T00:00:00Z'), 90)).toBe(1);
+    expect(store.list().map((s) => [s.hasSnapshot, s.counts.high])).toEqual([
+      [false, 1],
+      [true, 1],
+    ]);
+    store.close();
+  });
+
+  it('survives reopening: migrations run once and data stays', async () => {
+    const path = await tempDb();
+    const a = HistoryStore.open(path);
+    a.record(scanAt('2026-11-01T09:00:00Z', ['f1']));
+    a.close();
+    const b = HistoryStore.open(path);
+    expect(b.list()).toHaveLength(1);
+    b.close();
+  });
+
+  it('leaves the store as it was when a scan is killed half-way through its write', async () => {
+    const path = await tempDb();
+    const store = HistoryStore.open(path);
+    store.record(scanAt('2026-11-01T09:00:00Z', ['f1']));
+    store.close();
+
+    const child = join(await mkdtemp(join(tmpdir(), 'lanekeeper-child-')), 'write.ts');
+    await writeFile(
+      child,
+      `import { HistoryStore } from ${JSON.stringify(join(import.meta.dirname, '../../src/history/store.ts'))};
+       import * as f from ${JSON.stringify(join(import.meta.dirname, 'fixtures.ts'))};
+       const store = HistoryStore.open(${JSON.stringify(path)});
+       store.record({ scannedAt: '2026-11-08T09:00:00Z', complete: true, registerText: 'x', timings: {},
+         snapshot: f.snapshot({ systems: [f.status('github', 'northwind')] }), findings: [f.finding('f9')] }, {
+         afterScanRow: () => { process.stdout.write('mid-write\\n'); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); },
+       });`,
+    );
+    const proc = spawn(process.execPath, ['--import', 'tsx', child], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      proc.stdout.on('data', (d: Buffer) => d.toString().includes('mid-write') && resolve());
+      proc.on('exit', (code) => reject(new Error(`child exited early with ${code}`)));
+    });
+    proc.kill('SIGKILL');
+    await new Promise((r) => proc.on('exit', r));
+
+    const after = HistoryStore.open(path);
+    expect(after.list().map((s) => s.scannedAt)).toEqual(['2026-11-01T09:00:00Z']);
+    expect(after.seen(['f9']).size).toBe(0);
+    after.close();
+  });
+
+  it('refuses a database written by a newer lanekeeper', async () => {
+    const path = await tempDb();
+    HistoryStore.open(path).close();
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(path);
+    db.pragma('user_version = 99');
+    db.close();
+    expect(() => HistoryStore.open(path)).toThrow(/newer than this lanekeeper knows/);
+  });
+});
