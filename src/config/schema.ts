@@ -26,6 +26,14 @@ export const PolicySchema = z.strictObject({
   contractorKeyMaxDays: z.number().int().positive().default(30),
   /** Email domains that belong to the company (employees' addresses). */
   employeeDomains: z.array(z.string().min(1)).default([]),
+  /** Severity of drift findings: low by default, raised for admin or production additions. */
+  drift: z
+    .strictObject({
+      severity: z.enum(SEVERITIES).default('low'),
+      adminSeverity: z.enum(SEVERITIES).default('high'),
+      productionSeverity: z.enum(SEVERITIES).default('medium'),
+    })
+    .default({ severity: 'low', adminSeverity: 'high', productionSeverity: 'medium' }),
 });
 export type Policy = z.infer<typeof PolicySchema>;
 
@@ -34,6 +42,38 @@ export const ReportSchema = z.strictObject({
   outDir: z.string().min(1).default('lanekeeper-report'),
   formats: z.array(z.enum(REPORT_FORMATS)).default([...REPORT_FORMATS]),
 });
+
+export const HistorySchema = z.strictObject({
+  /** SQLite file; relative to the working directory. */
+  path: z.string().min(1).default('.lanekeeper/history.db'),
+  /** Snapshots older than this are pruned; their finding counts stay for trends. */
+  retentionDays: z.number().int().positive().default(400),
+});
+
+/** nodemailer's own option names, so its documentation applies as written. */
+export const SmtpSchema = z.strictObject({
+  host: z.string().min(1),
+  port: z.number().int().positive().max(65535).default(587),
+  secure: z.boolean().default(false),
+  requireTLS: z.boolean().default(true),
+  user: z.string().min(1).optional(),
+  pass: z.string().min(1).optional(),
+});
+
+export const EmailSchema = z
+  .strictObject({
+    to: z.array(z.email()).min(1),
+    cc: z.array(z.email()).default([]),
+    from: z.string().min(3),
+    /** Send every week, only when there are findings, or only when one is critical. */
+    when: z.enum(['always', 'findings', 'critical']).default('always'),
+    smtp: SmtpSchema.optional(),
+    ses: z.strictObject({ region: z.string().min(1) }).optional(),
+  })
+  .refine((e) => (e.smtp === undefined) !== (e.ses === undefined), {
+    message: 'give exactly one of "smtp" or "ses"',
+  });
+export type EmailConfig = z.infer<typeof EmailSchema>;
 
 export const ConfigSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -45,5 +85,7 @@ export const ConfigSchema = z.strictObject({
   connectors: z.record(z.string(), z.record(z.string(), z.unknown())),
   policy: PolicySchema.default(PolicySchema.parse({})),
   report: ReportSchema.default(ReportSchema.parse({})),
+  history: HistorySchema.optional(),
+  email: EmailSchema.optional(),
 });
 export type RawConfig = z.infer<typeof ConfigSchema>;

@@ -1,0 +1,105 @@
+// report.sarif: SARIF 2.1.0 for code-scanning UIs (GitHub, GitLab, Azure DevOps).
+// One SARIF rule per lanekeeper rule, each finding located in the register at the
+// person's or grant's line, so the pull request that changes access shows it in place.
+import type { Finding, RuleMeta, Severity } from '../src/rules/types.js';
+
+export interface SarifLocation {
+  /** Path of the register relative to the repository root, with forward slashes. */
+  uri: string;
+  line: number;
+}
+
+export interface SarifInput {
+  findings: readonly Finding[];
+  rules: readonly RuleMeta[];
+  toolVersion: string;
+  /** Where in the register a finding belongs; the register's first line when nothing closer exists. */
+  locate(finding: Finding): SarifLocation;
+}
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+};
+
+// GitHub ranks code-scanning alerts by this property (0.0–10.0).
+const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+  info: '1.0',
+};
+
+export function renderSarif(input: SarifInput): string {
+  const rules = [...input.rules].sort((a, b) => a.id.localeCompare(b.id));
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'lanekeeper',
+            version: input.toolVersion,
+            informationUri: 'https://github.com/lanekeeper/lanekeeper',
+            rules: rules.map((r) => ({
+              id: r.id,
+              name: pascal(r.id),
+              shortDescription: { text: r.title },
+              fullDescription: { text: r.why },
+              help: { text: `${r.why}\n\nFix: ${r.remediation}`, markdown: `${r.why}\n\n**Fix:** ${r.remediation}` },
+              defaultConfiguration: { level: LEVEL[r.severity] },
+              properties: { 'security-severity': SECURITY_SEVERITY[r.severity], tags: ['security', 'access'] },
+            })),
+          },
+        },
+        results: input.findings.map((f) => {
+          const at = input.locate(f);
+          return {
+            ruleId: f.rule,
+            ...(index.has(f.rule) ? { ruleIndex: index.get(f.rule) } : {}),
+            level: LEVEL[f.severity],
+            message: { text: message(f) },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: at.uri },
+                  region: { startLine: Math.max(1, at.line) },
+                },
+              },
+            ],
+            partialFingerprints: { 'lanekeeper/v1': f.fingerprint },
+            properties: {
+              severity: f.severity,
+              system: f.system,
+              target: f.target,
+              account: f.account,
+              ...(f.person ? { person: f.person } : {}),
+              ...(f.resource ? { resource: f.resource } : {}),
+            },
+          };
+        }),
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+function message(f: Finding): string {
+  const where = [f.system, f.target, f.account, f.resource].filter(Boolean).join(' / ');
+  const lines = [`${f.title}: ${where}`, ...f.evidence.map((e) => `- ${e}`)];
+  if (f.remediation.steps.length > 0) lines.push(`Fix: ${f.remediation.steps.join(' ')}`);
+  return lines.join('\n');
+}
+
+function pascal(id: string): string {
+  return id
+    .split('-')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+}

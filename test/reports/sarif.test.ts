@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import Ajv from 'ajv-draft-04';
+import { describe, expect, it } from 'vitest';
+import { renderSarif } from '../../reports/sarif.js';
+import type { Finding, RuleMeta } from '../../src/rules/types.js';
+
+// The official SARIF 2.1.0 schema (rtm.5, the released one), as shipped by Microsoft's SARIF matchers.
+const require = createRequire(import.meta.url);
+const schemaPath = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
+// The schema's language-tag pattern is not valid as a Unicode regular expression, hence unicodeRegExp off.
+const validate = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false }).compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
+
+const rules: RuleMeta[] = [
+  {
+    id: 'expired-access-active',
+    title: 'Access outlived its approval',
+    severity: 'critical',
+    why: 'Ended work keeps its access.',
+    remediation: 'Remove it.',
+  },
+  {
+    id: 'unknown-account',
+    title: 'Account linked to nobody',
+    severity: 'medium',
+    why: 'Nobody answers for it.',
+    remediation: 'Link or remove it.',
+  },
+];
+
+const finding = (over: Partial<Finding>): Finding => ({
+  fingerprint: '0123456789abcdef',
+  rule: 'expired-access-active',
+  severity: 'critical',
+  title: 'Access outlived its approval',
+  person: 'sam',
+  system: 'github',
+  target: 'northwind',
+  account: 'samortiz',
+  resource: 'northwind/shop',
+  evidence: ['push on northwind/shop', 'approval ended 2026-05-31'],
+  remediation: {
+    steps: ['Remove the collaborator.'],
+    commands: ["gh api -X DELETE '/repos/northwind/shop/collaborators/samortiz'"],
+  },
+  ...over,
+});
+
+describe('renderSarif', () => {
+  const sarif = renderSarif({
+    findings: [
+      finding({}),
+      finding({
+        fingerprint: 'fedcba9876543210',
+        rule: 'unknown-account',
+        severity: 'medium',
+        person: undefined,
+        account: 'quickfix-dev',
+      }),
+    ],
+    rules,
+    toolVersion: '0.1.0',
+    locate: (f) => ({ uri: 'access/register.yaml', line: f.person === 'sam' ? 42 : 1 }),
+  });
+  const log = JSON.parse(sarif);
+
+  it('validates against the official SARIF 2.1.0 schema', () => {
+    const ok = validate(log);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  it('has one rule per lanekeeper rule with help text, and locates findings in the register', () => {
+    const run = log.runs[0];
+    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual([
+      'expired-access-active',
+      'unknown-account',
+    ]);
+    expect(run.tool.driver.rules[0].help.text).toContain('Remove it.');
+    expect(run.results[0]).toMatchObject({
+      ruleId: 'expired-access-active',
+      ruleIndex: 0,
+      level: 'error',
+      locations: [
+        { physicalLocation: { artifactLocation: { uri: 'access/register.yaml' }, region: { startLine: 42 } } },
+      ],
+      partialFingerprints: { 'lanekeeper/v1': '0123456789abcdef' },
+    });
+    expect(run.results[1]).toMatchObject({
+      level: 'warning',
+      locations: [{ physicalLocation: { region: { startLine: 1 } } }],
+    });
+  });
+
+  it('would catch a log that breaks the schema', () => {
+    const broken = structuredClone(log);
+    broken.runs[0].results[0].level = 'fatal';
+    expect(validate(broken)).toBe(false);
+  });
+});
