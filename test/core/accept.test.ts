@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { applyAcceptedRisks } from '../../src/accept.js';
+import { RegisterSchema } from '../../src/register/schema.js';
+import type { Finding } from '../../src/rules/types.js';
+
+const finding = (fingerprint: string, rule: string, account: string): Finding => ({
+  fingerprint,
+  rule,
+  severity: 'high',
+  title: 't',
+  system: 'github',
+  target: 'northwind',
+  account,
+  evidence: [],
+  remediation: { steps: [], commands: [] },
+});
+
+const register = RegisterSchema.parse({
+  organization: 'X',
+  people: [{ id: 'dana', name: 'Dana', kind: 'employee' }],
+  accepted_risks: [
+    { fingerprint: 'f1', reason: 'vendor migration until March', accepted_by: 'dana', end: '2027-03-31' },
+    {
+      rule: 'mfa-missing',
+      account: 'OMAR-QA',
+      reason: 'hardware key on its way',
+      accepted_by: 'dana',
+      end: '2026-11-30',
+    },
+  ],
+});
+
+const findings = [
+  finding('f1', 'unknown-account', 'bot'),
+  finding('f2', 'mfa-missing', 'omar-qa'),
+  finding('f3', 'mfa-missing', 'sam'),
+];
+
+describe('applyAcceptedRisks', () => {
+  it('takes accepted findings out of the counts while their acceptance lasts (end day inclusive)', () => {
+    const r = applyAcceptedRisks(findings, register, new Date('2026-11-30T23:59:00Z'));
+    expect(r.open.map((f) => f.fingerprint)).toEqual(['f3']);
+    expect(r.accepted.map((a) => [a.finding.fingerprint, a.acceptedBy, a.end])).toEqual([
+      ['f1', 'dana', '2027-03-31'],
+      ['f2', 'dana', '2026-11-30'],
+    ]);
+    expect(r.lapsed).toEqual([]);
+  });
+
+  it('stops applying after the end date and reports the lapse', () => {
+    const r = applyAcceptedRisks(findings, register, new Date('2026-12-01T00:00:00Z'));
+    expect(r.open.map((f) => f.fingerprint)).toEqual(['f2', 'f3']);
+    expect(r.lapsed.map((l) => [l.index, l.finding.fingerprint])).toEqual([[1, 'f2']]);
+  });
+});
