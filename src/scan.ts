@@ -14,7 +14,8 @@ import { classifySnapshot } from './inventory.js';
 import type { Logger } from './log.js';
 import type { Snapshot } from './model.js';
 import { redact } from './redact.js';
-import { loadRegister } from './register/index.js';
+import { loadRegister, scopeWarnings } from './register/index.js';
+import { formatProblem } from './errors.js';
 import { allRules } from './rules/index.js';
 
 export interface ScanOptions {
@@ -79,7 +80,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     snapshot,
     evaluation,
     rules: allRules,
-    register: { path: registerPath, problems: register.warnings.map((w) => (typeof w === 'string' ? w : String(w))) },
+    register: { path: registerPath, problems: [...register.warnings, ...scopeWarnings(register, snapshot)].map(formatProblem) },
   };
   const formats = new Set<ReportFormat>(loaded.config.report.formats as ReportFormat[]);
   formats.add('json');

@@ -1,0 +1,17 @@
+// The config's public surface: its schema, loading, and the JSON Schema for editors.
+export {
+  CONFIG_SCHEMA_PATH,
+  configJsonSchema,
+  configJsonSchemaText,
+  writeConfigJsonSchema,
+} from './json-schema.js';
+export {
+  type ConfigOverrides,
+  type ConfiguredSystem,
+  type CoreConfig,
+  type LoadConfigOptions,
+  type LoadedConfig,
+  loadConfig,
+  parseConfig,
+} from './load.js';
+export * from './schema.js';

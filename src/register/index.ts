@@ -1,0 +1,19 @@
+// The register's public surface: its schema, loading and checking.
+export {
+  checkRegisterFile,
+  type LoadedRegister,
+  type LoadRegisterOptions,
+  loadRegister,
+  MAX_ALIAS_COUNT,
+  parseRegister,
+  type RegisterCheck,
+  scopeWarnings,
+} from './load.js';
+export * from './schema.js';
+export {
+  type PersonForValidation,
+  type RegisterForValidation,
+  type RegisterIssue,
+  unmatchedScopes,
+  validateRegister,
+} from './validate.js';
