@@ -1,18 +1,28 @@
-// Placeholder until the github connector lands; replaced by its real implementation.
-import { z } from 'zod';
+// The GitHub connector: organisation members, outside collaborators, teams, repo access,
+// invitations, deploy keys, fine-grained PAT grants, Actions secret names and environments.
 import type { Connector } from '../../src/connector.js';
+import { classifyGithubGrant } from './classify.js';
+import type { ClientTuning } from './client.js';
+import { collectGithub } from './collect.js';
+import { startGithubEmulator } from './emulator.js';
+import { GITHUB_OPERATIONS } from './operations.js';
+import { type GithubScenario, GithubScenarioSchema } from './scenario.js';
+import { type GithubConfig, GithubConfigSchema } from './schema.js';
 
-export const githubConnector: Connector = {
-  id: 'github',
-  title: 'github',
-  configSchema: z.unknown(),
-  async collect() {
-    throw new Error('not implemented');
-  },
-  classify: () => ({ lanes: [], level: 'read' }),
-  emulator: {
-    scenarioSchema: z.unknown(),
-    start: () => Promise.reject(new Error('not implemented')),
-  },
-  operations: [],
-};
+export type { GithubScenario } from './scenario.js';
+export type { GithubConfig } from './schema.js';
+
+/** A GitHub connector; tests pass tuning to make rate-limit and retry waits milliseconds. */
+export function createGithubConnector(tuning: ClientTuning = {}): Connector<GithubConfig, GithubScenario> {
+  return {
+    id: 'github',
+    title: 'GitHub',
+    configSchema: GithubConfigSchema,
+    collect: (config, ctx) => collectGithub(config, ctx, tuning),
+    classify: (grant, config) => classifyGithubGrant(grant, config),
+    emulator: { scenarioSchema: GithubScenarioSchema, start: startGithubEmulator },
+    operations: GITHUB_OPERATIONS,
+  };
+}
+
+export const githubConnector = createGithubConnector();

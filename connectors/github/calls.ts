@@ -1,0 +1,47 @@
+// How every GitHub call is made: a failure names the call, and the reads a token may lack
+// permission for become warnings instead of failing the whole organisation.
+import { type CallFailure, GithubCallError, type GithubClient, readFailure } from './client.js';
+
+export interface ReadContext {
+  client: GithubClient;
+  org: string;
+  concurrency: number;
+  warn(message: string): void;
+}
+
+/** Run one API call; a failure becomes a GithubCallError that names it. */
+export async function call<T>(operation: string, subject: string | undefined, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof GithubCallError) throw e;
+    throw new GithubCallError(operation, subject, readFailure(e));
+  }
+}
+
+/** Statuses that mean "this token may not see that", as opposed to a broken scan. */
+const NOT_VISIBLE = new Set([403, 404, 422]);
+
+export function isNotVisible(failure: CallFailure): boolean {
+  if (failure.graphqlTypes?.some((t) => t === 'FORBIDDEN' || t === 'INSUFFICIENT_SCOPES')) return true;
+  // A rate limit that outlasted the retries is a failure, not a missing permission.
+  return failure.status !== undefined && NOT_VISIBLE.has(failure.status) && !/rate limit/i.test(failure.message);
+}
+
+/** A read the scan can do without: a missing permission becomes a warning, anything else fails. */
+export async function optional<T>(
+  ctx: Pick<ReadContext, 'warn'>,
+  operation: string,
+  fn: () => Promise<T>,
+  warning: (failure: CallFailure) => string,
+): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (e) {
+    const failure = e instanceof GithubCallError ? e.failure : readFailure(e);
+    if (!isNotVisible(failure))
+      throw e instanceof GithubCallError ? e : new GithubCallError(operation, undefined, failure);
+    ctx.warn(warning(failure));
+    return undefined;
+  }
+}

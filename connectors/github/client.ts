@@ -1,0 +1,182 @@
+// The Octokit the collector uses: throttling and retry on, every HTTP request counted, the
+// scan's abort signal on every call, and errors turned into one line that names the call.
+// SDK errors carry the request (with its Authorization header): only status and message are read.
+import { createAppAuth } from '@octokit/auth-app';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { Octokit } from '@octokit/rest';
+import { matchPath } from '../../src/emulator-kit.js';
+import type { Logger } from '../../src/log.js';
+import { registerSecret } from '../../src/redact.js';
+import { GITHUB_AUTH_OPERATIONS, GITHUB_OPERATIONS, splitOperation } from './operations.js';
+import type { GithubConfig } from './schema.js';
+
+const GithubOctokit = Octokit.plugin(throttling, retry);
+export type GithubClient = InstanceType<typeof GithubOctokit>;
+
+/** Knobs for tests and the benchmark; a user's config never sets them. */
+export interface ClientTuning {
+  /** Milliseconds per second of every wait the plugins make: 1000 in production, 1 in tests. */
+  msPerSecond?: number;
+  /** How often a rate-limited call is retried before the target fails. */
+  rateLimitRetries?: number;
+  /** How often a 5xx or network failure is retried. */
+  serverErrorRetries?: number;
+}
+
+/** A rate limit that resets later than this fails the call rather than stalling the scan. */
+const MAX_RATE_LIMIT_WAIT_SECONDS = 120;
+
+/**
+ * GraphQL queries are POSTs, which the throttling plugin spaces one second apart as if they
+ * were mutations. Ours are read-only and sequential per paging chain, and secondary limits are
+ * still honoured through onSecondaryRateLimit, so they skip that spacing.
+ */
+const NO_SPACING = { key: () => ({ schedule: <T>(_options: unknown, task: () => T) => task() }) };
+
+export interface ClientOptions {
+  config: GithubConfig;
+  signal: AbortSignal;
+  log: Logger;
+  /** Called once per HTTP request, retries included, with the operation it is. */
+  onRequest(operation: string): void;
+  tuning?: ClientTuning;
+}
+
+export function createClient({ config, signal, log, onRequest, tuning = {} }: ClientOptions): GithubClient {
+  const msPerSecond = tuning.msPerSecond ?? 1000;
+  const rateLimitRetries = tuning.rateLimitRetries ?? 3;
+  const basePath = config.baseUrl ? new URL(config.baseUrl).pathname.replace(/\/$/, '') : '';
+
+  const countingFetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+    onRequest(operationOf(init?.method ?? 'GET', url.pathname, basePath));
+    return fetch(input, init);
+  };
+
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+      if (retryCount >= rateLimitRetries || retryAfter > MAX_RATE_LIMIT_WAIT_SECONDS) return false;
+      log.debug(`github: ${kind} on ${options.method} ${options.url}; retrying in ${retryAfter}s`);
+      return true;
+    };
+
+  const common = {
+    userAgent: 'lanekeeper',
+    ...(config.baseUrl ? { baseUrl: config.baseUrl.replace(/\/$/, '') } : {}),
+    request: { signal, fetch: countingFetch },
+    // Octokit logs objects that may hold request headers: only the text goes through, redacted.
+    log: {
+      debug: (m: string) => log.debug(`github: ${m}`),
+      info: (m: string) => log.debug(`github: ${m}`),
+      warn: (m: string) => log.debug(`github: ${m}`),
+      error: (m: string) => log.debug(`github: ${m}`),
+    },
+    throttle: {
+      onRateLimit: onLimit('rate limit'),
+      onSecondaryRateLimit: onLimit('secondary rate limit'),
+      retryAfterBaseValue: msPerSecond,
+      fallbackSecondaryRateRetryAfter: 60,
+      // Bottleneck.Group's type; our stand-in implements the one method the plugin calls.
+      write: NO_SPACING as never,
+    },
+    retry: { retries: tuning.serverErrorRetries ?? 3, retryAfterBaseValue: msPerSecond },
+  };
+
+  if (config.app) {
+    registerSecret(config.app.privateKey);
+    return new GithubOctokit({
+      ...common,
+      authStrategy: createAppAuth,
+      auth: {
+        appId: config.app.appId,
+        privateKey: config.app.privateKey,
+        installationId: config.app.installationId,
+      },
+    });
+  }
+  registerSecret(config.token);
+  return new GithubOctokit({ ...common, auth: config.token });
+}
+
+const TEMPLATES = [...GITHUB_OPERATIONS, ...GITHUB_AUTH_OPERATIONS].map((operation) => ({
+  operation,
+  ...splitOperation(operation),
+}));
+
+/** The operation a URL is, in the emulator's words; the raw path when it is none of ours. */
+export function operationOf(method: string, pathname: string, basePath: string): string {
+  if (pathname.endsWith('/graphql')) return `${method} /graphql`;
+  const path = basePath && pathname.startsWith(basePath) ? pathname.slice(basePath.length) : pathname;
+  for (const t of TEMPLATES) if (t.method === method && matchPath(t.template, path)) return t.operation;
+  return `${method} ${path}`;
+}
+
+/** What a failed call looked like, read from the few fields that are safe to show. */
+export interface CallFailure {
+  /** HTTP status when GitHub answered; undefined for network errors. */
+  status?: number;
+  message: string;
+  /** GraphQL error types (FORBIDDEN, NOT_FOUND, ...) when the query answered with errors. */
+  graphqlTypes?: string[];
+  /** The call that really failed when it was not the one asked for (a GitHub App token mint). */
+  operation?: string;
+}
+
+export function readFailure(error: unknown): CallFailure {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const e = error as Error & {
+    status?: unknown;
+    response?: { data?: unknown };
+    request?: unknown;
+    errors?: unknown;
+  };
+  if (e.name === 'GraphqlResponseError' && Array.isArray(e.errors)) {
+    const errors = e.errors as { type?: unknown; message?: unknown }[];
+    return {
+      message: errors.map((x) => (typeof x.message === 'string' ? x.message : 'error')).join('; '),
+      graphqlTypes: errors.map((x) => (typeof x.type === 'string' ? x.type : 'UNKNOWN')),
+    };
+  }
+  if (e.name === 'AbortError') return { message: 'the request was aborted (deadline or cancel)' };
+  if (e.response !== undefined && typeof e.status === 'number') {
+    return { status: e.status, message: bodyMessage(e.response.data), ...mintingOperation(e) };
+  }
+  return { message: e.message || e.name };
+}
+
+/** Only the URL of the failed request is read, never its headers. */
+function mintingOperation(e: { request?: unknown }): { operation?: string } {
+  const request = e.request as { url?: unknown } | undefined;
+  const url = typeof request?.url === 'string' ? request.url : '';
+  return /\/app\/installations\/[^/]+\/access_tokens$/.test(url) ? { operation: GITHUB_AUTH_OPERATIONS[0] } : {};
+}
+
+function bodyMessage(data: unknown): string {
+  if (data && typeof data === 'object' && 'message' in data && typeof data.message === 'string') return data.message;
+  if (typeof data === 'string') {
+    if (/^\s*</.test(data)) return 'an HTML error page';
+    return data.slice(0, 200) || 'an empty answer';
+  }
+  return 'an answer without a message';
+}
+
+/** The error a target fails with: which call, on what, and what GitHub said. */
+export class GithubCallError extends Error {
+  override name = 'GithubCallError';
+  readonly status: number | undefined;
+  readonly failure: CallFailure;
+
+  constructor(operation: string, subject: string | undefined, failure: CallFailure) {
+    const asked = subject ? `${operation} (${subject})` : operation;
+    const what = failure.operation ? `${failure.operation} (the GitHub App token for ${asked})` : asked;
+    super(
+      failure.status !== undefined
+        ? `${what} answered ${failure.status}: ${failure.message}`
+        : `${what} failed: ${failure.message}`,
+    );
+    this.status = failure.status;
+    this.failure = failure;
+  }
+}

@@ -1,0 +1,26 @@
+// collect() for GitHub: one target, the organisation. Every record is built only after every
+// read succeeded, so a failed call leaves no half-read organisation behind.
+import type { CollectContext } from '../../src/connector.js';
+import { type ClientTuning, createClient } from './client.js';
+import { readOrg } from './read.js';
+import { buildRecords } from './records.js';
+import type { GithubConfig } from './schema.js';
+
+export async function collectGithub(
+  config: GithubConfig,
+  ctx: CollectContext,
+  tuning: ClientTuning = {},
+): Promise<void> {
+  await ctx.runTarget(config.org, async (out) => {
+    const client = createClient({ config, signal: ctx.signal, log: ctx.log, onRequest: (op) => out.call(op), tuning });
+    const facts = await readOrg({ client, org: config.org, concurrency: ctx.concurrency, warn: (m) => out.warn(m) });
+    const records = buildRecords(facts, config.org, config.lanes, ctx.now);
+    for (const a of records.accounts) out.account(a);
+    for (const g of records.grants) out.grant(g);
+    for (const c of records.credentials) out.credential(c);
+    for (const s of records.secrets) out.secret(s);
+    ctx.log.debug(
+      `github ${config.org}: ${records.accounts.length} accounts, ${records.grants.length} grants, ${facts.repos.length} repos`,
+    );
+  });
+}

@@ -1,0 +1,214 @@
+// Reads one organisation: every list the inventory needs, as GitHub answers it. Judging and
+// shaping happen in records.ts; this file only knows which calls to make and which failures
+// are warnings (a view the token may not have) rather than a failed target.
+import PQueue from 'p-queue';
+import type { z } from 'zod';
+import { call, optional, type ReadContext } from './calls.js';
+import { GithubCallError } from './client.js';
+import type { GithubOperation } from './operations.js';
+import { type Profile, readProfiles } from './profiles.js';
+import {
+  ApiCollaboratorSchema,
+  ApiDeployKeySchema,
+  ApiEnvironmentSchema,
+  ApiInvitationSchema,
+  ApiOrgSchema,
+  ApiPatGrantSchema,
+  ApiRepoSchema,
+  ApiSecretSchema,
+  ApiTeamSchema,
+  ApiUserSchema,
+} from './schema.js';
+
+export interface RepoFacts {
+  repo: z.infer<typeof ApiRepoSchema>;
+  collaborators: z.infer<typeof ApiCollaboratorSchema>[];
+  deployKeys: z.infer<typeof ApiDeployKeySchema>[];
+  secrets: z.infer<typeof ApiSecretSchema>[];
+  environments: z.infer<typeof ApiEnvironmentSchema>[];
+}
+
+export interface TeamFacts {
+  team: z.infer<typeof ApiTeamSchema>;
+  repos: z.infer<typeof ApiRepoSchema>[];
+  members: z.infer<typeof ApiUserSchema>[];
+}
+
+export interface OrgFacts {
+  org: z.infer<typeof ApiOrgSchema>;
+  owners: z.infer<typeof ApiUserSchema>[];
+  members: z.infer<typeof ApiUserSchema>[];
+  outside: z.infer<typeof ApiUserSchema>[];
+  /** Logins (lower-cased) without 2FA; undefined when the token may not see it. */
+  twoFactorDisabled: { members?: Set<string>; outside?: Set<string> };
+  invitations: z.infer<typeof ApiInvitationSchema>[];
+  repos: RepoFacts[];
+  teams: TeamFacts[];
+  orgSecrets: z.infer<typeof ApiSecretSchema>[];
+  /** Undefined when the token may not read them (only GitHub Apps may). */
+  patGrants?: z.infer<typeof ApiPatGrantSchema>[];
+  /** Names, emails and SAML identities by lower-cased login. */
+  profiles: Map<string, Profile>;
+}
+
+const PER_PAGE = 100;
+/** How often one page may be served before paging counts as stuck. */
+const MAX_SAME_PAGE = 3;
+
+export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
+  const { org } = ctx;
+  const queue = new PQueue({ concurrency: Math.max(1, ctx.concurrency) });
+  const run = <T>(task: () => Promise<T>): Promise<T> => queue.add(task) as Promise<T>;
+  try {
+    const answer = await call('GET /orgs/{org}', undefined, () => ctx.client.request('GET /orgs/{org}', { org }));
+    const parsedOrg = ApiOrgSchema.safeParse(answer.data);
+    if (!parsedOrg.success) {
+      throw new GithubCallError('GET /orgs/{org}', undefined, { message: 'the answer is not an organization' });
+    }
+    const orgInfo = parsedOrg.data;
+    const list = <T>(
+      operation: GithubOperation,
+      params: Record<string, unknown>,
+      schema: z.ZodType<T>,
+      subject?: string,
+    ) => run(() => listAll(ctx, operation, params, schema, subject));
+
+    const [owners, members, outside, invitations, repos, teams, orgSecrets] = await Promise.all([
+      list('GET /orgs/{org}/members', { org, role: 'admin' }, ApiUserSchema, 'role=admin'),
+      list('GET /orgs/{org}/members', { org, role: 'member' }, ApiUserSchema, 'role=member'),
+      list('GET /orgs/{org}/outside_collaborators', { org }, ApiUserSchema),
+      list('GET /orgs/{org}/invitations', { org }, ApiInvitationSchema),
+      list('GET /orgs/{org}/repos', { org, type: 'all' }, ApiRepoSchema),
+      list('GET /orgs/{org}/teams', { org }, ApiTeamSchema),
+      list('GET /orgs/{org}/actions/secrets', { org }, ApiSecretSchema),
+    ]);
+
+    const twoFactor = (operation: GithubOperation, who: string) =>
+      run(() =>
+        optional(
+          ctx,
+          operation,
+          () => listAll(ctx, operation, { org, filter: '2fa_disabled' }, ApiUserSchema, 'filter=2fa_disabled'),
+          (f) => `two-factor status of ${who} is not visible (${f.message}); it needs an org owner's token`,
+        ),
+      );
+    const [disabledMembers, disabledOutside, patGrants] = await Promise.all([
+      twoFactor('GET /orgs/{org}/members', 'members'),
+      twoFactor('GET /orgs/{org}/outside_collaborators', 'outside collaborators'),
+      run(() =>
+        optional(
+          ctx,
+          'GET /orgs/{org}/personal-access-tokens',
+          () => listAll(ctx, 'GET /orgs/{org}/personal-access-tokens', { org }, ApiPatGrantSchema),
+          (f) => `PAT grants need a GitHub App: fine-grained personal access tokens were not read (${f.message})`,
+        ),
+      ),
+    ]);
+
+    const repoFacts = Promise.all(
+      repos.map(async (repo): Promise<RepoFacts> => {
+        const owner = repo.full_name.split('/')[0] ?? org;
+        const params = { owner, repo: repo.name };
+        const [collaborators, deployKeys, secrets, environments] = await Promise.all([
+          list(
+            'GET /repos/{owner}/{repo}/collaborators',
+            { ...params, affiliation: 'direct' },
+            ApiCollaboratorSchema,
+            repo.full_name,
+          ),
+          list('GET /repos/{owner}/{repo}/keys', params, ApiDeployKeySchema, repo.full_name),
+          list('GET /repos/{owner}/{repo}/actions/secrets', params, ApiSecretSchema, repo.full_name),
+          list('GET /repos/{owner}/{repo}/environments', params, ApiEnvironmentSchema, repo.full_name),
+        ]);
+        return { repo, collaborators, deployKeys, secrets, environments };
+      }),
+    );
+    const teamFacts = Promise.all(
+      teams.map(async (team): Promise<TeamFacts> => {
+        const params = { org, team_slug: team.slug };
+        const [teamRepos, teamMembers] = await Promise.all([
+          list('GET /orgs/{org}/teams/{team_slug}/repos', params, ApiRepoSchema, `team ${team.slug}`),
+          list('GET /orgs/{org}/teams/{team_slug}/members', params, ApiUserSchema, `team ${team.slug}`),
+        ]);
+        return { team, repos: teamRepos, members: teamMembers };
+      }),
+    );
+    // GraphQL paging is sequential by nature; it runs beside the REST fan-out.
+    const profiles = readProfiles(ctx, [...owners, ...members], outside);
+    // Awaited together, so a failure in one never leaves another's rejection unhandled.
+    const [repoList, teamList, profileMap] = await Promise.all([repoFacts, teamFacts, profiles]);
+
+    return {
+      org: orgInfo,
+      owners,
+      members,
+      outside,
+      twoFactorDisabled: {
+        ...(disabledMembers ? { members: new Set(disabledMembers.map((u) => u.login.toLowerCase())) } : {}),
+        ...(disabledOutside ? { outside: new Set(disabledOutside.map((u) => u.login.toLowerCase())) } : {}),
+      },
+      invitations,
+      repos: repoList,
+      teams: teamList,
+      orgSecrets,
+      ...(patGrants ? { patGrants } : {}),
+      profiles: profileMap,
+    };
+  } catch (e) {
+    // One failure fails the target: stop the calls still queued instead of finishing them for nothing.
+    queue.clear();
+    throw e;
+  }
+}
+
+async function listAll<T>(
+  ctx: ReadContext,
+  operation: GithubOperation,
+  params: Record<string, unknown>,
+  schema: z.ZodType<T>,
+  subject?: string,
+): Promise<T[]> {
+  const items = await call(operation, subject, async () => {
+    // Keyed by page URL: a page served again (an empty page, a repeated link) replaces its
+    // earlier answer instead of duplicating it, and a link that never advances is an error.
+    const pages = new Map<string, unknown[]>();
+    const served = new Map<string, number>();
+    for await (const response of ctx.client.paginate.iterator(operation, { ...params, per_page: PER_PAGE })) {
+      const key = pageKey(response.url);
+      const times = (served.get(key) ?? 0) + 1;
+      served.set(key, times);
+      if (times > MAX_SAME_PAGE) {
+        throw new GithubCallError(operation, subject, {
+          message: 'paging did not advance: the same page kept coming back',
+        });
+      }
+      if (!Array.isArray(response.data)) {
+        throw new GithubCallError(operation, subject, { message: 'the answer was not a list' });
+      }
+      pages.set(key, response.data);
+    }
+    return [...pages.values()].flat();
+  });
+  const parsed: T[] = [];
+  let unreadable = 0;
+  for (const item of items) {
+    const r = schema.safeParse(item);
+    if (r.success) parsed.push(r.data);
+    else unreadable++;
+  }
+  // Records we cannot read are reported, never silently dropped.
+  if (unreadable > 0) {
+    ctx.warn(
+      `${operation}${subject ? ` (${subject})` : ''}: ${unreadable} of ${items.length} records could not be read`,
+    );
+  }
+  return parsed;
+}
+
+/** One key per page whatever the link spelling: `?page=1` and no page are the same page. */
+function pageKey(url: string): string {
+  const u = new URL(url);
+  if (!u.searchParams.has('page')) u.searchParams.set('page', '1');
+  u.searchParams.sort();
+  return `${u.pathname}?${u.searchParams.toString()}`;
+}

@@ -1,0 +1,388 @@
+// Turns what GitHub answered about one organisation into the normalised records: accounts,
+// grants (with the facts classify() needs in their attributes), credentials and secrets.
+// Pure and sorted, so the same answers give the same inventory byte for byte.
+import type { Account, Attributes, Credential, Grant, Lane, Secret } from '../../src/model.js';
+import { classifyGithubGrant, isProductionEnvironment, repoLanes } from './classify.js';
+import type { OrgFacts, RepoFacts } from './read.js';
+import type { ApiEnvironment, ApiPermissions, GithubLanes } from './schema.js';
+
+export interface GithubRecords {
+  accounts: Account[];
+  grants: Grant[];
+  credentials: Credential[];
+  secrets: Secret[];
+}
+
+const SYSTEM = 'github';
+const BASE_ROLES = new Set(['read', 'triage', 'write', 'maintain', 'admin']);
+
+export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes, now: Date): GithubRecords {
+  const org = facts.org.login;
+  const accounts = new Map<string, Account>();
+  const grants = new Map<string, Grant>();
+  const credentials: Credential[] = [];
+  const secrets: Secret[] = [];
+  const ownerIds = new Set(facts.owners.map((u) => u.login.toLowerCase()));
+  const teamMembers = new Map(
+    facts.teams.map((t) => [t.team.slug, new Set(t.members.map((m) => m.login.toLowerCase()))]),
+  );
+
+  const account = (
+    login: string,
+    fields: Pick<Account, 'kind' | 'status'> & Partial<Account>,
+    affiliation: string,
+  ): Account => {
+    const id = login.toLowerCase();
+    const existing = accounts.get(id);
+    if (existing) return existing;
+    const profile = facts.profiles.get(id);
+    const a: Account = {
+      system: SYSTEM,
+      target,
+      id,
+      login,
+      emails: profile?.emails ?? [],
+      ...(profile?.name ? { displayName: profile.name } : {}),
+      ...(profile && profile.identities.length > 0 ? { identities: profile.identities } : {}),
+      ...fields,
+      attributes: { affiliation, ...(fields.attributes ?? {}) },
+    };
+    accounts.set(id, a);
+    return a;
+  };
+  const mfa = (set: Set<string> | undefined, login: string) =>
+    set === undefined ? {} : { mfa: !set.has(login.toLowerCase()) };
+
+  for (const u of [...facts.owners, ...facts.members]) {
+    account(
+      u.login,
+      {
+        kind: u.type === 'Bot' ? 'bot' : 'human',
+        status: 'active',
+        role: ownerIds.has(u.login.toLowerCase()) ? 'owner' : 'member',
+        ...mfa(facts.twoFactorDisabled.members, u.login),
+      },
+      'member',
+    );
+  }
+  for (const u of facts.outside) {
+    account(
+      u.login,
+      {
+        kind: u.type === 'Bot' ? 'bot' : 'human',
+        status: 'active',
+        role: 'outside-collaborator',
+        ...mfa(facts.twoFactorDisabled.outside, u.login),
+      },
+      'outside-collaborator',
+    );
+  }
+  for (const inv of facts.invitations) {
+    const invitation: Attributes = {
+      invitationRole: inv.role,
+      ...(inv.inviter ? { invitedBy: inv.inviter.login } : {}),
+      ...(inv.created_at ? { invitedAt: inv.created_at } : {}),
+    };
+    const existing = inv.login ? accounts.get(inv.login.toLowerCase()) : undefined;
+    if (existing) {
+      // An outside collaborator invited to become a member: one account, with the pending step noted.
+      existing.attributes = { ...existing.attributes, ...invitation };
+      continue;
+    }
+    const login = inv.login ?? inv.email ?? `invitation-${inv.id}`;
+    const a = account(
+      inv.login ?? `invitation:${inv.id}`,
+      {
+        kind: 'human',
+        status: 'invited',
+        role: inv.role === 'admin' ? 'owner' : 'member',
+        ...(inv.created_at ? { createdAt: inv.created_at } : {}),
+        attributes: invitation,
+      },
+      'invitation',
+    );
+    a.login = login;
+    if (inv.email) a.emails = [...new Set([...a.emails, inv.email.toLowerCase()])].sort();
+  }
+
+  // Facts per repo that every grant on it carries, so classify() can judge without the API.
+  const repoInfo = new Map(facts.repos.map((r) => [r.repo.full_name, r]));
+  const staticLanes = (r: RepoFacts) => repoLanes(r.repo.full_name, r.repo.topics ?? [], lanes);
+  const repoAttributes = (r: RepoFacts, accountId: string): Attributes => ({
+    ...(r.repo.topics && r.repo.topics.length > 0 ? { topics: [...r.repo.topics].sort() } : {}),
+    ...(r.repo.archived ? { archived: true } : {}),
+    ...environmentAttributes(r.environments, accountId, lanes, teamMembers),
+  });
+
+  const addGrant = (g: Omit<Grant, 'system' | 'target' | 'lanes' | 'level'>) => {
+    const draft: Grant = { system: SYSTEM, target, lanes: [], level: 'read', ...g };
+    const { lanes: grantLanes, level } = classifyGithubGrant(draft, { lanes });
+    const grant = { ...draft, lanes: grantLanes, level };
+    grants.set(JSON.stringify([g.account, g.resource, g.permission, g.via, g.viaName ?? '']), grant);
+  };
+
+  // Org-wide grants reach every repo: their lanes are the union of the repos' lanes.
+  const allRepoLanes = [...new Set(facts.repos.flatMap(staticLanes))].sort() as Lane[];
+  const orgWideAttributes = (accountId: string): Attributes => {
+    const unreviewed = new Set<string>();
+    for (const r of facts.repos) {
+      for (const name of unreviewedEnvironments(r.environments, accountId, teamMembers)) unreviewed.add(name);
+    }
+    return {
+      repoLanes: allRepoLanes,
+      repoCount: facts.repos.length,
+      ...(unreviewed.size > 0 ? { unreviewedEnvironments: [...unreviewed].sort() } : {}),
+    };
+  };
+
+  for (const u of facts.owners) {
+    const id = u.login.toLowerCase();
+    addGrant({
+      account: id,
+      resource: org,
+      permission: 'owner',
+      via: 'org-role',
+      viaName: 'organization owner',
+      evidence: [`owner of the ${org} organization: admin on every repository, member and setting`],
+      attributes: orgWideAttributes(id),
+    });
+  }
+  const base = facts.org.default_repository_permission;
+  if (base && base !== 'none') {
+    for (const u of facts.members) {
+      const id = u.login.toLowerCase();
+      if (ownerIds.has(id)) continue;
+      addGrant({
+        account: id,
+        resource: `${org}/*`,
+        permission: base,
+        via: 'org-role',
+        viaName: 'base permission',
+        evidence: [
+          `the organization's base permission gives every member ${base} on all ${facts.repos.length} repositories`,
+        ],
+        attributes: orgWideAttributes(id),
+      });
+    }
+  }
+
+  for (const r of facts.repos) {
+    for (const c of r.collaborators) {
+      const a = account(c.login, { kind: c.type === 'Bot' ? 'bot' : 'human', status: 'active' }, 'collaborator');
+      const { permission, basePermission } = permissionOf(c.role_name, c.permissions);
+      addGrant({
+        account: a.id,
+        resource: r.repo.full_name,
+        permission,
+        via: 'direct',
+        evidence: [`direct collaborator on ${r.repo.full_name} with role ${permission}`],
+        attributes: { ...repoAttributes(r, a.id), ...(basePermission ? { basePermission } : {}) },
+      });
+    }
+    for (const key of r.deployKeys) {
+      const id = `deploy-key:${r.repo.full_name}:${key.id}`;
+      const keyFacts: Attributes = {
+        repo: r.repo.full_name,
+        readOnly: key.read_only,
+        ...(key.added_by ? { addedBy: key.added_by } : {}),
+        ...(key.last_used ? { lastUsed: key.last_used } : {}),
+      };
+      accounts.set(id, {
+        system: SYSTEM,
+        target,
+        id,
+        login: key.title,
+        displayName: `deploy key "${key.title}" on ${r.repo.full_name}`,
+        emails: [],
+        kind: 'bot',
+        status: key.enabled === false ? 'suspended' : 'active',
+        ...(key.created_at ? { createdAt: key.created_at } : {}),
+        ...(key.last_used ? { lastActiveAt: key.last_used } : {}),
+        attributes: { affiliation: 'deploy-key', ...keyFacts },
+      });
+      addGrant({
+        account: id,
+        resource: r.repo.full_name,
+        permission: key.read_only ? 'read' : 'write',
+        via: 'direct',
+        evidence: [`deploy key "${key.title}" (${key.read_only ? 'read-only' : 'read-write'})`],
+        attributes: repoAttributes(r, id),
+      });
+      credentials.push({
+        system: SYSTEM,
+        target,
+        account: id,
+        kind: 'deploy-key',
+        id: `deploy-key:${key.id}`,
+        resource: r.repo.full_name,
+        ...(key.created_at ? { createdAt: key.created_at } : {}),
+        ...(key.last_used ? { lastUsedAt: key.last_used } : {}),
+        active: key.enabled !== false,
+        attributes: { title: key.title, ...keyFacts },
+      });
+    }
+    for (const s of r.secrets) secrets.push(secret(target, r.repo.full_name, s));
+  }
+
+  for (const t of facts.teams) {
+    for (const tr of t.repos) {
+      const r = repoInfo.get(tr.full_name);
+      const { permission, basePermission } = permissionOf(tr.role_name, tr.permissions);
+      for (const m of t.members) {
+        const a = account(m.login, { kind: m.type === 'Bot' ? 'bot' : 'human', status: 'active' }, 'member');
+        addGrant({
+          account: a.id,
+          resource: tr.full_name,
+          permission,
+          via: 'team',
+          viaName: t.team.slug,
+          evidence: [`member of team ${t.team.slug}, which has ${permission} on ${tr.full_name}`],
+          attributes: {
+            ...(r ? repoAttributes(r, a.id) : tr.topics?.length ? { topics: [...tr.topics].sort() } : {}),
+            ...(basePermission ? { basePermission } : {}),
+          },
+        });
+      }
+    }
+  }
+
+  for (const s of facts.orgSecrets) secrets.push(secret(target, org, s));
+
+  for (const g of facts.patGrants ?? []) {
+    const owner = g.owner.login.toLowerCase();
+    const expires = g.token_expires_at ?? undefined;
+    const expired = g.token_expired || (expires !== undefined && Date.parse(expires) <= now.getTime());
+    credentials.push({
+      system: SYSTEM,
+      target,
+      account: owner,
+      kind: 'pat',
+      id: `fine-grained-pat:${g.token_id}`,
+      ...(g.access_granted_at ? { createdAt: g.access_granted_at } : {}),
+      ...(g.token_last_used_at ? { lastUsedAt: g.token_last_used_at } : {}),
+      ...(expires ? { expiresAt: expires } : {}),
+      active: !expired,
+      attributes: {
+        tokenName: g.token_name,
+        repositorySelection: g.repository_selection,
+        permissions: patPermissions(g.permissions),
+      },
+    });
+  }
+
+  return {
+    accounts: [...accounts.values()].sort((a, b) => compare(a.id, b.id)),
+    grants: [...grants.values()].sort(
+      (a, b) =>
+        compare(a.account, b.account) ||
+        compare(a.resource, b.resource) ||
+        compare(a.permission, b.permission) ||
+        compare(a.via, b.via) ||
+        compare(a.viaName ?? '', b.viaName ?? ''),
+    ),
+    credentials: credentials.sort((a, b) => compare(a.account, b.account) || compare(a.id, b.id)),
+    secrets: secrets.sort((a, b) => compare(a.resource, b.resource) || compare(a.name, b.name)),
+  };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function secret(
+  target: string,
+  resource: string,
+  s: { name: string; created_at?: string; updated_at?: string },
+): Secret {
+  return {
+    system: SYSTEM,
+    target,
+    resource,
+    name: s.name,
+    ...(s.created_at ? { createdAt: s.created_at } : {}),
+    ...(s.updated_at ? { updatedAt: s.updated_at } : {}),
+  };
+}
+
+/**
+ * GitHub's role name for a grant (read, triage, write, maintain, admin, or a custom role).
+ * A custom role also records the base role its permissions amount to, for classify().
+ */
+export function permissionOf(
+  roleName: string | undefined,
+  permissions: ApiPermissions,
+): { permission: string; basePermission?: string } {
+  const base = permissions?.admin
+    ? 'admin'
+    : permissions?.maintain
+      ? 'maintain'
+      : permissions?.push
+        ? 'write'
+        : permissions?.triage
+          ? 'triage'
+          : 'read';
+  if (!roleName) return { permission: base };
+  if (BASE_ROLES.has(roleName)) return { permission: roleName };
+  return { permission: roleName, basePermission: base };
+}
+
+function patPermissions(
+  p: { organization?: Record<string, string>; repository?: Record<string, string> } | undefined,
+): string[] {
+  const out: string[] = [];
+  for (const [scope, perms] of Object.entries(p ?? {})) {
+    for (const [name, level] of Object.entries(perms ?? {})) out.push(`${scope}.${name}:${level}`);
+  }
+  return out.sort();
+}
+
+/** Environments with no required reviewers, or whose only gate this account can pass itself. */
+function unreviewedEnvironments(
+  environments: readonly ApiEnvironment[],
+  accountId: string,
+  teamMembers: ReadonlyMap<string, Set<string>>,
+): string[] {
+  return environments
+    .filter((env) => {
+      const review = env.protection_rules?.find((r) => r.type === 'required_reviewers');
+      if (!review || (review.reviewers ?? []).length === 0) return true;
+      if (review.prevent_self_review) return false;
+      const reviewers = review.reviewers ?? [];
+      // Self-review allowed and this account is the only kind of reviewer needed: it approves itself.
+      return reviewers.some((rv) => {
+        if (rv.reviewer?.login) return rv.reviewer.login.toLowerCase() === accountId;
+        if (rv.reviewer?.slug) return teamMembers.get(rv.reviewer.slug)?.has(accountId) ?? false;
+        return false;
+      });
+    })
+    .map((env) => env.name)
+    .sort();
+}
+
+function environmentAttributes(
+  environments: readonly ApiEnvironment[],
+  accountId: string,
+  lanes: GithubLanes,
+  teamMembers: ReadonlyMap<string, Set<string>>,
+): Attributes {
+  if (environments.length === 0) return {};
+  const production = environments.filter((e) => isProductionEnvironment(e.name, lanes));
+  const reviewers = new Set<string>();
+  for (const env of production) {
+    for (const rule of env.protection_rules ?? []) {
+      for (const rv of rule.reviewers ?? []) {
+        if (rv.reviewer?.login) reviewers.add(rv.reviewer.login);
+        else if (rv.reviewer?.slug) reviewers.add(`team:${rv.reviewer.slug}`);
+      }
+    }
+  }
+  // Names of environments this account can deploy to with nobody else's approval.
+  const unreviewed = unreviewedEnvironments(environments, accountId, teamMembers);
+  return {
+    environments: environments.map((e) => e.name).sort(),
+    unreviewedEnvironments: unreviewed,
+    productionEnvironment: production.length > 0,
+    productionReviewers: [...reviewers].sort(),
+    unreviewedProductionDeploy: unreviewed.some((name) => isProductionEnvironment(name, lanes)),
+  };
+}

@@ -1,0 +1,195 @@
+// What the GitHub emulator serves: one organisation described the way an admin thinks of it
+// (people, roles, teams, repos and who may touch them). The emulator derives GitHub's own
+// answers from it (outside collaborators, role_name, paging), so a scenario cannot contradict itself.
+import { z } from 'zod';
+
+const Login = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'a GitHub login');
+const Instant = z.string().min(10);
+export const RepoPermissionSchema = z.enum(['pull', 'triage', 'push', 'maintain', 'admin']);
+export type RepoPermission = z.infer<typeof RepoPermissionSchema>;
+
+export const ScenarioUserSchema = z.strictObject({
+  login: Login,
+  /** GitHub's numeric id; assigned from the position when absent. */
+  id: z.number().int().positive().optional(),
+  name: z.string().optional(),
+  /** The public profile email (most people leave it empty). */
+  publicEmail: z.string().optional(),
+  /** Emails on the org's verified domains, as GraphQL organizationVerifiedDomainEmails answers. */
+  verifiedDomainEmails: z.array(z.string()).default([]),
+  twoFactor: z.boolean().default(true),
+  type: z.enum(['User', 'Bot']).default('User'),
+  /** The SAML identity linked to this user when the org has SSO. */
+  saml: z.strictObject({ nameId: z.string(), emails: z.array(z.string()).default([]) }).optional(),
+});
+export type ScenarioUser = z.infer<typeof ScenarioUserSchema>;
+
+const ReviewerSchema = z.union([z.strictObject({ user: Login }), z.strictObject({ team: z.string().min(1) })]);
+
+export const ScenarioEnvironmentSchema = z.strictObject({
+  name: z.string().min(1),
+  reviewers: z.array(ReviewerSchema).default([]),
+  preventSelfReview: z.boolean().default(false),
+  waitTimer: z.number().int().nonnegative().optional(),
+  createdAt: Instant.optional(),
+});
+
+export const ScenarioRepoSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9._-]+$/),
+  private: z.boolean().default(true),
+  archived: z.boolean().default(false),
+  description: z.string().optional(),
+  topics: z.array(z.string()).default([]),
+  /** Direct collaborators: members or outside collaborators. */
+  collaborators: z.array(z.strictObject({ login: Login, permission: RepoPermissionSchema })).default([]),
+  deployKeys: z
+    .array(
+      z.strictObject({
+        id: z.number().int().positive(),
+        title: z.string(),
+        readOnly: z.boolean().default(true),
+        addedBy: Login.optional(),
+        lastUsed: Instant.optional(),
+        createdAt: Instant,
+        enabled: z.boolean().default(true),
+      }),
+    )
+    .default([]),
+  secrets: z.array(z.strictObject({ name: z.string(), createdAt: Instant, updatedAt: Instant })).default([]),
+  environments: z.array(ScenarioEnvironmentSchema).default([]),
+});
+export type ScenarioRepo = z.infer<typeof ScenarioRepoSchema>;
+
+export const ScenarioTeamSchema = z.strictObject({
+  slug: z.string().regex(/^[a-z0-9-]+$/),
+  name: z.string().optional(),
+  description: z.string().optional(),
+  parent: z.string().optional(),
+  members: z.array(Login).default([]),
+  repos: z.array(z.strictObject({ repo: z.string(), permission: RepoPermissionSchema })).default([]),
+});
+export type ScenarioTeam = z.infer<typeof ScenarioTeamSchema>;
+
+export const GithubScenarioSchema = z
+  .strictObject({
+    org: z.strictObject({
+      login: Login,
+      id: z.number().int().positive().default(1000),
+      name: z.string().optional(),
+      defaultRepositoryPermission: z.enum(['read', 'write', 'admin', 'none']).default('read'),
+      twoFactorRequirementEnabled: z.boolean().default(false),
+      /** SAML SSO configured: GraphQL answers samlIdentityProvider.externalIdentities. */
+      samlSso: z.boolean().default(false),
+      createdAt: Instant.optional(),
+    }),
+    /** Everyone the org knows: members, outside collaborators, inviters, PAT owners. */
+    users: z.array(ScenarioUserSchema).default([]),
+    members: z.array(z.strictObject({ login: Login, role: z.enum(['admin', 'member']) })).default([]),
+    teams: z.array(ScenarioTeamSchema).default([]),
+    repos: z.array(ScenarioRepoSchema).default([]),
+    orgSecrets: z
+      .array(
+        z.strictObject({
+          name: z.string(),
+          createdAt: Instant,
+          updatedAt: Instant,
+          visibility: z.enum(['all', 'private', 'selected']).default('private'),
+        }),
+      )
+      .default([]),
+    invitations: z
+      .array(
+        z.strictObject({
+          id: z.number().int().positive(),
+          login: Login.optional(),
+          email: z.string().optional(),
+          role: z.enum(['admin', 'direct_member', 'billing_manager', 'hiring_manager', 'reinstate']),
+          createdAt: Instant,
+          inviter: Login,
+        }),
+      )
+      .default([]),
+    /** Fine-grained PAT grants; null when the token may not read them (only GitHub Apps may). */
+    patGrants: z
+      .array(
+        z.strictObject({
+          id: z.number().int().positive(),
+          owner: Login,
+          tokenId: z.number().int().positive(),
+          tokenName: z.string(),
+          repositorySelection: z.enum(['none', 'all', 'subset']).default('subset'),
+          permissions: z
+            .strictObject({
+              organization: z.record(z.string(), z.string()).default({}),
+              repository: z.record(z.string(), z.string()).default({}),
+            })
+            .default({ organization: {}, repository: {} }),
+          accessGrantedAt: Instant,
+          tokenExpired: z.boolean().default(false),
+          tokenExpiresAt: Instant.nullable().default(null),
+          tokenLastUsedAt: Instant.nullable().default(null),
+        }),
+      )
+      .nullable()
+      .default(null),
+    /** A GitHub App installed on the org: the emulator mints installation tokens for JWTs it signs. */
+    app: z
+      .strictObject({
+        appId: z.number().int().positive(),
+        installationId: z.number().int().positive(),
+        /** PEM public key that verifies the app's JWTs (RS256). */
+        publicKey: z.string().min(1),
+      })
+      .optional(),
+    /** The token belongs to an owner, so `filter=2fa_disabled` answers; false answers 403. */
+    twoFactorVisible: z.boolean().default(true),
+    /** The token may run GraphQL queries on the org; false answers FORBIDDEN errors. */
+    graphqlAllowed: z.boolean().default(true),
+  })
+  .superRefine((s, ctx) => {
+    const users = new Set(s.users.map((u) => u.login.toLowerCase()));
+    const repos = new Set(s.repos.map((r) => r.name));
+    const needUser = (login: string, path: (string | number)[]) => {
+      if (!users.has(login.toLowerCase())) ctx.addIssue({ code: 'custom', path, message: `unknown user "${login}"` });
+    };
+    s.members.forEach((m, i) => {
+      needUser(m.login, ['members', i, 'login']);
+    });
+    s.teams.forEach((t, i) => {
+      t.members.forEach((m, j) => {
+        needUser(m, ['teams', i, 'members', j]);
+      });
+      t.repos.forEach((r, j) => {
+        if (!repos.has(r.repo))
+          ctx.addIssue({ code: 'custom', path: ['teams', i, 'repos', j], message: 'unknown repo' });
+      });
+    });
+    const teams = new Set(s.teams.map((t) => t.slug));
+    s.teams.forEach((t, i) => {
+      if (t.parent !== undefined && !teams.has(t.parent)) {
+        ctx.addIssue({ code: 'custom', path: ['teams', i, 'parent'], message: `unknown team "${t.parent}"` });
+      }
+    });
+    s.repos.forEach((r, i) => {
+      r.collaborators.forEach((c, j) => {
+        needUser(c.login, ['repos', i, 'collaborators', j, 'login']);
+      });
+      r.environments.forEach((env, j) => {
+        env.reviewers.forEach((rv, k) => {
+          const path = ['repos', i, 'environments', j, 'reviewers', k];
+          if ('user' in rv) needUser(rv.user, path);
+          else if (!teams.has(rv.team)) ctx.addIssue({ code: 'custom', path, message: `unknown team "${rv.team}"` });
+        });
+      });
+      r.deployKeys.forEach((k, j) => {
+        if (k.addedBy !== undefined) needUser(k.addedBy, ['repos', i, 'deployKeys', j, 'addedBy']);
+      });
+    });
+    s.invitations.forEach((inv, i) => {
+      needUser(inv.inviter, ['invitations', i, 'inviter']);
+    });
+    (s.patGrants ?? []).forEach((g, i) => {
+      needUser(g.owner, ['patGrants', i, 'owner']);
+    });
+  });
+export type GithubScenario = z.infer<typeof GithubScenarioSchema>;

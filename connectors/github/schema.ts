@@ -1,0 +1,214 @@
+// The github block of the config, and zod schemas for the few fields of GitHub's answers
+// the collector reads (nothing more, so an API that grows new fields never breaks us).
+import { z } from 'zod';
+import { ConnectorCommonSchema } from '../../src/config/schema.js';
+
+export const DEFAULT_PRODUCTION_ENVIRONMENTS = ['prod*', 'live'];
+
+export const GithubLanesSchema = z.strictObject({
+  /** Globs over `org/repo` for repos that are production (infrastructure, deploy configs). */
+  production: z.array(z.string().min(1)).default([]),
+  /** Globs over `org/repo` for repos that hold or reach data (analytics, exports). */
+  data: z.array(z.string().min(1)).default([]),
+  /** Repo topics that put a repo in a lane, for orgs that label repos instead of naming them. */
+  topics: z
+    .strictObject({
+      production: z.array(z.string().min(1)).default([]),
+      data: z.array(z.string().min(1)).default([]),
+    })
+    .default({ production: [], data: [] }),
+  /** Globs over environment names that deploy to production. */
+  productionEnvironments: z.array(z.string().min(1)).default(DEFAULT_PRODUCTION_ENVIRONMENTS),
+});
+export type GithubLanes = z.infer<typeof GithubLanesSchema>;
+
+export const GithubAppAuthSchema = z.strictObject({
+  appId: z.union([z.number().int().positive(), z.string().min(1)]),
+  /** PEM private key of the app, normally "${GITHUB_APP_PRIVATE_KEY}". */
+  privateKey: z.string().min(1),
+  installationId: z.union([z.number().int().positive(), z.string().min(1)]),
+});
+export type GithubAppAuth = z.infer<typeof GithubAppAuthSchema>;
+
+export const GithubConfigSchema = z
+  .strictObject({
+    ...ConnectorCommonSchema.shape,
+    org: z.string().min(1),
+    /** GitHub Enterprise Server (`https://ghe.example.com/api/v3`) or the sandbox. */
+    baseUrl: z.url().optional(),
+    /** A token, normally "${GITHUB_TOKEN}": classic PAT or fine-grained token. */
+    token: z.string().min(1).optional(),
+    app: GithubAppAuthSchema.optional(),
+    lanes: GithubLanesSchema.default(GithubLanesSchema.parse({})),
+  })
+  .refine((c) => (c.token === undefined) !== (c.app === undefined), {
+    message: 'give exactly one of "token" or "app" (GitHub App credentials)',
+    path: ['token'],
+  });
+export type GithubConfig = z.infer<typeof GithubConfigSchema>;
+
+// ---- GitHub answers: only the fields we read ----
+
+const Login = z.string().min(1);
+
+export const ApiUserSchema = z.object({
+  login: Login,
+  id: z.number(),
+  node_id: z.string().optional(),
+  type: z.string().optional(),
+});
+export type ApiUser = z.infer<typeof ApiUserSchema>;
+
+export const ApiOrgSchema = z.object({
+  login: Login,
+  default_repository_permission: z.string().nullish(),
+  two_factor_requirement_enabled: z.boolean().nullish(),
+});
+
+const PermissionsSchema = z
+  .object({
+    admin: z.boolean().optional(),
+    maintain: z.boolean().optional(),
+    push: z.boolean().optional(),
+    triage: z.boolean().optional(),
+    pull: z.boolean().optional(),
+  })
+  .optional();
+export type ApiPermissions = z.infer<typeof PermissionsSchema>;
+
+export const ApiRepoSchema = z.object({
+  name: z.string().min(1),
+  full_name: z.string().min(1),
+  private: z.boolean().optional(),
+  archived: z.boolean().optional(),
+  topics: z.array(z.string()).optional(),
+  permissions: PermissionsSchema,
+  role_name: z.string().optional(),
+});
+export type ApiRepo = z.infer<typeof ApiRepoSchema>;
+
+export const ApiCollaboratorSchema = ApiUserSchema.extend({
+  permissions: PermissionsSchema,
+  role_name: z.string().optional(),
+});
+
+export const ApiTeamSchema = z.object({
+  slug: z.string().min(1),
+  name: z.string().optional(),
+  parent: z.object({ slug: z.string() }).nullish(),
+});
+
+export const ApiInvitationSchema = z.object({
+  id: z.number(),
+  login: z.string().nullish(),
+  email: z.string().nullish(),
+  role: z.string(),
+  created_at: z.string().optional(),
+  inviter: z.object({ login: z.string() }).nullish(),
+});
+
+export const ApiDeployKeySchema = z.object({
+  id: z.number(),
+  title: z.string(),
+  read_only: z.boolean(),
+  created_at: z.string().optional(),
+  added_by: z.string().nullish(),
+  last_used: z.string().nullish(),
+  enabled: z.boolean().optional(),
+});
+
+export const ApiPatGrantSchema = z.object({
+  id: z.number(),
+  owner: z.object({ login: Login }),
+  token_id: z.number(),
+  token_name: z.string(),
+  token_expired: z.boolean(),
+  token_expires_at: z.string().nullish(),
+  token_last_used_at: z.string().nullish(),
+  access_granted_at: z.string().optional(),
+  repository_selection: z.string(),
+  permissions: z
+    .object({
+      organization: z.record(z.string(), z.string()).optional(),
+      repository: z.record(z.string(), z.string()).optional(),
+      other: z.record(z.string(), z.string()).optional(),
+    })
+    .optional(),
+});
+
+export const ApiSecretSchema = z.object({
+  name: z.string().min(1),
+  created_at: z.string().optional(),
+  updated_at: z.string().optional(),
+});
+
+const ReviewerSchema = z.object({
+  type: z.string().optional(),
+  reviewer: z.object({ login: z.string().optional(), slug: z.string().optional() }).nullish(),
+});
+
+export const ApiEnvironmentSchema = z.object({
+  name: z.string().min(1),
+  protection_rules: z
+    .array(
+      z.object({
+        type: z.string(),
+        prevent_self_review: z.boolean().optional(),
+        reviewers: z.array(ReviewerSchema).optional(),
+        wait_timer: z.number().optional(),
+      }),
+    )
+    .optional(),
+});
+export type ApiEnvironment = z.infer<typeof ApiEnvironmentSchema>;
+
+// ---- GraphQL answers ----
+
+const PageInfoSchema = z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() });
+
+export const GqlUserSchema = z.object({
+  login: Login,
+  name: z.string().nullish(),
+  email: z.string().nullish(),
+  organizationVerifiedDomainEmails: z.array(z.string()).nullish(),
+});
+export type GqlUser = z.infer<typeof GqlUserSchema>;
+
+export const GqlMembersSchema = z.object({
+  organization: z
+    .object({
+      membersWithRole: z.object({ pageInfo: PageInfoSchema, nodes: z.array(GqlUserSchema.nullable()) }),
+    })
+    .nullable(),
+});
+
+export const GqlNodesSchema = z.object({
+  nodes: z.array(GqlUserSchema.partial().nullable()),
+});
+
+export const GqlExternalIdentitiesSchema = z.object({
+  organization: z
+    .object({
+      samlIdentityProvider: z
+        .object({
+          externalIdentities: z.object({
+            pageInfo: PageInfoSchema,
+            nodes: z.array(
+              z
+                .object({
+                  samlIdentity: z
+                    .object({
+                      nameId: z.string().nullish(),
+                      emails: z.array(z.object({ value: z.string().nullish() })).nullish(),
+                    })
+                    .nullish(),
+                  user: z.object({ login: z.string() }).nullish(),
+                })
+                .nullable(),
+            ),
+          }),
+        })
+        .nullable(),
+    })
+    .nullable(),
+});

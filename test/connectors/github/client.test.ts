@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { isNotVisible } from '../../../connectors/github/calls.js';
+import { GithubCallError, operationOf, readFailure } from '../../../connectors/github/client.js';
+
+const TOKEN = 'ghp_SuperSecretTokenValue0123456789abcd';
+
+/** Shaped like @octokit/request-error's RequestError: the request (with its headers) rides along. */
+function sdkError(message: string, status: number, response?: { data: unknown }): Error {
+  const url = 'https://api.github.com/orgs/acme/members';
+  return Object.assign(new Error(message), {
+    name: 'HttpError',
+    status,
+    request: { method: 'GET', url, headers: { authorization: `token ${TOKEN}` } },
+    ...(response ? { response: { status, url, headers: { 'x-github-request-id': '1' }, data: response.data } } : {}),
+  });
+}
+
+function requestError(status: number, data: unknown): Error {
+  return sdkError('boom', status, { data });
+}
+
+describe('github client errors', () => {
+  it('names the call and keeps only the status and GitHub message, never the request headers', () => {
+    const e = new GithubCallError(
+      'GET /orgs/{org}/outside_collaborators',
+      undefined,
+      readFailure(requestError(403, { message: 'Resource not accessible by integration' })),
+    );
+    expect(e.message).toBe(
+      'GET /orgs/{org}/outside_collaborators answered 403: Resource not accessible by integration',
+    );
+    expect(JSON.stringify({ ...e, message: e.message })).not.toContain(TOKEN);
+  });
+
+  it('describes an HTML error page and a network failure in one line', () => {
+    expect(readFailure(requestError(502, '<!DOCTYPE html><html>Unicorn</html>'))).toEqual({
+      status: 502,
+      message: 'an HTML error page',
+    });
+    const network = sdkError('connect ECONNREFUSED 127.0.0.1:9', 500);
+    const e = new GithubCallError('GET /orgs/{org}', undefined, readFailure(network));
+    expect(e.message).toBe('GET /orgs/{org} failed: connect ECONNREFUSED 127.0.0.1:9');
+  });
+
+  it('tells a missing permission from a rate limit that outlasted the retries', () => {
+    expect(isNotVisible({ status: 403, message: 'Resource not accessible by personal access token' })).toBe(true);
+    expect(isNotVisible({ status: 422, message: 'Only owners can use this filter.' })).toBe(true);
+    expect(isNotVisible({ status: 403, message: 'You have exceeded a secondary rate limit' })).toBe(false);
+    expect(isNotVisible({ status: 500, message: 'Server Error' })).toBe(false);
+    expect(isNotVisible({ message: 'x', graphqlTypes: ['FORBIDDEN'] })).toBe(true);
+    expect(isNotVisible({ message: 'x', graphqlTypes: ['NOT_FOUND'] })).toBe(false);
+  });
+});
+
+describe('github client operation names', () => {
+  it('maps request paths to operations, on github.com and under a GHES base path', () => {
+    expect(operationOf('GET', '/orgs/acme/members', '')).toBe('GET /orgs/{org}/members');
+    expect(operationOf('GET', '/api/v3/repos/acme/api/keys', '/api/v3')).toBe('GET /repos/{owner}/{repo}/keys');
+    expect(operationOf('POST', '/api/graphql', '/api/v3')).toBe('POST /graphql');
+    expect(operationOf('POST', '/app/installations/9/access_tokens', '')).toBe(
+      'POST /app/installations/{installation_id}/access_tokens',
+    );
+    expect(operationOf('GET', '/rate_limit', '')).toBe('GET /rate_limit');
+  });
+});

@@ -1,0 +1,347 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { FaultPlan } from '../../../src/connector.js';
+import type { Account, Grant, Snapshot } from '../../../src/model.js';
+import { clearSecrets } from '../../../src/redact.js';
+import { demoScenario, inventory, runAgainstEmulator } from './harness.js';
+import { RICH_SCENARIO } from './scenarios.js';
+
+const RICH_LANES = { lanes: { topics: { production: ['production'], data: ['data'] } } };
+
+function status(s: Snapshot) {
+  expect(s.systems).toHaveLength(1);
+  return s.systems[0] as Snapshot['systems'][number];
+}
+
+function accountOf(s: Snapshot, id: string): Account {
+  const a = s.accounts.find((x) => x.id === id);
+  if (!a) throw new Error(`no account ${id}`);
+  return a;
+}
+
+function grantsOf(s: Snapshot, account: string): Grant[] {
+  return s.grants.filter((g) => g.account === account);
+}
+
+afterEach(() => {
+  clearSecrets();
+});
+
+describe('github connector against its emulator: the demo organisation', () => {
+  it('reads the same inventory at page size 1 and 100, counting every request', async () => {
+    const scenario = await demoScenario();
+    const big = await runAgainstEmulator(scenario, { emulator: { pageSize: 100 } });
+    const small = await runAgainstEmulator(scenario, { emulator: { pageSize: 1 } });
+    expect(status(big.snapshot).ok).toBe(true);
+    expect(status(small.snapshot).ok).toBe(true);
+    expect(inventory(small.snapshot)).toEqual(inventory(big.snapshot));
+    // Paging really happened, and every request was counted.
+    expect(small.emulator.requests.length).toBeGreaterThan(big.emulator.requests.length + 10);
+    expect(status(small.snapshot).calls).toBe(small.emulator.requests.length);
+    expect(status(big.snapshot).calls).toBe(big.emulator.requests.length);
+    expect(small.emulator.requests.filter((r) => r.operation === 'POST /graphql').length).toBeGreaterThan(3);
+  });
+
+  it('tells the demo story: roles, 2FA, emails, lanes and secrets', async () => {
+    const { snapshot } = await runAgainstEmulator(await demoScenario());
+    expect(snapshot.accounts.map((a) => a.id)).toEqual([
+      'dana-w',
+      'jun-park',
+      'lee-okafor',
+      'miadesign',
+      'northwind-admin',
+      'omar-qa',
+      'priyar',
+      'quickfix-dev',
+      'ritacosta',
+      'samortiz',
+    ]);
+    expect(accountOf(snapshot, 'dana-w')).toMatchObject({
+      role: 'owner',
+      mfa: true,
+      emails: ['dana@northwind.example'],
+    });
+    expect(accountOf(snapshot, 'northwind-admin')).toMatchObject({ role: 'owner', emails: [] });
+    expect(accountOf(snapshot, 'omar-qa')).toMatchObject({ role: 'outside-collaborator', mfa: false });
+    expect(accountOf(snapshot, 'miadesign')).toMatchObject({ mfa: true, displayName: 'Mia Laurent' });
+
+    const sam = grantsOf(snapshot, 'samortiz').map((g) => [g.resource, g.permission, g.level, g.lanes]);
+    expect(sam).toEqual([
+      ['northwind/infra', 'admin', 'admin', ['production']],
+      ['northwind/shop', 'write', 'write', ['code']],
+    ]);
+    expect(grantsOf(snapshot, 'miadesign').map((g) => [g.resource, g.level, g.lanes])).toEqual([
+      ['northwind/storefront', 'read', ['code']],
+    ]);
+    const owner = grantsOf(snapshot, 'northwind-admin');
+    expect(owner).toMatchObject([{ resource: 'northwind', permission: 'owner', via: 'org-role', level: 'admin' }]);
+    expect(owner[0]?.lanes).toEqual(['code', 'production']);
+    expect(grantsOf(snapshot, 'priyar').map((g) => [g.resource, g.permission, g.via])).toEqual([
+      ['northwind/*', 'read', 'org-role'],
+      ['northwind/infra', 'write', 'team'],
+      ['northwind/shop', 'write', 'team'],
+      ['northwind/storefront', 'write', 'team'],
+    ]);
+    const shop = grantsOf(snapshot, 'quickfix-dev')[0];
+    expect(shop?.attributes).toMatchObject({ productionEnvironment: true, productionReviewers: ['dana-w'] });
+    expect(snapshot.secrets.map((s) => `${s.resource}:${s.name}`)).toEqual([
+      'northwind:NPM_TOKEN',
+      'northwind/infra:AWS_DEPLOY_ROLE_ARN',
+      'northwind/shop:STRIPE_SECRET_KEY',
+    ]);
+    // PAT grants need a GitHub App: a warning, not a failure.
+    expect(status(snapshot)).toMatchObject({ ok: true });
+    expect(status(snapshot).warnings).toEqual([expect.stringContaining('PAT grants need a GitHub App')]);
+  });
+});
+
+describe('github connector: everything else it reads', () => {
+  it('reads deploy keys, invitations, PAT grants, SAML identities, teams and environments', async () => {
+    const { snapshot } = await runAgainstEmulator(RICH_SCENARIO, { config: RICH_LANES, emulator: { pageSize: 2 } });
+    expect(status(snapshot)).toMatchObject({ ok: true, warnings: [] });
+
+    expect(accountOf(snapshot, 'owner-one')).toMatchObject({
+      login: 'Owner-One',
+      role: 'owner',
+      emails: ['olive.owner@acme.example', 'olive@acme.example'],
+      identities: ['olive@acme.example'],
+    });
+    expect(accountOf(snapshot, 'reviewer-three').identities).toEqual(['r3']);
+    expect(accountOf(snapshot, 'dev-two')).toMatchObject({ mfa: false, emails: ['dev2@mail.example'] });
+    expect(accountOf(snapshot, 'deploy-bot').kind).toBe('bot');
+
+    // Invitations: a new login, an email-only invite, and an outside collaborator invited to join.
+    expect(accountOf(snapshot, 'invitee-y')).toMatchObject({ status: 'invited', role: 'owner' });
+    expect(accountOf(snapshot, 'invitation:8')).toMatchObject({
+      status: 'invited',
+      login: 'New.Person@acme.example',
+      emails: ['new.person@acme.example'],
+    });
+    expect(accountOf(snapshot, 'contractor-x')).toMatchObject({
+      status: 'active',
+      role: 'outside-collaborator',
+      attributes: { invitationRole: 'direct_member' },
+    });
+    expect(grantsOf(snapshot, 'invitee-y')).toEqual([]);
+
+    // Deploy keys are bot accounts with a grant and a credential.
+    const key = accountOf(snapshot, 'deploy-key:acme/api:42');
+    expect(key).toMatchObject({ kind: 'bot', status: 'active', login: 'ci deploy' });
+    expect(accountOf(snapshot, 'deploy-key:acme/api:43').status).toBe('suspended');
+    expect(grantsOf(snapshot, 'deploy-key:acme/api:42')).toMatchObject([
+      { resource: 'acme/api', permission: 'write', level: 'write', lanes: ['production'] },
+    ]);
+    expect(snapshot.credentials.filter((c) => c.kind === 'deploy-key')).toMatchObject([
+      {
+        account: 'deploy-key:acme/api:42',
+        id: 'deploy-key:42',
+        lastUsedAt: '2026-11-01T10:00:00Z',
+        active: true,
+        attributes: { addedBy: 'Owner-One', readOnly: false },
+      },
+      { account: 'deploy-key:acme/api:43', active: false },
+    ]);
+
+    // Fine-grained PAT grants: dates, permissions, and expiry judged against the scan's clock.
+    const pats = snapshot.credentials.filter((c) => c.kind === 'pat');
+    expect(pats).toMatchObject([
+      { account: 'contractor-x', id: 'fine-grained-pat:556', active: false },
+      {
+        account: 'dev-two',
+        id: 'fine-grained-pat:555',
+        active: true,
+        expiresAt: '2026-12-01T00:00:00Z',
+        attributes: {
+          tokenName: 'local scripts',
+          permissions: ['organization.members:read', 'repository.contents:write', 'repository.metadata:read'],
+        },
+      },
+    ]);
+
+    // Base permission "write" on every repo; topics put api in production and warehouse in data.
+    expect(grantsOf(snapshot, 'dev-two').map((g) => [g.resource, g.permission, g.via, g.viaName, g.lanes])).toEqual([
+      ['acme/*', 'write', 'org-role', 'base permission', ['code', 'data', 'production']],
+      ['acme/api', 'maintain', 'team', 'platform', ['production']],
+      // dev-two has direct admin on web; role_name is the highest from any source.
+      ['acme/web', 'admin', 'direct', undefined, ['code']],
+    ]);
+    // A child team's members get the parent's repos; its reviewer may approve its own deploys.
+    const reviewer = grantsOf(snapshot, 'reviewer-three');
+    expect(reviewer.map((g) => [g.resource, g.permission, g.viaName])).toEqual([
+      ['acme/*', 'write', 'base permission'],
+      ['acme/api', 'maintain', 'platform'],
+      ['acme/api', 'maintain', 'release'],
+      ['acme/web', 'read', 'release'],
+    ]);
+    expect(reviewer[1]?.attributes).toMatchObject({
+      environments: ['production', 'staging'],
+      unreviewedEnvironments: ['production', 'staging'],
+      unreviewedProductionDeploy: true,
+      productionReviewers: ['team:release'],
+    });
+    // Everyone can deploy to staging unreviewed; nobody but the release team to api's production.
+    expect(grantsOf(snapshot, 'contractor-x').find((g) => g.resource === 'acme/api')?.attributes).toMatchObject({
+      unreviewedEnvironments: ['staging'],
+      unreviewedProductionDeploy: false,
+    });
+    expect(grantsOf(snapshot, 'contractor-x').find((g) => g.resource === 'acme/web')).toMatchObject({
+      permission: 'triage',
+      level: 'read',
+      attributes: { archived: true, unreviewedProductionDeploy: false },
+    });
+    expect(snapshot.secrets.map((s) => `${s.resource}:${s.name}`)).toEqual(['acme:SHARED', 'acme/api:DB_URL']);
+  });
+
+  it('goes on without 2FA status or emails when the token may not see them, with warnings', async () => {
+    const { snapshot } = await runAgainstEmulator(
+      { ...RICH_SCENARIO, twoFactorVisible: false, graphqlAllowed: false, patGrants: null },
+      { config: RICH_LANES },
+    );
+    const s = status(snapshot);
+    expect(s.ok).toBe(true);
+    expect(s.warnings).toEqual([
+      expect.stringContaining('two-factor status of members is not visible'),
+      expect.stringContaining('two-factor status of outside collaborators is not visible'),
+      expect.stringContaining('PAT grants need a GitHub App'),
+      expect.stringContaining('GraphQL was not permitted for member emails'),
+    ]);
+    for (const a of snapshot.accounts.filter((x) => x.status === 'active' && x.kind !== 'bot')) {
+      expect(a.mfa, a.id).toBeUndefined();
+    }
+    expect(accountOf(snapshot, 'owner-one').emails).toEqual([]);
+    expect(snapshot.credentials.filter((c) => c.kind === 'pat')).toEqual([]);
+  });
+});
+
+describe('github connector under faults', () => {
+  // The inventory does not depend on page size or concurrency (see above): one clean baseline serves all.
+  let clean: ReturnType<typeof inventory>;
+  beforeAll(async () => {
+    clean = inventory((await runAgainstEmulator(await demoScenario())).snapshot);
+  });
+  // Concurrency 1 makes the order of requests, and so which of them fail, the same on every run.
+  const faulty = async (faults: FaultPlan, pageSize = 2) =>
+    runAgainstEmulator(await demoScenario(), { emulator: { pageSize, faults }, concurrency: 1 });
+
+  it('reads the same inventory through 429 and secondary-rate-limit answers', async () => {
+    const run = await faulty({ seed: 7, rate: 0.3, kinds: ['rate-limit', 'secondary-rate-limit'] });
+    const served = run.emulator.requests;
+    expect(served.filter((r) => r.fault === 'rate-limit' && r.status === 429).length).toBeGreaterThan(0);
+    expect(served.filter((r) => r.fault === 'secondary-rate-limit' && r.status === 403).length).toBeGreaterThan(0);
+    expect(status(run.snapshot).ok).toBe(true);
+    expect(inventory(run.snapshot)).toEqual(clean);
+    expect(status(run.snapshot).calls).toBe(served.length);
+  });
+
+  it('reads the same inventory through a burst of 5xx answers, because it retries them', async () => {
+    const run = await faulty({ seed: 3, rate: 0.3, kinds: ['server-error', 'bad-gateway', 'unavailable'] }, 100);
+    expect(run.emulator.requests.filter((r) => r.status >= 500).length).toBeGreaterThan(0);
+    expect(status(run.snapshot).ok).toBe(true);
+    expect(inventory(run.snapshot)).toEqual(clean);
+  });
+
+  it('reads the same inventory through empty pages and repeated next links', async () => {
+    const run = await faulty({ seed: 5, rate: 0.3, kinds: ['empty-page', 'repeat-cursor'] });
+    expect(run.emulator.requests.filter((r) => r.fault === 'empty-page').length).toBeGreaterThan(0);
+    expect(run.emulator.requests.filter((r) => r.fault === 'repeat-cursor').length).toBeGreaterThan(0);
+    expect(status(run.snapshot).ok).toBe(true);
+    expect(inventory(run.snapshot)).toEqual(clean);
+  });
+
+  it('fails the organisation, naming the call, when a 5xx outlasts the retries', async () => {
+    const { snapshot } = await runAgainstEmulator(await demoScenario(), {
+      emulator: { faults: { seed: 1, rate: 1, kinds: ['server-error'], operations: ['GET /orgs/{org}/teams'] } },
+      tuning: { serverErrorRetries: 0 },
+    });
+    expect(status(snapshot)).toMatchObject({ ok: false, error: 'GET /orgs/{org}/teams answered 500: Server Error' });
+    // All or nothing: a failed organisation keeps none of its records.
+    expect(snapshot.accounts).toEqual([]);
+    expect(snapshot.grants).toEqual([]);
+  });
+
+  it('fails rather than retrying forever when rate limits outlast the retries', async () => {
+    const { snapshot } = await runAgainstEmulator(await demoScenario(), {
+      emulator: { faults: { seed: 1, rate: 1, kinds: ['secondary-rate-limit'], operations: ['GET /orgs/{org}'] } },
+      tuning: { rateLimitRetries: 0 },
+    });
+    expect(status(snapshot).ok).toBe(false);
+    expect(status(snapshot).error).toMatch(
+      /^GET \/orgs\/\{org\} answered 403: You have exceeded a secondary rate limit/,
+    );
+  });
+});
+
+describe('github connector as a GitHub App', () => {
+  it('mints an installation token from the app key and reads the same inventory', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const scenario = await demoScenario();
+    const withApp = {
+      ...scenario,
+      app: { appId: 1234, installationId: 99, publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() },
+    };
+    const asApp = await runAgainstEmulator(withApp, {
+      config: { token: undefined, app: { appId: 1234, privateKey: pem, installationId: 99 } },
+    });
+    expect(status(asApp.snapshot)).toMatchObject({ ok: true });
+    const minted = asApp.emulator.requests.filter((r) => r.operation.startsWith('POST /app/installations'));
+    expect(minted).toMatchObject([{ status: 201 }]);
+    expect(status(asApp.snapshot).calls).toBe(asApp.emulator.requests.length);
+    const asToken = await runAgainstEmulator(scenario);
+    expect(inventory(asApp.snapshot)).toEqual(inventory(asToken.snapshot));
+    expect(JSON.stringify(asApp.snapshot)).not.toContain('PRIVATE KEY');
+  });
+
+  it('fails, naming the call, when the app key is not the one GitHub knows', async () => {
+    const known = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey;
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const { snapshot } = await runAgainstEmulator(
+      {
+        ...(await demoScenario()),
+        app: { appId: 1, installationId: 2, publicKey: known.export({ type: 'spki', format: 'pem' }).toString() },
+      },
+      {
+        config: {
+          token: undefined,
+          app: { appId: 1, privateKey: other.export({ type: 'pkcs8', format: 'pem' }).toString(), installationId: 2 },
+        },
+      },
+    );
+    expect(status(snapshot).ok).toBe(false);
+    expect(status(snapshot).error).toMatch(
+      /^POST \/app\/installations\/\{installation_id\}\/access_tokens \(the GitHub App token for GET \/orgs\/\{org\}\) answered 401: /,
+    );
+    expect(status(snapshot).error).not.toContain('PRIVATE KEY');
+  });
+});
+
+describe('github connector failures', () => {
+  it('fails on a wrong token with the call named and the token nowhere', async () => {
+    const wrong = 'ghp_ThisIsAWrongTokenThatMustNeverLeak0123';
+    const { snapshot, token } = await runAgainstEmulator(await demoScenario(), { config: { token: wrong } });
+    const s = status(snapshot);
+    expect(s).toMatchObject({ ok: false, error: 'GET /orgs/{org} answered 401: Bad credentials' });
+    const everything = JSON.stringify(snapshot);
+    expect(everything).not.toContain(wrong);
+    expect(everything).not.toContain(token);
+  });
+
+  it('fails on an organisation that does not exist', async () => {
+    const { snapshot } = await runAgainstEmulator(await demoScenario(), { config: { org: 'no-such-org' } });
+    expect(status(snapshot)).toMatchObject({
+      target: 'no-such-org',
+      ok: false,
+      error: 'GET /orgs/{org} answered 404: Not Found',
+    });
+  });
+
+  it('fails with the call named when GitHub cannot be reached', async () => {
+    const { snapshot } = await runAgainstEmulator(await demoScenario(), {
+      config: { baseUrl: 'http://127.0.0.1:9' },
+      tuning: { serverErrorRetries: 0 },
+    });
+    const s = status(snapshot);
+    expect(s.ok).toBe(false);
+    expect(s.error).toMatch(/^GET \/orgs\/\{org\} failed: /);
+  });
+});
