@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectors } from '../connectors/index.js';
+import { applyPatch, type PatchOperation } from './json-patch.js';
 import type { Logger } from './log.js';
 import { loadScenario, sandboxConfig, startSandbox } from './sandbox.js';
 import { type ScanResult, scan } from './scan.js';
@@ -16,11 +17,19 @@ export interface DemoOptions {
   now: Date;
   log: Logger;
   env: Readonly<Record<string, string | undefined>>;
+  /** Keep history between demo runs in this file (none when absent). */
+  historyPath?: string;
+  /** Play the following week of the story: the clock a week on, and next-week.json's changes. */
+  nextWeek?: boolean;
 }
 
+const WEEK_MS = 7 * 86_400_000;
+
 export async function runDemo(options: DemoOptions): Promise<ScanResult> {
-  const scenario = await loadScenario(join(DEMO_DIR, 'scenario.json'), options.now);
-  const sandbox = await startSandbox(scenario, connectors, { now: options.now });
+  const now = options.nextWeek ? new Date(options.now.getTime() + WEEK_MS) : options.now;
+  let scenario = await loadScenario(join(DEMO_DIR, 'scenario.json'), now);
+  if (options.nextWeek) scenario = await nextWeekOf(scenario);
+  const sandbox = await startSandbox(scenario, connectors, { now });
   const work = await mkdtemp(join(tmpdir(), 'lanekeeper-demo-'));
   try {
     const template = JSON.parse(await readFile(join(DEMO_DIR, 'config.json'), 'utf8')) as Record<string, unknown>;
@@ -36,7 +45,8 @@ export async function runDemo(options: DemoOptions): Promise<ScanResult> {
       outDir: options.outDir,
       failOn: 'none',
       allowPartial: false,
-      now: options.now,
+      now,
+      historyPath: options.historyPath ?? false,
       env: { ...options.env, ...sandbox.env },
       log: options.log,
       relativeDates: true,
@@ -45,4 +55,15 @@ export async function runDemo(options: DemoOptions): Promise<ScanResult> {
     await sandbox.close();
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** Applies examples/demo/next-week.json (JSON Patch per system) to the scenario. */
+async function nextWeekOf(scenario: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const patches = JSON.parse(await readFile(join(DEMO_DIR, 'next-week.json'), 'utf8')) as Record<string, unknown>;
+  const out = { ...scenario };
+  for (const [system, operations] of Object.entries(patches)) {
+    if (!Array.isArray(operations) || !(system in out)) continue;
+    out[system] = applyPatch(out[system], operations as PatchOperation[]);
+  }
+  return out;
 }

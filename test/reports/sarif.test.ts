@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import Ajv from 'ajv-draft-04';
+import type { ValidateFunction } from 'ajv';
+import AjvDraft04Module from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import { renderSarif } from '../../reports/sarif.js';
 import type { Finding, RuleMeta } from '../../src/rules/types.js';
@@ -9,7 +10,13 @@ import type { Finding, RuleMeta } from '../../src/rules/types.js';
 const require = createRequire(import.meta.url);
 const schemaPath = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
 // The schema's language-tag pattern is not valid as a Unicode regular expression, hence unicodeRegExp off.
-const validate = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false }).compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
+// A CommonJS default export: under NodeNext the class sits on .default at run time.
+type AjvClass = new (options: Record<string, unknown>) => { compile(schema: object): ValidateFunction };
+const AjvDraft04 = ((AjvDraft04Module as unknown as { default?: AjvClass }).default ??
+  AjvDraft04Module) as unknown as AjvClass;
+const validate = new AjvDraft04({ strict: false, allErrors: true, unicodeRegExp: false }).compile(
+  JSON.parse(readFileSync(schemaPath, 'utf8')),
+);
 
 const rules: RuleMeta[] = [
   {
