@@ -1,0 +1,79 @@
+// Lane(s) and level of one Slack grant under the config's channel mapping. Pure: the lanes of
+// an inventory are recomputed with it whenever the mapping changes, so a grant carries what
+// classification needs (the workspace grant lists the public channels a full member can read).
+import picomatch from 'picomatch';
+import type { Classification } from '../../src/connector.js';
+import { type Grant, LANES, type Lane, type Level } from '../../src/model.js';
+import type { SlackConfig, SlackLanes } from './schema.js';
+
+/** The resource of a full member's access to the whole workspace. */
+export const WORKSPACE = 'workspace';
+
+/** Raw permissions the collector emits, and the level each amounts to. */
+export const PERMISSION_LEVELS = {
+  'primary-owner': 'admin',
+  owner: 'admin',
+  admin: 'admin',
+  /** A full member: posts anywhere, reads every public channel. */
+  member: 'write',
+  /** Membership of one channel: a guest or member can post there. */
+  'channel-member': 'write',
+  /** Another organisation reading a channel shared through Slack Connect. */
+  'slack-connect': 'read',
+} as const satisfies Record<string, Level>;
+export type SlackPermission = keyof typeof PERMISSION_LEVELS;
+
+export function isSlackPermission(value: string): value is SlackPermission {
+  return Object.hasOwn(PERMISSION_LEVELS, value);
+}
+
+export function classifySlackGrant(grant: Grant, config: Pick<SlackConfig, 'lanes'>): Classification {
+  // A permission this version does not know is treated as posting rights, not as harmless.
+  const level: Level = isSlackPermission(grant.permission) ? PERMISSION_LEVELS[grant.permission] : 'write';
+  const matchers = laneMatchers(config.lanes);
+  if (grant.resource === WORKSPACE) {
+    // A full member reads every public channel, so the data and production channels among them count too.
+    const lanes = new Set<Lane>(['code']);
+    for (const channel of publicChannelsOf(grant)) for (const lane of matchers.lanesOf(channel)) lanes.add(lane);
+    return { lanes: ordered(lanes), level };
+  }
+  const lanes = new Set(matchers.lanesOf(grant.resource));
+  if (lanes.size === 0) lanes.add('code');
+  return { lanes: ordered(lanes), level };
+}
+
+interface LaneMatchers {
+  lanesOf(channel: string): Lane[];
+}
+
+const cache = new WeakMap<SlackLanes, LaneMatchers>();
+
+export function laneMatchers(lanes: SlackLanes): LaneMatchers {
+  const cached = cache.get(lanes);
+  if (cached) return cached;
+  const compile = (globs: readonly string[]) => {
+    const normalised = globs.map((g) => (g.startsWith('#') ? g : `#${g}`));
+    return normalised.length === 0 ? () => false : picomatch(normalised, { nocase: true });
+  };
+  const data = compile(lanes.data);
+  const production = compile(lanes.production);
+  const matchers: LaneMatchers = {
+    lanesOf(channel) {
+      const out: Lane[] = [];
+      if (data(channel)) out.push('data');
+      if (production(channel)) out.push('production');
+      return out;
+    },
+  };
+  cache.set(lanes, matchers);
+  return matchers;
+}
+
+function publicChannelsOf(grant: Grant): string[] {
+  const value = grant.attributes?.publicChannels;
+  return Array.isArray(value) ? value : [];
+}
+
+function ordered(lanes: Set<Lane>): Lane[] {
+  return LANES.filter((l) => lanes.has(l));
+}

@@ -1,0 +1,165 @@
+// Reads one Slack workspace: team.info names the target, then users.list, conversations.list
+// and conversations.members for every channel with members, all pages of each. One failed
+// call fails the target (its records are dropped by the core), never a shorter list.
+import PQueue from 'p-queue';
+import type { z } from 'zod';
+import type { CollectContext, TargetOutput } from '../../src/connector.js';
+import { type ClientTuning, createSlackApi, type SlackApi, SlackCallError } from './client.js';
+import { buildRecords, type WorkspaceAnswers } from './records.js';
+import {
+  type ApiChannel,
+  ApiChannelSchema,
+  type ApiTeam,
+  ApiTeamInfoSchema,
+  ApiUserSchema,
+  type SlackConfig,
+} from './schema.js';
+
+/** Team lookups that only cost us a name: the external team's id stands in for it. */
+const NAME_UNAVAILABLE = new Set(['team_not_found', 'team_access_not_granted', 'not_allowed', 'access_denied']);
+
+export function createCollect(tuning: ClientTuning = {}) {
+  return async function collectSlack(config: SlackConfig, ctx: CollectContext): Promise<void> {
+    // Calls made before the target is known (team.info) are counted into it once it starts.
+    const early: string[] = [];
+    let count = (method: string): void => {
+      early.push(method);
+    };
+    const api = createSlackApi({
+      config,
+      signal: ctx.signal,
+      log: ctx.log,
+      onRequest: (method) => count(method),
+      tuning,
+    });
+    const team = await readTeam(api);
+    await ctx.runTarget(team.id, async (out) => {
+      for (const method of early) out.call(method);
+      count = (method) => out.call(method);
+      const answers = await readWorkspace(api, team, out, ctx.concurrency);
+      const records = buildRecords(answers, config);
+      for (const account of records.accounts) out.account(account);
+      for (const grant of records.grants) out.grant(grant);
+      for (const warning of records.warnings) out.warn(warning);
+    });
+  };
+}
+
+async function readTeam(api: SlackApi, teamId?: string): Promise<ApiTeam> {
+  const answer = await api.call('team.info', teamId ? { team: teamId } : {});
+  const parsed = ApiTeamInfoSchema.safeParse(answer);
+  if (!parsed.success) throw new SlackCallError('team.info', 'answered without a team id');
+  return parsed.data.team;
+}
+
+async function readWorkspace(
+  api: SlackApi,
+  team: ApiTeam,
+  out: TargetOutput,
+  concurrency: number,
+): Promise<WorkspaceAnswers> {
+  const userList = await api.list('users.list', {}, 'members');
+  // Without users:read.email Slack answers users.list but leaves every email out, and no account could be linked.
+  if (userList.scopes && !userList.scopes.includes('users:read.email')) {
+    throw new SlackCallError(
+      'users.list',
+      'needs the users:read.email scope (without it Slack hides every email)',
+      'missing_scope',
+    );
+  }
+  const users = parseEach(userList.items, ApiUserSchema, 'users.list', 'member', out);
+
+  const channelList = await api.list(
+    'conversations.list',
+    { types: 'public_channel,private_channel', exclude_archived: true },
+    'channels',
+  );
+  const channels = parseEach(channelList.items, ApiChannelSchema, 'conversations.list', 'channel', out).filter(
+    (c) => !c.is_archived,
+  );
+
+  const members = await readMembers(api, channels, concurrency);
+  const externalTeams = await readExternalTeams(api, team, channels);
+  return { team, users, channels, members, externalTeams };
+}
+
+/** conversations.members for every channel that has members: one call per channel and page (see README). */
+async function readMembers(
+  api: SlackApi,
+  channels: readonly ApiChannel[],
+  concurrency: number,
+): Promise<Map<string, string[]>> {
+  const members = new Map<string, string[]>();
+  const queue = new PQueue({ concurrency: Math.max(1, concurrency) });
+  const work = channels
+    .filter((c) => c.num_members === undefined || c.num_members > 0)
+    .map((c) =>
+      queue.add(async () => {
+        const list = await api.list('conversations.members', { channel: c.id }, 'members');
+        const ids = list.items.filter((m): m is string => typeof m === 'string');
+        if (ids.length !== list.items.length) {
+          throw new SlackCallError('conversations.members', `answered members that are not user ids for #${c.name}`);
+        }
+        members.set(c.id, [...new Set(ids)]);
+      }),
+    );
+  try {
+    await Promise.all(work);
+  } finally {
+    // One failure fails the target; the channels still queued are not worth asking about.
+    queue.clear();
+  }
+  return members;
+}
+
+async function readExternalTeams(
+  api: SlackApi,
+  team: ApiTeam,
+  channels: readonly ApiChannel[],
+): Promise<Map<string, ApiTeam>> {
+  const ids = new Set<string>();
+  for (const c of channels) {
+    if (!c.is_ext_shared) continue;
+    const internal = new Set([team.id, ...(c.internal_team_ids ?? [])]);
+    for (const id of c.shared_team_ids ?? []) if (!internal.has(id)) ids.add(id);
+  }
+  const teams = new Map<string, ApiTeam>();
+  for (const id of [...ids].sort()) {
+    try {
+      teams.set(id, await readTeam(api, id));
+    } catch (error) {
+      if (error instanceof SlackCallError && error.slackCode && NAME_UNAVAILABLE.has(error.slackCode)) continue;
+      throw error;
+    }
+  }
+  return teams;
+}
+
+/** Each item checked on its own: one odd record is reported by id, not silently dropped, and the rest still count. */
+function parseEach<T extends { id: string }>(
+  items: readonly unknown[],
+  schema: z.ZodType<T>,
+  method: string,
+  noun: string,
+  out: TargetOutput,
+): T[] {
+  const byId = new Map<string, T>();
+  const unreadable: string[] = [];
+  for (const [index, item] of items.entries()) {
+    const parsed = schema.safeParse(item);
+    if (parsed.success) byId.set(parsed.data.id, parsed.data);
+    else unreadable.push(idOf(item) ?? `#${index + 1}`);
+  }
+  if (unreadable.length > 0) {
+    out.warn(
+      `${method}: ${unreadable.length} ${noun}(s) could not be read and are missing from the inventory: ` +
+        unreadable.slice(0, 10).join(', '),
+    );
+  }
+  return [...byId.values()];
+}
+
+function idOf(item: unknown): string | undefined {
+  if (item && typeof item === 'object' && 'id' in item && typeof item.id === 'string') return item.id;
+  return undefined;
+}

@@ -1,0 +1,11 @@
+// Every Slack Web API method the collector calls, in the words the emulator logs them.
+// One list serves the connector's `operations`, the emulator's router and the README.
+export const SLACK_OPERATIONS = ['team.info', 'users.list', 'conversations.list', 'conversations.members'] as const;
+export type SlackOperation = (typeof SLACK_OPERATIONS)[number];
+
+export function isSlackOperation(name: string): name is SlackOperation {
+  return (SLACK_OPERATIONS as readonly string[]).includes(name);
+}
+
+/** The bot scopes the collector needs, and nothing more (the README's manifest lists the same). */
+export const REQUIRED_SCOPES = ['channels:read', 'groups:read', 'team:read', 'users:read', 'users:read.email'] as const;

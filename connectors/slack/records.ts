@@ -1,0 +1,265 @@
+// Turns what Slack answered into lanekeeper's records: one account per user (and per external
+// team), the workspace grant of every full member, one grant per channel membership, and one
+// per Slack Connect share. Pure, and sorted, so the same answers give the same inventory.
+import type { Account, Grant } from '../../src/model.js';
+import { classifySlackGrant, type SlackPermission, WORKSPACE } from './classify.js';
+import type { ApiChannel, ApiTeam, ApiUser, SlackConfig } from './schema.js';
+
+export const SYSTEM = 'slack';
+/** Slack's own bot appears in users.list as a person; it is Slack's, not the workspace's. */
+const SLACKBOT = 'USLACKBOT';
+
+export interface WorkspaceAnswers {
+  team: ApiTeam;
+  users: ApiUser[];
+  /** Channels the token can see, archived ones left out. */
+  channels: ApiChannel[];
+  /** Members of each channel (by channel id) whose members were listed. */
+  members: ReadonlyMap<string, readonly string[]>;
+  /** Names of the other organisations' teams, when team.info told them. */
+  externalTeams: ReadonlyMap<string, ApiTeam>;
+}
+
+export interface WorkspaceRecords {
+  accounts: Account[];
+  grants: Grant[];
+  warnings: string[];
+}
+
+export type SlackRole =
+  | 'primary-owner'
+  | 'owner'
+  | 'admin'
+  | 'member'
+  | 'multi-channel-guest'
+  | 'single-channel-guest'
+  | 'bot';
+
+export function roleOf(user: ApiUser): SlackRole {
+  if (isBot(user)) return 'bot';
+  if (user.is_primary_owner) return 'primary-owner';
+  if (user.is_owner) return 'owner';
+  if (user.is_admin) return 'admin';
+  // Single-channel guests carry both flags, so the narrower one is asked first.
+  if (user.is_ultra_restricted) return 'single-channel-guest';
+  if (user.is_restricted) return 'multi-channel-guest';
+  return 'member';
+}
+
+/** The workspace-wide permission of a role; guests and bots have none. */
+function workspacePermission(role: SlackRole): Extract<SlackPermission, SlackRole> | undefined {
+  switch (role) {
+    case 'primary-owner':
+    case 'owner':
+    case 'admin':
+    case 'member':
+      return role;
+    default:
+      return undefined;
+  }
+}
+
+export function isGuest(role: SlackRole): boolean {
+  return role === 'multi-channel-guest' || role === 'single-channel-guest';
+}
+
+function isBot(user: ApiUser): boolean {
+  return Boolean(user.is_bot || user.is_app_user) || user.id === SLACKBOT;
+}
+
+/** The instant a guest account ends, from Slack's epoch seconds (0 means never). */
+export function guestExpiry(user: ApiUser): string | undefined {
+  const ts = user.profile?.guest_expiration_ts;
+  return typeof ts === 'number' && ts > 0 ? new Date(ts * 1000).toISOString() : undefined;
+}
+
+export function buildRecords(answers: WorkspaceAnswers, config: Pick<SlackConfig, 'lanes'>): WorkspaceRecords {
+  const { team } = answers;
+  const teamName = team.name ?? team.id;
+  const accounts: Account[] = [];
+  const grants: Grant[] = [];
+  const warnings: string[] = [];
+  const usersById = new Map(answers.users.map((u) => [u.id, u]));
+
+  const channel = (c: ApiChannel) => `#${c.name}`;
+  const publicChannels = answers.channels
+    .filter((c) => !c.is_private)
+    .map(channel)
+    .sort(compare);
+
+  const grant = (
+    fields: Omit<Grant, 'system' | 'target' | 'lanes' | 'level'> & { permission: SlackPermission },
+  ): void => {
+    const draft: Grant = { system: SYSTEM, target: team.id, ...fields, lanes: [], level: 'read' };
+    grants.push({ ...draft, ...classifySlackGrant(draft, config) });
+  };
+
+  let twoFactorHidden = 0;
+  let livePeople = 0;
+  for (const user of answers.users) {
+    const role = roleOf(user);
+    const account = accountOf(user, role, team);
+    accounts.push(account);
+    if (account.status === 'deleted') continue; // a deactivated account holds nothing live
+    if (account.kind === 'human') {
+      livePeople++;
+      if (user.has_2fa === undefined) twoFactorHidden++;
+    }
+    // Full members (not guests, not bots) can join and read every public channel.
+    const permission = workspacePermission(role);
+    if (account.kind === 'human' && permission) {
+      const admin = permission !== 'member';
+      grant({
+        account: user.id,
+        resource: WORKSPACE,
+        permission,
+        via: admin ? 'org-role' : 'membership',
+        evidence: [
+          admin ? `${role} of the ${teamName} workspace` : `full member of the ${teamName} workspace`,
+          `can read every public channel (${publicChannels.length})`,
+          ...(account.status === 'invited' ? ['invited, has not joined yet'] : []),
+        ],
+        attributes: { publicChannels },
+      });
+    }
+  }
+  if (twoFactorHidden > 0) {
+    warnings.push(
+      `two-factor status is not visible to this token for ${twoFactorHidden} of ${livePeople} active people ` +
+        '(Slack shows has_2fa only to admins): 2FA was not checked; use a workspace admin’s user token to see it',
+    );
+  }
+
+  const externalIds = new Set<string>();
+  const unreadable: string[] = [];
+  for (const c of answers.channels) {
+    const name = channel(c);
+    const members = answers.members.get(c.id) ?? [];
+    let foreign = 0;
+    for (const memberId of members) {
+      const user = usersById.get(memberId);
+      if (!user) {
+        foreign++; // a Slack Connect member from another organisation: covered by its team's account
+        continue;
+      }
+      if (user.deleted) continue;
+      const role = roleOf(user);
+      const expiresAt = isGuest(role) ? guestExpiry(user) : undefined;
+      grant({
+        account: user.id,
+        resource: name,
+        permission: 'channel-member',
+        via: 'membership',
+        ...(expiresAt ? { expiresAt } : {}),
+        evidence: [
+          `member of ${c.is_private ? 'private' : 'public'} channel ${name}`,
+          ...(isGuest(role) ? [guestLine(role, expiresAt)] : []),
+          ...(c.is_ext_shared ? [`${name} is shared with other organisations through Slack Connect`] : []),
+        ],
+        attributes: { channelId: c.id, private: Boolean(c.is_private), sharedExternally: Boolean(c.is_ext_shared) },
+      });
+    }
+
+    if (!c.is_ext_shared) continue;
+    const internal = new Set([team.id, ...(c.internal_team_ids ?? [])]);
+    const external = unique(c.shared_team_ids ?? []).filter((id) => !internal.has(id));
+    const pending = unique([...(c.pending_shared ?? []), ...(c.pending_connected_team_ids ?? [])]).filter(
+      (id) => !internal.has(id),
+    );
+    if (external.length === 0) {
+      unreadable.push(name);
+      continue;
+    }
+    for (const teamId of external) {
+      externalIds.add(teamId);
+      grant({
+        account: externalAccountId(teamId),
+        resource: name,
+        permission: 'slack-connect',
+        via: 'membership',
+        evidence: [
+          `${name} is shared through Slack Connect with ${describeTeam(teamId, answers.externalTeams)}`,
+          ...(pending.length > 0 ? [`pending shares (not yet accepted): ${pending.join(', ')}`] : []),
+          ...(foreign > 0 ? [`${foreign} member(s) of ${name} belong to other organisations`] : []),
+        ],
+        attributes: { channelId: c.id, private: Boolean(c.is_private), sharedExternally: true },
+      });
+    }
+  }
+  if (unreadable.length > 0) {
+    warnings.push(
+      `Slack says ${unreadable.join(', ')} ${unreadable.length === 1 ? 'is' : 'are'} shared with other organisations ` +
+        'but not with which: those teams are not in the inventory',
+    );
+  }
+
+  for (const teamId of [...externalIds].sort(compare)) {
+    const info = answers.externalTeams.get(teamId);
+    accounts.push({
+      system: SYSTEM,
+      target: team.id,
+      id: externalAccountId(teamId),
+      login: info?.name ?? teamId,
+      ...(info?.name ? { displayName: info.name } : {}),
+      emails: [],
+      kind: 'external',
+      status: 'active',
+      role: 'slack-connect-team',
+      attributes: { teamId, ...(info?.domain ? { domain: info.domain } : {}) },
+    });
+  }
+
+  accounts.sort((a, b) => compare(a.id, b.id));
+  grants.sort(
+    (a, b) => compare(a.account, b.account) || compare(a.resource, b.resource) || compare(a.permission, b.permission),
+  );
+  return { accounts, grants, warnings };
+}
+
+export function externalAccountId(teamId: string): string {
+  return `team:${teamId}`;
+}
+
+function accountOf(user: ApiUser, role: SlackRole, team: ApiTeam): Account {
+  const profile = user.profile ?? {};
+  const email = profile.email?.trim().toLowerCase();
+  const displayName = profile.real_name || user.real_name || profile.display_name;
+  const expiresAt = isGuest(role) ? guestExpiry(user) : undefined;
+  const attributes: Account['attributes'] = {};
+  if (expiresAt) attributes.guestExpiresAt = expiresAt;
+  if (profile.guest_invited_by) attributes.invitedBy = profile.guest_invited_by;
+  if (user.has_2fa && user.two_factor_type) attributes.twoFactorType = user.two_factor_type;
+  return {
+    system: SYSTEM,
+    target: team.id,
+    id: user.id,
+    login: user.name || user.id,
+    ...(displayName ? { displayName } : {}),
+    emails: email ? [email] : [],
+    kind: role === 'bot' ? 'bot' : 'human',
+    status: user.deleted ? 'deleted' : user.is_invited_user ? 'invited' : 'active',
+    role,
+    // A bot signs in with a token, not a password: 2FA says nothing about it.
+    ...(user.has_2fa !== undefined && role !== 'bot' ? { mfa: user.has_2fa } : {}),
+    ...(Object.keys(attributes).length > 0 ? { attributes } : {}),
+  };
+}
+
+function guestLine(role: SlackRole, expiresAt: string | undefined): string {
+  const kind = role === 'single-channel-guest' ? 'single-channel guest' : 'multi-channel guest';
+  return expiresAt ? `${kind}; Slack removes the guest at ${expiresAt}` : `${kind} with no expiry date in Slack`;
+}
+
+function describeTeam(teamId: string, teams: ReadonlyMap<string, ApiTeam>): string {
+  const name = teams.get(teamId)?.name;
+  return name ? `${name} (${teamId})` : teamId;
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)].sort(compare);
+}
+
+/** Code-unit order: the same on every machine, unlike localeCompare. */
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,125 @@
+// What the Slack emulator serves: one workspace described the way its admin sees it (people
+// and their roles, channels and who is in them, which organisations a channel is shared with,
+// what the token may read). The emulator derives the Web API's own answers from it.
+import { z } from 'zod';
+import { REQUIRED_SCOPES } from './operations.js';
+
+const UserId = z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'a Slack user id (U…)');
+const TeamId = z.string().regex(/^T[A-Z0-9]{2,20}$/, 'a Slack team id (T…)');
+const ChannelId = z.string().regex(/^[CG][A-Z0-9]{2,20}$/, 'a Slack channel id (C…)');
+/** A date (YYYY-MM-DD: the guest goes at the end of that day, UTC) or an ISO instant. */
+const DateOrInstant = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'a date or an ISO instant');
+
+export const ROLES = [
+  'primary-owner',
+  'owner',
+  'admin',
+  'member',
+  'multi-channel-guest',
+  'single-channel-guest',
+] as const;
+
+export const ScenarioUserSchema = z.strictObject({
+  id: UserId,
+  /** The handle. */
+  name: z.string().min(1),
+  realName: z.string().optional(),
+  email: z.string().optional(),
+  role: z.enum(ROLES).default('member'),
+  /** A bot user (is_bot) or an app's user (is_app_user). */
+  bot: z.enum(['bot', 'app']).optional(),
+  deleted: z.boolean().default(false),
+  invited: z.boolean().default(false),
+  twoFactor: z.boolean().default(false),
+  twoFactorType: z.enum(['app', 'sms']).default('app'),
+  guestExpiresAt: DateOrInstant.optional(),
+  /** Who invited the guest. */
+  invitedBy: UserId.optional(),
+});
+export type ScenarioUser = z.infer<typeof ScenarioUserSchema>;
+
+export const ScenarioChannelSchema = z.strictObject({
+  id: ChannelId,
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,79}$/, 'a channel name without "#"'),
+  private: z.boolean().default(false),
+  archived: z.boolean().default(false),
+  general: z.boolean().default(false),
+  members: z.array(UserId).default([]),
+  /** Members from other organisations (Slack Connect): in conversations.members, not in users.list. */
+  externalMembers: z.array(UserId).default([]),
+  /** Teams of other organisations the channel is shared with through Slack Connect. */
+  sharedWith: z.array(TeamId).default([]),
+  /** Slack Connect invitations sent but not yet accepted. */
+  pendingSharedWith: z.array(TeamId).default([]),
+  /** A private channel the app was not invited to is invisible to a bot token. */
+  visibleToToken: z.boolean().default(true),
+});
+export type ScenarioChannel = z.infer<typeof ScenarioChannelSchema>;
+
+export const SlackScenarioSchema = z
+  .strictObject({
+    team: z.strictObject({
+      id: TeamId,
+      name: z.string().min(1),
+      domain: z.string().regex(/^[a-z0-9-]+$/),
+    }),
+    token: z
+      .strictObject({
+        /** The scopes the installed app was granted; a method needing another answers missing_scope. */
+        scopes: z.array(z.string()).default([...REQUIRED_SCOPES]),
+        /** Slack shows has_2fa only to admins' tokens; false drops the field from users.list. */
+        seesTwoFactor: z.boolean().default(true),
+      })
+      .default({ scopes: [...REQUIRED_SCOPES], seesTwoFactor: true }),
+    /** Seconds sent in Retry-After with an HTTP 429. */
+    retryAfterSeconds: z.number().int().nonnegative().default(1),
+    users: z.array(ScenarioUserSchema).default([]),
+    channels: z.array(ScenarioChannelSchema).default([]),
+    /** Other organisations' teams that team.info may be asked about. */
+    externalTeams: z
+      .array(z.strictObject({ id: TeamId, name: z.string().min(1), domain: z.string().optional() }))
+      .default([]),
+  })
+  .superRefine((s, ctx) => {
+    const users = new Map(s.users.map((u) => [u.id, u]));
+    if (users.size !== s.users.length)
+      ctx.addIssue({ code: 'custom', path: ['users'], message: 'user ids must be unique' });
+    const channelIds = new Set(s.channels.map((c) => c.id));
+    const names = new Set(s.channels.map((c) => c.name));
+    if (channelIds.size !== s.channels.length || names.size !== s.channels.length) {
+      ctx.addIssue({ code: 'custom', path: ['channels'], message: 'channel ids and names must be unique' });
+    }
+    const channelsOf = new Map<string, number>();
+    for (const [i, c] of s.channels.entries()) {
+      for (const m of c.members) {
+        if (!users.has(m))
+          ctx.addIssue({ code: 'custom', path: ['channels', i, 'members'], message: `unknown user ${m}` });
+        channelsOf.set(m, (channelsOf.get(m) ?? 0) + 1);
+      }
+      for (const m of c.externalMembers) {
+        if (users.has(m)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['channels', i, 'externalMembers'],
+            message: `${m} is a workspace user`,
+          });
+        }
+      }
+      if (c.sharedWith.includes(s.team.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['channels', i, 'sharedWith'],
+          message: 'a channel is not shared with its own team',
+        });
+      }
+    }
+    for (const [i, u] of s.users.entries()) {
+      if (u.role === 'single-channel-guest' && (channelsOf.get(u.id) ?? 0) > 1) {
+        ctx.addIssue({ code: 'custom', path: ['users', i], message: 'a single-channel guest is in one channel only' });
+      }
+      if (u.guestExpiresAt && !u.role.endsWith('guest')) {
+        ctx.addIssue({ code: 'custom', path: ['users', i, 'guestExpiresAt'], message: 'only guests expire' });
+      }
+    }
+  });
+export type SlackScenario = z.infer<typeof SlackScenarioSchema>;

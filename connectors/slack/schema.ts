@@ -1,0 +1,85 @@
+// The slack block of the config, and zod schemas for the few fields of Slack's answers the
+// collector reads (nothing more, so an answer that grows new fields never breaks us).
+import { z } from 'zod';
+import { ConnectorCommonSchema } from '../../src/config/schema.js';
+
+/** Channel globs ("#support", "#customers*"); a glob written without "#" gets one. */
+const ChannelGlobs = z.array(z.string().trim().min(1)).default([]);
+
+export const SlackLanesSchema = z.strictObject({
+  /** Channels where customer data is discussed: membership is data access. */
+  data: ChannelGlobs,
+  /** Channels that operate production (incidents, deploys). */
+  production: ChannelGlobs,
+});
+export type SlackLanes = z.infer<typeof SlackLanesSchema>;
+
+export const SlackConfigSchema = z.strictObject({
+  ...ConnectorCommonSchema.shape,
+  /** A bot token (xoxb-…), normally "${SLACK_TOKEN}"; an admin's user token (xoxp-…) also sees 2FA. */
+  token: z.string().min(1),
+  /** Where the Web API lives; the sandbox points this at its emulator ("http://127.0.0.1:PORT/api/"). */
+  slackApiUrl: z.url().optional(),
+  lanes: SlackLanesSchema.default({ data: [], production: [] }),
+});
+export type SlackConfig = z.infer<typeof SlackConfigSchema>;
+
+// ---- Slack answers: only the fields we read ----
+
+const Flag = z.boolean().optional();
+
+export const ApiTeamSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  domain: z.string().optional(),
+});
+export type ApiTeam = z.infer<typeof ApiTeamSchema>;
+
+export const ApiUserSchema = z.object({
+  id: z.string().min(1),
+  /** The handle. */
+  name: z.string().optional(),
+  real_name: z.string().optional(),
+  deleted: Flag,
+  is_admin: Flag,
+  is_owner: Flag,
+  is_primary_owner: Flag,
+  /** Multi-channel guest (single-channel guests have both flags). */
+  is_restricted: Flag,
+  /** Single-channel guest. */
+  is_ultra_restricted: Flag,
+  is_bot: Flag,
+  is_app_user: Flag,
+  is_invited_user: Flag,
+  /** Only present when the token may see it (an admin's token); absent is "unknown", never false. */
+  has_2fa: Flag,
+  two_factor_type: z.string().optional(),
+  profile: z
+    .object({
+      email: z.string().optional(),
+      real_name: z.string().optional(),
+      display_name: z.string().optional(),
+      /** Epoch seconds; 0 or absent when the guest does not expire. */
+      guest_expiration_ts: z.number().nullish(),
+      guest_invited_by: z.string().nullish(),
+    })
+    .optional(),
+});
+export type ApiUser = z.infer<typeof ApiUserSchema>;
+
+export const ApiChannelSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  is_private: Flag,
+  is_archived: Flag,
+  is_ext_shared: Flag,
+  is_pending_ext_shared: Flag,
+  shared_team_ids: z.array(z.string()).optional(),
+  internal_team_ids: z.array(z.string()).optional(),
+  pending_shared: z.array(z.string()).optional(),
+  pending_connected_team_ids: z.array(z.string()).optional(),
+  num_members: z.number().optional(),
+});
+export type ApiChannel = z.infer<typeof ApiChannelSchema>;
+
+export const ApiTeamInfoSchema = z.object({ team: ApiTeamSchema });

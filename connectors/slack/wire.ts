@@ -1,0 +1,215 @@
+// The Web API's answers as the emulator writes them, derived from a scenario. The interfaces
+// are checked against @slack/web-api's response types in test/connectors/slack/wire.test.ts.
+import type { ScenarioChannel, ScenarioUser, SlackScenario } from './scenario.js';
+
+export interface WireResponseMetadata {
+  next_cursor: string;
+}
+
+export interface WireProfile {
+  real_name: string;
+  real_name_normalized: string;
+  display_name: string;
+  display_name_normalized: string;
+  email?: string;
+  team: string;
+  guest_expiration_ts?: number;
+  guest_invited_by?: string;
+  bot_id?: string;
+}
+
+export interface WireUser {
+  id: string;
+  team_id: string;
+  name: string;
+  deleted: boolean;
+  real_name: string;
+  tz: string;
+  tz_label: string;
+  tz_offset: number;
+  profile: WireProfile;
+  is_admin: boolean;
+  is_owner: boolean;
+  is_primary_owner: boolean;
+  is_restricted: boolean;
+  is_ultra_restricted: boolean;
+  is_bot: boolean;
+  is_app_user: boolean;
+  is_email_confirmed: boolean;
+  updated: number;
+  has_2fa?: boolean;
+  two_factor_type?: string;
+  is_invited_user?: boolean;
+}
+
+export interface WireTopic {
+  value: string;
+  creator: string;
+  last_set: number;
+}
+
+export interface WireChannel {
+  id: string;
+  name: string;
+  name_normalized: string;
+  is_channel: boolean;
+  is_group: boolean;
+  is_im: boolean;
+  is_mpim: boolean;
+  is_private: boolean;
+  is_archived: boolean;
+  is_general: boolean;
+  is_shared: boolean;
+  is_org_shared: boolean;
+  is_ext_shared: boolean;
+  is_pending_ext_shared: boolean;
+  shared_team_ids: string[];
+  pending_shared: string[];
+  pending_connected_team_ids: string[];
+  context_team_id: string;
+  conversation_host_id: string;
+  is_member: boolean;
+  num_members: number;
+  created: number;
+  updated: number;
+  unlinked: number;
+  creator: string;
+  topic: WireTopic;
+  purpose: WireTopic;
+  previous_names: string[];
+}
+
+export interface WireTeam {
+  id: string;
+  name: string;
+  domain: string;
+  email_domain?: string;
+}
+
+export interface WireUsersList {
+  ok: true;
+  members: WireUser[];
+  cache_ts: number;
+  response_metadata: WireResponseMetadata;
+}
+
+export interface WireConversationsList {
+  ok: true;
+  channels: WireChannel[];
+  response_metadata: WireResponseMetadata;
+}
+
+export interface WireConversationsMembers {
+  ok: true;
+  members: string[];
+  response_metadata: WireResponseMetadata;
+}
+
+export interface WireTeamInfo {
+  ok: true;
+  team: WireTeam;
+}
+
+export interface WireError {
+  ok: false;
+  error: string;
+  needed?: string;
+  provided?: string;
+}
+
+const DAY_S = 86_400;
+
+/** Epoch seconds of a scenario date: a plain date means the last second of that day (UTC). */
+export function epochSeconds(value: string): number {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return Date.parse(`${value}T00:00:00Z`) / 1000 + DAY_S - 1;
+  return Math.floor(Date.parse(value) / 1000);
+}
+
+export interface WireView {
+  seesEmail: boolean;
+  seesTwoFactor: boolean;
+  /** A fixed instant so answers are the same on every run. */
+  nowSeconds: number;
+}
+
+export function wireUser(user: ScenarioUser, scenario: SlackScenario, view: WireView): WireUser {
+  const realName = user.realName ?? user.name;
+  const owner = user.role === 'owner' || user.role === 'primary-owner';
+  const admin = owner || user.role === 'admin';
+  const single = user.role === 'single-channel-guest';
+  const guest = single || user.role === 'multi-channel-guest';
+  const profile: WireProfile = {
+    real_name: realName,
+    real_name_normalized: realName,
+    display_name: user.name,
+    display_name_normalized: user.name,
+    team: scenario.team.id,
+  };
+  if (user.email && view.seesEmail && !user.bot) profile.email = user.email;
+  if (guest && user.guestExpiresAt) profile.guest_expiration_ts = epochSeconds(user.guestExpiresAt);
+  if (guest && user.invitedBy) profile.guest_invited_by = user.invitedBy;
+  if (user.bot) profile.bot_id = `B${user.id.slice(1)}`;
+  const wire: WireUser = {
+    id: user.id,
+    team_id: scenario.team.id,
+    name: user.name,
+    deleted: user.deleted,
+    real_name: realName,
+    tz: 'Europe/London',
+    tz_label: 'Greenwich Mean Time',
+    tz_offset: 0,
+    profile,
+    is_admin: admin,
+    is_owner: owner,
+    is_primary_owner: user.role === 'primary-owner',
+    // Slack marks single-channel guests as restricted too.
+    is_restricted: guest,
+    is_ultra_restricted: single,
+    is_bot: user.bot === 'bot',
+    is_app_user: user.bot === 'app',
+    is_email_confirmed: !user.invited,
+    updated: view.nowSeconds - DAY_S,
+  };
+  if (view.seesTwoFactor && !user.bot && !user.deleted) {
+    wire.has_2fa = user.twoFactor;
+    if (user.twoFactor) wire.two_factor_type = user.twoFactorType;
+  }
+  if (user.invited) wire.is_invited_user = true;
+  return wire;
+}
+
+export function wireChannel(channel: ScenarioChannel, scenario: SlackScenario, view: WireView): WireChannel {
+  const shared = channel.sharedWith.length > 0;
+  const pending = channel.pendingSharedWith;
+  const created = view.nowSeconds - 400 * DAY_S;
+  return {
+    id: channel.id,
+    name: channel.name,
+    name_normalized: channel.name,
+    is_channel: true,
+    is_group: false,
+    is_im: false,
+    is_mpim: false,
+    is_private: channel.private,
+    is_archived: channel.archived,
+    is_general: channel.general,
+    is_shared: shared,
+    is_org_shared: false,
+    is_ext_shared: shared,
+    is_pending_ext_shared: pending.length > 0,
+    shared_team_ids: [scenario.team.id, ...channel.sharedWith],
+    pending_shared: [...pending],
+    pending_connected_team_ids: [...pending],
+    context_team_id: scenario.team.id,
+    conversation_host_id: scenario.team.id,
+    is_member: channel.private,
+    num_members: channel.members.length + channel.externalMembers.length,
+    created,
+    updated: created,
+    unlinked: 0,
+    creator: scenario.users[0]?.id ?? '',
+    topic: { value: '', creator: '', last_set: 0 },
+    purpose: { value: '', creator: '', last_set: 0 },
+    previous_names: [],
+  };
+}

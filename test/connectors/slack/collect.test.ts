@@ -1,0 +1,257 @@
+import { describe, expect, it } from 'vitest';
+import type { Grant, Snapshot } from '../../../src/model.js';
+import { FAST, inventoryOf, scanSlack, startEmulator } from './harness.js';
+import { everyKind, LANES, TEAM } from './scenarios.js';
+
+function grantsOf(snapshot: Snapshot, account: string): Grant[] {
+  return snapshot.grants.filter((g) => g.account === account);
+}
+
+function grant(snapshot: Snapshot, account: string, resource: string): Grant {
+  const found = snapshot.grants.find((g) => g.account === account && g.resource === resource);
+  if (!found) throw new Error(`no grant for ${account} on ${resource}`);
+  return found;
+}
+
+describe('slack collect', () => {
+  it('classifies every kind of member', async () => {
+    const snapshot = await scanSlack(await startEmulator(everyKind()), { lanes: LANES });
+    expect(snapshot.systems).toMatchObject([{ system: 'slack', target: TEAM, ok: true, warnings: [] }]);
+    const summary = Object.fromEntries(
+      snapshot.accounts.map((a) => [a.id, [a.login, a.kind, a.status, a.role, a.mfa, a.emails.join(',')]]),
+    );
+    expect(summary).toEqual({
+      U0PRIM: ['pat', 'human', 'active', 'primary-owner', true, 'pat@acme.example'],
+      U0OWN: ['oona', 'human', 'active', 'owner', true, 'oona@acme.example'],
+      U0ADM: ['adam', 'human', 'active', 'admin', false, 'adam@acme.example'],
+      U0MEM: ['mel', 'human', 'active', 'member', false, 'mel@acme.example'],
+      U0MULTI: ['max', 'human', 'active', 'multi-channel-guest', true, 'max@freelance.example'],
+      U0SINGLE: ['sol', 'human', 'active', 'single-channel-guest', false, 'sol@design.example'],
+      U0NOEXP: ['nick', 'human', 'active', 'multi-channel-guest', false, 'nick@freelance.example'],
+      U0INV: ['ivy', 'human', 'invited', 'member', false, 'ivy@acme.example'],
+      U0GONE: ['gus', 'human', 'deleted', 'multi-channel-guest', undefined, 'gus@old.example'],
+      U0BOT: ['deploybot', 'bot', 'active', 'bot', undefined, ''],
+      U0APP: ['helpdesk-app', 'bot', 'active', 'bot', undefined, ''],
+      USLACKBOT: ['slackbot', 'bot', 'active', 'bot', undefined, ''],
+      'team:T0NONAME': ['T0NONAME', 'external', 'active', 'slack-connect-team', undefined, ''],
+      'team:T0PARTNER': ['Partner Co', 'external', 'active', 'slack-connect-team', undefined, ''],
+    });
+    expect(snapshot.accounts.find((a) => a.id === 'U0MEM')?.displayName).toBe('Mel Member');
+    expect(snapshot.accounts.find((a) => a.id === 'U0OWN')?.attributes).toEqual({ twoFactorType: 'sms' });
+    // Sorted by id, so the same workspace gives the same inventory byte for byte.
+    const ids = snapshot.accounts.map((a) => a.id);
+    expect(ids).toEqual([...ids].sort());
+  });
+
+  it('gives full members the workspace, at admin level for admins and owners, and guests only their channels', async () => {
+    const snapshot = await scanSlack(await startEmulator(everyKind()), { lanes: LANES });
+    const workspace = snapshot.grants.filter((g) => g.resource === 'workspace');
+    expect(workspace.map((g) => [g.account, g.permission, g.level, g.via])).toEqual([
+      ['U0ADM', 'admin', 'admin', 'org-role'],
+      ['U0INV', 'member', 'write', 'membership'],
+      ['U0MEM', 'member', 'write', 'membership'],
+      ['U0OWN', 'owner', 'admin', 'org-role'],
+      ['U0PRIM', 'primary-owner', 'admin', 'org-role'],
+    ]);
+    // Public #customers-eu is data and #incidents production: a full member can read both.
+    for (const g of workspace) expect(g.lanes).toEqual(['code', 'data', 'production']);
+    expect(workspace[0]?.attributes?.publicChannels).toEqual(['#customers-eu', '#empty', '#general', '#incidents']);
+    // Guests, bots and the deactivated hold no workspace grant.
+    for (const id of ['U0MULTI', 'U0SINGLE', 'U0NOEXP', 'U0BOT', 'U0APP', 'USLACKBOT', 'U0GONE']) {
+      expect(workspace.map((g) => g.account)).not.toContain(id);
+    }
+  });
+
+  it('maps channels to lanes: data and production channels by the globs, the rest code', async () => {
+    const snapshot = await scanSlack(await startEmulator(everyKind()), { lanes: LANES });
+    const channelGrants = snapshot.grants.filter((g) => g.permission === 'channel-member');
+    const byChannel = new Map(channelGrants.map((g) => [g.resource, g.lanes]));
+    expect(Object.fromEntries(byChannel)).toEqual({
+      '#general': ['code'],
+      '#support': ['data'],
+      '#customers-eu': ['data'],
+      '#incidents': ['production'],
+      '#partner-support': ['data'],
+    });
+    for (const g of channelGrants) expect(g.level).toBe('write');
+    // Invisible, archived and empty channels give no grant.
+    expect(channelGrants.map((g) => g.resource)).not.toContain('#exec');
+    expect(channelGrants.map((g) => g.resource)).not.toContain('#old-project');
+    expect(grantsOf(snapshot, 'U0MULTI').map((g) => [g.resource, g.lanes])).toEqual([
+      ['#incidents', ['production']],
+      ['#support', ['data']],
+    ]);
+    expect(grantsOf(snapshot, 'U0APP').map((g) => g.resource)).toEqual(['#support']);
+    // Without a mapping nothing is data.
+    const unmapped = await scanSlack(await startEmulator(everyKind()));
+    for (const g of unmapped.grants.filter((x) => x.account.startsWith('U'))) expect(g.lanes).toEqual(['code']);
+  });
+
+  it("carries each guest's Slack expiry on the account and on every channel grant", async () => {
+    const snapshot = await scanSlack(await startEmulator(everyKind()), { lanes: LANES });
+    // A plain date in the scenario is the last second of that day.
+    expect(snapshot.accounts.find((a) => a.id === 'U0MULTI')?.attributes).toMatchObject({
+      guestExpiresAt: '2026-12-31T23:59:59.000Z',
+      invitedBy: 'U0ADM',
+    });
+    for (const g of grantsOf(snapshot, 'U0MULTI')) expect(g.expiresAt).toBe('2026-12-31T23:59:59.000Z');
+    expect(grant(snapshot, 'U0SINGLE', '#customers-eu').expiresAt).toBe('2027-01-15T12:00:00.000Z');
+    expect(grant(snapshot, 'U0SINGLE', '#customers-eu').evidence).toContain(
+      'single-channel guest; Slack removes the guest at 2027-01-15T12:00:00.000Z',
+    );
+    // No expiry in Slack is said, not invented; members never expire.
+    expect(grant(snapshot, 'U0NOEXP', '#incidents').expiresAt).toBeUndefined();
+    expect(grant(snapshot, 'U0NOEXP', '#incidents').evidence).toContain(
+      'multi-channel guest with no expiry date in Slack',
+    );
+    expect(grant(snapshot, 'U0MEM', '#support').expiresAt).toBeUndefined();
+  });
+
+  it('keeps deactivated users as deleted accounts with no grants', async () => {
+    const snapshot = await scanSlack(await startEmulator(everyKind()), { lanes: LANES });
+    expect(snapshot.accounts.find((a) => a.id === 'U0GONE')?.status).toBe('deleted');
+    expect(grantsOf(snapshot, 'U0GONE')).toEqual([]);
+  });
+
+  it('reports each Slack Connect team as an external account reading the shared channel', async () => {
+    const snapshot = await scanSlack(await startEmulator(everyKind()), { lanes: LANES });
+    const partner = grant(snapshot, 'team:T0PARTNER', '#partner-support');
+    expect(partner).toMatchObject({ permission: 'slack-connect', level: 'read', lanes: ['data'], via: 'membership' });
+    expect(partner.evidence).toEqual([
+      '#partner-support is shared through Slack Connect with Partner Co (T0PARTNER)',
+      'pending shares (not yet accepted): T0PENDING',
+      '2 member(s) of #partner-support belong to other organisations',
+    ]);
+    expect(grant(snapshot, 'team:T0NONAME', '#partner-support').evidence?.[0]).toBe(
+      '#partner-support is shared through Slack Connect with T0NONAME',
+    );
+    // A pending share is not access yet; members from the other side are not workspace accounts.
+    expect(snapshot.accounts.map((a) => a.id)).not.toContain('team:T0PENDING');
+    expect(snapshot.accounts.map((a) => a.id)).not.toContain('U0EXT1');
+    expect(grant(snapshot, 'U0OWN', '#partner-support').evidence).toContain(
+      '#partner-support is shared with other organisations through Slack Connect',
+    );
+  });
+
+  it('reads every page at a page size of 1 and counts every call', async () => {
+    const whole = await startEmulator(everyKind());
+    const paged = await startEmulator(everyKind(), { pageSize: 1 });
+    const a = await scanSlack(whole, { lanes: LANES });
+    const b = await scanSlack(paged, { lanes: LANES });
+    expect(inventoryOf(b)).toEqual(inventoryOf(a));
+    expect(paged.requests.filter((r) => r.operation === 'users.list')).toHaveLength(12);
+    expect(paged.requests.length).toBeGreaterThan(whole.requests.length);
+    expect(b.systems[0]?.calls).toBe(paged.requests.length);
+    expect(a.systems[0]?.calls).toBe(whole.requests.length);
+  });
+
+  it('waits out HTTP 429 with Retry-After and gives the same inventory', async () => {
+    const clean = await scanSlack(await startEmulator(everyKind(), { pageSize: 2 }), { lanes: LANES });
+    const limited = await startEmulator(everyKind(), {
+      pageSize: 2,
+      faults: { seed: 7, rate: 0.5, kinds: ['rate-limit'] },
+    });
+    const snapshot = await scanSlack(limited, { lanes: LANES });
+    expect(limited.requests.filter((r) => r.status === 429).length).toBeGreaterThan(2);
+    expect(snapshot.systems[0]?.ok).toBe(true);
+    expect(inventoryOf(snapshot)).toEqual(inventoryOf(clean));
+  });
+
+  it('retries a 200 "ratelimited" answer and gives the same inventory', async () => {
+    const clean = await scanSlack(await startEmulator(everyKind(), { pageSize: 2 }), { lanes: LANES });
+    const limited = await startEmulator(everyKind(), {
+      pageSize: 2,
+      faults: { seed: 3, rate: 0.5, kinds: ['secondary-rate-limit'] },
+    });
+    const snapshot = await scanSlack(limited, { lanes: LANES });
+    expect(limited.requests.filter((r) => r.fault === 'secondary-rate-limit').length).toBeGreaterThan(2);
+    expect(inventoryOf(snapshot)).toEqual(inventoryOf(clean));
+  });
+
+  it('fails the target, keeping nothing, when "ratelimited" outlasts the retries', async () => {
+    // users.list succeeds; the members of a channel never come: no partial inventory may result.
+    const limited = await startEmulator(everyKind(), {
+      faults: { seed: 1, rate: 1, kinds: ['secondary-rate-limit'], operations: ['conversations.members'] },
+    });
+    const snapshot = await scanSlack(limited, { lanes: LANES, tuning: { ...FAST, retries: 0 } });
+    expect(snapshot.systems).toMatchObject([{ target: TEAM, ok: false }]);
+    expect(snapshot.systems[0]?.error).toMatch(
+      /^conversations\.members gave up after 1 attempt\(s\) \(answered ratelimited\)/,
+    );
+    expect(snapshot.accounts).toEqual([]);
+    expect(snapshot.grants).toEqual([]);
+  });
+
+  it('survives server errors, resets, unreadable bodies and odd paging with the same inventory', async () => {
+    const clean = await scanSlack(await startEmulator(everyKind(), { pageSize: 1 }), { lanes: LANES });
+    const faulty = await startEmulator(everyKind(), {
+      pageSize: 1,
+      faults: {
+        seed: 11,
+        rate: 0.4,
+        kinds: ['server-error', 'bad-gateway', 'unavailable', 'reset', 'malformed', 'empty-page', 'repeat-cursor'],
+      },
+    });
+    const snapshot = await scanSlack(faulty, { lanes: LANES });
+    const kinds = new Set(faulty.requests.map((r) => r.fault).filter(Boolean));
+    expect(kinds.size).toBeGreaterThanOrEqual(5);
+    expect(snapshot.systems[0]).toMatchObject({ ok: true });
+    expect(inventoryOf(snapshot)).toEqual(inventoryOf(clean));
+  });
+
+  it('names the missing scope and fails the target instead of reading it as empty', async () => {
+    const noPrivate = {
+      ...everyKind(),
+      token: { scopes: ['users:read', 'users:read.email', 'team:read', 'channels:read'] },
+    };
+    const a = await scanSlack(await startEmulator(noPrivate), { lanes: LANES });
+    expect(a.systems).toMatchObject([{ target: TEAM, ok: false }]);
+    expect(a.systems[0]?.error).toMatch(/^conversations\.list needs the groups:read scope/);
+    expect(a.accounts).toEqual([]);
+
+    const noEmail = { ...everyKind(), token: { scopes: ['users:read', 'team:read', 'channels:read', 'groups:read'] } };
+    const b = await scanSlack(await startEmulator(noEmail), { lanes: LANES });
+    expect(b.systems[0]?.error).toMatch(/^users\.list needs the users:read\.email scope/);
+
+    const noTeam = {
+      ...everyKind(),
+      token: { scopes: ['users:read', 'users:read.email', 'channels:read', 'groups:read'] },
+    };
+    const c = await scanSlack(await startEmulator(noTeam), { lanes: LANES });
+    expect(c.systems).toMatchObject([{ system: 'slack', target: '*', ok: false }]);
+    expect(c.systems[0]?.error).toMatch(/^team\.info needs the team:read scope/);
+  });
+
+  it('fails on invalid_auth with a clear reason and without the token', async () => {
+    const lines: string[] = [];
+    const log = {
+      info: (m: string) => lines.push(m),
+      warn: (m: string) => lines.push(m),
+      debug: (m: string) => lines.push(m),
+    };
+    const token = 'xoxb-1111-2222-wrongwrongwrong';
+    const emulator = await startEmulator(everyKind());
+    const snapshot = await scanSlack(emulator, { lanes: LANES, token, log });
+    expect(snapshot.systems).toMatchObject([{ system: 'slack', target: '*', ok: false }]);
+    expect(snapshot.systems[0]?.error).toContain('Slack rejected the token (invalid_auth)');
+    const everything = JSON.stringify(snapshot) + lines.join('\n');
+    expect(everything).not.toContain(token);
+    expect(everything).not.toContain('wrongwrongwrong');
+    expect(emulator.requests).toHaveLength(1); // refused credentials are not retried
+  });
+
+  it('says once that 2FA is not visible to the token, and guesses nothing', async () => {
+    const hidden = { ...everyKind(), token: { seesTwoFactor: false } };
+    const snapshot = await scanSlack(await startEmulator(hidden), { lanes: LANES });
+    for (const a of snapshot.accounts) expect(a.mfa).toBeUndefined();
+    const warnings = snapshot.systems[0]?.warnings ?? [];
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^two-factor status is not visible to this token for 8 of 8 active people/);
+  });
+
+  it('gives the same inventory byte for byte on every run', async () => {
+    const a = await scanSlack(await startEmulator(everyKind()), { lanes: LANES });
+    const b = await scanSlack(await startEmulator(everyKind()), { lanes: LANES });
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+  });
+});

@@ -1,0 +1,165 @@
+// The emulator speaks the Web API's wire format: checked with raw HTTP, and with the SDK's own
+// paginate() so that a client other than ours reads it the same way.
+import { type ConversationsListResponse, WebClient } from '@slack/web-api';
+import { describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../../src/connector.js';
+import { startEmulator } from './harness.js';
+import { everyKind } from './scenarios.js';
+
+function tokenOf(emulator: RunningEmulator): string {
+  return Object.values(emulator.env)[0] ?? '';
+}
+
+async function post(emulator: RunningEmulator, method: string, form: Record<string, string>, token?: string) {
+  const response = await fetch(`${emulator.url}/api/${method}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: new URLSearchParams(form).toString(),
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as Record<string, unknown>,
+  };
+}
+
+describe('slack emulator', () => {
+  it('points its config at /api/ with the token as an environment reference', async () => {
+    const emulator = await startEmulator(everyKind());
+    expect(emulator.config).toEqual({
+      slackApiUrl: `${emulator.url}/api/`,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a config ${ENV} reference, not a template
+      token: '${LANEKEEPER_SANDBOX_SLACK_TOKEN}',
+    });
+    expect(tokenOf(emulator)).toMatch(/^xoxb-/);
+  });
+
+  it('answers ok envelopes, pages with next_cursor, and announces the token scopes', async () => {
+    const emulator = await startEmulator(everyKind(), { pageSize: 5 });
+    const first = await post(emulator, 'users.list', { limit: '200' }, tokenOf(emulator));
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-oauth-scopes')).toBe('channels:read,groups:read,team:read,users:read,users:read.email');
+    expect(first.body.ok).toBe(true);
+    expect(first.body.members).toHaveLength(5);
+    const cursor = (first.body.response_metadata as { next_cursor: string }).next_cursor;
+    expect(cursor).not.toBe('');
+    const ids: string[] = [];
+    let next = '';
+    do {
+      const page = await post(
+        emulator,
+        'users.list',
+        { limit: '200', ...(next ? { cursor: next } : {}) },
+        tokenOf(emulator),
+      );
+      ids.push(...(page.body.members as { id: string }[]).map((m) => m.id));
+      next = (page.body.response_metadata as { next_cursor: string }).next_cursor;
+    } while (next);
+    expect(ids).toHaveLength(everyKind().users.length);
+    expect((await post(emulator, 'users.list', { cursor: 'bm9wZQ==' }, tokenOf(emulator))).body).toEqual({
+      ok: false,
+      error: 'invalid_cursor',
+    });
+  });
+
+  it('refuses a missing or wrong token the way Slack does', async () => {
+    const emulator = await startEmulator(everyKind());
+    expect((await post(emulator, 'team.info', {})).body).toEqual({ ok: false, error: 'not_authed' });
+    expect((await post(emulator, 'team.info', {}, 'xoxb-not-the-right-one')).body).toEqual({
+      ok: false,
+      error: 'invalid_auth',
+    });
+    // The token as a form field is accepted too.
+    expect((await post(emulator, 'team.info', { token: tokenOf(emulator) })).body.ok).toBe(true);
+  });
+
+  it('answers missing_scope with the scope needed', async () => {
+    const emulator = await startEmulator({ ...everyKind(), token: { scopes: ['users:read', 'channels:read'] } });
+    const answer = await post(
+      emulator,
+      'conversations.list',
+      { types: 'public_channel,private_channel' },
+      tokenOf(emulator),
+    );
+    expect(answer.body).toEqual({
+      ok: false,
+      error: 'missing_scope',
+      needed: 'groups:read',
+      provided: 'users:read,channels:read',
+    });
+    const users = await post(emulator, 'users.list', {}, tokenOf(emulator));
+    expect((users.body.members as { profile: { email?: string } }[]).every((m) => m.profile.email === undefined)).toBe(
+      true,
+    );
+  });
+
+  it('renders rate limits as HTTP 429 with Retry-After and as a 200 ratelimited', async () => {
+    const emulator = await startEmulator(
+      { ...everyKind(), retryAfterSeconds: 3 },
+      { faults: { seed: 1, rate: 1, kinds: ['rate-limit'], operations: ['team.info'] } },
+    );
+    const limited = await post(emulator, 'team.info', {}, tokenOf(emulator));
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('3');
+    // Never the same operation twice in a row: the retry gets through.
+    expect((await post(emulator, 'team.info', {}, tokenOf(emulator))).status).toBe(200);
+
+    const secondary = await startEmulator(everyKind(), {
+      faults: { seed: 1, rate: 1, kinds: ['secondary-rate-limit'] },
+    });
+    const answer = await post(secondary, 'users.list', {}, tokenOf(secondary));
+    expect([answer.status, answer.body]).toEqual([200, { ok: false, error: 'ratelimited' }]);
+  });
+
+  it('knows only the methods the connector calls', async () => {
+    const emulator = await startSlackEmulatorWithoutHarness();
+    const answer = await fetch(`${emulator.url}/api/chat.postMessage`, { method: 'POST' });
+    expect(answer.status).toBe(404);
+    expect(emulator.requests.map((r) => r.operation)).toEqual(['unknown']);
+    await emulator.close();
+  });
+
+  it("is read by the SDK's own paginate()", async () => {
+    const emulator = await startEmulator(everyKind(), { pageSize: 2 });
+    const client = new WebClient(tokenOf(emulator), {
+      slackApiUrl: `${emulator.url}/api/`,
+      retryConfig: { retries: 0 },
+    });
+    const names: string[] = [];
+    for await (const page of client.paginate('conversations.list', {
+      types: 'public_channel,private_channel',
+      limit: 2,
+    })) {
+      for (const c of (page as ConversationsListResponse).channels ?? []) names.push(c.name ?? '');
+    }
+    expect(names).toEqual([
+      'general',
+      'support',
+      'customers-eu',
+      'incidents',
+      'old-project',
+      'empty',
+      'partner-support',
+    ]);
+    const first = await client.conversations.members({ channel: 'G0PARTNER' });
+    expect(first.members).toEqual(['U0OWN', 'U0EXT1']);
+    const rest = await client.conversations.members({
+      channel: 'G0PARTNER',
+      cursor: first.response_metadata?.next_cursor ?? '',
+    });
+    expect([rest.members, rest.response_metadata?.next_cursor]).toEqual([['U0EXT2'], '']);
+    const partner = await client.team.info({ team: 'T0PARTNER' });
+    expect(partner.team?.name).toBe('Partner Co');
+  });
+});
+
+/** The harness fails tests on unknown requests; this one makes one on purpose. */
+async function startSlackEmulatorWithoutHarness() {
+  const { startSlackEmulator } = await import('../../../connectors/slack/index.js');
+  const { SlackScenarioSchema } = await import('../../../connectors/slack/scenario.js');
+  const { NOW } = await import('./harness.js');
+  return startSlackEmulator(SlackScenarioSchema.parse(everyKind()), { now: NOW });
+}

@@ -1,0 +1,59 @@
+// A workspace with one of everything Slack can hold: each role, guests with and without an
+// expiry, an invited user, a deactivated one, bots, Slackbot, channels in each lane, a private
+// channel the app was not invited to, an archived channel and a Slack Connect share.
+export const TEAM = 'T0ACME';
+
+export const LANES = { data: ['#support', '#customers*', 'partner-*'], production: ['#incidents'] };
+
+export function everyKind() {
+  return {
+    team: { id: TEAM, name: 'Acme', domain: 'acme' },
+    users: [
+      { id: 'U0PRIM', name: 'pat', email: 'Pat@Acme.example', role: 'primary-owner', twoFactor: true },
+      { id: 'U0OWN', name: 'oona', email: 'oona@acme.example', role: 'owner', twoFactor: true, twoFactorType: 'sms' },
+      { id: 'U0ADM', name: 'adam', email: 'adam@acme.example', role: 'admin', twoFactor: false },
+      { id: 'U0MEM', name: 'mel', realName: 'Mel Member', email: 'mel@acme.example' },
+      {
+        id: 'U0MULTI',
+        name: 'max',
+        email: 'max@freelance.example',
+        role: 'multi-channel-guest',
+        twoFactor: true,
+        guestExpiresAt: '2026-12-31',
+        invitedBy: 'U0ADM',
+      },
+      {
+        id: 'U0SINGLE',
+        name: 'sol',
+        email: 'sol@design.example',
+        role: 'single-channel-guest',
+        guestExpiresAt: '2027-01-15T12:00:00Z',
+      },
+      { id: 'U0NOEXP', name: 'nick', email: 'nick@freelance.example', role: 'multi-channel-guest' },
+      { id: 'U0INV', name: 'ivy', email: 'ivy@acme.example', invited: true },
+      { id: 'U0GONE', name: 'gus', email: 'gus@old.example', role: 'multi-channel-guest', deleted: true },
+      { id: 'U0BOT', name: 'deploybot', bot: 'bot' },
+      { id: 'U0APP', name: 'helpdesk-app', bot: 'app' },
+      { id: 'USLACKBOT', name: 'slackbot', realName: 'Slackbot' },
+    ],
+    channels: [
+      { id: 'C0GENERAL', name: 'general', general: true, members: ['U0PRIM', 'U0OWN', 'U0ADM', 'U0MEM'] },
+      { id: 'G0SUPPORT', name: 'support', private: true, members: ['U0MEM', 'U0MULTI', 'U0GONE', 'U0APP'] },
+      { id: 'C0CUSTEU', name: 'customers-eu', members: ['U0SINGLE'] },
+      { id: 'C0INCIDENT', name: 'incidents', members: ['U0ADM', 'U0BOT', 'U0MULTI', 'U0NOEXP'] },
+      { id: 'G0HIDDEN', name: 'exec', private: true, visibleToToken: false, members: ['U0PRIM'] },
+      { id: 'C0OLD', name: 'old-project', archived: true, members: ['U0MEM'] },
+      { id: 'C0EMPTY', name: 'empty' },
+      {
+        id: 'G0PARTNER',
+        name: 'partner-support',
+        private: true,
+        members: ['U0OWN'],
+        externalMembers: ['U0EXT1', 'U0EXT2'],
+        sharedWith: ['T0PARTNER', 'T0NONAME'],
+        pendingSharedWith: ['T0PENDING'],
+      },
+    ],
+    externalTeams: [{ id: 'T0PARTNER', name: 'Partner Co', domain: 'partnerco' }],
+  };
+}
