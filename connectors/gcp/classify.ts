@@ -1,0 +1,96 @@
+// Lane(s) and level of one GCP grant. Pure: it reads the grant (its project and the labels
+// collect() recorded) and the config's lanes mapping, so it can be re-run on a saved inventory
+// when the mapping changes.
+import picomatch from 'picomatch';
+import type { Classification } from '../../src/connector.js';
+import { type Attributes, type Grant, LANES, type Lane, type Level } from '../../src/model.js';
+import { ROLE_TABLE, type RoleEntry } from './roles.js';
+import type { GcpLanes } from './schema.js';
+
+/** What a project is for, by the config's mapping: production wins over data, anything else is staging. */
+export type ProjectClass = 'production' | 'data' | 'staging';
+
+export interface ClassifyConfig {
+  lanes?: Partial<GcpLanes> | undefined;
+}
+
+export function projectClass(
+  projectId: string,
+  labels: readonly string[],
+  lanes: Partial<GcpLanes> | undefined,
+): ProjectClass {
+  const matches = (globs: readonly string[] | undefined) =>
+    (globs ?? []).some((glob) => picomatch.isMatch(projectId, glob, { nocase: true }));
+  const labelled = (selector: string | undefined) => selector !== undefined && labels.includes(selector);
+  if (matches(lanes?.production) || labelled(lanes?.labels?.production)) return 'production';
+  if (matches(lanes?.data) || labelled(lanes?.labels?.data)) return 'data';
+  return 'staging';
+}
+
+/** The lane a project's own work falls in: its metadata, and what basic roles reach first. */
+const PROJECT_LANE: Readonly<Record<ProjectClass, Lane>> = { production: 'production', data: 'data', staging: 'code' };
+
+/** Basic roles (owner, editor) reach everything in the project: on production that includes its data. */
+const BASIC_ROLE_LANES: Readonly<Record<ProjectClass, Lane[]>> = {
+  production: ['production', 'data'],
+  data: ['data'],
+  staging: ['code'],
+};
+
+export function roleEntry(role: string): RoleEntry | undefined {
+  return (ROLE_TABLE as Readonly<Record<string, RoleEntry>>)[role];
+}
+
+/**
+ * A role the table does not know (a custom role, a new predefined one): production when its
+ * name says it administers or edits, otherwise a read of the project's own lane. Overstating
+ * is safer than hiding access.
+ */
+export function unknownRoleEntry(role: string): RoleEntry {
+  const name = role.slice(role.lastIndexOf('/') + 1);
+  if (/admin|owner/i.test(name)) return { reach: 'production', level: 'admin' };
+  if (/editor|writer|developer/i.test(name)) return { reach: 'production', level: 'write' };
+  return { reach: 'metadata', level: 'read' };
+}
+
+export function classifyRole(role: string, klass: ProjectClass): Classification {
+  const entry = roleEntry(role) ?? unknownRoleEntry(role);
+  return { lanes: sortLanes(lanesOf(entry, klass)), level: entry.level satisfies Level };
+}
+
+function lanesOf(entry: RoleEntry, klass: ProjectClass): Lane[] {
+  switch (entry.reach) {
+    case 'project':
+      return BASIC_ROLE_LANES[klass];
+    case 'metadata':
+      // A viewer of a data project reads its data too: BigQuery datasets grant READER to the
+      // project's viewers by default. Elsewhere a viewer sees configuration in the project's lane.
+      return [PROJECT_LANE[klass]];
+    case 'data':
+      return ['data'];
+    case 'production':
+      return ['production'];
+  }
+}
+
+export function classifyGcpGrant(grant: Grant, config: ClassifyConfig): Classification {
+  const projectId = grant.resource.startsWith('projects/') ? grant.resource.slice('projects/'.length) : grant.resource;
+  return classifyRole(grant.permission, projectClass(projectId, projectLabels(grant.attributes), config.lanes));
+}
+
+function projectLabels(attributes: Attributes | undefined): string[] {
+  const value = attributes?.projectLabels;
+  return Array.isArray(value) ? value : [];
+}
+
+/** Labels as `key=value` strings, sorted: how grants carry them and how the config names them. */
+export function labelSelectors(labels: Readonly<Record<string, string>> | null | undefined): string[] {
+  return Object.entries(labels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .sort();
+}
+
+function sortLanes(lanes: Iterable<Lane>): Lane[] {
+  const set = new Set(lanes);
+  return LANES.filter((l) => set.has(l));
+}

@@ -1,0 +1,400 @@
+// The wire: Resource Manager through @google-cloud/resource-manager (REST transport), IAM v1
+// through REST on the same auth client, one page at a time with bounded backoff on 429/5xx.
+// The client libraries' own retries cover only UNAVAILABLE on some methods and nothing on search
+// (see API-NOTES.md), so retrying is done here, once, for every call.
+import { setMaxListeners } from 'node:events';
+import { FoldersClient, OrganizationsClient, ProjectsClient } from '@google-cloud/resource-manager';
+import { GoogleAuth, OAuth2Client } from 'google-auth-library';
+import { registerSecret } from '../../src/redact.js';
+import type { GcpOperation } from './operations.js';
+import {
+  type ApiFolder,
+  ApiFolderSchema,
+  type ApiKey,
+  ApiKeyListSchema,
+  ApiKeySchema,
+  type ApiOrganization,
+  ApiOrganizationSchema,
+  type ApiPolicy,
+  ApiPolicySchema,
+  type ApiProject,
+  ApiProjectSchema,
+  type ApiRole,
+  ApiRoleSchema,
+  type ApiServiceAccount,
+  ApiServiceAccountPageSchema,
+  ApiServiceAccountSchema,
+  type GcpConfig,
+  type GcpRetry,
+} from './schema.js';
+
+const READ_ONLY_SCOPE = 'https://www.googleapis.com/auth/cloud-platform.read-only';
+const IAM_ENDPOINT = 'https://iam.googleapis.com';
+const PAGE_SIZE = 100;
+/** The RPC codes and HTTP statuses worth another try: rate limits, overload, a dropped gateway. */
+const TRANSIENT_CODES: ReadonlySet<number> = new Set([4, 8, 13, 14]);
+const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
+const MAX_DELAY_MS = 30_000;
+const DROPPED_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET']);
+
+/** Google's canonical codes: the number a gRPC-style error carries, its name and its HTTP status. */
+const CANONICAL: Readonly<Record<number, [string, number]>> = {
+  2: ['UNKNOWN', 500],
+  3: ['INVALID_ARGUMENT', 400],
+  4: ['DEADLINE_EXCEEDED', 504],
+  5: ['NOT_FOUND', 404],
+  7: ['PERMISSION_DENIED', 403],
+  8: ['RESOURCE_EXHAUSTED', 429],
+  13: ['INTERNAL', 500],
+  14: ['UNAVAILABLE', 503],
+  16: ['UNAUTHENTICATED', 401],
+};
+
+/** A failed call, said in one line: which method, on what, and Google's answer. Never carries headers. */
+export class GcpApiError extends Error {
+  constructor(
+    readonly operation: GcpOperation,
+    readonly resource: string,
+    readonly status: number | undefined,
+    readonly reason: string,
+  ) {
+    super(`${operation} ${resource}: ${reason}`);
+    this.name = 'GcpApiError';
+  }
+}
+
+/** Where each attempt of a call is counted (retries are calls too). */
+export type CallCounter = (operation: GcpOperation) => void;
+
+export interface GcpApi {
+  searchOrganizations(count: CallCounter): Promise<ApiOrganization[]>;
+  searchFolders(count: CallCounter): Promise<ApiFolder[]>;
+  getFolder(name: string, count: CallCounter): Promise<ApiFolder>;
+  searchProjects(count: CallCounter): Promise<ApiProject[]>;
+  /** `label` names the resource in errors (a project's id rather than its number). */
+  getIamPolicy(resource: string, count: CallCounter, label?: string): Promise<ApiPolicy>;
+  listServiceAccounts(projectId: string, count: CallCounter): Promise<ApiServiceAccount[]>;
+  listUserManagedKeys(projectId: string, email: string, count: CallCounter): Promise<ApiKey[]>;
+  /** A role's title and permissions: predefined (roles/x) or custom (organizations/…/roles/x, projects/…/roles/x). */
+  getRole(name: string, count: CallCounter): Promise<ApiRole>;
+  close(): Promise<void>;
+}
+
+type ClientOptions = NonNullable<ConstructorParameters<typeof ProjectsClient>[0]>;
+
+/** The minimal surface of google-auth-library's AuthClient that we use, whichever copy provides it. */
+interface RequestingAuthClient {
+  getRequestHeaders(url?: string): Promise<Headers>;
+}
+
+export async function createGcpApi(config: GcpConfig, scanSignal: AbortSignal): Promise<GcpApi> {
+  // One listener on the scan's signal, however many requests and backoffs wait on ours.
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  const signal = controller.signal;
+  if (scanSignal.aborted) controller.abort(scanSignal.reason);
+  else scanSignal.addEventListener('abort', () => controller.abort(scanSignal.reason), { once: true });
+  const authClient = await authClientFor(config);
+  const endpoint = config.endpoint ? new URL(config.endpoint) : undefined;
+  const transport = {
+    fallback: true as const,
+    // The auth client comes from the top-level google-auth-library while the clients type theirs
+    // against google-gax's own copy; both speak the same getRequestHeaders/fetch contract.
+    authClient: authClient as unknown as ClientOptions['authClient'],
+    ...(endpoint
+      ? {
+          apiEndpoint: endpoint.hostname,
+          port: Number(endpoint.port || (endpoint.protocol === 'https:' ? 443 : 80)),
+          protocol: endpoint.protocol.replace(':', ''),
+        }
+      : {}),
+  };
+  const projects = new ProjectsClient(transport);
+  const folders = new FoldersClient(transport);
+  const organizations = new OrganizationsClient(transport);
+  const iamBase = endpoint ? endpoint.origin : IAM_ENDPOINT;
+  const retry = config.retry;
+  const call = <T>(operation: GcpOperation, resource: string, count: CallCounter, run: () => Promise<T>) =>
+    withRetry(operation, resource, count, retry, signal, run);
+  // No library retries: ours cover every method alike, and each attempt is counted.
+  const gaxOptions = { retry: { retryCodes: [] } };
+
+  async function restGet(url: string): Promise<unknown> {
+    const headers = await authClient.getRequestHeaders(url);
+    const response = await fetch(url, { headers, signal });
+    const text = await response.text();
+    if (!response.ok) throw httpError(response.status, text);
+    return JSON.parse(text) as unknown;
+  }
+
+  return {
+    async searchOrganizations(count) {
+      return pages('cloudresourcemanager.organizations.search', 'organizations', async (pageToken) => {
+        const [items, next] = await call('cloudresourcemanager.organizations.search', 'organizations', count, () =>
+          organizations.searchOrganizations({ pageSize: PAGE_SIZE, pageToken }, { ...gaxOptions, autoPaginate: false }),
+        );
+        return { items: items.map((o) => ApiOrganizationSchema.parse(o)), next: next?.pageToken ?? undefined };
+      });
+    },
+    async searchFolders(count) {
+      return pages('cloudresourcemanager.folders.search', 'folders', async (pageToken) => {
+        const [items, next] = await call('cloudresourcemanager.folders.search', 'folders', count, () =>
+          folders.searchFolders(
+            { query: 'state:ACTIVE', pageSize: PAGE_SIZE, pageToken },
+            { ...gaxOptions, autoPaginate: false },
+          ),
+        );
+        return { items: items.map((f) => ApiFolderSchema.parse(f)), next: next?.pageToken ?? undefined };
+      });
+    },
+    async getFolder(name, count) {
+      const [folder] = await call('cloudresourcemanager.folders.get', name, count, () =>
+        folders.getFolder({ name }, gaxOptions),
+      );
+      return ApiFolderSchema.parse(folder);
+    },
+    async searchProjects(count) {
+      return pages('cloudresourcemanager.projects.search', 'projects', async (pageToken) => {
+        const [items, next] = await call('cloudresourcemanager.projects.search', 'projects', count, () =>
+          projects.searchProjects(
+            { query: 'state:ACTIVE', pageSize: PAGE_SIZE, pageToken },
+            { ...gaxOptions, autoPaginate: false },
+          ),
+        );
+        return { items: items.map((p) => ApiProjectSchema.parse(p)), next: next?.pageToken ?? undefined };
+      });
+    },
+    async getIamPolicy(resource, count, label = resource) {
+      // Version 3 or the answer hides conditions (and with them every end date) behind `_withcond_` roles.
+      const request = { resource, options: { requestedPolicyVersion: 3 } };
+      const operation = policyOperation(resource);
+      const [policy] = await call(operation, label, count, () => {
+        if (resource.startsWith('organizations/')) return organizations.getIamPolicy(request, gaxOptions);
+        if (resource.startsWith('folders/')) return folders.getIamPolicy(request, gaxOptions);
+        return projects.getIamPolicy(request, gaxOptions);
+      });
+      return ApiPolicySchema.parse(policy);
+    },
+    async listServiceAccounts(projectId, count) {
+      const operation = 'iam.projects.serviceAccounts.list';
+      return pages(operation, `projects/${projectId}`, async (pageToken) => {
+        const url = new URL(`${iamBase}/v1/projects/${encodeURIComponent(projectId)}/serviceAccounts`);
+        url.searchParams.set('pageSize', String(PAGE_SIZE));
+        if (pageToken) url.searchParams.set('pageToken', pageToken);
+        const body = await call(operation, `projects/${projectId}`, count, () => restGet(url.toString()));
+        const page = ApiServiceAccountPageSchema.parse(body);
+        return {
+          items: (page.accounts ?? []).map((a) => ApiServiceAccountSchema.parse(a)),
+          next: page.nextPageToken ?? undefined,
+        };
+      });
+    },
+    async listUserManagedKeys(projectId, email, count) {
+      const operation = 'iam.projects.serviceAccounts.keys.list';
+      const resource = `projects/${projectId}/serviceAccounts/${email}`;
+      const url = `${iamBase}/v1/projects/${encodeURIComponent(projectId)}/serviceAccounts/${encodeURIComponent(email)}/keys?keyTypes=USER_MANAGED`;
+      const body = await call(operation, resource, count, () => restGet(url));
+      return (ApiKeyListSchema.parse(body).keys ?? []).map((k) => ApiKeySchema.parse(k));
+    },
+    async getRole(name, count) {
+      const url = `${iamBase}/v1/${name.split('/').map(encodeURIComponent).join('/')}`;
+      const body = await call(roleOperation(name), name, count, () => restGet(url));
+      return ApiRoleSchema.parse(body);
+    },
+    async close() {
+      await Promise.all([projects.close(), folders.close(), organizations.close()]);
+    },
+  };
+}
+
+function policyOperation(resource: string): GcpOperation {
+  if (resource.startsWith('organizations/')) return 'cloudresourcemanager.organizations.getIamPolicy';
+  if (resource.startsWith('folders/')) return 'cloudresourcemanager.folders.getIamPolicy';
+  return 'cloudresourcemanager.projects.getIamPolicy';
+}
+
+function roleOperation(name: string): GcpOperation {
+  if (name.startsWith('organizations/')) return 'iam.organizations.roles.get';
+  if (name.startsWith('projects/')) return 'iam.projects.roles.get';
+  return 'iam.roles.get';
+}
+
+/**
+ * A bearer token from the config (the sandbox) wrapped in google-auth-library's own OAuth2
+ * client; otherwise Application Default Credentials with the read-only scope.
+ */
+async function authClientFor(config: GcpConfig): Promise<RequestingAuthClient> {
+  if (config.accessToken) {
+    registerSecret(config.accessToken);
+    const client = new OAuth2Client();
+    client.setCredentials({ access_token: config.accessToken });
+    return client;
+  }
+  return new GoogleAuth({ scopes: [READ_ONLY_SCOPE] }).getClient();
+}
+
+/** Follows nextPageToken to the end; a token seen twice is a server bug, not a reason to loop forever. */
+async function pages<T>(
+  operation: GcpOperation,
+  resource: string,
+  fetchPage: (pageToken: string | undefined) => Promise<{ items: T[]; next: string | undefined }>,
+): Promise<T[]> {
+  const out: T[] = [];
+  const seen = new Set<string>();
+  let token: string | undefined;
+  for (;;) {
+    const { items, next } = await fetchPage(token);
+    out.push(...items);
+    if (!next) return out;
+    if (seen.has(next)) throw new GcpApiError(operation, resource, undefined, `page token "${next}" came back twice`);
+    seen.add(next);
+    token = next;
+  }
+}
+
+async function withRetry<T>(
+  operation: GcpOperation,
+  resource: string,
+  count: CallCounter,
+  retry: GcpRetry,
+  signal: AbortSignal,
+  run: () => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    signal.throwIfAborted();
+    count(operation);
+    try {
+      return await run();
+    } catch (e) {
+      const failure = classifyFailure(e);
+      if (!failure.transient || attempt >= retry.attempts || signal.aborted)
+        throw new GcpApiError(
+          operation,
+          resource,
+          failure.status,
+          // Said only when retries ran out, so the same answer always reads the same.
+          failure.transient
+            ? `${failure.reason} (gave up after ${attempt} attempt${attempt === 1 ? '' : 's'})`
+            : failure.reason,
+        );
+      await sleep(backoffMs(retry.baseDelayMs, attempt), signal);
+    }
+  }
+}
+
+/** Exponential with full jitter, capped: spreads concurrent retries instead of bunching them. */
+function backoffMs(base: number, attempt: number): number {
+  const ceiling = Math.min(MAX_DELAY_MS, base * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
+interface Failure {
+  transient: boolean;
+  status: number | undefined;
+  reason: string;
+}
+
+/**
+ * The same failure arrives in three shapes: a GoogleError with an RPC code (the clients' REST
+ * decoder), a GaxiosError with an HTTP status (google-auth-library's fetch), or our own HttpError.
+ * Only their code, status and message are read: these objects also carry request headers.
+ */
+export function classifyFailure(e: unknown): Failure {
+  if (e instanceof HttpError) {
+    return { transient: TRANSIENT_STATUSES.has(e.status), status: e.status, reason: e.message };
+  }
+  if (e instanceof Error) {
+    const err = e as Error & { code?: unknown; status?: unknown; response?: { status?: unknown; data?: unknown } };
+    const httpStatus =
+      typeof err.status === 'number'
+        ? err.status
+        : typeof err.response?.status === 'number'
+          ? err.response.status
+          : undefined;
+    if (httpStatus !== undefined) {
+      // gaxios puts the raw body in the message when the response was read as a stream.
+      const parts = googleErrorParts(err.response?.data) ?? googleErrorParts(err.message);
+      return {
+        transient: TRANSIENT_STATUSES.has(httpStatus),
+        status: httpStatus,
+        reason: describeHttp(httpStatus, parts, err.message),
+      };
+    }
+    if (typeof err.code === 'number' && CANONICAL[err.code]) {
+      const [name, status] = CANONICAL[err.code] as [string, number];
+      return {
+        transient: TRANSIENT_CODES.has(err.code),
+        status,
+        reason: `${name} (HTTP ${status}): ${firstLine(err.message)}`,
+      };
+    }
+    // A connection dropped before an answer: fetch() rejects with a TypeError, gaxios with a
+    // system error code and no status.
+    const dropped =
+      (typeof err.code === 'string' && DROPPED_CODES.has(err.code)) ||
+      /fetch failed|socket hang up|ECONNRESET|other side closed|terminated/i.test(err.message);
+    return { transient: dropped, status: undefined, reason: firstLine(err.message) || err.name };
+  }
+  return { transient: false, status: undefined, reason: String(e) };
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+function httpError(status: number, body: string): HttpError {
+  return new HttpError(status, describeHttp(status, googleErrorParts(body), body));
+}
+
+/** "PERMISSION_DENIED (HTTP 403): The caller does not have permission…": the same words whatever threw it. */
+function describeHttp(status: number, parts: GoogleErrorParts | undefined, fallback: string): string {
+  const name = parts?.status ? `${parts.status} ` : '';
+  return `${name}(HTTP ${status}): ${parts?.message ?? firstLine(fallback).slice(0, 200)}`;
+}
+
+interface GoogleErrorParts {
+  status?: string;
+  message?: string;
+}
+
+/** Google's `{"error":{"code","message","status"}}` body, given parsed or as text. */
+function googleErrorParts(data: unknown): GoogleErrorParts | undefined {
+  if (typeof data === 'string') {
+    try {
+      return googleErrorParts(JSON.parse(data));
+    } catch {
+      return undefined;
+    }
+  }
+  const error = (data as { error?: { message?: unknown; status?: unknown } } | null | undefined)?.error;
+  if (!error || typeof error !== 'object') return undefined;
+  const parts: GoogleErrorParts = {};
+  if (typeof error.status === 'string') parts.status = error.status;
+  if (typeof error.message === 'string') parts.message = error.message;
+  return parts;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? '';
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,359 @@
+// Reading one GCP organisation: discover the tree, read the IAM policy of every ancestor and
+// every project in scope, the service accounts and their keys, then turn each project into one
+// target. Reads happen first (concurrently, under p-queue) so a service account's keys are known
+// in every project that grants it a role; records are emitted after, one target at a time, in a
+// fixed order.
+//
+// Failure model: discovery failing (search calls) fails the system as a whole. A folder or
+// organisation policy that cannot be read fails every project below it (their access cannot be
+// known without it) and the organisation's own target; other projects go on.
+import PQueue from 'p-queue';
+import type { CollectContext, TargetOutput } from '../../src/connector.js';
+import type { Account } from '../../src/model.js';
+import { labelSelectors, roleEntry } from './classify.js';
+import { type CallCounter, createGcpApi, type GcpApi } from './client.js';
+import { type Ancestry, matchesProjectGlob, projectScope, ResourceTree, rootOrganization } from './hierarchy.js';
+import type { ParsedMember } from './members.js';
+import type { GcpOperation } from './operations.js';
+import { compare, type PolicyAtNode, projectAccess, type RoleFacts } from './policies.js';
+import type { ApiBinding, ApiKey, ApiProject, ApiServiceAccount, GcpConfig } from './schema.js';
+import {
+  isGoogleManaged,
+  isKeyActive,
+  keyCredential,
+  serviceAccountMember,
+  serviceAccountRecord,
+} from './service-accounts.js';
+
+/** Folders can nest ten deep; a few more rounds of look-ups never hurt. */
+const MAX_ANCESTRY_ROUNDS = 12;
+
+interface ProjectInScope {
+  project: ApiProject;
+  ancestry: Ancestry;
+  /** organizations/<id>, or projects/<id> for a project outside any organisation. */
+  accountTarget: string;
+  /** Set when the project cannot be read before any call (its ancestry is unknown). */
+  failure?: string;
+}
+
+interface ProjectReading {
+  bindings: readonly ApiBinding[];
+  serviceAccounts: { account: ApiServiceAccount; keys: ApiKey[] }[];
+}
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+export async function collectGcp(config: GcpConfig, ctx: CollectContext, injected?: GcpApi): Promise<void> {
+  const api = injected ?? (await createGcpApi(config, ctx.signal));
+  try {
+    await new GcpScan(config, ctx, api).run();
+  } finally {
+    if (!injected) await api.close();
+  }
+}
+
+class GcpScan {
+  private readonly queue: PQueue;
+  private readonly tree = new ResourceTree();
+  /** Calls made outside any project (discovery, ancestors), reported on the organisation's target. */
+  private readonly sharedCalls: GcpOperation[] = [];
+  private readonly warnings: string[] = [];
+
+  constructor(
+    private readonly config: GcpConfig,
+    private readonly ctx: CollectContext,
+    private readonly api: GcpApi,
+  ) {
+    this.queue = new PQueue({ concurrency: Math.max(1, ctx.concurrency) });
+  }
+
+  /** Every request goes through the queue: ctx.concurrency is requests in flight, not projects. */
+  private limited<T>(work: () => Promise<T>): Promise<T> {
+    return this.queue.add(() => {
+      this.ctx.signal.throwIfAborted();
+      return work();
+    });
+  }
+
+  async run(): Promise<void> {
+    const inScope = await this.discover();
+    const ancestors = new Set<string>();
+    if (this.config.organization) ancestors.add(`organizations/${this.config.organization}`);
+    for (const p of inScope) if (!p.failure) for (const name of p.ancestry.names) ancestors.add(name);
+
+    const shared: CallCounter = (op) => this.sharedCalls.push(op);
+    const [ancestorPolicies, readings] = await Promise.all([
+      settleAll([...ancestors].sort(), (name) => this.limited(() => this.api.getIamPolicy(name, shared))),
+      settleAll(inScope, (p) => (p.failure ? Promise.reject(new Error(p.failure)) : this.readProject(p.project))),
+    ]);
+    const keysByMember = activeKeysByMember(readings, this.ctx.now);
+    const roles = await this.readUnknownRoles(ancestorPolicies, readings);
+    const accountsByTarget = new Map<string, Map<string, Account>>();
+    const orgTargets = [...new Set(inScope.map((p) => p.accountTarget).filter((t) => t.startsWith('organizations/')))];
+    if (this.config.organization) orgTargets.push(`organizations/${this.config.organization}`);
+    const organizations = [...new Set(orgTargets)].sort();
+    // Calls outside projects are counted on the first organisation, or on the first project when none.
+    let pendingShared = organizations.length === 0;
+
+    for (const scoped of inScope) {
+      const reading = readings.get(scoped) ?? { ok: false, error: new Error('not read') };
+      const projectId = scoped.project.projectId;
+      const records = new Map<string, Account>();
+      const ok = await this.ctx.runTarget(`projects/${projectId}`, async (out) => {
+        if (pendingShared) {
+          pendingShared = false;
+          this.replayShared(out);
+        }
+        if (reading.ok) for (const op of reading.value.calls) out.call(op);
+        else throw reading.error;
+        const policies = this.policiesFor(scoped, reading.value.reading, ancestorPolicies);
+        const access = projectAccess({
+          projectId,
+          labels: labelSelectors(scoped.project.labels),
+          policies,
+          target: scoped.accountTarget,
+          now: this.ctx.now,
+          config: this.config,
+          userManagedKeys: keysByMember,
+          roles,
+        });
+        for (const grant of access.grants) out.grant(grant);
+        for (const member of access.members)
+          mergeAccount(records, memberAccount(member, scoped.accountTarget, access.deletedBindings.get(member.id)));
+        const serviceAccounts = [...reading.value.reading.serviceAccounts].sort((a, b) =>
+          compare(a.account.email, b.account.email),
+        );
+        for (const { account, keys } of serviceAccounts) {
+          const active = keys.filter((k) => isKeyActive(k, this.ctx.now)).length;
+          mergeAccount(records, serviceAccountRecord(account, projectId, scoped.accountTarget, active));
+          const credentials = keys
+            .map((k) => keyCredential(account.email, projectId, k, scoped.accountTarget, this.ctx.now))
+            .sort((a, b) => compare(a.id, b.id));
+          for (const credential of credentials) out.credential(credential);
+        }
+        // Outside an organisation the project is the account target: its accounts are its own.
+        if (!scoped.accountTarget.startsWith('organizations/')) for (const a of sortedAccounts(records)) out.account(a);
+      });
+      if (ok && scoped.accountTarget.startsWith('organizations/')) {
+        const merged = accountsByTarget.get(scoped.accountTarget) ?? new Map<string, Account>();
+        for (const account of records.values()) mergeAccount(merged, account);
+        accountsByTarget.set(scoped.accountTarget, merged);
+      }
+    }
+
+    for (const [i, organization] of organizations.entries()) {
+      await this.ctx.runTarget(organization, async (out) => {
+        if (i === 0) this.replayShared(out);
+        const policy = ancestorPolicies.get(organization);
+        if (policy && !policy.ok) throw policy.error;
+        for (const account of sortedAccounts(accountsByTarget.get(organization) ?? new Map())) out.account(account);
+      });
+    }
+    if (organizations.length === 0 && inScope.length === 0)
+      for (const w of this.warnings) this.ctx.log.warn(`gcp: ${w}`);
+  }
+
+  private replayShared(out: TargetOutput): void {
+    for (const op of this.sharedCalls) out.call(op);
+    this.sharedCalls.length = 0;
+    for (const w of this.warnings) out.warn(w);
+    this.warnings.length = 0;
+  }
+
+  /** Search the tree, fill in folders search did not return, and keep the projects in scope. */
+  private async discover(): Promise<ProjectInScope[]> {
+    const count: CallCounter = (op) => this.sharedCalls.push(op);
+    const [organizations, folders, projects] = await Promise.all([
+      this.limited(() => this.api.searchOrganizations(count)),
+      this.limited(() => this.api.searchFolders(count)),
+      this.limited(() => this.api.searchProjects(count)),
+    ]);
+    for (const org of organizations) this.tree.addOrganization(org);
+    for (const folder of folders) this.tree.addFolder(folder);
+
+    const unreadable = new Map<string, string>();
+    for (let round = 0; round < MAX_ANCESTRY_ROUNDS; round++) {
+      const missing = new Set<string>();
+      for (const p of projects) {
+        const m = this.tree.ancestry(p.parent).missing;
+        if (m?.startsWith('folders/') && !unreadable.has(m)) missing.add(m);
+      }
+      if (missing.size === 0) break;
+      await Promise.all(
+        [...missing].sort().map(async (name) => {
+          try {
+            this.tree.addFolder(await this.limited(() => this.api.getFolder(name, count)));
+          } catch (e) {
+            unreadable.set(name, e instanceof Error ? e.message : String(e));
+          }
+        }),
+      );
+    }
+
+    const byId = new Map<string, ProjectInScope>();
+    for (const project of projects) {
+      const ancestry = this.tree.ancestry(project.parent);
+      const org = rootOrganization(ancestry);
+      const accountTarget = org ?? `projects/${project.projectId}`;
+      if (ancestry.missing) {
+        // Without every ancestor we cannot know what the project inherits, nor always whether it is in scope.
+        const why = unreadable.get(ancestry.missing) ?? 'not found';
+        const reason = `cannot read ${ancestry.missing}, an ancestor of projects/${project.projectId}, so its inherited access is unknown: ${why}`;
+        if (matchesProjectGlob(project.projectId, this.config.projects))
+          byId.set(project.projectId, { project, ancestry, accountTarget, failure: reason });
+        else this.warnings.push(`skipped projects/${project.projectId}: ${reason}`);
+        continue;
+      }
+      if (projectScope(project, ancestry, this.config) === 'in')
+        byId.set(project.projectId, { project, ancestry, accountTarget });
+    }
+    return [...byId.values()].sort((a, b) => compare(a.project.projectId, b.project.projectId));
+  }
+
+  /**
+   * Roles the table does not know are shown with what IAM says of them (title, permission count).
+   * Reading them is a courtesy: a role that cannot be read is a warning, not a failed project.
+   */
+  private async readUnknownRoles(
+    ancestorPolicies: Map<string, Outcome<{ bindings?: readonly ApiBinding[] | null }>>,
+    readings: Map<ProjectInScope, Outcome<{ reading: ProjectReading }>>,
+  ): Promise<Map<string, RoleFacts>> {
+    const unknown = new Set<string>();
+    const note = (bindings: readonly ApiBinding[] | null | undefined) => {
+      for (const b of bindings ?? []) if (!roleEntry(b.role)) unknown.add(b.role);
+    };
+    for (const outcome of ancestorPolicies.values()) if (outcome.ok) note(outcome.value.bindings);
+    for (const outcome of readings.values()) if (outcome.ok) note(outcome.value.reading.bindings);
+    const count: CallCounter = (op) => this.sharedCalls.push(op);
+    const facts = await settleAll([...unknown].sort(), (name) => this.limited(() => this.api.getRole(name, count)));
+    const out = new Map<string, RoleFacts>();
+    for (const [name, outcome] of facts) {
+      if (!outcome.ok) {
+        this.warnings.push(`could not read the definition of ${name}: ${describe(outcome.error)}`);
+        continue;
+      }
+      const role: RoleFacts = { permissionCount: outcome.value.includedPermissions?.length ?? 0 };
+      if (outcome.value.title) role.title = outcome.value.title;
+      out.set(name, role);
+    }
+    return out;
+  }
+
+  private async readProject(project: ApiProject): Promise<{ reading: ProjectReading; calls: GcpOperation[] }> {
+    const calls: GcpOperation[] = [];
+    const count: CallCounter = (op) => calls.push(op);
+    const [policy, accounts] = await Promise.all([
+      this.limited(() => this.api.getIamPolicy(project.name, count, `projects/${project.projectId}`)),
+      this.limited(() => this.api.listServiceAccounts(project.projectId, count)),
+    ]);
+    const serviceAccounts = await Promise.all(
+      accounts.map(async (account) => ({
+        account,
+        keys: await this.limited(() => this.api.listUserManagedKeys(project.projectId, account.email, count)),
+      })),
+    );
+    // Calls finish in any order; sorted, the counts (and the inventory) do not depend on timing.
+    calls.sort();
+    return { reading: { bindings: policy.bindings ?? [], serviceAccounts }, calls };
+  }
+
+  /** The project's own policy, then every ancestor's, nearest first; throws when one is unreadable. */
+  private policiesFor(
+    scoped: ProjectInScope,
+    reading: ProjectReading,
+    ancestorPolicies: Map<string, Outcome<{ bindings?: readonly ApiBinding[] | null }>>,
+  ): PolicyAtNode[] {
+    const policies: PolicyAtNode[] = [
+      {
+        name: `projects/${scoped.project.projectId}`,
+        label: `projects/${scoped.project.projectId}`,
+        bindings: reading.bindings,
+      },
+    ];
+    for (const name of scoped.ancestry.names) {
+      const outcome = ancestorPolicies.get(name) ?? { ok: false, error: new Error('not read') };
+      if (!outcome.ok) {
+        const why = describe(outcome.error);
+        throw new Error(
+          `cannot read the IAM policy of ${this.tree.label(name)}, which projects/${scoped.project.projectId} inherits: ${why}`,
+        );
+      }
+      policies.push({ name, label: this.tree.label(name), bindings: outcome.value.bindings ?? [] });
+    }
+    return policies;
+  }
+}
+
+async function settleAll<K, T>(keys: K[], work: (key: K) => Promise<T>): Promise<Map<K, Outcome<T>>> {
+  const outcomes = await Promise.all(
+    keys.map(async (key): Promise<[K, Outcome<T>]> => {
+      try {
+        return [key, { ok: true, value: await work(key) }];
+      } catch (error) {
+        return [key, { ok: false, error }];
+      }
+    }),
+  );
+  return new Map(outcomes);
+}
+
+function activeKeysByMember(
+  readings: Map<ProjectInScope, Outcome<{ reading: ProjectReading }>>,
+  now: Date,
+): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const outcome of readings.values()) {
+    if (!outcome.ok) continue;
+    for (const { account, keys } of outcome.value.reading.serviceAccounts)
+      out.set(serviceAccountMember(account.email), keys.filter((k) => isKeyActive(k, now)).length);
+  }
+  return out;
+}
+
+function memberAccount(member: ParsedMember, target: string, deletedBindings: string[] | undefined): Account {
+  const account: Account = {
+    system: 'gcp',
+    target,
+    id: member.id,
+    login: member.login,
+    emails: member.emails,
+    kind: member.kind,
+    status: member.status,
+    attributes: { memberType: member.type },
+  };
+  if (member.type === 'serviceAccount' && account.attributes)
+    account.attributes.googleManaged = isGoogleManaged(member.login);
+  if (deletedBindings && account.attributes) account.attributes.boundRoles = deletedBindings;
+  return account;
+}
+
+/** One account per member across projects: a service account's own listing wins over a bare member string. */
+function mergeAccount(into: Map<string, Account>, account: Account): void {
+  const existing = into.get(account.id);
+  if (!existing) {
+    into.set(account.id, account);
+    return;
+  }
+  const listed = (a: Account) => typeof a.attributes?.project === 'string';
+  const base = listed(account) && !listed(existing) ? account : existing;
+  const other = base === account ? existing : account;
+  const boundRoles = [
+    ...new Set([...stringList(base.attributes?.boundRoles), ...stringList(other.attributes?.boundRoles)]),
+  ].sort();
+  const merged: Account = { ...base, attributes: { ...other.attributes, ...base.attributes } };
+  if (boundRoles.length > 0 && merged.attributes) merged.attributes.boundRoles = boundRoles;
+  into.set(account.id, merged);
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function sortedAccounts(accounts: Map<string, Account>): Account[] {
+  return [...accounts.values()].sort((a, b) => compare(a.id, b.id));
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

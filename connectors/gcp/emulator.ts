@@ -1,0 +1,431 @@
+// The GCP sandbox: Resource Manager v3 and IAM v1 as REST JSON on loopback, served from a
+// scenario. It answers what the real APIs answer to the calls the connector makes: search with
+// nextPageToken paging, getIamPolicy with version-3 bindings, conditions and base64 etags (and
+// version 1's `_withcond_` roles when a client forgets to ask for version 3), service accounts and
+// their keys filtered by keyTypes, and errors in Google's `{"error":{code,message,status}}` body.
+import { createHash } from 'node:crypto';
+import type { EmulatorOptions, FaultKind, RunningEmulator } from '../../src/connector.js';
+import {
+  type EmulatorRequest,
+  type EmulatorResponse,
+  pageOf,
+  type Route,
+  startHttpEmulator,
+} from '../../src/emulator-kit.js';
+import type { GcpOperation } from './operations.js';
+import type { GcpScenario, ScenarioBinding, ScenarioProject } from './scenario.js';
+
+export const SANDBOX_TOKEN_ENV = 'LANEKEEPER_SANDBOX_GCP_TOKEN';
+const SANDBOX_TOKEN = 'ya29.lanekeeper-sandbox-gcp-token';
+/** What Google writes as validBeforeTime for a key that never expires. */
+export const NEVER_EXPIRES = '9999-12-31T23:59:59Z';
+const DEFAULT_PAGE_SIZE = 100;
+
+interface GcpRoute extends Route {
+  operation: GcpOperation;
+}
+
+/** Google's canonical codes by name, with their HTTP status. */
+const STATUS = {
+  INVALID_ARGUMENT: 400,
+  UNAUTHENTICATED: 401,
+  PERMISSION_DENIED: 403,
+  NOT_FOUND: 404,
+  RESOURCE_EXHAUSTED: 429,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+} as const;
+type StatusName = keyof typeof STATUS;
+
+export async function startGcpEmulator(scenario: GcpScenario, options: EmulatorOptions): Promise<RunningEmulator> {
+  const world = new World(scenario);
+  const server = await startHttpEmulator({
+    options,
+    route: routeRequest,
+    handle: (req, route, ctx) => {
+      if (req.headers.authorization !== `Bearer ${SANDBOX_TOKEN}`)
+        return googleError('UNAUTHENTICATED', 'Request had invalid authentication credentials.');
+      return world.answer(req, route as GcpRoute, { pageSize: options.pageSize, fault: ctx.fault });
+    },
+    renderFault: (kind) => renderFault(kind),
+  });
+  const config: Record<string, unknown> = { endpoint: server.url, accessToken: `\${${SANDBOX_TOKEN_ENV}}` };
+  if (scenario.organization) config.organization = scenario.organization.id;
+  return {
+    url: server.url,
+    config,
+    env: { [SANDBOX_TOKEN_ENV]: SANDBOX_TOKEN },
+    requests: server.requests,
+    close: () => server.close(),
+  };
+}
+
+const ROUTES: readonly { method: string; pattern: RegExp; operation: GcpOperation; params: readonly string[] }[] = [
+  {
+    method: 'GET',
+    pattern: /^\/v3\/organizations:search$/,
+    operation: 'cloudresourcemanager.organizations.search',
+    params: [],
+  },
+  { method: 'GET', pattern: /^\/v3\/folders:search$/, operation: 'cloudresourcemanager.folders.search', params: [] },
+  {
+    method: 'GET',
+    pattern: /^\/v3\/folders\/(\d+)$/,
+    operation: 'cloudresourcemanager.folders.get',
+    params: ['folder'],
+  },
+  { method: 'GET', pattern: /^\/v3\/projects:search$/, operation: 'cloudresourcemanager.projects.search', params: [] },
+  {
+    method: 'POST',
+    pattern: /^\/v3\/organizations\/(\d+):getIamPolicy$/,
+    operation: 'cloudresourcemanager.organizations.getIamPolicy',
+    params: ['organization'],
+  },
+  {
+    method: 'POST',
+    pattern: /^\/v3\/folders\/(\d+):getIamPolicy$/,
+    operation: 'cloudresourcemanager.folders.getIamPolicy',
+    params: ['folder'],
+  },
+  {
+    method: 'POST',
+    pattern: /^\/v3\/projects\/([^/:]+):getIamPolicy$/,
+    operation: 'cloudresourcemanager.projects.getIamPolicy',
+    params: ['project'],
+  },
+  {
+    method: 'GET',
+    pattern: /^\/v1\/projects\/([^/]+)\/serviceAccounts$/,
+    operation: 'iam.projects.serviceAccounts.list',
+    params: ['project'],
+  },
+  {
+    method: 'GET',
+    pattern: /^\/v1\/projects\/([^/]+)\/serviceAccounts\/([^/]+)\/keys$/,
+    operation: 'iam.projects.serviceAccounts.keys.list',
+    params: ['project', 'account'],
+  },
+  { method: 'GET', pattern: /^\/v1\/roles\/([^/]+)$/, operation: 'iam.roles.get', params: ['role'] },
+  {
+    method: 'GET',
+    pattern: /^\/v1\/organizations\/([^/]+)\/roles\/([^/]+)$/,
+    operation: 'iam.organizations.roles.get',
+    params: ['organization', 'role'],
+  },
+  {
+    method: 'GET',
+    pattern: /^\/v1\/projects\/([^/]+)\/roles\/([^/]+)$/,
+    operation: 'iam.projects.roles.get',
+    params: ['project', 'role'],
+  },
+];
+
+export function routeRequest(req: EmulatorRequest): GcpRoute | undefined {
+  for (const route of ROUTES) {
+    if (route.method !== req.method) continue;
+    const m = route.pattern.exec(req.path);
+    if (!m) continue;
+    const params: Record<string, string> = {};
+    route.params.forEach((name, i) => {
+      params[name] = decodeURIComponent(m[i + 1] ?? '');
+    });
+    return { operation: route.operation, params };
+  }
+  return undefined;
+}
+
+interface AnswerContext {
+  pageSize: number | undefined;
+  fault: FaultKind | undefined;
+}
+
+/** The scenario indexed the ways Google's APIs look things up. */
+class World {
+  private readonly projects: (ScenarioProject & { number: string })[];
+
+  constructor(private readonly scenario: GcpScenario) {
+    this.projects = scenario.projects.map((p, i) => ({
+      ...p,
+      number: p.number ?? String(100_000_000_000 + i * 1_111),
+    }));
+  }
+
+  answer(req: EmulatorRequest, route: GcpRoute, ctx: AnswerContext): EmulatorResponse {
+    const { params } = route;
+    switch (route.operation) {
+      case 'cloudresourcemanager.organizations.search':
+        return this.searchOrganizations(req, ctx);
+      case 'cloudresourcemanager.folders.search':
+        return this.searchFolders(req, ctx);
+      case 'cloudresourcemanager.folders.get': {
+        const folder = this.folder(params.folder);
+        if (!folder) return denied(`folders/${params.folder}`);
+        return json(this.folderJson(folder, req));
+      }
+      case 'cloudresourcemanager.projects.search':
+        return this.searchProjects(req, ctx);
+      case 'cloudresourcemanager.organizations.getIamPolicy': {
+        const org = this.scenario.organization;
+        if (!org || org.id !== params.organization || org.denied) return denied(`organizations/${params.organization}`);
+        return policyAnswer(org.bindings, req);
+      }
+      case 'cloudresourcemanager.folders.getIamPolicy': {
+        const folder = this.folder(params.folder);
+        if (!folder || folder.denied) return denied(`folders/${params.folder}`);
+        return policyAnswer(folder.bindings, req);
+      }
+      case 'cloudresourcemanager.projects.getIamPolicy': {
+        const project = this.project(params.project);
+        if (!project || project.denied || project.state !== 'ACTIVE') return denied(`projects/${params.project}`);
+        return policyAnswer(project.bindings, req);
+      }
+      case 'iam.projects.serviceAccounts.list':
+        return this.listServiceAccounts(req, params.project ?? '', ctx);
+      case 'iam.projects.serviceAccounts.keys.list':
+        return this.listKeys(req, params.project ?? '', params.account ?? '');
+      case 'iam.roles.get':
+        return this.role(`roles/${params.role}`);
+      case 'iam.organizations.roles.get':
+        return this.role(`organizations/${params.organization}/roles/${params.role}`);
+      case 'iam.projects.roles.get':
+        return this.role(`projects/${params.project}/roles/${params.role}`);
+    }
+  }
+
+  private role(name: string): EmulatorResponse {
+    const role = this.scenario.roles.find((r) => r.name === name);
+    if (!role) return googleError('NOT_FOUND', `The role named ${name} was not found.`);
+    return json({
+      name: role.name,
+      title: role.title,
+      includedPermissions: role.includedPermissions,
+      etag: 'BwWKmjvelug=',
+      ...(role.name.startsWith('roles/') ? {} : { stage: 'GA' }),
+    });
+  }
+
+  private folder(id: string | undefined) {
+    return this.scenario.folders.find((f) => f.id === id);
+  }
+
+  private project(idOrNumber: string | undefined) {
+    return this.projects.find((p) => p.projectId === idOrNumber || p.number === idOrNumber);
+  }
+
+  private searchOrganizations(req: EmulatorRequest, ctx: AnswerContext): EmulatorResponse {
+    const terms = parseQuery(req.query.get('query'), ['domain']);
+    if (typeof terms === 'string') return googleError('INVALID_ARGUMENT', terms);
+    const org = this.scenario.organization;
+    const all =
+      org && (!terms.domain || terms.domain === org.domain)
+        ? [
+            {
+              name: `organizations/${org.id}`,
+              displayName: org.domain,
+              directoryCustomerId: `C0${org.id.slice(0, 6)}`,
+              state: enumValue(req, 'ACTIVE', 1),
+            },
+          ]
+        : [];
+    return paged(all, 'organizations', req, ctx);
+  }
+
+  private searchFolders(req: EmulatorRequest, ctx: AnswerContext): EmulatorResponse {
+    const terms = parseQuery(req.query.get('query'), ['state', 'parent']);
+    if (typeof terms === 'string') return googleError('INVALID_ARGUMENT', terms);
+    const all = this.scenario.folders
+      .filter((f) => !f.unlisted)
+      .filter((f) => !terms.parent || f.parent === terms.parent)
+      .map((f) => this.folderJson(f, req));
+    // Every scenario folder is ACTIVE: a `state:` term other than ACTIVE finds nothing.
+    return paged(terms.state && terms.state !== 'ACTIVE' ? [] : all, 'folders', req, ctx);
+  }
+
+  private folderJson(f: GcpScenario['folders'][number], req: EmulatorRequest) {
+    return {
+      name: `folders/${f.id}`,
+      parent: f.parent,
+      displayName: f.displayName,
+      state: enumValue(req, 'ACTIVE', 1),
+    };
+  }
+
+  private searchProjects(req: EmulatorRequest, ctx: AnswerContext): EmulatorResponse {
+    const terms = parseQuery(req.query.get('query'), ['state', 'parent']);
+    if (typeof terms === 'string') return googleError('INVALID_ARGUMENT', terms);
+    const all = this.projects
+      .filter((p) => !terms.state || p.state === terms.state)
+      .filter((p) => !terms.parent || p.parent === terms.parent)
+      .map((p) => {
+        const out: Record<string, unknown> = {
+          name: `projects/${p.number}`,
+          projectId: p.projectId,
+          state: enumValue(req, p.state, p.state === 'ACTIVE' ? 1 : 2),
+          displayName: p.displayName ?? p.projectId,
+        };
+        if (p.parent) out.parent = p.parent;
+        if (Object.keys(p.labels).length > 0) out.labels = p.labels;
+        return out;
+      });
+    return paged(all, 'projects', req, ctx);
+  }
+
+  private listServiceAccounts(req: EmulatorRequest, projectRef: string, ctx: AnswerContext): EmulatorResponse {
+    const project = this.project(projectRef);
+    if (!project || project.denied) return denied(`projects/${projectRef}`);
+    const all = project.serviceAccounts.map((sa) => {
+      const out: Record<string, unknown> = {
+        name: `projects/${project.projectId}/serviceAccounts/${sa.email}`,
+        projectId: project.projectId,
+        uniqueId: uniqueId(sa.email),
+        email: sa.email,
+        etag: 'MDEwMjE5MjA=',
+        oauth2ClientId: uniqueId(sa.email),
+      };
+      if (sa.displayName) out.displayName = sa.displayName;
+      if (sa.description) out.description = sa.description;
+      if (sa.disabled) out.disabled = true;
+      return out;
+    });
+    return paged(all, 'accounts', req, ctx);
+  }
+
+  private listKeys(req: EmulatorRequest, projectRef: string, email: string): EmulatorResponse {
+    const project = this.project(projectRef);
+    if (!project || project.denied) return denied(`projects/${projectRef}/serviceAccounts/${email}`);
+    const account = project.serviceAccounts.find((sa) => sa.email === email || uniqueId(sa.email) === email);
+    if (!account)
+      return googleError(
+        'NOT_FOUND',
+        `Service account projects/${projectRef}/serviceAccounts/${email} does not exist.`,
+      );
+    const types = req.query.getAll('keyTypes');
+    const wants = (type: string) => types.length === 0 || types.includes(type);
+    const name = (id: string) => `projects/${project.projectId}/serviceAccounts/${account.email}/keys/${id}`;
+    const keys: Record<string, unknown>[] = [];
+    if (wants('USER_MANAGED')) {
+      for (const key of account.keys) {
+        const out: Record<string, unknown> = {
+          name: name(key.id),
+          validAfterTime: key.validAfterTime,
+          validBeforeTime: key.validBeforeTime ?? NEVER_EXPIRES,
+          keyAlgorithm: key.keyAlgorithm,
+          keyOrigin: 'GOOGLE_PROVIDED',
+          keyType: 'USER_MANAGED',
+        };
+        if (key.disabled) out.disabled = true;
+        keys.push(out);
+      }
+    }
+    if (wants('SYSTEM_MANAGED')) {
+      // Google rotates these itself; every service account has one.
+      keys.push({
+        name: name(sha(`system:${account.email}`).slice(0, 40)),
+        validAfterTime: '2026-01-01T00:00:00Z',
+        validBeforeTime: '2026-01-17T00:00:00Z',
+        keyAlgorithm: 'KEY_ALG_RSA_2048',
+        keyOrigin: 'GOOGLE_PROVIDED',
+        keyType: 'SYSTEM_MANAGED',
+      });
+    }
+    return json(keys.length > 0 ? { keys } : {});
+  }
+}
+
+/** getIamPolicy's answer. Version 3 shows conditions; a lower version hides them behind `_withcond_` roles. */
+function policyAnswer(bindings: readonly ScenarioBinding[], req: EmulatorRequest): EmulatorResponse {
+  let requested = 0;
+  try {
+    const body = req.body ? (JSON.parse(req.body) as { options?: { requestedPolicyVersion?: number } }) : {};
+    requested = Number(body.options?.requestedPolicyVersion ?? 0);
+  } catch {
+    return googleError('INVALID_ARGUMENT', 'Invalid JSON payload received.');
+  }
+  if (![0, 1, 3].includes(requested))
+    return googleError('INVALID_ARGUMENT', `Invalid requested policy version: ${requested}. Valid versions: 0, 1, 3.`);
+  const hasConditions = bindings.some((b) => b.condition);
+  const showConditions = requested === 3;
+  const out = bindings.map((b) => {
+    if (!b.condition) return { role: b.role, members: [...b.members] };
+    if (showConditions) return { role: b.role, members: [...b.members], condition: { ...b.condition } };
+    return { role: `${b.role}_withcond_${sha(JSON.stringify(b.condition)).slice(0, 20)}`, members: [...b.members] };
+  });
+  const version = hasConditions && showConditions ? 3 : 1;
+  const etag = Buffer.from(sha(JSON.stringify(bindings)).slice(0, 16), 'hex').toString('base64');
+  return json(out.length > 0 ? { version, etag, bindings: out } : { version, etag });
+}
+
+/** One page of a list, under the field name the API uses, honouring pageSize and the paging faults. */
+function paged(all: unknown[], field: string, req: EmulatorRequest, ctx: AnswerContext): EmulatorResponse {
+  const requested = Number.parseInt(req.query.get('pageSize') ?? '', 10);
+  const size = Math.min(requested > 0 ? requested : DEFAULT_PAGE_SIZE, ctx.pageSize ?? DEFAULT_PAGE_SIZE);
+  const token = req.query.get('pageToken') || undefined;
+  if (ctx.fault === 'empty-page') {
+    // An empty page that still points on: a client must follow it, not stop.
+    return json({ [field]: [], nextPageToken: `${token ?? '0'}~` });
+  }
+  const { page, next } = pageOf(all, token, size);
+  const body: Record<string, unknown> = {};
+  if (page.length > 0) body[field] = page;
+  if (next) body.nextPageToken = ctx.fault === 'repeat-cursor' && token ? token : next;
+  return json(body);
+}
+
+/** `state:ACTIVE parent:folders/123` → {state, parent}; an unknown term is the API's INVALID_ARGUMENT. */
+function parseQuery(query: string | null, known: readonly string[]): Record<string, string> | string {
+  const terms: Record<string, string> = {};
+  for (const term of (query ?? '').split(/\s+/).filter(Boolean)) {
+    const m = /^([a-zA-Z.]+)[:=](.+)$/.exec(term);
+    if (!m || !known.includes(m[1] ?? '')) return `Invalid query: unsupported term "${term}"`;
+    terms[m[1] as string] = m[2] as string;
+  }
+  return terms;
+}
+
+/** The client asks for `$alt=json;enum-encoding=int`: enums then travel as numbers. */
+function enumValue(req: EmulatorRequest, name: string, number: number): string | number {
+  return /enum-encoding=int/.test(req.query.get('$alt') ?? '') ? number : name;
+}
+
+function denied(resource: string): EmulatorResponse {
+  return googleError(
+    'PERMISSION_DENIED',
+    `The caller does not have permission to access ${resource}, or it may not exist.`,
+  );
+}
+
+export function googleError(status: StatusName, message: string): EmulatorResponse {
+  return {
+    status: STATUS[status],
+    headers: { 'content-type': 'application/json; charset=UTF-8' },
+    body: JSON.stringify({ error: { code: STATUS[status], message, status } }),
+  };
+}
+
+function renderFault(kind: FaultKind): EmulatorResponse {
+  switch (kind) {
+    case 'rate-limit':
+    case 'secondary-rate-limit':
+      return googleError(
+        'RESOURCE_EXHAUSTED',
+        "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute' of service 'cloudresourcemanager.googleapis.com'.",
+      );
+    case 'unavailable':
+    case 'bad-gateway':
+      return googleError('UNAVAILABLE', 'The service is currently unavailable.');
+    default:
+      return googleError('INTERNAL', 'Internal error encountered.');
+  }
+}
+
+function json(body: unknown): EmulatorResponse {
+  return { status: 200, headers: { 'content-type': 'application/json; charset=UTF-8' }, body: JSON.stringify(body) };
+}
+
+function sha(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function uniqueId(email: string): string {
+  return String(BigInt(`0x${sha(email).slice(0, 15)}`)).padStart(21, '1');
+}

@@ -1,0 +1,157 @@
+// From IAM policies to grants on one project: its own bindings (direct) and those of every folder
+// and the organisation above it (inherited, with where they were granted), each condition
+// decided at the scan's clock. Pure, so inheritance and conditions are tested without a server.
+import type { Grant } from '../../src/model.js';
+import { type ClassifyConfig, classifyGcpGrant, roleEntry } from './classify.js';
+import { type ConditionVerdict, evaluateCondition, isLive } from './conditions.js';
+import { type ParsedMember, parseMember } from './members.js';
+import type { ApiBinding } from './schema.js';
+
+export interface PolicyAtNode {
+  /** organizations/<id>, folders/<id> or projects/<projectId> */
+  name: string;
+  /** What evidence shows: "folders/456 (prod)". */
+  label: string;
+  bindings: readonly ApiBinding[];
+}
+
+export interface ProjectAccessInput {
+  projectId: string;
+  /** The project's labels as `key=value`, kept on grants so classify() can class the project. */
+  labels: readonly string[];
+  /** The project's own policy first, then its ancestors' nearest first. */
+  policies: readonly PolicyAtNode[];
+  /** The account target: organizations/<id>, or the project when it has no organisation. */
+  target: string;
+  now: Date;
+  config: ClassifyConfig;
+  /** Active user-managed keys per service account member string, where known. */
+  userManagedKeys: ReadonlyMap<string, number>;
+  /** What IAM said about roles the role table does not know (custom roles, new predefined ones). */
+  roles?: ReadonlyMap<string, RoleFacts>;
+}
+
+export interface RoleFacts {
+  title?: string;
+  permissionCount: number;
+}
+
+export interface ProjectAccess {
+  grants: Grant[];
+  /** Every member holding a live grant here, and deleted members still named in a binding. */
+  members: ParsedMember[];
+  /** Roles still bound to deleted members ("roles/x on folders/1 (prod)"): clean-up, not access. */
+  deletedBindings: Map<string, string[]>;
+}
+
+export function projectAccess(input: ProjectAccessInput): ProjectAccess {
+  const resource = `projects/${input.projectId}`;
+  const grants = new Map<string, Grant>();
+  const members = new Map<string, ParsedMember>();
+  const deletedBindings = new Map<string, string[]>();
+
+  input.policies.forEach((policy, depth) => {
+    const inherited = depth > 0;
+    for (const binding of policy.bindings) {
+      const condition = binding.condition?.expression ? binding.condition : undefined;
+      const verdict = condition?.expression ? evaluateCondition(condition.expression, input.now) : undefined;
+      // A condition that is false now (its end date passed) is not access: no grant at all.
+      if (verdict && !isLive(verdict)) continue;
+      for (const raw of binding.members ?? []) {
+        const member = parseMember(raw);
+        if (member.status === 'deleted') {
+          members.set(member.id, member);
+          const roles = deletedBindings.get(member.id) ?? [];
+          roles.push(`${binding.role} on ${policy.label}`);
+          deletedBindings.set(member.id, roles);
+          continue;
+        }
+        const key = JSON.stringify([member.id, binding.role, policy.name, condition?.expression ?? '']);
+        if (grants.has(key)) continue;
+        members.set(member.id, member);
+        grants.set(key, buildGrant({ input, resource, policy, inherited, binding, member, verdict }));
+      }
+    }
+  });
+  for (const roles of deletedBindings.values()) roles.sort();
+  return {
+    grants: [...grants.values()].sort(compareGrants),
+    members: [...members.values()].sort((a, b) => compare(a.id, b.id)),
+    deletedBindings,
+  };
+}
+
+interface GrantParts {
+  input: ProjectAccessInput;
+  resource: string;
+  policy: PolicyAtNode;
+  inherited: boolean;
+  binding: ApiBinding;
+  member: ParsedMember;
+  verdict: ConditionVerdict | undefined;
+}
+
+function buildGrant({ input, resource, policy, inherited, binding, member, verdict }: GrantParts): Grant {
+  const where = inherited ? `${policy.label}, inherited by ${resource}` : resource;
+  const evidence = [`${binding.role} granted to ${member.id} on ${where}`];
+  const attributes: Grant['attributes'] = {
+    memberType: member.type,
+    grantedOn: policy.name,
+    projectLabels: [...input.labels],
+  };
+  const condition = binding.condition;
+  if (verdict && condition?.expression) {
+    const title = condition.title ? `"${condition.title}" ` : '';
+    const until = verdict.expiresAt ? `, ends ${verdict.expiresAt}` : '';
+    evidence.push(`condition ${title}${condition.expression}: ${verdict.explanation}${until}`);
+    attributes.condition = condition.expression;
+    if (condition.title) attributes.conditionTitle = condition.title;
+    attributes.conditionState = verdict.state;
+  }
+  if (!roleEntry(binding.role)) {
+    const facts = input.roles?.get(binding.role);
+    if (facts) attributes.rolePermissions = facts.permissionCount;
+    const about = facts
+      ? `${facts.title ? `"${facts.title}", ` : ''}${facts.permissionCount} permission${facts.permissionCount === 1 ? '' : 's'}`
+      : 'its definition could not be read';
+    evidence.push(`${binding.role} is not in the role table (${about}): classed by its name`);
+  }
+  const keys = input.userManagedKeys.get(member.id);
+  if (keys !== undefined && keys > 0) {
+    attributes.userManagedKeys = keys;
+    evidence.push(
+      `${member.id} has ${keys} active user-managed key${keys === 1 ? '' : 's'}: anyone holding the key file holds ${binding.role}`,
+    );
+  }
+  const grant: Grant = {
+    system: 'gcp',
+    target: input.target,
+    account: member.id,
+    resource,
+    permission: binding.role,
+    via: inherited ? 'inherited' : 'direct',
+    lanes: [],
+    level: 'read',
+    evidence,
+    attributes,
+  };
+  if (inherited) grant.viaName = policy.label;
+  if (verdict?.expiresAt) grant.expiresAt = verdict.expiresAt;
+  const { lanes, level } = classifyGcpGrant(grant, input.config);
+  return { ...grant, lanes, level };
+}
+
+/** Accounts by id, then resource, permission, where granted, condition: the same input, the same bytes. */
+export function compareGrants(a: Grant, b: Grant): number {
+  return (
+    compare(a.account, b.account) ||
+    compare(a.resource, b.resource) ||
+    compare(a.permission, b.permission) ||
+    compare(a.viaName ?? '', b.viaName ?? '') ||
+    compare(String(a.attributes?.condition ?? ''), String(b.attributes?.condition ?? ''))
+  );
+}
+
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,92 @@
+// What the GCP emulator serves: one resource tree described the way an admin thinks of it (an
+// organisation, folders, projects, who is bound to which role where, service accounts and their
+// keys). The emulator derives Google's answers from it (project numbers, etags, paging).
+import { z } from 'zod';
+
+const Instant = z.string().min(10);
+
+export const ScenarioBindingSchema = z.strictObject({
+  role: z.string().min(1),
+  members: z.array(z.string().min(1)).min(1),
+  condition: z
+    .strictObject({ title: z.string().min(1), description: z.string().optional(), expression: z.string().min(1) })
+    .optional(),
+});
+export type ScenarioBinding = z.infer<typeof ScenarioBindingSchema>;
+
+const Bindings = z.array(ScenarioBindingSchema).default([]);
+/**
+ * The scanner may see the resource but not read its IAM policy (nor, for a project, its service
+ * accounts): answered 403 PERMISSION_DENIED.
+ */
+const Denied = z.boolean().default(false);
+
+export const ScenarioKeySchema = z.strictObject({
+  /** 40 hex digits, as Google writes key ids. */
+  id: z.string().regex(/^[0-9a-f]{16,64}$/),
+  validAfterTime: Instant,
+  /** Absent: Google's "never expires" sentinel, 9999-12-31T23:59:59Z. */
+  validBeforeTime: Instant.optional(),
+  disabled: z.boolean().default(false),
+  keyAlgorithm: z.string().default('KEY_ALG_RSA_2048'),
+});
+
+export const ScenarioServiceAccountSchema = z.strictObject({
+  email: z.string().regex(/^[^@\s]+@[^@\s]+$/),
+  displayName: z.string().optional(),
+  description: z.string().optional(),
+  disabled: z.boolean().default(false),
+  keys: z.array(ScenarioKeySchema).default([]),
+});
+
+export const ScenarioProjectSchema = z.strictObject({
+  projectId: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'a project id (6-30 lower-case letters, digits, -)'),
+  /** The project number; derived from the position when absent. */
+  number: z.string().regex(/^\d+$/).optional(),
+  displayName: z.string().optional(),
+  /** folders/<id> or organizations/<id>; absent for a project outside any organisation. */
+  parent: z
+    .string()
+    .regex(/^(folders|organizations)\/\d+$/)
+    .optional(),
+  labels: z.record(z.string(), z.string()).default({}),
+  state: z.enum(['ACTIVE', 'DELETE_REQUESTED']).default('ACTIVE'),
+  denied: Denied,
+  bindings: Bindings,
+  serviceAccounts: z.array(ScenarioServiceAccountSchema).default([]),
+});
+export type ScenarioProject = z.infer<typeof ScenarioProjectSchema>;
+
+export const ScenarioFolderSchema = z.strictObject({
+  id: z.string().regex(/^\d+$/),
+  displayName: z.string().min(1),
+  parent: z.string().regex(/^(folders|organizations)\/\d+$/),
+  /** Hidden from folders:search (the scanner cannot list it) but readable with folders.get. */
+  unlisted: z.boolean().default(false),
+  denied: Denied,
+  bindings: Bindings,
+});
+
+/** A role IAM can describe: custom roles of the organisation or a project, or predefined roles. */
+export const ScenarioRoleSchema = z.strictObject({
+  name: z.string().regex(/^((organizations|projects)\/[^/]+\/)?roles\/[A-Za-z0-9_.]+$/),
+  title: z.string().min(1),
+  includedPermissions: z.array(z.string().min(1)).default([]),
+});
+
+export const GcpScenarioSchema = z.strictObject({
+  organization: z
+    .strictObject({
+      id: z.string().regex(/^\d+$/),
+      /** The organisation's domain, its display name in Resource Manager. */
+      domain: z.string().min(1),
+      denied: Denied,
+      bindings: Bindings,
+    })
+    .optional(),
+  folders: z.array(ScenarioFolderSchema).default([]),
+  projects: z.array(ScenarioProjectSchema).default([]),
+  /** Roles iam.roles.get can answer for; any other role is NOT_FOUND. */
+  roles: z.array(ScenarioRoleSchema).default([]),
+});
+export type GcpScenario = z.infer<typeof GcpScenarioSchema>;

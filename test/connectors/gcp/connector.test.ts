@@ -1,0 +1,406 @@
+// The connector against its emulator: the real client libraries over HTTP on loopback.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SANDBOX_TOKEN_ENV } from '../../../connectors/gcp/emulator.js';
+import { gcpConnector } from '../../../connectors/gcp/index.js';
+import { type GcpScenario, GcpScenarioSchema } from '../../../connectors/gcp/scenario.js';
+import { collect } from '../../../src/collect.js';
+import type { EmulatorOptions, RunningEmulator } from '../../../src/connector.js';
+import { resolveRelativeDates } from '../../../src/dates.js';
+import { gateExitCode } from '../../../src/gate.js';
+import { silentLogger } from '../../../src/log.js';
+import type { Snapshot } from '../../../src/model.js';
+
+const now = new Date('2026-09-15T12:00:00Z');
+const running: RunningEmulator[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((e) => e.close()));
+});
+
+const SA = 'serviceAccount:ci@shop-prod.iam.gserviceaccount.com';
+
+function scenario(overrides: (s: GcpScenario) => void = () => {}): GcpScenario {
+  const s = GcpScenarioSchema.parse({
+    organization: {
+      id: '1000',
+      domain: 'northwind.example',
+      bindings: [{ role: 'roles/owner', members: ['user:dana@northwind.example'] }],
+    },
+    folders: [
+      {
+        id: '20',
+        displayName: 'prod',
+        parent: 'organizations/1000',
+        bindings: [{ role: 'roles/editor', members: ['user:sam@ortiz.dev'] }],
+      },
+      // Nested, and hidden from folders:search: found with folders.get.
+      {
+        id: '30',
+        displayName: 'payments',
+        parent: 'folders/20',
+        unlisted: true,
+        bindings: [{ role: 'roles/run.admin', members: ['group:payments@northwind.example'] }],
+      },
+    ],
+    projects: [
+      {
+        projectId: 'shop-prod',
+        parent: 'folders/20',
+        labels: { env: 'prod' },
+        bindings: [
+          { role: 'roles/owner', members: [SA] },
+          {
+            role: 'roles/editor',
+            members: ['user:growthhacker.jake@gmail.com', 'deleted:user:old@northwind.example?uid=9'],
+          },
+          {
+            role: 'roles/cloudsql.admin',
+            members: ['user:pete@lindqvist.example'],
+            condition: { title: 'Migration', expression: 'request.time < timestamp("2026-07-01T00:00:00Z")' },
+          },
+          { role: 'roles/storage.objectViewer', members: ['allUsers'] },
+        ],
+        serviceAccounts: [
+          {
+            email: 'ci@shop-prod.iam.gserviceaccount.com',
+            displayName: 'CI',
+            keys: [
+              { id: 'aaaaaaaa11111111222222223333333344444444', validAfterTime: '2025-08-01T00:00:00Z' },
+              {
+                id: 'bbbbbbbb11111111222222223333333344444444',
+                validAfterTime: '2026-01-01T00:00:00Z',
+                validBeforeTime: '2027-01-01T00:00:00Z',
+                disabled: true,
+              },
+            ],
+          },
+          { email: 'idle@shop-prod.iam.gserviceaccount.com', disabled: true },
+        ],
+      },
+      {
+        projectId: 'analytics',
+        parent: 'folders/20',
+        bindings: [
+          {
+            role: 'roles/bigquery.dataViewer',
+            members: ['user:fatima@ledgerwise.example'],
+            condition: { title: 'FIN-8', expression: "request.time < timestamp('2026-10-05T00:00:00Z')" },
+          },
+          // A service account of another project, with a key: marked here too.
+          { role: 'roles/bigquery.dataEditor', members: [SA] },
+        ],
+      },
+      { projectId: 'payments-api', parent: 'folders/30', bindings: [] },
+      {
+        projectId: 'billing-core',
+        parent: 'organizations/1000',
+        bindings: [
+          { role: 'organizations/1000/roles/billingDeployer', members: ['group:payments@northwind.example'] },
+          { role: 'roles/newservice.viewer', members: ['group:payments@northwind.example'] },
+        ],
+      },
+      { projectId: 'old-thing', parent: 'organizations/1000', state: 'DELETE_REQUESTED', bindings: [] },
+    ],
+    roles: [
+      {
+        name: 'organizations/1000/roles/billingDeployer',
+        title: 'Billing deployer',
+        includedPermissions: ['run.services.get', 'run.services.update', 'run.revisions.list'],
+      },
+    ],
+  });
+  overrides(s);
+  return s;
+}
+
+async function scan(
+  s: GcpScenario,
+  options: Partial<EmulatorOptions> = {},
+  config: Record<string, unknown> = {},
+): Promise<{ snapshot: Snapshot; emulator: RunningEmulator }> {
+  const emulator = await gcpConnector.emulator.start(s, { now, ...options });
+  running.push(emulator);
+  const parsed = gcpConnector.configSchema.parse({
+    ...emulator.config,
+    accessToken: emulator.env[SANDBOX_TOKEN_ENV],
+    lanes: { production: ['shop-prod', 'payments-*'], data: ['analytics'] },
+    retry: { baseDelayMs: 1 },
+    concurrency: 4,
+    ...config,
+  });
+  const snapshot = await collect([{ connector: gcpConnector, config: parsed }], {
+    now,
+    log: silentLogger,
+    clock: () => 0,
+  });
+  for (const request of emulator.requests) {
+    expect(request.operation, `${request.method} ${request.path}`).not.toBe('unknown');
+    expect(gcpConnector.operations).toContain(request.operation);
+  }
+  return { snapshot, emulator };
+}
+
+/** The records, without the call counts that retries and page sizes legitimately change. */
+function inventory(snapshot: Snapshot) {
+  return {
+    accounts: snapshot.accounts,
+    grants: snapshot.grants,
+    credentials: snapshot.credentials,
+    systems: snapshot.systems.map(({ target, ok, error, warnings }) => ({ target, ok, error, warnings })),
+  };
+}
+
+describe('gcp connector against its emulator', () => {
+  it('reads the tree, inherits through nested folders, and decides conditions', async () => {
+    const { snapshot } = await scan(scenario());
+    expect(snapshot.systems.map((s) => [s.target, s.ok])).toEqual([
+      ['projects/analytics', true],
+      ['projects/billing-core', true],
+      ['projects/payments-api', true],
+      ['projects/shop-prod', true],
+      ['organizations/1000', true],
+    ]);
+    const grants = snapshot.grants.map((g) =>
+      `${g.resource} ${g.account} ${g.permission} ${g.via} ${g.viaName ?? ''}`.trim(),
+    );
+    expect(grants).toContain(
+      'projects/payments-api group:payments@northwind.example roles/run.admin inherited folders/30 (payments)',
+    );
+    expect(grants).toContain('projects/payments-api user:sam@ortiz.dev roles/editor inherited folders/20 (prod)');
+    expect(grants).toContain('projects/analytics user:sam@ortiz.dev roles/editor inherited folders/20 (prod)');
+    expect(grants).toContain(
+      'projects/billing-core user:dana@northwind.example roles/owner inherited organizations/1000 (northwind.example)',
+    );
+    expect(grants.filter((g) => g.includes('user:sam@ortiz.dev'))).toHaveLength(3);
+    expect(grants.some((g) => g.includes('pete@'))).toBe(false);
+    expect(grants.some((g) => g.includes('old-thing'))).toBe(false);
+
+    const fatima = snapshot.grants.find((g) => g.account === 'user:fatima@ledgerwise.example');
+    expect(fatima).toMatchObject({ expiresAt: '2026-10-05T00:00:00.000Z', lanes: ['data'], level: 'read' });
+    const jake = snapshot.grants.find((g) => g.account === 'user:growthhacker.jake@gmail.com');
+    expect(jake).toMatchObject({ lanes: ['data', 'production'], level: 'write', via: 'direct' });
+
+    // One account per member across projects, targeted at the organisation.
+    const accounts = snapshot.accounts.map((a) => [a.id, a.kind, a.status]);
+    expect(accounts).toEqual([
+      ['allUsers', 'public', 'active'],
+      ['deleted:user:old@northwind.example?uid=9', 'human', 'deleted'],
+      ['group:payments@northwind.example', 'group', 'active'],
+      [SA, 'service', 'active'],
+      ['serviceAccount:idle@shop-prod.iam.gserviceaccount.com', 'service', 'suspended'],
+      ['user:dana@northwind.example', 'human', 'active'],
+      ['user:fatima@ledgerwise.example', 'human', 'active'],
+      ['user:growthhacker.jake@gmail.com', 'human', 'active'],
+      ['user:sam@ortiz.dev', 'human', 'active'],
+    ]);
+    expect(new Set(snapshot.accounts.map((a) => a.target))).toEqual(new Set(['organizations/1000']));
+    expect(snapshot.grants.filter((g) => g.account.startsWith('deleted:'))).toEqual([]);
+
+    // Keys: only user-managed, the disabled one inactive, both shortened; the key marks the SA's grants everywhere.
+    expect(snapshot.credentials).toEqual([
+      expect.objectContaining({
+        account: SA,
+        kind: 'sa-key',
+        id: 'aaaaaaaa…4444',
+        active: true,
+        createdAt: '2025-08-01T00:00:00.000Z',
+      }),
+      expect.objectContaining({
+        account: SA,
+        id: 'bbbbbbbb…4444',
+        active: false,
+        expiresAt: '2027-01-01T00:00:00.000Z',
+      }),
+    ]);
+    expect(snapshot.credentials[0]?.expiresAt).toBeUndefined();
+    for (const g of snapshot.grants.filter((g) => g.account === SA)) expect(g.attributes?.userManagedKeys).toBe(1);
+    expect(snapshot.grants.filter((g) => g.account === SA).map((g) => g.resource)).toEqual([
+      'projects/analytics',
+      'projects/shop-prod',
+    ]);
+  });
+
+  it('shows roles the table does not know with what IAM says of them, and warns when it cannot say', async () => {
+    const { snapshot } = await scan(scenario());
+    const custom = snapshot.grants.find((g) => g.permission === 'organizations/1000/roles/billingDeployer');
+    expect(custom).toMatchObject({ lanes: ['code'], level: 'read', attributes: { rolePermissions: 3 } });
+    expect(custom?.evidence).toContain(
+      'organizations/1000/roles/billingDeployer is not in the role table ("Billing deployer", 3 permissions): classed by its name',
+    );
+    const unread = snapshot.grants.find((g) => g.permission === 'roles/newservice.viewer');
+    expect(unread?.evidence?.at(-1)).toMatch(/could not be read/);
+    const org = snapshot.systems.find((s) => s.target === 'organizations/1000');
+    expect(org?.warnings).toEqual([
+      expect.stringMatching(/^could not read the definition of roles\/newservice.viewer: .*NOT_FOUND/),
+    ]);
+  });
+
+  it('gives the same inventory at page size 1', async () => {
+    const base = await scan(scenario());
+    const paged = await scan(scenario(), { pageSize: 1 });
+    expect(inventory(paged.snapshot)).toEqual(inventory(base.snapshot));
+    const searches = paged.emulator.requests.filter((r) => r.operation === 'cloudresourcemanager.projects.search');
+    // Four active projects, one per page; the one being deleted is not asked for.
+    expect(searches.length).toBe(4);
+  });
+
+  it('gives the same inventory under 429 RESOURCE_EXHAUSTED and 503 UNAVAILABLE answers', async () => {
+    const base = await scan(scenario());
+    const faulty = await scan(scenario(), {
+      pageSize: 2,
+      faults: { seed: 11, rate: 0.4, kinds: ['rate-limit', 'unavailable'] },
+    });
+    expect(inventory(faulty.snapshot)).toEqual(inventory(base.snapshot));
+    const statuses = new Set(faulty.emulator.requests.map((r) => r.status));
+    expect(statuses).toContain(429);
+    expect(statuses).toContain(503);
+    // Every attempt is counted, so the faulty run made more calls.
+    const calls = (s: Snapshot) => s.systems.reduce((n, x) => n + x.calls, 0);
+    expect(calls(faulty.snapshot)).toBe(faulty.emulator.requests.length);
+    expect(calls(faulty.snapshot)).toBeGreaterThan(calls(base.snapshot));
+  });
+
+  it('gives the same inventory when connections drop or the server errs', async () => {
+    const base = await scan(scenario());
+    const faulty = await scan(scenario(), { faults: { seed: 5, rate: 0.3, kinds: ['reset', 'server-error'] } });
+    expect(inventory(faulty.snapshot)).toEqual(inventory(base.snapshot));
+    expect(faulty.emulator.requests.some((r) => r.fault === 'reset')).toBe(true);
+  });
+
+  it('gives up after the configured attempts and fails only what it could not read', async () => {
+    const { snapshot } = await scan(
+      scenario(),
+      {
+        faults: { seed: 2, rate: 1, kinds: ['rate-limit'], operations: ['cloudresourcemanager.projects.getIamPolicy'] },
+      },
+      { retry: { attempts: 1, baseDelayMs: 1 } },
+    );
+    const failed = snapshot.systems.filter((s) => !s.ok);
+    expect(failed.length).toBeGreaterThan(0);
+    for (const s of failed) {
+      expect(s.target).toMatch(/^projects\//);
+      expect(s.error).toMatch(/RESOURCE_EXHAUSTED \(HTTP 429\).*\(gave up after 1 attempt\)$/);
+    }
+    expect(snapshot.systems.find((s) => s.target === 'organizations/1000')?.ok).toBe(true);
+  });
+
+  it('fails a project it may not read, scans the others, and makes the scan incomplete (exit 3)', async () => {
+    const { snapshot } = await scan(
+      scenario((s) => {
+        const p = s.projects.find((x) => x.projectId === 'analytics');
+        if (p) p.denied = true;
+      }),
+    );
+    const analytics = snapshot.systems.find((s) => s.target === 'projects/analytics');
+    expect(analytics).toMatchObject({ ok: false });
+    expect(analytics?.error).toMatch(/PERMISSION_DENIED/);
+    expect(analytics?.error).toMatch(/HTTP 403/);
+    expect(snapshot.systems.filter((s) => s.ok).map((s) => s.target)).toEqual([
+      'projects/billing-core',
+      'projects/payments-api',
+      'projects/shop-prod',
+      'organizations/1000',
+    ]);
+    expect(snapshot.grants.some((g) => g.resource === 'projects/analytics')).toBe(false);
+    expect(snapshot.grants.some((g) => g.resource === 'projects/shop-prod')).toBe(true);
+    expect(snapshot.accounts.map((a) => a.id)).not.toContain('user:fatima@ledgerwise.example');
+    const complete = snapshot.systems.every((s) => s.ok);
+    expect(gateExitCode({ findings: [], complete, failOn: 'none', allowPartial: false })).toBe(3);
+  });
+
+  it('fails every project below a folder whose policy it may not read, naming the folder', async () => {
+    const { snapshot } = await scan(
+      scenario((s) => {
+        const f = s.folders.find((x) => x.id === '30');
+        if (f) f.denied = true;
+      }),
+    );
+    const payments = snapshot.systems.find((s) => s.target === 'projects/payments-api');
+    expect(payments?.ok).toBe(false);
+    expect(payments?.error).toContain('folders/30');
+    expect(snapshot.systems.filter((s) => !s.ok).map((s) => s.target)).toEqual(['projects/payments-api']);
+  });
+
+  it('narrows the scope to folders or project globs', async () => {
+    const byFolder = await scan(scenario(), {}, { folders: ['30'] });
+    expect(byFolder.snapshot.systems.map((s) => s.target)).toEqual(['projects/payments-api', 'organizations/1000']);
+    const byGlob = await scan(scenario(), {}, { projects: ['shop-*', 'billing-*'] });
+    expect(byGlob.snapshot.systems.map((s) => s.target)).toEqual([
+      'projects/billing-core',
+      'projects/shop-prod',
+      'organizations/1000',
+    ]);
+  });
+
+  it('targets a project outside any organisation at itself', async () => {
+    const s = GcpScenarioSchema.parse({
+      projects: [
+        {
+          projectId: 'side-project',
+          bindings: [{ role: 'roles/owner', members: ['user:founder@gmail.com'] }],
+        },
+      ],
+    });
+    const { snapshot } = await scan(s);
+    expect(snapshot.systems.map((x) => [x.target, x.ok])).toEqual([['projects/side-project', true]]);
+    expect(snapshot.accounts.map((a) => [a.target, a.id])).toEqual([
+      ['projects/side-project', 'user:founder@gmail.com'],
+    ]);
+    expect(snapshot.grants[0]).toMatchObject({ target: 'projects/side-project', via: 'direct', lanes: ['code'] });
+  });
+
+  it('never writes the token into the inventory or an error', async () => {
+    const { snapshot, emulator } = await scan(
+      scenario((s) => {
+        const p = s.projects.find((x) => x.projectId === 'analytics');
+        if (p) p.denied = true;
+      }),
+    );
+    expect(JSON.stringify(snapshot)).not.toContain(emulator.env[SANDBOX_TOKEN_ENV]);
+  });
+
+  it('fails the system as a whole when discovery is refused', async () => {
+    const emulator = await gcpConnector.emulator.start(scenario(), { now });
+    running.push(emulator);
+    const config = gcpConnector.configSchema.parse({ ...emulator.config, accessToken: 'not-the-sandbox-token' });
+    const snapshot = await collect([{ connector: gcpConnector, config }], { now, log: silentLogger });
+    expect(snapshot.systems).toEqual([
+      expect.objectContaining({ target: '*', ok: false, error: expect.stringMatching(/UNAUTHENTICATED|401/) }),
+    ]);
+  });
+
+  it('tells the demo story', async () => {
+    const text = await readFile(join(import.meta.dirname, '../../../examples/demo/gcp.scenario.json'), 'utf8');
+    const demo = GcpScenarioSchema.parse(JSON.parse(resolveRelativeDates(text, now)));
+    const demoConfig = JSON.parse(
+      await readFile(join(import.meta.dirname, '../../../examples/demo/config.json'), 'utf8'),
+    ) as { connectors: { gcp: Record<string, unknown> } };
+    const { snapshot } = await scan(demo, {}, demoConfig.connectors.gcp);
+    expect(snapshot.systems.every((s) => s.ok)).toBe(true);
+    const line = (account: string, resource: string) =>
+      snapshot.grants
+        .filter((g) => g.account === account && g.resource === resource)
+        .map((g) => [g.permission, g.via, g.viaName ?? null, g.lanes, g.level, g.expiresAt ?? null]);
+    expect(line('user:sam@ortiz.dev', 'projects/northwind-shop-prod')).toEqual([
+      ['roles/editor', 'inherited', 'folders/987654321098 (prod)', ['data', 'production'], 'write', null],
+    ]);
+    expect(line('user:sam@ortiz.dev', 'projects/northwind-analytics')).toEqual([
+      ['roles/editor', 'inherited', 'folders/987654321098 (prod)', ['data'], 'write', null],
+    ]);
+    expect(line('user:fatima@ledgerwise.example', 'projects/northwind-analytics')).toEqual([
+      ['roles/bigquery.dataViewer', 'direct', null, ['data'], 'read', '2026-10-05T12:00:00.000Z'],
+    ]);
+    expect(line('user:growthhacker.jake@gmail.com', 'projects/northwind-shop-prod')).toEqual([
+      ['roles/editor', 'direct', null, ['data', 'production'], 'write', null],
+    ]);
+    const ci = 'serviceAccount:ci-deployer@northwind-shop-prod.iam.gserviceaccount.com';
+    expect(line(ci, 'projects/northwind-shop-prod')).toEqual([
+      ['roles/owner', 'direct', null, ['data', 'production'], 'admin', null],
+    ]);
+    expect(snapshot.credentials).toEqual([
+      expect.objectContaining({ account: ci, kind: 'sa-key', active: true, createdAt: '2025-08-11T12:00:00.000Z' }),
+    ]);
+    expect(snapshot.grants.some((g) => g.account.includes('pete@'))).toBe(false);
+  });
+});
