@@ -1,6 +1,6 @@
 // What evaluation hands to the reports: findings plus the views a person needs
 // to judge them (who holds which lane, which accounts could not be linked).
-import type { Lane } from '../model.js';
+import type { Lane, Via } from '../model.js';
 import type { Finding, Severity } from '../rules/types.js';
 
 /** One cell of the people × lanes matrix. */
@@ -38,4 +38,24 @@ export interface Evaluation {
   unlinked: UnlinkedAccount[];
   /** Register scopes that matched nothing in the inventory, and similar non-fatal notes. */
   warnings: string[];
+  /**
+   * Optional: every live grant with the people holding it and the end of its approval, for the
+   * access-review sheet (access.csv). Without it the sheet links accounts from findings and
+   * `people[].accounts`, and leaves "approved until" empty.
+   */
+  access?: HeldAccess[];
+}
+
+/** One live grant as an auditor reviews it. */
+export interface HeldAccess {
+  system: string;
+  target: string;
+  account: string;
+  resource: string;
+  permission: string;
+  via: Via;
+  /** Register person ids holding it (the account's person, a group's members, a shared account's users), sorted. */
+  people: string[];
+  /** Inclusive last day (YYYY-MM-DD) of the register grant approving it today; absent when none does or it has no end. */
+  approvedUntil?: string;
 }

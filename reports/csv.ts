@@ -1,0 +1,142 @@
+// access.csv: the access-review sheet an auditor filters in a spreadsheet, one row per live
+// grant. Cells are RFC 4180 and can never start a formula (see csvCell).
+import type { HeldAccess, PersonAccess } from '../src/evaluate/types.js';
+import { type Account, accountKey, type Grant, grantAccountKey, LANES } from '../src/model.js';
+import { csvRow } from './escape.js';
+import type { ReportInput } from './index.js';
+import { byKeys, sorted } from './order.js';
+
+export const ACCESS_COLUMNS = [
+  'person',
+  'kind',
+  'owner',
+  'system',
+  'target',
+  'account',
+  'resource',
+  'lane',
+  'level',
+  'approved until',
+  'finding',
+  'permission',
+  'via',
+] as const;
+
+export function renderAccessCsv(input: ReportInput): string {
+  const accounts = new Map(input.snapshot.accounts.map((a) => [accountKey(a), a]));
+  const holdersOf = holderLookup(input, accounts);
+  const rulesOn = findingLookup(input);
+  const approvals = new Map((input.evaluation.access ?? []).map((a) => [heldKey(a), a]));
+  const people = new Map(input.evaluation.people.map((p) => [p.person, p]));
+  const label = (id: string) => {
+    const p = people.get(id);
+    return p && p.name !== id ? `${p.name} (${id})` : id;
+  };
+
+  const rows = liveGrants(input, accounts).map((g) => {
+    const account = accounts.get(grantAccountKey(g));
+    const approval = approvals.get(heldKey(g));
+    const holders = approval ? unique(approval.people) : holdersOf(g);
+    const kinds = holders.map((id) => people.get(id)?.kind ?? 'person');
+    const owners = holders.flatMap((id) => people.get(id)?.owner ?? []);
+    return [
+      holders.map(label).join('; '),
+      holders.length > 0 ? unique(kinds).join('; ') : unlinkedKind(input, g, account),
+      unique(owners).map(label).join('; '),
+      g.system,
+      g.target,
+      g.account,
+      g.resource,
+      LANES.filter((lane) => g.lanes.includes(lane)).join('; '),
+      g.level,
+      approval?.approvedUntil,
+      rulesOn(g).join('; '),
+      g.permission,
+      g.viaName ? `${g.via}: ${g.viaName}` : g.via,
+    ];
+  });
+  return [csvRow(ACCESS_COLUMNS), ...rows.map(csvRow)].join('');
+}
+
+/** Grants that are access now: the account is not deleted and the grant has not expired on its own. */
+function liveGrants(input: ReportInput, accounts: ReadonlyMap<string, Account>): Grant[] {
+  const now = input.now.getTime();
+  const live = input.snapshot.grants.filter((g) => {
+    if (accounts.get(grantAccountKey(g))?.status === 'deleted') return false;
+    return g.expiresAt === undefined || !(Date.parse(g.expiresAt) <= now);
+  });
+  return sorted(
+    live,
+    byKeys(
+      (g) => g.system,
+      (g) => g.target,
+      (g) => g.account,
+      (g) => g.resource,
+      (g) => g.permission,
+      (g) => g.via,
+      (g) => g.viaName,
+    ),
+  );
+}
+
+function heldKey(g: Pick<HeldAccess, 'system' | 'target' | 'account' | 'resource' | 'permission' | 'via'>): string {
+  return JSON.stringify([g.system, g.target, g.account, g.resource, g.permission, g.via]);
+}
+
+/**
+ * Who holds an account's grants when the evaluation does not say per grant: the people its
+ * findings name, else the people whose matrix row lists the account ("system:login").
+ */
+function holderLookup(input: ReportInput, accounts: ReadonlyMap<string, Account>): (g: Grant) => string[] {
+  const byFindings = new Map<string, Set<string>>();
+  for (const f of input.evaluation.findings) {
+    if (!f.person || !f.account) continue;
+    const key = accountKey({ system: f.system, target: f.target, id: f.account });
+    byFindings.set(key, (byFindings.get(key) ?? new Set()).add(f.person));
+  }
+  const claims = (p: PersonAccess, names: string[]) => p.accounts.some((a) => names.includes(a.toLowerCase()));
+  return (g) => {
+    const key = grantAccountKey(g);
+    const named = byFindings.get(key);
+    if (named) return [...named].sort();
+    const account = accounts.get(key);
+    const names = [g.account, account?.login]
+      .filter((n): n is string => n !== undefined)
+      .map((n) => `${g.system}:${n}`.toLowerCase());
+    return input.evaluation.people
+      .filter((p) => claims(p, names))
+      .map((p) => p.person)
+      .sort();
+  };
+}
+
+/** The kind column for a grant nobody holds: why, in one word. */
+function unlinkedKind(input: ReportInput, g: Grant, account: Account | undefined): string {
+  const unlinked = input.evaluation.unlinked.some(
+    (u) => u.system === g.system && u.target === g.target && u.account === g.account,
+  );
+  if (unlinked) return 'unlinked';
+  // Linked, but not to a person: a declared shared account, a group.
+  return account?.kind ?? 'unknown';
+}
+
+/** Rule ids of the findings on a grant's account and resource (account-wide findings count for every resource). */
+function findingLookup(input: ReportInput): (g: Grant) => string[] {
+  const byAccount = new Map<string, { rule: string; resource?: string }[]>();
+  for (const f of input.evaluation.findings) {
+    const key = accountKey({ system: f.system, target: f.target, id: f.account });
+    const list = byAccount.get(key) ?? [];
+    list.push({ rule: f.rule, resource: f.resource });
+    byAccount.set(key, list);
+  }
+  return (g) =>
+    unique(
+      (byAccount.get(grantAccountKey(g)) ?? [])
+        .filter((f) => f.resource === undefined || f.resource === g.resource)
+        .map((f) => f.rule),
+    );
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)].sort();
+}

@@ -1,0 +1,101 @@
+// findings.json: the machine-readable verdict. Its shape is a contract (schemaVersion 1) for
+// the CLI's --json, CI scripts and the history store, so keys are written in a fixed order.
+import type { Snapshot } from '../src/model.js';
+import type { Finding, Severity } from '../src/rules/types.js';
+import type { ReportInput } from './index.js';
+import { byKeys, compareFindings, sorted } from './order.js';
+
+export const FINDINGS_SCHEMA_VERSION = 1;
+
+export interface SystemSummary {
+  system: string;
+  target: string;
+  ok: boolean;
+  error?: string;
+  warnings: string[];
+  /** Records read from that target. */
+  accounts: number;
+  grants: number;
+}
+
+export interface FindingsDocument {
+  schemaVersion: typeof FINDINGS_SCHEMA_VERSION;
+  generatedAt: string;
+  now: string;
+  /** Every system was read; false means absence of findings proves nothing for the failed ones. */
+  complete: boolean;
+  systems: SystemSummary[];
+  summary: Record<Severity, number>;
+  findings: Finding[];
+}
+
+export function buildFindingsDocument(input: ReportInput): FindingsDocument {
+  const now = input.now.toISOString();
+  const findings = sorted(input.evaluation.findings, compareFindings).map(findingRecord);
+  return {
+    schemaVersion: FINDINGS_SCHEMA_VERSION,
+    generatedAt: now,
+    now,
+    complete: input.snapshot.systems.every((s) => s.ok),
+    systems: systemSummaries(input.snapshot),
+    // The evaluation's headline (it may leave accepted risks out), in severity order.
+    summary: severityCounts(input.evaluation.summary),
+    findings,
+  };
+}
+
+export function renderFindingsDocument(input: ReportInput): string {
+  return `${JSON.stringify(buildFindingsDocument(input), null, 2)}\n`;
+}
+
+/** The counts with their keys in severity order, whatever order they were built in. */
+export function severityCounts(summary: Record<Severity, number>): Record<Severity, number> {
+  const { critical, high, medium, low, info } = summary;
+  return { critical, high, medium, low, info };
+}
+
+/** Systems by system then target, each with how many accounts and grants it gave. */
+export function systemSummaries(snapshot: Snapshot): SystemSummary[] {
+  const accounts = countByTarget(snapshot.accounts);
+  const grants = countByTarget(snapshot.grants);
+  return sorted(
+    snapshot.systems,
+    byKeys(
+      (s) => s.system,
+      (s) => s.target,
+    ),
+  ).map((s) => ({
+    system: s.system,
+    target: s.target,
+    ok: s.ok,
+    ...(s.error !== undefined ? { error: s.error } : {}),
+    warnings: [...s.warnings].sort(),
+    accounts: accounts.get(targetKey(s)) ?? 0,
+    grants: grants.get(targetKey(s)) ?? 0,
+  }));
+}
+
+const targetKey = (r: { system: string; target: string }) => JSON.stringify([r.system, r.target]);
+
+function countByTarget(records: readonly { system: string; target: string }[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of records) counts.set(targetKey(r), (counts.get(targetKey(r)) ?? 0) + 1);
+  return counts;
+}
+
+/** A finding with its keys in the documented order and nothing else (no stray fields from a rule). */
+function findingRecord(f: Finding): Finding {
+  return {
+    fingerprint: f.fingerprint,
+    rule: f.rule,
+    severity: f.severity,
+    title: f.title,
+    ...(f.person !== undefined ? { person: f.person } : {}),
+    system: f.system,
+    target: f.target,
+    account: f.account,
+    ...(f.resource !== undefined ? { resource: f.resource } : {}),
+    evidence: [...f.evidence],
+    remediation: { steps: [...f.remediation.steps], commands: [...f.remediation.commands] },
+  };
+}

@@ -1,0 +1,115 @@
+// inventory.json: the snapshot as collected, in a canonical form: every record list sorted,
+// every record's keys in the model's order, so two scans of the same state diff to nothing
+// whatever order the connectors (or merged shards) delivered them in.
+import {
+  AccountSchema,
+  type Attributes,
+  CredentialSchema,
+  GrantSchema,
+  LANES,
+  SecretSchema,
+  type Snapshot,
+  SystemStatusSchema,
+} from '../src/model.js';
+import type { ReportInput } from './index.js';
+import { byKeys, sorted } from './order.js';
+
+export function renderInventory(input: ReportInput): string {
+  return `${JSON.stringify(canonicalSnapshot(input.snapshot), null, 2)}\n`;
+}
+
+export function canonicalSnapshot(snapshot: Snapshot): Snapshot {
+  return {
+    schemaVersion: snapshot.schemaVersion,
+    collectedAt: snapshot.collectedAt,
+    systems: sorted(
+      snapshot.systems,
+      byKeys(
+        (s) => s.system,
+        (s) => s.target,
+      ),
+    ).map((s) => inOrder({ ...s, warnings: [...s.warnings].sort() }, SYSTEM_KEYS)),
+    accounts: sorted(
+      snapshot.accounts,
+      byKeys(
+        (a) => a.system,
+        (a) => a.target,
+        (a) => a.id,
+      ),
+    ).map((a) =>
+      inOrder(
+        {
+          ...a,
+          emails: [...a.emails].sort(),
+          ...(a.identities ? { identities: [...a.identities].sort() } : {}),
+          ...(a.attributes ? { attributes: sortedAttributes(a.attributes) } : {}),
+        },
+        ACCOUNT_KEYS,
+      ),
+    ),
+    grants: sorted(
+      snapshot.grants,
+      byKeys(
+        (g) => g.system,
+        (g) => g.target,
+        (g) => g.account,
+        (g) => g.resource,
+        (g) => g.permission,
+        (g) => g.via,
+        (g) => g.viaName,
+        (g) => g.expiresAt,
+      ),
+    ).map((g) =>
+      inOrder(
+        {
+          ...g,
+          lanes: [...g.lanes].sort((x, y) => LANES.indexOf(x) - LANES.indexOf(y)),
+          // Evidence lines keep the connector's order: they read as a sentence, top to bottom.
+          ...(g.attributes ? { attributes: sortedAttributes(g.attributes) } : {}),
+        },
+        GRANT_KEYS,
+      ),
+    ),
+    credentials: sorted(
+      snapshot.credentials,
+      byKeys(
+        (c) => c.system,
+        (c) => c.target,
+        (c) => c.account,
+        (c) => c.kind,
+        (c) => c.id,
+        (c) => c.resource,
+      ),
+    ).map((c) =>
+      inOrder({ ...c, ...(c.attributes ? { attributes: sortedAttributes(c.attributes) } : {}) }, CREDENTIAL_KEYS),
+    ),
+    secrets: sorted(
+      snapshot.secrets,
+      byKeys(
+        (s) => s.system,
+        (s) => s.target,
+        (s) => s.resource,
+        (s) => s.name,
+      ),
+    ).map((s) => inOrder(s, SECRET_KEYS)),
+  };
+}
+
+const SYSTEM_KEYS = Object.keys(SystemStatusSchema.shape);
+const ACCOUNT_KEYS = Object.keys(AccountSchema.shape);
+const GRANT_KEYS = Object.keys(GrantSchema.shape);
+const CREDENTIAL_KEYS = Object.keys(CredentialSchema.shape);
+const SECRET_KEYS = Object.keys(SecretSchema.shape);
+
+/** The record with the model's keys first, in the model's order, then any others by name. */
+function inOrder<T extends object>(record: T, keys: readonly string[]): T {
+  const entries = Object.entries(record).filter(([, v]) => v !== undefined);
+  const known = new Map(entries);
+  const ordered: [string, unknown][] = keys.filter((k) => known.has(k)).map((k) => [k, known.get(k)]);
+  const extra = entries.filter(([k]) => !keys.includes(k)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries([...ordered, ...extra]) as T;
+}
+
+function sortedAttributes(attributes: Attributes): Attributes {
+  return Object.fromEntries(Object.entries(attributes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

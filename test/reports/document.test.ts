@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { type FindingsDocument, REPORT_FILES, renderReport } from '../../reports/index.js';
+import { demoInput, NOW } from './fixture.js';
+
+const parse = (text: string) => JSON.parse(text) as FindingsDocument;
+
+describe('findings.json', () => {
+  const text = renderReport('json', demoInput());
+  const doc = parse(text);
+
+  it('is written to findings.json as 2-space JSON with a trailing newline', () => {
+    expect(REPORT_FILES.json).toBe('findings.json');
+    expect(text.endsWith('}\n')).toBe(true);
+    expect(text).toBe(`${JSON.stringify(doc, null, 2)}\n`);
+  });
+
+  it('has exactly the documented top-level shape, clock included', () => {
+    expect(Object.keys(doc)).toEqual([
+      'schemaVersion',
+      'generatedAt',
+      'now',
+      'complete',
+      'systems',
+      'summary',
+      'findings',
+    ]);
+    expect(doc.schemaVersion).toBe(1);
+    expect(doc.generatedAt).toBe(NOW.toISOString());
+    expect(doc.now).toBe(NOW.toISOString());
+    expect(doc.summary).toEqual({ critical: 2, high: 1, medium: 1, low: 0, info: 1 });
+    expect(Object.keys(doc.summary)).toEqual(['critical', 'high', 'medium', 'low', 'info']);
+  });
+
+  it('lists systems by system then target, with record counts, and is incomplete when one failed', () => {
+    expect(doc.complete).toBe(false);
+    expect(doc.systems).toEqual([
+      { system: 'aws', target: '111111111111', ok: true, warnings: [], accounts: 1, grants: 1 },
+      {
+        system: 'github',
+        target: 'northwind',
+        ok: true,
+        warnings: ['PAT grants need a GitHub App token'],
+        accounts: 5,
+        grants: 7,
+      },
+      {
+        system: 'slack',
+        target: 'T0NORTH',
+        ok: false,
+        error: 'auth.test: invalid_auth',
+        warnings: [],
+        accounts: 0,
+        grants: 0,
+      },
+    ]);
+  });
+
+  it('is complete when every system was read', () => {
+    const input = demoInput();
+    input.snapshot.systems = input.snapshot.systems.filter((s) => s.ok);
+    expect(parse(renderReport('json', input)).complete).toBe(true);
+  });
+
+  it('writes findings in severity, rule, system, target, account, resource order with the documented keys', () => {
+    expect(doc.findings.map((f) => `${f.severity} ${f.rule} ${f.account}`)).toEqual([
+      'critical expired-access-active samortiz',
+      'critical shared-admin-account northwind-admin',
+      'high multiple-lanes samortiz',
+      'medium unknown-account quickfix-dev',
+      'info expiring-soon dana-w',
+    ]);
+    const first = doc.findings[0]!;
+    expect(Object.keys(first)).toEqual([
+      'fingerprint',
+      'rule',
+      'severity',
+      'title',
+      'person',
+      'system',
+      'target',
+      'account',
+      'resource',
+      'evidence',
+      'remediation',
+    ]);
+    expect(first.remediation).toEqual({
+      steps: ['Remove samortiz from northwind/shop.'],
+      commands: ["gh api -X DELETE '/repos/northwind/shop/collaborators/samortiz'"],
+    });
+    // Optional fields are left out, never written as null.
+    expect(Object.keys(doc.findings[1]!)).not.toContain('person');
+    expect(Object.keys(doc.findings[1]!)).not.toContain('resource');
+  });
+
+  it('keeps no field a rule added beyond the contract', () => {
+    const input = demoInput();
+    Object.assign(input.evaluation.findings[0]!, { internal: 'x' });
+    expect(renderReport('json', input)).not.toContain('internal');
+  });
+});

@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { FILTER_SCRIPT, REPORT_CSP } from '../../reports/html.js';
+import { REPORT_FILES, renderReport } from '../../reports/index.js';
+import { demoInput } from './fixture.js';
+
+const decode = (s: string) =>
+  s
+    .replace(/&#x27;/g, "'")
+    .replace(/&#x3D;/g, '=')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
+const text = (html: string) =>
+  decode(
+    html
+      .replace(/<style>[\s\S]*?<\/style>|<script>[\s\S]*?<\/script>/g, '')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' '),
+  );
+
+describe('report.html', () => {
+  const html = renderReport('html', demoInput());
+  const words = text(html);
+
+  it('is a complete page for report.html with the organisation and the scan date', () => {
+    expect(REPORT_FILES.html).toBe('report.html');
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html.trimEnd().endsWith('</html>')).toBe(true);
+    expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(words).toContain('Northwind Supply access review');
+    expect(words).toContain('2026-11-29 09:00 UTC');
+  });
+
+  it('makes no external request: no src, no link, no url(), no remote href', () => {
+    expect(html).not.toMatch(/\ssrc=/i);
+    expect(html).not.toMatch(/<link\b/i);
+    expect(html).not.toMatch(/url\(/i);
+    expect(html).not.toMatch(/@import/i);
+    expect(html).not.toMatch(/href="(?!#)/i);
+  });
+
+  it('allows only its own filter script, by hash, and no request at all', () => {
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+    expect(scripts).toEqual([FILTER_SCRIPT]);
+    const hash = createHash('sha256').update(FILTER_SCRIPT).digest('base64');
+    const csp = decode(/http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)![1]!);
+    expect(csp).toBe(REPORT_CSP);
+    expect(csp).toContain(`script-src 'sha256-${hash}'`);
+    expect(csp).toContain("default-src 'none'");
+  });
+
+  it('shows the INCOMPLETE banner naming the failed system and why', () => {
+    expect(words).toContain('INCOMPLETE SCAN.');
+    expect(words).toContain('slack T0NORTH : auth.test: invalid_auth');
+    const input = demoInput();
+    input.snapshot.systems = input.snapshot.systems.filter((s) => s.ok);
+    const complete = text(renderReport('html', input));
+    expect(complete).not.toContain('INCOMPLETE');
+    expect(complete).toContain('Complete scan.');
+  });
+
+  it('counts findings by severity and groups them, with every fact and the fix', () => {
+    expect(words).toMatch(/2 Critical 1 High 1 Medium 0 Low 1 Info/);
+    const order = ['Critical 2 findings', 'High 1 finding', 'Medium 1 finding', 'Info 1 finding'].map((h) =>
+      words.indexOf(h),
+    );
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    const finding = /<article[^>]*data-severity="critical"[\s\S]*?<\/article>/.exec(html)![0];
+    for (const fact of [
+      'Access outlived its approval',
+      'Sam Ortiz (sam)',
+      'owner Dana Whitfield (dana)',
+      'northwind/shop',
+      'samortiz',
+      'approval SHOP-142 ended 2026-06-01',
+      'Remove samortiz from northwind/shop.',
+      'Work that ended keeps its keys.',
+    ])
+      expect(text(finding), fact).toContain(fact);
+    expect(decode(finding)).toContain(
+      "<pre><code>gh api -X DELETE '/repos/northwind/shop/collaborators/samortiz'</code></pre>",
+    );
+  });
+
+  it('marks findings for the filter and hides the filter until the script shows it', () => {
+    expect(html).toContain('<form id="filters" class="filters" hidden>');
+    expect(html).toMatch(/data-severity="high" data-system="github" data-person="sam" data-lanes="code production"/);
+  });
+
+  it('labels every matrix cell in words as well as colour', () => {
+    const matrix = /<h2 id="matrix">[\s\S]*?<\/table>/.exec(html)![0];
+    const row = (name: string) =>
+      text(/<tr>\s*<th scope="row">([\s\S]*?)<\/tr>/g.exec(matrix.slice(matrix.indexOf(name) - 40))![0]);
+    expect(row('Sam Ortiz')).toMatch(/expired but held .* expired but held .* held, not approved/);
+    expect(row('Dana Whitfield')).toMatch(/● held · none ● held/);
+    expect(row('Mia Laurent')).toMatch(/○ approved · none · none/);
+    expect(matrix).toContain('class="cell cell-expired"');
+  });
+
+  it('lists unlinked accounts, systems with calls and warnings, register problems and warnings', () => {
+    expect(words).toContain('quickfix-dev quickfix-dev no email and no register link');
+    expect(words).toMatch(/github northwind ✓ read warning: PAT grants need a GitHub App token 5 7 12 0\.8 s/);
+    expect(words).toMatch(/slack T0NORTH ✕ FAILED : auth.test: invalid_auth 0 0 1/);
+    // Register problems in file order, not text order.
+    expect(words.indexOf('register.yaml:9')).toBeLessThan(words.indexOf('register.yaml:41'));
+    expect(words).toContain('scope "northwind/legacy-*" of sam matches nothing in the inventory');
+  });
+
+  it('stays inside a 390 px screen: long strings wrap, tables scroll in their own box', () => {
+    expect(html).toMatch(/body\{[^}]*overflow-wrap:anywhere/);
+    expect(html).toMatch(/\.scroll\{overflow-x:auto/);
+    expect(html).toMatch(/pre\{white-space:pre-wrap;overflow-wrap:anywhere/);
+    const tables = html.match(/<table>/g)!.length;
+    expect(html.match(/<div class="scroll">\s*<table>/g)).toHaveLength(tables);
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { REPORT_FILES, renderReport } from '../../reports/index.js';
+import { type Snapshot, SnapshotSchema } from '../../src/model.js';
+import { demoInput, shuffled } from './fixture.js';
+
+const parse = (text: string) => JSON.parse(text) as Snapshot;
+
+describe('inventory.json', () => {
+  const input = demoInput();
+  const text = renderReport('inventory', input);
+  const inventory = parse(text);
+
+  it('is the whole snapshot, still valid against the model', () => {
+    expect(REPORT_FILES.inventory).toBe('inventory.json');
+    expect(text.endsWith('\n')).toBe(true);
+    expect(SnapshotSchema.safeParse(inventory).success).toBe(true);
+    expect(inventory.collectedAt).toBe(input.snapshot.collectedAt);
+    for (const list of ['systems', 'accounts', 'grants', 'credentials', 'secrets'] as const) {
+      const written: unknown[] = inventory[list];
+      const given: unknown[] = input.snapshot[list];
+      expect(written, list).toHaveLength(given.length);
+      expect(written, list).toEqual(expect.arrayContaining(given));
+    }
+  });
+
+  it('sorts every list: systems, accounts, grants by their identifying fields', () => {
+    expect(inventory.systems.map((s) => s.system)).toEqual(['aws', 'github', 'slack']);
+    expect(inventory.accounts.map((a) => `${a.system}/${a.id}`)).toEqual([
+      'aws/arn:aws:iam::111111111111:user/sam-ortiz',
+      'github/dana-w',
+      'github/northwind-admin',
+      'github/old-intern',
+      'github/quickfix-dev',
+      'github/samortiz',
+    ]);
+    expect(inventory.grants.map((g) => `${g.account} ${g.resource}`)).toEqual([
+      'arn:aws:iam::111111111111:user/sam-ortiz 111111111111',
+      'dana-w northwind',
+      'northwind-admin northwind',
+      'old-intern northwind/shop',
+      'quickfix-dev northwind/shop',
+      'quickfix-dev northwind/storefront',
+      'samortiz northwind/infra',
+      'samortiz northwind/shop',
+    ]);
+  });
+
+  it('writes every record with the model’s key order, whatever order it was built in', () => {
+    const scrambled = demoInput();
+    scrambled.snapshot.accounts = scrambled.snapshot.accounts.map(
+      (a) => Object.fromEntries(Object.entries(a).reverse()) as typeof a,
+    );
+    expect(renderReport('inventory', scrambled)).toBe(text);
+    expect(Object.keys(inventory.accounts[0]!).slice(0, 4)).toEqual(['system', 'target', 'id', 'login']);
+  });
+
+  it('gives the same bytes for the same records in any order', () => {
+    expect(renderReport('inventory', shuffled(input))).toBe(text);
+  });
+});
