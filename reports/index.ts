@@ -2,7 +2,9 @@
 // Same input, same bytes: the clock comes in as `now`, and every list is sorted here.
 import type { Evaluation } from '../src/evaluate/types.js';
 import type { Snapshot } from '../src/model.js';
-import type { RuleMeta } from '../src/rules/types.js';
+import type { AcceptedFinding } from '../src/accept.js';
+import type { Drift } from '../src/drift.js';
+import type { Finding, RuleMeta, Severity } from '../src/rules/types.js';
 import { renderAccessCsv } from './csv.js';
 import { renderFindingsDocument } from './document.js';
 import { renderHtml } from './html.js';
@@ -20,6 +22,21 @@ export interface ReportInput {
   rules: readonly RuleMeta[];
   /** Register problems shown in the report. */
   register?: { path: string; problems: string[] };
+  /** Findings the register accepts as risks: out of the counts and the gate, listed in their own section. */
+  accepted?: AcceptedFinding[];
+  /** Acceptances whose end has passed while their finding is still there. */
+  lapsedAcceptances?: { finding: Finding; reason: string; acceptedBy: string; end: string }[];
+  /** What the history store knows; absent when the scan keeps no history. */
+  history?: ReportHistory;
+}
+
+export interface ReportHistory {
+  /** Changes since the previous complete scan; absent on a first scan ("nothing to compare with"). */
+  drift?: Drift;
+  /** Counts of open findings by severity of the recent scans, oldest first, this scan last. */
+  trend: { scannedAt: string; counts: Record<Severity, number> }[];
+  /** When each current finding was first seen (fingerprint → ISO instant); this scan's clock for new ones. */
+  firstSeen: Record<string, string>;
 }
 
 /** The formats renderReport writes. SARIF is reports/sarif.ts: it needs the register's line map. */
