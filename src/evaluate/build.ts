@@ -1,0 +1,124 @@
+// Builds the EvaluationContext: which records are live access now, who each account is,
+// who holds each grant, and whether the register approves it.
+import type { Policy } from '../config/schema.js';
+import { type AccountRef, accountKey, type Credential, type Grant, grantAccountKey, type Snapshot } from '../model.js';
+import type { Person, Register } from '../register/schema.js';
+import type { AccountLink, EvaluationContext, HeldGrant, Holder } from './context.js';
+import { coverLanes } from './coverage.js';
+import { linkAccount } from './link.js';
+
+export interface EvaluationInput {
+  snapshot: Snapshot;
+  register: Register;
+  policy: Policy;
+  now: Date;
+}
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function compareAccounts(a: AccountRef, b: AccountRef): number {
+  return byText(a.system, b.system) || byText(a.target, b.target) || byText(a.id, b.id);
+}
+
+function compareGrants(a: Grant, b: Grant): number {
+  return (
+    byText(a.system, b.system) ||
+    byText(a.target, b.target) ||
+    byText(a.account, b.account) ||
+    byText(a.resource, b.resource) ||
+    byText(a.permission, b.permission) ||
+    byText(a.via, b.via) ||
+    byText(a.viaName ?? '', b.viaName ?? '')
+  );
+}
+
+function compareCredentials(a: Credential, b: Credential): number {
+  return byText(a.system, b.system) || byText(a.target, b.target) || byText(a.account, b.account) || byText(a.id, b.id);
+}
+
+/** A grant with a time limit (a GCP condition, a Slack guest expiry) that has passed is no longer access. */
+function grantIsLive(grant: Grant, now: Date): boolean {
+  if (grant.expiresAt === undefined) return true;
+  const at = Date.parse(grant.expiresAt);
+  return Number.isNaN(at) || at > now.getTime();
+}
+
+/**
+ * Who holds a grant. A person's account: that person. A group: its members. A shared account:
+ * its users, each judged on their own approvals (an employee by employment, a contractor by
+ * their register grants), because each of them can use it; the shared account itself is judged
+ * by shared-admin-account. Nobody for an unlinked or conflicted account.
+ */
+function holdersOf(
+  link: AccountLink,
+  people: ReadonlyMap<string, Person>,
+): { person: Person; through: Holder['through'] }[] {
+  const ids =
+    link.kind === 'person'
+      ? [link.person]
+      : link.kind === 'group'
+        ? link.group.members
+        : link.kind === 'shared'
+          ? link.shared.users
+          : [];
+  const through: Holder['through'] = link.kind === 'person' ? 'account' : link.kind === 'group' ? 'group' : 'shared';
+  return [...new Set(ids)].sort().flatMap((id) => {
+    const person = people.get(id);
+    return person ? [{ person, through }] : [];
+  });
+}
+
+export function buildContext(input: EvaluationInput): EvaluationContext {
+  const { snapshot, register, policy, now } = input;
+  const people = new Map(register.people.map((p) => [p.id, p]));
+  const accounts = snapshot.accounts.filter((a) => a.status !== 'deleted').sort(compareAccounts);
+  const accountByKey = new Map(accounts.map((a) => [accountKey(a), a]));
+  const links = new Map(accounts.map((a) => [accountKey(a), linkAccount(a, register)]));
+
+  const held: HeldGrant[] = [];
+  const heldByAccount = new Map<string, HeldGrant[]>();
+  for (const grant of [...snapshot.grants].sort(compareGrants)) {
+    const key = grantAccountKey(grant);
+    const account = accountByKey.get(key);
+    if (!account || !grantIsLive(grant, now)) continue;
+    const link = links.get(key)!;
+    const holders = holdersOf(link, people).map(({ person, through }) => ({
+      person,
+      through,
+      lanes: coverLanes(grant, account, person, now),
+    }));
+    const h: HeldGrant = { grant, account, link, holders };
+    held.push(h);
+    const list = heldByAccount.get(key);
+    if (list) list.push(h);
+    else heldByAccount.set(key, [h]);
+  }
+
+  const credentials = snapshot.credentials
+    .filter((c) => accountByKey.has(accountKey({ system: c.system, target: c.target, id: c.account })))
+    .sort(compareCredentials);
+  const credentialsByAccount = new Map<string, Credential[]>();
+  for (const c of credentials) {
+    const key = accountKey({ system: c.system, target: c.target, id: c.account });
+    credentialsByAccount.set(key, [...(credentialsByAccount.get(key) ?? []), c]);
+  }
+
+  const failedSystems = new Set(snapshot.systems.filter((s) => !s.ok).map((s) => s.system));
+  const none: AccountLink = { kind: 'none', reason: 'not in the inventory' };
+
+  return {
+    now,
+    snapshot,
+    register,
+    policy,
+    accounts,
+    held,
+    credentials,
+    people,
+    failedSystems,
+    accountOf: (ref) => accountByKey.get(accountKey(ref)),
+    linkOf: (ref) => links.get(accountKey(ref)) ?? none,
+    heldBy: (ref) => heldByAccount.get(accountKey(ref)) ?? [],
+    credentialsOf: (ref) => credentialsByAccount.get(accountKey(ref)) ?? [],
+  };
+}

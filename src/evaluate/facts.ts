@@ -1,0 +1,106 @@
+// Small questions rules ask of the context, and the wording of the evidence lines they share,
+// so two rules describe the same grant or approval in the same words.
+import type { Account, Credential, Grant } from '../model.js';
+import type { RegisterGrant } from '../register/schema.js';
+import type { EvaluationContext, HeldGrant } from './context.js';
+import { scopes } from './coverage.js';
+
+/** Whole-target roles that amount to admin: GitHub org owner, Slack owner/admin, "primary_owner"... */
+export function isAdminRole(role: string | undefined): boolean {
+  return role !== undefined && /(^|[-_ ])(owner|admin|administrator)$/i.test(role.trim());
+}
+
+/** A root account, an admin role over the whole target, or any live grant at admin level. */
+export function isAdminAccount(context: EvaluationContext, account: Account): boolean {
+  return (
+    account.kind === 'root' ||
+    isAdminRole(account.role) ||
+    context.heldBy(account).some((h) => h.grant.level === 'admin')
+  );
+}
+
+/** Write or admin anywhere, or any production or data lane. */
+export function isPrivileged(held: readonly HeldGrant[]): boolean {
+  return held.some(
+    (h) => h.grant.level !== 'read' || h.grant.lanes.includes('production') || h.grant.lanes.includes('data'),
+  );
+}
+
+const GENERIC_NAMES = new Set(['admin', 'administrator', 'root', 'it', 'ops', 'team', 'info', 'devops']);
+
+/** A login or email local part that names a function, not a person: admin, ops@, northwind-admin. */
+export function genericName(account: Account): string | undefined {
+  const candidates = [account.login, ...account.emails.map((e) => e.split('@')[0] ?? '')].map((n) =>
+    n.trim().toLowerCase(),
+  );
+  return candidates.find((n) => GENERIC_NAMES.has(n) || n.endsWith('-admin'));
+}
+
+/** "github northwind samortiz": where an account lives, as a reader would look it up. */
+export function accountLabel(account: Pick<Account, 'system' | 'target' | 'login'>): string {
+  return `${account.system} ${account.target} account ${account.login}`;
+}
+
+/** "admin (admin) on northwind/infra via direct; lanes production": one fact a reader can check. */
+export function describeGrant(grant: Grant): string {
+  const via = grant.viaName ? `${grant.via} ${grant.viaName}` : grant.via;
+  const lanes = grant.lanes.length > 0 ? grant.lanes.join(' + ') : 'no lane';
+  const expires = grant.expiresAt ? `, expires ${grant.expiresAt.slice(0, 10)}` : '';
+  return `holds ${grant.level} (${grant.permission}) on ${grant.resource} via ${via}; lane ${lanes}${expires}`;
+}
+
+/** The grant's line and the connector's own explanation of it. */
+export function grantEvidence(grant: Grant): string[] {
+  return [describeGrant(grant), ...(grant.evidence ?? [])];
+}
+
+/** "approval SHOP-142 "Fix the payment step…": write on northwind/shop, code lane, 2026-05-04 to 2026-05-08". */
+export function describeApproval(rg: RegisterGrant): string {
+  const ticket = rg.ticket ? ` ${rg.ticket}` : '';
+  const window = rg.end ? `${rg.start} to ${rg.end}` : `from ${rg.start}, no end date`;
+  return `approval${ticket} "${rg.task}": ${rg.access} on ${scopes(rg).join(', ')}, ${rg.lane} lane, ${window}`;
+}
+
+/** Connectors shorten key ids already; a full AWS key id that slipped through is shortened here (AKIA…WXYZ). */
+export function shortId(id: string): string {
+  return /^A[KS]IA[A-Z0-9]{12,}$/.test(id) ? `${id.slice(0, 4)}…${id.slice(-4)}` : id;
+}
+
+const CREDENTIAL_NOUN: Record<Credential['kind'], string> = {
+  'access-key': 'key',
+  'deploy-key': 'deploy key',
+  pat: 'token',
+  'sa-key': 'service account key',
+  app: 'app installation',
+  password: 'password',
+};
+
+/** "key AKIA…WXYZ", "service account key 3f2a…91bc", "password": how a reader finds it in the system. */
+export function credentialLabel(c: Pick<Credential, 'kind' | 'id'>): string {
+  return c.kind === 'password' ? 'password' : `${CREDENTIAL_NOUN[c.kind]} ${shortId(c.id)}`;
+}
+
+export function dateOf(instant: string): string {
+  return instant.slice(0, 10);
+}
+
+/** Groups items under a key, keeping first-seen order of keys and items. */
+export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+/**
+ * Connectors may put the exact command that removes a grant in `attributes.revokeCommand`
+ * (string or list); rules never spell system-specific commands themselves.
+ */
+export function revokeCommands(grant: Grant): string[] {
+  const value = grant.attributes?.revokeCommand;
+  return typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
+}

@@ -1,0 +1,121 @@
+// Access still live after every approval of it ended, or after the person's engagement did.
+import { daysBetween, endOfDay } from '../dates.js';
+import type { EvaluationContext, HeldGrant, Holder, LaneCoverage } from '../evaluate/context.js';
+import {
+  accountLabel,
+  credentialLabel,
+  dateOf,
+  describeApproval,
+  grantEvidence,
+  groupBy,
+  revokeCommands,
+} from '../evaluate/facts.js';
+import { describeLink } from '../evaluate/link.js';
+import type { FindingDraft, Rule } from './types.js';
+
+interface Expired {
+  held: HeldGrant;
+  holder: Holder;
+  lanes: LaneCoverage[];
+}
+
+function expiredLanes(holder: Holder): LaneCoverage[] {
+  return holder.lanes.filter((c) => c.state === 'expired' || c.engagementEnded !== undefined);
+}
+
+function laneLines(holder: Holder, lanes: LaneCoverage[]): string[] {
+  const lines: string[] = [];
+  for (const c of lanes) {
+    for (const rg of c.matches) lines.push(describeApproval(rg));
+    if (c.engagementEnded) lines.push(`${holder.person.id}'s engagement ended ${c.engagementEnded}`);
+    if (c.matches.length === 0) lines.push(`no approval ever covered the ${c.lane} lane`);
+  }
+  return [...new Set(lines)];
+}
+
+/** The day after which nothing approved the access: the latest end among the expired lanes. */
+function lastApprovedDay(lanes: LaneCoverage[]): string | undefined {
+  return lanes
+    .map((c) => c.endedOn ?? c.engagementEnded)
+    .filter((d): d is string => d !== undefined)
+    .sort()
+    .at(-1);
+}
+
+function usedAfter(context: EvaluationContext, items: Expired[], end: string): string[] {
+  const first = items[0]!.held;
+  const after = endOfDay(end);
+  return context
+    .credentialsOf(first.account)
+    .filter((c) => c.resource === undefined || c.resource === first.grant.resource)
+    .filter((c) => c.lastUsedAt !== undefined && Date.parse(c.lastUsedAt) >= after.getTime())
+    .map((c) => {
+      const days = daysBetween(endOfDay(end), new Date(c.lastUsedAt!)) + 1;
+      return `${credentialLabel(c)} last used ${dateOf(c.lastUsedAt!)}, ${days} days after the approval ended`;
+    });
+}
+
+/** A system's own expiry later than the register's end: the system will keep them after we said they go. */
+function expiryMismatch(items: Expired[], end: string): string[] {
+  return items.flatMap(({ held }) => {
+    const at = held.grant.expiresAt;
+    if (!at || Date.parse(at) <= endOfDay(end).getTime()) return [];
+    const days = daysBetween(endOfDay(end), new Date(at)) + 1;
+    return [`${held.grant.system} keeps this access until ${dateOf(at)}, ${days} days after the approval ended ${end}`];
+  });
+}
+
+export const expiredAccessActive: Rule = {
+  id: 'expired-access-active',
+  title: 'Access still live after its approval ended',
+  severity: 'critical',
+  why: 'Access that outlives its approval is access nobody is watching; a former contractor can still read or change what they no longer work on.',
+  remediation: 'Remove the access now; if the work continues, renew the approval in the register first.',
+  evaluate(context) {
+    const items: Expired[] = context.held.flatMap((held) =>
+      held.holders.flatMap((holder) => {
+        const lanes = expiredLanes(holder);
+        return lanes.length > 0 ? [{ held, holder, lanes }] : [];
+      }),
+    );
+    const groups = groupBy(items, ({ held, holder }) =>
+      JSON.stringify([held.grant.system, held.grant.target, held.grant.account, held.grant.resource, holder.person.id]),
+    );
+    const findings: FindingDraft[] = [];
+    for (const group of groups.values()) {
+      const { held, holder } = group[0]!;
+      const lanes = group.flatMap((g) => g.lanes);
+      const end = lastApprovedDay(lanes);
+      const shared = holder.through !== 'account';
+      findings.push({
+        person: holder.person.id,
+        system: held.grant.system,
+        target: held.grant.target,
+        account: held.grant.account,
+        resource: held.grant.resource,
+        ...(shared ? { discriminator: holder.person.id } : {}),
+        evidence: [
+          `${accountLabel(held.account)}: ${describeLink(held.link)}`,
+          ...[...new Set(group.flatMap((g) => grantEvidence(g.held.grant)))],
+          ...laneLines(holder, lanes),
+          ...(end
+            ? [
+                `still live ${daysBetween(endOfDay(end), context.now) + 1} days after the approval ended ${end}`,
+                ...usedAfter(context, group, end),
+                ...expiryMismatch(group, end),
+              ]
+            : []),
+        ],
+        remediation: {
+          steps: [
+            shared
+              ? `Rotate the credentials of the shared account ${held.account.login} and remove ${holder.person.id} from its users.`
+              : `Remove ${held.account.login}'s access to ${held.grant.resource}.`,
+          ],
+          commands: group.flatMap((g) => revokeCommands(g.held.grant)),
+        },
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,68 @@
+// A reminder: an approval ends within the policy's window, so its access is renewed on purpose
+// or allowed to lapse, never left behind by accident.
+import { daysBetween, endOfDay, isoDate, startOfDay } from '../dates.js';
+import { engagementEndedOn, inWindow, scopes } from '../evaluate/coverage.js';
+import { describeApproval } from '../evaluate/facts.js';
+import type { Grant } from '../model.js';
+import type { FindingDraft, Rule } from './types.js';
+
+/** The system's own expiry later than the register's end: it will keep them after we said they go. */
+function expiryMismatch(grant: Grant, end: string): string[] {
+  if (!grant.expiresAt || Date.parse(grant.expiresAt) <= endOfDay(end).getTime()) return [];
+  return [
+    `mismatch: ${grant.system} keeps this access until ${grant.expiresAt.slice(0, 10)}, after the approval ends ${end}`,
+  ];
+}
+
+export const expiringSoon: Rule = {
+  id: 'expiring-soon',
+  title: 'Approval ends soon',
+  severity: 'info',
+  why: 'Access is easiest to remove on the day its approval ends; a reminder lets the owner renew it on purpose or let it lapse.',
+  remediation:
+    'Before the end date, either extend the approval in the register (with a reason) or plan to remove the access.',
+  evaluate(context) {
+    const today = startOfDay(isoDate(context.now));
+    const read = new Set(
+      context.snapshot.systems.filter((s) => !context.failedSystems.has(s.system)).map((s) => s.system.toLowerCase()),
+    );
+    const findings: FindingDraft[] = [];
+    for (const person of context.register.people) {
+      if (engagementEndedOn(person, context.now)) continue;
+      for (const rg of person.grants) {
+        if (rg.end === undefined || !inWindow(rg, context.now)) continue;
+        const days = daysBetween(today, startOfDay(rg.end));
+        if (days > context.policy.expiringSoonDays) continue;
+        const heldLines = context.held.flatMap((h) =>
+          h.holders
+            .filter((holder) => holder.person.id === person.id && holder.lanes.some((c) => c.matches.includes(rg)))
+            .flatMap(() => [
+              `held: ${h.grant.system} ${h.account.login} has ${h.grant.level} (${h.grant.permission}) on ${h.grant.resource}`,
+              ...expiryMismatch(h.grant, rg.end!),
+            ]),
+        );
+        const when = days === 0 ? 'ends today' : `ends in ${days} day${days === 1 ? '' : 's'}`;
+        findings.push({
+          person: person.id,
+          system: rg.system,
+          target: 'register',
+          account: '',
+          resource: scopes(rg).join(', '),
+          discriminator: `${person.id}:${rg.task}:${rg.lane}`,
+          evidence: [
+            `${when}, on ${rg.end}`,
+            `${person.name} (${person.id}, ${person.kind}): ${describeApproval(rg)}`,
+            ...(heldLines.length > 0
+              ? [...new Set(heldLines)]
+              : [
+                  read.has(rg.system.toLowerCase())
+                    ? 'approved, not held'
+                    : `approved; ${rg.system} was not read in this scan`,
+                ]),
+          ],
+        });
+      }
+    }
+    return findings;
+  },
+};

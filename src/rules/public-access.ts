@@ -1,0 +1,35 @@
+// Access granted to everyone: allUsers, allAuthenticatedUsers, a whole domain.
+import { describeGrant, groupBy } from '../evaluate/facts.js';
+import type { FindingDraft, Rule } from './types.js';
+
+export const publicAccess: Rule = {
+  id: 'public-access',
+  title: 'Access open to the public',
+  severity: 'high',
+  why: 'A grant to a public principal is a grant to anyone on the internet (or anyone with any account), with no name to revoke.',
+  remediation: 'Remove the public binding; grant the access to the named people or service accounts that need it.',
+  evaluate(context) {
+    const publicHeld = context.held.filter((h) => h.account.kind === 'public');
+    const groups = groupBy(publicHeld, (h) =>
+      JSON.stringify([h.grant.system, h.grant.target, h.grant.account, h.grant.resource]),
+    );
+    const findings: FindingDraft[] = [];
+    for (const group of groups.values()) {
+      const first = group[0]!;
+      const data = group.some((h) => h.grant.lanes.includes('data'));
+      findings.push({
+        severity: data ? 'critical' : 'high',
+        system: first.grant.system,
+        target: first.grant.target,
+        account: first.grant.account,
+        resource: first.grant.resource,
+        evidence: [
+          `${first.account.login} is a public principal: anyone it stands for holds this access`,
+          ...new Set(group.flatMap((h) => [describeGrant(h.grant), ...(h.grant.evidence ?? [])])),
+          ...(data ? ['the access reaches the data lane'] : []),
+        ],
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,119 @@
+// An admin nobody can be held to account for: linked to nobody or to several people, shared
+// on purpose, a generic name, a root account with live credentials, or a service account
+// whose key file makes whoever holds it an admin.
+
+import { daysBetween } from '../dates.js';
+import type { EvaluationContext } from '../evaluate/context.js';
+import { engagementEndedOn } from '../evaluate/coverage.js';
+import { accountLabel, credentialLabel, dateOf, genericName, isAdminAccount, shortId } from '../evaluate/facts.js';
+import type { Account } from '../model.js';
+import type { FindingDraft, Rule } from './types.js';
+
+const RECENT_PASSWORD_DAYS = 90;
+
+function adminEvidence(context: EvaluationContext, account: Account): string[] {
+  const lines: string[] = [];
+  if (account.role) lines.push(`${accountLabel(account)} has the role ${account.role}`);
+  for (const h of context.heldBy(account)) {
+    if (h.grant.level === 'admin') lines.push(`holds admin (${h.grant.permission}) on ${h.grant.resource}`);
+  }
+  return lines.slice(0, 6);
+}
+
+/** The ways in that someone holding the account's secrets can use: passwords and keys. */
+function credentialEvidence(context: EvaluationContext, account: Account): string[] {
+  return context
+    .credentialsOf(account)
+    .filter((c) => c.active && c.kind !== 'sa-key')
+    .map((c) => {
+      const used = c.lastUsedAt ? `last used ${dateOf(c.lastUsedAt)}` : 'no use recorded';
+      return `${c.kind === 'password' ? 'console password' : credentialLabel(c)} is active, ${used}`;
+    });
+}
+
+/** Why a root account is a risk: live keys, a password in use, no MFA. */
+function rootReasons(context: EvaluationContext, account: Account): string[] {
+  const reasons: string[] = [];
+  for (const c of context.credentialsOf(account)) {
+    if (c.kind === 'access-key' && c.active) {
+      const used = c.lastUsedAt ? `, last used ${dateOf(c.lastUsedAt)}` : ', never used';
+      reasons.push(`root has an active access key ${shortId(c.id)}${used}`);
+    }
+    if (c.kind === 'password' && c.active && c.lastUsedAt) {
+      const age = daysBetween(new Date(c.lastUsedAt), context.now);
+      if (age <= RECENT_PASSWORD_DAYS)
+        reasons.push(`root's password was used ${dateOf(c.lastUsedAt)}, ${age} days ago`);
+    }
+  }
+  if (account.mfa === false) reasons.push('root has no MFA');
+  return reasons;
+}
+
+function reasonsFor(context: EvaluationContext, account: Account): string[] {
+  if (account.kind === 'root') return rootReasons(context, account);
+  const reasons: string[] = [];
+  const link = context.linkOf(account);
+  if (link.kind === 'none' && account.kind !== 'external') reasons.push(`linked to nobody: ${link.reason}`);
+  if (link.kind === 'conflict') reasons.push(`linked to several people: ${link.reason}`);
+  if (link.kind === 'shared' && link.shared.kind === 'shared') {
+    const users = link.shared.users.length > 0 ? `, used by ${link.shared.users.join(', ')}` : '';
+    reasons.push(`declared shared in the register (owner ${link.shared.owner}, ${link.shared.purpose})${users}`);
+    for (const id of link.shared.users) {
+      const person = context.people.get(id);
+      const ended = person && engagementEndedOn(person, context.now);
+      if (ended) reasons.push(`user ${id}'s engagement ended ${ended} and the account is still live`);
+    }
+  }
+  const generic = genericName(account);
+  if (generic) reasons.push(`the name "${generic}" names a function, not a person`);
+  if (account.kind === 'service') {
+    for (const c of context.credentialsOf(account)) {
+      if (c.kind === 'sa-key' && c.active) {
+        const created = c.createdAt ? ` created ${dateOf(c.createdAt)}` : '';
+        reasons.push(`user-managed key ${shortId(c.id)}${created} is active: anyone with the key file is admin`);
+      }
+    }
+  }
+  return reasons;
+}
+
+export const sharedAdminAccount: Rule = {
+  id: 'shared-admin-account',
+  title: 'Admin account nobody is accountable for',
+  severity: 'critical',
+  why: 'An admin account that is shared, generic or linked to nobody cannot be traced to a person, and survives every offboarding.',
+  remediation:
+    'Give each admin their own named account linked to them in the register, then remove the shared one (or its keys and password).',
+  evaluate(context) {
+    const findings: FindingDraft[] = [];
+    for (const account of context.accounts) {
+      // Invitations and suspended accounts hold nothing yet; public principals are public-access's.
+      if (account.status !== 'active' || account.kind === 'public') continue;
+      if (account.kind !== 'root' && !isAdminAccount(context, account)) continue;
+      const reasons = reasonsFor(context, account);
+      if (reasons.length === 0) continue;
+      const link = context.linkOf(account);
+      findings.push({
+        ...(link.kind === 'person' ? { person: link.person } : {}),
+        system: account.system,
+        target: account.target,
+        account: account.id,
+        evidence: [
+          ...adminEvidence(context, account),
+          ...reasons,
+          ...(account.kind !== 'root' ? credentialEvidence(context, account) : []),
+          ...(account.mfa === false && account.kind !== 'root' ? ['MFA is off'] : []),
+        ],
+        remediation: {
+          steps:
+            account.kind === 'root'
+              ? ['Delete the root access keys, turn on MFA for root, and keep its password in a sealed vault.']
+              : account.kind === 'service'
+                ? ['Replace user-managed keys with workload identity or short-lived tokens, then delete the keys.']
+                : [`Name an owner for ${account.login} in the register, or remove its admin rights.`],
+        },
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,69 @@
+// Keys and tokens nobody uses (unused past the policy's limit, or never used and old), and
+// long-lived keys in a contractor's hands, which outlive the work they were made for.
+import { daysBetween } from '../dates.js';
+import type { EvaluationContext } from '../evaluate/context.js';
+import { accountLabel, credentialLabel, dateOf } from '../evaluate/facts.js';
+import type { Credential } from '../model.js';
+import type { FindingDraft, Rule } from './types.js';
+
+const LONG_LIVED = new Set<Credential['kind']>(['access-key', 'sa-key', 'pat']);
+
+function ageInDays(at: string | undefined, now: Date): number | undefined {
+  if (at === undefined) return undefined;
+  const t = Date.parse(at);
+  return Number.isNaN(t) ? undefined : daysBetween(new Date(t), now);
+}
+
+function staleness(c: Credential, context: EvaluationContext): string | undefined {
+  const limit = context.policy.staleCredentialDays;
+  const unused = ageInDays(c.lastUsedAt, context.now);
+  if (unused !== undefined) {
+    return unused > limit
+      ? `last used ${dateOf(c.lastUsedAt!)}, ${unused} days ago (policy: ${limit} days)`
+      : undefined;
+  }
+  const age = ageInDays(c.createdAt, context.now);
+  return age !== undefined && age > limit
+    ? `no use recorded since it was created ${dateOf(c.createdAt!)}, ${age} days ago (policy: ${limit} days)`
+    : undefined;
+}
+
+function contractorKey(c: Credential, context: EvaluationContext): string | undefined {
+  if (!LONG_LIVED.has(c.kind)) return undefined;
+  const link = context.linkOf({ system: c.system, target: c.target, id: c.account });
+  const person = link.kind === 'person' ? context.people.get(link.person) : undefined;
+  if (person?.kind !== 'contractor') return undefined;
+  const limit = context.policy.contractorKeyMaxDays;
+  const age = ageInDays(c.createdAt, context.now);
+  if (age === undefined || age <= limit) return undefined;
+  return `held by ${person.id}, a contractor: created ${dateOf(c.createdAt!)}, ${age} days ago (policy: at most ${limit} days)`;
+}
+
+export const staleCredential: Rule = {
+  id: 'stale-credential',
+  title: 'Stale or long-lived credential',
+  severity: 'medium',
+  why: 'A key nobody uses is only useful to whoever finds it; a long-lived key in outside hands outlives the work it was made for.',
+  remediation: 'Delete unused keys; give contractors short-lived credentials (SSO, temporary tokens) instead of keys.',
+  evaluate(context) {
+    const findings: FindingDraft[] = [];
+    for (const c of context.credentials) {
+      if (!c.active) continue;
+      const reasons = [staleness(c, context), contractorKey(c, context)].filter((r): r is string => r !== undefined);
+      if (reasons.length === 0) continue;
+      const account = context.accountOf({ system: c.system, target: c.target, id: c.account })!;
+      const link = context.linkOf(account);
+      findings.push({
+        ...(link.kind === 'person' ? { person: link.person } : {}),
+        system: c.system,
+        target: c.target,
+        account: c.account,
+        ...(c.resource !== undefined ? { resource: c.resource } : {}),
+        discriminator: `${c.kind}:${c.id}`,
+        evidence: [`${credentialLabel(c)} of ${accountLabel(account)} is active`, ...reasons],
+        remediation: { steps: [`Delete ${credentialLabel(c)} or replace it with a short-lived credential.`] },
+      });
+    }
+    return findings;
+  },
+};

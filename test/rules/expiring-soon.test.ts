@@ -1,0 +1,105 @@
+import { expiringSoon } from '../../src/rules/expiring-soon.js';
+import { account, approval, context, contractor, dana, day, grant, register, status } from '../support/builders.js';
+import { ruleTester } from './tester.js';
+
+const rita = account({ id: 'ritacosta' });
+const storefront = grant({ account: 'ritacosta', resource: 'northwind/storefront' });
+const ritaWith = (grants: Record<string, unknown>[], fields = {}) =>
+  register({ people: [dana, contractor('rita', { accounts: { github: 'ritacosta' }, grants, ...fields })] });
+const giftCards = approval({ scope: 'northwind/storefront', end: day(10), ticket: 'WEB-90' });
+
+ruleTester(expiringSoon, {
+  fires: [
+    {
+      name: 'an approval ending in ten days, held',
+      context: context({ accounts: [rita], grants: [storefront], register: ritaWith([giftCards]) }),
+      expect: [
+        {
+          account: '',
+          person: 'rita',
+          severity: 'info',
+          resource: 'northwind/storefront',
+          evidence: [
+            `ends in 10 days, on ${day(10)}`,
+            'WEB-90',
+            'held: github ritacosta has write (push) on northwind/storefront',
+          ],
+        },
+      ],
+    },
+    {
+      name: 'an approval ending in twenty days, approved but not held',
+      context: context({
+        register: ritaWith([
+          approval({ system: 'gcp', scope: 'projects/analytics', lane: 'data', access: 'read', end: day(20) }),
+        ]),
+        policy: { expiringSoonDays: 30 },
+      }),
+      expect: [{ account: '', person: 'rita', evidence: ['ends in 20 days', 'gcp was not read in this scan'] }],
+    },
+    {
+      name: 'approved, and not held in a system that was read',
+      context: context({
+        systems: [status('gcp', 'organizations/1')],
+        register: ritaWith([
+          approval({ system: 'gcp', scope: 'projects/analytics', lane: 'data', access: 'read', end: day(5) }),
+        ]),
+      }),
+      expect: [{ account: '', person: 'rita', evidence: ['ends in 5 days', 'approved, not held'] }],
+    },
+    {
+      name: "a Slack guest expiry later than the register's end is shown as a mismatch",
+      context: context({
+        accounts: [account({ system: 'slack', target: 'T1', id: 'U7', login: 'rita' })],
+        grants: [
+          grant({
+            system: 'slack',
+            target: 'T1',
+            account: 'U7',
+            resource: '#storefront',
+            via: 'membership',
+            expiresAt: `${day(40)}T00:00:00Z`,
+          }),
+        ],
+        register: ritaWith([approval({ system: 'slack', scope: '#storefront', end: day(10) })], {
+          accounts: { slack: 'U7' },
+        }),
+      }),
+      expect: [
+        {
+          account: '',
+          evidence: [`mismatch: slack keeps this access until ${day(40)}, after the approval ends ${day(10)}`],
+        },
+      ],
+    },
+    {
+      name: 'an approval ending today',
+      context: context({ register: ritaWith([approval({ end: day(0) })]) }),
+      expect: [{ account: '', evidence: [`ends today, on ${day(0)}`] }],
+    },
+  ],
+  quiet: [
+    {
+      name: 'the designer: her approval ends in sixty days',
+      context: context({ accounts: [rita], grants: [storefront], register: ritaWith([approval({ end: day(60) })]) }),
+    },
+    {
+      name: 'an approval already ended, one without end, one not started',
+      context: context({
+        register: ritaWith([
+          approval({ start: day(-20), end: day(-1) }),
+          approval({ task: 'Keep the dashboards running weekly', end: undefined }),
+          approval({ task: 'Start the next phase of work', start: day(2), end: day(5) }),
+        ]),
+      }),
+    },
+    {
+      name: 'the engagement already ended',
+      context: context({ register: ritaWith([giftCards], { end: day(-1) }) }),
+    },
+    {
+      name: 'a shorter policy window',
+      context: context({ register: ritaWith([giftCards]), policy: { expiringSoonDays: 7 } }),
+    },
+  ],
+});

@@ -1,0 +1,103 @@
+import { multipleLanes } from '../../src/rules/multiple-lanes.js';
+import { account, approval, context, contractor, dana, day, grant, register } from '../support/builders.js';
+import { ruleTester } from './tester.js';
+
+const sam = account({ id: 'samortiz' });
+const shop = grant({ account: 'samortiz', resource: 'northwind/shop' });
+const infra = grant({
+  account: 'samortiz',
+  resource: 'northwind/infra',
+  permission: 'admin',
+  level: 'admin',
+  lanes: ['production'],
+});
+const slackUser = account({ system: 'slack', target: 'T1', id: 'U9', login: 'sam' });
+const supportChannel = grant({
+  system: 'slack',
+  target: 'T1',
+  account: 'U9',
+  resource: '#support',
+  permission: 'member',
+  via: 'membership',
+  lanes: ['data'],
+});
+const samWith = (fields = {}) =>
+  register({
+    people: [
+      dana,
+      contractor('sam', { accounts: { github: 'samortiz', slack: 'U9' }, grants: [approval()], ...fields }),
+    ],
+  });
+
+ruleTester(multipleLanes, {
+  fires: [
+    {
+      name: 'code on the shop and admin on the production infra repo',
+      context: context({ accounts: [sam], grants: [shop, infra], register: samWith() }),
+      expect: [
+        {
+          account: '',
+          person: 'sam',
+          evidence: [
+            'holds 2 lanes: code, production',
+            'code: github samortiz holds write (push) on northwind/shop',
+            'production: github samortiz holds admin (admin) on northwind/infra',
+          ],
+        },
+      ],
+    },
+    {
+      name: 'code in GitHub and a data-lane channel in Slack, across two accounts',
+      context: context({ accounts: [sam, slackUser], grants: [shop, supportChannel], register: samWith() }),
+      expect: [
+        { account: '', person: 'sam', evidence: ['code, data', 'data: slack sam holds write (member) on #support'] },
+      ],
+    },
+    {
+      name: 'a lanes exception that has ended no longer counts',
+      context: context({
+        accounts: [sam],
+        grants: [shop, infra],
+        register: samWith({ lanes_exception: { reason: 'on-call cover', approved_by: 'dana', end: day(-1) } }),
+      }),
+      expect: [{ account: '', person: 'sam', evidence: [`approved by dana ended ${day(-1)}`] }],
+    },
+  ],
+  quiet: [
+    {
+      name: 'one lane across several repos',
+      context: context({
+        accounts: [sam],
+        grants: [shop, grant({ account: 'samortiz', resource: 'northwind/storefront' })],
+        register: samWith(),
+      }),
+    },
+    {
+      name: 'an approved lanes exception',
+      context: context({
+        accounts: [sam],
+        grants: [shop, infra],
+        register: samWith({ lanes_exception: { reason: 'on-call cover', approved_by: 'dana', end: day(20) } }),
+      }),
+    },
+    {
+      name: 'an employee holding every lane',
+      context: context({
+        accounts: [account({ id: 'dana-w' })],
+        grants: [
+          grant({ account: 'dana-w', resource: 'northwind/shop' }),
+          grant({ account: 'dana-w', resource: 'northwind/infra', lanes: ['production', 'data'] }),
+        ],
+        register: register({ people: [{ ...dana, accounts: { github: 'dana-w' } }] }),
+      }),
+    },
+    {
+      name: 'a second lane only on a deleted account',
+      context: context({
+        accounts: [sam, { ...slackUser, status: 'deleted' }],
+        grants: [shop, supportChannel],
+        register: samWith(),
+      }),
+    },
+  ],
+});

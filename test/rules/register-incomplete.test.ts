@@ -1,0 +1,101 @@
+import { registerIncomplete } from '../../src/rules/register-incomplete.js';
+import { account, approval, context, contractor, dana, day, grant, register } from '../support/builders.js';
+import { ruleTester } from './tester.js';
+
+const jun = account({ id: 'jun-park' });
+const analytics = grant({ account: 'jun-park', resource: 'northwind/analytics' });
+const withEnd = approval({ scope: 'northwind/analytics' });
+const { end: _end, ...noEnd } = withEnd;
+
+ruleTester(registerIncomplete, {
+  fires: [
+    {
+      name: 'a contractor approval without an end date',
+      context: context({
+        accounts: [jun],
+        grants: [analytics],
+        register: register({
+          people: [dana, contractor('jun', { accounts: { github: 'jun-park' }, grants: [noEnd] })],
+        }),
+      }),
+      expect: [
+        {
+          account: '',
+          person: 'jun',
+          resource: 'northwind/analytics',
+          evidence: ['no end date', `started ${day(-30)}`],
+        },
+      ],
+    },
+    {
+      name: 'a contractor without an owner',
+      context: context({
+        register: register({ people: [dana, contractor('jun', { owner: undefined, grants: [withEnd] })] }),
+      }),
+      expect: [{ account: '', person: 'jun', evidence: ['a contractor without an owner'] }],
+    },
+    {
+      name: 'an owner who is not an employee, and one who is not in the register',
+      context: context({
+        register: register({
+          people: [
+            dana,
+            contractor('jun', { grants: [withEnd] }),
+            contractor('sam', { owner: 'jun', grants: [withEnd] }),
+            contractor('lee', { owner: 'ghost', grants: [withEnd] }),
+          ],
+        }),
+      }),
+      expect: [
+        { account: '', person: 'sam', evidence: ['jun is a contractor'] },
+        { account: '', person: 'lee', evidence: ['ghost is not in the register'] },
+      ],
+    },
+    {
+      name: 'a task too vague to review',
+      context: context({
+        register: register({ people: [dana, contractor('jun', { grants: [approval({ task: 'dashboards' })] })] }),
+      }),
+      expect: [{ account: '', person: 'jun', evidence: ['the task "dashboards" is 1 word(s)'] }],
+    },
+    {
+      name: 'a contractor with no grants whose account holds access',
+      context: context({
+        accounts: [jun],
+        grants: [analytics],
+        register: register({ people: [dana, contractor('jun', { accounts: { github: 'jun-park' } })] }),
+      }),
+      expect: [
+        {
+          account: '',
+          person: 'jun',
+          evidence: ['no approved grant', 'github jun-park holds write (push) on northwind/analytics'],
+        },
+      ],
+    },
+  ],
+  quiet: [
+    {
+      name: 'a complete contractor entry',
+      context: context({
+        accounts: [jun],
+        grants: [analytics],
+        register: register({
+          people: [dana, contractor('jun', { accounts: { github: 'jun-park' }, grants: [withEnd] })],
+        }),
+      }),
+    },
+    {
+      name: 'employees need neither grants nor end dates',
+      context: context({
+        accounts: [account({ id: 'dana-w' })],
+        grants: [grant({ account: 'dana-w', resource: 'northwind/shop' })],
+        register: register({ people: [{ ...dana, accounts: { github: 'dana-w' }, grants: [noEnd] }] }),
+      }),
+    },
+    {
+      name: 'a contractor with no grants and no access',
+      context: context({ register: register({ people: [dana, contractor('jun')] }) }),
+    },
+  ],
+});

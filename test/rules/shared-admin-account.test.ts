@@ -1,0 +1,239 @@
+import { sharedAdminAccount } from '../../src/rules/shared-admin-account.js';
+import { account, context, contractor, credential, dana, day, grant, instant, register } from '../support/builders.js';
+import { ruleTester } from './tester.js';
+
+const owner = (id: string, fields = {}) => account({ id, role: 'owner', ...fields });
+const orgOwner = (id: string) =>
+  grant({ account: id, resource: 'northwind', permission: 'owner', via: 'org-role', level: 'admin' });
+const registerWithDana = register({ people: [{ ...dana, accounts: { github: 'dana-w' } }] });
+
+const rootArn = 'arn:aws:iam::111111111111:root';
+const root = (fields = {}) =>
+  account({
+    system: 'aws',
+    target: '111111111111',
+    id: rootArn,
+    login: 'root',
+    kind: 'root',
+    role: 'root',
+    mfa: true,
+    ...fields,
+  });
+
+const saId = 'serviceAccount:ci-deployer@shop-prod.iam.gserviceaccount.com';
+const sa = account({
+  system: 'gcp',
+  target: 'organizations/1',
+  id: saId,
+  login: 'ci-deployer@shop-prod.iam.gserviceaccount.com',
+  kind: 'service',
+});
+const saOwner = grant({
+  system: 'gcp',
+  target: 'organizations/1',
+  account: saId,
+  resource: 'projects/shop-prod',
+  permission: 'roles/owner',
+  via: 'direct',
+  lanes: ['production', 'data'],
+  level: 'admin',
+});
+const saDeclared = register({
+  people: [dana],
+  shared_accounts: [{ system: 'gcp', id: saId, kind: 'service', owner: 'dana', purpose: 'CI deploys' }],
+});
+
+const opsAdmin = account({
+  system: 'aws',
+  target: '111111111111',
+  id: 'arn:aws:iam::111111111111:user/ops-admin',
+  login: 'ops-admin',
+  mfa: false,
+});
+const opsAdminGrant = grant({
+  system: 'aws',
+  target: '111111111111',
+  account: opsAdmin.id,
+  resource: '111111111111',
+  permission: 'arn:aws:iam::aws:policy/AdministratorAccess',
+  via: 'direct',
+  lanes: ['production', 'data'],
+  level: 'admin',
+});
+
+ruleTester(sharedAdminAccount, {
+  fires: [
+    {
+      name: 'a generic org owner nobody owns',
+      context: context({
+        accounts: [owner('northwind-admin')],
+        grants: [orgOwner('northwind-admin')],
+        register: registerWithDana,
+      }),
+      expect: [
+        { account: 'northwind-admin', evidence: ['linked to nobody', '"northwind-admin" names a function', 'owner'] },
+      ],
+    },
+    {
+      name: 'an owner account claimed by two people',
+      context: context({
+        accounts: [owner('buildbot')],
+        grants: [orgOwner('buildbot')],
+        register: register({
+          people: [
+            dana,
+            contractor('sam', { accounts: { github: 'buildbot' } }),
+            contractor('lee', { accounts: { github: 'BuildBot' } }),
+          ],
+        }),
+      }),
+      expect: [{ account: 'buildbot', evidence: ['claimed by lee and sam'] }],
+    },
+    {
+      name: 'a declared shared admin, with a user whose engagement ended',
+      context: context({
+        accounts: [opsAdmin],
+        grants: [opsAdminGrant],
+        credentials: [credential({ account: opsAdmin.id, id: 'password', kind: 'password', lastUsedAt: instant(-1) })],
+        register: register({
+          people: [dana, contractor('sam', { start: day(-200), end: day(-180) })],
+          shared_accounts: [
+            {
+              system: 'aws',
+              id: 'ops-admin',
+              kind: 'shared',
+              owner: 'dana',
+              purpose: 'incidents',
+              users: ['dana', 'sam'],
+            },
+          ],
+        }),
+      }),
+      expect: [
+        {
+          account: opsAdmin.id,
+          evidence: [
+            'declared shared',
+            'used by dana, sam',
+            `sam's engagement ended ${day(-180)}`,
+            'MFA is off',
+            'AdministratorAccess',
+          ],
+        },
+      ],
+    },
+    {
+      name: 'root with an active access key',
+      context: context({
+        accounts: [root()],
+        credentials: [credential({ account: rootArn, id: 'AKIA…ROOT', lastUsedAt: instant(-2) })],
+      }),
+      expect: [{ account: rootArn, evidence: ['active access key AKIA…ROOT', `last used ${day(-2)}`] }],
+    },
+    {
+      name: 'root with a recently used password and no MFA',
+      context: context({
+        accounts: [root({ mfa: false })],
+        credentials: [credential({ account: rootArn, id: 'password', kind: 'password', lastUsedAt: instant(-10) })],
+      }),
+      expect: [{ account: rootArn, evidence: ["root's password was used", '10 days ago', 'root has no MFA'] }],
+    },
+    {
+      name: 'a declared service account holding owner with an active user-managed key',
+      context: context({
+        accounts: [sa],
+        grants: [saOwner],
+        credentials: [
+          credential({
+            system: 'gcp',
+            target: 'organizations/1',
+            account: saId,
+            kind: 'sa-key',
+            id: 'key…9f3a',
+            createdAt: instant(-400),
+          }),
+        ],
+        register: saDeclared,
+      }),
+      expect: [{ account: saId, evidence: ['user-managed key key…9f3a', 'anyone with the key file is admin'] }],
+    },
+    {
+      name: 'an admin linked to a person whose email local part is generic',
+      context: context({
+        accounts: [
+          account({
+            system: 'slack',
+            target: 'T1',
+            id: 'U1',
+            login: 'it',
+            emails: ['it@northwind.example'],
+            role: 'admin',
+          }),
+        ],
+        register: register({ people: [{ ...dana, accounts: { slack: 'U1' } }] }),
+      }),
+      expect: [{ account: 'U1', person: 'dana', evidence: ['"it" names a function'] }],
+    },
+  ],
+  quiet: [
+    {
+      name: 'an employee owner linked by the register',
+      context: context({
+        accounts: [owner('dana-w', { mfa: true })],
+        grants: [orgOwner('dana-w')],
+        register: registerWithDana,
+      }),
+    },
+    {
+      name: 'an unlinked account without admin',
+      context: context({
+        accounts: [account({ id: 'quickfix-dev' })],
+        grants: [grant({ account: 'quickfix-dev', resource: 'northwind/shop' })],
+      }),
+    },
+    {
+      name: 'root without keys, without a recent password and with MFA',
+      context: context({
+        accounts: [root()],
+        credentials: [
+          credential({ account: rootArn, id: 'AKIA…OLD1', active: false }),
+          credential({ account: rootArn, id: 'password', kind: 'password', lastUsedAt: instant(-200) }),
+        ],
+      }),
+    },
+    {
+      name: 'a declared service account with owner and no user-managed key',
+      context: context({
+        accounts: [sa],
+        grants: [saOwner],
+        credentials: [
+          credential({
+            system: 'gcp',
+            target: 'organizations/1',
+            account: saId,
+            kind: 'sa-key',
+            id: 'key…0ld',
+            active: false,
+          }),
+        ],
+        register: saDeclared,
+      }),
+    },
+    {
+      name: 'a pending owner invitation and a deleted owner',
+      context: context({
+        accounts: [owner('new-admin', { status: 'invited' }), owner('old-admin', { status: 'deleted' })],
+        grants: [orgOwner('old-admin')],
+      }),
+    },
+    {
+      name: 'a public principal (public-access reports it)',
+      context: context({
+        accounts: [
+          account({ system: 'gcp', target: 'organizations/1', id: 'allUsers', login: 'allUsers', kind: 'public' }),
+        ],
+        grants: [{ ...saOwner, account: 'allUsers' }],
+      }),
+    },
+  ],
+});
