@@ -28,7 +28,7 @@ export function canonicalSnapshot(snapshot: Snapshot): Snapshot {
         (s) => s.system,
         (s) => s.target,
       ),
-    ).map((s) => inOrder({ ...s, warnings: [...s.warnings].sort() }, SYSTEM_KEYS)),
+    ).map(({ durationMs: _wallTime, ...s }) => inOrder({ ...s, warnings: [...s.warnings].sort() }, SYSTEM_KEYS)),
     accounts: sorted(
       snapshot.accounts,
       byKeys(

@@ -78,7 +78,6 @@ export interface SystemView {
   accounts: number;
   grants: number;
   calls: number;
-  duration: string;
 }
 
 export interface ReportView {
@@ -217,7 +216,6 @@ function systemViews(input: ReportInput): SystemView[] {
     return {
       ...s,
       calls: status?.calls ?? 0,
-      duration: `${((status?.durationMs ?? 0) / 1000).toFixed(1)} s`,
     };
   });
 }

@@ -1,6 +1,7 @@
 // The command line: parses arguments, wires the pipeline, maps outcomes to exit codes
 // (DESIGN.md): 0 clean, 1 findings at or above --fail-on, 2 bad usage/config/register,
 // 3 a system could not be read, 4 the report could not be delivered.
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -9,6 +10,8 @@ import { FailOnSchema } from './config/schema.js';
 import { parseNow, resolveRelativeDates } from './dates.js';
 import { runDemo } from './demo.js';
 import { ExitCode, formatProblem, InputError } from './errors.js';
+import { formatHistory } from './history/format.js';
+import { HistoryStore } from './history/store.js';
 import { createLogger, type LogLevel } from './log.js';
 import { redact, registerSecretsFromEnv } from './redact.js';
 import { checkRegisterFile } from './register/index.js';
@@ -83,12 +86,20 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     .option('--allow-partial', 'exit 0/1 on what could be read even if a system failed', false)
     .option('--now <iso>', 'the clock the findings are judged against (default: now)', parseNowOption)
     .option('--concurrency <n>', 'requests in flight per system (1 = sequential)', parsePositiveInt)
+    .option('--history <file>', "history database (default: the config's history.path or .lanekeeper/history.db)")
+    .option('--no-history', 'keep no history: no drift, no "open for N days"')
+    .option('--email', 'send the report as the config\'s "email" block says')
+    .option('--no-email', 'do not send the report (the default)')
     .option('--json', 'print the findings document to stdout instead of the summary', false)
     .option('--verbose', 'more progress detail on stderr', false)
     .option('--quiet', 'no progress on stderr', false)
     .action(async (opts) => {
       const log = createLogger(logLevel(opts), io.stderr);
       const result = await scan({
+        historyPath:
+          opts.history === false ? false : typeof opts.history === 'string' ? resolve(io.cwd, opts.history) : undefined,
+        email: opts.email === true,
+        cwd: io.cwd,
         configPath: resolve(io.cwd, opts.config),
         ...(opts.register ? { registerPath: resolve(io.cwd, opts.register) } : {}),
         ...(opts.out ? { outDir: resolve(io.cwd, opts.out) } : {}),
@@ -168,6 +179,25 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
       }
     });
 
+  program
+    .command('history')
+    .description('list past scans with their finding counts')
+    .option('--history <file>', 'history database', '.lanekeeper/history.db')
+    .action(async (opts) => {
+      const path = resolve(io.cwd, opts.history);
+      if (!existsSync(path)) {
+        io.stderr(`no history at ${opts.history}: run a scan first (or pass --history FILE)\n`);
+        exitCode = ExitCode.BAD_INPUT;
+        return;
+      }
+      const store = HistoryStore.open(path);
+      try {
+        io.stdout(formatHistory(store.list()));
+      } finally {
+        store.close();
+      }
+    });
+
   const registerCmd = program.command('register').description('work with the access register');
   registerCmd
     .command('check')
@@ -206,6 +236,8 @@ function printResult(result: ScanResult, json: boolean, io: Io): void {
     }),
   );
   if (!result.complete) io.stderr('scan incomplete: at least one system could not be read (see above)\n');
+  if (result.deliveryError) io.stderr(`email not sent: ${result.deliveryError}\n`);
+  else if (result.emailSent) io.stderr('report emailed\n');
 }
 
 async function readJsonIfPresent(path: string): Promise<Record<string, unknown>> {

@@ -142,7 +142,8 @@ export const SystemStatusSchema = z.object({
   /** Things the scan could not see but that do not fail it (e.g. PAT grants need a GitHub App). */
   warnings: z.array(z.string()),
   calls: z.number().int().nonnegative(),
-  durationMs: z.number().nonnegative(),
+  /** Wall time of the read. Kept out of inventory.json and the reports, which must be the same bytes for the same state. */
+  durationMs: z.number().nonnegative().optional(),
   collectedAt: z.string(),
 });
 export type SystemStatus = z.infer<typeof SystemStatusSchema>;

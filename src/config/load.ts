@@ -19,11 +19,14 @@ import {
 import {
   ConfigSchema,
   ConnectorCommonSchema,
+  type EmailConfig,
   type FailOn,
   FailOnSchema,
   type Policy,
   type REPORT_FORMATS,
 } from './schema.js';
+
+const DEFAULT_HISTORY_PATH = '.lanekeeper/history.db';
 
 export interface ConfigOverrides {
   /** --register: a path resolved against the working directory. */
@@ -55,6 +58,9 @@ export interface CoreConfig {
   policy: Policy;
   /** outDir resolved against the config's folder (or the working directory for --out). */
   report: { outDir: string; formats: (typeof REPORT_FORMATS)[number][] };
+  /** History store settings; path relative to the working directory. */
+  history: { path: string; retentionDays: number };
+  email?: EmailConfig;
 }
 
 export interface ConfiguredSystem {
@@ -219,7 +225,9 @@ export function parseConfig(text: string, options: LoadConfigOptions & { path: s
       outDir: overrides.outDir ? resolve(cwd, overrides.outDir) : resolve(baseDir, raw.report.outDir),
       formats: raw.report.formats,
     },
+    history: raw.history ?? { path: DEFAULT_HISTORY_PATH, retentionDays: 400 },
   };
+  if (raw.email) config.email = raw.email;
   if (raw.organization !== undefined) config.organization = raw.organization;
   if (overrides.register) config.registerPath = resolve(cwd, overrides.register);
   else if (raw.register) config.registerPath = resolve(baseDir, raw.register);

@@ -1,6 +1,7 @@
 // Builds the EvaluationContext: which records are live access now, who each account is,
 // who holds each grant, and whether the register approves it.
 import type { Policy } from '../config/schema.js';
+import type { Drift } from '../drift.js';
 import { type AccountRef, accountKey, type Credential, type Grant, grantAccountKey, type Snapshot } from '../model.js';
 import type { Person, Register } from '../register/schema.js';
 import type { AccountLink, EvaluationContext, HeldGrant, Holder } from './context.js';
@@ -12,6 +13,8 @@ export interface EvaluationInput {
   register: Register;
   policy: Policy;
   now: Date;
+  /** Changes since the previous complete scan, when history has one. */
+  drift?: Drift;
 }
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -69,7 +72,7 @@ function holdersOf(
 }
 
 export function buildContext(input: EvaluationInput): EvaluationContext {
-  const { snapshot, register, policy, now } = input;
+  const { snapshot, register, policy, now, drift } = input;
   const people = new Map(register.people.map((p) => [p.id, p]));
   const accounts = snapshot.accounts.filter((a) => a.status !== 'deleted').sort(compareAccounts);
   const accountByKey = new Map(accounts.map((a) => [accountKey(a), a]));
@@ -111,6 +114,7 @@ export function buildContext(input: EvaluationInput): EvaluationContext {
     snapshot,
     register,
     policy,
+    ...(drift ? { drift } : {}),
     accounts,
     held,
     credentials,

@@ -2,6 +2,7 @@
 // The raw inputs stay available; the derived views (live records, links, coverage) are
 // computed here once so every rule judges the same facts the same way.
 import type { Policy } from '../config/schema.js';
+import type { Drift } from '../drift.js';
 import type { Account, AccountRef, Credential, Grant, Lane, Snapshot } from '../model.js';
 import type { Person, Register, RegisterGrant, RegisterGroup, SharedAccount } from '../register/schema.js';
 
@@ -57,6 +58,8 @@ export interface EvaluationContext {
   readonly snapshot: Snapshot;
   readonly register: Register;
   readonly policy: Policy;
+  /** Changes since the previous complete scan; absent on a first scan or without history. */
+  readonly drift?: Drift;
   /** Accounts that can hold access (status not deleted), sorted by system, target, id. */
   readonly accounts: readonly Account[];
   /** Live grants (account live, grant not past its own expiresAt), sorted by system, target, account, resource, permission. */

@@ -1,6 +1,7 @@
 // The rule registry: every rule, in id order. test/rules/registry.test.ts checks it against
 // the files in this folder and their tests.
 import { contractorProductionWrite } from './contractor-production-write.js';
+import { drift } from './drift.js';
 import { expiredAccessActive } from './expired-access-active.js';
 import { expiringSoon } from './expiring-soon.js';
 import { mfaMissing } from './mfa-missing.js';
@@ -15,6 +16,7 @@ import { unknownAccount } from './unknown-account.js';
 
 export const allRules: readonly Rule[] = [
   contractorProductionWrite,
+  drift,
   expiredAccessActive,
   expiringSoon,
   mfaMissing,

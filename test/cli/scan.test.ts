@@ -21,6 +21,7 @@ describe('lanekeeper scan against a running sandbox of the demo', () => {
     '--now',
     DEMO_NOW,
     '--quiet',
+    '--no-history',
     ...extra,
   ];
 
