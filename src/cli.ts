@@ -120,6 +120,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     .description('scan Northwind Supply, the demo company, served by local emulators: no account needed')
     .option('--out <dir>', 'where reports are written', 'lanekeeper-report')
     .option('--now <iso>', 'the clock the story is told at (default: now)', parseNowOption)
+    .option('--history <file>', 'keep history between demo runs in this file')
+    .option('--next-week', 'play the following week of the story (after a first demo with the same --history)', false)
     .option('--json', 'print the findings document to stdout instead of the summary', false)
     .option('--verbose', 'more progress detail on stderr', false)
     .option('--quiet', 'no progress on stderr', false)
@@ -130,6 +132,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
         now: opts.now ?? new Date(),
         log,
         env: io.env,
+        nextWeek: opts.nextWeek,
+        ...(opts.history ? { historyPath: resolve(io.cwd, opts.history) } : {}),
       });
       printResult(result, opts.json, io);
       exitCode = result.exitCode;

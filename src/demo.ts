@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectors } from '../connectors/index.js';
+import { resolveRelativeDates } from './dates.js';
 import { applyPatch, type PatchOperation } from './json-patch.js';
 import type { Logger } from './log.js';
 import { loadScenario, sandboxConfig, startSandbox } from './sandbox.js';
@@ -28,7 +29,7 @@ const WEEK_MS = 7 * 86_400_000;
 export async function runDemo(options: DemoOptions): Promise<ScanResult> {
   const now = options.nextWeek ? new Date(options.now.getTime() + WEEK_MS) : options.now;
   let scenario = await loadScenario(join(DEMO_DIR, 'scenario.json'), now);
-  if (options.nextWeek) scenario = await nextWeekOf(scenario);
+  if (options.nextWeek) scenario = await nextWeekOf(scenario, now);
   const sandbox = await startSandbox(scenario, connectors, { now });
   const work = await mkdtemp(join(tmpdir(), 'lanekeeper-demo-'));
   try {
@@ -58,8 +59,9 @@ export async function runDemo(options: DemoOptions): Promise<ScanResult> {
 }
 
 /** Applies examples/demo/next-week.json (JSON Patch per system) to the scenario. */
-async function nextWeekOf(scenario: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const patches = JSON.parse(await readFile(join(DEMO_DIR, 'next-week.json'), 'utf8')) as Record<string, unknown>;
+async function nextWeekOf(scenario: Record<string, unknown>, now: Date): Promise<Record<string, unknown>> {
+  const text = resolveRelativeDates(await readFile(join(DEMO_DIR, 'next-week.json'), 'utf8'), now);
+  const patches = JSON.parse(text) as Record<string, unknown>;
   const out = { ...scenario };
   for (const [system, operations] of Object.entries(patches)) {
     if (!Array.isArray(operations) || !(system in out)) continue;

@@ -1,0 +1,121 @@
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_NOW, type DemoSandbox, runCli, startDemoSandbox, tempDir } from './harness.js';
+
+interface Doc {
+  findings: { rule: string; account: string; severity: string; evidence: string[] }[];
+}
+
+describe('the weekly scan: history, drift and what changed', () => {
+  it('shows the following week of the demo as drift against the first', async () => {
+    const dir = await tempDir();
+    const history = join(dir, 'history.db');
+    const [a, b] = [join(dir, 'A'), join(dir, 'B')];
+    expect((await runCli(['demo', '--out', a, '--now', DEMO_NOW, '--history', history, '--quiet'])).code).toBe(0);
+    expect(
+      (await runCli(['demo', '--out', b, '--now', DEMO_NOW, '--history', history, '--next-week', '--quiet'])).code,
+    ).toBe(0);
+
+    const first = JSON.parse(await readFile(join(a, 'findings.json'), 'utf8')) as Doc;
+    expect(first.findings.filter((f) => f.rule === 'drift')).toEqual([]);
+    const second = JSON.parse(await readFile(join(b, 'findings.json'), 'utf8')) as Doc;
+    const drift = second.findings.filter((f) => f.rule === 'drift').map((f) => `${f.account}: ${f.evidence.join(' ')}`);
+    expect(drift).toEqual([
+      expect.stringMatching(/ops-admin: credential created since 2026-11-29: .*access-key AKIA…NEW7/),
+      expect.stringMatching(/^fastfix-agency: account added/),
+      expect.stringMatching(/^fastfix-agency: grant added .* on northwind\/shop: now holds write/),
+      expect.stringMatching(/^omar-qa: level raised .*read became write/),
+    ]);
+    expect(await readFile(join(b, 'report.md'), 'utf8')).toMatch(/What changed since 2026-11-29/);
+    expect(await readFile(join(a, 'report.md'), 'utf8')).toMatch(/nothing to compare with/i);
+
+    const listed = await runCli(['history', '--history', history]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('2026-11-29T09:00:00.000Z');
+    expect(listed.stdout).toContain('2026-12-06T09:00:00.000Z');
+  });
+
+  it('says there is no history yet instead of inventing one', async () => {
+    const run = await runCli(['history', '--history', join(await tempDir(), 'none.db')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('no history');
+  });
+});
+
+describe('delivery and CI outputs of a scan', () => {
+  let demo: DemoSandbox;
+  beforeAll(async () => {
+    demo = await startDemoSandbox();
+  });
+  afterAll(async () => {
+    await demo.sandbox.close();
+  });
+
+  it('exits 4 and keeps the reports on disk when the mail server is down, naming it and never the password', async () => {
+    const config = JSON.parse(await readFile(demo.configPath, 'utf8'));
+    config.email = {
+      to: ['founders@northwind.example'],
+      from: 'lanekeeper@northwind.example',
+      smtp: { host: '127.0.0.1', port: 9, user: 'reports', pass: '${SMTP_PASS}' },
+    };
+    const configPath = join(demo.dir, 'config-email.json');
+    await writeFile(configPath, JSON.stringify(config));
+    const out = await tempDir();
+    const run = await runCli(
+      [
+        'scan',
+        '--config',
+        configPath,
+        '--out',
+        out,
+        '--now',
+        DEMO_NOW,
+        '--quiet',
+        '--no-history',
+        '--fail-on',
+        'none',
+        '--email',
+      ],
+      { ...demo.env, SMTP_PASS: 'very-secret-smtp-password' },
+    );
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain('SMTP server 127.0.0.1:9');
+    expect(run.stdout + run.stderr).not.toContain('very-secret-smtp-password');
+    expect(existsSync(join(out, 'report.html'))).toBe(true);
+    expect(existsSync(join(out, 'findings.json'))).toBe(true);
+  });
+
+  it('appends the Markdown report to the GitHub job summary and writes SARIF', async () => {
+    const out = await tempDir();
+    const summary = join(out, 'step-summary.md');
+    await writeFile(summary, '# Earlier step\n');
+    const run = await runCli(
+      [
+        'scan',
+        '--config',
+        demo.configPath,
+        '--out',
+        out,
+        '--now',
+        DEMO_NOW,
+        '--quiet',
+        '--no-history',
+        '--fail-on',
+        'none',
+      ],
+      { ...demo.env, GITHUB_STEP_SUMMARY: summary },
+    );
+    expect(run.code).toBe(0);
+    const text = await readFile(summary, 'utf8');
+    expect(text.startsWith('# Earlier step\n')).toBe(true);
+    expect(text).toContain('Northwind Supply');
+    const sarif = JSON.parse(await readFile(join(out, 'report.sarif'), 'utf8'));
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0].results.length).toBeGreaterThan(5);
+    // Findings about a person point at that person's entry in the register.
+    const sam = sarif.runs[0].results.find((r: { properties: { person?: string } }) => r.properties.person === 'sam');
+    expect(sam.locations[0].physicalLocation.region.startLine).toBeGreaterThan(20);
+  });
+});
