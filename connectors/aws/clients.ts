@@ -1,0 +1,93 @@
+// The SDK clients the collector uses, all built the same way: the config's region and
+// endpoint, the caller's or an assumed role's credentials, a retry policy, and a middleware
+// that counts every HTTP attempt (retries included) under its IAM action name.
+import { IAMClient } from '@aws-sdk/client-iam';
+import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { STSClient } from '@aws-sdk/client-sts';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import type { AwsConfig } from './schema.js';
+
+/** Knobs for tests and the benchmark; a user's config never sets them. */
+export interface AwsTuning {
+  /** Attempts per call, the first included (the SDK's default is 3). */
+  maxAttempts?: number;
+  /** Fixed wait between attempts in milliseconds, instead of the SDK's exponential backoff. */
+  retryDelayMs?: number;
+  /** Wait between credential-report polls. */
+  reportPollMs?: number;
+  /** Polls before the credential report counts as unavailable. */
+  reportPollLimit?: number;
+}
+
+export interface StaticCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface ClientSettings {
+  config: Pick<AwsConfig, 'region' | 'endpoint'>;
+  /** Absent: the SDK's default credential chain. */
+  credentials?: StaticCredentials;
+  onCall(operation: string): void;
+  tuning: AwsTuning;
+  region?: string;
+}
+
+/** Service prefix (as IAM actions name it) of each client, for the call counter. */
+const PREFIX = new Map<unknown, string>([
+  [IAMClient, 'iam'],
+  [STSClient, 'sts'],
+  [OrganizationsClient, 'organizations'],
+  [SSOAdminClient, 'sso'],
+  [IdentitystoreClient, 'identitystore'],
+]);
+
+type ClientClass<C> = new (config: ReturnType<typeof clientConfig>) => C;
+
+export function createClient<
+  C extends IAMClient | STSClient | OrganizationsClient | SSOAdminClient | IdentitystoreClient,
+>(Client: ClientClass<C>, settings: ClientSettings): C {
+  const client = new Client(clientConfig(settings));
+  const prefix = PREFIX.get(Client) ?? 'aws';
+  // Below the retry middleware, so each attempt is one call, as the server sees it.
+  (client.middlewareStack as IAMClient['middlewareStack']).add(
+    (next, context) => async (args) => {
+      settings.onCall(`${prefix}:${String(context.commandName ?? 'unknown').replace(/Command$/, '')}`);
+      return next(args);
+    },
+    { step: 'deserialize', name: 'lanekeeperCallCounter', override: true },
+  );
+  // Above the retries: the error that reaches the collector names the call that failed.
+  (client.middlewareStack as IAMClient['middlewareStack']).add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (e) {
+        const operation = `${prefix}:${String(context.commandName ?? 'unknown').replace(/Command$/, '')}`;
+        if (e instanceof Error && !e.message.startsWith(operation)) {
+          const code = e.name !== 'Error' && !e.message.includes(e.name) ? `${e.name}: ` : '';
+          e.message = `${operation}: ${code}${e.message.split('\n')[0]}`;
+        }
+        throw e;
+      }
+    },
+    { step: 'initialize', name: 'lanekeeperErrorNamer', override: true },
+  );
+  return client;
+}
+
+function clientConfig({ config, credentials, tuning, region }: ClientSettings) {
+  const maxAttempts = tuning.maxAttempts ?? 5;
+  return {
+    region: region ?? config.region,
+    ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+    ...(credentials ? { credentials } : {}),
+    maxAttempts,
+    ...(tuning.retryDelayMs !== undefined
+      ? { retryStrategy: new ConfiguredRetryStrategy(maxAttempts, () => tuning.retryDelayMs ?? 0) }
+      : {}),
+  };
+}

@@ -1,0 +1,256 @@
+// collect() for AWS: who the credentials are, which accounts are in scope (the config's list
+// or the organisation's), then one target per account under p-queue: assume the audit role,
+// read IAM and the credential report, build the records. Identity Center is read with the
+// caller's account. An account that cannot be read fails alone; the others are scanned.
+import { IAMClient } from '@aws-sdk/client-iam';
+import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import { OrganizationsClient, paginateListAccounts, paginateListTagsForResource } from '@aws-sdk/client-organizations';
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import {
+  AssumeRoleCommand,
+  type AssumeRoleCommandOutput,
+  GetCallerIdentityCommand,
+  STSClient,
+} from '@aws-sdk/client-sts';
+import PQueue from 'p-queue';
+import type { CollectContext, TargetOutput } from '../../src/connector.js';
+import { registerSecret } from '../../src/redact.js';
+import { readAuthorizationDetails } from './authorization.js';
+import { type AwsTuning, type ClientSettings, createClient, type StaticCredentials } from './clients.js';
+import { readCredentials } from './credentials.js';
+import { readIdentityCenter } from './identity-center.js';
+import { guardedPages } from './paging.js';
+import { byCodePoint } from './policy.js';
+import { buildAccountRecords, buildIdentityCenterRecords, type Records, sortRecords } from './records.js';
+import type { AwsConfig } from './schema.js';
+
+interface AccountTarget {
+  id: string;
+  name: string;
+  /** Organizations tags as "Key=Value", read only when a lanes glob asks for tags. */
+  tags: string[];
+  roleArn?: string;
+  externalId?: string;
+}
+
+const SESSION_NAME = 'lanekeeper';
+/** Per-user fallback calls in flight within one account. */
+const PER_ACCOUNT_CONCURRENCY = 4;
+
+export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning: AwsTuning = {}): Promise<void> {
+  const base = config.credentials;
+  registerSecret(base?.secretAccessKey);
+  registerSecret(base?.sessionToken);
+  const settings = (
+    credentials: StaticCredentials | undefined,
+    onCall: (op: string) => void,
+    region?: string,
+  ): ClientSettings => ({
+    config,
+    ...(credentials ? { credentials } : {}),
+    onCall,
+    tuning,
+    ...(region ? { region } : {}),
+  });
+  const send = { abortSignal: ctx.signal };
+  const uncounted = () => {};
+
+  const identity = await createClient(STSClient, settings(base, uncounted)).send(
+    new GetCallerIdentityCommand({}),
+    send,
+  );
+  const callerAccount = identity.Account;
+  if (!callerAccount) throw new Error('sts:GetCallerIdentity answered without an account id');
+  const targets = await accountsInScope(config, callerAccount, settings(base, uncounted), ctx);
+  const places = new Map(targets.map((t) => [t.id, { name: t.name, tags: t.tags }]));
+  const organizationAccounts = new Set(places.keys());
+  ctx.log.debug(`aws: caller ${identity.Arn}; ${targets.length} account(s) in scope`);
+
+  const readIc = async (out: TargetOutput): Promise<Records | undefined> => {
+    if (!config.identityCenter) return undefined;
+    const region = config.identityCenter.region;
+    const onCall = (op: string) => out.call(op);
+    const ic = await readIdentityCenter({
+      sso: createClient(SSOAdminClient, settings(base, onCall, region)),
+      store: createClient(IdentitystoreClient, settings(base, onCall, region)),
+      iam: createClient(IAMClient, settings(base, onCall)),
+      accountIds: [...organizationAccounts].sort(),
+      signal: ctx.signal,
+      warn: (m) => out.warn(`identity center: ${m}`),
+    });
+    return ic ? buildIdentityCenterRecords(ic, callerAccount, places, config.lanes) : undefined;
+  };
+
+  const queue = new PQueue({ concurrency: ctx.concurrency });
+  const work = targets.map((target) =>
+    queue.add(() =>
+      ctx.runTarget(target.id, async (out) => {
+        const onCall = (op: string) => out.call(op);
+        const credentials = await credentialsFor(target, callerAccount, base, settings(base, onCall), ctx.signal);
+        const iam = createClient(IAMClient, settings(credentials, onCall));
+        const details = await readAuthorizationDetails(iam, ctx.signal);
+        const facts = await readCredentials({
+          iam,
+          signal: ctx.signal,
+          userNames: details.users.map((u) => u.name),
+          concurrency: Math.min(PER_ACCOUNT_CONCURRENCY, ctx.concurrency),
+          tuning,
+          warn: (m) => out.warn(`${target.id}: ${m}`),
+        });
+        const records = buildAccountRecords(
+          {
+            accountId: target.id,
+            accountName: target.name,
+            accountTags: target.tags,
+            details,
+            credentials: facts,
+            organizationAccounts,
+          },
+          config.lanes,
+          (m) => out.warn(m),
+        );
+        if (target.id === callerAccount) {
+          const ic = await readIc(out);
+          if (ic) merge(records, ic);
+        }
+        emit(sortRecords(records), out);
+      }),
+    ),
+  );
+  // Identity Center lives in the caller's account even when that account is not scanned itself.
+  if (config.identityCenter && !organizationAccounts.has(callerAccount))
+    work.push(
+      queue.add(() =>
+        ctx.runTarget(callerAccount, async (out) => {
+          const ic = await readIc(out);
+          if (ic) emit(ic, out);
+        }),
+      ),
+    );
+  await Promise.all(work);
+}
+
+async function accountsInScope(
+  config: AwsConfig,
+  callerAccount: string,
+  baseSettings: ClientSettings,
+  ctx: CollectContext,
+): Promise<AccountTarget[]> {
+  if (config.accounts) {
+    return config.accounts.map((a) => ({
+      id: a.id,
+      name: a.name ?? a.id,
+      tags: [],
+      ...(a.roleArn ? { roleArn: a.roleArn } : {}),
+      ...(a.externalId ? { externalId: a.externalId } : {}),
+    }));
+  }
+  const organization = config.organization;
+  if (!organization) throw new Error('the aws block names neither accounts nor an organization');
+  const orgs = createClient(OrganizationsClient, baseSettings);
+  const targets: AccountTarget[] = [];
+  for await (const page of guardedPages(
+    paginateListAccounts({ client: orgs }, {}, { abortSignal: ctx.signal }),
+    'organizations:ListAccounts',
+  )) {
+    for (const a of page.Accounts ?? []) {
+      if (!a.Id) continue;
+      const state = a.State ?? a.Status;
+      if (state !== undefined && state !== 'ACTIVE') {
+        ctx.log.info(`aws: account ${a.Id} (${a.Name ?? ''}) is ${state}; not scanned`);
+        continue;
+      }
+      targets.push({
+        id: a.Id,
+        name: a.Name ?? a.Id,
+        tags: [],
+        // The caller's own account is read with the caller's credentials: the audit role is
+        // often deployed to member accounts only (StackSets skip the management account).
+        ...(a.Id === callerAccount ? {} : { roleArn: `arn:aws:iam::${a.Id}:role/${organization.roleName}` }),
+        ...(organization.externalId ? { externalId: organization.externalId } : {}),
+      });
+    }
+  }
+  if (lanesUseTags(config)) await readTags(orgs, targets, ctx);
+  return targets.sort((a, b) => byCodePoint(a.id, b.id));
+}
+
+function lanesUseTags(config: AwsConfig): boolean {
+  const { production, data, staging } = config.lanes;
+  return [...production, ...data, ...staging].some((glob) => glob.toLowerCase().startsWith('tag:'));
+}
+
+/** Tags decide lanes: an account whose tags cannot be read falls to lanes.unmatched, and the log says so. */
+async function readTags(orgs: OrganizationsClient, targets: AccountTarget[], ctx: CollectContext): Promise<void> {
+  const queue = new PQueue({ concurrency: ctx.concurrency });
+  await Promise.all(
+    targets.map((target) =>
+      queue.add(async () => {
+        try {
+          for await (const page of guardedPages(
+            paginateListTagsForResource({ client: orgs }, { ResourceId: target.id }, { abortSignal: ctx.signal }),
+            'organizations:ListTagsForResource',
+          ))
+            for (const tag of page.Tags ?? []) if (tag.Key) target.tags.push(`${tag.Key}=${tag.Value ?? ''}`);
+          target.tags.sort(byCodePoint);
+        } catch (e) {
+          if (ctx.signal.aborted) throw e;
+          ctx.log.warn(
+            `aws: tags of account ${target.id} unreadable (${(e as Error).message}); lanes go by id and name`,
+          );
+        }
+      }),
+    ),
+  );
+}
+
+async function credentialsFor(
+  target: AccountTarget,
+  callerAccount: string,
+  base: StaticCredentials | undefined,
+  baseSettings: ClientSettings,
+  signal: AbortSignal,
+): Promise<StaticCredentials | undefined> {
+  if (!target.roleArn) {
+    if (target.id !== callerAccount)
+      throw new Error(
+        `account ${target.id} has no roleArn and the credentials belong to account ${callerAccount}: give a read-only role to assume in ${target.id}`,
+      );
+    return base;
+  }
+  let answer: AssumeRoleCommandOutput;
+  try {
+    answer = await createClient(STSClient, baseSettings).send(
+      new AssumeRoleCommand({
+        RoleArn: target.roleArn,
+        RoleSessionName: SESSION_NAME,
+        ...(target.externalId ? { ExternalId: target.externalId } : {}),
+      }),
+      { abortSignal: signal },
+    );
+  } catch (e) {
+    if (signal.aborted) throw e;
+    throw new Error(
+      `cannot assume ${target.roleArn}: ${(e as Error).message}. Deploy the read-only audit role in account ${target.id} with a trust policy that lets the scanner assume it (connectors/aws/README.md)`,
+    );
+  }
+  const c = answer.Credentials;
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
+    throw new Error(`sts:AssumeRole ${target.roleArn} answered without credentials`);
+  registerSecret(c.SecretAccessKey);
+  registerSecret(c.SessionToken);
+  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
+}
+
+function merge(into: Records, from: Records): void {
+  into.accounts.push(...from.accounts);
+  into.grants.push(...from.grants);
+  into.credentials.push(...from.credentials);
+}
+
+function emit(records: Records, out: TargetOutput): void {
+  const sorted = sortRecords(records);
+  for (const a of sorted.accounts) out.account(a);
+  for (const g of sorted.grants) out.grant(g);
+  for (const c of sorted.credentials) out.credential(c);
+}

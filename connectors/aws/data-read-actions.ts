@@ -1,0 +1,167 @@
+// The data file of actions that read stored data (not metadata): an object's bytes, a row, a
+// secret's value, a log line, a query result. Held by someone on a production account, any
+// of these puts them in the data lane. Names are exact IAM action names; matching is
+// case-insensitive, as IAM's is. Keep it sorted by service; test/connectors/aws covers it.
+
+export const DATA_READ_ACTIONS: readonly string[] = [
+  'athena:GetQueryResults',
+  'athena:GetQueryResultsStream',
+  'cassandra:Select',
+  'dynamodb:BatchGetItem',
+  'dynamodb:GetItem',
+  'dynamodb:GetRecords',
+  'dynamodb:PartiQLSelect',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'ebs:GetSnapshotBlock',
+  'ec2:GetPasswordData',
+  'es:ESHttpGet',
+  'glacier:GetJobOutput',
+  'kinesis:GetRecords',
+  'kms:Decrypt',
+  'logs:FilterLogEvents',
+  'logs:GetLogEvents',
+  'logs:GetQueryResults',
+  'logs:StartLiveTail',
+  'neptune-db:ReadDataViaQuery',
+  'rds-data:BatchExecuteStatement',
+  'rds-data:ExecuteStatement',
+  'rds-db:connect',
+  'redshift-data:GetStatementResult',
+  'redshift:GetClusterCredentials',
+  's3:GetObject',
+  's3:GetObjectVersion',
+  's3-object-lambda:GetObject',
+  'secretsmanager:GetSecretValue',
+  'sqs:ReceiveMessage',
+  'ssm:GetParameter',
+  'ssm:GetParameterHistory',
+  'ssm:GetParameters',
+  'ssm:GetParametersByPath',
+  'timestream:Select',
+];
+
+const lowerCased = new Set(DATA_READ_ACTIONS.map((a) => a.toLowerCase()));
+
+export function isDataReadAction(action: string): boolean {
+  return lowerCased.has(action.toLowerCase());
+}
+
+/**
+ * Actions that let their holder become anyone in the account: write any IAM policy, mint
+ * credentials for any user, change who may assume a role, rewrite the organisation.
+ * Allowed on every resource, one of these is administrator power (and with it, everything
+ * else). Identity Center's assignment actions are left out: they only matter in the
+ * management account, where the organisation's admins hold them anyway.
+ */
+export const ADMIN_ACTIONS: readonly string[] = [
+  'iam:AddUserToGroup',
+  'iam:AttachGroupPolicy',
+  'iam:AttachRolePolicy',
+  'iam:AttachUserPolicy',
+  'iam:CreateAccessKey',
+  'iam:CreateLoginProfile',
+  'iam:CreatePolicyVersion',
+  'iam:CreateUser',
+  'iam:DeleteRolePermissionsBoundary',
+  'iam:DeleteUserPermissionsBoundary',
+  'iam:PutGroupPolicy',
+  'iam:PutRolePolicy',
+  'iam:PutUserPolicy',
+  'iam:SetDefaultPolicyVersion',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:UpdateLoginProfile',
+  'organizations:AttachPolicy',
+  'organizations:CreateAccount',
+  'organizations:DetachPolicy',
+  'organizations:InviteAccountToOrganization',
+];
+
+/** Verbs that only look (an action starting with one reads metadata unless it is a data read). */
+export const READ_VERBS: readonly string[] = [
+  'BatchGet',
+  'Check',
+  'Describe',
+  'Estimate',
+  'Generate',
+  'Get',
+  'Head',
+  'List',
+  'Lookup',
+  'Preview',
+  'Search',
+  'Simulate',
+  'Validate',
+  'View',
+];
+
+/**
+ * Verbs whose actions change something. The evaluator asks, for every service a policy names,
+ * whether an action with each of these verbs would be allowed, so `ec2:*` or `Put*` count as
+ * writes even when no concrete action in our lists is named.
+ */
+export const WRITE_VERBS: readonly string[] = [
+  'Add',
+  'Apply',
+  'Associate',
+  'Attach',
+  'Authorize',
+  'Cancel',
+  'Copy',
+  'Create',
+  'Delete',
+  'Deregister',
+  'Detach',
+  'Disable',
+  'Disassociate',
+  'Enable',
+  'Execute',
+  'Import',
+  'Invoke',
+  'Modify',
+  'Publish',
+  'Put',
+  'Reboot',
+  'Register',
+  'Remove',
+  'Replace',
+  'Reset',
+  'Restore',
+  'Revoke',
+  'Run',
+  'Send',
+  'Set',
+  'Start',
+  'Stop',
+  'Tag',
+  'Terminate',
+  'Untag',
+  'Update',
+  'Upload',
+  'Write',
+];
+
+/** Services probed even when no policy names them, so `*` and NotAction statements are judged. */
+export const PROBE_SERVICES: readonly string[] = [
+  'athena',
+  'cloudformation',
+  'cloudfront',
+  'dynamodb',
+  'ec2',
+  'ecr',
+  'ecs',
+  'eks',
+  'iam',
+  'kms',
+  'lambda',
+  'logs',
+  'organizations',
+  'rds',
+  'route53',
+  's3',
+  'secretsmanager',
+  'sns',
+  'sqs',
+  'ssm',
+  'sso',
+];

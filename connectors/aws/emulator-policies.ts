@@ -1,0 +1,117 @@
+// AWS-managed policies the emulator serves, as AWS publishes them (the long read-only ones
+// abridged to a representative subset of their statements: the evaluator only needs the
+// shape, and every action kept here is in the real document).
+export const BUILTIN_AWS_MANAGED_POLICIES: Record<string, Record<string, unknown>> = {
+  AdministratorAccess: {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+  },
+  PowerUserAccess: {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', NotAction: ['iam:*', 'organizations:*', 'account:*'], Resource: '*' },
+      {
+        Effect: 'Allow',
+        Action: [
+          'account:GetAccountInformation',
+          'account:ListRegions',
+          'iam:CreateServiceLinkedRole',
+          'iam:DeleteServiceLinkedRole',
+          'iam:ListRoles',
+          'organizations:DescribeOrganization',
+        ],
+        Resource: '*',
+      },
+    ],
+  },
+  ReadOnlyAccess: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'ReadOnlyActions',
+        Effect: 'Allow',
+        Action: [
+          'cloudwatch:Describe*',
+          'cloudwatch:Get*',
+          'dynamodb:BatchGet*',
+          'dynamodb:Describe*',
+          'dynamodb:Get*',
+          'dynamodb:List*',
+          'dynamodb:Query',
+          'dynamodb:Scan',
+          'ec2:Describe*',
+          'ec2:Get*',
+          'iam:Get*',
+          'iam:List*',
+          'lambda:Get*',
+          'lambda:List*',
+          'logs:Describe*',
+          'logs:FilterLogEvents',
+          'logs:Get*',
+          'rds:Describe*',
+          's3:Get*',
+          's3:List*',
+          'secretsmanager:Describe*',
+          'secretsmanager:List*',
+          'ssm:Describe*',
+          'ssm:Get*',
+          'ssm:List*',
+        ],
+        Resource: '*',
+      },
+    ],
+  },
+  ViewOnlyAccess: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'ViewOnlyActions',
+        Effect: 'Allow',
+        Action: [
+          'cloudwatch:DescribeAlarms',
+          'cloudwatch:ListMetrics',
+          'dynamodb:DescribeTable',
+          'dynamodb:ListTables',
+          'ec2:DescribeInstances',
+          'ec2:DescribeSecurityGroups',
+          'ec2:DescribeVpcs',
+          'iam:ListRoles',
+          'iam:ListUsers',
+          'lambda:ListFunctions',
+          'logs:DescribeLogGroups',
+          'rds:DescribeDBInstances',
+          's3:ListAllMyBuckets',
+          's3:ListBucket',
+          'ce:GetCostAndUsage',
+        ],
+        Resource: '*',
+      },
+    ],
+  },
+  SecurityAudit: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: [
+          'cloudtrail:DescribeTrails',
+          'ec2:Describe*',
+          'iam:GenerateCredentialReport',
+          'iam:Get*',
+          'iam:List*',
+          'kms:Describe*',
+          'kms:List*',
+          'logs:Describe*',
+          'organizations:Describe*',
+          'organizations:List*',
+          's3:GetBucket*',
+          's3:ListAllMyBuckets',
+          'sso:Describe*',
+          'sso:List*',
+          'identitystore:List*',
+        ],
+        Resource: '*',
+      },
+    ],
+  },
+};

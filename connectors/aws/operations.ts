@@ -1,0 +1,42 @@
+// Every AWS API operation the collector may call, as "<IAM service prefix>:<Action>", which is
+// also how the emulator logs them and how the README's least-privilege policy names them.
+export const AWS_OPERATIONS = [
+  'sts:GetCallerIdentity',
+  'sts:AssumeRole',
+  'organizations:ListAccounts',
+  'organizations:ListTagsForResource',
+  'iam:GetAccountAuthorizationDetails',
+  'iam:GenerateCredentialReport',
+  'iam:GetCredentialReport',
+  'iam:ListUsers',
+  'iam:ListAccessKeys',
+  'iam:GetAccessKeyLastUsed',
+  'iam:ListMFADevices',
+  'iam:GetLoginProfile',
+  'iam:GetPolicy',
+  'iam:GetPolicyVersion',
+  'sso:ListInstances',
+  'sso:ListPermissionSetsProvisionedToAccount',
+  'sso:ListAccountAssignments',
+  'sso:DescribePermissionSet',
+  'sso:ListManagedPoliciesInPermissionSet',
+  'sso:GetInlinePolicyForPermissionSet',
+  'sso:ListCustomerManagedPolicyReferencesInPermissionSet',
+  'identitystore:ListUsers',
+  'identitystore:ListGroups',
+  'identitystore:ListGroupMemberships',
+] as const;
+export type AwsOperation = (typeof AWS_OPERATIONS)[number];
+
+/** The awsJson1_1 services: x-amz-target prefix → IAM service prefix. */
+export const JSON_TARGET_PREFIXES: Record<string, string> = {
+  AWSOrganizationsV20161128: 'organizations',
+  SWBExternalService: 'sso',
+  AWSIdentityStore: 'identitystore',
+};
+
+/** The awsQuery services: API version → IAM service prefix. */
+export const QUERY_VERSIONS: Record<string, string> = {
+  '2010-05-08': 'iam',
+  '2011-06-15': 'sts',
+};

@@ -1,0 +1,526 @@
+// From what one account's IAM (and Identity Center) said to the normalised records: one
+// account per IAM user, role, root and outside principal; grants per principal and access
+// category (admin, write, data read, metadata read) with the deciding statements as evidence;
+// access keys and console passwords as credentials. Pure: no API call happens here.
+import type { Account, Credential, Grant, Via } from '../../src/model.js';
+import type { AuthorizationDetails, IamRole, IamUser, PolicyRef } from './authorization.js';
+import { classifyAwsGrant } from './classify.js';
+import type { CredentialFacts, KeyFacts, UserCredentials } from './credentials.js';
+import { type AccessCategory, type EffectiveAccess, evaluateAccess } from './evaluator.js';
+import type { IdentityCenterFacts } from './identity-center.js';
+import type { NamedPolicy } from './policy.js';
+import type { AwsLanes } from './schema.js';
+import { describeTrust, trustedPrincipals } from './trust.js';
+
+const SYSTEM = 'aws';
+
+export interface Records {
+  accounts: Account[];
+  grants: Grant[];
+  credentials: Credential[];
+}
+
+export interface AccountScan {
+  accountId: string;
+  accountName: string;
+  accountTags: string[];
+  details: AuthorizationDetails;
+  credentials: CredentialFacts;
+  /** Every account of the organisation (or of the config's list): trust from these is not outside. */
+  organizationAccounts: ReadonlySet<string>;
+}
+
+interface GrantBase {
+  target: string;
+  account: string;
+  resource: string;
+  aliases: string[];
+  /** The account's Organizations tags as "Key=Value", for lanes globs like "tag:env=prod". */
+  accountTags: string[];
+  via: Via;
+  viaName?: string;
+  /** Shown before the policy names: "can assume agency-deploy: ". */
+  prefix?: string;
+  /** Overrides the policy names in the permission (a permission set's name). */
+  label?: string;
+  evidence: string[];
+  /** Where each policy (by the name the evaluator saw) comes from: its ARN, inline name, group. */
+  sources?: ReadonlyMap<string, PolicySource>;
+  /** Facts about the grant's origin for remediation (Identity Center instance, permission set, principal). */
+  extra?: Record<string, string>;
+}
+
+interface PolicySource {
+  policyArn?: string;
+  policyName?: string;
+  group?: string;
+}
+
+export function buildAccountRecords(scan: AccountScan, lanes: AwsLanes, warn: (m: string) => void): Records {
+  const records: Records = { accounts: [], grants: [], credentials: [] };
+  const { accountId: target, accountName, details } = scan;
+  const resource = target;
+  const aliases = [accountName];
+  const { accountTags } = scan;
+  const tagged: { accountTags?: string[] } = accountTags.length > 0 ? { accountTags } : {};
+  const resolve = (
+    refs: PolicyRef[],
+    suffix = '',
+    sources?: Map<string, PolicySource>,
+    group?: string,
+  ): NamedPolicy[] =>
+    refs.flatMap((ref) => {
+      const policy = details.policies.get(ref.arn);
+      if (!policy) {
+        warn(`${target}: managed policy ${ref.arn} is attached but was not in the authorization details`);
+        return [];
+      }
+      const name = `${policy.name}${suffix}`;
+      sources?.set(name, { policyArn: ref.arn, ...(group ? { group } : {}) });
+      return [{ name, document: policy.document }];
+    });
+  const inlineSources = (policies: NamedPolicy[], sources: Map<string, PolicySource>, group?: string) => {
+    for (const p of policies)
+      sources.set(group ? `${p.name} (group ${group})` : p.name, {
+        policyName: p.name.replace(/ \(inline\)$/, ''),
+        ...(group ? { group } : {}),
+      });
+  };
+
+  // Root: unaffected by IAM policies, always administrator.
+  const root = scan.credentials.root;
+  const rootId = `arn:aws:iam::${target}:root`;
+  const rootAccount: Account = {
+    system: SYSTEM,
+    target,
+    id: rootId,
+    login: 'root',
+    displayName: `root user of ${accountName}`,
+    emails: [],
+    kind: 'root',
+    status: 'active',
+    role: 'root',
+    attributes: {
+      consolePassword: true,
+      passwordLastUsed: root?.passwordLastUsedAt ?? null,
+      activeAccessKeys: root ? root.keys.filter((k) => k.active).length : null,
+      credentialsKnown: root !== undefined,
+    },
+  };
+  if (root) rootAccount.mfa = root.mfa;
+  const rootActive = latest([root?.passwordLastUsedAt, ...(root?.keys ?? []).map((k) => k.lastUsedAt)]);
+  if (rootActive) rootAccount.lastActiveAt = rootActive;
+  records.accounts.push(rootAccount);
+  records.grants.push(
+    finish(
+      {
+        system: SYSTEM,
+        target,
+        account: rootId,
+        resource,
+        permission: 'root user (all actions, not limited by IAM policies)',
+        via: 'direct',
+        lanes: [],
+        level: 'admin',
+        evidence: [
+          ...usage(root?.keys ?? [], root?.passwordLastUsedAt, false),
+          'the root user of an account can do everything in it; IAM policies do not apply to it',
+        ],
+        attributes: { aliases, access: 'admin', ...tagged },
+      },
+      lanes,
+    ),
+  );
+  if (root) {
+    for (const key of root.keys) records.credentials.push(keyCredential(target, rootId, key, 'root'));
+    if (root.passwordLastUsedAt)
+      records.credentials.push({
+        system: SYSTEM,
+        target,
+        account: rootId,
+        kind: 'password',
+        id: 'console password',
+        lastUsedAt: root.passwordLastUsedAt,
+        active: true,
+      });
+  }
+
+  const groups = new Map(details.groups.map((g) => [g.name, g]));
+  for (const user of details.users) {
+    const creds = scan.credentials.users.get(user.name);
+    const sources = new Map<string, PolicySource>();
+    inlineSources(user.inline, sources);
+    const policies = [...user.inline, ...resolve(user.attached, '', sources)];
+    for (const groupName of user.groups) {
+      const group = groups.get(groupName);
+      if (!group) continue;
+      inlineSources(group.inline, sources, group.name);
+      policies.push(
+        ...group.inline.map((p) => ({ ...p, name: `${p.name} (group ${group.name})` })),
+        ...resolve(group.attached, ` (group ${group.name})`, sources, group.name),
+      );
+    }
+    const boundary = user.boundaryArn ? resolve([{ arn: user.boundaryArn, name: user.boundaryArn }]) : undefined;
+    const access = evaluateAccess({ policies, ...(boundary ? { boundary } : {}) });
+    records.accounts.push(userAccount(target, user, creds));
+    const evidence = [
+      ...usage(creds?.keys ?? [], creds?.password?.lastUsedAt, creds?.password !== undefined),
+      ...(boundary ? [`permissions boundary: ${boundary.map((b) => b.name).join(', ')}`] : []),
+    ];
+    records.grants.push(
+      ...grantsFromAccess(
+        { target, account: user.arn, resource, aliases, accountTags, via: 'direct', evidence, sources },
+        access,
+        lanes,
+      ),
+    );
+    for (const key of creds?.keys ?? []) records.credentials.push(keyCredential(target, user.arn, key, user.name));
+    if (creds?.password) {
+      const password: Credential = {
+        system: SYSTEM,
+        target,
+        account: user.arn,
+        kind: 'password',
+        id: 'console password',
+        active: true,
+      };
+      if (creds.password.createdAt) password.createdAt = creds.password.createdAt;
+      if (creds.password.lastUsedAt) password.lastUsedAt = creds.password.lastUsedAt;
+      records.credentials.push(password);
+    }
+  }
+
+  const outside = new Map<string, Account>();
+  for (const role of details.roles) {
+    // Service-linked roles belong to AWS services; AWSReservedSSO_ roles are Identity Center's
+    // permission sets, reported through the assignments that create them.
+    if (role.path.startsWith('/aws-service-role/') || role.path.startsWith('/aws-reserved/')) continue;
+    const sources = new Map<string, PolicySource>();
+    inlineSources(role.inline, sources);
+    const policies = [...role.inline, ...resolve(role.attached, '', sources)];
+    const boundary = role.boundaryArn ? resolve([{ arn: role.boundaryArn, name: role.boundaryArn }]) : undefined;
+    const access = evaluateAccess({ policies, ...(boundary ? { boundary } : {}) });
+    const trusted = trustedPrincipals(role.trust, target, scan.organizationAccounts);
+    records.accounts.push(roleAccount(target, role, trusted.map(describeTrust)));
+    records.grants.push(
+      ...grantsFromAccess(
+        { target, account: role.arn, resource, aliases, accountTags, via: 'direct', evidence: [], sources },
+        access,
+        lanes,
+      ),
+    );
+    for (const t of trusted) {
+      if (t.kind === 'deleted') {
+        warn(
+          `${target}: role ${role.name} trusts ${t.principal}, a principal that was deleted; remove it from the trust policy`,
+        );
+        continue;
+      }
+      if (t.kind !== 'external' && t.kind !== 'public') continue;
+      if (!outside.has(t.principal)) outside.set(t.principal, outsideAccount(target, t.principal, t.accountId, t.kind));
+      const account = outside.get(t.principal) as Account;
+      if (t.externalId && account.attributes) account.attributes.externalIdRequired = true;
+      records.grants.push(
+        ...grantsFromAccess(
+          {
+            target,
+            account: t.principal,
+            resource,
+            aliases,
+            accountTags,
+            via: 'role',
+            viaName: role.name,
+            prefix: `can assume ${role.name}: `,
+            evidence: [`${role.arn} ${describeTrust(t)}`],
+          },
+          access,
+          lanes,
+        ),
+      );
+    }
+  }
+  records.accounts.push(...outside.values());
+  return sortRecords(records);
+}
+
+export function buildIdentityCenterRecords(
+  ic: IdentityCenterFacts,
+  target: string,
+  accounts: ReadonlyMap<string, { name: string; tags: string[] }>,
+  lanes: AwsLanes,
+): Records {
+  const records: Records = { accounts: [], grants: [], credentials: [] };
+  const userId = (id: string) => `arn:aws:identitystore:::user/${id}`;
+  for (const user of ic.users.values()) {
+    const account: Account = {
+      system: SYSTEM,
+      target,
+      id: userId(user.id),
+      login: user.userName,
+      emails: user.emails,
+      kind: 'human',
+      status: 'active',
+      role: 'identity-center-user',
+      attributes: { identityStoreId: ic.identityStoreId },
+    };
+    if (user.displayName) account.displayName = user.displayName;
+    records.accounts.push(account);
+  }
+  const accessBySet = new Map<string, EffectiveAccess>();
+  for (const assignment of ic.assignments) {
+    const set = ic.permissionSets.get(assignment.permissionSetArn);
+    if (!set) continue;
+    let access = accessBySet.get(set.arn);
+    if (!access) {
+      access = evaluateAccess({ policies: set.policies });
+      accessBySet.set(set.arn, access);
+    }
+    const assigned = accounts.get(assignment.accountId);
+    const group = assignment.principalType === 'GROUP' ? ic.groups.get(assignment.principalId) : undefined;
+    const members = assignment.principalType === 'USER' ? [assignment.principalId] : (group?.members ?? []);
+    for (const member of members) {
+      if (!ic.users.has(member)) continue;
+      records.grants.push(
+        ...grantsFromAccess(
+          {
+            target,
+            account: userId(member),
+            resource: assignment.accountId,
+            aliases: assigned ? [assigned.name] : [],
+            accountTags: assigned?.tags ?? [],
+            via: group ? 'group' : 'permission-set',
+            ...(group ? { viaName: group.name } : { viaName: set.name }),
+            label: set.name,
+            extra: {
+              instanceArn: ic.instanceArn,
+              permissionSetArn: set.arn,
+              principalType: assignment.principalType,
+              principalId: assignment.principalId,
+            },
+            evidence: [
+              `permission set ${set.name} (${set.policies.map((p) => p.name).join(', ') || 'no policies'})${group ? `, assigned to group ${group.name}` : ''}`,
+            ],
+          },
+          access,
+          lanes,
+        ),
+      );
+    }
+  }
+  return sortRecords(records);
+}
+
+/** One grant per access category that matters: admin alone, else write and data read, else read. */
+function grantsFromAccess(base: GrantBase, access: EffectiveAccess, lanes: AwsLanes): Grant[] {
+  const categories: AccessCategory[] = access.admin
+    ? ['admin']
+    : [
+        ...(access.write ? (['write'] as const) : []),
+        ...(access.dataRead ? (['data-read'] as const) : []),
+        ...(!access.write && access.read ? (['read'] as const) : []),
+      ];
+  return categories.map((category) => {
+    const names = base.label ?? (access.policies[category].join(', ') || 'no policy');
+    const detail =
+      category === 'data-read'
+        ? ` (data read: ${summariseActions(access.actions['data-read'])})`
+        : category === 'read'
+          ? ' (metadata read)'
+          : '';
+    const grant: Grant = {
+      system: SYSTEM,
+      target: base.target,
+      account: base.account,
+      resource: base.resource,
+      permission: `${base.prefix ?? ''}${names}${detail}`,
+      via: base.via,
+      lanes: [],
+      level: 'read',
+      evidence: [...base.evidence, ...access.evidence[category], ...access.notes],
+      attributes: {
+        aliases: base.aliases,
+        access: category,
+        ...(base.accountTags.length > 0 ? { accountTags: base.accountTags } : {}),
+      },
+    };
+    if (base.viaName) grant.viaName = base.viaName;
+    Object.assign(grant.attributes ?? {}, base.extra ?? {}, originOf(access.policies[category], base.sources));
+    const group = groupOf(access.policies[category], base.sources);
+    if (group && base.via === 'direct') {
+      // Every deciding policy is a group's: the access goes with the group membership.
+      grant.via = 'group';
+      grant.viaName = group;
+    }
+    return finish(grant, lanes);
+  });
+}
+
+/** How the access is used: the credentials that open it and their last use, shown with each grant. */
+function usage(keys: readonly KeyFacts[], passwordLastUsed: string | undefined, hasPassword: boolean): string[] {
+  const lines = keys
+    .filter((k) => k.active)
+    .map((k) => {
+      const id = k.id ? shortenKeyId(k.id) : `access key ${k.slot ?? '?'}`;
+      const used = k.lastUsedAt
+        ? `last used ${k.lastUsedAt.slice(0, 10)}${k.lastUsedService ? ` (${k.lastUsedService})` : ''}`
+        : 'never used';
+      return `active access key ${id}, ${used}`;
+    });
+  if (passwordLastUsed) lines.push(`console password last used ${passwordLastUsed.slice(0, 10)}`);
+  else if (hasPassword) lines.push('console password, never used');
+  return lines;
+}
+
+/** The one policy that decided a grant, so remediation can detach or delete exactly it. */
+function originOf(names: readonly string[], sources?: ReadonlyMap<string, PolicySource>): Record<string, string> {
+  const only = names.length === 1 ? sources?.get(names[0] as string) : undefined;
+  if (only?.policyArn) return { policyArn: only.policyArn };
+  if (only?.policyName) return { policyName: only.policyName };
+  return {};
+}
+
+function groupOf(names: readonly string[], sources?: ReadonlyMap<string, PolicySource>): string | undefined {
+  const groups = new Set(names.map((n) => sources?.get(n)?.group));
+  const [only] = [...groups];
+  return groups.size === 1 && only !== undefined ? only : undefined;
+}
+
+function summariseActions(actions: readonly string[]): string {
+  if (actions.length === 0) return 'by wildcard';
+  return actions.length <= 4 ? actions.join(', ') : `${actions.slice(0, 4).join(', ')} and ${actions.length - 4} more`;
+}
+
+function finish(grant: Grant, lanes: AwsLanes): Grant {
+  const { lanes: l, level } = classifyAwsGrant(grant, { lanes });
+  return { ...grant, lanes: [...l].sort(), level };
+}
+
+const SERVICE_TAG_KEYS = ['lanekeeper:kind', 'kind', 'type', 'usage'];
+const SERVICE_TAG_VALUES = ['service', 'bot', 'automation', 'machine', 'ci'];
+const SERVICE_NAME = /(^|[-_.])(ci|cd|bot|svc|service|deploy|deployer|automation|terraform|github-actions)([-_.]|$)/i;
+const EMAIL_TAG_KEYS = ['email', 'e-mail', 'mail', 'lanekeeper:email', 'owner-email'];
+
+function userAccount(target: string, user: IamUser, creds: UserCredentials | undefined): Account {
+  const tag = (keys: string[]) =>
+    Object.entries(user.tags)
+      .filter(([k]) => keys.includes(k.toLowerCase()))
+      .map(([, v]) => v.trim());
+  const taggedService = tag(SERVICE_TAG_KEYS).some((v) => SERVICE_TAG_VALUES.includes(v.toLowerCase()));
+  const namedService = !creds?.password && SERVICE_NAME.test(user.name);
+  const emails = new Set(
+    tag(EMAIL_TAG_KEYS)
+      .filter((v) => v.includes('@'))
+      .map((v) => v.toLowerCase()),
+  );
+  if (user.name.includes('@')) emails.add(user.name.toLowerCase());
+  const account: Account = {
+    system: SYSTEM,
+    target,
+    id: user.arn,
+    login: user.name,
+    displayName: user.name,
+    emails: [...emails].sort(),
+    kind: taggedService || namedService ? 'service' : 'human',
+    status: 'active',
+    role: 'iam-user',
+    attributes: {
+      consolePassword: creds?.password !== undefined,
+      passwordLastUsed: creds?.password?.lastUsedAt ?? null,
+      groups: user.groups,
+      path: user.path,
+    },
+  };
+  if (creds?.mfa !== undefined) account.mfa = creds.mfa;
+  if (user.createdAt) account.createdAt = user.createdAt;
+  const active = latest([creds?.password?.lastUsedAt, ...(creds?.keys ?? []).map((k) => k.lastUsedAt)]);
+  if (active) account.lastActiveAt = active;
+  return account;
+}
+
+function roleAccount(target: string, role: IamRole, trustedBy: string[]): Account {
+  const account: Account = {
+    system: SYSTEM,
+    target,
+    id: role.arn,
+    login: role.name,
+    displayName: role.name,
+    emails: [],
+    kind: 'service',
+    status: 'active',
+    role: 'iam-role',
+    attributes: { trustedBy, path: role.path },
+  };
+  if (role.createdAt) account.createdAt = role.createdAt;
+  if (role.lastUsedAt) account.lastActiveAt = role.lastUsedAt;
+  return account;
+}
+
+function outsideAccount(
+  target: string,
+  principal: string,
+  accountId: string | undefined,
+  kind: 'external' | 'public',
+): Account {
+  return {
+    system: SYSTEM,
+    target,
+    id: principal,
+    login: accountId ?? principal,
+    displayName:
+      kind === 'public' ? 'anyone (Principal "*")' : `AWS account ${accountId ?? principal} (outside the organisation)`,
+    emails: [],
+    kind,
+    status: 'active',
+    role: 'trusted-principal',
+    attributes: { accountId: accountId ?? null, externalIdRequired: false },
+  };
+}
+
+function keyCredential(target: string, account: string, key: KeyFacts, owner: string): Credential {
+  const credential: Credential = {
+    system: SYSTEM,
+    target,
+    account,
+    kind: 'access-key',
+    id: key.id ? shortenKeyId(key.id) : `${owner} access key ${key.slot ?? '?'}`,
+    active: key.active,
+  };
+  if (key.createdAt) credential.createdAt = key.createdAt;
+  if (key.lastUsedAt) credential.lastUsedAt = key.lastUsedAt;
+  const attributes: Record<string, string | number> = {};
+  if (key.slot) attributes.slot = key.slot;
+  if (key.lastUsedService) attributes.lastUsedService = key.lastUsedService;
+  if (key.lastUsedRegion) attributes.lastUsedRegion = key.lastUsedRegion;
+  if (Object.keys(attributes).length > 0) credential.attributes = attributes;
+  return credential;
+}
+
+/** AKIAIOSFODNN7EXAMPLE → AKIA…MPLE: enough to find the key in the console, never the whole id. */
+export function shortenKeyId(id: string): string {
+  return id.length <= 8 ? id : `${id.slice(0, 4)}…${id.slice(-4)}`;
+}
+
+function latest(dates: Array<string | undefined>): string | undefined {
+  return dates
+    .filter((d): d is string => d !== undefined)
+    .sort()
+    .pop();
+}
+
+export function sortRecords(records: Records): Records {
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  records.accounts.sort((a, b) => cmp(a.target, b.target) || cmp(a.id, b.id));
+  records.grants.sort(
+    (a, b) =>
+      cmp(a.target, b.target) ||
+      cmp(a.account, b.account) ||
+      cmp(a.resource, b.resource) ||
+      cmp(a.permission, b.permission) ||
+      cmp(a.via, b.via) ||
+      cmp(a.viaName ?? '', b.viaName ?? ''),
+  );
+  records.credentials.sort(
+    (a, b) => cmp(a.target, b.target) || cmp(a.account, b.account) || cmp(a.kind, b.kind) || cmp(a.id, b.id),
+  );
+  return records;
+}

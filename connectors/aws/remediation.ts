@@ -1,0 +1,307 @@
+// Taking AWS access away with the aws CLI: IAM users' keys, passwords, groups and policies, a
+// role's trust of an outside account, and Identity Center assignments. Values are passed as
+// --name=value so none can be taken for an option; commands run with credentials for the
+// account named in the steps.
+import type { Account, Credential, Grant } from '../../src/model.js';
+import type { AccountRecords, ConnectorRemediation, Remediation } from '../../src/remediation.js';
+import { command, option, pipeline, shellQuote } from '../../src/shell.js';
+
+interface Principal {
+  type: 'user' | 'role' | 'root' | 'other';
+  name: string;
+}
+
+/** What an IAM ARN names: arn:aws:iam::111111111111:user/path/name → user "name". */
+function principalOf(id: string, account?: Account): Principal {
+  const m = /^arn:aws[\w-]*:iam::\d{12}:(user|role|root)(?:\/(.*))?$/.exec(id);
+  if (account?.kind === 'root' || m?.[1] === 'root') return { type: 'root', name: 'root' };
+  if (m?.[1] === 'user' || m?.[1] === 'role') {
+    const rest = m[2] ?? '';
+    return { type: m[1], name: account?.login ?? rest.slice(rest.lastIndexOf('/') + 1) };
+  }
+  return { type: 'other', name: account?.login ?? id };
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+function attribute(names: readonly string[], ...sources: (Record<string, unknown> | undefined)[]): string | undefined {
+  for (const source of sources) for (const n of names) if (text(source?.[n])) return text(source?.[n]);
+  return undefined;
+}
+
+function inAccount(target: string): string {
+  return `Run these with credentials for AWS account ${target}.`;
+}
+
+function iam(...args: string[]): string {
+  return command('aws', 'iam', ...args);
+}
+
+/** A key id the connector shortened (AKIA…WXYZ) is found again by its ends. */
+function keyIdQuery(shortened: string): string | undefined {
+  const m = /^([A-Z0-9]{4,})…([A-Z0-9]{2,})$/.exec(shortened);
+  if (!m) return undefined;
+  // JMESPath JSON literals (backticks), so the query holds no single quote to escape.
+  return `AccessKeyMetadata[?starts_with(AccessKeyId, \`"${m[1]}"\`) && ends_with(AccessKeyId, \`"${m[2]}"\`)].AccessKeyId`;
+}
+
+function accessKeyCommands(user: string, keyId: string): string[] {
+  if (/^A[KS]IA[A-Z0-9]{12,}$/.test(keyId)) {
+    return [
+      iam('update-access-key', option('--user-name', user), option('--access-key-id', keyId), '--status=Inactive'),
+      iam('delete-access-key', option('--user-name', user), option('--access-key-id', keyId)),
+    ];
+  }
+  const query = keyIdQuery(keyId);
+  if (!query) return [];
+  const find = iam('list-access-keys', option('--user-name', user), option('--query', query), '--output=text');
+  return [
+    pipeline(
+      find,
+      command(
+        'xargs',
+        '-r',
+        '-n1',
+        'aws',
+        'iam',
+        'update-access-key',
+        option('--user-name', user),
+        '--status=Inactive',
+        '--access-key-id',
+      ),
+    ),
+    pipeline(
+      find,
+      command('xargs', '-r', '-n1', 'aws', 'iam', 'delete-access-key', option('--user-name', user), '--access-key-id'),
+    ),
+  ];
+}
+
+function revokeCredential(credential: Credential, account?: Account): Remediation {
+  const principal = principalOf(credential.account, account);
+  const where = inAccount(credential.target);
+  if (principal.type === 'root') {
+    const what =
+      credential.kind === 'password'
+        ? 'change the root password and keep it sealed'
+        : `delete the root access key ${credential.id}`;
+    return {
+      steps: [
+        `Sign in to account ${credential.target} as root › Security credentials, and ${what}; the root user's credentials have no CLI.`,
+      ],
+      commands: [],
+    };
+  }
+  if (principal.type !== 'user') {
+    return {
+      steps: [`Revoke ${credential.kind} ${credential.id} of ${principal.name} in account ${credential.target}.`],
+      commands: [],
+    };
+  }
+  switch (credential.kind) {
+    case 'access-key': {
+      const commands = accessKeyCommands(principal.name, credential.id);
+      return {
+        steps: [
+          `Deactivate the access key ${credential.id} of ${principal.name}, check nothing breaks, then delete it. ${where}`,
+        ],
+        commands,
+      };
+    }
+    case 'password':
+      return {
+        steps: [`Delete ${principal.name}'s console password (login profile). ${where}`],
+        commands: [iam('delete-login-profile', option('--user-name', principal.name))],
+      };
+    default:
+      return { steps: [`Revoke ${credential.kind} ${credential.id} of ${principal.name}. ${where}`], commands: [] };
+  }
+}
+
+function rotateCredential(credential: Credential, account?: Account): Remediation {
+  const principal = principalOf(credential.account, account);
+  const revoke = revokeCredential(credential, account);
+  if (credential.kind === 'password' && principal.type === 'user') {
+    return {
+      steps: [
+        `Set a new console password for ${principal.name} and give it only to the people who still use the account: IAM › Users › ${principal.name} › Security credentials › Manage console access. ${inAccount(credential.target)}`,
+      ],
+      commands: [],
+    };
+  }
+  if (credential.kind !== 'access-key' || principal.type !== 'user') return revoke;
+  return {
+    steps: [
+      `Create a new access key for ${principal.name}, give it to the people and systems that still need it, then retire the old one. ${inAccount(credential.target)}`,
+      ...revoke.steps,
+    ],
+    commands: [iam('create-access-key', option('--user-name', principal.name)), ...revoke.commands],
+  };
+}
+
+/** The trust-policy file a person edits: a plain name made from the role's. */
+function trustFile(role: string): string {
+  return `trust-policy-${role.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`;
+}
+
+function removeTrust(grant: Grant, account?: Account): Remediation {
+  const role =
+    attribute(['roleName', 'role'], grant.attributes) ??
+    text(grant.viaName) ??
+    attribute(['roleArn'], grant.attributes)?.replace(/^.*\//, '');
+  const outsider = account?.login ?? grant.account;
+  if (!role) {
+    return {
+      steps: [`Remove ${outsider} from the trust policy of the role that lets it in (account ${grant.target}).`],
+      commands: [],
+    };
+  }
+  const file = trustFile(role);
+  return {
+    steps: [
+      `Download the trust policy of the role ${role}, remove the statement (or principal) that trusts ${outsider}, and upload the edited document. ${inAccount(grant.target)}`,
+    ],
+    commands: [
+      `${iam('get-role', option('--role-name', role), '--query=Role.AssumeRolePolicyDocument', '--output=json')} > ${shellQuote(file)}`,
+      iam('update-assume-role-policy', option('--role-name', role), option('--policy-document', `file://${file}`)),
+    ],
+  };
+}
+
+/** Identity Center: the instance, permission set and principal come with the grant from collect(). */
+function deleteAssignment(grant: Grant, account?: Account): Remediation {
+  const attrs = grant.attributes;
+  const instance = attribute(['instanceArn'], attrs);
+  const permissionSet = attribute(['permissionSetArn'], attrs);
+  const principalId = attribute(['principalId', 'userId', 'groupId'], attrs, account?.attributes);
+  const principalType =
+    attribute(['principalType'], attrs, account?.attributes)?.toUpperCase() ??
+    (account?.kind === 'group' ? 'GROUP' : 'USER');
+  const who = account?.login ?? grant.account;
+  const steps = [
+    `Delete the Identity Center assignment of the permission set ${grant.viaName ?? grant.permission} to ${who} in account ${grant.resource} (IAM Identity Center › AWS accounts › ${grant.resource} › Users and groups). Run with credentials for the Identity Center's account.`,
+  ];
+  if (!instance || !permissionSet || !principalId) {
+    steps.push(
+      'Find the values: aws sso-admin list-instances; aws sso-admin list-permission-sets-provisioned-to-account; aws identitystore list-users.',
+    );
+    return { steps, commands: [] };
+  }
+  return {
+    steps,
+    commands: [
+      command(
+        'aws',
+        'sso-admin',
+        'delete-account-assignment',
+        option('--instance-arn', instance),
+        option('--target-id', grant.resource),
+        '--target-type=AWS_ACCOUNT',
+        option('--permission-set-arn', permissionSet),
+        option('--principal-type', principalType),
+        option('--principal-id', principalId),
+      ),
+    ],
+  };
+}
+
+function revokeGrant(grant: Grant, account?: Account): Remediation {
+  if (grant.via === 'permission-set') return deleteAssignment(grant, account);
+  // Access through a role is the role's trust policy letting the principal in: edit the trust.
+  if (grant.via === 'role' || account?.kind === 'external') return removeTrust(grant, account);
+  const principal = principalOf(grant.account, account);
+  const where = inAccount(grant.target);
+  if (principal.type !== 'user' && principal.type !== 'role') {
+    return { steps: [`Remove ${grant.permission} from ${principal.name} in account ${grant.target}.`], commands: [] };
+  }
+  const nameOption = option(principal.type === 'user' ? '--user-name' : '--role-name', principal.name);
+  if (grant.via === 'group' && principal.type === 'user') {
+    const group = grant.viaName ?? attribute(['group', 'groupName'], grant.attributes);
+    if (!group)
+      return {
+        steps: [`Remove ${principal.name} from the group that gives ${grant.permission}. ${where}`],
+        commands: [],
+      };
+    return {
+      steps: [`Remove ${principal.name} from the group ${group} (and with it every policy of the group). ${where}`],
+      commands: [iam('remove-user-from-group', option('--group-name', group), nameOption)],
+    };
+  }
+  const policyArn =
+    attribute(['policyArn'], grant.attributes) ?? (grant.permission.startsWith('arn:') ? grant.permission : undefined);
+  if (policyArn) {
+    return {
+      steps: [`Detach the policy ${policyArn} from ${principal.name}. ${where}`],
+      commands: [
+        iam(
+          principal.type === 'user' ? 'detach-user-policy' : 'detach-role-policy',
+          nameOption,
+          option('--policy-arn', policyArn),
+        ),
+      ],
+    };
+  }
+  const policyName = attribute(['policyName'], grant.attributes) ?? grant.permission;
+  return {
+    steps: [`Delete the inline policy ${policyName} of ${principal.name}. ${where}`],
+    commands: [
+      iam(
+        principal.type === 'user' ? 'delete-user-policy' : 'delete-role-policy',
+        nameOption,
+        option('--policy-name', policyName),
+      ),
+    ],
+  };
+}
+
+function removeAccount(account: Account, records: AccountRecords): Remediation {
+  const principal = principalOf(account.id, account);
+  const parts: Remediation[] = [];
+  if (principal.type === 'user') {
+    // IAM refuses to delete a user that still has a password, keys, groups or policies.
+    for (const c of records.credentials) parts.push(revokeCredential(c, account));
+    for (const g of records.grants) parts.push(revokeGrant(g, account));
+    parts.push({
+      steps: [
+        `Delete the IAM user ${principal.name} once its password, keys, groups and policies are gone (also remove MFA devices, SSH keys and signing certificates: aws iam list-mfa-devices, list-ssh-public-keys, list-signing-certificates). ${inAccount(account.target)}`,
+      ],
+      commands: [iam('delete-user', option('--user-name', principal.name))],
+    });
+  } else if (principal.type === 'root') {
+    parts.push({
+      steps: [
+        `The root user of ${account.target} cannot be removed: secure it (MFA, no access keys, sealed password).`,
+      ],
+      commands: [],
+    });
+  } else if (principal.type === 'role' && account.kind !== 'external') {
+    for (const g of records.grants) parts.push(revokeGrant(g, account));
+    parts.push({
+      steps: [
+        `Delete the role ${principal.name} if nothing uses it any more (aws iam delete-role). ${inAccount(account.target)}`,
+      ],
+      commands: [],
+    });
+  } else {
+    for (const g of records.grants) parts.push(revokeGrant(g, account));
+    if (records.grants.some((g) => g.via === 'permission-set') && account.kind !== 'group') {
+      parts.push({
+        steps: [`Disable ${account.login} in IAM Identity Center › Users so no new assignment reaches them.`],
+        commands: [],
+      });
+    }
+  }
+  return {
+    steps: [...new Set(parts.flatMap((p) => p.steps))],
+    commands: [...new Set(parts.flatMap((p) => p.commands))],
+  };
+}
+
+export const remediation = {
+  revokeGrant,
+  removeAccount,
+  revokeCredential,
+  rotateCredential,
+} satisfies ConnectorRemediation;

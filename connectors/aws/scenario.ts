@@ -1,0 +1,166 @@
+// What the AWS emulator serves: an organisation's accounts, each with its IAM users, groups,
+// roles, customer-managed policies, root account and credential-report behaviour, and
+// optionally an Identity Center instance in the caller's account. Dates are ISO instants.
+import { z } from 'zod';
+
+/** Scenario files may give dates; AWS answers with instants, so the emulator holds instants. */
+const Instant = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO date or instant')
+  .transform((s) => new Date(s).toISOString());
+const AccountId = z.string().regex(/^\d{12}$/);
+/** Policy documents as plain JSON objects; the emulator URL-encodes them as IAM does. */
+const Document = z.record(z.string(), z.unknown());
+
+const InlinePolicy = z.strictObject({ name: z.string().min(1), document: Document });
+/** Customer-managed policy names of the same account, AWS-managed names, or full ARNs. */
+const ManagedRefs = z.array(z.string().min(1)).default([]);
+
+const ScenarioAccessKey = z.strictObject({
+  id: z.string().regex(/^AKIA[A-Z0-9]{12,}$/),
+  active: z.boolean().default(true),
+  createdAt: Instant,
+  lastUsedAt: Instant.optional(),
+  lastUsedService: z.string().optional(),
+  lastUsedRegion: z.string().optional(),
+});
+
+const ScenarioUser = z.strictObject({
+  name: z.string().min(1),
+  path: z.string().default('/'),
+  createdAt: Instant,
+  tags: z.record(z.string(), z.string()).default({}),
+  groups: z.array(z.string()).default([]),
+  inlinePolicies: z.array(InlinePolicy).default([]),
+  managedPolicies: ManagedRefs,
+  boundary: z.string().optional(),
+  /** A console password: when it was set and last used. */
+  password: z.strictObject({ createdAt: Instant, lastUsedAt: Instant.optional() }).optional(),
+  mfa: z.boolean().default(false),
+  accessKeys: z.array(ScenarioAccessKey).max(2).default([]),
+});
+export type ScenarioUser = z.infer<typeof ScenarioUser>;
+
+const ScenarioGroup = z.strictObject({
+  name: z.string().min(1),
+  path: z.string().default('/'),
+  createdAt: Instant.optional(),
+  inlinePolicies: z.array(InlinePolicy).default([]),
+  managedPolicies: ManagedRefs,
+});
+
+const ScenarioRole = z.strictObject({
+  name: z.string().min(1),
+  path: z.string().default('/'),
+  createdAt: Instant,
+  description: z.string().optional(),
+  trust: Document,
+  inlinePolicies: z.array(InlinePolicy).default([]),
+  managedPolicies: ManagedRefs,
+  boundary: z.string().optional(),
+  tags: z.record(z.string(), z.string()).default({}),
+  lastUsed: z.strictObject({ at: Instant, region: z.string().default('us-east-1') }).optional(),
+});
+export type ScenarioRole = z.infer<typeof ScenarioRole>;
+
+const ScenarioManagedPolicy = z.strictObject({
+  name: z.string().min(1),
+  path: z.string().default('/'),
+  createdAt: Instant.optional(),
+  document: Document,
+});
+
+const ScenarioRoot = z.strictObject({
+  createdAt: Instant,
+  mfa: z.boolean().default(true),
+  passwordLastUsedAt: Instant.optional(),
+  accessKeys: z
+    .array(ScenarioAccessKey.omit({ id: true }).extend({ id: z.string().optional() }))
+    .max(2)
+    .default([]),
+});
+
+export const ScenarioAccountSchema = z.strictObject({
+  id: AccountId,
+  name: z.string().min(1),
+  email: z.string().optional(),
+  status: z.enum(['ACTIVE', 'SUSPENDED']).default('ACTIVE'),
+  /** Organizations tags of the account. */
+  tags: z.record(z.string(), z.string()).default({}),
+  root: ScenarioRoot,
+  users: z.array(ScenarioUser).default([]),
+  groups: z.array(ScenarioGroup).default([]),
+  roles: z.array(ScenarioRole).default([]),
+  policies: z.array(ScenarioManagedPolicy).default([]),
+  /** `denied`: GenerateCredentialReport answers AccessDenied, so the per-user fallback runs. */
+  credentialReport: z.enum(['available', 'denied']).default('available'),
+  /** How many GenerateCredentialReport calls answer INPROGRESS before COMPLETE. */
+  reportPolls: z.number().int().nonnegative().default(1),
+  /** `denied`: AssumeRole into this account answers AccessDenied (the audit role is missing). */
+  assumeRole: z.enum(['allowed', 'denied']).default('allowed'),
+});
+export type ScenarioAccount = z.infer<typeof ScenarioAccountSchema>;
+
+const IdentityCenterSchema = z.strictObject({
+  instanceId: z.string().regex(/^ssoins-[0-9a-f]{16}$/),
+  identityStoreId: z.string().regex(/^d-[0-9a-f]{10}$/),
+  users: z
+    .array(
+      z.strictObject({
+        id: z.string().min(1),
+        userName: z.string().min(1),
+        displayName: z.string().optional(),
+        emails: z.array(z.string()).default([]),
+      }),
+    )
+    .default([]),
+  groups: z
+    .array(
+      z.strictObject({
+        id: z.string().min(1),
+        displayName: z.string().min(1),
+        /** User names of the members. */
+        members: z.array(z.string()).default([]),
+      }),
+    )
+    .default([]),
+  permissionSets: z
+    .array(
+      z.strictObject({
+        id: z.string().regex(/^ps-[0-9a-f]{16}$/),
+        name: z.string().min(1),
+        description: z.string().optional(),
+        /** AWS-managed policy names. */
+        managedPolicies: z.array(z.string()).default([]),
+        inlinePolicy: Document.optional(),
+      }),
+    )
+    .default([]),
+  assignments: z
+    .array(
+      z
+        .strictObject({
+          account: AccountId,
+          permissionSet: z.string().min(1),
+          user: z.string().optional(),
+          group: z.string().optional(),
+        })
+        .refine((a) => (a.user === undefined) !== (a.group === undefined), 'give exactly one of user or group'),
+    )
+    .default([]),
+});
+export type ScenarioIdentityCenter = z.infer<typeof IdentityCenterSchema>;
+
+export const AwsScenarioSchema = z.strictObject({
+  /** The account the sandbox's base credentials belong to (the management account). */
+  callerAccount: AccountId,
+  /** The base credentials' IAM user name in the caller account. */
+  callerUser: z.string().default('lanekeeper-scanner'),
+  /** Organization mode with this audit role; without it the sandbox config lists the accounts. */
+  organization: z.strictObject({ auditRole: z.string().min(1) }).optional(),
+  accounts: z.array(ScenarioAccountSchema).min(1),
+  identityCenter: IdentityCenterSchema.optional(),
+  /** AWS-managed policies beyond the emulator's built-in ones. */
+  awsManagedPolicies: z.array(z.strictObject({ name: z.string().min(1), document: Document })).default([]),
+});
+export type AwsScenario = z.infer<typeof AwsScenarioSchema>;

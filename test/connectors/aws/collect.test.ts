@@ -1,0 +1,334 @@
+// The AWS connector against its emulator: the demo's story end to end, the same inventory at
+// MaxItems 1 and under Throttling and 5xx, one account's AssumeRole denied, the per-user
+// fallback when the credential report is denied, and Identity Center group expansion.
+import { describe, expect, it } from 'vitest';
+import { gateExitCode } from '../../../src/gate.js';
+import type { Snapshot } from '../../../src/model.js';
+import { demoScenarioJson, inventory, runAgainstEmulator, statusOf } from './harness.js';
+
+const PROD = '111111111111';
+const STAGING = '222222222222';
+const grantsOf = (s: Snapshot, account: string) => s.grants.filter((g) => g.account === account);
+
+describe('aws connector on the demo scenario', async () => {
+  const { snapshot, emulator } = await runAgainstEmulator(await demoScenarioJson());
+
+  it('reads both accounts of the organisation', () => {
+    expect(snapshot.systems.map((s) => [s.target, s.ok, s.error]).sort()).toEqual([
+      [PROD, true, undefined],
+      [STAGING, true, undefined],
+    ]);
+    expect(snapshot.systems.every((s) => s.calls > 0)).toBe(true);
+  });
+
+  it('lists users, roles, root, the outside account and Identity Center users; not AWS’s own roles', () => {
+    expect(inventory(snapshot).accounts.map((a) => [a.target, a.id, a.kind])).toEqual([
+      [PROD, 'arn:aws:iam::111111111111:role/agency-deploy', 'service'],
+      [PROD, 'arn:aws:iam::111111111111:root', 'root'],
+      [PROD, 'arn:aws:iam::111111111111:user/ops-admin', 'human'],
+      [PROD, 'arn:aws:iam::111111111111:user/sam-ortiz', 'human'],
+      [PROD, 'arn:aws:iam::999988887777:root', 'external'],
+      [PROD, 'arn:aws:identitystore:::user/94482488-3041-7026-18f0-6e1a2b3c4d01', 'human'],
+      [PROD, 'arn:aws:identitystore:::user/94482488-3041-7026-18f0-6e1a2b3c4d02', 'human'],
+      [STAGING, 'arn:aws:iam::222222222222:role/lanekeeper-audit', 'service'],
+      [STAGING, 'arn:aws:iam::222222222222:root', 'root'],
+    ]);
+  });
+
+  it('sees ops-admin as an administrator with a console password and no MFA', () => {
+    const user = snapshot.accounts.find((a) => a.login === 'ops-admin');
+    expect(user).toMatchObject({ mfa: false, attributes: { consolePassword: true } });
+    const grants = grantsOf(snapshot, user?.id ?? '');
+    expect(grants).toHaveLength(1);
+    expect(grants[0]).toMatchObject({
+      resource: PROD,
+      permission: 'AdministratorAccess',
+      level: 'admin',
+      lanes: ['data', 'production'],
+      attributes: { aliases: ['northwind-production'], access: 'admin' },
+    });
+    expect(grants[0]?.evidence).toContain('AdministratorAccess: Allow * on *');
+  });
+
+  it('sees sam-ortiz reading production data with a key last used 30 days ago', () => {
+    const sam = snapshot.accounts.find((a) => a.login === 'sam-ortiz');
+    expect(sam?.emails).toEqual(['sam@ortiz.dev']);
+    const grants = grantsOf(snapshot, sam?.id ?? '');
+    expect(grants.map((g) => [g.permission, g.lanes, g.level])).toEqual([
+      ['checkout-debug (inline) (data read: logs:FilterLogEvents, s3:GetObject)', ['data'], 'read'],
+    ]);
+    expect(grants[0]?.evidence).toContain(
+      'checkout-debug (inline): Allow s3:GetObject on arn:aws:s3:::northwind-orders/*',
+    );
+    expect(grants[0]?.evidence?.[0]).toBe('active access key AKIA…DEMO, last used 2026-10-30 (s3)');
+    const keys = snapshot.credentials.filter((c) => c.account === sam?.id);
+    expect(keys).toEqual([
+      expect.objectContaining({
+        kind: 'access-key',
+        id: 'AKIA…DEMO',
+        active: true,
+        lastUsedAt: '2026-10-30T00:00:00.000Z',
+      }),
+    ]);
+  });
+
+  it('sees the root of production with an active access key and admin over everything', () => {
+    const rootId = 'arn:aws:iam::111111111111:root';
+    expect(snapshot.credentials.filter((c) => c.account === rootId && c.kind === 'access-key')).toEqual([
+      expect.objectContaining({ id: 'root access key 1', active: true, lastUsedAt: '2026-11-17T00:00:00.000Z' }),
+    ]);
+    expect(grantsOf(snapshot, rootId).map((g) => g.level)).toEqual(['admin']);
+    expect(snapshot.accounts.find((a) => a.id === rootId)?.mfa).toBe(true);
+  });
+
+  it('makes the agency’s AWS account an external account that can assume agency-deploy', () => {
+    const external = snapshot.accounts.find((a) => a.kind === 'external');
+    expect(external).toMatchObject({
+      id: 'arn:aws:iam::999988887777:root',
+      login: '999988887777',
+      attributes: { externalIdRequired: true },
+    });
+    expect(grantsOf(snapshot, external?.id ?? '')).toEqual([
+      expect.objectContaining({
+        resource: PROD,
+        permission: 'can assume agency-deploy: storefront-deploy (inline)',
+        via: 'role',
+        viaName: 'agency-deploy',
+        lanes: ['production'],
+        level: 'write',
+      }),
+    ]);
+  });
+
+  it('gives Identity Center users their permission sets, groups expanded', () => {
+    const dana = 'arn:aws:identitystore:::user/94482488-3041-7026-18f0-6e1a2b3c4d01';
+    const olga = 'arn:aws:identitystore:::user/94482488-3041-7026-18f0-6e1a2b3c4d02';
+    expect(snapshot.accounts.find((a) => a.id === olga)?.emails).toEqual(['olga@cloudwise.example']);
+    expect(grantsOf(snapshot, dana).map((g) => [g.resource, g.permission, g.via, g.viaName, g.lanes, g.level])).toEqual(
+      [
+        [PROD, 'AdministratorAccess', 'group', 'Platform Admins', ['data', 'production'], 'admin'],
+        [STAGING, 'AdministratorAccess', 'group', 'Platform Admins', ['code'], 'admin'],
+      ],
+    );
+    expect(grantsOf(snapshot, olga).map((g) => [g.resource, g.permission, g.via, g.lanes, g.level])).toEqual([
+      [PROD, 'ProductionViewOnly (metadata read)', 'permission-set', ['production'], 'read'],
+    ]);
+    expect(grantsOf(snapshot, olga)[0]?.attributes?.aliases).toEqual(['northwind-production']);
+  });
+
+  it('never writes a full key id or a secret', () => {
+    const text = JSON.stringify(snapshot);
+    expect(text).not.toContain('AKIAQNWSAMORTIZ7DEMO');
+    for (const secret of Object.values(emulator.env)) expect(text).not.toContain(secret);
+  });
+
+  it('calls only operations it declares', async () => {
+    const { awsConnector } = await import('../../../connectors/aws/index.js');
+    for (const r of emulator.requests) expect(awsConnector.operations).toContain(r.operation);
+  });
+});
+
+describe('aws connector: paging and faults give the same inventory', async () => {
+  const scenario = await demoScenarioJson();
+  const baseline = await runAgainstEmulator(scenario);
+
+  it('at MaxItems 1', async () => {
+    const paged = await runAgainstEmulator(scenario, { emulator: { pageSize: 1 } });
+    expect(inventory(paged.snapshot)).toEqual(inventory(baseline.snapshot));
+    const details = paged.emulator.requests.filter((r) => r.operation === 'iam:GetAccountAuthorizationDetails');
+    expect(details.length).toBeGreaterThan(
+      baseline.emulator.requests.filter((r) => r.operation === 'iam:GetAccountAuthorizationDetails').length * 3,
+    );
+  });
+
+  it('under Throttling', async () => {
+    const throttled = await runAgainstEmulator(scenario, {
+      emulator: { pageSize: 2, faults: { seed: 7, rate: 0.4, kinds: ['rate-limit'] } },
+    });
+    expect(throttled.emulator.requests.filter((r) => r.fault === 'rate-limit').length).toBeGreaterThan(3);
+    expect(throttled.snapshot.systems.every((s) => s.ok)).toBe(true);
+    expect(inventory(throttled.snapshot)).toEqual(inventory(baseline.snapshot));
+  });
+
+  it('under 500, 502 and 503 answers and empty pages', async () => {
+    const faulty = await runAgainstEmulator(scenario, {
+      emulator: {
+        pageSize: 1,
+        faults: { seed: 3, rate: 0.3, kinds: ['server-error', 'bad-gateway', 'unavailable', 'empty-page'] },
+      },
+    });
+    expect(faulty.emulator.requests.some((r) => r.fault)).toBe(true);
+    expect(inventory(faulty.snapshot)).toEqual(inventory(baseline.snapshot));
+  });
+
+  it('with a report that takes several polls', async () => {
+    const slow = structuredClone(scenario) as { accounts: Array<Record<string, unknown>> };
+    for (const a of slow.accounts) a.reportPolls = 3;
+    const run = await runAgainstEmulator(slow);
+    expect(
+      run.emulator.requests.filter((r) => r.operation === 'iam:GenerateCredentialReport').length,
+    ).toBeGreaterThanOrEqual(8);
+    expect(inventory(run.snapshot)).toEqual(inventory(baseline.snapshot));
+  });
+
+  it('fails the account, not forever, when throttling never stops', async () => {
+    const run = await runAgainstEmulator(scenario, {
+      tuning: { maxAttempts: 1 },
+      emulator: {
+        faults: { seed: 1, rate: 1, kinds: ['rate-limit'], operations: ['iam:GetAccountAuthorizationDetails'] },
+      },
+    });
+    // The emulator never throttles one operation twice in a row: the first account's read fails.
+    const failed = run.snapshot.systems.filter((s) => !s.ok);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.error).toMatch(/^iam:GetAccountAuthorizationDetails: Throttling: Rate exceeded \(HTTP 400\)$/);
+    expect(run.snapshot.accounts.some((a) => a.target === failed[0]?.target)).toBe(false);
+  });
+});
+
+describe('aws connector: one account’s AssumeRole denied', async () => {
+  const scenario = (await demoScenarioJson()) as { accounts: Array<Record<string, unknown>> };
+  scenario.accounts.push({
+    id: '333333333333',
+    name: 'northwind-data',
+    root: { createdAt: '2025-01-01', mfa: true },
+    roles: [
+      {
+        name: 'lanekeeper-audit',
+        createdAt: '2025-01-01',
+        trust: {
+          Version: '2012-10-17',
+          Statement: { Effect: 'Allow', Principal: { AWS: PROD }, Action: 'sts:AssumeRole' },
+        },
+        managedPolicies: ['SecurityAudit'],
+      },
+    ],
+  });
+  for (const a of scenario.accounts) if (a.id === STAGING) a.assumeRole = 'denied';
+  const { snapshot } = await runAgainstEmulator(scenario, { concurrency: 3 });
+
+  it('fails that account with a clear reason and reads the others', () => {
+    expect(statusOf(snapshot, STAGING)).toMatchObject({ ok: false });
+    expect(statusOf(snapshot, STAGING)?.error).toMatch(
+      /cannot assume arn:aws:iam::222222222222:role\/lanekeeper-audit: sts:AssumeRole: .*AccessDenied|not authorized to perform: sts:AssumeRole/,
+    );
+    expect(statusOf(snapshot, STAGING)?.error).toMatch(/Deploy the read-only audit role in account 222222222222/);
+    expect(statusOf(snapshot, PROD)?.ok).toBe(true);
+    expect(statusOf(snapshot, '333333333333')?.ok).toBe(true);
+    expect(snapshot.accounts.some((a) => a.target === STAGING)).toBe(false);
+    expect(snapshot.accounts.some((a) => a.target === PROD)).toBe(true);
+    expect(snapshot.accounts.some((a) => a.id === 'arn:aws:iam::333333333333:role/lanekeeper-audit')).toBe(true);
+  });
+
+  it('makes the scan incomplete: exit 3', () => {
+    const complete = snapshot.systems.every((s) => s.ok);
+    expect(gateExitCode({ findings: [], complete, failOn: 'critical', allowPartial: false })).toBe(3);
+  });
+});
+
+describe('aws connector: credential report denied', async () => {
+  const scenario = (await demoScenarioJson()) as { accounts: Array<Record<string, unknown>> };
+  const baseline = await runAgainstEmulator(scenario);
+  for (const a of scenario.accounts) a.credentialReport = 'denied';
+  const { snapshot, emulator } = await runAgainstEmulator(scenario, { emulator: { pageSize: 1 } });
+
+  it('reads users one by one and finds the same keys, passwords and MFA', () => {
+    const users = (s: Snapshot) => inventory(s).accounts.filter((a) => a.role === 'iam-user');
+    expect(users(snapshot)).toEqual(users(baseline.snapshot));
+    const notRoot = (s: Snapshot) => inventory(s).credentials.filter((c) => !c.account.endsWith(':root'));
+    expect(notRoot(snapshot).map(({ attributes: _slot, ...c }) => c)).toEqual(
+      notRoot(baseline.snapshot).map(({ attributes: _slot, ...c }) => c),
+    );
+    for (const op of ['iam:ListAccessKeys', 'iam:GetAccessKeyLastUsed', 'iam:ListMFADevices', 'iam:GetLoginProfile'])
+      expect(emulator.requests.map((r) => r.operation)).toContain(op);
+  });
+
+  it('warns that the root account’s credentials are unknown', () => {
+    expect(statusOf(snapshot, PROD)?.warnings.join('\n')).toMatch(/credential report is denied/);
+    const root = snapshot.accounts.find((a) => a.id === 'arn:aws:iam::111111111111:root');
+    expect(root?.mfa).toBeUndefined();
+    expect(root?.attributes?.credentialsKnown).toBe(false);
+  });
+});
+
+describe('aws connector: Identity Center group expansion', async () => {
+  const scenario = {
+    callerAccount: PROD,
+    accounts: [{ id: PROD, name: 'northwind-production', root: { createdAt: '2024-01-01' } }],
+    identityCenter: {
+      instanceId: 'ssoins-0000000000000001',
+      identityStoreId: 'd-0000000001',
+      users: [
+        { id: 'u-1', userName: 'ana', emails: ['Ana@Example.com'] },
+        { id: 'u-2', userName: 'ben', emails: ['ben@example.com'] },
+        { id: 'u-3', userName: 'cy' },
+      ],
+      groups: [
+        { id: 'g-1', displayName: 'Readers', members: ['ana', 'ben'] },
+        { id: 'g-2', displayName: 'Admins', members: ['ana'] },
+        { id: 'g-3', displayName: 'Empty', members: [] },
+      ],
+      permissionSets: [
+        { id: 'ps-0000000000000001', name: 'ReadOnly', managedPolicies: ['ReadOnlyAccess'] },
+        { id: 'ps-0000000000000002', name: 'Admin', managedPolicies: ['AdministratorAccess'] },
+        {
+          id: 'ps-0000000000000003',
+          name: 'OrdersReader',
+          inlinePolicy: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: 'dynamodb:Query', Resource: '*' }],
+          },
+        },
+      ],
+      assignments: [
+        { account: PROD, permissionSet: 'ReadOnly', group: 'Readers' },
+        { account: PROD, permissionSet: 'Admin', group: 'Admins' },
+        { account: PROD, permissionSet: 'Admin', group: 'Empty' },
+        { account: PROD, permissionSet: 'OrdersReader', user: 'cy' },
+      ],
+    },
+  };
+
+  it.each([1, 100])('gives each member the group’s permission sets (page size %i)', async (pageSize) => {
+    const { snapshot } = await runAgainstEmulator(scenario, {
+      emulator: { pageSize },
+      config: { organization: undefined, accounts: [{ id: PROD, name: 'northwind-production' }] },
+    });
+    const rows = snapshot.grants
+      .filter((g) => g.account.startsWith('arn:aws:identitystore'))
+      .map((g) => [g.account.split('/').pop(), g.permission, g.via, g.viaName, g.level, g.lanes.join('+')]);
+    const readOnlyData =
+      'ReadOnly (data read: dynamodb:BatchGetItem, dynamodb:GetItem, dynamodb:GetRecords, dynamodb:Query and 11 more)';
+    expect(rows).toEqual([
+      ['u-1', 'Admin', 'group', 'Admins', 'admin', 'data+production'],
+      ['u-1', readOnlyData, 'group', 'Readers', 'read', 'data'],
+      ['u-1', 'ReadOnly (metadata read)', 'group', 'Readers', 'read', 'production'],
+      ['u-2', readOnlyData, 'group', 'Readers', 'read', 'data'],
+      ['u-2', 'ReadOnly (metadata read)', 'group', 'Readers', 'read', 'production'],
+      ['u-3', 'OrdersReader (data read: dynamodb:Query)', 'permission-set', 'OrdersReader', 'read', 'data'],
+    ]);
+    expect(snapshot.accounts.find((a) => a.login === 'ana')?.emails).toEqual(['ana@example.com']);
+  });
+});
+
+describe('aws connector: lanes by Organizations tags', async () => {
+  const scenario = (await demoScenarioJson()) as { accounts: Array<Record<string, unknown>> };
+  for (const a of scenario.accounts) a.tags = { env: a.id === PROD ? 'prod' : 'stage', team: 'platform' };
+
+  it('classifies accounts by tag:Key=Value globs', async () => {
+    const { snapshot, emulator } = await runAgainstEmulator(scenario, {
+      config: { lanes: { production: ['tag:env=prod'], staging: ['tag:env=stage'], unmatched: 'data' } },
+    });
+    expect(emulator.requests.filter((r) => r.operation === 'organizations:ListTagsForResource')).toHaveLength(2);
+    const opsAdmin = snapshot.grants.find((g) => g.account.endsWith(':user/ops-admin'));
+    expect(opsAdmin?.attributes?.accountTags).toEqual(['env=prod', 'team=platform']);
+    expect(opsAdmin?.lanes).toEqual(['data', 'production']);
+    const stagingRoot = snapshot.grants.find((g) => g.account === 'arn:aws:iam::222222222222:root');
+    expect(stagingRoot?.lanes).toEqual(['code']);
+  });
+
+  it('does not read tags when no glob names one', async () => {
+    const { emulator } = await runAgainstEmulator(scenario);
+    expect(emulator.requests.some((r) => r.operation === 'organizations:ListTagsForResource')).toBe(false);
+  });
+});

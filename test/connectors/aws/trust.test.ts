@@ -1,0 +1,78 @@
+// Role trust: who may assume a role, in every shape IAM allows a trust policy to take.
+import { describe, expect, it } from 'vitest';
+import type { PolicyDocument } from '../../../connectors/aws/policy.js';
+import { parsePolicyDocument } from '../../../connectors/aws/policy.js';
+import { trustedPrincipals } from '../../../connectors/aws/trust.js';
+
+const ORG = new Set(['111111111111', '222222222222']);
+const doc = (Statement: unknown): PolicyDocument => ({ Version: '2012-10-17', Statement }) as PolicyDocument;
+const kinds = (d: PolicyDocument) =>
+  trustedPrincipals(d, '111111111111', ORG).map((t) => [t.kind, t.principal, t.externalId]);
+
+describe('aws role trust', () => {
+  it('sorts principals into same account, organisation, outside, deleted', () => {
+    const d = doc([
+      {
+        Effect: 'Allow',
+        Principal: {
+          AWS: [
+            'arn:aws:iam::111111111111:role/ci',
+            '222222222222',
+            'arn:aws:iam::999988887777:root',
+            'AROAEXAMPLEDELETED01',
+          ],
+        },
+        Action: 'sts:AssumeRole',
+      },
+    ]);
+    expect(kinds(d)).toEqual([
+      ['deleted', 'AROAEXAMPLEDELETED01', false],
+      ['same-account', 'arn:aws:iam::111111111111:role/ci', false],
+      ['organization', 'arn:aws:iam::222222222222:root', false],
+      ['external', 'arn:aws:iam::999988887777:root', false],
+    ]);
+  });
+
+  it('reads a single-object Statement, Principal "*", services and federation', () => {
+    expect(kinds(doc({ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole' }))).toEqual([['public', '*', false]]);
+    expect(
+      kinds(
+        doc([
+          { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+          {
+            Effect: 'Allow',
+            Principal: { Federated: 'arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com' },
+            Action: 'sts:AssumeRoleWithWebIdentity',
+          },
+        ]),
+      ),
+    ).toEqual([
+      ['federated', 'arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com', false],
+      ['service', 'ec2.amazonaws.com', false],
+    ]);
+  });
+
+  it('marks sts:ExternalId as a third party and ignores Deny and other actions', () => {
+    const d = doc([
+      {
+        Effect: 'Allow',
+        Principal: { AWS: '999988887777' },
+        Action: ['sts:AssumeRole'],
+        Condition: { StringEquals: { 'sts:ExternalId': 'x' } },
+      },
+      { Effect: 'Deny', Principal: { AWS: '555555555555' }, Action: 'sts:AssumeRole' },
+      { Effect: 'Allow', Principal: { AWS: '666666666666' }, Action: 'sts:TagSession' },
+    ]);
+    expect(kinds(d)).toEqual([['external', 'arn:aws:iam::999988887777:root', true]]);
+  });
+
+  it('parses URL-encoded trust documents as IAM sends them', () => {
+    const encoded = encodeURIComponent(
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:*' }],
+      }),
+    );
+    expect(kinds(parsePolicyDocument(encoded, 'test'))).toEqual([['public', '*', false]]);
+  });
+});
