@@ -20,6 +20,16 @@ export function isAdminAccount(context: EvaluationContext, account: Account): bo
 }
 
 /** Write or admin anywhere, or any production or data lane. */
+/**
+ * A service identity with no credential of its own (an IAM role, a GCP service account without
+ * user-managed keys) is reached only through other principals (who may assume or impersonate
+ * it), and those are accounts judged in their own right. Flagging the identity itself as linked
+ * to nobody would repeat every such finding for every role a cloud account has.
+ */
+export function reachableOnlyThroughOthers(context: EvaluationContext, account: Account): boolean {
+  return account.kind === 'service' && !context.credentialsOf(account).some((c) => c.active);
+}
+
 export function isPrivileged(held: readonly HeldGrant[]): boolean {
   return held.some(
     (h) => h.grant.level !== 'read' || h.grant.lanes.includes('production') || h.grant.lanes.includes('data'),

@@ -5,7 +5,15 @@
 import { daysBetween } from '../dates.js';
 import type { EvaluationContext } from '../evaluate/context.js';
 import { engagementEndedOn } from '../evaluate/coverage.js';
-import { accountLabel, credentialLabel, dateOf, genericName, isAdminAccount, shortId } from '../evaluate/facts.js';
+import {
+  accountLabel,
+  credentialLabel,
+  dateOf,
+  genericName,
+  isAdminAccount,
+  reachableOnlyThroughOthers,
+  shortId,
+} from '../evaluate/facts.js';
 import type { Account } from '../model.js';
 import type { FindingDraft, Rule } from './types.js';
 
@@ -53,7 +61,9 @@ function reasonsFor(context: EvaluationContext, account: Account): string[] {
   if (account.kind === 'root') return rootReasons(context, account);
   const reasons: string[] = [];
   const link = context.linkOf(account);
-  if (link.kind === 'none' && account.kind !== 'external') reasons.push(`linked to nobody: ${link.reason}`);
+  if (link.kind === 'none' && account.kind !== 'external' && !reachableOnlyThroughOthers(context, account)) {
+    reasons.push(`linked to nobody: ${link.reason}`);
+  }
   if (link.kind === 'conflict') reasons.push(`linked to several people: ${link.reason}`);
   if (link.kind === 'shared' && link.shared.kind === 'shared') {
     const users = link.shared.users.length > 0 ? `, used by ${link.shared.users.join(', ')}` : '';
@@ -64,7 +74,8 @@ function reasonsFor(context: EvaluationContext, account: Account): string[] {
       if (ended) reasons.push(`user ${id}'s engagement ended ${ended} and the account is still live`);
     }
   }
-  const generic = genericName(account);
+  // Roles are named for their function by design; the name says nothing about who uses them.
+  const generic = reachableOnlyThroughOthers(context, account) ? undefined : genericName(account);
   if (generic) reasons.push(`the name "${generic}" names a function, not a person`);
   if (account.kind === 'service') {
     for (const c of context.credentialsOf(account)) {

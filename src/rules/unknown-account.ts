@@ -1,6 +1,6 @@
 // An account the register cannot tie to anyone: nobody approved it, and nobody will remove it
 // when its holder leaves. Another organisation's principals count too.
-import { accountLabel, describeGrant, isPrivileged } from '../evaluate/facts.js';
+import { accountLabel, describeGrant, isPrivileged, reachableOnlyThroughOthers } from '../evaluate/facts.js';
 import type { FindingDraft, Rule } from './types.js';
 
 const MAX_GRANT_LINES = 10;
@@ -17,6 +17,7 @@ export const unknownAccount: Rule = {
     for (const account of context.accounts) {
       // Public principals are public-access's; root is judged by shared-admin-account.
       if (account.kind === 'public' || account.kind === 'root') continue;
+      if (reachableOnlyThroughOthers(context, account)) continue;
       const link = context.linkOf(account);
       if (link.kind !== 'none' && link.kind !== 'conflict') continue;
       const held = context.heldBy(account);

@@ -51,7 +51,13 @@ describe('rule registry', () => {
   });
 
   it('lists every rule of DESIGN.md, drift included', () => {
-    for (const id of ['shared-admin-account', 'expired-access-active', 'multiple-lanes', 'unapproved-access', 'drift']) {
+    for (const id of [
+      'shared-admin-account',
+      'expired-access-active',
+      'multiple-lanes',
+      'unapproved-access',
+      'drift',
+    ]) {
       expect(ruleById(id)?.id).toBe(id);
     }
   });

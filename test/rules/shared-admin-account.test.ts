@@ -177,6 +177,30 @@ ruleTester(sharedAdminAccount, {
   ],
   quiet: [
     {
+      name: 'an admin role with no credential of its own: its trusted principals are judged instead',
+      context: context({
+        accounts: [
+          account({
+            system: 'aws',
+            target: '111111111111',
+            id: 'arn:aws:iam::111111111111:role/Admin',
+            login: 'Admin',
+            kind: 'service',
+          }),
+        ],
+        grants: [
+          grant({
+            system: 'aws',
+            target: '111111111111',
+            account: 'arn:aws:iam::111111111111:role/Admin',
+            resource: '111111111111',
+            level: 'admin',
+            lanes: ['production'],
+          }),
+        ],
+      }),
+    },
+    {
       name: 'an employee owner linked by the register',
       context: context({
         accounts: [owner('dana-w', { mfa: true })],

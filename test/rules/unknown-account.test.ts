@@ -1,5 +1,5 @@
 import { unknownAccount } from '../../src/rules/unknown-account.js';
-import { account, context, contractor, dana, grant, register } from '../support/builders.js';
+import { account, context, contractor, credential, dana, grant, register } from '../support/builders.js';
 import { ruleTester } from './tester.js';
 
 const stranger = account({ id: 'quickfix-dev' });
@@ -23,8 +23,37 @@ const gcpEditor = grant({
 });
 const connect = account({ system: 'slack', target: 'T1', id: 'T0AGENCY', login: 'Old Agency', kind: 'external' });
 
+const role = account({
+  system: 'aws',
+  target: '111111111111',
+  id: 'arn:aws:iam::111111111111:role/deploy',
+  login: 'deploy',
+  kind: 'service',
+});
+const roleGrant = grant({
+  system: 'aws',
+  target: '111111111111',
+  account: role.id,
+  resource: '111111111111',
+  level: 'admin',
+  lanes: ['production'],
+});
+const saKey = credential({
+  system: 'aws',
+  target: '111111111111',
+  account: role.id,
+  id: 'key-1',
+  kind: 'sa-key',
+  active: true,
+});
+
 ruleTester(unknownAccount, {
   fires: [
+    {
+      name: 'a service identity with a key of its own: whoever holds the key is nobody we know',
+      context: context({ accounts: [role], grants: [roleGrant], credentials: [saKey] }),
+      expect: [{ account: role.id, severity: 'high' }],
+    },
     {
       name: 'an outside collaborator with write nobody knows',
       context: context({ accounts: [stranger], grants: [{ ...readShop, permission: 'push', level: 'write' }] }),
@@ -94,6 +123,10 @@ ruleTester(unknownAccount, {
     },
   ],
   quiet: [
+    {
+      name: 'a role with no credential of its own is reached only through principals judged in their own right',
+      context: context({ accounts: [role], grants: [roleGrant] }),
+    },
     {
       name: 'linked by email, case-insensitively',
       context: context({
