@@ -54,7 +54,25 @@ export async function collect(systems: SystemToCollect[], options: CollectOption
     snapshot.credentials.push(...r.records.credentials);
     snapshot.secrets.push(...r.records.secrets);
   }
+  // Targets finish in whatever order the network allows; the snapshot must not depend on it.
+  snapshot.systems.sort(by((s) => [s.system, s.target]));
+  snapshot.accounts.sort(by((a) => [a.system, a.target, a.id]));
+  snapshot.grants.sort(by((g) => [g.system, g.target, g.account, g.resource, g.permission, g.via, g.viaName ?? '']));
+  snapshot.credentials.sort(by((c) => [c.system, c.target, c.account, c.kind, c.id]));
+  snapshot.secrets.sort(by((s) => [s.system, s.target, s.resource, s.name]));
   return snapshot;
+}
+
+/** Orders records by a tuple of strings, by code unit, so every machine sorts alike. */
+function by<T>(key: (item: T) => string[]): (a: T, b: T) => number {
+  return (a, b) => {
+    const [x, y] = [key(a), key(b)];
+    for (let i = 0; i < x.length; i++) {
+      const [p, q] = [x[i] as string, y[i] as string];
+      if (p !== q) return p < q ? -1 : 1;
+    }
+    return 0;
+  };
 }
 
 async function collectSystem(

@@ -44,9 +44,10 @@ describe('collect', () => {
     });
     const snapshot = await collect([{ connector, config }], options);
     expect(snapshot.accounts.map((a) => a.id)).toEqual(['a']);
+    // Sorted by target, whatever order they finished in.
     expect(snapshot.systems).toEqual([
-      expect.objectContaining({ target: 'good', ok: true, calls: 1 }),
       expect.objectContaining({ target: 'bad', ok: false, error: 'GET /things answered 502' }),
+      expect.objectContaining({ target: 'good', ok: true, calls: 1 }),
     ]);
   });
 
