@@ -1,0 +1,255 @@
+// Taking GCP access away with gcloud: remove a role binding where it was granted (project,
+// folder or organisation, with its condition), disable service-account keys, take a member out
+// of a group. Values are passed as --name=value; ids given positionally are checked first.
+import type { Account, Credential, Grant } from '../../src/model.js';
+import type { AccountRecords, ConnectorRemediation, Remediation } from '../../src/remediation.js';
+import { command, option, pipeline } from '../../src/shell.js';
+
+interface Node {
+  kind: 'projects' | 'folders' | 'organizations';
+  id: string;
+}
+
+/** "projects/x", "folders/123", "folders/123 (prod)" → the node a binding lives on. */
+function parseNode(name: string | undefined): Node | undefined {
+  const m = /^(projects|folders|organizations)\/([^\s/]+)/.exec(name ?? '');
+  if (!m) return undefined;
+  return { kind: m[1] as Node['kind'], id: m[2]! };
+}
+
+/** Where the binding behind a grant lives: what collect() recorded, else the inherited-from label, else the project. */
+function bindingNode(grant: Grant): Node | undefined {
+  const grantedOn = grant.attributes?.grantedOn;
+  return (
+    parseNode(typeof grantedOn === 'string' ? grantedOn : undefined) ??
+    (grant.via === 'inherited' ? parseNode(grant.viaName) : undefined) ??
+    parseNode(grant.resource)
+  );
+}
+
+/** Ids gcloud takes positionally: project ids, folder and organisation numbers. Never an option. */
+function positionalOk(id: string): boolean {
+  return /^[a-z0-9][a-z0-9.:-]*$/i.test(id);
+}
+
+function gcloudGroup(node: Node): string[] {
+  switch (node.kind) {
+    case 'projects':
+      return ['projects'];
+    case 'folders':
+      return ['resource-manager', 'folders'];
+    case 'organizations':
+      return ['organizations'];
+  }
+}
+
+/**
+ * gcloud reads --condition as key=value pairs split on ",". When a value holds a comma, its
+ * escaping syntax (`gcloud topic escaping`) names another delimiter: ^;^expression=…;title=….
+ */
+function conditionArgument(fields: [string, string][]): string | undefined {
+  const text = fields.map(([, v]) => v).join('');
+  const delimiters = [',', ';', '|', '#', '~', '@', '%', '!'];
+  const delimiter = delimiters.find((d) => !text.includes(d));
+  if (!delimiter) return undefined;
+  const body = fields.map(([k, v]) => `${k}=${v}`).join(delimiter);
+  return delimiter === ',' ? body : `^${delimiter}^${body}`;
+}
+
+function removeBinding(grant: Grant): Remediation {
+  const node = bindingNode(grant);
+  const where =
+    grant.via === 'inherited' ? `${grant.viaName ?? node?.id} (inherited by ${grant.resource})` : grant.resource;
+  const steps = [`Remove the binding of ${grant.permission} for ${grant.account} on ${where}.`];
+  if (!node || !positionalOk(node.id) || grant.account.startsWith('deleted:')) {
+    steps.push('Use the console: IAM & Admin › IAM on that resource, then edit the principal.');
+    return { steps, commands: [] };
+  }
+  const attrs = grant.attributes ?? {};
+  const expression = typeof attrs.condition === 'string' ? attrs.condition : undefined;
+  const args = [
+    'gcloud',
+    ...gcloudGroup(node),
+    'remove-iam-policy-binding',
+    node.id,
+    option('--member', grant.account),
+    option('--role', grant.permission),
+  ];
+  if (expression) {
+    const fields: [string, string][] = [['expression', expression]];
+    if (typeof attrs.conditionTitle === 'string') fields.push(['title', attrs.conditionTitle]);
+    if (typeof attrs.conditionDescription === 'string') fields.push(['description', attrs.conditionDescription]);
+    const condition = conditionArgument(fields);
+    if (condition) {
+      steps.push(
+        'gcloud removes only the binding whose condition matches exactly; if it reports no match (a description differs), use --all to remove every binding of this role for this member there.',
+      );
+      return { steps, commands: [command(...args, option('--condition', condition))] };
+    }
+  }
+  return { steps, commands: [command(...args, '--all')] };
+}
+
+function serviceAccountEmail(member: string): string | undefined {
+  const m = /^serviceAccount:(.+)$/.exec(member);
+  return m?.[1];
+}
+
+function projectOf(credential: Credential): string | undefined {
+  const project = credential.attributes?.project;
+  return typeof project === 'string' ? parseNode(project)?.id : undefined;
+}
+
+/** Key ids are shortened in the inventory (first 8 … last 4); gcloud finds the key again by its ends. */
+function keyCommands(verb: 'disable' | 'delete', credential: Credential): string[] {
+  const email = serviceAccountEmail(credential.account);
+  const project = projectOf(credential);
+  if (!email) return [];
+  const scope = [option('--iam-account', email), ...(project ? [option('--project', project)] : [])];
+  const extra = verb === 'delete' ? ['--quiet'] : [];
+  if (/^[0-9a-f]+$/i.test(credential.id)) {
+    return [command('gcloud', 'iam', 'service-accounts', 'keys', verb, credential.id, ...scope, ...extra)];
+  }
+  const m = /^([0-9a-f]+)…([0-9a-f]+)$/i.exec(credential.id);
+  if (!m) return [];
+  return [
+    pipeline(
+      command(
+        'gcloud',
+        'iam',
+        'service-accounts',
+        'keys',
+        'list',
+        ...scope,
+        '--managed-by=user',
+        option('--filter', `name~/keys/${m[1]}[0-9a-f]*${m[2]}$`),
+        '--format=value(name.basename())',
+      ),
+      command('xargs', '-r', '-n1', 'gcloud', 'iam', 'service-accounts', 'keys', verb, ...scope, ...extra),
+    ),
+  ];
+}
+
+function revokeCredential(credential: Credential): Remediation {
+  if (credential.kind !== 'sa-key') {
+    return { steps: [`Revoke ${credential.kind} ${credential.id} of ${credential.account}.`], commands: [] };
+  }
+  const email = serviceAccountEmail(credential.account) ?? credential.account;
+  return {
+    steps: [
+      `Disable the key ${credential.id} of ${email}; once nothing breaks, delete it (whoever copied the key file holds the service account until then).`,
+    ],
+    commands: [...keyCommands('disable', credential), ...keyCommands('delete', credential)],
+  };
+}
+
+function rotateCredential(credential: Credential): Remediation {
+  const revoke = revokeCredential(credential);
+  const email = serviceAccountEmail(credential.account);
+  const project = projectOf(credential);
+  if (credential.kind !== 'sa-key' || !email) return revoke;
+  return {
+    steps: [
+      `Create a new key for ${email} (better: workload identity, no key at all), deploy it where the old one is used, then disable the old one.`,
+      ...revoke.steps,
+    ],
+    commands: [
+      command(
+        'gcloud',
+        'iam',
+        'service-accounts',
+        'keys',
+        'create',
+        `${email.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`,
+        option('--iam-account', email),
+        ...(project ? [option('--project', project)] : []),
+      ),
+      ...revoke.commands,
+    ],
+  };
+}
+
+function removeAccount(account: Account, records: AccountRecords): Remediation {
+  const plans: Remediation[] = [];
+  // One binding may reach several projects (a folder's): remove it once.
+  const seen = new Set<string>();
+  for (const g of records.grants) {
+    const key = JSON.stringify([bindingNode(g), g.permission, g.attributes?.condition ?? '']);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    plans.push(removeBinding(g));
+  }
+  const email = serviceAccountEmail(account.id);
+  if (email) {
+    for (const c of records.credentials) plans.push(revokeCredential(c));
+    const project =
+      typeof account.attributes?.project === 'string' ? parseNode(account.attributes.project)?.id : undefined;
+    plans.push({
+      steps: [`Disable the service account ${email}, and delete it once nothing depends on it.`],
+      commands: [
+        command(
+          'gcloud',
+          'iam',
+          'service-accounts',
+          'disable',
+          email,
+          ...(project ? [option('--project', project)] : []),
+        ),
+      ],
+    });
+  } else if (account.kind === 'human') {
+    plans.push({
+      steps: [
+        `If ${account.login} is an account of your own domain, suspend it in the Google Admin console (Directory › Users); otherwise the bindings above are all it holds here.`,
+      ],
+      commands: [],
+    });
+  }
+  return {
+    steps: [...new Set(plans.flatMap((p) => p.steps))],
+    commands: [...new Set(plans.flatMap((p) => p.commands))],
+  };
+}
+
+function removeFromGroup(group: Account, member: string): Remediation {
+  const groupEmail = group.emails[0] ?? group.login;
+  return {
+    steps: [`Remove ${member} from the group ${groupEmail} (Google Admin console › Groups, or Cloud Identity).`],
+    commands: [
+      command(
+        'gcloud',
+        'identity',
+        'groups',
+        'memberships',
+        'delete',
+        option('--group-email', groupEmail),
+        option('--member-email', member),
+      ),
+    ],
+  };
+}
+
+/** Roles that let their holder act as (or mint tokens for) the project's service accounts. */
+const ACTS_AS_SERVICE_ACCOUNTS = new Set([
+  'roles/owner',
+  'roles/editor',
+  'roles/iam.serviceAccountUser',
+  'roles/iam.serviceAccountTokenCreator',
+  'roles/iam.serviceAccountKeyAdmin',
+  'roles/iam.serviceAccountAdmin',
+]);
+
+function usesCredential(grant: Grant, credential: Credential): boolean {
+  if (credential.kind !== 'sa-key' || !ACTS_AS_SERVICE_ACCOUNTS.has(grant.permission)) return false;
+  const project = credential.resource ?? credential.attributes?.project;
+  return typeof project === 'string' && project === grant.resource;
+}
+
+export const remediation = {
+  revokeGrant: removeBinding,
+  removeAccount,
+  revokeCredential,
+  rotateCredential,
+  removeFromGroup,
+  usesCredential,
+} satisfies ConnectorRemediation;

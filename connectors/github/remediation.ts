@@ -1,0 +1,260 @@
+// Taking GitHub access away with the gh CLI: `gh api` calls to the REST endpoints that remove
+// collaborators, members, team memberships, deploy keys and token grants, and `gh secret set`
+// for secrets to rotate. Path segments are URL-encoded, so a name cannot turn one call into another.
+import type { Account, Credential, Grant, Level, Secret } from '../../src/model.js';
+import type { AccountRecords, ConnectorRemediation, Remediation } from '../../src/remediation.js';
+import { command, option, pipeline } from '../../src/shell.js';
+
+/** The collaborator permission names the REST API takes for each level. */
+const API_PERMISSION: Readonly<Record<Level, string>> = { read: 'pull', write: 'push', admin: 'admin' };
+
+function path(...segments: string[]): string {
+  return segments.map(encodeURIComponent).join('/');
+}
+
+function api(method: 'DELETE' | 'PUT' | 'POST', endpoint: string, ...fields: string[]): string {
+  return command('gh', 'api', '--method', method, endpoint, ...fields.flatMap((f) => ['-f', f]));
+}
+
+/** "northwind/shop" → ["northwind", "shop"]; the org is everything before the first slash. */
+function splitRepo(fullName: string): [string, string] | undefined {
+  const slash = fullName.indexOf('/');
+  if (slash <= 0 || slash === fullName.length - 1) return undefined;
+  return [fullName.slice(0, slash), fullName.slice(slash + 1)];
+}
+
+function orgOf(grant: Pick<Grant, 'resource' | 'target'>): string {
+  return splitRepo(grant.resource)?.[0] ?? (grant.resource || grant.target);
+}
+
+function loginOf(id: string, account?: Account): string {
+  return account?.login ?? id;
+}
+
+function isDeployKeyAccount(account: Pick<Account, 'id' | 'attributes'> | undefined, id: string): boolean {
+  return account?.attributes?.affiliation === 'deploy-key' || id.startsWith('deploy-key:');
+}
+
+/** The numeric id GitHub gives a deploy key, from "deploy-key:123" or "deploy-key:org/repo:123". */
+function deployKeyId(id: string): string | undefined {
+  const m = /:(\d+)$/.exec(id);
+  return m?.[1];
+}
+
+function deleteDeployKey(repo: string, keyId: string | undefined, title: string): Remediation {
+  const parts = splitRepo(repo);
+  if (!parts || !keyId) {
+    return { steps: [`Delete the deploy key "${title}" in ${repo} › Settings › Deploy keys.`], commands: [] };
+  }
+  return {
+    steps: [`Delete the deploy key "${title}" from ${repo} (Settings › Deploy keys).`],
+    commands: [api('DELETE', path('repos', ...parts, 'keys', keyId))],
+  };
+}
+
+function removeCollaborator(repo: string, login: string): Remediation {
+  const parts = splitRepo(repo);
+  if (!parts) return { steps: [`Remove ${login} from ${repo} (Settings › Collaborators and teams).`], commands: [] };
+  return {
+    steps: [`Remove ${login} as a collaborator of ${repo}.`],
+    commands: [api('DELETE', path('repos', ...parts, 'collaborators', login))],
+  };
+}
+
+function removeFromOrg(org: string, login: string): Remediation {
+  return {
+    steps: [
+      `Remove ${login} from the ${org} organization: every repository, team and pending invitation goes with it.`,
+    ],
+    commands: [api('DELETE', path('orgs', org, 'memberships', login))],
+  };
+}
+
+function revokeGrant(grant: Grant, account?: Account): Remediation {
+  const login = loginOf(grant.account, account);
+  const org = orgOf(grant);
+  if (isDeployKeyAccount(account, grant.account)) {
+    return deleteDeployKey(grant.resource, deployKeyId(grant.account), login);
+  }
+  switch (grant.via) {
+    case 'team': {
+      const team = grant.viaName ?? '';
+      return {
+        steps: [
+          `Remove ${login} from the team ${team} in ${org}; the team's other repositories go with it (or ask the team's maintainers to lower the team's access to ${grant.resource}).`,
+        ],
+        commands: team ? [api('DELETE', path('orgs', org, 'teams', team, 'memberships', login))] : [],
+      };
+    }
+    case 'org-role':
+      if (grant.permission === 'owner') {
+        return {
+          steps: [`Make ${login} a member instead of an owner of ${org}.`],
+          commands: [api('PUT', path('orgs', org, 'memberships', login), 'role=member')],
+        };
+      }
+      // The base permission comes with membership itself.
+      return removeFromOrg(org, login);
+    default:
+      return removeCollaborator(grant.resource, login);
+  }
+}
+
+function lowerGrant(grant: Grant, level: Level, account?: Account): Remediation | undefined {
+  const login = loginOf(grant.account, account);
+  const org = orgOf(grant);
+  if (grant.via === 'org-role' && grant.permission === 'owner' && level !== 'admin') {
+    return revokeGrant(grant, account);
+  }
+  const parts = splitRepo(grant.resource);
+  if (grant.via !== 'direct' || !parts || parts[1] === '*' || isDeployKeyAccount(account, grant.account)) {
+    return undefined;
+  }
+  const permission = API_PERMISSION[level];
+  return {
+    steps: [`Lower ${login}'s permission on ${grant.resource} to ${permission} (${level}) in ${org}.`],
+    commands: [api('PUT', path('repos', ...parts, 'collaborators', login), option('permission', permission))],
+  };
+}
+
+function cancelInvitation(account: Account): Remediation {
+  const org = account.target;
+  const m = /^invitation:(\d+)$/.exec(account.id);
+  if (m?.[1]) {
+    return {
+      steps: [`Cancel the pending invitation of ${account.login} to ${org}.`],
+      commands: [api('DELETE', path('orgs', org, 'invitations', m[1]))],
+    };
+  }
+  return {
+    steps: [`Cancel the pending invitation of ${account.login} to ${org}.`],
+    commands: [api('DELETE', path('orgs', org, 'memberships', account.login))],
+  };
+}
+
+function removeAccount(account: Account, records: AccountRecords): Remediation {
+  const org = account.target;
+  if (account.status === 'invited') return cancelInvitation(account);
+  if (isDeployKeyAccount(account, account.id)) {
+    const repo = typeof account.attributes?.repo === 'string' ? account.attributes.repo : '';
+    return deleteDeployKey(repo, deployKeyId(account.id), account.login);
+  }
+  if (account.role === 'outside-collaborator' || account.attributes?.affiliation === 'outside-collaborator') {
+    return {
+      steps: [`Remove the outside collaborator ${account.login} from every repository of ${org}.`],
+      commands: [api('DELETE', path('orgs', org, 'outside_collaborators', account.login))],
+    };
+  }
+  if (account.role === 'owner' || account.role === 'member' || account.attributes?.affiliation === 'member') {
+    return removeFromOrg(org, account.login);
+  }
+  // A collaborator the org lists neither as member nor as outside collaborator: repository by repository.
+  const repos = [...new Set(records.grants.map((g) => g.resource))].sort();
+  const plans = repos.map((repo) => removeCollaborator(repo, account.login));
+  return {
+    steps: plans.flatMap((p) => p.steps),
+    commands: plans.flatMap((p) => p.commands),
+  };
+}
+
+/**
+ * The grant id a revoke needs is not the token id an audit log shows: look it up by token id and
+ * revoke what comes back. POST /orgs/{org}/personal-access-tokens/{pat_id} with action=revoke.
+ */
+function revokePat(credential: Credential, account?: Account): Remediation {
+  const org = credential.target;
+  const owner = loginOf(credential.account, account);
+  const name = typeof credential.attributes?.tokenName === 'string' ? ` "${credential.attributes.tokenName}"` : '';
+  const steps = [
+    `Revoke ${owner}'s fine-grained token${name} in ${org} (Settings › Personal access tokens › Active tokens).`,
+  ];
+  const grantId = credential.attributes?.grantId;
+  if (typeof grantId === 'number' || (typeof grantId === 'string' && /^\d+$/.test(grantId))) {
+    return {
+      steps,
+      commands: [api('POST', path('orgs', org, 'personal-access-tokens', String(grantId)), 'action=revoke')],
+    };
+  }
+  const tokenId = /^fine-grained-pat:(\d+)$/.exec(credential.id)?.[1];
+  if (!tokenId) return { steps, commands: [] };
+  return {
+    steps,
+    commands: [
+      pipeline(
+        command(
+          'gh',
+          'api',
+          '--paginate',
+          path('orgs', org, 'personal-access-tokens'),
+          '--jq',
+          `.[] | select(.token_id == ${tokenId}) | .id`,
+        ),
+        command(
+          'xargs',
+          '-r',
+          '-I',
+          '{}',
+          'gh',
+          'api',
+          '--method',
+          'POST',
+          `${path('orgs', org, 'personal-access-tokens')}/{}`,
+          '-f',
+          'action=revoke',
+        ),
+      ),
+    ],
+  };
+}
+
+function revokeCredential(credential: Credential, account?: Account): Remediation {
+  switch (credential.kind) {
+    case 'deploy-key': {
+      const title = typeof credential.attributes?.title === 'string' ? credential.attributes.title : credential.id;
+      const repo =
+        credential.resource ?? (typeof credential.attributes?.repo === 'string' ? credential.attributes.repo : '');
+      return deleteDeployKey(repo, deployKeyId(credential.id), title);
+    }
+    case 'pat':
+      return revokePat(credential, account);
+    default:
+      return {
+        steps: [
+          `Revoke ${credential.kind} ${credential.id} of ${loginOf(credential.account, account)} in ${credential.target}'s settings.`,
+        ],
+        commands: [],
+      };
+  }
+}
+
+function rotateSecret(secret: Secret): Remediation {
+  const repo = splitRepo(secret.resource);
+  const where = repo ? option('--repo', secret.resource) : option('--org', secret.resource);
+  return {
+    steps: [
+      `Issue a new value for ${secret.name} where it comes from (revoke the old one there), then store it in ${secret.resource}${repo ? '' : ' keeping its repository access (--visibility)'}; gh asks for the value.`,
+    ],
+    commands: [command('gh', 'secret', 'set', where, '--', secret.name)],
+  };
+}
+
+/**
+ * Anyone who can push can run a workflow that prints the repository's secrets, and the org's
+ * secrets that reach it. Org-wide grants (owner, base permission) reach every repository.
+ */
+function readsSecret(grant: Grant, secret: Secret): boolean {
+  if (grant.level === 'read' || grant.system !== secret.system || grant.target !== secret.target) return false;
+  const orgWide = grant.resource === grant.target || grant.resource === `${grant.target}/*`;
+  const orgSecret = splitRepo(secret.resource) === undefined;
+  return orgWide || orgSecret || grant.resource === secret.resource;
+}
+
+export const remediation = {
+  revokeGrant,
+  lowerGrant,
+  removeAccount,
+  cancelInvitation,
+  revokeCredential,
+  rotateSecret,
+  readsSecret,
+} satisfies ConnectorRemediation;

@@ -1,0 +1,95 @@
+// Taking Slack access away happens on the admin pages: deactivating a member or guest has no
+// Web API outside Enterprise Grid, and removing someone from a channel (conversations.kick) is a
+// write call lanekeeper never makes. So every answer here is a step with the names to look for.
+import type { Account, Credential, Grant } from '../../src/model.js';
+import type { ConnectorRemediation, Remediation } from '../../src/remediation.js';
+
+/** How an admin finds the member: the handle people see and the id Slack shows in the profile. */
+function who(accountId: string, account?: Account): string {
+  return account && account.login !== accountId ? `@${account.login} (${accountId})` : accountId;
+}
+
+function isGuest(account?: Account): boolean {
+  return account?.role === 'multi-channel-guest' || account?.role === 'single-channel-guest';
+}
+
+function deactivate(account: Account): Remediation {
+  const kind = isGuest(account) ? 'guest' : 'member';
+  return {
+    steps: [
+      `Deactivate the ${kind} ${who(account.id, account)}: Workspace settings › Manage members › search for ${account.login} › ⋯ › Deactivate account.`,
+    ],
+    commands: [],
+  };
+}
+
+function revokeGrant(grant: Grant, account?: Account): Remediation {
+  const member = who(grant.account, account);
+  const channelId = typeof grant.attributes?.channelId === 'string' ? ` (${grant.attributes.channelId})` : '';
+  if (grant.permission === 'slack-connect') {
+    const team = account?.login ?? grant.account;
+    return {
+      steps: [
+        `Stop sharing ${grant.resource}${channelId} with ${team}: open ${grant.resource} › channel settings › Slack Connect › Stop sharing.`,
+      ],
+      commands: [],
+    };
+  }
+  if (grant.resource.startsWith('#')) {
+    return {
+      steps: [
+        `Remove ${member} from ${grant.resource}${channelId}: open the channel › channel details › Members › ${account?.login ?? grant.account} › Remove from channel (the Web API's conversations.kick does the same; it is a write call, so lanekeeper only names it).`,
+      ],
+      commands: [],
+    };
+  }
+  if (grant.via === 'org-role') {
+    return {
+      steps: [
+        `Take away ${member}'s ${grant.permission} role: Workspace settings › Manage members › ${account?.login ?? grant.account} › ⋯ › Change account type › Regular member.`,
+      ],
+      commands: [],
+    };
+  }
+  return account
+    ? deactivate(account)
+    : { steps: [`Deactivate ${member} in Workspace settings › Manage members.`], commands: [] };
+}
+
+function removeAccount(account: Account): Remediation {
+  if (account.kind === 'external') {
+    return {
+      steps: [
+        `Stop sharing every channel shared with ${account.login} (${account.id}): each channel › settings › Slack Connect › Stop sharing.`,
+      ],
+      commands: [],
+    };
+  }
+  if (account.status === 'invited') return cancelInvitation(account);
+  return deactivate(account);
+}
+
+function cancelInvitation(account: Account): Remediation {
+  return {
+    steps: [
+      `Revoke the pending invitation of ${who(account.id, account)}: Workspace settings › Manage members › Invitations › Revoke.`,
+    ],
+    commands: [],
+  };
+}
+
+function revokeCredential(credential: Credential, account?: Account): Remediation {
+  return {
+    steps: [
+      `Revoke ${credential.kind} ${credential.id} of ${who(credential.account, account)}: Workspace settings › Manage apps.`,
+    ],
+    commands: [],
+  };
+}
+
+export const remediation = {
+  revokeGrant,
+  removeAccount,
+  cancelInvitation,
+  revokeCredential,
+} satisfies ConnectorRemediation;

@@ -1,0 +1,115 @@
+// addRemediation(): findings get their system's commands from the records of their account.
+import { describe, expect, it } from 'vitest';
+import { buildContext, evaluate } from '../../src/evaluate/index.js';
+import { addRemediation, type ConnectorRemediation } from '../../src/remediation.js';
+import type { Finding } from '../../src/rules/types.js';
+import {
+  account,
+  approval,
+  contractor,
+  credential,
+  dana,
+  day,
+  evaluationInput,
+  grant,
+  instant,
+  register,
+} from '../support/builders.js';
+
+const USER = 'arn:aws:iam::111111111111:user/sam';
+
+function scene() {
+  return evaluationInput({
+    accounts: [
+      account({ id: 'sam', role: 'outside-collaborator' }),
+      account({ id: 'omar', role: 'outside-collaborator' }),
+      account({ id: 'ghost', emails: ['ghost@nowhere.example'] }),
+      account({ system: 'aws', target: '111111111111', id: USER, login: 'sam' }),
+    ],
+    grants: [
+      grant({ account: 'sam', resource: 'northwind/shop' }),
+      grant({ account: 'omar', resource: 'northwind/shop' }),
+      grant({ account: 'ghost', resource: 'northwind/infra' }),
+    ],
+    credentials: [
+      credential({ account: USER, id: 'AKIAIOSFODNN7EXAMPLE', createdAt: instant(-300), lastUsedAt: instant(-200) }),
+    ],
+    register: register({
+      people: [
+        dana,
+        contractor('sam', {
+          accounts: { github: 'sam', aws: 'sam' },
+          grants: [approval({ start: day(-40), end: day(-10) })],
+        }),
+        contractor('omar', { grants: [approval({ access: 'read' })] }),
+      ],
+    }),
+  });
+}
+
+function byRule(findings: Finding[], rule: string, account: string): Finding {
+  const found = findings.find((f) => f.rule === rule && f.account === account);
+  expect(found, `${rule} on ${account}`).toBeDefined();
+  return found!;
+}
+
+describe('addRemediation', () => {
+  const input = scene();
+  const evaluation = evaluate(input);
+  const findings = addRemediation(evaluation.findings, buildContext(input));
+
+  it('removes access that outlived its approval', () => {
+    const f = byRule(findings, 'expired-access-active', 'sam');
+    expect(f.remediation.commands).toContain('gh api --method DELETE repos/northwind/shop/collaborators/sam');
+    // The rule's own steps stay first.
+    expect(f.remediation.steps[0]).toBe(
+      byRule(evaluation.findings, 'expired-access-active', 'sam').remediation.steps[0],
+    );
+  });
+
+  it('lowers a permission above the approved level instead of removing it', () => {
+    const f = byRule(findings, 'unapproved-access', 'omar');
+    expect(f.remediation.commands).toEqual([
+      'gh api --method PUT repos/northwind/shop/collaborators/omar -f permission=pull',
+    ]);
+  });
+
+  it('deactivates and deletes a stale key, and removes an unknown account', () => {
+    const stale = byRule(findings, 'stale-credential', USER);
+    expect(stale.remediation.commands).toEqual([
+      'aws iam update-access-key --user-name=sam --access-key-id=AKIAIOSFODNN7EXAMPLE --status=Inactive',
+      'aws iam delete-access-key --user-name=sam --access-key-id=AKIAIOSFODNN7EXAMPLE',
+    ]);
+    const unknown = byRule(findings, 'unknown-account', 'ghost');
+    expect(unknown.remediation.commands).toEqual(['gh api --method DELETE repos/northwind/infra/collaborators/ghost']);
+  });
+
+  it('leaves register findings, and systems without a module, as the rule wrote them', () => {
+    const register = findings.filter((f) => f.system === 'register');
+    expect(register).toEqual(evaluation.findings.filter((f) => f.system === 'register'));
+    const none = addRemediation(evaluation.findings, buildContext(input), {});
+    expect(none).toEqual(evaluation.findings);
+  });
+
+  it('asks the module of the finding’s system, with the finding’s records', () => {
+    const seen: string[] = [];
+    const spy: ConnectorRemediation = {
+      revokeGrant: (g) => {
+        seen.push(`grant ${g.account} ${g.resource}`);
+        return { steps: [], commands: [`revoke ${g.account}`] };
+      },
+      removeAccount: (a) => {
+        seen.push(`account ${a.id}`);
+        return { steps: [], commands: [] };
+      },
+      revokeCredential: (c) => {
+        seen.push(`credential ${c.id}`);
+        return { steps: [], commands: [] };
+      },
+    };
+    addRemediation(evaluation.findings, buildContext(input), { github: spy });
+    expect(seen).toContain('grant sam northwind/shop');
+    expect(seen).toContain('account ghost');
+    expect(seen.some((s) => s.startsWith('credential'))).toBe(false);
+  });
+});
