@@ -6,10 +6,14 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { connectors } from '../connectors/index.js';
+import { runCollect } from './commands/collect.js';
+import { runOffboard } from './commands/offboard.js';
+import { runRegisterInit } from './commands/register-init.js';
+import { runRequest } from './commands/request.js';
 import { FailOnSchema } from './config/schema.js';
 import { parseNow, resolveRelativeDates } from './dates.js';
 import { runDemo } from './demo.js';
-import { ExitCode, formatProblem, InputError } from './errors.js';
+import { ExitCode, formatProblem, InputError, problem } from './errors.js';
 import { formatHistory } from './history/format.js';
 import { HistoryStore } from './history/store.js';
 import { createLogger, type LogLevel } from './log.js';
@@ -202,7 +206,117 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
       }
     });
 
+  program
+    .command('offboard')
+    .description(
+      "a contractor's last day: everything they hold and every shared secret to rotate, with the commands (read-only)",
+    )
+    .argument('<person>', 'register id of the person')
+    .option('--config <file>', 'scan the configured systems now')
+    .option('--inventory <file>', 'use a saved inventory.json instead of scanning')
+    .option('--register <file>', "access register (default: the config's)")
+    .option('--out <dir>', 'where the offboarding record is written', '.')
+    .option('--now <iso>', 'the clock (default: now)', parseNowOption)
+    .action(async (person: string, opts) => {
+      if (!opts.config === !opts.inventory)
+        throw new InputError([usage('give exactly one of --config or --inventory')]);
+      exitCode = await runOffboard(
+        {
+          person,
+          ...(opts.config ? { configPath: resolve(io.cwd, opts.config) } : {}),
+          ...(opts.inventory ? { inventoryPath: resolve(io.cwd, opts.inventory) } : {}),
+          ...(opts.register ? { registerPath: resolve(io.cwd, opts.register) } : {}),
+          outDir: resolve(io.cwd, opts.out),
+          now: opts.now ?? new Date(),
+          env: io.env,
+        },
+        io,
+      );
+    });
+
+  program
+    .command('request')
+    .description("append an approval to a person's grants in the register, keeping its comments and formatting")
+    .requiredOption('--register <file>', 'access register (YAML)')
+    .requiredOption('--person <id>', 'register id of the person')
+    .requiredOption('--task <text>', 'what the access is for')
+    .requiredOption('--system <id>', 'github, aws, gcp, slack')
+    .requiredOption('--scope <glob...>', 'resource glob(s): northwind/shop, projects/x, #support')
+    .requiredOption('--lane <lane>', 'code, data or production')
+    .requiredOption('--access <level>', 'read, write or admin')
+    .requiredOption('--start <date>', 'first day, YYYY-MM-DD')
+    .requiredOption('--end <date>', 'last day, YYYY-MM-DD')
+    .option('--ticket <id>', 'ticket or issue that asked for it')
+    .option('--approved-by <id>', 'the employee approving it, when not the owner')
+    .action(async (opts) => {
+      exitCode = await runRequest(
+        {
+          registerPath: resolve(io.cwd, opts.register),
+          person: opts.person,
+          task: opts.task,
+          system: opts.system,
+          scope: opts.scope.length === 1 ? opts.scope[0] : opts.scope,
+          lane: opts.lane,
+          access: opts.access,
+          start: opts.start,
+          end: opts.end,
+          ...(opts.ticket ? { ticket: opts.ticket } : {}),
+          ...(opts.approvedBy ? { approved_by: opts.approvedBy } : {}),
+        },
+        io,
+      );
+    });
+
+  program
+    .command('collect')
+    .description('read systems into a partial snapshot (a shard) for a later `scan --inventory`')
+    .requiredOption('--config <file>', 'config file (JSON)')
+    .requiredOption('--out <file>', 'where the shard is written')
+    .option('--only <systems...>', 'systems and targets: github, aws:111111111111,222222222222, gcp:projects/x-*')
+    .option('--now <iso>', 'the clock (default: now)', parseNowOption)
+    .option('--concurrency <n>', 'requests in flight per system (1 = sequential)', parsePositiveInt)
+    .option('--verbose', 'more progress detail on stderr', false)
+    .option('--quiet', 'no progress on stderr', false)
+    .action(async (opts) => {
+      exitCode = await runCollect(
+        {
+          configPath: resolve(io.cwd, opts.config),
+          only: opts.only ?? [],
+          outPath: resolve(io.cwd, opts.out),
+          now: opts.now ?? new Date(),
+          env: io.env,
+          logLevel: logLevel(opts),
+          ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+        },
+        io,
+      );
+    });
+
   const registerCmd = program.command('register').description('work with the access register');
+  registerCmd
+    .command('init')
+    .description('draft a register from a scan: every account and grant, with TODO for what a person must answer')
+    .option('--config <file>', 'scan the configured systems now')
+    .option('--inventory <file>', 'use a saved inventory.json instead of scanning')
+    .requiredOption('--out <file>', 'where the draft register is written')
+    .option('--force', 'overwrite an existing file', false)
+    .option('--now <iso>', 'the clock (default: now)', parseNowOption)
+    .action(async (opts) => {
+      if (!opts.config === !opts.inventory)
+        throw new InputError([usage('give exactly one of --config or --inventory')]);
+      exitCode = await runRegisterInit(
+        {
+          ...(opts.config ? { configPath: resolve(io.cwd, opts.config) } : {}),
+          ...(opts.inventory ? { inventoryPath: resolve(io.cwd, opts.inventory) } : {}),
+          outPath: resolve(io.cwd, opts.out),
+          force: opts.force,
+          now: opts.now ?? new Date(),
+          env: io.env,
+        },
+        io,
+      );
+    });
+
   registerCmd
     .command('check')
     .description('validate a register: exit 0 when valid, 2 with every problem listed when not')
@@ -227,7 +341,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
 
 function printResult(result: ScanResult, json: boolean, io: Io): void {
   if (json) {
-    io.stdout(redact(result.findingsJson));
+    io.stdout(redact(jsonForTerminal(result.findingsJson)));
     return;
   }
   io.stdout(
@@ -244,6 +358,17 @@ function printResult(result: ScanResult, json: boolean, io: Io): void {
   else if (result.emailSent) io.stderr('report emailed\n');
 }
 
+/**
+ * JSON.stringify leaves C1 controls, bidi overrides and line separators raw, and a terminal acts
+ * on them; written as \u escapes they are the same JSON, read back to the same strings.
+ */
+function jsonForTerminal(json: string): string {
+  return json.replace(
+    /[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 async function readJsonIfPresent(path: string): Promise<Record<string, unknown>> {
   try {
     return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
@@ -251,6 +376,11 @@ async function readJsonIfPresent(path: string): Promise<Record<string, unknown>>
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw e;
   }
+}
+
+/** A usage problem found after commander parsed the arguments. */
+function usage(message: string) {
+  return problem('LK_USAGE_BAD_OPTION', message, {});
 }
 
 function handleError(e: unknown, io: Io): number {

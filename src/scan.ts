@@ -24,6 +24,7 @@ import type { Logger } from './log.js';
 import type { Snapshot } from './model.js';
 import { redact } from './redact.js';
 import { type LoadedRegister, loadRegister, scopeWarnings } from './register/index.js';
+import { addRemediation } from './remediation.js';
 import { allRules } from './rules/index.js';
 import type { Finding } from './rules/types.js';
 
@@ -115,13 +116,16 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const complete = snapshot.systems.every((s) => s.ok);
     const previous = store?.previousComplete(options.now.toISOString());
     const drift = previous ? computeDrift(previous.snapshot, snapshot, previous.scannedAt) : undefined;
-    const judged = evaluate({
-      snapshot,
-      register: register.register,
-      policy,
-      now: options.now,
-      ...(drift ? { drift } : {}),
-    });
+    const judged = evaluate(
+      {
+        snapshot,
+        register: register.register,
+        policy,
+        now: options.now,
+        ...(drift ? { drift } : {}),
+      },
+      { enrich: addRemediation },
+    );
     const acceptance = applyAcceptedRisks(judged.findings, register.register, options.now);
     const evaluation: Evaluation = { ...judged, findings: acceptance.open, summary: summarize(acceptance.open) };
     timings.evaluateMs = Math.round(performance.now() - started);

@@ -208,7 +208,10 @@ function deleteAssignment(grant: Grant, account?: Account): Remediation {
 }
 
 function revokeGrant(grant: Grant, account?: Account): Remediation {
-  if (grant.via === 'permission-set') return deleteAssignment(grant, account);
+  // Identity Center access, direct or through a group assignment, is an account assignment.
+  if (grant.via === 'permission-set' || attribute(['permissionSetArn'], grant.attributes)) {
+    return deleteAssignment(grant, account);
+  }
   // Access through a role is the role's trust policy letting the principal in: edit the trust.
   if (grant.via === 'role' || account?.kind === 'external') return removeTrust(grant, account);
   const principal = principalOf(grant.account, account);

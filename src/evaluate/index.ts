@@ -2,8 +2,9 @@
 // live grant against the register, runs every rule and assembles what the reports show.
 // Pure: the same inputs give the same Evaluation, byte for byte.
 import { allRules } from '../rules/index.js';
-import type { Rule } from '../rules/types.js';
+import type { Finding, Rule } from '../rules/types.js';
 import { buildContext, type EvaluationInput } from './build.js';
+import type { EvaluationContext } from './context.js';
 import { compareFindings, mergeDuplicates, summarize, toFinding } from './findings.js';
 import { heldAccess, orphanWarnings, peopleAccess, registerWarnings, unlinkedAccounts } from './people.js';
 import type { Evaluation } from './types.js';
@@ -14,10 +15,18 @@ export type { AccountLink, CoverageState, EvaluationContext, HeldGrant, Holder, 
 export { fingerprint } from './fingerprint.js';
 export { describeLink, linkAccount } from './link.js';
 
-export function evaluate(input: EvaluationInput, rules: readonly Rule[] = allRules): Evaluation {
+export interface EvaluateOptions {
+  rules?: readonly Rule[];
+  /** Adds to each finding what the rules cannot know (the system-specific commands that fix it). */
+  enrich?(findings: Finding[], context: EvaluationContext): Finding[];
+}
+
+export function evaluate(input: EvaluationInput, options: EvaluateOptions = {}): Evaluation {
   const context = buildContext(input);
+  const rules = options.rules ?? allRules;
   const drafts = rules.flatMap((rule) => rule.evaluate(context).map((draft) => toFinding(rule, draft)));
-  const findings = mergeDuplicates(drafts).sort(compareFindings);
+  const merged = mergeDuplicates(drafts).sort(compareFindings);
+  const findings = options.enrich ? options.enrich(merged, context) : merged;
   return {
     findings,
     summary: summarize(findings),

@@ -303,7 +303,7 @@ describe('evaluate', () => {
         { system: 's', target: 't', account: 'a', evidence: ['two'], severity: 'high' },
       ],
     };
-    const e = evaluate(evaluationInput({}), [twice]);
+    const e = evaluate(evaluationInput({}), { rules: [twice] });
     expect(e.findings).toHaveLength(1);
     expect(e.findings[0]).toMatchObject({
       severity: 'high',
