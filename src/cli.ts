@@ -300,6 +300,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     .option('--inventory <file>', 'use a saved inventory.json instead of scanning')
     .requiredOption('--out <file>', 'where the draft register is written')
     .option('--force', 'overwrite an existing file', false)
+    .option('--employee-domain <domains...>', "the company's email domains, when no config gives them")
     .option('--now <iso>', 'the clock (default: now)', parseNowOption)
     .action(async (opts) => {
       if (!opts.config === !opts.inventory)
@@ -310,6 +311,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
           ...(opts.inventory ? { inventoryPath: resolve(io.cwd, opts.inventory) } : {}),
           outPath: resolve(io.cwd, opts.out),
           force: opts.force,
+          ...(opts.employeeDomain ? { employeeDomains: opts.employeeDomain } : {}),
           now: opts.now ?? new Date(),
           env: io.env,
         },
