@@ -7,7 +7,8 @@ import type { Drift } from '../src/drift.js';
 import type { Evaluation, LaneCell } from '../src/evaluate/types.js';
 import { LANES } from '../src/model.js';
 import type { Register } from '../src/register/schema.js';
-import { type Finding, SEVERITIES } from '../src/rules/types.js';
+import { type Finding, SEVERITIES, type Severity } from '../src/rules/types.js';
+import { DRIFT_LABEL, SEVERITY_LABEL } from './view.js';
 
 export interface EmailInput {
   organization: string;
@@ -22,8 +23,11 @@ export interface EmailInput {
   newFingerprints: ReadonlySet<string>;
   /** Days each finding has been open, by fingerprint. */
   openDays?: ReadonlyMap<string, number>;
-  /** Open findings of the last scans, oldest first, for the bar chart. */
-  trend?: { date: string; total: number }[];
+  /**
+   * Open findings of the last scans, oldest first, for the bar chart; with `counts` the bars are
+   * split by severity. Absent (with `drift`) means the scan kept no history.
+   */
+  trend?: { date: string; total: number; counts?: Record<Severity, number> }[];
 }
 
 export interface EmailContent {
@@ -31,6 +35,15 @@ export interface EmailContent {
   html: string;
   text: string;
 }
+
+/** Same colours as report.html (Okabe–Ito based); every bar and cell also says its value in words. */
+const SEVERITY_COLOUR: Record<Severity, string> = {
+  critical: '#6d0f1f',
+  high: '#e69f00',
+  medium: '#f0e442',
+  low: '#56b4e9',
+  info: '#c8c8c8',
+};
 
 const CELL_LABEL: Record<LaneCell, string> = {
   none: '–',
@@ -50,17 +63,33 @@ export function renderEmail(input: EmailInput): EmailContent {
   const ownerOf = ownerLookup(input.register);
   const top = input.evaluation.findings
     .filter((f) => f.severity === 'critical' || f.severity === 'high')
-    .map((f) => ({ ...f, owner: ownerOf(f), openDays: input.openDays?.get(f.fingerprint) }));
-  const maxTrend = Math.max(1, ...(input.trend ?? []).map((t) => t.total));
+    .map((f) => ({
+      ...f,
+      severityLabel: SEVERITY_LABEL[f.severity],
+      owner: ownerOf(f),
+      personName: personName(input.register, f.person),
+      openText: openText(input, f.fingerprint),
+    }));
   const view = {
     subject,
     organization: input.organization,
     date: input.now.toISOString().slice(0, 10),
     complete: input.complete,
     failed: input.failed,
-    counts: SEVERITIES.map((s) => ({ severity: s, count: input.evaluation.summary[s] })),
+    counts: SEVERITIES.map((s) => ({ severity: s, label: SEVERITY_LABEL[s], count: input.evaluation.summary[s] })),
     drift: input.drift,
-    trend: (input.trend ?? []).map((t) => ({ ...t, width: Math.max(1, Math.round((t.total / maxTrend) * 100)) })),
+    since: input.drift?.since.slice(0, 10),
+    // Without a drift, a trend still means history is kept: this is its first scan.
+    historyOff: !input.drift && input.trend === undefined,
+    changes: (input.drift?.changes ?? []).map((c) => ({
+      ...c,
+      label: DRIFT_LABEL[c.kind].one,
+      direction: DRIFT_LABEL[c.kind].direction,
+      arrow: DRIFT_LABEL[c.kind].direction === 'up' ? '▲' : '▼',
+    })),
+    newCount: input.drift ? input.newFingerprints.size : undefined,
+    trend: trendBars(input.trend ?? []),
+    legend: SEVERITIES.map((s) => ({ label: SEVERITY_LABEL[s], colour: SEVERITY_COLOUR[s] })),
     top,
     people: input.evaluation.people.map((p) => ({
       ...p,
@@ -68,8 +97,40 @@ export function renderEmail(input: EmailInput): EmailContent {
     })),
   };
   // juice moves the <style> rules onto each element: most email clients drop <style>.
-  const html = juice(template(view));
+  // Escaping leaves controls and bidi overrides in place; a mail client would act on those.
+  const html = juice(template(withoutControls(view)));
   return { subject, html, text: renderText(input, top) };
+}
+
+/** Bars as table cells, widths in whole percent of the longest bar; one cell per severity when known. */
+function trendBars(trend: NonNullable<EmailInput['trend']>) {
+  const max = Math.max(1, ...trend.map((t) => t.total));
+  return trend.map((t, i) => {
+    const width = Math.max(1, Math.round((t.total / max) * 100));
+    const segments = t.counts
+      ? SEVERITIES.filter((s) => (t.counts?.[s] ?? 0) > 0).map((s) => ({
+          colour: SEVERITY_COLOUR[s],
+          // Of the bar's own width: the bar table is already `width` wide.
+          width: Math.max(1, Math.round(((t.counts?.[s] ?? 0) / Math.max(1, t.total)) * 100)),
+          title: `${t.counts?.[s]} ${s}`,
+        }))
+      : [{ colour: '#0072b2', width: 100, title: `${t.total} open` }];
+    return { ...t, width, empty: t.total === 0, segments, current: i === trend.length - 1 };
+  });
+}
+
+function openText(input: EmailInput, fingerprint: string): string | undefined {
+  const days = input.openDays?.get(fingerprint);
+  if (days === undefined) return undefined;
+  if (input.newFingerprints.has(fingerprint)) return 'new since the last scan';
+  if (days < 1) return 'open for less than a day';
+  return `open for ${days} ${days === 1 ? 'day' : 'days'}`;
+}
+
+function personName(register: Register, id: string | undefined): string | undefined {
+  if (!id) return undefined;
+  const name = register.people.find((p) => p.id === id)?.name;
+  return name && name !== id ? `${name} (${id})` : id;
 }
 
 export function emailSubject(
@@ -80,24 +141,32 @@ export function emailSubject(
   if (input.drift) parts.push(`${input.newFingerprints.size} new since last week`);
   const incomplete = input.complete ? '' : ' (INCOMPLETE)';
   // A subject line is a header: no line breaks may come from the data.
-  return `${input.organization.replace(/[\r\n]+/g, ' ')} access review${incomplete}: ${parts.join(', ')}`;
+  return stripControls(
+    `${input.organization.replace(/[\r\n]+/g, ' ')} access review${incomplete}: ${parts.join(', ')}`,
+  );
 }
 
-function renderText(input: EmailInput, top: (Finding & { owner?: string })[]): string {
+function renderText(input: EmailInput, top: (Finding & { owner?: string; openText?: string })[]): string {
   const lines = [`${input.organization} access review, ${input.now.toISOString().slice(0, 10)}`, ''];
   if (!input.complete) lines.push(`INCOMPLETE: could not read ${input.failed.join('; ')}`, '');
   lines.push(SEVERITIES.map((s) => `${input.evaluation.summary[s]} ${s}`).join(', '), '');
-  lines.push(`What changed since ${input.drift?.since ?? 'the last scan'}:`);
-  if (!input.drift) lines.push('  first scan: nothing to compare with yet');
+  lines.push(`What changed since ${input.drift?.since.slice(0, 10) ?? 'the last scan'}:`);
+  if (!input.drift && input.trend === undefined) lines.push('  history is off: nothing to compare with');
+  else if (!input.drift) lines.push('  first scan: nothing to compare with yet');
   else if (input.drift.changes.length === 0) lines.push('  nothing');
   else
     for (const c of input.drift.changes)
-      lines.push(`  ${c.kind}: ${c.system} ${c.login}${c.resource ? ` on ${c.resource}` : ''}: ${c.detail}`);
+      lines.push(
+        `  ${DRIFT_LABEL[c.kind].one}: ${c.system} ${c.login}${c.resource ? ` on ${c.resource}` : ''}: ${c.detail}`,
+      );
   lines.push('', 'Critical and high findings:');
   if (top.length === 0) lines.push('  none');
   for (const f of top) {
     const who = f.person ? ` — ${f.person}${f.owner ? ` (owner ${f.owner})` : ''}` : '';
-    lines.push(`  [${f.severity}] ${f.title}: ${f.system} ${f.account}${f.resource ? ` ${f.resource}` : ''}${who}`);
+    const open = f.openText ? ` (${f.openText})` : '';
+    lines.push(
+      `  [${f.severity}] ${f.title}: ${f.system} ${f.account}${f.resource ? ` ${f.resource}` : ''}${who}${open}`,
+    );
   }
   lines.push('', 'The full report is attached (report.html).');
   return `${lines.map(stripControls).join('\n')}\n`;
@@ -109,6 +178,16 @@ function ownerLookup(register: Register): (f: Finding) => string | undefined {
     const owner = f.person ? byId.get(f.person)?.owner : undefined;
     return owner ? (byId.get(owner)?.name ?? owner) : undefined;
   };
+}
+
+/** Every string in the view without controls; numbers, booleans, sets and structure unchanged. */
+function withoutControls<T>(value: T): T {
+  if (typeof value === 'string') return stripControls(value) as T;
+  if (Array.isArray(value)) return value.map(withoutControls) as T;
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutControls(v)])) as T;
+  }
+  return value;
 }
 
 /** Plain text mail goes to terminals too: no escape sequences or bidi overrides from the data. */

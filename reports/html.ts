@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { oneLine } from './escape.js';
 import type { ReportInput } from './index.js';
-import { buildView } from './view.js';
+import { buildView, type ReportView, type TimelineView, type TrendScanView } from './view.js';
 
 const templateFile = (name: string) => readFileSync(new URL(`./templates/${name}`, import.meta.url), 'utf8');
 
@@ -35,7 +35,127 @@ const template = handlebars.compile(templateFile('report.html.hbs'), { knownHelp
 
 export function renderHtml(input: ReportInput): string {
   const view = cleanStrings(buildView(input));
-  return template({ ...view, csp: REPORT_CSP });
+  return template({
+    ...view,
+    csp: REPORT_CSP,
+    trendChart: trendChart(view.trend),
+    timeline: timelineChart(view),
+    acceptedText: `${view.accepted.length} accepted as ${view.accepted.length === 1 ? 'a risk' : 'risks'} (not counted)`,
+    lapsedText: `${view.lapsed.length} ${view.lapsed.length === 1 ? 'acceptance' : 'acceptances'} lapsed`,
+  });
+}
+
+/** Rounded to 0.1: enough for a chart, and short, stable numbers in the page. */
+const r1 = (n: number) => Math.round(n * 10) / 10;
+
+/**
+ * Open findings by severity as stacked bars in an inline SVG: worst at the bottom so it is
+ * never lost under the others. The viewBox grows with the number of scans, so a few scans stay
+ * large on a phone instead of shrinking their labels to nothing.
+ */
+export function trendChart(trend: readonly TrendScanView[]) {
+  if (trend.length === 0) return undefined;
+  const slot = 64;
+  const left = 40;
+  const top = 26;
+  const plot = 150;
+  const width = left + slot * trend.length + 8;
+  const height = top + plot + 44;
+  const max = Math.max(1, ...trend.map((t) => t.total));
+  const y = (n: number) => r1(top + plot - (n / max) * plot);
+  const barWidth = 36;
+  const bars = trend.map((t, i) => {
+    const x = r1(left + slot * i + (slot - barWidth) / 2);
+    let below = 0;
+    const segments = t.counts
+      .filter((c) => c.count > 0)
+      .map((c) => {
+        const y0 = y(below + c.count);
+        const h = r1(y(below) - y0);
+        below += c.count;
+        // A count is written inside its segment when it fits; the total above the bar always.
+        return {
+          severity: c.severity,
+          y: y0,
+          height: h,
+          count: c.count,
+          label: c.label,
+          textY: r1(y0 + h / 2 + 5),
+          showCount: h >= 18,
+        };
+      });
+    const cx = r1(x + barWidth / 2);
+    return {
+      x,
+      cx,
+      width: barWidth,
+      segments,
+      total: t.total,
+      totalY: r1(y(t.total) - 6),
+      date: t.date,
+      shortDate: t.shortDate,
+      dateY: top + plot + 18,
+      current: t.current,
+      nowY: top + plot + 34,
+      description: `${t.date}: ${t.total} open (${t.counts.map((c) => `${c.count} ${c.label.toLowerCase()}`).join(', ')})`,
+    };
+  });
+  const ticks = [...new Set([0, Math.round(max / 2), max])].map((n) => ({ n, y: y(n), labelY: r1(y(n) + 4) }));
+  return {
+    width,
+    height,
+    maxWidth: Math.round(width * 1.3),
+    left,
+    right: width - 8,
+    baseline: top + plot,
+    bars,
+    ticks,
+    description: `Open findings by severity over the last ${trend.length === 1 ? 'scan' : `${trend.length} scans`}. ${bars.map((b) => b.description).join('; ')}.`,
+  };
+}
+
+/**
+ * Every timeline on one shared scale, from the earliest start to the later of today and the
+ * latest end, so people's bars compare at a glance. Positions are percentages of the track.
+ */
+export function timelineChart(view: Pick<ReportView, 'timelines' | 'today'>) {
+  const rows = view.timelines.flatMap((t) => t.rows);
+  if (rows.length === 0) return undefined;
+  const day = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
+  const today = day(view.today);
+  const from = Math.min(today, ...rows.map((r) => day(r.start)));
+  const to = Math.max(today + 1, ...rows.map((r) => day(r.end ?? view.today) + 1));
+  const pad = Math.max(3, (to - from) * 0.03);
+  const start = from - pad;
+  const span = to + pad - start;
+  const at = (d: number) => r1(((d - start) / span) * 100);
+  const todayAt = at(today + 0.5);
+  const people = view.timelines.map((t: TimelineView) => ({
+    ...t,
+    rows: t.rows.map((r) => {
+      const s = at(day(r.start));
+      const approvedTo = r.end ? at(day(r.end) + 1) : todayAt;
+      const e = Math.max(approvedTo, s + 0.6);
+      return {
+        ...r,
+        left: s,
+        width: r1(e - s),
+        // Held past the end: the red stretch runs from the end to today.
+        overdueLeft: approvedTo,
+        overdueWidth: r.state === 'held-past-end' ? r1(Math.max(0.6, todayAt - approvedTo)) : 0,
+        openEnded: r.end === undefined,
+      };
+    }),
+  }));
+  const isoOf = (d: number) => new Date(d * 86_400_000).toISOString().slice(0, 10);
+  return {
+    people,
+    todayAt,
+    // The today label sits left of the line near the right edge, so it never leaves the track.
+    todayLabelRight: todayAt > 80,
+    from: isoOf(from),
+    to: isoOf(to - 1),
+  };
 }
 
 /** Every string in the view made one safe line; numbers, booleans and structure unchanged. */

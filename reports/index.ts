@@ -1,9 +1,11 @@
 // The report renderers: pure functions from one scan's results to the text of one file.
 // Same input, same bytes: the clock comes in as `now`, and every list is sorted here.
-import type { Evaluation } from '../src/evaluate/types.js';
-import type { Snapshot } from '../src/model.js';
+
 import type { AcceptedFinding } from '../src/accept.js';
 import type { Drift } from '../src/drift.js';
+import type { Evaluation } from '../src/evaluate/types.js';
+import type { Snapshot } from '../src/model.js';
+import type { Person } from '../src/register/schema.js';
 import type { Finding, RuleMeta, Severity } from '../src/rules/types.js';
 import { renderAccessCsv } from './csv.js';
 import { renderFindingsDocument } from './document.js';
@@ -28,6 +30,8 @@ export interface ReportInput {
   lapsedAcceptances?: { finding: Finding; reason: string; acceptedBy: string; end: string }[];
   /** What the history store knows; absent when the scan keeps no history. */
   history?: ReportHistory;
+  /** The register's people with their grants and engagement dates, for the per-person timelines. */
+  registerPeople?: readonly Person[];
 }
 
 export interface ReportHistory {

@@ -3,7 +3,7 @@
 // forgotten escape is a visible `trusted(...)` in review rather than a silent hole.
 import { codeFence, markdownText, terminalSafe } from './escape.js';
 import type { ReportInput } from './index.js';
-import { buildView, type FindingView, type ReportView, type SystemView } from './view.js';
+import { type AcceptanceView, buildView, type FindingView, type ReportView, type SystemView } from './view.js';
 
 /** Markdown we wrote ourselves: passed through as is. */
 class Trusted {
@@ -46,6 +46,9 @@ export function renderMarkdown(input: ReportInput): string {
 
   block('## Summary');
   block('| Severity | Findings |', '| --- | ---: |', ...view.counts.map((c) => md`| ${c.label} | ${c.count} |`));
+  block(glanceLine(view));
+  out.push(...trendLines(view));
+  out.push(...driftLines(view));
 
   block('## Findings');
   if (view.groups.length === 0) block('No findings.');
@@ -55,6 +58,8 @@ export function renderMarkdown(input: ReportInput): string {
   }
 
   out.push(...matrixLines(view));
+  out.push(...timelineLines(view));
+  out.push(...acceptedLines(view));
   out.push(...unlinkedLines(view));
   out.push(...systemLines(view.systems));
   out.push(...noteLines(view));
@@ -63,6 +68,8 @@ export function renderMarkdown(input: ReportInput): string {
 
 function findingLines(f: FindingView): string[] {
   const lines = [md`#### ${f.title}`, ''];
+  if (f.age) lines.push(md`*${f.age}*`, '');
+  if (f.lapsed) lines.push(md`**Acceptance lapsed:** ${f.lapsed}`, '');
   if (f.why) lines.push(md`*${f.why}*`, '');
   if (f.person) lines.push(md`- **Person:** ${f.person}${trusted(f.owner ? md` (owner ${f.owner})` : '')}`);
   lines.push(md`- **System:** ${f.system} · **Target:** ${f.target}`);
@@ -139,5 +146,102 @@ function noteLines(view: ReportView): string[] {
   if (view.registerProblems.length === 0) lines.push('The register has no problems.', '');
   else lines.push(...view.registerProblems.map((p) => md`- ${p}`), '');
   if (view.warnings.length > 0) lines.push('Evaluation warnings:', '', ...view.warnings.map((w) => md`- ${w}`), '');
+  return lines;
+}
+
+function glanceLine(view: ReportView): string {
+  const parts: string[] = [];
+  if (view.drift.since) parts.push(md`**${view.newCount ?? 0} new** since the last scan`);
+  parts.push(md`${view.drift.glance}`);
+  if (view.accepted.length > 0)
+    parts.push(
+      md`${view.accepted.length} accepted as ${view.accepted.length === 1 ? 'a risk' : 'risks'} (not counted)`,
+    );
+  if (view.lapsed.length > 0)
+    parts.push(md`**${view.lapsed.length} ${view.lapsed.length === 1 ? 'acceptance' : 'acceptances'} lapsed**`);
+  return parts.join(' · ');
+}
+
+function trendLines(view: ReportView): string[] {
+  if (view.trend.length === 0) return [];
+  const lines = [md`### Open findings, last ${view.trend.length} ${view.trend.length === 1 ? 'scan' : 'scans'}`, ''];
+  lines.push(
+    `| Scan | ${view.counts.map((c) => c.label).join(' | ')} | Total |`,
+    `| --- |${' ---: |'.repeat(view.counts.length)} ---: |`,
+  );
+  for (const t of view.trend) {
+    const date = t.current ? md`${t.date} (this scan)` : md`${t.date}`;
+    lines.push(`| ${date} | ${t.counts.map((c) => String(c.count)).join(' | ')} | ${t.total} |`);
+  }
+  return [...lines, ''];
+}
+
+function driftLines(view: ReportView): string[] {
+  const d = view.drift;
+  const lines = [md`## ${d.heading}`, ''];
+  if (d.since) lines.push(md`Compared with the scan of ${d.since}.`, '');
+  lines.push(md`${d.headline}`, '');
+  if (d.total > 0) {
+    lines.push('| Change | System | Account | Resource | What |', '| --- | --- | --- | --- | --- |');
+    for (const g of d.groups)
+      for (const c of g.changes) {
+        const account = c.login ? md`${c.account} (${c.login})` : md`${c.account}`;
+        const what = c.lanes.length > 0 ? md`${c.detail} · lanes ${c.lanes.join(', ')}` : md`${c.detail}`;
+        lines.push(
+          md`| ${c.arrow} ${c.label} | ${c.system} ${c.target} | ${trusted(account)} | ${c.resource ?? '–'} | ${trusted(what)} |`,
+        );
+      }
+    lines.push('');
+  }
+  if (d.notCompared.length > 0)
+    lines.push(md`Not compared, because one of the two scans could not read them: ${d.notCompared.join('; ')}.`, '');
+  return lines;
+}
+
+function timelineLines(view: ReportView): string[] {
+  if (view.timelines.length === 0) return [];
+  const lines = ['## Grants over time', '', md`Each approval in the register against today (${view.today}).`, ''];
+  lines.push(
+    '| Person | Task | System | Scope | Lane | Access | Start | End | Now |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  );
+  for (const t of view.timelines)
+    for (const r of t.rows) {
+      const state = r.state === 'held-past-end' ? trusted(md`✕ **${r.stateText}**`) : r.stateText;
+      lines.push(
+        md`| ${t.name} (${t.person}) | ${r.task} | ${r.system} | ${r.scope} | ${r.lane} | ${r.access} | ${r.start} | ${r.end ?? 'no end'} | ${state} |`,
+      );
+    }
+  return [...lines, ''];
+}
+
+function acceptanceLines(a: AcceptanceView, lapsed: boolean): string[] {
+  return [
+    md`- **${a.severityLabel}: ${a.title}**${trusted(a.person ? md` (${a.person})` : '')}: ${a.system} ${a.target}${trusted(a.account ? md` · ${a.account}` : '')}${trusted(a.resource !== undefined ? md` · ${a.resource}` : '')}`,
+    md`  - Reason: ${a.reason}`,
+    md`  - Accepted by ${a.acceptedBy}, ${trusted(lapsed ? md`**${a.endText}**` : md`${a.endText}`)}`,
+    md`  - Rule ${a.rule} · fingerprint ${a.fingerprint}`,
+  ];
+}
+
+function acceptedLines(view: ReportView): string[] {
+  const lines = ['## Accepted risks', ''];
+  if (view.accepted.length === 0) lines.push('No finding is accepted as a risk.', '');
+  else
+    lines.push(
+      'Left out of the counts and the CI gate until their end date.',
+      '',
+      ...view.accepted.flatMap((a) => acceptanceLines(a, false)),
+      '',
+    );
+  if (view.lapsed.length > 0)
+    lines.push(
+      '### Acceptances that lapsed',
+      '',
+      'Their end date has passed while the finding is still there: the findings count again and are listed above.',
+      '',
+      ...view.lapsed.flatMap((a) => acceptanceLines(a, true)),
+      '',
+    );
   return lines;
 }

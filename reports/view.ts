@@ -1,8 +1,13 @@
 // What report.html and report.md show, worked out once: sorted, grouped, labelled. The two
 // renderers only lay it out, so they cannot disagree on a count or an order. Strings here are
 // still raw (from the APIs and the register): each renderer escapes them its own way.
+import { createHash } from 'node:crypto';
+import picomatch from 'picomatch';
+import { daysBetween, endOfDay, isoDate, startOfDay } from '../src/dates.js';
+import type { DriftChange, DriftKind } from '../src/drift.js';
 import type { LaneCell, PersonAccess, UnlinkedAccount } from '../src/evaluate/types.js';
-import { accountKey, grantAccountKey, LANES, type Lane } from '../src/model.js';
+import { accountKey, grantAccountKey, LANES, type Lane, type Level } from '../src/model.js';
+import type { Person } from '../src/register/schema.js';
 import { type Finding, type RuleMeta, SEVERITIES, type Severity, severityRank } from '../src/rules/types.js';
 import { severityCounts, systemSummaries } from './document.js';
 import type { ReportInput } from './index.js';
@@ -27,6 +32,8 @@ export const CELL: Record<LaneCell, { label: string; symbol: string; meaning: st
 
 export interface FindingView {
   fingerprint: string;
+  /** A page anchor made of the fingerprint's hash: an id and link that no data can shape. */
+  anchor: string;
   rule: string;
   /** The rule's one line on why this matters, when the rule is known. */
   why?: string;
@@ -49,6 +56,12 @@ export interface FindingView {
   commands: string[];
   /** Lanes of the live grants the finding is about, for filtering. */
   lanes: Lane[];
+  /** "new in this scan", "open for 12 days"; absent without history. */
+  age?: string;
+  /** Days since first seen; absent without history. */
+  openDays?: number;
+  /** An acceptance that covered this finding and has lapsed: "accepted by Dana Whitfield (dana) until 2026-10-31: lapsed 29 days ago". */
+  lapsed?: string;
 }
 
 export interface SeverityGroup {
@@ -80,6 +93,102 @@ export interface SystemView {
   calls: number;
 }
 
+/** One finding the register accepts as a risk, or one whose acceptance lapsed. */
+export interface AcceptanceView {
+  fingerprint: string;
+  anchor: string;
+  rule: string;
+  severity: Severity;
+  severityLabel: string;
+  title: string;
+  person?: string;
+  system: string;
+  target: string;
+  account: string;
+  resource?: string;
+  reason: string;
+  acceptedBy: string;
+  /** Last day of the acceptance, YYYY-MM-DD. */
+  end: string;
+  /** "until 2027-03-31 (122 days left)" or "ended 2026-10-31 (29 days ago)". */
+  endText: string;
+}
+
+export interface DriftChangeView {
+  kind: DriftKind;
+  /** An addition, a raise or a gain is worse; a removal is better. */
+  direction: 'up' | 'down';
+  /** ▲ for worse, ▼ for better: the direction in a shape, not only a colour. */
+  arrow: string;
+  /** "level raised", "access removed". */
+  label: string;
+  system: string;
+  target: string;
+  account: string;
+  login?: string;
+  resource?: string;
+  level?: Level;
+  lanes: Lane[];
+  detail: string;
+}
+
+export interface DriftView {
+  /** off: no history kept; first: history kept, nothing earlier to compare with; compared: a drift. */
+  state: 'off' | 'first' | 'compared';
+  /** "What changed since 2026-11-22" or "What changed since the last scan". */
+  heading: string;
+  /** Date and time of the scan compared with, "2026-11-22 09:00 UTC". */
+  since?: string;
+  /** One line a reader can take in at once: "2 accounts added, 1 level raised". */
+  headline: string;
+  /** Shorter still, for the summary: "7 changes in access since 2026-11-22". */
+  glance: string;
+  groups: { kind: DriftKind; label: string; count: number; changes: DriftChangeView[] }[];
+  total: number;
+  notCompared: string[];
+}
+
+export interface TrendScanView {
+  scannedAt: string;
+  /** "11-22" on the chart, the full date in its label. */
+  date: string;
+  shortDate: string;
+  counts: { severity: Severity; label: string; count: number }[];
+  total: number;
+  /** The scan this report is of. */
+  current: boolean;
+}
+
+export type TimelineState = 'upcoming' | 'active' | 'open-ended' | 'ended' | 'held-past-end';
+
+export interface TimelineRowView {
+  task: string;
+  system: string;
+  scope: string;
+  lane: Lane;
+  access: Level;
+  ticket?: string;
+  start: string;
+  /** The effective last day: the grant's end, or the engagement's when that comes first. */
+  end?: string;
+  state: TimelineState;
+  /** "ended 2026-05-08, still held 205 days later", "active, 12 days left"... */
+  stateText: string;
+  /** Days from the end to today while the access is still held; 0 otherwise. */
+  daysPastEnd: number;
+}
+
+export interface TimelineView {
+  person: string;
+  name: string;
+  kind: string;
+  /** "engagement 2026-05-01 → 2026-05-31" when the register gives one. */
+  engagement?: string;
+  rows: TimelineRowView[];
+  /** Some grant's access is held past its end. */
+  overdue: boolean;
+}
+
 export interface ReportView {
   organization: string;
   generatedAt: string;
@@ -100,6 +209,18 @@ export interface ReportView {
   lanes: readonly Lane[];
   cellLegend: { label: string; symbol: string; meaning: string; state: LaneCell }[];
   filters: { systems: string[]; people: { id: string; label: string }[] };
+  drift: DriftView;
+  accepted: AcceptanceView[];
+  lapsed: AcceptanceView[];
+  /** Open findings by severity of the recent scans, oldest first; empty without history. */
+  trend: TrendScanView[];
+  timelines: TimelineView[];
+  /** The report's day, YYYY-MM-DD: "today" on the timelines. */
+  today: string;
+  /** Findings first seen in this scan; absent when there is nothing to compare with. */
+  newCount?: number;
+  /** The worst few findings, for "start here". */
+  first: FindingView[];
 }
 
 export function buildView(input: ReportInput): ReportView {
@@ -115,11 +236,21 @@ export function buildView(input: ReportInput): ReportView {
   const lanesOf = laneIndex(input);
   const logins = new Map(input.snapshot.accounts.map((a) => [accountKey(a), a.login]));
 
+  const ageOf = ageLabeller(input);
+  const lapsedOf = new Map(
+    (input.lapsedAcceptances ?? []).map((l) => [
+      l.finding.fingerprint,
+      `${personLabel(l.acceptedBy)} accepted it ("${l.reason}"); that acceptance ${endText(l.end, input.now)}, so it counts again.`,
+    ]),
+  );
   const findings = sorted(input.evaluation.findings, compareFindings).map((f): FindingView => {
     const login = logins.get(accountKey({ system: f.system, target: f.target, id: f.account }));
+    const age = ageOf(f.fingerprint);
+    const lapsed = lapsedOf.get(f.fingerprint);
     const owner = f.person ? people.find((p) => p.person === f.person)?.owner : undefined;
     return {
       fingerprint: f.fingerprint,
+      anchor: anchorOf(f.fingerprint),
       rule: f.rule,
       ...(rules.get(f.rule) ? { why: rules.get(f.rule)!.why } : {}),
       severity: f.severity,
@@ -137,6 +268,8 @@ export function buildView(input: ReportInput): ReportView {
       steps: f.remediation.steps,
       commands: f.remediation.commands,
       lanes: lanesOf(f),
+      ...(age ? { age: age.text, openDays: age.days } : {}),
+      ...(lapsed ? { lapsed } : {}),
     };
   });
 
@@ -183,7 +316,304 @@ export function buildView(input: ReportInput): ReportView {
         .sort()
         .map((id) => ({ id, label: personLabel(id) })),
     },
+    drift: driftView(input, logins),
+    accepted: sorted(
+      (input.accepted ?? []).map((a) => acceptanceView(a, input.now, personLabel)),
+      compareAcceptances,
+    ),
+    lapsed: sorted(
+      (input.lapsedAcceptances ?? []).map((a) => acceptanceView(a, input.now, personLabel)),
+      compareAcceptances,
+    ),
+    trend: trendView(input),
+    timelines: timelineViews(input),
+    today: isoDate(input.now),
+    ...(input.history?.drift ? { newCount: findings.filter((f) => f.age === 'new in this scan').length } : {}),
+    first: findings.filter((f) => f.severity === 'critical' || f.severity === 'high').slice(0, 3),
   };
+}
+
+const DAY_MS = 86_400_000;
+
+function anchorOf(fingerprint: string): string {
+  return `f-${createHash('sha256').update(fingerprint).digest('hex').slice(0, 12)}`;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "new in this scan" or "open for N days", from history's first sighting of each fingerprint. */
+function ageLabeller(input: ReportInput): (fingerprint: string) => { text: string; days: number } | undefined {
+  const firstSeen = input.history?.firstSeen;
+  if (!firstSeen) return () => undefined;
+  return (fingerprint) => {
+    const at = firstSeen[fingerprint];
+    if (at === undefined) return undefined;
+    const ms = input.now.getTime() - Date.parse(at);
+    if (!Number.isFinite(ms)) return undefined;
+    const days = Math.max(0, Math.floor(ms / DAY_MS));
+    // Seen first by this very scan: "open for 0 days" would read as a glitch.
+    if (ms <= 0) return { text: 'new in this scan', days: 0 };
+    if (days === 0) return { text: 'open for less than a day', days };
+    return { text: `open for ${plural(days, 'day')}`, days };
+  };
+}
+
+/** "until 2027-03-31 (122 days left)" while it applies, "ended 2026-10-31 (29 days ago)" after. */
+function endText(end: string, now: Date): string {
+  const after = endOfDay(end);
+  if (now < after) return `until ${end} (${plural(daysBetween(now, after), 'day')} left)`;
+  return `ended ${end} (${plural(daysBetween(after, now) + 1, 'day')} ago)`;
+}
+
+function acceptanceView(
+  a: { finding: Finding; reason: string; acceptedBy: string; end: string },
+  now: Date,
+  personLabel: (id: string) => string,
+): AcceptanceView {
+  const f = a.finding;
+  return {
+    fingerprint: f.fingerprint,
+    anchor: anchorOf(f.fingerprint),
+    rule: f.rule,
+    severity: f.severity,
+    severityLabel: SEVERITY_LABEL[f.severity],
+    title: f.title,
+    ...(f.person ? { person: personLabel(f.person) } : {}),
+    system: f.system,
+    target: f.target,
+    account: f.account,
+    ...(f.resource !== undefined ? { resource: f.resource } : {}),
+    reason: a.reason,
+    acceptedBy: personLabel(a.acceptedBy),
+    end: a.end,
+    endText: endText(a.end, now),
+  };
+}
+
+const compareAcceptances = byKeys<AcceptanceView>(
+  (a) => severityRank(a.severity),
+  (a) => a.rule,
+  (a) => a.system,
+  (a) => a.target,
+  (a) => a.account,
+  (a) => a.resource,
+  (a) => a.fingerprint,
+);
+
+export const DRIFT_LABEL: Record<DriftKind, { label: string; one: string; many: string; direction: 'up' | 'down' }> = {
+  'account-added': { label: 'Accounts added', one: 'account added', many: 'accounts added', direction: 'up' },
+  'grant-added': { label: 'Access added', one: 'grant added', many: 'grants added', direction: 'up' },
+  'level-raised': { label: 'Levels raised', one: 'level raised', many: 'levels raised', direction: 'up' },
+  'lane-gained': { label: 'Lanes gained', one: 'lane gained', many: 'lanes gained', direction: 'up' },
+  'credential-created': {
+    label: 'Credentials created',
+    one: 'credential created',
+    many: 'credentials created',
+    direction: 'up',
+  },
+  'account-removed': { label: 'Accounts removed', one: 'account removed', many: 'accounts removed', direction: 'down' },
+  'grant-removed': { label: 'Access removed', one: 'grant removed', many: 'grants removed', direction: 'down' },
+};
+const DRIFT_ORDER = Object.keys(DRIFT_LABEL) as DriftKind[];
+
+function minuteOf(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function driftView(input: ReportInput, logins: Map<string, string>): DriftView {
+  const history = input.history;
+  const empty = { groups: [], total: 0, notCompared: [] };
+  if (!history)
+    return {
+      ...empty,
+      state: 'off',
+      heading: 'What changed since the last scan',
+      glance: 'History is off',
+      headline:
+        'History is off for this scan, so there is nothing to compare with. Keep a history database to see what changed from one scan to the next.',
+    };
+  const drift = history.drift;
+  if (!drift)
+    return {
+      ...empty,
+      state: 'first',
+      heading: 'What changed since the last scan',
+      glance: 'First scan in the history: nothing to compare with yet',
+      headline:
+        'This is the first scan in the history: there is nothing to compare with yet. The next scan will list what changed since this one.',
+    };
+  const view = (c: DriftChange): DriftChangeView => {
+    const login = c.login || logins.get(accountKey({ system: c.system, target: c.target, id: c.account }));
+    return {
+      kind: c.kind,
+      direction: DRIFT_LABEL[c.kind].direction,
+      arrow: DRIFT_LABEL[c.kind].direction === 'up' ? '▲' : '▼',
+      label: DRIFT_LABEL[c.kind].one,
+      system: c.system,
+      target: c.target,
+      account: c.account,
+      ...(login && login !== c.account ? { login } : {}),
+      ...(c.resource !== undefined ? { resource: c.resource } : {}),
+      ...(c.level ? { level: c.level } : {}),
+      lanes: LANES.filter((l) => c.lanes?.includes(l)),
+      detail: c.detail,
+    };
+  };
+  const groups = DRIFT_ORDER.map((kind) => {
+    const changes = sorted(
+      drift.changes.filter((c) => c.kind === kind).map(view),
+      byKeys(
+        (c) => c.system,
+        (c) => c.target,
+        (c) => c.account,
+        (c) => c.resource,
+        (c) => c.detail,
+      ),
+    );
+    return { kind, label: DRIFT_LABEL[kind].label, count: changes.length, changes };
+  }).filter((g) => g.count > 0);
+  const total = groups.reduce((n, g) => n + g.count, 0);
+  const parts = groups.map((g) => plural(g.count, DRIFT_LABEL[g.kind].one, DRIFT_LABEL[g.kind].many));
+  return {
+    state: 'compared',
+    heading: `What changed since ${minuteOf(drift.since).slice(0, 10)}`,
+    since: minuteOf(drift.since),
+    headline: total === 0 ? 'Nothing was added, raised or removed.' : `${parts.join(', ')}.`,
+    glance: `${total === 0 ? 'No change' : plural(total, 'change')} in access since ${minuteOf(drift.since).slice(0, 10)}`,
+    groups,
+    total,
+    notCompared: sorted(drift.notCompared, compareNatural),
+  };
+}
+
+function trendView(input: ReportInput): TrendScanView[] {
+  const trend = input.history?.trend ?? [];
+  return trend.map((t, i) => {
+    const counts = SEVERITIES.map((severity) => ({
+      severity,
+      label: SEVERITY_LABEL[severity],
+      count: t.counts[severity] ?? 0,
+    }));
+    const date = t.scannedAt.slice(0, 10);
+    return {
+      scannedAt: t.scannedAt,
+      date,
+      shortDate: date.slice(5),
+      counts,
+      total: counts.reduce((n, c) => n + c.count, 0),
+      current: i === trend.length - 1,
+    };
+  });
+}
+
+/**
+ * Each register grant from start to end, against today. Access still held after the end is what
+ * the reader must see: an expired-access-active finding (open or accepted) for the same person
+ * and system whose resource, or one of its aliases, the grant's scope covers.
+ */
+function timelineViews(input: ReportInput): TimelineView[] {
+  const people = input.registerPeople ?? [];
+  const expired = [...input.evaluation.findings, ...(input.accepted ?? []).map((a) => a.finding)].filter(
+    (f) => f.rule === 'expired-access-active',
+  );
+  const aliases = new Map<string, string[]>();
+  for (const g of input.snapshot.grants) {
+    const key = JSON.stringify([g.system, g.target, g.account, g.resource]);
+    const list = aliases.get(key) ?? [];
+    const more = g.attributes?.aliases;
+    if (Array.isArray(more)) list.push(...more.filter((a): a is string => typeof a === 'string'));
+    aliases.set(key, list);
+  }
+  const namesOf = (f: Finding): string[] =>
+    f.resource === undefined
+      ? []
+      : [f.resource, ...(aliases.get(JSON.stringify([f.system, f.target, f.account, f.resource])) ?? [])];
+
+  return sorted(
+    people.filter((p) => p.grants.length > 0),
+    byKeys(
+      (p) => p.name,
+      (p) => p.id,
+    ),
+  ).map((p) => {
+    const held = expired.filter((f) => f.person === p.id);
+    const rows = sorted(
+      p.grants.map((g) => {
+        const scopes = Array.isArray(g.scope) ? g.scope : [g.scope];
+        // As the evaluation reads scopes: a lone "*" is the whole system, even across a "/".
+        const matches = scopes.includes('*') ? () => true : picomatch(scopes, { dot: true, nocase: true });
+        const stillHeld = held.some(
+          (f) => f.system === g.system && (f.resource === undefined || namesOf(f).some((n) => matches(n))),
+        );
+        return timelineRow(p, g, scopes, stillHeld, input.now);
+      }),
+      byKeys(
+        (r) => r.start,
+        (r) => r.end ?? '9999',
+        (r) => r.system,
+        (r) => r.scope,
+        (r) => r.task,
+      ),
+    );
+    const engagement = p.start || p.end ? `engagement ${p.start ?? 'no start'} → ${p.end ?? 'no end'}` : undefined;
+    return {
+      person: p.id,
+      name: p.name,
+      kind: p.kind,
+      ...(engagement ? { engagement } : {}),
+      rows,
+      overdue: rows.some((r) => r.state === 'held-past-end'),
+    };
+  });
+}
+
+function timelineRow(
+  p: Person,
+  g: Person['grants'][number],
+  scopes: string[],
+  stillHeld: boolean,
+  now: Date,
+): TimelineRowView {
+  // The engagement bounds every grant: after it ends nothing is approved.
+  const end = [g.end, p.end].filter((d): d is string => d !== undefined).sort()[0];
+  const base = {
+    task: g.task,
+    system: g.system,
+    scope: scopes.join(', '),
+    lane: g.lane,
+    access: g.access,
+    ...(g.ticket ? { ticket: g.ticket } : {}),
+    start: g.start,
+    ...(end ? { end } : {}),
+  };
+  if (now < startOfDay(g.start))
+    return {
+      ...base,
+      state: 'upcoming',
+      stateText: `starts in ${plural(daysBetween(now, startOfDay(g.start)) + 1, 'day')}`,
+      daysPastEnd: 0,
+    };
+  if (!end) return { ...base, state: 'open-ended', stateText: 'active, no end date', daysPastEnd: 0 };
+  const after = endOfDay(end);
+  if (now < after)
+    return {
+      ...base,
+      state: 'active',
+      stateText: `active, ${plural(daysBetween(now, after), 'day')} left`,
+      daysPastEnd: 0,
+    };
+  const past = daysBetween(after, now) + 1;
+  if (stillHeld)
+    return {
+      ...base,
+      state: 'held-past-end',
+      stateText: `ended ${end}, still held ${plural(past, 'day')} later`,
+      daysPastEnd: past,
+    };
+  return { ...base, state: 'ended', stateText: `ended ${end}, nothing held past it`, daysPastEnd: 0 };
 }
 
 /** "Sam Ortiz (sam)" for a register id, or the id itself when the matrix does not know it. */

@@ -4,6 +4,7 @@
 import type { ReportInput } from '../../reports/index.js';
 import type { Evaluation } from '../../src/evaluate/types.js';
 import type { Account, Grant, Snapshot, SystemStatus } from '../../src/model.js';
+import type { Person } from '../../src/register/schema.js';
 import type { Finding, RuleMeta } from '../../src/rules/types.js';
 
 export const NOW = new Date('2026-11-29T09:00:00.000Z');
@@ -366,5 +367,211 @@ export function shuffled(input: ReportInput): ReportInput {
     },
     rules: mix(input.rules),
     ...(input.register ? { register: { ...input.register, problems: mix(input.register.problems) } } : {}),
+  };
+}
+
+/** The register's people behind demoEvaluation, with their grants: the timelines' input. */
+export function demoRegisterPeople(): Person[] {
+  return [
+    {
+      id: 'sam',
+      name: 'Sam Ortiz',
+      kind: 'contractor',
+      owner: 'dana',
+      emails: ['sam@ortiz.dev'],
+      accounts: { github: 'samortiz' },
+      start: '2026-05-01',
+      end: '2026-06-01',
+      grants: [
+        {
+          task: 'Fix the payment step that fails on some phones',
+          system: 'github',
+          scope: 'northwind/shop',
+          lane: 'code',
+          access: 'write',
+          start: '2026-05-04',
+          end: '2026-06-01',
+          ticket: 'SHOP-142',
+        },
+        {
+          task: 'Read checkout error logs',
+          system: 'aws',
+          scope: '*',
+          lane: 'data',
+          access: 'read',
+          start: '2026-05-20',
+          end: '2026-05-31',
+        },
+      ],
+    },
+    {
+      id: 'mia',
+      name: 'Mia Laurent',
+      kind: 'contractor',
+      owner: 'dana',
+      emails: [],
+      accounts: {},
+      grants: [
+        {
+          task: 'Redesign the storefront',
+          system: 'github',
+          scope: 'northwind/storefront',
+          lane: 'code',
+          access: 'write',
+          start: '2026-11-01',
+          end: '2027-01-31',
+          ticket: 'WEB-7',
+        },
+        {
+          task: 'Storefront analytics',
+          system: 'github',
+          scope: 'northwind/analytics',
+          lane: 'code',
+          access: 'read',
+          start: '2026-12-10',
+          end: '2027-01-15',
+        },
+        {
+          task: 'Old prototype',
+          system: 'github',
+          scope: 'northwind/proto',
+          lane: 'code',
+          access: 'write',
+          start: '2026-06-01',
+          end: '2026-07-15',
+        },
+      ],
+    },
+    {
+      id: 'dana',
+      name: 'Dana Whitfield',
+      kind: 'employee',
+      emails: ['dana@northwind.example'],
+      accounts: {},
+      grants: [],
+    },
+  ];
+}
+
+/** Six weekly scans ending with this one, a drift of every kind, acceptances current and lapsed. */
+export function richInput(over: Partial<ReportInput> = {}): ReportInput {
+  const input = demoInput();
+  const findings = input.evaluation.findings;
+  const [expired, shared, lanes, unknown, expiring] = findings as [Finding, Finding, Finding, Finding, Finding];
+  const accepted: Finding = {
+    ...unknown,
+    fingerprint: 'fp-unknown-account-ci-bot-',
+    account: 'ci-bot',
+    evidence: ['no email'],
+  };
+  const week = (n: number) => new Date(NOW.getTime() - n * 7 * 86_400_000).toISOString();
+  const counts = (critical: number, high: number, medium: number, low: number, info: number) => ({
+    critical,
+    high,
+    medium,
+    low,
+    info,
+  });
+  return {
+    ...input,
+    accepted: [
+      { finding: accepted, reason: 'CI bot until the GitHub App lands', acceptedBy: 'dana', end: '2027-03-31' },
+    ],
+    lapsedAcceptances: [
+      { finding: shared, reason: 'Break-glass owner account', acceptedBy: 'dana', end: '2026-10-31' },
+    ],
+    history: {
+      drift: {
+        since: week(1),
+        changes: [
+          {
+            kind: 'account-added',
+            system: 'github',
+            target: 'northwind',
+            account: 'quickfix-dev',
+            login: 'quickfix-dev',
+            detail: 'new human account',
+          },
+          {
+            kind: 'grant-added',
+            system: 'github',
+            target: 'northwind',
+            account: 'quickfix-dev',
+            login: 'quickfix-dev',
+            resource: 'northwind/shop',
+            level: 'write',
+            lanes: ['code'],
+            detail: 'now holds write (code)',
+          },
+          {
+            kind: 'level-raised',
+            system: 'github',
+            target: 'northwind',
+            account: 'samortiz',
+            login: 'samortiz',
+            resource: 'northwind/infra',
+            level: 'admin',
+            lanes: ['production'],
+            detail: 'write became admin',
+          },
+          {
+            kind: 'lane-gained',
+            system: 'github',
+            target: 'northwind',
+            account: 'samortiz',
+            login: 'samortiz',
+            resource: 'northwind/infra',
+            level: 'admin',
+            lanes: ['production'],
+            detail: 'gained production',
+          },
+          {
+            kind: 'credential-created',
+            system: 'aws',
+            target: '111111111111',
+            account: 'arn:aws:iam::111111111111:user/sam-ortiz',
+            login: 'sam-ortiz',
+            detail: 'access-key AKIA…WXYZ created 2026-11-27',
+          },
+          {
+            kind: 'grant-removed',
+            system: 'github',
+            target: 'northwind',
+            account: 'old-intern',
+            login: 'old-intern',
+            resource: 'northwind/shop',
+            level: 'write',
+            lanes: ['code'],
+            detail: 'no longer holds write',
+          },
+          {
+            kind: 'account-removed',
+            system: 'github',
+            target: 'northwind',
+            account: 'old-intern',
+            login: 'old-intern',
+            detail: 'account gone',
+          },
+        ],
+        notCompared: ['slack T0NORTH'],
+      },
+      trend: [
+        { scannedAt: week(5), counts: counts(0, 1, 1, 0, 1) },
+        { scannedAt: week(4), counts: counts(1, 1, 1, 0, 1) },
+        { scannedAt: week(3), counts: counts(1, 2, 1, 1, 1) },
+        { scannedAt: week(2), counts: counts(2, 2, 2, 1, 0) },
+        { scannedAt: week(1), counts: counts(2, 1, 1, 0, 1) },
+        { scannedAt: NOW.toISOString(), counts: input.evaluation.summary },
+      ],
+      firstSeen: {
+        [expired.fingerprint]: week(4),
+        [shared.fingerprint]: new Date(NOW.getTime() - 3 * 86_400_000 - 3_600_000).toISOString(),
+        [lanes.fingerprint]: week(1),
+        [unknown.fingerprint]: NOW.toISOString(),
+        [expiring.fingerprint]: NOW.toISOString(),
+      },
+    },
+    registerPeople: demoRegisterPeople(),
+    ...over,
   };
 }
