@@ -6,6 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { connectors } from '../connectors/index.js';
+import { ChromiumMissingError } from '../reports/pdf.js';
 import { runCollect } from './commands/collect.js';
 import { runOffboard } from './commands/offboard.js';
 import { runRegisterInit } from './commands/register-init.js';
@@ -17,17 +18,20 @@ import { ExitCode, formatProblem, InputError, problem } from './errors.js';
 import { formatHistory } from './history/format.js';
 import { HistoryStore } from './history/store.js';
 import { createLogger, type LogLevel } from './log.js';
+import { createProgress, formatScanSummary, type ProgressReporter, type ProgressStream, useColor } from './progress.js';
 import { redact, registerSecretsFromEnv } from './redact.js';
 import { checkRegisterFile } from './register/index.js';
 import { loadScenario, sandboxConfig, startSandbox } from './sandbox.js';
 import { type ScanResult, scan } from './scan.js';
-import { formatSummary } from './summary.js';
 
 export interface Io {
   env: Readonly<Record<string, string | undefined>>;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   cwd: string;
+  /** Whether stderr is a terminal (progress lines redrawn in place) and how wide. */
+  stderrIsTTY?: boolean;
+  columns?: number;
   /** Resolves when a long-running command (sandbox) should stop. */
   untilStopped?: () => Promise<void>;
 }
@@ -37,6 +41,8 @@ const defaultIo = (): Io => ({
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   cwd: process.cwd(),
+  stderrIsTTY: process.stderr.isTTY === true,
+  columns: process.stderr.columns,
   untilStopped: () =>
     new Promise((done) => {
       process.once('SIGINT', () => done());
@@ -94,12 +100,16 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     .option('--no-history', 'keep no history: no drift, no "open for N days"')
     .option('--email', 'send the report as the config\'s "email" block says')
     .option('--no-email', 'do not send the report (the default)')
+    .option('--pdf', 'also print report.html to report.pdf (needs Chromium)')
     .option('--json', 'print the findings document to stdout instead of the summary', false)
     .option('--verbose', 'more progress detail on stderr', false)
     .option('--quiet', 'no progress on stderr', false)
     .action(async (opts) => {
-      const log = createLogger(logLevel(opts), io.stderr);
+      const progress = progressFor(opts, io);
+      const log = createLogger(logLevel(opts), (line) => progress.log(line));
       const result = await scan({
+        onProgress: (event) => progress.update(event),
+        pdf: opts.pdf === true,
         historyPath:
           opts.history === false ? false : typeof opts.history === 'string' ? resolve(io.cwd, opts.history) : undefined,
         email: opts.email === true,
@@ -115,6 +125,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
         env: io.env,
         log,
       });
+      progress.finish();
       printResult(result, opts.json, io);
       exitCode = result.exitCode;
     });
@@ -126,12 +137,16 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     .option('--now <iso>', 'the clock the story is told at (default: now)', parseNowOption)
     .option('--history <file>', 'keep history between demo runs in this file')
     .option('--next-week', 'play the following week of the story (after a first demo with the same --history)', false)
+    .option('--pdf', 'also print report.html to report.pdf (needs Chromium)')
     .option('--json', 'print the findings document to stdout instead of the summary', false)
     .option('--verbose', 'more progress detail on stderr', false)
     .option('--quiet', 'no progress on stderr', false)
     .action(async (opts) => {
-      const log = createLogger(logLevel(opts), io.stderr);
+      const progress = progressFor(opts, io);
+      const log = createLogger(logLevel(opts), (line) => progress.log(line));
       const result = await runDemo({
+        onProgress: (event) => progress.update(event),
+        pdf: opts.pdf === true,
         outDir: resolve(io.cwd, opts.out),
         now: opts.now ?? new Date(),
         log,
@@ -139,6 +154,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
         nextWeek: opts.nextWeek,
         ...(opts.history ? { historyPath: resolve(io.cwd, opts.history) } : {}),
       });
+      progress.finish();
       printResult(result, opts.json, io);
       exitCode = result.exitCode;
     });
@@ -347,17 +363,31 @@ function printResult(result: ScanResult, json: boolean, io: Io): void {
     return;
   }
   io.stdout(
-    formatSummary({
+    formatScanSummary({
       organization: result.organization,
       evaluation: result.evaluation,
       systems: result.snapshot.systems,
       files: result.files,
       cwd: io.cwd,
+      history: result.history,
+      newFingerprints: result.newFingerprints,
+      accepted: result.accepted,
+      lapsed: result.lapsed,
+      color: useColor(stderrStream(io), io.env),
     }),
   );
   if (!result.complete) io.stderr('scan incomplete: at least one system could not be read (see above)\n');
   if (result.deliveryError) io.stderr(`email not sent: ${result.deliveryError}\n`);
   else if (result.emailSent) io.stderr('report emailed\n');
+}
+
+function stderrStream(io: Io): ProgressStream {
+  return { write: io.stderr, isTTY: io.stderrIsTTY === true, ...(io.columns ? { columns: io.columns } : {}) };
+}
+
+/** One progress line per system on a terminal, plain lines in CI, nothing with --quiet. */
+function progressFor(opts: { verbose?: boolean; quiet?: boolean }, io: Io): ProgressReporter {
+  return createProgress({ stream: stderrStream(io), level: logLevel(opts), env: io.env });
 }
 
 /**
@@ -389,6 +419,10 @@ function handleError(e: unknown, io: Io): number {
   if (e instanceof CommanderError) {
     // --help and --version end through here with code 0.
     return e.exitCode === 0 ? ExitCode.OK : ExitCode.BAD_INPUT;
+  }
+  if (e instanceof ChromiumMissingError) {
+    io.stderr(`${e.message}\n`);
+    return ExitCode.BAD_INPUT;
   }
   if (e instanceof InputError) {
     for (const p of e.problems) io.stderr(`${formatProblem(p)}\n`);

@@ -12,6 +12,7 @@ import {
   type Snapshot,
   type SystemStatus,
 } from './model.js';
+import type { ProgressEvent } from './progress.js';
 import { redact } from './redact.js';
 
 export interface CollectOptions {
@@ -21,6 +22,8 @@ export interface CollectOptions {
   concurrency?: number;
   /** Wall clock for durations; injectable so tests are deterministic. */
   clock?: () => number;
+  /** Told as each target is read: the terminal's progress lines. */
+  onProgress?: (event: ProgressEvent) => void;
 }
 
 export interface SystemToCollect {
@@ -99,16 +102,34 @@ async function collectSystem(
       const own: Records = { accounts: [], grants: [], credentials: [], secrets: [] };
       const warnings: string[] = [];
       let calls = 0;
+      const report = (extra: Partial<ProgressEvent> = {}) =>
+        options.onProgress?.({
+          system: connector.id,
+          target,
+          accounts: own.accounts.length,
+          grants: own.grants.length,
+          calls,
+          done: false,
+          ...extra,
+        });
       const out: TargetOutput = {
-        account: (a) => own.accounts.push(a),
-        grant: (g) => own.grants.push(g),
+        account: (a) => {
+          own.accounts.push(a);
+          report();
+        },
+        grant: (g) => {
+          own.grants.push(g);
+          report();
+        },
         credential: (c) => own.credentials.push(c),
         secret: (s) => own.secrets.push(s),
         warn: (m) => warnings.push(redact(m)),
         call: () => {
           calls++;
+          report();
         },
       };
+      report();
       let error: string | undefined;
       try {
         await raceAbort(read(out), deadline.signal);
@@ -135,6 +156,7 @@ async function collectSystem(
         records.secrets.push(...own.secrets);
       }
       statuses.push(status);
+      report({ done: true, ok: status.ok, ...(error !== undefined ? { error } : {}) });
       return status.ok;
     },
   };

@@ -9,7 +9,7 @@ import { resolveRelativeDates } from './dates.js';
 import { applyPatch, type PatchOperation } from './json-patch.js';
 import type { Logger } from './log.js';
 import { loadScenario, sandboxConfig, startSandbox } from './sandbox.js';
-import { type ScanResult, scan } from './scan.js';
+import { type ScanOptions, type ScanResult, scan } from './scan.js';
 
 export const DEMO_DIR = fileURLToPath(new URL('../examples/demo/', import.meta.url));
 
@@ -22,6 +22,8 @@ export interface DemoOptions {
   historyPath?: string;
   /** Play the following week of the story: the clock a week on, and next-week.json's changes. */
   nextWeek?: boolean;
+  onProgress?: ScanOptions['onProgress'];
+  pdf?: boolean;
 }
 
 const WEEK_MS = 7 * 86_400_000;
@@ -48,6 +50,8 @@ export async function runDemo(options: DemoOptions): Promise<ScanResult> {
       allowPartial: false,
       now,
       historyPath: options.historyPath ?? false,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.pdf ? { pdf: true } : {}),
       env: { ...options.env, ...sandbox.env },
       log: options.log,
       relativeDates: true,

@@ -6,6 +6,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { connectors } from '../connectors/index.js';
 import { type EmailInput, renderEmail } from '../reports/email.js';
 import { REPORT_FILES, type ReportInput, renderReport } from '../reports/index.js';
+import { printPdf } from '../reports/pdf.js';
 import { renderSarif } from '../reports/sarif.js';
 import { applyAcceptedRisks } from './accept.js';
 import { collect } from './collect.js';
@@ -22,6 +23,7 @@ import { HistoryStore } from './history/store.js';
 import { classifySnapshot } from './inventory.js';
 import type { Logger } from './log.js';
 import type { Snapshot } from './model.js';
+import type { ProgressEvent } from './progress.js';
 import { redact } from './redact.js';
 import { type LoadedRegister, loadRegister, scopeWarnings } from './register/index.js';
 import { addRemediation } from './remediation.js';
@@ -54,6 +56,10 @@ export interface ScanOptions {
   emailTransport?: Record<string, unknown>;
   /** The working directory, for relative paths in SARIF. */
   cwd?: string;
+  /** Told as each target is read: the terminal's progress lines. */
+  onProgress?: (event: ProgressEvent) => void;
+  /** Also print report.html to report.pdf through Chromium. */
+  pdf?: boolean;
 }
 
 export interface ScanResult {
@@ -69,7 +75,12 @@ export interface ScanResult {
   /** The findings.json document, for --json. */
   findingsJson: string;
   /** Fingerprints first seen in this scan (empty on a first scan or without history). */
-  newFindings: number;
+  newFingerprints: ReadonlySet<string>;
+  /** off: no history kept; first: nothing to compare with; compared: drift against a previous scan. */
+  history: 'off' | 'first' | 'compared';
+  /** Findings accepted as risks (out of the counts), and acceptances that lapsed. */
+  accepted: number;
+  lapsed: number;
   /** Why the email could not be sent, when it could not. */
   deliveryError?: string;
   emailSent: boolean;
@@ -107,7 +118,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     let started = performance.now();
     const collected = await collect(
       loaded.systems.map((s) => ({ connector: s.connector, config: s.config })),
-      { now: options.now, log: options.log, ...(options.concurrency ? { concurrency: options.concurrency } : {}) },
+      {
+        now: options.now,
+        log: options.log,
+        ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      },
     );
     timings.collectMs = Math.round(performance.now() - started);
     started = performance.now();
@@ -146,6 +162,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         path: relative(cwd, registerPath) || registerPath,
         problems: [...register.warnings, ...scopeWarnings(register, snapshot, options.now)].map(formatProblem),
       },
+      registerPeople: register.register.people,
       accepted: acceptance.accepted,
       lapsedAcceptances: acceptance.lapsed.map((l) => ({
         finding: l.finding,
@@ -183,6 +200,15 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       else rendered.set(REPORT_FILES[format], renderReport(format, input));
     }
     const files = await writeReports(outDir, rendered);
+    if (options.pdf) {
+      const html = join(outDir, REPORT_FILES.html);
+      if (!rendered.has(REPORT_FILES.html))
+        await writeReports(outDir, new Map([[REPORT_FILES.html, renderReport('html', input)]]));
+      const pdf = join(outDir, 'report.pdf');
+      // ChromiumMissingError carries the install line; the other reports are already on disk.
+      await printPdf(html, pdf, { env: options.env });
+      files.push(pdf);
+    }
     timings.reportMs = Math.round(performance.now() - started);
 
     if (store && historyPath) {
@@ -248,7 +274,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       outDir,
       files,
       findingsJson: rendered.get(REPORT_FILES.json) ?? '',
-      newFindings: newFingerprints.size,
+      newFingerprints,
+      history: !store ? 'off' : previous ? 'compared' : 'first',
+      accepted: acceptance.accepted.length,
+      lapsed: acceptance.lapsed.length,
       emailSent,
       ...(deliveryError ? { deliveryError } : {}),
     };
@@ -285,6 +314,7 @@ function emailInput(
           trend: input.history.trend.map((t) => ({
             date: t.scannedAt.slice(0, 10),
             total: Object.values(t.counts).reduce((a, b) => a + b, 0),
+            counts: t.counts,
           })),
         }
       : {}),
