@@ -35,7 +35,7 @@ export function redact(text: string): string {
   // Longest first, so a secret that contains another is masked whole.
   for (const secret of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join('[REDACTED]');
   for (const pattern of PATTERNS) {
-    out = out.replace(pattern, (match, ...groups) => {
+    out = out.replace(pattern, (_match, ...groups) => {
       const prefix = typeof groups[0] === 'string' && pattern.source.startsWith('(') ? groups[0] : '';
       return `${prefix}[REDACTED]`;
     });

