@@ -204,6 +204,7 @@ describe('without JavaScript (email clients, printing)', () => {
         'What changed since DATE',
         'Findings',
         'Who holds which lane',
+        'Grants over time',
         'Accepted risks',
         'Accounts linked to nobody',
         'Systems scanned',

@@ -155,11 +155,11 @@ describe('gcp connector against its emulator', () => {
   it('reads the tree, inherits through nested folders, and decides conditions', async () => {
     const { snapshot } = await scan(scenario());
     expect(snapshot.systems.map((s) => [s.target, s.ok])).toEqual([
+      ['organizations/1000', true],
       ['projects/analytics', true],
       ['projects/billing-core', true],
       ['projects/payments-api', true],
       ['projects/shop-prod', true],
-      ['organizations/1000', true],
     ]);
     const grants = snapshot.grants.map((g) =>
       `${g.resource} ${g.account} ${g.permission} ${g.via} ${g.viaName ?? ''}`.trim(),
@@ -297,10 +297,10 @@ describe('gcp connector against its emulator', () => {
     expect(analytics?.error).toMatch(/PERMISSION_DENIED/);
     expect(analytics?.error).toMatch(/HTTP 403/);
     expect(snapshot.systems.filter((s) => s.ok).map((s) => s.target)).toEqual([
+      'organizations/1000',
       'projects/billing-core',
       'projects/payments-api',
       'projects/shop-prod',
-      'organizations/1000',
     ]);
     expect(snapshot.grants.some((g) => g.resource === 'projects/analytics')).toBe(false);
     expect(snapshot.grants.some((g) => g.resource === 'projects/shop-prod')).toBe(true);
@@ -324,12 +324,12 @@ describe('gcp connector against its emulator', () => {
 
   it('narrows the scope to folders or project globs', async () => {
     const byFolder = await scan(scenario(), {}, { folders: ['30'] });
-    expect(byFolder.snapshot.systems.map((s) => s.target)).toEqual(['projects/payments-api', 'organizations/1000']);
+    expect(byFolder.snapshot.systems.map((s) => s.target)).toEqual(['organizations/1000', 'projects/payments-api']);
     const byGlob = await scan(scenario(), {}, { projects: ['shop-*', 'billing-*'] });
     expect(byGlob.snapshot.systems.map((s) => s.target)).toEqual([
+      'organizations/1000',
       'projects/billing-core',
       'projects/shop-prod',
-      'organizations/1000',
     ]);
   });
 
