@@ -17,7 +17,7 @@ import { runDemo } from './demo.js';
 import { ExitCode, formatProblem, InputError, problem } from './errors.js';
 import { formatHistory } from './history/format.js';
 import { HistoryStore } from './history/store.js';
-import { createLogger, type LogLevel } from './log.js';
+import { createLogger, type Logger, type LogLevel } from './log.js';
 import { createProgress, formatScanSummary, type ProgressReporter, type ProgressStream, useColor } from './progress.js';
 import { redact, registerSecretsFromEnv } from './redact.js';
 import { checkRegisterFile } from './register/index.js';
@@ -105,29 +105,28 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     .option('--verbose', 'more progress detail on stderr', false)
     .option('--quiet', 'no progress on stderr', false)
     .action(async (opts) => {
-      const progress = progressFor(opts, io);
-      const log = createLogger(logLevel(opts), (line) => progress.log(line));
-      const result = await scan({
-        onProgress: (event) => progress.update(event),
-        pdf: opts.pdf === true,
-        historyPath:
-          opts.history === false ? false : typeof opts.history === 'string' ? resolve(io.cwd, opts.history) : undefined,
-        email: opts.email === true,
-        cwd: io.cwd,
-        configPath: resolve(io.cwd, opts.config),
-        ...(opts.register ? { registerPath: resolve(io.cwd, opts.register) } : {}),
-        ...(opts.out ? { outDir: resolve(io.cwd, opts.out) } : {}),
-        ...(opts.failOn ? { failOn: opts.failOn } : {}),
-        ...(opts.only ? { only: opts.only } : {}),
-        ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
-        allowPartial: opts.allowPartial,
-        now: opts.now ?? new Date(),
-        env: io.env,
-        log,
-      });
-      progress.finish();
-      printResult(result, opts.json, io);
-      exitCode = result.exitCode;
+      exitCode = await withProgress(opts, io, (watch) =>
+        scan({
+          ...watch,
+          historyPath:
+            opts.history === false
+              ? false
+              : typeof opts.history === 'string'
+                ? resolve(io.cwd, opts.history)
+                : undefined,
+          email: opts.email === true,
+          cwd: io.cwd,
+          configPath: resolve(io.cwd, opts.config),
+          ...(opts.register ? { registerPath: resolve(io.cwd, opts.register) } : {}),
+          ...(opts.out ? { outDir: resolve(io.cwd, opts.out) } : {}),
+          ...(opts.failOn ? { failOn: opts.failOn } : {}),
+          ...(opts.only ? { only: opts.only } : {}),
+          ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+          allowPartial: opts.allowPartial,
+          now: opts.now ?? new Date(),
+          env: io.env,
+        }),
+      );
     });
 
   program
@@ -142,21 +141,16 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     .option('--verbose', 'more progress detail on stderr', false)
     .option('--quiet', 'no progress on stderr', false)
     .action(async (opts) => {
-      const progress = progressFor(opts, io);
-      const log = createLogger(logLevel(opts), (line) => progress.log(line));
-      const result = await runDemo({
-        onProgress: (event) => progress.update(event),
-        pdf: opts.pdf === true,
-        outDir: resolve(io.cwd, opts.out),
-        now: opts.now ?? new Date(),
-        log,
-        env: io.env,
-        nextWeek: opts.nextWeek,
-        ...(opts.history ? { historyPath: resolve(io.cwd, opts.history) } : {}),
-      });
-      progress.finish();
-      printResult(result, opts.json, io);
-      exitCode = result.exitCode;
+      exitCode = await withProgress(opts, io, (watch) =>
+        runDemo({
+          ...watch,
+          outDir: resolve(io.cwd, opts.out),
+          now: opts.now ?? new Date(),
+          env: io.env,
+          nextWeek: opts.nextWeek,
+          ...(opts.history ? { historyPath: resolve(io.cwd, opts.history) } : {}),
+        }),
+      );
     });
 
   program
@@ -385,9 +379,34 @@ function stderrStream(io: Io): ProgressStream {
   return { write: io.stderr, isTTY: io.stderrIsTTY === true, ...(io.columns ? { columns: io.columns } : {}) };
 }
 
-/** One progress line per system on a terminal, plain lines in CI, nothing with --quiet. */
-function progressFor(opts: { verbose?: boolean; quiet?: boolean }, io: Io): ProgressReporter {
-  return createProgress({ stream: stderrStream(io), level: logLevel(opts), env: io.env });
+interface Watch {
+  log: Logger;
+  onProgress: (event: ProgressEvent) => void;
+  pdf: boolean;
+}
+
+/**
+ * Runs a scan (or the demo) with one progress line per system on a terminal, plain lines in CI
+ * and nothing with --quiet, then prints the summary (or --json) and gives the exit code.
+ */
+async function withProgress(
+  opts: { verbose?: boolean; quiet?: boolean; json?: boolean; pdf?: boolean },
+  io: Io,
+  run: (watch: Watch) => Promise<ScanResult>,
+): Promise<number> {
+  const progress = createProgress({ stream: stderrStream(io), level: logLevel(opts), env: io.env });
+  let result: ScanResult;
+  try {
+    result = await run({
+      log: createLogger(logLevel(opts), (line) => progress.log(line)),
+      onProgress: (event) => progress.update(event),
+      pdf: opts.pdf === true,
+    });
+  } finally {
+    progress.finish();
+  }
+  printResult(result, opts.json === true, io);
+  return result.exitCode;
 }
 
 /**
