@@ -18,7 +18,7 @@ import { ExitCode, formatProblem, InputError, problem } from './errors.js';
 import { formatHistory } from './history/format.js';
 import { HistoryStore } from './history/store.js';
 import { createLogger, type Logger, type LogLevel } from './log.js';
-import { createProgress, formatScanSummary, type ProgressReporter, type ProgressStream, useColor } from './progress.js';
+import { createProgress, formatScanSummary, type ProgressEvent, type ProgressStream, useColor } from './progress.js';
 import { redact, registerSecretsFromEnv } from './redact.js';
 import { checkRegisterFile } from './register/index.js';
 import { loadScenario, sandboxConfig, startSandbox } from './sandbox.js';
