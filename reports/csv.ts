@@ -2,9 +2,9 @@
 // grant. Cells are RFC 4180 and can never start a formula (see csvCell).
 import type { HeldAccess, PersonAccess } from '../src/evaluate/types.js';
 import { type Account, accountKey, type Grant, grantAccountKey, LANES } from '../src/model.js';
+import { byKeys, sorted } from '../src/order.js';
 import { csvRow } from './escape.js';
 import type { ReportInput } from './index.js';
-import { byKeys, sorted } from './order.js';
 
 export const ACCESS_COLUMNS = [
   'person',

@@ -11,8 +11,8 @@ import {
   type Snapshot,
   SystemStatusSchema,
 } from '../src/model.js';
+import { byKeys, sorted } from '../src/order.js';
 import type { ReportInput } from './index.js';
-import { byKeys, sorted } from './order.js';
 
 export function renderInventory(input: ReportInput): string {
   return `${JSON.stringify(canonicalSnapshot(input.snapshot), null, 2)}\n`;

@@ -7,11 +7,11 @@ import { daysBetween, endOfDay, isoDate, startOfDay } from '../src/dates.js';
 import type { DriftChange, DriftKind } from '../src/drift.js';
 import type { LaneCell, PersonAccess, UnlinkedAccount } from '../src/evaluate/types.js';
 import { accountKey, grantAccountKey, LANES, type Lane, type Level } from '../src/model.js';
+import { byKeys, compareFindings, compareNatural, sorted } from '../src/order.js';
 import type { Person } from '../src/register/schema.js';
 import { type Finding, type RuleMeta, SEVERITIES, type Severity, severityRank } from '../src/rules/types.js';
 import { severityCounts, systemSummaries } from './document.js';
 import type { ReportInput } from './index.js';
-import { byKeys, compareFindings, compareNatural, sorted } from './order.js';
 
 export const SEVERITY_LABEL: Record<Severity, string> = {
   critical: 'Critical',

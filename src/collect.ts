@@ -12,6 +12,7 @@ import {
   type Snapshot,
   type SystemStatus,
 } from './model.js';
+import { compareAccounts, compareCredentials, compareGrants, compareSecrets, compareStatuses } from './order.js';
 import type { ProgressEvent } from './progress.js';
 import { redact } from './redact.js';
 
@@ -58,24 +59,12 @@ export async function collect(systems: SystemToCollect[], options: CollectOption
     snapshot.secrets.push(...r.records.secrets);
   }
   // Targets finish in whatever order the network allows; the snapshot must not depend on it.
-  snapshot.systems.sort(by((s) => [s.system, s.target]));
-  snapshot.accounts.sort(by((a) => [a.system, a.target, a.id]));
-  snapshot.grants.sort(by((g) => [g.system, g.target, g.account, g.resource, g.permission, g.via, g.viaName ?? '']));
-  snapshot.credentials.sort(by((c) => [c.system, c.target, c.account, c.kind, c.id]));
-  snapshot.secrets.sort(by((s) => [s.system, s.target, s.resource, s.name]));
+  snapshot.systems.sort(compareStatuses);
+  snapshot.accounts.sort(compareAccounts);
+  snapshot.grants.sort(compareGrants);
+  snapshot.credentials.sort(compareCredentials);
+  snapshot.secrets.sort(compareSecrets);
   return snapshot;
-}
-
-/** Orders records by a tuple of strings, by code unit, so every machine sorts alike. */
-function by<T>(key: (item: T) => string[]): (a: T, b: T) => number {
-  return (a, b) => {
-    const [x, y] = [key(a), key(b)];
-    for (let i = 0; i < x.length; i++) {
-      const [p, q] = [x[i] as string, y[i] as string];
-      if (p !== q) return p < q ? -1 : 1;
-    }
-    return 0;
-  };
 }
 
 async function collectSystem(
@@ -198,7 +187,12 @@ async function collectSystem(
 }
 
 function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) {
+    // The work has started already and will fail on the aborted signal: that failure is expected,
+    // and left unhandled it would end the process (exit 1) instead of failing the system (exit 3).
+    work.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });

@@ -3,6 +3,7 @@
 import type { Policy } from '../config/schema.js';
 import type { Drift } from '../drift.js';
 import { type AccountRef, accountKey, type Credential, type Grant, grantAccountKey, type Snapshot } from '../model.js';
+import { compareAccounts, compareCredentials, compareGrants } from '../order.js';
 import type { Person, Register } from '../register/schema.js';
 import type { AccountLink, EvaluationContext, HeldGrant, Holder } from './context.js';
 import { coverLanes } from './coverage.js';
@@ -15,28 +16,6 @@ export interface EvaluationInput {
   now: Date;
   /** Changes since the previous complete scan, when history has one. */
   drift?: Drift;
-}
-
-const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-function compareAccounts(a: AccountRef, b: AccountRef): number {
-  return byText(a.system, b.system) || byText(a.target, b.target) || byText(a.id, b.id);
-}
-
-function compareGrants(a: Grant, b: Grant): number {
-  return (
-    byText(a.system, b.system) ||
-    byText(a.target, b.target) ||
-    byText(a.account, b.account) ||
-    byText(a.resource, b.resource) ||
-    byText(a.permission, b.permission) ||
-    byText(a.via, b.via) ||
-    byText(a.viaName ?? '', b.viaName ?? '')
-  );
-}
-
-function compareCredentials(a: Credential, b: Credential): number {
-  return byText(a.system, b.system) || byText(a.target, b.target) || byText(a.account, b.account) || byText(a.id, b.id);
 }
 
 /** A grant with a time limit (a GCP condition, a Slack guest expiry) that has passed is no longer access. */

@@ -4,8 +4,6 @@ import type { Finding, FindingDraft, Rule, Severity } from '../rules/types.js';
 import { severityRank } from '../rules/types.js';
 import { fingerprint } from './fingerprint.js';
 
-const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 export function toFinding(rule: Rule, draft: FindingDraft): Finding {
   return {
     fingerprint: fingerprint(rule.id, draft),
@@ -25,17 +23,7 @@ export function toFinding(rule: Rule, draft: FindingDraft): Finding {
   };
 }
 
-export function compareFindings(a: Finding, b: Finding): number {
-  return (
-    severityRank(a.severity) - severityRank(b.severity) ||
-    byText(a.rule, b.rule) ||
-    byText(a.system, b.system) ||
-    byText(a.target, b.target) ||
-    byText(a.account, b.account) ||
-    byText(a.resource ?? '', b.resource ?? '') ||
-    byText(a.fingerprint, b.fingerprint)
-  );
-}
+export { compareFindings } from '../order.js';
 
 /**
  * Two drafts with one fingerprint are one finding seen twice (a rule reached it by two

@@ -18,6 +18,7 @@ import {
   type Secret,
   type Snapshot,
 } from '../model.js';
+import { byText, compareAccounts, compareCredentials, compareGrants, compareSecrets } from '../order.js';
 import type { Person, Register } from '../register/schema.js';
 import {
   type ConnectorRemediation,
@@ -94,8 +95,6 @@ interface Reach {
   through: 'own' | 'shared' | 'group';
 }
 
-const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 function grantIsLive(grant: Grant, now: Date): boolean {
   if (grant.expiresAt === undefined) return true;
   const at = Date.parse(grant.expiresAt);
@@ -131,7 +130,7 @@ export function offboard(input: OffboardInput): OffboardChecklist {
   }
 
   const grantsByAccount = new Map<string, Grant[]>();
-  for (const g of [...snapshot.grants].sort(compareGrants)) {
+  for (const g of [...snapshot.grants].sort(compareGrantsWithCondition)) {
     if (!grantIsLive(g, now)) continue;
     const key = grantAccountKey(g);
     grantsByAccount.set(key, [...(grantsByAccount.get(key) ?? []), g]);
@@ -341,7 +340,7 @@ function grantItems(
   through: Reach['through'],
 ): ChecklistItem[] {
   const byPlan = new Map<string, { plan: Remediation; grants: Grant[] }>();
-  for (const grant of [...grants].sort(compareGrants)) {
+  for (const grant of [...grants].sort(compareGrantsWithCondition)) {
     const plan = module ? module.revokeGrant(grant, account) : emptyRemediation();
     const key = plan.commands.length > 0 ? JSON.stringify(plan.commands) : JSON.stringify([grant.resource, plan.steps]);
     const entry = byPlan.get(key);
@@ -373,31 +372,9 @@ function grantItems(
   });
 }
 
-function compareAccounts(a: Account, b: Account): number {
-  return byText(a.system, b.system) || byText(a.target, b.target) || byText(a.id, b.id);
-}
-
-function compareGrants(a: Grant, b: Grant): number {
-  return (
-    byText(a.system, b.system) ||
-    byText(a.target, b.target) ||
-    byText(a.account, b.account) ||
-    byText(a.resource, b.resource) ||
-    byText(a.permission, b.permission) ||
-    byText(a.via, b.via) ||
-    byText(a.viaName ?? '', b.viaName ?? '') ||
-    byText(String(a.attributes?.condition ?? ''), String(b.attributes?.condition ?? ''))
-  );
-}
-
-function compareCredentials(a: Credential, b: Credential): number {
-  return (
-    byText(a.system, b.system) ||
-    byText(a.target, b.target) ||
-    byText(a.account, b.account) ||
-    byText(a.kind, b.kind) ||
-    byText(a.id, b.id)
-  );
+/** The model's grant order, then the condition: two bindings of one role differ only there. */
+function compareGrantsWithCondition(a: Grant, b: Grant): number {
+  return compareGrants(a, b) || byText(String(a.attributes?.condition ?? ''), String(b.attributes?.condition ?? ''));
 }
 
 function credentialItem(c: Credential, account: Account | undefined, module?: ConnectorRemediation): ChecklistItem {
@@ -496,10 +473,6 @@ function secretItems(
     });
   }
   return items;
-}
-
-function compareSecrets(a: Secret, b: Secret): number {
-  return byText(a.system, b.system) || byText(a.resource, b.resource) || byText(a.name, b.name);
 }
 
 /** Whether an approval's scope reaches a secret: its own resource, or, for an org's secret, anything in the org. */

@@ -1,7 +1,9 @@
-// Sorting for byte-for-byte reproducible reports. Strings compare by code unit, never by
-// locale: localeCompare follows the machine's LANG, and two runners must write the same file.
-import type { Finding } from '../src/rules/types.js';
-import { severityRank } from '../src/rules/types.js';
+// The one place records and findings are ordered, for byte-for-byte reproducible snapshots and
+// reports. Strings compare by code unit, never by locale: localeCompare follows the machine's
+// LANG, and two runners must write the same file.
+import type { Account, Credential, Grant, Secret, SystemStatus } from './model.js';
+import type { Finding } from './rules/types.js';
+import { severityRank } from './rules/types.js';
 
 type Key<T> = (item: T) => string | number | undefined;
 
@@ -38,6 +40,43 @@ export const compareFindings = byKeys<Finding>(
   (f) => f.account,
   (f) => f.resource,
   (f) => f.fingerprint,
+);
+
+/** Text order by code unit. */
+export function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export const compareStatuses = byKeys<SystemStatus>(
+  (s) => s.system,
+  (s) => s.target,
+);
+export const compareAccounts = byKeys<Account>(
+  (a) => a.system,
+  (a) => a.target,
+  (a) => a.id,
+);
+export const compareGrants = byKeys<Grant>(
+  (g) => g.system,
+  (g) => g.target,
+  (g) => g.account,
+  (g) => g.resource,
+  (g) => g.permission,
+  (g) => g.via,
+  (g) => g.viaName,
+);
+export const compareCredentials = byKeys<Credential>(
+  (c) => c.system,
+  (c) => c.target,
+  (c) => c.account,
+  (c) => c.kind,
+  (c) => c.id,
+);
+export const compareSecrets = byKeys<Secret>(
+  (s) => s.system,
+  (s) => s.target,
+  (s) => s.resource,
+  (s) => s.name,
 );
 
 /** Register problems read best in file order: "register.yaml:9" before "register.yaml:10". */
