@@ -2,7 +2,7 @@
 // who holds each grant, and whether the register approves it.
 import type { Policy } from '../config/schema.js';
 import type { Drift } from '../drift.js';
-import { type AccountRef, accountKey, type Credential, type Grant, grantAccountKey, type Snapshot } from '../model.js';
+import { accountKey, type Credential, type Grant, grantAccountKey, type Snapshot } from '../model.js';
 import { compareAccounts, compareCredentials, compareGrants } from '../order.js';
 import type { Person, Register } from '../register/schema.js';
 import type { AccountLink, EvaluationContext, HeldGrant, Holder } from './context.js';
