@@ -56,6 +56,11 @@ export interface FaultPlan {
   kinds: FaultKind[];
   /** Operations (as the emulator logs them) that may fail; all when absent. */
   operations?: string[];
+  /**
+   * A stuck server rather than a flaky one: the same operation may fail again on the very next
+   * request, so retries do not get through (a cursor that always repeats, a 503 that never ends).
+   */
+  persistent?: boolean;
 }
 
 export interface EmulatorOptions {
@@ -67,6 +72,29 @@ export interface EmulatorOptions {
   /** Fixed latency plus jitter per request, for the benchmark. */
   latencyMs?: number;
   jitterMs?: number;
+  /** Rate limits enforced the way the service does; none when absent. */
+  rateLimits?: RateLimitPlan;
+}
+
+/** A request budget over a sliding window. */
+export interface RequestBudget {
+  limit: number;
+  windowMs: number;
+}
+
+/**
+ * The limits an emulator enforces. Past one, the request is answered with the system's own
+ * throttling answer (the emulator's renderFault) and a Retry-After of the time until it would pass.
+ */
+export interface RateLimitPlan {
+  /** Requests in flight at once; past it, 'secondary-rate-limit' (GitHub: 100 concurrent requests). */
+  concurrent?: number;
+  /** Every operation together (AWS per-account request rate, a GCP per-minute quota); past it, 'rate-limit'. */
+  overall?: RequestBudget;
+  /** Per operation (Slack's tiers: per method per minute); past it, 'rate-limit'. */
+  perOperation?: Record<string, RequestBudget>;
+  /** GitHub's primary budget per hour, told in x-ratelimit-* headers; past it, 403 until the reset. */
+  hourly?: number;
 }
 
 export interface RecordedRequest {

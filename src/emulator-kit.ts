@@ -4,7 +4,7 @@
 // which request gets which fault.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { EmulatorOptions, FaultKind, FaultPlan, RecordedRequest } from './connector.js';
+import type { EmulatorOptions, FaultKind, FaultPlan, RateLimitPlan, RecordedRequest } from './connector.js';
 
 export interface EmulatorRequest {
   method: string;
@@ -58,6 +58,7 @@ export const PAGING_FAULTS: ReadonlySet<FaultKind> = new Set(['empty-page', 'rep
 export async function startHttpEmulator(spec: HttpEmulatorSpec): Promise<HttpEmulator> {
   const requests: RecordedRequest[] = [];
   const faults = new FaultInjector(spec.options.faults);
+  const limits = new RateLimiter(spec.options.rateLimits);
   let baseUrl = '';
   const sockets = new Set<import('node:net').Socket>();
 
@@ -78,7 +79,29 @@ export async function startHttpEmulator(spec: HttpEmulatorSpec): Promise<HttpEmu
       send(res, { status: 404, headers: { 'content-type': 'application/json' }, body: '{"message":"Not Found"}' });
       return;
     }
-    await delay(latency(spec.options));
+    // Limits are judged when the request arrives, as a service does, before its latency.
+    const throttle = limits.admit(route.operation);
+    try {
+      await delay(latency(spec.options));
+      if (throttle) {
+        const response = spec.renderFault(throttle.kind, request, route);
+        requests.push({
+          method: request.method,
+          operation: route.operation,
+          path: request.path,
+          status: response.status,
+          fault: throttle.kind,
+        });
+        send(res, { ...response, headers: { ...response.headers, 'retry-after': String(throttle.retryAfterSeconds) } });
+        return;
+      }
+      await answer(req, res, request, route);
+    } finally {
+      if (!throttle) limits.release();
+    }
+  });
+
+  const answer = async (req: IncomingMessage, res: ServerResponse, request: EmulatorRequest, route: Route) => {
     const fault = faults.next(route.operation);
     const record: RecordedRequest = {
       method: request.method,
@@ -111,7 +134,7 @@ export async function startHttpEmulator(spec: HttpEmulatorSpec): Promise<HttpEmu
     if (fault === 'malformed')
       response = { ...response, body: response.body.slice(0, Math.floor(response.body.length / 2)) };
     send(res, response);
-  });
+  };
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -159,9 +182,60 @@ function latency(options: EmulatorOptions): number {
 }
 
 /**
+ * Counts requests against a RateLimitPlan: in flight, and per sliding window overall and per
+ * operation. A throttled request does not count against the windows (the service refused it).
+ */
+export class RateLimiter {
+  private inFlight = 0;
+  private readonly windows = new Map<string, number[]>();
+
+  constructor(private readonly plan?: RateLimitPlan) {}
+
+  /** Undefined admits the request (call release() when answered); otherwise how to refuse it. */
+  admit(operation: string, now = Date.now()): { kind: FaultKind; retryAfterSeconds: number } | undefined {
+    const plan = this.plan;
+    if (!plan) return undefined;
+    if (plan.concurrent !== undefined && this.inFlight >= plan.concurrent) {
+      return { kind: 'secondary-rate-limit', retryAfterSeconds: 1 };
+    }
+    const budgets: [string, { limit: number; windowMs: number }][] = [];
+    if (plan.overall) budgets.push(['*', plan.overall]);
+    const own = plan.perOperation?.[operation];
+    if (own) budgets.push([operation, own]);
+    for (const [key, budget] of budgets) {
+      const times = this.prune(key, budget.windowMs, now);
+      if (times.length >= budget.limit) {
+        const wait = (times[0] ?? now) + budget.windowMs - now;
+        return { kind: 'rate-limit', retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)) };
+      }
+    }
+    for (const [key] of budgets) this.windows.get(key)?.push(now);
+    this.inFlight++;
+    return undefined;
+  }
+
+  release(): void {
+    if (this.plan) this.inFlight = Math.max(0, this.inFlight - 1);
+  }
+
+  private prune(key: string, windowMs: number, now: number): number[] {
+    let times = this.windows.get(key);
+    if (!times) {
+      times = [];
+      this.windows.set(key, times);
+    }
+    let drop = 0;
+    while (drop < times.length && (times[drop] ?? 0) <= now - windowMs) drop++;
+    if (drop > 0) times.splice(0, drop);
+    return times;
+  }
+}
+
+/**
  * Decides, reproducibly from a seed, which requests fail and how. A fault never hits the
  * same operation twice in a row, so a client that retries gets through: "same inventory
- * as without faults" is then the only correct outcome for transient faults.
+ * as without faults" is then the only correct outcome for transient faults. A persistent plan
+ * drops that guarantee, to play a server that is stuck rather than flaky.
  */
 export class FaultInjector {
   private state: number;
@@ -175,7 +249,7 @@ export class FaultInjector {
     const plan = this.plan;
     if (!plan || plan.kinds.length === 0 || plan.rate <= 0) return undefined;
     if (plan.operations && !plan.operations.includes(operation)) return undefined;
-    if (this.lastFaulted.has(operation)) {
+    if (this.lastFaulted.has(operation) && !plan.persistent) {
       this.lastFaulted.delete(operation);
       return undefined;
     }

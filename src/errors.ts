@@ -2,6 +2,7 @@
 // code, a one-line message and a fix, and the fixes live in one table (PROBLEMS) so the wording
 // stays consistent and every code is documented in one place.
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} is the config's own reference syntax, quoted on purpose
+import { terminalSafe } from '../reports/escape.js';
 import { redact } from './redact.js';
 
 export const ExitCode = {
@@ -280,8 +281,9 @@ export function isError(p: Problem): boolean {
 export function formatProblem(p: Problem): string {
   const where = p.file ? (p.line ? `${p.file}:${p.line}` : p.file) : undefined;
   const head = [p.code, p.severity === 'warning' ? '(warning)' : undefined, where].filter(Boolean).join(' ');
-  const first = p.field ? `${head} ${p.field}: ${p.message}` : `${head} ${p.message}`;
-  return redact(p.fix ? `${first}\n  fix: ${p.fix}` : first);
+  // Messages quote the input (a register value may hold escape sequences): each line is made terminal-safe.
+  const first = terminalSafe(p.field ? `${head} ${p.field}: ${p.message}` : `${head} ${p.message}`);
+  return redact(p.fix ? `${first}\n  fix: ${terminalSafe(p.fix)}` : first);
 }
 
 /** Sorted by file, line, column, then code: the order a reader walks the file in. */

@@ -1,4 +1,6 @@
-// Progress and diagnostics go to stderr through one logger, which redacts every line.
+// Progress and diagnostics go to stderr through one logger, which redacts every line and makes
+// it terminal-safe: a message may quote an API (a display name, an SDK's debug dump of a body).
+import { terminalSafe } from '../reports/escape.js';
 import { redact } from './redact.js';
 
 export type LogLevel = 'quiet' | 'normal' | 'verbose';
@@ -10,7 +12,7 @@ export interface Logger {
 }
 
 export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
-  const emit = (prefix: string, message: string) => write(`${prefix}${redact(message)}\n`);
+  const emit = (prefix: string, message: string) => write(`${prefix}${terminalSafe(redact(message))}\n`);
   return {
     info: (m) => level !== 'quiet' && emit('', m),
     warn: (m) => emit('warning: ', m),
