@@ -2,7 +2,7 @@
 // grant. Cells are RFC 4180 and can never start a formula (see csvCell).
 import type { HeldAccess, PersonAccess } from '../src/evaluate/types.js';
 import { type Account, accountKey, type Grant, grantAccountKey, LANES } from '../src/model.js';
-import { byKeys, sorted } from '../src/order.js';
+import { compareGrants, sorted } from '../src/order.js';
 import { csvRow } from './escape.js';
 import type { ReportInput } from './index.js';
 
@@ -65,18 +65,7 @@ function liveGrants(input: ReportInput, accounts: ReadonlyMap<string, Account>):
     if (accounts.get(grantAccountKey(g))?.status === 'deleted') return false;
     return g.expiresAt === undefined || !(Date.parse(g.expiresAt) <= now);
   });
-  return sorted(
-    live,
-    byKeys(
-      (g) => g.system,
-      (g) => g.target,
-      (g) => g.account,
-      (g) => g.resource,
-      (g) => g.permission,
-      (g) => g.via,
-      (g) => g.viaName,
-    ),
-  );
+  return sorted(live, compareGrants);
 }
 
 function heldKey(g: Pick<HeldAccess, 'system' | 'target' | 'account' | 'resource' | 'permission' | 'via'>): string {

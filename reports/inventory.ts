@@ -11,7 +11,14 @@ import {
   type Snapshot,
   SystemStatusSchema,
 } from '../src/model.js';
-import { byKeys, sorted } from '../src/order.js';
+import {
+  compareAccounts,
+  compareCredentials,
+  compareGrants,
+  compareSecrets,
+  compareStatuses,
+  sorted,
+} from '../src/order.js';
 import type { ReportInput } from './index.js';
 
 export function renderInventory(input: ReportInput): string {
@@ -22,21 +29,10 @@ export function canonicalSnapshot(snapshot: Snapshot): Snapshot {
   return {
     schemaVersion: snapshot.schemaVersion,
     collectedAt: snapshot.collectedAt,
-    systems: sorted(
-      snapshot.systems,
-      byKeys(
-        (s) => s.system,
-        (s) => s.target,
-      ),
-    ).map(({ durationMs: _wallTime, ...s }) => inOrder({ ...s, warnings: [...s.warnings].sort() }, SYSTEM_KEYS)),
-    accounts: sorted(
-      snapshot.accounts,
-      byKeys(
-        (a) => a.system,
-        (a) => a.target,
-        (a) => a.id,
-      ),
-    ).map((a) =>
+    systems: sorted(snapshot.systems, compareStatuses).map(({ durationMs: _wallTime, ...s }) =>
+      inOrder({ ...s, warnings: [...s.warnings].sort() }, SYSTEM_KEYS),
+    ),
+    accounts: sorted(snapshot.accounts, compareAccounts).map((a) =>
       inOrder(
         {
           ...a,
@@ -47,19 +43,7 @@ export function canonicalSnapshot(snapshot: Snapshot): Snapshot {
         ACCOUNT_KEYS,
       ),
     ),
-    grants: sorted(
-      snapshot.grants,
-      byKeys(
-        (g) => g.system,
-        (g) => g.target,
-        (g) => g.account,
-        (g) => g.resource,
-        (g) => g.permission,
-        (g) => g.via,
-        (g) => g.viaName,
-        (g) => g.expiresAt,
-      ),
-    ).map((g) =>
+    grants: sorted(snapshot.grants, compareGrants).map((g) =>
       inOrder(
         {
           ...g,
@@ -70,28 +54,10 @@ export function canonicalSnapshot(snapshot: Snapshot): Snapshot {
         GRANT_KEYS,
       ),
     ),
-    credentials: sorted(
-      snapshot.credentials,
-      byKeys(
-        (c) => c.system,
-        (c) => c.target,
-        (c) => c.account,
-        (c) => c.kind,
-        (c) => c.id,
-        (c) => c.resource,
-      ),
-    ).map((c) =>
+    credentials: sorted(snapshot.credentials, compareCredentials).map((c) =>
       inOrder({ ...c, ...(c.attributes ? { attributes: sortedAttributes(c.attributes) } : {}) }, CREDENTIAL_KEYS),
     ),
-    secrets: sorted(
-      snapshot.secrets,
-      byKeys(
-        (s) => s.system,
-        (s) => s.target,
-        (s) => s.resource,
-        (s) => s.name,
-      ),
-    ).map((s) => inOrder(s, SECRET_KEYS)),
+    secrets: sorted(snapshot.secrets, compareSecrets).map((s) => inOrder(s, SECRET_KEYS)),
   };
 }
 

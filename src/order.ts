@@ -64,6 +64,7 @@ export const compareGrants = byKeys<Grant>(
   (g) => g.permission,
   (g) => g.via,
   (g) => g.viaName,
+  (g) => g.expiresAt,
 );
 export const compareCredentials = byKeys<Credential>(
   (c) => c.system,
@@ -71,6 +72,7 @@ export const compareCredentials = byKeys<Credential>(
   (c) => c.account,
   (c) => c.kind,
   (c) => c.id,
+  (c) => c.resource,
 );
 export const compareSecrets = byKeys<Secret>(
   (s) => s.system,
