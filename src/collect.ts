@@ -52,11 +52,12 @@ export async function collect(systems: SystemToCollect[], options: CollectOption
     secrets: [],
   };
   for (const r of results) {
-    snapshot.systems.push(...r.statuses);
-    snapshot.accounts.push(...r.records.accounts);
-    snapshot.grants.push(...r.records.grants);
-    snapshot.credentials.push(...r.records.credentials);
-    snapshot.secrets.push(...r.records.secrets);
+    // Appended one by one: a spread of a large organisation's grants (100,000+) overflows the stack.
+    append(snapshot.systems, r.statuses);
+    append(snapshot.accounts, r.records.accounts);
+    append(snapshot.grants, r.records.grants);
+    append(snapshot.credentials, r.records.credentials);
+    append(snapshot.secrets, r.records.secrets);
   }
   // Targets finish in whatever order the network allows; the snapshot must not depend on it.
   snapshot.systems.sort(compareStatuses);
@@ -65,6 +66,10 @@ export async function collect(systems: SystemToCollect[], options: CollectOption
   snapshot.credentials.sort(compareCredentials);
   snapshot.secrets.sort(compareSecrets);
   return snapshot;
+}
+
+function append<T>(to: T[], items: readonly T[]): void {
+  for (const item of items) to.push(item);
 }
 
 async function collectSystem(
@@ -139,10 +144,10 @@ async function collectSystem(
         options.log.warn(`${connector.id} ${target}: ${error}`);
       } else {
         // All or nothing: a target that failed keeps none of its partial records.
-        records.accounts.push(...own.accounts);
-        records.grants.push(...own.grants);
-        records.credentials.push(...own.credentials);
-        records.secrets.push(...own.secrets);
+        append(records.accounts, own.accounts);
+        append(records.grants, own.grants);
+        append(records.credentials, own.credentials);
+        append(records.secrets, own.secrets);
       }
       statuses.push(status);
       report({ done: true, ok: status.ok, ...(error !== undefined ? { error } : {}) });

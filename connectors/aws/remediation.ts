@@ -86,7 +86,8 @@ function revokeCredential(credential: Credential, account?: Account): Remediatio
     const what =
       credential.kind === 'password'
         ? 'change the root password and keep it sealed'
-        : `delete the root access key ${credential.id}`;
+        : // The credential report names root's keys "root access key 1" and "… 2", not by id.
+          `delete ${credential.id.startsWith('root access key') ? `the ${credential.id}` : `the root access key ${credential.id}`}`;
     return {
       steps: [
         `Sign in to account ${credential.target} as root › Security credentials, and ${what}; the root user's credentials have no CLI.`,

@@ -1,9 +1,12 @@
 // Small questions rules ask of the context, and the wording of the evidence lines they share,
 // so two rules describe the same grant or approval in the same words.
+
 import type { Account, Credential, Grant } from '../model.js';
 import type { RegisterGrant } from '../register/schema.js';
-import type { EvaluationContext, HeldGrant } from './context.js';
+import type { FindingDraft } from '../rules/types.js';
+import type { EvaluationContext, HeldGrant, Holder } from './context.js';
 import { scopes } from './coverage.js';
+import { describeLink } from './link.js';
 
 /** Whole-target roles that amount to admin: GitHub org owner, Slack owner/admin, "primary_owner"... */
 export function isAdminRole(role: string | undefined): boolean {
@@ -104,6 +107,44 @@ export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<s
     else groups.set(k, [item]);
   }
   return groups;
+}
+
+/** One holder of one live grant, with what a rule found about it. */
+export interface HolderItem {
+  held: HeldGrant;
+  holder: Holder;
+}
+
+/**
+ * Groups a rule's items so each (account, resource, person) gives one finding, and starts that
+ * finding: who, where, how the account is linked, and the grants behind it. Rules add their
+ * own evidence lines after these.
+ */
+export function findingsPerHolder<T extends HolderItem>(
+  items: readonly T[],
+): { group: T[]; base: Omit<FindingDraft, 'evidence'>; evidence: string[] }[] {
+  const groups = groupBy(items, ({ held, holder }) =>
+    JSON.stringify([held.grant.system, held.grant.target, held.grant.account, held.grant.resource, holder.person.id]),
+  );
+  return [...groups.values()].map((group) => {
+    const { held, holder } = group[0]!;
+    return {
+      group,
+      base: {
+        person: holder.person.id,
+        system: held.grant.system,
+        target: held.grant.target,
+        account: held.grant.account,
+        resource: held.grant.resource,
+        // Through a shared account or a group, several people hold one grant: one finding each.
+        ...(holder.through !== 'account' ? { discriminator: holder.person.id } : {}),
+      },
+      evidence: [
+        `${accountLabel(held.account)}: ${describeLink(held.link)}`,
+        ...new Set(group.flatMap((g) => grantEvidence(g.held.grant))),
+      ],
+    };
+  });
 }
 
 /**

@@ -1,8 +1,6 @@
 // A contractor who can change production, approved or not: production changes stay with
 // an employee, so even an approved grant is worth a second look.
-import type { HeldGrant, Holder } from '../evaluate/context.js';
-import { accountLabel, grantEvidence, groupBy } from '../evaluate/facts.js';
-import { describeLink } from '../evaluate/link.js';
+import { findingsPerHolder } from '../evaluate/facts.js';
 import type { FindingDraft, Rule } from './types.js';
 
 export const contractorProductionWrite: Rule = {
@@ -18,12 +16,9 @@ export const contractorProductionWrite: Rule = {
         ? held.holders.filter((h) => h.person.kind === 'contractor').map((holder) => ({ held, holder }))
         : [],
     );
-    const groups = groupBy(items, ({ held, holder }: { held: HeldGrant; holder: Holder }) =>
-      JSON.stringify([held.grant.system, held.grant.target, held.grant.account, held.grant.resource, holder.person.id]),
-    );
     const findings: FindingDraft[] = [];
-    for (const group of groups.values()) {
-      const { held, holder } = group[0]!;
+    for (const { group, base, evidence } of findingsPerHolder(items)) {
+      const { holder } = group[0]!;
       const approvals = holder.lanes
         .filter((c) => c.lane === 'production')
         .map((c) =>
@@ -31,19 +26,7 @@ export const contractorProductionWrite: Rule = {
             ? 'the register approves production access'
             : `production access is ${c.state}`,
         );
-      findings.push({
-        person: holder.person.id,
-        system: held.grant.system,
-        target: held.grant.target,
-        account: held.grant.account,
-        resource: held.grant.resource,
-        ...(holder.through !== 'account' ? { discriminator: holder.person.id } : {}),
-        evidence: [
-          `${accountLabel(held.account)}: ${describeLink(held.link)}`,
-          ...new Set(group.flatMap((g) => grantEvidence(g.held.grant))),
-          ...new Set(approvals),
-        ],
-      });
+      findings.push({ ...base, evidence: [...evidence, ...new Set(approvals)] });
     }
     return findings;
   },

@@ -1,16 +1,7 @@
 // Access still live after every approval of it ended, or after the person's engagement did.
 import { daysBetween, endOfDay } from '../dates.js';
 import type { EvaluationContext, HeldGrant, Holder, LaneCoverage } from '../evaluate/context.js';
-import {
-  accountLabel,
-  credentialLabel,
-  dateOf,
-  describeApproval,
-  grantEvidence,
-  groupBy,
-  revokeCommands,
-} from '../evaluate/facts.js';
-import { describeLink } from '../evaluate/link.js';
+import { credentialLabel, dateOf, describeApproval, findingsPerHolder, revokeCommands } from '../evaluate/facts.js';
 import type { FindingDraft, Rule } from './types.js';
 
 interface Expired {
@@ -78,25 +69,16 @@ export const expiredAccessActive: Rule = {
         return lanes.length > 0 ? [{ held, holder, lanes }] : [];
       }),
     );
-    const groups = groupBy(items, ({ held, holder }) =>
-      JSON.stringify([held.grant.system, held.grant.target, held.grant.account, held.grant.resource, holder.person.id]),
-    );
     const findings: FindingDraft[] = [];
-    for (const group of groups.values()) {
+    for (const { group, base, evidence } of findingsPerHolder(items)) {
       const { held, holder } = group[0]!;
       const lanes = group.flatMap((g) => g.lanes);
       const end = lastApprovedDay(lanes);
       const shared = holder.through !== 'account';
       findings.push({
-        person: holder.person.id,
-        system: held.grant.system,
-        target: held.grant.target,
-        account: held.grant.account,
-        resource: held.grant.resource,
-        ...(shared ? { discriminator: holder.person.id } : {}),
+        ...base,
         evidence: [
-          `${accountLabel(held.account)}: ${describeLink(held.link)}`,
-          ...[...new Set(group.flatMap((g) => grantEvidence(g.held.grant)))],
+          ...evidence,
           ...laneLines(holder, lanes),
           ...(end
             ? [

@@ -1,8 +1,7 @@
 // Live access no register grant approves, or at a higher level than approved, held by a
 // contractor or by another organisation's principal. Employees are approved by employment.
 import type { HeldGrant, Holder, LaneCoverage } from '../evaluate/context.js';
-import { accountLabel, describeApproval, grantEvidence, groupBy, revokeCommands } from '../evaluate/facts.js';
-import { describeLink } from '../evaluate/link.js';
+import { describeApproval, findingsPerHolder, revokeCommands } from '../evaluate/facts.js';
 import type { FindingDraft, Rule } from './types.js';
 
 interface Unapproved {
@@ -40,26 +39,14 @@ export const unapprovedAccess: Rule = {
         return lanes.length > 0 ? [{ held, holder, lanes }] : [];
       }),
     );
-    const groups = groupBy(items, ({ held, holder }) =>
-      JSON.stringify([held.grant.system, held.grant.target, held.grant.account, held.grant.resource, holder.person.id]),
-    );
     const findings: FindingDraft[] = [];
-    for (const group of groups.values()) {
+    for (const { group, base, evidence } of findingsPerHolder(items)) {
       const { held, holder } = group[0]!;
       const onlyAbove = group.every((g) => g.lanes.every((c) => c.state === 'above'));
       findings.push({
         ...(onlyAbove ? { title: 'Access above the approved level' } : {}),
-        person: holder.person.id,
-        system: held.grant.system,
-        target: held.grant.target,
-        account: held.grant.account,
-        resource: held.grant.resource,
-        ...(holder.through !== 'account' ? { discriminator: holder.person.id } : {}),
-        evidence: [
-          `${accountLabel(held.account)}: ${describeLink(held.link)}`,
-          ...new Set(group.flatMap((g) => grantEvidence(g.held.grant))),
-          ...new Set(group.flatMap((g) => g.lanes.flatMap((c) => laneLine(g.held, holder, c)))),
-        ],
+        ...base,
+        evidence: [...evidence, ...new Set(group.flatMap((g) => g.lanes.flatMap((c) => laneLine(g.held, holder, c))))],
         remediation: {
           steps: [
             onlyAbove
