@@ -86,8 +86,10 @@ function clientConfig({ config, credentials, tuning, region }: ClientSettings) {
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     ...(credentials ? { credentials } : {}),
     maxAttempts,
+    // Adaptive mode: the SDK's client-side rate limiter slows each client (one per account, as
+    // IAM's limits are per account) when AWS answers Throttling, instead of retrying at full rate.
     ...(tuning.retryDelayMs !== undefined
       ? { retryStrategy: new ConfiguredRetryStrategy(maxAttempts, () => tuning.retryDelayMs ?? 0) }
-      : {}),
+      : { retryMode: 'adaptive' }),
   };
 }

@@ -87,7 +87,12 @@ interface RequestingAuthClient {
   getRequestHeaders(url?: string): Promise<Headers>;
 }
 
-export async function createGcpApi(config: GcpConfig, scanSignal: AbortSignal): Promise<GcpApi> {
+export async function createGcpApi(
+  config: GcpConfig,
+  scanSignal: AbortSignal,
+  /** Told of every 429 (RESOURCE_EXHAUSTED), so the scan's queue can slow down. */
+  onThrottle?: () => void,
+): Promise<GcpApi> {
   // One listener on the scan's signal, however many requests and backoffs wait on ours.
   const controller = new AbortController();
   setMaxListeners(0, controller.signal);
@@ -115,7 +120,7 @@ export async function createGcpApi(config: GcpConfig, scanSignal: AbortSignal): 
   const iamBase = endpoint ? endpoint.origin : IAM_ENDPOINT;
   const retry = config.retry;
   const call = <T>(operation: GcpOperation, resource: string, count: CallCounter, run: () => Promise<T>) =>
-    withRetry(operation, resource, count, retry, signal, run);
+    withRetry(operation, resource, count, retry, signal, run, onThrottle);
   // No library retries: ours cover every method alike, and each attempt is counted.
   const gaxOptions = { retry: { retryCodes: [] } };
 
@@ -259,6 +264,7 @@ async function withRetry<T>(
   retry: GcpRetry,
   signal: AbortSignal,
   run: () => Promise<T>,
+  onThrottle?: () => void,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     signal.throwIfAborted();
@@ -267,6 +273,7 @@ async function withRetry<T>(
       return await run();
     } catch (e) {
       const failure = classifyFailure(e);
+      if (failure.status === 429) onThrottle?.();
       if (!failure.transient || attempt >= retry.attempts || signal.aborted)
         throw new GcpApiError(
           operation,

@@ -7,7 +7,7 @@
 // Failure model: discovery failing (search calls) fails the system as a whole. A folder or
 // organisation policy that cannot be read fails every project below it (their access cannot be
 // known without it) and the organisation's own target; other projects go on.
-import PQueue from 'p-queue';
+import { AdaptiveQueue } from '../../src/adaptive-queue.js';
 import type { CollectContext, TargetOutput } from '../../src/connector.js';
 import type { Account } from '../../src/model.js';
 import { labelSelectors, roleEntry } from './classify.js';
@@ -45,16 +45,17 @@ interface ProjectReading {
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 export async function collectGcp(config: GcpConfig, ctx: CollectContext, injected?: GcpApi): Promise<void> {
-  const api = injected ?? (await createGcpApi(config, ctx.signal));
+  // One queue per GCP scan, sized by ctx.concurrency and halved on every RESOURCE_EXHAUSTED.
+  const queue = new AdaptiveQueue(ctx.concurrency);
+  const api = injected ?? (await createGcpApi(config, ctx.signal, () => queue.throttled()));
   try {
-    await new GcpScan(config, ctx, api).run();
+    await new GcpScan(config, ctx, api, queue).run();
   } finally {
     if (!injected) await api.close();
   }
 }
 
 class GcpScan {
-  private readonly queue: PQueue;
   private readonly tree = new ResourceTree();
   /** Calls made outside any project (discovery, ancestors), reported on the organisation's target. */
   private readonly sharedCalls: GcpOperation[] = [];
@@ -64,9 +65,8 @@ class GcpScan {
     private readonly config: GcpConfig,
     private readonly ctx: CollectContext,
     private readonly api: GcpApi,
-  ) {
-    this.queue = new PQueue({ concurrency: Math.max(1, ctx.concurrency) });
-  }
+    private readonly queue: AdaptiveQueue,
+  ) {}
 
   /** Every request goes through the queue: ctx.concurrency is requests in flight, not projects. */
   private limited<T>(work: () => Promise<T>): Promise<T> {

@@ -1,5 +1,6 @@
 // How every GitHub call is made: a failure names the call, and the reads a token may lack
 // permission for become warnings instead of failing the whole organisation.
+import type { AdaptiveQueue } from '../../src/adaptive-queue.js';
 import { type CallFailure, GithubCallError, type GithubClient, readFailure } from './client.js';
 
 export interface ReadContext {
@@ -7,6 +8,8 @@ export interface ReadContext {
   org: string;
   concurrency: number;
   warn(message: string): void;
+  /** The org's request queue; shrinks when GitHub throttles. One is made from `concurrency` when absent. */
+  queue?: AdaptiveQueue;
 }
 
 /** Run one API call; a failure becomes a GithubCallError that names it. */

@@ -1,5 +1,6 @@
 // collect() for GitHub: one target, the organisation. Every record is built only after every
 // read succeeded, so a failed call leaves no half-read organisation behind.
+import { AdaptiveQueue } from '../../src/adaptive-queue.js';
 import type { CollectContext } from '../../src/connector.js';
 import { type ClientTuning, createClient } from './client.js';
 import { readOrg } from './read.js';
@@ -12,8 +13,24 @@ export async function collectGithub(
   tuning: ClientTuning = {},
 ): Promise<void> {
   await ctx.runTarget(config.org, async (out) => {
-    const client = createClient({ config, signal: ctx.signal, log: ctx.log, onRequest: (op) => out.call(op), tuning });
-    const facts = await readOrg({ client, org: config.org, concurrency: ctx.concurrency, warn: (m) => out.warn(m) });
+    // One queue per organisation, sized by ctx.concurrency (GitHub allows 100 requests in flight),
+    // halved whenever GitHub throttles and grown back as answers go through.
+    const queue = new AdaptiveQueue(ctx.concurrency);
+    const client = createClient({
+      config,
+      signal: ctx.signal,
+      log: ctx.log,
+      onRequest: (op) => out.call(op),
+      onThrottle: () => queue.throttled(),
+      tuning,
+    });
+    const facts = await readOrg({
+      client,
+      org: config.org,
+      concurrency: ctx.concurrency,
+      queue,
+      warn: (m) => out.warn(m),
+    });
     const records = buildRecords(facts, config.org, config.lanes, ctx.now);
     for (const a of records.accounts) out.account(a);
     for (const g of records.grants) out.grant(g);

@@ -13,7 +13,7 @@ export const SANDBOX_TOKEN_ENV = 'LANEKEEPER_SANDBOX_GITHUB_TOKEN';
 /** GitHub's largest page. */
 const MAX_PER_PAGE = 100;
 const DEFAULT_PER_PAGE = 30;
-const RATE_LIMIT = 5000;
+const DEFAULT_RATE_LIMIT = 5000;
 
 type User = ScenarioUser & { id: number };
 type Repo = ScenarioRepo & { id: number };
@@ -25,6 +25,12 @@ class OrgModel {
   readonly members = new Map<string, 'admin' | 'member'>();
   readonly repos: Repo[];
   readonly teams: Team[];
+  private readonly repoByName = new Map<string, Repo>();
+  readonly repoByNode = new Map<string, Repo>();
+  readonly teamByNode = new Map<string, Team>();
+  private readonly teamRepoCache = new Map<Team, { repo: Repo; permission: RepoPermission }[]>();
+  /** Per member login: the highest permission any of their teams gives, per repo. */
+  private teamPermissionCache?: Map<string, Map<Repo, RepoPermission[]>>;
 
   constructor(readonly scenario: GithubScenario) {
     scenario.users.forEach((u, i) => {
@@ -33,6 +39,10 @@ class OrgModel {
     for (const m of scenario.members) this.members.set(m.login.toLowerCase(), m.role);
     this.repos = scenario.repos.map((r, i) => ({ ...r, id: 700_000 + i }));
     this.teams = scenario.teams.map((t, i) => ({ ...t, id: 90_000 + i }));
+    // The first of equal names wins, as find() did.
+    for (const r of [...this.repos].reverse()) this.repoByName.set(r.name.toLowerCase(), r);
+    for (const r of this.repos) this.repoByNode.set(wire.nodeId('Repository', r.id), r);
+    for (const t of this.teams) this.teamByNode.set(wire.nodeId('Team', t.id), t);
   }
 
   user(login: string): User {
@@ -42,7 +52,7 @@ class OrgModel {
   }
 
   repo(name: string): Repo | undefined {
-    return this.repos.find((r) => r.name.toLowerCase() === name.toLowerCase());
+    return this.repoByName.get(name.toLowerCase());
   }
 
   team(slug: string): Team | undefined {
@@ -71,6 +81,16 @@ class OrgModel {
   }
 
   teamRepos(team: Team): { repo: Repo; permission: RepoPermission }[] {
+    // Memoised: the benchmark's organisations ask this for thousands of repositories.
+    let cached = this.teamRepoCache.get(team);
+    if (!cached) {
+      cached = this.computeTeamRepos(team);
+      this.teamRepoCache.set(team, cached);
+    }
+    return cached;
+  }
+
+  private computeTeamRepos(team: Team): { repo: Repo; permission: RepoPermission }[] {
     const best = new Map<Repo, RepoPermission[]>();
     for (const t of this.lineage(team)) {
       for (const tr of t.repos) {
@@ -103,12 +123,24 @@ class OrgModel {
     if (role) {
       const base = BASE_TO_PERMISSION[this.scenario.org.defaultRepositoryPermission];
       if (base) held.push(base);
-      for (const team of this.teams) {
-        if (!team.members.some((m) => m.toLowerCase() === key)) continue;
-        for (const tr of this.teamRepos(team)) if (tr.repo === repo) held.push(tr.permission);
-      }
+      held.push(...(this.teamPermissions().get(key)?.get(repo) ?? []));
     }
     return wire.highestPermission(held);
+  }
+
+  private teamPermissions(): Map<string, Map<Repo, RepoPermission[]>> {
+    if (this.teamPermissionCache) return this.teamPermissionCache;
+    const byLogin = new Map<string, Map<Repo, RepoPermission[]>>();
+    for (const team of this.teams) {
+      const repos = this.teamRepos(team);
+      for (const m of new Set(team.members.map((x) => x.toLowerCase()))) {
+        const mine = byLogin.get(m) ?? new Map<Repo, RepoPermission[]>();
+        byLogin.set(m, mine);
+        for (const tr of repos) mine.set(tr.repo, [...(mine.get(tr.repo) ?? []), tr.permission]);
+      }
+    }
+    this.teamPermissionCache = byLogin;
+    return byLogin;
   }
 }
 
@@ -137,6 +169,12 @@ export async function startGithubEmulator(
   const token = fakeToken();
   const pageSize = Math.max(1, options.pageSize ?? MAX_PER_PAGE);
   const used: Record<string, number> = { core: 0, graphql: 0 };
+  // GitHub's primary budget: enforced only when the options set one (the benchmark, the scale
+  // tests); otherwise the headers count down from 5000 as information.
+  const hourly = options.rateLimits?.hourly;
+  const RATE_LIMIT = hourly ?? DEFAULT_RATE_LIMIT;
+  const windowStart = Date.now();
+  const resetAt = () => Math.floor(windowStart / 1000) + 3600;
 
   const rateHeaders = (resource: string, remaining?: number): Record<string, string> => {
     used[resource] = (used[resource] ?? 0) + 1;
@@ -145,7 +183,9 @@ export async function startGithubEmulator(
       'x-ratelimit-remaining': String(remaining ?? Math.max(0, RATE_LIMIT - (used[resource] ?? 0))),
       'x-ratelimit-used': String(used[resource]),
       // The throttling plugin compares reset with the real clock, so this uses it too.
-      'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + (remaining === 0 ? 1 : 3600)),
+      'x-ratelimit-reset': String(
+        hourly !== undefined ? resetAt() : Math.floor(Date.now() / 1000) + (remaining === 0 ? 1 : 3600),
+      ),
       'x-ratelimit-resource': resource,
     };
   };
@@ -204,6 +244,13 @@ export async function startGithubEmulator(
         );
       }
       if (!authorised(req, token)) return error(401, 'Bad credentials');
+      const resource = route.operation === 'POST /graphql' ? 'graphql' : 'core';
+      if (hourly !== undefined && (used[resource] ?? 0) >= hourly) {
+        // Past the budget GitHub answers 403 with remaining 0 until the hour's reset.
+        return error(403, 'API rate limit exceeded for installation.', resource, {
+          'x-ratelimit-remaining': '0',
+        });
+      }
       const w: wire.WireContext = { base: ctx.baseUrl, org: scenario.org, now: options.now.toISOString() };
       const list = (items: unknown[]) => paged(req, items, pageSize, ctx.baseUrl, ctx.fault, rateHeaders('core'), json);
       const orgMismatch =
@@ -536,6 +583,9 @@ function graphql(
       headers(),
     );
   }
+  if (query.includes('... on Repository') || query.includes('... on Team')) {
+    return json(200, { data: accessNodes(model, query, vars, first, after) }, headers());
+  }
   if (query.includes('nodes(ids')) {
     const ids = Array.isArray(vars.ids) ? vars.ids.filter((x): x is string => typeof x === 'string') : [];
     const byNode = new Map([...model.users.values()].map((u) => [wire.nodeId('User', u.id), u]));
@@ -550,6 +600,67 @@ function graphql(
     { errors: [{ message: 'This emulator does not know the query', extensions: { code: 'undefinedField' } }] },
     headers(),
   );
+}
+
+const GRAPHQL_PERMISSION: Readonly<Record<RepoPermission, string>> = {
+  pull: 'READ',
+  triage: 'TRIAGE',
+  push: 'WRITE',
+  maintain: 'MAINTAIN',
+  admin: 'ADMIN',
+};
+
+/**
+ * `nodes(ids)` / `node(id)` on repositories (direct collaborators with the permission GitHub
+ * resolves) and teams (members of the team and its children, repositories with the team's
+ * permission), each connection paged by `first` and, on `node(id)`, the `$cursor` variable.
+ */
+function accessNodes(
+  model: OrgModel,
+  query: string,
+  vars: Record<string, unknown>,
+  first: number,
+  after: number,
+): Record<string, unknown> {
+  const connection = <T>(items: T[], key: 'nodes' | 'edges', from: number) => {
+    const slice = items.slice(from, from + first);
+    const end = from + slice.length;
+    return {
+      pageInfo: { hasNextPage: end < items.length, endCursor: slice.length > 0 ? encodeCursor(end) : null },
+      [key]: slice,
+    };
+  };
+  const actor = (u: User) => ({ __typename: u.type === 'Bot' ? 'Bot' : 'User', login: u.login, databaseId: u.id });
+  const single = query.includes('node(id');
+  const from = single ? after : 0;
+  const answer = (id: string): Record<string, unknown> | null => {
+    const repo = model.repoByNode.get(id);
+    if (repo && query.includes('... on Repository')) {
+      const edges = repo.collaborators.flatMap((c) => {
+        const permission = model.effectivePermission(c.login, repo);
+        return permission ? [{ permission: GRAPHQL_PERMISSION[permission], node: actor(model.user(c.login)) }] : [];
+      });
+      return { id, collaborators: connection(edges, 'edges', from) };
+    }
+    const team = model.teamByNode.get(id);
+    if (team && query.includes('... on Team')) {
+      const out: Record<string, unknown> = { id };
+      if (query.includes('members(')) out.members = connection(model.teamMembers(team).map(actor), 'nodes', from);
+      if (query.includes('repositories(')) {
+        const edges = model.teamRepos(team).map(({ repo: r, permission }) => ({
+          permission: GRAPHQL_PERMISSION[permission],
+          node: { name: r.name, nameWithOwner: `${model.scenario.org.login}/${r.name}` },
+        }));
+        out.repositories = connection(edges, 'edges', from);
+      }
+      return out;
+    }
+    // An id of another type answers an empty object under an inline fragment; an unknown id, null.
+    return repo || team ? {} : null;
+  };
+  if (single) return { node: answer(typeof vars.id === 'string' ? vars.id : '') };
+  const ids = Array.isArray(vars.ids) ? vars.ids.filter((x): x is string => typeof x === 'string') : [];
+  return { nodes: ids.map(answer) };
 }
 
 function notFound(org: string) {

@@ -1,8 +1,10 @@
 // Reads one organisation: every list the inventory needs, as GitHub answers it. Judging and
 // shaping happen in records.ts; this file only knows which calls to make and which failures
 // are warnings (a view the token may not have) rather than a failed target.
-import PQueue from 'p-queue';
+
 import type { z } from 'zod';
+import { AdaptiveQueue } from '../../src/adaptive-queue.js';
+import { GraphqlDenied, readCollaborators, readTeamAccess } from './access.js';
 import { call, optional, type ReadContext } from './calls.js';
 import { GithubCallError } from './client.js';
 import type { GithubOperation } from './operations.js';
@@ -57,8 +59,8 @@ const MAX_SAME_PAGE = 3;
 
 export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
   const { org } = ctx;
-  const queue = new PQueue({ concurrency: Math.max(1, ctx.concurrency) });
-  const run = <T>(task: () => Promise<T>): Promise<T> => queue.add(task) as Promise<T>;
+  const queue = ctx.queue ?? new AdaptiveQueue(ctx.concurrency);
+  const run = <T>(task: () => Promise<T>): Promise<T> => queue.add(task);
   try {
     const answer = await call('GET /orgs/{org}', undefined, () => ctx.client.request('GET /orgs/{org}', { org }));
     const parsedOrg = ApiOrgSchema.safeParse(answer.data);
@@ -105,17 +107,33 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
       ),
     ]);
 
+    // GraphQL reads who may touch what for 100 repositories (or teams) per call; a token that
+    // may not use GraphQL gets the same through REST, one call per repository and two per team.
+    const graphql = async <T>(read: () => Promise<T>): Promise<T | undefined> => {
+      try {
+        return await read();
+      } catch (e) {
+        if (e instanceof GraphqlDenied) return undefined;
+        throw e;
+      }
+    };
+    const [repoCollaborators, teamAccess] = await Promise.all([
+      graphql(() => readCollaborators(ctx, repos, run)),
+      graphql(() => readTeamAccess(ctx, teams, run)),
+    ]);
+
     const repoFacts = Promise.all(
       repos.map(async (repo): Promise<RepoFacts> => {
         const owner = repo.full_name.split('/')[0] ?? org;
         const params = { owner, repo: repo.name };
         const [collaborators, deployKeys, secrets, environments] = await Promise.all([
-          list(
-            'GET /repos/{owner}/{repo}/collaborators',
-            { ...params, affiliation: 'direct' },
-            ApiCollaboratorSchema,
-            repo.full_name,
-          ),
+          repoCollaborators?.get(repo.full_name) ??
+            list(
+              'GET /repos/{owner}/{repo}/collaborators',
+              { ...params, affiliation: 'direct' },
+              ApiCollaboratorSchema,
+              repo.full_name,
+            ),
           list('GET /repos/{owner}/{repo}/keys', params, ApiDeployKeySchema, repo.full_name),
           list('GET /repos/{owner}/{repo}/actions/secrets', params, ApiSecretSchema, repo.full_name),
           list('GET /repos/{owner}/{repo}/environments', params, ApiEnvironmentSchema, repo.full_name),
@@ -125,6 +143,8 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
     );
     const teamFacts = Promise.all(
       teams.map(async (team): Promise<TeamFacts> => {
+        const known = teamAccess?.get(team.slug);
+        if (known) return { team, repos: known.repos, members: known.members };
         const params = { org, team_slug: team.slug };
         const [teamRepos, teamMembers] = await Promise.all([
           list('GET /orgs/{org}/teams/{team_slug}/repos', params, ApiRepoSchema, `team ${team.slug}`),

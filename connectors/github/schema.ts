@@ -78,6 +78,8 @@ export type ApiPermissions = z.infer<typeof PermissionsSchema>;
 
 export const ApiRepoSchema = z.object({
   name: z.string().min(1),
+  /** The GraphQL id: collaborators of 100 repositories are read per query by it. */
+  node_id: z.string().optional(),
   full_name: z.string().min(1),
   private: z.boolean().optional(),
   archived: z.boolean().optional(),
@@ -91,12 +93,15 @@ export const ApiCollaboratorSchema = ApiUserSchema.extend({
   permissions: PermissionsSchema,
   role_name: z.string().optional(),
 });
+export type ApiCollaborator = z.infer<typeof ApiCollaboratorSchema>;
 
 export const ApiTeamSchema = z.object({
   slug: z.string().min(1),
+  node_id: z.string().optional(),
   name: z.string().optional(),
   parent: z.object({ slug: z.string() }).nullish(),
 });
+export type ApiTeam = z.infer<typeof ApiTeamSchema>;
 
 export const ApiInvitationSchema = z.object({
   id: z.number(),

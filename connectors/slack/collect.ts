@@ -1,8 +1,9 @@
 // Reads one Slack workspace: team.info names the target, then users.list, conversations.list
 // and conversations.members for every channel with members, all pages of each. One failed
 // call fails the target (its records are dropped by the core), never a shorter list.
-import PQueue from 'p-queue';
+
 import type { z } from 'zod';
+import { AdaptiveQueue } from '../../src/adaptive-queue.js';
 import type { CollectContext, TargetOutput } from '../../src/connector.js';
 import { type ClientTuning, createSlackApi, type SlackApi, SlackCallError } from './client.js';
 import { buildRecords, type WorkspaceAnswers } from './records.js';
@@ -25,18 +26,22 @@ export function createCollect(tuning: ClientTuning = {}) {
     let count = (method: string): void => {
       early.push(method);
     };
+    // One queue per workspace: Slack's limits are per method per minute, so a rate-limit answer
+    // halves the requests in flight rather than sending every waiting one into the same limit.
+    const queue = new AdaptiveQueue(ctx.concurrency);
     const api = createSlackApi({
       config,
       signal: ctx.signal,
       log: ctx.log,
       onRequest: (method) => count(method),
+      onThrottle: () => queue.throttled(),
       tuning,
     });
     const team = await readTeam(api);
     await ctx.runTarget(team.id, async (out) => {
       for (const method of early) out.call(method);
       count = (method) => out.call(method);
-      const answers = await readWorkspace(api, team, out, ctx.concurrency);
+      const answers = await readWorkspace(api, team, out, queue);
       const records = buildRecords(answers, config);
       for (const account of records.accounts) out.account(account);
       for (const grant of records.grants) out.grant(grant);
@@ -56,7 +61,7 @@ async function readWorkspace(
   api: SlackApi,
   team: ApiTeam,
   out: TargetOutput,
-  concurrency: number,
+  queue: AdaptiveQueue,
 ): Promise<WorkspaceAnswers> {
   const userList = await api.list('users.list', {}, 'members');
   // Without users:read.email Slack answers users.list but leaves every email out, and no account could be linked.
@@ -78,7 +83,7 @@ async function readWorkspace(
     (c) => !c.is_archived,
   );
 
-  const members = await readMembers(api, channels, concurrency);
+  const members = await readMembers(api, channels, queue);
   const externalTeams = await readExternalTeams(api, team, channels);
   return { team, users, channels, members, externalTeams };
 }
@@ -87,10 +92,9 @@ async function readWorkspace(
 async function readMembers(
   api: SlackApi,
   channels: readonly ApiChannel[],
-  concurrency: number,
+  queue: AdaptiveQueue,
 ): Promise<Map<string, string[]>> {
   const members = new Map<string, string[]>();
-  const queue = new PQueue({ concurrency: Math.max(1, concurrency) });
   const work = channels
     .filter((c) => c.num_members === undefined || c.num_members > 0)
     .map((c) =>

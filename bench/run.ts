@@ -1,0 +1,328 @@
+// `npm run bench -- --scale medium|large --latency MS [--jitter MS] [--seed N] [--systems a,b] [--baseline a,b | --no-baseline] [--no-report] [--write]`
+// Serves a generated organisation with the emulators (latency plus jitter per request), collects
+// every system at the concurrency its limits allow and again sequentially (--concurrency 1), and
+// prints per system and in total: calls made, the minimum, their ratio, wall time, the lower
+// bound (minimum calls × mean latency ÷ allowed concurrency), the ratio to it; peak RSS; and the
+// time evaluate and report take on the collected inventory. --write appends the table to
+// bench/RESULTS.md with the machine and the date.
+import { fork } from 'node:child_process';
+import { setMaxListeners } from 'node:events';
+import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { connectors } from '../connectors/index.js';
+import { RENDERED_FORMATS, REPORT_FILES, renderReport } from '../reports/index.js';
+import { applyAcceptedRisks } from '../src/accept.js';
+import { collect } from '../src/collect.js';
+import { PolicySchema } from '../src/config/schema.js';
+import { summarize } from '../src/evaluate/findings.js';
+import { evaluate } from '../src/evaluate/index.js';
+import { classifySnapshot } from '../src/inventory.js';
+import { createLogger } from '../src/log.js';
+import { SNAPSHOT_SCHEMA_VERSION, type Snapshot } from '../src/model.js';
+import { loadRegister } from '../src/register/index.js';
+import { allRules } from '../src/rules/index.js';
+import { sandboxConfig } from '../src/sandbox.js';
+import type { HostCounts, HostReady, HostRequest } from './emulator-host.js';
+import { generateOrganisation, SCALES, type Scale } from './generate.js';
+import { ALLOWED, LIMITS, SYSTEMS } from './limits.js';
+import { minimumOf, total } from './minimum.js';
+
+/** The time the limits alone impose on the minimum calls: budgets refill once per window. */
+function rateFloorMs(system: string, minimum: Record<string, number>): number {
+  const plan = LIMITS[system];
+  let floor = 0;
+  const budgets: [number, { limit: number; windowMs: number }][] = [];
+  if (plan?.overall) budgets.push([total(minimum), plan.overall]);
+  for (const [op, budget] of Object.entries(plan?.perOperation ?? {})) budgets.push([minimum[op] ?? 0, budget]);
+  for (const [calls, budget] of budgets)
+    floor = Math.max(floor, (Math.ceil(calls / budget.limit) - 1) * budget.windowMs);
+  return floor;
+}
+
+interface Args {
+  /** Systems to collect (all by default): `--systems github` profiles one on its own. */
+  systems: string[];
+  /** Skip evaluate and report (`--no-report`), for quick collection-only runs. */
+  report: boolean;
+  scale: Scale;
+  latency: number;
+  jitter: number;
+  seed: number;
+  /** Systems the sequential baseline runs; the others are estimated (calls × mean latency). */
+  baseline: string[];
+  write: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const get = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const scale = (get('scale') ?? 'medium') as Scale;
+  if (!(scale in SCALES)) throw new Error(`--scale must be one of ${Object.keys(SCALES).join(', ')}`);
+  const latency = Number(get('latency') ?? 50);
+  return {
+    scale,
+    latency,
+    jitter: Number(get('jitter') ?? Math.round(latency / 5)),
+    seed: Number(get('seed') ?? 1),
+    systems: get('systems')?.split(',') ?? SYSTEMS,
+    report: !argv.includes('--no-report'),
+    baseline: argv.includes('--no-baseline') ? [] : (get('baseline')?.split(',') ?? SYSTEMS),
+    write: argv.includes('--write'),
+  };
+}
+
+interface SystemRun {
+  system: string;
+  calls: number;
+  /** Answers that were the service's throttle (the emulator's enforced limits). */
+  throttled: number;
+  byOperation: Record<string, number>;
+  wallMs: number;
+  ok: boolean;
+  failures: string[];
+}
+
+interface Run {
+  /** The connector blocks as parsed, for classify() after the run. */
+  configs: { connector: (typeof connectors)[number]; config: unknown }[];
+  systems: SystemRun[];
+  wallMs: number;
+  snapshot: Snapshot;
+}
+
+const NOW = new Date('2026-11-29T09:00:00Z');
+
+/** Fresh emulators in their own process (they keep state, such as generated credential reports). */
+async function startHost(args: Args): Promise<{
+  ready: HostReady;
+  counts(): Promise<HostCounts['counts']>;
+  close(): Promise<void>;
+}> {
+  const child = fork(fileURLToPath(new URL('./emulator-host.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  const next = <T>(type: string) =>
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (m: { type: string }) => {
+        if (m.type !== type) return;
+        child.off('message', onMessage);
+        resolve(m as T);
+      };
+      child.on('message', onMessage);
+      child.once('exit', (code) => reject(new Error(`the emulator host exited (${code})`)));
+    });
+  const request: HostRequest = { ...args, now: NOW.toISOString() };
+  const ready = next<HostReady>('ready');
+  child.send({ type: 'start', request });
+  return {
+    ready: await ready,
+    counts: async () => {
+      const answer = next<HostCounts>('counts');
+      child.send({ type: 'counts' });
+      return (await answer).counts;
+    },
+    close: async () => {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.send({ type: 'close' });
+      await exited;
+    },
+  };
+}
+
+async function collectAll(args: Args, sequential: boolean, only: readonly string[] = SYSTEMS): Promise<Run> {
+  const org = generateOrganisation(args.scale, args.seed, NOW);
+  const host = await startHost(args);
+  try {
+    const env: Record<string, string> = {};
+    const blocks: Record<string, Record<string, unknown>> = {};
+    for (const [system, e] of Object.entries(host.ready.emulators)) {
+      Object.assign(env, e.env);
+      blocks[system] = e.config;
+    }
+    const config = sandboxConfig({ connectors: org.connectors }, { env, connectors: blocks }, false) as {
+      connectors: Record<string, Record<string, unknown>>;
+    };
+    const log = createLogger('quiet', () => {});
+    const started = performance.now();
+    const configs: Run['configs'] = [];
+    const results = await Promise.all(
+      SYSTEMS.filter((s) => only.includes(s)).map(async (system) => {
+        const connector = connectors.find((c) => c.id === system);
+        if (!connector) throw new Error(`no connector ${system}`);
+        const block = JSON.parse(
+          JSON.stringify(config.connectors[system]).replace(/\$\{([A-Z0-9_]+)\}/g, (_, n: string) => env[n] ?? ''),
+        ) as Record<string, unknown>;
+        const parsed = connector.configSchema.parse({ ...block, concurrency: ALLOWED[system], deadlineSeconds: 3600 });
+        configs.push({ connector, config: parsed });
+        const t0 = performance.now();
+        const snapshot = await collect([{ connector, config: parsed }], {
+          now: NOW,
+          log,
+          ...(sequential ? { concurrency: 1 } : {}),
+        });
+        return { system, snapshot, wallMs: performance.now() - t0 };
+      }),
+    );
+    const wallMs = performance.now() - started;
+    const counts = await host.counts();
+    const systems = results.map(({ system, snapshot, wallMs }): SystemRun => {
+      const c = counts[system] ?? { byOperation: {}, total: 0, throttled: 0 };
+      return {
+        system,
+        calls: c.total,
+        throttled: c.throttled,
+        byOperation: c.byOperation,
+        wallMs,
+        ok: snapshot.systems.every((s) => s.ok),
+        failures: snapshot.systems.filter((s) => !s.ok).map((s) => `${s.target}: ${s.error}`),
+      };
+    });
+    const snapshot: Snapshot = {
+      schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+      collectedAt: NOW.toISOString(),
+      systems: results.flatMap((r) => r.snapshot.systems),
+      accounts: results.flatMap((r) => r.snapshot.accounts),
+      grants: results.flatMap((r) => r.snapshot.grants),
+      credentials: results.flatMap((r) => r.snapshot.credentials),
+      secrets: results.flatMap((r) => r.snapshot.secrets),
+    };
+    return { configs, systems, wallMs, snapshot };
+  } finally {
+    await host.close();
+  }
+}
+
+/** classify → evaluate → accepted risks → every rendered format, as scan() runs them. */
+async function evaluateAndReport(
+  args: Args,
+  collected: Snapshot,
+  systems: Run['configs'],
+): Promise<{ ms: number; findings: number }> {
+  const org = generateOrganisation(args.scale, args.seed, NOW);
+  const dir = await mkdtemp(join(tmpdir(), 'lanekeeper-bench-'));
+  try {
+    const registerPath = join(dir, 'register.yaml');
+    await writeFile(registerPath, stringify(org.register));
+    const register = await loadRegister(registerPath, { knownSystems: connectors.map((c) => c.id) });
+    const policy = PolicySchema.parse({ employeeDomains: ['acme.example'] });
+    const started = performance.now();
+    const snapshot = classifySnapshot(collected, systems);
+    const judged = evaluate({ snapshot, register: register.register, policy, now: NOW });
+    const acceptance = applyAcceptedRisks(judged.findings, register.register, NOW);
+    const evaluation = { ...judged, findings: acceptance.open, summary: summarize(acceptance.open) };
+    for (const format of RENDERED_FORMATS) {
+      const text = renderReport(format, {
+        organization: 'Acme',
+        now: NOW,
+        snapshot,
+        evaluation,
+        rules: allRules,
+        accepted: acceptance.accepted,
+      });
+      if (text.length === 0) throw new Error(`${REPORT_FILES[format]} rendered empty`);
+    }
+    return { ms: performance.now() - started, findings: evaluation.findings.length };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const fmt = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(0)} s` : `${(ms / 1000).toFixed(2)} s`);
+const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : '—');
+
+function table(
+  args: Args,
+  concurrent: Run,
+  baseline: Run | undefined,
+  report: { ms: number; findings: number },
+  rssMb: { collect: number; peak: number },
+): string {
+  const org = generateOrganisation(args.scale, args.seed, NOW);
+  const meanLatency = args.latency + args.jitter / 2;
+  const lines: string[] = [];
+  lines.push(
+    '| system | calls made | minimum calls | calls ÷ minimum | wall time | lower bound | wall ÷ lower bound | sequential wall time | speed-up over sequential |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
+  let sum = { calls: 0, min: 0, bound: 0, seq: 0 };
+  for (const run of concurrent.systems) {
+    const minimum = minimumOf(run.system, (org.scenario as Record<string, unknown>)[run.system]);
+    const min = total(minimum);
+    const bound = Math.max((min * meanLatency) / (ALLOWED[run.system] ?? 1), rateFloorMs(run.system, minimum));
+    const measured = baseline?.systems.find((s) => s.system === run.system);
+    // A sequential run not measured is estimated from its floor: every call waits for the one before.
+    const seqMs = measured?.wallMs ?? min * meanLatency;
+    const seqText = measured ? fmt(seqMs) : `≥ ${fmt(seqMs)} (est.)`;
+    sum = {
+      calls: sum.calls + run.calls,
+      min: sum.min + min,
+      bound: Math.max(sum.bound, bound),
+      seq: Math.max(sum.seq, seqMs),
+    };
+    lines.push(
+      `| ${run.system}${run.ok ? '' : ' (FAILED)'} | ${run.calls} | ${min} | ${ratio(run.calls, min)} | ${fmt(run.wallMs)} | ${fmt(bound)} | ${ratio(run.wallMs, bound)} | ${seqText} | ${ratio(seqMs, run.wallMs)} |`,
+    );
+  }
+  lines.push(
+    `| **total** | ${sum.calls} | ${sum.min} | ${ratio(sum.calls, sum.min)} | ${fmt(concurrent.wallMs)} | ${fmt(sum.bound)} | ${ratio(concurrent.wallMs, sum.bound)} | ${fmt(sum.seq)} | ${ratio(sum.seq, concurrent.wallMs)} |`,
+  );
+  lines.push('');
+  const allowed = Object.entries(ALLOWED)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  const throttled = concurrent.systems.map((r) => `${r.system} ${r.throttled}`).join(', ');
+  const githubCalls = concurrent.systems.find((r) => r.system === 'github')?.calls ?? 0;
+  lines.push(
+    `Systems run side by side, so the total wall time, lower bound and sequential time are the slowest system's. Lower bound = minimum calls × mean latency (${meanLatency} ms) ÷ allowed concurrency (${allowed}), or the time the rate limits alone impose on the minimum calls when that is longer. Throttled answers: ${throttled}. GitHub primary budget used: ${githubCalls} requests (5,000/h for a token, 15,000/h for a GitHub App on Enterprise Cloud).`,
+  );
+  lines.push(
+    `Evaluate and report (classify, evaluate, accepted risks, html/md/json/csv/inventory) on this inventory (${concurrent.snapshot.accounts.length} accounts, ${concurrent.snapshot.grants.length} grants, ${report.findings} findings): ${fmt(report.ms)}. Peak RSS of the scanning process (the emulators run in their own): ${rssMb.collect} MB through collection, ${rssMb.peak} MB with evaluate and report.`,
+  );
+  lines.push('');
+  lines.push('Calls per endpoint (made / minimum):');
+  lines.push('');
+  for (const run of concurrent.systems) {
+    const min = minimumOf(run.system, (org.scenario as Record<string, unknown>)[run.system]);
+    const ops = [...new Set([...Object.keys(run.byOperation), ...Object.keys(min)])].sort();
+    lines.push(`- ${run.system}: ${ops.map((op) => `${op} ${run.byOperation[op] ?? 0}/${min[op] ?? 0}`).join('; ')}`);
+    for (const f of run.failures) lines.push(`  - failed: ${f}`);
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  // Thousands of requests share each system's abort signal; that is by design here, not a leak.
+  setMaxListeners(0);
+  const args = parseArgs(process.argv.slice(2));
+  process.stderr.write(
+    `bench: ${args.scale}, latency ${args.latency} ms + jitter ${args.jitter} ms, seed ${args.seed}\n`,
+  );
+  const concurrent = await collectAll(args, false, args.systems);
+  process.stderr.write(`bench: concurrent collection ${fmt(concurrent.wallMs)}\n`);
+  const rss = () => Math.round(process.resourceUsage().maxRSS / 1024);
+  const collectRssMb = rss();
+  const report = args.report
+    ? await evaluateAndReport(args, concurrent.snapshot, concurrent.configs)
+    : { ms: Number.NaN, findings: 0 };
+  process.stderr.write(`bench: evaluate and report ${fmt(report.ms)}\n`);
+  let baseline: Run | undefined;
+  if (args.baseline.length > 0) {
+    baseline = await collectAll(args, true, args.baseline);
+    process.stderr.write(`bench: sequential baseline ${fmt(baseline.wallMs)}\n`);
+  }
+  const body = table(args, concurrent, baseline, report, { collect: collectRssMb, peak: rss() });
+  process.stdout.write(`${body}\n`);
+  if (args.write) {
+    const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}`;
+    const heading = `## ${args.scale}, ${args.latency} ms latency + up to ${args.jitter} ms jitter: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC\n\nMachine: ${machine}. Seed ${args.seed}.\n\n`;
+    await appendFile(fileURLToPath(new URL('./RESULTS.md', import.meta.url)), `${heading}${body}\n\n`);
+  }
+}
+
+await main();
