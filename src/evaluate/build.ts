@@ -59,6 +59,7 @@ export function buildContext(input: EvaluationInput): EvaluationContext {
 
   const held: HeldGrant[] = [];
   const heldByAccount = new Map<string, HeldGrant[]>();
+  const heldByPerson = new Map<string, HeldGrant[]>();
   for (const grant of [...snapshot.grants].sort(compareGrants)) {
     const key = grantAccountKey(grant);
     const account = accountByKey.get(key);
@@ -71,6 +72,11 @@ export function buildContext(input: EvaluationInput): EvaluationContext {
     }));
     const h: HeldGrant = { grant, account, link, holders };
     held.push(h);
+    for (const holder of holders) {
+      const list = heldByPerson.get(holder.person.id);
+      if (list) list.push(h);
+      else heldByPerson.set(holder.person.id, [h]);
+    }
     const list = heldByAccount.get(key);
     if (list) list.push(h);
     else heldByAccount.set(key, [h]);
@@ -102,6 +108,7 @@ export function buildContext(input: EvaluationInput): EvaluationContext {
     accountOf: (ref) => accountByKey.get(accountKey(ref)),
     linkOf: (ref) => links.get(accountKey(ref)) ?? none,
     heldBy: (ref) => heldByAccount.get(accountKey(ref)) ?? [],
+    heldByPerson: (id) => heldByPerson.get(id) ?? [],
     credentialsOf: (ref) => credentialsByAccount.get(accountKey(ref)) ?? [],
   };
 }

@@ -74,5 +74,7 @@ export interface EvaluationContext {
   accountOf(ref: AccountRef): Account | undefined;
   linkOf(account: AccountRef): AccountLink;
   heldBy(account: AccountRef): readonly HeldGrant[];
+  /** Live grants a register person holds, through any account, group or shared account. */
+  heldByPerson(person: string): readonly HeldGrant[];
   credentialsOf(account: AccountRef): readonly Credential[];
 }

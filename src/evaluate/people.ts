@@ -83,10 +83,13 @@ function readSystems(context: EvaluationContext): Set<string> {
 
 export function registerWarnings(context: EvaluationContext): string[] {
   const read = readSystems(context);
-  const namesBySystem = new Map<string, string[]>();
+  // Distinct names only: thousands of grants share a few hundred resources.
+  const namesBySystem = new Map<string, Set<string>>();
   for (const g of context.snapshot.grants) {
     const key = g.system.toLowerCase();
-    namesBySystem.set(key, [...(namesBySystem.get(key) ?? []), ...resourceNames(g)]);
+    const names = namesBySystem.get(key) ?? new Set<string>();
+    for (const name of resourceNames(g)) names.add(name);
+    namesBySystem.set(key, names);
   }
   const warnings: string[] = [];
   for (const person of context.register.people) {
@@ -95,7 +98,7 @@ export function registerWarnings(context: EvaluationContext): string[] {
       if (!read.has(system)) continue;
       // An approval that ended is expected to match nothing: its access was removed.
       if (hasEnded(rg, context.now)) continue;
-      const names = namesBySystem.get(system) ?? [];
+      const names = [...(namesBySystem.get(system) ?? [])];
       if (names.some((n) => scopeMatchesName(rg, n))) continue;
       warnings.push(
         `register: ${person.id}'s approval "${rg.task}" (${rg.system} ${scopes(rg).join(', ')}) matches nothing in the ${rg.system} inventory`,

@@ -33,7 +33,7 @@ export const expiringSoon: Rule = {
         if (rg.end === undefined || !inWindow(rg, context.now)) continue;
         const days = daysBetween(today, startOfDay(rg.end));
         if (days > context.policy.expiringSoonDays) continue;
-        const heldLines = context.held.flatMap((h) =>
+        const heldLines = context.heldByPerson(person.id).flatMap((h) =>
           h.holders
             .filter((holder) => holder.person.id === person.id && holder.lanes.some((c) => c.matches.includes(rg)))
             .flatMap(() => [
