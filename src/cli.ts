@@ -23,6 +23,7 @@ import { redact, registerSecretsFromEnv } from './redact.js';
 import { checkRegisterFile } from './register/index.js';
 import { loadScenario, sandboxConfig, startSandbox } from './sandbox.js';
 import { type ScanResult, scan } from './scan.js';
+import { ShardError } from './shards.js';
 
 export interface Io {
   env: Readonly<Record<string, string | undefined>>;
@@ -96,6 +97,11 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     .option('--allow-partial', 'exit 0/1 on what could be read even if a system failed', false)
     .option('--now <iso>', 'the clock the findings are judged against (default: now)', parseNowOption)
     .option('--concurrency <n>', 'requests in flight per system (1 = sequential)', parsePositiveInt)
+    .option(
+      '--inventory <files...>',
+      'judge saved snapshots (shards from `lanekeeper collect`) instead of reading: no API is called',
+    )
+    .option('--allow-mixed-days', 'accept shards collected on different days', false)
     .option('--history <file>', "history database (default: the config's history.path or .lanekeeper/history.db)")
     .option('--no-history', 'keep no history: no drift, no "open for N days"')
     .option('--email', 'send the report as the config\'s "email" block says')
@@ -115,6 +121,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
                 ? resolve(io.cwd, opts.history)
                 : undefined,
           email: opts.email === true,
+          ...(opts.inventory ? { inventoryPaths: opts.inventory.map((f: string) => resolve(io.cwd, f)) } : {}),
+          allowMixedDays: opts.allowMixedDays === true,
           cwd: io.cwd,
           configPath: resolve(io.cwd, opts.config),
           ...(opts.register ? { registerPath: resolve(io.cwd, opts.register) } : {}),
@@ -441,6 +449,11 @@ function handleError(e: unknown, io: Io): number {
   }
   if (e instanceof ChromiumMissingError) {
     io.stderr(`${e.message}\n`);
+    return ExitCode.BAD_INPUT;
+  }
+  if (e instanceof ShardError) {
+    for (const p of e.problems) io.stderr(`${redact(p)}\n`);
+    io.stderr('nothing was judged\n');
     return ExitCode.BAD_INPUT;
   }
   if (e instanceof InputError) {

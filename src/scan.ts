@@ -29,6 +29,7 @@ import { type LoadedRegister, loadRegister, scopeWarnings } from './register/ind
 import { addRemediation } from './remediation.js';
 import { allRules } from './rules/index.js';
 import type { Finding } from './rules/types.js';
+import { loadShards } from './shards.js';
 
 export interface ScanOptions {
   configPath: string;
@@ -60,6 +61,10 @@ export interface ScanOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Also print report.html to report.pdf through Chromium. */
   pdf?: boolean;
+  /** Judge these saved snapshots (shards from `lanekeeper collect`) instead of collecting: no API is called. */
+  inventoryPaths?: readonly string[];
+  /** Accept shards collected on different days. */
+  allowMixedDays?: boolean;
 }
 
 export interface ScanResult {
@@ -90,9 +95,11 @@ const TREND_SCANS = 12;
 
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const cwd = options.cwd ?? process.cwd();
+  const offline = (options.inventoryPaths?.length ?? 0) > 0;
   const loaded = await loadConfig(options.configPath, {
     env: options.env,
     connectors,
+    offline,
     overrides: {
       ...(options.registerPath ? { register: options.registerPath } : {}),
       ...(options.outDir ? { outDir: options.outDir } : {}),
@@ -116,15 +123,18 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   try {
     const timings: Record<string, number> = {};
     let started = performance.now();
-    const collected = await collect(
-      loaded.systems.map((s) => ({ connector: s.connector, config: s.config })),
-      {
-        now: options.now,
-        log: options.log,
-        ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      },
-    );
+    const collected =
+      offline && options.inventoryPaths
+        ? await loadShards(options.inventoryPaths, { allowMixedDays: options.allowMixedDays === true })
+        : await collect(
+            loaded.systems.map((s) => ({ connector: s.connector, config: s.config })),
+            {
+              now: options.now,
+              log: options.log,
+              ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+              ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+            },
+          );
     timings.collectMs = Math.round(performance.now() - started);
     started = performance.now();
 

@@ -48,6 +48,11 @@ export interface LoadConfigOptions {
   displayPath?: string;
   /** Accept a config with no enabled connector (commands that do not collect). */
   allowNoSystems?: boolean;
+  /**
+   * Nothing will be called (scan --inventory): an unset variable is not an error, since the job
+   * that merges shards holds no tokens. Its reference stays in the value, unresolved.
+   */
+  offline?: boolean;
 }
 
 /** The core of the config after defaults, with paths made absolute. */
@@ -121,7 +126,13 @@ export function parseConfig(text: string, options: LoadConfigOptions & { path: s
   };
 
   const unresolved: PropertyKey[][] = [];
-  const value = interpolate(json, [], { env: options.env, problems, locate, unresolved });
+  const value = interpolate(json, [], {
+    env: options.env,
+    problems,
+    locate,
+    unresolved,
+    offline: options.offline === true,
+  });
   // A value whose reference could not be filled is already reported; its schema error would be noise.
   const isUnresolved = (path: readonly PropertyKey[]) =>
     unresolved.some((u) => u.length === path.length && u.every((s, i) => s === path[i]));
@@ -248,6 +259,7 @@ interface InterpolationContext {
   problems: Problem[];
   /** Paths whose references could not be filled. */
   unresolved: PropertyKey[][];
+  offline: boolean;
   locate(path: readonly PropertyKey[]): { file?: string; line?: number; column?: number; field?: string };
 }
 
@@ -280,6 +292,7 @@ function interpolate(value: unknown, path: PropertyKey[], ctx: InterpolationCont
       return set;
     }
     if (fallback !== undefined) return fallback;
+    if (ctx.offline) return match;
     ctx.problems.push(
       problem(
         'LK_CONFIG_ENV_MISSING',

@@ -33,14 +33,16 @@ export const expiringSoon: Rule = {
         if (rg.end === undefined || !inWindow(rg, context.now)) continue;
         const days = daysBetween(today, startOfDay(rg.end));
         if (days > context.policy.expiringSoonDays) continue;
-        const heldLines = context.heldByPerson(person.id).flatMap((h) =>
-          h.holders
-            .filter((holder) => holder.person.id === person.id && holder.lanes.some((c) => c.matches.includes(rg)))
-            .flatMap(() => [
-              `held: ${h.grant.system} ${h.account.login} has ${h.grant.level} (${h.grant.permission}) on ${h.grant.resource}`,
-              ...expiryMismatch(h.grant, rg.end!),
-            ]),
-        );
+        const heldLines = context
+          .heldByPerson(person.id)
+          .flatMap((h) =>
+            h.holders
+              .filter((holder) => holder.person.id === person.id && holder.lanes.some((c) => c.matches.includes(rg)))
+              .flatMap(() => [
+                `held: ${h.grant.system} ${h.account.login} has ${h.grant.level} (${h.grant.permission}) on ${h.grant.resource}`,
+                ...expiryMismatch(h.grant, rg.end!),
+              ]),
+          );
         const when = days === 0 ? 'ends today' : `ends in ${days} day${days === 1 ? '' : 's'}`;
         findings.push({
           person: person.id,
