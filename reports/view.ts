@@ -1,6 +1,7 @@
 // What report.html and report.md show, worked out once: sorted, grouped, labelled. The two
 // renderers only lay it out, so they cannot disagree on a count or an order. Strings here are
 // still raw (from the APIs and the register): each renderer escapes them its own way.
+
 import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
 import { daysBetween, endOfDay, isoDate, startOfDay } from '../src/dates.js';
@@ -10,6 +11,7 @@ import { accountKey, grantAccountKey, LANES, type Lane, type Level } from '../sr
 import { byKeys, compareFindings, compareNatural, sorted } from '../src/order.js';
 import type { Person } from '../src/register/schema.js';
 import { type Finding, type RuleMeta, SEVERITIES, type Severity, severityRank } from '../src/rules/types.js';
+import type { SystemSummary } from './document.js';
 import { severityCounts, systemSummaries } from './document.js';
 import type { ReportInput } from './index.js';
 
@@ -82,14 +84,7 @@ export interface PersonView {
   cells: { lane: Lane; state: LaneCell; label: string; symbol: string }[];
 }
 
-export interface SystemView {
-  system: string;
-  target: string;
-  ok: boolean;
-  error?: string;
-  warnings: string[];
-  accounts: number;
-  grants: number;
+export interface SystemView extends SystemSummary {
   calls: number;
 }
 

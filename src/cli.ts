@@ -84,8 +84,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run lanekeeper --help for usage)');
 
-  program
-    .command('scan')
+  outputOptions(program.command('scan'))
     .description('read every configured system, judge the access against the register, write the reports')
     .requiredOption('--config <file>', 'config file (JSON)')
     .option('--register <file>', 'access register (YAML or JSON); default: the config\'s "register"')
@@ -106,10 +105,6 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     .option('--no-history', 'keep no history: no drift, no "open for N days"')
     .option('--email', 'send the report as the config\'s "email" block says')
     .option('--no-email', 'do not send the report (the default)')
-    .option('--pdf', 'also print report.html to report.pdf (needs Chromium)')
-    .option('--json', 'print the findings document to stdout instead of the summary', false)
-    .option('--verbose', 'more progress detail on stderr', false)
-    .option('--quiet', 'no progress on stderr', false)
     .action(async (opts) => {
       exitCode = await withProgress(opts, io, (watch) =>
         scan({
@@ -137,17 +132,12 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
       );
     });
 
-  program
-    .command('demo')
+  outputOptions(program.command('demo'))
     .description('scan Northwind Supply, the demo company, served by local emulators: no account needed')
     .option('--out <dir>', 'where reports are written', 'lanekeeper-report')
     .option('--now <iso>', 'the clock the story is told at (default: now)', parseNowOption)
     .option('--history <file>', 'keep history between demo runs in this file')
     .option('--next-week', 'play the following week of the story (after a first demo with the same --history)', false)
-    .option('--pdf', 'also print report.html to report.pdf (needs Chromium)')
-    .option('--json', 'print the findings document to stdout instead of the summary', false)
-    .option('--verbose', 'more progress detail on stderr', false)
-    .option('--quiet', 'no progress on stderr', false)
     .action(async (opts) => {
       exitCode = await withProgress(opts, io, (watch) =>
         runDemo({
@@ -385,6 +375,15 @@ function printResult(result: ScanResult, json: boolean, io: Io): void {
 
 function stderrStream(io: Io): ProgressStream {
   return { write: io.stderr, isTTY: io.stderrIsTTY === true, ...(io.columns ? { columns: io.columns } : {}) };
+}
+
+/** What every scanning command prints and how: the summary or --json, progress, a PDF. */
+function outputOptions(command: Command): Command {
+  return command
+    .option('--pdf', 'also print report.html to report.pdf (needs Chromium)')
+    .option('--json', 'print the findings document to stdout instead of the summary', false)
+    .option('--verbose', 'more progress detail on stderr', false)
+    .option('--quiet', 'no progress on stderr', false);
 }
 
 interface Watch {
