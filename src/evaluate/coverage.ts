@@ -2,24 +2,12 @@
 // register grants of the same system and lane whose scope matches the resource (or one of its
 // aliases) are its candidates; their dates and access decide approved, above or expired, and
 // no candidate at all means unapproved.
-import picomatch from 'picomatch';
+
 import { endOfDay, startOfDay } from '../dates.js';
 import { type Account, type Grant, type Lane, levelRank } from '../model.js';
 import type { Person, RegisterGrant } from '../register/schema.js';
+import { scopeMatcher } from '../register/scope.js';
 import type { LaneCoverage } from './context.js';
-
-const matchers = new Map<string, (s: string) => boolean>();
-
-function matcherOf(glob: string): (s: string) => boolean {
-  let m = matchers.get(glob);
-  if (!m) {
-    // A lone "*" means "everything in that system": people write it for GCP too, whose
-    // resource names ("projects/x") contain a slash that a glob's "*" would not cross.
-    m = glob === '*' ? () => true : picomatch(glob, { dot: true, nocase: true });
-    matchers.set(glob, m);
-  }
-  return m;
-}
 
 export function scopes(grant: RegisterGrant): string[] {
   return Array.isArray(grant.scope) ? grant.scope : [grant.scope];
@@ -32,13 +20,9 @@ export function resourceNames(grant: Grant): string[] {
   return [grant.resource, ...extra];
 }
 
-export function scopeMatchesName(registerGrant: RegisterGrant, name: string): boolean {
-  return scopes(registerGrant).some((glob) => matcherOf(glob)(name));
-}
-
 export function scopeMatches(registerGrant: RegisterGrant, grant: Grant): boolean {
   const candidates = resourceNames(grant);
-  return scopes(registerGrant).some((glob) => candidates.some((name) => matcherOf(glob)(name)));
+  return scopes(registerGrant).some((glob) => candidates.some((name) => scopeMatcher(glob)(name)));
 }
 
 /** start ≤ now < the day after end (end is the last day of access, inclusive). */

@@ -2,7 +2,7 @@
 // tied to, and register scopes that match nothing that was read.
 import { accountKey, grantAccountKey, type Lane } from '../model.js';
 import type { EvaluationContext, LaneCoverage } from './context.js';
-import { engagementEndedOn, hasEnded, inWindow, resourceNames, scopeMatchesName, scopes } from './coverage.js';
+import { engagementEndedOn, inWindow } from './coverage.js';
 import type { HeldAccess, LaneCell, PersonAccess, UnlinkedAccount } from './types.js';
 
 /** A cell for a lane the person holds; the worst of their grants in that lane wins. */
@@ -83,28 +83,8 @@ function readSystems(context: EvaluationContext): Set<string> {
 
 export function registerWarnings(context: EvaluationContext): string[] {
   const read = readSystems(context);
-  // Distinct names only: thousands of grants share a few hundred resources.
-  const namesBySystem = new Map<string, Set<string>>();
-  for (const g of context.snapshot.grants) {
-    const key = g.system.toLowerCase();
-    const names = namesBySystem.get(key) ?? new Set<string>();
-    for (const name of resourceNames(g)) names.add(name);
-    namesBySystem.set(key, names);
-  }
+  // Scopes that match nothing are the register's to report, with their line (scopeWarnings).
   const warnings: string[] = [];
-  for (const person of context.register.people) {
-    for (const rg of person.grants) {
-      const system = rg.system.toLowerCase();
-      if (!read.has(system)) continue;
-      // An approval that ended is expected to match nothing: its access was removed.
-      if (hasEnded(rg, context.now)) continue;
-      const names = [...(namesBySystem.get(system) ?? [])];
-      if (names.some((n) => scopeMatchesName(rg, n))) continue;
-      warnings.push(
-        `register: ${person.id}'s approval "${rg.task}" (${rg.system} ${scopes(rg).join(', ')}) matches nothing in the ${rg.system} inventory`,
-      );
-    }
-  }
   const known = new Map<string, Set<string>>();
   for (const a of context.snapshot.accounts) {
     const set = known.get(a.system.toLowerCase()) ?? new Set<string>();

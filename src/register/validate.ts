@@ -2,11 +2,12 @@
 // systems exist, no account is claimed twice. Returns every issue at once; the loader turns
 // them into located problems. Missing contractor owners, open-ended grants and vague tasks are
 // not issues here: the register-incomplete rule reports them as findings so the scan still runs.
-import picomatch from 'picomatch';
+
 import type { ProblemCode } from '../errors.js';
 import type { Snapshot } from '../model.js';
 import { closest } from '../source.js';
 import type { AcceptedRisk, Person, RegisterGrant, RegisterGroup, SharedAccount } from './schema.js';
+import { scopeMatcher } from './scope.js';
 
 export interface RegisterIssue {
   code: ProblemCode;
@@ -221,7 +222,7 @@ export function unmatchedScopes(register: RegisterForValidation, snapshot: Snaps
       const scopes = Array.isArray(grant.scope) ? grant.scope : [grant.scope];
       const resources = [...(names.get(grant.system) ?? [])];
       for (const [n, scope] of scopes.entries()) {
-        const matches = picomatch(scope, { dot: true });
+        const matches = scopeMatcher(scope);
         if (resources.some((r) => matches(r))) continue;
         issues.push({
           code: 'LK_REGISTER_SCOPE_UNMATCHED',

@@ -189,6 +189,16 @@ describe('scope warnings', () => {
     expect(scopeWarnings(loaded, snapshot(false))).toEqual([]);
   });
 
+  it('reads a scope exactly as coverage does: case-insensitive, and a lone "*" crossing slashes', () => {
+    const same = parse(SMALL.replace('scope: acme/shop', 'scope: [ACME/Shop, "*"]'));
+    const snap = snapshot(true);
+    snap.grants[0] = { ...snap.grants[0]!, resource: 'acme/shop/sub' };
+    // "ACME/Shop" names nothing here ("acme/shop/sub" is deeper); "*" names everything.
+    expect(scopeWarnings(same, snap).map((w) => w.field)).toEqual(['people[1].grants[0].scope[0]']);
+    snap.grants[0] = { ...snap.grants[0]!, resource: 'acme/shop' };
+    expect(scopeWarnings(same, snap)).toEqual([]);
+  });
+
   it('skips grants that have ended', () => {
     expect(scopeWarnings(loaded, snapshot(true), NOW)).toEqual([]);
   });
