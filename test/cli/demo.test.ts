@@ -3,9 +3,53 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEMO_NOW, runCli, tempDir } from './harness.js';
 
+// Every finding of the demo story, in report order: a change to the story or to a rule that
+// moves any of them must show up here, on purpose.
+const STORY = [
+  'expired-access-active aws arn:aws:iam::111111111111:user/ops-admin 111111111111 sam',
+  'expired-access-active aws arn:aws:iam::111111111111:user/sam-ortiz 111111111111 sam',
+  'expired-access-active gcp user:sam@ortiz.dev projects/northwind-analytics sam',
+  'expired-access-active gcp user:sam@ortiz.dev projects/northwind-shop-prod sam',
+  'expired-access-active github samortiz northwind/infra sam',
+  'expired-access-active github samortiz northwind/shop sam',
+  'expired-access-active slack U0SAM #checkout-fix sam',
+  'expired-access-active slack U0SAM #support sam',
+  'shared-admin-account aws arn:aws:iam::111111111111:root - -',
+  'shared-admin-account aws arn:aws:iam::111111111111:user/ops-admin - -',
+  'shared-admin-account gcp serviceAccount:ci-deployer@northwind-shop-prod.iam.gserviceaccount.com - -',
+  'shared-admin-account github northwind-admin - -',
+  'shared-admin-account slack U0ADMIN - -',
+  'contractor-production-write aws arn:aws:iam::111111111111:user/ops-admin 111111111111 sam',
+  'contractor-production-write gcp user:sam@ortiz.dev projects/northwind-shop-prod sam',
+  'contractor-production-write github samortiz northwind/infra sam',
+  'mfa-missing aws arn:aws:iam::111111111111:user/ops-admin - -',
+  'mfa-missing aws arn:aws:iam::111111111111:user/sam-ortiz - sam',
+  'mfa-missing github omar-qa - omar',
+  'mfa-missing slack U0ADMIN - -',
+  'multiple-lanes register - - sam',
+  'register-incomplete github - northwind/analytics jun',
+  'unapproved-access aws arn:aws:iam::111111111111:user/ops-admin 111111111111 sam',
+  'unapproved-access gcp user:sam@ortiz.dev projects/northwind-analytics sam',
+  'unapproved-access gcp user:sam@ortiz.dev projects/northwind-shop-prod sam',
+  'unapproved-access github samortiz northwind/infra sam',
+  'unapproved-access slack U0SAM #support sam',
+  'unknown-account aws arn:aws:iam::999988887777:root - -',
+  'unknown-account gcp user:growthhacker.jake@gmail.com - -',
+  'unknown-account github northwind-admin - -',
+  'unknown-account github quickfix-dev - -',
+  'unknown-account slack U0ADMIN - -',
+  'unknown-account slack team:T0BRIGHTLN - -',
+  'stale-credential aws arn:aws:iam::111111111111:root - -',
+  'stale-credential aws arn:aws:iam::111111111111:user/sam-ortiz - sam',
+  'stale-credential gcp serviceAccount:ci-deployer@northwind-shop-prod.iam.gserviceaccount.com - -',
+  'expiring-soon aws - northwind-production olga',
+  'expiring-soon gcp - projects/northwind-analytics fatima',
+  'expiring-soon github - northwind/storefront rita',
+];
+
 interface FindingsDoc {
   complete: boolean;
-  findings: { rule: string; person?: string; account: string; system: string; evidence: string[] }[];
+  findings: { rule: string; person?: string; account: string; system: string; resource?: string; evidence: string[] }[];
 }
 
 describe('lanekeeper demo', () => {
@@ -33,6 +77,23 @@ describe('lanekeeper demo', () => {
     ]) {
       expect(rules, rule).toContain(rule);
     }
+    expect(
+      doc.findings.map((f) => `${f.rule} ${f.system} ${f.account || '-'} ${f.resource ?? '-'} ${f.person ?? '-'}`),
+    ).toEqual(STORY);
+    const evidence = (rule: string, account: string, resource?: string) =>
+      doc.findings
+        .find((f) => f.rule === rule && f.account === account && (resource === undefined || f.resource === resource))
+        ?.evidence.join('\n');
+    // The leftover IAM user's key was used a month ago, long after the three-day job.
+    expect(evidence('expired-access-active', 'arn:aws:iam::111111111111:user/sam-ortiz')).toMatch(
+      /AKIA…DEMO, last used 2026-10-30/,
+    );
+    // The GCP editor role comes from the prod folder, inherited by the project.
+    expect(evidence('expired-access-active', 'user:sam@ortiz.dev', 'projects/northwind-analytics')).toMatch(
+      /folders\/987654321098 \(prod\)/,
+    );
+    // Root's live access key makes it a shared admin.
+    expect(evidence('shared-admin-account', 'arn:aws:iam::111111111111:root')).toMatch(/root has an active access key/);
     // The designer holds exactly what was approved: no finding may name her.
     expect(doc.findings.filter((f) => f.person === 'mia' || /miadesign|mia@pixelmia/i.test(f.account))).toEqual([]);
     // The past contractor's time-bound GCP binding expired on its own: nothing to report.
