@@ -8,7 +8,7 @@ import { connectors } from '../connectors/index.js';
 import { resolveRelativeDates } from './dates.js';
 import { applyPatch, type PatchOperation } from './json-patch.js';
 import type { Logger } from './log.js';
-import { loadScenario, sandboxConfig, startSandbox } from './sandbox.js';
+import { loadScenario, type Sandbox, sandboxConfig, startSandbox } from './sandbox.js';
 import { type ScanOptions, type ScanResult, scan } from './scan.js';
 
 export const DEMO_DIR = fileURLToPath(new URL('../examples/demo/', import.meta.url));
@@ -28,6 +28,24 @@ export interface DemoOptions {
 
 const WEEK_MS = 7 * 86_400_000;
 
+/**
+ * Writes dir/config.json: the demo's config (lanes, policy) pointing at a running sandbox, with
+ * the given register (the demo's own, whose `$today` dates the scan resolves, by default).
+ */
+export async function writeDemoConfig(
+  sandbox: Pick<Sandbox, 'connectors' | 'env'>,
+  dir: string,
+  register = join(DEMO_DIR, 'register.yaml'),
+): Promise<string> {
+  const template = JSON.parse(await readFile(join(DEMO_DIR, 'config.json'), 'utf8')) as Record<string, unknown>;
+  const config: Record<string, unknown> = { ...sandboxConfig(template, sandbox, false), register };
+  // The template's "$schema" points at the repository's config.schema.json, relative to examples/demo.
+  delete config.$schema;
+  const configPath = join(dir, 'config.json');
+  await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
+  return configPath;
+}
+
 export async function runDemo(options: DemoOptions): Promise<ScanResult> {
   const now = options.nextWeek ? new Date(options.now.getTime() + WEEK_MS) : options.now;
   let scenario = await loadScenario(join(DEMO_DIR, 'scenario.json'), now);
@@ -35,14 +53,7 @@ export async function runDemo(options: DemoOptions): Promise<ScanResult> {
   const sandbox = await startSandbox(scenario, connectors, { now });
   const work = await mkdtemp(join(tmpdir(), 'lanekeeper-demo-'));
   try {
-    const template = JSON.parse(await readFile(join(DEMO_DIR, 'config.json'), 'utf8')) as Record<string, unknown>;
-    const config: Record<string, unknown> = {
-      ...sandboxConfig(template, sandbox, false),
-      register: join(DEMO_DIR, 'register.yaml'),
-    };
-    delete config.$schema;
-    const configPath = join(work, 'config.json');
-    await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
+    const configPath = await writeDemoConfig(sandbox, work);
     return await scan({
       configPath,
       outDir: options.outDir,

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectors } from '../../connectors/index.js';
 import { main } from '../../src/cli.js';
-import { DEMO_DIR } from '../../src/demo.js';
-import { loadScenario, type Sandbox, sandboxConfig, startSandbox } from '../../src/sandbox.js';
+import { resolveRelativeDates } from '../../src/dates.js';
+import { DEMO_DIR, writeDemoConfig } from '../../src/demo.js';
+import { loadScenario, type Sandbox, startSandbox } from '../../src/sandbox.js';
 
 export interface CliRun {
   code: number;
@@ -54,13 +55,8 @@ export async function startDemoSandbox(now = new Date(DEMO_NOW), only?: string[]
   const scenario = await loadScenario(join(DEMO_DIR, 'scenario.json'), now);
   const sandbox = await startSandbox(scenario, connectors, { now, ...(only ? { only } : {}) });
   const dir = await tempDir();
-  const template = JSON.parse(await readFile(join(DEMO_DIR, 'config.json'), 'utf8')) as Record<string, unknown>;
-  const { resolveRelativeDates } = await import('../../src/dates.js');
   const registerPath = join(dir, 'register.yaml');
   await writeFile(registerPath, resolveRelativeDates(await readFile(join(DEMO_DIR, 'register.yaml'), 'utf8'), now));
-  const config: Record<string, unknown> = { ...sandboxConfig(template, sandbox, false), register: 'register.yaml' };
-  delete config.$schema;
-  const configPath = join(dir, 'config.json');
-  await writeFile(configPath, JSON.stringify(config, null, 2));
+  const configPath = await writeDemoConfig(sandbox, dir, 'register.yaml');
   return { sandbox, configPath, registerPath, env: { ...sandbox.env }, dir };
 }

@@ -4,8 +4,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { connectors } from '../../connectors/index.js';
-import { DEMO_DIR } from '../../src/demo.js';
-import { loadScenario, sandboxConfig, startSandbox } from '../../src/sandbox.js';
+import { resolveRelativeDates } from '../../src/dates.js';
+import { DEMO_DIR, writeDemoConfig } from '../../src/demo.js';
+import { loadScenario, startSandbox } from '../../src/sandbox.js';
 import { DEMO_NOW, runCli, startDemoSandbox, tempDir } from './harness.js';
 
 // Scenario JSON is edited freely here; its shape is checked by each emulator's schema when served.
@@ -72,16 +73,8 @@ describe('lanekeeper offboard on the demo', () => {
     const sandbox = await startSandbox(scenario, connectors, { now });
     try {
       const dir = await tempDir();
-      const template = JSON.parse(await readFile(join(DEMO_DIR, 'config.json'), 'utf8'));
-      const config: Record<string, unknown> = {
-        ...sandboxConfig(template, sandbox, false),
-        register: join(DEMO_DIR, 'register.yaml'),
-      };
-      delete config.$schema;
-      const configPath = join(dir, 'config.json');
-      await writeFile(configPath, JSON.stringify(config));
+      const configPath = await writeDemoConfig(sandbox, dir);
       const registerText = await readFile(join(DEMO_DIR, 'register.yaml'), 'utf8');
-      const { resolveRelativeDates } = await import('../../src/dates.js');
       // Sam is no longer a user of the shared ops-admin account.
       const register = resolveRelativeDates(registerText, now).replace(
         'users: [dana, priya, sam]',
