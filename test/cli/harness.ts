@@ -42,6 +42,11 @@ export async function tempDir(): Promise<string> {
 /** A fixed clock for the demo story, so runs compare byte for byte. */
 export const DEMO_NOW = '2026-11-29T09:00:00.000Z';
 
+/** `lanekeeper scan` of a demo config at the demo's clock, quiet and without history, plus extra flags. */
+export function demoScan(configPath: string, out: string, ...extra: string[]): string[] {
+  return ['scan', '--config', configPath, '--out', out, '--now', DEMO_NOW, '--quiet', '--no-history', ...extra];
+}
+
 export interface DemoSandbox {
   sandbox: Sandbox;
   configPath: string;

@@ -3,7 +3,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEMO_NOW, runCli, startDemoSandbox, tempDir } from './harness.js';
+import { DEMO_NOW, demoScan, runCli, startDemoSandbox, tempDir } from './harness.js';
 
 describe('lanekeeper register init on the demo', () => {
   it('drafts a register that fails the check until a person answers, then scans with it', async () => {
@@ -39,24 +39,7 @@ describe('lanekeeper register init on the demo', () => {
       expect(recheck.code).toBe(0);
 
       const out = join(dir, 'report');
-      const scan = await runCli(
-        [
-          'scan',
-          '--config',
-          demo.configPath,
-          '--register',
-          draft,
-          '--out',
-          out,
-          '--now',
-          DEMO_NOW,
-          '--quiet',
-          '--no-history',
-          '--fail-on',
-          'none',
-        ],
-        demo.env,
-      );
+      const scan = await runCli(demoScan(demo.configPath, out, '--register', draft, '--fail-on', 'none'), demo.env);
       expect(scan.code).toBe(0);
       const doc = JSON.parse(await readFile(join(out, 'findings.json'), 'utf8')) as {
         findings: { rule: string; account: string }[];

@@ -1,7 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_NOW, type DemoSandbox, runCli, startDemoSandbox, tempDir } from './harness.js';
+import { type DemoSandbox, demoScan, runCli, startDemoSandbox, tempDir } from './harness.js';
 
 describe('lanekeeper scan against a running sandbox of the demo', () => {
   let demo: DemoSandbox;
@@ -12,18 +12,7 @@ describe('lanekeeper scan against a running sandbox of the demo', () => {
     await demo.sandbox.close();
   });
 
-  const scanArgs = (out: string, ...extra: string[]) => [
-    'scan',
-    '--config',
-    demo.configPath,
-    '--out',
-    out,
-    '--now',
-    DEMO_NOW,
-    '--quiet',
-    '--no-history',
-    ...extra,
-  ];
+  const scanArgs = (out: string, ...extra: string[]) => demoScan(demo.configPath, out, ...extra);
 
   it('exits 1 with --fail-on critical', async () => {
     const run = await runCli(scanArgs(await tempDir(), '--fail-on', 'critical'), demo.env);

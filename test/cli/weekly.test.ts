@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_NOW, type DemoSandbox, runCli, startDemoSandbox, tempDir } from './harness.js';
+import { DEMO_NOW, type DemoSandbox, demoScan, runCli, startDemoSandbox, tempDir } from './harness.js';
 
 interface Doc {
   findings: { rule: string; account: string; severity: string; evidence: string[] }[];
@@ -64,23 +64,10 @@ describe('delivery and CI outputs of a scan', () => {
     const configPath = join(demo.dir, 'config-email.json');
     await writeFile(configPath, JSON.stringify(config));
     const out = await tempDir();
-    const run = await runCli(
-      [
-        'scan',
-        '--config',
-        configPath,
-        '--out',
-        out,
-        '--now',
-        DEMO_NOW,
-        '--quiet',
-        '--no-history',
-        '--fail-on',
-        'none',
-        '--email',
-      ],
-      { ...demo.env, SMTP_PASS: 'very-secret-smtp-password' },
-    );
+    const run = await runCli(demoScan(configPath, out, '--fail-on', 'none', '--email'), {
+      ...demo.env,
+      SMTP_PASS: 'very-secret-smtp-password',
+    });
     expect(run.code).toBe(4);
     expect(run.stderr).toContain('SMTP server 127.0.0.1:9');
     expect(run.stdout + run.stderr).not.toContain('very-secret-smtp-password');
@@ -92,22 +79,10 @@ describe('delivery and CI outputs of a scan', () => {
     const out = await tempDir();
     const summary = join(out, 'step-summary.md');
     await writeFile(summary, '# Earlier step\n');
-    const run = await runCli(
-      [
-        'scan',
-        '--config',
-        demo.configPath,
-        '--out',
-        out,
-        '--now',
-        DEMO_NOW,
-        '--quiet',
-        '--no-history',
-        '--fail-on',
-        'none',
-      ],
-      { ...demo.env, GITHUB_STEP_SUMMARY: summary },
-    );
+    const run = await runCli(demoScan(demo.configPath, out, '--fail-on', 'none'), {
+      ...demo.env,
+      GITHUB_STEP_SUMMARY: summary,
+    });
     expect(run.code).toBe(0);
     const text = await readFile(summary, 'utf8');
     expect(text.startsWith('# Earlier step\n')).toBe(true);
