@@ -2,7 +2,7 @@
 // scanner's CPU, so neither may the emulators, or the wall time and peak RSS measured would be
 // the emulators' as much as lanekeeper's. Started by bench/run.ts with fork(); speaks over IPC.
 import { connectors } from '../connectors/index.js';
-import type { RunningEmulator } from '../src/connector.js';
+import type { RunningEmulator } from '../src/core/connector.js';
 import { generateOrganisation, type Scale } from './generate.js';
 import { LIMITS, SYSTEMS } from './limits.js';
 

@@ -1,5 +1,5 @@
 // What the benchmark's emulators enforce and what its collectors may run at, in one place.
-import type { RateLimitPlan } from '../src/connector.js';
+import type { RateLimitPlan } from '../src/core/connector.js';
 
 export const SYSTEMS = ['github', 'aws', 'gcp', 'slack'];
 

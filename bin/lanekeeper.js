@@ -6,5 +6,5 @@ import { register } from 'tsx/esm/api';
 // lanekeeper's maintainers (package.json pins what runs), not for the person reading a scan.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 register();
-const { main } = await import('../src/cli.ts');
+const { main } = await import('../src/app/cli.ts');
 process.exitCode = await main(process.argv);

@@ -1,6 +1,6 @@
 // The registry of connectors. Adding a system is adding a folder and a line here;
 // test/connectors/registry.test.ts checks this list against the folders on disk.
-import type { AnyConnector } from '../src/connector.js';
+import type { AnyConnector } from '../src/core/connector.js';
 import { awsConnector } from './aws/index.js';
 import { gcpConnector } from './gcp/index.js';
 import { githubConnector } from './github/index.js';

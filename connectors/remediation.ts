@@ -1,6 +1,6 @@
 // Each connector's remediation module by connector id, so the core finds the commands of a
 // system without naming it. A connector without one gets no commands, only its rule's steps.
-import type { ConnectorRemediation } from '../src/remediation.js';
+import type { ConnectorRemediation } from '../src/core/remediation.js';
 import { remediation as aws } from './aws/remediation.js';
 import { remediation as gcp } from './gcp/remediation.js';
 import { remediation as github } from './github/remediation.js';

@@ -1,10 +1,10 @@
 // access.csv: the access-review sheet an auditor filters in a spreadsheet, one row per live
 // grant. Cells are RFC 4180 and can never start a formula (see csvCell).
-import type { HeldAccess, PersonAccess } from '../src/evaluate/types.js';
-import { type Account, accountKey, type Grant, grantAccountKey, LANES } from '../src/model.js';
-import { compareGrants, sorted } from '../src/order.js';
-import { csvRow } from './escape.js';
-import type { ReportInput } from './index.js';
+import type { HeldAccess, PersonAccess } from '../src/core/evaluation.js';
+import { type Account, accountKey, type Grant, grantAccountKey, LANES } from '../src/core/model.js';
+import { compareGrants, sorted } from '../src/core/order.js';
+import { csvRow } from '../src/core/text.js';
+import type { ReportInput } from './input.js';
 
 export const ACCESS_COLUMNS = [
   'person',

@@ -1,9 +1,10 @@
 // findings.json: the machine-readable verdict. Its shape is a contract (schemaVersion 1) for
 // the CLI's --json, CI scripts and the history store, so keys are written in a fixed order.
-import type { Snapshot } from '../src/model.js';
-import { byKeys, compareFindings, sorted } from '../src/order.js';
-import type { Finding, Severity } from '../src/rules/types.js';
-import type { ReportInput } from './index.js';
+
+import type { Finding, Severity } from '../src/core/finding.js';
+import type { Snapshot } from '../src/core/model.js';
+import { byKeys, compareFindings, sorted } from '../src/core/order.js';
+import type { ReportInput } from './input.js';
 
 export const FINDINGS_SCHEMA_VERSION = 1;
 

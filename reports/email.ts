@@ -3,11 +3,11 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import juice from 'juice';
-import type { Drift } from '../src/drift.js';
-import type { Evaluation, LaneCell } from '../src/evaluate/types.js';
-import { LANES } from '../src/model.js';
-import type { Register } from '../src/register/schema.js';
-import { type Finding, SEVERITIES, type Severity } from '../src/rules/types.js';
+import type { Drift } from '../src/core/drift.js';
+import type { Evaluation, LaneCell } from '../src/core/evaluation.js';
+import { type Finding, SEVERITIES, type Severity } from '../src/core/finding.js';
+import { LANES } from '../src/core/model.js';
+import type { Register } from '../src/core/register.js';
 import { DRIFT_LABEL, SEVERITY_LABEL } from './view.js';
 
 export interface EmailInput {

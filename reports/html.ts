@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
-import { oneLine } from './escape.js';
-import type { ReportInput } from './index.js';
+import { oneLine } from '../src/core/text.js';
+import type { ReportInput } from './input.js';
 import { buildView, type ReportView, type TimelineView, type TrendScanView } from './view.js';
 
 const templateFile = (name: string) => readFileSync(new URL(`./templates/${name}`, import.meta.url), 'utf8');

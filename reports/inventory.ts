@@ -10,7 +10,7 @@ import {
   SecretSchema,
   type Snapshot,
   SystemStatusSchema,
-} from '../src/model.js';
+} from '../src/core/model.js';
 import {
   compareAccounts,
   compareCredentials,
@@ -18,8 +18,8 @@ import {
   compareSecrets,
   compareStatuses,
   sorted,
-} from '../src/order.js';
-import type { ReportInput } from './index.js';
+} from '../src/core/order.js';
+import type { ReportInput } from './input.js';
 
 export function renderInventory(input: ReportInput): string {
   return `${JSON.stringify(canonicalSnapshot(input.snapshot), null, 2)}\n`;

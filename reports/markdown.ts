@@ -1,8 +1,8 @@
 // report.md: the report for CI job summaries and pull-request comments. Every value goes
 // through the `md` tag, which escapes it unless it is marked as our own Markdown, so a
 // forgotten escape is a visible `trusted(...)` in review rather than a silent hole.
-import { codeFence, markdownText, terminalSafe } from './escape.js';
-import type { ReportInput } from './index.js';
+import { codeFence, markdownText, terminalSafe } from '../src/core/text.js';
+import type { ReportInput } from './input.js';
 import { type AcceptanceView, buildView, type FindingView, type ReportView, type SystemView } from './view.js';
 
 /** Markdown we wrote ourselves: passed through as is. */

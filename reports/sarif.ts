@@ -1,7 +1,7 @@
 // report.sarif: SARIF 2.1.0 for code-scanning UIs (GitHub, GitLab, Azure DevOps).
 // One SARIF rule per lanekeeper rule, each finding located in the register at the
 // person's or grant's line, so the pull request that changes access shows it in place.
-import type { Finding, RuleMeta, Severity } from '../src/rules/types.js';
+import type { Finding, RuleMeta, Severity } from '../src/core/finding.js';
 
 export interface SarifLocation {
   /** Path of the register relative to the repository root, with forward slashes. */

@@ -4,16 +4,16 @@
 
 import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
-import { daysBetween, endOfDay, isoDate, startOfDay } from '../src/dates.js';
-import type { DriftChange, DriftKind } from '../src/drift.js';
-import type { LaneCell, PersonAccess, UnlinkedAccount } from '../src/evaluate/types.js';
-import { accountKey, grantAccountKey, LANES, type Lane, type Level } from '../src/model.js';
-import { byKeys, compareFindings, compareNatural, sorted } from '../src/order.js';
-import type { Person } from '../src/register/schema.js';
-import { type Finding, type RuleMeta, SEVERITIES, type Severity, severityRank } from '../src/rules/types.js';
+import { daysBetween, endOfDay, isoDate, startOfDay } from '../src/core/dates.js';
+import type { DriftChange, DriftKind } from '../src/core/drift.js';
+import type { LaneCell, PersonAccess, UnlinkedAccount } from '../src/core/evaluation.js';
+import { type Finding, type RuleMeta, SEVERITIES, type Severity, severityRank } from '../src/core/finding.js';
+import { accountKey, grantAccountKey, LANES, type Lane, type Level } from '../src/core/model.js';
+import { byKeys, compareFindings, compareNatural, sorted } from '../src/core/order.js';
+import type { Person } from '../src/core/register.js';
 import type { SystemSummary } from './document.js';
 import { severityCounts, systemSummaries } from './document.js';
-import type { ReportInput } from './index.js';
+import type { ReportInput } from './input.js';
 
 export const SEVERITY_LABEL: Record<Severity, string> = {
   critical: 'Critical',

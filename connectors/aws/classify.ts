@@ -3,8 +3,8 @@
 // the account's class under the config's lanes mapping turns that into lanes, so a saved
 // inventory re-judged under a new mapping is judged right.
 import picomatch from 'picomatch';
-import type { Classification } from '../../src/connector.js';
-import type { Grant, Lane, Level } from '../../src/model.js';
+import type { Classification } from '../../src/core/connector.js';
+import type { Grant, Lane, Level } from '../../src/core/model.js';
 import type { AccessCategory } from './evaluator.js';
 import type { AccountClass, AwsConfig, AwsLanes } from './schema.js';
 

@@ -13,8 +13,8 @@ import {
   STSClient,
 } from '@aws-sdk/client-sts';
 import PQueue from 'p-queue';
-import type { CollectContext, TargetOutput } from '../../src/connector.js';
-import { registerSecret } from '../../src/redact.js';
+import type { CollectContext, TargetOutput } from '../../src/core/connector.js';
+import { registerSecret } from '../../src/core/redact.js';
 import { readAuthorizationDetails } from './authorization.js';
 import { type AwsTuning, type ClientSettings, createClient, type StaticCredentials } from './clients.js';
 import { readCredentials } from './credentials.js';

@@ -1,7 +1,7 @@
 // The AWS connector: IAM users, groups, roles, policies, root, access keys and console
 // passwords, role trust and IAM Identity Center, in one account or every account of an
 // AWS Organization, with each principal's effective access sorted into lanes.
-import type { Connector } from '../../src/connector.js';
+import type { Connector } from '../../src/core/connector.js';
 import { classifyAwsGrant } from './classify.js';
 import type { AwsTuning } from './clients.js';
 import { collectAws } from './collect.js';

@@ -2,7 +2,7 @@
 // account per IAM user, role, root and outside principal; grants per principal and access
 // category (admin, write, data read, metadata read) with the deciding statements as evidence;
 // access keys and console passwords as credentials. Pure: no API call happens here.
-import type { Account, Credential, Grant, Via } from '../../src/model.js';
+import type { Account, Credential, Grant, Via } from '../../src/core/model.js';
 import type { AuthorizationDetails, IamRole, IamUser, PolicyRef } from './authorization.js';
 import { classifyAwsGrant } from './classify.js';
 import type { CredentialFacts, KeyFacts, UserCredentials } from './credentials.js';

@@ -2,9 +2,9 @@
 // role's trust of an outside account, and Identity Center assignments. Values are passed as
 // --name=value so none can be taken for an option; commands run with credentials for the
 // account named in the steps.
-import type { Account, Credential, Grant } from '../../src/model.js';
-import type { AccountRecords, ConnectorRemediation, Remediation } from '../../src/remediation.js';
-import { command, option, pipeline, shellQuote } from '../../src/shell.js';
+import type { Account, Credential, Grant } from '../../src/core/model.js';
+import type { AccountRecords, ConnectorRemediation, Remediation } from '../../src/core/remediation.js';
+import { command, option, pipeline, shellQuote } from '../../src/core/shell.js';
 
 interface Principal {
   type: 'user' | 'role' | 'root' | 'other';

@@ -1,7 +1,7 @@
 // The aws block of the config. Credentials come from the default chain (env, profile, SSO,
 // web identity in CI) unless the block gives static ones, which is how the sandbox does it.
 import { z } from 'zod';
-import { ConnectorCommonSchema } from '../../src/config/schema.js';
+import { ConnectorCommonSchema } from '../../src/core/config.js';
 
 const AccountId = z.string().regex(/^\d{12}$/, 'an AWS account id is 12 digits');
 const Globs = z.array(z.string().min(1)).default([]);

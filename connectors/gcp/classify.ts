@@ -2,8 +2,8 @@
 // collect() recorded) and the config's lanes mapping, so it can be re-run on a saved inventory
 // when the mapping changes.
 import picomatch from 'picomatch';
-import type { Classification } from '../../src/connector.js';
-import { type Attributes, type Grant, LANES, type Lane, type Level } from '../../src/model.js';
+import type { Classification } from '../../src/core/connector.js';
+import { type Attributes, type Grant, LANES, type Lane, type Level } from '../../src/core/model.js';
 import { ROLE_TABLE, type RoleEntry } from './roles.js';
 import type { GcpLanes } from './schema.js';
 

@@ -5,7 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import { FoldersClient, OrganizationsClient, ProjectsClient } from '@google-cloud/resource-manager';
 import { GoogleAuth, OAuth2Client } from 'google-auth-library';
-import { registerSecret } from '../../src/redact.js';
+import { registerSecret } from '../../src/core/redact.js';
 import type { GcpOperation } from './operations.js';
 import {
   type ApiFolder,

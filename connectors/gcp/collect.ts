@@ -7,9 +7,9 @@
 // Failure model: discovery failing (search calls) fails the system as a whole. A folder or
 // organisation policy that cannot be read fails every project below it (their access cannot be
 // known without it) and the organisation's own target; other projects go on.
-import { AdaptiveQueue } from '../../src/adaptive-queue.js';
-import type { CollectContext, TargetOutput } from '../../src/connector.js';
-import type { Account } from '../../src/model.js';
+import { AdaptiveQueue } from '../../src/core/adaptive-queue.js';
+import type { CollectContext, TargetOutput } from '../../src/core/connector.js';
+import type { Account } from '../../src/core/model.js';
 import { labelSelectors, roleEntry } from './classify.js';
 import { type CallCounter, createGcpApi, type GcpApi } from './client.js';
 import { type Ancestry, matchesProjectGlob, projectScope, ResourceTree, rootOrganization } from './hierarchy.js';

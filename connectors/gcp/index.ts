@@ -1,6 +1,6 @@
 // The GCP connector: IAM bindings at organisation, folder and project level (inherited down the
 // tree), time-bound conditions decided with CEL, service accounts and their user-managed keys.
-import type { Connector } from '../../src/connector.js';
+import type { Connector } from '../../src/core/connector.js';
 import { classifyGcpGrant } from './classify.js';
 import { collectGcp } from './collect.js';
 import { startGcpEmulator } from './emulator.js';

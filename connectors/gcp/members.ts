@@ -1,7 +1,7 @@
 // IAM member strings ("user:x@y", "deleted:serviceAccount:…?uid=…", "principalSet://…") as the
 // facts an Account needs: kind, status, login and emails. The member string itself stays the
 // account id, so nothing is ever split and re-joined into a different identity.
-import type { AccountKind, AccountStatus } from '../../src/model.js';
+import type { AccountKind, AccountStatus } from '../../src/core/model.js';
 
 export type MemberType =
   | 'user'

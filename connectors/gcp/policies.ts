@@ -1,7 +1,7 @@
 // From IAM policies to grants on one project: its own bindings (direct) and those of every folder
 // and the organisation above it (inherited, with where they were granted), each condition
 // decided at the scan's clock. Pure, so inheritance and conditions are tested without a server.
-import type { Grant } from '../../src/model.js';
+import type { Grant } from '../../src/core/model.js';
 import { type ClassifyConfig, classifyGcpGrant, roleEntry } from './classify.js';
 import { type ConditionVerdict, evaluateCondition, isLive } from './conditions.js';
 import { type ParsedMember, parseMember } from './members.js';

@@ -1,9 +1,9 @@
 // Taking GCP access away with gcloud: remove a role binding where it was granted (project,
 // folder or organisation, with its condition), disable service-account keys, take a member out
 // of a group. Values are passed as --name=value; ids given positionally are checked first.
-import type { Account, Credential, Grant } from '../../src/model.js';
-import type { AccountRecords, ConnectorRemediation, Remediation } from '../../src/remediation.js';
-import { command, option, pipeline } from '../../src/shell.js';
+import type { Account, Credential, Grant } from '../../src/core/model.js';
+import type { AccountRecords, ConnectorRemediation, Remediation } from '../../src/core/remediation.js';
+import { command, option, pipeline } from '../../src/core/shell.js';
 
 interface Node {
   kind: 'projects' | 'folders' | 'organizations';

@@ -8,7 +8,7 @@
 //   data       reads or changes what is stored (BigQuery, Cloud Storage, Cloud SQL, secrets…)
 //   production deploys, runs or changes the running system, or can act as someone who does
 //              (service account impersonation, IAM administration)
-import type { Level } from '../../src/model.js';
+import type { Level } from '../../src/core/model.js';
 
 export type RoleReach = 'project' | 'metadata' | 'data' | 'production';
 

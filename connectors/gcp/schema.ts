@@ -1,7 +1,7 @@
 // The gcp block of the config, and zod schemas for the few fields of Google's answers the
 // collector reads (nothing more, so an API that grows new fields never breaks us).
 import { z } from 'zod';
-import { ConnectorCommonSchema } from '../../src/config/schema.js';
+import { ConnectorCommonSchema } from '../../src/core/config.js';
 
 const Glob = z.string().min(1);
 /** `key=value`: a project label that puts a project in a lane. */

@@ -1,6 +1,6 @@
 // Service accounts and their user-managed keys as records. A user-managed key is a long-lived
 // shared credential: whoever holds the JSON file is the service account, wherever they are.
-import type { Account, Credential } from '../../src/model.js';
+import type { Account, Credential } from '../../src/core/model.js';
 import type { ApiKey, ApiServiceAccount } from './schema.js';
 
 /** validBeforeTime of a key that never expires. */

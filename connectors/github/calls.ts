@@ -1,6 +1,6 @@
 // How every GitHub call is made: a failure names the call, and the reads a token may lack
 // permission for become warnings instead of failing the whole organisation.
-import type { AdaptiveQueue } from '../../src/adaptive-queue.js';
+import type { AdaptiveQueue } from '../../src/core/adaptive-queue.js';
 import { type CallFailure, GithubCallError, type GithubClient, readFailure } from './client.js';
 
 export interface ReadContext {

@@ -2,8 +2,8 @@
 // facts collect() recorded in its attributes) and the config's lanes mapping, so it can be
 // re-run on a saved inventory when the mapping changes.
 import picomatch from 'picomatch';
-import type { Classification } from '../../src/connector.js';
-import { type Attributes, type Grant, LANES, type Lane, type Level, levelRank } from '../../src/model.js';
+import type { Classification } from '../../src/core/connector.js';
+import { type Attributes, type Grant, LANES, type Lane, type Level, levelRank } from '../../src/core/model.js';
 import { DEFAULT_PRODUCTION_ENVIRONMENTS, type GithubLanes } from './schema.js';
 
 /** Raw GitHub permissions and roles, by what they let you do. */

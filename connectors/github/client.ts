@@ -4,9 +4,9 @@
 import { createAppAuth } from '@octokit/auth-app';
 import { retry } from '@octokit/plugin-retry';
 import { Octokit } from '@octokit/rest';
-import { matchPath } from '../../src/emulator-kit.js';
-import type { Logger } from '../../src/log.js';
-import { registerSecret } from '../../src/redact.js';
+import { matchPath } from '../../src/core/emulator-kit.js';
+import type { Logger } from '../../src/core/log.js';
+import { registerSecret } from '../../src/core/redact.js';
 import { GITHUB_AUTH_OPERATIONS, GITHUB_OPERATIONS, splitOperation } from './operations.js';
 import { rateLimits } from './rate-limits.js';
 import type { GithubConfig } from './schema.js';

@@ -1,7 +1,7 @@
 // collect() for GitHub: one target, the organisation. Every record is built only after every
 // read succeeded, so a failed call leaves no half-read organisation behind.
-import { AdaptiveQueue } from '../../src/adaptive-queue.js';
-import type { CollectContext } from '../../src/connector.js';
+import { AdaptiveQueue } from '../../src/core/adaptive-queue.js';
+import type { CollectContext } from '../../src/core/connector.js';
 import { type ClientTuning, createClient } from './client.js';
 import { readOrg } from './read.js';
 import { buildRecords } from './records.js';

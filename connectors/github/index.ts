@@ -1,6 +1,6 @@
 // The GitHub connector: organisation members, outside collaborators, teams, repo access,
 // invitations, deploy keys, fine-grained PAT grants, Actions secret names and environments.
-import type { Connector } from '../../src/connector.js';
+import type { Connector } from '../../src/core/connector.js';
 import { classifyGithubGrant } from './classify.js';
 import type { ClientTuning } from './client.js';
 import { collectGithub } from './collect.js';

@@ -3,7 +3,7 @@
 // are warnings (a view the token may not have) rather than a failed target.
 
 import type { z } from 'zod';
-import { AdaptiveQueue } from '../../src/adaptive-queue.js';
+import { AdaptiveQueue } from '../../src/core/adaptive-queue.js';
 import { GraphqlDenied, readCollaborators, readTeamAccess } from './access.js';
 import { call, optional, type ReadContext } from './calls.js';
 import { GithubCallError } from './client.js';

@@ -1,7 +1,7 @@
 // Turns what GitHub answered about one organisation into the normalised records: accounts,
 // grants (with the facts classify() needs in their attributes), credentials and secrets.
 // Pure and sorted, so the same answers give the same inventory byte for byte.
-import type { Account, Attributes, Credential, Grant, Lane, Secret } from '../../src/model.js';
+import type { Account, Attributes, Credential, Grant, Lane, Secret } from '../../src/core/model.js';
 import { classifyGithubGrant, isProductionEnvironment, repoLanes } from './classify.js';
 import type { OrgFacts, RepoFacts } from './read.js';
 import type { ApiEnvironment, ApiPermissions, GithubLanes } from './schema.js';

@@ -1,9 +1,9 @@
 // Taking GitHub access away with the gh CLI: `gh api` calls to the REST endpoints that remove
 // collaborators, members, team memberships, deploy keys and token grants, and `gh secret set`
 // for secrets to rotate. Path segments are URL-encoded, so a name cannot turn one call into another.
-import type { Account, Credential, Grant, Level, Secret } from '../../src/model.js';
-import type { AccountRecords, ConnectorRemediation, Remediation } from '../../src/remediation.js';
-import { command, option, pipeline } from '../../src/shell.js';
+import type { Account, Credential, Grant, Level, Secret } from '../../src/core/model.js';
+import type { AccountRecords, ConnectorRemediation, Remediation } from '../../src/core/remediation.js';
+import { command, option, pipeline } from '../../src/core/shell.js';
 
 /** The collaborator permission names the REST API takes for each level. */
 const API_PERMISSION: Readonly<Record<Level, string>> = { read: 'pull', write: 'push', admin: 'admin' };

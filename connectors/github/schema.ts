@@ -1,7 +1,7 @@
 // The github block of the config, and zod schemas for the few fields of GitHub's answers
 // the collector reads (nothing more, so an API that grows new fields never breaks us).
 import { z } from 'zod';
-import { ConnectorCommonSchema } from '../../src/config/schema.js';
+import { ConnectorCommonSchema } from '../../src/core/config.js';
 
 export const DEFAULT_PRODUCTION_ENVIRONMENTS = ['prod*', 'live'];
 

@@ -2,8 +2,8 @@
 // an inventory are recomputed with it whenever the mapping changes, so a grant carries what
 // classification needs (the workspace grant lists the public channels a full member can read).
 import picomatch from 'picomatch';
-import type { Classification } from '../../src/connector.js';
-import { type Grant, LANES, type Lane, type Level } from '../../src/model.js';
+import type { Classification } from '../../src/core/connector.js';
+import { type Grant, LANES, type Lane, type Level } from '../../src/core/model.js';
 import type { SlackConfig, SlackLanes } from './schema.js';
 
 /** The resource of a full member's access to the whole workspace. */

@@ -14,8 +14,8 @@ import {
   WebAPIRequestError,
   WebClient,
 } from '@slack/web-api';
-import type { Logger } from '../../src/log.js';
-import { registerSecret } from '../../src/redact.js';
+import type { Logger } from '../../src/core/log.js';
+import { registerSecret } from '../../src/core/redact.js';
 import type { SlackConfig } from './schema.js';
 
 /** Knobs for tests and the benchmark; a user's config never sets them. */

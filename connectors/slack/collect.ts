@@ -3,8 +3,8 @@
 // call fails the target (its records are dropped by the core), never a shorter list.
 
 import type { z } from 'zod';
-import { AdaptiveQueue } from '../../src/adaptive-queue.js';
-import type { CollectContext, TargetOutput } from '../../src/connector.js';
+import { AdaptiveQueue } from '../../src/core/adaptive-queue.js';
+import type { CollectContext, TargetOutput } from '../../src/core/connector.js';
 import { type ClientTuning, createSlackApi, type SlackApi, SlackCallError } from './client.js';
 import { buildRecords, type WorkspaceAnswers } from './records.js';
 import {

@@ -1,6 +1,6 @@
 // The Slack connector: members, admins and owners, guests and their expiry, 2FA, channel
 // memberships (the data-lane channels among them) and Slack Connect shares of one workspace.
-import type { Connector } from '../../src/connector.js';
+import type { Connector } from '../../src/core/connector.js';
 import { classifySlackGrant } from './classify.js';
 import type { ClientTuning } from './client.js';
 import { createCollect } from './collect.js';

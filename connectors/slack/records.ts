@@ -1,7 +1,7 @@
 // Turns what Slack answered into lanekeeper's records: one account per user (and per external
 // team), the workspace grant of every full member, one grant per channel membership, and one
 // per Slack Connect share. Pure, and sorted, so the same answers give the same inventory.
-import type { Account, Grant } from '../../src/model.js';
+import type { Account, Grant } from '../../src/core/model.js';
 import { classifySlackGrant, type SlackPermission, WORKSPACE } from './classify.js';
 import type { ApiChannel, ApiTeam, ApiUser, SlackConfig } from './schema.js';
 

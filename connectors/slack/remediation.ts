@@ -1,8 +1,8 @@
 // Taking Slack access away happens on the admin pages: deactivating a member or guest has no
 // Web API outside Enterprise Grid, and removing someone from a channel (conversations.kick) is a
 // write call lanekeeper never makes. So every answer here is a step with the names to look for.
-import type { Account, Credential, Grant } from '../../src/model.js';
-import type { ConnectorRemediation, Remediation } from '../../src/remediation.js';
+import type { Account, Credential, Grant } from '../../src/core/model.js';
+import type { ConnectorRemediation, Remediation } from '../../src/core/remediation.js';
 
 /** How an admin finds the member: the handle people see and the id Slack shows in the profile. */
 function who(accountId: string, account?: Account): string {

@@ -1,7 +1,7 @@
 // The slack block of the config, and zod schemas for the few fields of Slack's answers the
 // collector reads (nothing more, so an answer that grows new fields never breaks us).
 import { z } from 'zod';
-import { ConnectorCommonSchema } from '../../src/config/schema.js';
+import { ConnectorCommonSchema } from '../../src/core/config.js';
 
 /** Channel globs ("#support", "#customers*"); a glob written without "#" gets one. */
 const ChannelGlobs = z.array(z.string().trim().min(1)).default([]);

@@ -1,7 +1,9 @@
 // A contractor who can change production, approved or not: production changes stay with
 // an employee, so even an approved grant is worth a second look.
-import { findingsPerHolder } from '../evaluate/facts.js';
-import type { FindingDraft, Rule } from './types.js';
+
+import type { FindingDraft } from '../core/finding.js';
+import { findingsPerHolder } from '../pipeline/evaluate/facts.js';
+import type { Rule } from './types.js';
 
 export const contractorProductionWrite: Rule = {
   id: 'contractor-production-write',

@@ -1,8 +1,9 @@
 // Access added since the previous complete scan. Removals are shown in the report's
 // "What changed" section, not flagged: less access is never a risk. Additions of admin or
 // production access are raised to the severity the policy gives them.
-import type { DriftChange } from '../drift.js';
-import type { FindingDraft, Rule, Severity } from './types.js';
+import type { DriftChange } from '../core/drift.js';
+import type { FindingDraft, Severity } from '../core/finding.js';
+import type { Rule } from './types.js';
 
 const ADDITIONS = new Set<DriftChange['kind']>([
   'account-added',

@@ -1,8 +1,15 @@
 // Access still live after every approval of it ended, or after the person's engagement did.
-import { daysBetween, endOfDay } from '../dates.js';
-import type { EvaluationContext, HeldGrant, Holder, LaneCoverage } from '../evaluate/context.js';
-import { credentialLabel, dateOf, describeApproval, findingsPerHolder, revokeCommands } from '../evaluate/facts.js';
-import type { FindingDraft, Rule } from './types.js';
+import { daysBetween, endOfDay } from '../core/dates.js';
+import type { FindingDraft } from '../core/finding.js';
+import type { EvaluationContext, HeldGrant, Holder, LaneCoverage } from '../pipeline/evaluate/context.js';
+import {
+  credentialLabel,
+  dateOf,
+  describeApproval,
+  findingsPerHolder,
+  revokeCommands,
+} from '../pipeline/evaluate/facts.js';
+import type { Rule } from './types.js';
 
 interface Expired {
   held: HeldGrant;

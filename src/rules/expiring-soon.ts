@@ -1,10 +1,11 @@
 // A reminder: an approval ends within the policy's window, so its access is renewed on purpose
 // or allowed to lapse, never left behind by accident.
-import { daysBetween, endOfDay, isoDate, startOfDay } from '../dates.js';
-import { engagementEndedOn, inWindow, scopes } from '../evaluate/coverage.js';
-import { describeApproval } from '../evaluate/facts.js';
-import type { Grant } from '../model.js';
-import type { FindingDraft, Rule } from './types.js';
+import { daysBetween, endOfDay, isoDate, startOfDay } from '../core/dates.js';
+import type { FindingDraft } from '../core/finding.js';
+import type { Grant } from '../core/model.js';
+import { engagementEndedOn, inWindow, scopes } from '../pipeline/evaluate/coverage.js';
+import { describeApproval } from '../pipeline/evaluate/facts.js';
+import type { Rule } from './types.js';
 
 /** The system's own expiry later than the register's end: it will keep them after we said they go. */
 function expiryMismatch(grant: Grant, end: string): string[] {

@@ -1,7 +1,9 @@
 // A person's account without a second factor where it matters: admin, production, or any
 // contractor. Where the system does not tell us (mfa undefined) we say nothing rather than guess.
-import { accountLabel, isAdminAccount } from '../evaluate/facts.js';
-import type { FindingDraft, Rule } from './types.js';
+
+import type { FindingDraft } from '../core/finding.js';
+import { accountLabel, isAdminAccount } from '../pipeline/evaluate/facts.js';
+import type { Rule } from './types.js';
 
 export const mfaMissing: Rule = {
   id: 'mfa-missing',

@@ -1,8 +1,10 @@
 // A contractor whose live access spans more than one lane: the separation the register is
 // meant to keep (code, data, production each with its own people) is gone.
-import { hasEnded } from '../evaluate/coverage.js';
-import type { Lane } from '../model.js';
-import type { FindingDraft, Rule } from './types.js';
+
+import type { FindingDraft } from '../core/finding.js';
+import type { Lane } from '../core/model.js';
+import { hasEnded } from '../pipeline/evaluate/coverage.js';
+import type { Rule } from './types.js';
 
 export const multipleLanes: Rule = {
   id: 'multiple-lanes',

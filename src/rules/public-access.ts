@@ -1,6 +1,8 @@
 // Access granted to everyone: allUsers, allAuthenticatedUsers, a whole domain.
-import { describeGrant, groupBy } from '../evaluate/facts.js';
-import type { FindingDraft, Rule } from './types.js';
+
+import type { FindingDraft } from '../core/finding.js';
+import { describeGrant, groupBy } from '../pipeline/evaluate/facts.js';
+import type { Rule } from './types.js';
 
 export const publicAccess: Rule = {
   id: 'public-access',

@@ -1,9 +1,11 @@
 // The register cannot answer its four questions (what task, which system, until when, which
 // employee owns it): a contractor without an owner, an approval without an end date, a task
 // too vague to review, or a contractor holding access with no approval at all.
-import { scopes } from '../evaluate/coverage.js';
-import type { Person } from '../register/schema.js';
-import type { FindingDraft, Rule } from './types.js';
+
+import type { FindingDraft } from '../core/finding.js';
+import type { Person } from '../core/register.js';
+import { scopes } from '../pipeline/evaluate/coverage.js';
+import type { Rule } from './types.js';
 
 const MIN_TASK_WORDS = 3;
 

@@ -2,9 +2,11 @@
 // on purpose, a generic name, a root account with live credentials, or a service account
 // whose key file makes whoever holds it an admin.
 
-import { daysBetween } from '../dates.js';
-import type { EvaluationContext } from '../evaluate/context.js';
-import { engagementEndedOn } from '../evaluate/coverage.js';
+import { daysBetween } from '../core/dates.js';
+import type { FindingDraft } from '../core/finding.js';
+import type { Account } from '../core/model.js';
+import type { EvaluationContext } from '../pipeline/evaluate/context.js';
+import { engagementEndedOn } from '../pipeline/evaluate/coverage.js';
 import {
   accountLabel,
   credentialLabel,
@@ -13,9 +15,8 @@ import {
   isAdminAccount,
   reachableOnlyThroughOthers,
   shortId,
-} from '../evaluate/facts.js';
-import type { Account } from '../model.js';
-import type { FindingDraft, Rule } from './types.js';
+} from '../pipeline/evaluate/facts.js';
+import type { Rule } from './types.js';
 
 const RECENT_PASSWORD_DAYS = 90;
 

@@ -1,10 +1,11 @@
 // Keys and tokens nobody uses (unused past the policy's limit, or never used and old), and
 // long-lived keys in a contractor's hands, which outlive the work they were made for.
-import { daysBetween } from '../dates.js';
-import type { EvaluationContext } from '../evaluate/context.js';
-import { accountLabel, credentialLabel, dateOf } from '../evaluate/facts.js';
-import type { Credential } from '../model.js';
-import type { FindingDraft, Rule } from './types.js';
+import { daysBetween } from '../core/dates.js';
+import type { FindingDraft } from '../core/finding.js';
+import type { Credential } from '../core/model.js';
+import type { EvaluationContext } from '../pipeline/evaluate/context.js';
+import { accountLabel, credentialLabel, dateOf } from '../pipeline/evaluate/facts.js';
+import type { Rule } from './types.js';
 
 const LONG_LIVED = new Set<Credential['kind']>(['access-key', 'sa-key', 'pat']);
 

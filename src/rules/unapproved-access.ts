@@ -1,8 +1,10 @@
 // Live access no register grant approves, or at a higher level than approved, held by a
 // contractor or by another organisation's principal. Employees are approved by employment.
-import type { HeldGrant, Holder, LaneCoverage } from '../evaluate/context.js';
-import { describeApproval, findingsPerHolder, revokeCommands } from '../evaluate/facts.js';
-import type { FindingDraft, Rule } from './types.js';
+
+import type { FindingDraft } from '../core/finding.js';
+import type { HeldGrant, Holder, LaneCoverage } from '../pipeline/evaluate/context.js';
+import { describeApproval, findingsPerHolder, revokeCommands } from '../pipeline/evaluate/facts.js';
+import type { Rule } from './types.js';
 
 interface Unapproved {
   held: HeldGrant;

@@ -1,7 +1,9 @@
 // An account the register cannot tie to anyone: nobody approved it, and nobody will remove it
 // when its holder leaves. Another organisation's principals count too.
-import { accountLabel, describeGrant, isPrivileged, reachableOnlyThroughOthers } from '../evaluate/facts.js';
-import type { FindingDraft, Rule } from './types.js';
+
+import type { FindingDraft } from '../core/finding.js';
+import { accountLabel, describeGrant, isPrivileged, reachableOnlyThroughOthers } from '../pipeline/evaluate/facts.js';
+import type { Rule } from './types.js';
 
 const MAX_GRANT_LINES = 10;
 

@@ -3,10 +3,10 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectors } from '../../connectors/index.js';
-import { main } from '../../src/cli.js';
-import { resolveRelativeDates } from '../../src/dates.js';
-import { DEMO_DIR, writeDemoConfig } from '../../src/demo.js';
-import { loadScenario, type Sandbox, startSandbox } from '../../src/sandbox.js';
+import { main } from '../../src/app/cli.js';
+import { DEMO_DIR, writeDemoConfig } from '../../src/app/demo.js';
+import { loadScenario, type Sandbox, startSandbox } from '../../src/app/sandbox.js';
+import { resolveRelativeDates } from '../../src/core/dates.js';
 
 export interface CliRun {
   code: number;

@@ -4,9 +4,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { connectors } from '../../connectors/index.js';
-import { resolveRelativeDates } from '../../src/dates.js';
-import { DEMO_DIR, writeDemoConfig } from '../../src/demo.js';
-import { loadScenario, startSandbox } from '../../src/sandbox.js';
+import { DEMO_DIR, writeDemoConfig } from '../../src/app/demo.js';
+import { loadScenario, startSandbox } from '../../src/app/sandbox.js';
+import { resolveRelativeDates } from '../../src/core/dates.js';
 import { DEMO_NOW, runCli, startDemoSandbox, tempDir } from './harness.js';
 
 // Scenario JSON is edited freely here; its shape is checked by each emulator's schema when served.

@@ -1,8 +1,8 @@
 // Stand-ins for the registry's connectors with config schemas shaped like the real ones, so the
 // config loader is tested on its own terms while the connectors are still being written.
 import { z } from 'zod';
-import { ConnectorCommonSchema } from '../../src/config/schema.js';
-import type { AnyConnector } from '../../src/connector.js';
+import { ConnectorCommonSchema } from '../../src/core/config.js';
+import type { AnyConnector } from '../../src/core/connector.js';
 
 function connector(id: string, configSchema: z.ZodType): AnyConnector {
   return {

@@ -6,9 +6,9 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { connectors } from '../../connectors/index.js';
-import { loadConfig, parseConfig } from '../../src/config/index.js';
-import { ExitCode, formatProblem, InputError, type Problem } from '../../src/errors.js';
-import { clearSecrets, redact } from '../../src/redact.js';
+import { ExitCode, formatProblem, InputError, type Problem } from '../../src/core/errors.js';
+import { clearSecrets, redact } from '../../src/core/redact.js';
+import { loadConfig, parseConfig } from '../../src/pipeline/config/index.js';
 import { testConnectors } from './connectors.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/configs');

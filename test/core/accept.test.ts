@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { applyAcceptedRisks } from '../../src/accept.js';
-import { RegisterSchema } from '../../src/register/schema.js';
-import type { Finding } from '../../src/rules/types.js';
+import type { Finding } from '../../src/core/finding.js';
+import { RegisterSchema } from '../../src/core/register.js';
+import { applyAcceptedRisks } from '../../src/pipeline/accept.js';
 
 const finding = (fingerprint: string, rule: string, account: string): Finding => ({
   fingerprint,

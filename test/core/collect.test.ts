@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { collect } from '../../src/collect.js';
-import type { Connector } from '../../src/connector.js';
-import { silentLogger } from '../../src/log.js';
-import type { Account } from '../../src/model.js';
+import type { Connector } from '../../src/core/connector.js';
+import { silentLogger } from '../../src/core/log.js';
+import type { Account } from '../../src/core/model.js';
+import { collect } from '../../src/pipeline/collect.js';
 
 const account = (id: string, target: string): Account => ({
   system: 'fake',

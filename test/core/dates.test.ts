@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daysBetween, endOfDay, resolveRelativeDates } from '../../src/dates.js';
+import { daysBetween, endOfDay, resolveRelativeDates } from '../../src/core/dates.js';
 
 describe('resolveRelativeDates', () => {
   const now = new Date('2026-11-29T09:00:00Z');

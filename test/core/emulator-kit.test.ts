@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FaultInjector, matchPath, pageOf } from '../../src/emulator-kit.js';
+import { FaultInjector, matchPath, pageOf } from '../../src/core/emulator-kit.js';
 
 describe('FaultInjector', () => {
   const plan = { seed: 42, rate: 0.5, kinds: ['rate-limit', 'server-error'] as const };

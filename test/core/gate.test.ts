@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gateExitCode } from '../../src/gate.js';
+import { gateExitCode } from '../../src/pipeline/gate.js';
 
 describe('gateExitCode', () => {
   const high = [{ severity: 'high' as const }];

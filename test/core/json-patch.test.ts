@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyPatch } from '../../src/json-patch.js';
+import { applyPatch } from '../../src/core/json-patch.js';
 
 describe('applyPatch', () => {
   const doc = { repos: [{ name: 'shop', collaborators: [{ login: 'a', permission: 'pull' }] }], org: { 'a/b': 1 } };

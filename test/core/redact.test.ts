@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { clearSecrets, redact, registerSecret, registerSecretsFromEnv } from '../../src/redact.js';
+import { clearSecrets, redact, registerSecret, registerSecretsFromEnv } from '../../src/core/redact.js';
 
 afterEach(clearSecrets);
 

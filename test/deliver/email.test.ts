@@ -3,10 +3,10 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderEmail } from '../../reports/email.js';
-import { EmailSchema } from '../../src/config/schema.js';
-import { DeliveryError, sendEmail, shouldSend } from '../../src/deliver/email.js';
-import type { Evaluation } from '../../src/evaluate/types.js';
-import { RegisterSchema } from '../../src/register/schema.js';
+import { EmailSchema } from '../../src/core/config.js';
+import type { Evaluation } from '../../src/core/evaluation.js';
+import { RegisterSchema } from '../../src/core/register.js';
+import { DeliveryError, sendEmail, shouldSend } from '../../src/pipeline/deliver.js';
 
 const evaluation: Evaluation = {
   findings: [

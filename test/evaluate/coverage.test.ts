@@ -1,8 +1,8 @@
 // Coverage: does the register approve what a person holds, lane by lane.
 import { describe, expect, it } from 'vitest';
-import { coverLanes, scopeMatches } from '../../src/evaluate/coverage.js';
-import type { Grant } from '../../src/model.js';
-import { PersonSchema, RegisterGrantSchema } from '../../src/register/schema.js';
+import type { Grant } from '../../src/core/model.js';
+import { PersonSchema, RegisterGrantSchema } from '../../src/core/register.js';
+import { coverLanes, scopeMatches } from '../../src/pipeline/evaluate/coverage.js';
 import { account, approval, contractor, day, grant, NOW } from '../support/builders.js';
 
 const person = (grants: Record<string, unknown>[], fields: Record<string, unknown> = {}) =>

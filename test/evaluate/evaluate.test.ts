@@ -2,7 +2,7 @@
 // summary; the people × lanes matrix; unlinked accounts; register warnings.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { evaluate } from '../../src/evaluate/index.js';
+import { evaluate } from '../../src/pipeline/evaluate/index.js';
 import type { Rule } from '../../src/rules/types.js';
 import {
   account,

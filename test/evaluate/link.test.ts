@@ -2,7 +2,7 @@
 // conflicts when two people claim one account; the same answer whatever the input order.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { linkAccount } from '../../src/evaluate/link.js';
+import { linkAccount } from '../../src/pipeline/evaluate/link.js';
 import { account, contractor, dana, register } from '../support/builders.js';
 
 const people = [

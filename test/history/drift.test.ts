@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeDrift } from '../../src/drift.js';
+import { computeDrift } from '../../src/pipeline/drift.js';
 import { account, credential, grant, snapshot, status } from './fixtures.js';
 
 const gh = (ok = true) => status('github', 'northwind', ok);

@@ -1,5 +1,5 @@
-import type { Account, Credential, Grant, Snapshot, SystemStatus } from '../../src/model.js';
-import type { Finding } from '../../src/rules/types.js';
+import type { Finding } from '../../src/core/finding.js';
+import type { Account, Credential, Grant, Snapshot, SystemStatus } from '../../src/core/model.js';
 
 export function status(system: string, target: string, ok = true): SystemStatus {
   return {

@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HistoryStore } from '../../src/history/store.js';
+import { HistoryStore } from '../../src/pipeline/history/store.js';
 import { account, finding, snapshot, status } from './fixtures.js';
 
 const scanAt = (scannedAt: string, fingerprints: string[], complete = true) => ({
@@ -75,7 +75,7 @@ describe('HistoryStore', () => {
     const child = join(await mkdtemp(join(tmpdir(), 'lanekeeper-child-')), 'write.ts');
     await writeFile(
       child,
-      `import { HistoryStore } from ${JSON.stringify(join(import.meta.dirname, '../../src/history/store.ts'))};
+      `import { HistoryStore } from ${JSON.stringify(join(import.meta.dirname, '../../src/pipeline/history/store.ts'))};
        import * as f from ${JSON.stringify(join(import.meta.dirname, 'fixtures.ts'))};
        const store = HistoryStore.open(${JSON.stringify(path)});
        store.record({ scannedAt: '2026-11-08T09:00:00Z', complete: true, registerText: 'x', timings: {},

@@ -3,8 +3,8 @@
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runOffboard } from '../../src/commands/offboard.js';
-import type { Snapshot } from '../../src/model.js';
+import { runOffboard } from '../../src/app/commands/offboard.js';
+import type { Snapshot } from '../../src/core/model.js';
 import { DEMO_NOW, type DemoSandbox, startDemoSandbox, tempDir } from '../cli/harness.js';
 import { cleanedSnapshot, NOW, REGISTER_YAML, snapshot } from './fixture.js';
 

@@ -1,8 +1,8 @@
 // A small hand-made company for offboarding tests: Sam, a freelance developer whose engagement
 // ended, still holds GitHub collaborator access, a Slack guest account, an IAM user with a key,
 // an inherited GCP binding, and could read repository secrets; Dana is an employee who stays.
-import type { Account, Credential, Grant, Secret, Snapshot } from '../../src/model.js';
-import { type Register, RegisterSchema } from '../../src/register/schema.js';
+import type { Account, Credential, Grant, Secret, Snapshot } from '../../src/core/model.js';
+import { type Register, RegisterSchema } from '../../src/core/register.js';
 import { day, instant, NOW, status } from '../support/builders.js';
 
 export { NOW };

@@ -1,14 +1,14 @@
 // offboard() on a small hand-made company: every kind of leftover is on the list with a command,
 // and the same company after the work was done has nothing left.
 import { describe, expect, it } from 'vitest';
-import type { Account, Snapshot } from '../../src/model.js';
+import type { Account, Snapshot } from '../../src/core/model.js';
 import {
   type ChecklistItem,
   offboard,
   renderMarkdown,
   renderTerminal,
   UnknownPersonError,
-} from '../../src/offboard/index.js';
+} from '../../src/pipeline/offboard/index.js';
 import { cleanedSnapshot, NOW, register, snapshot } from './fixture.js';
 
 function find(items: ChecklistItem[], kind: ChecklistItem['kind'], what: RegExp): ChecklistItem {

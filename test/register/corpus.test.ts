@@ -4,8 +4,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExitCode, InputError, isError, type Problem } from '../../src/errors.js';
-import { checkRegisterFile, loadRegister } from '../../src/register/index.js';
+import { ExitCode, InputError, isError, type Problem } from '../../src/core/errors.js';
+import { checkRegisterFile, loadRegister } from '../../src/pipeline/register/index.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/registers');
 const KNOWN_SYSTEMS = ['github', 'aws', 'gcp', 'slack'];

@@ -1,7 +1,7 @@
 // The problem format every bad-input message uses, and the code → fix table behind it.
 import { describe, expect, it } from 'vitest';
-import { ExitCode, formatProblem, InputError, PROBLEMS, problem } from '../../src/errors.js';
-import { clearSecrets, registerSecret } from '../../src/redact.js';
+import { ExitCode, formatProblem, InputError, PROBLEMS, problem } from '../../src/core/errors.js';
+import { clearSecrets, registerSecret } from '../../src/core/redact.js';
 
 describe('formatProblem', () => {
   it('writes code, file:line, field and message on one line and the fix on the next', () => {

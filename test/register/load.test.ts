@@ -3,9 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.js';
-import type { Snapshot } from '../../src/model.js';
-import { loadRegister, parseRegister, scopeWarnings } from '../../src/register/index.js';
+import { InputError } from '../../src/core/errors.js';
+import type { Snapshot } from '../../src/core/model.js';
+import { loadRegister, parseRegister, scopeWarnings } from '../../src/pipeline/register/index.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const KNOWN_SYSTEMS = ['github', 'aws', 'gcp', 'slack'];

@@ -4,11 +4,11 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectors } from '../../connectors/index.js';
-import { runRequest } from '../../src/commands/request.js';
-import { DEMO_DIR } from '../../src/demo.js';
-import { InputError } from '../../src/errors.js';
-import { loadRegister } from '../../src/register/index.js';
-import { appendGrant, type GrantRequest } from '../../src/register/request.js';
+import { runRequest } from '../../src/app/commands/request.js';
+import { DEMO_DIR } from '../../src/app/demo.js';
+import { InputError } from '../../src/core/errors.js';
+import { loadRegister } from '../../src/pipeline/register/index.js';
+import { appendGrant, type GrantRequest } from '../../src/pipeline/register/request.js';
 import { tempDir } from '../cli/harness.js';
 import { NOW } from '../support/builders.js';
 

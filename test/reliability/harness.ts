@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { connectors } from '../../connectors/index.js';
 import { REPORT_FILES } from '../../reports/index.js';
-import type { EmulatorOptions, RunningEmulator } from '../../src/connector.js';
-import { resolveRelativeDates } from '../../src/dates.js';
-import { DEMO_DIR } from '../../src/demo.js';
-import type { Snapshot } from '../../src/model.js';
-import { loadScenario, type Sandbox, sandboxConfig, startSandbox } from '../../src/sandbox.js';
+import { DEMO_DIR } from '../../src/app/demo.js';
+import { loadScenario, type Sandbox, sandboxConfig, startSandbox } from '../../src/app/sandbox.js';
+import type { EmulatorOptions, RunningEmulator } from '../../src/core/connector.js';
+import { resolveRelativeDates } from '../../src/core/dates.js';
+import type { Snapshot } from '../../src/core/model.js';
 import { type CliRun, DEMO_NOW, runCli, tempDir } from '../cli/harness.js';
 
 export { type CliRun, DEMO_NOW, runCli, tempDir };

@@ -9,13 +9,13 @@ import type { NamedPolicy, Statement } from '../../connectors/aws/policy.js';
 import { createSlackConnector, startSlackEmulator } from '../../connectors/slack/index.js';
 import { SlackScenarioSchema } from '../../connectors/slack/scenario.js';
 import { SlackConfigSchema } from '../../connectors/slack/schema.js';
-import { collect } from '../../src/collect.js';
-import { PolicySchema } from '../../src/config/schema.js';
-import { pageOf } from '../../src/emulator-kit.js';
-import { buildContext, evaluate } from '../../src/evaluate/index.js';
-import { silentLogger } from '../../src/log.js';
-import { type Account, accountKey, type Grant, SNAPSHOT_SCHEMA_VERSION, type Snapshot } from '../../src/model.js';
-import { type Register, RegisterSchema } from '../../src/register/schema.js';
+import { PolicySchema } from '../../src/core/config.js';
+import { pageOf } from '../../src/core/emulator-kit.js';
+import { silentLogger } from '../../src/core/log.js';
+import { type Account, accountKey, type Grant, SNAPSHOT_SCHEMA_VERSION, type Snapshot } from '../../src/core/model.js';
+import { type Register, RegisterSchema } from '../../src/core/register.js';
+import { collect } from '../../src/pipeline/collect.js';
+import { buildContext, evaluate } from '../../src/pipeline/evaluate/index.js';
 
 const NOW = new Date('2026-11-29T09:00:00.000Z');
 

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectorById } from '../../connectors/index.js';
-import type { RecordedRequest } from '../../src/connector.js';
+import type { RecordedRequest } from '../../src/core/connector.js';
 import { demoSystems, type ScanSetup, setupScan } from './harness.js';
 
 const ROOT = join(import.meta.dirname, '../..');

@@ -9,12 +9,12 @@ import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeError } from '../../src/collect.js';
-import { EmailSchema } from '../../src/config/schema.js';
-import type { AnyConnector, CollectContext, TargetOutput } from '../../src/connector.js';
-import { sendEmail } from '../../src/deliver/email.js';
-import type { Logger } from '../../src/log.js';
-import { clearSecrets, redact } from '../../src/redact.js';
+import { EmailSchema } from '../../src/core/config.js';
+import type { AnyConnector, CollectContext, TargetOutput } from '../../src/core/connector.js';
+import type { Logger } from '../../src/core/log.js';
+import { clearSecrets, redact } from '../../src/core/redact.js';
+import { describeError } from '../../src/pipeline/collect.js';
+import { sendEmail } from '../../src/pipeline/deliver.js';
 import {
   demoSystems,
   emailBlock,

@@ -1,6 +1,6 @@
 // The real registry with every collect() replaced by a tripwire: config blocks are checked by the
 // real schemas, but a scan that gets as far as reading a system is recorded instead of run.
-import type { AnyConnector } from '../../src/connector.js';
+import type { AnyConnector } from '../../src/core/connector.js';
 
 /** Ids of the systems a scan tried to read. */
 export const collected: string[] = [];

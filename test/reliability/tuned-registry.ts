@@ -5,7 +5,7 @@ import { createAwsConnector } from '../../connectors/aws/index.js';
 import { gcpConnector } from '../../connectors/gcp/index.js';
 import { createGithubConnector } from '../../connectors/github/index.js';
 import { createSlackConnector } from '../../connectors/slack/index.js';
-import type { AnyConnector } from '../../src/connector.js';
+import type { AnyConnector } from '../../src/core/connector.js';
 
 /** The one client timeout a connector lets us set (Slack's): a slow answer is abandoned and retried. */
 export const SLACK_TIMEOUT_MS = 400;

@@ -1,8 +1,9 @@
 // addRemediation(): findings get their system's commands from the records of their account.
 import { describe, expect, it } from 'vitest';
-import { buildContext, evaluate } from '../../src/evaluate/index.js';
-import { addRemediation, type ConnectorRemediation } from '../../src/remediation.js';
-import type { Finding } from '../../src/rules/types.js';
+import type { Finding } from '../../src/core/finding.js';
+import type { ConnectorRemediation } from '../../src/core/remediation.js';
+import { buildContext, evaluate } from '../../src/pipeline/evaluate/index.js';
+import { addRemediation } from '../../src/pipeline/remediation.js';
 import {
   account,
   approval,

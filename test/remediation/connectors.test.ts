@@ -8,8 +8,8 @@ import { remediation as aws } from '../../connectors/aws/remediation.js';
 import { remediation as gcp } from '../../connectors/gcp/remediation.js';
 import { remediation as github } from '../../connectors/github/remediation.js';
 import { remediation as slack } from '../../connectors/slack/remediation.js';
-import type { Account, Credential, Grant, Secret } from '../../src/model.js';
-import type { Remediation } from '../../src/remediation.js';
+import type { Account, Credential, Grant, Secret } from '../../src/core/model.js';
+import type { Remediation } from '../../src/core/remediation.js';
 import { type FakeTools, fakeTools, shellWords } from './run.js';
 
 const canaryDir = mkdtempSync(join(tmpdir(), 'lanekeeper-canary-'));

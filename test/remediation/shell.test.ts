@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { command, hasControlCharacters, option, shellQuote, visibleCommand } from '../../src/shell.js';
+import { command, hasControlCharacters, option, shellQuote, visibleCommand } from '../../src/core/shell.js';
 import { shellWords } from './run.js';
 
 const canaryDir = mkdtempSync(join(tmpdir(), 'lanekeeper-canary-'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { codeFence, csvCell, csvRow, markdownText, oneLine, terminalSafe, truncate } from '../../reports/escape.js';
+import { codeFence, csvCell, csvRow, markdownText, oneLine, terminalSafe, truncate } from '../../src/core/text.js';
 
 const ESC = '\u001b';
 // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point

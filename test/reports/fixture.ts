@@ -2,10 +2,10 @@
 // whose every outside string (names, logins, emails, repos, channels, evidence) is an attack.
 
 import type { ReportInput } from '../../reports/index.js';
-import type { Evaluation } from '../../src/evaluate/types.js';
-import type { Account, Grant, Snapshot, SystemStatus } from '../../src/model.js';
-import type { Person } from '../../src/register/schema.js';
-import type { Finding, RuleMeta } from '../../src/rules/types.js';
+import type { Evaluation } from '../../src/core/evaluation.js';
+import type { Finding, RuleMeta } from '../../src/core/finding.js';
+import type { Account, Grant, Snapshot, SystemStatus } from '../../src/core/model.js';
+import type { Person } from '../../src/core/register.js';
 
 export const NOW = new Date('2026-11-29T09:00:00.000Z');
 

@@ -2,8 +2,8 @@
 // names, targets, evidence, remediation, register problems. Each output must show them as text.
 import { describe, expect, it } from 'vitest';
 import { ACCESS_COLUMNS } from '../../reports/csv.js';
-import { terminalSafe } from '../../reports/escape.js';
 import { type FindingsDocument, renderReport } from '../../reports/index.js';
+import { terminalSafe } from '../../src/core/text.js';
 import { parseCsv } from './csv-parse.js';
 import { HOSTILE, hostileInput } from './fixture.js';
 

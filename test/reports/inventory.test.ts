@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REPORT_FILES, renderReport } from '../../reports/index.js';
-import { type Snapshot, SnapshotSchema } from '../../src/model.js';
+import { type Snapshot, SnapshotSchema } from '../../src/core/model.js';
 import { demoInput, shuffled } from './fixture.js';
 
 const parse = (text: string) => JSON.parse(text) as Snapshot;

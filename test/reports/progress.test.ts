@@ -2,15 +2,15 @@
 // end-of-scan summary. A tiny terminal model replays what was written, so "redrawn in place"
 // is checked on the screen a person would see, not on escape codes.
 import { describe, expect, it } from 'vitest';
-import type { Evaluation } from '../../src/evaluate/types.js';
-import type { SystemStatus } from '../../src/model.js';
 import {
   createProgress,
   formatScanSummary,
   type ProgressEvent,
   type ProgressOptions,
   type ProgressStream,
-} from '../../src/progress.js';
+} from '../../src/app/progress.js';
+import type { Evaluation } from '../../src/core/evaluation.js';
+import type { SystemStatus } from '../../src/core/model.js';
 import { demoEvaluation } from './fixture.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: escape codes are what is being checked

@@ -4,7 +4,7 @@ import type { ValidateFunction } from 'ajv';
 import AjvDraft04Module from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import { renderSarif } from '../../reports/sarif.js';
-import type { Finding, RuleMeta } from '../../src/rules/types.js';
+import type { Finding, RuleMeta } from '../../src/core/finding.js';
 
 // The official SARIF 2.1.0 schema (rtm.5, the released one), as shipped by Microsoft's SARIF matchers.
 const require = createRequire(import.meta.url);

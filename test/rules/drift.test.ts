@@ -1,5 +1,5 @@
-import type { Drift, DriftChange } from '../../src/drift.js';
-import type { EvaluationContext } from '../../src/evaluate/context.js';
+import type { Drift, DriftChange } from '../../src/core/drift.js';
+import type { EvaluationContext } from '../../src/pipeline/evaluate/context.js';
 import { drift } from '../../src/rules/drift.js';
 import { context } from '../support/builders.js';
 import { ruleTester } from './tester.js';

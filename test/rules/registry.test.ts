@@ -2,8 +2,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { SEVERITIES } from '../../src/core/finding.js';
 import { allRules, ruleById } from '../../src/rules/index.js';
-import { type Rule, SEVERITIES } from '../../src/rules/types.js';
+import type { Rule } from '../../src/rules/types.js';
 
 const rulesDir = fileURLToPath(new URL('../../src/rules/', import.meta.url));
 const testsDir = fileURLToPath(new URL('./', import.meta.url));

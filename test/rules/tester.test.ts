@@ -1,7 +1,7 @@
 // The tester itself must be able to fail: it catches missing and extra findings,
 // duplicate case names, and findings without checkable evidence.
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/rules/types.js';
+import type { Finding } from '../../src/core/finding.js';
 import { account, context } from '../support/builders.js';
 import { caseNameProblems, findingProblems, pairFindings } from './tester.js';
 

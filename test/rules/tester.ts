@@ -3,9 +3,10 @@
 // duplicate case names, a rule without both kinds of case, a finding without evidence or with
 // a fingerprint seen twice, or a rule that answers differently when asked twice all fail.
 import { describe, expect, it } from 'vitest';
-import type { EvaluationContext } from '../../src/evaluate/context.js';
-import { toFinding } from '../../src/evaluate/findings.js';
-import type { Finding, Rule, Severity } from '../../src/rules/types.js';
+import type { Finding, Severity } from '../../src/core/finding.js';
+import type { EvaluationContext } from '../../src/pipeline/evaluate/context.js';
+import { toFinding } from '../../src/pipeline/evaluate/findings.js';
+import type { Rule } from '../../src/rules/types.js';
 
 export interface ExpectedFinding {
   /** The finding's account id ("" for findings about the register itself). */

@@ -8,11 +8,11 @@ import { createAwsConnector } from '../../connectors/aws/index.js';
 import { gcpConnector } from '../../connectors/gcp/index.js';
 import { createGithubConnector } from '../../connectors/github/index.js';
 import { createSlackConnector } from '../../connectors/slack/index.js';
-import { collect } from '../../src/collect.js';
-import type { AnyConnector } from '../../src/connector.js';
-import { createLogger } from '../../src/log.js';
-import type { Snapshot } from '../../src/model.js';
-import { type Sandbox, sandboxConfig, startSandbox } from '../../src/sandbox.js';
+import { type Sandbox, sandboxConfig, startSandbox } from '../../src/app/sandbox.js';
+import type { AnyConnector } from '../../src/core/connector.js';
+import { createLogger } from '../../src/core/log.js';
+import type { Snapshot } from '../../src/core/model.js';
+import { collect } from '../../src/pipeline/collect.js';
 
 const NOW = new Date('2026-11-29T09:00:00Z');
 const SMALL: ScaleSize = {

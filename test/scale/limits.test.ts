@@ -5,9 +5,9 @@ import { startGithubEmulator } from '../../connectors/github/emulator.js';
 import { GithubScenarioSchema } from '../../connectors/github/scenario.js';
 import { startSlackEmulator } from '../../connectors/slack/emulator.js';
 import { SlackScenarioSchema } from '../../connectors/slack/scenario.js';
-import { AdaptiveQueue } from '../../src/adaptive-queue.js';
-import type { RunningEmulator } from '../../src/connector.js';
-import { RateLimiter } from '../../src/emulator-kit.js';
+import { AdaptiveQueue } from '../../src/core/adaptive-queue.js';
+import type { RunningEmulator } from '../../src/core/connector.js';
+import { RateLimiter } from '../../src/core/emulator-kit.js';
 
 const NOW = new Date('2026-11-29T09:00:00Z');
 const running: RunningEmulator[] = [];

@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectors } from '../../connectors/index.js';
-import type { Snapshot } from '../../src/model.js';
+import type { Snapshot } from '../../src/core/model.js';
 
 // scan() calls collect(); the lead wires `scan --inventory` to call loadShards() in its place.
 // The test does the same substitution, so the merged snapshot runs through the real pipeline.
 const substitute: { snapshot?: Snapshot } = {};
-vi.mock('../../src/collect.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../src/collect.js')>();
+vi.mock('../../src/pipeline/collect.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/pipeline/collect.js')>();
   return {
     ...real,
     collect: (...args: Parameters<typeof real.collect>) =>
@@ -19,12 +19,12 @@ vi.mock('../../src/collect.js', async (importOriginal) => {
   };
 });
 
-const { runCollect, parseOnly } = await import('../../src/commands/collect.js');
-const { DEMO_DIR } = await import('../../src/demo.js');
-const { createLogger } = await import('../../src/log.js');
-const { loadScenario, sandboxConfig, startSandbox } = await import('../../src/sandbox.js');
-const { scan } = await import('../../src/scan.js');
-const { loadShards, mergeShards, ShardError } = await import('../../src/shards.js');
+const { runCollect, parseOnly } = await import('../../src/app/commands/collect.js');
+const { DEMO_DIR } = await import('../../src/app/demo.js');
+const { createLogger } = await import('../../src/core/log.js');
+const { loadScenario, sandboxConfig, startSandbox } = await import('../../src/app/sandbox.js');
+const { scan } = await import('../../src/app/scan.js');
+const { loadShards, mergeShards, ShardError } = await import('../../src/pipeline/shards.js');
 
 const NOW = new Date('2026-11-29T09:00:00Z');
 const quiet = createLogger('quiet', () => {});

@@ -1,12 +1,12 @@
 // Small builders for accounts, grants, credentials, registers and evaluation contexts, so a
 // test states only what matters to it. Registers go through the real schema, so a test
 // register is a valid register.
-import { type Policy, PolicySchema } from '../../src/config/schema.js';
-import { addDays, isoDate } from '../../src/dates.js';
-import { buildContext } from '../../src/evaluate/build.js';
-import type { EvaluationContext } from '../../src/evaluate/context.js';
-import type { Account, Credential, Grant, Snapshot, SystemStatus } from '../../src/model.js';
-import { type Register, RegisterSchema } from '../../src/register/schema.js';
+import { type Policy, PolicySchema } from '../../src/core/config.js';
+import { addDays, isoDate } from '../../src/core/dates.js';
+import type { Account, Credential, Grant, Snapshot, SystemStatus } from '../../src/core/model.js';
+import { type Register, RegisterSchema } from '../../src/core/register.js';
+import { buildContext } from '../../src/pipeline/evaluate/build.js';
+import type { EvaluationContext } from '../../src/pipeline/evaluate/context.js';
 
 /** The clock every builder-made test runs at unless it says otherwise. */
 export const NOW = new Date('2026-11-29T10:00:00Z');

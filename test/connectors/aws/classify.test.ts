@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { accountClassOf, classifyAwsGrant } from '../../../connectors/aws/classify.js';
 import { AwsConfigSchema } from '../../../connectors/aws/schema.js';
-import type { Grant } from '../../../src/model.js';
+import type { Grant } from '../../../src/core/model.js';
 
 const config = AwsConfigSchema.parse({
   accounts: [{ id: '111111111111' }],

@@ -2,8 +2,8 @@
 // MaxItems 1 and under Throttling and 5xx, one account's AssumeRole denied, the per-user
 // fallback when the credential report is denied, and Identity Center group expansion.
 import { describe, expect, it } from 'vitest';
-import { gateExitCode } from '../../../src/gate.js';
-import type { Snapshot } from '../../../src/model.js';
+import type { Snapshot } from '../../../src/core/model.js';
+import { gateExitCode } from '../../../src/pipeline/gate.js';
 import { demoScenarioJson, inventory, runAgainstEmulator, statusOf } from './harness.js';
 
 const PROD = '111111111111';

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAwsEmulator } from '../../../connectors/aws/emulator.js';
 import { AwsScenarioSchema } from '../../../connectors/aws/scenario.js';
-import type { RunningEmulator } from '../../../src/connector.js';
+import type { RunningEmulator } from '../../../src/core/connector.js';
 import { demoScenarioJson, NOW } from './harness.js';
 
 let emulator: RunningEmulator;

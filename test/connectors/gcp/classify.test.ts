@@ -7,8 +7,8 @@ import {
   unknownRoleEntry,
 } from '../../../connectors/gcp/classify.js';
 import { ROLE_TABLE } from '../../../connectors/gcp/roles.js';
-import type { Grant } from '../../../src/model.js';
-import { LEVELS } from '../../../src/model.js';
+import type { Grant } from '../../../src/core/model.js';
+import { LEVELS } from '../../../src/core/model.js';
 
 const lanes = {
   production: ['shop-prod', '*-live'],

@@ -5,12 +5,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SANDBOX_TOKEN_ENV } from '../../../connectors/gcp/emulator.js';
 import { gcpConnector } from '../../../connectors/gcp/index.js';
 import { type GcpScenario, GcpScenarioSchema } from '../../../connectors/gcp/scenario.js';
-import { collect } from '../../../src/collect.js';
-import type { EmulatorOptions, RunningEmulator } from '../../../src/connector.js';
-import { resolveRelativeDates } from '../../../src/dates.js';
-import { gateExitCode } from '../../../src/gate.js';
-import { silentLogger } from '../../../src/log.js';
-import type { Snapshot } from '../../../src/model.js';
+import type { EmulatorOptions, RunningEmulator } from '../../../src/core/connector.js';
+import { resolveRelativeDates } from '../../../src/core/dates.js';
+import { silentLogger } from '../../../src/core/log.js';
+import type { Snapshot } from '../../../src/core/model.js';
+import { collect } from '../../../src/pipeline/collect.js';
+import { gateExitCode } from '../../../src/pipeline/gate.js';
 
 const now = new Date('2026-09-15T12:00:00Z');
 const running: RunningEmulator[] = [];

@@ -4,7 +4,7 @@ import { classifyFailure } from '../../../connectors/gcp/client.js';
 import { SANDBOX_TOKEN_ENV } from '../../../connectors/gcp/emulator.js';
 import { gcpConnector } from '../../../connectors/gcp/index.js';
 import { GcpScenarioSchema } from '../../../connectors/gcp/scenario.js';
-import type { RunningEmulator } from '../../../src/connector.js';
+import type { RunningEmulator } from '../../../src/core/connector.js';
 
 const running: RunningEmulator[] = [];
 afterEach(async () => {

@@ -5,7 +5,7 @@ import {
   levelOfPermission,
 } from '../../../connectors/github/classify.js';
 import { GithubConfigSchema } from '../../../connectors/github/schema.js';
-import type { Attributes, Grant } from '../../../src/model.js';
+import type { Attributes, Grant } from '../../../src/core/model.js';
 
 const config = GithubConfigSchema.parse({
   org: 'northwind',

@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FaultPlan } from '../../../src/connector.js';
-import type { Account, Grant, Snapshot } from '../../../src/model.js';
-import { clearSecrets } from '../../../src/redact.js';
+import type { FaultPlan } from '../../../src/core/connector.js';
+import type { Account, Grant, Snapshot } from '../../../src/core/model.js';
+import { clearSecrets } from '../../../src/core/redact.js';
 import { demoScenario, inventory, runAgainstEmulator } from './harness.js';
 import { RICH_SCENARIO } from './scenarios.js';
 

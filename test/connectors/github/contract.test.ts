@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGithubEmulator } from '../../../connectors/github/emulator.js';
 import { GITHUB_OPERATIONS, splitOperation } from '../../../connectors/github/operations.js';
 import { GithubScenarioSchema } from '../../../connectors/github/scenario.js';
-import type { RunningEmulator } from '../../../src/connector.js';
+import type { RunningEmulator } from '../../../src/core/connector.js';
 import { NOW, runAgainstEmulator } from './harness.js';
 import { RICH_SCENARIO } from './scenarios.js';
 

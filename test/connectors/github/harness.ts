@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { createGithubConnector, type GithubScenario } from '../../../connectors/github/index.js';
 import { GithubScenarioSchema } from '../../../connectors/github/scenario.js';
 import { GithubConfigSchema } from '../../../connectors/github/schema.js';
-import { collect } from '../../../src/collect.js';
-import type { EmulatorOptions, RunningEmulator } from '../../../src/connector.js';
-import { resolveRelativeDates } from '../../../src/dates.js';
-import { silentLogger } from '../../../src/log.js';
-import type { Snapshot } from '../../../src/model.js';
+import type { EmulatorOptions, RunningEmulator } from '../../../src/core/connector.js';
+import { resolveRelativeDates } from '../../../src/core/dates.js';
+import { silentLogger } from '../../../src/core/log.js';
+import type { Snapshot } from '../../../src/core/model.js';
+import { collect } from '../../../src/pipeline/collect.js';
 
 export const NOW = new Date('2026-11-29T09:00:00.000Z');
 /** Plugin waits in milliseconds instead of seconds: faults cost nothing in tests. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifySlackGrant } from '../../../connectors/slack/classify.js';
-import type { Grant } from '../../../src/model.js';
+import type { Grant } from '../../../src/core/model.js';
 
 const lanes = { data: ['#support', '#customers*', 'billing'], production: ['#incidents', '#deploy-*'] };
 

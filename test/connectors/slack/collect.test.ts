@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Grant, Snapshot } from '../../../src/model.js';
+import type { Grant, Snapshot } from '../../../src/core/model.js';
 import { FAST, inventoryOf, scanSlack, startEmulator } from './harness.js';
 import { everyKind, LANES, TEAM } from './scenarios.js';
 

@@ -4,8 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { isoDate, resolveRelativeDates } from '../../../src/dates.js';
-import type { Snapshot } from '../../../src/model.js';
+import { isoDate, resolveRelativeDates } from '../../../src/core/dates.js';
+import type { Snapshot } from '../../../src/core/model.js';
 import { NOW, scanSlack, startEmulator } from './harness.js';
 
 const DEMO = join(import.meta.dirname, '../../../examples/demo');

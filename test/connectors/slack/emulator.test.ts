@@ -2,7 +2,7 @@
 // paginate() so that a client other than ours reads it the same way.
 import { type ConversationsListResponse, WebClient } from '@slack/web-api';
 import { describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../../src/connector.js';
+import type { RunningEmulator } from '../../../src/core/connector.js';
 import { startEmulator } from './harness.js';
 import { everyKind } from './scenarios.js';
 

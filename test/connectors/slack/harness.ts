@@ -6,11 +6,11 @@ import type { ClientTuning } from '../../../connectors/slack/client.js';
 import { createSlackConnector, startSlackEmulator } from '../../../connectors/slack/index.js';
 import { SlackScenarioSchema } from '../../../connectors/slack/scenario.js';
 import { SlackConfigSchema } from '../../../connectors/slack/schema.js';
-import { collect } from '../../../src/collect.js';
-import type { EmulatorOptions, RunningEmulator } from '../../../src/connector.js';
-import type { EmulatorRequest } from '../../../src/emulator-kit.js';
-import type { Logger } from '../../../src/log.js';
-import type { Snapshot } from '../../../src/model.js';
+import type { EmulatorOptions, RunningEmulator } from '../../../src/core/connector.js';
+import type { EmulatorRequest } from '../../../src/core/emulator-kit.js';
+import type { Logger } from '../../../src/core/log.js';
+import type { Snapshot } from '../../../src/core/model.js';
+import { collect } from '../../../src/pipeline/collect.js';
 
 export const NOW = new Date('2026-11-29T09:00:00Z');
 export const FAST: ClientTuning = { msPerSecond: 0, timeoutMs: 5_000 };

@@ -1,0 +1,36 @@
+// What every renderer reads: one scan's results, already judged and sorted.
+import type { Drift } from '../src/core/drift.js';
+import type { AcceptedFinding, Evaluation } from '../src/core/evaluation.js';
+import type { Finding, RuleMeta, Severity } from '../src/core/finding.js';
+import type { Snapshot } from '../src/core/model.js';
+import type { Person } from '../src/core/register.js';
+
+export interface ReportInput {
+  organization: string;
+  /** The scan's clock; also the "generated at" time, so output is byte-for-byte deterministic. */
+  now: Date;
+  snapshot: Snapshot;
+  /** Findings (sorted), summary, people × lanes matrix, unlinked accounts, warnings. */
+  evaluation: Evaluation;
+  /** Titles and "why" of every rule, for the report's legend. */
+  rules: readonly RuleMeta[];
+  /** Register problems shown in the report. */
+  register?: { path: string; problems: string[] };
+  /** Findings the register accepts as risks: out of the counts and the gate, listed in their own section. */
+  accepted?: AcceptedFinding[];
+  /** Acceptances whose end has passed while their finding is still there. */
+  lapsedAcceptances?: { finding: Finding; reason: string; acceptedBy: string; end: string }[];
+  /** What the history store knows; absent when the scan keeps no history. */
+  history?: ReportHistory;
+  /** The register's people with their grants and engagement dates, for the per-person timelines. */
+  registerPeople?: readonly Person[];
+}
+
+export interface ReportHistory {
+  /** Changes since the previous complete scan; absent on a first scan ("nothing to compare with"). */
+  drift?: Drift;
+  /** Counts of open findings by severity of the recent scans, oldest first, this scan last. */
+  trend: { scannedAt: string; counts: Record<Severity, number> }[];
+  /** When each current finding was first seen (fingerprint → ISO instant); this scan's clock for new ones. */
+  firstSeen: Record<string, string>;
+}

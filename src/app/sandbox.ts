@@ -1,0 +1,105 @@
+// The sandbox: every system of a scenario served by its emulator on loopback, and a
+// config that points at them. The demo, the tests and `lanekeeper sandbox` all use it,
+// so the demo runs exactly the code a customer runs, only against local servers.
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { AnyConnector, EmulatorOptions, RunningEmulator } from '../core/connector.js';
+import { resolveRelativeDates } from '../core/dates.js';
+
+export interface SandboxOptions extends EmulatorOptions {
+  /** Only these systems; all the scenario names when absent. */
+  only?: readonly string[];
+}
+
+export interface Sandbox {
+  emulators: Map<string, RunningEmulator>;
+  /** Connector blocks pointing at the emulators, keyed by connector id. */
+  connectors: Record<string, Record<string, unknown>>;
+  /** Fake secrets the blocks reference through ${ENV}. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * A scenario file maps connector ids to that system's scenario, inline or as a path
+ * relative to the file. `$today-180d` style dates are resolved against options.now.
+ */
+export async function loadScenario(path: string, now: Date): Promise<Record<string, unknown>> {
+  const top = JSON.parse(resolveRelativeDates(await readFile(path, 'utf8'), now)) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [system, value] of Object.entries(top)) {
+    if (typeof value === 'string') {
+      const file = resolve(dirname(path), value);
+      out[system] = JSON.parse(resolveRelativeDates(await readFile(file, 'utf8'), now));
+    } else {
+      out[system] = value;
+    }
+  }
+  return out;
+}
+
+export async function startSandbox(
+  scenario: Record<string, unknown>,
+  registry: readonly AnyConnector[],
+  options: SandboxOptions,
+): Promise<Sandbox> {
+  const emulators = new Map<string, RunningEmulator>();
+  const close = async () => {
+    await Promise.all([...emulators.values()].map((e) => e.close()));
+  };
+  try {
+    for (const [system, raw] of Object.entries(scenario)) {
+      if (options.only && !options.only.includes(system)) continue;
+      const connector = registry.find((c) => c.id === system);
+      if (!connector) throw new Error(`the scenario names "${system}", which is not a connector`);
+      const parsed = connector.emulator.scenarioSchema.safeParse(raw);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new Error(`scenario for ${system}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+      }
+      emulators.set(system, await connector.emulator.start(parsed.data, options));
+    }
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  const connectors: Record<string, Record<string, unknown>> = {};
+  const env: Record<string, string> = {};
+  for (const [system, emulator] of emulators) {
+    connectors[system] = emulator.config;
+    Object.assign(env, emulator.env);
+  }
+  return { emulators, connectors, env, close };
+}
+
+/**
+ * Merge the sandbox's blocks over a template config (which carries lanes mappings and
+ * policy). With `withDefaults`, each `${VAR}` becomes `${VAR:-value}` so the written
+ * config works from another shell without exporting the sandbox's fake tokens.
+ */
+export function sandboxConfig(
+  template: Record<string, unknown>,
+  sandbox: Pick<Sandbox, 'connectors' | 'env'>,
+  withDefaults: boolean,
+): Record<string, unknown> {
+  const templateConnectors = (template.connectors ?? {}) as Record<string, Record<string, unknown>>;
+  const connectors: Record<string, unknown> = {};
+  for (const [system, block] of Object.entries(sandbox.connectors)) {
+    const merged = { ...(templateConnectors[system] ?? {}), ...block };
+    connectors[system] = withDefaults ? inlineDefaults(merged, sandbox.env) : merged;
+  }
+  return { ...template, connectors };
+}
+
+function inlineDefaults<T>(value: T, env: Record<string, string>): T {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{([A-Z0-9_]+)\}/g, (m, name: string) =>
+      env[name] === undefined ? m : `\${${name}:-${env[name]}}`,
+    ) as T;
+  }
+  if (Array.isArray(value)) return value.map((v) => inlineDefaults(v, env)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, inlineDefaults(v, env)])) as T;
+  }
+  return value;
+}

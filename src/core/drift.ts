@@ -1,0 +1,33 @@
+// What changed since the previous complete scan, as the reports and the rules read it.
+import type { Lane, Level } from './model.js';
+
+export type DriftKind =
+  | 'account-added'
+  | 'account-removed'
+  | 'grant-added'
+  | 'grant-removed'
+  | 'level-raised'
+  | 'lane-gained'
+  | 'credential-created';
+
+export interface DriftChange {
+  kind: DriftKind;
+  system: string;
+  target: string;
+  account: string;
+  login: string;
+  resource?: string;
+  /** Current level/lanes for additions and raises; previous for removals. */
+  level?: Level;
+  lanes?: Lane[];
+  /** "read became write", "gained production", "key AKIA…WXYZ created 2026-11-20". */
+  detail: string;
+}
+
+export interface Drift {
+  /** When the scan compared against ran. */
+  since: string;
+  changes: DriftChange[];
+  /** "system target" pairs not compared because one of the two scans failed to read them. */
+  notCompared: string[];
+}

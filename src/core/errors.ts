@@ -1,0 +1,316 @@
+// Exit codes and the problems lanekeeper reports about its input. Every expected problem has a
+// code, a one-line message and a fix, and the fixes live in one table (PROBLEMS) so the wording
+// stays consistent and every code is documented in one place.
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} is the config's own reference syntax, quoted on purpose
+
+import { redact } from './redact.js';
+import { terminalSafe } from './text.js';
+
+export const ExitCode = {
+  /** Scan complete, nothing at or above --fail-on. */
+  OK: 0,
+  /** Scan complete, at least one finding at or above --fail-on. */
+  FINDINGS: 1,
+  /** Bad usage, config or register: nothing was scanned. */
+  BAD_INPUT: 2,
+  /** A system could not be read: the scan is incomplete. */
+  INCOMPLETE: 3,
+  /** The report was written but could not be delivered (email). */
+  DELIVERY_FAILED: 4,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+interface ProblemDefinition {
+  /** What the code means, for documentation. */
+  readonly summary: string;
+  /** What the user should do, one or two sentences. */
+  readonly fix: string;
+}
+
+export const PROBLEMS = {
+  // Reading a file (register or config).
+  LK_REGISTER_NOT_FOUND: {
+    summary: 'The register file does not exist.',
+    fix: 'Check the path (relative paths in the config are resolved against the config file).',
+  },
+  LK_REGISTER_UNREADABLE: {
+    summary: 'The register file exists but could not be read.',
+    fix: 'Make the file readable by the user running lanekeeper, and make sure the path is a file.',
+  },
+  LK_REGISTER_TOO_LARGE: {
+    summary: 'The register file is larger than lanekeeper accepts.',
+    fix: 'A register is a list of people and approvals; split or trim it, or check that the right file is named.',
+  },
+  LK_REGISTER_ENCODING: {
+    summary: 'The register file is not valid UTF-8.',
+    fix: 'Save the file as UTF-8 (most editors: "Save with encoding").',
+  },
+  LK_REGISTER_EMPTY: {
+    summary: 'The register file is empty.',
+    fix: 'Start from register.example.yaml at the root of the lanekeeper repository.',
+  },
+  LK_REGISTER_SYNTAX: {
+    summary: 'The register is not valid YAML or JSON.',
+    fix: 'Fix the syntax at the given line; check indentation, quotes and brackets.',
+  },
+  LK_REGISTER_DUPLICATE_KEY: {
+    summary: 'A key appears twice in the same mapping.',
+    fix: 'Keep one of the two keys; YAML would otherwise silently drop one of the answers.',
+  },
+  LK_REGISTER_ALIAS_BOMB: {
+    summary: 'The register expands YAML aliases beyond the safe limit.',
+    fix: 'Write the entries out instead of repeating them with anchors (&) and aliases (*).',
+  },
+  LK_REGISTER_NOT_MAPPING: {
+    summary: 'The top level of the register is not a mapping.',
+    fix: 'The register starts with keys such as "organization:" and "people:"; see register.example.yaml.',
+  },
+  // The register's shape.
+  LK_REGISTER_UNKNOWN_KEY: {
+    summary: 'A key the register does not know (often a typo).',
+    fix: 'Remove the key or correct its spelling; see register.example.yaml for every key.',
+  },
+  LK_REGISTER_MISSING_FIELD: {
+    summary: 'A required field is missing.',
+    fix: 'Add the field; see register.example.yaml.',
+  },
+  LK_REGISTER_WRONG_TYPE: {
+    summary: 'A field has the wrong type (a number where text is expected, a list where one value is expected).',
+    fix: 'Write the value in the expected form; quote values that YAML would read as numbers.',
+  },
+  LK_REGISTER_BAD_VALUE: {
+    summary: 'A field has a value outside the allowed ones.',
+    fix: 'Use one of the allowed values listed in the message.',
+  },
+  LK_REGISTER_BAD_DATE: {
+    summary: 'A date is not a real calendar date written YYYY-MM-DD.',
+    fix: 'Write the date as YYYY-MM-DD, for example 2026-05-08.',
+  },
+  LK_REGISTER_PLACEHOLDER: {
+    summary: 'A draft left an answer open (TODO, TBD, "?" or empty).',
+    fix: 'Fill in the answer before the approval is merged; an approval without it cannot be checked.',
+  },
+  // The register's cross-references.
+  LK_REGISTER_DUPLICATE_PERSON: {
+    summary: 'Two people have the same id.',
+    fix: 'Give each person a unique id, or merge the two entries.',
+  },
+  LK_REGISTER_OWNER_UNKNOWN: {
+    summary: 'An owner names nobody in the register.',
+    fix: 'Use the id of an employee listed under people.',
+  },
+  LK_REGISTER_OWNER_NOT_EMPLOYEE: {
+    summary: 'An owner is not an employee.',
+    fix: 'Make an employee the owner; contractors cannot own approvals.',
+  },
+  LK_REGISTER_APPROVER_UNKNOWN: {
+    summary: 'An approver (approved_by, accepted_by) names nobody in the register.',
+    fix: 'Use the id of an employee listed under people.',
+  },
+  LK_REGISTER_APPROVER_NOT_EMPLOYEE: {
+    summary: 'An approver (approved_by, accepted_by) is not an employee.',
+    fix: 'Only employees approve access and accept risks; name an employee.',
+  },
+  LK_REGISTER_UNKNOWN_PERSON: {
+    summary: 'A list of people (group members, shared-account users) names somebody not in the register.',
+    fix: 'Use ids of people listed under people, or add the person.',
+  },
+  LK_REGISTER_END_BEFORE_START: {
+    summary: 'An end date is before its start date.',
+    fix: 'Swap or correct the dates; end is the last day of access, inclusive.',
+  },
+  LK_REGISTER_UNKNOWN_SYSTEM: {
+    summary: 'A system no connector provides.',
+    fix: 'Use the id of a connector (github, aws, gcp, slack, ...).',
+  },
+  LK_REGISTER_ACCOUNT_CLAIMED_TWICE: {
+    summary: 'One account is claimed by two people, or by a person and a shared account.',
+    fix: 'An account belongs to one person; declare it under shared_accounts (with its users) if several people use it.',
+  },
+  LK_REGISTER_DUPLICATE_EMAIL: {
+    summary: 'Two people list the same email address.',
+    fix: 'An email links accounts to one person; keep it on the right person only.',
+  },
+  LK_REGISTER_DUPLICATE_SHARED_ACCOUNT: {
+    summary: 'The same shared account is declared twice.',
+    fix: 'Keep one declaration and merge its users.',
+  },
+  LK_REGISTER_RISK_UNTARGETED: {
+    summary: 'An accepted risk names no finding.',
+    fix: 'Give the finding\'s fingerprint, or both "rule" and "account".',
+  },
+  LK_REGISTER_GRANT_OUTLASTS_ENGAGEMENT: {
+    summary: "A grant ends after the person's engagement ends (warning).",
+    fix: "End the grant on or before the person's end date, or extend the engagement.",
+  },
+  LK_REGISTER_SCOPE_UNMATCHED: {
+    summary: 'A grant scope matches nothing the scan found (warning).',
+    fix: 'Check the scope against the resource names in inventory.json (GitHub org/repo, AWS account id or name, GCP projects/<id>, Slack #channel).',
+  },
+  // The config.
+  LK_CONFIG_NOT_FOUND: {
+    summary: 'The config file does not exist.',
+    fix: 'Check the path, or start from config.example.json.',
+  },
+  LK_CONFIG_UNREADABLE: {
+    summary: 'The config file exists but could not be read.',
+    fix: 'Make the file readable by the user running lanekeeper, and make sure the path is a file.',
+  },
+  LK_CONFIG_TOO_LARGE: {
+    summary: 'The config file is larger than lanekeeper accepts.',
+    fix: 'Check that the right file is named.',
+  },
+  LK_CONFIG_ENCODING: {
+    summary: 'The config file is not valid UTF-8.',
+    fix: 'Save the file as UTF-8.',
+  },
+  LK_CONFIG_EMPTY: {
+    summary: 'The config file is empty.',
+    fix: 'Start from config.example.json.',
+  },
+  LK_CONFIG_SYNTAX: {
+    summary: 'The config is not valid JSON.',
+    fix: 'Fix the JSON at the given line: commas between entries, none after the last, double quotes around keys and strings.',
+  },
+  LK_CONFIG_DUPLICATE_KEY: {
+    summary: 'A key appears twice in the same object.',
+    fix: 'Keep one of the two keys; JSON parsers silently drop one of them.',
+  },
+  LK_CONFIG_NOT_OBJECT: {
+    summary: 'The top level of the config is not a JSON object.',
+    fix: 'The config is an object with "connectors", "policy" and "report"; see config.example.json.',
+  },
+  LK_CONFIG_ENV_MISSING: {
+    summary: 'The config refers to an environment variable that is not set.',
+    fix: 'Set the variable in the environment lanekeeper runs in, or give a default: ${NAME:-value}.',
+  },
+  LK_CONFIG_ENV_SYNTAX: {
+    summary: 'A ${...} reference in the config is malformed.',
+    fix: 'Write ${NAME} or ${NAME:-default}; NAME is letters, digits and underscores. Write $${ for a literal ${.',
+  },
+  LK_CONFIG_SECRET_IN_FILE: {
+    summary: 'A secret is written into the config file.',
+    fix: 'Put the secret in an environment variable and refer to it as ${NAME}; config files are committed and shared.',
+  },
+  LK_CONFIG_UNKNOWN_CONNECTOR: {
+    summary: 'A connector block names no known connector.',
+    fix: 'Use one of the connector ids listed in the message.',
+  },
+  LK_CONFIG_NO_CONNECTORS: {
+    summary: 'No connector is enabled: the scan would read nothing.',
+    fix: 'Add a block under "connectors" or set "enabled": true on one.',
+  },
+  LK_CONFIG_UNKNOWN_KEY: {
+    summary: 'A key the config does not know (often a typo).',
+    fix: 'Remove the key or correct its spelling; editors autocomplete keys from config.schema.json.',
+  },
+  LK_CONFIG_MISSING_FIELD: {
+    summary: 'A required field is missing.',
+    fix: 'Add the field; see config.example.json.',
+  },
+  LK_CONFIG_WRONG_TYPE: {
+    summary: 'A field has the wrong type.',
+    fix: 'Write the value in the expected form: numbers and booleans without quotes.',
+  },
+  LK_CONFIG_BAD_VALUE: {
+    summary: 'A field has a value outside the allowed ones.',
+    fix: 'Use one of the allowed values listed in the message.',
+  },
+  LK_CONFIG_BAD_URL: {
+    summary: 'A URL in the config is not a valid URL.',
+    fix: 'Write a full URL with its scheme, for example https://github.example.com/api/v3.',
+  },
+  LK_USAGE_BAD_OPTION: {
+    summary: 'A command-line option has a value lanekeeper does not accept.',
+    fix: 'See lanekeeper --help for the accepted values.',
+  },
+} as const satisfies Record<`LK_${string}`, ProblemDefinition>;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+export interface Problem {
+  code: ProblemCode;
+  /** One line, no trailing period. */
+  message: string;
+  /** Warnings are shown but do not stop the scan; absent means error. */
+  severity?: 'error' | 'warning';
+  /** The file as the user named it. */
+  file?: string;
+  /** 1-based. */
+  line?: number;
+  /** 1-based. */
+  column?: number;
+  /** Where in the document: people[3].owner, connectors.github.org. */
+  field?: string;
+  fix?: string;
+}
+
+export interface ProblemLocation {
+  file?: string;
+  line?: number;
+  column?: number;
+  field?: string;
+}
+
+/** A problem with the fix from the table (or a more specific one). */
+export function problem(
+  code: ProblemCode,
+  message: string,
+  where: ProblemLocation = {},
+  options: { fix?: string; severity?: 'error' | 'warning' } = {},
+): Problem {
+  const out: Problem = { code, message };
+  // Only the keys that are known, so problems compare and serialise cleanly.
+  if (where.file !== undefined) out.file = where.file;
+  if (where.line !== undefined) out.line = where.line;
+  if (where.column !== undefined) out.column = where.column;
+  if (where.field !== undefined) out.field = where.field;
+  const fix = options.fix ?? PROBLEMS[code].fix;
+  if (fix) out.fix = fix;
+  if (options.severity === 'warning') out.severity = 'warning';
+  return out;
+}
+
+export function isError(p: Problem): boolean {
+  return p.severity !== 'warning';
+}
+
+/**
+ * `LK_REGISTER_OWNER_NOT_EMPLOYEE register.yaml:41 people[3].owner: "sam" is a contractor; owners must be employees`
+ * with the fix on the next line. Redacted: messages can quote config values.
+ */
+export function formatProblem(p: Problem): string {
+  const where = p.file ? (p.line ? `${p.file}:${p.line}` : p.file) : undefined;
+  const head = [p.code, p.severity === 'warning' ? '(warning)' : undefined, where].filter(Boolean).join(' ');
+  // Messages quote the input (a register value may hold escape sequences): each line is made terminal-safe.
+  const first = terminalSafe(p.field ? `${head} ${p.field}: ${p.message}` : `${head} ${p.message}`);
+  return redact(p.fix ? `${first}\n  fix: ${terminalSafe(p.fix)}` : first);
+}
+
+/** Sorted by file, line, column, then code: the order a reader walks the file in. */
+export function sortProblems(problems: readonly Problem[]): Problem[] {
+  return [...problems].sort(
+    (a, b) =>
+      (a.file ?? '').localeCompare(b.file ?? '') ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.column ?? 0) - (b.column ?? 0) ||
+      a.code.localeCompare(b.code) ||
+      (a.field ?? '').localeCompare(b.field ?? ''),
+  );
+}
+
+/** Bad input: nothing may be scanned. The CLI prints every problem and exits 2. */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+  readonly exitCode = ExitCode.BAD_INPUT;
+  readonly problems: Problem[];
+
+  constructor(problems: readonly Problem[]) {
+    const sorted = sortProblems(problems);
+    const errors = sorted.filter(isError).length;
+    super(
+      `${errors} problem${errors === 1 ? '' : 's'} in the input; nothing was scanned\n${sorted.map(formatProblem).join('\n')}`,
+    );
+    this.problems = sorted;
+  }
+}

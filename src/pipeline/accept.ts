@@ -1,0 +1,42 @@
+// Accepted risks: a finding the register says an employee accepted, with a reason and an
+// end date, leaves the gate and the headline counts but stays listed. Past its end the
+// acceptance stops applying, and that lapse is reported so nobody relies on it unknowingly.
+import { endOfDay } from '../core/dates.js';
+import type { AcceptedFinding } from '../core/evaluation.js';
+import type { Finding } from '../core/finding.js';
+import type { AcceptedRisk, Register } from '../core/register.js';
+
+export interface AcceptanceResult {
+  /** Findings that still count. */
+  open: Finding[];
+  accepted: AcceptedFinding[];
+  /** Acceptances whose end has passed while the finding they covered is still there. */
+  lapsed: { risk: AcceptedRisk; index: number; finding: Finding }[];
+}
+
+export function matchesRisk(risk: AcceptedRisk, f: Finding): boolean {
+  if (risk.fingerprint) return risk.fingerprint === f.fingerprint;
+  if (!risk.rule || !risk.account) return false;
+  if (risk.rule !== f.rule) return false;
+  if (risk.system && risk.system !== f.system) return false;
+  return risk.account.toLowerCase() === f.account.toLowerCase();
+}
+
+export function applyAcceptedRisks(findings: readonly Finding[], register: Register, now: Date): AcceptanceResult {
+  const open: Finding[] = [];
+  const accepted: AcceptedFinding[] = [];
+  const lapsed: AcceptanceResult['lapsed'] = [];
+  for (const f of findings) {
+    const matching = register.accepted_risks
+      .map((risk, index) => ({ risk, index }))
+      .filter(({ risk }) => matchesRisk(risk, f));
+    const live = matching.find(({ risk }) => now < endOfDay(risk.end));
+    if (live) {
+      accepted.push({ finding: f, reason: live.risk.reason, acceptedBy: live.risk.accepted_by, end: live.risk.end });
+      continue;
+    }
+    open.push(f);
+    for (const m of matching) lapsed.push({ ...m, finding: f });
+  }
+  return { open, accepted, lapsed };
+}

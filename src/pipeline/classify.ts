@@ -1,0 +1,46 @@
+// Turning collected records into the classified snapshot every later stage reads,
+// and reading saved snapshots (inventory.json, shards) back in.
+import { readFile } from 'node:fs/promises';
+import type { AnyConnector } from '../core/connector.js';
+import { type Snapshot, SnapshotSchema } from '../core/model.js';
+
+export interface ClassifyingSystem {
+  connector: AnyConnector;
+  config: unknown;
+}
+
+/**
+ * Recompute every grant's lanes and level with the connector of its system and the
+ * current config, so a saved inventory judged under a new lanes mapping is judged right.
+ * Grants of systems not configured keep the classification they were saved with.
+ */
+export function classifySnapshot(snapshot: Snapshot, systems: readonly ClassifyingSystem[]): Snapshot {
+  const bySystem = new Map(systems.map((s) => [s.connector.id, s]));
+  return {
+    ...snapshot,
+    grants: snapshot.grants.map((grant) => {
+      const system = bySystem.get(grant.system);
+      if (!system) return grant;
+      const { lanes, level } = system.connector.classify(grant, system.config);
+      return { ...grant, lanes: [...new Set(lanes)].sort(), level };
+    }),
+  };
+}
+
+/** Read and validate a saved snapshot. Throws with the file name and the first bad field. */
+export async function readSnapshot(path: string): Promise<Snapshot> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`${path}: not a readable JSON inventory (${(e as Error).message})`);
+  }
+  const parsed = SnapshotSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(
+      `${path}: not a lanekeeper inventory: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? ''}`,
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,84 @@
+// Sends the weekly report by SMTP or Amazon SES. Sending is the last step: the reports
+// are already on disk, so a failed send loses nothing and exits 4 with the reason
+// (server and cause, never the password).
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import nodemailer from 'nodemailer';
+import type { EmailContent } from '../../reports/email.js';
+import type { EmailConfig } from '../core/config.js';
+import { redact, registerSecret } from '../core/redact.js';
+
+export interface Attachment {
+  filename: string;
+  content: string;
+  contentType: string;
+}
+
+export interface SendOutcome {
+  sent: boolean;
+  /** Why nothing was sent on purpose ("when: critical" and no critical finding). */
+  skipped?: string;
+}
+
+export class DeliveryError extends Error {
+  override readonly name = 'DeliveryError';
+}
+
+export interface SendOptions {
+  /** Extra nodemailer transport options; tests use it to trust a local server's certificate. */
+  transportOverrides?: Record<string, unknown>;
+}
+
+/** Whether this scan's outcome calls for a message under the config's `when`. */
+export function shouldSend(
+  when: EmailConfig['when'],
+  summary: { critical: number; high: number; medium: number; low: number; info: number },
+): boolean {
+  if (when === 'always') return true;
+  if (when === 'critical') return summary.critical > 0;
+  return summary.critical + summary.high + summary.medium + summary.low + summary.info > 0;
+}
+
+export async function sendEmail(
+  config: EmailConfig,
+  content: EmailContent,
+  attachments: readonly Attachment[],
+  options: SendOptions = {},
+): Promise<SendOutcome> {
+  registerSecret(config.smtp?.pass);
+  const transport = config.smtp
+    ? nodemailer.createTransport({
+        host: config.smtp.host,
+        port: config.smtp.port,
+        secure: config.smtp.secure,
+        requireTLS: config.smtp.requireTLS,
+        ...(config.smtp.user ? { auth: { user: config.smtp.user, pass: config.smtp.pass ?? '' } } : {}),
+        connectionTimeout: 15_000,
+        greetingTimeout: 15_000,
+        socketTimeout: 30_000,
+        ...options.transportOverrides,
+      })
+    : nodemailer.createTransport({
+        SES: { sesClient: new SESv2Client({ region: config.ses?.region }), SendEmailCommand },
+        ...options.transportOverrides,
+      });
+  const server = config.smtp
+    ? `SMTP server ${config.smtp.host}:${config.smtp.port}`
+    : `Amazon SES in ${config.ses?.region}`;
+  try {
+    await transport.sendMail({
+      from: config.from,
+      to: config.to,
+      ...(config.cc.length > 0 ? { cc: config.cc } : {}),
+      subject: content.subject,
+      html: content.html,
+      text: content.text,
+      attachments: attachments.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
+    });
+    return { sent: true };
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new DeliveryError(redact(`could not send the report through ${server}: ${reason}`));
+  } finally {
+    transport.close();
+  }
+}

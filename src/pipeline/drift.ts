@@ -1,0 +1,159 @@
+// What changed since the previous complete scan. Only records of targets read
+// successfully in both scans are compared: a system that failed this time or last
+// time says nothing about what was added or removed.
+import type { Drift, DriftChange } from '../core/drift.js';
+import { accountKey, type Lane, type Level, levelRank, type Snapshot } from '../core/model.js';
+
+interface Held {
+  level: Level;
+  lanes: Set<Lane>;
+}
+
+export function computeDrift(previous: Snapshot, current: Snapshot, since: string): Drift {
+  const comparable = comparability(previous, current);
+  const changes: DriftChange[] = [];
+  const loginOf = new Map<string, string>();
+  for (const a of [...previous.accounts, ...current.accounts]) loginOf.set(accountKey(a), a.login);
+
+  const accountsBefore = new Map(
+    previous.accounts.filter((a) => a.status !== 'deleted').map((a) => [accountKey(a), a]),
+  );
+  const accountsNow = new Map(current.accounts.filter((a) => a.status !== 'deleted').map((a) => [accountKey(a), a]));
+  for (const [key, a] of accountsNow) {
+    if (!accountsBefore.has(key) && comparable(a.system, a.target)) {
+      changes.push({
+        kind: 'account-added',
+        system: a.system,
+        target: a.target,
+        account: a.id,
+        login: a.login,
+        detail: `new ${a.kind} account`,
+      });
+    }
+  }
+  for (const [key, a] of accountsBefore) {
+    if (!accountsNow.has(key) && comparable(a.system, a.target)) {
+      changes.push({
+        kind: 'account-removed',
+        system: a.system,
+        target: a.target,
+        account: a.id,
+        login: a.login,
+        detail: 'account gone',
+      });
+    }
+  }
+
+  const before = heldByResource(previous);
+  const now = heldByResource(current);
+  for (const [key, held] of now) {
+    const [system, target, account, resource] = JSON.parse(key) as [string, string, string, string];
+    if (!comparable(system, target, resource)) continue;
+    const login = loginOf.get(accountKey({ system, target, id: account })) ?? account;
+    const base = { system, target, account, login, resource, level: held.level, lanes: [...held.lanes].sort() };
+    const old = before.get(key);
+    if (!old) {
+      changes.push({ ...base, kind: 'grant-added', detail: `now holds ${held.level} (${base.lanes.join(', ')})` });
+      continue;
+    }
+    if (levelRank(held.level) > levelRank(old.level)) {
+      changes.push({ ...base, kind: 'level-raised', detail: `${old.level} became ${held.level}` });
+    }
+    const gained = [...held.lanes].filter((l) => !old.lanes.has(l)).sort();
+    if (gained.length > 0) changes.push({ ...base, kind: 'lane-gained', detail: `gained ${gained.join(', ')}` });
+  }
+  for (const [key, held] of before) {
+    const [system, target, account, resource] = JSON.parse(key) as [string, string, string, string];
+    if (now.has(key) || !comparable(system, target, resource)) continue;
+    const login = loginOf.get(accountKey({ system, target, id: account })) ?? account;
+    changes.push({
+      kind: 'grant-removed',
+      system,
+      target,
+      account,
+      login,
+      resource,
+      level: held.level,
+      lanes: [...held.lanes].sort(),
+      detail: `no longer holds ${held.level}`,
+    });
+  }
+
+  const credentialsBefore = new Set(
+    previous.credentials.map((c) => JSON.stringify([c.system, c.target, c.account, c.kind, c.id])),
+  );
+  for (const c of current.credentials) {
+    if (credentialsBefore.has(JSON.stringify([c.system, c.target, c.account, c.kind, c.id]))) continue;
+    if (!comparable(c.system, c.target, c.resource)) continue;
+    changes.push({
+      kind: 'credential-created',
+      system: c.system,
+      target: c.target,
+      account: c.account,
+      login: loginOf.get(accountKey({ system: c.system, target: c.target, id: c.account })) ?? c.account,
+      ...(c.resource ? { resource: c.resource } : {}),
+      detail: `${c.kind} ${c.id} created${c.createdAt ? ` ${c.createdAt.slice(0, 10)}` : ''}`,
+    });
+  }
+
+  changes.sort(
+    (a, b) =>
+      a.system.localeCompare(b.system) ||
+      a.target.localeCompare(b.target) ||
+      a.account.localeCompare(b.account) ||
+      (a.resource ?? '').localeCompare(b.resource ?? '') ||
+      a.kind.localeCompare(b.kind) ||
+      a.detail.localeCompare(b.detail),
+  );
+  return { since, changes, notCompared: notCompared(previous, current) };
+}
+
+/** The strongest level and all lanes each account holds on each resource. */
+function heldByResource(snapshot: Snapshot): Map<string, Held> {
+  const out = new Map<string, Held>();
+  for (const g of snapshot.grants) {
+    const key = JSON.stringify([g.system, g.target, g.account, g.resource]);
+    const held = out.get(key) ?? { level: g.level, lanes: new Set<Lane>() };
+    if (levelRank(g.level) > levelRank(held.level)) held.level = g.level;
+    for (const l of g.lanes) held.lanes.add(l);
+    out.set(key, held);
+  }
+  return out;
+}
+
+/**
+ * A record can be compared when every status it belongs to was read in both scans. Records
+ * name a status by their target (an AWS account) or their resource (a GCP project); a record
+ * that names none depends on its whole system being read both times.
+ */
+function comparability(previous: Snapshot, current: Snapshot) {
+  const okIn = (s: Snapshot) => {
+    const byTarget = new Map<string, boolean>();
+    const systemOk = new Map<string, boolean>();
+    for (const st of s.systems) {
+      byTarget.set(JSON.stringify([st.system, st.target]), st.ok);
+      systemOk.set(st.system, (systemOk.get(st.system) ?? true) && st.ok);
+    }
+    return { byTarget, systemOk };
+  };
+  const a = okIn(previous);
+  const b = okIn(current);
+  return (system: string, ...names: (string | undefined)[]): boolean => {
+    let named = false;
+    for (const name of names) {
+      if (name === undefined) continue;
+      const key = JSON.stringify([system, name]);
+      if (a.byTarget.has(key) || b.byTarget.has(key)) {
+        named = true;
+        if (a.byTarget.get(key) !== true || b.byTarget.get(key) !== true) return false;
+      }
+    }
+    return named || (a.systemOk.get(system) === true && b.systemOk.get(system) === true);
+  };
+}
+
+function notCompared(previous: Snapshot, current: Snapshot): string[] {
+  const out = new Set<string>();
+  for (const s of [...previous.systems, ...current.systems]) if (!s.ok) out.add(`${s.system} ${s.target}`);
+  return [...out].sort();
+}

@@ -1,0 +1,84 @@
+// Does the register approve what a person holds? For each lane of a live grant: the person's
+// register grants of the same system and lane whose scope matches the resource (or one of its
+// aliases) are its candidates; their dates and access decide approved, above or expired, and
+// no candidate at all means unapproved.
+
+import { endOfDay, startOfDay } from '../../core/dates.js';
+import { type Account, type Grant, type Lane, levelRank } from '../../core/model.js';
+import type { Person, RegisterGrant } from '../../core/register.js';
+import { scopeMatcher } from '../../core/scope.js';
+import type { LaneCoverage } from './context.js';
+
+export function scopes(grant: RegisterGrant): string[] {
+  return Array.isArray(grant.scope) ? grant.scope : [grant.scope];
+}
+
+/** The names a grant's resource answers to: the resource itself and its aliases (an AWS account's name). */
+export function resourceNames(grant: Grant): string[] {
+  const aliases = grant.attributes?.aliases;
+  const extra = Array.isArray(aliases) ? aliases : typeof aliases === 'string' ? [aliases] : [];
+  return [grant.resource, ...extra];
+}
+
+export function scopeMatches(registerGrant: RegisterGrant, grant: Grant): boolean {
+  const candidates = resourceNames(grant);
+  return scopes(registerGrant).some((glob) => candidates.some((name) => scopeMatcher(glob)(name)));
+}
+
+/** start ≤ now < the day after end (end is the last day of access, inclusive). */
+export function inWindow(g: { start: string; end?: string | undefined }, now: Date): boolean {
+  if (now.getTime() < startOfDay(g.start).getTime()) return false;
+  return !hasEnded(g, now);
+}
+
+export function hasEnded(g: { end?: string | undefined }, now: Date): boolean {
+  return g.end !== undefined && now.getTime() >= endOfDay(g.end).getTime();
+}
+
+/** The person's engagement end date when it has passed. */
+export function engagementEndedOn(person: Person, now: Date): string | undefined {
+  return person.end !== undefined && hasEnded({ end: person.end }, now) ? person.end : undefined;
+}
+
+/** Register grants of this person that could approve this lane of this grant, ignoring dates. */
+function candidateApprovals(person: Person, grant: Grant, lane: Lane): RegisterGrant[] {
+  return person.grants.filter(
+    (rg) => rg.system.toLowerCase() === grant.system.toLowerCase() && rg.lane === lane && scopeMatches(rg, grant),
+  );
+}
+
+export function coverLanes(grant: Grant, account: Account, person: Person, now: Date): LaneCoverage[] {
+  const ended = engagementEndedOn(person, now);
+  // Employment approves an employee's own accounts; it never approves another organisation's principal.
+  const byEmployment = person.kind === 'employee' && account.kind !== 'external' && ended === undefined;
+  return [...new Set(grant.lanes)].sort().map((lane) => {
+    const matches = candidateApprovals(person, grant, lane);
+    const cell = byEmployment
+      ? ({ lane, state: 'employee', matches } satisfies LaneCoverage)
+      : judge(grant, lane, matches, now);
+    if (ended === undefined) return cell;
+    // After the engagement nothing is approved; a lane no grant ever covered stays unapproved.
+    if (cell.state === 'unapproved') return { ...cell, engagementEnded: ended };
+    const endedOn = cell.state === 'expired' && cell.endedOn && cell.endedOn < ended ? cell.endedOn : ended;
+    const { approval: _approval, ...rest } = cell;
+    return { ...rest, state: 'expired', endedOn, engagementEnded: ended };
+  });
+}
+
+function judge(grant: Grant, lane: Lane, matches: RegisterGrant[], now: Date): LaneCoverage {
+  if (matches.length === 0) return { lane, state: 'unapproved', matches };
+  const live = matches.filter((rg) => inWindow(rg, now));
+  if (live.length === 0) {
+    const ended = matches.filter((rg) => hasEnded(rg, now));
+    // Only approvals that have not started yet: nothing approves the access today.
+    if (ended.length === 0) return { lane, state: 'unapproved', matches };
+    const endedOn = ended
+      .map((rg) => rg.end!)
+      .sort()
+      .at(-1)!;
+    return { lane, state: 'expired', matches, endedOn };
+  }
+  const approval = [...live].sort((a, b) => levelRank(b.access) - levelRank(a.access))[0]!;
+  const state = levelRank(approval.access) >= levelRank(grant.level) ? 'approved' : 'above';
+  return { lane, state, matches, approval };
+}

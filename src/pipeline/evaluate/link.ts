@@ -1,0 +1,106 @@
+// Ties each account to the register: an explicit `accounts` link, then an email, then a
+// declared shared account, then a group. Each step looks at every person at once and sorts
+// what it finds, so the answer never depends on the order of the register or the inventory.
+import type { Account } from '../../core/model.js';
+import type { Person, Register } from '../../core/register.js';
+import type { AccountLink } from './context.js';
+
+const lower = (s: string) => s.toLowerCase();
+// Code-point order: the same on every machine, whatever its locale.
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The values a person's `accounts` entry gives for one system, lower-cased. */
+function explicitLinks(person: Person, system: string): string[] {
+  const value = Object.entries(person.accounts).find(([s]) => lower(s) === lower(system))?.[1];
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).map(lower);
+}
+
+/** Emails an account offers for linking: its emails and any identity that looks like one. */
+function accountEmails(account: Account): string[] {
+  const fromIdentities = (account.identities ?? []).filter((i) => /^[^@\s]+@[^@\s]+$/.test(i));
+  return [...new Set([...account.emails, ...fromIdentities].map(lower))].sort();
+}
+
+function names(account: Account): Set<string> {
+  return new Set([lower(account.id), lower(account.login)]);
+}
+
+export function linkAccount(account: Account, register: Register): AccountLink {
+  const known = names(account);
+
+  const claimedBy = register.people
+    .filter((p) => explicitLinks(p, account.system).some((v) => known.has(v)))
+    .map((p) => p.id)
+    .sort();
+  if (claimedBy.length === 1) {
+    return {
+      kind: 'person',
+      person: claimedBy[0]!,
+      by: 'account-link',
+      detail: `the register's account link ${account.login}`,
+    };
+  }
+  if (claimedBy.length > 1) {
+    return {
+      kind: 'conflict',
+      people: claimedBy,
+      by: 'account-link',
+      reason: `claimed by ${claimedBy.join(' and ')} in the register's account links`,
+    };
+  }
+
+  const emails = accountEmails(account);
+  const byEmail = register.people
+    .filter((p) => p.emails.some((e) => emails.includes(lower(e))))
+    .map((p) => p.id)
+    .sort();
+  if (byEmail.length === 1) {
+    const person = register.people.find((p) => p.id === byEmail[0])!;
+    const email = emails.find((e) => person.emails.map(lower).includes(e))!;
+    return { kind: 'person', person: person.id, by: 'email', detail: `email ${email}` };
+  }
+  if (byEmail.length > 1) {
+    return {
+      kind: 'conflict',
+      people: byEmail,
+      by: 'email',
+      reason: `emails match ${byEmail.join(' and ')}`,
+    };
+  }
+
+  const shared = register.shared_accounts
+    .filter((s) => lower(s.system) === lower(account.system) && known.has(lower(s.id)))
+    .sort((a, b) => byText(a.id, b.id) || byText(a.owner, b.owner) || byText(a.purpose, b.purpose));
+  if (shared[0]) return { kind: 'shared', shared: shared[0] };
+
+  const group = register.groups
+    .filter((g) => lower(g.system) === lower(account.system) && known.has(lower(g.id)))
+    .sort((a, b) => byText(a.id, b.id));
+  if (group[0]) return { kind: 'group', group: group[0] };
+
+  return { kind: 'none', reason: unlinkedReason(account, emails) };
+}
+
+function unlinkedReason(account: Account, emails: string[]): string {
+  if (account.kind === 'public') return 'a public principal: it stands for anyone';
+  if (account.kind === 'external') return 'a principal of another organisation that the register does not name';
+  if (emails.length === 0) return 'no email and no register link';
+  return `${emails.length === 1 ? 'email' : 'emails'} ${emails.join(', ')} ${emails.length === 1 ? 'matches' : 'match'} nobody`;
+}
+
+/** One-line description of a link, for evidence and reports. */
+export function describeLink(link: AccountLink): string {
+  switch (link.kind) {
+    case 'person':
+      return `linked to ${link.person} by ${link.detail}`;
+    case 'shared':
+      return `declared ${link.shared.kind} account owned by ${link.shared.owner} (${link.shared.purpose})`;
+    case 'group':
+      return `register group with members ${link.group.members.join(', ') || 'none'}`;
+    case 'conflict':
+      return link.reason;
+    case 'none':
+      return `linked to nobody: ${link.reason}`;
+  }
+}

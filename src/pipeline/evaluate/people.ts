@@ -1,0 +1,144 @@
+// The views beside the findings: the people × lanes matrix, the accounts nobody could be
+// tied to, and register scopes that match nothing that was read.
+
+import type { HeldAccess, LaneCell, PersonAccess, UnlinkedAccount } from '../../core/evaluation.js';
+import { accountKey, grantAccountKey, type Lane } from '../../core/model.js';
+import type { EvaluationContext, LaneCoverage } from './context.js';
+import { engagementEndedOn, inWindow } from './coverage.js';
+
+/** A cell for a lane the person holds; the worst of their grants in that lane wins. */
+type HeldCell = Extract<LaneCell, 'held' | 'unapproved' | 'expired'>;
+const HELD_RANK: Record<HeldCell, number> = { held: 0, unapproved: 1, expired: 2 };
+
+function heldCell(c: LaneCoverage): HeldCell {
+  if (c.state === 'expired' || c.engagementEnded !== undefined) return 'expired';
+  if (c.state === 'unapproved' || c.state === 'above') return 'unapproved';
+  return 'held';
+}
+
+export function peopleAccess(context: EvaluationContext): PersonAccess[] {
+  const held = new Map<string, Map<Lane, HeldCell>>();
+  const accounts = new Map<string, Set<string>>();
+  const addAccount = (person: string, label: string) => {
+    const set = accounts.get(person) ?? new Set<string>();
+    set.add(label);
+    accounts.set(person, set);
+  };
+
+  for (const account of context.accounts) {
+    const link = context.linkOf(account);
+    const label = `${account.system}:${account.login}`;
+    if (link.kind === 'person') addAccount(link.person, label);
+    if (link.kind === 'shared') for (const u of link.shared.users) addAccount(u, `${label} (shared)`);
+    if (link.kind === 'group') for (const m of link.group.members) addAccount(m, `${label} (group)`);
+  }
+  for (const h of context.held) {
+    for (const holder of h.holders) {
+      const cells = held.get(holder.person.id) ?? new Map<Lane, HeldCell>();
+      for (const c of holder.lanes) {
+        const cell = heldCell(c);
+        const before = cells.get(c.lane);
+        if (before === undefined || HELD_RANK[cell] > HELD_RANK[before]) cells.set(c.lane, cell);
+      }
+      held.set(holder.person.id, cells);
+    }
+  }
+
+  return context.register.people.map((person) => {
+    const cells = held.get(person.id);
+    const ended = engagementEndedOn(person, context.now) !== undefined;
+    const cell = (lane: Lane): LaneCell => {
+      const h = cells?.get(lane);
+      if (h) return h;
+      const approved = !ended && person.grants.some((g) => g.lane === lane && inWindow(g, context.now));
+      return approved ? 'approved' : 'none';
+    };
+    const lanes = { code: cell('code'), data: cell('data'), production: cell('production') } satisfies Record<
+      Lane,
+      LaneCell
+    >;
+    return {
+      person: person.id,
+      name: person.name,
+      kind: person.kind,
+      ...(person.owner !== undefined ? { owner: person.owner } : {}),
+      lanes,
+      accounts: [...(accounts.get(person.id) ?? [])].sort(),
+    };
+  });
+}
+
+export function unlinkedAccounts(context: EvaluationContext): UnlinkedAccount[] {
+  return context.accounts.flatMap((a) => {
+    const link = context.linkOf(a);
+    if (link.kind !== 'none' && link.kind !== 'conflict') return [];
+    return [{ system: a.system, target: a.target, account: a.id, login: a.login, reason: link.reason }];
+  });
+}
+
+/** Systems every target of which was read: absence there means something. */
+function readSystems(context: EvaluationContext): Set<string> {
+  const systems = context.snapshot.systems.filter((s) => !context.failedSystems.has(s.system));
+  return new Set(systems.map((s) => s.system.toLowerCase()));
+}
+
+export function registerWarnings(context: EvaluationContext): string[] {
+  const read = readSystems(context);
+  // Scopes that match nothing are the register's to report, with their line (scopeWarnings).
+  const warnings: string[] = [];
+  const known = new Map<string, Set<string>>();
+  for (const a of context.snapshot.accounts) {
+    const set = known.get(a.system.toLowerCase()) ?? new Set<string>();
+    set.add(a.id.toLowerCase());
+    set.add(a.login.toLowerCase());
+    known.set(a.system.toLowerCase(), set);
+  }
+  for (const s of context.register.shared_accounts) {
+    const system = s.system.toLowerCase();
+    if (read.has(system) && !known.get(system)?.has(s.id.toLowerCase())) {
+      warnings.push(`register: shared account ${s.system} ${s.id} is not in the ${s.system} inventory`);
+    }
+  }
+  return warnings;
+}
+
+/** Grants naming an account the inventory does not hold are not judged; say so rather than drop them quietly. */
+export function orphanWarnings(context: EvaluationContext): string[] {
+  const known = new Set(context.snapshot.accounts.map((a) => accountKey(a)));
+  const orphans = new Map<string, number>();
+  for (const g of context.snapshot.grants) {
+    if (known.has(grantAccountKey(g))) continue;
+    const where = `${g.system} ${g.target}`;
+    orphans.set(where, (orphans.get(where) ?? 0) + 1);
+  }
+  return [...orphans].map(
+    ([where, n]) =>
+      `inventory: ${n} ${n === 1 ? 'grant names an account' : 'grants name accounts'} missing from ${where}; not judged`,
+  );
+}
+
+/**
+ * Every live grant as an auditor reviews it: who holds it and until when the register
+ * approves it. With several holders or lanes, the earliest end wins: that is when part
+ * of the access stops being approved.
+ */
+export function heldAccess(context: EvaluationContext): HeldAccess[] {
+  return context.held.map(({ grant, holders }) => {
+    const ends = holders
+      .flatMap((h) => h.lanes)
+      .filter((c) => c.state === 'approved' || c.state === 'above')
+      .map((c) => c.approval?.end)
+      .filter((end): end is string => end !== undefined)
+      .sort();
+    return {
+      system: grant.system,
+      target: grant.target,
+      account: grant.account,
+      resource: grant.resource,
+      permission: grant.permission,
+      via: grant.via,
+      people: [...new Set(holders.map((h) => h.person.id))].sort(),
+      ...(ends[0] !== undefined ? { approvedUntil: ends[0] } : {}),
+    };
+  });
+}

@@ -1,0 +1,20 @@
+// The register's public surface: its schema, loading and checking.
+
+export * from '../../core/register.js';
+export {
+  checkRegisterFile,
+  type LoadedRegister,
+  type LoadRegisterOptions,
+  loadRegister,
+  MAX_ALIAS_COUNT,
+  parseRegister,
+  type RegisterCheck,
+  scopeWarnings,
+} from './load.js';
+export {
+  type PersonForValidation,
+  type RegisterForValidation,
+  type RegisterIssue,
+  unmatchedScopes,
+  validateRegister,
+} from './validate.js';
