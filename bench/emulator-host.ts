@@ -4,7 +4,7 @@
 import { connectors } from '../connectors/index.js';
 import type { RunningEmulator } from '../src/core/connector.js';
 import { generateOrganisation, type Scale } from './generate.js';
-import { LIMITS, SYSTEMS } from './limits.js';
+import { limitsOf, SYSTEMS } from './limits.js';
 
 export interface HostRequest {
   scale: Scale;
@@ -36,7 +36,7 @@ process.on('message', async (message: { type: string; request?: HostRequest }) =
       const connector = connectors.find((c) => c.id === system);
       if (!connector) throw new Error(`no connector ${system}`);
       const scenario = connector.emulator.scenarioSchema.parse((org.scenario as Record<string, unknown>)[system]);
-      const limits = LIMITS[system];
+      const limits = limitsOf(system);
       const emulator = await connector.emulator.start(scenario, {
         now: new Date(now),
         latencyMs: latency,

@@ -1,33 +1,29 @@
-// What the benchmark's emulators enforce and what its collectors may run at, in one place.
-import type { RateLimitPlan } from '../src/core/connector.js';
+// What the benchmark's emulators enforce, what its collectors may run at and the fewest calls a
+// full read takes: each from the connector's own test kit, so a new system brings its own.
+import { connectors } from '../connectors/index.js';
+import type { ConnectorTestKit } from '../src/core/connector.js';
 
-export const SYSTEMS = ['github', 'aws', 'gcp', 'slack'];
+const kits = new Map<string, ConnectorTestKit>(
+  await Promise.all(connectors.map(async (c) => [c.id, await c.testKit()] as const)),
+);
 
-/**
- * Requests in flight each system's limits allow, and what the benchmark runs at: GitHub's
- * secondary limit is 100 concurrent requests (the config caps concurrency at 64); AWS IAM
- * and GCP throttle by request rate rather than concurrency;
- * Slack's limits are per method per minute, not concurrency.
- */
-export const ALLOWED: Record<string, number> = { github: 64, aws: 16, gcp: 32, slack: 8 };
+/** Every system of the registry, in its order. */
+export const SYSTEMS: readonly string[] = connectors.map((c) => c.id);
 
-/**
- * Limits the emulators enforce, as each service does: GitHub's secondary limit of 100 concurrent
- * requests (its hourly budget is reported, not enforced: see RESULTS.md); an IAM request rate
- * (one window for all accounts, stricter than AWS's per-account limits); a per-minute read quota; Slack's tiers per method per minute (users.list and
- * conversations.list tier 2, team.info tier 3, conversations.members tier 4).
- */
-export const LIMITS: Record<string, RateLimitPlan> = {
-  github: { concurrent: 100 },
-  aws: { overall: { limit: 100, windowMs: 1000 } },
-  // IAM's default read quota is per minute (6,000); Resource Manager's is of the same order.
-  gcp: { overall: { limit: 6000, windowMs: 60_000 } },
-  slack: {
-    perOperation: {
-      'users.list': { limit: 20, windowMs: 60_000 },
-      'conversations.list': { limit: 20, windowMs: 60_000 },
-      'team.info': { limit: 50, windowMs: 60_000 },
-      'conversations.members': { limit: 100, windowMs: 60_000 },
-    },
-  },
-};
+function kitOf(system: string): ConnectorTestKit {
+  const kit = kits.get(system);
+  if (!kit) throw new Error(`no connector "${system}" in the registry`);
+  return kit;
+}
+
+/** The limits a system's emulator enforces in the benchmark, as the service does. */
+export const limitsOf = (system: string) => kitOf(system).bench.rateLimits;
+
+/** Requests in flight the benchmark runs a system at. */
+export const concurrencyOf = (system: string) => kitOf(system).bench.concurrency;
+
+/** The fewest calls that read everything a system's scenario holds, per operation. */
+export const minimumOf = (system: string, scenario: unknown): Record<string, number> =>
+  kitOf(system).bench.minimumCalls(scenario);
+
+export const total = (m: Record<string, number>) => Object.values(m).reduce((a, b) => a + b, 0);

@@ -27,12 +27,11 @@ import { loadRegister } from '../src/pipeline/register/index.js';
 import { allRules } from '../src/rules/index.js';
 import type { HostCounts, HostReady, HostRequest } from './emulator-host.js';
 import { generateOrganisation, SCALES, type Scale } from './generate.js';
-import { ALLOWED, LIMITS, SYSTEMS } from './limits.js';
-import { minimumOf, total } from './minimum.js';
+import { concurrencyOf, limitsOf, minimumOf, SYSTEMS, total } from './limits.js';
 
 /** The time the limits alone impose on the minimum calls: budgets refill once per window. */
 function rateFloorMs(system: string, minimum: Record<string, number>): number {
-  const plan = LIMITS[system];
+  const plan = limitsOf(system);
   let floor = 0;
   const budgets: [number, { limit: number; windowMs: number }][] = [];
   if (plan?.overall) budgets.push([total(minimum), plan.overall]);
@@ -69,9 +68,9 @@ function parseArgs(argv: string[]): Args {
     latency,
     jitter: Number(get('jitter') ?? Math.round(latency / 5)),
     seed: Number(get('seed') ?? 1),
-    systems: get('systems')?.split(',') ?? SYSTEMS,
+    systems: get('systems')?.split(',') ?? [...SYSTEMS],
     report: !argv.includes('--no-report'),
-    baseline: argv.includes('--no-baseline') ? [] : (get('baseline')?.split(',') ?? SYSTEMS),
+    baseline: argv.includes('--no-baseline') ? [] : (get('baseline')?.split(',') ?? [...SYSTEMS]),
     write: argv.includes('--write'),
   };
 }
@@ -158,7 +157,11 @@ async function collectAll(args: Args, sequential: boolean, only: readonly string
         const block = JSON.parse(
           JSON.stringify(config.connectors[system]).replace(/\$\{([A-Z0-9_]+)\}/g, (_, n: string) => env[n] ?? ''),
         ) as Record<string, unknown>;
-        const parsed = connector.configSchema.parse({ ...block, concurrency: ALLOWED[system], deadlineSeconds: 3600 });
+        const parsed = connector.configSchema.parse({
+          ...block,
+          concurrency: concurrencyOf(system),
+          deadlineSeconds: 3600,
+        });
         configs.push({ connector, config: parsed });
         const t0 = performance.now();
         const snapshot = await collect([{ connector, config: parsed }], {
@@ -254,7 +257,7 @@ function table(
   for (const run of concurrent.systems) {
     const minimum = minimumOf(run.system, (org.scenario as Record<string, unknown>)[run.system]);
     const min = total(minimum);
-    const bound = Math.max((min * meanLatency) / (ALLOWED[run.system] ?? 1), rateFloorMs(run.system, minimum));
+    const bound = Math.max((min * meanLatency) / concurrencyOf(run.system), rateFloorMs(run.system, minimum));
     const measured = baseline?.systems.find((s) => s.system === run.system);
     // A sequential run not measured is estimated from its floor: every call waits for the one before.
     const seqMs = measured?.wallMs ?? min * meanLatency;
@@ -273,9 +276,7 @@ function table(
     `| **total** | ${sum.calls} | ${sum.min} | ${ratio(sum.calls, sum.min)} | ${fmt(concurrent.wallMs)} | ${fmt(sum.bound)} | ${ratio(concurrent.wallMs, sum.bound)} | ${fmt(sum.seq)} | ${ratio(sum.seq, concurrent.wallMs)} |`,
   );
   lines.push('');
-  const allowed = Object.entries(ALLOWED)
-    .map(([k, v]) => `${k} ${v}`)
-    .join(', ');
+  const allowed = SYSTEMS.map((system) => `${system} ${concurrencyOf(system)}`).join(', ');
   const throttled = concurrent.systems.map((r) => `${r.system} ${r.throttled}`).join(', ');
   const githubCalls = concurrent.systems.find((r) => r.system === 'github')?.calls ?? 0;
   lines.push(

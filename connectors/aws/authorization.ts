@@ -6,7 +6,7 @@ import {
   type IAMClient,
   paginateGetAccountAuthorizationDetails,
 } from '@aws-sdk/client-iam';
-import { guardedPages } from './paging.js';
+import { allPages } from './paging.js';
 import { byCodePoint, type NamedPolicy, type PolicyDocument, parsePolicyDocument } from './policy.js';
 
 export interface PolicyRef {
@@ -48,7 +48,7 @@ export interface AuthorizationDetails {
 
 export async function readAuthorizationDetails(iam: IAMClient, signal: AbortSignal): Promise<AuthorizationDetails> {
   const details: AuthorizationDetails = { users: [], groups: [], roles: [], policies: new Map() };
-  for await (const page of guardedPages(
+  for (const page of await allPages(
     paginateGetAccountAuthorizationDetails({ client: iam }, {}, { abortSignal: signal }),
     'iam:GetAccountAuthorizationDetails',
   )) {

@@ -19,7 +19,7 @@ import { readAuthorizationDetails } from './authorization.js';
 import { type AwsTuning, type ClientSettings, createClient, type StaticCredentials } from './clients.js';
 import { readCredentials } from './credentials.js';
 import { readIdentityCenter } from './identity-center.js';
-import { guardedPages } from './paging.js';
+import { allPages } from './paging.js';
 import { byCodePoint } from './policy.js';
 import { buildAccountRecords, buildIdentityCenterRecords, type Records, sortRecords } from './records.js';
 import type { AwsConfig } from './schema.js';
@@ -149,7 +149,7 @@ async function accountsInScope(
   if (!organization) throw new Error('the aws block names neither accounts nor an organization');
   const orgs = createClient(OrganizationsClient, baseSettings);
   const targets: AccountTarget[] = [];
-  for await (const page of guardedPages(
+  for (const page of await allPages(
     paginateListAccounts({ client: orgs }, {}, { abortSignal: ctx.signal }),
     'organizations:ListAccounts',
   )) {
@@ -187,7 +187,7 @@ async function readTags(orgs: OrganizationsClient, targets: AccountTarget[], ctx
     targets.map((target) =>
       queue.add(async () => {
         try {
-          for await (const page of guardedPages(
+          for (const page of await allPages(
             paginateListTagsForResource({ client: orgs }, { ResourceId: target.id }, { abortSignal: ctx.signal }),
             'organizations:ListTagsForResource',
           ))

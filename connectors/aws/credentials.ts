@@ -19,7 +19,7 @@ import {
 import PQueue from 'p-queue';
 import type { AwsTuning } from './clients.js';
 import { type CredentialReportRow, parseCredentialReport } from './credential-report.js';
-import { guardedPages } from './paging.js';
+import { allPages } from './paging.js';
 import { byCodePoint } from './policy.js';
 
 export interface KeyFacts {
@@ -161,10 +161,7 @@ async function readPerUser(options: ReadOptions): Promise<CredentialFacts> {
   const { iam, signal } = options;
   const facts: CredentialFacts = { source: 'per-user', users: new Map() };
   const lastUsed = new Map<string, string>();
-  for await (const page of guardedPages(
-    paginateListUsers({ client: iam }, {}, { abortSignal: signal }),
-    'iam:ListUsers',
-  ))
+  for (const page of await allPages(paginateListUsers({ client: iam }, {}, { abortSignal: signal }), 'iam:ListUsers'))
     for (const u of page.Users ?? [])
       if (u.UserName && u.PasswordLastUsed) lastUsed.set(u.UserName, iso(u.PasswordLastUsed));
 
@@ -185,7 +182,7 @@ async function readPerUser(options: ReadOptions): Promise<CredentialFacts> {
           if (info?.Region && info.Region !== 'N/A') key.lastUsedRegion = info.Region;
         }
         let mfa = false;
-        for await (const page of guardedPages(
+        for (const page of await allPages(
           paginateListMFADevices({ client: iam }, { UserName: name }, { abortSignal: signal }),
           'iam:ListMFADevices',
         ))
@@ -211,7 +208,7 @@ async function readPerUser(options: ReadOptions): Promise<CredentialFacts> {
 
 async function listAccessKeys(iam: IAMClient, userName: string, signal: AbortSignal): Promise<KeyFacts[]> {
   const keys: KeyFacts[] = [];
-  for await (const page of guardedPages(
+  for (const page of await allPages(
     paginateListAccessKeys({ client: iam }, { UserName: userName }, { abortSignal: signal }),
     'iam:ListAccessKeys',
   ))

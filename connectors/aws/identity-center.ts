@@ -19,7 +19,7 @@ import {
   paginateListPermissionSetsProvisionedToAccount,
   type SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
-import { guardedPages } from './paging.js';
+import { allPages } from './paging.js';
 import { type NamedPolicy, parsePolicyDocument } from './policy.js';
 
 export interface IcUser {
@@ -74,7 +74,7 @@ export async function readIdentityCenter(options: ReadOptions): Promise<Identity
   const paging = <C>(client: C) => ({ client });
 
   const instances = [];
-  for await (const page of guardedPages(paginateListInstances(paging(sso), {}, send), 'sso:ListInstances'))
+  for (const page of await allPages(paginateListInstances(paging(sso), {}, send), 'sso:ListInstances'))
     instances.push(...(page.Instances ?? []));
   const instance = instances.find((i) => i.InstanceArn && i.IdentityStoreId);
   if (!instance?.InstanceArn || !instance.IdentityStoreId) {
@@ -93,7 +93,7 @@ export async function readIdentityCenter(options: ReadOptions): Promise<Identity
     assignments: [],
   };
 
-  for await (const page of guardedPages(
+  for (const page of await allPages(
     paginateListUsers(paging(store), { IdentityStoreId }, send),
     'identitystore:ListUsers',
   ))
@@ -107,14 +107,14 @@ export async function readIdentityCenter(options: ReadOptions): Promise<Identity
       if (u.DisplayName) user.displayName = u.DisplayName;
       facts.users.set(u.UserId, user);
     }
-  for await (const page of guardedPages(
+  for (const page of await allPages(
     paginateListGroups(paging(store), { IdentityStoreId }, send),
     'identitystore:ListGroups',
   ))
     for (const g of page.Groups ?? [])
       if (g.GroupId) facts.groups.set(g.GroupId, { id: g.GroupId, name: g.DisplayName ?? g.GroupId, members: [] });
   for (const group of facts.groups.values()) {
-    for await (const page of guardedPages(
+    for (const page of await allPages(
       paginateListGroupMemberships(paging(store), { IdentityStoreId, GroupId: group.id }, send),
       'identitystore:ListGroupMemberships',
     ))
@@ -127,13 +127,13 @@ export async function readIdentityCenter(options: ReadOptions): Promise<Identity
 
   for (const AccountId of options.accountIds) {
     const sets: string[] = [];
-    for await (const page of guardedPages(
+    for (const page of await allPages(
       paginateListPermissionSetsProvisionedToAccount(paging(sso), { InstanceArn, AccountId }, send),
       'sso:ListPermissionSetsProvisionedToAccount',
     ))
       sets.push(...(page.PermissionSets ?? []));
     for (const PermissionSetArn of sets.sort()) {
-      for await (const page of guardedPages(
+      for (const page of await allPages(
         paginateListAccountAssignments(paging(sso), { InstanceArn, AccountId, PermissionSetArn }, send),
         'sso:ListAccountAssignments',
       ))
@@ -165,7 +165,7 @@ async function readPermissionSet(
   const described = await sso.send(new DescribePermissionSetCommand({ InstanceArn, PermissionSetArn }), send);
   const name = described.PermissionSet?.Name ?? PermissionSetArn;
   const policies: NamedPolicy[] = [];
-  for await (const page of guardedPages(
+  for (const page of await allPages(
     paginateListManagedPoliciesInPermissionSet({ client: sso }, { InstanceArn, PermissionSetArn }, send),
     'sso:ListManagedPoliciesInPermissionSet',
   ))
@@ -176,7 +176,7 @@ async function readPermissionSet(
       name: `${name} (inline)`,
       document: parsePolicyDocument(inline.InlinePolicy, `permission set ${name} inline policy`),
     });
-  for await (const page of guardedPages(
+  for (const page of await allPages(
     paginateListCustomerManagedPolicyReferencesInPermissionSet(
       { client: sso },
       { InstanceArn, PermissionSetArn },

@@ -1,28 +1,27 @@
-// Every paged read goes through here. AWS never gives the same page token twice; a server that
-// does (or that links on forever) must fail the account, not loop, and not stop quietly with
-// half a list, which is what the SDK paginators' stopOnSameToken would do.
-
-/** More pages than any real account has: a list still going here is a server gone wrong. */
-const MAX_PAGES = 10_000;
+// Every paged AWS read goes through the core's paging policy. The SDK's paginators follow
+// Marker/NextToken themselves, so a page is known here by the token that fetched it: the token
+// of the page before. (`stopOnSameToken` would instead stop quietly with half a list.)
+import { PageGuard } from '../../src/core/paging.js';
 
 interface Paged {
   Marker?: string | undefined;
   NextToken?: string | undefined;
 }
 
-export async function* guardedPages<T extends Paged>(pages: AsyncIterable<T>, operation: string): AsyncGenerator<T> {
-  const seen = new Set<string>();
-  let count = 0;
+/** A page holds nothing when every list in it is empty. */
+function isEmptyPage(page: object): boolean {
+  const lists = Object.values(page).filter(Array.isArray);
+  return lists.length > 0 && lists.every((list) => list.length === 0);
+}
+
+/** Every page of one paged call, each page once, in order; a PagingError when paging does not advance. */
+export async function allPages<T extends Paged>(pages: AsyncIterable<T>, operation: string): Promise<T[]> {
+  const guard = new PageGuard<T>(operation);
+  let cursor: string | undefined;
   for await (const page of pages) {
-    if (++count > MAX_PAGES) throw new Error(`${operation}: still paging after ${MAX_PAGES} pages; stopped`);
-    const token = page.Marker ?? page.NextToken;
-    if (token !== undefined && token !== '') {
-      if (seen.has(token))
-        throw new Error(
-          `${operation}: the server repeated a page token; stopped instead of reading the same pages again`,
-        );
-      seen.add(token);
-    }
-    yield page;
+    const next = page.Marker ?? page.NextToken;
+    guard.page(cursor, isEmptyPage(page) ? [] : [page], next);
+    if (next) cursor = next;
   }
+  return guard.items();
 }

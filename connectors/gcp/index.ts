@@ -1,22 +1,28 @@
 // The GCP connector: IAM bindings at organisation, folder and project level (inherited down the
 // tree), time-bound conditions decided with CEL, service accounts and their user-managed keys.
+// Only pure, cheap modules are imported here: the SDK loads when collect() first runs.
 import type { Connector } from '../../src/core/connector.js';
 import { classifyGcpGrant } from './classify.js';
-import { collectGcp } from './collect.js';
-import { startGcpEmulator } from './emulator.js';
+import { type GcpScenario, GcpScenarioSchema } from './emulator/scenario.js';
 import { GCP_OPERATIONS } from './operations.js';
-import { type GcpScenario, GcpScenarioSchema } from './scenario.js';
+import { offboarding, remediation } from './remediation.js';
 import { type GcpConfig, GcpConfigSchema } from './schema.js';
 
-export type { GcpScenario } from './scenario.js';
+export type { GcpScenario } from './emulator/scenario.js';
 export type { GcpConfig } from './schema.js';
 
 export const gcpConnector = {
   id: 'gcp',
   title: 'Google Cloud',
   configSchema: GcpConfigSchema,
-  collect: (config, ctx) => collectGcp(config, ctx),
-  classify: (grant, config) => classifyGcpGrant(grant, config),
-  emulator: { scenarioSchema: GcpScenarioSchema, start: startGcpEmulator },
+  collect: async (config, ctx) => (await import('./collect.js')).collectGcp(config, ctx),
+  classify: classifyGcpGrant,
+  remediation,
+  offboarding,
+  emulator: {
+    scenarioSchema: GcpScenarioSchema,
+    start: async (scenario, options) => (await import('./emulator/index.js')).startGcpEmulator(scenario, options),
+  },
   operations: GCP_OPERATIONS,
+  testKit: async () => (await import('./test-kit.js')).gcpTestKit,
 } satisfies Connector<GcpConfig, GcpScenario>;

@@ -2,7 +2,12 @@
 // folder or organisation, with its condition), disable service-account keys, take a member out
 // of a group. Values are passed as --name=value; ids given positionally are checked first.
 import type { Account, Credential, Grant } from '../../src/core/model.js';
-import type { AccountRecords, ConnectorRemediation, Remediation } from '../../src/core/remediation.js';
+import type {
+  AccountRecords,
+  ConnectorOffboarding,
+  ConnectorRemediation,
+  Remediation,
+} from '../../src/core/remediation.js';
 import { command, option, pipeline } from '../../src/core/shell.js';
 
 interface Node {
@@ -251,5 +256,6 @@ export const remediation = {
   revokeCredential,
   rotateCredential,
   removeFromGroup,
-  usesCredential,
 } satisfies ConnectorRemediation;
+
+export const offboarding = { usesCredential } satisfies ConnectorOffboarding;

@@ -1,15 +1,16 @@
 // The GitHub connector: organisation members, outside collaborators, teams, repo access,
 // invitations, deploy keys, fine-grained PAT grants, Actions secret names and environments.
+// Only pure, cheap modules are imported here: the SDK loads when collect() first runs.
 import type { Connector } from '../../src/core/connector.js';
 import { classifyGithubGrant } from './classify.js';
 import type { ClientTuning } from './client.js';
-import { collectGithub } from './collect.js';
-import { startGithubEmulator } from './emulator.js';
+import { type GithubScenario, GithubScenarioSchema } from './emulator/scenario.js';
 import { GITHUB_OPERATIONS } from './operations.js';
-import { type GithubScenario, GithubScenarioSchema } from './scenario.js';
+import { offboarding, remediation } from './remediation.js';
 import { type GithubConfig, GithubConfigSchema } from './schema.js';
 
-export type { GithubScenario } from './scenario.js';
+export type { ClientTuning } from './client.js';
+export type { GithubScenario } from './emulator/scenario.js';
 export type { GithubConfig } from './schema.js';
 
 /** A GitHub connector; tests pass tuning to make rate-limit and retry waits milliseconds. */
@@ -18,10 +19,16 @@ export function createGithubConnector(tuning: ClientTuning = {}): Connector<Gith
     id: 'github',
     title: 'GitHub',
     configSchema: GithubConfigSchema,
-    collect: (config, ctx) => collectGithub(config, ctx, tuning),
-    classify: (grant, config) => classifyGithubGrant(grant, config),
-    emulator: { scenarioSchema: GithubScenarioSchema, start: startGithubEmulator },
+    collect: async (config, ctx) => (await import('./collect.js')).collectGithub(config, ctx, tuning),
+    classify: classifyGithubGrant,
+    remediation,
+    offboarding,
+    emulator: {
+      scenarioSchema: GithubScenarioSchema,
+      start: async (scenario, options) => (await import('./emulator/index.js')).startGithubEmulator(scenario, options),
+    },
     operations: GITHUB_OPERATIONS,
+    testKit: async () => (await import('./test-kit.js')).githubTestKit,
   };
 }
 

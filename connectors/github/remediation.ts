@@ -2,7 +2,12 @@
 // collaborators, members, team memberships, deploy keys and token grants, and `gh secret set`
 // for secrets to rotate. Path segments are URL-encoded, so a name cannot turn one call into another.
 import type { Account, Credential, Grant, Level, Secret } from '../../src/core/model.js';
-import type { AccountRecords, ConnectorRemediation, Remediation } from '../../src/core/remediation.js';
+import type {
+  AccountRecords,
+  ConnectorOffboarding,
+  ConnectorRemediation,
+  Remediation,
+} from '../../src/core/remediation.js';
 import { command, option, pipeline } from '../../src/core/shell.js';
 
 /** The collaborator permission names the REST API takes for each level. */
@@ -256,5 +261,6 @@ export const remediation = {
   cancelInvitation,
   revokeCredential,
   rotateSecret,
-  readsSecret,
 } satisfies ConnectorRemediation;
+
+export const offboarding = { readsSecret } satisfies ConnectorOffboarding;

@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import type { Logger } from './log.js';
 import type { Account, Credential, Grant, Lane, Level, Secret } from './model.js';
+import type { ConnectorOffboarding, ConnectorRemediation } from './remediation.js';
 
 export interface Classification {
   lanes: Lane[];
@@ -123,17 +124,63 @@ export interface Emulator<Scenario> {
   start(scenario: Scenario, options: EmulatorOptions): Promise<RunningEmulator>;
 }
 
+/**
+ * What the tests and the benchmark know about one system, kept beside its connector so that
+ * adding a system adds its proofs without editing a central table. Loaded only by tests and
+ * the benchmark (`connector.testKit()`), never by a scan.
+ */
+export interface ConnectorTestKit {
+  /** The same connector with every wait (retry backoff, Retry-After, report polls) in milliseconds. */
+  readonly fast: AnyConnector;
+  /** Config fields that shorten the waits the config controls (a retry policy), merged into its block. */
+  readonly fastConfig?: Record<string, unknown>;
+  readonly faults: {
+    /** A call made once, early: where the fault matrix injects a slow answer. */
+    readonly firstCall: string;
+    /** A list the connector pages through: where a stuck server repeats a cursor. */
+    readonly pagedCall: string;
+    /** Seconds before a slow system is failed; a client that abandons and retries slow answers needs longer. */
+    readonly slowDeadlineSeconds: number;
+  };
+  /** Whether a request the emulator served reads, in the system's own terms (the read-only proof). */
+  isRead(request: RecordedRequest): boolean;
+  /** For the secret-hygiene proof: literal fake secrets, a config block aimed at `url` that uses them, and the system's refusal echoing what it was sent. */
+  readonly secrets: {
+    readonly values: readonly string[];
+    block(url: string): Record<string, unknown>;
+    refusal(sent: string): { status: number; contentType: string; body: string };
+  };
+  readonly bench: {
+    /** Limits the emulator enforces in the benchmark, as the service does. */
+    readonly rateLimits: RateLimitPlan;
+    /** Requests in flight the benchmark runs this system at. */
+    readonly concurrency: number;
+    /** Fewest calls a perfect collector makes for this scenario, per operation. */
+    minimumCalls(scenario: unknown): Record<string, number>;
+  };
+}
+
 export interface Connector<Config = unknown, Scenario = unknown> {
   /** "github", "aws", "gcp", "slack": the key of its config block and of its scenario block. */
   readonly id: string;
   readonly title: string;
   readonly configSchema: z.ZodType<Config>;
+  /**
+   * Reads the system. Implementations import their SDK when first called, so `--help`, the
+   * reports and a scan of another system never load it.
+   */
   collect(config: Config, ctx: CollectContext): Promise<void>;
   /** Lane(s) and level of one raw grant under this config's lanes mapping. Pure. */
   classify(grant: Grant, config: Config): Classification;
+  /** How this system takes access away: steps and exact commands for findings and offboarding. */
+  readonly remediation: ConnectorRemediation;
+  /** What a person could reach beyond their own grants (secrets they could read, keys they could use). */
+  readonly offboarding: ConnectorOffboarding;
+  /** The local server speaking this system's wire protocol (the demo, the sandbox, the tests); started lazily. */
   readonly emulator: Emulator<Scenario>;
   /** Every read-only operation collect() may call, in RecordedRequest.operation's words. */
   readonly operations: readonly string[];
+  testKit(): Promise<ConnectorTestKit>;
 }
 
 /** Erases the type parameters so connectors of different shapes share one registry. */

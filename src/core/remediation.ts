@@ -33,7 +33,11 @@ export interface ConnectorRemediation {
   rotateSecret?(secret: Secret): Remediation;
   /** Take a person (by the login or email the system knows them by) out of a group account. */
   removeFromGroup?(group: Account, member: string): Remediation;
-  /** Whether holding `grant` lets its holder read `secret` (offboarding: secrets to rotate). */
+}
+
+/** What a person could reach beyond their own grants: offboarding lists these to rotate. */
+export interface ConnectorOffboarding {
+  /** Whether holding `grant` lets its holder read `secret` (secrets to rotate). */
   readsSecret?(grant: Grant, secret: Secret): boolean;
   /** Whether holding `grant` lets its holder use or mint `credential` (a service-account key in a project they could act in). */
   usesCredential?(grant: Grant, credential: Credential): boolean;

@@ -1,19 +1,18 @@
-// How each system takes access away: every connector has a remediation module that turns the
-// normalised records into steps and exact commands, and addRemediation() puts them on findings.
-// The core never names a system: modules are looked up by connector id in connectors/remediation.ts.
-import { remediations } from '../../connectors/remediation.js';
+// How each system takes access away: every connector carries a remediation module that turns
+// the normalised records into steps and exact commands, and addRemediation() puts them on
+// findings. The pipeline never names a system: modules are found through the registry.
+import { connectorById } from '../../connectors/index.js';
+import type { AnyConnector } from '../core/connector.js';
 import type { Finding, Remediation } from '../core/finding.js';
 import { type Account, type Credential, type Grant, type Level, levelRank } from '../core/model.js';
 import { type ConnectorRemediation, emptyRemediation, mergeRemediation } from '../core/remediation.js';
 import type { EvaluationContext, HeldGrant } from './evaluate/context.js';
 import { fingerprint } from './evaluate/fingerprint.js';
 
-export function remediationFor(
-  system: string,
-  modules: Readonly<Record<string, ConnectorRemediation>> = remediations,
-): ConnectorRemediation | undefined {
-  return Object.hasOwn(modules, system) ? modules[system] : undefined;
-}
+/** The connector of a system, for its remediation and offboarding modules; the registry's by default. */
+export type ConnectorLookup = (system: string) => Pick<AnyConnector, 'remediation' | 'offboarding'> | undefined;
+
+export const registryLookup: ConnectorLookup = connectorById;
 
 /** Lowers the grant when the system can, otherwise removes it. */
 export function lowerOrRevoke(
@@ -38,10 +37,10 @@ export function rotate(module: ConnectorRemediation, credential: Credential, acc
 export function addRemediation(
   findings: readonly Finding[],
   context: EvaluationContext,
-  modules: Readonly<Record<string, ConnectorRemediation>> = remediations,
+  lookup: ConnectorLookup = registryLookup,
 ): Finding[] {
   return findings.map((finding) => {
-    const module = remediationFor(finding.system, modules);
+    const module = lookup(finding.system)?.remediation;
     if (!module || finding.account === '') return finding;
     const account = context.accountOf({ system: finding.system, target: finding.target, id: finding.account });
     if (!account) return finding;

@@ -3,17 +3,10 @@
 import { z } from 'zod';
 import { ConnectorCommonSchema } from '../../src/core/config.js';
 import type { AnyConnector } from '../../src/core/connector.js';
+import { fakeConnector } from '../support/fake-connector.js';
 
 function connector(id: string, configSchema: z.ZodType): AnyConnector {
-  return {
-    id,
-    title: id,
-    configSchema,
-    collect: () => Promise.reject(new Error('not used in config tests')),
-    classify: () => ({ lanes: [], level: 'read' }),
-    emulator: { scenarioSchema: z.unknown(), start: () => Promise.reject(new Error('not used in config tests')) },
-    operations: [],
-  };
+  return fakeConnector({ id, configSchema });
 }
 
 export const testConnectors: readonly AnyConnector[] = [

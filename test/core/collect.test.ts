@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import type { Connector } from '../../src/core/connector.js';
 import { silentLogger } from '../../src/core/log.js';
 import type { Account } from '../../src/core/model.js';
 import { collect } from '../../src/pipeline/collect.js';
+import { fakeConnector } from '../support/fake-connector.js';
 
 const account = (id: string, target: string): Account => ({
   system: 'fake',
@@ -15,16 +15,14 @@ const account = (id: string, target: string): Account => ({
   status: 'active',
 });
 
-function fakeConnector(collectImpl: Connector['collect']): Connector {
-  return {
+function connectorCollecting(collectImpl: Connector['collect']): Connector {
+  return fakeConnector({
     id: 'fake',
     title: 'Fake',
-    configSchema: z.unknown(),
     collect: collectImpl,
     classify: () => ({ lanes: ['code'], level: 'read' }),
-    emulator: { scenarioSchema: z.unknown(), start: () => Promise.reject(new Error('none')) },
     operations: ['GET /things'],
-  };
+  });
 }
 
 const config = { deadlineSeconds: 1, concurrency: 2 };
@@ -32,7 +30,7 @@ const options = { now: new Date('2026-11-29T00:00:00Z'), log: silentLogger, cloc
 
 describe('collect', () => {
   it('keeps the records of targets that were read and drops every record of one that failed', async () => {
-    const connector = fakeConnector(async (_c, ctx) => {
+    const connector = connectorCollecting(async (_c, ctx) => {
       await ctx.runTarget('good', async (out) => {
         out.call('GET /things');
         out.account(account('a', 'good'));
@@ -52,7 +50,7 @@ describe('collect', () => {
   });
 
   it('fails a system that outlives its deadline instead of hanging', async () => {
-    const connector = fakeConnector(async (_c, ctx) => {
+    const connector = connectorCollecting(async (_c, ctx) => {
       await ctx.runTarget('slow', () => new Promise(() => {}));
     });
     const snapshot = await collect([{ connector, config: { ...config, deadlineSeconds: 0.05 } }], options);
@@ -61,12 +59,12 @@ describe('collect', () => {
   });
 
   it('reports a system that read nothing as failed, never as empty', async () => {
-    const snapshot = await collect([{ connector: fakeConnector(async () => {}), config }], options);
+    const snapshot = await collect([{ connector: connectorCollecting(async () => {}), config }], options);
     expect(snapshot.systems).toEqual([expect.objectContaining({ target: '*', ok: false })]);
   });
 
   it('fails the system when discovery throws outside any target', async () => {
-    const connector = fakeConnector(async () => {
+    const connector = connectorCollecting(async () => {
       throw new Error('ListAccounts answered AccessDenied');
     });
     const snapshot = await collect([{ connector, config }], options);

@@ -8,7 +8,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultKind, FaultPlan } from '../../src/core/connector.js';
 import type { Snapshot } from '../../src/core/model.js';
 import { demoScenario, type ScanSetup, setupScan, writtenFindings, writtenInventory } from './harness.js';
-import { TUNED_BLOCKS } from './tuned-registry.js';
+import { connectorById, fastConfig } from './tuned-registry.js';
 
 const KINDS: readonly FaultKind[] = [
   'rate-limit',
@@ -25,28 +25,6 @@ const KINDS: readonly FaultKind[] = [
 
 /** Small pages, so every list has several and the paging faults have pages to break. */
 const PAGE_SIZE = 2;
-
-/** A call each connector makes once, early: where a slow answer is injected (one is enough). */
-const FIRST_CALL: Record<string, string> = {
-  github: 'GET /orgs/{org}',
-  aws: 'sts:GetCallerIdentity',
-  gcp: 'cloudresourcemanager.organizations.search',
-  slack: 'team.info',
-};
-
-/** A list each connector pages through: where a stuck server repeats itself. */
-const PAGED_CALL: Record<string, string> = {
-  github: 'GET /orgs/{org}/repos',
-  aws: 'iam:GetAccountAuthorizationDetails',
-  gcp: 'cloudresourcemanager.projects.search',
-  slack: 'users.list',
-};
-
-/**
- * Seconds before a slow system is failed: Slack abandons a slow answer after its client timeout
- * and retries, so it gets time to finish; the others have only the scan's deadline, kept short.
- */
-const SLOW_DEADLINE: Record<string, number> = { github: 1, aws: 1, gcp: 1, slack: 3 };
 
 const RECORDS = ['accounts', 'grants', 'credentials', 'secrets'] as const;
 
@@ -79,7 +57,7 @@ async function scanWith(
     ...(scenario ? { scenario } : {}),
     only: [system],
     emulator: { pageSize, ...(faults ? { faults } : {}) },
-    blocks: { [system]: { ...TUNED_BLOCKS[system], ...block } },
+    blocks: { [system]: { ...fastConfig[system], ...block } },
   });
   // One request at a time: the same seed then fails the same requests on every run.
   const run = await open.scan('--concurrency', '1', '--quiet');
@@ -113,9 +91,11 @@ function expectFailedClosed(
  * registry (vi.mock), so the CLI's retries wait milliseconds.
  */
 export function describeFaultMatrix(system: string): void {
-  for (const table of [FIRST_CALL, PAGED_CALL, SLOW_DEADLINE])
-    if (!(system in table)) throw new Error(`${system}: add it to FIRST_CALL, PAGED_CALL and SLOW_DEADLINE`);
-  describe(`${system} through every fault its emulator renders`, () => {
+  describe(`${system} through every fault its emulator renders`, async () => {
+    const connector = connectorById(system);
+    if (!connector) throw new Error(`${system} is not in the registry`);
+    // Where the faults go comes from the connector's own test kit.
+    const { firstCall, pagedCall, slowDeadlineSeconds } = (await connector.testKit()).faults;
     afterEach(async () => {
       await open?.close();
       open = undefined;
@@ -138,9 +118,9 @@ export function describeFaultMatrix(system: string): void {
     it.each(KINDS)('%s: the fault-free inventory, or failed with a reason and exit 3', async (kind) => {
       const slow = kind === 'slow';
       const faults: FaultPlan = slow
-        ? { seed: 1, rate: 1, kinds: [kind], operations: [FIRST_CALL[system] as string] }
+        ? { seed: 1, rate: 1, kinds: [kind], operations: [firstCall] }
         : { seed: 11, rate: 0.25, kinds: [kind] };
-      const { run, setup } = await scanWith(system, faults, slow ? { deadlineSeconds: SLOW_DEADLINE[system] } : {});
+      const { run, setup } = await scanWith(system, faults, slow ? { deadlineSeconds: slowDeadlineSeconds } : {});
 
       // A cell that injected nothing would prove nothing.
       expect(setup.emulator(system).requests.some((r) => r.fault === kind)).toBe(true);
@@ -159,7 +139,7 @@ export function describeFaultMatrix(system: string): void {
         seed: 1,
         rate: 1,
         kinds: ['repeat-cursor'],
-        operations: [PAGED_CALL[system] as string],
+        operations: [pagedCall],
         persistent: true,
       };
       // A deadline well past what the scan needs, so the failure is the connector's own paging guard.
@@ -176,7 +156,7 @@ export function describeFaultMatrix(system: string): void {
         seed: 1,
         rate: 1,
         kinds: ['empty-page'],
-        operations: [PAGED_CALL[system] as string],
+        operations: [pagedCall],
         persistent: true,
       };
       const { run, setup } = await scanWith(system, faults, { deadlineSeconds: 1 }, 1, await stuckScenario());
@@ -189,7 +169,7 @@ export function describeFaultMatrix(system: string): void {
         seed: 1,
         rate: 1,
         kinds: ['unavailable'],
-        operations: [PAGED_CALL[system] as string],
+        operations: [pagedCall],
         persistent: true,
       };
       const { run, setup } = await scanWith(system, faults, { deadlineSeconds: 20 }, 1, await stuckScenario());
@@ -198,7 +178,7 @@ export function describeFaultMatrix(system: string): void {
       const reasons = findings.systems.flatMap((s) => s.error ?? []).join('\n');
       expect(reasons).not.toMatch(/deadline/);
       expect(reasons).toMatch(/503|unavailable/i);
-      expect(reasons).toContain(PAGED_CALL[system]);
+      expect(reasons).toContain(pagedCall);
     });
   });
 }

@@ -26,17 +26,14 @@ import {
   setupScan,
   startMailbox,
 } from './harness.js';
-import { connectorById } from './tuned-registry.js';
+import { connectorById, connectors } from './tuned-registry.js';
 
-/** Recognisable, and shaped like nothing the redactor's patterns know: only registration can hide them. */
-const FAKE = {
-  github: 'LKFAKE-github-token-5b1e0c7d9a',
-  slack: 'LKFAKE-slack-token-2f8a6e4c1b',
-  gcp: 'LKFAKE-gcp-token-9d3b7f2a6c',
-  awsSecret: 'LKFAKE-aws-secret-key-4c9e1a7b3d',
-  awsSession: 'LKFAKE-aws-session-token-8e2d5b9f1a',
-  smtp: 'LKFAKE-smtp-password-6a4f2c8e0d',
-} as const;
+/** Recognisable, and shaped like nothing the redactor's patterns know: only registration can hide it. */
+const SMTP_PASSWORD = 'LKFAKE-smtp-password-6a4f2c8e0d';
+
+/** Each connector's fake secrets, from its test kit, and the SMTP password. */
+const kits = new Map(await Promise.all(connectors.map(async (c) => [c.id, await c.testKit()] as const)));
+const SECRETS = [...[...kits.values()].flatMap((kit) => kit.secrets.values), SMTP_PASSWORD];
 
 /** A secret as it could leak: as is, URL-encoded, base64 (a Basic auth header, a stored blob). */
 function forms(secret: string): string[] {
@@ -76,12 +73,12 @@ afterEach(async () => {
 
 /** The demo, with the weekly email going to a local mailbox; the SMTP password from the environment. */
 async function scanWithEmail(port: number): Promise<ScanSetup> {
-  return setupScan({ env: { [SMTP_PASSWORD_ENV]: FAKE.smtp }, config: { email: emailBlock(port) } });
+  return setupScan({ env: { [SMTP_PASSWORD_ENV]: SMTP_PASSWORD }, config: { email: emailBlock(port) } });
 }
 
 describe('a full demo scan through the CLI', () => {
   it('prints, writes and mails none of the secrets, in any form', async () => {
-    mailbox = await startMailbox(FAKE.smtp);
+    mailbox = await startMailbox(SMTP_PASSWORD);
     const server = mailbox;
     setup = await scanWithEmail(server.port);
     const run = await setup.scan('--verbose', '--email');
@@ -110,18 +107,16 @@ describe('a full demo scan through the CLI', () => {
     mailbox = await startMailbox('not the password the config gives');
     const server = mailbox;
     setup = await scanWithEmail(server.port);
-    const env: Record<string, string> = {};
+    // Every value the sandbox gave (not the SMTP password) is replaced by a wrong one; all but identifiers (…_ID) are secrets.
+    const wrong: string[] = [];
     for (const name of Object.keys(setup.env)) {
-      if (/GITHUB_TOKEN/.test(name)) env[name] = FAKE.github;
-      else if (/SLACK_TOKEN/.test(name)) env[name] = FAKE.slack;
-      else if (/GCP_TOKEN/.test(name)) env[name] = FAKE.gcp;
-      else if (/AWS_SECRET/.test(name)) env[name] = FAKE.awsSecret;
-      else if (/AWS_ACCESS_KEY_ID/.test(name)) env[name] = 'AKIALKWRONGCALLER99';
+      if (name === SMTP_PASSWORD_ENV) continue;
+      setup.env[name] = `LKFAKE-${name.toLowerCase()}-7c1d9e`;
+      if (!name.endsWith('_ID')) wrong.push(setup.env[name]);
     }
-    Object.assign(setup.env, env);
     const run = await setup.scan('--verbose', '--email');
     expect(run.code).toBe(3);
-    expect(server.tried).toContain(FAKE.smtp);
+    expect(server.tried).toContain(SMTP_PASSWORD);
     expect(run.stderr).toContain('email not sent');
     const failed = JSON.parse(await readFile(`${setup.outDir}/findings.json`, 'utf8')) as {
       systems: { system: string; ok: boolean; error?: string }[];
@@ -131,7 +126,7 @@ describe('a full demo scan through the CLI', () => {
       expect(failed.systems.filter((s) => s.system === system && !s.ok).length, system).toBeGreaterThan(0);
     }
     const texts = await everything(setup, run);
-    for (const [where, text] of texts) expect(leaks(text, Object.values(FAKE)), where).toEqual([]);
+    for (const [where, text] of texts) expect(leaks(text, [...wrong, SMTP_PASSWORD]), where).toEqual([]);
   });
 });
 
@@ -152,42 +147,17 @@ function credentialsOf(req: IncomingMessage): string {
     .join(' ');
 }
 
-/** Each system's refusal, with the credentials it received written into the message. */
-const REFUSALS: Record<string, (sent: string) => { status: number; type: string; body: string }> = {
-  github: (sent) => ({
-    status: 401,
-    type: 'application/json',
-    body: JSON.stringify({ message: `Bad credentials (${sent})`, documentation_url: 'https://docs.github.com/rest' }),
-  }),
-  slack: (sent) => ({
-    status: 200,
-    type: 'application/json',
-    body: JSON.stringify({ ok: false, error: 'invalid_auth', warning: sent, response_metadata: { messages: [sent] } }),
-  }),
-  gcp: (sent) => ({
-    status: 401,
-    type: 'application/json',
-    body: JSON.stringify({
-      error: { code: 401, status: 'UNAUTHENTICATED', message: `Request had invalid credentials: ${sent}` },
-    }),
-  }),
-  aws: (sent) => ({
-    status: 403,
-    type: 'text/xml',
-    body: `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid: ${sent}</Message></Error><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>`,
-  }),
-};
-
 async function startEcho(system: string): Promise<Echo> {
-  const refuse = REFUSALS[system];
-  if (!refuse) throw new Error(`no refusal for ${system}: add one to REFUSALS`);
+  const kit = kits.get(system);
+  if (!kit) throw new Error(`${system} is not in the registry`);
+  const refuse = kit.secrets.refusal;
   const seen: string[] = [];
   const server: Server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
       seen.push(credentialsOf(req));
       const answer = refuse(credentialsOf(req));
-      res.writeHead(answer.status, { 'content-type': answer.type });
+      res.writeHead(answer.status, { 'content-type': answer.contentType });
       res.end(answer.body);
     });
   });
@@ -203,23 +173,6 @@ async function startEcho(system: string): Promise<Echo> {
       }),
   };
 }
-
-/** A config block pointing the connector at the echo server with the wrong, recognisable secret. */
-const BLOCKS: Record<string, (url: string) => Record<string, unknown>> = {
-  github: (url) => ({ org: 'northwind', baseUrl: url, token: FAKE.github }),
-  slack: (url) => ({ token: FAKE.slack, slackApiUrl: `${url}/api/` }),
-  gcp: (url) => ({
-    organization: '123456789012',
-    endpoint: url,
-    accessToken: FAKE.gcp,
-    retry: { attempts: 1, baseDelayMs: 1 },
-  }),
-  aws: (url) => ({
-    endpoint: url,
-    accounts: [{ id: '111111111111' }],
-    credentials: { accessKeyId: 'AKIALKWRONGCALLER99', secretAccessKey: FAKE.awsSecret, sessionToken: FAKE.awsSession },
-  }),
-};
 
 interface Raised {
   errors: unknown[];
@@ -299,9 +252,9 @@ describe.each(await demoSystems())('%s errors against a server that echoes the c
 
   it('fails, and no serialisation of any error or log line carries the secret', async () => {
     const connector = connectorById(system);
-    const block = BLOCKS[system];
-    if (!connector || !block) throw new Error(`no connector or block for ${system}: add one to BLOCKS`);
-    const secrets = Object.values(FAKE);
+    const block = kits.get(system)?.secrets.block;
+    if (!connector || !block) throw new Error(`${system} is not in the registry`);
+    const secrets = SECRETS;
     const { errors, logged } = await raise(connector, block(echo.url));
     expect(errors.length, 'the wrong credentials must fail the scan').toBeGreaterThan(0);
     // The server got a secret and wrote it into its answer: there was something to leak.
@@ -320,12 +273,13 @@ describe('the SMTP password', () => {
     const config = EmailSchema.parse({
       to: ['founders@northwind.example'],
       from: 'lanekeeper@northwind.example',
-      smtp: { host: '127.0.0.1', port: server.port, requireTLS: false, user: 'reports', pass: FAKE.smtp },
+      smtp: { host: '127.0.0.1', port: server.port, requireTLS: false, user: 'reports', pass: SMTP_PASSWORD },
     });
     const error = await sendEmail(config, { subject: 's', html: '<p>h</p>', text: 't' }, []).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
-    expect(server.tried).toContain(FAKE.smtp);
+    expect(server.tried).toContain(SMTP_PASSWORD);
     expect((error as Error).message).toContain('Invalid username or password');
-    for (const [how, text] of Object.entries(serialisations(error))) expect(leaks(text, [FAKE.smtp]), how).toEqual([]);
+    for (const [how, text] of Object.entries(serialisations(error)))
+      expect(leaks(text, [SMTP_PASSWORD]), how).toEqual([]);
   });
 });

@@ -88,7 +88,7 @@ describe('addRemediation', () => {
   it('leaves register findings, and systems without a module, as the rule wrote them', () => {
     const register = findings.filter((f) => f.system === 'register');
     expect(register).toEqual(evaluation.findings.filter((f) => f.system === 'register'));
-    const none = addRemediation(evaluation.findings, buildContext(input), {});
+    const none = addRemediation(evaluation.findings, buildContext(input), () => undefined);
     expect(none).toEqual(evaluation.findings);
   });
 
@@ -108,7 +108,9 @@ describe('addRemediation', () => {
         return { steps: [], commands: [] };
       },
     };
-    addRemediation(evaluation.findings, buildContext(input), { github: spy });
+    addRemediation(evaluation.findings, buildContext(input), (system) =>
+      system === 'github' ? { remediation: spy, offboarding: {} } : undefined,
+    );
     expect(seen).toContain('grant sam northwind/shop');
     expect(seen).toContain('account ghost');
     expect(seen.some((s) => s.startsWith('credential'))).toBe(false);

@@ -1,10 +1,10 @@
 // Rate limits as the services enforce them (the emulator kit's RateLimiter, GitHub's concurrent
 // and hourly limits, Slack's per-method window), and the adaptive queue that answers them.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startGithubEmulator } from '../../connectors/github/emulator.js';
-import { GithubScenarioSchema } from '../../connectors/github/scenario.js';
-import { startSlackEmulator } from '../../connectors/slack/emulator.js';
-import { SlackScenarioSchema } from '../../connectors/slack/scenario.js';
+import { startGithubEmulator } from '../../connectors/github/emulator/index.js';
+import { GithubScenarioSchema } from '../../connectors/github/emulator/scenario.js';
+import { startSlackEmulator } from '../../connectors/slack/emulator/index.js';
+import { SlackScenarioSchema } from '../../connectors/slack/emulator/scenario.js';
 import { AdaptiveQueue } from '../../src/core/adaptive-queue.js';
 import type { RunningEmulator } from '../../src/core/connector.js';
 import { RateLimiter } from '../../src/core/emulator-kit.js';

@@ -4,7 +4,6 @@
 // the exact command (from the system's remediation module) that removes or rotates it.
 // Pure and read-only: it tells, it never changes anything.
 import picomatch from 'picomatch';
-import { remediations } from '../../../connectors/remediation.js';
 import { endOfDay, isoDate } from '../../core/dates.js';
 import {
   type Account,
@@ -21,7 +20,7 @@ import type { Person, Register } from '../../core/register.js';
 import { type ConnectorRemediation, emptyRemediation, type Remediation } from '../../core/remediation.js';
 import type { AccountLink } from '../evaluate/context.js';
 import { describeLink, linkAccount } from '../evaluate/link.js';
-import { remediationFor, rotate } from '../remediation.js';
+import { type ConnectorLookup, registryLookup, rotate } from '../remediation.js';
 
 export const ITEM_KINDS = [
   'account',
@@ -69,8 +68,8 @@ export interface OffboardInput {
   now: Date;
   /** How accounts are tied to the register; the scan's linker by default. */
   links?: (account: Account) => AccountLink;
-  /** Remediation modules by connector id; the registry by default. */
-  modules?: Readonly<Record<string, ConnectorRemediation>>;
+  /** Each system's remediation and offboarding modules; the registry's by default. */
+  lookup?: ConnectorLookup;
 }
 
 export class UnknownPersonError extends Error {
@@ -106,7 +105,7 @@ function earlierOf(a: Date, b: Date): Date {
 
 export function offboard(input: OffboardInput): OffboardChecklist {
   const { snapshot, register, now } = input;
-  const modules = input.modules ?? remediations;
+  const lookup = input.lookup ?? registryLookup;
   const person = register.people.find((p) => p.id === input.person);
   if (!person) throw new UnknownPersonError(input.person, register.people.map((p) => p.id).sort());
   const links = input.links ?? ((a: Account) => linkAccount(a, register));
@@ -138,7 +137,8 @@ export function offboard(input: OffboardInput): OffboardChecklist {
   }
   const grantsOf = (a: Account) => grantsByAccount.get(accountKey(a)) ?? [];
   const activeCredentialsOf = (a: Account) => (credentialsByAccount.get(accountKey(a)) ?? []).filter((c) => c.active);
-  const moduleOf = (system: string) => remediationFor(system, modules);
+  const moduleOf = (system: string) => lookup(system)?.remediation;
+  const offboardingOf = (system: string) => lookup(system)?.offboarding;
 
   const items: ChecklistItem[] = [];
   const listedCredentials = new Set<string>();
@@ -216,7 +216,7 @@ export function offboard(input: OffboardInput): OffboardChecklist {
 
   for (const c of credentials) {
     if (!c.active || listedCredentials.has(credentialKey(c))) continue;
-    const via = acting.filter(({ grant }) => moduleOf(grant.system)?.usesCredential?.(grant, c));
+    const via = acting.filter(({ grant }) => offboardingOf(grant.system)?.usesCredential?.(grant, c));
     if (via.length === 0) continue;
     const owner = accountByKey.get(accountKey({ system: c.system, target: c.target, id: c.account }));
     listedCredentials.add(credentialKey(c));
@@ -240,7 +240,7 @@ export function offboard(input: OffboardInput): OffboardChecklist {
     });
   }
 
-  items.push(...secretItems(snapshot.secrets, person, acting, now, engagementEnd, moduleOf));
+  items.push(...secretItems(snapshot.secrets, person, acting, now, engagementEnd, lookup));
 
   return {
     person: {
@@ -429,16 +429,17 @@ function secretItems(
   acting: readonly Acting[],
   now: Date,
   engagementEnd: Date,
-  moduleOf: (system: string) => ConnectorRemediation | undefined,
+  lookup: ConnectorLookup,
 ): ChecklistItem[] {
   const items: ChecklistItem[] = [];
   for (const secret of [...secrets].sort(compareSecrets)) {
-    const module = moduleOf(secret.system);
+    const module = lookup(secret.system)?.remediation;
+    const reads = lookup(secret.system)?.offboarding.readsSecret;
     if (!module?.rotateSecret) continue;
     let readableUntil: Date | undefined;
     const reasons: string[] = [];
     for (const { grant, reach } of acting) {
-      if (!module.readsSecret?.(grant, secret)) continue;
+      if (!reads?.(grant, secret)) continue;
       readableUntil = now;
       reasons.push(`${reach.account.login} holds ${grant.permission} on ${grant.resource} now`);
     }

@@ -3,8 +3,8 @@
 // awsJson1_1 with x-amz-target, NextToken and __type errors. The connector tests prove the
 // SDK reads it; these pin the shapes AWS documents, so the emulator cannot drift into quirks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAwsEmulator } from '../../../connectors/aws/emulator.js';
-import { AwsScenarioSchema } from '../../../connectors/aws/scenario.js';
+import { startAwsEmulator } from '../../../connectors/aws/emulator/index.js';
+import { AwsScenarioSchema } from '../../../connectors/aws/emulator/scenario.js';
 import type { RunningEmulator } from '../../../src/core/connector.js';
 import { demoScenarioJson, NOW } from './harness.js';
 

@@ -2,8 +2,8 @@
 // fails loudly on any request the emulator does not know.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type AwsScenario, AwsScenarioSchema } from '../../../connectors/aws/emulator/scenario.js';
 import { type AwsTuning, createAwsConnector } from '../../../connectors/aws/index.js';
-import { type AwsScenario, AwsScenarioSchema } from '../../../connectors/aws/scenario.js';
 import { AwsConfigSchema } from '../../../connectors/aws/schema.js';
 import type { EmulatorOptions, RunningEmulator } from '../../../src/core/connector.js';
 import { resolveRelativeDates } from '../../../src/core/dates.js';

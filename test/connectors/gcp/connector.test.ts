@@ -2,9 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SANDBOX_TOKEN_ENV } from '../../../connectors/gcp/emulator.js';
+import { SANDBOX_TOKEN_ENV } from '../../../connectors/gcp/emulator/index.js';
+import { type GcpScenario, GcpScenarioSchema } from '../../../connectors/gcp/emulator/scenario.js';
 import { gcpConnector } from '../../../connectors/gcp/index.js';
-import { type GcpScenario, GcpScenarioSchema } from '../../../connectors/gcp/scenario.js';
 import type { EmulatorOptions, RunningEmulator } from '../../../src/core/connector.js';
 import { resolveRelativeDates } from '../../../src/core/dates.js';
 import { silentLogger } from '../../../src/core/log.js';

@@ -1,9 +1,9 @@
 // The emulator speaks Google's wire format: checked with plain HTTP, independent of the client.
 import { afterEach, describe, expect, it } from 'vitest';
 import { classifyFailure } from '../../../connectors/gcp/client.js';
-import { SANDBOX_TOKEN_ENV } from '../../../connectors/gcp/emulator.js';
+import { SANDBOX_TOKEN_ENV } from '../../../connectors/gcp/emulator/index.js';
+import { GcpScenarioSchema } from '../../../connectors/gcp/emulator/scenario.js';
 import { gcpConnector } from '../../../connectors/gcp/index.js';
-import { GcpScenarioSchema } from '../../../connectors/gcp/scenario.js';
 import type { RunningEmulator } from '../../../src/core/connector.js';
 
 const running: RunningEmulator[] = [];

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startGithubEmulator } from '../../../connectors/github/emulator.js';
-import { GithubScenarioSchema } from '../../../connectors/github/scenario.js';
+import { startGithubEmulator } from '../../../connectors/github/emulator/index.js';
+import { GithubScenarioSchema } from '../../../connectors/github/emulator/scenario.js';
 import type { EmulatorOptions, RunningEmulator } from '../../../src/core/connector.js';
 import { NOW } from './harness.js';
 import { RICH_SCENARIO } from './scenarios.js';

@@ -2,8 +2,8 @@
 // and fails loudly on any request the emulator does not know.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { GithubScenarioSchema } from '../../../connectors/github/emulator/scenario.js';
 import { createGithubConnector, type GithubScenario } from '../../../connectors/github/index.js';
-import { GithubScenarioSchema } from '../../../connectors/github/scenario.js';
 import { GithubConfigSchema } from '../../../connectors/github/schema.js';
 import type { EmulatorOptions, RunningEmulator } from '../../../src/core/connector.js';
 import { resolveRelativeDates } from '../../../src/core/dates.js';

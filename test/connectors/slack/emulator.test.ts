@@ -158,8 +158,8 @@ describe('slack emulator', () => {
 
 /** The harness fails tests on unknown requests; this one makes one on purpose. */
 async function startSlackEmulatorWithoutHarness() {
-  const { startSlackEmulator } = await import('../../../connectors/slack/index.js');
-  const { SlackScenarioSchema } = await import('../../../connectors/slack/scenario.js');
+  const { startSlackEmulator } = await import('../../../connectors/slack/emulator/index.js');
+  const { SlackScenarioSchema } = await import('../../../connectors/slack/emulator/scenario.js');
   const { NOW } = await import('./harness.js');
   return startSlackEmulator(SlackScenarioSchema.parse(everyKind()), { now: NOW });
 }

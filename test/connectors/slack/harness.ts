@@ -3,8 +3,9 @@
 // emulator does not know.
 import { afterEach, expect } from 'vitest';
 import type { ClientTuning } from '../../../connectors/slack/client.js';
-import { createSlackConnector, startSlackEmulator } from '../../../connectors/slack/index.js';
-import { SlackScenarioSchema } from '../../../connectors/slack/scenario.js';
+import { startSlackEmulator } from '../../../connectors/slack/emulator/index.js';
+import { SlackScenarioSchema } from '../../../connectors/slack/emulator/scenario.js';
+import { createSlackConnector } from '../../../connectors/slack/index.js';
 import { SlackConfigSchema } from '../../../connectors/slack/schema.js';
 import type { EmulatorOptions, RunningEmulator } from '../../../src/core/connector.js';
 import type { EmulatorRequest } from '../../../src/core/emulator-kit.js';

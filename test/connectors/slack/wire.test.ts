@@ -12,7 +12,7 @@ import type {
   WireConversationsMembers,
   WireTeamInfo,
   WireUsersList,
-} from '../../../connectors/slack/wire.js';
+} from '../../../connectors/slack/emulator/wire.js';
 
 describe('slack emulator wire shapes', () => {
   it('are assignable to the SDK response types', () => {

@@ -3,15 +3,15 @@
 // HTTP 429 with Retry-After, 200 `ok:false` errors: not_authed, invalid_auth, missing_scope with
 // `needed`, ratelimited). Only the methods the connector calls exist; anything else is a 404.
 import { randomBytes } from 'node:crypto';
-import type { Emulator, EmulatorOptions, FaultKind, RunningEmulator } from '../../src/core/connector.js';
+import type { Emulator, EmulatorOptions, FaultKind, RunningEmulator } from '../../../src/core/connector.js';
 import {
   type EmulatorRequest,
   type EmulatorResponse,
   pageOf,
   type Route,
   startHttpEmulator,
-} from '../../src/core/emulator-kit.js';
-import { isSlackOperation, type SlackOperation } from './operations.js';
+} from '../../../src/core/emulator-kit.js';
+import { isSlackOperation, type SlackOperation } from '../operations.js';
 import { type SlackScenario, SlackScenarioSchema } from './scenario.js';
 import {
   type WireConversationsList,
@@ -215,11 +215,6 @@ export async function startSlackEmulator(
     close: () => server.close(),
   };
 }
-
-export const slackEmulator: Emulator<SlackScenario> = {
-  scenarioSchema: SlackScenarioSchema,
-  start: (scenario, options) => startSlackEmulator(scenario, options),
-};
 
 /** Form-encoded (what the SDK sends), JSON, or the query string: Slack accepts all three. */
 function paramsOf(req: EmulatorRequest): URLSearchParams {

@@ -2,7 +2,7 @@
 // and their roles, channels and who is in them, which organisations a channel is shared with,
 // what the token may read). The emulator derives the Web API's own answers from it.
 import { z } from 'zod';
-import { REQUIRED_SCOPES } from './operations.js';
+import { REQUIRED_SCOPES } from '../operations.js';
 
 const UserId = z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'a Slack user id (U…)');
 const TeamId = z.string().regex(/^T[A-Z0-9]{2,20}$/, 'a Slack team id (T…)');

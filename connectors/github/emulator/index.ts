@@ -3,14 +3,14 @@
 // It is not a GraphQL engine: it recognises our queries by the fields they ask for and answers
 // with GitHub's response shape and cursor paging.
 import { createPublicKey, randomBytes, verify } from 'node:crypto';
-import type { EmulatorOptions, FaultKind, RunningEmulator } from '../../src/core/connector.js';
+import type { EmulatorOptions, FaultKind, RunningEmulator } from '../../../src/core/connector.js';
 import {
   type EmulatorRequest,
   type EmulatorResponse,
   matchPath,
   startHttpEmulator,
-} from '../../src/core/emulator-kit.js';
-import { GITHUB_AUTH_OPERATIONS, GITHUB_OPERATIONS, splitOperation } from './operations.js';
+} from '../../../src/core/emulator-kit.js';
+import { GITHUB_AUTH_OPERATIONS, GITHUB_OPERATIONS, splitOperation } from '../operations.js';
 import type { GithubScenario, RepoPermission, ScenarioRepo, ScenarioTeam, ScenarioUser } from './scenario.js';
 import * as wire from './wire.js';
 

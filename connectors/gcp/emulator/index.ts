@@ -4,15 +4,15 @@
 // version 1's `_withcond_` roles when a client forgets to ask for version 3), service accounts and
 // their keys filtered by keyTypes, and errors in Google's `{"error":{code,message,status}}` body.
 import { createHash } from 'node:crypto';
-import type { EmulatorOptions, FaultKind, RunningEmulator } from '../../src/core/connector.js';
+import type { EmulatorOptions, FaultKind, RunningEmulator } from '../../../src/core/connector.js';
 import {
   type EmulatorRequest,
   type EmulatorResponse,
   pageOf,
   type Route,
   startHttpEmulator,
-} from '../../src/core/emulator-kit.js';
-import type { GcpOperation } from './operations.js';
+} from '../../../src/core/emulator-kit.js';
+import type { GcpOperation } from '../operations.js';
 import type { GcpScenario, ScenarioBinding, ScenarioProject } from './scenario.js';
 
 export const SANDBOX_TOKEN_ENV = 'LANEKEEPER_SANDBOX_GCP_TOKEN';

@@ -4,17 +4,17 @@
 // Every request is answered from the account its SigV4 access key id belongs to: the base
 // key is the caller account's, and AssumeRole hands out keys that belong to the target.
 import { createHash } from 'node:crypto';
-import type { EmulatorOptions, FaultKind, RunningEmulator } from '../../src/core/connector.js';
+import type { EmulatorOptions, FaultKind, RunningEmulator } from '../../../src/core/connector.js';
 import {
   type EmulatorRequest,
   type EmulatorResponse,
   type Route,
   startHttpEmulator,
-} from '../../src/core/emulator-kit.js';
-import { CREDENTIAL_REPORT_COLUMNS, ROOT_USER } from './credential-report.js';
-import { BUILTIN_AWS_MANAGED_POLICIES } from './emulator-policies.js';
-import { AWS_OPERATIONS, JSON_TARGET_PREFIXES, QUERY_VERSIONS } from './operations.js';
-import { byCodePoint } from './policy.js';
+} from '../../../src/core/emulator-kit.js';
+import { CREDENTIAL_REPORT_COLUMNS, ROOT_USER } from '../credential-report.js';
+import { AWS_OPERATIONS, JSON_TARGET_PREFIXES, QUERY_VERSIONS } from '../operations.js';
+import { byCodePoint } from '../policy.js';
+import { BUILTIN_AWS_MANAGED_POLICIES } from './policies.js';
 import type { AwsScenario, ScenarioAccount, ScenarioIdentityCenter } from './scenario.js';
 
 export const SANDBOX_ACCESS_KEY_ENV = 'LANEKEEPER_SANDBOX_AWS_ACCESS_KEY_ID';

@@ -1,0 +1,72 @@
+// What the tests and the benchmark know about AWS: where faults go, what a read is, how IAM
+// answers a wrong key, the limits it enforces and the fewest calls a full read takes.
+import type { ConnectorTestKit } from '../../src/core/connector.js';
+import { pageCount as pages } from '../../src/core/paging.js';
+import { createAwsConnector } from './index.js';
+
+/** Recognisable, and shaped like nothing the redactor's patterns know: only registration can hide them. */
+const SECRET_KEY = 'LKFAKE-aws-secret-key-4c9e1a7b3d';
+const SESSION_TOKEN = 'LKFAKE-aws-session-token-8e2d5b9f1a';
+
+export const awsTestKit: ConnectorTestKit = {
+  fast: createAwsConnector({ retryDelayMs: 1, reportPollMs: 1 }),
+  faults: {
+    firstCall: 'sts:GetCallerIdentity',
+    pagedCall: 'iam:GetAccountAuthorizationDetails',
+    slowDeadlineSeconds: 1,
+  },
+  // Every AWS API is a POST on the wire; the action says what it does.
+  isRead: (r) =>
+    /^(iam|organizations|sso|identitystore|sts):(List|Get|Describe)[A-Za-z]+$/.test(r.operation) ||
+    ['iam:GenerateCredentialReport', 'sts:AssumeRole'].includes(r.operation),
+  secrets: {
+    values: [SECRET_KEY, SESSION_TOKEN],
+    block: (url) => ({
+      endpoint: url,
+      accounts: [{ id: '111111111111' }],
+      credentials: { accessKeyId: 'AKIALKWRONGCALLER99', secretAccessKey: SECRET_KEY, sessionToken: SESSION_TOKEN },
+    }),
+    refusal: (sent) => ({
+      status: 403,
+      contentType: 'text/xml',
+      body: `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid: ${sent}</Message></Error><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>`,
+    }),
+  },
+  bench: {
+    // An IAM request rate (one window for all accounts, stricter than AWS's per-account limits).
+    rateLimits: { overall: { limit: 100, windowMs: 1000 } },
+    concurrency: 16,
+    minimumCalls: (scenario) => awsMinimum(scenario as Parameters<typeof awsMinimum>[0]),
+  },
+};
+
+// The fewest calls that read everything a scenario holds, with the best API the system offers:
+// a floor computed from the scenario, not from what lanekeeper does.
+interface AwsShape {
+  callerAccount: string;
+  accounts: {
+    id: string;
+    users: { accessKeys: unknown[] }[];
+    groups: unknown[];
+    roles: unknown[];
+    policies?: unknown[];
+  }[];
+}
+
+function awsMinimum(s: AwsShape): Record<string, number> {
+  const n = s.accounts.length;
+  const details = s.accounts.reduce(
+    (sum, a) => sum + pages(a.users.length + a.groups.length + a.roles.length + (a.policies?.length ?? 0), 1000),
+    0,
+  );
+  return {
+    'sts:GetCallerIdentity': 1,
+    'organizations:ListAccounts': pages(n, 20),
+    'sts:AssumeRole': s.accounts.filter((a) => a.id !== s.callerAccount).length,
+    'iam:GetAccountAuthorizationDetails': details,
+    'iam:GenerateCredentialReport': n,
+    'iam:GetCredentialReport': n,
+    // The credential report says which users have keys but not the key ids: one call per such user.
+    'iam:ListAccessKeys': s.accounts.reduce((sum, a) => sum + a.users.filter((u) => u.accessKeys.length > 0).length, 0),
+  };
+}

@@ -1,0 +1,60 @@
+// What the tests and the benchmark know about Google Cloud: where faults go, what a read is,
+// how the server answers a wrong token, its quota and the fewest calls a full read takes.
+import type { ConnectorTestKit } from '../../src/core/connector.js';
+import { pageCount as pages } from '../../src/core/paging.js';
+import { gcpConnector } from './index.js';
+
+export const gcpTestKit: ConnectorTestKit = {
+  fast: gcpConnector,
+  fastConfig: { retry: { attempts: 6, baseDelayMs: 1 } },
+  faults: {
+    firstCall: 'cloudresourcemanager.organizations.search',
+    pagedCall: 'cloudresourcemanager.projects.search',
+    slowDeadlineSeconds: 1,
+  },
+  // getIamPolicy is a POST that reads.
+  isRead: (r) => /\.(search|get|list|getIamPolicy)$/.test(r.operation),
+  secrets: {
+    values: ['LKFAKE-gcp-token-9d3b7f2a6c'],
+    block: (url) => ({
+      organization: '123456789012',
+      endpoint: url,
+      accessToken: 'LKFAKE-gcp-token-9d3b7f2a6c',
+      retry: { attempts: 1, baseDelayMs: 1 },
+    }),
+    refusal: (sent) => ({
+      status: 401,
+      contentType: 'application/json',
+      body: JSON.stringify({
+        error: { code: 401, status: 'UNAUTHENTICATED', message: `Request had invalid credentials: ${sent}` },
+      }),
+    }),
+  },
+  bench: {
+    // IAM's default read quota is per minute (6,000); Resource Manager's is of the same order.
+    rateLimits: { overall: { limit: 6000, windowMs: 60_000 } },
+    concurrency: 32,
+    minimumCalls: (scenario) => gcpMinimum(scenario as Parameters<typeof gcpMinimum>[0]),
+  },
+};
+
+// The fewest calls that read everything a scenario holds, with the best API the system offers:
+// a floor computed from the scenario, not from what lanekeeper does.
+interface GcpShape {
+  folders: unknown[];
+  projects: { serviceAccounts: unknown[] }[];
+}
+
+function gcpMinimum(s: GcpShape): Record<string, number> {
+  const serviceAccounts = s.projects.reduce((n, p) => n + p.serviceAccounts.length, 0);
+  return {
+    'cloudresourcemanager.organizations.search': 1,
+    'cloudresourcemanager.folders.search': pages(s.folders.length, 100),
+    'cloudresourcemanager.projects.search': pages(s.projects.length, 100),
+    'cloudresourcemanager.organizations.getIamPolicy': 1,
+    'cloudresourcemanager.folders.getIamPolicy': s.folders.length,
+    'cloudresourcemanager.projects.getIamPolicy': s.projects.length,
+    'iam.projects.serviceAccounts.list': s.projects.length,
+    'iam.projects.serviceAccounts.keys.list': serviceAccounts,
+  };
+}

@@ -1,0 +1,61 @@
+// What the tests and the benchmark know about Slack: where faults go, what a read is, how the
+// Web API answers a wrong token, its tiers and the fewest calls a full read takes.
+import type { ConnectorTestKit } from '../../src/core/connector.js';
+import { pageCount as pages } from '../../src/core/paging.js';
+import { createSlackConnector } from './index.js';
+
+/** The one client timeout Slack's client lets us set: a slow answer is abandoned and retried. */
+export const FAST_TIMEOUT_MS = 400;
+
+export const slackTestKit: ConnectorTestKit = {
+  fast: createSlackConnector({ msPerSecond: 1, timeoutMs: FAST_TIMEOUT_MS }),
+  faults: { firstCall: 'team.info', pagedCall: 'users.list', slowDeadlineSeconds: 3 },
+  // Slack's Web API is all POSTs; the method says what it does.
+  isRead: (r) => /^[a-z]+\.(list|info|members)$/.test(r.operation),
+  secrets: {
+    values: ['LKFAKE-slack-token-2f8a6e4c1b'],
+    block: (url) => ({ token: 'LKFAKE-slack-token-2f8a6e4c1b', slackApiUrl: `${url}/api/` }),
+    refusal: (sent) => ({
+      status: 200,
+      contentType: 'application/json',
+      body: JSON.stringify({
+        ok: false,
+        error: 'invalid_auth',
+        warning: sent,
+        response_metadata: { messages: [sent] },
+      }),
+    }),
+  },
+  bench: {
+    // Tiers per method per minute: users.list and conversations.list tier 2, team.info tier 3,
+    // conversations.members tier 4. Slack limits rates, not concurrency.
+    rateLimits: {
+      perOperation: {
+        'users.list': { limit: 20, windowMs: 60_000 },
+        'conversations.list': { limit: 20, windowMs: 60_000 },
+        'team.info': { limit: 50, windowMs: 60_000 },
+        'conversations.members': { limit: 100, windowMs: 60_000 },
+      },
+    },
+    concurrency: 8,
+    minimumCalls: (scenario) => slackMinimum(scenario as Parameters<typeof slackMinimum>[0]),
+  },
+};
+
+// The fewest calls that read everything a scenario holds, with the best API the system offers:
+// a floor computed from the scenario, not from what lanekeeper does.
+interface SlackShape {
+  users: unknown[];
+  channels: { members: unknown[] }[];
+}
+
+function slackMinimum(s: SlackShape): Record<string, number> {
+  return {
+    'team.info': 1,
+    'users.list': pages(s.users.length, 1000),
+    'conversations.list': pages(s.channels.length, 1000),
+    'conversations.members': s.channels
+      .filter((c) => c.members.length > 0)
+      .reduce((n, c) => n + pages(c.members.length, 1000), 0),
+  };
+}
