@@ -5,6 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import { FoldersClient, OrganizationsClient, ProjectsClient } from '@google-cloud/resource-manager';
 import { GoogleAuth, OAuth2Client } from 'google-auth-library';
+import { readAllPages } from '../../src/core/paging.js';
 import { registerSecret } from '../../src/core/redact.js';
 import type { GcpOperation } from './operations.js';
 import {
@@ -238,23 +239,13 @@ async function authClientFor(config: GcpConfig): Promise<RequestingAuthClient> {
   return new GoogleAuth({ scopes: [READ_ONLY_SCOPE] }).getClient();
 }
 
-/** Follows nextPageToken to the end; a token seen twice is a server bug, not a reason to loop forever. */
-async function pages<T>(
+/** Follows nextPageToken to the end under the core's paging policy. */
+function pages<T>(
   operation: GcpOperation,
   resource: string,
   fetchPage: (pageToken: string | undefined) => Promise<{ items: T[]; next: string | undefined }>,
 ): Promise<T[]> {
-  const out: T[] = [];
-  const seen = new Set<string>();
-  let token: string | undefined;
-  for (;;) {
-    const { items, next } = await fetchPage(token);
-    out.push(...items);
-    if (!next) return out;
-    if (seen.has(next)) throw new GcpApiError(operation, resource, undefined, `page token "${next}" came back twice`);
-    seen.add(next);
-    token = next;
-  }
+  return readAllPages(`${operation} ${resource}`, fetchPage);
 }
 
 async function withRetry<T>(

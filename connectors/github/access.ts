@@ -4,6 +4,7 @@
 // longer than a page is followed on its own node. REST remains the way when GraphQL is not
 // permitted (the caller falls back) or an object has no node id.
 import { z } from 'zod';
+import { PageGuard } from '../../src/core/paging.js';
 import { isNotVisible, type ReadContext } from './calls.js';
 import { GithubCallError, readFailure } from './client.js';
 import type { ApiCollaborator, ApiRepo, ApiTeam, ApiUser } from './schema.js';
@@ -129,26 +130,26 @@ async function query<T>(
   return parsed.data;
 }
 
-/** Follow one node's connection past its first page; a cursor that does not advance is an error. */
+/** Follow one node's connection past its first page under the core's paging policy. */
 async function rest<T>(
   subject: string,
   first: { pageInfo: z.infer<typeof PageInfoSchema> },
   next: (cursor: string) => Promise<{ pageInfo: z.infer<typeof PageInfoSchema>; items: T[] }>,
 ): Promise<T[]> {
-  const out: T[] = [];
-  const seen = new Set<string>();
+  const guard = new PageGuard<T>(`${OPERATION} (${subject})`);
   let info = first.pageInfo;
+  let cursor = '';
   while (info.hasNextPage) {
-    const cursor = info.endCursor;
-    if (!cursor || seen.has(cursor)) {
-      throw new GithubCallError(OPERATION, subject, { message: 'paging did not advance (repeated or missing cursor)' });
-    }
-    seen.add(cursor);
+    if (!info.endCursor)
+      throw new GithubCallError(OPERATION, subject, {
+        message: 'paging did not advance (a next page without a cursor)',
+      });
+    cursor = info.endCursor;
     const page = await next(cursor);
-    for (const item of page.items) out.push(item);
     info = page.pageInfo;
+    if (guard.page(cursor, page.items, info.hasNextPage ? info.endCursor : undefined) === undefined) break;
   }
-  return out;
+  return guard.items();
 }
 
 const nodesOf = <T extends z.ZodTypeAny>(node: T) => z.object({ nodes: z.array(node.nullable()) });

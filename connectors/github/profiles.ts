@@ -3,6 +3,7 @@
 // emails per 100 members, the same for outside collaborators by node id, and SAML identities
 // when the org has SSO. Without GraphQL the scan goes on with a warning and no emails.
 import type { z } from 'zod';
+import { PageGuard } from '../../src/core/paging.js';
 import { call, optional, type ReadContext } from './calls.js';
 import { GithubCallError } from './client.js';
 import {
@@ -163,20 +164,21 @@ function parse<T>(schema: z.ZodType<T>, subject: string, data: unknown): T {
   return r.data;
 }
 
-/** Follow GraphQL cursors; a cursor that does not advance is an error, never an endless loop. */
+/** Follow GraphQL cursors under the core's paging policy; a next page without a cursor is an error. */
 async function pages(
   subject: string,
-  fetchPage: (cursor: string | null) => Promise<{ hasNextPage: boolean; endCursor: string | null }>,
+  fetchPage: (cursor: string | null) => Promise<{ hasNextPage: boolean; endCursor: string | null; count?: number }>,
 ): Promise<void> {
-  const seen = new Set<string>();
-  let cursor: string | null = null;
+  const guard = new PageGuard<number>(`${OPERATION} (${subject})`);
+  let cursor: string | undefined;
   for (;;) {
-    const info = await fetchPage(cursor);
-    if (!info.hasNextPage) return;
-    if (!info.endCursor || seen.has(info.endCursor)) {
-      throw new GithubCallError(OPERATION, subject, { message: 'paging did not advance (repeated or missing cursor)' });
-    }
-    seen.add(info.endCursor);
-    cursor = info.endCursor;
+    const info = await fetchPage(cursor ?? null);
+    if (info.hasNextPage && !info.endCursor)
+      throw new GithubCallError(OPERATION, subject, {
+        message: 'paging did not advance (a next page without a cursor)',
+      });
+    const next = guard.page(cursor, info.count === 0 ? [] : [1], info.hasNextPage ? info.endCursor : undefined);
+    if (next === undefined) return;
+    cursor = next;
   }
 }

@@ -4,6 +4,7 @@
 
 import type { z } from 'zod';
 import { AdaptiveQueue } from '../../src/core/adaptive-queue.js';
+import { PageGuard } from '../../src/core/paging.js';
 import { GraphqlDenied, readCollaborators, readTeamAccess } from './access.js';
 import { call, optional, type ReadContext } from './calls.js';
 import { GithubCallError } from './client.js';
@@ -54,8 +55,6 @@ export interface OrgFacts {
 }
 
 const PER_PAGE = 100;
-/** How often one page may be served before paging counts as stuck. */
-const MAX_SAME_PAGE = 3;
 
 export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
   const { org } = ctx;
@@ -189,25 +188,16 @@ async function listAll<T>(
   subject?: string,
 ): Promise<T[]> {
   const items = await call(operation, subject, async () => {
-    // Keyed by page URL: a page served again (an empty page, a repeated link) replaces its
-    // earlier answer instead of duplicating it, and a link that never advances is an error.
-    const pages = new Map<string, unknown[]>();
-    const served = new Map<string, number>();
+    // A page is known by its URL: a page served again replaces its earlier answer, under the
+    // core's paging policy (a link that never advances, or empty pages that link on, fail).
+    const guard = new PageGuard<unknown>(subject ? `${operation} (${subject})` : operation);
     for await (const response of ctx.client.paginate.iterator(operation, { ...params, per_page: PER_PAGE })) {
-      const key = pageKey(response.url);
-      const times = (served.get(key) ?? 0) + 1;
-      served.set(key, times);
-      if (times > MAX_SAME_PAGE) {
-        throw new GithubCallError(operation, subject, {
-          message: 'paging did not advance: the same page kept coming back',
-        });
-      }
       if (!Array.isArray(response.data)) {
         throw new GithubCallError(operation, subject, { message: 'the answer was not a list' });
       }
-      pages.set(key, response.data);
+      guard.page(pageKey(response.url), response.data, nextLink(response.headers.link));
     }
-    return [...pages.values()].flat();
+    return guard.items();
   });
   const parsed: T[] = [];
   let unreadable = 0;
@@ -223,6 +213,13 @@ async function listAll<T>(
     );
   }
   return parsed;
+}
+
+/** The URL a `Link` header points to as rel="next", keyed like pageKey; undefined on the last page. */
+function nextLink(link: string | undefined): string | undefined {
+  const next = link?.split(',').find((part) => /rel="next"/.test(part));
+  const url = next?.match(/<([^>]+)>/)?.[1];
+  return url === undefined ? undefined : pageKey(url);
 }
 
 /** One key per page whatever the link spelling: `?page=1` and no page are the same page. */

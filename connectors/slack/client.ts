@@ -15,6 +15,7 @@ import {
   WebClient,
 } from '@slack/web-api';
 import type { Logger } from '../../src/core/log.js';
+import { readAllPages } from '../../src/core/paging.js';
 import { registerSecret } from '../../src/core/redact.js';
 import type { SlackConfig } from './schema.js';
 
@@ -39,8 +40,6 @@ export const PAGE_LIMIT = 1000;
 const MAX_RETRY_AFTER_SECONDS = 300;
 /** Backoff for failures that name no wait: 1, 2, 4, 8... seconds, at most this. */
 const MAX_BACKOFF_SECONDS = 30;
-/** How often the same cursor may be followed before paging is declared stuck. */
-const MAX_CURSOR_REPEATS = 3;
 
 /** Slack error codes that mean "try again", not "you may not". */
 const TRANSIENT_CODES = new Set([
@@ -155,26 +154,15 @@ export function createSlackApi({ config, signal, log, onRequest, onThrottle, tun
   }
 
   async function list(method: string, params: Record<string, unknown>, key: string): Promise<ListResult> {
-    const items: unknown[] = [];
-    const followed = new Map<string, number>();
     let scopes: string[] | undefined;
-    let cursor: string | undefined;
-    for (;;) {
+    const items = await readAllPages(method, async (cursor) => {
       const page = await call(method, { ...params, limit: PAGE_LIMIT, ...(cursor ? { cursor } : {}) });
       const pageItems = page[key];
       if (!Array.isArray(pageItems)) throw new SlackCallError(method, `answered without a "${key}" list`);
-      items.push(...pageItems);
       scopes ??= page.response_metadata?.scopes;
-      const next = page.response_metadata?.next_cursor;
-      if (!next) return scopes ? { items, scopes } : { items };
-      // A cursor seen before is followed again a few times (pages are deduplicated by id
-      // afterwards); a server that keeps answering it is looping, and the list fails.
-      const times = (followed.get(next) ?? 0) + 1;
-      if (times > MAX_CURSOR_REPEATS)
-        throw new SlackCallError(method, 'paging did not advance (the same cursor kept coming back)');
-      followed.set(next, times);
-      cursor = next;
-    }
+      return { items: pageItems as unknown[], next: page.response_metadata?.next_cursor };
+    });
+    return scopes ? { items, scopes } : { items };
   }
 
   return { call, list };
