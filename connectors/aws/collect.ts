@@ -78,7 +78,7 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
       signal: ctx.signal,
       warn: (m) => out.warn(`identity center: ${m}`),
     });
-    return ic ? buildIdentityCenterRecords(ic, callerAccount, places, config.lanes) : undefined;
+    return ic ? buildIdentityCenterRecords(ic, callerAccount, places) : undefined;
   };
 
   const queue = new PQueue({ concurrency: ctx.concurrency });
@@ -106,7 +106,6 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
             credentials: facts,
             organizationAccounts,
           },
-          config.lanes,
           (m) => out.warn(m),
         );
         if (target.id === callerAccount) {

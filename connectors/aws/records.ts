@@ -4,12 +4,10 @@
 // access keys and console passwords as credentials. Pure: no API call happens here.
 import type { Account, Credential, Grant, Via } from '../../src/core/model.js';
 import type { AuthorizationDetails, IamRole, IamUser, PolicyRef } from './authorization.js';
-import { classifyAwsGrant } from './classify.js';
 import type { CredentialFacts, KeyFacts, UserCredentials } from './credentials.js';
 import { type AccessCategory, type EffectiveAccess, evaluateAccess } from './evaluator.js';
 import type { IdentityCenterFacts } from './identity-center.js';
 import type { NamedPolicy } from './policy.js';
-import type { AwsLanes } from './schema.js';
 import { describeTrust, trustedPrincipals } from './trust.js';
 
 const SYSTEM = 'aws';
@@ -56,7 +54,7 @@ interface PolicySource {
   group?: string;
 }
 
-export function buildAccountRecords(scan: AccountScan, lanes: AwsLanes, warn: (m: string) => void): Records {
+export function buildAccountRecords(scan: AccountScan, warn: (m: string) => void): Records {
   const records: Records = { accounts: [], grants: [], credentials: [] };
   const { accountId: target, accountName, details } = scan;
   const resource = target;
@@ -111,26 +109,21 @@ export function buildAccountRecords(scan: AccountScan, lanes: AwsLanes, warn: (m
   const rootActive = latest([root?.passwordLastUsedAt, ...(root?.keys ?? []).map((k) => k.lastUsedAt)]);
   if (rootActive) rootAccount.lastActiveAt = rootActive;
   records.accounts.push(rootAccount);
-  records.grants.push(
-    finish(
-      {
-        system: SYSTEM,
-        target,
-        account: rootId,
-        resource,
-        permission: 'root user (all actions, not limited by IAM policies)',
-        via: 'direct',
-        lanes: [],
-        level: 'admin',
-        evidence: [
-          ...usage(root?.keys ?? [], root?.passwordLastUsedAt, false),
-          'the root user of an account can do everything in it; IAM policies do not apply to it',
-        ],
-        attributes: { aliases, access: 'admin', ...tagged },
-      },
-      lanes,
-    ),
-  );
+  records.grants.push({
+    system: SYSTEM,
+    target,
+    account: rootId,
+    resource,
+    permission: 'root user (all actions, not limited by IAM policies)',
+    via: 'direct',
+    lanes: [],
+    level: 'admin',
+    evidence: [
+      ...usage(root?.keys ?? [], root?.passwordLastUsedAt, false),
+      'the root user of an account can do everything in it; IAM policies do not apply to it',
+    ],
+    attributes: { aliases, access: 'admin', ...tagged },
+  });
   if (root) {
     for (const key of root.keys) records.credentials.push(keyCredential(target, rootId, key, 'root'));
     if (root.passwordLastUsedAt)
@@ -171,7 +164,6 @@ export function buildAccountRecords(scan: AccountScan, lanes: AwsLanes, warn: (m
       ...grantsFromAccess(
         { target, account: user.arn, resource, aliases, accountTags, via: 'direct', evidence, sources },
         access,
-        lanes,
       ),
     );
     for (const key of creds?.keys ?? []) records.credentials.push(keyCredential(target, user.arn, key, user.name));
@@ -206,7 +198,6 @@ export function buildAccountRecords(scan: AccountScan, lanes: AwsLanes, warn: (m
       ...grantsFromAccess(
         { target, account: role.arn, resource, aliases, accountTags, via: 'direct', evidence: [], sources },
         access,
-        lanes,
       ),
     );
     for (const t of trusted) {
@@ -234,7 +225,6 @@ export function buildAccountRecords(scan: AccountScan, lanes: AwsLanes, warn: (m
             evidence: [`${role.arn} ${describeTrust(t)}`],
           },
           access,
-          lanes,
         ),
       );
     }
@@ -247,7 +237,6 @@ export function buildIdentityCenterRecords(
   ic: IdentityCenterFacts,
   target: string,
   accounts: ReadonlyMap<string, { name: string; tags: string[] }>,
-  lanes: AwsLanes,
 ): Records {
   const records: Records = { accounts: [], grants: [], credentials: [] };
   const userId = (id: string) => `arn:aws:identitystore:::user/${id}`;
@@ -302,7 +291,6 @@ export function buildIdentityCenterRecords(
             ],
           },
           access,
-          lanes,
         ),
       );
     }
@@ -311,7 +299,7 @@ export function buildIdentityCenterRecords(
 }
 
 /** One grant per access category that matters: admin alone, else write and data read, else read. */
-function grantsFromAccess(base: GrantBase, access: EffectiveAccess, lanes: AwsLanes): Grant[] {
+function grantsFromAccess(base: GrantBase, access: EffectiveAccess): Grant[] {
   const categories: AccessCategory[] = access.admin
     ? ['admin']
     : [
@@ -351,7 +339,7 @@ function grantsFromAccess(base: GrantBase, access: EffectiveAccess, lanes: AwsLa
       grant.via = 'group';
       grant.viaName = group;
     }
-    return finish(grant, lanes);
+    return grant;
   });
 }
 
@@ -388,11 +376,6 @@ function groupOf(names: readonly string[], sources?: ReadonlyMap<string, PolicyS
 function summariseActions(actions: readonly string[]): string {
   if (actions.length === 0) return 'by wildcard';
   return actions.length <= 4 ? actions.join(', ') : `${actions.slice(0, 4).join(', ')} and ${actions.length - 4} more`;
-}
-
-function finish(grant: Grant, lanes: AwsLanes): Grant {
-  const { lanes: l, level } = classifyAwsGrant(grant, { lanes });
-  return { ...grant, lanes: [...l].sort(), level };
 }
 
 const SERVICE_TAG_KEYS = ['lanekeeper:kind', 'kind', 'type', 'usage'];

@@ -114,7 +114,6 @@ class GcpScan {
           policies,
           target: scoped.accountTarget,
           now: this.ctx.now,
-          config: this.config,
           userManagedKeys: keysByMember,
           roles,
         });

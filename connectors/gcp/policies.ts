@@ -2,7 +2,7 @@
 // and the organisation above it (inherited, with where they were granted), each condition
 // decided at the scan's clock. Pure, so inheritance and conditions are tested without a server.
 import type { Grant } from '../../src/core/model.js';
-import { type ClassifyConfig, classifyGcpGrant, roleEntry } from './classify.js';
+import { roleEntry } from './classify.js';
 import { type ConditionVerdict, evaluateCondition, isLive } from './conditions.js';
 import { type ParsedMember, parseMember } from './members.js';
 import type { ApiBinding } from './schema.js';
@@ -24,7 +24,6 @@ export interface ProjectAccessInput {
   /** The account target: organizations/<id>, or the project when it has no organisation. */
   target: string;
   now: Date;
-  config: ClassifyConfig;
   /** Active user-managed keys per service account member string, where known. */
   userManagedKeys: ReadonlyMap<string, number>;
   /** What IAM said about roles the role table does not know (custom roles, new predefined ones). */
@@ -137,8 +136,8 @@ function buildGrant({ input, resource, policy, inherited, binding, member, verdi
   };
   if (inherited) grant.viaName = policy.label;
   if (verdict?.expiresAt) grant.expiresAt = verdict.expiresAt;
-  const { lanes, level } = classifyGcpGrant(grant, input.config);
-  return { ...grant, lanes, level };
+  // Lanes and level are the pipeline's classify step's to set.
+  return grant;
 }
 
 /** Accounts by id, then resource, permission, where granted, condition: the same input, the same bytes. */

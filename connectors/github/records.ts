@@ -2,7 +2,7 @@
 // grants (with the facts classify() needs in their attributes), credentials and secrets.
 // Pure and sorted, so the same answers give the same inventory byte for byte.
 import type { Account, Attributes, Credential, Grant, Lane, Secret } from '../../src/core/model.js';
-import { classifyGithubGrant, isProductionEnvironment, repoLanes } from './classify.js';
+import { isProductionEnvironment, repoLanes } from './classify.js';
 import type { OrgFacts, RepoFacts } from './read.js';
 import type { ApiEnvironment, ApiPermissions, GithubLanes } from './schema.js';
 
@@ -115,9 +115,8 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
   });
 
   const addGrant = (g: Omit<Grant, 'system' | 'target' | 'lanes' | 'level'>) => {
-    const draft: Grant = { system: SYSTEM, target, lanes: [], level: 'read', ...g };
-    const { lanes: grantLanes, level } = classifyGithubGrant(draft, { lanes });
-    const grant = { ...draft, lanes: grantLanes, level };
+    // Lanes and level are the pipeline's classify step's to set.
+    const grant: Grant = { system: SYSTEM, target, lanes: [], level: 'read', ...g };
     grants.set(JSON.stringify([g.account, g.resource, g.permission, g.via, g.viaName ?? '']), grant);
   };
 

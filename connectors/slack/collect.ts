@@ -42,7 +42,7 @@ export function createCollect(tuning: ClientTuning = {}) {
       for (const method of early) out.call(method);
       count = (method) => out.call(method);
       const answers = await readWorkspace(api, team, out, queue);
-      const records = buildRecords(answers, config);
+      const records = buildRecords(answers);
       for (const account of records.accounts) out.account(account);
       for (const grant of records.grants) out.grant(grant);
       for (const warning of records.warnings) out.warn(warning);

@@ -2,8 +2,8 @@
 // team), the workspace grant of every full member, one grant per channel membership, and one
 // per Slack Connect share. Pure, and sorted, so the same answers give the same inventory.
 import type { Account, Grant } from '../../src/core/model.js';
-import { classifySlackGrant, type SlackPermission, WORKSPACE } from './classify.js';
-import type { ApiChannel, ApiTeam, ApiUser, SlackConfig } from './schema.js';
+import { type SlackPermission, WORKSPACE } from './classify.js';
+import type { ApiChannel, ApiTeam, ApiUser } from './schema.js';
 
 export const SYSTEM = 'slack';
 /** Slack's own bot appears in users.list as a person; it is Slack's, not the workspace's. */
@@ -73,7 +73,7 @@ export function guestExpiry(user: ApiUser): string | undefined {
   return typeof ts === 'number' && ts > 0 ? new Date(ts * 1000).toISOString() : undefined;
 }
 
-export function buildRecords(answers: WorkspaceAnswers, config: Pick<SlackConfig, 'lanes'>): WorkspaceRecords {
+export function buildRecords(answers: WorkspaceAnswers): WorkspaceRecords {
   const { team } = answers;
   const teamName = team.name ?? team.id;
   const accounts: Account[] = [];
@@ -90,8 +90,8 @@ export function buildRecords(answers: WorkspaceAnswers, config: Pick<SlackConfig
   const grant = (
     fields: Omit<Grant, 'system' | 'target' | 'lanes' | 'level'> & { permission: SlackPermission },
   ): void => {
-    const draft: Grant = { system: SYSTEM, target: team.id, ...fields, lanes: [], level: 'read' };
-    grants.push({ ...draft, ...classifySlackGrant(draft, config) });
+    // Lanes and level are the pipeline's classify step's to set.
+    grants.push({ system: SYSTEM, target: team.id, ...fields, lanes: [], level: 'read' });
   };
 
   let twoFactorHidden = 0;

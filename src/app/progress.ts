@@ -9,21 +9,9 @@ import type { LogLevel } from '../core/log.js';
 import type { SystemStatus } from '../core/model.js';
 import { redact } from '../core/redact.js';
 import { terminalSafe } from '../core/text.js';
+import type { ProgressEvent } from '../pipeline/collect.js';
 
-/** One connector's progress on one target: running totals, and whether it is finished. */
-export interface ProgressEvent {
-  system: string;
-  target: string;
-  accounts: number;
-  grants: number;
-  calls: number;
-  /** The target is finished, read or failed. */
-  done: boolean;
-  /** With done: whether it was read. */
-  ok?: boolean;
-  /** With done and not ok: the redacted one-line reason. */
-  error?: string;
-}
+export type { ProgressEvent } from '../pipeline/collect.js';
 
 /** stderr, or anything shaped like it (a fake TTY in tests). */
 export interface ProgressStream {

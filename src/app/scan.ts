@@ -138,7 +138,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     timings.collectMs = Math.round(performance.now() - started);
     started = performance.now();
 
-    const snapshot = classifySnapshot(collected, loaded.systems);
+    // Collect classifies as it goes; saved shards are classified under this config's lanes.
+    const snapshot = offline ? classifySnapshot(collected, loaded.systems) : collected;
     const complete = snapshot.systems.every((s) => s.ok);
     const previous = store?.previousComplete(options.now.toISOString());
     const drift = previous ? computeDrift(previous.snapshot, snapshot, previous.scannedAt) : undefined;

@@ -3,7 +3,7 @@
 // through this interface only.
 import type { z } from 'zod';
 import type { Logger } from './log.js';
-import type { Account, Credential, Grant, Lane, Level, Secret } from './model.js';
+import type { Account, Credential, Grant, Lane, Level, Secret, UnclassifiedGrant } from './model.js';
 import type { ConnectorOffboarding, ConnectorRemediation } from './remediation.js';
 
 export interface Classification {
@@ -14,7 +14,8 @@ export interface Classification {
 /** Where one target's records go while it is being read. All or nothing: a target that throws keeps none. */
 export interface TargetOutput {
   account(account: Account): void;
-  grant(grant: Grant): void;
+  /** Lanes and level are the pipeline's to set (classify); a connector need not fill them. */
+  grant(grant: UnclassifiedGrant): void;
   credential(credential: Credential): void;
   secret(secret: Secret): void;
   /** Something the scan could not see that does not make it incomplete. Shown in the report. */

@@ -101,6 +101,9 @@ export const GrantSchema = z.object({
 });
 export type Grant = z.infer<typeof GrantSchema>;
 
+/** A grant as a connector emits it: lanes and level are set by the pipeline's classify step. */
+export type UnclassifiedGrant = Omit<Grant, 'lanes' | 'level'> & Partial<Pick<Grant, 'lanes' | 'level'>>;
+
 export const CredentialKindSchema = z.enum(['access-key', 'deploy-key', 'pat', 'sa-key', 'app', 'password']);
 export type CredentialKind = z.infer<typeof CredentialKindSchema>;
 

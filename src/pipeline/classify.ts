@@ -1,8 +1,9 @@
-// Turning collected records into the classified snapshot every later stage reads,
-// and reading saved snapshots (inventory.json, shards) back in.
+// Classification happens here and nowhere else: each grant's lanes and level come from its
+// connector's pure classify() under the config's lanes mapping, when collect() receives the
+// grant and again whenever a saved snapshot (inventory.json, shards) is judged under a config.
 import { readFile } from 'node:fs/promises';
 import type { AnyConnector } from '../core/connector.js';
-import { type Snapshot, SnapshotSchema } from '../core/model.js';
+import { type Grant, type Snapshot, SnapshotSchema, type UnclassifiedGrant } from '../core/model.js';
 
 export interface ClassifyingSystem {
   connector: AnyConnector;
@@ -20,11 +21,15 @@ export function classifySnapshot(snapshot: Snapshot, systems: readonly Classifyi
     ...snapshot,
     grants: snapshot.grants.map((grant) => {
       const system = bySystem.get(grant.system);
-      if (!system) return grant;
-      const { lanes, level } = system.connector.classify(grant, system.config);
-      return { ...grant, lanes: [...new Set(lanes)].sort(), level };
+      return system ? classifyGrant(system.connector, system.config, grant) : grant;
     }),
   };
+}
+
+/** One grant with the lanes (sorted, once each) and level its connector gives it under `config`. */
+export function classifyGrant(connector: AnyConnector, config: unknown, grant: UnclassifiedGrant): Grant {
+  const { lanes, level } = connector.classify({ ...grant, lanes: [], level: 'read' }, config);
+  return { ...grant, lanes: [...new Set(lanes)].sort(), level };
 }
 
 /** Read and validate a saved snapshot. Throws with the file name and the first bad field. */

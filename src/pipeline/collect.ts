@@ -2,7 +2,6 @@
 // its deadline and turns every target into a status, so a system that could not be
 // read is reported as failed, never as empty.
 import { setMaxListeners } from 'node:events';
-import type { ProgressEvent } from '../app/progress.js';
 import type { AnyConnector, CollectContext, TargetOutput } from '../core/connector.js';
 import type { Logger } from '../core/log.js';
 import {
@@ -16,6 +15,22 @@ import {
 } from '../core/model.js';
 import { compareAccounts, compareCredentials, compareGrants, compareSecrets, compareStatuses } from '../core/order.js';
 import { redact } from '../core/redact.js';
+import { classifyGrant } from './classify.js';
+
+/** One connector's progress on one target: running totals, and whether it is finished. */
+export interface ProgressEvent {
+  system: string;
+  target: string;
+  accounts: number;
+  grants: number;
+  calls: number;
+  /** The target is finished, read or failed. */
+  done: boolean;
+  /** With done: whether it was read. */
+  ok?: boolean;
+  /** With done and not ok: the redacted one-line reason. */
+  error?: string;
+}
 
 export interface CollectOptions {
   now: Date;
@@ -115,7 +130,8 @@ async function collectSystem(
           report();
         },
         grant: (g) => {
-          own.grants.push(g);
+          // Classified here, once, as the record arrives: connectors leave lanes and level to this step.
+          own.grants.push(classifyGrant(connector, config, g));
           report();
         },
         credential: (c) => own.credentials.push(c),

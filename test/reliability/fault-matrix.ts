@@ -163,7 +163,9 @@ export function describeFaultMatrix(system: string): void {
       expect(setup.emulator(system).requests.some((r) => r.fault === 'empty-page')).toBe(true);
       const findings = await writtenFindings(setup.outDir);
       expectFailedClosed(system, run, findings, await writtenInventory(setup.outDir));
-      expect(findings.systems.flatMap((s) => s.error ?? []).join('\n')).toMatch(/empty pages in a row|paging did not advance/);
+      expect(findings.systems.flatMap((s) => s.error ?? []).join('\n')).toMatch(
+        /empty pages in a row|paging did not advance/,
+      );
     });
 
     it('fails, naming the call, when a server error never ends', async () => {

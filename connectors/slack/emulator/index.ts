@@ -3,7 +3,7 @@
 // HTTP 429 with Retry-After, 200 `ok:false` errors: not_authed, invalid_auth, missing_scope with
 // `needed`, ratelimited). Only the methods the connector calls exist; anything else is a 404.
 import { randomBytes } from 'node:crypto';
-import type { Emulator, EmulatorOptions, FaultKind, RunningEmulator } from '../../../src/core/connector.js';
+import type { EmulatorOptions, FaultKind, RunningEmulator } from '../../../src/core/connector.js';
 import {
   type EmulatorRequest,
   type EmulatorResponse,
@@ -12,7 +12,7 @@ import {
   startHttpEmulator,
 } from '../../../src/core/emulator-kit.js';
 import { isSlackOperation, type SlackOperation } from '../operations.js';
-import { type SlackScenario, SlackScenarioSchema } from './scenario.js';
+import type { SlackScenario } from './scenario.js';
 import {
   type WireConversationsList,
   type WireConversationsMembers,

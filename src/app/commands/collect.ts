@@ -13,7 +13,6 @@ import { ExitCode, formatProblem, InputError } from '../../core/errors.js';
 import { createLogger, type LogLevel } from '../../core/log.js';
 import type { Snapshot, SystemStatus } from '../../core/model.js';
 import { redact } from '../../core/redact.js';
-import { classifySnapshot } from '../../pipeline/classify.js';
 import { collect } from '../../pipeline/collect.js';
 import { loadConfig } from '../../pipeline/config/index.js';
 
@@ -83,13 +82,12 @@ export async function runCollect(options: CollectCommandOptions, io: CommandIo):
       connector: limitTargets(s.connector, scope.get(s.connector.id)),
       config: s.config,
     }));
-    const collected = await collect(systems, {
+    snapshot = await collect(systems, {
       now: options.now,
       log,
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     });
-    collected.systems.push(...missingTargets(collected.systems, scope, options.now));
-    snapshot = classifySnapshot(collected, loaded.systems);
+    snapshot.systems.push(...missingTargets(snapshot.systems, scope, options.now));
   } catch (e) {
     if (e instanceof InputError) {
       for (const p of e.problems) io.stderr(`${formatProblem(p)}\n`);

@@ -31,5 +31,5 @@ export async function readScan(source: ScanSource): Promise<Snapshot> {
   const systems = (source.config?.systems ?? []).map((s) => ({ connector: s.connector, config: s.config }));
   if (source.inventoryPath) return classifySnapshot(await readSnapshot(source.inventoryPath), systems);
   if (!source.config) throw new Error('give --config FILE or --inventory FILE');
-  return classifySnapshot(await collect(systems, { now: source.now, log: source.log }), systems);
+  return collect(systems, { now: source.now, log: source.log });
 }

@@ -2,6 +2,7 @@
 // users, emails from tags, trust of outside and public principals, and credentials.
 import { describe, expect, it } from 'vitest';
 import type { AuthorizationDetails } from '../../../connectors/aws/authorization.js';
+import { classifyAwsGrant } from '../../../connectors/aws/classify.js';
 import type { CredentialFacts } from '../../../connectors/aws/credentials.js';
 import type { NamedPolicy } from '../../../connectors/aws/policy.js';
 import { buildAccountRecords, shortenKeyId } from '../../../connectors/aws/records.js';
@@ -117,10 +118,12 @@ describe('aws records', () => {
       credentials,
       organizationAccounts: new Set([ACCT, '222222222222']),
     },
-    AwsLanesSchema.parse({ production: ['northwind-production'] }),
     (m) => warnings.push(m),
   );
-  const grants = (account: string) => records.grants.filter((g) => g.account === account);
+  // Classified as the pipeline does when collect() receives each grant.
+  const lanes = AwsLanesSchema.parse({ production: ['northwind-production'] });
+  const classified = records.grants.map((g) => ({ ...g, ...classifyAwsGrant(g, { lanes }) }));
+  const grants = (account: string) => classified.filter((g) => g.account === account);
   const account = (id: string) => records.accounts.find((a) => a.id === id);
 
   it('gives a group member the group’s access, via the group, with the policy ARN', () => {

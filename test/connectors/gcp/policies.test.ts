@@ -1,19 +1,21 @@
 import { describe, expect, it } from 'vitest';
+import { classifyGcpGrant } from '../../../connectors/gcp/classify.js';
 import { type PolicyAtNode, projectAccess } from '../../../connectors/gcp/policies.js';
 
 const now = new Date('2026-09-15T12:00:00Z');
 const lanes = { production: ['shop-prod'], data: ['analytics'], labels: {} };
 
+/** Access of one project, classified as the pipeline does when collect() receives each grant. */
 function access(projectId: string, policies: PolicyAtNode[], keys = new Map<string, number>()) {
-  return projectAccess({
+  const result = projectAccess({
     projectId,
     labels: [],
     policies,
     target: 'organizations/1',
     now,
-    config: { lanes },
     userManagedKeys: keys,
   });
+  return { ...result, grants: result.grants.map((g) => ({ ...g, ...classifyGcpGrant(g, { lanes }) })) };
 }
 
 const org: PolicyAtNode = {
