@@ -3,7 +3,6 @@
 // still raw (from the APIs and the register): each renderer escapes them its own way.
 
 import { createHash } from 'node:crypto';
-import picomatch from 'picomatch';
 import { daysBetween, endOfDay, isoDate, startOfDay } from '../src/core/dates.js';
 import type { DriftChange, DriftKind } from '../src/core/drift.js';
 import type { LaneCell, PersonAccess, UnlinkedAccount } from '../src/core/evaluation.js';
@@ -11,6 +10,7 @@ import { type Finding, type RuleMeta, SEVERITIES, type Severity, severityRank } 
 import { accountKey, grantAccountKey, LANES, type Lane, type Level } from '../src/core/model.js';
 import { byKeys, compareFindings, compareNatural, sorted } from '../src/core/order.js';
 import type { Person } from '../src/core/register.js';
+import { matchesAny } from '../src/core/scope.js';
 import type { SystemSummary } from './document.js';
 import { severityCounts, systemSummaries } from './document.js';
 import type { ReportInput } from './input.js';
@@ -538,10 +538,8 @@ function timelineViews(input: ReportInput): TimelineView[] {
     const rows = sorted(
       p.grants.map((g) => {
         const scopes = Array.isArray(g.scope) ? g.scope : [g.scope];
-        // As the evaluation reads scopes: a lone "*" is the whole system, even across a "/".
-        const matches = scopes.includes('*') ? () => true : picomatch(scopes, { dot: true, nocase: true });
         const stillHeld = held.some(
-          (f) => f.system === g.system && (f.resource === undefined || namesOf(f).some((n) => matches(n))),
+          (f) => f.system === g.system && (f.resource === undefined || namesOf(f).some((n) => matchesAny(scopes, n))),
         );
         return timelineRow(p, g, scopes, stillHeld, input.now);
       }),

@@ -2,9 +2,10 @@
 // account (attributes.access: admin | write | data-read | read, from the policy evaluator);
 // the account's class under the config's lanes mapping turns that into lanes, so a saved
 // inventory re-judged under a new mapping is judged right.
-import picomatch from 'picomatch';
+
 import type { Classification } from '../../src/core/connector.js';
 import type { Grant, Lane, Level } from '../../src/core/model.js';
+import { scopeMatcher as matcher } from '../../src/core/scope.js';
 import type { AccessCategory } from './evaluator.js';
 import type { AccountClass, AwsConfig, AwsLanes } from './schema.js';
 
@@ -57,15 +58,4 @@ function stringsOf(value: unknown): string[] {
     : typeof value === 'string'
       ? [value]
       : [];
-}
-
-const matchers = new Map<string, (s: string) => boolean>();
-
-function matcher(glob: string): (s: string) => boolean {
-  let m = matchers.get(glob);
-  if (!m) {
-    m = picomatch(glob, { nocase: true, dot: true });
-    matchers.set(glob, m);
-  }
-  return m;
 }

@@ -1,9 +1,10 @@
 // Lane(s) and level of one GCP grant. Pure: it reads the grant (its project and the labels
 // collect() recorded) and the config's lanes mapping, so it can be re-run on a saved inventory
 // when the mapping changes.
-import picomatch from 'picomatch';
+
 import type { Classification } from '../../src/core/connector.js';
 import { type Attributes, type Grant, LANES, type Lane, type Level } from '../../src/core/model.js';
+import { matchesAny } from '../../src/core/scope.js';
 import { ROLE_TABLE, type RoleEntry } from './roles.js';
 import type { GcpLanes } from './schema.js';
 
@@ -19,8 +20,7 @@ export function projectClass(
   labels: readonly string[],
   lanes: Partial<GcpLanes> | undefined,
 ): ProjectClass {
-  const matches = (globs: readonly string[] | undefined) =>
-    (globs ?? []).some((glob) => picomatch.isMatch(projectId, glob, { nocase: true }));
+  const matches = (globs: readonly string[] | undefined) => matchesAny(globs ?? [], projectId);
   const labelled = (selector: string | undefined) => selector !== undefined && labels.includes(selector);
   if (matches(lanes?.production) || labelled(lanes?.labels?.production)) return 'production';
   if (matches(lanes?.data) || labelled(lanes?.labels?.data)) return 'data';

@@ -1,9 +1,10 @@
 // Lane(s) and level of one GitHub grant. Pure: it reads only the grant (its resource and the
 // facts collect() recorded in its attributes) and the config's lanes mapping, so it can be
 // re-run on a saved inventory when the mapping changes.
-import picomatch from 'picomatch';
+
 import type { Classification } from '../../src/core/connector.js';
 import { type Attributes, type Grant, LANES, type Lane, type Level, levelRank } from '../../src/core/model.js';
+import { scopeMatcher as matcher } from '../../src/core/scope.js';
 import { DEFAULT_PRODUCTION_ENVIRONMENTS, type GithubLanes } from './schema.js';
 
 /** Raw GitHub permissions and roles, by what they let you do. */
@@ -21,20 +22,6 @@ const LEVEL_OF_PERMISSION: Readonly<Record<string, Level>> = {
 
 export interface ClassifyConfig {
   lanes?: Partial<GithubLanes> | undefined;
-}
-
-/**
- * Compiled once per glob: classify() runs for every grant (hundreds of thousands in a large
- * organisation), and compiling the same few globs each time was a second of CPU per scan.
- */
-const matchers = new Map<string, (name: string) => boolean>();
-function matcher(glob: string): (name: string) => boolean {
-  let match = matchers.get(glob);
-  if (!match) {
-    match = picomatch(glob, { nocase: true });
-    matchers.set(glob, match);
-  }
-  return match;
 }
 
 export function levelOfPermission(permission: string, attributes?: Attributes): Level {

@@ -1,9 +1,10 @@
 // Lane(s) and level of one Slack grant under the config's channel mapping. Pure: the lanes of
 // an inventory are recomputed with it whenever the mapping changes, so a grant carries what
 // classification needs (the workspace grant lists the public channels a full member can read).
-import picomatch from 'picomatch';
+
 import type { Classification } from '../../src/core/connector.js';
 import { type Grant, LANES, type Lane, type Level } from '../../src/core/model.js';
+import { matchesAny } from '../../src/core/scope.js';
 import type { SlackConfig, SlackLanes } from './schema.js';
 
 /** The resource of a full member's access to the whole workspace. */
@@ -53,7 +54,7 @@ export function laneMatchers(lanes: SlackLanes): LaneMatchers {
   if (cached) return cached;
   const compile = (globs: readonly string[]) => {
     const normalised = globs.map((g) => (g.startsWith('#') ? g : `#${g}`));
-    return normalised.length === 0 ? () => false : picomatch(normalised, { nocase: true });
+    return (name: string) => matchesAny(normalised, name);
   };
   const data = compile(lanes.data);
   const production = compile(lanes.production);

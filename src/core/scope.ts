@@ -1,6 +1,8 @@
-// What a register scope means: a glob over one system's resource names. Coverage (is this
-// access approved?) and the register's own check (does this scope name anything?) both ask
-// here, so a scope can never match for one and not for the other.
+// What a glob over resource names means, everywhere one is written: a register scope, a lanes
+// mapping in the config, a report's timeline. Coverage (is this access approved?), the
+// register's own check (does this scope name anything?), offboarding, the reports and every
+// connector's classifier ask here, so a glob can never match for one and not for another.
+// Case is ignored (GitHub and AWS names are case-insensitive; people type them both ways).
 import picomatch from 'picomatch';
 
 const matchers = new Map<string, (name: string) => boolean>();
@@ -14,4 +16,9 @@ export function scopeMatcher(glob: string): (name: string) => boolean {
     matchers.set(glob, m);
   }
   return m;
+}
+
+/** Whether any of the globs matches the name. */
+export function matchesAny(globs: readonly string[], name: string): boolean {
+  return globs.some((glob) => scopeMatcher(glob)(name));
 }

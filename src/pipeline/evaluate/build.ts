@@ -2,11 +2,12 @@
 // who holds each grant, and whether the register approves it.
 import type { Policy } from '../../core/config.js';
 import type { Drift } from '../../core/drift.js';
-import { accountKey, type Credential, type Grant, grantAccountKey, type Snapshot } from '../../core/model.js';
+import { accountKey, type Credential, grantAccountKey, type Snapshot } from '../../core/model.js';
 import { compareAccounts, compareCredentials, compareGrants } from '../../core/order.js';
 import type { Person, Register } from '../../core/register.js';
 import type { AccountLink, EvaluationContext, HeldGrant, Holder } from './context.js';
 import { coverLanes } from './coverage.js';
+import { actorsOf, grantIsLive } from './holders.js';
 import { linkAccount } from './link.js';
 
 export interface EvaluationInput {
@@ -18,35 +19,14 @@ export interface EvaluationInput {
   drift?: Drift;
 }
 
-/** A grant with a time limit (a GCP condition, a Slack guest expiry) that has passed is no longer access. */
-function grantIsLive(grant: Grant, now: Date): boolean {
-  if (grant.expiresAt === undefined) return true;
-  const at = Date.parse(grant.expiresAt);
-  return Number.isNaN(at) || at > now.getTime();
-}
-
-/**
- * Who holds a grant. A person's account: that person. A group: its members. A shared account:
- * its users, each judged on their own approvals (an employee by employment, a contractor by
- * their register grants), because each of them can use it; the shared account itself is judged
- * by shared-admin-account. Nobody for an unlinked or conflicted account.
- */
+/** Who holds a grant: everyone who acts through its account, except people who only claim it. */
 function holdersOf(
   link: AccountLink,
   people: ReadonlyMap<string, Person>,
 ): { person: Person; through: Holder['through'] }[] {
-  const ids =
-    link.kind === 'person'
-      ? [link.person]
-      : link.kind === 'group'
-        ? link.group.members
-        : link.kind === 'shared'
-          ? link.shared.users
-          : [];
-  const through: Holder['through'] = link.kind === 'person' ? 'account' : link.kind === 'group' ? 'group' : 'shared';
-  return [...new Set(ids)].sort().flatMap((id) => {
+  return actorsOf(link).flatMap(({ person: id, through }) => {
     const person = people.get(id);
-    return person ? [{ person, through }] : [];
+    return person && through !== 'claimed' ? [{ person, through }] : [];
   });
 }
 

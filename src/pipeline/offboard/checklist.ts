@@ -3,7 +3,6 @@
 // and pending invitation, and the shared secrets they could read: each with why it matters and
 // the exact command (from the system's remediation module) that removes or rotates it.
 // Pure and read-only: it tells, it never changes anything.
-import picomatch from 'picomatch';
 import { endOfDay, isoDate } from '../../core/dates.js';
 import {
   type Account,
@@ -18,7 +17,9 @@ import {
 import { byText, compareAccounts, compareCredentials, compareGrants, compareSecrets } from '../../core/order.js';
 import type { Person, Register } from '../../core/register.js';
 import { type ConnectorRemediation, emptyRemediation, type Remediation } from '../../core/remediation.js';
+import { scopeMatcher } from '../../core/scope.js';
 import type { AccountLink } from '../evaluate/context.js';
+import { actorsOf, grantIsLive } from '../evaluate/holders.js';
 import { describeLink, linkAccount } from '../evaluate/link.js';
 import { type ConnectorLookup, registryLookup, rotate } from '../remediation.js';
 
@@ -89,12 +90,6 @@ interface Reach {
   through: 'own' | 'shared' | 'group';
 }
 
-function grantIsLive(grant: Grant, now: Date): boolean {
-  if (grant.expiresAt === undefined) return true;
-  const at = Date.parse(grant.expiresAt);
-  return Number.isNaN(at) || at > now.getTime();
-}
-
 function laterOf(a: Date | undefined, b: Date): Date {
   return a === undefined || b.getTime() > a.getTime() ? b : a;
 }
@@ -115,12 +110,11 @@ export function offboard(input: OffboardInput): OffboardChecklist {
   const reach: Reach[] = [];
   for (const account of live) {
     const link = links(account);
-    if (link.kind === 'person' && link.person === person.id) reach.push({ account, link, through: 'own' });
-    else if (link.kind === 'conflict' && link.people.includes(person.id)) reach.push({ account, link, through: 'own' });
-    else if (link.kind === 'shared' && link.shared.users.includes(person.id))
-      reach.push({ account, link, through: 'shared' });
-    else if (link.kind === 'group' && link.group.members.includes(person.id))
-      reach.push({ account, link, through: 'group' });
+    // The same actors evaluate sees; an account they only claim is still theirs to close.
+    const actor = actorsOf(link).find((a) => a.person === person.id);
+    if (!actor) continue;
+    const through = actor.through === 'group' || actor.through === 'shared' ? actor.through : 'own';
+    reach.push({ account, link, through });
   }
 
   const grantsByAccount = new Map<string, Grant[]>();
@@ -475,9 +469,9 @@ function secretItems(
 function approvalCovers(scope: string | string[], secret: Secret): boolean {
   const globs = Array.isArray(scope) ? scope : [scope];
   const orgSecret = secret.resource === secret.target;
-  return globs.some((glob) => {
-    if (glob === '*') return true;
-    if (picomatch(glob, { dot: true, nocase: true })(secret.resource)) return true;
-    return orgSecret && glob.toLowerCase().startsWith(`${secret.resource.toLowerCase()}/`);
-  });
+  return globs.some(
+    (glob) =>
+      scopeMatcher(glob)(secret.resource) ||
+      (orgSecret && glob.toLowerCase().startsWith(`${secret.resource.toLowerCase()}/`)),
+  );
 }

@@ -7,6 +7,7 @@
 import { Document, isMap, isScalar, type Node, type YAMLMap } from 'yaml';
 import { isoDate } from '../../core/dates.js';
 import { type Account, type Grant, type Lane, type Level, levelRank, type Snapshot } from '../../core/model.js';
+import { grantIsLive } from '../evaluate/holders.js';
 
 export const TODO = 'TODO';
 
@@ -60,12 +61,6 @@ function emailsOf(account: Account): string[] {
 
 function domainOf(email: string): string {
   return email.slice(email.lastIndexOf('@') + 1);
-}
-
-function isLive(grant: Grant, now: Date): boolean {
-  if (grant.expiresAt === undefined) return true;
-  const at = Date.parse(grant.expiresAt);
-  return Number.isNaN(at) || at > now.getTime();
 }
 
 /** A register id from an email or login: lower-case letters, digits, ".", "_", "-". */
@@ -188,7 +183,7 @@ export function draftRegister(options: DraftOptions): Draft {
     (a) => (a.kind === 'bot' || a.kind === 'service' || a.kind === 'root') && a.attributes?.googleManaged !== true,
   );
   const skipped = live.length - humans.length - machines.length;
-  const grants = snapshot.grants.filter((g) => isLive(g, now));
+  const grants = snapshot.grants.filter((g) => grantIsLive(g, now));
   const people = draftPeople(humans, options.employeeDomains);
   const start = isoDate(now);
 
