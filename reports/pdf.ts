@@ -1,9 +1,10 @@
 // report.pdf for auditors: report.html printed by Chromium with the page's own print stylesheet.
-// Chromium is not a dependency: the system's browser is used when it is there, and its absence
-// is a clear message with the way to install it, never a stack trace.
+// Neither Chromium nor playwright-core is a dependency: the system's browser and an optional
+// playwright-core are used when they are there (loaded only for --pdf), and their absence is a
+// clear message with the way to install them, never a stack trace.
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { ExitCode, LanekeeperError } from '../src/core/errors.js';
 
 /** Where Chromium is looked for, in order, when CHROMIUM_PATH is not set. */
 export const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
@@ -19,7 +20,16 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-export class ChromiumMissingError extends Error {
+/** --pdf without what it needs. Exit 2: the other reports are already on disk. */
+export class PdfUnavailableError extends LanekeeperError {
+  override readonly name = 'PdfUnavailableError';
+  readonly exitCode = ExitCode.BAD_INPUT;
+  lines(): string[] {
+    return [this.message];
+  }
+}
+
+export class ChromiumMissingError extends PdfUnavailableError {
   readonly code = 'LK_PDF_NO_CHROMIUM';
   constructor(looked: readonly string[]) {
     super(
@@ -27,7 +37,19 @@ export class ChromiumMissingError extends Error {
         'Install it (Debian/Ubuntu: `apt-get install chromium`; macOS: `brew install --cask chromium`) ' +
         'or set CHROMIUM_PATH to its executable. report.html prints to the same PDF from any browser.',
     );
-    this.name = 'ChromiumMissingError';
+  }
+}
+
+/** playwright-core drives Chromium; it is an optional peer dependency, installed by those who want PDFs. */
+async function loadChromium(): Promise<typeof import('playwright-core').chromium> {
+  try {
+    return (await import('playwright-core')).chromium;
+  } catch {
+    throw new PdfUnavailableError(
+      'LK_PDF_NO_PLAYWRIGHT: a PDF needs the optional package playwright-core: `npm install playwright-core` ' +
+        'beside lanekeeper (no browser download is needed: it drives the system Chromium). ' +
+        'report.html prints to the same PDF from any browser.',
+    );
   }
 }
 
@@ -55,6 +77,7 @@ export interface PrintPdfOptions {
  */
 export async function printPdf(htmlPath: string, pdfPath: string, options: PrintPdfOptions = {}): Promise<void> {
   const executablePath = findChromium(options.env);
+  const chromium = await loadChromium();
   const page = pathToFileURL(htmlPath).href;
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   try {

@@ -299,18 +299,46 @@ export function sortProblems(problems: readonly Problem[]): Problem[] {
   );
 }
 
+/**
+ * An error the CLI expects. The one exit-code mapping (src/app/exit.ts) prints its lines
+ * (redacted and made terminal-safe there) and exits with its code; anything else is unexpected
+ * and fails closed (exit 3).
+ */
+export abstract class LanekeeperError extends Error {
+  abstract readonly exitCode: ExitCode;
+  /** What the person reading the terminal is told, one line each. */
+  abstract lines(): string[];
+}
+
+/** A wrong invocation found after the arguments were parsed: one message, exit 2. */
+export class UsageError extends LanekeeperError {
+  override readonly name = 'UsageError';
+  readonly exitCode = ExitCode.BAD_INPUT;
+  lines(): string[] {
+    return [this.message];
+  }
+}
+
 /** Bad input: nothing may be scanned. The CLI prints every problem and exits 2. */
-export class InputError extends Error {
+export class InputError extends LanekeeperError {
   override readonly name = 'InputError';
   readonly exitCode = ExitCode.BAD_INPUT;
   readonly problems: Problem[];
 
-  constructor(problems: readonly Problem[]) {
+  /** `outcome` is what did not happen because of it: "nothing was scanned", "nothing was written". */
+  constructor(
+    problems: readonly Problem[],
+    readonly outcome = 'nothing was scanned',
+  ) {
     const sorted = sortProblems(problems);
     const errors = sorted.filter(isError).length;
     super(
-      `${errors} problem${errors === 1 ? '' : 's'} in the input; nothing was scanned\n${sorted.map(formatProblem).join('\n')}`,
+      `${errors} problem${errors === 1 ? '' : 's'} in the input; ${outcome}\n${sorted.map(formatProblem).join('\n')}`,
     );
     this.problems = sorted;
+  }
+
+  lines(): string[] {
+    return [...this.problems.map(formatProblem), this.outcome];
   }
 }

@@ -3,6 +3,7 @@
 // grant and again whenever a saved snapshot (inventory.json, shards) is judged under a config.
 import { readFile } from 'node:fs/promises';
 import type { AnyConnector } from '../core/connector.js';
+import { UsageError } from '../core/errors.js';
 import { type Grant, type Snapshot, SnapshotSchema, type UnclassifiedGrant } from '../core/model.js';
 
 export interface ClassifyingSystem {
@@ -32,18 +33,18 @@ export function classifyGrant(connector: AnyConnector, config: unknown, grant: U
   return { ...grant, lanes: [...new Set(lanes)].sort(), level };
 }
 
-/** Read and validate a saved snapshot. Throws with the file name and the first bad field. */
+/** Read and validate a saved snapshot. Throws a UsageError with the file name and the first bad field. */
 export async function readSnapshot(path: string): Promise<Snapshot> {
   let data: unknown;
   try {
     data = JSON.parse(await readFile(path, 'utf8'));
   } catch (e) {
-    throw new Error(`${path}: not a readable JSON inventory (${(e as Error).message})`);
+    throw new UsageError(`${path}: not a readable JSON inventory (${(e as Error).message})`);
   }
   const parsed = SnapshotSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(
+    throw new UsageError(
       `${path}: not a lanekeeper inventory: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? ''}`,
     );
   }

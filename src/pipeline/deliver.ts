@@ -1,8 +1,7 @@
 // Sends the weekly report by SMTP or Amazon SES. Sending is the last step: the reports
 // are already on disk, so a failed send loses nothing and exits 4 with the reason
 // (server and cause, never the password).
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import nodemailer from 'nodemailer';
+// The mail libraries load only when a report is sent: most runs never send one.
 import type { EmailContent } from '../../reports/email.js';
 import type { EmailConfig } from '../core/config.js';
 import { redact, registerSecret } from '../core/redact.js';
@@ -45,6 +44,8 @@ export async function sendEmail(
   options: SendOptions = {},
 ): Promise<SendOutcome> {
   registerSecret(config.smtp?.pass);
+  const { default: nodemailer } = await import('nodemailer');
+  const ses = config.smtp ? undefined : await import('@aws-sdk/client-sesv2');
   const transport = config.smtp
     ? nodemailer.createTransport({
         host: config.smtp.host,
@@ -58,7 +59,10 @@ export async function sendEmail(
         ...options.transportOverrides,
       })
     : nodemailer.createTransport({
-        SES: { sesClient: new SESv2Client({ region: config.ses?.region }), SendEmailCommand },
+        SES: {
+          sesClient: new ses!.SESv2Client({ region: config.ses?.region }),
+          SendEmailCommand: ses!.SendEmailCommand,
+        },
         ...options.transportOverrides,
       });
   const server = config.smtp

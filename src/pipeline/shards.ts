@@ -3,6 +3,7 @@
 // merge must never double-count or silently mix weeks, so overlapping (system, target) pairs and
 // shards from different days are refused, every problem named with its files at once.
 import { basename } from 'node:path';
+import { ExitCode, LanekeeperError } from '../core/errors.js';
 import { SNAPSHOT_SCHEMA_VERSION, type Snapshot } from '../core/model.js';
 import { readSnapshot } from './classify.js';
 
@@ -12,10 +13,14 @@ export interface LoadShardsOptions {
 }
 
 /** Every reason a set of shards cannot be merged, one line each, naming the files. */
-export class ShardError extends Error {
-  override name = 'ShardError';
+export class ShardError extends LanekeeperError {
+  override readonly name = 'ShardError';
+  readonly exitCode = ExitCode.BAD_INPUT;
   constructor(readonly problems: readonly string[]) {
     super(problems.join('\n'));
+  }
+  lines(): string[] {
+    return [...this.problems, 'nothing was judged'];
   }
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { connectors } from '../../connectors/index.js';
-import { runRegisterInit } from '../../src/app/commands/register-init.js';
+import { runRegisterInit } from '../../src/app/commands/register.js';
 import { PolicySchema } from '../../src/core/config.js';
 import { evaluate } from '../../src/pipeline/evaluate/index.js';
 import { checkRegisterFile, loadRegister } from '../../src/pipeline/register/index.js';

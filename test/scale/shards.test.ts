@@ -19,7 +19,8 @@ vi.mock('../../src/pipeline/collect.js', async (importOriginal) => {
   };
 });
 
-const { runCollect, parseOnly } = await import('../../src/app/commands/collect.js');
+const { runCollect } = await import('../../src/app/commands/collect.js');
+const { parseOnly } = await import('../../src/pipeline/only.js');
 const { DEMO_DIR } = await import('../../src/app/demo.js');
 const { createLogger } = await import('../../src/core/log.js');
 const { loadScenario, sandboxConfig, startSandbox } = await import('../../src/app/sandbox.js');

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { parseOnly } from '../../src/app/commands/collect.js';
+import { parseOnly } from '../../src/pipeline/only.js';
 
 const PATH = join(import.meta.dirname, '../../examples/github-actions/sharded-scan.yml');
 

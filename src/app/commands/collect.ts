@@ -4,21 +4,24 @@
 // Exit 0 when every target in scope was read, 3 when one failed (the shard still says which,
 // so the merged scan fails closed), 2 for bad input.
 import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import picomatch from 'picomatch';
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
 import { connectors } from '../../../connectors/index.js';
 import { canonicalSnapshot } from '../../../reports/inventory.js';
-import type { AnyConnector, CollectContext } from '../../core/connector.js';
-import { ExitCode, formatProblem, InputError } from '../../core/errors.js';
+import { ExitCode, UsageError } from '../../core/errors.js';
 import { createLogger, type LogLevel } from '../../core/log.js';
-import type { Snapshot, SystemStatus } from '../../core/model.js';
+import type { Snapshot } from '../../core/model.js';
 import { redact } from '../../core/redact.js';
 import { collect } from '../../pipeline/collect.js';
 import { loadConfig } from '../../pipeline/config/index.js';
+import { limitTargets, missingTargets, parseOnly } from '../../pipeline/only.js';
+import { withExitCode } from '../exit.js';
+import type { Io } from '../io.js';
+import { logLevel, onlyOption, parseNowOption, parsePositiveInt } from '../options.js';
 
 export interface CollectCommandOptions {
   configPath: string;
-  /** `--only` values as given: "github", "github,slack", "aws:111111111111,222222222222", "gcp:projects/acme-*". */
+  /** `--only` values as given (see pipeline/only.ts). */
   only: readonly string[];
   outPath: string;
   now: Date;
@@ -28,126 +31,64 @@ export interface CollectCommandOptions {
   logLevel?: LogLevel;
 }
 
-export interface CommandIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
+export function collectCommand(program: Command, io: Io, done: (code: number) => void): void {
+  onlyOption(
+    program
+      .command('collect')
+      .description('read systems into a partial snapshot (a shard) for a later `scan --inventory`')
+      .requiredOption('--config <file>', 'config file (JSON)')
+      .requiredOption('--out <file>', 'where the shard is written'),
+  )
+    .option('--now <iso>', 'the clock (default: now)', parseNowOption)
+    .option('--concurrency <n>', 'requests in flight per system (1 = sequential)', parsePositiveInt)
+    .option('--verbose', 'more progress detail on stderr', false)
+    .option('--quiet', 'no progress on stderr', false)
+    .action(async (opts) => {
+      done(
+        await runCollect(
+          {
+            configPath: resolve(io.cwd, opts.config),
+            only: opts.only ?? [],
+            outPath: resolve(io.cwd, opts.out),
+            now: opts.now ?? new Date(),
+            env: io.env,
+            logLevel: logLevel(opts),
+            ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+          },
+          io,
+        ),
+      );
+    });
 }
 
-/** Which targets of one system a shard holds; undefined holds them all. */
-export type ShardScope = Map<string, readonly string[] | undefined>;
-
-/**
- * `--only` values to a scope. A value with a colon names one system and its targets (exact
- * names or globs); a value without one is a comma-separated list of whole systems.
- */
-export function parseOnly(values: readonly string[]): ShardScope {
-  const scope: ShardScope = new Map();
-  for (const value of values) {
-    const colon = value.indexOf(':');
-    if (colon < 0) {
-      for (const system of value
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean))
-        scope.set(system, undefined);
-      continue;
-    }
-    const system = value.slice(0, colon).trim();
-    const targets = value
-      .slice(colon + 1)
-      .split(',')
-      .map((t) => t.trim())
-      .filter(Boolean);
-    if (!system || targets.length === 0)
-      throw new Error(`--only "${value}": expected SYSTEM or SYSTEM:TARGET[,TARGET...]`);
-    const before = scope.get(system);
-    scope.set(system, scope.has(system) && before === undefined ? undefined : [...(before ?? []), ...targets]);
-  }
-  return scope;
-}
-
-export async function runCollect(options: CollectCommandOptions, io: CommandIo): Promise<number> {
-  const log = createLogger(options.logLevel ?? 'normal', io.stderr);
-  let scope: ShardScope;
-  let snapshot: Snapshot;
-  try {
-    scope = parseOnly(options.only);
-    if (scope.size === 0) throw new Error('--only needs at least one system');
+export function runCollect(options: CollectCommandOptions, io: Pick<Io, 'stdout' | 'stderr'>): Promise<number> {
+  return withExitCode('collect', io, async () => {
+    const log = createLogger(options.logLevel ?? 'normal', io.stderr);
+    const scope = parseOnly(options.only);
+    if (scope.size === 0) throw new UsageError('--only needs at least one system');
     const loaded = await loadConfig(options.configPath, {
       env: options.env,
       connectors,
       overrides: { only: [...scope.keys()] },
     });
-    const systems = loaded.systems.map((s) => ({
-      connector: limitTargets(s.connector, scope.get(s.connector.id)),
-      config: s.config,
-    }));
-    snapshot = await collect(systems, {
-      now: options.now,
-      log,
-      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-    });
+    const snapshot = await collect(
+      loaded.systems.map((s) => ({
+        connector: limitTargets(s.connector, scope.get(s.connector.id)),
+        config: s.config,
+      })),
+      { now: options.now, log, ...(options.concurrency ? { concurrency: options.concurrency } : {}) },
+    );
     snapshot.systems.push(...missingTargets(snapshot.systems, scope, options.now));
-  } catch (e) {
-    if (e instanceof InputError) {
-      for (const p of e.problems) io.stderr(`${formatProblem(p)}\n`);
-    } else {
-      io.stderr(`lanekeeper collect: ${redact(e instanceof Error ? e.message : String(e))}\n`);
-    }
-    return ExitCode.BAD_INPUT;
-  }
 
-  await writeShard(options.outPath, snapshot);
-  const failed = snapshot.systems.filter((s) => !s.ok);
-  for (const s of failed) io.stderr(`${s.system} ${s.target}: ${s.error ?? 'failed'}\n`);
-  const read = snapshot.systems.filter((s) => s.ok).length;
-  io.stdout(
-    `${options.outPath}: ${read} target(s) read, ${failed.length} failed; ${snapshot.accounts.length} accounts, ${snapshot.grants.length} grants\n`,
-  );
-  return failed.length > 0 ? ExitCode.INCOMPLETE : ExitCode.OK;
-}
-
-/**
- * A connector that reads only the targets in scope. The connector still discovers its targets
- * (a few list calls), but one out of scope is skipped before any of its reads.
- */
-export function limitTargets(connector: AnyConnector, targets: readonly string[] | undefined): AnyConnector {
-  if (targets === undefined) return connector;
-  const inScope = picomatch(targets as string[], { dot: true });
-  return {
-    ...connector,
-    collect: (config, ctx) => {
-      const limited: CollectContext = {
-        now: ctx.now,
-        log: ctx.log,
-        signal: ctx.signal,
-        concurrency: ctx.concurrency,
-        runTarget: (target, read) => (inScope(target) ? ctx.runTarget(target, read) : Promise.resolve(true)),
-      };
-      return connector.collect(config, limited);
-    },
-  };
-}
-
-/** A target asked for by name (or a glob) that discovery never found is a failure, not an empty shard. */
-function missingTargets(statuses: readonly SystemStatus[], scope: ShardScope, now: Date): SystemStatus[] {
-  const out: SystemStatus[] = [];
-  for (const [system, targets] of scope) {
-    for (const wanted of targets ?? []) {
-      const matches = picomatch(wanted, { dot: true });
-      if (statuses.some((s) => s.system === system && s.target !== '*' && matches(s.target))) continue;
-      out.push({
-        system,
-        target: wanted,
-        ok: false,
-        error: `no target named "${wanted}" was found: check --only against the ${system} targets of the last full scan`,
-        warnings: [],
-        calls: 0,
-        collectedAt: now.toISOString(),
-      });
-    }
-  }
-  return out;
+    await writeShard(options.outPath, snapshot);
+    const failed = snapshot.systems.filter((s) => !s.ok);
+    for (const s of failed) io.stderr(`${s.system} ${s.target}: ${s.error ?? 'failed'}\n`);
+    const read = snapshot.systems.filter((s) => s.ok).length;
+    io.stdout(
+      `${options.outPath}: ${read} target(s) read, ${failed.length} failed; ${snapshot.accounts.length} accounts, ${snapshot.grants.length} grants\n`,
+    );
+    return failed.length > 0 ? ExitCode.INCOMPLETE : ExitCode.OK;
+  });
 }
 
 /** Canonical form (sorted, no wall times), redacted, written beside its name and renamed. */

@@ -4,14 +4,17 @@
 // Read-only: it tells, it never changes anything.
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
 import { connectors } from '../../../connectors/index.js';
-import { ExitCode, formatProblem, InputError } from '../../core/errors.js';
+import { ExitCode, UsageError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
-import type { Snapshot } from '../../core/model.js';
 import { redact } from '../../core/redact.js';
 import { offboard, recordFileName, renderMarkdown, renderTerminal } from '../../pipeline/offboard/index.js';
 import { readConfig, readScan } from '../../pipeline/offboard/source.js';
-import { type LoadedRegister, loadRegister } from '../../pipeline/register/index.js';
+import { loadRegister } from '../../pipeline/register/index.js';
+import { withExitCode } from '../exit.js';
+import type { Io } from '../io.js';
+import { parseNowOption } from '../options.js';
 
 export interface OffboardOptions {
   person: string;
@@ -26,69 +29,77 @@ export interface OffboardOptions {
   relativeDates?: boolean;
 }
 
-export interface CommandIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
+export function offboardCommand(program: Command, io: Io, done: (code: number) => void): void {
+  program
+    .command('offboard')
+    .description(
+      "a contractor's last day: everything they hold and every shared secret to rotate, with the commands (read-only)",
+    )
+    .argument('<person>', 'register id of the person')
+    .option('--config <file>', 'scan the configured systems now')
+    .option('--inventory <file>', 'use a saved inventory.json instead of scanning')
+    .option('--register <file>', "access register (default: the config's)")
+    .option('--out <dir>', 'where the offboarding record is written', '.')
+    .option('--now <iso>', 'the clock (default: now)', parseNowOption)
+    .action(async (person: string, opts) => {
+      done(
+        await runOffboard(
+          {
+            person,
+            ...(opts.config ? { configPath: resolve(io.cwd, opts.config) } : {}),
+            ...(opts.inventory ? { inventoryPath: resolve(io.cwd, opts.inventory) } : {}),
+            ...(opts.register ? { registerPath: resolve(io.cwd, opts.register) } : {}),
+            outDir: resolve(io.cwd, opts.out),
+            now: opts.now ?? new Date(),
+            env: io.env,
+          },
+          io,
+        ),
+      );
+    });
 }
 
-export async function runOffboard(options: OffboardOptions, io: CommandIo): Promise<number> {
-  const fail = (message: string) => {
-    io.stderr(`lanekeeper offboard: ${redact(message)}\n`);
-    return ExitCode.BAD_INPUT;
-  };
-  if (!options.configPath && !options.inventoryPath) return fail('give --config FILE or --inventory FILE');
-  if (options.inventoryPath && !options.configPath && !options.registerPath) {
-    return fail('--inventory needs --register FILE (or --config FILE naming the register)');
-  }
-  const log = createLogger('normal', io.stderr);
-  const knownSystems = connectors.map((c) => c.id);
-
-  let register: LoadedRegister;
-  let snapshot: Snapshot;
-  try {
+export function runOffboard(options: OffboardOptions, io: Pick<Io, 'stdout' | 'stderr'>): Promise<number> {
+  return withExitCode('offboard', io, async () => {
+    // With both, the inventory is judged under the config's lanes and register.
+    if (!options.configPath && !options.inventoryPath) throw new UsageError('give --config FILE or --inventory FILE');
+    if (options.inventoryPath && !options.configPath && !options.registerPath) {
+      throw new UsageError('--inventory needs --register FILE (or --config FILE naming the register)');
+    }
     const config = options.configPath
       ? await readConfig(options.configPath, options.env, options.inventoryPath !== undefined)
       : undefined;
     const registerPath = options.registerPath ?? config?.config.registerPath;
-    if (!registerPath) return fail('no register: pass --register FILE or set "register" in the config');
-    register = await loadRegister(registerPath, {
-      knownSystems,
+    if (!registerPath) throw new UsageError('no register: pass --register FILE or set "register" in the config');
+    const register = await loadRegister(registerPath, {
+      knownSystems: connectors.map((c) => c.id),
       ...(options.relativeDates ? { relativeDates: options.now } : {}),
     });
     // Checked before collecting: a typo should not cost a scan.
     const known = register.register.people.map((p) => p.id).sort();
     if (!known.includes(options.person)) {
-      return fail(`"${options.person}" is not a person in the register; known: ${known.join(', ') || 'nobody'}`);
+      throw new UsageError(
+        `"${options.person}" is not a person in the register; known: ${known.join(', ') || 'nobody'}`,
+      );
     }
-    snapshot = await readScan({
+    const snapshot = await readScan({
       ...(config ? { config } : {}),
       ...(options.inventoryPath ? { inventoryPath: options.inventoryPath } : {}),
       now: options.now,
-      log,
+      log: createLogger('normal', io.stderr),
     });
-  } catch (e) {
-    if (e instanceof InputError) {
-      for (const p of e.problems) io.stderr(`${formatProblem(p)}\n`);
-      return ExitCode.BAD_INPUT;
-    }
-    return fail(e instanceof Error ? e.message : String(e));
-  }
 
-  const checklist = offboard({
-    person: options.person,
-    snapshot,
-    register: register.register,
-    now: options.now,
+    const checklist = offboard({ person: options.person, snapshot, register: register.register, now: options.now });
+    const outDir = resolve(options.outDir);
+    await mkdir(outDir, { recursive: true });
+    const path = join(outDir, recordFileName(checklist));
+    const tmp = `${path}.tmp-${process.pid}`;
+    await writeFile(tmp, redact(renderMarkdown(checklist)));
+    await rename(tmp, path);
+    io.stdout(redact(renderTerminal(checklist)));
+    io.stdout(`record: ${path}\n`);
+
+    if (checklist.failedSystems.length > 0) return ExitCode.INCOMPLETE;
+    return checklist.items.length > 0 ? ExitCode.FINDINGS : ExitCode.OK;
   });
-  const outDir = resolve(options.outDir);
-  await mkdir(outDir, { recursive: true });
-  const path = join(outDir, recordFileName(checklist));
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, redact(renderMarkdown(checklist)));
-  await rename(tmp, path);
-  io.stdout(redact(renderTerminal(checklist)));
-  io.stdout(`record: ${path}\n`);
-
-  if (checklist.failedSystems.length > 0) return ExitCode.INCOMPLETE;
-  return checklist.items.length > 0 ? ExitCode.FINDINGS : ExitCode.OK;
 }

@@ -1,0 +1,122 @@
+// `lanekeeper register init|check`: draft a register from a scan, and validate one.
+// init: exit 0 when the draft was written, 2 for bad input (or an existing file without
+// --force), 3 when a system could not be read (the draft is written, but misses its people).
+// check: exit 0 when valid, 2 with every problem listed when not.
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { connectors } from '../../../connectors/index.js';
+import { ExitCode, formatProblem, UsageError } from '../../core/errors.js';
+import { createLogger } from '../../core/log.js';
+import { redact } from '../../core/redact.js';
+import { readConfig, readScan } from '../../pipeline/offboard/source.js';
+import { checkRegisterFile } from '../../pipeline/register/index.js';
+import { draftRegister } from '../../pipeline/register/init.js';
+import { withExitCode } from '../exit.js';
+import type { Io } from '../io.js';
+import { parseNowOption } from '../options.js';
+
+export interface RegisterInitOptions {
+  configPath?: string;
+  inventoryPath?: string;
+  outPath: string;
+  /** Overwrite an existing file. */
+  force?: boolean;
+  /** Employee domains when no config gives them. */
+  employeeDomains?: readonly string[];
+  now: Date;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export function registerCommand(program: Command, io: Io, done: (code: number) => void): void {
+  const register = program.command('register').description('work with the access register');
+  register
+    .command('init')
+    .description('draft a register from a scan: every account and grant, with TODO for what a person must answer')
+    .option('--config <file>', 'scan the configured systems now')
+    .option('--inventory <file>', 'use a saved inventory.json instead of scanning')
+    .requiredOption('--out <file>', 'where the draft register is written')
+    .option('--force', 'overwrite an existing file', false)
+    .option('--employee-domain <domains...>', "the company's email domains, when no config gives them")
+    .option('--now <iso>', 'the clock (default: now)', parseNowOption)
+    .action(async (opts) => {
+      done(
+        await runRegisterInit(
+          {
+            ...(opts.config ? { configPath: resolve(io.cwd, opts.config) } : {}),
+            ...(opts.inventory ? { inventoryPath: resolve(io.cwd, opts.inventory) } : {}),
+            outPath: resolve(io.cwd, opts.out),
+            force: opts.force,
+            ...(opts.employeeDomain ? { employeeDomains: opts.employeeDomain } : {}),
+            now: opts.now ?? new Date(),
+            env: io.env,
+          },
+          io,
+        ),
+      );
+    });
+
+  register
+    .command('check')
+    .description('validate a register: exit 0 when valid, 2 with every problem listed when not')
+    .argument('<file>', 'register file (YAML or JSON)')
+    .action(async (file: string) => {
+      done(
+        await withExitCode('register check', io, async () => {
+          const result = await checkRegisterFile(
+            resolve(io.cwd, file),
+            connectors.map((c) => c.id),
+          );
+          for (const p of result.problems) io.stderr(`${formatProblem(p)}\n`);
+          if (result.ok) io.stdout(`${file}: valid\n`);
+          return result.ok ? ExitCode.OK : ExitCode.BAD_INPUT;
+        }),
+      );
+    });
+}
+
+export function runRegisterInit(options: RegisterInitOptions, io: Pick<Io, 'stdout' | 'stderr'>): Promise<number> {
+  return withExitCode('register init', io, async () => {
+    if (!options.configPath && !options.inventoryPath) throw new UsageError('give --config FILE or --inventory FILE');
+    const config = options.configPath
+      ? await readConfig(options.configPath, options.env, options.inventoryPath !== undefined)
+      : undefined;
+    const organization = config?.config.organization;
+    const domains = [
+      ...new Set([...(options.employeeDomains ?? []), ...(config?.config.policy.employeeDomains ?? [])]),
+    ];
+    const snapshot = await readScan({
+      ...(config ? { config } : {}),
+      ...(options.inventoryPath ? { inventoryPath: options.inventoryPath } : {}),
+      now: options.now,
+      log: createLogger('normal', io.stderr),
+    });
+
+    const draft = draftRegister({
+      snapshot,
+      ...(organization ? { organization } : {}),
+      employeeDomains: domains,
+      now: options.now,
+    });
+    try {
+      // "wx": never overwrite a register someone has been filling in, unless asked to.
+      await writeFile(options.outPath, redact(draft.text), { flag: options.force ? 'w' : 'wx' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+        throw new UsageError(`${options.outPath} exists; pass --force to replace it`);
+      throw e;
+    }
+    const s = draft.summary;
+    io.stdout(
+      `${options.outPath}: drafted ${s.people} people (${s.employees} employees, ${s.contractors} contractors, to confirm), ` +
+        `${s.grants} grants and ${s.sharedAccounts} shared accounts.\n` +
+        `Fill in every TODO, then run: lanekeeper register check ${options.outPath}\n`,
+    );
+    const failed = [...new Set(snapshot.systems.filter((x) => !x.ok).map((x) => x.system))].sort();
+    if (failed.length > 0) {
+      io.stderr(`incomplete: ${failed.join(', ')} could not be read; the people only they know are missing\n`);
+      return ExitCode.INCOMPLETE;
+    }
+    return ExitCode.OK;
+  });
+}

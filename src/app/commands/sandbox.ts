@@ -1,0 +1,72 @@
+// `lanekeeper sandbox`: serve a scenario with the local emulators and write a config pointing at
+// them, until stopped: for trying lanekeeper on a made-up company from another shell.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { connectors } from '../../../connectors/index.js';
+import { resolveRelativeDates } from '../../core/dates.js';
+import { ExitCode } from '../../core/errors.js';
+import { withExitCode } from '../exit.js';
+import type { Io } from '../io.js';
+import { parseNowOption, parsePositiveInt } from '../options.js';
+import { loadScenario, sandboxConfig, startSandbox } from '../sandbox.js';
+
+export function sandboxCommand(program: Command, io: Io, done: (code: number) => void): void {
+  program
+    .command('sandbox')
+    .description('serve a scenario with local emulators and write a config that points at them; runs until stopped')
+    .requiredOption('--scenario <file>', 'scenario file (e.g. examples/demo/scenario.json)')
+    .requiredOption('--write-config <file>', 'where to write the config for `lanekeeper scan`')
+    .option(
+      '--config-template <file>',
+      'config whose lanes and policy the written config keeps; default: config.json beside the scenario',
+    )
+    .option('--page-size <n>', 'items per page the emulators serve at most', parsePositiveInt)
+    .option('--now <iso>', "the clock the scenario's relative dates resolve against", parseNowOption)
+    .action(async (opts) => {
+      done(
+        await withExitCode('sandbox', io, async () => {
+          const now: Date = opts.now ?? new Date();
+          const scenarioPath = resolve(io.cwd, opts.scenario);
+          const scenario = await loadScenario(scenarioPath, now);
+          const templatePath = opts.configTemplate
+            ? resolve(io.cwd, opts.configTemplate)
+            : join(dirname(scenarioPath), 'config.json');
+          const template = await readJsonIfPresent(templatePath);
+          const sandbox = await startSandbox(scenario, connectors, {
+            now,
+            ...(opts.pageSize ? { pageSize: opts.pageSize } : {}),
+          });
+          try {
+            const configPath = resolve(io.cwd, opts.writeConfig);
+            const config = sandboxConfig(template, sandbox, true);
+            delete config.$schema;
+            await mkdir(dirname(configPath), { recursive: true });
+            if (typeof template.register === 'string') {
+              // The template's register may use relative demo dates: write it resolved beside the config.
+              const source = resolve(dirname(templatePath), template.register);
+              const registerPath = join(dirname(configPath), 'register.yaml');
+              await writeFile(registerPath, resolveRelativeDates(await readFile(source, 'utf8'), now));
+              config.register = 'register.yaml';
+            }
+            await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
+            for (const [system, emulator] of sandbox.emulators) io.stderr(`${system} emulator on ${emulator.url}\n`);
+            io.stdout(`sandbox running; in another shell: lanekeeper scan --config ${configPath}\n`);
+            await (io.untilStopped ?? (() => Promise.resolve()))();
+          } finally {
+            await sandbox.close();
+          }
+          return ExitCode.OK;
+        }),
+      );
+    });
+}
+
+async function readJsonIfPresent(path: string): Promise<Record<string, unknown>> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw e;
+  }
+}

@@ -1,0 +1,76 @@
+// How a scanning command talks to the person running it: progress on stderr while it reads (one
+// line per system on a terminal, plain lines in CI, nothing with --quiet), then the summary (or
+// --json) on stdout.
+import { createLogger, type Logger } from '../core/log.js';
+import { redact } from '../core/redact.js';
+import type { ProgressEvent } from '../pipeline/collect.js';
+import type { Io } from './io.js';
+import { logLevel } from './options.js';
+import { createProgress, formatScanSummary, type ProgressStream, useColor } from './progress.js';
+import type { ScanResult } from './scan.js';
+
+export interface Watch {
+  log: Logger;
+  onProgress: (event: ProgressEvent) => void;
+  pdf: boolean;
+}
+
+export function stderrStream(io: Io): ProgressStream {
+  return { write: io.stderr, isTTY: io.stderrIsTTY === true, ...(io.columns ? { columns: io.columns } : {}) };
+}
+
+/** Runs a scan (or the demo) under progress, prints the outcome, gives the exit code. */
+export async function withProgress(
+  opts: { verbose?: boolean; quiet?: boolean; json?: boolean; pdf?: boolean },
+  io: Io,
+  run: (watch: Watch) => Promise<ScanResult>,
+): Promise<number> {
+  const progress = createProgress({ stream: stderrStream(io), level: logLevel(opts), env: io.env });
+  let result: ScanResult;
+  try {
+    result = await run({
+      log: createLogger(logLevel(opts), (line) => progress.log(line)),
+      onProgress: (event) => progress.update(event),
+      pdf: opts.pdf === true,
+    });
+  } finally {
+    progress.finish();
+  }
+  printResult(result, opts.json === true, io);
+  return result.exitCode;
+}
+
+function printResult(result: ScanResult, json: boolean, io: Io): void {
+  if (json) {
+    io.stdout(redact(jsonForTerminal(result.findingsJson)));
+    return;
+  }
+  io.stdout(
+    formatScanSummary({
+      organization: result.organization,
+      evaluation: result.evaluation,
+      systems: result.snapshot.systems,
+      files: result.files,
+      cwd: io.cwd,
+      history: result.history,
+      newFingerprints: result.newFingerprints,
+      accepted: result.accepted,
+      lapsed: result.lapsed,
+      color: useColor(stderrStream(io), io.env),
+    }),
+  );
+  if (!result.complete) io.stderr('scan incomplete: at least one system could not be read (see above)\n');
+  if (result.deliveryError) io.stderr(`email not sent: ${result.deliveryError}\n`);
+  else if (result.emailSent) io.stderr('report emailed\n');
+}
+
+/**
+ * JSON.stringify leaves C1 controls, bidi overrides and line separators raw, and a terminal acts
+ * on them; written as \u escapes they are the same JSON, read back to the same strings.
+ */
+function jsonForTerminal(json: string): string {
+  return json.replace(
+    /[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}

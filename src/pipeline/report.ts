@@ -1,0 +1,162 @@
+// The report stage: what the renderers read (one ReportInput per scan), every format rendered,
+// and the files written so no reader ever sees half of one. The renderers in reports/ never
+// decide; everything they show is decided here or before.
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import type { EmailInput } from '../../reports/email.js';
+import { REPORT_FILES, type ReportFormat, type ReportInput, renderReport } from '../../reports/index.js';
+import { renderSarif } from '../../reports/sarif.js';
+import type { Drift } from '../core/drift.js';
+import type { AcceptedFinding, Evaluation } from '../core/evaluation.js';
+import type { Finding, RuleMeta, Severity } from '../core/finding.js';
+import type { Snapshot } from '../core/model.js';
+import { redact } from '../core/redact.js';
+import { VERSION } from '../core/version.js';
+import type { AcceptanceResult } from './accept.js';
+import type { LoadedRegister } from './register/index.js';
+
+export interface ReportHistoryFacts {
+  drift?: Drift;
+  /** Counts of the recent scans before this one, oldest first. */
+  earlier: { scannedAt: string; counts: Record<Severity, number> }[];
+  /** When each current finding was first seen; absent ones are new in this scan. */
+  firstSeen: ReadonlyMap<string, string>;
+}
+
+export interface ReportFacts {
+  organization: string;
+  now: Date;
+  snapshot: Snapshot;
+  evaluation: Evaluation;
+  rules: readonly RuleMeta[];
+  register: LoadedRegister;
+  /** The register's path as the reader knows it (relative to the working directory). */
+  registerDisplayPath: string;
+  /** Register problems to show (warnings, scopes that match nothing), already formatted. */
+  registerProblems: string[];
+  acceptance: Pick<AcceptanceResult, 'accepted' | 'lapsed'>;
+  /** Absent when the scan keeps no history. */
+  history?: ReportHistoryFacts;
+}
+
+export function reportInput(facts: ReportFacts): ReportInput {
+  const { now, evaluation, history } = facts;
+  const accepted: AcceptedFinding[] = facts.acceptance.accepted;
+  return {
+    organization: facts.organization,
+    now,
+    snapshot: facts.snapshot,
+    evaluation,
+    rules: facts.rules,
+    register: { path: facts.registerDisplayPath, problems: facts.registerProblems },
+    registerPeople: facts.register.register.people,
+    accepted,
+    lapsedAcceptances: facts.acceptance.lapsed.map((l) => ({
+      finding: l.finding,
+      reason: l.risk.reason,
+      acceptedBy: l.risk.accepted_by,
+      end: l.risk.end,
+    })),
+    ...(history
+      ? {
+          history: {
+            ...(history.drift ? { drift: history.drift } : {}),
+            trend: [...history.earlier, { scannedAt: now.toISOString(), counts: evaluation.summary }],
+            firstSeen: Object.fromEntries(
+              evaluation.findings.map((f) => [
+                f.fingerprint,
+                history.firstSeen.get(f.fingerprint) ?? now.toISOString(),
+              ]),
+            ),
+          },
+        }
+      : {}),
+  };
+}
+
+export interface SarifPlace {
+  register: LoadedRegister;
+  registerPath: string;
+  cwd: string;
+}
+
+/** Every requested format (findings.json always), by file name. */
+export function renderReports(
+  input: ReportInput,
+  formats: readonly (ReportFormat | 'sarif')[],
+  sarif: SarifPlace,
+): Map<string, string> {
+  const rendered = new Map<string, string>();
+  for (const format of new Set([...formats, 'json' as const])) {
+    if (format === 'sarif') rendered.set('report.sarif', sarifOf(input.evaluation.findings, input.rules, sarif));
+    else rendered.set(REPORT_FILES[format], renderReport(format, input));
+  }
+  return rendered;
+}
+
+/** SARIF locates each finding at its person's entry in the register, or the register's first line. */
+function sarifOf(findings: readonly Finding[], rules: readonly RuleMeta[], place: SarifPlace): string {
+  const uri = (relative(place.cwd, place.registerPath) || place.registerPath).split(sep).join('/');
+  const index = new Map(place.register.register.people.map((p, i) => [p.id, i]));
+  return renderSarif({
+    findings,
+    rules,
+    toolVersion: VERSION,
+    locate: (f) => {
+      const i = f.person === undefined ? undefined : index.get(f.person);
+      return { uri, line: (i === undefined ? undefined : place.register.lineOf(['people', i])) ?? 1 };
+    },
+  });
+}
+
+/** Each file is written beside its final name and renamed, so a reader never sees half a report. */
+export async function writeReports(outDir: string, files: ReadonlyMap<string, string>): Promise<string[]> {
+  await mkdir(outDir, { recursive: true });
+  const written: string[] = [];
+  for (const name of [...files.keys()].sort()) {
+    const path = join(outDir, name);
+    const tmp = `${path}.tmp-${process.pid}`;
+    // The redactor is the last line of defence: no token reaches a file even if a record carried one.
+    await writeFile(tmp, redact(files.get(name) ?? ''));
+    await rename(tmp, path);
+    written.push(path);
+  }
+  return written;
+}
+
+/** What the email says: the same scan, told for an inbox. */
+export function emailInput(
+  input: ReportInput,
+  complete: boolean,
+  register: LoadedRegister,
+  newFingerprints: ReadonlySet<string>,
+): EmailInput {
+  const now = input.now.getTime();
+  return {
+    organization: input.organization,
+    now: input.now,
+    complete,
+    failed: input.snapshot.systems.filter((s) => !s.ok).map((s) => `${s.system} ${s.target}: ${s.error ?? 'failed'}`),
+    evaluation: input.evaluation,
+    register: register.register,
+    ...(input.history?.drift ? { drift: input.history.drift } : {}),
+    newFingerprints: new Set(newFingerprints),
+    ...(input.history
+      ? {
+          openDays: new Map(
+            Object.entries(input.history.firstSeen).map(([fp, at]) => [
+              fp,
+              Math.floor((now - Date.parse(at)) / 86_400_000),
+            ]),
+          ),
+          trend: input.history.trend.map((t) => ({
+            date: t.scannedAt.slice(0, 10),
+            total: Object.values(t.counts).reduce((a, b) => a + b, 0),
+            counts: t.counts,
+          })),
+        }
+      : {}),
+  };
+}
+
+export { REPORT_FILES };
