@@ -29,7 +29,7 @@ export function createAwsConnector(tuning: AwsTuning = {}): Connector<AwsConfig,
       start: async (scenario, options) => (await import('./emulator/index.js')).startAwsEmulator(scenario, options),
     },
     operations: AWS_OPERATIONS,
-    testKit: async () => (await import('./test-kit.js')).awsTestKit,
+    testKit: async () => (await import('./test-kit.js')).awsTestKit(createAwsConnector),
   };
 }
 

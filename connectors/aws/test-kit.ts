@@ -1,15 +1,16 @@
 // What the tests and the benchmark know about AWS: where faults go, what a read is, how IAM
 // answers a wrong key, the limits it enforces and the fewest calls a full read takes.
-import type { ConnectorTestKit } from '../../src/core/connector.js';
+import type { AnyConnector, ConnectorTestKit } from '../../src/core/connector.js';
 import { pageCount as pages } from '../../src/core/paging.js';
-import { createAwsConnector } from './index.js';
+import type { AwsTuning } from './clients.js';
 
 /** Recognisable, and shaped like nothing the redactor's patterns know: only registration can hide them. */
 const SECRET_KEY = 'LKFAKE-aws-secret-key-4c9e1a7b3d';
 const SESSION_TOKEN = 'LKFAKE-aws-session-token-8e2d5b9f1a';
 
-export const awsTestKit: ConnectorTestKit = {
-  fast: createAwsConnector({ retryDelayMs: 1, reportPollMs: 1 }),
+/** The kit, given the connector's own factory (passed in, so this file never imports the connector). */
+export const awsTestKit = (create: (tuning: AwsTuning) => AnyConnector): ConnectorTestKit => ({
+  fast: create({ retryDelayMs: 1, reportPollMs: 1 }),
   faults: {
     firstCall: 'sts:GetCallerIdentity',
     pagedCall: 'iam:GetAccountAuthorizationDetails',
@@ -38,7 +39,7 @@ export const awsTestKit: ConnectorTestKit = {
     concurrency: 16,
     minimumCalls: (scenario) => awsMinimum(scenario as Parameters<typeof awsMinimum>[0]),
   },
-};
+});
 
 // The fewest calls that read everything a scenario holds, with the best API the system offers:
 // a floor computed from the scenario, not from what lanekeeper does.

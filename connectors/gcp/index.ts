@@ -11,7 +11,7 @@ import { type GcpConfig, GcpConfigSchema } from './schema.js';
 export type { GcpScenario } from './emulator/scenario.js';
 export type { GcpConfig } from './schema.js';
 
-export const gcpConnector = {
+export const gcpConnector: Connector<GcpConfig, GcpScenario> = {
   id: 'gcp',
   title: 'Google Cloud',
   configSchema: GcpConfigSchema,
@@ -24,5 +24,5 @@ export const gcpConnector = {
     start: async (scenario, options) => (await import('./emulator/index.js')).startGcpEmulator(scenario, options),
   },
   operations: GCP_OPERATIONS,
-  testKit: async () => (await import('./test-kit.js')).gcpTestKit,
-} satisfies Connector<GcpConfig, GcpScenario>;
+  testKit: async () => (await import('./test-kit.js')).gcpTestKit(gcpConnector),
+};

@@ -1,11 +1,11 @@
 // What the tests and the benchmark know about Google Cloud: where faults go, what a read is,
 // how the server answers a wrong token, its quota and the fewest calls a full read takes.
-import type { ConnectorTestKit } from '../../src/core/connector.js';
+import type { AnyConnector, ConnectorTestKit } from '../../src/core/connector.js';
 import { pageCount as pages } from '../../src/core/paging.js';
-import { gcpConnector } from './index.js';
 
-export const gcpTestKit: ConnectorTestKit = {
-  fast: gcpConnector,
+/** The kit, given the connector itself (passed in, so this file never imports the connector). */
+export const gcpTestKit = (connector: AnyConnector): ConnectorTestKit => ({
+  fast: connector,
   fastConfig: { retry: { attempts: 6, baseDelayMs: 1 } },
   faults: {
     firstCall: 'cloudresourcemanager.organizations.search',
@@ -36,7 +36,7 @@ export const gcpTestKit: ConnectorTestKit = {
     concurrency: 32,
     minimumCalls: (scenario) => gcpMinimum(scenario as Parameters<typeof gcpMinimum>[0]),
   },
-};
+});
 
 // The fewest calls that read everything a scenario holds, with the best API the system offers:
 // a floor computed from the scenario, not from what lanekeeper does.

@@ -4,8 +4,8 @@
 import { createAppAuth } from '@octokit/auth-app';
 import { retry } from '@octokit/plugin-retry';
 import { Octokit } from '@octokit/rest';
-import { matchPath } from '../../src/core/emulator-kit.js';
 import type { Logger } from '../../src/core/log.js';
+import { matchPath } from '../../src/core/paths.js';
 import { registerSecret } from '../../src/core/redact.js';
 import { GITHUB_AUTH_OPERATIONS, GITHUB_OPERATIONS, splitOperation } from './operations.js';
 import { rateLimits } from './rate-limits.js';

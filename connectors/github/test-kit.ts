@@ -1,14 +1,15 @@
 // What the tests and the benchmark know about GitHub: where faults go, what a read is, how
 // the server answers a wrong token, the limits it enforces and the fewest calls a full read takes.
-import type { ConnectorTestKit } from '../../src/core/connector.js';
+import type { AnyConnector, ConnectorTestKit } from '../../src/core/connector.js';
 import { pageCount as pages } from '../../src/core/paging.js';
-import { createGithubConnector } from './index.js';
+import type { ClientTuning } from './client.js';
 
 /** Pages beyond the first of a nested GraphQL connection: each is one more query on that node. */
 const extra = (items: number, size = 100) => Math.max(0, Math.ceil(items / size) - 1);
 
-export const githubTestKit: ConnectorTestKit = {
-  fast: createGithubConnector({ msPerSecond: 1 }),
+/** The kit, given the connector's own factory (passed in, so this file never imports the connector). */
+export const githubTestKit = (create: (tuning: ClientTuning) => AnyConnector): ConnectorTestKit => ({
+  fast: create({ msPerSecond: 1 }),
   faults: { firstCall: 'GET /orgs/{org}', pagedCall: 'GET /orgs/{org}/repos', slowDeadlineSeconds: 1 },
   // REST reads are GETs; GraphQL is a POST whose documents the read-only proof checks for mutations.
   isRead: (r) => r.method === 'GET' || r.operation === 'POST /graphql',
@@ -28,7 +29,7 @@ export const githubTestKit: ConnectorTestKit = {
     concurrency: 64,
     minimumCalls: (scenario) => githubMinimum(scenario as Parameters<typeof githubMinimum>[0]),
   },
-};
+});
 
 // The fewest calls that read everything a scenario holds, with the best API the system offers:
 // a floor computed from the scenario, not from what lanekeeper does.

@@ -1,14 +1,15 @@
 // What the tests and the benchmark know about Slack: where faults go, what a read is, how the
 // Web API answers a wrong token, its tiers and the fewest calls a full read takes.
-import type { ConnectorTestKit } from '../../src/core/connector.js';
+import type { AnyConnector, ConnectorTestKit } from '../../src/core/connector.js';
 import { pageCount as pages } from '../../src/core/paging.js';
-import { createSlackConnector } from './index.js';
+import type { ClientTuning } from './client.js';
 
 /** The one client timeout Slack's client lets us set: a slow answer is abandoned and retried. */
 export const FAST_TIMEOUT_MS = 400;
 
-export const slackTestKit: ConnectorTestKit = {
-  fast: createSlackConnector({ msPerSecond: 1, timeoutMs: FAST_TIMEOUT_MS }),
+/** The kit, given the connector's own factory (passed in, so this file never imports the connector). */
+export const slackTestKit = (create: (tuning: ClientTuning) => AnyConnector): ConnectorTestKit => ({
+  fast: create({ msPerSecond: 1, timeoutMs: FAST_TIMEOUT_MS }),
   faults: { firstCall: 'team.info', pagedCall: 'users.list', slowDeadlineSeconds: 3 },
   // Slack's Web API is all POSTs; the method says what it does.
   isRead: (r) => /^[a-z]+\.(list|info|members)$/.test(r.operation),
@@ -40,7 +41,7 @@ export const slackTestKit: ConnectorTestKit = {
     concurrency: 8,
     minimumCalls: (scenario) => slackMinimum(scenario as Parameters<typeof slackMinimum>[0]),
   },
-};
+});
 
 // The fewest calls that read everything a scenario holds, with the best API the system offers:
 // a floor computed from the scenario, not from what lanekeeper does.

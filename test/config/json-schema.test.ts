@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { connectors } from '../../connectors/index.js';
-import { CONFIG_SCHEMA_PATH, configJsonSchema, configJsonSchemaText } from '../../src/pipeline/config/index.js';
+import { CONFIG_SCHEMA_PATH, configJsonSchema, configJsonSchemaText } from '../../src/pipeline/config/json-schema.js';
 import { testConnectors } from './connectors.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/configs');

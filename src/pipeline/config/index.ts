@@ -1,12 +1,7 @@
-// The config's public surface: its schema, loading, and the JSON Schema for editors.
+// The config's public surface: its schema and loading. (The JSON Schema for editors is
+// json-schema.ts, imported only by the tools that write it.)
 
 export * from '../../core/config.js';
-export {
-  CONFIG_SCHEMA_PATH,
-  configJsonSchema,
-  configJsonSchemaText,
-  writeConfigJsonSchema,
-} from './json-schema.js';
 export {
   type ConfigOverrides,
   type ConfiguredSystem,

@@ -1,12 +1,13 @@
 // The JSON Schema editors use to autocomplete and check config files, generated from the zod
 // schemas so it cannot drift from what loadConfig accepts. Regenerate after a connector's
-// schema changes: `npx tsx src/config/json-schema.ts` (writes config.schema.json at the root).
+// schema changes: `npx tsx src/pipeline/config/json-schema.ts` (writes config.schema.json at the root).
 import { writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { ConfigSchema } from '../../core/config.js';
 import type { AnyConnector } from '../../core/connector.js';
+import { PACKAGE_ROOT } from '../../core/version.js';
 
 type JsonObject = { [key: string]: JsonValue };
 type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
@@ -60,7 +61,7 @@ export async function writeConfigJsonSchema(path: string, connectors?: readonly 
 }
 
 /** Where the committed schema lives: the repository root, next to config.example.json. */
-export const CONFIG_SCHEMA_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../../config.schema.json');
+export const CONFIG_SCHEMA_PATH = join(PACKAGE_ROOT, 'config.schema.json');
 
 function rewriteRefs(value: JsonValue, id: string, self: string): JsonValue {
   if (Array.isArray(value)) return value.map((v) => rewriteRefs(v, id, self));
@@ -90,7 +91,7 @@ function withoutKey(object: JsonObject, key: string): JsonObject {
   return rest;
 }
 
-// `npx tsx src/config/json-schema.ts` regenerates the committed file.
+// `npx tsx src/pipeline/config/json-schema.ts` regenerates the committed file.
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   await writeConfigJsonSchema(CONFIG_SCHEMA_PATH);
   process.stdout.write(`wrote ${CONFIG_SCHEMA_PATH}\n`);
