@@ -8,7 +8,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultKind, FaultPlan } from '../../src/core/connector.js';
 import type { Snapshot } from '../../src/core/model.js';
 import { demoScenario, type ScanSetup, setupScan, writtenFindings, writtenInventory } from './harness.js';
-import { connectorById, fastConfig } from './tuned-registry.js';
+import { connectorById } from '../../connectors/index.js';
 
 const KINDS: readonly FaultKind[] = [
   'rate-limit',
@@ -32,8 +32,8 @@ const RECORDS = ['accounts', 'grants', 'credentials', 'secrets'] as const;
  * The demo, with lists long enough that a page in the middle links on (a cursor can only repeat
  * where there is a next page): the demo's GCP organisation has two projects, this one five.
  */
-async function stuckScenario(): Promise<Record<string, unknown>> {
-  const scenario = await demoScenario();
+async function stuckScenario(base?: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const scenario = structuredClone(base ?? (await demoScenario()));
   const gcp = scenario.gcp as { projects: { projectId: string; number?: string }[] } | undefined;
   if (gcp) {
     const model = gcp.projects.at(-1);
@@ -57,7 +57,7 @@ async function scanWith(
     ...(scenario ? { scenario } : {}),
     only: [system],
     emulator: { pageSize, ...(faults ? { faults } : {}) },
-    blocks: { [system]: { ...fastConfig[system], ...block } },
+    blocks: { [system]: { ...(await connectorById(system)?.testKit())?.fastConfig, ...block } },
   });
   // One request at a time: the same seed then fails the same requests on every run.
   const run = await open.scan('--concurrency', '1', '--quiet');
@@ -87,10 +87,14 @@ function expectFailedClosed(
 }
 
 /**
- * The matrix for one system. The calling test file must put tuned-registry.ts in place of the
- * registry (vi.mock), so the CLI's retries wait milliseconds.
+ * The matrix for one system. The calling test file must put a fast registry (tuned-registry.ts)
+ * in place of the registry (vi.mock), so the CLI's retries wait milliseconds.
  */
-export function describeFaultMatrix(system: string): void {
+/**
+ * `scenario`: what the emulators serve, the demo company's when absent (a system the demo does
+ * not have brings its own).
+ */
+export function describeFaultMatrix(system: string, scenario?: Record<string, unknown>): void {
   describe(`${system} through every fault its emulator renders`, async () => {
     const connector = connectorById(system);
     if (!connector) throw new Error(`${system} is not in the registry`);
@@ -103,7 +107,7 @@ export function describeFaultMatrix(system: string): void {
 
     let clean: Snapshot;
     beforeAll(async () => {
-      const { run, setup } = await scanWith(system, undefined);
+      const { run, setup } = await scanWith(system, undefined, {}, PAGE_SIZE, scenario);
       try {
         expect(run.code, run.stderr).toBe(0);
         clean = await writtenInventory(setup.outDir);
@@ -120,7 +124,13 @@ export function describeFaultMatrix(system: string): void {
       const faults: FaultPlan = slow
         ? { seed: 1, rate: 1, kinds: [kind], operations: [firstCall] }
         : { seed: 11, rate: 0.25, kinds: [kind] };
-      const { run, setup } = await scanWith(system, faults, slow ? { deadlineSeconds: slowDeadlineSeconds } : {});
+      const { run, setup } = await scanWith(
+        system,
+        faults,
+        slow ? { deadlineSeconds: slowDeadlineSeconds } : {},
+        PAGE_SIZE,
+        scenario,
+      );
 
       // A cell that injected nothing would prove nothing.
       expect(setup.emulator(system).requests.some((r) => r.fault === kind)).toBe(true);
@@ -143,7 +153,7 @@ export function describeFaultMatrix(system: string): void {
         persistent: true,
       };
       // A deadline well past what the scan needs, so the failure is the connector's own paging guard.
-      const { run, setup } = await scanWith(system, faults, { deadlineSeconds: 20 }, 1, await stuckScenario());
+      const { run, setup } = await scanWith(system, faults, { deadlineSeconds: 20 }, 1, await stuckScenario(scenario));
       const repeats = setup.emulator(system).requests.filter((r) => r.fault === 'repeat-cursor');
       expect(repeats.length).toBeGreaterThan(0);
       expectFailedClosed(system, run, await writtenFindings(setup.outDir), await writtenInventory(setup.outDir));
@@ -159,7 +169,7 @@ export function describeFaultMatrix(system: string): void {
         operations: [pagedCall],
         persistent: true,
       };
-      const { run, setup } = await scanWith(system, faults, { deadlineSeconds: 20 }, 1, await stuckScenario());
+      const { run, setup } = await scanWith(system, faults, { deadlineSeconds: 20 }, 1, await stuckScenario(scenario));
       expect(setup.emulator(system).requests.some((r) => r.fault === 'empty-page')).toBe(true);
       const findings = await writtenFindings(setup.outDir);
       expectFailedClosed(system, run, findings, await writtenInventory(setup.outDir));
@@ -176,7 +186,7 @@ export function describeFaultMatrix(system: string): void {
         operations: [pagedCall],
         persistent: true,
       };
-      const { run, setup } = await scanWith(system, faults, { deadlineSeconds: 20 }, 1, await stuckScenario());
+      const { run, setup } = await scanWith(system, faults, { deadlineSeconds: 20 }, 1, await stuckScenario(scenario));
       const findings = await writtenFindings(setup.outDir);
       expectFailedClosed(system, run, findings, await writtenInventory(setup.outDir));
       const reasons = findings.systems.flatMap((s) => s.error ?? []).join('\n');

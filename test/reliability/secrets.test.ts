@@ -26,10 +26,12 @@ import {
   setupScan,
   startMailbox,
 } from './harness.js';
-import { connectorById, connectors } from './tuned-registry.js';
+import { tunedRegistry } from './tuned-registry.js';
 
 /** Recognisable, and shaped like nothing the redactor's patterns know: only registration can hide it. */
 const SMTP_PASSWORD = 'LKFAKE-smtp-password-6a4f2c8e0d';
+
+const { connectors, connectorById } = await tunedRegistry();
 
 /** Each connector's fake secrets, from its test kit, and the SMTP password. */
 const kits = new Map(await Promise.all(connectors.map(async (c) => [c.id, await c.testKit()] as const)));

@@ -1,20 +1,24 @@
-// The connector registry with every wait shrunk to milliseconds: retries, Retry-After, backoff
-// and credential-report polls, as each connector's test kit says. The fault tests put it in place
-// of connectors/index.ts (vi.mock), so the CLI runs exactly the customer's code path, only
-// without waiting real seconds.
+// A connector registry with every wait shrunk to milliseconds (retries, Retry-After, backoff,
+// credential-report polls), as each connector's own test kit says. The fault tests put it in
+// place of connectors/index.ts (vi.mock), so the CLI runs exactly the customer's code path,
+// only without waiting real seconds.
 import { vi } from 'vitest';
-import type { AnyConnector, ConnectorTestKit } from '../../src/core/connector.js';
+import type { AnyConnector } from '../../src/core/connector.js';
 
-const actual = await vi.importActual<typeof import('../../connectors/index.js')>('../../connectors/index.js');
-const kits: readonly ConnectorTestKit[] = await Promise.all(actual.connectors.map((c) => c.testKit()));
-
-export const connectors: readonly AnyConnector[] = kits.map((kit) => kit.fast);
-
-export function connectorById(id: string): AnyConnector | undefined {
-  return connectors.find((c) => c.id === id);
+export interface FastRegistry {
+  connectors: readonly AnyConnector[];
+  connectorById(id: string): AnyConnector | undefined;
 }
 
-/** Config fields that shorten the waits a connector's config controls, by connector id. */
-export const fastConfig: Readonly<Record<string, Record<string, unknown>>> = Object.fromEntries(
-  kits.map((kit) => [kit.fast.id, kit.fastConfig ?? {}]),
-);
+/** The fast twin of each connector in `registry`, as a registry module. */
+export async function fastRegistry(registry: readonly AnyConnector[]): Promise<FastRegistry> {
+  const connectors = await Promise.all(registry.map(async (c) => (await c.testKit()).fast));
+  return { connectors, connectorById: (id) => connectors.find((c) => c.id === id) };
+}
+
+/** The real registry, made fast. */
+export async function tunedRegistry(): Promise<FastRegistry> {
+  return fastRegistry(
+    (await vi.importActual<typeof import('../../connectors/index.js')>('../../connectors/index.js')).connectors,
+  );
+}
