@@ -1,6 +1,6 @@
 // What the tests and the benchmark know about AWS: where faults go, what a read is, how IAM
 // answers a wrong key, the limits it enforces and the fewest calls a full read takes.
-import type { AnyConnector, ConnectorTestKit } from '../../src/core/connector.js';
+import type { AnyConnector, ConnectorTestKit, HostileAttack } from '../../src/core/connector.js';
 import { pageCount as pages } from '../../src/core/paging.js';
 import type { AwsTuning } from './clients.js';
 
@@ -17,6 +17,7 @@ export const awsTestKit = (create: (tuning: AwsTuning) => AnyConnector): Connect
     slowDeadlineSeconds: 1,
   },
   // Every AWS API is a POST on the wire; the action says what it does.
+  hostile,
   isRead: (r) =>
     /^(iam|organizations|sso|identitystore|sts):(List|Get|Describe)[A-Za-z]+$/.test(r.operation) ||
     ['iam:GenerateCredentialReport', 'sts:AssumeRole'].includes(r.operation),
@@ -70,4 +71,48 @@ function awsMinimum(s: AwsShape): Record<string, number> {
     // The credential report says which users have keys but not the key ids: one call per such user.
     'iam:ListAccessKeys': s.accounts.reduce((sum, a) => sum + a.users.filter((u) => u.accessKeys.length > 0).length, 0),
   };
+}
+
+/** The scenario with its free-text fields replaced by attacks: the escaping proof's input. */
+function hostile(scenario: unknown, attack: HostileAttack): unknown {
+  // biome-ignore lint/suspicious/noExplicitAny: scenarios are plain JSON; the emulator's schema checks the result
+  type Json = any;
+  const s: Json = structuredClone(scenario);
+  for (const account of s.accounts) {
+    account.name = attack.labelled(account.name, attack.next());
+    for (const u of account.users ?? []) {
+      if (u.tags) u.tags = Object.fromEntries(Object.keys(u.tags).map((k) => [k, attack.next()]));
+      for (const p of u.inlinePolicies ?? []) p.name = attack.next();
+    }
+    for (const r of account.roles ?? []) {
+      if (r.description !== undefined) r.description = attack.next();
+      for (const p of r.inlinePolicies ?? []) p.name = attack.next();
+    }
+  }
+  // IAM user names may hold = + - @ , . _: enough to start a formula in a spreadsheet.
+  const first = s.accounts[0];
+  first.users = [
+    ...(first.users ?? []),
+    ...['=1+1', '+cmd', '-cmd', '@cmd'].map((name) => ({
+      name,
+      createdAt: '2026-06-01T00:00:00Z',
+      tags: { email: `${name}@evil.example` },
+      inlinePolicies: [
+        {
+          name: attack.payload('hyperlink'),
+          document: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::northwind-orders/*' }],
+          },
+        },
+      ],
+    })),
+  ];
+  const ic = s.identityCenter;
+  if (ic) {
+    for (const u of ic.users ?? []) u.displayName = attack.next();
+    for (const g of ic.groups ?? []) g.displayName = attack.next();
+    for (const ps of ic.permissionSets ?? []) if (ps.description !== undefined) ps.description = attack.next();
+  }
+  return s;
 }

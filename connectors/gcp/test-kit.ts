@@ -1,6 +1,6 @@
 // What the tests and the benchmark know about Google Cloud: where faults go, what a read is,
 // how the server answers a wrong token, its quota and the fewest calls a full read takes.
-import type { AnyConnector, ConnectorTestKit } from '../../src/core/connector.js';
+import type { AnyConnector, ConnectorTestKit, HostileAttack } from '../../src/core/connector.js';
 import { pageCount as pages } from '../../src/core/paging.js';
 
 /** The kit, given the connector itself (passed in, so this file never imports the connector). */
@@ -13,6 +13,7 @@ export const gcpTestKit = (connector: AnyConnector): ConnectorTestKit => ({
     slowDeadlineSeconds: 1,
   },
   // getIamPolicy is a POST that reads.
+  hostile,
   isRead: (r) => /\.(search|get|list|getIamPolicy)$/.test(r.operation),
   secrets: {
     values: ['LKFAKE-gcp-token-9d3b7f2a6c'],
@@ -57,4 +58,34 @@ function gcpMinimum(s: GcpShape): Record<string, number> {
     'iam.projects.serviceAccounts.list': s.projects.length,
     'iam.projects.serviceAccounts.keys.list': serviceAccounts,
   };
+}
+
+/** The scenario with its free-text fields replaced by attacks: the escaping proof's input. */
+function hostile(scenario: unknown, attack: HostileAttack): unknown {
+  // biome-ignore lint/suspicious/noExplicitAny: scenarios are plain JSON; the emulator's schema checks the result
+  type Json = any;
+  const s: Json = structuredClone(scenario);
+  for (const f of s.folders ?? []) f.displayName = attack.labelled('prod', attack.payload('rightToLeft'));
+  for (const p of s.projects) {
+    p.displayName = attack.next();
+    for (const b of p.bindings) {
+      if (b.condition) {
+        b.condition.title = attack.next();
+        b.condition.description = attack.next();
+      }
+    }
+    for (const sa of p.serviceAccounts ?? []) {
+      sa.displayName = attack.next();
+      sa.description = attack.next();
+    }
+  }
+  const prod = s.projects[0];
+  prod.bindings.push(
+    { role: 'roles/editor', members: [`user:"${attack.payload('img')}"@evil.example`] },
+    {
+      role: 'roles/viewer',
+      members: [`user:${attack.payload('plus')}@evil.example`, `group:${attack.payload('at')}@evil.example`],
+    },
+  );
+  return s;
 }

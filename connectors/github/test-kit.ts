@@ -1,6 +1,6 @@
 // What the tests and the benchmark know about GitHub: where faults go, what a read is, how
 // the server answers a wrong token, the limits it enforces and the fewest calls a full read takes.
-import type { AnyConnector, ConnectorTestKit } from '../../src/core/connector.js';
+import type { AnyConnector, ConnectorTestKit, HostileAttack } from '../../src/core/connector.js';
 import { pageCount as pages } from '../../src/core/paging.js';
 import type { ClientTuning } from './client.js';
 
@@ -12,6 +12,7 @@ export const githubTestKit = (create: (tuning: ClientTuning) => AnyConnector): C
   fast: create({ msPerSecond: 1 }),
   faults: { firstCall: 'GET /orgs/{org}', pagedCall: 'GET /orgs/{org}/repos', slowDeadlineSeconds: 1 },
   // REST reads are GETs; GraphQL is a POST whose documents the read-only proof checks for mutations.
+  hostile,
   isRead: (r) => r.method === 'GET' || r.operation === 'POST /graphql',
   secrets: {
     values: ['LKFAKE-github-token-5b1e0c7d9a'],
@@ -90,4 +91,45 @@ function githubMinimum(s: GithubShape): Record<string, number> {
     'GET /repos/{owner}/{repo}/actions/secrets': s.repos.length,
     'GET /repos/{owner}/{repo}/environments': s.repos.length,
   };
+}
+
+/** The scenario with its free-text fields replaced by attacks: the escaping proof's input. */
+function hostile(scenario: unknown, attack: HostileAttack): unknown {
+  // biome-ignore lint/suspicious/noExplicitAny: scenarios are plain JSON; the emulator's schema checks the result
+  type Json = any;
+  const s: Json = structuredClone(scenario);
+  for (const u of s.users) u.name = attack.next();
+  const sam = s.users.find((u: Json) => u.login === 'samortiz');
+  if (sam) sam.publicEmail = `${attack.payload('hyperlink')}@ortiz.dev`;
+  for (const t of s.teams) {
+    t.name = attack.payload('img');
+    t.description = attack.payload('markdownLink');
+  }
+  for (const r of s.repos) {
+    r.description = attack.next();
+    for (const secret of r.secrets ?? []) secret.name = attack.next();
+  }
+  for (const secret of s.orgSecrets ?? []) secret.name = attack.payload('hyperlink');
+  const shop = s.repos.find((r: Json) => r.name === 'shop');
+  shop.deployKeys = [
+    {
+      id: 4242,
+      title: attack.labelled('deploy', attack.payload('script')),
+      readOnly: false,
+      addedBy: 'dana-w',
+      createdAt: '2026-01-05T10:00:00Z',
+    },
+    { id: 4343, title: attack.payload('hyperlink'), readOnly: true, createdAt: '2026-02-05T10:00:00Z' },
+  ];
+  s.invitations = [
+    ...(s.invitations ?? []),
+    {
+      id: 777,
+      email: `"${attack.payload('img')}"@evil.example`,
+      role: 'admin',
+      createdAt: '2026-11-01T10:00:00Z',
+      inviter: 'dana-w',
+    },
+  ];
+  return s;
 }

@@ -1,6 +1,6 @@
 // What the tests and the benchmark know about Slack: where faults go, what a read is, how the
 // Web API answers a wrong token, its tiers and the fewest calls a full read takes.
-import type { AnyConnector, ConnectorTestKit } from '../../src/core/connector.js';
+import type { AnyConnector, ConnectorTestKit, HostileAttack } from '../../src/core/connector.js';
 import { pageCount as pages } from '../../src/core/paging.js';
 import type { ClientTuning } from './client.js';
 
@@ -12,6 +12,7 @@ export const slackTestKit = (create: (tuning: ClientTuning) => AnyConnector): Co
   fast: create({ msPerSecond: 1, timeoutMs: FAST_TIMEOUT_MS }),
   faults: { firstCall: 'team.info', pagedCall: 'users.list', slowDeadlineSeconds: 3 },
   // Slack's Web API is all POSTs; the method says what it does.
+  hostile,
   isRead: (r) => /^[a-z]+\.(list|info|members)$/.test(r.operation),
   secrets: {
     values: ['LKFAKE-slack-token-2f8a6e4c1b'],
@@ -59,4 +60,31 @@ function slackMinimum(s: SlackShape): Record<string, number> {
       .filter((c) => c.members.length > 0)
       .reduce((n, c) => n + pages(c.members.length, 1000), 0),
   };
+}
+
+/** The scenario with its free-text fields replaced by attacks: the escaping proof's input. */
+function hostile(scenario: unknown, attack: HostileAttack): unknown {
+  // biome-ignore lint/suspicious/noExplicitAny: scenarios are plain JSON; the emulator's schema checks the result
+  type Json = any;
+  const s: Json = structuredClone(scenario);
+  s.team.name = attack.labelled('Northwind', attack.payload('osc8Link'));
+  for (const u of s.users) {
+    u.realName = attack.next();
+    // Handles of people from outside (guests) are theirs to choose.
+    if (u.role?.includes('guest')) u.name = attack.next();
+  }
+  const mia = s.users.find((u: Json) => u.id === 'U0MIA');
+  if (mia) mia.email = `${attack.payload('markdownLink')}@pixelmia.studio`;
+  for (const t of s.externalTeams ?? []) t.name = attack.payload('hyperlink');
+  // An outsider in the workspace whose every field is an attack.
+  s.users.push({
+    id: 'U0HOSTILE',
+    name: attack.payload('at'),
+    realName: attack.payload('script'),
+    email: `${attack.payload('minus')}@evil.example`,
+    role: 'multi-channel-guest',
+  });
+  const general = s.channels.find((c: Json) => c.general);
+  general?.members.push('U0HOSTILE');
+  return s;
 }

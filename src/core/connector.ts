@@ -125,6 +125,15 @@ export interface Emulator<Scenario> {
   start(scenario: Scenario, options: EmulatorOptions): Promise<RunningEmulator>;
 }
 
+/** What a hostile scenario is made of: payloads handed out in turn, or by name. */
+export interface HostileAttack {
+  next(): string;
+  /** One payload by name ("script", "hyperlink", "osc8Link"...). */
+  payload(name: string): string;
+  /** A payload kept recognisable with a short prefix. */
+  labelled(label: string, payload: string): string;
+}
+
 /**
  * What the tests and the benchmark know about one system, kept beside its connector so that
  * adding a system adds its proofs without editing a central table. Loaded only by tests and
@@ -145,6 +154,12 @@ export interface ConnectorTestKit {
   };
   /** Whether a request the emulator served reads, in the system's own terms (the read-only proof). */
   isRead(request: RecordedRequest): boolean;
+  /**
+   * The scenario with every field an outsider could write (names, descriptions, emails, titles)
+   * replaced by attacks, and accounts added whose names are attacks: the escaping proof's input.
+   * Identifiers the real system constrains keep their shape, as they would in the wild.
+   */
+  hostile(scenario: unknown, attack: HostileAttack): unknown;
   /** For the secret-hygiene proof: literal fake secrets, a config block aimed at `url` that uses them, and the system's refusal echoing what it was sent. */
   readonly secrets: {
     readonly values: readonly string[];

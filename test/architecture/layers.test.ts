@@ -14,7 +14,7 @@ interface Place {
   room: string;
 }
 
-export function placeOf(file: string): Place | undefined {
+function placeOf(file: string): Place | undefined {
   if (file.startsWith('src/app/')) return { rank: 5, room: 'app' };
   if (file.startsWith('src/pipeline/') || file.startsWith('src/rules/')) return { rank: 4, room: 'pipeline' };
   if (file === 'connectors/index.ts') return { rank: 3, room: 'registry' };
@@ -26,7 +26,7 @@ export function placeOf(file: string): Place | undefined {
 }
 
 /** Each import that points up, or sideways into another room of the same layer. */
-export function violations(graph: ImportGraph): string[] {
+function violations(graph: ImportGraph): string[] {
   const out: string[] = [];
   for (const [from, targets] of graph) {
     const a = placeOf(from);

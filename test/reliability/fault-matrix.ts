@@ -5,10 +5,10 @@
 // scan is complete; or the system (or one of its targets) is marked failed with a reason, the
 // scan exits 3, and what it kept is nothing the fault-free scan did not find.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { connectorById } from '../../connectors/index.js';
 import type { FaultKind, FaultPlan } from '../../src/core/connector.js';
 import type { Snapshot } from '../../src/core/model.js';
 import { demoScenario, type ScanSetup, setupScan, writtenFindings, writtenInventory } from './harness.js';
-import { connectorById } from '../../connectors/index.js';
 
 const KINDS: readonly FaultKind[] = [
   'rate-limit',

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { type DefaultTreeAdapterMap, parse } from 'parse5';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectors } from '../../connectors/index.js';
 import { REPORT_FILES } from '../../reports/index.js';
 import { DEMO_DIR } from '../../src/app/demo.js';
 import { resolveRelativeDates } from '../../src/core/dates.js';
@@ -42,7 +43,7 @@ beforeAll(async () => {
   const register = hostileRegister(resolveRelativeDates(await readFile(join(DEMO_DIR, 'register.yaml'), 'utf8'), NOW));
   mailbox = await startMailbox('mailbox-password');
   setup = await setupScan({
-    scenario: hostileScenario(await demoScenario()),
+    scenario: await hostileScenario(await demoScenario(), connectors),
     register,
     config: { organization: `Northwind ${PAYLOADS.clearScreen}`, email: emailBlock(mailbox.port) },
     env: { [SMTP_PASSWORD_ENV]: 'mailbox-password' },
