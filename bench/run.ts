@@ -298,6 +298,17 @@ function table(
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--startup')) {
+    const { startupTable } = await import('./startup.js');
+    const body = startupTable();
+    process.stdout.write(`${body}\n`);
+    if (process.argv.includes('--write')) {
+      const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}`;
+      const heading = `## Startup: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC\n\nMachine: ${machine}.\n\n`;
+      await appendFile(fileURLToPath(new URL('./RESULTS.md', import.meta.url)), `${heading}${body}\n\n`);
+    }
+    return;
+  }
   // Thousands of requests share each system's abort signal; that is by design here, not a leak.
   setMaxListeners(0);
   const args = parseArgs(process.argv.slice(2));

@@ -1,6 +1,7 @@
 // The weekly email: an HTML body built for email clients (tables, inlined CSS, no script,
 // no external image) with a plain-text twin. Handlebars escapes every value.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import juice from 'juice';
 import type { Drift } from '../src/core/drift.js';
@@ -8,6 +9,7 @@ import type { Evaluation, LaneCell } from '../src/core/evaluation.js';
 import { type Finding, SEVERITIES, type Severity } from '../src/core/finding.js';
 import { LANES } from '../src/core/model.js';
 import type { Register } from '../src/core/register.js';
+import { PACKAGE_ROOT } from '../src/core/version.js';
 import { DRIFT_LABEL, SEVERITY_LABEL } from './view.js';
 
 export interface EmailInput {
@@ -54,7 +56,7 @@ const CELL_LABEL: Record<LaneCell, string> = {
 };
 
 const handlebars = Handlebars.create();
-const template = handlebars.compile(readFileSync(new URL('./templates/email.hbs', import.meta.url), 'utf8'), {
+const template = handlebars.compile(readFileSync(join(PACKAGE_ROOT, 'reports', 'templates', 'email.hbs'), 'utf8'), {
   strict: false,
 });
 

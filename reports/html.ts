@@ -5,12 +5,15 @@
 // should a value ever get past escaping, the browser still runs nothing and fetches nothing.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { oneLine } from '../src/core/text.js';
+import { PACKAGE_ROOT } from '../src/core/version.js';
 import type { ReportInput } from './input.js';
 import { buildView, type ReportView, type TimelineView, type TrendScanView } from './view.js';
 
-const templateFile = (name: string) => readFileSync(new URL(`./templates/${name}`, import.meta.url), 'utf8');
+// The templates ship beside dist/ (reports/templates), found from the package root from src and dist alike.
+const templateFile = (name: string) => readFileSync(join(PACKAGE_ROOT, 'reports', 'templates', name), 'utf8');
 
 // The filter script is a constant of ours, inserted as a partial (partials are template text,
 // not data). Trailing whitespace is dropped so the hashed text is exactly what lands in <script>.

@@ -77,7 +77,7 @@ export async function readCredentials(options: ReadOptions): Promise<CredentialF
 /** The report's CSV, or undefined when the caller may not generate or read it. */
 async function fetchCredentialReport({ iam, signal, tuning }: ReadOptions): Promise<string | undefined> {
   // Reports of small accounts are ready in well under a second; big ones take a while.
-  let pollMs = tuning.reportPollMs ?? 250;
+  let pollMs = tuning.reportPollMs ?? 100;
   const wait = async () => {
     await sleep(pollMs, signal);
     pollMs = Math.min(pollMs * 2, MAX_POLL_MS);

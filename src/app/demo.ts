@@ -3,15 +3,16 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { connectors } from '../../connectors/index.js';
 import { resolveRelativeDates } from '../core/dates.js';
 import { applyPatch, type PatchOperation } from '../core/json-patch.js';
 import type { Logger } from '../core/log.js';
+import { PACKAGE_ROOT } from '../core/version.js';
 import { loadScenario, type Sandbox, sandboxConfig, startSandbox } from './sandbox.js';
 import { type ScanOptions, type ScanResult, scan } from './scan.js';
 
-export const DEMO_DIR = fileURLToPath(new URL('../../examples/demo/', import.meta.url));
+/** The demo company: shipped in the package beside dist/, found from the package root either way. */
+export const DEMO_DIR = join(PACKAGE_ROOT, 'examples', 'demo');
 
 export interface DemoOptions {
   outDir: string;

@@ -5,7 +5,6 @@
 import { appendFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { connectors } from '../../connectors/index.js';
-import { renderEmail } from '../../reports/email.js';
 import { REPORT_FILES, renderReport } from '../../reports/index.js';
 import { printPdf } from '../../reports/pdf.js';
 import type { FailOn } from '../core/config.js';
@@ -213,6 +212,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     let emailSent = false;
     const email = loaded.config.email;
     if (options.email && email && shouldSend(email.when, evaluation.summary)) {
+      // The email renderer (and its CSS inliner) loads only when a report is sent.
+      const { renderEmail } = await import('../../reports/email.js');
       const content = renderEmail(emailInput(input, complete, register, newFingerprints));
       const attach = (name: string, format: 'html' | 'json' | 'csv', type: string) => ({
         filename: name,

@@ -6,15 +6,10 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { connectors } from '../../../connectors/index.js';
-import { canonicalSnapshot } from '../../../reports/inventory.js';
 import { ExitCode, UsageError } from '../../core/errors.js';
 import { createLogger, type LogLevel } from '../../core/log.js';
 import type { Snapshot } from '../../core/model.js';
 import { redact } from '../../core/redact.js';
-import { collect } from '../../pipeline/collect.js';
-import { loadConfig } from '../../pipeline/config/index.js';
-import { limitTargets, missingTargets, parseOnly } from '../../pipeline/only.js';
 import { withExitCode } from '../exit.js';
 import type { Io } from '../io.js';
 import { logLevel, onlyOption, parseNowOption, parsePositiveInt } from '../options.js';
@@ -64,6 +59,10 @@ export function collectCommand(program: Command, io: Io, done: (code: number) =>
 export function runCollect(options: CollectCommandOptions, io: Pick<Io, 'stdout' | 'stderr'>): Promise<number> {
   return withExitCode('collect', io, async () => {
     const log = createLogger(options.logLevel ?? 'normal', io.stderr);
+    const { connectors } = await import('../../../connectors/index.js');
+    const { collect } = await import('../../pipeline/collect.js');
+    const { loadConfig } = await import('../../pipeline/config/index.js');
+    const { limitTargets, missingTargets, parseOnly } = await import('../../pipeline/only.js');
     const scope = parseOnly(options.only);
     if (scope.size === 0) throw new UsageError('--only needs at least one system');
     const loaded = await loadConfig(options.configPath, {
@@ -93,6 +92,7 @@ export function runCollect(options: CollectCommandOptions, io: Pick<Io, 'stdout'
 
 /** Canonical form (sorted, no wall times), redacted, written beside its name and renamed. */
 async function writeShard(path: string, snapshot: Snapshot): Promise<void> {
+  const { canonicalSnapshot } = await import('../../../reports/inventory.js');
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}`;
   await writeFile(tmp, redact(`${JSON.stringify(canonicalSnapshot(snapshot), null, 2)}\n`));

@@ -2,7 +2,6 @@
 // with the same code a customer runs. No account, no network beyond loopback.
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { runDemo } from '../demo.js';
 import { withExitCode } from '../exit.js';
 import type { Io } from '../io.js';
 import { outputOptions, parseNowOption } from '../options.js';
@@ -18,8 +17,8 @@ export function demoCommand(program: Command, io: Io, done: (code: number) => vo
     .action(async (opts) => {
       done(
         await withExitCode('demo', io, () =>
-          withProgress(opts, io, (watch) =>
-            runDemo({
+          withProgress(opts, io, async (watch) =>
+            (await import('../demo.js')).runDemo({
               ...watch,
               outDir: resolve(io.cwd, opts.out),
               now: opts.now ?? new Date(),

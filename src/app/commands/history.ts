@@ -3,8 +3,6 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../../core/errors.js';
-import { formatHistory } from '../../pipeline/history/format.js';
-import { HistoryStore } from '../../pipeline/history/store.js';
 import { withExitCode } from '../exit.js';
 import type { Io } from '../io.js';
 
@@ -19,6 +17,8 @@ export function historyCommand(program: Command, io: Io, done: (code: number) =>
           const path = resolve(io.cwd, opts.history);
           if (!existsSync(path))
             throw new UsageError(`no history at ${opts.history}: run a scan first (or pass --history FILE)`);
+          const { HistoryStore } = await import('../../pipeline/history/store.js');
+          const { formatHistory } = await import('../../pipeline/history/format.js');
           const store = HistoryStore.open(path);
           try {
             io.stdout(formatHistory(store.list()));

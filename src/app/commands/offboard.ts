@@ -5,13 +5,9 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { connectors } from '../../../connectors/index.js';
 import { ExitCode, UsageError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
 import { redact } from '../../core/redact.js';
-import { offboard, recordFileName, renderMarkdown, renderTerminal } from '../../pipeline/offboard/index.js';
-import { readConfig, readScan } from '../../pipeline/offboard/source.js';
-import { loadRegister } from '../../pipeline/register/index.js';
 import { withExitCode } from '../exit.js';
 import type { Io } from '../io.js';
 import { parseNowOption } from '../options.js';
@@ -63,6 +59,12 @@ export function runOffboard(options: OffboardOptions, io: Pick<Io, 'stdout' | 's
   return withExitCode('offboard', io, async () => {
     // With both, the inventory is judged under the config's lanes and register.
     if (!options.configPath && !options.inventoryPath) throw new UsageError('give --config FILE or --inventory FILE');
+    const { connectors } = await import('../../../connectors/index.js');
+    const { offboard, recordFileName, renderMarkdown, renderTerminal } = await import(
+      '../../pipeline/offboard/index.js'
+    );
+    const { readConfig, readScan } = await import('../../pipeline/offboard/source.js');
+    const { loadRegister } = await import('../../pipeline/register/index.js');
     if (options.inventoryPath && !options.configPath && !options.registerPath) {
       throw new UsageError('--inventory needs --register FILE (or --config FILE naming the register)');
     }

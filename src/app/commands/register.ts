@@ -5,13 +5,9 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { connectors } from '../../../connectors/index.js';
 import { ExitCode, formatProblem, UsageError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
 import { redact } from '../../core/redact.js';
-import { readConfig, readScan } from '../../pipeline/offboard/source.js';
-import { checkRegisterFile } from '../../pipeline/register/index.js';
-import { draftRegister } from '../../pipeline/register/init.js';
 import { withExitCode } from '../exit.js';
 import type { Io } from '../io.js';
 import { parseNowOption } from '../options.js';
@@ -63,6 +59,8 @@ export function registerCommand(program: Command, io: Io, done: (code: number) =
     .action(async (file: string) => {
       done(
         await withExitCode('register check', io, async () => {
+          const { connectors } = await import('../../../connectors/index.js');
+          const { checkRegisterFile } = await import('../../pipeline/register/index.js');
           const result = await checkRegisterFile(
             resolve(io.cwd, file),
             connectors.map((c) => c.id),
@@ -78,6 +76,8 @@ export function registerCommand(program: Command, io: Io, done: (code: number) =
 export function runRegisterInit(options: RegisterInitOptions, io: Pick<Io, 'stdout' | 'stderr'>): Promise<number> {
   return withExitCode('register init', io, async () => {
     if (!options.configPath && !options.inventoryPath) throw new UsageError('give --config FILE or --inventory FILE');
+    const { readConfig, readScan } = await import('../../pipeline/offboard/source.js');
+    const { draftRegister } = await import('../../pipeline/register/init.js');
     const config = options.configPath
       ? await readConfig(options.configPath, options.env, options.inventoryPath !== undefined)
       : undefined;

@@ -4,9 +4,8 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { connectors } from '../../../connectors/index.js';
 import { ExitCode, formatProblem, InputError, UsageError } from '../../core/errors.js';
-import { appendGrant, type GrantRequest } from '../../pipeline/register/request.js';
+import type { GrantRequest } from '../../pipeline/register/request.js';
 import { withExitCode } from '../exit.js';
 import type { Io } from '../io.js';
 
@@ -23,7 +22,7 @@ export function requestCommand(program: Command, io: Io, done: (code: number) =>
     .requiredOption('--register <file>', 'access register (YAML)')
     .requiredOption('--person <id>', 'register id of the person')
     .requiredOption('--task <text>', 'what the access is for')
-    .requiredOption('--system <id>', connectors.map((c) => c.id).join(', '))
+    .requiredOption('--system <id>', 'the connector id: github, aws, gcp, slack...')
     .requiredOption('--scope <glob...>', 'resource glob(s): northwind/shop, projects/x, #support')
     .requiredOption('--lane <lane>', 'code, data or production')
     .requiredOption('--access <level>', 'read, write or admin')
@@ -56,13 +55,15 @@ export function requestCommand(program: Command, io: Io, done: (code: number) =>
 export function runRequest(options: RequestCommandOptions, io: Pick<Io, 'stdout' | 'stderr'>): Promise<number> {
   return withExitCode('request', io, async () => {
     const { registerPath, relativeDates, ...request } = options;
+    const { connectors } = await import('../../../connectors/index.js');
+    const { appendGrant } = await import('../../pipeline/register/request.js');
     let text: string;
     try {
       text = await readFile(registerPath, 'utf8');
     } catch (e) {
       throw new UsageError(`cannot read ${registerPath}: ${(e as Error).message}`);
     }
-    let result: ReturnType<typeof appendGrant>;
+    let result: ReturnType<typeof import('../../pipeline/register/request.js').appendGrant>;
     try {
       result = appendGrant(text, request, {
         knownSystems: connectors.map((c) => c.id),

@@ -3,13 +3,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { connectors } from '../../../connectors/index.js';
 import { resolveRelativeDates } from '../../core/dates.js';
 import { ExitCode } from '../../core/errors.js';
 import { withExitCode } from '../exit.js';
 import type { Io } from '../io.js';
 import { parseNowOption, parsePositiveInt } from '../options.js';
-import { loadScenario, sandboxConfig, startSandbox } from '../sandbox.js';
 
 export function sandboxCommand(program: Command, io: Io, done: (code: number) => void): void {
   program
@@ -27,6 +25,8 @@ export function sandboxCommand(program: Command, io: Io, done: (code: number) =>
       done(
         await withExitCode('sandbox', io, async () => {
           const now: Date = opts.now ?? new Date();
+          const { connectors } = await import('../../../connectors/index.js');
+          const { loadScenario, sandboxConfig, startSandbox } = await import('../sandbox.js');
           const scenarioPath = resolve(io.cwd, opts.scenario);
           const scenario = await loadScenario(scenarioPath, now);
           const templatePath = opts.configTemplate

@@ -2,12 +2,11 @@
 // against the register, write the reports, keep history, email, and exit with the gate's code.
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { FailOnSchema } from '../../core/config.js';
+import { SEVERITIES } from '../../core/finding.js';
 import { withExitCode } from '../exit.js';
 import type { Io } from '../io.js';
 import { onlyOption, outputOptions, parseNowOption, parsePositiveInt } from '../options.js';
 import { withProgress } from '../output.js';
-import { scan } from '../scan.js';
 
 export function scanCommand(program: Command, io: Io, done: (code: number) => void): void {
   onlyOption(
@@ -17,9 +16,10 @@ export function scanCommand(program: Command, io: Io, done: (code: number) => vo
       .option('--register <file>', 'access register (YAML or JSON); default: the config\'s "register"')
       .option('--out <dir>', "where reports are written; default: the config's report.outDir")
       .addOption(
-        new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices(
-          FailOnSchema.options,
-        ),
+        new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe').choices([
+          ...SEVERITIES,
+          'none',
+        ]),
       ),
   )
     .option('--allow-partial', 'exit 0/1 on what could be read even if a system failed', false)
@@ -37,8 +37,9 @@ export function scanCommand(program: Command, io: Io, done: (code: number) => vo
     .action(async (opts) => {
       done(
         await withExitCode('scan', io, () =>
-          withProgress(opts, io, (watch) =>
-            scan({
+          withProgress(opts, io, async (watch) =>
+            // Loaded when run: `--help` and the other commands never pay for the whole pipeline.
+            (await import('../scan.js')).scan({
               ...watch,
               historyPath:
                 opts.history === false

@@ -4,10 +4,10 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
 import type { Finding, Severity } from '../../core/finding.js';
 import { type Snapshot, SnapshotSchema, type SystemStatus } from '../../core/model.js';
 import { MIGRATIONS } from './migrations.js';
+import { inTransaction, openDatabase, type SqlDatabase } from './sqlite.js';
 
 export const DEFAULT_HISTORY_PATH = '.lanekeeper/history.db';
 
@@ -42,18 +42,18 @@ export interface SeenDates {
 }
 
 export class HistoryStore {
-  private readonly db: Database.Database;
+  private readonly db: SqlDatabase;
 
-  private constructor(db: Database.Database) {
+  private constructor(db: SqlDatabase) {
     this.db = db;
   }
 
   static open(path: string): HistoryStore {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const db = new Database(path);
+    const db = openDatabase(path);
     // WAL keeps readers working during a write and makes an interrupted write roll back cleanly.
-    if (path !== ':memory:') db.pragma('journal_mode = WAL');
-    db.pragma('foreign_keys = ON');
+    if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
+    db.exec('PRAGMA foreign_keys = ON');
     migrate(db);
     return new HistoryStore(db);
   }
@@ -92,7 +92,7 @@ export class HistoryStore {
    */
   record(scan: ScanRecord, seams: { afterScanRow?: () => void } = {}): number {
     const counts = countBySeverity(scan.findings);
-    const write = this.db.transaction((): number => {
+    return inTransaction(this.db, (): number => {
       const result = this.db
         .prepare(
           `INSERT INTO scans (scanned_at, complete, register_digest, systems_json, counts_json, timings_json, snapshot_json)
@@ -124,7 +124,6 @@ export class HistoryStore {
       }
       return scanId;
     });
-    return write.immediate();
   }
 
   list(): ScanSummary[] {
@@ -166,22 +165,22 @@ export class HistoryStore {
     const result = this.db
       .prepare('UPDATE scans SET snapshot_json = NULL WHERE scanned_at < ? AND snapshot_json IS NOT NULL AND id != ?')
       .run(cutoff, latest?.id ?? -1);
-    return result.changes;
+    return Number(result.changes);
   }
 }
 
-function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
+function migrate(db: SqlDatabase): void {
+  const current = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
   if (current > MIGRATIONS.length) {
     throw new Error(
       `the history database has schema version ${current}, newer than this lanekeeper knows (${MIGRATIONS.length}): upgrade lanekeeper`,
     );
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
+    inTransaction(db, () => {
       db.exec(MIGRATIONS[v] as string);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
+      db.exec(`PRAGMA user_version = ${v + 1}`);
+    });
   }
 }
 

@@ -12,9 +12,26 @@ describe('slack config', () => {
     };
     const parsed = slackConnector.configSchema.parse(example.connectors.slack);
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a config ${ENV} reference, not a template
-    expect(parsed).toMatchObject({ token: '${SLACK_BOT_TOKEN}', enabled: true, deadlineSeconds: 600, concurrency: 8 });
+    expect(parsed).toMatchObject({ token: '${SLACK_TOKEN}', enabled: true, deadlineSeconds: 600, concurrency: 8 });
     expect(parsed.lanes.production).toEqual(['#incidents', '#deploys']);
     expect(slackConnector.configSchema.parse({ token: 'x' }).lanes).toEqual({ data: [], production: [] });
+  });
+
+  it('names its token one way in the example config, its README and every workflow', async () => {
+    const root = join(import.meta.dirname, '../../..');
+    const texts = await Promise.all(
+      [
+        'config.example.json',
+        'connectors/slack/README.md',
+        'examples/github-actions/weekly-scan.yml',
+        'examples/github-actions/access-gate.yml',
+        'examples/github-actions/sharded-scan.yml',
+      ].map(async (f) => [f, await readFile(join(root, f), 'utf8')] as const),
+    );
+    for (const [file, text] of texts) {
+      const names = new Set([...text.matchAll(/\b(SLACK_[A-Z_]*TOKEN)\b/g)].map((m) => m[1]));
+      expect([...names], file).toEqual(['SLACK_TOKEN']);
+    }
   });
 
   it('refuses a block without a token, with an unknown field, or with a bad URL', () => {
