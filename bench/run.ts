@@ -15,6 +15,7 @@ import { stringify } from 'yaml';
 import { connectors } from '../connectors/index.js';
 import { RENDERED_FORMATS, REPORT_FILES, renderReport } from '../reports/index.js';
 import { sandboxConfig } from '../src/app/sandbox.js';
+import { completeness } from '../src/core/completeness.js';
 import { PolicySchema } from '../src/core/config.js';
 import { createLogger } from '../src/core/log.js';
 import { SNAPSHOT_SCHEMA_VERSION, type Snapshot } from '../src/core/model.js';
@@ -224,6 +225,7 @@ async function evaluateAndReport(
         organization: 'Acme',
         now: NOW,
         snapshot,
+        completeness: completeness(snapshot, [], NOW),
         evaluation,
         rules: allRules,
         accepted: acceptance.accepted,

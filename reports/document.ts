@@ -1,6 +1,7 @@
 // findings.json: the machine-readable verdict. Its shape is a contract (schemaVersion 1) for
 // the CLI's --json, CI scripts and the history store, so keys are written in a fixed order.
 
+import type { TargetGap } from '../src/core/completeness.js';
 import type { Finding, Severity } from '../src/core/finding.js';
 import type { Snapshot } from '../src/core/model.js';
 import { byKeys, compareFindings, sorted } from '../src/core/order.js';
@@ -23,8 +24,10 @@ export interface FindingsDocument {
   schemaVersion: typeof FINDINGS_SCHEMA_VERSION;
   generatedAt: string;
   now: string;
-  /** Every system was read; false means absence of findings proves nothing for the failed ones. */
+  /** Every target was read and every gap acknowledged; false means an absence of findings proves nothing. */
   complete: boolean;
+  /** What could not be seen on targets that were read, open ones first; accepted ones carry why and until when. */
+  gaps: TargetGap[];
   systems: SystemSummary[];
   summary: Record<Severity, number>;
   findings: Finding[];
@@ -37,11 +40,27 @@ export function buildFindingsDocument(input: ReportInput): FindingsDocument {
     schemaVersion: FINDINGS_SCHEMA_VERSION,
     generatedAt: now,
     now,
-    complete: input.snapshot.systems.every((s) => s.ok),
+    complete: input.completeness.complete,
+    gaps: [
+      ...input.completeness.gaps.filter((g) => !g.accepted),
+      ...input.completeness.gaps.filter((g) => g.accepted),
+    ].map(gapRecord),
     systems: systemSummaries(input.snapshot),
     // The evaluation's headline (it may leave accepted risks out), in severity order.
     summary: severityCounts(input.evaluation.summary),
     findings,
+  };
+}
+
+/** A gap with its keys in a fixed order. */
+function gapRecord(g: TargetGap): TargetGap {
+  return {
+    system: g.system,
+    target: g.target,
+    kind: g.kind,
+    detail: g.detail,
+    ...(g.count !== undefined ? { count: g.count } : {}),
+    ...(g.accepted ? { accepted: { reason: g.accepted.reason, until: g.accepted.until } } : {}),
   };
 }
 

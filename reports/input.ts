@@ -1,4 +1,5 @@
 // What every renderer reads: one scan's results, already judged and sorted.
+import type { Completeness } from '../src/core/completeness.js';
 import type { Drift } from '../src/core/drift.js';
 import type { AcceptedFinding, Evaluation } from '../src/core/evaluation.js';
 import type { Finding, RuleMeta, Severity } from '../src/core/finding.js';
@@ -10,6 +11,8 @@ export interface ReportInput {
   /** The scan's clock; also the "generated at" time, so output is byte-for-byte deterministic. */
   now: Date;
   snapshot: Snapshot;
+  /** Whether everything was read: failed targets and gaps, open and acknowledged. */
+  completeness: Completeness;
   /** Findings (sorted), summary, people × lanes matrix, unlinked accounts, warnings. */
   evaluation: Evaluation;
   /** Titles and "why" of every rule, for the report's legend. */

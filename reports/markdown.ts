@@ -39,9 +39,21 @@ export function renderMarkdown(input: ReportInput): string {
   if (view.complete) block('**Complete scan.** Every system below was read in full.');
   else
     block(
-      '> **INCOMPLETE SCAN.** These systems could not be read, so an absence of findings proves nothing for them:',
+      '> **INCOMPLETE SCAN.** Parts of these systems could not be read, so an absence of findings proves nothing for them:',
       '>',
       ...view.failed.map((s) => md`> - **${s.system} ${s.target}**: ${s.error ?? 'no reason given'}`),
+      ...view.gaps.map(
+        (g) => md`> - **${g.system} ${g.target}**, ${g.kind}: ${g.detail}${g.countText ? ` (${g.countText})` : ''}`,
+      ),
+    );
+  if (view.acceptedGaps.length > 0)
+    block(
+      '**Known gaps, accepted:**',
+      '',
+      ...view.acceptedGaps.map(
+        (g) =>
+          md`- **${g.system} ${g.target}**, ${g.kind}: ${g.detail}; accepted until ${g.until ?? ''}: ${g.reason ?? ''}`,
+      ),
     );
 
   block('## Summary');

@@ -3,6 +3,7 @@
 // still raw (from the APIs and the register): each renderer escapes them its own way.
 
 import { createHash } from 'node:crypto';
+import type { TargetGap } from '../src/core/completeness.js';
 import { daysBetween, endOfDay, isoDate, startOfDay } from '../src/core/dates.js';
 import type { DriftChange, DriftKind } from '../src/core/drift.js';
 import type { LaneCell, PersonAccess, UnlinkedAccount } from '../src/core/evaluation.js';
@@ -184,6 +185,28 @@ export interface TimelineView {
   overdue: boolean;
 }
 
+export interface GapView {
+  system: string;
+  target: string;
+  kind: string;
+  detail: string;
+  /** "3 records", when the gap has a count. */
+  countText?: string;
+  reason?: string;
+  until?: string;
+}
+
+function gapView(g: TargetGap): GapView {
+  return {
+    system: g.system,
+    target: g.target,
+    kind: g.kind,
+    detail: g.detail,
+    ...(g.count !== undefined ? { countText: `${g.count} ${g.count === 1 ? 'record' : 'records'}` } : {}),
+    ...(g.accepted ? { reason: g.accepted.reason, until: g.accepted.until } : {}),
+  };
+}
+
 export interface ReportView {
   organization: string;
   generatedAt: string;
@@ -191,6 +214,10 @@ export interface ReportView {
   date: string;
   complete: boolean;
   failed: SystemView[];
+  /** What could not be seen on targets that were read: open gaps make the scan incomplete. */
+  gaps: GapView[];
+  /** Gaps the config acknowledges, with its reason and end date: listed, not counted. */
+  acceptedGaps: GapView[];
   counts: { severity: Severity; label: string; count: number }[];
   total: number;
   groups: SeverityGroup[];
@@ -274,8 +301,10 @@ export function buildView(input: ReportInput): ReportView {
     organization: input.organization,
     generatedAt: input.now.toISOString(),
     date: `${input.now.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
-    complete: systems.every((s) => s.ok),
+    complete: input.completeness.complete,
     failed: systems.filter((s) => !s.ok),
+    gaps: input.completeness.gaps.filter((g) => !g.accepted).map(gapView),
+    acceptedGaps: input.completeness.gaps.filter((g) => g.accepted).map(gapView),
     counts: SEVERITIES.map((severity) => ({ severity, label: SEVERITY_LABEL[severity], count: summary[severity] })),
     total: findings.length,
     groups: SEVERITIES.map((severity) => {

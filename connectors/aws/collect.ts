@@ -77,6 +77,7 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
       accountIds: [...organizationAccounts].sort(),
       signal: ctx.signal,
       warn: (m) => out.warn(`identity center: ${m}`),
+      gap: (g) => out.gap(g),
     });
     return ic ? buildIdentityCenterRecords(ic, callerAccount, places) : undefined;
   };
@@ -95,7 +96,7 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
           userNames: details.users.map((u) => u.name),
           concurrency: Math.min(PER_ACCOUNT_CONCURRENCY, ctx.concurrency),
           tuning,
-          warn: (m) => out.warn(`${target.id}: ${m}`),
+          gap: (g) => out.gap(g),
         });
         const records = buildAccountRecords(
           {
@@ -107,6 +108,7 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
             organizationAccounts,
           },
           (m) => out.warn(m),
+          (g) => out.gap(g),
         );
         if (target.id === callerAccount) {
           const ic = await readIc(out);

@@ -1,7 +1,9 @@
 // Console passwords, MFA and access keys of one account: from the credential report when it
 // can be generated (one CSV for every user and the root account), else user by user with
 // ListAccessKeys, GetAccessKeyLastUsed, ListMFADevices and GetLoginProfile. The report has no
-// key ids, so users holding keys get one ListAccessKeys call to name them.
+// key ids, so users holding keys get one ListAccessKeys call to name them. AWS hands out the
+// same report for four hours: users created since it was generated are not in it, and are read
+// one by one, so no user is left without its credentials.
 import {
   CredentialReportExpiredException,
   CredentialReportNotPresentException,
@@ -17,6 +19,7 @@ import {
   paginateListUsers,
 } from '@aws-sdk/client-iam';
 import PQueue from 'p-queue';
+import type { Gap } from '../../src/core/model.js';
 import type { AwsTuning } from './clients.js';
 import { type CredentialReportRow, parseCredentialReport } from './credential-report.js';
 import { allPages } from './paging.js';
@@ -50,6 +53,10 @@ export interface CredentialFacts {
   users: Map<string, UserCredentials>;
   /** Only the credential report tells about the root account. */
   root?: RootCredentials;
+  /** When the report was generated (AWS reuses one for up to four hours). */
+  reportGeneratedAt?: string;
+  /** Users the report did not have (created after it), read one by one. */
+  readOneByOne: string[];
 }
 
 const MAX_POLL_MS = 5000;
@@ -60,22 +67,43 @@ interface ReadOptions {
   userNames: readonly string[];
   concurrency: number;
   tuning: AwsTuning;
-  warn(message: string): void;
+  gap(gap: Gap): void;
 }
 
 export async function readCredentials(options: ReadOptions): Promise<CredentialFacts> {
-  const csv = await fetchCredentialReport(options);
-  if (csv === undefined) {
-    options.warn(
-      'the credential report is denied (iam:GenerateCredentialReport / iam:GetCredentialReport): read user by user; the root account’s MFA and keys are unknown',
-    );
-    return readPerUser(options);
+  const report = await fetchCredentialReport(options);
+  if (report === undefined) {
+    options.gap({
+      kind: 'aws.credential-report',
+      detail:
+        'the credential report is denied (iam:GenerateCredentialReport / iam:GetCredentialReport): users were read one by one, but the root user’s MFA, password and keys are unknown',
+    });
+    return readPerUser(options, options.userNames);
   }
-  return fromReport(parseCredentialReport(csv), options);
+  const facts = await fromReport(parseCredentialReport(report.csv), options);
+  if (report.generatedAt) facts.reportGeneratedAt = report.generatedAt;
+  // Users created after the report was generated are not in it: read each of them directly.
+  const missing = options.userNames.filter((name) => !facts.users.has(name));
+  if (missing.length > 0) {
+    const direct = await readPerUser(options, missing);
+    for (const [name, user] of direct.users) facts.users.set(name, user);
+    facts.readOneByOne = missing;
+  }
+  if (!facts.root) {
+    options.gap({
+      kind: 'aws.root-credentials',
+      detail: 'the credential report has no <root_account> row: the root user’s MFA, password and keys are unknown',
+    });
+  }
+  return facts;
 }
 
-/** The report's CSV, or undefined when the caller may not generate or read it. */
-async function fetchCredentialReport({ iam, signal, tuning }: ReadOptions): Promise<string | undefined> {
+/** The report's CSV and when it was generated, or undefined when the caller may not generate or read it. */
+async function fetchCredentialReport({
+  iam,
+  signal,
+  tuning,
+}: ReadOptions): Promise<{ csv: string; generatedAt?: string } | undefined> {
   // Reports of small accounts are ready in well under a second; big ones take a while.
   let pollMs = tuning.reportPollMs ?? 100;
   const wait = async () => {
@@ -94,7 +122,8 @@ async function fetchCredentialReport({ iam, signal, tuning }: ReadOptions): Prom
       try {
         const report = await iam.send(new GetCredentialReportCommand({}), { abortSignal: signal });
         if (!report.Content) throw new Error('GetCredentialReport answered without Content');
-        return Buffer.from(report.Content).toString('utf8');
+        const csv = Buffer.from(report.Content).toString('utf8');
+        return report.GeneratedTime ? { csv, generatedAt: iso(report.GeneratedTime) } : { csv };
       } catch (e) {
         // The SDK names IAM's ReportInProgress / ReportNotPresent / ReportExpired codes by their model shapes.
         const inProgress = e instanceof CredentialReportNotReadyException;
@@ -111,7 +140,7 @@ async function fetchCredentialReport({ iam, signal, tuning }: ReadOptions): Prom
 }
 
 async function fromReport(rows: CredentialReportRow[], options: ReadOptions): Promise<CredentialFacts> {
-  const facts: CredentialFacts = { source: 'credential-report', users: new Map() };
+  const facts: CredentialFacts = { source: 'credential-report', users: new Map(), readOneByOne: [] };
   const queue = new PQueue({ concurrency: options.concurrency });
   const tasks: Promise<void>[] = [];
   for (const row of rows) {
@@ -157,9 +186,9 @@ function nameKeys(slots: KeyFacts[], listed: KeyFacts[]): void {
   }
 }
 
-async function readPerUser(options: ReadOptions): Promise<CredentialFacts> {
+async function readPerUser(options: ReadOptions, userNames: readonly string[]): Promise<CredentialFacts> {
   const { iam, signal } = options;
-  const facts: CredentialFacts = { source: 'per-user', users: new Map() };
+  const facts: CredentialFacts = { source: 'per-user', users: new Map(), readOneByOne: [...userNames] };
   const lastUsed = new Map<string, string>();
   for (const page of await allPages(paginateListUsers({ client: iam }, {}, { abortSignal: signal }), 'iam:ListUsers'))
     for (const u of page.Users ?? [])
@@ -167,7 +196,7 @@ async function readPerUser(options: ReadOptions): Promise<CredentialFacts> {
 
   const queue = new PQueue({ concurrency: options.concurrency });
   const tasks: Promise<void>[] = [];
-  for (const name of options.userNames) {
+  for (const name of userNames) {
     tasks.push(
       queue.add(async () => {
         const keys = await listAccessKeys(iam, name, signal);

@@ -19,6 +19,7 @@ import {
   paginateListPermissionSetsProvisionedToAccount,
   type SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
+import type { Gap } from '../../src/core/model.js';
 import { allPages } from './paging.js';
 import { type NamedPolicy, parsePolicyDocument } from './policy.js';
 
@@ -66,6 +67,7 @@ interface ReadOptions {
   accountIds: readonly string[];
   signal: AbortSignal;
   warn(message: string): void;
+  gap(gap: Gap): void;
 }
 
 export async function readIdentityCenter(options: ReadOptions): Promise<IdentityCenterFacts | undefined> {
@@ -78,7 +80,10 @@ export async function readIdentityCenter(options: ReadOptions): Promise<Identity
     instances.push(...(page.Instances ?? []));
   const instance = instances.find((i) => i.InstanceArn && i.IdentityStoreId);
   if (!instance?.InstanceArn || !instance.IdentityStoreId) {
-    options.warn('identityCenter is configured but the caller’s account shows no Identity Center instance');
+    options.gap({
+      kind: 'aws.identity-center',
+      detail: 'identityCenter is configured but the caller’s account shows no Identity Center instance',
+    });
     return undefined;
   }
   if (instances.length > 1) options.warn(`${instances.length} Identity Center instances; read ${instance.InstanceArn}`);
@@ -185,9 +190,10 @@ async function readPermissionSet(
     'sso:ListCustomerManagedPolicyReferencesInPermissionSet',
   ))
     for (const ref of page.CustomerManagedPolicyReferences ?? [])
-      options.warn(
-        `permission set ${name} references the customer-managed policy ${ref.Path ?? '/'}${ref.Name}, which lives in each account and is not evaluated; its access may be understated`,
-      );
+      options.gap({
+        kind: 'aws.permission-set-policies',
+        detail: `permission set ${name} references the customer-managed policy ${ref.Path ?? '/'}${ref.Name}, which lives in each account and is not evaluated; its access may be understated`,
+      });
   return { arn: PermissionSetArn, name, policies };
 }
 

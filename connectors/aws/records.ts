@@ -2,7 +2,7 @@
 // account per IAM user, role, root and outside principal; grants per principal and access
 // category (admin, write, data read, metadata read) with the deciding statements as evidence;
 // access keys and console passwords as credentials. Pure: no API call happens here.
-import type { Account, Credential, Grant, Via } from '../../src/core/model.js';
+import type { Account, Credential, Gap, Grant, Via } from '../../src/core/model.js';
 import type { AuthorizationDetails, IamRole, IamUser, PolicyRef } from './authorization.js';
 import type { CredentialFacts, KeyFacts, UserCredentials } from './credentials.js';
 import { type AccessCategory, type EffectiveAccess, evaluateAccess } from './evaluator.js';
@@ -54,7 +54,11 @@ interface PolicySource {
   group?: string;
 }
 
-export function buildAccountRecords(scan: AccountScan, warn: (m: string) => void): Records {
+export function buildAccountRecords(
+  scan: AccountScan,
+  warn: (m: string) => void,
+  gap: (g: Gap) => void = () => {},
+): Records {
   const records: Records = { accounts: [], grants: [], credentials: [] };
   const { accountId: target, accountName, details } = scan;
   const resource = target;
@@ -70,7 +74,10 @@ export function buildAccountRecords(scan: AccountScan, warn: (m: string) => void
     refs.flatMap((ref) => {
       const policy = details.policies.get(ref.arn);
       if (!policy) {
-        warn(`${target}: managed policy ${ref.arn} is attached but was not in the authorization details`);
+        gap({
+          kind: 'aws.policy-missing',
+          detail: `managed policy ${ref.arn} is attached but was not in the authorization details: the access it gives is unknown`,
+        });
         return [];
       }
       const name = `${policy.name}${suffix}`;
@@ -120,6 +127,7 @@ export function buildAccountRecords(scan: AccountScan, warn: (m: string) => void
     level: 'admin',
     evidence: [
       ...usage(root?.keys ?? [], root?.passwordLastUsedAt, false),
+      ...credentialSource(scan.credentials, undefined),
       'the root user of an account can do everything in it; IAM policies do not apply to it',
     ],
     attributes: { aliases, access: 'admin', ...tagged },
@@ -158,6 +166,7 @@ export function buildAccountRecords(scan: AccountScan, warn: (m: string) => void
     records.accounts.push(userAccount(target, user, creds));
     const evidence = [
       ...usage(creds?.keys ?? [], creds?.password?.lastUsedAt, creds?.password !== undefined),
+      ...credentialSource(scan.credentials, user.name),
       ...(boundary ? [`permissions boundary: ${boundary.map((b) => b.name).join(', ')}`] : []),
     ];
     records.grants.push(
@@ -344,6 +353,19 @@ function grantsFromAccess(base: GrantBase, access: EffectiveAccess): Grant[] {
 }
 
 /** How the access is used: the credentials that open it and their last use, shown with each grant. */
+/** Where a principal's credential facts come from: the report (and how old it was), or a direct read. */
+function credentialSource(facts: CredentialFacts, userName: string | undefined): string[] {
+  if (userName !== undefined && facts.readOneByOne.includes(userName)) {
+    return facts.source === 'credential-report'
+      ? ['keys, password and MFA read directly: the user is newer than the credential report']
+      : ['keys, password and MFA read directly: the credential report is denied'];
+  }
+  if (facts.source !== 'credential-report' || !facts.reportGeneratedAt) return [];
+  return [
+    `keys and password as of the credential report generated ${facts.reportGeneratedAt.slice(0, 16).replace('T', ' ')} UTC`,
+  ];
+}
+
 function usage(keys: readonly KeyFacts[], passwordLastUsed: string | undefined, hasPassword: boolean): string[] {
   const lines = keys
     .filter((k) => k.active)

@@ -9,7 +9,7 @@
 // known without it) and the organisation's own target; other projects go on.
 import { AdaptiveQueue } from '../../src/core/adaptive-queue.js';
 import type { CollectContext, TargetOutput } from '../../src/core/connector.js';
-import type { Account } from '../../src/core/model.js';
+import type { Account, Gap } from '../../src/core/model.js';
 import { labelSelectors, roleEntry } from './classify.js';
 import { type CallCounter, createGcpApi, type GcpApi } from './client.js';
 import { type Ancestry, matchesProjectGlob, projectScope, ResourceTree, rootOrganization } from './hierarchy.js';
@@ -59,7 +59,8 @@ class GcpScan {
   private readonly tree = new ResourceTree();
   /** Calls made outside any project (discovery, ancestors), reported on the organisation's target. */
   private readonly sharedCalls: GcpOperation[] = [];
-  private readonly warnings: string[] = [];
+  /** What discovery and role reading could not see, reported on the first target. */
+  private readonly gaps: Gap[] = [];
 
   constructor(
     private readonly config: GcpConfig,
@@ -149,15 +150,16 @@ class GcpScan {
         for (const account of sortedAccounts(accountsByTarget.get(organization) ?? new Map())) out.account(account);
       });
     }
+    // With no target at all the system fails as a whole; its gaps are why, so they are logged.
     if (organizations.length === 0 && inScope.length === 0)
-      for (const w of this.warnings) this.ctx.log.warn(`gcp: ${w}`);
+      for (const g of this.gaps) this.ctx.log.warn(`gcp: ${g.kind}: ${g.detail}`);
   }
 
   private replayShared(out: TargetOutput): void {
     for (const op of this.sharedCalls) out.call(op);
     this.sharedCalls.length = 0;
-    for (const w of this.warnings) out.warn(w);
-    this.warnings.length = 0;
+    for (const g of this.gaps) out.gap(g);
+    this.gaps.length = 0;
   }
 
   /** Search the tree, fill in folders search did not return, and keep the projects in scope. */
@@ -201,7 +203,8 @@ class GcpScan {
         const reason = `cannot read ${ancestry.missing}, an ancestor of projects/${project.projectId}, so its inherited access is unknown: ${why}`;
         if (matchesProjectGlob(project.projectId, this.config.projects))
           byId.set(project.projectId, { project, ancestry, accountTarget, failure: reason });
-        else this.warnings.push(`skipped projects/${project.projectId}: ${reason}`);
+        else
+          this.gaps.push({ kind: 'gcp.folder-unreadable', detail: `skipped projects/${project.projectId}: ${reason}` });
         continue;
       }
       if (projectScope(project, ancestry, this.config) === 'in')
@@ -229,7 +232,10 @@ class GcpScan {
     const out = new Map<string, RoleFacts>();
     for (const [name, outcome] of facts) {
       if (!outcome.ok) {
-        this.warnings.push(`could not read the definition of ${name}: ${describe(outcome.error)}`);
+        this.gaps.push({
+          kind: 'gcp.custom-role-unreadable',
+          detail: `could not read the definition of ${name}, so what it allows is unknown: ${describe(outcome.error)}`,
+        });
         continue;
       }
       const role: RoleFacts = { permissionCount: outcome.value.includedPermissions?.length ?? 0 };

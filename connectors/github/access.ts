@@ -152,6 +152,23 @@ async function rest<T>(
   return guard.items();
 }
 
+/**
+ * The entries of a GraphQL list that are there. GitHub answers null for an entry it could not
+ * resolve (a member it hides, a repository gone mid-read): each is a gap with its count, never a
+ * silently shorter list.
+ */
+function present<T>(ctx: Pick<ReadContext, 'gap'>, what: string, entries: readonly (T | null)[]): T[] {
+  const kept = entries.filter((e): e is T => e !== null);
+  const missing = entries.length - kept.length;
+  if (missing > 0)
+    ctx.gap({
+      kind: 'records-invalid',
+      detail: `GitHub GraphQL answered null for ${missing} of the ${what}`,
+      count: missing,
+    });
+  return kept;
+}
+
 const nodesOf = <T extends z.ZodTypeAny>(node: T) => z.object({ nodes: z.array(node.nullable()) });
 const nodeOf = <T extends z.ZodTypeAny>(node: T) => z.object({ node: node.nullable() });
 
@@ -163,8 +180,8 @@ export async function readCollaborators(
 ): Promise<Map<string, ApiCollaborator[]>> {
   const byId = new Map(repos.flatMap((r) => (r.node_id ? [[r.node_id, r] as const] : [])));
   const out = new Map<string, ApiCollaborator[]>();
-  const collaborators = (edges: z.infer<typeof CollaboratorsSchema>['edges']): ApiCollaborator[] =>
-    edges.flatMap((e) => (e ? [{ ...user(e.node), ...access(e.permission) }] : []));
+  const collaborators = (full: string, edges: z.infer<typeof CollaboratorsSchema>['edges']): ApiCollaborator[] =>
+    present(ctx, `collaborators of ${full}`, edges).map((e) => ({ ...user(e.node), ...access(e.permission) }));
   await Promise.all(
     batchesOf([...byId.keys()]).map(async (batch) => {
       // Only the request holds a queue slot, never the wait for follow-up pages: with one slot
@@ -184,9 +201,9 @@ export async function readCollaborators(
             );
             const c = page.node?.collaborators;
             if (!c) throw unreadable(full, 'collaborators');
-            return { pageInfo: c.pageInfo, items: collaborators(c.edges) };
+            return { pageInfo: c.pageInfo, items: collaborators(full, c.edges) };
           });
-          out.set(full, [...collaborators(node.collaborators.edges), ...more]);
+          out.set(full, [...collaborators(full, node.collaborators.edges), ...more]);
         }),
       );
     }),
@@ -209,9 +226,14 @@ export async function readTeamAccess(
 ): Promise<Map<string, TeamAccess>> {
   const byId = new Map(teams.flatMap((t) => (t.node_id ? [[t.node_id, t] as const] : [])));
   const out = new Map<string, TeamAccess>();
-  const members = (nodes: z.infer<typeof TeamMembersSchema>['nodes']) => nodes.flatMap((n) => (n ? [user(n)] : []));
-  const repos = (edges: z.infer<typeof TeamReposSchema>['edges']): ApiRepo[] =>
-    edges.flatMap((e) => (e ? [{ name: e.node.name, full_name: e.node.nameWithOwner, ...access(e.permission) }] : []));
+  const members = (slug: string, nodes: z.infer<typeof TeamMembersSchema>['nodes']) =>
+    present(ctx, `members of team ${slug}`, nodes).map(user);
+  const repos = (slug: string, edges: z.infer<typeof TeamReposSchema>['edges']): ApiRepo[] =>
+    present(ctx, `repositories of team ${slug}`, edges).map((e) => ({
+      name: e.node.name,
+      full_name: e.node.nameWithOwner,
+      ...access(e.permission),
+    }));
   await Promise.all(
     batchesOf([...byId.keys()]).map(async (batch) => {
       const data = await run(() =>
@@ -229,17 +251,17 @@ export async function readTeamAccess(
             rest(`members of ${subject}`, node.members, async (cursor) => {
               const c = (await next(MORE_TEAM_MEMBERS_QUERY)(cursor)).node?.members;
               if (!c) throw unreadable(subject, 'members');
-              return { pageInfo: c.pageInfo, items: members(c.nodes) };
+              return { pageInfo: c.pageInfo, items: members(team.slug, c.nodes) };
             }),
             rest(`repositories of ${subject}`, node.repositories, async (cursor) => {
               const c = (await next(MORE_TEAM_REPOS_QUERY)(cursor)).node?.repositories;
               if (!c) throw unreadable(subject, 'repositories');
-              return { pageInfo: c.pageInfo, items: repos(c.edges) };
+              return { pageInfo: c.pageInfo, items: repos(team.slug, c.edges) };
             }),
           ]);
           out.set(team.slug, {
-            members: [...members(node.members.nodes), ...moreMembers],
-            repos: [...repos(node.repositories.edges), ...moreRepos],
+            members: [...members(team.slug, node.members.nodes), ...moreMembers],
+            repos: [...repos(team.slug, node.repositories.edges), ...moreRepos],
           });
         }),
       );

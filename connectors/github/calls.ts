@@ -1,6 +1,7 @@
 // How every GitHub call is made: a failure names the call, and the reads a token may lack
-// permission for become warnings instead of failing the whole organisation.
+// permission for become named gaps instead of failing the whole organisation.
 import type { AdaptiveQueue } from '../../src/core/adaptive-queue.js';
+import type { Gap } from '../../src/core/model.js';
 import { type CallFailure, GithubCallError, type GithubClient, readFailure } from './client.js';
 
 export interface ReadContext {
@@ -8,6 +9,8 @@ export interface ReadContext {
   org: string;
   concurrency: number;
   warn(message: string): void;
+  /** What could not be seen: the target is incomplete unless the config accepts the gap. */
+  gap(gap: Gap): void;
   /** The org's request queue; shrinks when GitHub throttles. One is made from `concurrency` when absent. */
   queue?: AdaptiveQueue;
 }
@@ -31,12 +34,12 @@ export function isNotVisible(failure: CallFailure): boolean {
   return failure.status !== undefined && NOT_VISIBLE.has(failure.status) && !/rate limit/i.test(failure.message);
 }
 
-/** A read the scan can do without: a missing permission becomes a warning, anything else fails. */
+/** A read a token may not be allowed: a missing permission becomes a named gap, anything else fails. */
 export async function optional<T>(
-  ctx: Pick<ReadContext, 'warn'>,
+  ctx: Pick<ReadContext, 'gap'>,
   operation: string,
   fn: () => Promise<T>,
-  warning: (failure: CallFailure) => string,
+  gap: (failure: CallFailure) => Gap,
 ): Promise<T | undefined> {
   try {
     return await fn();
@@ -44,7 +47,7 @@ export async function optional<T>(
     const failure = e instanceof GithubCallError ? e.failure : readFailure(e);
     if (!isNotVisible(failure))
       throw e instanceof GithubCallError ? e : new GithubCallError(operation, undefined, failure);
-    ctx.warn(warning(failure));
+    ctx.gap(gap(failure));
     return undefined;
   }
 }

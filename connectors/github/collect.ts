@@ -30,6 +30,7 @@ export async function collectGithub(
       concurrency: ctx.concurrency,
       queue,
       warn: (m) => out.warn(m),
+      gap: (g) => out.gap(g),
     });
     const records = buildRecords(facts, config.org, config.lanes, ctx.now);
     for (const a of records.accounts) out.account(a);

@@ -73,8 +73,10 @@ export async function readProfiles(
     for (const email of [u.email, ...(u.organizationVerifiedDomainEmails ?? [])]) if (email) p.emails.push(email);
   };
 
-  const graphqlDenied = (what: string) => (f: { message: string }) =>
-    `GitHub GraphQL was not permitted for ${what} (${f.message}): accounts are linked only through the register's explicit links`;
+  const graphqlDenied = (kind: string, what: string) => (f: { message: string }) => ({
+    kind,
+    detail: `GitHub GraphQL was not permitted for ${what} (${f.message}): those accounts are linked only through the register's explicit links`,
+  });
 
   const membersRead = await optional(
     ctx,
@@ -94,7 +96,7 @@ export async function readProfiles(
       });
       return true;
     },
-    graphqlDenied('member emails'),
+    graphqlDenied('github.emails', 'member emails'),
   );
   // When GraphQL is denied once it is denied for all: one warning is enough.
   if (!membersRead && members.length > 0) return profiles;
@@ -111,7 +113,7 @@ export async function readProfiles(
         for (const node of data.nodes) addUser(node);
       }
     },
-    graphqlDenied('outside collaborator emails'),
+    graphqlDenied('github.emails', 'outside collaborator emails'),
   );
 
   await optional(
@@ -138,7 +140,10 @@ export async function readProfiles(
         }
         return provider.externalIdentities.pageInfo;
       }),
-    (f) => `SAML identities were not readable (${f.message}); SSO-linked emails are unknown`,
+    (f) => ({
+      kind: 'github.saml-identities',
+      detail: `SAML identities were not readable (${f.message}); SSO-linked emails are unknown`,
+    }),
   );
 
   for (const p of profiles.values()) {

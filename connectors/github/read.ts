@@ -90,7 +90,10 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
           ctx,
           operation,
           () => listAll(ctx, operation, { org, filter: '2fa_disabled' }, ApiUserSchema, 'filter=2fa_disabled'),
-          (f) => `two-factor status of ${who} is not visible (${f.message}); it needs an org owner's token`,
+          (f) => ({
+            kind: 'github.two-factor',
+            detail: `two-factor status of ${who} is not visible (${f.message}); it needs an org owner's token`,
+          }),
         ),
       );
     const [disabledMembers, disabledOutside, patGrants] = await Promise.all([
@@ -101,7 +104,10 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
           ctx,
           'GET /orgs/{org}/personal-access-tokens',
           () => listAll(ctx, 'GET /orgs/{org}/personal-access-tokens', { org }, ApiPatGrantSchema),
-          (f) => `PAT grants need a GitHub App: fine-grained personal access tokens were not read (${f.message})`,
+          (f) => ({
+            kind: 'github.pat-grants',
+            detail: `fine-grained personal access tokens were not read: listing them needs a GitHub App (${f.message})`,
+          }),
         ),
       ),
     ]);
@@ -206,11 +212,13 @@ async function listAll<T>(
     if (r.success) parsed.push(r.data);
     else unreadable++;
   }
-  // Records we cannot read are reported, never silently dropped.
+  // Records we cannot read are a gap with their count, never silently dropped.
   if (unreadable > 0) {
-    ctx.warn(
-      `${operation}${subject ? ` (${subject})` : ''}: ${unreadable} of ${items.length} records could not be read`,
-    );
+    ctx.gap({
+      kind: 'records-invalid',
+      detail: `${operation}${subject ? ` (${subject})` : ''}: ${unreadable} of ${items.length} records did not have the expected shape`,
+      count: unreadable,
+    });
   }
   return parsed;
 }

@@ -45,7 +45,7 @@ export function createCollect(tuning: ClientTuning = {}) {
       const records = buildRecords(answers);
       for (const account of records.accounts) out.account(account);
       for (const grant of records.grants) out.grant(grant);
-      for (const warning of records.warnings) out.warn(warning);
+      for (const gap of records.gaps) out.gap(gap);
     });
   };
 }
@@ -139,7 +139,7 @@ async function readExternalTeams(
   return teams;
 }
 
-/** Each item checked on its own: one odd record is reported by id, not silently dropped, and the rest still count. */
+/** Each item checked on its own: one odd record is a gap named by id, never silently dropped, and the rest still count. */
 function parseEach<T extends { id: string }>(
   items: readonly unknown[],
   schema: z.ZodType<T>,
@@ -155,10 +155,11 @@ function parseEach<T extends { id: string }>(
     else unreadable.push(idOf(item) ?? `#${index + 1}`);
   }
   if (unreadable.length > 0) {
-    out.warn(
-      `${method}: ${unreadable.length} ${noun}(s) could not be read and are missing from the inventory: ` +
-        unreadable.slice(0, 10).join(', '),
-    );
+    out.gap({
+      kind: 'records-invalid',
+      detail: `${method}: ${unreadable.length} ${noun}(s) did not have the expected shape: ${unreadable.slice(0, 10).join(', ')}`,
+      count: unreadable.length,
+    });
   }
   return [...byId.values()];
 }

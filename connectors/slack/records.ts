@@ -1,7 +1,7 @@
 // Turns what Slack answered into lanekeeper's records: one account per user (and per external
 // team), the workspace grant of every full member, one grant per channel membership, and one
 // per Slack Connect share. Pure, and sorted, so the same answers give the same inventory.
-import type { Account, Grant } from '../../src/core/model.js';
+import type { Account, Gap, Grant } from '../../src/core/model.js';
 import { type SlackPermission, WORKSPACE } from './classify.js';
 import type { ApiChannel, ApiTeam, ApiUser } from './schema.js';
 
@@ -23,7 +23,8 @@ export interface WorkspaceAnswers {
 export interface WorkspaceRecords {
   accounts: Account[];
   grants: Grant[];
-  warnings: string[];
+  /** What the token could not see: each a gap on the workspace. */
+  gaps: Gap[];
 }
 
 export type SlackRole =
@@ -78,7 +79,7 @@ export function buildRecords(answers: WorkspaceAnswers): WorkspaceRecords {
   const teamName = team.name ?? team.id;
   const accounts: Account[] = [];
   const grants: Grant[] = [];
-  const warnings: string[] = [];
+  const gaps: Gap[] = [];
   const usersById = new Map(answers.users.map((u) => [u.id, u]));
 
   const channel = (c: ApiChannel) => `#${c.name}`;
@@ -124,10 +125,13 @@ export function buildRecords(answers: WorkspaceAnswers): WorkspaceRecords {
     }
   }
   if (twoFactorHidden > 0) {
-    warnings.push(
-      `two-factor status is not visible to this token for ${twoFactorHidden} of ${livePeople} active people ` +
+    gaps.push({
+      kind: 'slack.two-factor',
+      detail:
+        `two-factor status is not visible to this token for ${twoFactorHidden} of ${livePeople} active people ` +
         '(Slack shows has_2fa only to admins): 2FA was not checked; use a workspace admin’s user token to see it',
-    );
+      count: twoFactorHidden,
+    });
   }
 
   const externalIds = new Set<string>();
@@ -187,10 +191,13 @@ export function buildRecords(answers: WorkspaceAnswers): WorkspaceRecords {
     }
   }
   if (unreadable.length > 0) {
-    warnings.push(
-      `Slack says ${unreadable.join(', ')} ${unreadable.length === 1 ? 'is' : 'are'} shared with other organisations ` +
+    gaps.push({
+      kind: 'slack.connect-teams',
+      detail:
+        `Slack says ${unreadable.join(', ')} ${unreadable.length === 1 ? 'is' : 'are'} shared with other organisations ` +
         'but not with which: those teams are not in the inventory',
-    );
+      count: unreadable.length,
+    });
   }
 
   for (const teamId of [...externalIds].sort(compare)) {
@@ -213,7 +220,7 @@ export function buildRecords(answers: WorkspaceAnswers): WorkspaceRecords {
   grants.sort(
     (a, b) => compare(a.account, b.account) || compare(a.resource, b.resource) || compare(a.permission, b.permission),
   );
-  return { accounts, grants, warnings };
+  return { accounts, grants, gaps };
 }
 
 export function externalAccountId(teamId: string): string {

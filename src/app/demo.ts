@@ -37,14 +37,28 @@ export async function writeDemoConfig(
   sandbox: Pick<Sandbox, 'connectors' | 'env'>,
   dir: string,
   register = join(DEMO_DIR, 'register.yaml'),
+  now = new Date(),
 ): Promise<string> {
-  const template = JSON.parse(await readFile(join(DEMO_DIR, 'config.json'), 'utf8')) as Record<string, unknown>;
+  const template = await readConfigTemplate(join(DEMO_DIR, 'config.json'), now);
   const config: Record<string, unknown> = { ...sandboxConfig(template, sandbox, false), register };
   // The template's "$schema" points at the repository's config.schema.json, relative to examples/demo.
   delete config.$schema;
   const configPath = join(dir, 'config.json');
   await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
   return configPath;
+}
+
+/**
+ * A config template (the demo's, or one beside a scenario), its `$today+90d` dates resolved
+ * against the clock: an empty template when there is none.
+ */
+export async function readConfigTemplate(path: string, now: Date): Promise<Record<string, unknown>> {
+  try {
+    return JSON.parse(resolveRelativeDates(await readFile(path, 'utf8'), now)) as Record<string, unknown>;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw e;
+  }
 }
 
 export async function runDemo(options: DemoOptions): Promise<ScanResult> {
@@ -54,7 +68,7 @@ export async function runDemo(options: DemoOptions): Promise<ScanResult> {
   const sandbox = await startSandbox(scenario, connectors, { now });
   const work = await mkdtemp(join(tmpdir(), 'lanekeeper-demo-'));
   try {
-    const configPath = await writeDemoConfig(sandbox, work);
+    const configPath = await writeDemoConfig(sandbox, work, undefined, now);
     return await scan({
       configPath,
       outDir: options.outDir,

@@ -3,6 +3,7 @@
 // --json) on stdout.
 import { createLogger, type Logger } from '../core/log.js';
 import { redact } from '../core/redact.js';
+import { terminalSafe } from '../core/text.js';
 import type { ProgressEvent } from '../pipeline/collect.js';
 import type { Io } from './io.js';
 import { logLevel } from './options.js';
@@ -50,6 +51,7 @@ function printResult(result: ScanResult, json: boolean, io: Io): void {
       organization: result.organization,
       evaluation: result.evaluation,
       systems: result.snapshot.systems,
+      completeness: result.completeness,
       files: result.files,
       cwd: io.cwd,
       history: result.history,
@@ -59,7 +61,15 @@ function printResult(result: ScanResult, json: boolean, io: Io): void {
       color: useColor(stderrStream(io), io.env),
     }),
   );
-  if (!result.complete) io.stderr('scan incomplete: at least one system could not be read (see above)\n');
+  if (!result.complete) {
+    const { failed, gaps } = result.completeness;
+    const open = gaps.filter((g) => !g.accepted);
+    const parts = [
+      ...failed.map((f) => `${f.system} ${f.target} could not be read`),
+      ...open.map((g) => `${g.system} ${g.target}: ${g.kind}`),
+    ];
+    io.stderr(`scan incomplete: ${terminalSafe(redact(parts.join('; ')))}\n`);
+  }
   if (result.deliveryError) io.stderr(`email not sent: ${result.deliveryError}\n`);
   else if (result.emailSent) io.stderr('report emailed\n');
 }

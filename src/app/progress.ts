@@ -3,6 +3,7 @@
 // Every string that came from outside passes through terminalSafe: a display name or an error
 // message cannot move the cursor or recolour the screen.
 import { relative } from 'node:path';
+import type { Completeness } from '../core/completeness.js';
 import type { Evaluation } from '../core/evaluation.js';
 import { SEVERITIES, type Severity } from '../core/finding.js';
 import type { LogLevel } from '../core/log.js';
@@ -199,6 +200,8 @@ export interface ScanSummaryInput {
   /** Open findings (accepted risks already taken out). */
   evaluation: Evaluation;
   systems: readonly SystemStatus[];
+  /** Failed targets and gaps; the systems' own statuses when absent (no gap acknowledged). */
+  completeness?: Completeness;
   /** Report files written. */
   files: readonly string[];
   cwd: string;
@@ -242,7 +245,12 @@ export function formatScanSummary(input: ScanSummaryInput): string {
   const systems = [...input.systems].sort(
     (a, b) => a.system.localeCompare(b.system) || a.target.localeCompare(b.target),
   );
-  const complete = systems.every((s) => s.ok);
+  const verdict = input.completeness ?? {
+    complete: systems.every((s) => s.ok && s.gaps.length === 0),
+    failed: [],
+    gaps: [],
+  };
+  const complete = verdict.complete;
   const lines: string[] = [];
   lines.push(
     `${color.bold(`${terminalSafe(input.organization)} access review`)}: ${complete ? 'complete scan' : color.red('INCOMPLETE scan')}`,
@@ -279,13 +287,25 @@ export function formatScanSummary(input: ScanSummaryInput): string {
     s.ok ? color.green('ok') : color.red('FAILED'),
     String(s.calls),
     s.ok
-      ? s.warnings.length > 0
-        ? plural(s.warnings.length, 'warning')
-        : ''
+      ? [
+          s.gaps.length > 0 ? plural(s.gaps.length, 'gap') : '',
+          s.warnings.length > 0 ? plural(s.warnings.length, 'warning') : '',
+        ]
+          .filter(Boolean)
+          .join(', ')
       : terminalSafe(s.error ?? 'unknown error'),
   ]);
   if (systemRows.length > 0)
     lines.push(...table([['System', 'Target', 'Status', 'Calls', ''], ...systemRows], new Set([3])));
+  // A gap is named where the person running the scan looks: it is why the scan is incomplete.
+  for (const g of verdict.gaps) {
+    const what = `${terminalSafe(g.system)} ${terminalSafe(g.target)}: ${terminalSafe(g.kind)}: ${terminalSafe(g.detail)}`;
+    lines.push(
+      g.accepted
+        ? `    known gap (accepted until ${terminalSafe(g.accepted.until)}): ${what}`
+        : `    ${color.red('GAP')} ${what}`,
+    );
+  }
   for (const s of systems)
     for (const w of s.warnings) lines.push(`    ${terminalSafe(s.system)} warning: ${terminalSafe(w)}`);
 

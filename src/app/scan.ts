@@ -7,6 +7,7 @@ import { join, relative, resolve } from 'node:path';
 import { connectors } from '../../connectors/index.js';
 import { REPORT_FILES, renderReport } from '../../reports/index.js';
 import { printPdf } from '../../reports/pdf.js';
+import { type Completeness, completeness } from '../core/completeness.js';
 import type { FailOn } from '../core/config.js';
 import { ExitCode, formatProblem, UsageError } from '../core/errors.js';
 import type { Evaluation } from '../core/evaluation.js';
@@ -69,6 +70,8 @@ export interface ScanOptions {
 export interface ScanResult {
   exitCode: number;
   complete: boolean;
+  /** Failed targets and gaps, open and acknowledged. */
+  completeness: Completeness;
   snapshot: Snapshot;
   /** Accepted risks removed from findings and counts. */
   evaluation: Evaluation;
@@ -137,7 +140,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     started = performance.now();
 
     // 3. Judge: drift against the last complete scan, the rules, their fixes, accepted risks.
-    const complete = snapshot.systems.every((s) => s.ok);
+    // Complete only when every target was read and every gap is acknowledged by the config.
+    const verdict = completeness(snapshot, loaded.config.coverage.accept, options.now);
+    const complete = verdict.complete;
     const previous = store?.previousComplete(options.now.toISOString());
     const drift = previous ? computeDrift(previous.snapshot, snapshot, previous.scannedAt) : undefined;
     const judged = evaluate(
@@ -159,6 +164,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       organization,
       now: options.now,
       snapshot,
+      completeness: verdict,
       evaluation,
       rules: allRules,
       register,
@@ -214,7 +220,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     if (options.email && email && shouldSend(email.when, evaluation.summary)) {
       // The email renderer (and its CSS inliner) loads only when a report is sent.
       const { renderEmail } = await import('../../reports/email.js');
-      const content = renderEmail(emailInput(input, complete, register, newFingerprints));
+      const content = renderEmail(emailInput(input, register, newFingerprints));
       const attach = (name: string, format: 'html' | 'json' | 'csv', type: string) => ({
         filename: name,
         content: rendered.get(name) ?? renderReport(format, input),
@@ -250,6 +256,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     return {
       exitCode,
       complete,
+      completeness: verdict,
       snapshot,
       evaluation,
       organization,

@@ -75,6 +75,30 @@ export const EmailSchema = z
   });
 export type EmailConfig = z.infer<typeof EmailSchema>;
 
+/** YYYY-MM-DD: a date as people write it in a config file. */
+const DateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date, YYYY-MM-DD');
+
+/**
+ * A gap the company knows of and accepts for a while: a GitHub organisation on a plan without
+ * fine-grained PAT grants, say. Listed in every report, it no longer makes the scan incomplete,
+ * until its date passes and it counts again.
+ */
+export const GapAcceptanceSchema = z.strictObject({
+  /** The gap's kind, as reports name it: "github.pat-grants". */
+  gap: z.string().min(1),
+  /** Only on this target (an org, an AWS account, a project); every target when absent. */
+  target: z.string().min(1).optional(),
+  /** Why it is acceptable: shown beside the gap. */
+  reason: z.string().min(3),
+  /** The last day it is accepted, inclusive. */
+  until: DateSchema,
+});
+export type GapAcceptance = z.infer<typeof GapAcceptanceSchema>;
+
+export const CoverageSchema = z.strictObject({
+  accept: z.array(GapAcceptanceSchema).default([]),
+});
+
 export const ConfigSchema = z.strictObject({
   $schema: z.string().optional(),
   /** Shown in report titles; defaults to the register's organization. */
@@ -87,5 +111,7 @@ export const ConfigSchema = z.strictObject({
   report: ReportSchema.default(ReportSchema.parse({})),
   history: HistorySchema.optional(),
   email: EmailSchema.optional(),
+  /** Gaps in what the scan can see that the company accepts, each with a reason and an end. */
+  coverage: CoverageSchema.default({ accept: [] }),
 });
 export type RawConfig = z.infer<typeof ConfigSchema>;

@@ -3,7 +3,7 @@
 // through this interface only.
 import type { z } from 'zod';
 import type { Logger } from './log.js';
-import type { Account, Credential, Grant, Lane, Level, Secret, UnclassifiedGrant } from './model.js';
+import type { Account, Credential, Gap, Grant, Lane, Level, Secret, UnclassifiedGrant } from './model.js';
 import type { ConnectorOffboarding, ConnectorRemediation } from './remediation.js';
 
 export interface Classification {
@@ -18,8 +18,14 @@ export interface TargetOutput {
   grant(grant: UnclassifiedGrant): void;
   credential(credential: Credential): void;
   secret(secret: Secret): void;
-  /** Something the scan could not see that does not make it incomplete. Shown in the report. */
+  /** A note for the reader that changes nothing about what was seen. Shown in the report. */
   warn(message: string): void;
+  /**
+   * Something this target's read could not see (a permission missing, records that failed their
+   * schema): the target is incomplete unless the config acknowledges the gap's kind. Never drop
+   * what could not be read silently: name it here, with a count where there is one.
+   */
+  gap(gap: Gap): void;
   /** Count one API call (for the report's call counts and the benchmark). */
   call(operation: string): void;
 }

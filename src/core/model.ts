@@ -136,14 +136,31 @@ export const SecretSchema = z.object({
 });
 export type Secret = z.infer<typeof SecretSchema>;
 
+/**
+ * Something the scan could not see on a target that was otherwise read: a permission the token
+ * lacks, records that failed their schema, a part of the hierarchy that answered with errors.
+ * A target with a gap is incomplete unless the config acknowledges that kind of gap.
+ */
+export const GapSchema = z.object({
+  /** "<system>.<what>" ("github.two-factor", "aws.credential-report"), or "records-invalid". */
+  kind: z.string().min(1),
+  /** What could not be seen and why, in one line. Redacted. */
+  detail: z.string(),
+  /** How many records it left out, where that is known. */
+  count: z.number().int().nonnegative().optional(),
+});
+export type Gap = z.infer<typeof GapSchema>;
+
 export const SystemStatusSchema = z.object({
   system: z.string(),
   target: z.string(),
   ok: z.boolean(),
   /** Why it failed: which call, which answer. Redacted. */
   error: z.string().optional(),
-  /** Things the scan could not see but that do not fail it (e.g. PAT grants need a GitHub App). */
+  /** Notes for the reader that do not change what was seen (a deleted principal left in a trust policy). */
   warnings: z.array(z.string()),
+  /** What could not be seen on this target: each makes it incomplete unless acknowledged. */
+  gaps: z.array(GapSchema).default([]),
   calls: z.number().int().nonnegative(),
   /** Wall time of the read. Kept out of inventory.json and the reports, which must be the same bytes for the same state. */
   durationMs: z.number().nonnegative().optional(),

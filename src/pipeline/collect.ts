@@ -7,6 +7,7 @@ import type { Logger } from '../core/log.js';
 import {
   type Account,
   type Credential,
+  type Gap,
   type Grant,
   type Secret,
   SNAPSHOT_SCHEMA_VERSION,
@@ -113,6 +114,7 @@ async function collectSystem(
       const started = clock();
       const own: Records = { accounts: [], grants: [], credentials: [], secrets: [] };
       const warnings: string[] = [];
+      const gaps: Gap[] = [];
       let calls = 0;
       const report = (extra: Partial<ProgressEvent> = {}) =>
         options.onProgress?.({
@@ -137,6 +139,7 @@ async function collectSystem(
         credential: (c) => own.credentials.push(c),
         secret: (s) => own.secrets.push(s),
         warn: (m) => warnings.push(redact(m)),
+        gap: (g) => gaps.push({ ...g, detail: redact(g.detail) }),
         call: () => {
           calls++;
           report();
@@ -154,6 +157,7 @@ async function collectSystem(
         target,
         ok: error === undefined,
         warnings,
+        gaps: mergeGaps(gaps),
         calls,
         durationMs: Math.round(clock() - started),
         collectedAt: options.now.toISOString(),
@@ -188,6 +192,7 @@ async function collectSystem(
         ok: false,
         error,
         warnings: [],
+        gaps: [],
         calls: 0,
         durationMs: Math.round(clock() - started),
         collectedAt: options.now.toISOString(),
@@ -202,12 +207,27 @@ async function collectSystem(
       ok: false,
       error: 'the connector read no target: nothing in scope, or discovery found nothing',
       warnings: [],
+      gaps: [],
       calls: 0,
       durationMs: Math.round(clock() - started),
       collectedAt: options.now.toISOString(),
     });
   }
   return { statuses, records };
+}
+
+/** One gap per kind and detail, counts added: a gap met on every page is told once. */
+function mergeGaps(gaps: readonly Gap[]): Gap[] {
+  const byKey = new Map<string, Gap>();
+  for (const g of gaps) {
+    const key = JSON.stringify([g.kind, g.detail]);
+    const seen = byKey.get(key);
+    if (!seen) byKey.set(key, { ...g });
+    else if (g.count !== undefined) seen.count = (seen.count ?? 0) + g.count;
+  }
+  return [...byKey.values()].sort((a, b) =>
+    a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.detail < b.detail ? -1 : 1,
+  );
 }
 
 function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {

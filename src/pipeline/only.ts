@@ -70,6 +70,7 @@ export function missingTargets(statuses: readonly SystemStatus[], scope: RunScop
         ok: false,
         error: `no target named "${wanted}" was found: check --only against the ${system} targets of the last full scan`,
         warnings: [],
+        gaps: [],
         calls: 0,
         collectedAt: now.toISOString(),
       });

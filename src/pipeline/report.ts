@@ -6,6 +6,7 @@ import { join, relative, sep } from 'node:path';
 import type { EmailInput } from '../../reports/email.js';
 import { REPORT_FILES, type ReportFormat, type ReportInput, renderReport } from '../../reports/index.js';
 import { renderSarif } from '../../reports/sarif.js';
+import { type Completeness, openGaps } from '../core/completeness.js';
 import type { Drift } from '../core/drift.js';
 import type { AcceptedFinding, Evaluation } from '../core/evaluation.js';
 import type { Finding, RuleMeta, Severity } from '../core/finding.js';
@@ -27,6 +28,7 @@ export interface ReportFacts {
   organization: string;
   now: Date;
   snapshot: Snapshot;
+  completeness: Completeness;
   evaluation: Evaluation;
   rules: readonly RuleMeta[];
   register: LoadedRegister;
@@ -46,6 +48,7 @@ export function reportInput(facts: ReportFacts): ReportInput {
     organization: facts.organization,
     now,
     snapshot: facts.snapshot,
+    completeness: facts.completeness,
     evaluation,
     rules: facts.rules,
     register: { path: facts.registerDisplayPath, problems: facts.registerProblems },
@@ -127,16 +130,19 @@ export async function writeReports(outDir: string, files: ReadonlyMap<string, st
 /** What the email says: the same scan, told for an inbox. */
 export function emailInput(
   input: ReportInput,
-  complete: boolean,
   register: LoadedRegister,
   newFingerprints: ReadonlySet<string>,
 ): EmailInput {
   const now = input.now.getTime();
+  const { completeness } = input;
   return {
     organization: input.organization,
     now: input.now,
-    complete,
-    failed: input.snapshot.systems.filter((s) => !s.ok).map((s) => `${s.system} ${s.target}: ${s.error ?? 'failed'}`),
+    complete: completeness.complete,
+    failed: [
+      ...completeness.failed.map((f) => `${f.system} ${f.target}: ${f.error}`),
+      ...openGaps(completeness).map((g) => `${g.system} ${g.target}: ${g.kind}: ${g.detail}`),
+    ],
     evaluation: input.evaluation,
     register: register.register,
     ...(input.history?.drift ? { drift: input.history.drift } : {}),

@@ -62,6 +62,6 @@ export async function startDemoSandbox(now = new Date(DEMO_NOW), only?: string[]
   const dir = await tempDir();
   const registerPath = join(dir, 'register.yaml');
   await writeFile(registerPath, resolveRelativeDates(await readFile(join(DEMO_DIR, 'register.yaml'), 'utf8'), now));
-  const configPath = await writeDemoConfig(sandbox, dir, 'register.yaml');
+  const configPath = await writeDemoConfig(sandbox, dir, 'register.yaml', now);
   return { sandbox, configPath, registerPath, env: { ...sandbox.env }, dir };
 }

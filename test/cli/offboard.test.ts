@@ -73,7 +73,7 @@ describe('lanekeeper offboard on the demo', () => {
     const sandbox = await startSandbox(scenario, connectors, { now });
     try {
       const dir = await tempDir();
-      const configPath = await writeDemoConfig(sandbox, dir);
+      const configPath = await writeDemoConfig(sandbox, dir, undefined, now);
       const registerText = await readFile(join(DEMO_DIR, 'register.yaml'), 'utf8');
       // Sam is no longer a user of the shared ops-admin account.
       const register = resolveRelativeDates(registerText, now).replace(

@@ -7,6 +7,7 @@ export function status(system: string, target: string, ok = true): SystemStatus 
     target,
     ok,
     warnings: [],
+    gaps: [],
     calls: 1,
     durationMs: 0,
     collectedAt: '2026-11-01T00:00:00Z',

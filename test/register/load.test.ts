@@ -160,7 +160,16 @@ describe('scope warnings', () => {
     schemaVersion: 1,
     collectedAt: NOW.toISOString(),
     systems: [
-      { system: 'github', target: 'acme', ok, warnings: [], calls: 1, durationMs: 1, collectedAt: NOW.toISOString() },
+      {
+        system: 'github',
+        target: 'acme',
+        ok,
+        warnings: [],
+        gaps: [],
+        calls: 1,
+        durationMs: 1,
+        collectedAt: NOW.toISOString(),
+      },
     ],
     accounts: [],
     grants: [

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { connectors } from '../../connectors/index.js';
 import { REPORT_FILES } from '../../reports/index.js';
-import { DEMO_DIR } from '../../src/app/demo.js';
+import { DEMO_DIR, readConfigTemplate } from '../../src/app/demo.js';
 import { loadScenario, type Sandbox, sandboxConfig, startSandbox } from '../../src/app/sandbox.js';
 import type { EmulatorOptions, RunningEmulator } from '../../src/core/connector.js';
 import { resolveRelativeDates } from '../../src/core/dates.js';
@@ -76,7 +76,7 @@ export async function setupScan(options: SetupOptions = {}): Promise<ScanSetup> 
   const register =
     options.register ?? resolveRelativeDates(await readFile(join(DEMO_DIR, 'register.yaml'), 'utf8'), NOW);
   await writeFile(registerPath, register);
-  const template = JSON.parse(await readFile(join(DEMO_DIR, 'config.json'), 'utf8')) as Record<string, unknown>;
+  const template = await readConfigTemplate(join(DEMO_DIR, 'config.json'), NOW);
   const config = sandboxConfig(template, sandbox, false) as Record<string, unknown> & {
     connectors: Record<string, Record<string, unknown>>;
   };

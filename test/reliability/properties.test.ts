@@ -181,6 +181,7 @@ describe('linking', () => {
         target: 'org',
         ok: true,
         warnings: [],
+        gaps: [],
         calls: 1,
         durationMs: 0,
         collectedAt: NOW.toISOString(),

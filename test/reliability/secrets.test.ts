@@ -195,6 +195,7 @@ async function raise(connector: AnyConnector, block: Record<string, unknown>): P
     credential() {},
     secret() {},
     warn: (m) => raised.logged.push(m),
+    gap: (g) => raised.logged.push(g.detail),
     call() {},
   };
   const ctx: CollectContext = {

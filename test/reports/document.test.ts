@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type FindingsDocument, REPORT_FILES, renderReport } from '../../reports/index.js';
+import { completeness } from '../../src/core/completeness.js';
 import { demoInput, NOW } from './fixture.js';
 
 const parse = (text: string) => JSON.parse(text) as FindingsDocument;
@@ -20,6 +21,7 @@ describe('findings.json', () => {
       'generatedAt',
       'now',
       'complete',
+      'gaps',
       'systems',
       'summary',
       'findings',
@@ -55,9 +57,51 @@ describe('findings.json', () => {
     ]);
   });
 
+  it('lists every gap, open ones first, and is incomplete while one is open', () => {
+    const input = demoInput();
+    input.snapshot.systems = input.snapshot.systems.filter((s) => s.ok);
+    const [first] = input.snapshot.systems;
+    if (!first) throw new Error('the fixture has no system that was read');
+    first.gaps = [
+      { kind: 'github.pat-grants', detail: 'fine-grained tokens were not read' },
+      { kind: 'records-invalid', detail: 'GET /orgs/{org}/members: 2 of 9 records', count: 2 },
+    ];
+    input.completeness = completeness(
+      input.snapshot,
+      [{ gap: 'github.pat-grants', reason: 'free plan', until: '2026-12-31' }],
+      NOW,
+    );
+    const document = parse(renderReport('json', input));
+    expect(document.complete).toBe(false);
+    expect(document.gaps).toEqual([
+      {
+        system: first.system,
+        target: first.target,
+        kind: 'records-invalid',
+        detail: 'GET /orgs/{org}/members: 2 of 9 records',
+        count: 2,
+      },
+      {
+        system: first.system,
+        target: first.target,
+        kind: 'github.pat-grants',
+        detail: 'fine-grained tokens were not read',
+        accepted: { reason: 'free plan', until: '2026-12-31' },
+      },
+    ]);
+    // Accepted until yesterday: it counts again.
+    input.completeness = completeness(
+      input.snapshot,
+      [{ gap: 'records-invalid', reason: 'x', until: '2026-11-28' }],
+      NOW,
+    );
+    expect(parse(renderReport('json', input)).gaps.filter((g: { accepted?: unknown }) => !g.accepted)).toHaveLength(2);
+  });
+
   it('is complete when every system was read', () => {
     const input = demoInput();
     input.snapshot.systems = input.snapshot.systems.filter((s) => s.ok);
+    input.completeness = completeness(input.snapshot, [], NOW);
     expect(parse(renderReport('json', input)).complete).toBe(true);
   });
 

@@ -2,6 +2,7 @@
 // whose every outside string (names, logins, emails, repos, channels, evidence) is an attack.
 
 import type { ReportInput } from '../../reports/index.js';
+import { completeness } from '../../src/core/completeness.js';
 import type { Evaluation } from '../../src/core/evaluation.js';
 import type { Finding, RuleMeta } from '../../src/core/finding.js';
 import type { Account, Grant, Snapshot, SystemStatus } from '../../src/core/model.js';
@@ -70,6 +71,7 @@ const grant = (over: Partial<Grant> & Pick<Grant, 'account' | 'resource'>): Gran
 const status = (over: Partial<SystemStatus> & Pick<SystemStatus, 'system' | 'target'>): SystemStatus => ({
   ok: true,
   warnings: [],
+  gaps: [],
   calls: 12,
   durationMs: 840,
   collectedAt: NOW.toISOString(),
@@ -250,10 +252,12 @@ export function demoEvaluation(): Evaluation {
 }
 
 export function demoInput(over: Partial<ReportInput> = {}): ReportInput {
+  const snapshot = demoSnapshot();
   return {
     organization: 'Northwind Supply',
     now: NOW,
-    snapshot: demoSnapshot(),
+    snapshot,
+    completeness: completeness(snapshot, [], NOW),
     evaluation: demoEvaluation(),
     rules,
     register: {
@@ -296,6 +300,7 @@ export function hostileInput(shift = 0): ReportInput {
   for (const s of snapshot.systems) {
     s.target = next();
     s.warnings = [next(), next()];
+    s.gaps = [{ kind: `${s.system}.${next()}`, detail: next(), count: 2 }];
     if (s.error !== undefined) s.error = next();
   }
   for (const a of snapshot.accounts) {
@@ -336,6 +341,12 @@ export function hostileInput(shift = 0): ReportInput {
   evaluation.warnings = [next(), next()];
   return {
     ...input,
+    // One gap acknowledged with a hostile reason, the others open.
+    completeness: completeness(
+      snapshot,
+      [{ gap: snapshot.systems[0]?.gaps[0]?.kind ?? '', reason: next(), until: '2027-01-01' }],
+      NOW,
+    ),
     organization: next(),
     register: { path: next(), problems: [next(), next()] },
   };

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FILTER_SCRIPT, REPORT_CSP } from '../../reports/html.js';
 import { REPORT_FILES, renderReport } from '../../reports/index.js';
-import { demoInput } from './fixture.js';
+import { completeness } from '../../src/core/completeness.js';
+import { demoInput, NOW } from './fixture.js';
 
 const decode = (s: string) =>
   s
@@ -54,6 +55,7 @@ describe('report.html', () => {
     expect(words).toContain('slack T0NORTH : auth.test: invalid_auth');
     const input = demoInput();
     input.snapshot.systems = input.snapshot.systems.filter((s) => s.ok);
+    input.completeness = completeness(input.snapshot, [], NOW);
     const complete = text(renderReport('html', input));
     expect(complete).not.toContain('INCOMPLETE');
     expect(complete).toContain('Complete scan.');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { REPORT_FILES, renderReport } from '../../reports/index.js';
-import { demoInput } from './fixture.js';
+import { completeness } from '../../src/core/completeness.js';
+import { demoInput, NOW } from './fixture.js';
 
 describe('report.md', () => {
   const md = renderReport('md', demoInput());
@@ -77,6 +78,7 @@ describe('report.md', () => {
     const input = demoInput();
     input.evaluation = { ...input.evaluation, findings: [], unlinked: [], warnings: [] };
     input.snapshot.systems = input.snapshot.systems.filter((s) => s.ok);
+    input.completeness = completeness(input.snapshot, [], NOW);
     const empty = renderReport('md', input);
     expect(empty).toContain('**Complete scan.**');
     expect(empty).toContain('No findings.');

@@ -223,6 +223,7 @@ const systems: SystemStatus[] = [
     ok: false,
     error: 'auth.test: invalid_auth',
     warnings: [],
+    gaps: [],
     calls: 1,
     durationMs: 0,
     collectedAt: '',
@@ -232,11 +233,21 @@ const systems: SystemStatus[] = [
     target: 'northwind',
     ok: true,
     warnings: ['PAT grants need a GitHub App token'],
+    gaps: [],
     calls: 12,
     durationMs: 0,
     collectedAt: '',
   },
-  { system: 'aws', target: '111111111111', ok: true, warnings: [], calls: 40, durationMs: 0, collectedAt: '' },
+  {
+    system: 'aws',
+    target: '111111111111',
+    ok: true,
+    warnings: [],
+    gaps: [],
+    calls: 40,
+    durationMs: 0,
+    collectedAt: '',
+  },
 ];
 
 describe('the end-of-scan summary', () => {

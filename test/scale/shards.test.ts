@@ -21,7 +21,7 @@ vi.mock('../../src/pipeline/collect.js', async (importOriginal) => {
 
 const { runCollect } = await import('../../src/app/commands/collect.js');
 const { parseOnly } = await import('../../src/pipeline/only.js');
-const { DEMO_DIR } = await import('../../src/app/demo.js');
+const { DEMO_DIR, readConfigTemplate } = await import('../../src/app/demo.js');
 const { createLogger } = await import('../../src/core/log.js');
 const { loadScenario, sandboxConfig, startSandbox } = await import('../../src/app/sandbox.js');
 const { scan } = await import('../../src/app/scan.js');
@@ -46,7 +46,7 @@ async function freshConfig(name: string): Promise<string> {
   });
   running.push(sandbox.close);
   env = sandbox.env;
-  const template = JSON.parse(await readFile(join(DEMO_DIR, 'config.json'), 'utf8')) as Record<string, unknown>;
+  const template = await readConfigTemplate(join(DEMO_DIR, 'config.json'), NOW);
   const config: Record<string, unknown> = {
     ...sandboxConfig(template, sandbox, false),
     register: join(DEMO_DIR, 'register.yaml'),
@@ -139,7 +139,15 @@ describe('sharded collection', () => {
     const shard = (collectedAt: string, targets: string[]): Snapshot => ({
       schemaVersion: 1,
       collectedAt,
-      systems: targets.map((target) => ({ system: 'aws', target, ok: true, warnings: [], calls: 1, collectedAt })),
+      systems: targets.map((target) => ({
+        system: 'aws',
+        target,
+        ok: true,
+        warnings: [],
+        gaps: [],
+        calls: 1,
+        collectedAt,
+      })),
       accounts: [],
       grants: [],
       credentials: [],

@@ -62,6 +62,7 @@ export function status(system: string, target: string, ok = true): SystemStatus 
     ok,
     ...(ok ? {} : { error: 'failed on purpose' }),
     warnings: [],
+    gaps: [],
     calls: 1,
     durationMs: 1,
     collectedAt: NOW.toISOString(),

@@ -232,23 +232,26 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
         : ['false', na, na, na, na];
     const rows: string[][] = [];
     const root = account.root;
-    rows.push([
-      ROOT_USER,
-      `arn:aws:iam::${account.id}:root`,
-      reportDate(root.createdAt),
-      'not_supported',
-      root.passwordLastUsedAt ? reportDate(root.passwordLastUsedAt) : 'no_information',
-      'not_supported',
-      'not_supported',
-      String(root.mfa),
-      ...keyCells(root.accessKeys[0] as (typeof account.users)[number]['accessKeys'][number] | undefined),
-      ...keyCells(root.accessKeys[1] as (typeof account.users)[number]['accessKeys'][number] | undefined),
-      'false',
-      na,
-      'false',
-      na,
-    ]);
-    for (const u of account.users) {
+    const generated = Date.parse(account.reportGeneratedAt ?? now);
+    if (account.reportHasRoot)
+      rows.push([
+        ROOT_USER,
+        `arn:aws:iam::${account.id}:root`,
+        reportDate(root.createdAt),
+        'not_supported',
+        root.passwordLastUsedAt ? reportDate(root.passwordLastUsedAt) : 'no_information',
+        'not_supported',
+        'not_supported',
+        String(root.mfa),
+        ...keyCells(root.accessKeys[0] as (typeof account.users)[number]['accessKeys'][number] | undefined),
+        ...keyCells(root.accessKeys[1] as (typeof account.users)[number]['accessKeys'][number] | undefined),
+        'false',
+        na,
+        'false',
+        na,
+      ]);
+    // A report generated earlier knows nothing of users created since.
+    for (const u of account.users.filter((user) => Date.parse(user.createdAt) <= generated)) {
       rows.push([
         u.name,
         `arn:aws:iam::${account.id}:user${u.path}${u.name}`,
@@ -309,7 +312,7 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
         return {
           Content: Buffer.from(credentialReport(account)).toString('base64'),
           ReportFormat: 'text/csv',
-          GeneratedTime: now,
+          GeneratedTime: account.reportGeneratedAt ?? now,
         };
       }
       case 'ListUsers': {

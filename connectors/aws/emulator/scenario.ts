@@ -96,6 +96,13 @@ export const ScenarioAccountSchema = z.strictObject({
   credentialReport: z.enum(['available', 'denied']).default('available'),
   /** How many GenerateCredentialReport calls answer INPROGRESS before COMPLETE. */
   reportPolls: z.number().int().nonnegative().default(1),
+  /**
+   * When the report AWS hands out was generated (it reuses one for four hours): users created
+   * later are not in it. The scan's clock when absent.
+   */
+  reportGeneratedAt: Instant.optional(),
+  /** false: the report has no <root_account> row (a report edited or truncated on the way). */
+  reportHasRoot: z.boolean().default(true),
   /** `denied`: AssumeRole into this account answers AccessDenied (the audit role is missing). */
   assumeRole: z.enum(['allowed', 'denied']).default('allowed'),
 });

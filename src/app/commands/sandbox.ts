@@ -32,7 +32,8 @@ export function sandboxCommand(program: Command, io: Io, done: (code: number) =>
           const templatePath = opts.configTemplate
             ? resolve(io.cwd, opts.configTemplate)
             : join(dirname(scenarioPath), 'config.json');
-          const template = await readJsonIfPresent(templatePath);
+          const { readConfigTemplate } = await import('../demo.js');
+          const template = await readConfigTemplate(templatePath, now);
           const sandbox = await startSandbox(scenario, connectors, {
             now,
             ...(opts.pageSize ? { pageSize: opts.pageSize } : {}),
@@ -60,13 +61,4 @@ export function sandboxCommand(program: Command, io: Io, done: (code: number) =>
         }),
       );
     });
-}
-
-async function readJsonIfPresent(path: string): Promise<Record<string, unknown>> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw e;
-  }
 }

@@ -10,6 +10,7 @@ import {
   type EmailConfig,
   type FailOn,
   FailOnSchema,
+  type GapAcceptance,
   type Policy,
   type REPORT_FORMATS,
 } from '../../core/config.js';
@@ -66,6 +67,8 @@ export interface CoreConfig {
   /** History store settings; path relative to the working directory. */
   history: { path: string; retentionDays: number };
   email?: EmailConfig;
+  /** Gaps the company accepts for a while. */
+  coverage: { accept: GapAcceptance[] };
 }
 
 export interface ConfiguredSystem {
@@ -132,6 +135,7 @@ export function parseConfig(text: string, options: LoadConfigOptions & { path: s
     locate,
     unresolved,
     offline: options.offline === true,
+    ...(options.overrides?.only ? { only: options.overrides.only } : {}),
   });
   // A value whose reference could not be filled is already reported; its schema error would be noise.
   const isUnresolved = (path: readonly PropertyKey[]) =>
@@ -237,6 +241,7 @@ export function parseConfig(text: string, options: LoadConfigOptions & { path: s
       formats: raw.report.formats,
     },
     history: raw.history ?? { path: DEFAULT_HISTORY_PATH, retentionDays: 400 },
+    coverage: raw.coverage,
   };
   if (raw.email) config.email = raw.email;
   if (raw.organization !== undefined) config.organization = raw.organization;
@@ -260,6 +265,8 @@ interface InterpolationContext {
   /** Paths whose references could not be filled. */
   unresolved: PropertyKey[][];
   offline: boolean;
+  /** With --only, the systems this run reads: other systems' references need no value. */
+  only?: readonly string[];
   locate(path: readonly PropertyKey[]): { file?: string; line?: number; column?: number; field?: string };
 }
 
@@ -292,7 +299,9 @@ function interpolate(value: unknown, path: PropertyKey[], ctx: InterpolationCont
       return set;
     }
     if (fallback !== undefined) return fallback;
-    if (ctx.offline) return match;
+    // Offline (judging saved shards) nothing is called; with --only, the other systems are not.
+    const skipped = path[0] === 'connectors' && ctx.only !== undefined && !ctx.only.includes(String(path[1]));
+    if (ctx.offline || skipped) return match;
     ctx.problems.push(
       problem(
         'LK_CONFIG_ENV_MISSING',

@@ -243,8 +243,10 @@ describe('aws connector: credential report denied', async () => {
       expect(emulator.requests.map((r) => r.operation)).toContain(op);
   });
 
-  it('warns that the root account’s credentials are unknown', () => {
-    expect(statusOf(snapshot, PROD)?.warnings.join('\n')).toMatch(/credential report is denied/);
+  it('names the gap: the root account’s credentials are unknown', () => {
+    expect(statusOf(snapshot, PROD)?.gaps).toEqual([
+      { kind: 'aws.credential-report', detail: expect.stringMatching(/credential report is denied/) },
+    ]);
     const root = snapshot.accounts.find((a) => a.id === 'arn:aws:iam::111111111111:root');
     expect(root?.mfa).toBeUndefined();
     expect(root?.attributes?.credentialsKnown).toBe(false);

@@ -91,6 +91,7 @@ const details: AuthorizationDetails = {
 
 const credentials: CredentialFacts = {
   source: 'credential-report',
+  readOneByOne: [],
   users: new Map([
     ['ana', { mfa: true, password: { lastUsedAt: '2026-11-01T00:00:00.000Z' }, keys: [] }],
     [

@@ -221,7 +221,7 @@ describe('gcp connector against its emulator', () => {
     ]);
   });
 
-  it('shows roles the table does not know with what IAM says of them, and warns when it cannot say', async () => {
+  it('shows roles the table does not know with what IAM says of them, and names the gap when it cannot say', async () => {
     const { snapshot } = await scan(scenario());
     const custom = snapshot.grants.find((g) => g.permission === 'organizations/1000/roles/billingDeployer');
     expect(custom).toMatchObject({ lanes: ['code'], level: 'read', attributes: { rolePermissions: 3 } });
@@ -231,8 +231,11 @@ describe('gcp connector against its emulator', () => {
     const unread = snapshot.grants.find((g) => g.permission === 'roles/newservice.viewer');
     expect(unread?.evidence?.at(-1)).toMatch(/could not be read/);
     const org = snapshot.systems.find((s) => s.target === 'organizations/1000');
-    expect(org?.warnings).toEqual([
-      expect.stringMatching(/^could not read the definition of roles\/newservice.viewer: .*NOT_FOUND/),
+    expect(org?.gaps).toEqual([
+      {
+        kind: 'gcp.custom-role-unreadable',
+        detail: expect.stringMatching(/^could not read the definition of roles\/newservice.viewer, .*NOT_FOUND/),
+      },
     ]);
   });
 

@@ -89,16 +89,18 @@ describe('github connector against its emulator: the demo organisation', () => {
       'northwind/infra:AWS_DEPLOY_ROLE_ARN',
       'northwind/shop:STRIPE_SECRET_KEY',
     ]);
-    // PAT grants need a GitHub App: a warning, not a failure.
-    expect(status(snapshot)).toMatchObject({ ok: true });
-    expect(status(snapshot).warnings).toEqual([expect.stringContaining('PAT grants need a GitHub App')]);
+    // PAT grants need a GitHub App: a named gap, not a failure.
+    expect(status(snapshot)).toMatchObject({ ok: true, warnings: [] });
+    expect(status(snapshot).gaps).toEqual([
+      { kind: 'github.pat-grants', detail: expect.stringContaining('listing them needs a GitHub App') },
+    ]);
   });
 });
 
 describe('github connector: everything else it reads', () => {
   it('reads deploy keys, invitations, PAT grants, SAML identities, teams and environments', async () => {
     const { snapshot } = await runAgainstEmulator(RICH_SCENARIO, { config: RICH_LANES, emulator: { pageSize: 2 } });
-    expect(status(snapshot)).toMatchObject({ ok: true, warnings: [] });
+    expect(status(snapshot)).toMatchObject({ ok: true, warnings: [], gaps: [] });
 
     expect(accountOf(snapshot, 'owner-one')).toMatchObject({
       login: 'Owner-One',
@@ -192,18 +194,18 @@ describe('github connector: everything else it reads', () => {
     expect(snapshot.secrets.map((s) => `${s.resource}:${s.name}`)).toEqual(['acme:SHARED', 'acme/api:DB_URL']);
   });
 
-  it('goes on without 2FA status or emails when the token may not see them, with warnings', async () => {
+  it('goes on without 2FA status or emails when the token may not see them, naming each gap', async () => {
     const { snapshot } = await runAgainstEmulator(
       { ...RICH_SCENARIO, twoFactorVisible: false, graphqlAllowed: false, patGrants: null },
       { config: RICH_LANES },
     );
     const s = status(snapshot);
     expect(s.ok).toBe(true);
-    expect(s.warnings).toEqual([
-      expect.stringContaining('two-factor status of members is not visible'),
-      expect.stringContaining('two-factor status of outside collaborators is not visible'),
-      expect.stringContaining('PAT grants need a GitHub App'),
-      expect.stringContaining('GraphQL was not permitted for member emails'),
+    expect(s.gaps.map((g) => [g.kind, g.detail])).toEqual([
+      ['github.emails', expect.stringContaining('GraphQL was not permitted for member emails')],
+      ['github.pat-grants', expect.stringContaining('listing them needs a GitHub App')],
+      ['github.two-factor', expect.stringContaining('two-factor status of members is not visible')],
+      ['github.two-factor', expect.stringContaining('two-factor status of outside collaborators is not visible')],
     ]);
     for (const a of snapshot.accounts.filter((x) => x.status === 'active' && x.kind !== 'bot')) {
       expect(a.mfa, a.id).toBeUndefined();

@@ -240,13 +240,18 @@ describe('slack collect', () => {
     expect(emulator.requests).toHaveLength(1); // refused credentials are not retried
   });
 
-  it('says once that 2FA is not visible to the token, and guesses nothing', async () => {
+  it('names the gap once when 2FA is not visible to the token, and guesses nothing', async () => {
     const hidden = { ...everyKind(), token: { seesTwoFactor: false } };
     const snapshot = await scanSlack(await startEmulator(hidden), { lanes: LANES });
     for (const a of snapshot.accounts) expect(a.mfa).toBeUndefined();
-    const warnings = snapshot.systems[0]?.warnings ?? [];
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^two-factor status is not visible to this token for 8 of 8 active people/);
+    const gaps = snapshot.systems[0]?.gaps ?? [];
+    expect(gaps).toEqual([
+      {
+        kind: 'slack.two-factor',
+        detail: expect.stringMatching(/^two-factor status is not visible to this token for 8 of 8 active people/),
+        count: 8,
+      },
+    ]);
   });
 
   it('gives the same inventory byte for byte on every run', async () => {
