@@ -29,6 +29,8 @@ export function canonicalSnapshot(snapshot: Snapshot): Snapshot {
   return {
     schemaVersion: snapshot.schemaVersion,
     collectedAt: snapshot.collectedAt,
+    ...(snapshot.source ? { source: inOrder(snapshot.source, ['organization', 'registerDigest']) } : {}),
+    ...(snapshot.skipped ? { skipped: sorted(snapshot.skipped, compareTargets) } : {}),
     systems: sorted(snapshot.systems, compareStatuses).map(({ durationMs: _wallTime, ...s }) =>
       inOrder({ ...s, warnings: [...s.warnings].sort() }, SYSTEM_KEYS),
     ),
@@ -59,6 +61,10 @@ export function canonicalSnapshot(snapshot: Snapshot): Snapshot {
     ),
     secrets: sorted(snapshot.secrets, compareSecrets).map((s) => inOrder(s, SECRET_KEYS)),
   };
+}
+
+function compareTargets(a: { system: string; target: string }, b: { system: string; target: string }): number {
+  return a.system < b.system ? -1 : a.system > b.system ? 1 : a.target < b.target ? -1 : a.target > b.target ? 1 : 0;
 }
 
 const SYSTEM_KEYS = Object.keys(SystemStatusSchema.shape);

@@ -9,6 +9,7 @@ import { REPORT_FILES, renderReport } from '../../reports/index.js';
 import { printPdf } from '../../reports/pdf.js';
 import { type Completeness, completeness } from '../core/completeness.js';
 import type { FailOn } from '../core/config.js';
+import { sha256 } from '../core/digest.js';
 import { ExitCode, formatProblem, UsageError } from '../core/errors.js';
 import type { Evaluation } from '../core/evaluation.js';
 import type { Logger } from '../core/log.js';
@@ -132,7 +133,15 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     let started = performance.now();
     const snapshot = offline
       ? classifySnapshot(
-          await loadShards(options.inventoryPaths ?? [], { allowMixedDays: options.allowMixedDays === true }),
+          await loadShards(options.inventoryPaths ?? [], {
+            allowMixedDays: options.allowMixedDays === true,
+            // The shards must hold every system this config enables, for this company and register.
+            expect: {
+              systems: loaded.systems.map((s) => s.connector.id),
+              organization: loaded.config.organization ?? register.register.organization,
+              registerDigest: sha256(register.source.text),
+            },
+          }),
           loaded.systems,
         )
       : await collectInScope(loaded.systems, scope, options);

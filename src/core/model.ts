@@ -170,9 +170,17 @@ export type SystemStatus = z.infer<typeof SystemStatusSchema>;
 
 export const SNAPSHOT_SCHEMA_VERSION = 1;
 
+/** A target one shard's discovery found and left to another shard (`collect --only`). */
+export const TargetRefSchema = z.object({ system: z.string(), target: z.string() });
+export type TargetRef = z.infer<typeof TargetRefSchema>;
+
 export const SnapshotSchema = z.object({
   schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
   collectedAt: z.string(),
+  /** Shards only: the company and register it was collected for; a merge refuses shards of another. */
+  source: z.object({ organization: z.string().optional(), registerDigest: z.string().optional() }).optional(),
+  /** Shards only: targets discovered but out of this shard's --only; another shard must have read them. */
+  skipped: z.array(TargetRefSchema).optional(),
   systems: z.array(SystemStatusSchema),
   accounts: z.array(AccountSchema),
   grants: z.array(GrantSchema),

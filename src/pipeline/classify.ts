@@ -35,9 +35,16 @@ export function classifyGrant(connector: AnyConnector, config: unknown, grant: U
 
 /** Read and validate a saved snapshot. Throws a UsageError with the file name and the first bad field. */
 export async function readSnapshot(path: string): Promise<Snapshot> {
+  return (await readSnapshotFile(path)).snapshot;
+}
+
+/** A saved snapshot and the text it was read from. */
+export async function readSnapshotFile(path: string): Promise<{ snapshot: Snapshot; text: string }> {
   let data: unknown;
+  let text: string;
   try {
-    data = JSON.parse(await readFile(path, 'utf8'));
+    text = await readFile(path, 'utf8');
+    data = JSON.parse(text);
   } catch (e) {
     throw new UsageError(`${path}: not a readable JSON inventory (${(e as Error).message})`);
   }
@@ -48,5 +55,5 @@ export async function readSnapshot(path: string): Promise<Snapshot> {
       `${path}: not a lanekeeper inventory: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? ''}`,
     );
   }
-  return parsed.data;
+  return { snapshot: parsed.data, text };
 }

@@ -38,8 +38,16 @@ export function parseOnly(values: readonly string[]): RunScope {
   return scope;
 }
 
-/** A connector that reads only the targets in scope; discovery still runs (a few list calls). */
-export function limitTargets(connector: AnyConnector, targets: readonly string[] | undefined): AnyConnector {
+/**
+ * A connector that reads only the targets in scope; discovery still runs (a few list calls).
+ * Each target it finds and leaves out is told to `onSkipped`: a shard records them, so the merge
+ * can check that another shard read them.
+ */
+export function limitTargets(
+  connector: AnyConnector,
+  targets: readonly string[] | undefined,
+  onSkipped: (target: string) => void = () => {},
+): AnyConnector {
   if (targets === undefined) return connector;
   const inScope = picomatch(targets as string[], { dot: true });
   return {
@@ -50,7 +58,11 @@ export function limitTargets(connector: AnyConnector, targets: readonly string[]
         log: ctx.log,
         signal: ctx.signal,
         concurrency: ctx.concurrency,
-        runTarget: (target, read) => (inScope(target) ? ctx.runTarget(target, read) : Promise.resolve(true)),
+        runTarget: (target, read) => {
+          if (inScope(target)) return ctx.runTarget(target, read);
+          onSkipped(target);
+          return Promise.resolve(true);
+        },
       };
       return connector.collect(config, limited);
     },

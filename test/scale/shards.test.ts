@@ -135,7 +135,7 @@ describe('sharded collection', () => {
     expect(shard.accounts).toEqual([]);
   });
 
-  it('refuses overlapping targets and shards of different days, naming the files', () => {
+  it('refuses overlapping targets and shards collected too far apart, naming the files', () => {
     const shard = (collectedAt: string, targets: string[]): Snapshot => ({
       schemaVersion: 1,
       collectedAt,
@@ -165,10 +165,51 @@ describe('sharded collection', () => {
       { path: 'b.json', snapshot: shard('2026-11-28T23:00:00.000Z', ['222222222222']) },
     ];
     expect(() => mergeShards(mixed)).toThrow(ShardError);
-    expect(() => mergeShards(mixed)).toThrow(/LK_SHARD_MIXED_DAYS: .*2026-11-28: b\.json; 2026-11-29: a\.json/);
+    expect(() => mergeShards(mixed)).toThrow(
+      /LK_SHARD_WINDOW: .*more than 6 hours apart \(2026-11-28 23:00 b\.json; 2026-11-29 09:00 a\.json\)/,
+    );
+    // Within the window: one run's shards, a few minutes apart.
+    const close = [
+      { path: 'a.json', snapshot: shard(day, ['111111111111']) },
+      { path: 'b.json', snapshot: shard('2026-11-29T08:40:00.000Z', ['222222222222']) },
+    ];
+    expect(mergeShards(close).collectedAt).toBe('2026-11-29T08:40:00.000Z');
     const merged = mergeShards(mixed, { allowMixedDays: true });
     expect(merged.collectedAt).toBe('2026-11-28T23:00:00.000Z');
     expect(merged.systems.map((s) => s.target)).toEqual(['111111111111', '222222222222']);
+  });
+
+  it('refuses the same shard twice, and shards of another company or register', () => {
+    const snapshot = (organization: string, registerDigest: string): Snapshot => ({
+      schemaVersion: 1,
+      collectedAt: '2026-11-29T09:00:00.000Z',
+      source: { organization, registerDigest },
+      systems: [],
+      accounts: [],
+      grants: [],
+      credentials: [],
+      secrets: [],
+    });
+    const expect_ = { systems: [], organization: 'Northwind Supply', registerDigest: 'r1' };
+    expect(() =>
+      mergeShards(
+        [
+          { path: 'a.json', snapshot: snapshot('Northwind Supply', 'r1'), digest: 'd1' },
+          { path: 'copy-of-a.json', snapshot: snapshot('Northwind Supply', 'r1'), digest: 'd1' },
+        ],
+        { expect: expect_ },
+      ),
+    ).toThrow(/LK_SHARD_DUPLICATE: copy-of-a\.json is the same shard as a\.json/);
+    const other = () =>
+      mergeShards(
+        [
+          { path: 'a.json', snapshot: snapshot('Northwind Supply', 'r1') },
+          { path: 'evil.json', snapshot: snapshot('Contoso', 'r2') },
+        ],
+        { expect: expect_ },
+      );
+    expect(other).toThrow(/LK_SHARD_OTHER_ORG: evil\.json was collected for "Contoso", not "Northwind Supply"/);
+    expect(other).toThrow(/LK_SHARD_OTHER_REGISTER: evil\.json was collected with another register/);
   });
 
   it('reads --only as whole systems or one system and its targets', () => {

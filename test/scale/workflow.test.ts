@@ -11,6 +11,8 @@ const PATH = join(import.meta.dirname, '../../examples/github-actions/sharded-sc
 interface Step {
   uses?: string;
   run?: string;
+  if?: string;
+  env?: Record<string, string>;
 }
 interface Job {
   'runs-on': string;
@@ -53,5 +55,20 @@ describe('examples/github-actions/sharded-scan.yml', async () => {
     const merge = wf.jobs.merge;
     expect(merge?.needs).toBe('collect');
     expect(merge?.steps.some((s) => s.run?.includes('lanekeeper scan') && s.run.includes('--inventory'))).toBe(true);
+  });
+
+  it("gives each shard job only its own system's secret", () => {
+    const steps = (wf.jobs.collect?.steps ?? []).filter((s) => s.run?.includes('lanekeeper collect'));
+    expect(steps.length).toBeGreaterThan(1);
+    for (const step of steps) {
+      const secrets = Object.keys(step.env ?? {}).filter((name) => /TOKEN|SECRET|PASS|KEY/.test(name));
+      const systems = [...(step.if ?? '').matchAll(/startsWith\(matrix\.only, '([a-z]+)'\)/g)].map((m) => m[1]);
+      expect(systems.length, step.run).toBeGreaterThan(0);
+      for (const secret of secrets)
+        expect(
+          systems.some((system) => secret.toLowerCase().startsWith(system ?? '')),
+          `${secret} in ${systems}`,
+        ).toBe(true);
+    }
   });
 });

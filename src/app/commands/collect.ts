@@ -6,9 +6,10 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { sha256 } from '../../core/digest.js';
 import { ExitCode, UsageError } from '../../core/errors.js';
 import { createLogger, type LogLevel } from '../../core/log.js';
-import type { Snapshot } from '../../core/model.js';
+import type { Snapshot, TargetRef } from '../../core/model.js';
 import { redact } from '../../core/redact.js';
 import { withExitCode } from '../exit.js';
 import type { Io } from '../io.js';
@@ -70,14 +71,20 @@ export function runCollect(options: CollectCommandOptions, io: Pick<Io, 'stdout'
       connectors,
       overrides: { only: [...scope.keys()] },
     });
+    const skipped: TargetRef[] = [];
     const snapshot = await collect(
       loaded.systems.map((s) => ({
-        connector: limitTargets(s.connector, scope.get(s.connector.id)),
+        connector: limitTargets(s.connector, scope.get(s.connector.id), (target) =>
+          skipped.push({ system: s.connector.id, target }),
+        ),
         config: s.config,
       })),
       { now: options.now, log, ...(options.concurrency ? { concurrency: options.concurrency } : {}) },
     );
     snapshot.systems.push(...missingTargets(snapshot.systems, scope, options.now));
+    // What the merge checks the shard against: the company, the register, what was left to others.
+    snapshot.source = await sourceOf(loaded.config);
+    if (skipped.length > 0) snapshot.skipped = skipped;
 
     await writeShard(options.outPath, snapshot);
     const failed = snapshot.systems.filter((s) => !s.ok);
@@ -88,6 +95,24 @@ export function runCollect(options: CollectCommandOptions, io: Pick<Io, 'stdout'
     );
     return failed.length > 0 ? ExitCode.INCOMPLETE : ExitCode.OK;
   });
+}
+
+/** The company and register the shard is collected for: a merge refuses a shard of another. */
+async function sourceOf(config: { organization?: string; registerPath?: string }): Promise<Snapshot['source']> {
+  const source: NonNullable<Snapshot['source']> = {};
+  let organization = config.organization;
+  if (config.registerPath) {
+    const { loadRegister } = await import('../../pipeline/register/index.js');
+    const { connectors } = await import('../../../connectors/index.js');
+    const known = connectors.map((c) => c.id);
+    const register = await loadRegister(config.registerPath, { knownSystems: known }).catch(() => undefined);
+    if (register) {
+      source.registerDigest = sha256(register.source.text);
+      organization ??= register.register.organization;
+    }
+  }
+  if (organization !== undefined) source.organization = organization;
+  return source;
 }
 
 /** Canonical form (sorted, no wall times), redacted, written beside its name and renamed. */

@@ -1,9 +1,9 @@
 // The history store: one SQLite file that remembers every scan, so reports can say what
 // changed since last week and how long a finding has been open. Each scan is written in
 // one transaction: a scan killed half-way leaves the store exactly as it was.
-import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { sha256 } from '../../core/digest.js';
 import type { Finding, Severity } from '../../core/finding.js';
 import { type Snapshot, SnapshotSchema, type SystemStatus } from '../../core/model.js';
 import { MIGRATIONS } from './migrations.js';
@@ -101,7 +101,7 @@ export class HistoryStore {
         .run(
           scan.scannedAt,
           scan.complete ? 1 : 0,
-          digest(scan.registerText),
+          sha256(scan.registerText),
           JSON.stringify(scan.snapshot.systems.map(statusSummary)),
           JSON.stringify(counts),
           JSON.stringify(scan.timings),
@@ -192,8 +192,4 @@ function countBySeverity(findings: readonly Finding[]): Record<Severity, number>
 
 function statusSummary(s: SystemStatus): { system: string; target: string; ok: boolean } {
   return { system: s.system, target: s.target, ok: s.ok };
-}
-
-export function digest(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
