@@ -42,9 +42,9 @@ export function roleEntry(role: string): RoleEntry | undefined {
 }
 
 /**
- * A role the table does not know (a custom role, a new predefined one): production when its
- * name says it administers or edits, otherwise a read of the project's own lane. Overstating
- * is safer than hiding access.
+ * A role the table does not know and whose definition could not be read (a gap of its own):
+ * production when its name says it administers or edits, otherwise a read of the project's own
+ * lane. Overstating is safer than hiding access.
  */
 export function unknownRoleEntry(role: string): RoleEntry {
   const name = role.slice(role.lastIndexOf('/') + 1);
@@ -53,9 +53,18 @@ export function unknownRoleEntry(role: string): RoleEntry {
   return { reach: 'metadata', level: 'read' };
 }
 
-export function classifyRole(role: string, klass: ProjectClass): Classification {
-  const entry = roleEntry(role) ?? unknownRoleEntry(role);
+export function classifyRole(role: string, klass: ProjectClass, attributes?: Attributes): Classification {
+  const entry = roleEntry(role) ?? judgedByPermissions(attributes) ?? unknownRoleEntry(role);
   return { lanes: sortLanes(lanesOf(entry, klass)), level: entry.level satisfies Level };
+}
+
+/** What collect() found a role's permissions to allow (see permissions.ts), when it could read them. */
+function judgedByPermissions(attributes: Attributes | undefined): RoleEntry | undefined {
+  const reach = attributes?.roleReach;
+  const level = attributes?.roleLevel;
+  const reaches: readonly unknown[] = ['project', 'metadata', 'data', 'production'];
+  const levels: readonly unknown[] = ['read', 'write', 'admin'];
+  return reaches.includes(reach) && levels.includes(level) ? ({ reach, level } as RoleEntry) : undefined;
 }
 
 function lanesOf(entry: RoleEntry, klass: ProjectClass): Lane[] {
@@ -75,7 +84,11 @@ function lanesOf(entry: RoleEntry, klass: ProjectClass): Lane[] {
 
 export function classifyGcpGrant(grant: Grant, config: ClassifyConfig): Classification {
   const projectId = grant.resource.startsWith('projects/') ? grant.resource.slice('projects/'.length) : grant.resource;
-  return classifyRole(grant.permission, projectClass(projectId, projectLabels(grant.attributes), config.lanes));
+  return classifyRole(
+    grant.permission,
+    projectClass(projectId, projectLabels(grant.attributes), config.lanes),
+    grant.attributes,
+  );
 }
 
 function projectLabels(attributes: Attributes | undefined): string[] {

@@ -15,6 +15,7 @@ import { type CallCounter, createGcpApi, type GcpApi } from './client.js';
 import { type Ancestry, matchesProjectGlob, projectScope, ResourceTree, rootOrganization } from './hierarchy.js';
 import type { ParsedMember } from './members.js';
 import type { GcpOperation } from './operations.js';
+import { classifyPermissions } from './permissions.js';
 import { compare, type PolicyAtNode, projectAccess, type RoleFacts } from './policies.js';
 import type { ApiBinding, ApiKey, ApiProject, ApiServiceAccount, GcpConfig } from './schema.js';
 import {
@@ -214,8 +215,8 @@ class GcpScan {
   }
 
   /**
-   * Roles the table does not know are shown with what IAM says of them (title, permission count).
-   * Reading them is a courtesy: a role that cannot be read is a warning, not a failed project.
+   * Roles the table does not know (custom roles, new predefined ones) are read, and judged by
+   * their permissions. A role that cannot be read is a gap: what it allows is unknown.
    */
   private async readUnknownRoles(
     ancestorPolicies: Map<string, Outcome<{ bindings?: readonly ApiBinding[] | null }>>,
@@ -238,7 +239,9 @@ class GcpScan {
         });
         continue;
       }
-      const role: RoleFacts = { permissionCount: outcome.value.includedPermissions?.length ?? 0 };
+      const permissions = outcome.value.includedPermissions ?? [];
+      // Judged by what it allows, never by its name: a "viewer" with setIamPolicy administers.
+      const role: RoleFacts = { permissionCount: permissions.length, ...classifyPermissions(permissions) };
       if (outcome.value.title) role.title = outcome.value.title;
       out.set(name, role);
     }

@@ -1,10 +1,11 @@
 // From IAM policies to grants on one project: its own bindings (direct) and those of every folder
 // and the organisation above it (inherited, with where they were granted), each condition
 // decided at the scan's clock. Pure, so inheritance and conditions are tested without a server.
-import type { Grant } from '../../src/core/model.js';
+import type { Grant, Level } from '../../src/core/model.js';
 import { roleEntry } from './classify.js';
 import { type ConditionVerdict, evaluateCondition, isLive } from './conditions.js';
 import { type ParsedMember, parseMember } from './members.js';
+import type { RoleReach } from './roles.js';
 import type { ApiBinding } from './schema.js';
 
 export interface PolicyAtNode {
@@ -33,6 +34,11 @@ export interface ProjectAccessInput {
 export interface RoleFacts {
   title?: string;
   permissionCount: number;
+  /** What its permissions allow (permissions.ts): how a role outside the table is classed. */
+  reach: RoleReach;
+  level: Level;
+  /** The permissions that decided it, for the evidence. */
+  decisive: string[];
 }
 
 export interface ProjectAccess {
@@ -109,11 +115,19 @@ function buildGrant({ input, resource, policy, inherited, binding, member, verdi
   }
   if (!roleEntry(binding.role)) {
     const facts = input.roles?.get(binding.role);
-    if (facts) attributes.rolePermissions = facts.permissionCount;
-    const about = facts
-      ? `${facts.title ? `"${facts.title}", ` : ''}${facts.permissionCount} permission${facts.permissionCount === 1 ? '' : 's'}`
-      : 'its definition could not be read';
-    evidence.push(`${binding.role} is not in the role table (${about}): classed by its name`);
+    if (facts) {
+      attributes.rolePermissions = facts.permissionCount;
+      attributes.roleReach = facts.reach;
+      attributes.roleLevel = facts.level;
+      const about = `${facts.title ? `"${facts.title}", ` : ''}${facts.permissionCount} permission${facts.permissionCount === 1 ? '' : 's'}`;
+      evidence.push(
+        `${binding.role} is not in the role table (${about}): judged by its permissions, ${facts.level} in ${facts.reach}${facts.decisive.length > 0 ? ` (${facts.decisive.join(', ')})` : ''}`,
+      );
+    } else {
+      evidence.push(
+        `${binding.role} is not in the role table and its definition could not be read: classed by its name`,
+      );
+    }
   }
   const keys = input.userManagedKeys.get(member.id);
   if (keys !== undefined && keys > 0) {

@@ -25,7 +25,6 @@ export const ROLE_TABLE = {
 
   // Configuration only
   'roles/browser': { reach: 'metadata', level: 'read' },
-  'roles/iam.securityReviewer': { reach: 'metadata', level: 'read' },
   'roles/iam.roleViewer': { reach: 'metadata', level: 'read' },
   'roles/iam.serviceAccountViewer': { reach: 'metadata', level: 'read' },
   'roles/resourcemanager.folderViewer': { reach: 'metadata', level: 'read' },
@@ -39,11 +38,14 @@ export const ROLE_TABLE = {
   'roles/serviceusage.serviceUsageConsumer': { reach: 'metadata', level: 'read' },
 
   // Data
+  // Lists every log entry (and Datastore entity): its permissions read data, whatever its name says.
+  'roles/iam.securityReviewer': { reach: 'data', level: 'read' },
   'roles/bigquery.dataViewer': { reach: 'data', level: 'read' },
   'roles/bigquery.filteredDataViewer': { reach: 'data', level: 'read' },
   'roles/bigquery.readSessionUser': { reach: 'data', level: 'read' },
   'roles/bigquery.jobUser': { reach: 'data', level: 'read' },
-  'roles/bigquery.user': { reach: 'data', level: 'read' },
+  // Creates datasets of its own and copies data into them: a write, judged by its permissions.
+  'roles/bigquery.user': { reach: 'data', level: 'write' },
   'roles/bigquery.dataEditor': { reach: 'data', level: 'write' },
   'roles/bigquery.dataOwner': { reach: 'data', level: 'admin' },
   'roles/bigquery.admin': { reach: 'data', level: 'admin' },

@@ -614,8 +614,10 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
         return { InlinePolicy: ps.inlinePolicy ? JSON.stringify(ps.inlinePolicy) : '' };
       }
       case 'ListCustomerManagedPolicyReferencesInPermissionSet':
-        permissionSet();
-        return paged([], 'CustomerManagedPolicyReferences');
+        return paged(
+          permissionSet().customerManagedPolicies.map((p) => ({ Name: p.name, Path: p.path })),
+          'CustomerManagedPolicyReferences',
+        );
       default:
         throw new AwsError(400, 'UnknownOperationException', `Unknown operation ${action}`);
     }

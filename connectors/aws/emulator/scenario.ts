@@ -140,6 +140,10 @@ const IdentityCenterSchema = z.strictObject({
         /** AWS-managed policy names. */
         managedPolicies: z.array(z.string()).default([]),
         inlinePolicy: Document.optional(),
+        /** Customer-managed policies it references by name (and path), as they exist in each account. */
+        customerManagedPolicies: z
+          .array(z.strictObject({ name: z.string().min(1), path: z.string().default('/') }))
+          .default([]),
       }),
     )
     .default([]),

@@ -577,7 +577,6 @@ function graphql(
     const identities = [...model.users.values()]
       .filter((u) => u.saml)
       .map((u) => ({
-        guid: wire.nodeId('ExternalIdentity', u.id),
         samlIdentity: { nameId: u.saml?.nameId ?? null, emails: (u.saml?.emails ?? []).map((value) => ({ value })) },
         user: { login: u.login },
       }));
@@ -645,7 +644,8 @@ function accessNodes(
         const permission = model.effectivePermission(c.login, repo);
         return permission ? [{ permission: GRAPHQL_PERMISSION[permission], node: actor(model.user(c.login)) }] : [];
       });
-      return { id, collaborators: connection(edges, 'edges', from) };
+      const unresolved: null[] = Array.from({ length: repo.unresolvedCollaborators }, () => null);
+      return { id, collaborators: connection([...edges, ...unresolved], 'edges', from) };
     }
     const team = model.teamByNode.get(id);
     if (team && query.includes('... on Team')) {

@@ -42,6 +42,8 @@ export const ScenarioRepoSchema = z.strictObject({
   topics: z.array(z.string()).default([]),
   /** Direct collaborators: members or outside collaborators. */
   collaborators: z.array(z.strictObject({ login: Login, permission: RepoPermissionSchema })).default([]),
+  /** Collaborators GitHub's GraphQL answers as null edges (an account it cannot resolve for this token). */
+  unresolvedCollaborators: z.number().int().nonnegative().default(0),
   deployKeys: z
     .array(
       z.strictObject({

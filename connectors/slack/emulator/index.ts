@@ -122,12 +122,16 @@ export async function startSlackEmulator(
         } satisfies WireTeamInfo);
       }
       case 'users.list': {
-        const p = page(scenario.users, params, fault);
+        const broken = Array.from({ length: scenario.unreadableUsers }, (_, i) => ({
+          id: `U0BROKEN${i}`,
+          deleted: 'no',
+        }));
+        const p = page([...scenario.users.map((u) => wireUser(u, scenario, view)), ...broken], params, fault);
         if (!p.ok) return fail(p.error);
         return json(
           {
             ok: true,
-            members: p.items.map((u) => wireUser(u, scenario, view)),
+            members: p.items as WireUsersList['members'],
             cache_ts: view.nowSeconds,
             response_metadata: p.response_metadata,
           } satisfies WireUsersList,

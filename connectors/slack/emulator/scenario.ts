@@ -51,6 +51,8 @@ export const ScenarioChannelSchema = z.strictObject({
   sharedWith: z.array(TeamId).default([]),
   /** Slack Connect invitations sent but not yet accepted. */
   pendingSharedWith: z.array(TeamId).default([]),
+  /** Shared with other organisations, but Slack's answer does not say which (shared_team_ids holds only ours). */
+  sharedWithUnnamed: z.boolean().default(false),
   /** A private channel the app was not invited to is invisible to a bot token. */
   visibleToToken: z.boolean().default(true),
 });
@@ -74,6 +76,8 @@ export const SlackScenarioSchema = z
     /** Seconds sent in Retry-After with an HTTP 429. */
     retryAfterSeconds: z.number().int().nonnegative().default(1),
     users: z.array(ScenarioUserSchema).default([]),
+    /** users.list also answers this many members without the fields Slack always sends (a broken record). */
+    unreadableUsers: z.number().int().nonnegative().default(0),
     channels: z.array(ScenarioChannelSchema).default([]),
     /** Other organisations' teams that team.info may be asked about. */
     externalTeams: z

@@ -179,7 +179,7 @@ export function wireUser(user: ScenarioUser, scenario: SlackScenario, view: Wire
 }
 
 export function wireChannel(channel: ScenarioChannel, scenario: SlackScenario, view: WireView): WireChannel {
-  const shared = channel.sharedWith.length > 0;
+  const shared = channel.sharedWith.length > 0 || channel.sharedWithUnnamed;
   const pending = channel.pendingSharedWith;
   const created = view.nowSeconds - 400 * DAY_S;
   return {

@@ -253,6 +253,81 @@ describe('aws connector: credential report denied', async () => {
   });
 });
 
+describe('aws connector: a credential report older than the newest user', async () => {
+  // AWS hands out the same report for four hours: a user created since is not in it.
+  const scenario = (await demoScenarioJson()) as { accounts: Array<Record<string, any>> }; // biome-ignore lint/suspicious/noExplicitAny: scenario JSON
+  const prod = scenario.accounts[0] as Record<string, any>; // biome-ignore lint/suspicious/noExplicitAny: scenario JSON
+  prod.reportGeneratedAt = '2026-11-29T06:00:00.000Z';
+  prod.users.push({
+    name: 'late-contractor',
+    createdAt: '2026-11-29T08:00:00.000Z',
+    password: { createdAt: '2026-11-29T08:00:00.000Z' },
+    mfa: false,
+    accessKeys: [{ id: 'AKIALATECONTRACTOR01', createdAt: '2026-11-29T08:05:00.000Z' }],
+    inlinePolicies: [
+      {
+        name: 'orders-read',
+        document: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::northwind-orders/*' }],
+        },
+      },
+    ],
+  });
+  const { snapshot, emulator } = await runAgainstEmulator(scenario);
+  const late = `arn:aws:iam::${PROD}:user/late-contractor`;
+
+  it('leaves no user without credential facts: the newer one is read directly', () => {
+    const account = snapshot.accounts.find((a) => a.id === late);
+    expect(account?.mfa).toBe(false);
+    expect(
+      snapshot.credentials
+        .filter((c) => c.account === late)
+        .map((c) => c.kind)
+        .sort(),
+    ).toEqual(['access-key', 'password']);
+    const direct = emulator.requests.filter((r) => r.operation === 'iam:GetLoginProfile');
+    expect(direct.length).toBe(1);
+  });
+
+  it('says in the evidence how old the report was, and which facts were read directly', () => {
+    const evidence = (account: string) =>
+      snapshot.grants.filter((g) => g.account === account).flatMap((g) => g.evidence ?? []);
+    expect(evidence(late)).toContain(
+      'keys, password and MFA read directly: the user is newer than the credential report',
+    );
+    expect(evidence(`arn:aws:iam::${PROD}:user/sam-ortiz`)).toContain(
+      'keys and password as of the credential report generated 2026-11-29 06:00 UTC',
+    );
+  });
+
+  it('names a report without its root row as a gap, not a silent unknown', async () => {
+    const noRoot = (await demoScenarioJson()) as { accounts: Array<Record<string, unknown>> };
+    (noRoot.accounts[0] as Record<string, unknown>).reportHasRoot = false;
+    const run = await runAgainstEmulator(noRoot);
+    expect(statusOf(run.snapshot, PROD)?.gaps.map((g) => g.kind)).toEqual(['aws.root-credentials']);
+  });
+});
+
+describe('aws connector: what it cannot see is a named gap', async () => {
+  it('a permission set referencing a customer-managed policy it cannot evaluate', async () => {
+    const scenario = (await demoScenarioJson()) as Record<string, any>; // biome-ignore lint/suspicious/noExplicitAny: scenario JSON
+    scenario.identityCenter.permissionSets[0].customerManagedPolicies = [{ name: 'deploy-extra', path: '/' }];
+    const { snapshot } = await runAgainstEmulator(scenario);
+    expect(statusOf(snapshot, PROD)?.gaps).toContainEqual({
+      kind: 'aws.permission-set-policies',
+      detail: expect.stringContaining('customer-managed policy /deploy-extra'),
+    });
+  });
+
+  it('Identity Center configured where no instance answers', async () => {
+    const scenario = (await demoScenarioJson()) as Record<string, unknown>;
+    delete scenario.identityCenter;
+    const { snapshot } = await runAgainstEmulator(scenario, { config: { identityCenter: { region: 'us-east-1' } } });
+    expect(statusOf(snapshot, PROD)?.gaps.map((g) => g.kind)).toEqual(['aws.identity-center']);
+  });
+});
+
 describe('aws connector: Identity Center group expansion', async () => {
   const scenario = {
     callerAccount: PROD,

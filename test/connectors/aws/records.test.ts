@@ -1,12 +1,13 @@
 // From one account's IAM facts to records, without a server: groups, boundaries, service
 // users, emails from tags, trust of outside and public principals, and credentials.
 import { describe, expect, it } from 'vitest';
-import type { AuthorizationDetails } from '../../../connectors/aws/authorization.js';
+import type { AuthorizationDetails, IamUser } from '../../../connectors/aws/authorization.js';
 import { classifyAwsGrant } from '../../../connectors/aws/classify.js';
 import type { CredentialFacts } from '../../../connectors/aws/credentials.js';
 import type { NamedPolicy } from '../../../connectors/aws/policy.js';
 import { buildAccountRecords, shortenKeyId } from '../../../connectors/aws/records.js';
 import { AwsLanesSchema } from '../../../connectors/aws/schema.js';
+import type { Gap } from '../../../src/core/model.js';
 
 const ACCT = '111111111111';
 const arn = (kind: string, name: string) => `arn:aws:iam::${ACCT}:${kind}/${name}`;
@@ -205,5 +206,28 @@ describe('aws records', () => {
   it('sorts accounts and grants', () => {
     const ids = records.accounts.map((a) => a.id);
     expect(ids).toEqual([...ids].sort());
+  });
+});
+
+describe('aws records: a policy it was not given', () => {
+  it('is a named gap, not access silently left out', () => {
+    const gaps: Gap[] = [];
+    const missing = 'arn:aws:iam::111111111111:policy/vanished';
+    buildAccountRecords(
+      {
+        accountId: ACCT,
+        accountName: 'northwind-production',
+        accountTags: [],
+        details: {
+          ...details,
+          users: [{ ...(details.users[0] as IamUser), groups: [], attached: [{ name: 'vanished', arn: missing }] }],
+        },
+        credentials,
+        organizationAccounts: new Set([ACCT]),
+      },
+      () => {},
+      (g) => gaps.push(g),
+    );
+    expect(gaps).toEqual([{ kind: 'aws.policy-missing', detail: expect.stringContaining(missing) }]);
   });
 });

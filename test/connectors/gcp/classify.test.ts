@@ -62,7 +62,7 @@ describe('the role table', () => {
     ['roles/browser', 'production', ['production'], 'read'],
     ['roles/bigquery.dataViewer', 'staging', ['data'], 'read'],
     ['roles/bigquery.dataEditor', 'production', ['data'], 'write'],
-    ['roles/bigquery.user', 'data', ['data'], 'read'],
+    ['roles/bigquery.user', 'data', ['data'], 'write'],
     ['roles/storage.objectViewer', 'production', ['data'], 'read'],
     ['roles/storage.objectAdmin', 'production', ['data'], 'admin'],
     ['roles/cloudsql.client', 'production', ['data'], 'read'],

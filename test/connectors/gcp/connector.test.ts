@@ -97,6 +97,7 @@ function scenario(overrides: (s: GcpScenario) => void = () => {}): GcpScenario {
         parent: 'organizations/1000',
         bindings: [
           { role: 'organizations/1000/roles/billingDeployer', members: ['group:payments@northwind.example'] },
+          { role: 'organizations/1000/roles/auditViewer', members: ['group:payments@northwind.example'] },
           { role: 'roles/newservice.viewer', members: ['group:payments@northwind.example'] },
         ],
       },
@@ -107,6 +108,12 @@ function scenario(overrides: (s: GcpScenario) => void = () => {}): GcpScenario {
         name: 'organizations/1000/roles/billingDeployer',
         title: 'Billing deployer',
         includedPermissions: ['run.services.get', 'run.services.update', 'run.revisions.list'],
+      },
+      {
+        // Named like a viewer; its permissions administer the project's IAM.
+        name: 'organizations/1000/roles/auditViewer',
+        title: 'Audit viewer',
+        includedPermissions: ['resourcemanager.projects.get', 'resourcemanager.projects.setIamPolicy'],
       },
     ],
   });
@@ -221,13 +228,16 @@ describe('gcp connector against its emulator', () => {
     ]);
   });
 
-  it('shows roles the table does not know with what IAM says of them, and names the gap when it cannot say', async () => {
+  it('judges roles the table does not know by their permissions, and names the gap when it cannot read one', async () => {
     const { snapshot } = await scan(scenario());
     const custom = snapshot.grants.find((g) => g.permission === 'organizations/1000/roles/billingDeployer');
-    expect(custom).toMatchObject({ lanes: ['code'], level: 'read', attributes: { rolePermissions: 3 } });
+    expect(custom).toMatchObject({ lanes: ['production'], level: 'write', attributes: { rolePermissions: 3 } });
     expect(custom?.evidence).toContain(
-      'organizations/1000/roles/billingDeployer is not in the role table ("Billing deployer", 3 permissions): classed by its name',
+      'organizations/1000/roles/billingDeployer is not in the role table ("Billing deployer", 3 permissions): judged by its permissions, write in production (run.services.update)',
     );
+    // Its name says viewer; its permissions say administrator.
+    const viewer = snapshot.grants.find((g) => g.permission === 'organizations/1000/roles/auditViewer');
+    expect(viewer).toMatchObject({ lanes: ['production'], level: 'admin' });
     const unread = snapshot.grants.find((g) => g.permission === 'roles/newservice.viewer');
     expect(unread?.evidence?.at(-1)).toMatch(/could not be read/);
     const org = snapshot.systems.find((s) => s.target === 'organizations/1000');

@@ -240,6 +240,38 @@ describe('slack collect', () => {
     expect(emulator.requests).toHaveLength(1); // refused credentials are not retried
   });
 
+  it('names the gap when Slack says a channel is shared but not with whom', async () => {
+    const scenario = everyKind();
+    scenario.channels.push({
+      id: 'C0HIDDEN',
+      name: 'vendor-chat',
+      general: false,
+      members: [],
+      sharedWithUnnamed: true,
+    } as (typeof scenario.channels)[number]);
+    const snapshot = await scanSlack(await startEmulator(scenario), { lanes: LANES });
+    expect(snapshot.systems[0]?.gaps).toEqual([
+      {
+        kind: 'slack.connect-teams',
+        detail: expect.stringContaining('#vendor-chat is shared with other organisations'),
+        count: 1,
+      },
+    ]);
+  });
+
+  it('names the gap, with the count, for users that do not have the shape Slack promises', async () => {
+    const snapshot = await scanSlack(await startEmulator({ ...everyKind(), unreadableUsers: 2 }), { lanes: LANES });
+    expect(snapshot.systems[0]?.gaps).toEqual([
+      {
+        kind: 'records-invalid',
+        detail: expect.stringMatching(
+          /^users\.list: 2 member\(s\) did not have the expected shape: U0BROKEN0, U0BROKEN1$/,
+        ),
+        count: 2,
+      },
+    ]);
+  });
+
   it('names the gap once when 2FA is not visible to the token, and guesses nothing', async () => {
     const hidden = { ...everyKind(), token: { seesTwoFactor: false } };
     const snapshot = await scanSlack(await startEmulator(hidden), { lanes: LANES });
