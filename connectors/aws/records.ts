@@ -2,6 +2,8 @@
 // account per IAM user, role, root and outside principal; grants per principal and access
 // category (admin, write, data read, metadata read) with the deciding statements as evidence;
 // access keys and console passwords as credentials. Pure: no API call happens here.
+
+import { normalizeEmail } from '../../src/core/identity.js';
 import type { Account, Credential, Gap, Grant, Via } from '../../src/core/model.js';
 import type { AuthorizationDetails, IamRole, IamUser, PolicyRef } from './authorization.js';
 import type { CredentialFacts, KeyFacts, UserCredentials } from './credentials.js';
@@ -415,9 +417,9 @@ function userAccount(target: string, user: IamUser, creds: UserCredentials | und
   const emails = new Set(
     tag(EMAIL_TAG_KEYS)
       .filter((v) => v.includes('@'))
-      .map((v) => v.toLowerCase()),
+      .map(normalizeEmail),
   );
-  if (user.name.includes('@')) emails.add(user.name.toLowerCase());
+  if (user.name.includes('@')) emails.add(normalizeEmail(user.name));
   const account: Account = {
     system: SYSTEM,
     target,
@@ -436,6 +438,8 @@ function userAccount(target: string, user: IamUser, creds: UserCredentials | und
     },
   };
   if (creds?.mfa !== undefined) account.mfa = creds.mfa;
+  // Only a console password signs a person in; access keys are MFA's business only through policies.
+  if (creds) account.interactive = creds.password !== undefined;
   if (user.createdAt) account.createdAt = user.createdAt;
   const active = latest([creds?.password?.lastUsedAt, ...(creds?.keys ?? []).map((k) => k.lastUsedAt)]);
   if (active) account.lastActiveAt = active;

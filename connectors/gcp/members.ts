@@ -1,6 +1,8 @@
 // IAM member strings ("user:x@y", "deleted:serviceAccount:…?uid=…", "principalSet://…") as the
 // facts an Account needs: kind, status, login and emails. The member string itself stays the
 // account id, so nothing is ever split and re-joined into a different identity.
+
+import { normalizeEmail } from '../../src/core/identity.js';
 import type { AccountKind, AccountStatus } from '../../src/core/model.js';
 
 export type MemberType =
@@ -66,7 +68,7 @@ function parseLive(member: string, id: string): ParsedMember {
   const prefix = colon > 0 ? member.slice(0, colon) : '';
   const value = colon > 0 ? member.slice(colon + 1) : member;
   const type: MemberType = isMemberType(prefix) ? prefix : 'other';
-  const emails = EMAIL_TYPES.has(type) && value.includes('@') ? [value.toLowerCase()] : [];
+  const emails = EMAIL_TYPES.has(type) && value.includes('@') ? [normalizeEmail(value)] : [];
   return { id, type, kind: KIND_OF_TYPE[type], status: 'active', login: type === 'other' ? member : value, emails };
 }
 

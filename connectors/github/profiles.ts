@@ -3,6 +3,7 @@
 // emails per 100 members, the same for outside collaborators by node id, and SAML identities
 // when the org has SSO. Without GraphQL the scan goes on with a warning and no emails.
 import type { z } from 'zod';
+import { normalizeEmail } from '../../src/core/identity.js';
 import { PageGuard } from '../../src/core/paging.js';
 import { call, optional, type ReadContext } from './calls.js';
 import { GithubCallError } from './client.js';
@@ -147,7 +148,7 @@ export async function readProfiles(
   );
 
   for (const p of profiles.values()) {
-    p.emails = [...new Set(p.emails.map((e) => e.trim().toLowerCase()).filter((e) => e.length > 0))].sort();
+    p.emails = [...new Set(p.emails.map(normalizeEmail).filter((e) => e.length > 0))].sort();
     p.identities = [...new Set(p.identities)].sort();
   }
   return profiles;

@@ -1,6 +1,8 @@
 // Turns what GitHub answered about one organisation into the normalised records: accounts,
 // grants (with the facts classify() needs in their attributes), credentials and secrets.
 // Pure and sorted, so the same answers give the same inventory byte for byte.
+
+import { normalizeEmail } from '../../src/core/identity.js';
 import type { Account, Attributes, Credential, Grant, Lane, Secret } from '../../src/core/model.js';
 import { isProductionEnvironment, repoLanes } from './classify.js';
 import type { OrgFacts, RepoFacts } from './read.js';
@@ -102,7 +104,7 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
       'invitation',
     );
     a.login = login;
-    if (inv.email) a.emails = [...new Set([...a.emails, inv.email.toLowerCase()])].sort();
+    if (inv.email) a.emails = [...new Set([...a.emails, normalizeEmail(inv.email)])].sort();
   }
 
   // Facts per repo that every grant on it carries, so classify() can judge without the API.

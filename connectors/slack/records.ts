@@ -1,6 +1,8 @@
 // Turns what Slack answered into lanekeeper's records: one account per user (and per external
 // team), the workspace grant of every full member, one grant per channel membership, and one
 // per Slack Connect share. Pure, and sorted, so the same answers give the same inventory.
+
+import { normalizeEmail } from '../../src/core/identity.js';
 import type { Account, Gap, Grant } from '../../src/core/model.js';
 import { type SlackPermission, WORKSPACE } from './classify.js';
 import type { ApiChannel, ApiTeam, ApiUser } from './schema.js';
@@ -229,7 +231,7 @@ export function externalAccountId(teamId: string): string {
 
 function accountOf(user: ApiUser, role: SlackRole, team: ApiTeam): Account {
   const profile = user.profile ?? {};
-  const email = profile.email?.trim().toLowerCase();
+  const email = profile.email === undefined ? undefined : normalizeEmail(profile.email);
   const displayName = profile.real_name || user.real_name || profile.display_name;
   const expiresAt = isGuest(role) ? guestExpiry(user) : undefined;
   const attributes: Account['attributes'] = {};

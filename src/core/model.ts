@@ -58,6 +58,12 @@ export const AccountSchema = z.object({
   /** The account's role in the whole target: "owner", "admin", "member", "guest", "root"... */
   role: z.string().optional(),
   mfa: z.boolean().optional(),
+  /**
+   * Whether a person can sign in with it interactively (a console password, an SSO user, a
+   * workspace member). false for keys-only identities, which MFA does not protect; absent when
+   * the system does not say (a person's account then counts as one that can).
+   */
+  interactive: z.boolean().optional(),
   createdAt: z.string().optional(),
   lastActiveAt: z.string().optional(),
   /** Other identities that may link this account: SAML NameIDs, verified-domain emails' sources... */

@@ -1,5 +1,7 @@
 // A person's account without a second factor where it matters: admin, production, or any
 // contractor. Where the system does not tell us (mfa undefined) we say nothing rather than guess.
+// Only identities a person signs in with count: a keys-only IAM user has nothing MFA protects
+// (its keys are stale-credential's business), and one with neither password nor key nothing at all.
 
 import type { FindingDraft } from '../core/finding.js';
 import { accountLabel, isAdminAccount } from '../pipeline/evaluate/facts.js';
@@ -17,6 +19,7 @@ export const mfaMissing: Rule = {
     for (const account of context.accounts) {
       if (account.mfa !== false || account.status !== 'active') continue;
       if (account.kind !== 'human' && account.kind !== 'root') continue;
+      if (account.interactive === false) continue;
       const link = context.linkOf(account);
       const person = link.kind === 'person' ? context.people.get(link.person) : undefined;
       const held = context.heldBy(account);

@@ -23,7 +23,6 @@ const STORY = [
   'contractor-production-write gcp user:sam@ortiz.dev projects/northwind-shop-prod sam',
   'contractor-production-write github samortiz northwind/infra sam',
   'mfa-missing aws arn:aws:iam::111111111111:user/ops-admin - -',
-  'mfa-missing aws arn:aws:iam::111111111111:user/sam-ortiz - sam',
   'mfa-missing github omar-qa - omar',
   'mfa-missing slack U0ADMIN - -',
   'multiple-lanes register - - sam',

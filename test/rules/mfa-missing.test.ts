@@ -63,6 +63,27 @@ ruleTester(mfaMissing, {
   ],
   quiet: [
     {
+      name: 'an IAM user with access keys only, even with production access: nothing a person signs in with',
+      context: context({
+        accounts: [iamUser({ interactive: false })],
+        grants: [prodWrite],
+        credentials: [
+          credential({
+            system: 'aws',
+            target: '1',
+            account: 'arn:aws:iam::1:user/lee',
+            id: 'AKIA…LEE1',
+            kind: 'access-key',
+          }),
+        ],
+        register: register({ people: [dana] }),
+      }),
+    },
+    {
+      name: 'an IAM user with neither password nor key',
+      context: context({ accounts: [iamUser({ interactive: false })], grants: [prodWrite] }),
+    },
+    {
       name: 'the designer with MFA on',
       context: context({ accounts: [omar(true)], grants: [omarRead], register: omarRegister }),
     },

@@ -1,29 +1,29 @@
 // Ties each account to the register: an explicit `accounts` link, then an email, then a
 // declared shared account, then a group. Each step looks at every person at once and sorts
 // what it finds, so the answer never depends on the order of the register or the inventory.
+import { looksLikeEmail, normalizeEmail, normalizeLogin } from '../../core/identity.js';
 import type { Account } from '../../core/model.js';
 import type { Person, Register } from '../../core/register.js';
 import type { AccountLink } from './context.js';
 
-const lower = (s: string) => s.toLowerCase();
 // Code-point order: the same on every machine, whatever its locale.
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The values a person's `accounts` entry gives for one system, lower-cased. */
+/** The values a person's `accounts` entry gives for one system, normalised. */
 function explicitLinks(person: Person, system: string): string[] {
-  const value = Object.entries(person.accounts).find(([s]) => lower(s) === lower(system))?.[1];
+  const value = Object.entries(person.accounts).find(([s]) => normalizeLogin(s) === normalizeLogin(system))?.[1];
   if (value === undefined) return [];
-  return (Array.isArray(value) ? value : [value]).map(lower);
+  return (Array.isArray(value) ? value : [value]).map(normalizeLogin);
 }
 
-/** Emails an account offers for linking: its emails and any identity that looks like one. */
-function accountEmails(account: Account): string[] {
-  const fromIdentities = (account.identities ?? []).filter((i) => /^[^@\s]+@[^@\s]+$/.test(i));
-  return [...new Set([...account.emails, ...fromIdentities].map(lower))].sort();
+/** Emails an account offers for linking, normalised: its emails and any identity that looks like one. */
+export function accountEmails(account: Pick<Account, 'emails' | 'identities'>): string[] {
+  const fromIdentities = (account.identities ?? []).filter(looksLikeEmail);
+  return [...new Set([...account.emails, ...fromIdentities].map(normalizeEmail))].sort();
 }
 
 function names(account: Account): Set<string> {
-  return new Set([lower(account.id), lower(account.login)]);
+  return new Set([normalizeLogin(account.id), normalizeLogin(account.login)]);
 }
 
 export function linkAccount(account: Account, register: Register): AccountLink {
@@ -52,12 +52,12 @@ export function linkAccount(account: Account, register: Register): AccountLink {
 
   const emails = accountEmails(account);
   const byEmail = register.people
-    .filter((p) => p.emails.some((e) => emails.includes(lower(e))))
+    .filter((p) => p.emails.some((e) => emails.includes(normalizeEmail(e))))
     .map((p) => p.id)
     .sort();
   if (byEmail.length === 1) {
     const person = register.people.find((p) => p.id === byEmail[0])!;
-    const email = emails.find((e) => person.emails.map(lower).includes(e))!;
+    const email = emails.find((e) => person.emails.map(normalizeEmail).includes(e))!;
     return { kind: 'person', person: person.id, by: 'email', detail: `email ${email}` };
   }
   if (byEmail.length > 1) {
@@ -70,12 +70,12 @@ export function linkAccount(account: Account, register: Register): AccountLink {
   }
 
   const shared = register.shared_accounts
-    .filter((s) => lower(s.system) === lower(account.system) && known.has(lower(s.id)))
+    .filter((s) => normalizeLogin(s.system) === normalizeLogin(account.system) && known.has(normalizeLogin(s.id)))
     .sort((a, b) => byText(a.id, b.id) || byText(a.owner, b.owner) || byText(a.purpose, b.purpose));
   if (shared[0]) return { kind: 'shared', shared: shared[0] };
 
   const group = register.groups
-    .filter((g) => lower(g.system) === lower(account.system) && known.has(lower(g.id)))
+    .filter((g) => normalizeLogin(g.system) === normalizeLogin(account.system) && known.has(normalizeLogin(g.id)))
     .sort((a, b) => byText(a.id, b.id));
   if (group[0]) return { kind: 'group', group: group[0] };
 

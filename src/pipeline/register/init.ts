@@ -6,8 +6,10 @@
 // with the field and line of each, until someone fills it in.
 import { Document, isMap, isScalar, type Node, type YAMLMap } from 'yaml';
 import { isoDate } from '../../core/dates.js';
+import { emailDomain, normalizeEmail } from '../../core/identity.js';
 import { type Account, type Grant, type Lane, type Level, levelRank, type Snapshot } from '../../core/model.js';
 import { grantIsLive } from '../evaluate/holders.js';
+import { accountEmails } from '../evaluate/link.js';
 
 export const TODO = 'TODO';
 
@@ -54,13 +56,10 @@ interface DraftGrant {
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-function emailsOf(account: Account): string[] {
-  const fromIdentities = (account.identities ?? []).filter((i) => /^[^@\s]+@[^@\s]+$/.test(i));
-  return [...new Set([...account.emails, ...fromIdentities].map((e) => e.toLowerCase()))].sort();
-}
+const emailsOf = accountEmails;
 
 function domainOf(email: string): string {
-  return email.slice(email.lastIndexOf('@') + 1);
+  return emailDomain(email) ?? '';
 }
 
 /** A register id from an email or login: lower-case letters, digits, ".", "_", "-". */
@@ -101,7 +100,7 @@ function groupHumans(accounts: readonly Account[]): Account[][] {
 }
 
 function draftPeople(humans: readonly Account[], employeeDomains: readonly string[]): DraftPerson[] {
-  const domains = new Set(employeeDomains.map((d) => d.toLowerCase()));
+  const domains = new Set(employeeDomains.map(normalizeEmail));
   const used = new Set<string>();
   const people = groupHumans(humans).map((accounts) => {
     const emails = [...new Set(accounts.flatMap(emailsOf))].sort();
