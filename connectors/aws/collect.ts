@@ -18,10 +18,18 @@ import { registerSecret } from '../../src/core/redact.js';
 import { readAuthorizationDetails } from './authorization.js';
 import { type AwsTuning, type ClientSettings, createClient, type StaticCredentials } from './clients.js';
 import { readCredentials } from './credentials.js';
-import { readIdentityCenter } from './identity-center.js';
+import { type IdentityCenterFacts, readIdentityCenter } from './identity-center.js';
 import { allPages } from './paging.js';
 import { byCodePoint } from './policy.js';
-import { buildAccountRecords, buildIdentityCenterRecords, type Records, sortRecords } from './records.js';
+import {
+  type AccountScan,
+  type AwsWorld,
+  buildAccountRecords,
+  buildIdentityCenterRecords,
+  buildWorld,
+  type Records,
+  sortRecords,
+} from './records.js';
 import type { AwsConfig } from './schema.js';
 
 interface AccountTarget {
@@ -66,11 +74,11 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
   const organizationAccounts = new Set(places.keys());
   ctx.log.debug(`aws: caller ${identity.Arn}; ${targets.length} account(s) in scope`);
 
-  const readIc = async (out: TargetOutput): Promise<Records | undefined> => {
+  const readIc = async (out: TargetOutput): Promise<IdentityCenterFacts | undefined> => {
     if (!config.identityCenter) return undefined;
     const region = config.identityCenter.region;
     const onCall = (op: string) => out.call(op);
-    const ic = await readIdentityCenter({
+    return readIdentityCenter({
       sso: createClient(SSOAdminClient, settings(base, onCall, region)),
       store: createClient(IdentitystoreClient, settings(base, onCall, region)),
       iam: createClient(IAMClient, settings(base, onCall)),
@@ -79,56 +87,114 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
       warn: (m) => out.warn(`identity center: ${m}`),
       gap: (g) => out.gap(g),
     });
-    return ic ? buildIdentityCenterRecords(ic, callerAccount, places) : undefined;
   };
 
+  // Who may assume which role spans accounts, so every account is read before any is built:
+  // each target reads under the queue, then waits (outside it) for the others' reads. A target
+  // whose read failed fails alone; the paths it held are its own records, failed with it.
+  const reads = new Map(targets.map((t) => [t.id, deferred<AccountScan | undefined>()]));
+  let world: Promise<AwsWorld> | undefined;
+  const worldOfEveryRead = () => {
+    world ??= Promise.all([...reads.values()].map((r) => r.promise)).then((scans) =>
+      buildWorld(scans.filter((scan): scan is AccountScan => scan !== undefined)),
+    );
+    return world;
+  };
+
+  // A target --only leaves out never runs: it has nothing to add, and nobody waits for it. Its
+  // roles are unseen, though, so the paths into them are a gap of every account that was read.
+  const started = new Set<string>();
+  const notRead = () => targets.filter((t) => !started.has(t.id)).map((t) => t.id);
+
   const queue = new PQueue({ concurrency: ctx.concurrency });
-  const work = targets.map((target) =>
-    queue.add(() =>
+  const work: Promise<unknown>[] = targets.map((target) =>
+    settleAfter(
+      reads.get(target.id),
       ctx.runTarget(target.id, async (out) => {
-        const onCall = (op: string) => out.call(op);
-        const credentials = await credentialsFor(target, callerAccount, base, settings(base, onCall), ctx.signal);
-        const iam = createClient(IAMClient, settings(credentials, onCall));
-        const details = await readAuthorizationDetails(iam, ctx.signal);
-        const facts = await readCredentials({
-          iam,
-          signal: ctx.signal,
-          userNames: details.users.map((u) => u.name),
-          concurrency: Math.min(PER_ACCOUNT_CONCURRENCY, ctx.concurrency),
-          tuning,
-          gap: (g) => out.gap(g),
-        });
+        started.add(target.id);
+        const read = reads.get(target.id) as Deferred<AccountScan | undefined>;
+        let scan: AccountScan;
+        let ic: IdentityCenterFacts | undefined;
+        try {
+          [scan, ic] = await queue.add(async () => {
+            const onCall = (op: string) => out.call(op);
+            const credentials = await credentialsFor(target, callerAccount, base, settings(base, onCall), ctx.signal);
+            const iam = createClient(IAMClient, settings(credentials, onCall));
+            const details = await readAuthorizationDetails(iam, ctx.signal);
+            const facts = await readCredentials({
+              iam,
+              signal: ctx.signal,
+              userNames: details.users.map((u) => u.name),
+              concurrency: Math.min(PER_ACCOUNT_CONCURRENCY, ctx.concurrency),
+              tuning,
+              gap: (g) => out.gap(g),
+            });
+            const read: AccountScan = {
+              accountId: target.id,
+              accountName: target.name,
+              accountTags: target.tags,
+              details,
+              credentials: facts,
+              organizationAccounts,
+            };
+            return [read, target.id === callerAccount ? await readIc(out) : undefined] as const;
+          });
+        } catch (e) {
+          read.resolve(undefined);
+          throw e;
+        }
+        read.resolve(scan);
+        const everything = await worldOfEveryRead();
+        const unseen = notRead();
+        if (unseen.length > 0)
+          out.gap({
+            kind: 'aws.cross-account-paths',
+            detail:
+              `accounts ${unseen.join(', ')} were left to another run: roles there that this account's ` +
+              'principals may assume are not followed (collect every AWS account in one run to see them)',
+            count: unseen.length,
+          });
         const records = buildAccountRecords(
-          {
-            accountId: target.id,
-            accountName: target.name,
-            accountTags: target.tags,
-            details,
-            credentials: facts,
-            organizationAccounts,
-          },
+          scan,
           (m) => out.warn(m),
           (g) => out.gap(g),
+          everything,
         );
-        if (target.id === callerAccount) {
-          const ic = await readIc(out);
-          if (ic) merge(records, ic);
-        }
-        emit(sortRecords(records), out);
+        if (ic) merge(records, buildIdentityCenterRecords(ic, callerAccount, places, everything));
+        emit(records, out);
       }),
     ),
   );
   // Identity Center lives in the caller's account even when that account is not scanned itself.
   if (config.identityCenter && !organizationAccounts.has(callerAccount))
     work.push(
-      queue.add(() =>
-        ctx.runTarget(callerAccount, async (out) => {
-          const ic = await readIc(out);
-          if (ic) emit(ic, out);
-        }),
-      ),
+      ctx.runTarget(callerAccount, async (out) => {
+        const ic = await queue.add(() => readIc(out));
+        if (ic) emit(buildIdentityCenterRecords(ic, callerAccount, places, await worldOfEveryRead()), out);
+      }),
     );
   await Promise.all(work);
+}
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+}
+
+async function settleAfter(read: Deferred<AccountScan | undefined> | undefined, run: Promise<unknown>): Promise<void> {
+  try {
+    await run;
+  } finally {
+    read?.resolve(undefined);
+  }
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
 }
 
 async function accountsInScope(

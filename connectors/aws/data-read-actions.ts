@@ -165,3 +165,42 @@ export const PROBE_SERVICES: readonly string[] = [
   'ssm',
   'sso',
 ];
+
+/**
+ * Admin powers that stay admin on a named resource: writing a policy of one user, role or
+ * group (often one's own), choosing a policy's version or who may assume a role, or lifting
+ * a boundary, is writing oneself (or that principal) whatever access one likes.
+ */
+export const ESCALATION_ACTIONS: readonly string[] = [
+  'iam:AddUserToGroup',
+  'iam:AttachGroupPolicy',
+  'iam:AttachRolePolicy',
+  'iam:AttachUserPolicy',
+  'iam:CreatePolicyVersion',
+  'iam:DeleteRolePermissionsBoundary',
+  'iam:DeleteUserPermissionsBoundary',
+  'iam:PutGroupPolicy',
+  'iam:PutRolePolicy',
+  'iam:PutUserPolicy',
+  'iam:SetDefaultPolicyVersion',
+  'iam:UpdateAssumeRolePolicy',
+];
+
+/**
+ * Actions that start code running as a role one passes (iam:PassRole): with PassRole, any of
+ * these lends the holder that role's access, so the pair counts as admin.
+ */
+export const COMPUTE_WITH_ROLE_ACTIONS: readonly string[] = [
+  'cloudformation:CreateStack',
+  'codebuild:CreateProject',
+  'datapipeline:CreatePipeline',
+  'ec2:RunInstances',
+  'ecs:RegisterTaskDefinition',
+  'ecs:RunTask',
+  'glue:CreateDevEndpoint',
+  'glue:CreateJob',
+  'lambda:CreateFunction',
+  'lambda:UpdateFunctionConfiguration',
+  'sagemaker:CreateNotebookInstance',
+  'sagemaker:CreateTrainingJob',
+];

@@ -5,7 +5,15 @@
 // NotAction, explicit Deny and permission boundaries decide, never a policy's name.
 // Conditions are not evaluated: an Allow with a condition counts as allowing (it may), a Deny
 // with a condition is not applied (it may not hold); both are noted.
-import { ADMIN_ACTIONS, DATA_READ_ACTIONS, PROBE_SERVICES, READ_VERBS, WRITE_VERBS } from './data-read-actions.js';
+import {
+  ADMIN_ACTIONS,
+  COMPUTE_WITH_ROLE_ACTIONS,
+  DATA_READ_ACTIONS,
+  ESCALATION_ACTIONS,
+  PROBE_SERVICES,
+  READ_VERBS,
+  WRITE_VERBS,
+} from './data-read-actions.js';
 import { byCodePoint, describeStatement, listOf, type NamedPolicy, type Statement, statementsOf } from './policy.js';
 
 export const ACCESS_CATEGORIES = ['admin', 'write', 'data-read', 'read'] as const;
@@ -22,6 +30,8 @@ export interface EffectiveAccess {
   evidence: Record<AccessCategory, string[]>;
   /** Names of the policies that allowed each category, in the order given. */
   policies: Record<AccessCategory, string[]>;
+  /** What took access away the Allows gave: Deny statements, NotAction, the permissions boundary. */
+  narrowing: string[];
   /** What the evaluator did not decide: conditions ignored, denies not applied. */
   notes: string[];
 }
@@ -46,102 +56,227 @@ interface SourcedStatement {
 }
 
 const PROBE_SUFFIX = '(probe)';
+const lowerSet = (actions: readonly string[]) => new Set(actions.map((a) => a.toLowerCase()));
+const ESCALATION = lowerSet(ESCALATION_ACTIONS);
+const COMPUTE_WITH_ROLE = lowerSet(COMPUTE_WITH_ROLE_ACTIONS);
+const PASS_ROLE = 'iam:passrole';
+
+function emptyByCategory<T>(make: () => T): Record<AccessCategory, T> {
+  return { admin: make(), write: make(), 'data-read': make(), read: make() };
+}
 
 export function evaluateAccess(input: EvaluationInput): EffectiveAccess {
   const identity = flatten(input.policies);
   const boundary = input.boundary ? flatten(input.boundary) : undefined;
   const notes = new Set<string>();
-  const result: EffectiveAccess = {
-    admin: false,
-    write: false,
-    dataRead: false,
-    read: false,
-    actions: { admin: [], write: [], 'data-read': [], read: [] },
-    evidence: { admin: [], write: [], 'data-read': [], read: [] },
-    policies: { admin: [], write: [], 'data-read': [], read: [] },
-    notes: [],
-  };
   const policyOrder = input.policies.map((p) => p.name);
-  const policies: Record<AccessCategory, Set<string>> = {
-    admin: new Set(),
-    write: new Set(),
-    'data-read': new Set(),
-    read: new Set(),
-  };
-  const evidence: Record<AccessCategory, Set<string>> = {
-    admin: new Set(),
-    write: new Set(),
-    'data-read': new Set(),
-    read: new Set(),
-  };
-  const actions: Record<AccessCategory, Set<string>> = {
-    admin: new Set(),
-    write: new Set(),
-    'data-read': new Set(),
-    read: new Set(),
-  };
+  const policies = emptyByCategory(() => new Set<string>());
+  const evidence = emptyByCategory(() => new Set<string>());
+  const actions = emptyByCategory(() => new Set<string>());
+  const allowed = emptyByCategory(() => false);
   const allDenies = [...identity, ...(boundary ?? [])].filter((s) => s.statement.Effect === 'Deny');
+  const narrowing = new Narrowing();
+  /** Allowing statements of each allowed named action, for the PassRole + compute pair. */
+  const allowedBy = new Map<string, SourcedStatement[]>();
 
-  for (const candidate of candidatesFor([...identity, ...(boundary ?? [])])) {
-    const allows = identity.filter(
-      (s) => s.statement.Effect === 'Allow' && matchesAction(s.statement, candidate.action),
-    );
-    if (allows.length === 0) continue;
-    if (
-      boundary &&
-      !boundary.some((s) => s.statement.Effect === 'Allow' && matchesAction(s.statement, candidate.action))
-    )
-      continue;
-    if (isDenied(candidate.action, allDenies, notes)) continue;
-
-    let category = candidate.category;
-    let deciding = allows;
-    if (category === 'admin') {
-      // Power over one named user or role (often one's own keys) is a write, not administration.
-      const broad = allows.filter((s) => onEveryResource(s.statement));
-      if (broad.length > 0) deciding = broad;
-      else category = 'write';
-    }
+  const record = (category: AccessCategory, deciding: readonly SourcedStatement[], action?: string) => {
     for (const s of deciding) {
       evidence[category].add(describeStatement(s.policy, s.statement));
       policies[category].add(s.policy);
       if (s.statement.Condition)
         notes.add(`condition not evaluated, counted as allowing: ${describeStatement(s.policy, s.statement)}`);
     }
-    if (candidate.named) actions[category].add(candidate.action);
-    if (category === 'admin') result.admin = true;
-    else if (category === 'write') result.write = true;
-    else if (category === 'data-read') result.dataRead = true;
-    else result.read = true;
+    if (action) actions[category].add(action);
+    allowed[category] = true;
+  };
+
+  for (const candidate of candidatesFor([...identity, ...(boundary ?? [])])) {
+    const allows = identity.filter(
+      (s) => s.statement.Effect === 'Allow' && matchesAction(s.statement, candidate.action),
+    );
+    if (allows.length === 0) {
+      narrowing.leftOutByNotAction(identity, candidate);
+      continue;
+    }
+    if (
+      boundary &&
+      !boundary.some((s) => s.statement.Effect === 'Allow' && matchesAction(s.statement, candidate.action))
+    ) {
+      narrowing.leftOutByBoundary(input.boundary ?? [], candidate);
+      continue;
+    }
+    const denied = denyingStatement(candidate.action, allDenies, notes);
+    if (denied) {
+      narrowing.denied(denied, candidate);
+      continue;
+    }
+    if (candidate.named) allowedBy.set(candidate.action.toLowerCase(), allows);
+
+    let category = candidate.category;
+    let deciding = allows;
+    if (category === 'admin' && !ESCALATION.has(candidate.action.toLowerCase())) {
+      // Power over one named user (often one's own keys) is a write, not administration;
+      // writing a named principal's policies is not, it is writing oneself any access.
+      const broad = allows.filter((s) => onEveryResource(s.statement));
+      if (broad.length > 0) deciding = broad;
+      else category = 'write';
+    }
+    record(category, deciding, candidate.named ? candidate.action : undefined);
   }
 
-  if (result.admin) {
-    result.write = true;
-    result.dataRead = true;
-    result.read = true;
+  // Passing a role to code one starts lends oneself that role: admin, whatever the rest says.
+  const passRole = allowedBy.get(PASS_ROLE);
+  const compute = [...allowedBy.entries()].filter(([action]) => COMPUTE_WITH_ROLE.has(action));
+  if (passRole && compute.length > 0) {
+    record('admin', [...passRole, ...compute.flatMap(([, by]) => by)], 'iam:PassRole');
+    for (const [action] of compute) actions.admin.add(canonicalAction(action));
   }
+
+  const result: EffectiveAccess = {
+    admin: allowed.admin,
+    write: allowed.admin || allowed.write,
+    dataRead: allowed.admin || allowed['data-read'],
+    read: allowed.admin || allowed.read,
+    actions: emptyByCategory(() => []),
+    evidence: emptyByCategory(() => []),
+    policies: emptyByCategory(() => []),
+    narrowing: narrowing.lines(),
+    notes: [...notes].sort(),
+  };
   for (const c of ACCESS_CATEGORIES) {
     result.actions[c] = [...actions[c]].sort(byCodePoint);
     result.evidence[c] = [...evidence[c]];
     result.policies[c] = policyOrder.filter((name, i) => policies[c].has(name) && policyOrder.indexOf(name) === i);
   }
-  result.notes = [...notes].sort();
   return result;
+}
+
+/** Whether policies let a principal call one action on one resource, and the statements that say so. */
+export interface ActionCheck {
+  allowed: boolean;
+  /** The Allows that decided, or the Deny or boundary that refused. */
+  evidence: string[];
+  notes: string[];
+}
+
+/**
+ * IAM's answer for one action on one resource (sts:AssumeRole on a role's ARN): an Allow that
+ * matches both, inside the boundary when one is set, and no unconditional Deny that matches.
+ * A conditional Allow counts, a conditional Deny does not: as for the whole account, noted.
+ */
+export function allowsActionOn(input: EvaluationInput, action: string, resource: string): ActionCheck {
+  const identity = flatten(input.policies);
+  const boundary = input.boundary ? flatten(input.boundary) : undefined;
+  const matches = (s: SourcedStatement, effect: 'Allow' | 'Deny') =>
+    s.statement.Effect === effect && matchesAction(s.statement, action) && matchesResource(s.statement, resource);
+  const allows = identity.filter((s) => matches(s, 'Allow'));
+  if (allows.length === 0) return { allowed: false, evidence: [], notes: [] };
+  const describe = (s: SourcedStatement) => describeStatement(s.policy, s.statement);
+  if (boundary && !boundary.some((s) => matches(s, 'Allow')))
+    return {
+      allowed: false,
+      evidence: [`the permissions boundary ${(input.boundary ?? []).map((b) => b.name).join(', ')} does not allow it`],
+      notes: [],
+    };
+  const notes: string[] = [];
+  for (const s of [...identity, ...(boundary ?? [])].filter((d) => matches(d, 'Deny'))) {
+    if (!s.statement.Condition) return { allowed: false, evidence: [`narrowed by ${describe(s)}`], notes };
+    notes.push(`Deny with a condition not applied: ${describe(s)}`);
+  }
+  for (const s of allows)
+    if (s.statement.Condition) notes.push(`condition not evaluated, counted as allowing: ${describe(s)}`);
+  return { allowed: true, evidence: allows.map(describe), notes };
+}
+
+function matchesResource(statement: Statement, resource: string): boolean {
+  // A policy variable (${aws:username}) could be anything here: it counts as matching.
+  const matches = (pattern: string) => globMatches(pattern.replace(/\$\{[^}]*\}/g, '*'), resource);
+  if (statement.Resource !== undefined) return listOf(statement.Resource).some(matches);
+  if (statement.NotResource !== undefined) return !listOf(statement.NotResource).some(matches);
+  return false;
+}
+
+/** The spelling our lists use for an action seen lower-cased. */
+function canonicalAction(lower: string): string {
+  return COMPUTE_WITH_ROLE_ACTIONS.find((a) => a.toLowerCase() === lower) ?? lower;
+}
+
+/**
+ * What took named actions away, one line per statement or boundary: "Deny iam:* on * in
+ * guard removes iam:CreateUser, …". Probes (service × verb) are counted, not named.
+ */
+class Narrowing {
+  private readonly removed = new Map<string, { named: Set<string>; probes: number }>();
+
+  denied(s: SourcedStatement, candidate: Candidate): void {
+    this.add(`narrowed by ${describeStatement(s.policy, s.statement)}: it removes`, candidate);
+  }
+
+  leftOutByBoundary(boundary: readonly NamedPolicy[], candidate: Candidate): void {
+    const names = boundary.map((b) => b.name).join(', ') || 'an empty boundary';
+    this.add(`narrowed by the permissions boundary ${names}: it does not allow`, candidate);
+  }
+
+  /** An Allow whose NotAction is all that keeps the action out. */
+  leftOutByNotAction(identity: readonly SourcedStatement[], candidate: Candidate): void {
+    for (const s of identity) {
+      const { statement } = s;
+      if (statement.Effect !== 'Allow' || statement.NotAction === undefined) continue;
+      if (listOf(statement.NotAction).some((p) => globMatches(p, candidate.action)))
+        this.add(`narrowed by NotAction in ${describeStatement(s.policy, statement)}: it leaves out`, candidate);
+    }
+  }
+
+  lines(): string[] {
+    return [...this.removed.entries()].map(([head, { named, probes }]) => {
+      const list = [...named].sort(byCodePoint);
+      if (list.length === 0) return `${head} ${probes} kind(s) of action`;
+      const more = list.length > 4 ? ` and ${list.length - 4} more` : '';
+      return `${head} ${list.slice(0, 4).join(', ')}${more}`;
+    });
+  }
+
+  private add(head: string, candidate: Candidate): void {
+    let entry = this.removed.get(head);
+    if (!entry) {
+      entry = { named: new Set(), probes: 0 };
+      this.removed.set(head, entry);
+    }
+    if (candidate.named) entry.named.add(candidate.action);
+    else entry.probes++;
+  }
 }
 
 function flatten(policies: readonly NamedPolicy[]): SourcedStatement[] {
   return policies.flatMap((p) => statementsOf(p.document).map((statement) => ({ policy: p.name, statement })));
 }
 
+/**
+ * Becoming a role is not access of its own: what it gives is the role's, judged through the
+ * assume-role graph for the roles a principal can actually enter.
+ */
+const BECOMING_A_ROLE = new Set(
+  [
+    'sts:AssumeRole',
+    'sts:AssumeRoleWithSAML',
+    'sts:AssumeRoleWithWebIdentity',
+    'sts:SetSourceIdentity',
+    'sts:TagSession',
+  ].map((a) => a.toLowerCase()),
+);
+
 /** Our fixed lists, every literal action the statements name, and each service × verb. */
 function candidatesFor(statements: readonly SourcedStatement[]): Candidate[] {
   const byAction = new Map<string, Candidate>();
   const add = (action: string, named: boolean) => {
     const key = action.toLowerCase();
+    if (BECOMING_A_ROLE.has(key)) return;
     if (!byAction.has(key)) byAction.set(key, { action, category: categoryOf(action), named });
   };
   for (const a of DATA_READ_ACTIONS) add(a, true);
   for (const a of ADMIN_ACTIONS) add(a, true);
+  for (const a of COMPUTE_WITH_ROLE_ACTIONS) add(a, true);
+  add('iam:PassRole', true);
   const services = new Set(PROBE_SERVICES);
   for (const { statement } of statements) {
     for (const pattern of [...listOf(statement.Action), ...listOf(statement.NotAction)]) {
@@ -181,10 +316,15 @@ function matchesAction(statement: Statement, action: string): boolean {
 
 /**
  * A Deny removes an action from the account as a whole only when it is unconditional and
- * covers every resource; narrower denies are noted and leave the access counted.
+ * covers every resource; narrower denies are noted and leave the access counted. Returns the
+ * deny that removed it.
  */
-function isDenied(action: string, denies: readonly SourcedStatement[], notes: Set<string>): boolean {
-  let denied = false;
+function denyingStatement(
+  action: string,
+  denies: readonly SourcedStatement[],
+  notes: Set<string>,
+): SourcedStatement | undefined {
+  let denied: SourcedStatement | undefined;
   for (const s of denies) {
     if (!matchesAction(s.statement, action)) continue;
     const text = describeStatement(s.policy, s.statement);
@@ -196,7 +336,7 @@ function isDenied(action: string, denies: readonly SourcedStatement[], notes: Se
       notes.add(`Deny on some resources only, access elsewhere still counted: ${text}`);
       continue;
     }
-    denied = true;
+    denied ??= s;
   }
   return denied;
 }

@@ -5,12 +5,22 @@
 
 import { normalizeEmail } from '../../src/core/identity.js';
 import type { Account, Credential, Gap, Grant, Via } from '../../src/core/model.js';
+import {
+  type AssumableRole,
+  AssumeGraph,
+  describePath,
+  type Hop,
+  type Reach,
+  roleActor,
+  ssoActor,
+  userActor,
+} from './assume-graph.js';
 import type { AuthorizationDetails, IamRole, IamUser, PolicyRef } from './authorization.js';
 import type { CredentialFacts, KeyFacts, UserCredentials } from './credentials.js';
-import { type AccessCategory, type EffectiveAccess, evaluateAccess } from './evaluator.js';
+import { type AccessCategory, type EffectiveAccess, type EvaluationInput, evaluateAccess } from './evaluator.js';
 import type { IdentityCenterFacts } from './identity-center.js';
 import type { NamedPolicy } from './policy.js';
-import { describeTrust, trustedPrincipals } from './trust.js';
+import { describeTrust, type TrustedPrincipal, trustedPrincipals } from './trust.js';
 
 const SYSTEM = 'aws';
 
@@ -28,6 +38,115 @@ export interface AccountScan {
   credentials: CredentialFacts;
   /** Every account of the organisation (or of the config's list): trust from these is not outside. */
   organizationAccounts: ReadonlySet<string>;
+}
+
+/** What every account read says together: the roles each principal may become, and the accounts' names. */
+export interface AwsWorld {
+  graph: AssumeGraph;
+  /** Every role a person may assume, by ARN, with what its policies amount to. */
+  roles: ReadonlyMap<string, AssumableRole>;
+  accounts: ReadonlyMap<string, { name: string; tags: string[] }>;
+}
+
+/** Service-linked roles belong to AWS services; AWSReservedSSO_ roles are Identity Center's sessions. */
+function isManagedByAws(role: IamRole): boolean {
+  return role.path.startsWith('/aws-service-role/') || role.path.startsWith('/aws-reserved/');
+}
+
+/** The roles of every account read, each evaluated once, and the graph of who may assume them. */
+export function buildWorld(scans: readonly AccountScan[]): AwsWorld {
+  const roles = new Map<string, AssumableRole>();
+  const accounts = new Map<string, { name: string; tags: string[] }>();
+  for (const scan of scans) {
+    accounts.set(scan.accountId, { name: scan.accountName, tags: scan.accountTags });
+    // Missing policies are the owning account's gap to report, when it builds its records.
+    const resolve = policyResolver(scan.details, () => {});
+    for (const role of scan.details.roles) {
+      if (isManagedByAws(role)) continue;
+      roles.set(role.arn, assumableRole(scan, role, roleInput(role, resolve)));
+    }
+  }
+  return { graph: new AssumeGraph([...roles.values()]), roles, accounts };
+}
+
+function assumableRole(scan: AccountScan, role: IamRole, input: EvaluationInput): AssumableRole {
+  return {
+    arn: role.arn,
+    name: role.name,
+    accountId: scan.accountId,
+    trust: trustedPrincipals(role.trust, scan.accountId, scan.organizationAccounts),
+    access: evaluateAccess(input),
+    actor: roleActor(role.arn, role.name, scan.accountId, input),
+  };
+}
+
+interface PolicySource {
+  policyArn?: string;
+  policyName?: string;
+  group?: string;
+}
+
+type Resolve = (
+  refs: PolicyRef[],
+  suffix?: string,
+  sources?: Map<string, PolicySource>,
+  group?: string,
+) => NamedPolicy[];
+
+/** Managed policies by reference, from the account's own details; a missing one is a gap. */
+function policyResolver(details: AuthorizationDetails, gap: (g: Gap) => void): Resolve {
+  return (refs, suffix = '', sources, group) =>
+    refs.flatMap((ref) => {
+      const policy = details.policies.get(ref.arn);
+      if (!policy) {
+        gap({
+          kind: 'aws.policy-missing',
+          detail: `managed policy ${ref.arn} is attached but was not in the authorization details: the access it gives is unknown`,
+        });
+        return [];
+      }
+      const name = `${policy.name}${suffix}`;
+      sources?.set(name, { policyArn: ref.arn, ...(group ? { group } : {}) });
+      return [{ name, document: policy.document }];
+    });
+}
+
+function inlineSources(policies: NamedPolicy[], sources: Map<string, PolicySource>, group?: string): void {
+  for (const p of policies)
+    sources.set(group ? `${p.name} (group ${group})` : p.name, {
+      policyName: p.name.replace(/ \(inline\)$/, ''),
+      ...(group ? { group } : {}),
+    });
+}
+
+/** A user's policies: inline and attached, its own and its groups', and its boundary. */
+function userInput(
+  user: IamUser,
+  details: AuthorizationDetails,
+  resolve: Resolve,
+  sources = new Map<string, PolicySource>(),
+): EvaluationInput {
+  const groups = new Map(details.groups.map((g) => [g.name, g]));
+  inlineSources(user.inline, sources);
+  const policies = [...user.inline, ...resolve(user.attached, '', sources)];
+  for (const groupName of user.groups) {
+    const group = groups.get(groupName);
+    if (!group) continue;
+    inlineSources(group.inline, sources, group.name);
+    policies.push(
+      ...group.inline.map((p) => ({ ...p, name: `${p.name} (group ${group.name})` })),
+      ...resolve(group.attached, ` (group ${group.name})`, sources, group.name),
+    );
+  }
+  const boundary = user.boundaryArn ? resolve([{ arn: user.boundaryArn, name: user.boundaryArn }]) : undefined;
+  return { policies, ...(boundary ? { boundary } : {}) };
+}
+
+function roleInput(role: IamRole, resolve: Resolve, sources = new Map<string, PolicySource>()): EvaluationInput {
+  inlineSources(role.inline, sources);
+  const policies = [...role.inline, ...resolve(role.attached, '', sources)];
+  const boundary = role.boundaryArn ? resolve([{ arn: role.boundaryArn, name: role.boundaryArn }]) : undefined;
+  return { policies, ...(boundary ? { boundary } : {}) };
 }
 
 interface GrantBase {
@@ -50,16 +169,11 @@ interface GrantBase {
   extra?: Record<string, string>;
 }
 
-interface PolicySource {
-  policyArn?: string;
-  policyName?: string;
-  group?: string;
-}
-
 export function buildAccountRecords(
   scan: AccountScan,
   warn: (m: string) => void,
   gap: (g: Gap) => void = () => {},
+  world: AwsWorld = buildWorld([scan]),
 ): Records {
   const records: Records = { accounts: [], grants: [], credentials: [] };
   const { accountId: target, accountName, details } = scan;
@@ -67,32 +181,7 @@ export function buildAccountRecords(
   const aliases = [accountName];
   const { accountTags } = scan;
   const tagged: { accountTags?: string[] } = accountTags.length > 0 ? { accountTags } : {};
-  const resolve = (
-    refs: PolicyRef[],
-    suffix = '',
-    sources?: Map<string, PolicySource>,
-    group?: string,
-  ): NamedPolicy[] =>
-    refs.flatMap((ref) => {
-      const policy = details.policies.get(ref.arn);
-      if (!policy) {
-        gap({
-          kind: 'aws.policy-missing',
-          detail: `managed policy ${ref.arn} is attached but was not in the authorization details: the access it gives is unknown`,
-        });
-        return [];
-      }
-      const name = `${policy.name}${suffix}`;
-      sources?.set(name, { policyArn: ref.arn, ...(group ? { group } : {}) });
-      return [{ name, document: policy.document }];
-    });
-  const inlineSources = (policies: NamedPolicy[], sources: Map<string, PolicySource>, group?: string) => {
-    for (const p of policies)
-      sources.set(group ? `${p.name} (group ${group})` : p.name, {
-        policyName: p.name.replace(/ \(inline\)$/, ''),
-        ...(group ? { group } : {}),
-      });
-  };
+  const resolve = policyResolver(details, gap);
 
   // Root: unaffected by IAM policies, always administrator.
   const root = scan.credentials.root;
@@ -148,23 +237,12 @@ export function buildAccountRecords(
       });
   }
 
-  const groups = new Map(details.groups.map((g) => [g.name, g]));
   for (const user of details.users) {
     const creds = scan.credentials.users.get(user.name);
     const sources = new Map<string, PolicySource>();
-    inlineSources(user.inline, sources);
-    const policies = [...user.inline, ...resolve(user.attached, '', sources)];
-    for (const groupName of user.groups) {
-      const group = groups.get(groupName);
-      if (!group) continue;
-      inlineSources(group.inline, sources, group.name);
-      policies.push(
-        ...group.inline.map((p) => ({ ...p, name: `${p.name} (group ${group.name})` })),
-        ...resolve(group.attached, ` (group ${group.name})`, sources, group.name),
-      );
-    }
-    const boundary = user.boundaryArn ? resolve([{ arn: user.boundaryArn, name: user.boundaryArn }]) : undefined;
-    const access = evaluateAccess({ policies, ...(boundary ? { boundary } : {}) });
+    const input = userInput(user, details, resolve, sources);
+    const { boundary } = input;
+    const access = evaluateAccess(input);
     records.accounts.push(userAccount(target, user, creds));
     const evidence = [
       ...usage(creds?.keys ?? [], creds?.password?.lastUsedAt, creds?.password !== undefined),
@@ -177,6 +255,9 @@ export function buildAccountRecords(
         access,
       ),
     );
+    const actor = userActor(user.arn, user.name, target, input);
+    for (const reach of world.graph.reachFrom(actor))
+      records.grants.push(...reachGrants({ target, account: user.arn, start: user.name, evidence }, reach, world));
     for (const key of creds?.keys ?? []) records.credentials.push(keyCredential(target, user.arn, key, user.name));
     if (creds?.password) {
       const password: Credential = {
@@ -195,15 +276,12 @@ export function buildAccountRecords(
 
   const outside = new Map<string, Account>();
   for (const role of details.roles) {
-    // Service-linked roles belong to AWS services; AWSReservedSSO_ roles are Identity Center's
-    // permission sets, reported through the assignments that create them.
-    if (role.path.startsWith('/aws-service-role/') || role.path.startsWith('/aws-reserved/')) continue;
+    // Identity Center's roles are reported through the assignments that create them.
+    if (isManagedByAws(role)) continue;
     const sources = new Map<string, PolicySource>();
-    inlineSources(role.inline, sources);
-    const policies = [...role.inline, ...resolve(role.attached, '', sources)];
-    const boundary = role.boundaryArn ? resolve([{ arn: role.boundaryArn, name: role.boundaryArn }]) : undefined;
-    const access = evaluateAccess({ policies, ...(boundary ? { boundary } : {}) });
-    const trusted = trustedPrincipals(role.trust, target, scan.organizationAccounts);
+    const input = roleInput(role, resolve, sources);
+    const self = world.roles.get(role.arn) ?? assumableRole(scan, role, input);
+    const { access, trust: trusted } = self;
     records.accounts.push(roleAccount(target, role, trusted.map(describeTrust)));
     records.grants.push(
       ...grantsFromAccess(
@@ -218,26 +296,20 @@ export function buildAccountRecords(
         );
         continue;
       }
-      if (t.kind !== 'external' && t.kind !== 'public') continue;
-      if (!outside.has(t.principal)) outside.set(t.principal, outsideAccount(target, t.principal, t.accountId, t.kind));
-      const account = outside.get(t.principal) as Account;
+      const open = outsider(t);
+      if (!open) continue;
+      if (!outside.has(open.id)) outside.set(open.id, outsideAccount(target, open));
+      const account = outside.get(open.id) as Account;
       if (t.externalId && account.attributes) account.attributes.externalIdRequired = true;
-      records.grants.push(
-        ...grantsFromAccess(
-          {
-            target,
-            account: t.principal,
-            resource,
-            aliases,
-            accountTags,
-            via: 'role',
-            viaName: role.name,
-            prefix: `can assume ${role.name}: `,
-            evidence: [`${role.arn} ${describeTrust(t)}`],
-          },
-          access,
-        ),
-      );
+      // The role itself, then every role it can go on to: all of it is the outsider's. Their
+      // own side (their policies) is theirs, not ours to see: the trust is the whole reason.
+      const first: Reach = {
+        role: self,
+        path: [{ role: self, named: true, allowedBy: [], evidence: [`${role.arn} ${describeTrust(t)}`] }],
+      };
+      const onward = world.graph.reachFrom(self.actor).map((r) => ({ role: r.role, path: [...first.path, ...r.path] }));
+      for (const reach of [first, ...onward])
+        records.grants.push(...reachGrants({ target, account: open.id, start: open.label }, reach, world));
     }
   }
   records.accounts.push(...outside.values());
@@ -248,6 +320,7 @@ export function buildIdentityCenterRecords(
   ic: IdentityCenterFacts,
   target: string,
   accounts: ReadonlyMap<string, { name: string; tags: string[] }>,
+  world?: AwsWorld,
 ): Records {
   const records: Records = { accounts: [], grants: [], credentials: [] };
   const userId = (id: string) => `arn:aws:identitystore:::user/${id}`;
@@ -278,8 +351,31 @@ export function buildIdentityCenterRecords(
     const assigned = accounts.get(assignment.accountId);
     const group = assignment.principalType === 'GROUP' ? ic.groups.get(assignment.principalId) : undefined;
     const members = assignment.principalType === 'USER' ? [assignment.principalId] : (group?.members ?? []);
+    const assignmentFacts = {
+      instanceArn: ic.instanceArn,
+      permissionSetArn: set.arn,
+      permissionSetName: set.name,
+      principalType: assignment.principalType,
+      principalId: assignment.principalId,
+      assignmentAccount: assignment.accountId,
+    };
+    const session = ssoActor(set.arn, set.name, assignment.accountId, { policies: set.policies });
+    const reaches = world?.graph.reachFrom(session) ?? [];
     for (const member of members) {
       if (!ic.users.has(member)) continue;
+      for (const reach of reaches)
+        records.grants.push(
+          ...reachGrants(
+            {
+              target,
+              account: userId(member),
+              start: `${set.name} in ${assignment.accountId}`,
+              extra: assignmentFacts,
+            },
+            reach,
+            world as AwsWorld,
+          ),
+        );
       records.grants.push(
         ...grantsFromAccess(
           {
@@ -291,12 +387,7 @@ export function buildIdentityCenterRecords(
             via: group ? 'group' : 'permission-set',
             ...(group ? { viaName: group.name } : { viaName: set.name }),
             label: set.name,
-            extra: {
-              instanceArn: ic.instanceArn,
-              permissionSetArn: set.arn,
-              principalType: assignment.principalType,
-              principalId: assignment.principalId,
-            },
+            extra: assignmentFacts,
             evidence: [
               `permission set ${set.name} (${set.policies.map((p) => p.name).join(', ') || 'no policies'})${group ? `, assigned to group ${group.name}` : ''}`,
             ],
@@ -307,6 +398,78 @@ export function buildIdentityCenterRecords(
     }
   }
   return sortRecords(records);
+}
+
+/** Who holds a path: the account the grants belong to, how the path starts, what remediation needs. */
+interface PathHolder {
+  target: string;
+  account: string;
+  start: string;
+  /** Lines about the holder itself (its keys and their last use), shown first. */
+  evidence?: readonly string[];
+  extra?: Record<string, string>;
+}
+
+/**
+ * What a path to a role gives its holder: the role's access, as "can assume ROLE", with the
+ * path and each hop's reason as evidence. Remediation cuts the first hop: the role it enters,
+ * in its account, and whether the trust names the holder or trusts its whole account.
+ */
+function reachGrants(holder: PathHolder, reach: Reach, world: AwsWorld): Grant[] {
+  const { role } = reach;
+  const first = reach.path[0] as Hop;
+  const place = world.accounts.get(role.accountId);
+  return grantsFromAccess(
+    {
+      target: holder.target,
+      account: holder.account,
+      resource: role.accountId,
+      aliases: place ? [place.name] : [],
+      accountTags: place?.tags ?? [],
+      via: 'role',
+      viaName: role.name,
+      prefix: `can assume ${role.name}: `,
+      evidence: [
+        ...(holder.evidence ?? []),
+        describePath(holder.start, reach.path),
+        ...reach.path.flatMap((h) => h.evidence),
+      ],
+      extra: {
+        ...holder.extra,
+        roleArn: role.arn,
+        roleName: first.role.name,
+        roleAccount: first.role.accountId,
+        trustNamesHolder: String(first.named),
+        ...(first.allowedBy.length > 0 ? { assumeAllowedBy: first.allowedBy.join('; ') } : {}),
+      },
+    },
+    role.access,
+  );
+}
+
+interface Outsider {
+  id: string;
+  label: string;
+  accountId?: string;
+  kind: 'external' | 'public';
+  displayName: string;
+}
+
+/** A trusted principal outside the organisation, anyone, or any holder of a web-identity token. */
+function outsider(t: TrustedPrincipal): Outsider | undefined {
+  if (t.kind === 'external' || t.kind === 'public') {
+    const label = t.accountId ?? t.principal;
+    return {
+      id: t.principal,
+      label,
+      ...(t.accountId ? { accountId: t.accountId } : {}),
+      kind: t.kind,
+      displayName: t.kind === 'public' ? 'anyone (Principal "*")' : `AWS account ${label} (outside the organisation)`,
+    };
+  }
+  if (t.webIdentity?.anyone)
+    return { id: t.principal, label: t.webIdentity.host, kind: 'public', displayName: t.webIdentity.who };
+  return undefined;
 }
 
 /** One grant per access category that matters: admin alone, else write and data read, else read. */
@@ -335,7 +498,7 @@ function grantsFromAccess(base: GrantBase, access: EffectiveAccess): Grant[] {
       via: base.via,
       lanes: [],
       level: 'read',
-      evidence: [...base.evidence, ...access.evidence[category], ...access.notes],
+      evidence: [...base.evidence, ...access.evidence[category], ...access.narrowing, ...access.notes],
       attributes: {
         aliases: base.aliases,
         access: category,
@@ -464,24 +627,18 @@ function roleAccount(target: string, role: IamRole, trustedBy: string[]): Accoun
   return account;
 }
 
-function outsideAccount(
-  target: string,
-  principal: string,
-  accountId: string | undefined,
-  kind: 'external' | 'public',
-): Account {
+function outsideAccount(target: string, o: Outsider): Account {
   return {
     system: SYSTEM,
     target,
-    id: principal,
-    login: accountId ?? principal,
-    displayName:
-      kind === 'public' ? 'anyone (Principal "*")' : `AWS account ${accountId ?? principal} (outside the organisation)`,
+    id: o.id,
+    login: o.label,
+    displayName: o.displayName,
     emails: [],
-    kind,
+    kind: o.kind,
     status: 'active',
     role: 'trusted-principal',
-    attributes: { accountId: accountId ?? null, externalIdRequired: false },
+    attributes: { accountId: o.accountId ?? null, externalIdRequired: false },
   };
 }
 

@@ -11,13 +11,17 @@ interface Principal {
   name: string;
 }
 
-/** What an IAM ARN names: arn:aws:iam::111111111111:user/path/name → user "name". */
+/**
+ * What an IAM ARN names: arn:aws:iam::111111111111:user/path/name → user "name". An
+ * arn:aws:iam::OTHER:root in a trust policy is another account, not this account's root user.
+ */
 function principalOf(id: string, account?: Account): Principal {
-  const m = /^arn:aws[\w-]*:iam::\d{12}:(user|role|root)(?:\/(.*))?$/.exec(id);
-  if (account?.kind === 'root' || m?.[1] === 'root') return { type: 'root', name: 'root' };
-  if (m?.[1] === 'user' || m?.[1] === 'role') {
-    const rest = m[2] ?? '';
-    return { type: m[1], name: account?.login ?? rest.slice(rest.lastIndexOf('/') + 1) };
+  const m = /^arn:aws[\w-]*:iam::(\d{12}):(user|role|root)(?:\/(.*))?$/.exec(id);
+  const outside = account?.kind === 'external' || account?.kind === 'public';
+  if (account?.kind === 'root' || (m?.[2] === 'root' && !outside)) return { type: 'root', name: 'root' };
+  if (m && !outside && (m[2] === 'user' || m[2] === 'role')) {
+    const rest = m[3] ?? '';
+    return { type: m[2], name: account?.login ?? rest.slice(rest.lastIndexOf('/') + 1) };
   }
   return { type: 'other', name: account?.login ?? id };
 }
@@ -147,27 +151,57 @@ function trustFile(role: string): string {
   return `trust-policy-${role.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`;
 }
 
-function removeTrust(grant: Grant, account?: Account): Remediation {
+/** The role whose trust lets the holder in (the first role of a path), and the account it lives in. */
+function trustingRole(grant: Grant): { role?: string; account: string } {
   const role =
     attribute(['roleName', 'role'], grant.attributes) ??
     text(grant.viaName) ??
     attribute(['roleArn'], grant.attributes)?.replace(/^.*\//, '');
+  return { ...(role ? { role } : {}), account: attribute(['roleAccount'], grant.attributes) ?? grant.target };
+}
+
+function removeTrust(grant: Grant, account?: Account): Remediation {
+  const { role, account: roleAccount } = trustingRole(grant);
   const outsider = account?.login ?? grant.account;
   if (!role) {
     return {
-      steps: [`Remove ${outsider} from the trust policy of the role that lets it in (account ${grant.target}).`],
+      steps: [`Remove ${outsider} from the trust policy of the role that lets it in (account ${roleAccount}).`],
       commands: [],
     };
   }
-  const file = trustFile(role);
   return {
     steps: [
-      `Download the trust policy of the role ${role}, remove the statement (or principal) that trusts ${outsider}, and upload the edited document. ${inAccount(grant.target)}`,
+      `Download the trust policy of the role ${role}, remove the statement (or principal) that trusts ${outsider}, and upload the edited document. ${inAccount(roleAccount)}`,
     ],
-    commands: [
-      `${iam('get-role', option('--role-name', role), '--query=Role.AssumeRolePolicyDocument', '--output=json')} > ${shellQuote(file)}`,
-      iam('update-assume-role-policy', option('--role-name', role), option('--policy-document', `file://${file}`)),
+    commands: editTrustCommands(role),
+  };
+}
+
+function editTrustCommands(role: string): string[] {
+  const file = trustFile(role);
+  return [
+    `${iam('get-role', option('--role-name', role), '--query=Role.AssumeRolePolicyDocument', '--output=json')} > ${shellQuote(file)}`,
+    iam('update-assume-role-policy', option('--role-name', role), option('--policy-document', `file://${file}`)),
+  ];
+}
+
+/**
+ * A path into a role from inside the company. A trust that names the holder is cut in the
+ * trust; a trust of the holder's whole account is cut in the holder's own policy (the
+ * statement allowing sts:AssumeRole), or by narrowing the trust to the principals that need it.
+ */
+function cutAssumePath(grant: Grant, account?: Account): Remediation {
+  if (attribute(['trustNamesHolder'], grant.attributes) !== 'false') return removeTrust(grant, account);
+  const { role, account: roleAccount } = trustingRole(grant);
+  const who = account?.login ?? grant.account;
+  const allowedBy = attribute(['assumeAllowedBy'], grant.attributes);
+  const target = role ?? 'the role';
+  return {
+    steps: [
+      `Take sts:AssumeRole on ${target} away from ${who}: change the statement that allows it${allowedBy ? ` (${allowedBy})` : ''}. ${inAccount(grant.target)}`,
+      `Or narrow the trust policy of ${target} to the principals that need it, instead of every principal of account ${grant.target} whose policies allow it. ${inAccount(roleAccount)}`,
     ],
+    commands: role ? editTrustCommands(role) : [],
   };
 }
 
@@ -181,8 +215,11 @@ function deleteAssignment(grant: Grant, account?: Account): Remediation {
     attribute(['principalType'], attrs, account?.attributes)?.toUpperCase() ??
     (account?.kind === 'group' ? 'GROUP' : 'USER');
   const who = account?.login ?? grant.account;
+  // A path into a role starts from an assignment in another account than the role's.
+  const assigned = attribute(['assignmentAccount'], attrs) ?? grant.resource;
+  const setName = attribute(['permissionSetName'], attrs) ?? grant.viaName ?? grant.permission;
   const steps = [
-    `Delete the Identity Center assignment of the permission set ${grant.viaName ?? grant.permission} to ${who} in account ${grant.resource} (IAM Identity Center › AWS accounts › ${grant.resource} › Users and groups). Run with credentials for the Identity Center's account.`,
+    `Delete the Identity Center assignment of the permission set ${setName} to ${who} in account ${assigned} (IAM Identity Center › AWS accounts › ${assigned} › Users and groups). Run with credentials for the Identity Center's account.`,
   ];
   if (!instance || !permissionSet || !principalId) {
     steps.push(
@@ -198,7 +235,7 @@ function deleteAssignment(grant: Grant, account?: Account): Remediation {
         'sso-admin',
         'delete-account-assignment',
         option('--instance-arn', instance),
-        option('--target-id', grant.resource),
+        option('--target-id', assigned),
         '--target-type=AWS_ACCOUNT',
         option('--permission-set-arn', permissionSet),
         option('--principal-type', principalType),
@@ -213,8 +250,10 @@ function revokeGrant(grant: Grant, account?: Account): Remediation {
   if (grant.via === 'permission-set' || attribute(['permissionSetArn'], grant.attributes)) {
     return deleteAssignment(grant, account);
   }
-  // Access through a role is the role's trust policy letting the principal in: edit the trust.
-  if (grant.via === 'role' || account?.kind === 'external') return removeTrust(grant, account);
+  // Access through a role is the role's trust letting the principal in: from outside, edit the
+  // trust; from inside, the trust or the principal's own permission to assume it.
+  if (account?.kind === 'external' || account?.kind === 'public') return removeTrust(grant, account);
+  if (grant.via === 'role') return cutAssumePath(grant, account);
   const principal = principalOf(grant.account, account);
   const where = inAccount(grant.target);
   if (principal.type !== 'user' && principal.type !== 'role') {

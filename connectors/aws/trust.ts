@@ -16,7 +16,23 @@ export interface TrustedPrincipal {
   externalId: boolean;
   /** The statement's condition keys, shown as evidence (not evaluated). */
   conditions: string[];
+  /** The assume actions the trust allows it (sts:AssumeRole, …WithSAML, …WithWebIdentity). */
+  actions: string[];
+  /**
+   * For a web-identity provider (OIDC): whose tokens the conditions let in, or, when no
+   * condition on the subject narrows it, that anyone with a token from the provider may.
+   */
+  webIdentity?: WebIdentityAudience;
   statement: Statement;
+}
+
+export interface WebIdentityAudience {
+  /** The provider's host: token.actions.githubusercontent.com. */
+  host: string;
+  /** True when any subject the provider issues tokens for may assume the role. */
+  anyone: boolean;
+  /** Who may, in words: "any repository on GitHub (no condition on sub)", "repo:northwind/*". */
+  who: string;
 }
 
 const ASSUME_ACTIONS = ['sts:AssumeRole', 'sts:AssumeRoleWithSAML', 'sts:AssumeRoleWithWebIdentity'];
@@ -31,8 +47,11 @@ export function trustedPrincipals(
     if (statement.Effect !== 'Allow' || !allowsAssume(statement)) continue;
     const conditions = conditionKeys(statement);
     const externalId = conditions.some((k) => k.toLowerCase() === 'sts:externalid');
-    const add = (p: Omit<TrustedPrincipal, 'externalId' | 'conditions' | 'statement'>) => {
-      if (!out.has(p.principal)) out.set(p.principal, { ...p, externalId, conditions, statement });
+    const actions = assumeActions(statement);
+    const add = (p: Omit<TrustedPrincipal, 'externalId' | 'conditions' | 'statement' | 'actions'>) => {
+      const seen = out.get(p.principal);
+      if (seen) seen.actions = [...new Set([...seen.actions, ...actions])].sort(byCodePoint);
+      else out.set(p.principal, { ...p, externalId, conditions, actions, statement });
     };
     const principal = statement.Principal;
     if (principal === undefined) continue;
@@ -43,8 +62,10 @@ export function trustedPrincipals(
     for (const [type, values] of Object.entries(principal)) {
       for (const value of listOf(values)) {
         if (type === 'AWS') add(awsPrincipal(value, roleAccount, organizationAccounts));
-        else if (type === 'Federated') add({ kind: 'federated', principal: value });
-        else if (type === 'Service') add({ kind: 'service', principal: value });
+        else if (type === 'Federated') {
+          const webIdentity = actions.includes(WEB_IDENTITY) ? webIdentityAudience(value, statement) : undefined;
+          add({ kind: 'federated', principal: value, ...(webIdentity ? { webIdentity } : {}) });
+        } else if (type === 'Service') add({ kind: 'service', principal: value });
       }
     }
   }
@@ -55,7 +76,7 @@ function awsPrincipal(
   value: string,
   roleAccount: string,
   organizationAccounts: ReadonlySet<string>,
-): Omit<TrustedPrincipal, 'externalId' | 'conditions' | 'statement'> {
+): Omit<TrustedPrincipal, 'externalId' | 'conditions' | 'statement' | 'actions'> {
   if (value === '*') return { kind: 'public', principal: '*' };
   if (/^A[A-Z]OA[A-Z0-9]+$/.test(value)) return { kind: 'deleted', principal: value };
   const accountId = /^\d{12}$/.test(value) ? value : /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(value)?.[1];
@@ -67,11 +88,65 @@ function awsPrincipal(
 }
 
 function allowsAssume(statement: Statement): boolean {
+  return assumeActions(statement).length > 0;
+}
+
+function assumeActions(statement: Statement): string[] {
   if (statement.Action !== undefined)
-    return listOf(statement.Action).some((p) => ASSUME_ACTIONS.some((a) => globMatches(p, a)));
+    return ASSUME_ACTIONS.filter((a) => listOf(statement.Action).some((p) => globMatches(p, a)));
   if (statement.NotAction !== undefined)
-    return ASSUME_ACTIONS.some((a) => !listOf(statement.NotAction).some((p) => globMatches(p, a)));
-  return false;
+    return ASSUME_ACTIONS.filter((a) => !listOf(statement.NotAction).some((p) => globMatches(p, a)));
+  return [];
+}
+
+const WEB_IDENTITY = 'sts:AssumeRoleWithWebIdentity';
+const GITHUB_ACTIONS = 'token.actions.githubusercontent.com';
+/** Providers whose tokens name an application in aud (Cognito's identity pool), not a subject. */
+const AUDIENCE_SCOPED = new Set(['cognito-identity.amazonaws.com']);
+/** String operators whose values, for a key, narrow who may; negations and IfExists do not. */
+const NARROWING_OPERATORS = /^(ForAnyValue:|ForAllValues:)?String(Equals|Like)(IgnoreCase)?$/i;
+
+/**
+ * Whose web-identity tokens the trust lets in. With no condition on the subject (for Cognito,
+ * the audience), or a subject pattern that leaves the owner open ("repo:*"), any account of the
+ * provider may assume the role: for GitHub, any repository of anyone.
+ */
+export function webIdentityAudience(provider: string, statement: Statement): WebIdentityAudience {
+  const host = provider.replace(/^arn:aws[\w-]*:iam::\d{12}:oidc-provider\//, '');
+  const baseHost = host.split('/')[0]?.toLowerCase() ?? host;
+  const key = `${host}:${AUDIENCE_SCOPED.has(baseHost) ? 'aud' : 'sub'}`.toLowerCase();
+  const values: { value: string; like: boolean }[] = [];
+  for (const [operator, entries] of Object.entries(statement.Condition ?? {})) {
+    if (!NARROWING_OPERATORS.test(operator)) continue;
+    for (const [k, v] of Object.entries(entries))
+      if (k.toLowerCase() === key)
+        for (const value of listOf(v as string | string[])) values.push({ value, like: /Like/i.test(operator) });
+  }
+  const github = baseHost === GITHUB_ACTIONS;
+  const subject = key.slice(key.lastIndexOf(':') + 1);
+  if (values.length === 0)
+    return {
+      host,
+      anyone: true,
+      who: github
+        ? `any repository on GitHub (no condition on ${subject})`
+        : `anyone with a token from ${host} (no condition on ${subject})`,
+    };
+  const open = values.filter(({ value, like }) => like && leavesOwnerOpen(value, github));
+  if (open.length > 0)
+    return {
+      host,
+      anyone: true,
+      who: `${github ? 'any repository on GitHub' : `anyone with a token from ${host}`} (${subject} ${open.map((o) => o.value).join(', ')})`,
+    };
+  return { host, anyone: false, who: `${subject} ${values.map((v) => v.value).join(', ')}` };
+}
+
+// "repo:*", "*", a repository pattern whose owner is a wildcard: it matches everyone's tokens.
+function leavesOwnerOpen(pattern: string, github: boolean): boolean {
+  if (!github) return /^[*?]/.test(pattern);
+  const owner = /^repo:([^/]*)/i.exec(pattern)?.[1];
+  return owner === undefined ? /[*?]/.test(pattern.split(':')[0] ?? '') || pattern.startsWith('*') : /[*?]/.test(owner);
 }
 
 function conditionKeys(statement: Statement): string[] {
@@ -87,11 +162,13 @@ export function describeTrust(t: TrustedPrincipal): string {
       ? 'anyone (Principal "*")'
       : t.kind === 'deleted'
         ? `a deleted principal ${t.principal}`
-        : t.kind === 'federated'
-          ? `federated identities of ${t.principal}`
-          : t.kind === 'service'
-            ? `the AWS service ${t.principal}`
-            : t.principal;
+        : t.webIdentity
+          ? `web identities of ${t.webIdentity.host}: ${t.webIdentity.who}`
+          : t.kind === 'federated'
+            ? `federated identities of ${t.principal}`
+            : t.kind === 'service'
+              ? `the AWS service ${t.principal}`
+              : t.principal;
   const conditions = t.conditions.length > 0 ? ` (conditions: ${t.conditions.join(', ')})` : '';
   return `trusted: ${what}${conditions}`;
 }

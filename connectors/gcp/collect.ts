@@ -330,6 +330,8 @@ function memberAccount(member: ParsedMember, target: string, deletedBindings: st
     status: member.status,
     attributes: { memberType: member.type },
   };
+  // A whole email domain: the pipeline tells the company's own from anyone else's.
+  if (member.type === 'domain') account.domain = member.login.toLowerCase();
   if (member.type === 'serviceAccount' && account.attributes)
     account.attributes.googleManaged = isGoogleManaged(member.login);
   if (deletedBindings && account.attributes) account.attributes.boundRoles = deletedBindings;

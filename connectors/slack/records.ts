@@ -150,16 +150,16 @@ export function buildRecords(answers: WorkspaceAnswers): WorkspaceRecords {
       }
       if (user.deleted) continue;
       const role = roleOf(user);
-      const expiresAt = isGuest(role) ? guestExpiry(user) : undefined;
+      // A guest's expiry is Slack's promise to remove the account, not a limit on the grant:
+      // while Slack lists the guest as active the access works, so it rides on the account.
       grant({
         account: user.id,
         resource: name,
         permission: 'channel-member',
         via: 'membership',
-        ...(expiresAt ? { expiresAt } : {}),
         evidence: [
           `member of ${c.is_private ? 'private' : 'public'} channel ${name}`,
-          ...(isGuest(role) ? [guestLine(role, expiresAt)] : []),
+          ...(isGuest(role) ? [guestLine(role, guestExpiry(user))] : []),
           ...(c.is_ext_shared ? [`${name} is shared with other organisations through Slack Connect`] : []),
         ],
         attributes: { channelId: c.id, private: Boolean(c.is_private), sharedExternally: Boolean(c.is_ext_shared) },
@@ -233,9 +233,8 @@ function accountOf(user: ApiUser, role: SlackRole, team: ApiTeam): Account {
   const profile = user.profile ?? {};
   const email = profile.email === undefined ? undefined : normalizeEmail(profile.email);
   const displayName = profile.real_name || user.real_name || profile.display_name;
-  const expiresAt = isGuest(role) ? guestExpiry(user) : undefined;
+  const endsAt = isGuest(role) ? guestExpiry(user) : undefined;
   const attributes: Account['attributes'] = {};
-  if (expiresAt) attributes.guestExpiresAt = expiresAt;
   if (profile.guest_invited_by) attributes.invitedBy = profile.guest_invited_by;
   if (user.has_2fa && user.two_factor_type) attributes.twoFactorType = user.two_factor_type;
   return {
@@ -248,6 +247,7 @@ function accountOf(user: ApiUser, role: SlackRole, team: ApiTeam): Account {
     kind: role === 'bot' ? 'bot' : 'human',
     status: user.deleted ? 'deleted' : user.is_invited_user ? 'invited' : 'active',
     role,
+    ...(endsAt ? { endsAt } : {}),
     // A bot signs in with a token, not a password: 2FA says nothing about it.
     ...(user.has_2fa !== undefined && role !== 'bot' ? { mfa: user.has_2fa } : {}),
     ...(Object.keys(attributes).length > 0 ? { attributes } : {}),
@@ -256,7 +256,7 @@ function accountOf(user: ApiUser, role: SlackRole, team: ApiTeam): Account {
 
 function guestLine(role: SlackRole, expiresAt: string | undefined): string {
   const kind = role === 'single-channel-guest' ? 'single-channel guest' : 'multi-channel guest';
-  return expiresAt ? `${kind}; Slack removes the guest at ${expiresAt}` : `${kind} with no expiry date in Slack`;
+  return expiresAt ? `${kind}; Slack is to remove the guest at ${expiresAt}` : `${kind} with no expiry date in Slack`;
 }
 
 function describeTeam(teamId: string, teams: ReadonlyMap<string, ApiTeam>): string {

@@ -10,7 +10,7 @@ import { printPdf } from '../../reports/pdf.js';
 import { type Completeness, completeness } from '../core/completeness.js';
 import type { FailOn } from '../core/config.js';
 import { sha256 } from '../core/digest.js';
-import { ExitCode, formatProblem, UsageError } from '../core/errors.js';
+import { ExitCode, formatProblem, noRegisterError } from '../core/errors.js';
 import type { Evaluation } from '../core/evaluation.js';
 import type { Logger } from '../core/log.js';
 import type { Snapshot } from '../core/model.js';
@@ -115,7 +115,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     },
   });
   const registerPath = loaded.config.registerPath;
-  if (!registerPath) throw new UsageError('no register: pass --register FILE or set "register" in the config');
+  if (!registerPath) throw noRegisterError(options.configPath);
   const registerDisplayPath = relative(cwd, registerPath) || registerPath;
   const register = await loadRegister(registerPath, {
     knownSystems: connectors.map((c) => c.id),

@@ -3,8 +3,25 @@
 
 const DAY_MS = 86_400_000;
 
+/** A date, or an instant with its zone: 2026-11-29, 2026-11-29T09:00Z, 2026-11-29T09:00:00.000+01:00. */
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
+
+/**
+ * The clock given on the command line, ISO-8601 only: a date (its midnight UTC) or an instant
+ * with a zone. Anything else (no zone, "Dec 10", a day that does not exist) is undefined, so the
+ * same flag means the same instant on every machine, whatever its time zone.
+ */
 export function parseNow(value: string): Date | undefined {
-  const d = new Date(value);
+  const m = ISO_8601.exec(value.trim());
+  if (!m) return undefined;
+  const [, year, month, day, hour, minute, second] = m;
+  const hasTime = hour !== undefined;
+  if (hasTime && !/(Z|[+-]\d{2}:\d{2})$/.test(value.trim())) return undefined;
+  // Date would roll 2026-02-30 over to March: the calendar day must survive the round trip.
+  const calendar = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  if (calendar.getUTCMonth() !== Number(month) - 1 || calendar.getUTCDate() !== Number(day)) return undefined;
+  if (hasTime && (Number(hour) > 23 || Number(minute) > 59 || Number(second ?? 0) > 59)) return undefined;
+  const d = new Date(hasTime ? value.trim() : `${value.trim()}T00:00:00Z`);
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
 

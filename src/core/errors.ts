@@ -139,8 +139,21 @@ export const PROBLEMS = {
     summary: 'An accepted risk names no finding.',
     fix: 'Give the finding\'s fingerprint, or both "rule" and "account".',
   },
+  LK_REGISTER_INCOMPLETE_OWNER: {
+    summary:
+      'A contractor has no owner: no employee answers for their access (register check fails; the scan reports it).',
+    fix: 'Add "owner:" with the id of the employee who owns the contractor\'s approvals.',
+  },
+  LK_REGISTER_INCOMPLETE_END: {
+    summary: "A contractor's grant has no end date (register check fails; the scan reports it).",
+    fix: 'Add "end:" with the last day of access; renew it on purpose when the work continues.',
+  },
+  LK_REGISTER_VAGUE_TASK: {
+    summary: 'A task too short to review (register check fails; the scan reports it).',
+    fix: 'Say what the access is for in a sentence a reviewer understands, with the ticket if there is one.',
+  },
   LK_REGISTER_GRANT_OUTLASTS_ENGAGEMENT: {
-    summary: "A grant ends after the person's engagement ends (warning).",
+    summary: "A grant ends after the person's engagement ends (register check fails; the scan reports it).",
     fix: "End the grant on or before the person's end date, or extend the engagement.",
   },
   LK_REGISTER_SCOPE_UNMATCHED: {
@@ -191,6 +204,10 @@ export const PROBLEMS = {
   LK_CONFIG_SECRET_IN_FILE: {
     summary: 'A secret is written into the config file.',
     fix: 'Put the secret in an environment variable and refer to it as ${NAME}; config files are committed and shared.',
+  },
+  LK_CONFIG_NO_REGISTER: {
+    summary: 'Neither the config nor the command line names a register.',
+    fix: 'Set "register" in the config to the register file (register.yaml), or pass --register FILE; lanekeeper register init drafts one.',
   },
   LK_CONFIG_UNKNOWN_CONNECTOR: {
     summary: 'A connector block names no known connector.',
@@ -341,4 +358,14 @@ export class InputError extends LanekeeperError {
   lines(): string[] {
     return [...this.problems.map(formatProblem), this.outcome];
   }
+}
+
+/** A command that judges access needs the register: its absence is bad input, named by code. */
+export function noRegisterError(configPath: string | undefined): InputError {
+  return new InputError([
+    problem('LK_CONFIG_NO_REGISTER', 'no register: the config has no "register" and no --register was given', {
+      ...(configPath ? { file: configPath } : {}),
+      field: 'register',
+    }),
+  ]);
 }

@@ -64,8 +64,19 @@ export const AccountSchema = z.object({
    * the system does not say (a person's account then counts as one that can).
    */
   interactive: z.boolean().optional(),
+  /**
+   * When the system said it would remove the account (a Slack guest's expiry). A promise, not a
+   * fact: whether the account still works is its status, so a date in the past on an active
+   * account means the system failed to remove it, not that the access is gone.
+   */
+  endsAt: z.string().optional(),
   createdAt: z.string().optional(),
   lastActiveAt: z.string().optional(),
+  /**
+   * Set when the account stands for everyone with an address in an email domain (GCP's
+   * domain: members). The company's own domains are insiders; any other domain is public.
+   */
+  domain: z.string().optional(),
   /** Other identities that may link this account: SAML NameIDs, verified-domain emails' sources... */
   identities: z.array(z.string()).optional(),
   attributes: AttributesSchema.optional(),
@@ -97,6 +108,10 @@ export const GrantSchema = z.object({
   via: ViaSchema,
   /** Team slug, group name, folder, permission-set name: where the grant comes from. */
   viaName: z.string().optional(),
+  /**
+   * When the system itself stops honouring the grant (a GCP condition's end): after it the grant
+   * is not live. A removal the system only promised belongs on Account.endsAt.
+   */
   expiresAt: z.string().optional(),
   /** Set by the connector's classify(); recomputed whenever an inventory is loaded. */
   lanes: z.array(LaneSchema),

@@ -7,7 +7,9 @@ import {
   dateOf,
   describeApproval,
   findingsPerHolder,
+  missedRemoval,
   revokeCommands,
+  systemEnd,
 } from '../pipeline/evaluate/facts.js';
 import type { Rule } from './types.js';
 
@@ -56,7 +58,7 @@ function usedAfter(context: EvaluationContext, items: Expired[], end: string): s
 /** A system's own expiry later than the register's end: the system will keep them after we said they go. */
 function expiryMismatch(items: Expired[], end: string): string[] {
   return items.flatMap(({ held }) => {
-    const at = held.grant.expiresAt;
+    const at = systemEnd(held);
     if (!at || Date.parse(at) <= endOfDay(end).getTime()) return [];
     const days = daysBetween(endOfDay(end), new Date(at)) + 1;
     return [`${held.grant.system} keeps this access until ${dateOf(at)}, ${days} days after the approval ended ${end}`];
@@ -94,6 +96,7 @@ export const expiredAccessActive: Rule = {
                 ...expiryMismatch(group, end),
               ]
             : []),
+          ...missedRemoval(held.account, context.now),
         ],
         remediation: {
           steps: [

@@ -2,17 +2,16 @@
 // or allowed to lapse, never left behind by accident.
 import { daysBetween, endOfDay, isoDate, startOfDay } from '../core/dates.js';
 import type { FindingDraft } from '../core/finding.js';
-import type { Grant } from '../core/model.js';
+import type { HeldGrant } from '../pipeline/evaluate/context.js';
 import { engagementEndedOn, inWindow, scopes } from '../pipeline/evaluate/coverage.js';
-import { describeApproval } from '../pipeline/evaluate/facts.js';
+import { dateOf, describeApproval, systemEnd } from '../pipeline/evaluate/facts.js';
 import type { Rule } from './types.js';
 
 /** The system's own expiry later than the register's end: it will keep them after we said they go. */
-function expiryMismatch(grant: Grant, end: string): string[] {
-  if (!grant.expiresAt || Date.parse(grant.expiresAt) <= endOfDay(end).getTime()) return [];
-  return [
-    `mismatch: ${grant.system} keeps this access until ${grant.expiresAt.slice(0, 10)}, after the approval ends ${end}`,
-  ];
+function expiryMismatch(held: HeldGrant, end: string): string[] {
+  const at = systemEnd(held);
+  if (!at || Date.parse(at) <= endOfDay(end).getTime()) return [];
+  return [`mismatch: ${held.grant.system} keeps this access until ${dateOf(at)}, after the approval ends ${end}`];
 }
 
 export const expiringSoon: Rule = {
@@ -41,7 +40,7 @@ export const expiringSoon: Rule = {
               .filter((holder) => holder.person.id === person.id && holder.lanes.some((c) => c.matches.includes(rg)))
               .flatMap(() => [
                 `held: ${h.grant.system} ${h.account.login} has ${h.grant.level} (${h.grant.permission}) on ${h.grant.resource}`,
-                ...expiryMismatch(h.grant, rg.end!),
+                ...expiryMismatch(h, rg.end!),
               ]),
           );
         const when = days === 0 ? 'ends today' : `ends in ${days} day${days === 1 ? '' : 's'}`;

@@ -1,4 +1,5 @@
-// Access granted to everyone: allUsers, allAuthenticatedUsers, a whole domain.
+// Access granted to everyone: allUsers, allAuthenticatedUsers, another organisation's whole
+// domain, a role any web identity may assume. The company's own domains are insiders.
 
 import type { FindingDraft } from '../core/finding.js';
 import { describeGrant, groupBy } from '../pipeline/evaluate/facts.js';
@@ -11,7 +12,8 @@ export const publicAccess: Rule = {
   why: 'A grant to a public principal is a grant to anyone on the internet (or anyone with any account), with no name to revoke.',
   remediation: 'Remove the public binding; grant the access to the named people or service accounts that need it.',
   evaluate(context) {
-    const publicHeld = context.held.filter((h) => h.account.kind === 'public');
+    // The company's own domain is the company, not the public: its link says so.
+    const publicHeld = context.held.filter((h) => h.account.kind === 'public' && h.link.kind !== 'company');
     const groups = groupBy(publicHeld, (h) =>
       JSON.stringify([h.grant.system, h.grant.target, h.grant.account, h.grant.resource]),
     );

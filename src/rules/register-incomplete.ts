@@ -1,13 +1,12 @@
 // The register cannot answer its four questions (what task, which system, until when, which
-// employee owns it): a contractor without an owner, an approval without an end date, a task
-// too vague to review, or a contractor holding access with no approval at all.
+// employee owns it): a contractor without an owner, an approval without an end date or past
+// the engagement, a task too vague to review, or a contractor holding access with no approval.
 
 import type { FindingDraft } from '../core/finding.js';
 import type { Person } from '../core/register.js';
 import { scopes } from '../pipeline/evaluate/coverage.js';
+import { incompleteEntries } from '../pipeline/register/completeness.js';
 import type { Rule } from './types.js';
-
-const MIN_TASK_WORDS = 3;
 
 function personFinding(person: Person, what: string, evidence: string[]): FindingDraft {
   return {
@@ -40,48 +39,46 @@ export const registerIncomplete: Rule = {
     }
 
     for (const person of context.register.people) {
-      if (person.kind === 'contractor') {
-        if (person.owner === undefined) {
-          findings.push(
-            personFinding(person, 'no-owner', ['a contractor without an owner: no employee answers for their access']),
-          );
-        } else {
-          const owner = context.people.get(person.owner);
-          if (owner?.kind !== 'employee') {
-            const why = owner ? `${owner.id} is a ${owner.kind}` : `${person.owner} is not in the register`;
-            findings.push(personFinding(person, 'owner', [`owner ${person.owner} cannot own approvals: ${why}`]));
-          }
-        }
-        const access = linkedAccess.get(person.id) ?? [];
-        if (person.grants.length === 0 && access.length > 0) {
-          findings.push(
-            personFinding(person, 'no-grants', [
-              'a contractor with no approved grant whose accounts hold access:',
-              ...access,
-            ]),
-          );
+      if (person.kind !== 'contractor') continue;
+      if (person.owner !== undefined) {
+        const owner = context.people.get(person.owner);
+        if (owner?.kind !== 'employee') {
+          const why = owner ? `${owner.id} is a ${owner.kind}` : `${person.owner} is not in the register`;
+          findings.push(personFinding(person, 'owner', [`owner ${person.owner} cannot own approvals: ${why}`]));
         }
       }
-      for (const rg of person.grants) {
-        const where = scopes(rg).join(', ');
-        const about = `approval "${rg.task}" (${rg.system} ${where}, ${rg.lane} lane, ${rg.access})`;
-        const grantFinding = (what: string, line: string): FindingDraft => ({
-          person: person.id,
-          system: rg.system,
-          target: 'register',
-          account: '',
-          resource: where,
-          discriminator: `${person.id}:${what}:${rg.task}:${rg.lane}`,
-          evidence: [`${person.name} (${person.id}, ${person.kind})`, about, line],
-        });
-        if (person.kind === 'contractor' && rg.end === undefined) {
-          findings.push(grantFinding('no-end', `no end date: the approval never lapses (started ${rg.start})`));
-        }
-        const words = rg.task.trim().split(/\s+/).filter(Boolean).length;
-        if (words < MIN_TASK_WORDS) {
-          findings.push(grantFinding('vague-task', `the task "${rg.task}" is ${words} word(s): too vague to review`));
-        }
+      const access = linkedAccess.get(person.id) ?? [];
+      if (person.grants.length === 0 && access.length > 0) {
+        findings.push(
+          personFinding(person, 'no-grants', [
+            'a contractor with no approved grant whose accounts hold access:',
+            ...access,
+          ]),
+        );
       }
+    }
+
+    // The same entries `register check` fails on.
+    for (const entry of incompleteEntries(context.register)) {
+      const { person, grant: rg } = entry;
+      if (!rg) {
+        findings.push(personFinding(person, entry.what, [entry.message]));
+        continue;
+      }
+      const where = scopes(rg).join(', ');
+      findings.push({
+        person: person.id,
+        system: rg.system,
+        target: 'register',
+        account: '',
+        resource: where,
+        discriminator: `${person.id}:${entry.what}:${rg.task}:${rg.lane}`,
+        evidence: [
+          `${person.name} (${person.id}, ${person.kind})`,
+          `approval "${rg.task}" (${rg.system} ${where}, ${rg.lane} lane, ${rg.access})`,
+          entry.message,
+        ],
+      });
     }
     return findings;
   },

@@ -7,6 +7,7 @@ import { DEMO_NOW, runCli, tempDir } from './harness.js';
 // moves any of them must show up here, on purpose.
 const STORY = [
   'expired-access-active aws arn:aws:iam::111111111111:user/ops-admin 111111111111 sam',
+  'expired-access-active aws arn:aws:iam::111111111111:user/ops-admin 222222222222 sam',
   'expired-access-active aws arn:aws:iam::111111111111:user/sam-ortiz 111111111111 sam',
   'expired-access-active gcp user:sam@ortiz.dev projects/northwind-analytics sam',
   'expired-access-active gcp user:sam@ortiz.dev projects/northwind-shop-prod sam',
@@ -19,15 +20,20 @@ const STORY = [
   'shared-admin-account gcp serviceAccount:ci-deployer@northwind-shop-prod.iam.gserviceaccount.com - -',
   'shared-admin-account github northwind-admin - -',
   'shared-admin-account slack U0ADMIN - -',
+  'contractor-production-write aws arn:aws:iam::111111111111:user/kai-dba 111111111111 kai',
   'contractor-production-write aws arn:aws:iam::111111111111:user/ops-admin 111111111111 sam',
   'contractor-production-write gcp user:sam@ortiz.dev projects/northwind-shop-prod sam',
   'contractor-production-write github samortiz northwind/infra sam',
   'mfa-missing aws arn:aws:iam::111111111111:user/ops-admin - -',
   'mfa-missing github omar-qa - omar',
   'mfa-missing slack U0ADMIN - -',
+  'multiple-lanes register - - kai',
   'multiple-lanes register - - sam',
   'register-incomplete github - northwind/analytics jun',
+  'unapproved-access aws arn:aws:iam::111111111111:user/kai-dba 111111111111 kai',
+  'unapproved-access aws arn:aws:iam::111111111111:user/kai-dba 222222222222 kai',
   'unapproved-access aws arn:aws:iam::111111111111:user/ops-admin 111111111111 sam',
+  'unapproved-access aws arn:aws:iam::111111111111:user/ops-admin 222222222222 sam',
   'unapproved-access gcp user:sam@ortiz.dev projects/northwind-analytics sam',
   'unapproved-access gcp user:sam@ortiz.dev projects/northwind-shop-prod sam',
   'unapproved-access github samortiz northwind/infra sam',
@@ -42,6 +48,7 @@ const STORY = [
   'stale-credential aws arn:aws:iam::111111111111:user/sam-ortiz - sam',
   'stale-credential gcp serviceAccount:ci-deployer@northwind-shop-prod.iam.gserviceaccount.com - -',
   'expiring-soon aws - northwind-production olga',
+  'expiring-soon aws - northwind-production kai',
   'expiring-soon gcp - projects/northwind-analytics fatima',
   'expiring-soon github - northwind/storefront rita',
 ];
@@ -95,6 +102,12 @@ describe('lanekeeper demo', () => {
     expect(evidence('shared-admin-account', 'arn:aws:iam::111111111111:root')).toMatch(/root has an active access key/);
     // The designer holds exactly what was approved: no finding may name her.
     expect(doc.findings.filter((f) => f.person === 'mia' || /miadesign|mia@pixelmia/i.test(f.account))).toEqual([]);
+    // The database consultant's own policy lets him into prod-ops, an admin role the account trusts.
+    expect(evidence('unapproved-access', 'arn:aws:iam::111111111111:user/kai-dba', '111111111111')).toMatch(
+      /path: kai-dba → prod-ops \(111111111111\)/,
+    );
+    // The company's own domain bound on analytics is the company: no public-access.
+    expect(doc.findings.filter((f) => f.account === 'domain:northwind.example')).toEqual([]);
     // The past contractor's time-bound GCP binding expired on its own: nothing to report.
     expect(doc.findings.filter((f) => f.person === 'pete')).toEqual([]);
   });

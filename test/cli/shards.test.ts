@@ -24,7 +24,8 @@ describe('sharded collection through the CLI', () => {
       expect((await runCli(['scan', ...scanArgs, '--out', single], demo.env)).code).toBe(0);
 
       const shards: string[] = [];
-      for (const only of ['github', 'aws:111111111111', 'aws:222222222222', 'gcp', 'slack']) {
+      // One shard per system: AWS's role paths and GCP's accounts span their targets.
+      for (const only of ['github', 'aws', 'gcp', 'slack']) {
         const out = join(dir, `${only.replace(/[^a-z0-9]/g, '-')}.json`);
         const run = await runCli(
           ['collect', '--config', demo.configPath, '--only', only, '--out', out, '--now', DEMO_NOW, '--quiet'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daysBetween, endOfDay, resolveRelativeDates } from '../../src/core/dates.js';
+import { daysBetween, endOfDay, parseNow, resolveRelativeDates } from '../../src/core/dates.js';
 
 describe('resolveRelativeDates', () => {
   const now = new Date('2026-11-29T09:00:00Z');
@@ -18,5 +18,29 @@ describe('endOfDay and daysBetween', () => {
   it('treats an end date as inclusive', () => {
     expect(endOfDay('2026-05-08').toISOString()).toBe('2026-05-09T00:00:00.000Z');
     expect(daysBetween(new Date('2026-05-09T00:00:00Z'), new Date('2026-06-08T12:00:00Z'))).toBe(30);
+  });
+});
+
+describe('parseNow: ISO-8601 only', () => {
+  it.each([
+    ['2026-12-10', '2026-12-10T00:00:00.000Z'],
+    ['2026-12-10T09:30Z', '2026-12-10T09:30:00.000Z'],
+    ['2026-12-10T09:30:15.250Z', '2026-12-10T09:30:15.250Z'],
+    ['2026-12-10T09:30:00+02:00', '2026-12-10T07:30:00.000Z'],
+  ])('accepts %s', (value, instant) => {
+    expect(parseNow(value)?.toISOString()).toBe(instant);
+  });
+
+  it.each([
+    'Dec 10',
+    '12/10/2026',
+    '2026-12-10 09:30',
+    '2026-12-10T09:30', // no zone: would depend on the machine's time zone
+    '2026-02-30',
+    '2026-12-10T24:00Z',
+    '1765324800000',
+    '',
+  ])('refuses %j', (value) => {
+    expect(parseNow(value)).toBeUndefined();
   });
 });

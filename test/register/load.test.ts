@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
 import type { Snapshot } from '../../src/core/model.js';
-import { loadRegister, parseRegister, scopeWarnings } from '../../src/pipeline/register/index.js';
+import { incompleteEntries, loadRegister, parseRegister, scopeWarnings } from '../../src/pipeline/register/index.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const KNOWN_SYSTEMS = ['github', 'aws', 'gcp', 'slack'];
@@ -121,24 +121,19 @@ people:
     expect(parse(text).register.people[1]?.accounts.github).toEqual(['dana@acme.example']);
   });
 
-  it('reports a grant that outlasts the engagement as a warning, not an error', () => {
+  it('loads a grant that outlasts the engagement, and names it as incomplete, located', () => {
     const text = SMALL.replace('    owner: dana\n', '    owner: dana\n    start: 2026-05-01\n    end: 2026-05-06\n');
     const loaded = parse(text);
-    expect(loaded.warnings).toMatchObject([
-      {
-        code: 'LK_REGISTER_GRANT_OUTLASTS_ENGAGEMENT',
-        severity: 'warning',
-        line: 19,
-        field: 'people[1].grants[0].end',
-      },
+    expect(loaded.problems).toEqual([]);
+    const incomplete = incompleteEntries(loaded.register).map((e) => loaded.toProblem(e));
+    expect(incomplete).toMatchObject([
+      { code: 'LK_REGISTER_GRANT_OUTLASTS_ENGAGEMENT', line: 19, field: 'people[1].grants[0].end' },
     ]);
-    expect(loaded.problems).toEqual(loaded.warnings);
   });
 
-  it('lists warnings alongside the errors when a register is refused', () => {
+  it('refuses an unknown owner whatever else the entry lacks', () => {
     const text = SMALL.replace('    owner: dana\n', '    owner: nobody\n    start: 2026-05-01\n    end: 2026-05-06\n');
-    const codes = refused(text).problems.map((p) => p.code);
-    expect(codes).toEqual(['LK_REGISTER_OWNER_UNKNOWN', 'LK_REGISTER_GRANT_OUTLASTS_ENGAGEMENT']);
+    expect(refused(text).problems.map((p) => p.code)).toEqual(['LK_REGISTER_OWNER_UNKNOWN']);
   });
 });
 

@@ -184,7 +184,7 @@ describe('runRequest', () => {
       { stdout: () => {}, stderr: (t) => (stderr += t) },
     );
     expect(code).toBe(2);
-    expect(stderr).toMatch(/known: dana, fatima, jun, lee, mia, olga, omar, pete, priya, rita, sam/);
+    expect(stderr).toMatch(/known: dana, fatima, jun, kai, lee, mia, olga, omar, pete, priya, rita, sam/);
     expect(stderr).toContain('nothing was written');
     expect(await readFile(path, 'utf8')).toBe(original);
   });

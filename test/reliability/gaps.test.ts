@@ -12,7 +12,8 @@ import { demoScenario, type ScanSetup, setupScan } from './harness.js';
 // The CLI's retries wait milliseconds: a GCP folder that answers 403 is not retried anyway.
 vi.mock('../../connectors/index.js', async () => (await import('./tuned-registry.js')).tunedRegistry());
 
-type Json = Record<string, any>; // biome-ignore lint/suspicious/noExplicitAny: scenarios are plain JSON
+// biome-ignore lint/suspicious/noExplicitAny: scenarios are plain JSON
+type Json = Record<string, any>;
 
 interface GapCase {
   kind: string;

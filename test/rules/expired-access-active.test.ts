@@ -44,7 +44,15 @@ const awsApproval = approval({
   end: day(-60),
 });
 
-const guest = account({ system: 'slack', target: 'T1', id: 'U9', login: 'sam', emails: ['sam@ortiz.dev'] });
+// Slack's guest expiry is a promise on the account (endsAt), not a limit on its grants.
+const guest = account({
+  system: 'slack',
+  target: 'T1',
+  id: 'U9',
+  login: 'sam',
+  emails: ['sam@ortiz.dev'],
+  endsAt: instant(20),
+});
 const supportChannel = grant({
   system: 'slack',
   target: 'T1',
@@ -54,7 +62,6 @@ const supportChannel = grant({
   via: 'membership',
   lanes: ['data'],
   level: 'write',
-  expiresAt: instant(20),
 });
 
 const gcpMember = 'user:sam@ortiz.dev';
@@ -168,6 +175,26 @@ ruleTester(expiredAccessActive, {
       }),
       expect: [
         { account: 'U9', resource: '#support', evidence: [`slack keeps this access until ${day(20)}, 30 days after`] },
+      ],
+    },
+    {
+      name: 'a Slack guest past the expiry Slack promised, still active: still held, and said',
+      context: context({
+        accounts: [{ ...guest, endsAt: instant(-5) }],
+        grants: [supportChannel],
+        register: register({
+          people: [
+            dana,
+            samContractor({ grants: [approval({ system: 'slack', scope: '#support', lane: 'data', end: day(-10) })] }),
+          ],
+        }),
+      }),
+      expect: [
+        {
+          account: 'U9',
+          resource: '#support',
+          evidence: [`slack was to remove sam on ${day(-5)}; the account is still active`],
+        },
       ],
     },
     {

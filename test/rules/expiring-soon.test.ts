@@ -50,17 +50,8 @@ ruleTester(expiringSoon, {
     {
       name: "a Slack guest expiry later than the register's end is shown as a mismatch",
       context: context({
-        accounts: [account({ system: 'slack', target: 'T1', id: 'U7', login: 'rita' })],
-        grants: [
-          grant({
-            system: 'slack',
-            target: 'T1',
-            account: 'U7',
-            resource: '#storefront',
-            via: 'membership',
-            expiresAt: `${day(40)}T00:00:00Z`,
-          }),
-        ],
+        accounts: [account({ system: 'slack', target: 'T1', id: 'U7', login: 'rita', endsAt: `${day(40)}T00:00:00Z` })],
+        grants: [grant({ system: 'slack', target: 'T1', account: 'U7', resource: '#storefront', via: 'membership' })],
         register: ritaWith([approval({ system: 'slack', scope: '#storefront', end: day(10) })], {
           accounts: { slack: 'U7' },
         }),

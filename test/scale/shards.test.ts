@@ -86,8 +86,8 @@ describe('sharded collection', () => {
 
     const shardArgs = [
       ['github'],
-      ['aws:111111111111'],
-      ['aws:222222222222'],
+      // AWS paths cross accounts (a role in one account trusting another): one shard per organisation.
+      ['aws'],
       // GCP accounts are held on the organisation's target across its projects: one shard per organisation.
       ['gcp'],
       ['slack'],

@@ -5,7 +5,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ExitCode, UsageError } from '../../core/errors.js';
+import { ExitCode, noRegisterError, UsageError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
 import { redact } from '../../core/redact.js';
 import { withExitCode } from '../exit.js';
@@ -72,7 +72,7 @@ export function runOffboard(options: OffboardOptions, io: Pick<Io, 'stdout' | 's
       ? await readConfig(options.configPath, options.env, options.inventoryPath !== undefined)
       : undefined;
     const registerPath = options.registerPath ?? config?.config.registerPath;
-    if (!registerPath) throw new UsageError('no register: pass --register FILE or set "register" in the config');
+    if (!registerPath) throw noRegisterError(options.configPath);
     const register = await loadRegister(registerPath, {
       knownSystems: connectors.map((c) => c.id),
       ...(options.relativeDates ? { relativeDates: options.now } : {}),
@@ -91,7 +91,13 @@ export function runOffboard(options: OffboardOptions, io: Pick<Io, 'stdout' | 's
       log: createLogger('normal', io.stderr),
     });
 
-    const checklist = offboard({ person: options.person, snapshot, register: register.register, now: options.now });
+    const checklist = offboard({
+      person: options.person,
+      snapshot,
+      register: register.register,
+      now: options.now,
+      ...(config ? { employeeDomains: config.config.policy.employeeDomains } : {}),
+    });
     const outDir = resolve(options.outDir);
     await mkdir(outDir, { recursive: true });
     const path = join(outDir, recordFileName(checklist));

@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ExitCode, formatProblem, UsageError } from '../../core/errors.js';
+import { ExitCode, formatProblem, type Problem, UsageError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
 import { redact } from '../../core/redact.js';
 import { withExitCode } from '../exit.js';
@@ -54,7 +54,7 @@ export function registerCommand(program: Command, io: Io, done: (code: number) =
 
   register
     .command('check')
-    .description('validate a register: exit 0 when valid, 2 with every problem listed when not')
+    .description('validate a register: exit 0 when valid and complete, 1 when entries are incomplete, 2 when invalid')
     .argument('<file>', 'register file (YAML or JSON)')
     .action(async (file: string) => {
       done(
@@ -65,9 +65,16 @@ export function registerCommand(program: Command, io: Io, done: (code: number) =
             resolve(io.cwd, file),
             connectors.map((c) => c.id),
           );
-          for (const p of result.problems) io.stderr(`${formatProblem(p)}\n`);
-          if (result.ok) io.stdout(`${file}: valid\n`);
-          return result.ok ? ExitCode.OK : ExitCode.BAD_INPUT;
+          for (const p of [...result.problems, ...result.incomplete].sort(byLine)) io.stderr(`${formatProblem(p)}\n`);
+          if (!result.ok) return ExitCode.BAD_INPUT;
+          const n = result.incomplete.length;
+          if (n > 0) {
+            // A scan still runs on it (reporting each as register-incomplete); a PR gate must not pass it.
+            io.stdout(`${file}: valid, but ${n} entr${n === 1 ? 'y is' : 'ies are'} incomplete\n`);
+            return ExitCode.FINDINGS;
+          }
+          io.stdout(`${file}: valid\n`);
+          return ExitCode.OK;
         }),
       );
     });
@@ -119,4 +126,8 @@ export function runRegisterInit(options: RegisterInitOptions, io: Pick<Io, 'stdo
     }
     return ExitCode.OK;
   });
+}
+
+function byLine(a: Problem, b: Problem): number {
+  return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
 }

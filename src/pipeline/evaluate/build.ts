@@ -8,7 +8,7 @@ import type { Person, Register } from '../../core/register.js';
 import type { AccountLink, EvaluationContext, HeldGrant, Holder } from './context.js';
 import { coverLanes } from './coverage.js';
 import { actorsOf, grantIsLive } from './holders.js';
-import { linkAccount } from './link.js';
+import { companyDomains, linkAccount } from './link.js';
 
 export interface EvaluationInput {
   snapshot: Snapshot;
@@ -35,7 +35,8 @@ export function buildContext(input: EvaluationInput): EvaluationContext {
   const people = new Map(register.people.map((p) => [p.id, p]));
   const accounts = snapshot.accounts.filter((a) => a.status !== 'deleted').sort(compareAccounts);
   const accountByKey = new Map(accounts.map((a) => [accountKey(a), a]));
-  const links = new Map(accounts.map((a) => [accountKey(a), linkAccount(a, register)]));
+  const domains = companyDomains(register, policy.employeeDomains);
+  const links = new Map(accounts.map((a) => [accountKey(a), linkAccount(a, register, domains)]));
 
   const held: HeldGrant[] = [];
   const heldByAccount = new Map<string, HeldGrant[]>();

@@ -11,6 +11,8 @@ export type AccountLink =
   | { kind: 'person'; person: string; by: 'account-link' | 'email'; detail: string }
   | { kind: 'shared'; shared: SharedAccount }
   | { kind: 'group'; group: RegisterGroup }
+  /** One of the company's own domains: everyone with an address there; members are the register's people who have one. */
+  | { kind: 'company'; domain: string; members: string[] }
   | { kind: 'conflict'; people: string[]; by: 'account-link' | 'email'; reason: string }
   | { kind: 'none'; reason: string };
 

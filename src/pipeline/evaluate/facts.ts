@@ -22,7 +22,6 @@ export function isAdminAccount(context: EvaluationContext, account: Account): bo
   );
 }
 
-/** Write or admin anywhere, or any production or data lane. */
 /**
  * A service identity with no credential of its own (an IAM role, a GCP service account without
  * user-managed keys) is reached only through other principals (who may assume or impersonate
@@ -33,6 +32,7 @@ export function reachableOnlyThroughOthers(context: EvaluationContext, account: 
   return account.kind === 'service' && !context.credentialsOf(account).some((c) => c.active);
 }
 
+/** Write or admin anywhere, or any production or data lane. */
 export function isPrivileged(held: readonly HeldGrant[]): boolean {
   return held.some(
     (h) => h.grant.level !== 'read' || h.grant.lanes.includes('production') || h.grant.lanes.includes('data'),
@@ -60,6 +60,22 @@ export function describeGrant(grant: Grant): string {
   const lanes = grant.lanes.length > 0 ? grant.lanes.join(' + ') : 'no lane';
   const expires = grant.expiresAt ? `, expires ${grant.expiresAt.slice(0, 10)}` : '';
   return `holds ${grant.level} (${grant.permission}) on ${grant.resource} via ${via}; lane ${lanes}${expires}`;
+}
+
+/**
+ * When the system says this access ends: its own limit on the grant (enforced), else the removal
+ * of the account it promised (a Slack guest's expiry).
+ */
+export function systemEnd(held: Pick<HeldGrant, 'grant' | 'account'>): string | undefined {
+  return held.grant.expiresAt ?? held.account.endsAt;
+}
+
+/** A removal the system promised and missed: the date has passed and the account still works. */
+export function missedRemoval(account: Account, now: Date): string[] {
+  if (account.endsAt === undefined || Date.parse(account.endsAt) > now.getTime()) return [];
+  return [
+    `${account.system} was to remove ${account.login} on ${dateOf(account.endsAt)}; the account is still ${account.status}`,
+  ];
 }
 
 /** The grant's line and the connector's own explanation of it. */

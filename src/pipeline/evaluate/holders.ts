@@ -25,21 +25,29 @@ export interface Actor {
 
 /**
  * Everyone who can act through an account, sorted by person. A person's account: that person.
- * A group: its members. A shared account: its users, each judged on their own approvals (an
+ * A group, or one of the company's domains: its members. A shared account: its users, each judged on their own approvals (an
  * employee by employment, a contractor by their register grants), because each can use it.
  * An account claimed by several people: each of them, as "claimed" (the scan does not decide
  * whose it is, but offboarding must not leave it behind). Nobody for an unlinked account.
  */
 export function actorsOf(link: AccountLink): Actor[] {
-  const [ids, through]: [readonly string[], Actor['through']] =
-    link.kind === 'person'
-      ? [[link.person], 'account']
-      : link.kind === 'group'
-        ? [link.group.members, 'group']
-        : link.kind === 'shared'
-          ? [link.shared.users, 'shared']
-          : link.kind === 'conflict'
-            ? [link.people, 'claimed']
-            : [[], 'account'];
+  const [ids, through] = membersOf(link);
   return [...new Set(ids)].sort().map((person) => ({ person, through }));
+}
+
+function membersOf(link: AccountLink): [readonly string[], Actor['through']] {
+  switch (link.kind) {
+    case 'person':
+      return [[link.person], 'account'];
+    case 'group':
+      return [link.group.members, 'group'];
+    case 'company':
+      return [link.members, 'group'];
+    case 'shared':
+      return [link.shared.users, 'shared'];
+    case 'conflict':
+      return [link.people, 'claimed'];
+    case 'none':
+      return [[], 'account'];
+  }
 }

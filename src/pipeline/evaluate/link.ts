@@ -26,7 +26,18 @@ function names(account: Account): Set<string> {
   return new Set([normalizeLogin(account.id), normalizeLogin(account.login)]);
 }
 
-export function linkAccount(account: Account, register: Register): AccountLink {
+/** The company's own email domains: the register's and the config's policy.employeeDomains, lower-cased. */
+export function companyDomains(register: Pick<Register, 'domains'>, employeeDomains: readonly string[] = []): string[] {
+  return [...new Set([...register.domains, ...employeeDomains].map((d) => d.trim().toLowerCase()))].sort(byText);
+}
+
+const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1);
+
+export function linkAccount(
+  account: Account,
+  register: Register,
+  domains: readonly string[] = companyDomains(register),
+): AccountLink {
   const known = names(account);
 
   const claimedBy = register.people
@@ -79,10 +90,21 @@ export function linkAccount(account: Account, register: Register): AccountLink {
     .sort((a, b) => byText(a.id, b.id));
   if (group[0]) return { kind: 'group', group: group[0] };
 
+  const domain = account.domain?.trim().toLowerCase();
+  if (domain !== undefined && domains.includes(domain)) {
+    const members = register.people
+      .filter((p) => p.emails.some((e) => domainOf(normalizeEmail(e)) === domain))
+      .map((p) => p.id)
+      .sort(byText);
+    return { kind: 'company', domain, members };
+  }
+
   return { kind: 'none', reason: unlinkedReason(account, emails) };
 }
 
 function unlinkedReason(account: Account, emails: string[]): string {
+  if (account.domain !== undefined)
+    return `everyone with an address in ${account.domain}, which is not one of the company's domains`;
   if (account.kind === 'public') return 'a public principal: it stands for anyone';
   if (account.kind === 'external') return 'a principal of another organisation that the register does not name';
   if (emails.length === 0) return 'no email and no register link';
@@ -98,6 +120,8 @@ export function describeLink(link: AccountLink): string {
       return `declared ${link.shared.kind} account owned by ${link.shared.owner} (${link.shared.purpose})`;
     case 'group':
       return `register group with members ${link.group.members.join(', ') || 'none'}`;
+    case 'company':
+      return `the company's own domain ${link.domain}: everyone with an address there (in the register: ${link.members.join(', ') || 'nobody'})`;
     case 'conflict':
       return link.reason;
     case 'none':

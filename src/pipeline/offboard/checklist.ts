@@ -19,8 +19,9 @@ import type { Person, Register } from '../../core/register.js';
 import { type ConnectorRemediation, emptyRemediation, type Remediation } from '../../core/remediation.js';
 import { scopeMatcher } from '../../core/scope.js';
 import type { AccountLink } from '../evaluate/context.js';
+import { missedRemoval } from '../evaluate/facts.js';
 import { actorsOf, grantIsLive } from '../evaluate/holders.js';
-import { describeLink, linkAccount } from '../evaluate/link.js';
+import { companyDomains, describeLink, linkAccount } from '../evaluate/link.js';
 import { type ConnectorLookup, registryLookup, rotate } from '../remediation.js';
 
 export const ITEM_KINDS = [
@@ -67,6 +68,8 @@ export interface OffboardInput {
   snapshot: Snapshot;
   register: Register;
   now: Date;
+  /** The config's policy.employeeDomains: with the register's domains, the company's own. */
+  employeeDomains?: readonly string[];
   /** How accounts are tied to the register; the scan's linker by default. */
   links?: (account: Account) => AccountLink;
   /** Each system's remediation and offboarding modules; the registry's by default. */
@@ -103,7 +106,8 @@ export function offboard(input: OffboardInput): OffboardChecklist {
   const lookup = input.lookup ?? registryLookup;
   const person = register.people.find((p) => p.id === input.person);
   if (!person) throw new UnknownPersonError(input.person, register.people.map((p) => p.id).sort());
-  const links = input.links ?? ((a: Account) => linkAccount(a, register));
+  const domains = companyDomains(register, input.employeeDomains);
+  const links = input.links ?? ((a: Account) => linkAccount(a, register, domains));
 
   // Sorted first, so the checklist never depends on the order of the inventory.
   const live = snapshot.accounts.filter((a) => a.status !== 'deleted').sort(compareAccounts);
@@ -144,7 +148,7 @@ export function offboard(input: OffboardInput): OffboardChecklist {
     const module = moduleOf(account.system);
     const grants = grantsOf(account);
     const credentials = activeCredentialsOf(account);
-    items.push(accountItem(account, link, grants, credentials, module));
+    items.push(accountItem(account, link, grants, credentials, module, now));
     if (account.status === 'invited') continue;
     items.push(...grantItems(account, grants, module, through));
     for (const c of credentials) {
@@ -286,6 +290,7 @@ function accountItem(
   grants: readonly Grant[],
   credentials: readonly Credential[],
   module: ConnectorRemediation | undefined,
+  now: Date,
 ): ChecklistItem {
   if (account.status === 'invited') {
     const plan = module
@@ -310,6 +315,7 @@ function accountItem(
       : 'an account left open can be given access again at any time',
   );
   if (account.status === 'suspended') why.push('suspended, not removed: it can be turned back on');
+  why.push(...missedRemoval(account, now));
   return {
     kind: 'account',
     system: account.system,

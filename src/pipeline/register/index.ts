@@ -1,6 +1,7 @@
 // The register's public surface: its schema, loading and checking.
 
 export * from '../../core/register.js';
+export { type IncompleteEntry, incompleteEntries, MIN_TASK_WORDS } from './completeness.js';
 export {
   checkRegisterFile,
   type LoadedRegister,

@@ -24,6 +24,7 @@ import {
   parseSource,
   readInputText,
 } from '../../core/source.js';
+import { incompleteEntries } from './completeness.js';
 import {
   type PersonForValidation,
   type RegisterForValidation,
@@ -138,12 +139,18 @@ export function scopeWarnings(loaded: LoadedRegister, snapshot: Snapshot, now?: 
 }
 
 export interface RegisterCheck {
+  /** No errors: the register loads, and a scan runs on it. */
   ok: boolean;
   /** Errors and warnings, in file order. */
   problems: Problem[];
+  /** Entries the scan will report as register-incomplete (no owner, no end, …): located. */
+  incomplete: Problem[];
 }
 
-/** `lanekeeper register check FILE`: ok when the register has no errors (warnings allowed). */
+/**
+ * `lanekeeper register check FILE`: ok when the register has no errors (warnings allowed);
+ * incomplete lists what the gate must still catch, which the scan would only report.
+ */
 export async function checkRegisterFile(
   path: string,
   knownSystems: readonly string[],
@@ -151,9 +158,10 @@ export async function checkRegisterFile(
 ): Promise<RegisterCheck> {
   try {
     const loaded = await loadRegister(path, { ...options, knownSystems });
-    return { ok: true, problems: loaded.problems };
+    const incomplete = incompleteEntries(loaded.register).map((e) => loaded.toProblem(e));
+    return { ok: true, problems: loaded.problems, incomplete };
   } catch (error) {
-    if (error instanceof InputError) return { ok: false, problems: error.problems };
+    if (error instanceof InputError) return { ok: false, problems: error.problems, incomplete: [] };
     throw error;
   }
 }

@@ -1,7 +1,8 @@
 // Cross-references the schema cannot see: owners exist and are employees, dates are in order,
 // systems exist, no account is claimed twice. Returns every issue at once; the loader turns
-// them into located problems. Missing contractor owners, open-ended grants and vague tasks are
-// not issues here: the register-incomplete rule reports them as findings so the scan still runs.
+// them into located problems. Missing contractor owners, open-ended or outlasting grants and
+// vague tasks are not issues here: completeness.ts names them, the scan reports them as
+// register-incomplete findings (it still runs), and `register check` fails on them.
 
 import type { ProblemCode } from '../../core/errors.js';
 import type { Snapshot } from '../../core/model.js';
@@ -146,14 +147,6 @@ export function validateRegister(register: RegisterForValidation, options: Valid
       if (grant.system !== undefined) checkSystem(grant.system, g('system'));
       checkDates(grant.start, grant.end, g());
       if (grant.approved_by !== undefined) checkEmployee(grant.approved_by, g('approved_by'), 'approver');
-      if (grant.end && person.end && grant.end > person.end) {
-        report(
-          'LK_REGISTER_GRANT_OUTLASTS_ENGAGEMENT',
-          `ends ${grant.end}, after ${personId}'s engagement ends (${person.end})`,
-          g('end'),
-          { severity: 'warning' },
-        );
-      }
     }
   }
 

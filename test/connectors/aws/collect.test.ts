@@ -24,7 +24,9 @@ describe('aws connector on the demo scenario', async () => {
   it('lists users, roles, root, the outside account and Identity Center users; not AWS’s own roles', () => {
     expect(inventory(snapshot).accounts.map((a) => [a.target, a.id, a.kind])).toEqual([
       [PROD, 'arn:aws:iam::111111111111:role/agency-deploy', 'service'],
+      [PROD, 'arn:aws:iam::111111111111:role/prod-ops', 'service'],
       [PROD, 'arn:aws:iam::111111111111:root', 'root'],
+      [PROD, 'arn:aws:iam::111111111111:user/kai-dba', 'human'],
       [PROD, 'arn:aws:iam::111111111111:user/ops-admin', 'human'],
       [PROD, 'arn:aws:iam::111111111111:user/sam-ortiz', 'human'],
       [PROD, 'arn:aws:iam::999988887777:root', 'external'],
@@ -39,7 +41,12 @@ describe('aws connector on the demo scenario', async () => {
     const user = snapshot.accounts.find((a) => a.login === 'ops-admin');
     expect(user).toMatchObject({ mfa: false, attributes: { consolePassword: true } });
     const grants = grantsOf(snapshot, user?.id ?? '');
-    expect(grants).toHaveLength(1);
+    expect(grants.map((g) => [g.resource, g.permission])).toEqual([
+      [PROD, 'AdministratorAccess'],
+      [PROD, 'can assume prod-ops: AdministratorAccess'],
+      // Staging's audit role trusts production's account, and ops-admin's policy allows it.
+      [STAGING, 'can assume lanekeeper-audit: SecurityAudit (metadata read)'],
+    ]);
     expect(grants[0]).toMatchObject({
       resource: PROD,
       permission: 'AdministratorAccess',
@@ -107,7 +114,16 @@ describe('aws connector on the demo scenario', async () => {
     expect(grantsOf(snapshot, dana).map((g) => [g.resource, g.permission, g.via, g.viaName, g.lanes, g.level])).toEqual(
       [
         [PROD, 'AdministratorAccess', 'group', 'Platform Admins', ['data', 'production'], 'admin'],
+        [PROD, 'can assume prod-ops: AdministratorAccess', 'role', 'prod-ops', ['data', 'production'], 'admin'],
         [STAGING, 'AdministratorAccess', 'group', 'Platform Admins', ['code'], 'admin'],
+        [
+          STAGING,
+          'can assume lanekeeper-audit: SecurityAudit (metadata read)',
+          'role',
+          'lanekeeper-audit',
+          ['code'],
+          'read',
+        ],
       ],
     );
     expect(grantsOf(snapshot, olga).map((g) => [g.resource, g.permission, g.via, g.lanes, g.level])).toEqual([
@@ -255,8 +271,10 @@ describe('aws connector: credential report denied', async () => {
 
 describe('aws connector: a credential report older than the newest user', async () => {
   // AWS hands out the same report for four hours: a user created since is not in it.
-  const scenario = (await demoScenarioJson()) as { accounts: Array<Record<string, any>> }; // biome-ignore lint/suspicious/noExplicitAny: scenario JSON
-  const prod = scenario.accounts[0] as Record<string, any>; // biome-ignore lint/suspicious/noExplicitAny: scenario JSON
+  // biome-ignore lint/suspicious/noExplicitAny: scenario JSON
+  const scenario = (await demoScenarioJson()) as { accounts: Array<Record<string, any>> };
+  // biome-ignore lint/suspicious/noExplicitAny: scenario JSON
+  const prod = scenario.accounts[0] as Record<string, any>;
   prod.reportGeneratedAt = '2026-11-29T06:00:00.000Z';
   prod.users.push({
     name: 'late-contractor',
@@ -311,7 +329,8 @@ describe('aws connector: a credential report older than the newest user', async 
 
 describe('aws connector: what it cannot see is a named gap', async () => {
   it('a permission set referencing a customer-managed policy it cannot evaluate', async () => {
-    const scenario = (await demoScenarioJson()) as Record<string, any>; // biome-ignore lint/suspicious/noExplicitAny: scenario JSON
+    // biome-ignore lint/suspicious/noExplicitAny: scenario JSON
+    const scenario = (await demoScenarioJson()) as Record<string, any>;
     scenario.identityCenter.permissionSets[0].customerManagedPolicies = [{ name: 'deploy-extra', path: '/' }];
     const { snapshot } = await runAgainstEmulator(scenario);
     expect(statusOf(snapshot, PROD)?.gaps).toContainEqual({

@@ -265,6 +265,49 @@ const cases: Case[] = [
     expect: [false, true, true, true],
   },
   { name: 'empty boundary allows nothing', policies: [policy('p', allow('*'))], boundary: [], expect: NOTHING },
+  // Self-escalation: admin even on a named principal
+  ...['iam:PutUserPolicy', 'iam:AttachUserPolicy', 'iam:PutRolePolicy', 'iam:AttachRolePolicy'].map(
+    (action): Case => ({
+      name: `${action} on one named principal is admin`,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable
+      policies: [policy('p', allow(action, 'arn:aws:iam::111111111111:user/${aws:username}'))],
+      expect: ADMIN,
+    }),
+  ),
+  ...['iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion'].map(
+    (action): Case => ({
+      name: `${action} on one named policy is admin`,
+      policies: [policy('p', allow(action, 'arn:aws:iam::111111111111:policy/dev-tools'))],
+      expect: ADMIN,
+    }),
+  ),
+  {
+    name: 'iam:UpdateAssumeRolePolicy on one named role is admin',
+    policies: [policy('p', allow('iam:UpdateAssumeRolePolicy', 'arn:aws:iam::111111111111:role/prod-admin'))],
+    expect: ADMIN,
+  },
+  ...['ec2:RunInstances', 'lambda:CreateFunction', 'ecs:RunTask', 'cloudformation:CreateStack'].map(
+    (action): Case => ({
+      name: `iam:PassRole with ${action} is admin`,
+      policies: [policy('p', allow('iam:PassRole', 'arn:aws:iam::111111111111:role/app'), allow(action, '*'))],
+      expect: ADMIN,
+    }),
+  ),
+  {
+    name: 'iam:PassRole without a way to start code is a write',
+    policies: [policy('p', allow(['iam:PassRole', 'ec2:DescribeInstances']))],
+    expect: [false, true, false, true],
+  },
+  {
+    name: 'compute without iam:PassRole is a write',
+    policies: [policy('p', allow('lambda:CreateFunction'))],
+    expect: [false, true, false, false],
+  },
+  {
+    name: 'iam:PassRole with compute, the compute denied, is not admin',
+    policies: [policy('p', allow(['iam:PassRole', 'ec2:RunInstances']), deny('ec2:RunInstances'))],
+    expect: [false, true, false, false],
+  },
   // Nothing at all
   { name: 'no policies, no access', policies: [], expect: NOTHING },
   {
@@ -322,6 +365,41 @@ describe('aws policy evaluator', () => {
   it('reports admin evidence from the statement that grants it', () => {
     const access = evaluateAccess({ policies: [policy('AdministratorAccess', allow('*'))] });
     expect(access.evidence.admin).toEqual(['AdministratorAccess: Allow * on *']);
+  });
+});
+
+describe('aws evidence of what narrowed access', () => {
+  it('names the Deny that removed actions', () => {
+    const access = evaluateAccess({
+      policies: [policy('admin', allow('*')), policy('guard', deny(['iam:*', 'organizations:*']))],
+    });
+    expect(access.admin).toBe(false);
+    expect(access.narrowing).toEqual([
+      expect.stringMatching(
+        /^narrowed by guard: Deny iam:\*, organizations:\* on \*: it removes iam:AddUserToGroup, .* and \d+ more$/,
+      ),
+    ]);
+  });
+
+  it('names the boundary that left actions out', () => {
+    const access = evaluateAccess({
+      policies: [policy('p', allow(['s3:GetObject', 'ec2:DescribeInstances']))],
+      boundary: [policy('dev-boundary', allow('ec2:*'))],
+    });
+    expect(access.narrowing).toEqual([
+      'narrowed by the permissions boundary dev-boundary: it does not allow s3:GetObject',
+    ]);
+  });
+
+  it('names the NotAction that leaves actions out', () => {
+    const access = evaluateAccess({ policies: [policy('PowerUserAccess', allowNot(['iam:*', 'organizations:*']))] });
+    expect(access.narrowing.join('\n')).toMatch(
+      /^narrowed by NotAction in PowerUserAccess: Allow NotAction iam:\*, organizations:\* on \*: it leaves out iam:AddUserToGroup/,
+    );
+  });
+
+  it('says nothing when nothing was taken away', () => {
+    expect(evaluateAccess({ policies: [policy('p', allow('s3:GetObject'))] }).narrowing).toEqual([]);
   });
 });
 

@@ -76,3 +76,48 @@ describe('aws role trust', () => {
     expect(kinds(parsePolicyDocument(encoded, 'test'))).toEqual([['public', '*', false]]);
   });
 });
+
+describe('aws web-identity trust: who may assume the role', () => {
+  const github = 'token.actions.githubusercontent.com';
+  const audience = (condition?: Record<string, Record<string, unknown>>, provider = github) =>
+    trustedPrincipals(
+      doc({
+        Effect: 'Allow',
+        Principal: { Federated: `arn:aws:iam::111111111111:oidc-provider/${provider}` },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        ...(condition ? { Condition: condition } : {}),
+      }),
+      '111111111111',
+      ORG,
+    )[0]?.webIdentity;
+
+  it.each([
+    ['no condition at all', undefined],
+    ['only the audience', { StringEquals: { [`${github}:aud`]: 'sts.amazonaws.com' } }],
+    ['sub repo:*', { StringLike: { [`${github}:sub`]: 'repo:*' } }],
+    ['sub with a wildcard owner', { StringLike: { [`${github}:sub`]: ['repo:*/deploy:*'] } }],
+    ['a negated sub', { StringNotLike: { [`${github}:sub`]: 'repo:evil/*' } }],
+  ])('anyone on GitHub: %s', (_name, condition) => {
+    expect(audience(condition)).toMatchObject({
+      anyone: true,
+      who: expect.stringMatching(/^any repository on GitHub/),
+    });
+  });
+
+  it.each([
+    ['an owner pattern', { StringLike: { [`${github}:sub`]: 'repo:northwind/*' } }],
+    ['an exact subject', { StringEquals: { [`${github}:sub`]: 'repo:northwind/shop:ref:refs/heads/main' } }],
+    ['a wildcard taken literally by StringEquals', { StringEquals: { [`${github}:sub`]: 'repo:*' } }],
+  ])('the company only: %s', (_name, condition) => {
+    expect(audience(condition)?.anyone).toBe(false);
+  });
+
+  it('judges Cognito by its audience (the identity pool), other providers by their subject', () => {
+    const cognito = 'cognito-identity.amazonaws.com';
+    expect(audience(undefined, cognito)?.anyone).toBe(true);
+    expect(audience({ StringEquals: { [`${cognito}:aud`]: 'us-east-1:pool' } }, cognito)?.anyone).toBe(false);
+    expect(audience({ StringEquals: { 'accounts.google.com:sub': '1234' } }, 'accounts.google.com')?.anyone).toBe(
+      false,
+    );
+  });
+});

@@ -52,7 +52,7 @@ describe('slack demo story', () => {
     expect(grants.map((g) => [g.resource, g.level, g.lanes])).toEqual([['#storefront', 'write', ['code']]]);
     const [approved] = (await registerGrants('mia')).filter((g) => g.system === 'slack');
     expect(approved?.scope).toBe('#storefront');
-    expect(isoDate(new Date(grants[0]?.expiresAt ?? 0))).toBe(approved?.end);
+    expect(isoDate(new Date(mia?.endsAt ?? 0))).toBe(approved?.end);
   });
 
   it('has a generic admin@ owner account, 2FA off', async () => {

@@ -1,0 +1,160 @@
+// Who may become which role, across every account read: IAM's rules for sts:AssumeRole. A
+// trust policy naming a user or role lets it in on its own within the role's account; naming
+// an account's root delegates to that account, whose principals then need their own policy to
+// allow sts:AssumeRole on the role; across accounts both sides must allow. A role reached may
+// assume further roles with its own policies, so paths are followed up to MAX_HOPS, each role
+// once per start. Pure: the graph is built from what collect() read.
+import { type ActionCheck, allowsActionOn, type EffectiveAccess, type EvaluationInput } from './evaluator.js';
+import { byCodePoint } from './policy.js';
+import type { TrustedPrincipal } from './trust.js';
+
+/** Roles past the first one a person can chain to: enough for real set-ups, bounded for scale. */
+export const MAX_HOPS = 3;
+
+const ASSUME_ROLE = 'sts:AssumeRole';
+
+/** Someone who can call sts:AssumeRole: an IAM user, a role, or an Identity Center session. */
+export interface Actor {
+  /** Unique within the graph. */
+  key: string;
+  /** How evidence names it: "sam-ortiz", "Identity Center AdministratorAccess in 111111111111". */
+  label: string;
+  accountId: string;
+  /** Whether a trust policy principal names this actor (an ARN, a role session, a reserved SSO role). */
+  namedBy(principal: string): boolean;
+  /** Its identity policies and boundary, for the caller's side of sts:AssumeRole. */
+  access: EvaluationInput;
+}
+
+export interface AssumableRole {
+  arn: string;
+  name: string;
+  accountId: string;
+  /** AWS principals its trust lets call sts:AssumeRole. */
+  trust: readonly TrustedPrincipal[];
+  /** What the role's own policies amount to: what a person who reaches it holds. */
+  access: EffectiveAccess;
+  /** The role as an actor, for the next hop. */
+  actor: Actor;
+}
+
+/** One step of a path: the role entered, and why IAM lets the previous actor in. */
+export interface Hop {
+  role: AssumableRole;
+  /** The trust names the previous actor itself (not its whole account). */
+  named: boolean;
+  /** The caller-side statements (empty when a named principal needs none). */
+  allowedBy: string[];
+  evidence: string[];
+}
+
+export interface Reach {
+  role: AssumableRole;
+  /** From the start to the role; the first hop is the one to cut. */
+  path: Hop[];
+}
+
+const sameArn = (a: string, b: string) => a === b;
+
+/** A principal ARN naming the role "name" in the account, with or without its path, or one of its sessions. */
+export function namesRole(principal: string, accountId: string, name: (roleName: string) => boolean): boolean {
+  const m = /^arn:aws[\w-]*:(iam|sts)::(\d{12}):(role|assumed-role)\/(.+)$/.exec(principal);
+  if (!m || m[2] !== accountId) return false;
+  const rest = m[4] ?? '';
+  const roleName = m[3] === 'assumed-role' ? (rest.split('/')[0] ?? '') : rest.slice(rest.lastIndexOf('/') + 1);
+  return name(roleName);
+}
+
+export function userActor(arn: string, name: string, accountId: string, access: EvaluationInput): Actor {
+  return { key: arn, label: name, accountId, namedBy: (p) => sameArn(p, arn), access };
+}
+
+export function roleActor(arn: string, name: string, accountId: string, access: EvaluationInput): Actor {
+  return { key: arn, label: name, accountId, namedBy: (p) => namesRole(p, accountId, (n) => n === name), access };
+}
+
+/** An Identity Center session in an account is its reserved role, AWSReservedSSO_<set>_<suffix>. */
+export function ssoActor(setArn: string, setName: string, accountId: string, access: EvaluationInput): Actor {
+  const prefix = `AWSReservedSSO_${setName}_`;
+  return {
+    key: `sso:${setArn}@${accountId}`,
+    label: `the Identity Center permission set ${setName} in ${accountId}`,
+    accountId,
+    namedBy: (p) => namesRole(p, accountId, (n) => n.startsWith(prefix)),
+    access,
+  };
+}
+
+export class AssumeGraph {
+  /** Roles by the account ids their trust policies name: the only candidates for an actor of that account. */
+  private readonly byTrustedAccount = new Map<string, AssumableRole[]>();
+
+  constructor(roles: readonly AssumableRole[]) {
+    for (const role of [...roles].sort((a, b) => byCodePoint(a.arn, b.arn))) {
+      const accounts = new Set(role.trust.flatMap((t) => (t.accountId ? [t.accountId] : [])));
+      for (const account of accounts) {
+        const list = this.byTrustedAccount.get(account) ?? [];
+        list.push(role);
+        this.byTrustedAccount.set(account, list);
+      }
+    }
+  }
+
+  /** Every role the actor can become, nearest first, each by its shortest path. */
+  reachFrom(start: Actor): Reach[] {
+    const out: Reach[] = [];
+    const seen = new Set([start.key]);
+    let frontier: { actor: Actor; path: Hop[] }[] = [{ actor: start, path: [] }];
+    for (let depth = 0; depth < MAX_HOPS && frontier.length > 0; depth++) {
+      const next: typeof frontier = [];
+      for (const { actor, path } of frontier) {
+        for (const role of this.byTrustedAccount.get(actor.accountId) ?? []) {
+          if (seen.has(role.actor.key)) continue;
+          const hop = entry(actor, role);
+          if (!hop) continue;
+          seen.add(role.actor.key);
+          const longer = [...path, hop];
+          out.push({ role, path: longer });
+          next.push({ actor: role.actor, path: longer });
+        }
+      }
+      frontier = next;
+    }
+    return out;
+  }
+}
+
+/** Whether IAM lets the actor assume the role, and why; undefined when it does not. */
+export function entry(actor: Actor, role: AssumableRole): Hop | undefined {
+  for (const t of role.trust) {
+    if (t.accountId !== actor.accountId || !t.actions.includes(ASSUME_ROLE)) continue;
+    const named = actor.namedBy(t.principal);
+    const delegated = t.principal === `arn:aws:iam::${actor.accountId}:root`;
+    if (!named && !delegated) continue;
+    // Within the role's account a trust naming the principal is enough; otherwise the caller's
+    // own policies must allow sts:AssumeRole on the role too.
+    const needsPolicy = delegated || role.accountId !== actor.accountId;
+    const check: ActionCheck = needsPolicy
+      ? allowsActionOn(actor.access, ASSUME_ROLE, role.arn)
+      : { allowed: true, evidence: [], notes: [] };
+    if (!check.allowed) continue;
+    const conditions = t.conditions.length > 0 ? ` (conditions not evaluated: ${t.conditions.join(', ')})` : '';
+    const trusts = named ? actor.label : `every principal of account ${actor.accountId} whose policies allow it`;
+    return {
+      role,
+      named,
+      allowedBy: check.evidence,
+      evidence: [
+        `${role.name} (${role.accountId}) trusts ${trusts}${conditions}`,
+        ...check.evidence.map((e) => `${actor.label} may call sts:AssumeRole on it: ${e}`),
+        ...check.notes,
+      ],
+    };
+  }
+  return undefined;
+}
+
+/** "sam-ortiz → deploy (111111111111) → prod-admin (222222222222)": the path in one line. */
+export function describePath(start: string, path: readonly Hop[]): string {
+  return `path: ${[start, ...path.map((h) => `${h.role.name} (${h.role.accountId})`)].join(' → ')}`;
+}

@@ -1,0 +1,118 @@
+// The assume-role graph on its own: IAM's two sides of sts:AssumeRole, chains, cycles and the
+// hop limit, Identity Center sessions named by their reserved roles.
+import { describe, expect, it } from 'vitest';
+import {
+  type AssumableRole,
+  AssumeGraph,
+  MAX_HOPS,
+  roleActor,
+  ssoActor,
+  userActor,
+} from '../../../connectors/aws/assume-graph.js';
+import { type EvaluationInput, evaluateAccess } from '../../../connectors/aws/evaluator.js';
+import type { PolicyDocument } from '../../../connectors/aws/policy.js';
+import { trustedPrincipals } from '../../../connectors/aws/trust.js';
+
+const A = '111111111111';
+const B = '222222222222';
+const ORG = new Set([A, B]);
+const roleArn = (name: string, account = A) => `arn:aws:iam::${account}:role/${name}`;
+const root = (account: string) => `arn:aws:iam::${account}:root`;
+
+const allowAssume = (resource: string): EvaluationInput => ({
+  policies: [
+    {
+      name: 'assume',
+      document: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: resource }],
+      },
+    },
+  ],
+});
+const nothing: EvaluationInput = { policies: [] };
+
+function role(name: string, account: string, trusted: string[], input: EvaluationInput = nothing): AssumableRole {
+  const trust: PolicyDocument = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: trusted }, Action: 'sts:AssumeRole' }],
+  };
+  return {
+    arn: roleArn(name, account),
+    name,
+    accountId: account,
+    trust: trustedPrincipals(trust, account, ORG),
+    access: evaluateAccess(input),
+    actor: roleActor(roleArn(name, account), name, account, input),
+  };
+}
+
+const names = (graph: AssumeGraph, start: ReturnType<typeof userActor>) =>
+  graph.reachFrom(start).map((r) => [r.role.name, r.path.length]);
+
+describe('aws assume-role graph', () => {
+  const sam = (input: EvaluationInput) => userActor(`arn:aws:iam::${A}:user/sam`, 'sam', A, input);
+
+  it('trust of the account: only a principal whose own policy allows it on that role', () => {
+    const graph = new AssumeGraph([role('admin', A, [root(A)]), role('other', A, [root(A)])]);
+    expect(names(graph, sam(allowAssume(roleArn('admin'))))).toEqual([['admin', 1]]);
+    expect(names(graph, sam(allowAssume('*')))).toEqual([
+      ['admin', 1],
+      ['other', 1],
+    ]);
+    expect(names(graph, sam(nothing))).toEqual([]);
+  });
+
+  it('a trust naming the principal: enough within the account, not across accounts', () => {
+    const named = `arn:aws:iam::${A}:user/sam`;
+    const graph = new AssumeGraph([role('here', A, [named]), role('there', B, [named])]);
+    expect(names(graph, sam(nothing))).toEqual([['here', 1]]);
+    expect(names(graph, sam(allowAssume(roleArn('there', B))))).toEqual([
+      ['here', 1],
+      ['there', 1],
+    ]);
+  });
+
+  it('an unconditional Deny on the role wins over the Allow', () => {
+    const graph = new AssumeGraph([role('admin', A, [root(A)])]);
+    const denied: EvaluationInput = {
+      policies: [
+        ...allowAssume('*').policies,
+        {
+          name: 'guard',
+          document: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Deny', Action: 'sts:*', Resource: roleArn('admin') }],
+          },
+        },
+      ],
+    };
+    expect(names(graph, sam(denied))).toEqual([]);
+  });
+
+  it('follows chains, each role once, through a cycle, up to the hop limit', () => {
+    // sam → r1 → r2 → r1 (cycle) and r2 → r3 → r4: r4 is one hop too far.
+    const r1 = role('r1', A, [`arn:aws:iam::${A}:user/sam`, roleArn('r2')], allowAssume('*'));
+    const r2 = role('r2', A, [roleArn('r1')], allowAssume('*'));
+    const r3 = role('r3', A, [roleArn('r2')], allowAssume('*'));
+    const r4 = role('r4', A, [roleArn('r3')]);
+    const graph = new AssumeGraph([r4, r3, r2, r1]);
+    expect(MAX_HOPS).toBe(3);
+    expect(names(graph, sam(nothing))).toEqual([
+      ['r1', 1],
+      ['r2', 2],
+      ['r3', 3],
+    ]);
+  });
+
+  it('an Identity Center session is named by its reserved role, with or without the path', () => {
+    const session = ssoActor('arn:aws:sso:::permissionSet/ssoins-1/ps-1', 'DevOps', A, allowAssume('*'));
+    const reserved = `arn:aws:iam::${A}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_DevOps_0123456789abcdef`;
+    const graph = new AssumeGraph([
+      role('by-path', B, [reserved]),
+      role('by-name', B, [roleArn('AWSReservedSSO_DevOps_0123456789abcdef')]),
+      role('other-set', B, [roleArn('AWSReservedSSO_Admin_0123456789abcdef')]),
+    ]);
+    expect(graph.reachFrom(session).map((r) => r.role.name)).toEqual(['by-name', 'by-path']);
+  });
+});

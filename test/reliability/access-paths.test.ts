@@ -1,0 +1,347 @@
+// Findings on the access paths people really use, through the CLI against the emulators: each
+// class of miss and of noise has a case where the finding must appear and one where it must
+// not. The demo company is the base; each case changes only what it is about.
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { REPORT_FILES } from '../../reports/index.js';
+import { DEMO_DIR } from '../../src/app/demo.js';
+import { resolveRelativeDates } from '../../src/core/dates.js';
+import { demoScenario, NOW, runCli, type ScanSetup, setupScan, tempDir } from './harness.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: scenarios are plain JSON
+type Json = Record<string, any>;
+
+interface Finding {
+  rule: string;
+  severity: string;
+  account: string;
+  resource?: string;
+  person?: string;
+  evidence: string[];
+  remediation?: { steps: string[]; commands: string[] };
+}
+
+const PROD = '111111111111';
+const STAGING = '222222222222';
+const arn = (kind: 'user' | 'role', name: string, account = PROD) => `arn:aws:iam::${account}:${kind}/${name}`;
+const day = (offset: number) => new Date(NOW.getTime() + offset * 86_400_000).toISOString();
+
+let open: ScanSetup | undefined;
+const dirs: string[] = [];
+afterEach(async () => {
+  await open?.close();
+  if (open) dirs.push(open.dir);
+  open = undefined;
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+interface Scan {
+  findings: Finding[];
+  /** Findings of a rule on an account (and resource), by the account's id. */
+  of(rule: string, account: string, resource?: string): Finding[];
+  offboard(person: string): Promise<string>;
+}
+
+/** Scans the demo company changed by `change`, reading only the systems named. */
+async function scan(
+  only: string[],
+  change: (scenario: Json) => void,
+  options: { register?: (text: string) => string; config?: Record<string, unknown> } = {},
+): Promise<Scan> {
+  const scenario = structuredClone(await demoScenario()) as Json;
+  change(scenario);
+  const register = resolveRelativeDates(await readFile(join(DEMO_DIR, 'register.yaml'), 'utf8'), NOW);
+  open = await setupScan({
+    scenario,
+    only,
+    register: options.register ? options.register(register) : register,
+    ...(options.config ? { config: options.config } : {}),
+  });
+  const setup = open;
+  const run = await setup.scan('--quiet');
+  expect(run.code, run.stderr).toBe(0);
+  const doc = JSON.parse(await readFile(join(setup.outDir, REPORT_FILES.json), 'utf8')) as { findings: Finding[] };
+  return {
+    findings: doc.findings,
+    of: (rule, account, resource) =>
+      doc.findings.filter(
+        (f) => f.rule === rule && f.account === account && (resource === undefined || f.resource === resource),
+      ),
+    async offboard(person) {
+      const out = await tempDir();
+      dirs.push(out);
+      const result = await runCli(
+        ['offboard', person, '--config', setup.configPath, '--out', out, '--now', NOW.toISOString()],
+        setup.env,
+        setup.dir,
+      );
+      expect([0, 1], result.stderr).toContain(result.code);
+      return result.stdout;
+    },
+  };
+}
+
+const aws = (s: Json) => s.aws as Json;
+const prodAccount = (s: Json) => aws(s).accounts[0] as Json;
+const user = (s: Json, name: string) => (prodAccount(s).users as Json[]).find((u) => u.name === name) as Json;
+const statement = (Action: string | string[], Resource: string | string[] = '*', Effect = 'Allow') => ({
+  Effect,
+  Action,
+  Resource,
+});
+const inline = (name: string, ...Statement: Json[]) => ({ name, document: { Version: '2012-10-17', Statement } });
+const trust = (Principal: Json, Action = 'sts:AssumeRole', Condition?: Json) => ({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal, Action, ...(Condition ? { Condition } : {}) }],
+});
+
+describe('1. a role reached through trust inside the company is held by whoever can reach it', () => {
+  it('fires: a contractor whose own policy may assume an admin role the account trusts (the demo)', async () => {
+    const s = await scan(['aws'], () => {});
+    const kai = arn('user', 'kai-dba');
+    const [above] = s.of('unapproved-access', kai, PROD);
+    expect(above?.evidence).toContain('path: kai-dba → prod-ops (111111111111)');
+    expect(above?.evidence).toContain('held admin in the production lane is above the approved read');
+    expect(s.of('contractor-production-write', kai, PROD)).toHaveLength(1);
+    // prod-ops may go on to staging's audit role: two hops, the path says so.
+    expect(s.of('unapproved-access', kai, STAGING)[0]?.evidence).toContain(
+      'path: kai-dba → prod-ops (111111111111) → lanekeeper-audit (222222222222)',
+    );
+    const checklist = await s.offboard('kai');
+    expect(checklist).toContain('can assume prod-ops');
+    expect(checklist).toContain('aws iam update-assume-role-policy --role-name=prod-ops');
+  });
+
+  it('fires: a trust naming the user needs no policy of its own; across accounts both sides must allow', async () => {
+    const s = await scan(['aws'], (sc) => {
+      const kai = user(sc, 'kai-dba');
+      kai.inlinePolicies = [inline('cross', statement('sts:AssumeRole', arn('role', 'staging-admin', STAGING)))];
+      prodAccount(sc).roles.push({
+        name: 'debug-prod',
+        createdAt: day(-5),
+        trust: trust({ AWS: arn('user', 'kai-dba') }),
+        managedPolicies: ['AdministratorAccess'],
+      });
+      aws(sc).accounts[1].roles.push({
+        name: 'staging-admin',
+        createdAt: day(-5),
+        trust: trust({ AWS: `arn:aws:iam::${PROD}:root` }),
+        managedPolicies: ['AdministratorAccess'],
+      });
+    });
+    const kai = arn('user', 'kai-dba');
+    const prod = s.of('unapproved-access', kai, PROD)[0]?.evidence ?? [];
+    expect(prod).toContain('path: kai-dba → debug-prod (111111111111)');
+    expect(prod).toContain('debug-prod (111111111111) trusts kai-dba');
+    expect(s.of('unapproved-access', kai, STAGING)[0]?.evidence).toContain(
+      'path: kai-dba → staging-admin (222222222222)',
+    );
+  });
+
+  it('is quiet: the account trusts, but the user may not call sts:AssumeRole on that role', async () => {
+    const s = await scan(['aws'], (sc) => {
+      const kai = user(sc, 'kai-dba');
+      kai.inlinePolicies = [
+        inline('other-role', statement('sts:AssumeRole', arn('role', 'reporting'))),
+        inline('guard', statement('sts:AssumeRole', arn('role', 'prod-ops'), 'Deny')),
+      ];
+      // The same user, named by another account's role trust: that account is not this one.
+      aws(sc).accounts[1].roles.push({
+        name: 'named-elsewhere',
+        createdAt: day(-5),
+        trust: trust({ AWS: arn('user', 'kai-dba') }),
+        managedPolicies: ['AdministratorAccess'],
+      });
+    });
+    const kai = arn('user', 'kai-dba');
+    expect(s.findings.filter((f) => f.account === kai && f.rule !== 'expiring-soon')).toEqual([]);
+  });
+});
+
+describe('2. a role any web identity may assume is public access', () => {
+  const github = 'token.actions.githubusercontent.com';
+  const provider = `arn:aws:iam::${PROD}:oidc-provider/${github}`;
+  const deployRole = (condition: Json | undefined) => (sc: Json) => {
+    prodAccount(sc).roles.push({
+      name: 'gha-deploy',
+      createdAt: day(-30),
+      trust: trust({ Federated: provider }, 'sts:AssumeRoleWithWebIdentity', condition),
+      managedPolicies: ['AdministratorAccess'],
+    });
+  };
+
+  it.each([
+    ['no condition on sub', { StringEquals: { [`${github}:aud`]: 'sts.amazonaws.com' } }],
+    ['a sub pattern open to every owner', { StringLike: { [`${github}:sub`]: 'repo:*' } }],
+  ])('fires: %s', async (_name, condition) => {
+    const s = await scan(['aws'], deployRole(condition));
+    const [finding] = s.of('public-access', provider, PROD);
+    expect(finding?.severity).toBe('critical');
+    expect(finding?.evidence.join('\n')).toMatch(/any repository on GitHub/);
+    expect(finding?.evidence).toContain(`path: ${github} → gha-deploy (111111111111)`);
+  });
+
+  it('is quiet: sub limited to the company’s repositories', async () => {
+    const s = await scan(['aws'], deployRole({ StringLike: { [`${github}:sub`]: 'repo:northwind/*' } }));
+    expect(s.findings.filter((f) => f.rule === 'public-access')).toEqual([]);
+  });
+});
+
+describe('3. a guest the system still shows active holds access whatever expiry it promised', () => {
+  const expiredGuest = (deleted: boolean) => (sc: Json) => {
+    const sam = (sc.slack.users as Json[]).find((u) => u.id === 'U0SAM') as Json;
+    sam.guestExpiresAt = day(-100);
+    sam.deleted = deleted;
+  };
+
+  it('fires: Slack was to remove the guest 100 days ago and lists it active; scan and offboard agree', async () => {
+    const s = await scan(['slack'], expiredGuest(false));
+    const [finding] = s.of('expired-access-active', 'U0SAM', '#checkout-fix');
+    expect(finding?.evidence.join('\n')).toMatch(
+      /slack was to remove sam\.ortiz on \d{4}-\d{2}-\d{2}; the account is still active/,
+    );
+    expect(await s.offboard('sam')).toContain('Deactivate the guest @sam.ortiz (U0SAM)');
+  });
+
+  it('is quiet: the guest was deactivated', async () => {
+    const s = await scan(['slack'], expiredGuest(true));
+    expect(s.findings.filter((f) => f.account === 'U0SAM')).toEqual([]);
+    expect(await s.offboard('sam')).not.toContain('U0SAM');
+  });
+});
+
+describe("4. the company's own domain is the company, not the public", () => {
+  const bind = (member: string) => (sc: Json) => {
+    sc.gcp.projects[1].bindings.push({ role: 'roles/bigquery.dataViewer', members: [member] });
+  };
+
+  it('fires: another organisation’s domain', async () => {
+    const s = await scan(['gcp'], bind('domain:partner.example'));
+    expect(s.of('public-access', 'domain:partner.example')).toHaveLength(1);
+  });
+
+  it('is quiet: the register’s domain (the demo binds it too)', async () => {
+    const s = await scan(['gcp'], bind('domain:northwind.example'));
+    expect(s.findings.filter((f) => f.account === 'domain:northwind.example')).toEqual([]);
+  });
+
+  it('is quiet: a domain only the config’s policy.employeeDomains names', async () => {
+    const s = await scan(['gcp'], bind('domain:northwind.example'), {
+      register: (text) => text.replace('domains: [northwind.example]\n', ''),
+    });
+    expect(s.findings.filter((f) => f.account === 'domain:northwind.example')).toEqual([]);
+  });
+});
+
+describe('5. one identity normaliser: spacing, case and Unicode form never unlink a person', () => {
+  it('is quiet: an employee whose Slack email has a trailing space and capitals', async () => {
+    const s = await scan(['slack'], (sc) => {
+      const priya = (sc.slack.users as Json[]).find((u) => u.id === 'U0PRIYA') as Json;
+      priya.email = 'Priya@Northwind.Example ';
+    });
+    expect(s.of('unknown-account', 'U0PRIYA')).toEqual([]);
+  });
+
+  it('fires: an address that is another person’s', async () => {
+    const s = await scan(['slack'], (sc) => {
+      const priya = (sc.slack.users as Json[]).find((u) => u.id === 'U0PRIYA') as Json;
+      priya.email = 'priya.r@northwind.example';
+    });
+    expect(s.of('unknown-account', 'U0PRIYA')).toHaveLength(1);
+  });
+});
+
+describe('6. mfa-missing only where a person signs in', () => {
+  it('fires: an IAM user with a console password and no MFA (the demo’s ops-admin)', async () => {
+    const s = await scan(['aws'], () => {});
+    expect(s.of('mfa-missing', arn('user', 'ops-admin'))).toHaveLength(1);
+  });
+
+  it('is quiet: keys-only and credential-less IAM users', async () => {
+    const s = await scan(['aws'], (sc) => {
+      prodAccount(sc).users.push({ name: 'nothing-yet', createdAt: day(-3), mfa: false });
+    });
+    for (const name of ['sam-ortiz', 'kai-dba', 'nothing-yet'])
+      expect(s.of('mfa-missing', arn('user', name))).toEqual([]);
+  });
+});
+
+describe('7. an outside account in a trust policy is fixed in the trust policy', () => {
+  it('fires with update-assume-role-policy on the trusting role; never "secure the root user"', async () => {
+    const s = await scan(['aws'], () => {});
+    const [finding] = s.of('unknown-account', 'arn:aws:iam::999988887777:root');
+    expect(finding?.remediation?.commands.join('\n')).toContain(
+      'aws iam update-assume-role-policy --role-name=agency-deploy',
+    );
+    expect(finding?.remediation?.steps.join('\n')).not.toMatch(/root user .* cannot be removed/);
+  });
+
+  it('is quiet on this account’s own root: its advice stays about the root user', async () => {
+    const s = await scan(['aws'], () => {});
+    const [root] = s.of('shared-admin-account', `arn:aws:iam::${PROD}:root`);
+    expect(root?.remediation?.commands.join('\n') ?? '').not.toContain('update-assume-role-policy');
+  });
+});
+
+describe('8. the evidence shows what narrowed the access', () => {
+  const withPolicies =
+    (...policies: Json[]) =>
+    (sc: Json) => {
+      user(sc, 'kai-dba').inlinePolicies = policies;
+    };
+
+  it('fires: a Deny and a NotAction that shaped the grant are in its evidence', async () => {
+    const s = await scan(
+      ['aws'],
+      withPolicies(
+        inline('power', { Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' }),
+        inline('no-secrets', statement('secretsmanager:*', '*', 'Deny')),
+      ),
+    );
+    const evidence = s.findings.filter((f) => f.account === arn('user', 'kai-dba')).flatMap((f) => f.evidence);
+    expect(evidence.join('\n')).toMatch(
+      /narrowed by no-secrets \(inline\): Deny secretsmanager:\* on \*: it removes secretsmanager:GetSecretValue/,
+    );
+    expect(evidence.join('\n')).toMatch(/narrowed by NotAction in power \(inline\)/);
+  });
+
+  it('is quiet: nothing narrowed, no such line', async () => {
+    const s = await scan(['aws'], withPolicies(inline('ops', statement('ec2:*'))));
+    const evidence = s.findings.filter((f) => f.account === arn('user', 'kai-dba')).flatMap((f) => f.evidence);
+    expect(evidence.length).toBeGreaterThan(0);
+    expect(evidence.join('\n')).not.toContain('narrowed by');
+  });
+});
+
+describe('9. a principal that can raise its own access is an administrator', () => {
+  const own = arn('user', 'kai-dba');
+  const withPolicy =
+    (...statements: Json[]) =>
+    (sc: Json) => {
+      user(sc, 'kai-dba').inlinePolicies = [inline('self', ...statements)];
+    };
+  const levels = (s: Scan) =>
+    s.findings
+      .filter((f) => f.account === own && f.rule === 'unapproved-access')
+      .flatMap((f) => f.evidence)
+      .filter((e) => e.startsWith('holds '));
+
+  it.each([
+    ['iam:PutUserPolicy on itself', [statement('iam:PutUserPolicy', own)]],
+    ['iam:CreatePolicyVersion on one policy', [statement('iam:CreatePolicyVersion', `arn:aws:iam::${PROD}:policy/x`)]],
+    [
+      'iam:PassRole with lambda:CreateFunction',
+      [statement('iam:PassRole', arn('role', 'app')), statement('lambda:CreateFunction')],
+    ],
+  ])('fires: %s', async (_name, statements) => {
+    const s = await scan(['aws'], withPolicy(...statements));
+    expect(levels(s).some((e) => e.startsWith('holds admin'))).toBe(true);
+  });
+
+  it('is quiet: managing its own access keys is not admin', async () => {
+    const s = await scan(['aws'], withPolicy(statement(['iam:CreateAccessKey', 'iam:DeleteAccessKey'], own)));
+    expect(levels(s).length).toBeGreaterThan(0);
+    expect(levels(s).some((e) => e.startsWith('holds admin'))).toBe(false);
+  });
+});
