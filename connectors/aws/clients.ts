@@ -6,7 +6,10 @@ import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { STSClient } from '@aws-sdk/client-sts';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { registerSecret } from '../../src/core/redact.js';
 import type { AwsConfig } from './schema.js';
 
 /** Knobs for tests and the benchmark; a user's config never sets them. */
@@ -79,12 +82,32 @@ export function createClient<
   return client;
 }
 
+let defaultChain: AwsCredentialIdentityProvider | undefined;
+
+/**
+ * The SDK's default chain (environment, shared files, SSO, web identity, instance role), with
+ * whatever it resolves registered with the redactor the moment it is resolved: a session token
+ * from ~/.aws or an SSO cache is no less secret than one from the environment.
+ */
+function registeringDefaultChain(): AwsCredentialIdentityProvider {
+  if (!defaultChain) {
+    const chain = defaultProvider();
+    defaultChain = async (options) => {
+      const identity = await chain(options);
+      registerSecret(identity.secretAccessKey);
+      registerSecret(identity.sessionToken);
+      return identity;
+    };
+  }
+  return defaultChain;
+}
+
 function clientConfig({ config, credentials, tuning, region }: ClientSettings) {
   const maxAttempts = tuning.maxAttempts ?? 5;
   return {
     region: region ?? config.region,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
-    ...(credentials ? { credentials } : {}),
+    credentials: credentials ?? registeringDefaultChain(),
     maxAttempts,
     // Adaptive mode: the SDK's client-side rate limiter slows each client (one per account, as
     // IAM's limits are per account) when AWS answers Throttling, instead of retrying at full rate.

@@ -4,9 +4,10 @@
 // (see API-NOTES.md), so retrying is done here, once, for every call.
 import { setMaxListeners } from 'node:events';
 import { FoldersClient, OrganizationsClient, ProjectsClient } from '@google-cloud/resource-manager';
+import type { Gaxios } from 'gaxios';
 import { GoogleAuth, OAuth2Client } from 'google-auth-library';
 import { readAllPages } from '../../src/core/paging.js';
-import { registerSecret } from '../../src/core/redact.js';
+import { registerCredentialHeader, registerSecret } from '../../src/core/redact.js';
 import type { GcpOperation } from './operations.js';
 import {
   type ApiFolder,
@@ -236,7 +237,29 @@ async function authClientFor(config: GcpConfig): Promise<RequestingAuthClient> {
     client.setCredentials({ access_token: config.accessToken });
     return client;
   }
-  return new GoogleAuth({ scopes: [READ_ONLY_SCOPE] }).getClient();
+  return registering(await new GoogleAuth({ scopes: [READ_ONLY_SCOPE] }).getClient());
+}
+
+/**
+ * Application Default Credentials mint access tokens (or self-signed JWTs) as they go: every
+ * header the client hands out, to the gRPC-fallback clients and to our REST calls alike, is
+ * registered with the redactor before it is sent.
+ */
+function registering<C extends RequestingAuthClient>(client: C): C {
+  // The clients call the auth client's own fetch, whose transporter adds the header itself.
+  (client as { transporter?: Gaxios }).transporter?.interceptors.request.add({
+    resolved: async (options) => {
+      registerCredentialHeader(new Headers(options.headers).get('authorization'));
+      return options;
+    },
+  });
+  const original = client.getRequestHeaders.bind(client);
+  client.getRequestHeaders = async (url?: string) => {
+    const headers = await original(url);
+    registerCredentialHeader(headers.get('authorization'));
+    return headers;
+  };
+  return client;
 }
 
 /** Follows nextPageToken to the end under the core's paging policy. */

@@ -6,7 +6,7 @@ import { retry } from '@octokit/plugin-retry';
 import { Octokit } from '@octokit/rest';
 import type { Logger } from '../../src/core/log.js';
 import { matchPath } from '../../src/core/paths.js';
-import { registerSecret } from '../../src/core/redact.js';
+import { registerCredentialHeader, registerSecret } from '../../src/core/redact.js';
 import { GITHUB_AUTH_OPERATIONS, GITHUB_OPERATIONS, splitOperation } from './operations.js';
 import { rateLimits } from './rate-limits.js';
 import type { GithubConfig } from './schema.js';
@@ -58,6 +58,8 @@ export function createClient({ config, signal, log, onRequest, onThrottle, tunin
   const countingFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
     onRequest(operationOf(init?.method ?? 'GET', url.pathname, basePath));
+    // A GitHub App's JWT and installation tokens are minted inside Octokit: registered as they leave.
+    registerCredentialHeader(new Headers(init?.headers).get('authorization'));
     const request = new AbortController();
     if (signal.aborted) request.abort(signal.reason);
     inFlight.add(request);

@@ -1,16 +1,59 @@
 // The one redactor. Every secret the process learns (tokens read from the environment,
-// SMTP passwords, keys) is registered here, and every logger, error printer and writer
-// passes its text through redact(). Raw and URL-encoded forms are both masked.
+// SMTP passwords, keys, credentials minted at run time) is registered here, and every
+// logger, error printer and writer passes its text through redact(); reports and the
+// history redact their whole model before rendering. Raw, URL-encoded, base64 and escaped
+// forms are all masked.
 
 const secrets = new Set<string>();
 const MIN_SECRET_LENGTH = 6;
+/** Every secret in one alternation, longest first; rebuilt when a secret is added. */
+let anySecret: RegExp | undefined;
 
 /** Remember a secret value so it is masked wherever it would be printed or written. */
 export function registerSecret(value: string | undefined): void {
-  if (!value || value.length < MIN_SECRET_LENGTH) return;
-  secrets.add(value);
-  secrets.add(encodeURIComponent(value));
-  secrets.add(Buffer.from(value).toString('base64'));
+  if (!value || value.length < MIN_SECRET_LENGTH || secrets.has(value)) return;
+  // Its raw, URL-encoded and base64 forms, and the forms escaping gives it in HTML, Markdown,
+  // JSON and CSV, for text that was escaped before the final pass saw it.
+  for (const form of [
+    value,
+    encodeURIComponent(value),
+    Buffer.from(value).toString('base64'),
+    htmlEscaped(value),
+    JSON.stringify(value).slice(1, -1),
+    value.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&'),
+    value.replace(/"/g, '""'),
+  ])
+    if (form.length >= MIN_SECRET_LENGTH) secrets.add(form);
+  anySecret = undefined;
+}
+
+function htmlEscaped(value: string): string {
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/**
+ * A credential the process minted or was handed at run time (a GitHub App JWT or installation
+ * token, a Google access token, an AWS session token), registered from the header that carries
+ * it, as it leaves: before any server could echo it back. Basic credentials register the password.
+ */
+export function registerCredentialHeader(value: string | null | undefined): void {
+  if (!value) return;
+  const m = /^\s*(bearer|token|basic)\s+(\S+)\s*$/i.exec(value);
+  if (!m) {
+    registerSecret(value.trim());
+    return;
+  }
+  const credential = m[2] ?? '';
+  registerSecret(credential);
+  if (m[1]?.toLowerCase() === 'basic') {
+    const decoded = Buffer.from(credential, 'base64').toString('utf8');
+    registerSecret(decoded.slice(decoded.indexOf(':') + 1));
+  }
 }
 
 /** Names of environment variables whose values are secret wherever they appear. */
@@ -32,8 +75,17 @@ const PATTERNS: RegExp[] = [
 
 export function redact(text: string): string {
   let out = text;
-  // Longest first, so a secret that contains another is masked whole.
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join('[REDACTED]');
+  if (secrets.size > 0) {
+    // Longest first, so a secret that contains another is masked whole.
+    anySecret ??= new RegExp(
+      [...secrets]
+        .sort((a, b) => b.length - a.length)
+        .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('|'),
+      'g',
+    );
+    out = out.replace(anySecret, '[REDACTED]');
+  }
   for (const pattern of PATTERNS) {
     out = out.replace(pattern, (_match, ...groups) => {
       const prefix = typeof groups[0] === 'string' && pattern.source.startsWith('(') ? groups[0] : '';
@@ -43,7 +95,29 @@ export function redact(text: string): string {
   return out;
 }
 
+/**
+ * Every string in a value redacted, before anything renders it: once HTML entities, Markdown
+ * backslashes or CSV quotes are added, a secret holding `&`, `'` or `=` no longer matches the
+ * final-text pass. Dates and other objects keep their class; plain objects and arrays are copied.
+ */
+export function redactDeep<T>(value: T): T {
+  return walk(value, redact);
+}
+
+function walk<T>(value: T, fix: (text: string) => string): T {
+  if (typeof value === 'string') return fix(value) as T;
+  if (Array.isArray(value)) return value.map((v) => walk(v, fix)) as T;
+  if (value instanceof Map) return new Map([...value.entries()].map(([k, v]) => [walk(k, fix), walk(v, fix)])) as T;
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[fix(k)] = walk(v, fix);
+    return out as T;
+  }
+  return value;
+}
+
 /** For tests: forget every registered secret. */
 export function clearSecrets(): void {
   secrets.clear();
+  anySecret = undefined;
 }

@@ -69,14 +69,19 @@ export async function sendEmail(
     ? `SMTP server ${config.smtp.host}:${config.smtp.port}`
     : `Amazon SES in ${config.ses?.region}`;
   try {
+    // Every byte that leaves by email is redacted here too, whatever rendered it.
     await transport.sendMail({
       from: config.from,
       to: config.to,
       ...(config.cc.length > 0 ? { cc: config.cc } : {}),
-      subject: content.subject,
-      html: content.html,
-      text: content.text,
-      attachments: attachments.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
+      subject: redact(content.subject),
+      html: redact(content.html),
+      text: redact(content.text),
+      attachments: attachments.map((a) => ({
+        filename: redact(a.filename),
+        content: redact(a.content),
+        contentType: a.contentType,
+      })),
     });
     return { sent: true };
   } catch (e) {

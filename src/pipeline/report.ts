@@ -11,7 +11,7 @@ import type { Drift } from '../core/drift.js';
 import type { AcceptedFinding, Evaluation } from '../core/evaluation.js';
 import type { Finding, RuleMeta, Severity } from '../core/finding.js';
 import type { Snapshot } from '../core/model.js';
-import { redact } from '../core/redact.js';
+import { redact, redactDeep } from '../core/redact.js';
 import { VERSION } from '../core/version.js';
 import type { AcceptanceResult } from './accept.js';
 import type { LoadedRegister } from './register/index.js';
@@ -41,10 +41,14 @@ export interface ReportFacts {
   history?: ReportHistoryFacts;
 }
 
+/**
+ * What every renderer reads, redacted: each registered secret is masked in its raw form here,
+ * before HTML entities, Markdown escapes or CSV quotes could hide it from the final-text pass.
+ */
 export function reportInput(facts: ReportFacts): ReportInput {
   const { now, evaluation, history } = facts;
   const accepted: AcceptedFinding[] = facts.acceptance.accepted;
-  return {
+  return redactDeep({
     organization: facts.organization,
     now,
     snapshot: facts.snapshot,
@@ -74,7 +78,7 @@ export function reportInput(facts: ReportFacts): ReportInput {
           },
         }
       : {}),
-  };
+  } satisfies ReportInput);
 }
 
 export interface SarifPlace {
@@ -85,10 +89,13 @@ export interface SarifPlace {
 
 /** Every requested format (findings.json always), by file name. */
 export function renderReports(
-  input: ReportInput,
+  unredacted: ReportInput,
   formats: readonly (ReportFormat | 'sarif')[],
   sarif: SarifPlace,
 ): Map<string, string> {
+  // Redacted before rendering (reportInput's is already; an input built elsewhere is too), and
+  // writeReports redacts the final text again, as a second line.
+  const input = redactDeep(unredacted);
   const rendered = new Map<string, string>();
   for (const format of new Set([...formats, 'json' as const])) {
     if (format === 'sarif') rendered.set('report.sarif', sarifOf(input.evaluation.findings, input.rules, sarif));
@@ -135,7 +142,7 @@ export function emailInput(
 ): EmailInput {
   const now = input.now.getTime();
   const { completeness } = input;
-  return {
+  return redactDeep({
     organization: input.organization,
     now: input.now,
     complete: completeness.complete,
@@ -162,7 +169,7 @@ export function emailInput(
           })),
         }
       : {}),
-  };
+  } satisfies EmailInput);
 }
 
 export { REPORT_FILES };

@@ -3,9 +3,12 @@
 // its errors are printed and stored), and every error a connector or SDK raises against a server
 // that echoes the credentials back, serialised as a logger or a careless catch would.
 
-import { readFile } from 'node:fs/promises';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -16,6 +19,7 @@ import { clearSecrets, redact } from '../../src/core/redact.js';
 import { describeError } from '../../src/pipeline/collect.js';
 import { sendEmail } from '../../src/pipeline/deliver.js';
 import {
+  demoScenario,
   demoSystems,
   emailBlock,
   filesUnder,
@@ -129,6 +133,50 @@ describe('a full demo scan through the CLI', () => {
     }
     const texts = await everything(setup, run);
     for (const [where, text] of texts) expect(leaks(text, [...wrong, SMTP_PASSWORD]), where).toEqual([]);
+  });
+});
+
+describe('a secret with characters escaping changes', () => {
+  // Shaped like nothing the patterns know, with what HTML, Markdown, JSON and CSV escape.
+  const SECRET = `LKFAKE&tok='9f3c'<x>="q"_*[1]`;
+  const escaped = [
+    SECRET,
+    SECRET.replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&#39;'),
+    SECRET.replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&#x27;'),
+    SECRET.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&'),
+    JSON.stringify(SECRET).slice(1, -1),
+    SECRET.replace(/"/g, '""'),
+    'LKFAKE&amp;tok', // any HTML-escaped prefix of it
+  ];
+
+  it('is masked in every report format and the email when a system echoes it into a record', async () => {
+    mailbox = await startMailbox(SMTP_PASSWORD);
+    const scenario = structuredClone(await demoScenario()) as { slack: { users: { id: string; realName?: string }[] } };
+    const priya = scenario.slack.users.find((u) => u.id === 'U0PRIYA');
+    if (priya) priya.realName = `Priya ${SECRET}`;
+    setup = await setupScan({
+      scenario,
+      env: { [SMTP_PASSWORD_ENV]: SMTP_PASSWORD, NORTHWIND_DEPLOY_TOKEN: SECRET },
+      config: { email: emailBlock(mailbox.port) },
+    });
+    const run = await setup.scan('--email');
+    expect(run.code, run.stderr).toBe(0);
+    const texts = await everything(setup, run);
+    const mail = await simpleParser(mailbox.mails[0] ?? '');
+    texts.set('the email, decoded', [mail.subject, mail.text, mail.html || ''].join('\n'));
+    for (const a of mail.attachments) texts.set(`the email's ${a.filename}`, a.content.toString('utf8'));
+    // The account is in the reports (the name was read), its secret part is not.
+    expect([...texts.values()].some((t) => t.includes('[REDACTED]'))).toBe(true);
+    for (const [where, text] of texts)
+      for (const form of escaped) expect(text.includes(form), `${where}: ${form}`).toBe(false);
   });
 });
 
@@ -266,6 +314,159 @@ describe.each(await demoSystems())('%s errors against a server that echoes the c
       for (const [how, text] of Object.entries(serialisations(error))) expect(leaks(text, secrets), how).toEqual([]);
     }
     for (const line of logged) expect(leaks(redact(line), secrets)).toEqual([]);
+  });
+});
+
+// ---- credentials minted at run time: registered as they are obtained, before any echo ----
+
+interface Minting {
+  url: string;
+  /** Every Authorization / X-Amz-Security-Token value the server received. */
+  seen: string[];
+  close(): Promise<void>;
+}
+
+/** A server that mints a credential where `mint` says, and refuses everything else echoing what it got. */
+async function startMinting(system: string, mint: (path: string) => unknown): Promise<Minting> {
+  const refuse = kits.get(system)?.secrets.refusal;
+  if (!refuse) throw new Error(`${system} is not in the registry`);
+  const seen: string[] = [];
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const sent = credentialsOf(req);
+      if (sent) seen.push(sent);
+      const minted = mint(new URL(req.url ?? '/', 'http://x').pathname);
+      if (minted !== undefined) {
+        res.writeHead(201, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(minted));
+        return;
+      }
+      const answer = refuse(sent);
+      res.writeHead(answer.status, { 'content-type': answer.contentType });
+      res.end(answer.body);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+/** The bare credential of each header value: "Bearer x" → x. */
+const credentialIn = (header: string) => header.replace(/^(bearer|token)\s+/i, '').trim();
+
+function expectMasked(minted: readonly string[], raised: Raised): void {
+  expect(minted.length).toBeGreaterThan(0);
+  for (const credential of minted) expect(redact(`[${credential}]`), credential.slice(0, 12)).toBe('[[REDACTED]]');
+  for (const error of raised.errors)
+    for (const [how, text] of Object.entries(serialisations(error))) expect(leaks(text, minted), how).toEqual([]);
+  for (const line of raised.logged) expect(leaks(redact(line), minted)).toEqual([]);
+}
+
+const { privateKey: PRIVATE_KEY } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
+
+describe('credentials minted at run time', () => {
+  let server: Minting | undefined;
+  const saved = { ...process.env };
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+    Object.assign(process.env, saved);
+  });
+
+  it("github: the App's JWT and the installation token it mints", async () => {
+    const TOKEN = 'LKFAKE-installation-token-31c9a0e7';
+    server = await startMinting('github', (path) =>
+      path.endsWith('/access_tokens') ? { token: TOKEN, expires_at: '2099-01-01T00:00:00Z' } : undefined,
+    );
+    const connector = connectorById('github');
+    if (!connector) throw new Error('no github connector');
+    const raised = await raise(connector, {
+      org: 'northwind',
+      baseUrl: server.url,
+      app: { appId: 12345, privateKey: PRIVATE_KEY, installationId: 678 },
+    });
+    expect(raised.errors.length).toBeGreaterThan(0);
+    const sent = server.seen.map(credentialIn);
+    // The JWT went to the token endpoint, the token to the API, which echoed it in its refusal.
+    expect(sent).toContain(TOKEN);
+    expect(sent.some((c) => c.split('.').length === 3)).toBe(true);
+    expectMasked([...new Set(sent)], raised);
+  });
+
+  it('gcp: the self-signed JWT (or access token) Application Default Credentials mint from a key', async () => {
+    const TOKEN = 'LKFAKE-adc-access-token-5e2d9b1f';
+    server = await startMinting('gcp', (path) =>
+      path === '/token' ? { access_token: TOKEN, expires_in: 3600, token_type: 'Bearer' } : undefined,
+    );
+    const dir = await mkdtemp(join(tmpdir(), 'lanekeeper-adc-'));
+    try {
+      const keyFile = join(dir, 'key.json');
+      await writeFile(
+        keyFile,
+        JSON.stringify({
+          type: 'service_account',
+          project_id: 'northwind-shop-prod',
+          private_key_id: 'abc123',
+          private_key: PRIVATE_KEY,
+          client_email: 'lanekeeper@northwind-shop-prod.iam.gserviceaccount.com',
+          client_id: '1',
+          token_uri: `${server.url}/token`,
+        }),
+      );
+      process.env.GOOGLE_APPLICATION_CREDENTIALS = keyFile;
+      const connector = connectorById('gcp');
+      if (!connector) throw new Error('no gcp connector');
+      const raised = await raise(connector, {
+        organization: '123456789012',
+        endpoint: server.url,
+        retry: { attempts: 1, baseDelayMs: 1 },
+      });
+      expect(raised.errors.length).toBeGreaterThan(0);
+      // google-auth-library signs its own JWT for Google's APIs, or exchanges the key at token_uri:
+      // whichever it minted is what reached the server, and is masked.
+      const sent = [...new Set(server.seen.map(credentialIn))];
+      expect(sent.every((c) => c === TOKEN || c.split('.').length === 3)).toBe(true);
+      expectMasked(sent, raised);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("aws: a session token and secret key from the shared credentials file, through the SDK's chain", async () => {
+    const SECRET = 'LKFAKEsharedfilesecretkey0123456789abcdef';
+    const SESSION = 'LKFAKE-shared-file-session-token-77aa01';
+    server = await startMinting('aws', () => undefined);
+    const dir = await mkdtemp(join(tmpdir(), 'lanekeeper-aws-'));
+    try {
+      const file = join(dir, 'credentials');
+      await writeFile(
+        file,
+        `[default]\naws_access_key_id = AKIALKSHAREDFILE0001\naws_secret_access_key = ${SECRET}\naws_session_token = ${SESSION}\n`,
+      );
+      for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete process.env[name];
+      Object.assign(process.env, { AWS_SHARED_CREDENTIALS_FILE: file, AWS_CONFIG_FILE: join(dir, 'config') });
+      const connector = connectorById('aws');
+      if (!connector) throw new Error('no aws connector');
+      const raised = await raise(connector, { endpoint: server.url, accounts: [{ id: '111111111111' }] });
+      expect(raised.errors.length).toBeGreaterThan(0);
+      expect(server.seen.join(' ')).toContain(SESSION);
+      expectMasked([SECRET, SESSION], raised);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -10,7 +10,7 @@ import { sha256 } from '../../core/digest.js';
 import { ExitCode, UsageError } from '../../core/errors.js';
 import { createLogger, type LogLevel } from '../../core/log.js';
 import type { Snapshot, TargetRef } from '../../core/model.js';
-import { redact } from '../../core/redact.js';
+import { redact, redactDeep } from '../../core/redact.js';
 import { withExitCode } from '../exit.js';
 import type { Io } from '../io.js';
 import { logLevel, onlyOption, parseNowOption, parsePositiveInt } from '../options.js';
@@ -120,6 +120,6 @@ async function writeShard(path: string, snapshot: Snapshot): Promise<void> {
   const { canonicalSnapshot } = await import('../../../reports/inventory.js');
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, redact(`${JSON.stringify(canonicalSnapshot(snapshot), null, 2)}\n`));
+  await writeFile(tmp, redact(`${JSON.stringify(canonicalSnapshot(redactDeep(snapshot)), null, 2)}\n`));
   await rename(tmp, path);
 }

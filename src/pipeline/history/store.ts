@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { sha256 } from '../../core/digest.js';
 import type { Finding, Severity } from '../../core/finding.js';
 import { type Snapshot, SnapshotSchema, type SystemStatus } from '../../core/model.js';
+import { redactDeep } from '../../core/redact.js';
 import { MIGRATIONS } from './migrations.js';
 import { inTransaction, openDatabase, type SqlDatabase } from './sqlite.js';
 
@@ -90,7 +91,14 @@ export class HistoryStore {
    * Store one scan, its findings and the fingerprints' dates, all or nothing.
    * `seams.afterScanRow` lets a test kill the process in the middle of the write.
    */
-  record(scan: ScanRecord, seams: { afterScanRow?: () => void } = {}): number {
+  record(unredacted: ScanRecord, seams: { afterScanRow?: () => void } = {}): number {
+    // What is kept is redacted as it is kept: a secret a system echoed into a record never
+    // reaches the file that is carried between runs.
+    const scan = {
+      ...unredacted,
+      snapshot: redactDeep(unredacted.snapshot),
+      findings: redactDeep(unredacted.findings),
+    };
     const counts = countBySeverity(scan.findings);
     return inTransaction(this.db, (): number => {
       const result = this.db
