@@ -2,6 +2,7 @@
 // One SARIF rule per lanekeeper rule, each finding located in the register at the
 // person's or grant's line, so the pull request that changes access shows it in place.
 import type { Finding, RuleMeta, Severity } from '../src/core/finding.js';
+import { oneLine } from '../src/core/text.js';
 
 export interface SarifLocation {
   /** Path of the register relative to the repository root, with forward slashes. */
@@ -90,11 +91,12 @@ export function renderSarif(input: SarifInput): string {
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
+/** Our lines, each value on one: evidence from an API cannot forge a line of the message. */
 function message(f: Finding): string {
   const where = [f.system, f.target, f.account, f.resource].filter(Boolean).join(' / ');
   const lines = [`${f.title}: ${where}`, ...f.evidence.map((e) => `- ${e}`)];
   if (f.remediation.steps.length > 0) lines.push(`Fix: ${f.remediation.steps.join(' ')}`);
-  return lines.join('\n');
+  return lines.map(oneLine).join('\n');
 }
 
 function pascal(id: string): string {

@@ -29,6 +29,7 @@ export function createAwsConnector(tuning: AwsTuning = {}): Connector<AwsConfig,
       start: async (scenario, options) => (await import('./emulator/index.js')).startAwsEmulator(scenario, options),
     },
     operations: AWS_OPERATIONS,
+    endpoints: [{ field: 'endpoint', officialHosts: ['amazonaws.com', 'amazonaws.com.cn', 'api.aws'] }],
     testKit: async () => (await import('./test-kit.js')).awsTestKit(createAwsConnector),
   };
 }

@@ -24,5 +24,6 @@ export const gcpConnector: Connector<GcpConfig, GcpScenario> = {
     start: async (scenario, options) => (await import('./emulator/index.js')).startGcpEmulator(scenario, options),
   },
   operations: GCP_OPERATIONS,
+  endpoints: [{ field: 'endpoint', officialHosts: ['googleapis.com'] }],
   testKit: async () => (await import('./test-kit.js')).gcpTestKit(gcpConnector),
 };

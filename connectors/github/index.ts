@@ -28,6 +28,7 @@ export function createGithubConnector(tuning: ClientTuning = {}): Connector<Gith
       start: async (scenario, options) => (await import('./emulator/index.js')).startGithubEmulator(scenario, options),
     },
     operations: GITHUB_OPERATIONS,
+    endpoints: [{ field: 'baseUrl', officialHosts: ['api.github.com'] }],
     testKit: async () => (await import('./test-kit.js')).githubTestKit(createGithubConnector),
   };
 }

@@ -249,9 +249,16 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** The SDK logs objects that may hold headers: only text goes through, to debug, redacted by our logger. */
+/**
+ * The SDK logs objects that may hold headers, and at debug whole answers (every user of the
+ * workspace): only its own words go through, never a header or a body.
+ */
 function sdkLogger(log: Logger): SdkLogger {
-  const forward = (...msg: unknown[]) => log.debug(`slack sdk: ${msg.filter((m) => typeof m === 'string').join(' ')}`);
+  const forward = (...msg: unknown[]) => {
+    const text = msg.filter((m) => typeof m === 'string').join(' ');
+    const payload = text.search(/[{[]/);
+    log.debug(`slack sdk: ${payload < 0 ? text : `${text.slice(0, payload).trimEnd()} (not logged)`}`);
+  };
   let level = LogLevel.WARN;
   return {
     debug: forward,

@@ -28,6 +28,7 @@ export function createSlackConnector(tuning: ClientTuning = {}): Connector<Slack
       start: async (scenario, options) => (await import('./emulator/index.js')).startSlackEmulator(scenario, options),
     },
     operations: SLACK_OPERATIONS,
+    endpoints: [{ field: 'slackApiUrl', officialHosts: ['slack.com'] }],
     testKit: async () => (await import('./test-kit.js')).slackTestKit(createSlackConnector),
   };
 }

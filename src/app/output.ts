@@ -70,7 +70,7 @@ function printResult(result: ScanResult, json: boolean, io: Io): void {
     ];
     io.stderr(`scan incomplete: ${terminalSafe(redact(parts.join('; ')))}\n`);
   }
-  if (result.deliveryError) io.stderr(`email not sent: ${result.deliveryError}\n`);
+  if (result.deliveryError) io.stderr(`email not sent: ${terminalSafe(redact(result.deliveryError))}\n`);
   else if (result.emailSent) io.stderr('report emailed\n');
 }
 
@@ -79,8 +79,14 @@ function printResult(result: ScanResult, json: boolean, io: Io): void {
  * on them; written as \u escapes they are the same JSON, read back to the same strings.
  */
 function jsonForTerminal(json: string): string {
-  return json.replace(
-    /[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  return (
+    json
+      .replace(
+        /[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+      )
+      // `##[` can only be inside a string here; \u005b is the same "[" to a JSON reader, and
+      // not a workflow command to the Actions runner.
+      .replace(/##\[/g, '##\\u005b')
   );
 }

@@ -114,6 +114,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       ...(scope.size > 0 ? { only: [...scope.keys()] } : {}),
     },
   });
+  for (const warning of loaded.warnings) options.log.warn(warning);
   const registerPath = loaded.config.registerPath;
   if (!registerPath) throw noRegisterError(options.configPath);
   const registerDisplayPath = relative(cwd, registerPath) || registerPath;

@@ -113,5 +113,7 @@ export const ConfigSchema = z.strictObject({
   email: EmailSchema.optional(),
   /** Gaps in what the scan can see that the company accepts, each with a reason and an end. */
   coverage: CoverageSchema.default({ accept: [] }),
+  /** Allow http:// endpoints off this machine (a private network you control); tokens travel in clear. */
+  allowInsecureEndpoints: z.boolean().default(false),
 });
 export type RawConfig = z.infer<typeof ConfigSchema>;

@@ -202,7 +202,20 @@ export interface Connector<Config = unknown, Scenario = unknown> {
   readonly emulator: Emulator<Scenario>;
   /** Every read-only operation collect() may call, in RecordedRequest.operation's words. */
   readonly operations: readonly string[];
+  /**
+   * Config fields that point the connector at another server than the system's own (a GitHub
+   * Enterprise Server, the sandbox), and the system's official hosts: such a field must be
+   * https (or loopback), and one naming another host is warned about, for its token goes there.
+   */
+  readonly endpoints?: readonly ConnectorEndpoint[];
   testKit(): Promise<ConnectorTestKit>;
+}
+
+export interface ConnectorEndpoint {
+  /** The config block's field holding a URL: "baseUrl", "endpoint". */
+  field: string;
+  /** Hosts (and their subdomains) the system itself answers on: "api.github.com", "amazonaws.com". */
+  officialHosts: readonly string[];
 }
 
 /** Erases the type parameters so connectors of different shapes share one registry. */

@@ -209,6 +209,10 @@ export const PROBLEMS = {
     summary: 'Neither the config nor the command line names a register.',
     fix: 'Set "register" in the config to the register file (register.yaml), or pass --register FILE; lanekeeper register init drafts one.',
   },
+  LK_CONFIG_INSECURE_ENDPOINT: {
+    summary: "A connector's endpoint is plain http off this machine: its token would travel in clear.",
+    fix: 'Use https; for a private network you control, set "allowInsecureEndpoints": true.',
+  },
   LK_CONFIG_UNKNOWN_CONNECTOR: {
     summary: 'A connector block names no known connector.',
     fix: 'Use one of the connector ids listed in the message.',

@@ -12,12 +12,25 @@ export interface Logger {
   debug(message: string): void;
 }
 
+/**
+ * --verbose ends up in CI logs that many people can read: a debug line says what happened
+ * (a call, a count, an id), never a whole answer. Longer lines are cut, saying so.
+ */
+export const MAX_DEBUG_LINE = 300;
+
 export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
   const emit = (prefix: string, message: string) => write(`${prefix}${terminalSafe(redact(message))}\n`);
   return {
     info: (m) => level !== 'quiet' && emit('', m),
     warn: (m) => emit('warning: ', m),
-    debug: (m) => level === 'verbose' && emit('debug: ', m),
+    debug: (m) =>
+      level === 'verbose' &&
+      emit(
+        'debug: ',
+        m.length > MAX_DEBUG_LINE
+          ? `${m.slice(0, MAX_DEBUG_LINE)}… (${m.length - MAX_DEBUG_LINE} more characters not logged)`
+          : m,
+      ),
   };
 }
 

@@ -19,7 +19,16 @@ const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
  * and tabs become spaces.
  */
 export function terminalSafe(s: string): string {
-  return s.replace(ESCAPE_SEQUENCES, '').replace(LINE_BREAKS, ' ').replace(CONTROLS, '');
+  return neutraliseWorkflowCommands(s.replace(ESCAPE_SEQUENCES, '').replace(LINE_BREAKS, ' ').replace(CONTROLS, ''));
+}
+
+/**
+ * GitHub Actions acts on `::command::` at a line's start and on its older form `##[command]`
+ * anywhere in a line: an IAM path or a key title could hide a line of the log or set an
+ * output. Both are broken up where they could appear; the text still reads the same.
+ */
+export function neutraliseWorkflowCommands(s: string): string {
+  return s.replace(/##\[/g, '## [').replace(/^(\s*)::/, '$1: :');
 }
 
 /** terminalSafe, with runs of spaces collapsed and the ends trimmed: one tidy line. */

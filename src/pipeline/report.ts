@@ -1,7 +1,7 @@
 // The report stage: what the renderers read (one ReportInput per scan), every format rendered,
 // and the files written so no reader ever sees half of one. The renderers in reports/ never
 // decide; everything they show is decided here or before.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { EmailInput } from '../../reports/email.js';
 import { REPORT_FILES, type ReportFormat, type ReportInput, renderReport } from '../../reports/index.js';
@@ -12,6 +12,7 @@ import type { AcceptedFinding, Evaluation } from '../core/evaluation.js';
 import type { Finding, RuleMeta, Severity } from '../core/finding.js';
 import type { Snapshot } from '../core/model.js';
 import { redact, redactDeep } from '../core/redact.js';
+import { writeFileSafely } from '../core/safe-write.js';
 import { VERSION } from '../core/version.js';
 import type { AcceptanceResult } from './accept.js';
 import type { LoadedRegister } from './register/index.js';
@@ -125,10 +126,8 @@ export async function writeReports(outDir: string, files: ReadonlyMap<string, st
   const written: string[] = [];
   for (const name of [...files.keys()].sort()) {
     const path = join(outDir, name);
-    const tmp = `${path}.tmp-${process.pid}`;
     // The redactor is the last line of defence: no token reaches a file even if a record carried one.
-    await writeFile(tmp, redact(files.get(name) ?? ''));
-    await rename(tmp, path);
+    await writeFileSafely(path, redact(files.get(name) ?? ''));
     written.push(path);
   }
   return written;

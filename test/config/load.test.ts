@@ -214,3 +214,72 @@ describe('config.example.json', () => {
     expect(loaded.systems.map((s) => s.connector.id)).toEqual(['github', 'aws', 'gcp', 'slack']);
   });
 });
+
+describe('where tokens are sent, and secrets written as defaults', () => {
+  const path = join(FIXTURES, 'endpoint.json');
+  const github = (baseUrl: string, extra = '') =>
+    `{ "connectors": { "github": { "org": "acme", "token": "\${GITHUB_TOKEN}", "baseUrl": "${baseUrl}" } }${extra} }`;
+  const load = (text: string) => parseConfig(text, { path, env: ENV, connectors });
+  const refusedWith = (text: string): Problem[] => {
+    try {
+      load(text);
+    } catch (e) {
+      if (e instanceof InputError) return e.problems;
+      throw e;
+    }
+    throw new Error('the config was accepted');
+  };
+
+  it('refuses a plain-http endpoint off this machine, naming the field', () => {
+    expect(refusedWith(github('http://ghe.example.com/api/v3'))).toMatchObject([
+      {
+        code: 'LK_CONFIG_INSECURE_ENDPOINT',
+        field: 'connectors.github.baseUrl',
+        message: expect.stringContaining('not https'),
+      },
+    ]);
+  });
+
+  it('takes plain http on loopback (the sandbox), or where the config allows it, with a warning', () => {
+    expect(load(github('http://127.0.0.1:8080')).warnings).toEqual([]);
+    expect(load(github('http://ghe.internal', ', "allowInsecureEndpoints": true')).warnings).toEqual([
+      expect.stringContaining('the token is sent to ghe.internal, which is not api.github.com'),
+    ]);
+  });
+
+  it('names an https endpoint that is not the system’s own host, and is quiet on the official one', () => {
+    expect(load(github('https://ghe.example.com/api/v3')).warnings).toEqual([
+      expect.stringMatching(/connectors\.github\.baseUrl: the token is sent to ghe\.example\.com/),
+    ]);
+    expect(load(github('https://api.github.com')).warnings).toEqual([]);
+  });
+
+  it('warns when an SMTP password may travel without TLS', () => {
+    const email = (requireTLS: boolean) =>
+      `, "email": { "from": "a@acme.example", "to": ["b@acme.example"], "smtp": { "host": "smtp.acme.example", "requireTLS": ${requireTLS}, "user": "u", "pass": "\${SMTP_PASS}" } }`;
+    const withEmail = (requireTLS: boolean) =>
+      parseConfig(github('https://api.github.com', email(requireTLS)), {
+        path,
+        env: { ...ENV, SMTP_PASS: 'fixture-smtp-pass-0003' },
+        connectors,
+      }).warnings;
+    expect(withEmail(false)).toEqual([expect.stringContaining('the password is sent in clear')]);
+    expect(withEmail(true)).toEqual([]);
+  });
+
+  it('refuses a secret written into the file as the default of a reference, without printing it', () => {
+    const text =
+      '{ "connectors": { "github": { "org": "acme", "token": "${GITHUB_TOKEN:-pasted-default-token-9}" } } }';
+    const problems = (() => {
+      try {
+        parseConfig(text, { path, env: {}, connectors });
+      } catch (e) {
+        return (e as InputError).problems;
+      }
+      return [];
+    })();
+    expect(problems).toMatchObject([{ code: 'LK_CONFIG_SECRET_IN_FILE', field: 'connectors.github.token' }]);
+    expect(problems.map(formatProblem).join('\n')).not.toContain('pasted-default-token-9');
+    expect(redact('pasted-default-token-9')).toBe('[REDACTED]');
+  });
+});

@@ -57,6 +57,48 @@ describe('the weekly scan', () => {
   });
 });
 
+describe('the workflows and the action trust only what they must', () => {
+  const files = [
+    'action.yml',
+    'examples/github-actions/weekly-scan.yml',
+    'examples/github-actions/access-gate.yml',
+    'examples/github-actions/sharded-scan.yml',
+  ];
+
+  it.each(files)('%s pins every action it uses by commit SHA', async (path) => {
+    const text = await readFile(join(root, path), 'utf8');
+    const uses = [...text.matchAll(/^\s*-?\s*uses:\s*(\S+)/gm)].map((m) => m[1] ?? '');
+    expect(uses.length).toBeGreaterThan(0);
+    for (const ref of uses.filter((u) => !u.startsWith('lanekeeper/lanekeeper@')))
+      expect(ref, path).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
+  });
+
+  it.each(['examples/github-actions/weekly-scan.yml', 'examples/github-actions/sharded-scan.yml'])(
+    '%s takes the previous history only from a scheduled run of the default branch',
+    async (path) => {
+      const text = await readFile(join(root, path), 'utf8');
+      const list = text.split('\n').find((l) => l.includes('gh run list')) ?? '';
+      expect(list).toContain('--branch "$DEFAULT_BRANCH"');
+      expect(list).toContain('--event schedule');
+      expect(text).toContain('DEFAULT_BRANCH: ${{ github.event.repository.default_branch }}');
+    },
+  );
+
+  it('the access gate reads the config from the base branch and keeps its secrets behind an environment', async () => {
+    const wf = await load('examples/github-actions/access-gate.yml');
+    const job = (wf.jobs as Record<string, { environment?: string; steps: Step[] }>).gate;
+    expect(job?.environment).toBeTruthy();
+    const steps = job?.steps ?? [];
+    const fetchBase = steps.find((s) => s.run?.includes('pull_request.base.sha') || s.run?.includes('$BASE_SHA'));
+    expect(fetchBase?.run).toContain('$RUNNER_TEMP/lanekeeper.json');
+    const scan = steps.find((s) => s.uses?.startsWith('lanekeeper/lanekeeper@'));
+    expect(scan?.with?.config).toBe('${{ runner.temp }}/lanekeeper.json');
+    expect(scan?.with?.register).toBe('access/register.yaml');
+    // The checkout of the pull request leaves no token in .git for later steps.
+    expect(steps[0]?.with?.['persist-credentials']).toBe(false);
+  });
+});
+
 describe('action.yml', () => {
   it('is a composite action whose run steps name a shell and pass inputs through the environment', async () => {
     const action = await load('action.yml');

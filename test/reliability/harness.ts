@@ -87,7 +87,7 @@ export async function setupScan(options: SetupOptions = {}): Promise<ScanSetup> 
   Object.assign(config, options.config);
   config.register = 'register.yaml';
   // Every format the renderers know, so each written file is checked.
-  config.report = { outDir: 'out', formats: Object.keys(REPORT_FILES) };
+  config.report = { outDir: 'out', formats: [...Object.keys(REPORT_FILES), 'sarif'] };
   config.history = { path: historyPath };
   const configPath = join(dir, 'config.json');
   await writeFile(configPath, JSON.stringify(config, null, 2));

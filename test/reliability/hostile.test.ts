@@ -81,6 +81,39 @@ describe('a scan of systems full of hostile names', () => {
     expect(run.stdout).toContain('cleared');
   });
 
+  it('prints nothing the GitHub Actions runner would take for a workflow command', () => {
+    for (const [stream, text] of Object.entries({
+      stdout: run.stdout,
+      stderr: run.stderr,
+      'stdout --json': json.stdout,
+      'stderr --json': json.stderr,
+    })) {
+      expect(text.includes('##['), stream).toBe(false);
+      expect(
+        text.split('\n').filter((line) => /^\s*::/.test(line)),
+        stream,
+      ).toEqual([]);
+    }
+    // The --json output still says what the system said, to a JSON reader.
+    expect(JSON.stringify(JSON.parse(json.stdout))).toContain('##[error]');
+  });
+
+  it('gives each SARIF message exactly its own lines: no evidence forges one', async () => {
+    const sarif = JSON.parse(await readFile(join(setup.outDir, 'report.sarif'), 'utf8')) as {
+      runs: { results: { message: { text: string } }[] }[];
+    };
+    const doc = JSON.parse(await file('json')) as {
+      findings: { evidence: string[]; remediation: { steps: string[] } }[];
+    };
+    const results = sarif.runs[0]?.results ?? [];
+    expect(results.length).toBe(doc.findings.length);
+    results.forEach((r, i) => {
+      const f = doc.findings[i];
+      const expected = 1 + (f?.evidence.length ?? 0) + ((f?.remediation.steps.length ?? 0) > 0 ? 1 : 0);
+      expect(r.message.text.split('\n')).toHaveLength(expected);
+    });
+  });
+
   it('findings.json parses back to the same document, with the hostile strings intact', async () => {
     const text = await file('json');
     const doc = JSON.parse(text) as unknown;

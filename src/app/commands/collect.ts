@@ -3,7 +3,7 @@
 // for `lanekeeper scan --inventory shard1.json shard2.json ...` to merge on another machine.
 // Exit 0 when every target in scope was read, 3 when one failed (the shard still says which,
 // so the merged scan fails closed), 2 for bad input.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { sha256 } from '../../core/digest.js';
@@ -11,6 +11,8 @@ import { ExitCode, UsageError } from '../../core/errors.js';
 import { createLogger, type LogLevel } from '../../core/log.js';
 import type { Snapshot, TargetRef } from '../../core/model.js';
 import { redact, redactDeep } from '../../core/redact.js';
+import { writeFileSafely } from '../../core/safe-write.js';
+import { terminalSafe } from '../../core/text.js';
 import { withExitCode } from '../exit.js';
 import type { Io } from '../io.js';
 import { logLevel, onlyOption, parseNowOption, parsePositiveInt } from '../options.js';
@@ -71,6 +73,7 @@ export function runCollect(options: CollectCommandOptions, io: Pick<Io, 'stdout'
       connectors,
       overrides: { only: [...scope.keys()] },
     });
+    for (const warning of loaded.warnings) log.warn(warning);
     const skipped: TargetRef[] = [];
     const snapshot = await collect(
       loaded.systems.map((s) => ({
@@ -88,7 +91,8 @@ export function runCollect(options: CollectCommandOptions, io: Pick<Io, 'stdout'
 
     await writeShard(options.outPath, snapshot);
     const failed = snapshot.systems.filter((s) => !s.ok);
-    for (const s of failed) io.stderr(`${s.system} ${s.target}: ${s.error ?? 'failed'}\n`);
+    // A server's own words (an error body) may carry terminal escapes or workflow commands.
+    for (const s of failed) io.stderr(`${terminalSafe(redact(`${s.system} ${s.target}: ${s.error ?? 'failed'}`))}\n`);
     const read = snapshot.systems.filter((s) => s.ok).length;
     io.stdout(
       `${options.outPath}: ${read} target(s) read, ${failed.length} failed; ${snapshot.accounts.length} accounts, ${snapshot.grants.length} grants\n`,
@@ -115,11 +119,9 @@ async function sourceOf(config: { organization?: string; registerPath?: string }
   return source;
 }
 
-/** Canonical form (sorted, no wall times), redacted, written beside its name and renamed. */
+/** Canonical form (sorted, no wall times), redacted, written safely (core/safe-write.ts). */
 async function writeShard(path: string, snapshot: Snapshot): Promise<void> {
   const { canonicalSnapshot } = await import('../../../reports/inventory.js');
   await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, redact(`${JSON.stringify(canonicalSnapshot(redactDeep(snapshot)), null, 2)}\n`));
-  await rename(tmp, path);
+  await writeFileSafely(path, redact(`${JSON.stringify(canonicalSnapshot(redactDeep(snapshot)), null, 2)}\n`));
 }

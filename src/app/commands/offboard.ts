@@ -2,12 +2,13 @@
 // prints the checklist and writes offboarding-PERSON-DATE.md. Exit 1 while anything remains,
 // 0 when nothing is left behind, 2 for bad input, 3 when a system could not be read.
 // Read-only: it tells, it never changes anything.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode, noRegisterError, UsageError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
 import { redact } from '../../core/redact.js';
+import { writeFileSafely } from '../../core/safe-write.js';
 import { withExitCode } from '../exit.js';
 import type { Io } from '../io.js';
 import { parseNowOption } from '../options.js';
@@ -101,9 +102,7 @@ export function runOffboard(options: OffboardOptions, io: Pick<Io, 'stdout' | 's
     const outDir = resolve(options.outDir);
     await mkdir(outDir, { recursive: true });
     const path = join(outDir, recordFileName(checklist));
-    const tmp = `${path}.tmp-${process.pid}`;
-    await writeFile(tmp, redact(renderMarkdown(checklist)));
-    await rename(tmp, path);
+    await writeFileSafely(path, redact(renderMarkdown(checklist)));
     io.stdout(redact(renderTerminal(checklist)));
     io.stdout(`record: ${path}\n`);
 

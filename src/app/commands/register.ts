@@ -2,12 +2,12 @@
 // init: exit 0 when the draft was written, 2 for bad input (or an existing file without
 // --force), 3 when a system could not be read (the draft is written, but misses its people).
 // check: exit 0 when valid, 2 with every problem listed when not.
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode, formatProblem, type Problem, UsageError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
 import { redact } from '../../core/redact.js';
+import { FileExistsError, writeFileSafely } from '../../core/safe-write.js';
 import { withExitCode } from '../exit.js';
 import type { Io } from '../io.js';
 import { parseNowOption } from '../options.js';
@@ -106,11 +106,10 @@ export function runRegisterInit(options: RegisterInitOptions, io: Pick<Io, 'stdo
       now: options.now,
     });
     try {
-      // "wx": never overwrite a register someone has been filling in, unless asked to.
-      await writeFile(options.outPath, redact(draft.text), { flag: options.force ? 'w' : 'wx' });
+      // Never overwrite a register someone has been filling in, unless asked to.
+      await writeFileSafely(options.outPath, redact(draft.text), { exclusive: !options.force });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST')
-        throw new UsageError(`${options.outPath} exists; pass --force to replace it`);
+      if (e instanceof FileExistsError) throw new UsageError(`${options.outPath} exists; pass --force to replace it`);
       throw e;
     }
     const s = draft.summary;

@@ -1,10 +1,11 @@
 // `lanekeeper request --register FILE --person ID --task … --system … --scope … --lane …
 // --access … --start … --end … [--ticket …]`: appends one approval to the person's grants,
 // validated by the register loader first. Exit 0 when written, 2 when refused (nothing written).
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode, formatProblem, InputError, UsageError } from '../../core/errors.js';
+import { writeFileSafely } from '../../core/safe-write.js';
 import type { GrantRequest } from '../../pipeline/register/request.js';
 import { withExitCode } from '../exit.js';
 import type { Io } from '../io.js';
@@ -75,9 +76,7 @@ export function runRequest(options: RequestCommandOptions, io: Pick<Io, 'stdout'
     }
     for (const w of result.warnings) io.stderr(`${formatProblem(w)}\n`);
     // Written beside the file and renamed: a reader never sees half a register.
-    const tmp = `${registerPath}.tmp-${process.pid}`;
-    await writeFile(tmp, result.text);
-    await rename(tmp, registerPath);
+    await writeFileSafely(registerPath, result.text);
     const scope = [request.scope].flat().join(', ');
     io.stdout(
       `${registerPath}: added to ${request.person}'s grants: ${request.access} on ${scope} (${request.system}, ${request.lane} lane), ${request.start} to ${request.end}\n`,

@@ -14,7 +14,7 @@ import {
   type Policy,
   type REPORT_FORMATS,
 } from '../../core/config.js';
-import type { AnyConnector } from '../../core/connector.js';
+import type { AnyConnector, ConnectorEndpoint } from '../../core/connector.js';
 import { InputError, type Problem, problem } from '../../core/errors.js';
 import { registerSecret, registerSecretsFromEnv } from '../../core/redact.js';
 import {
@@ -83,6 +83,8 @@ export interface LoadedConfig {
   config: CoreConfig;
   /** Enabled systems only, in registry order. */
   systems: ConfiguredSystem[];
+  /** What the config allows but the person running it should know (a token sent to an unofficial host). */
+  warnings: string[];
 }
 
 /** Reads and checks a config; throws InputError listing every problem. */
@@ -192,6 +194,19 @@ export function parseConfig(text: string, options: LoadConfigOptions & { path: s
     parsedBlocks.set(id, { ...(common.success ? common.data : ConnectorCommonSchema.parse({})), ...data });
   }
 
+  const allowInsecure = isRecord(value) && value.allowInsecureEndpoints === true;
+  const warnings: string[] = [];
+  for (const [id, block] of parsedBlocks) {
+    for (const endpoint of options.connectors.find((c) => c.id === id)?.endpoints ?? []) {
+      const url = (block as Record<string, unknown>)[endpoint.field];
+      if (typeof url !== 'string') continue;
+      const verdict = judgeEndpoint(url, endpoint, allowInsecure);
+      const where = locate(['connectors', id, endpoint.field]);
+      if (verdict.problem) problems.push(problem('LK_CONFIG_INSECURE_ENDPOINT', verdict.problem, where));
+      if (verdict.warning) warnings.push(`${file}: connectors.${id}.${endpoint.field}: ${verdict.warning}`);
+    }
+  }
+
   const overrides = options.overrides ?? {};
   let failOn: FailOn | undefined;
   if (overrides.failOn !== undefined) {
@@ -233,6 +248,11 @@ export function parseConfig(text: string, options: LoadConfigOptions & { path: s
   if (problems.length > 0 || !core.success) throw new InputError(problems);
 
   const raw = core.data;
+  const smtp = raw.email?.smtp;
+  if (smtp?.pass && !smtp.secure && !smtp.requireTLS && !LOOPBACK.test(smtp.host))
+    warnings.push(
+      `${file}: email.smtp: "requireTLS": false with a password: if ${smtp.host} offers no STARTTLS, the password is sent in clear`,
+    );
   const cwd = process.cwd();
   const config: CoreConfig = {
     policy: failOn ? { ...raw.policy, failOn } : raw.policy,
@@ -247,7 +267,35 @@ export function parseConfig(text: string, options: LoadConfigOptions & { path: s
   if (raw.organization !== undefined) config.organization = raw.organization;
   if (overrides.register) config.registerPath = resolve(cwd, overrides.register);
   else if (raw.register) config.registerPath = resolve(baseDir, raw.register);
-  return { path: options.path, baseDir, config, systems };
+  return { path: options.path, baseDir, config, systems, warnings };
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * A connector's token goes wherever its endpoint points. Plain http would hand it to anyone on
+ * the path: refused unless loopback (the sandbox) or the config says allowInsecureEndpoints. A
+ * host that is not the system's own is allowed (GitHub Enterprise Server, a proxy) but said.
+ */
+export function judgeEndpoint(
+  url: string,
+  endpoint: ConnectorEndpoint,
+  allowInsecure: boolean,
+): { problem?: string; warning?: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return {}; // the schema reports a malformed URL
+  }
+  const host = parsed.hostname.toLowerCase();
+  if (LOOPBACK.test(host)) return {};
+  const out: { problem?: string; warning?: string } = {};
+  if (parsed.protocol !== 'https:' && !allowInsecure)
+    out.problem = `${parsed.origin} is not https: the token would travel in clear; use https, or set "allowInsecureEndpoints": true if this network is yours`;
+  if (!endpoint.officialHosts.some((h) => host === h || host.endsWith(`.${h}`)))
+    out.warning = `the token is sent to ${host}, which is not ${endpoint.officialHosts.join(' or ')}: make sure this server is yours`;
+  return out;
 }
 
 // --- ${VAR} interpolation ---------------------------------------------------------------
@@ -281,6 +329,7 @@ function interpolate(value: unknown, path: PropertyKey[], ctx: InterpolationCont
   const field = [...path].reverse().find((s) => typeof s === 'string');
   const secretField = typeof field === 'string' && (SECRET_FIELD.test(field) || SECRET_FIELD_SUFFIX.test(field));
   let referenced = false;
+  let inlineDefault = false;
   const before = ctx.problems.length;
   const result = value.replace(REFERENCE, (match, body: string | undefined) => {
     if (match === '$${') return '${';
@@ -292,6 +341,11 @@ function interpolate(value: unknown, path: PropertyKey[], ctx: InterpolationCont
     }
     const name = m[1]!;
     const fallback = m[2];
+    if (secretField && fallback !== undefined && fallback.trim() !== '') {
+      // ${TOKEN:-literal}: the literal is a secret written into the file all the same.
+      registerSecret(fallback);
+      inlineDefault = true;
+    }
     const set = ctx.env[name];
     if (set !== undefined && set !== '') {
       registerSecretsFromEnv({ [name]: set });
@@ -311,6 +365,14 @@ function interpolate(value: unknown, path: PropertyKey[], ctx: InterpolationCont
     );
     return match;
   });
+  if (inlineDefault)
+    ctx.problems.push(
+      problem(
+        'LK_CONFIG_SECRET_IN_FILE',
+        'holds a secret written into the file as the default of a reference (:-)',
+        ctx.locate(path),
+      ),
+    );
   if (ctx.problems.length > before) ctx.unresolved.push(path);
   if (secretField && !referenced && result.trim() !== '') {
     // Registered first so that even this error never prints it.

@@ -1,4 +1,5 @@
 // `lanekeeper history`: past scans, one line each, oldest first.
+import { terminalSafe } from '../../core/text.js';
 import type { ScanSummary } from './store.js';
 
 export function formatHistory(scans: readonly ScanSummary[]): string {
@@ -20,5 +21,6 @@ export function formatHistory(scans: readonly ScanSummary[]): string {
       ].join(' '),
     );
   }
-  return `${lines.join('\n')}\n`;
+  // Rows were checked when read; printing is made terminal-safe all the same.
+  return `${lines.map(terminalSafe).join('\n')}\n`;
 }

@@ -3,7 +3,9 @@
 // one transaction: a scan killed half-way leaves the store exactly as it was.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { z } from 'zod';
 import { sha256 } from '../../core/digest.js';
+import { ExitCode, LanekeeperError } from '../../core/errors.js';
 import type { Finding, Severity } from '../../core/finding.js';
 import { type Snapshot, SnapshotSchema, type SystemStatus } from '../../core/model.js';
 import { redactDeep } from '../../core/redact.js';
@@ -44,19 +46,53 @@ export interface SeenDates {
 
 export class HistoryStore {
   private readonly db: SqlDatabase;
+  private readonly path: string;
 
-  private constructor(db: SqlDatabase) {
+  private constructor(db: SqlDatabase, path: string) {
     this.db = db;
+    this.path = path;
   }
 
+  /** A value read from the file, as lanekeeper writes it; anything else refuses the whole file. */
+  private checked<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+    const result = schema.safeParse(value);
+    if (!result.success) throw new HistoryIntegrityError(this.path, `a row's ${where} is not what lanekeeper writes`);
+    return result.data;
+  }
+
+  private json<T>(schema: z.ZodType<T>, text: unknown, where: string): T {
+    let value: unknown;
+    try {
+      value = JSON.parse(String(text));
+    } catch {
+      throw new HistoryIntegrityError(this.path, `a row's ${where} is not JSON`);
+    }
+    return this.checked(schema, value, where);
+  }
+
+  /**
+   * Opens (or creates) the store. A file carried between CI runs may have been swapped: one
+   * that is not a lanekeeper history, or holds anything our migrations did not create (a
+   * trigger that rewrites what we record, a view, another table), is refused before any row
+   * is read or written: HistoryIntegrityError, exit 3.
+   */
   static open(path: string): HistoryStore {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const db = openDatabase(path);
-    // WAL keeps readers working during a write and makes an interrupted write roll back cleanly.
-    if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
-    db.exec('PRAGMA foreign_keys = ON');
-    migrate(db);
-    return new HistoryStore(db);
+    try {
+      // Functions named in the schema (in a view or trigger) may not run at all.
+      db.exec('PRAGMA trusted_schema = OFF');
+      checkIdentity(db, path);
+      // WAL keeps readers working during a write and makes an interrupted write roll back cleanly.
+      if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
+      db.exec('PRAGMA foreign_keys = ON');
+      migrate(db);
+      checkSchema(db, path);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    return new HistoryStore(db, path);
   }
 
   close(): void {
@@ -73,7 +109,11 @@ export class HistoryStore {
       )
       .get(before) as { id: number; scanned_at: string; snapshot_json: string } | undefined;
     if (!row) return undefined;
-    return { id: row.id, scannedAt: row.scanned_at, snapshot: SnapshotSchema.parse(JSON.parse(row.snapshot_json)) };
+    return {
+      id: row.id,
+      scannedAt: this.checked(Instant, row.scanned_at, 'scans.scanned_at'),
+      snapshot: this.json(SnapshotSchema, row.snapshot_json, 'scans.snapshot_json'),
+    };
   }
 
   /** When each fingerprint was first and last seen, before the scan being recorded now. */
@@ -81,8 +121,12 @@ export class HistoryStore {
     const out = new Map<string, SeenDates>();
     const stmt = this.db.prepare('SELECT first_seen, last_seen FROM fingerprints WHERE fingerprint = ?');
     for (const fp of fingerprints) {
-      const row = stmt.get(fp) as { first_seen: string; last_seen: string } | undefined;
-      if (row) out.set(fp, { firstSeen: row.first_seen, lastSeen: row.last_seen });
+      const row = stmt.get(fp) as { first_seen: unknown; last_seen: unknown } | undefined;
+      if (row)
+        out.set(fp, {
+          firstSeen: this.checked(Instant, row.first_seen, 'fingerprints.first_seen'),
+          lastSeen: this.checked(Instant, row.last_seen, 'fingerprints.last_seen'),
+        });
     }
     return out;
   }
@@ -142,18 +186,20 @@ export class HistoryStore {
       )
       .all() as {
       id: number;
-      scanned_at: string;
+      scanned_at: unknown;
       complete: number;
       counts_json: string;
       systems_json: string;
       has_snapshot: number;
     }[];
+    // Each row is checked as it is read: what the report and the job summary show of past scans
+    // is numbers and dates, never text a swapped file put there.
     return rows.map((r) => ({
       id: r.id,
-      scannedAt: r.scanned_at,
+      scannedAt: this.checked(Instant, r.scanned_at, 'scans.scanned_at'),
       complete: r.complete === 1,
-      counts: JSON.parse(r.counts_json) as Record<Severity, number>,
-      systems: JSON.parse(r.systems_json) as ScanSummary['systems'],
+      counts: this.json(CountsSchema, r.counts_json, 'scans.counts_json'),
+      systems: this.json(SystemsSchema, r.systems_json, 'scans.systems_json'),
       hasSnapshot: r.has_snapshot === 1,
     }));
   }
@@ -176,6 +222,84 @@ export class HistoryStore {
     return Number(result.changes);
   }
 }
+
+/** "LKHS": marks a SQLite file as a lanekeeper history (PRAGMA application_id). */
+export const HISTORY_APPLICATION_ID = 0x4c4b4853;
+
+/** The history file cannot be trusted: nothing is read from it or written to it. */
+export class HistoryIntegrityError extends LanekeeperError {
+  override readonly name = 'HistoryIntegrityError';
+  readonly exitCode = ExitCode.INCOMPLETE;
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
+    super(`the history database ${path} cannot be trusted: ${reason}`);
+  }
+  lines(): string[] {
+    return [
+      this.message,
+      'nothing was read from it or written to it; restore it from a run you trust, or start afresh with a new --history file',
+    ];
+  }
+}
+
+/** A new file gets our application id; an existing one must carry it (or be an older lanekeeper's). */
+function checkIdentity(db: SqlDatabase, path: string): void {
+  const id = Number((db.prepare('PRAGMA application_id').get() as { application_id: number }).application_id);
+  const version = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+  const objects = Number((db.prepare('SELECT count(*) AS n FROM sqlite_master').get() as { n: number }).n);
+  if (id === HISTORY_APPLICATION_ID) return;
+  // An empty file is ours to create; one written by lanekeeper before application ids is
+  // recognised by its schema (checked in full after migrating) and marked.
+  if (id === 0 && (objects === 0 || version > 0)) {
+    db.exec(`PRAGMA application_id = ${HISTORY_APPLICATION_ID}`);
+    return;
+  }
+  throw new HistoryIntegrityError(
+    path,
+    `it is not a lanekeeper history (application_id ${id}, user_version ${version})`,
+  );
+}
+
+let expectedSchema: Map<string, string> | undefined;
+
+/** What our migrations create, object by object: built once in memory, compared with the file. */
+function schemaOf(db: SqlDatabase): Map<string, string> {
+  const rows = db
+    .prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%' ORDER BY name")
+    .all() as { type: string; name: string; tbl_name: string; sql: string | null }[];
+  return new Map(rows.map((r) => [`${r.type} ${r.name} on ${r.tbl_name}`, (r.sql ?? '').replace(/\s+/g, ' ').trim()]));
+}
+
+function checkSchema(db: SqlDatabase, path: string): void {
+  if (!expectedSchema) {
+    const reference = openDatabase(':memory:');
+    try {
+      migrate(reference);
+      expectedSchema = schemaOf(reference);
+    } finally {
+      reference.close();
+    }
+  }
+  const actual = schemaOf(db);
+  const extra = [...actual.keys()].filter((k) => !expectedSchema?.has(k));
+  const changed = [...actual.keys()].filter((k) => expectedSchema?.has(k) && expectedSchema.get(k) !== actual.get(k));
+  const missing = [...(expectedSchema?.keys() ?? [])].filter((k) => !actual.has(k));
+  const problems = [
+    ...extra.map((k) => `${k} is not lanekeeper's`),
+    ...changed.map((k) => `${k} differs from lanekeeper's`),
+    ...missing.map((k) => `${k} is missing`),
+  ];
+  if (problems.length > 0) throw new HistoryIntegrityError(path, problems.join('; '));
+}
+
+const Instant = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/, 'an ISO instant');
+const Count = z.number().int().nonnegative();
+const CountsSchema = z.strictObject({ critical: Count, high: Count, medium: Count, low: Count, info: Count });
+const SystemsSchema = z.array(
+  z.strictObject({ system: z.string().regex(/^[a-z0-9-]+$/), target: z.string(), ok: z.boolean() }),
+);
 
 function migrate(db: SqlDatabase): void {
   const current = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
