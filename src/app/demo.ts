@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { connectors } from '../../connectors/index.js';
 import { resolveRelativeDates } from '../core/dates.js';
 import { applyPatch, type PatchOperation } from '../core/json-patch.js';
-import type { Logger } from '../core/log.js';
+import { createLogger, type Logger } from '../core/log.js';
+import { writeFileSafely } from '../core/safe-write.js';
 import { PACKAGE_ROOT } from '../core/version.js';
 import { loadScenario, type Sandbox, sandboxConfig, startSandbox } from './sandbox.js';
 import { type ScanOptions, type ScanResult, scan } from './scan.js';
@@ -62,6 +63,23 @@ export async function readConfigTemplate(path: string, now: Date): Promise<Recor
 }
 
 export async function runDemo(options: DemoOptions): Promise<ScanResult> {
+  if (!options.nextWeek || options.historyPath) return demoWeek(options, options.historyPath);
+  // The second week shows what changed since the first: without a history of the caller's,
+  // the first week is scanned into a temporary one (its reports are not kept).
+  const work = await mkdtemp(join(tmpdir(), 'lanekeeper-demo-history-'));
+  try {
+    const historyPath = join(work, 'history.db');
+    const quiet = { ...options, nextWeek: false, outDir: join(work, 'week1'), log: createLogger('quiet', () => {}) };
+    delete quiet.onProgress;
+    delete quiet.pdf;
+    await demoWeek(quiet, historyPath);
+    return await demoWeek(options, historyPath);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function demoWeek(options: DemoOptions, historyPath: string | undefined): Promise<ScanResult> {
   const now = options.nextWeek ? new Date(options.now.getTime() + WEEK_MS) : options.now;
   let scenario = await loadScenario(join(DEMO_DIR, 'scenario.json'), now);
   if (options.nextWeek) scenario = await nextWeekOf(scenario, now);
@@ -69,24 +87,65 @@ export async function runDemo(options: DemoOptions): Promise<ScanResult> {
   const work = await mkdtemp(join(tmpdir(), 'lanekeeper-demo-'));
   try {
     const configPath = await writeDemoConfig(sandbox, work, undefined, now);
-    return await scan({
+    const result = await scan({
       configPath,
       outDir: options.outDir,
       failOn: 'none',
       allowPartial: false,
       now,
-      historyPath: options.historyPath ?? false,
+      historyPath: historyPath ?? false,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.pdf ? { pdf: true } : {}),
       env: { ...options.env, ...sandbox.env },
       log: options.log,
       relativeDates: true,
     });
+    return { ...result, files: [...result.files, ...(await writeDemoInputs(options.outDir, sandbox, now))] };
   } finally {
     await sandbox.close();
     await rm(work, { recursive: true, force: true });
   }
 }
+
+/**
+ * The register and config the demo scanned with, beside its reports, so the commands a user
+ * runs next (offboard, register check, request, register diff) work on them as on their own:
+ * the register's `$today` dates are resolved to the scan's days; the config names the register
+ * and the secrets as a company's config would (no emulator endpoints: the emulators are gone).
+ */
+async function writeDemoInputs(
+  outDir: string,
+  sandbox: Pick<Sandbox, 'connectors' | 'env'>,
+  now: Date,
+): Promise<string[]> {
+  const registerPath = join(outDir, 'register.yaml');
+  const template = await readFile(join(DEMO_DIR, 'register.yaml'), 'utf8');
+  await writeFileSafely(
+    registerPath,
+    resolveRelativeDates(template.replace(DEMO_DATES_NOTE, RESOLVED_DATES_NOTE(now)), now),
+  );
+  const { $schema: _schema, ...config } = sandboxConfig(
+    await readConfigTemplate(join(DEMO_DIR, 'config.json'), now),
+    sandbox,
+    false,
+  );
+  const blocks = config.connectors as Record<string, Record<string, unknown>>;
+  for (const connector of connectors) {
+    const block = blocks[connector.id];
+    for (const endpoint of connector.endpoints ?? []) delete block?.[endpoint.field];
+  }
+  const text = JSON.stringify({ ...config, register: 'register.yaml' }, null, 2).replaceAll(
+    '${LANEKEEPER_SANDBOX_',
+    '${',
+  );
+  const configPath = join(outDir, 'lanekeeper.json');
+  await writeFileSafely(configPath, `${text}\n`);
+  return [registerPath, configPath];
+}
+
+const DEMO_DATES_NOTE = /^# and which employee owns the approval\. Dates like \$today[^\n]*\n(?:#[^\n]*\n)*/m;
+const RESOLVED_DATES_NOTE = (now: Date) =>
+  `# and which employee owns the approval. Written by \`lanekeeper demo\` with the demo's dates\n# resolved to the days around ${now.toISOString().slice(0, 10)}.\n`;
 
 /** Applies examples/demo/next-week.json (JSON Patch per system) to the scenario. */
 async function nextWeekOf(scenario: Record<string, unknown>, now: Date): Promise<Record<string, unknown>> {

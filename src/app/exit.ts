@@ -8,7 +8,10 @@ import { terminalSafe } from '../core/text.js';
 
 /** Prints what the person running `command` must know about `error`, and gives the exit code. */
 export function exitCodeOf(error: unknown, stderr: (text: string) => void, command?: string): number {
-  const say = (line: string) => stderr(`${terminalSafe(redact(line))}\n`);
+  // A line may hold its own line breaks (a problem and its fix): each is made safe on its own.
+  const say = (text: string) => {
+    for (const line of redact(text).split('\n')) stderr(`${terminalSafe(line)}\n`);
+  };
   if (error instanceof CommanderError) {
     // --help and --version end through here with code 0; commander has printed the rest.
     return error.exitCode === 0 ? ExitCode.OK : ExitCode.BAD_INPUT;

@@ -241,6 +241,18 @@ export const PROBLEMS = {
     summary: 'A URL in the config is not a valid URL.',
     fix: 'Write a full URL with its scheme, for example https://github.example.com/api/v3.',
   },
+  LK_REQUEST_SECOND_LANE: {
+    summary: 'A request would give a contractor a second lane (code, data, production) at the same time.',
+    fix: 'Keep the contractor to one lane: end the other grant first, or add a lanes_exception (reason, approved_by an employee) to the person.',
+  },
+  LK_REQUEST_OUTSIDE_ENGAGEMENT: {
+    summary: "A request starts before the person's engagement starts.",
+    fix: "Start the grant on or after the person's start date, or correct the engagement.",
+  },
+  LK_REQUEST_SELF_APPROVAL: {
+    summary: 'A request would be approved by the person it gives access to.',
+    fix: 'Name another employee with --approved-by (or as the owner).',
+  },
   LK_USAGE_BAD_OPTION: {
     summary: 'A command-line option has a value lanekeeper does not accept.',
     fix: 'See lanekeeper --help for the accepted values.',

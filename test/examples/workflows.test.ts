@@ -11,6 +11,7 @@ interface Step {
   run?: string;
   shell?: string;
   with?: Record<string, unknown>;
+  env?: Record<string, unknown>;
 }
 
 async function load(path: string): Promise<Record<string, unknown>> {
@@ -41,9 +42,11 @@ describe.each(['examples/github-actions/weekly-scan.yml', 'examples/github-actio
 
   it('asks for OIDC instead of long-lived cloud keys, and no write access to the code', async () => {
     const wf = await load(path);
-    const permissions = wf.permissions as Record<string, string>;
-    expect(permissions['id-token']).toBe('write');
-    expect(permissions.contents).toBe('read');
+    // Workflow-wide, or per job where jobs need different ones (the access gate's review job holds no token).
+    const jobs = Object.values(wf.jobs as Record<string, { permissions?: Record<string, string> }>);
+    const scanning = jobs.map((j) => j.permissions ?? (wf.permissions as Record<string, string>));
+    expect(scanning.some((p) => p['id-token'] === 'write')).toBe(true);
+    for (const p of [wf.permissions as Record<string, string>, ...scanning]) expect(p.contents).toBe('read');
     expect(JSON.stringify(wf)).not.toMatch(/AWS_SECRET_ACCESS_KEY|GOOGLE_APPLICATION_CREDENTIALS/);
   });
 });
@@ -97,6 +100,28 @@ describe('the workflows and the action trust only what they must', () => {
     expect(scan?.with?.register).toBe('access/register.yaml');
     // The checkout of the pull request leaves no token in .git for later steps.
     expect(steps[0]?.with?.['persist-credentials']).toBe(false);
+  });
+});
+
+describe('the register review', () => {
+  it('posts what a register change does to access, from the base branch to the pull request, holding no secret', async () => {
+    const text = await readFile(join(root, 'examples/github-actions/access-gate.yml'), 'utf8');
+    const wf = await load('examples/github-actions/access-gate.yml');
+    const job = (
+      wf.jobs as Record<string, { environment?: string; permissions?: Record<string, string>; steps: Step[] }>
+    )['register-review'];
+    expect(job?.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
+    expect(job?.environment).toBeUndefined();
+    const runs = (job?.steps ?? []).map((s) => `${s.run ?? ''} ${JSON.stringify(s.env ?? {})}`).join('\n');
+    expect(runs).not.toContain('secrets.');
+    expect(runs).toContain('ref=$BASE_SHA');
+    expect(runs).toMatch(/register diff "\$RUNNER_TEMP\/base-register\.yaml" "\$REGISTER" --format markdown/);
+    expect(runs).toContain('register check "$REGISTER"');
+    // The comment it updates is the one the markdown starts with.
+    const { DIFF_COMMENT_MARKER } = await import('../../src/pipeline/register/diff-format.js');
+    expect(text).toContain(`marker='${DIFF_COMMENT_MARKER}'`);
+    // The top-level token is read-only; each job asks for what it needs.
+    expect(wf.permissions).toEqual({ contents: 'read' });
   });
 });
 

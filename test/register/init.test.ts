@@ -41,14 +41,22 @@ describe('draftRegister', () => {
       slack: 'sam.ortiz',
     });
     expect(draft.text).toContain('  # one person because they share the email sam@ortiz.dev\n  - id: sam\n');
-    expect(draft.text).toContain('    kind: employee # confirm: guessed from the email domain northwind.example\n');
+    expect(draft.text).toContain(
+      "    kind: employee # confirm: guessed from the email domain northwind.example; an employee's access is approved by employment, so no grants are drafted\n",
+    );
+    // Nothing to decide for an employee: no grants, so no TODO to answer.
+    const dana = (doc.toJS().people as { id: string; grants?: unknown; owner?: unknown }[]).find(
+      (p) => p.id === 'dana',
+    )!;
+    expect(dana.grants).toBeUndefined();
+    expect(dana.owner).toBeUndefined();
     expect(draft.text).toContain("    kind: contractor # confirm: guessed, no email in the company's domains\n");
     expect(draft.summary).toEqual({
       people: 4,
       employees: 1,
       contractors: 3,
       sharedAccounts: 2,
-      grants: 7,
+      grants: 6,
       skipped: 0,
     });
   });
@@ -83,8 +91,8 @@ describe('draftRegister', () => {
     expect(byField['people[2].grants[0].end']).toBe('the end date (the last day of access) is still "TODO"');
     expect(byField['shared_accounts[0].owner']).toBe('the owner (the employee who owns the approvals) is still "TODO"');
     expect(byField['shared_accounts[1].purpose']).toBe('the purpose is still "TODO"');
-    // 7 grants × (task, end) + 3 contractors' owners + 2 shared accounts × (owner, purpose).
-    expect(check.problems).toHaveLength(7 * 2 + 3 + 2 * 2);
+    // 6 contractors' grants × (task, end) + 3 contractors' owners + 2 shared accounts × (owner, purpose).
+    expect(check.problems).toHaveLength(6 * 2 + 3 + 2 * 2);
   });
 
   it('passes once the answers are filled in, and then links every human account', async () => {
@@ -92,7 +100,7 @@ describe('draftRegister', () => {
     const people = doc.get('people') as { items: unknown[] };
     people.items.forEach((_, i) => {
       if (doc.getIn(['people', i, 'owner']) === 'TODO') doc.setIn(['people', i, 'owner'], 'dana');
-      const grants = (doc.getIn(['people', i, 'grants']) as { items: unknown[] }).items;
+      const grants = (doc.getIn(['people', i, 'grants']) as { items: unknown[] } | undefined)?.items ?? [];
       grants.forEach((_, j) => {
         doc.setIn(['people', i, 'grants', j, 'task'], 'Keep the shop running');
         doc.setIn(['people', i, 'grants', j, 'end'], day(30));
@@ -133,7 +141,7 @@ describe('runRegisterInit', () => {
     const options = { inventoryPath, outPath, employeeDomains: ['northwind.example'], now: NOW, env: {} };
     expect(await runRegisterInit(options, write)).toBe(0);
     expect(io.out).toContain(
-      'drafted 4 people (1 employees, 3 contractors, to confirm), 7 grants and 2 shared accounts',
+      'drafted 4 people (1 employees, 3 contractors, to confirm), 6 grants and 2 shared accounts',
     );
     const text = await readFile(outPath, 'utf8');
     expect(text).toBe(draft.text.replace('organization: Northwind Supply', 'organization: TODO'));

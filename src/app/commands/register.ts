@@ -65,7 +65,8 @@ export function registerCommand(program: Command, io: Io, done: (code: number) =
             resolve(io.cwd, file),
             connectors.map((c) => c.id),
           );
-          for (const p of [...result.problems, ...result.incomplete].sort(byLine)) io.stderr(`${formatProblem(p)}\n`);
+          const all = [...result.problems, ...result.incomplete].sort(byLine);
+          for (const line of checkReport(file, all)) io.stderr(`${line}\n`);
           if (!result.ok) return ExitCode.BAD_INPUT;
           const n = result.incomplete.length;
           if (n > 0) {
@@ -78,6 +79,49 @@ export function registerCommand(program: Command, io: Io, done: (code: number) =
         }),
       );
     });
+
+  register
+    .command('diff')
+    .description(
+      'what a change to the register does to access, per person: grants added, removed or extended, lanes and production write gained, owners changed, self-approvals (exit 0; register check is the gate)',
+    )
+    .argument('<base>', 'the register before the change (an empty file: no register yet)')
+    .argument('<head>', 'the register after the change')
+    .option('--format <format>', 'text or markdown (a pull-request comment)', 'text')
+    .option('--now <iso>', 'grants that ended before this day are not counted as held (default: now)', parseNowOption)
+    .action(async (base: string, head: string, opts) => {
+      done(
+        await withExitCode('register diff', io, async () => {
+          if (opts.format !== 'text' && opts.format !== 'markdown')
+            throw new UsageError(`--format must be text or markdown, not "${opts.format}"`);
+          const { connectors } = await import('../../../connectors/index.js');
+          const { diffRegisters } = await import('../../pipeline/register/diff.js');
+          const { formatDiffMarkdown, formatDiffText } = await import('../../pipeline/register/diff-format.js');
+          const knownSystems = connectors.map((c) => c.id);
+          const [before, after] = await Promise.all(
+            [base, head].map((f) => readRegisterOrNothing(resolve(io.cwd, f), f, knownSystems)),
+          );
+          const today = (opts.now ?? new Date()).toISOString().slice(0, 10);
+          const diff = diffRegisters(before!, after!, today);
+          io.stdout(opts.format === 'markdown' ? formatDiffMarkdown(diff) : formatDiffText(diff));
+          return ExitCode.OK;
+        }),
+      );
+    });
+}
+
+/** A register, or an empty one for an empty file (a pull request that adds the register). */
+async function readRegisterOrNothing(path: string, shown: string, knownSystems: readonly string[]) {
+  const { loadRegister, RegisterSchema } = await import('../../pipeline/register/index.js');
+  const { readFile } = await import('node:fs/promises');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (text.trim() === '') return RegisterSchema.parse({ organization: 'none' });
+  return (await loadRegister(path, { knownSystems, displayPath: shown })).register;
 }
 
 export function runRegisterInit(options: RegisterInitOptions, io: Pick<Io, 'stdout' | 'stderr'>): Promise<number> {
@@ -125,6 +169,57 @@ export function runRegisterInit(options: RegisterInitOptions, io: Pick<Io, 'stdo
     }
     return ExitCode.OK;
   });
+}
+
+/**
+ * Every problem on its line, then each fix once with how many problems it answers, then one
+ * line to start from: "12 problems in 3 people and 1 shared account; first: register.yaml:12 …".
+ */
+export function checkReport(file: string, problems: readonly Problem[]): string[] {
+  if (problems.length === 0) return [];
+  const lines = problems.map((p) => formatProblem({ ...p, fix: undefined }));
+  const fixes = new Map<string, { code: string; count: number }>();
+  for (const p of problems) {
+    if (!p.fix) continue;
+    const seen = fixes.get(p.fix) ?? { code: p.code, count: 0 };
+    seen.count++;
+    fixes.set(p.fix, seen);
+  }
+  if (fixes.size > 0) {
+    lines.push('how to fix:');
+    for (const [fix, { code, count }] of fixes)
+      lines.push(formatProblem({ code: code as Problem['code'], message: `(${count}) ${fix}` }).replace(/^/, '  '));
+  }
+  const errors = problems.filter((p) => p.severity !== 'warning');
+  const warnings = problems.length - errors.length;
+  const entries = new Map<string, Set<string>>();
+  for (const p of errors) {
+    const m = /^(people|shared_accounts|groups|accepted_risks)\[(\d+)\]/.exec(p.field ?? '');
+    const kind = m ? m[1]! : 'top';
+    entries.set(kind, (entries.get(kind) ?? new Set()).add(m ? m[2]! : ''));
+  }
+  const NAMES: Record<string, [string, string]> = {
+    people: ['person', 'people'],
+    shared_accounts: ['shared account', 'shared accounts'],
+    groups: ['group', 'groups'],
+    accepted_risks: ['accepted risk', 'accepted risks'],
+  };
+  const where = Object.entries(NAMES)
+    .filter(([kind]) => entries.has(kind))
+    .map(([kind, [one, many]]) => {
+      const n = entries.get(kind)!.size;
+      return `${n} ${n === 1 ? one : many}`;
+    });
+  const first = errors[0] ?? problems[0]!;
+  const at = [first.line ? `${first.file ?? file}:${first.line}` : (first.file ?? file), first.field]
+    .filter(Boolean)
+    .join(' ');
+  const count = `${errors.length} problem${errors.length === 1 ? '' : 's'}`;
+  lines.push(
+    `${file}: ${count}${where.length > 0 ? ` in ${where.join(' and ')}` : ''}` +
+      `${warnings > 0 ? ` (and ${warnings} warning${warnings === 1 ? '' : 's'})` : ''}; first: ${at}`,
+  );
+  return lines;
 }
 
 function byLine(a: Problem, b: Problem): number {

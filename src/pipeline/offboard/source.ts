@@ -13,7 +13,8 @@ export function readConfig(
   env: Readonly<Record<string, string | undefined>>,
   withInventory: boolean,
 ): Promise<LoadedConfig> {
-  return loadConfig(path, { env, connectors, allowNoSystems: withInventory });
+  // With an inventory nothing is called: the config gives lanes and policy, its secrets are not needed.
+  return loadConfig(path, { env, connectors, allowNoSystems: withInventory, offline: withInventory });
 }
 
 export interface ScanSource {

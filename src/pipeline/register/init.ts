@@ -192,6 +192,15 @@ export function draftRegister(options: DraftOptions): Draft {
       const list = [...[accounts[a.system] ?? []].flat(), a.login];
       accounts[a.system] = list.length === 1 ? list[0]! : list;
     }
+    const drafted = draftGrants(p, grants).map((g) => ({
+      task: TODO,
+      system: g.system,
+      scope: g.scopes.length === 1 ? g.scopes[0]! : g.scopes,
+      lane: g.lane,
+      access: g.access,
+      start,
+      end: TODO,
+    }));
     return {
       id: p.id,
       name: p.name,
@@ -199,15 +208,8 @@ export function draftRegister(options: DraftOptions): Draft {
       ...(p.kind === 'contractor' ? { owner: TODO } : {}),
       emails: p.emails,
       accounts,
-      grants: draftGrants(p, grants).map((g) => ({
-        task: TODO,
-        system: g.system,
-        scope: g.scopes.length === 1 ? g.scopes[0]! : g.scopes,
-        lane: g.lane,
-        access: g.access,
-        start,
-        end: TODO,
-      })),
+      // An employee's access is approved by their employment: nothing to decide, nothing drafted.
+      ...(p.kind === 'contractor' ? { grants: drafted } : {}),
     };
   });
   const seen = new Set<string>();
@@ -250,14 +252,14 @@ export function draftRegister(options: DraftOptions): Draft {
       doc,
       ['people', i, 'kind'],
       p.kind === 'employee'
-        ? ` confirm: guessed from the email domain ${domain}`
+        ? ` confirm: guessed from the email domain ${domain}; an employee's access is approved by employment, so no grants are drafted`
         : p.emails.length > 0
           ? " confirm: guessed, no email in the company's domains"
           : ' confirm: guessed, no email known',
     );
     for (const path of [
       ['people', i, 'emails'],
-      ...personEntries[i]!.grants.map((_, j) => ['people', i, 'grants', j, 'scope']),
+      ...(personEntries[i]!.grants ?? []).map((_, j) => ['people', i, 'grants', j, 'scope']),
     ]) {
       const node = doc.getIn(path, true);
       if (node && !isScalar(node)) (node as YAMLMap).flow = true;
@@ -281,7 +283,7 @@ export function draftRegister(options: DraftOptions): Draft {
       employees: people.filter((p) => p.kind === 'employee').length,
       contractors: people.filter((p) => p.kind === 'contractor').length,
       sharedAccounts: shared.length,
-      grants: personEntries.reduce((n, p) => n + p.grants.length, 0),
+      grants: personEntries.reduce((n, p) => n + (p.grants?.length ?? 0), 0),
       skipped,
     },
   };
