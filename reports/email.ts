@@ -10,7 +10,8 @@ import { type Finding, SEVERITIES, type Severity } from '../src/core/finding.js'
 import { LANES } from '../src/core/model.js';
 import type { Register } from '../src/core/register.js';
 import { PACKAGE_ROOT } from '../src/core/version.js';
-import { DRIFT_LABEL, SEVERITY_LABEL } from './view.js';
+import type { Action } from './actions.js';
+import { DRIFT_LABEL, SEVERITY_LABEL, START_HERE } from './view.js';
 
 export interface EmailInput {
   organization: string;
@@ -30,6 +31,8 @@ export interface EmailInput {
    * split by severity. Absent (with `drift`) means the scan kept no history.
    */
   trend?: { date: string; total: number; counts?: Record<Severity, number> }[];
+  /** What to do first, as in report.html; the email shows the first few with their fix. */
+  actions?: readonly Action[];
 }
 
 export interface EmailContent {
@@ -63,15 +66,17 @@ const template = handlebars.compile(readFileSync(join(PACKAGE_ROOT, 'reports', '
 export function renderEmail(input: EmailInput): EmailContent {
   const subject = emailSubject(input);
   const ownerOf = ownerLookup(input.register);
-  const top = input.evaluation.findings
-    .filter((f) => f.severity === 'critical' || f.severity === 'high')
-    .map((f) => ({
-      ...f,
-      severityLabel: SEVERITY_LABEL[f.severity],
-      owner: ownerOf(f),
-      personName: personName(input.register, f.person),
-      openText: openText(input, f.fingerprint),
-    }));
+  const isNew = (f: Finding) => input.drift !== undefined && input.newFingerprints.has(f.fingerprint);
+  const serious = input.evaluation.findings.filter((f) => f.severity === 'critical' || f.severity === 'high');
+  // New since the last scan first, and marked as new.
+  const top = [...serious.filter(isNew), ...serious.filter((f) => !isNew(f))].map((f) => ({
+    isNew: isNew(f),
+    ...f,
+    severityLabel: SEVERITY_LABEL[f.severity],
+    owner: ownerOf(f),
+    personName: personName(input.register, f.person),
+    openText: openText(input, f.fingerprint),
+  }));
   const view = {
     subject,
     organization: input.organization,
@@ -93,6 +98,10 @@ export function renderEmail(input: EmailInput): EmailContent {
     trend: trendBars(input.trend ?? []),
     legend: SEVERITIES.map((s) => ({ label: SEVERITY_LABEL[s], colour: SEVERITY_COLOUR[s] })),
     top,
+    startHere: (input.actions ?? [])
+      .slice(0, START_HERE)
+      .map((a) => ({ ...a, severityLabel: SEVERITY_LABEL[a.severity] })),
+    moreActions: Math.max(0, (input.actions?.length ?? 0) - START_HERE),
     people: input.evaluation.people.map((p) => ({
       ...p,
       cells: LANES.map((lane) => ({ state: p.lanes[lane], label: CELL_LABEL[p.lanes[lane]] })),
@@ -148,7 +157,10 @@ export function emailSubject(
   );
 }
 
-function renderText(input: EmailInput, top: (Finding & { owner?: string; openText?: string })[]): string {
+function renderText(
+  input: EmailInput,
+  top: (Finding & { owner?: string; openText?: string; isNew: boolean })[],
+): string {
   const lines = [`${input.organization} access review, ${input.now.toISOString().slice(0, 10)}`, ''];
   if (!input.complete) lines.push(`INCOMPLETE: could not read ${input.failed.join('; ')}`, '');
   lines.push(SEVERITIES.map((s) => `${input.evaluation.summary[s]} ${s}`).join(', '), '');
@@ -161,13 +173,22 @@ function renderText(input: EmailInput, top: (Finding & { owner?: string; openTex
       lines.push(
         `  ${DRIFT_LABEL[c.kind].one}: ${c.system} ${c.login}${c.resource ? ` on ${c.resource}` : ''}: ${c.detail}`,
       );
+  const actions = input.actions ?? [];
+  if (actions.length > 0) {
+    lines.push('', 'Start here:');
+    for (const a of actions.slice(0, START_HERE)) {
+      lines.push(`  [${a.severity}]${a.newCount > 0 ? ' NEW' : ''} ${a.title} (${a.countText})`, `    ${a.fix}`);
+      if (a.command) lines.push(`    $ ${a.command}`);
+    }
+    if (actions.length > START_HERE) lines.push(`  … and ${actions.length - START_HERE} more in the attached report`);
+  }
   lines.push('', 'Critical and high findings:');
   if (top.length === 0) lines.push('  none');
   for (const f of top) {
     const who = f.person ? ` — ${f.person}${f.owner ? ` (owner ${f.owner})` : ''}` : '';
     const open = f.openText ? ` (${f.openText})` : '';
     lines.push(
-      `  [${f.severity}] ${f.title}: ${f.system} ${f.account}${f.resource ? ` ${f.resource}` : ''}${who}${open}`,
+      `  [${f.severity}]${f.isNew ? ' NEW' : ''} ${f.title}: ${f.system} ${f.account}${f.resource ? ` ${f.resource}` : ''}${who}${open}`,
     );
   }
   lines.push('', 'The full report is attached (report.html).');

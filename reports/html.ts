@@ -10,7 +10,7 @@ import Handlebars from 'handlebars';
 import { oneLine } from '../src/core/text.js';
 import { PACKAGE_ROOT } from '../src/core/version.js';
 import type { ReportInput } from './input.js';
-import { buildView, type ReportView, type TimelineView, type TrendScanView } from './view.js';
+import { buildView, type ReportView, SEVERITY_LABEL, type TimelineView, type TrendScanView } from './view.js';
 
 // The templates ship beside dist/ (reports/templates), found from the package root from src and dist alike.
 const templateFile = (name: string) => readFileSync(join(PACKAGE_ROOT, 'reports', 'templates', name), 'utf8');
@@ -32,14 +32,37 @@ export const REPORT_CSP = [
 const handlebars = Handlebars.create();
 handlebars.registerPartial('report-style', templateFile('partials/report-style.hbs').trimEnd());
 handlebars.registerPartial('report-finding', templateFile('partials/report-finding.hbs'));
+handlebars.registerPartial('report-action', templateFile('partials/report-action.hbs'));
 handlebars.registerPartial('report-filter-script', FILTER_SCRIPT);
 // knownHelpersOnly: the template may use if/each/unless only, nothing a value could name.
 const template = handlebars.compile(templateFile('report.html.hbs'), { knownHelpersOnly: true, strict: false });
 
+/**
+ * An identifier in pieces that end at its separators (/ : . @ _ -): the page puts a line-break
+ * opportunity after each, so an ARN wraps at a separator on a phone, never inside a word.
+ */
+export function breakable(value: string): string[] {
+  return value.split(/(?<=[/:.@_-])/);
+}
+
 export function renderHtml(input: ReportInput): string {
   const view = cleanStrings(buildView(input));
+  const action = (a: ReportView['actions'][number]) => ({
+    ...a,
+    severityLabel: SEVERITY_LABEL[a.severity],
+    firstAnchor: a.anchors[0],
+  });
   return template({
     ...view,
+    findings: view.findings.map((f) => ({
+      ...f,
+      whereParts: breakable(`${f.login ?? f.account}${f.resource ? ` · ${f.resource}` : ''}`),
+      accountParts: breakable(f.account),
+      ...(f.resource ? { resourceParts: breakable(f.resource) } : {}),
+    })),
+    startHere: view.startHere.map(action),
+    moreActions: view.actions.slice(view.startHere.length).map(action),
+    startHereNext: view.startHere.length + 1,
     csp: REPORT_CSP,
     trendChart: trendChart(view.trend),
     timeline: timelineChart(view),
@@ -64,7 +87,9 @@ export function trendChart(trend: readonly TrendScanView[]) {
   const plot = 150;
   const width = left + slot * trend.length + 8;
   const height = top + plot + 44;
-  const max = Math.max(1, ...trend.map((t) => t.total));
+  // The scale ends at a round number; ticks every 1, 2 or 5 × 10ⁿ, three to five of them.
+  const step = niceStep(Math.max(1, ...trend.map((t) => t.total)) / 4);
+  const max = Math.max(step, Math.ceil(Math.max(1, ...trend.map((t) => t.total)) / step) * step);
   const y = (n: number) => r1(top + plot - (n / max) * plot);
   const barWidth = 36;
   const bars = trend.map((t, i) => {
@@ -103,7 +128,11 @@ export function trendChart(trend: readonly TrendScanView[]) {
       description: `${t.date}: ${t.total} open (${t.counts.map((c) => `${c.count} ${c.label.toLowerCase()}`).join(', ')})`,
     };
   });
-  const ticks = [...new Set([0, Math.round(max / 2), max])].map((n) => ({ n, y: y(n), labelY: r1(y(n) + 4) }));
+  const ticks = Array.from({ length: Math.round(max / step) + 1 }, (_, i) => i * step).map((n) => ({
+    n,
+    y: y(n),
+    labelY: r1(y(n) + 4),
+  }));
   return {
     width,
     height,
@@ -115,6 +144,12 @@ export function trendChart(trend: readonly TrendScanView[]) {
     ticks,
     description: `Open findings by severity over the last ${trend.length === 1 ? 'scan' : `${trend.length} scans`}. ${bars.map((b) => b.description).join('; ')}.`,
   };
+}
+
+/** The smallest of 1, 2, 5 × 10ⁿ (n ≥ 0) at least `raw`. */
+export function niceStep(raw: number): number {
+  const power = 10 ** Math.max(0, Math.floor(Math.log10(Math.max(1, raw))));
+  return [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
 }
 
 /**
@@ -153,6 +188,7 @@ export function timelineChart(view: Pick<ReportView, 'timelines' | 'today'>) {
   const isoOf = (d: number) => new Date(d * 86_400_000).toISOString().slice(0, 10);
   return {
     people,
+    overdue: people.reduce((n, p) => n + p.rows.filter((r) => r.overdueWidth > 0).length, 0),
     todayAt,
     // The today label sits left of the line near the right edge, so it never leaves the track.
     todayLabelRight: todayAt > 80,

@@ -3,7 +3,15 @@
 // forgotten escape is a visible `trusted(...)` in review rather than a silent hole.
 import { codeFence, markdownText, terminalSafe } from '../src/core/text.js';
 import type { ReportInput } from './input.js';
-import { type AcceptanceView, buildView, type FindingView, type ReportView, type SystemView } from './view.js';
+import {
+  type AcceptanceView,
+  buildView,
+  type FindingView,
+  type ReportView,
+  SEVERITY_LABEL,
+  START_HERE,
+  type SystemView,
+} from './view.js';
 
 /** Markdown we wrote ourselves: passed through as is. */
 class Trusted {
@@ -59,17 +67,32 @@ export function renderMarkdown(input: ReportInput): string {
   block('## Summary');
   block('| Severity | Findings |', '| --- | ---: |', ...view.counts.map((c) => md`| ${c.label} | ${c.count} |`));
   block(glanceLine(view));
-  out.push(...trendLines(view));
+  out.push(...actionLines(view));
+  out.push(...matrixLines(view));
   out.push(...driftLines(view));
+  out.push(...trendLines(view));
 
   block('## Findings');
-  if (view.groups.length === 0) block('No findings.');
-  for (const group of view.groups) {
-    block(md`### ${group.label}: ${group.countText}`);
-    for (const f of group.findings) out.push(...findingLines(f));
+  if (view.findings.length === 0) block('No findings.');
+  else {
+    block(
+      view.newCount
+        ? 'New since the last scan first, then by severity; the details of each follow.'
+        : 'The details of each follow.',
+    );
+    block(
+      '| Severity | Finding | Person | Where | Age |',
+      '| --- | --- | --- | --- | --- |',
+      ...view.findings.map(
+        (f) =>
+          md`| ${f.severityLabel} | ${trusted(f.isNew ? '**New** ' : '')}${f.title} | ${f.person ?? '–'} | ${f.where}${trusted(f.resource ? md` · ${f.resource}` : '')} | ${f.age ?? ''} |`,
+      ),
+    );
+    block('### Details');
+    for (const f of view.findings) out.push(...findingLines(f));
   }
 
-  out.push(...matrixLines(view));
+  out.push(...timelineLines(view));
   out.push(...timelineLines(view));
   out.push(...acceptedLines(view));
   out.push(...unlinkedLines(view));
@@ -78,8 +101,27 @@ export function renderMarkdown(input: ReportInput): string {
   return `${out.join('\n').trimEnd()}\n`;
 }
 
+/** "Start here": each action on one line with its fix; the command for the first few. */
+function actionLines(view: ReportView): string[] {
+  if (view.actions.length === 0) return [];
+  const lines = ['## Start here', ''];
+  view.actions.forEach((a, i) => {
+    const isNew = a.newCount > 0 ? '**New** ' : '';
+    lines.push(
+      md`${i + 1}. ${trusted(isNew)}**${SEVERITY_LABEL[a.severity]}: ${a.title}** (${a.countText}: ${a.summary}). ${a.fix}`,
+    );
+    if (a.command && i < START_HERE && a.command.length <= MAX_COMMAND) {
+      const command = terminalSafe(a.command);
+      const fence = codeFence([command]);
+      lines.push('', `${fence}sh`, command, fence, '');
+    }
+  });
+  lines.push('');
+  return lines;
+}
+
 function findingLines(f: FindingView): string[] {
-  const lines = [md`#### ${f.title}`, ''];
+  const lines = [md`#### ${trusted(f.isNew ? '**New:** ' : '')}${f.title}`, ''];
   if (f.age) lines.push(md`*${f.age}*`, '');
   if (f.lapsed) lines.push(md`**Acceptance lapsed:** ${f.lapsed}`, '');
   if (f.why) lines.push(md`*${f.why}*`, '');

@@ -86,6 +86,8 @@ export async function printPdf(htmlPath: string, pdfPath: string, options: Print
     const tab = await context.newPage();
     await tab.goto(page, { waitUntil: 'load' });
     await tab.emulateMedia({ media: 'print' });
+    // Paper cannot be clicked open: every folded finding and section is printed open.
+    await tab.evaluate('document.querySelectorAll("details").forEach((d) => { d.open = true; })');
     await tab.pdf({ path: pdfPath, format: 'A4', printBackground: true, preferCSSPageSize: true });
   } finally {
     await browser.close();

@@ -12,6 +12,7 @@ import { accountKey, grantAccountKey, LANES, type Lane, type Level } from '../sr
 import { byKeys, compareFindings, compareNatural, sorted } from '../src/core/order.js';
 import type { Person } from '../src/core/register.js';
 import { matchesAny } from '../src/core/scope.js';
+import { type Action, groupActions } from './actions.js';
 import type { SystemSummary } from './document.js';
 import { severityCounts, systemSummaries } from './document.js';
 import type { ReportInput } from './input.js';
@@ -65,6 +66,12 @@ export interface FindingView {
   openDays?: number;
   /** An acceptance that covered this finding and has lapsed: "accepted by Dana Whitfield (dana) until 2026-10-31: lapsed 29 days ago". */
   lapsed?: string;
+  /** First seen by this scan, with an earlier scan to compare with. */
+  isNew: boolean;
+  /** The action that closes it. */
+  actionAnchor?: string;
+  /** "github fastfix-agency". */
+  where: string;
 }
 
 export interface SeverityGroup {
@@ -241,8 +248,24 @@ export interface ReportView {
   today: string;
   /** Findings first seen in this scan; absent when there is nothing to compare with. */
   newCount?: number;
-  /** The worst few findings, for "start here". */
-  first: FindingView[];
+  /** Every finding, new since the last scan first, then by severity. */
+  findings: FindingView[];
+  /** Findings grouped into what closes them, most urgent first. */
+  actions: Action[];
+  /** The first few actions, for "start here". */
+  startHere: Action[];
+  /** Register findings exist (register-incomplete): "the register has no problems" would be false. */
+  registerFindings: number;
+  /** The rules, with the severities their findings in this report actually have. */
+  rulesUsed: (RuleMeta & { severities: { severity: Severity; label: string }[] })[];
+}
+
+/** How many actions "start here" shows: the rest are in the list below it. */
+export const START_HERE = 5;
+
+/** The actions of a scan, for the terminal and the email: the same as report.html's. */
+export function reportActions(input: ReportInput): Action[] {
+  return buildView(input).actions;
 }
 
 export function buildView(input: ReportInput): ReportView {
@@ -265,7 +288,8 @@ export function buildView(input: ReportInput): ReportView {
       `${personLabel(l.acceptedBy)} accepted it ("${l.reason}"); that acceptance ${endText(l.end, input.now)}, so it counts again.`,
     ]),
   );
-  const findings = sorted(input.evaluation.findings, compareFindings).map((f): FindingView => {
+  const compared = Boolean(input.history?.drift);
+  const all = sorted(input.evaluation.findings, compareFindings).map((f): FindingView => {
     const login = logins.get(accountKey({ system: f.system, target: f.target, id: f.account }));
     const age = ageOf(f.fingerprint);
     const lapsed = lapsedOf.get(f.fingerprint);
@@ -292,8 +316,20 @@ export function buildView(input: ReportInput): ReportView {
       lanes: lanesOf(f),
       ...(age ? { age: age.text, openDays: age.days } : {}),
       ...(lapsed ? { lapsed } : {}),
+      isNew: compared && age?.text === 'new in this scan',
+      where: `${f.system} ${login ?? f.account}`,
     };
   });
+  // New since the last scan first, everywhere; the order within each part is the report order.
+  const findings = [...all.filter((f) => f.isNew), ...all.filter((f) => !f.isNew)];
+  const actions = groupActions(findings);
+  const byAnchor = new Map(findings.map((f) => [f.anchor, f]));
+  for (const action of actions) {
+    for (const anchor of action.anchors) {
+      const f = byAnchor.get(anchor);
+      if (f) f.actionAnchor = action.anchor;
+    }
+  }
 
   const systems = systemViews(input);
   const summary = severityCounts(input.evaluation.summary);
@@ -352,8 +388,25 @@ export function buildView(input: ReportInput): ReportView {
     trend: trendView(input),
     timelines: timelineViews(input),
     today: isoDate(input.now),
-    ...(input.history?.drift ? { newCount: findings.filter((f) => f.age === 'new in this scan').length } : {}),
-    first: findings.filter((f) => f.severity === 'critical' || f.severity === 'high').slice(0, 3),
+    ...(compared ? { newCount: findings.filter((f) => f.isNew).length } : {}),
+    findings,
+    actions,
+    startHere: actions.slice(0, START_HERE),
+    registerFindings: findings.filter((f) => f.target === 'register').length,
+    rulesUsed: sorted(
+      input.rules,
+      byKeys(
+        (r) => severityRank(r.severity),
+        (r) => r.id,
+      ),
+    ).map((r) => {
+      const used = new Set(findings.filter((f) => f.rule === r.id).map((f) => f.severity));
+      const severities = (used.size > 0 ? SEVERITIES.filter((x) => used.has(x)) : [r.severity]).map((x) => ({
+        severity: x,
+        label: x,
+      }));
+      return { ...r, severities };
+    }),
   };
 }
 

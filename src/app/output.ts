@@ -56,6 +56,7 @@ function printResult(result: ScanResult, json: boolean, io: Io): void {
       cwd: io.cwd,
       history: result.history,
       newFingerprints: result.newFingerprints,
+      actions: result.actions,
       accepted: result.accepted,
       lapsed: result.lapsed,
       color: useColor(stderrStream(io), io.env),

@@ -3,6 +3,7 @@
 // Every string that came from outside passes through terminalSafe: a display name or an error
 // message cannot move the cursor or recolour the screen.
 import { relative } from 'node:path';
+import type { Action } from '../../reports/actions.js';
 import type { Completeness } from '../core/completeness.js';
 import type { Evaluation } from '../core/evaluation.js';
 import { SEVERITIES, type Severity } from '../core/finding.js';
@@ -215,7 +216,9 @@ export interface ScanSummaryInput {
   lapsed?: number;
   /** Colour the severities and statuses (use useColor(stream, env)). */
   color?: boolean;
-  /** Critical and high findings listed by name before "… and N more". */
+  /** What to do first, as the reports show it (one line each, before "… and N more"). */
+  actions?: readonly Action[];
+  /** Actions listed before "… and N more". */
   maxListed?: number;
 }
 
@@ -309,19 +312,18 @@ export function formatScanSummary(input: ScanSummaryInput): string {
   for (const s of systems)
     for (const w of s.warnings) lines.push(`    ${terminalSafe(s.system)} warning: ${terminalSafe(w)}`);
 
-  const top = input.evaluation.findings.filter((f) => f.severity === 'critical' || f.severity === 'high');
-  if (top.length > 0) {
-    const max = input.maxListed ?? 10;
-    lines.push('', 'Critical and high findings:');
-    for (const f of top.slice(0, max)) {
-      const who = f.person ? ` (${terminalSafe(f.person)})` : '';
-      const where = [f.system, f.target, f.account, f.resource].filter(Boolean).map((p) => terminalSafe(String(p)));
-      const mark = isNew(f.fingerprint) ? ' [new]' : '';
+  const actions = input.actions ?? [];
+  if (actions.length > 0) {
+    const max = input.maxListed ?? 8;
+    lines.push('', 'Start here:');
+    for (const a of actions.slice(0, max)) {
+      const mark = a.newCount > 0 ? `${color.bold('new')} ` : '';
+      const command = a.command ? `: ${terminalSafe(a.command)}` : '';
       lines.push(
-        `  ${sevColor[f.severity](f.severity.padEnd(8))} ${terminalSafe(f.title)}${who}: ${where.join(' / ')}${mark}`,
+        `  ${sevColor[a.severity](a.severity.padEnd(8))} ${mark}${terminalSafe(a.title)} · ${a.countText}${command}`,
       );
     }
-    if (top.length > max) lines.push(`  … and ${top.length - max} more in report.html`);
+    if (actions.length > max) lines.push(`  … and ${actions.length - max} more in report.html`);
   }
   if (input.files.length > 0) {
     lines.push('', 'Reports:');

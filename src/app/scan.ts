@@ -5,6 +5,7 @@
 import { appendFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { connectors } from '../../connectors/index.js';
+import type { Action } from '../../reports/actions.js';
 import { REPORT_FILES, renderReport } from '../../reports/index.js';
 import { printPdf } from '../../reports/pdf.js';
 import { type Completeness, completeness } from '../core/completeness.js';
@@ -28,7 +29,7 @@ import { HistoryStore } from '../pipeline/history/store.js';
 import { limitTargets, missingTargets, parseOnly } from '../pipeline/only.js';
 import { loadRegister, scopeWarnings } from '../pipeline/register/index.js';
 import { addRemediation } from '../pipeline/remediation.js';
-import { emailInput, renderReports, reportInput, writeReports } from '../pipeline/report.js';
+import { emailInput, renderReports, reportActions, reportInput, writeReports } from '../pipeline/report.js';
 import { loadShards } from '../pipeline/shards.js';
 import { allRules } from '../rules/index.js';
 
@@ -84,6 +85,8 @@ export interface ScanResult {
   findingsJson: string;
   /** Fingerprints first seen in this scan (empty on a first scan or without history). */
   newFingerprints: ReadonlySet<string>;
+  /** What to do first, as the reports show it. */
+  actions: readonly Action[];
   /** off: no history kept; first: nothing to compare with; compared: drift against a previous scan. */
   history: 'off' | 'first' | 'compared';
   /** Findings accepted as risks (out of the counts), and acceptances that lapsed. */
@@ -274,6 +277,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       files,
       findingsJson: rendered.get(REPORT_FILES.json) ?? '',
       newFingerprints,
+      actions: reportActions(input),
       history: !store ? 'off' : previous ? 'compared' : 'first',
       accepted: acceptance.accepted.length,
       lapsed: acceptance.lapsed.length,

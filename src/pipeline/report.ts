@@ -6,6 +6,10 @@ import { join, relative, sep } from 'node:path';
 import type { EmailInput } from '../../reports/email.js';
 import { REPORT_FILES, type ReportFormat, type ReportInput, renderReport } from '../../reports/index.js';
 import { renderSarif } from '../../reports/sarif.js';
+import { reportActions } from '../../reports/view.js';
+
+export { reportActions };
+
 import { type Completeness, openGaps } from '../core/completeness.js';
 import type { Drift } from '../core/drift.js';
 import type { AcceptedFinding, Evaluation } from '../core/evaluation.js';
@@ -151,6 +155,7 @@ export function emailInput(
     ],
     evaluation: input.evaluation,
     register: register.register,
+    actions: reportActions(input),
     ...(input.history?.drift ? { drift: input.history.drift } : {}),
     newFingerprints: new Set(newFingerprints),
     ...(input.history

@@ -89,6 +89,19 @@ function reasonsFor(context: EvaluationContext, account: Account): string[] {
   return reasons;
 }
 
+/**
+ * The title says what the evidence shows: a declared shared account has an owner (so somebody
+ * is accountable for it, just not for each use of it); root and key files are their own cases.
+ */
+function titleFor(account: Account, link: ReturnType<EvaluationContext['linkOf']>): { title?: string } {
+  if (account.kind === 'root') return { title: 'Root account with live credentials' };
+  if (link.kind === 'shared' && link.shared.kind === 'shared')
+    return { title: 'Shared admin account: no use of it traces to one person' };
+  if (link.kind === 'conflict') return { title: 'Admin account claimed by several people' };
+  if (account.kind === 'service' && link.kind !== 'none') return { title: 'Admin key file: whoever holds it is admin' };
+  return {};
+}
+
 export const sharedAdminAccount: Rule = {
   id: 'shared-admin-account',
   title: 'Admin account nobody is accountable for',
@@ -107,6 +120,7 @@ export const sharedAdminAccount: Rule = {
       const link = context.linkOf(account);
       findings.push({
         ...(link.kind === 'person' ? { person: link.person } : {}),
+        ...titleFor(account, link),
         system: account.system,
         target: account.target,
         account: account.id,

@@ -9,6 +9,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderEmail } from '../../reports/email.js';
 import { renderReport } from '../../reports/index.js';
+import { reportActions } from '../../reports/view.js';
 import { runDemo } from '../../src/app/demo.js';
 import type { Finding } from '../../src/core/finding.js';
 import { silentLogger } from '../../src/core/log.js';
@@ -55,6 +56,7 @@ beforeAll(async () => {
     register,
     drift: history_.drift!,
     newFingerprints: new Set(['fp-unknown-account-quickfix-dev-']),
+    actions: reportActions(rich),
     openDays: new Map(
       Object.entries(history_.firstSeen).map(([fp, at]) => [fp, Math.floor((+rich.now - Date.parse(at)) / 86_400_000)]),
     ),
@@ -105,10 +107,111 @@ describe.each(['demo', 'rich'] as const)('report.html of the %s scan', (name) =>
   );
 });
 
+/** Page height in CSS pixels. */
+const heightOf = (page: import('playwright-core').Page) =>
+  page.evaluate<number>('document.documentElement.scrollHeight');
+
+describe("report.html of the demo's second week, read as a founder would", () => {
+  // The demo's week 2: 51 findings. One 600 px card per finding made it 27,600 px tall.
+  const MAX_HEIGHT = { 1280: 6000, 390: 12_000 } as const;
+
+  it.each(WIDTHS)(
+    'at %i px: short enough to read, the top action and its command on the first screen',
+    async (width) => {
+      // Week 1 as well, for the screenshots a person reviews.
+      const week1 = await openFile(browser, join(dir, 'week1', 'report.html'), { width, height: 900 });
+      try {
+        expect(await heightOf(week1.page)).toBeLessThan(MAX_HEIGHT[width]);
+        await week1.page.screenshot({ path: join(shots, `demo-week1-${width}.png`), fullPage: FULL_PAGE });
+      } finally {
+        await week1.context.close();
+      }
+      const { page, context } = await openFile(browser, pages.demo.file, { width, height: 900 });
+      try {
+        expect(await heightOf(page)).toBeLessThan(MAX_HEIGHT[width]);
+        await page.screenshot({ path: join(shots, `demo-week2-${width}.png`), fullPage: FULL_PAGE });
+        const top = page.locator('#start-here + ol .action').first();
+        const box = await top.boundingBox();
+        expect(box).not.toBeNull();
+        // At 1280 the whole first action fits the first screen; on a phone, its title does.
+        if (width === 1280) {
+          expect(box!.y + box!.height).toBeLessThan(900);
+          expect(await top.locator('pre code').textContent()).toMatch(/\S/);
+        } else expect(box!.y).toBeLessThan(900);
+        // The lanes picture is on the first two screens at 1280.
+        if (width === 1280) expect((await page.locator('h2#matrix').boundingBox())!.y).toBeLessThan(1800);
+        // Commands scroll in their own box: no page overflow even for a long one.
+        expect(await horizontalOverflow(page)).toBe(0);
+      } finally {
+        await context.close();
+      }
+    },
+  );
+
+  it('puts what is new since last week first, marked, in the actions and in the findings', async () => {
+    const { page, context } = await openFile(browser, pages.demo.file, { width: 1280 });
+    try {
+      const rows = page.locator('#flist details.finding');
+      const isNew = await page.evaluate<boolean[]>(
+        "[...document.querySelectorAll('#flist details.finding')].map((el) => el.classList.contains('is-new'))",
+      );
+      const newCount = isNew.filter(Boolean).length;
+      expect(newCount).toBeGreaterThan(0);
+      // Every new one before every other.
+      expect(isNew).toEqual([...Array(newCount).fill(true), ...Array(isNew.length - newCount).fill(false)]);
+      // The word "New" on exactly the new lines.
+      const titles = await rows.locator('.c-title').allTextContents();
+      expect(titles.map((t) => t.trim().startsWith('New '))).toEqual(isNew);
+      expect(await rows.first().locator('.new').textContent()).toBe('New');
+      // The new outside collaborator, the read→write raise and the new key on a shared admin are all marked new.
+      const newText = await page.evaluate<string>(
+        "[...document.querySelectorAll('#flist details.finding.is-new')].map((el) => el.textContent).join(' ')",
+      );
+      expect(newText).toContain('fastfix-agency');
+      expect(newText).toContain('omar-qa');
+      expect(newText).toContain('ops-admin');
+      // And the first actions are the ones holding news.
+      const first = page.locator('#start-here + ol .action').first();
+      expect(await first.locator('.new').count()).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('reaches every finding by opening its line, with its evidence and fix inside', async () => {
+    const { page, context } = await openFile(browser, pages.demo.file, { width: 390 });
+    try {
+      const rows = page.locator('#flist details.finding');
+      const n = await rows.count();
+      expect(n).toBe(pages.demo.findings.length);
+      for (let i = 0; i < n; i++) {
+        const row = rows.nth(i);
+        expect(await row.locator('.fbody').isVisible()).toBe(false);
+        await row.locator('summary').click();
+        expect(await row.locator('.fbody').isVisible()).toBe(true);
+      }
+      const fingerprints = await rows.locator('.fbody').allTextContents();
+      for (const f of pages.demo.findings)
+        expect(
+          fingerprints.some((t) => t.includes(f.fingerprint)),
+          f.title,
+        ).toBe(true);
+      expect(await horizontalOverflow(page)).toBe(0);
+      await page.screenshot({ path: join(shots, 'demo-390-opened.png'), fullPage: FULL_PAGE });
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe('report.html, the hand-built scan', () => {
   it('shows timelines with access held past its end, accepted and lapsed risks, how long each finding is open', async () => {
     const { page, context } = await openFile(browser, pages.rich.file, { width: 1280 });
     try {
+      // The time lines are folded under their heading, saying how many are held past the end.
+      const fold = page.locator('section[aria-labelledby=timelines] details');
+      expect(await fold.locator('summary').textContent()).toContain('1 held past the end');
+      await fold.locator('summary').click();
       const overdue = page.locator('.tl-row-held-past-end');
       expect(await overdue.count()).toBe(1);
       expect(await overdue.locator('.tl-state').textContent()).toBe('✕ ended 2026-06-01, still held 181 days later');
@@ -118,17 +221,21 @@ describe('report.html, the hand-built scan', () => {
         'CI bot until the GitHub App lands',
       );
       expect(await page.locator('article.accepted.lapsed').textContent()).toContain('ended 2026-10-31 (29 days ago)');
-      expect(await page.locator('[data-finding] .age').allTextContents()).toEqual([
+      // New since the last scan first, then by severity, each with how long it has been open.
+      expect(await page.locator('[data-finding] .c-age').allTextContents()).toEqual([
+        'new in this scan',
+        'new in this scan',
         'open for 28 days',
         'open for 3 days',
         'open for 7 days',
-        'new in this scan',
-        'new in this scan',
       ]);
-      // "Start here" links land on their findings.
-      await page.locator('.first a').first().click();
+      // An action's link lands on its first finding, opened.
+      await page.locator('.actions .action').first().locator('a').click();
       expect(new URL(page.url()).hash).toMatch(/^#f-[0-9a-f]{12}$/);
-      expect(await page.locator(':target').getAttribute('data-severity')).toBe('critical');
+      const target = page.locator('details:target');
+      expect(await target.count()).toBe(1);
+      expect(await target.getAttribute('open')).not.toBeNull();
+      expect(await target.locator('.fbody').isVisible()).toBe(true);
     } finally {
       await context.close();
     }
@@ -177,10 +284,10 @@ describe('the filters', () => {
     try {
       await page.locator('#filters select[name=lane]').selectOption('production');
       // multiple-lanes (code + production) and the org owner (code + production); not the shop push.
-      const titles = await page.locator('[data-finding]:visible h4').allTextContents();
+      const titles = await page.locator('[data-finding]:visible .c-title strong').allTextContents();
       expect(titles.map((t) => t.trim())).toEqual([
-        'Critical Admin account nobody answers for',
-        'High Contractor in more than one lane',
+        'Admin account nobody answers for',
+        'Contractor in more than one lane',
       ]);
       await page.screenshot({ path: join(shots, 'rich-390-lane-production.png'), fullPage: FULL_PAGE });
     } finally {
@@ -201,9 +308,9 @@ describe('without JavaScript (email clients, printing)', () => {
       const headings = (await page.locator('h2').allTextContents()).map((h) => h.replace(/\d{4}-\d{2}-\d{2}/, 'DATE'));
       expect(headings).toEqual([
         'Summary',
+        'Who holds which lane',
         'What changed since DATE',
         'Findings',
-        'Who holds which lane',
         'Grants over time',
         'Accepted risks',
         'Accounts linked to nobody',
@@ -234,6 +341,12 @@ describe('the weekly email', () => {
       expect(text).toContain('level raised');
       expect(text).toContain('open for 28 days');
       expect(text).toContain('Who holds which lane');
+      // The top actions with their fix come before the list, new ones first and marked.
+      const actions = page.locator('[data-action]');
+      expect(await actions.count()).toBeGreaterThan(0);
+      const first = (await actions.first().textContent()) ?? '';
+      expect(first).toMatch(/NEW/);
+      expect(text.indexOf('Start here')).toBeLessThan(text.indexOf('Critical and high findings'));
       await page.screenshot({ path: join(shots, 'email-600.png'), fullPage: FULL_PAGE });
     } finally {
       await context.close();

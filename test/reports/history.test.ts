@@ -1,7 +1,7 @@
 // The report side of history: "What changed since", "open for N days", accepted and lapsed
 // risks, the trend of open findings and the per-person timelines, in report.html and report.md.
 import { describe, expect, it } from 'vitest';
-import { trendChart } from '../../reports/html.js';
+import { niceStep, trendChart } from '../../reports/html.js';
 import { renderReport } from '../../reports/index.js';
 import { buildView } from '../../reports/view.js';
 import { demoInput, HOSTILE, richInput } from './fixture.js';
@@ -117,7 +117,7 @@ describe('accepted risks', () => {
     expect(words).toContain('Critical Admin account nobody answers for');
     expect(words).toContain('Lapsed ended 2026-10-31 (29 days ago)');
     const finding =
-      /<article[^>]*data-finding[^>]*>(?:(?!<\/article>)[\s\S])*Admin account nobody answers for[\s\S]*?<\/article>/.exec(
+      /<details[^>]*data-finding[^>]*>(?:(?!<\/details>)[\s\S])*Admin account nobody answers for[\s\S]*?<\/details>/.exec(
         html,
       )![0];
     expect(text(finding)).toContain(
@@ -156,15 +156,22 @@ describe('the trend of open findings', () => {
     expect(renderReport('md', richInput())).toContain('| 2026-11-29 (this scan) | 2 | 1 | 1 | 0 | 1 | 5 |');
   });
 
-  it('stacks segments to the bar total, the largest bar reaching the top of the plot', () => {
+  it('stacks segments to the bar total on a scale that ends at a round tick above the largest bar', () => {
     const chart = trendChart(buildView(richInput()).trend)!;
+    // The largest bar is 7: ticks every 2, the scale ends at 8.
+    expect(chart.ticks.map((t) => t.n)).toEqual([0, 2, 4, 6, 8]);
     const tallest = chart.bars.find((b) => b.total === 7)!;
     const top = Math.min(...tallest.segments.map((s) => s.y));
-    expect(top).toBeCloseTo(chart.ticks.at(-1)!.y, 0);
+    expect(top).toBeGreaterThan(chart.ticks.at(-1)!.y);
+    expect(top).toBeLessThan(chart.ticks.at(-2)!.y);
     for (const bar of chart.bars) {
       const height = bar.segments.reduce((n, s) => n + s.height, 0);
-      expect(height).toBeCloseTo((bar.total / 7) * 150, 0);
+      expect(height).toBeCloseTo((bar.total / 8) * 150, 0);
     }
+  });
+
+  it('picks round ticks at any size', () => {
+    expect([1, 1.75, 2.2, 7, 12.5, 26, 130, 4000].map(niceStep)).toEqual([1, 2, 5, 10, 20, 50, 200, 5000]);
   });
 
   it('is left out without history', () => {

@@ -61,14 +61,20 @@ describe('report.html', () => {
     expect(complete).toContain('Complete scan.');
   });
 
-  it('counts findings by severity and groups them, with every fact and the fix', () => {
+  it('counts findings by severity, starts with the actions that close them, then one line per finding', () => {
     expect(words).toMatch(/2 Critical 1 High 1 Medium 0 Low 1 Info/);
-    const order = ['Critical 2 findings', 'High 1 finding', 'Medium 1 finding', 'Info 1 finding'].map((h) =>
-      words.indexOf(h),
+    // Start here: the person's findings are one action, with the command that closes them.
+    const start = text(/<h3 id="start-here">[\s\S]*?<\/ol>/.exec(html)![0]).trim();
+    expect(start).toMatch(
+      /^Start here Critical Shared admin account, github northwind-admin: give it one owner, or split it /,
     );
-    expect(order.every((i) => i >= 0)).toBe(true);
-    expect([...order].sort((a, b) => a - b)).toEqual(order);
-    const finding = /<article[^>]*data-severity="critical"[\s\S]*?<\/article>/.exec(html)![0];
+    expect(start).toMatch(
+      /Critical Offboard Sam Ortiz \(sam\) 2 findings: 1 access after its end, 1 second lane .* lanekeeper offboard sam Copy Medium /,
+    );
+    // Every finding is one <details> line, worst first; the facts are inside it.
+    const severities = [...html.matchAll(/<details class="finding[^"]*"[^>]*data-severity="(\w+)"/g)].map((m) => m[1]);
+    expect(severities).toEqual(['critical', 'critical', 'high', 'medium', 'info']);
+    const finding = /<details[^>]*data-severity="critical"[\s\S]*?<\/details>/.exec(html)![0];
     for (const fact of [
       'Access outlived its approval',
       'Sam Ortiz (sam)',

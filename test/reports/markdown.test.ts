@@ -33,17 +33,22 @@ describe('report.md', () => {
     ]);
   });
 
-  it('lists findings by severity with person, system, account, resource, evidence, steps and commands', () => {
+  it('starts with the actions, then one table line per finding, then each in detail', () => {
+    const start = md.slice(md.indexOf('## Start here'), md.indexOf('## Who holds which lane'));
+    expect(start).toContain(
+      '2. **Critical: Offboard Sam Ortiz \\(sam\\)** (2 findings: 1 access after its end, 1 second lane).',
+    );
+    expect(start).toContain('```sh\nlanekeeper offboard sam\n```');
+    expect(md).toContain(
+      '| Critical | Access outlived its approval | Sam Ortiz \\(sam\\) | github samortiz · northwind/shop |  |',
+    );
     const headings = lines.filter((l) => l.startsWith('### ') || l.startsWith('#### '));
     expect(headings).toEqual([
-      '### Critical: 2 findings',
+      '### Details',
       '#### Access outlived its approval',
       '#### Admin account nobody answers for',
-      '### High: 1 finding',
       '#### Contractor in more than one lane',
-      '### Medium: 1 finding',
       '#### Account linked to nobody',
-      '### Info: 1 finding',
       '#### Approval ends soon',
     ]);
     const first = md.slice(md.indexOf('#### Access outlived'), md.indexOf('#### Admin account'));

@@ -2,6 +2,7 @@
 // end-of-scan summary. A tiny terminal model replays what was written, so "redrawn in place"
 // is checked on the screen a person would see, not on escape codes.
 import { describe, expect, it } from 'vitest';
+import { groupActions } from '../../reports/actions.js';
 import {
   createProgress,
   formatScanSummary,
@@ -252,6 +253,19 @@ const systems: SystemStatus[] = [
 
 describe('the end-of-scan summary', () => {
   const evaluation: Evaluation = demoEvaluation();
+  const actionsOf = (isNew: ReadonlySet<string> = new Set()) =>
+    groupActions(
+      evaluation.findings.map((f) => ({
+        ...f,
+        anchor: f.fingerprint,
+        personId: f.person ?? '',
+        lanes: [],
+        where: `${f.system} ${f.account}`,
+        steps: f.remediation.steps,
+        commands: f.remediation.commands,
+        isNew: isNew.has(f.fingerprint),
+      })),
+    );
   const base = {
     organization: 'Northwind Supply',
     evaluation,
@@ -261,10 +275,12 @@ describe('the end-of-scan summary', () => {
   };
 
   it('tabulates counts with what is new, the systems with their status, and the report paths', () => {
+    const newFingerprints = new Set(['fp-shared-admin-account-northwind-admin-', 'fp-unknown-account-quickfix-dev-']);
     const text = formatScanSummary({
       ...base,
       history: 'compared',
-      newFingerprints: new Set(['fp-shared-admin-account-northwind-admin-', 'fp-unknown-account-quickfix-dev-']),
+      newFingerprints,
+      actions: actionsOf(newFingerprints),
       accepted: 1,
       lapsed: 1,
     });
@@ -292,7 +308,12 @@ describe('the end-of-scan summary', () => {
       ].join('\n'),
     );
     expect(text).toContain('    github warning: PAT grants need a GitHub App token');
-    expect(text).toMatch(/critical Admin account nobody answers for: github \/ northwind \/ northwind-admin \[new\]/);
+    // One line per action, what is new first.
+    expect(text).toContain(
+      'Start here:\n  critical new Shared admin account, github northwind-admin: give it one owner, or split it · 1 finding, new\n' +
+        '  medium   new Account nobody registered, github quickfix-dev: find out whose, then register or remove · 1 finding, new\n' +
+        '  critical Offboard sam · 2 findings: lanekeeper offboard sam\n',
+    );
     expect(text).toContain('Reports:\n  out/report.html\n  out/findings.json\n');
   });
 
@@ -304,9 +325,10 @@ describe('the end-of-scan summary', () => {
   });
 
   it('colours only when asked, and lists at most maxListed findings', () => {
-    const text = formatScanSummary({ ...base, history: 'off', color: true, maxListed: 1 });
+    const actions = actionsOf();
+    const text = formatScanSummary({ ...base, history: 'off', color: true, maxListed: 1, actions });
     expect(text).toMatch(COLOR);
-    expect(text).toContain('… and 2 more in report.html');
+    expect(text).toContain(`… and ${actions.length - 1} more in report.html`);
   });
 
   it('keeps outside strings from driving the terminal', () => {
