@@ -90,6 +90,12 @@ describe.each(['demo', 'rich'] as const)('report.html of the %s scan', (name) =>
         expect(await page.locator('[data-finding]').count()).toBe(findings.length);
         expect(await visibleFindings(page)).toBe(findings.length);
         expect(await horizontalOverflow(page)).toBe(0);
+        // No table needs scrolling sideways either, not even inside its own box.
+        expect(
+          await page.evaluate<number>(
+            "[...document.querySelectorAll('.scroll')].filter((d) => d.scrollWidth > d.clientWidth + 1).length",
+          ),
+        ).toBe(0);
         // The pictures are there and labelled.
         const trend = page.locator('figure.trend svg');
         expect(await trend.count()).toBe(1);

@@ -119,7 +119,9 @@ describe('report.html', () => {
     expect(html).toMatch(/body\{[^}]*overflow-wrap:anywhere/);
     expect(html).toMatch(/\.scroll\{overflow-x:auto/);
     expect(html).toMatch(/pre\{white-space:pre-wrap;overflow-wrap:anywhere/);
-    const tables = html.match(/<table>/g)!.length;
-    expect(html.match(/<div class="scroll">\s*<table>/g)).toHaveLength(tables);
+    const tables = html.match(/<table[ >]/g)!.length;
+    expect(html.match(/<div class="scroll">\s*<table[ >]/g)).toHaveLength(tables);
+    // On a phone, data tables become one stacked card per row: only the lanes matrix stays a grid.
+    expect(html.match(/<table class="stack">/g)).toHaveLength(tables - 1);
   });
 });
