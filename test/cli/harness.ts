@@ -39,6 +39,13 @@ export async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'lanekeeper-test-'));
 }
 
+/** Writes `text` to dir/name and gives the path. */
+export async function writeIn(dir: string, name: string, text: string): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, text);
+  return path;
+}
+
 /** A fixed clock for the demo story, so runs compare byte for byte. */
 export const DEMO_NOW = '2026-11-29T09:00:00.000Z';
 

@@ -2,11 +2,11 @@
 // rules a reviewer would apply, `register diff` for the pull request, `register check`'s summary,
 // and the demo's register and config usable outside `demo`. The README's onboarding walkthrough
 // is run here command by command, as it is written.
-import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_NOW, runCli, tempDir } from './harness.js';
+import { DEMO_NOW, runCli, tempDir, writeIn } from './harness.js';
 
 const README = await readFile(join(import.meta.dirname, '../../README.md'), 'utf8');
 
@@ -190,11 +190,7 @@ describe("the README's onboarding walkthrough", () => {
 });
 
 /** A small register written for one test; returns its path. */
-async function registerFile(dir: string, name: string, text: string): Promise<string> {
-  const path = join(dir, name);
-  await writeFile(path, text);
-  return path;
-}
+const registerFile = writeIn;
 
 const BASE = `organization: Acme
 people:

@@ -1,10 +1,9 @@
 // Input the company relies on is strict: `register check` fails a pull request that adds an
 // entry the scan could only complain about, a config without a register is bad input with a
 // code, and --now is ISO-8601 or nothing, so the clock never depends on the machine.
-import { rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from './harness.js';
+import { runCli, tempDir, writeIn } from './harness.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -13,9 +12,7 @@ afterAll(async () => {
 async function fileIn(name: string, text: string): Promise<string> {
   const dir = await tempDir();
   dirs.push(dir);
-  const path = join(dir, name);
-  await writeFile(path, text);
-  return path;
+  return writeIn(dir, name, text);
 }
 
 const REGISTER = `organization: Acme
