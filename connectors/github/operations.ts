@@ -11,6 +11,8 @@ export const GITHUB_OPERATIONS = [
   'GET /orgs/{org}/teams/{team_slug}/members',
   'GET /orgs/{org}/personal-access-tokens',
   'GET /orgs/{org}/actions/secrets',
+  'GET /orgs/{org}/installations',
+  'GET /apps/{app_slug}',
   'GET /repos/{owner}/{repo}/collaborators',
   'GET /repos/{owner}/{repo}/keys',
   'GET /repos/{owner}/{repo}/actions/secrets',

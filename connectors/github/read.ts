@@ -11,9 +11,12 @@ import { GithubCallError } from './client.js';
 import type { GithubOperation } from './operations.js';
 import { type Profile, readProfiles } from './profiles.js';
 import {
+  ApiAppSchema,
   ApiCollaboratorSchema,
   ApiDeployKeySchema,
   ApiEnvironmentSchema,
+  type ApiInstallation,
+  ApiInstallationSchema,
   ApiInvitationSchema,
   ApiOrgSchema,
   ApiPatGrantSchema,
@@ -50,8 +53,17 @@ export interface OrgFacts {
   orgSecrets: z.infer<typeof ApiSecretSchema>[];
   /** Undefined when the token may not read them (only GitHub Apps may). */
   patGrants?: z.infer<typeof ApiPatGrantSchema>[];
+  /** GitHub Apps installed on the organisation, with their owners; undefined when not visible. */
+  apps?: AppFacts[];
   /** Names, emails and SAML identities by lower-cased login. */
   profiles: Map<string, Profile>;
+}
+
+export interface AppFacts {
+  installation: ApiInstallation;
+  name: string;
+  /** The app's owner; undefined when GitHub does not show it (a private app of another owner). */
+  owner?: string;
 }
 
 const PER_PAGE = 100;
@@ -96,7 +108,7 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
           }),
         ),
       );
-    const [disabledMembers, disabledOutside, patGrants] = await Promise.all([
+    const [disabledMembers, disabledOutside, patGrants, installations] = await Promise.all([
       twoFactor('GET /orgs/{org}/members', 'members'),
       twoFactor('GET /orgs/{org}/outside_collaborators', 'outside collaborators'),
       run(() =>
@@ -107,6 +119,17 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
           (f) => ({
             kind: 'github.pat-grants',
             detail: `fine-grained personal access tokens were not read: listing them needs a GitHub App (${f.message})`,
+          }),
+        ),
+      ),
+      run(() =>
+        optional(
+          ctx,
+          'GET /orgs/{org}/installations',
+          () => listAll(ctx, 'GET /orgs/{org}/installations', { org }, ApiInstallationSchema),
+          (f) => ({
+            kind: 'github.app-installations',
+            detail: `GitHub Apps installed on the organization were not read: it needs the organization's Administration (read) permission (${f.message})`,
           }),
         ),
       ),
@@ -160,8 +183,9 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
     );
     // GraphQL paging is sequential by nature; it runs beside the REST fan-out.
     const profiles = readProfiles(ctx, [...owners, ...members], outside);
+    const apps = installations ? readApps(ctx, installations, run) : undefined;
     // Awaited together, so a failure in one never leaves another's rejection unhandled.
-    const [repoList, teamList, profileMap] = await Promise.all([repoFacts, teamFacts, profiles]);
+    const [repoList, teamList, profileMap, appList] = await Promise.all([repoFacts, teamFacts, profiles, apps]);
 
     return {
       org: orgInfo,
@@ -177,6 +201,7 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
       teams: teamList,
       orgSecrets,
       ...(patGrants ? { patGrants } : {}),
+      ...(appList ? { apps: appList } : {}),
       profiles: profileMap,
     };
   } catch (e) {
@@ -184,6 +209,42 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
     queue.clear();
     throw e;
   }
+}
+
+/** Each installed app's name and owner: one call per app, since an installation does not say who owns it. */
+async function readApps(
+  ctx: ReadContext,
+  installations: readonly ApiInstallation[],
+  run: <T>(task: () => Promise<T>) => Promise<T>,
+): Promise<AppFacts[]> {
+  const slugs = [...new Set(installations.map((i) => i.app_slug))];
+  const owners = new Map(
+    await Promise.all(
+      slugs.map((slug) =>
+        run(async () => {
+          try {
+            const answer = await call('GET /apps/{app_slug}', slug, () =>
+              ctx.client.request('GET /apps/{app_slug}', { app_slug: slug }),
+            );
+            const app = ApiAppSchema.safeParse(answer.data);
+            if (!app.success)
+              throw new GithubCallError('GET /apps/{app_slug}', slug, { message: 'the answer is not an app' });
+            return [slug, { name: app.data.name, owner: app.data.owner?.login }] as const;
+          } catch (e) {
+            // A private app of another owner is not shown to anyone else: its owner is unknown, so
+            // it is judged as someone else's.
+            if (e instanceof GithubCallError && e.status === 404)
+              return [slug, { name: slug, owner: undefined }] as const;
+            throw e;
+          }
+        }),
+      ),
+    ),
+  );
+  return installations.map((installation) => {
+    const app = owners.get(installation.app_slug);
+    return { installation, name: app?.name ?? installation.app_slug, ...(app?.owner ? { owner: app.owner } : {}) };
+  });
 }
 
 async function listAll<T>(

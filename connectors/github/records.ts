@@ -5,7 +5,7 @@
 import { normalizeEmail } from '../../src/core/identity.js';
 import type { Account, Attributes, Credential, Grant, Lane, Secret } from '../../src/core/model.js';
 import { isProductionEnvironment, repoLanes } from './classify.js';
-import type { OrgFacts, RepoFacts } from './read.js';
+import type { AppFacts, OrgFacts, RepoFacts } from './read.js';
 import type { ApiEnvironment, ApiPermissions, GithubLanes } from './schema.js';
 
 export interface GithubRecords {
@@ -271,6 +271,8 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
     });
   }
 
+  for (const app of facts.apps ?? []) appRecords(app, org, target, facts, accounts, addGrant, orgWideAttributes);
+
   return {
     accounts: [...accounts.values()].sort((a, b) => compare(a.id, b.id)),
     grants: [...grants.values()].sort(
@@ -284,6 +286,95 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
     credentials: credentials.sort((a, b) => compare(a.account, b.account) || compare(a.id, b.id)),
     secrets: secrets.sort((a, b) => compare(a.resource, b.resource) || compare(a.name, b.name)),
   };
+}
+
+/** Repository permissions that change code, settings or what runs: any of them at write is write. */
+const REPO_WRITE_PERMISSIONS = new Set([
+  'contents',
+  'workflows',
+  'actions',
+  'secrets',
+  'environments',
+  'pull_requests',
+  'deployments',
+  'packages',
+  'pages',
+  'checks',
+  'statuses',
+  'repository_hooks',
+]);
+/** Permissions that administer: the repository's settings, or the organisation's members and settings. */
+const ADMIN_PERMISSIONS = new Set(['administration', 'members', 'organization_administration', 'organization_secrets']);
+
+/** The level an app's permissions amount to on the repositories it is installed on. */
+export function appPermission(permissions: Readonly<Record<string, string>>): 'admin' | 'write' | 'read' {
+  const entries = Object.entries(permissions);
+  if (entries.some(([name, level]) => ADMIN_PERMISSIONS.has(name) && (level === 'write' || level === 'admin')))
+    return 'admin';
+  if (entries.some(([name, level]) => REPO_WRITE_PERMISSIONS.has(name) && (level === 'write' || level === 'admin')))
+    return 'write';
+  return 'read';
+}
+
+/**
+ * A GitHub App installation: an identity of its own with the installation's permissions on the
+ * repositories it may reach. An app another owner made is an outside identity, like an outside
+ * collaborator; the organisation's own apps are its bots.
+ */
+function appRecords(
+  app: AppFacts,
+  org: string,
+  target: string,
+  facts: OrgFacts,
+  accounts: Map<string, Account>,
+  addGrant: (g: Omit<Grant, 'system' | 'target' | 'lanes' | 'level'>) => void,
+  orgWideAttributes: (accountId: string) => Attributes,
+): void {
+  const { installation } = app;
+  const id = `app:${installation.app_slug.toLowerCase()}`;
+  const outside = app.owner === undefined || app.owner.toLowerCase() !== org.toLowerCase();
+  const permissions = Object.entries(installation.permissions)
+    .map(([name, level]) => `${name}:${level}`)
+    .sort();
+  const ownerText = app.owner ? `owned by ${app.owner}` : 'its owner not shown (a private app of another owner)';
+  accounts.set(id, {
+    system: SYSTEM,
+    target,
+    id,
+    login: installation.app_slug,
+    displayName: `GitHub App "${app.name}" (${ownerText})`,
+    emails: [],
+    kind: outside ? 'external' : 'bot',
+    status: installation.suspended_at ? 'suspended' : 'active',
+    role: 'app-installation',
+    ...(installation.created_at ? { createdAt: installation.created_at } : {}),
+    attributes: {
+      affiliation: 'app-installation',
+      installationId: installation.id,
+      appOwner: app.owner ?? null,
+      repositorySelection: installation.repository_selection,
+      permissions,
+    },
+  });
+  const permission = appPermission(installation.permissions);
+  // The organisation's token cannot list an installation's selected repositories (only the
+  // installation itself may): judged as all of them, and said so.
+  const selected =
+    installation.repository_selection === 'selected'
+      ? ['installed on selected repositories, which only the installation itself may list: judged as all of them']
+      : [];
+  addGrant({
+    account: id,
+    resource: `${org}/*`,
+    permission,
+    via: 'direct',
+    viaName: 'app installation',
+    evidence: [
+      `GitHub App ${installation.app_slug} (${ownerText}) installed on ${installation.repository_selection === 'all' ? `all ${facts.repos.length} repositories` : 'selected repositories'} with ${permissions.join(', ') || 'no permissions'}`,
+      ...selected,
+    ],
+    attributes: orgWideAttributes(id),
+  });
 }
 
 function compare(a: string, b: string): number {

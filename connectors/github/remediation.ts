@@ -75,9 +75,31 @@ function removeFromOrg(org: string, login: string): Remediation {
   };
 }
 
+function isAppInstallation(account: Pick<Account, 'id' | 'attributes'> | undefined, id: string): boolean {
+  return account?.attributes?.affiliation === 'app-installation' || id.startsWith('app:');
+}
+
+/**
+ * An installation is removed by an org owner in the settings: the REST call that uninstalls it
+ * needs the app's own key, which the organisation does not hold.
+ */
+function uninstallApp(org: string, slug: string, installationId: unknown): Remediation {
+  const where =
+    typeof installationId === 'number'
+      ? `https://github.com/organizations/${org}/settings/installations/${installationId}`
+      : `${org} › Settings › GitHub Apps`;
+  return {
+    steps: [
+      `Uninstall the GitHub App ${slug} from ${org} (${where} › Uninstall), or narrow it there to the repositories and permissions the register approves.`,
+    ],
+    commands: [],
+  };
+}
+
 function revokeGrant(grant: Grant, account?: Account): Remediation {
   const login = loginOf(grant.account, account);
   const org = orgOf(grant);
+  if (isAppInstallation(account, grant.account)) return uninstallApp(org, login, account?.attributes?.installationId);
   if (isDeployKeyAccount(account, grant.account)) {
     return deleteDeployKey(grant.resource, deployKeyId(grant.account), login);
   }
@@ -140,6 +162,8 @@ function cancelInvitation(account: Account): Remediation {
 function removeAccount(account: Account, records: AccountRecords): Remediation {
   const org = account.target;
   if (account.status === 'invited') return cancelInvitation(account);
+  if (isAppInstallation(account, account.id))
+    return uninstallApp(org, account.login, account.attributes?.installationId);
   if (isDeployKeyAccount(account, account.id)) {
     const repo = typeof account.attributes?.repo === 'string' ? account.attributes.repo : '';
     return deleteDeployKey(repo, deployKeyId(account.id), account.login);

@@ -141,6 +141,24 @@ export const ApiPatGrantSchema = z.object({
     .optional(),
 });
 
+/** A GitHub App installed on the organisation: what it may do, and on which repositories. */
+export const ApiInstallationSchema = z.object({
+  id: z.number(),
+  app_slug: z.string().min(1),
+  repository_selection: z.enum(['all', 'selected']),
+  permissions: z.record(z.string(), z.string()).default({}),
+  created_at: z.string().optional(),
+  suspended_at: z.string().nullish(),
+});
+export type ApiInstallation = z.infer<typeof ApiInstallationSchema>;
+
+/** A GitHub App: who owns it (an organisation's own app, or someone else's). */
+export const ApiAppSchema = z.object({
+  slug: z.string().optional(),
+  name: z.string(),
+  owner: z.object({ login: z.string().min(1) }).nullable(),
+});
+
 export const ApiSecretSchema = z.object({
   name: z.string().min(1),
   created_at: z.string().optional(),

@@ -39,6 +39,7 @@ interface GithubShape {
   members: { login: string; role: string }[];
   teams: { slug: string; parent?: string; members: string[]; repos: unknown[] }[];
   repos: { collaborators: { login: string }[] }[];
+  installations?: { appSlug: string }[] | null;
 }
 
 function githubMinimum(s: GithubShape): Record<string, number> {
@@ -86,6 +87,8 @@ function githubMinimum(s: GithubShape): Record<string, number> {
     'GET /orgs/{org}/invitations': 1,
     'GET /orgs/{org}/actions/secrets': 1,
     'GET /orgs/{org}/personal-access-tokens': 1,
+    'GET /orgs/{org}/installations': pages((s.installations ?? []).length, 100),
+    'GET /apps/{app_slug}': new Set((s.installations ?? []).map((i) => i.appSlug)).size,
     'POST /graphql': graphql,
     'GET /repos/{owner}/{repo}/keys': s.repos.length,
     'GET /repos/{owner}/{repo}/actions/secrets': s.repos.length,

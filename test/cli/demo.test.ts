@@ -40,6 +40,7 @@ const STORY = [
   'unapproved-access slack U0SAM #support sam',
   'unknown-account aws arn:aws:iam::999988887777:root - -',
   'unknown-account gcp user:growthhacker.jake@gmail.com - -',
+  'unknown-account github app:quickship-deploy - -',
   'unknown-account github northwind-admin - -',
   'unknown-account github quickfix-dev - -',
   'unknown-account slack U0ADMIN - -',

@@ -345,3 +345,44 @@ describe('9. a principal that can raise its own access is an administrator', () 
     expect(levels(s).some((e) => e.startsWith('holds admin'))).toBe(false);
   });
 });
+
+describe('10. a GitHub App installed on the organisation is an identity of its own', () => {
+  const APP = 'app:quickship-deploy';
+  const declare = (users: string) => (text: string) =>
+    text.replace(
+      'shared_accounts:\n',
+      `shared_accounts:\n  - { system: github, id: quickship-deploy, kind: bot, owner: dana, purpose: Deploys the storefront from CI, users: [${users}] }\n`,
+    );
+
+  it("fires: another owner's app with write on every repository, registered by nobody (the demo)", async () => {
+    const s = await scan(['github'], () => {});
+    const [finding, ...more] = s.of('unknown-account', APP);
+    expect(more).toEqual([]);
+    expect(finding?.severity).toBe('high');
+    expect(finding?.evidence).toContain(
+      'linked to nobody: a principal of another organisation that the register does not name',
+    );
+    expect(finding?.remediation?.steps.at(-1)).toMatch(/^Uninstall the GitHub App quickship-deploy from northwind/);
+  });
+
+  it('is quiet: the same app declared in the register with an owner', async () => {
+    const s = await scan(['github'], () => {}, { register: declare('') });
+    expect(s.findings.filter((f) => f.account === APP)).toEqual([]);
+  });
+
+  it("is no outsider: the organisation's own app is its bot (still to be registered)", async () => {
+    const s = await scan(['github'], (sc) => {
+      const app = sc.github.installations[0];
+      app.owner = 'northwind';
+      app.permissions = { metadata: 'read', contents: 'read' };
+    });
+    const [finding] = s.of('unknown-account', APP);
+    expect(finding?.evidence[0]).toContain('(bot, app-installation, active)');
+    expect(finding?.evidence.join(' ')).not.toContain('another organisation');
+  });
+
+  it('offboarding a person who used it names what the app still reaches', async () => {
+    const s = await scan(['github'], () => {}, { register: declare('sam') });
+    expect(await s.offboard('sam')).toContain('quickship-deploy holds write on northwind/* now');
+  });
+});

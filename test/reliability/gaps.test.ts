@@ -33,6 +33,12 @@ const CASES: GapCase[] = [
   // The demo's own: its token cannot list fine-grained tokens (its config accepts it; these tests do not).
   { kind: 'github.pat-grants', make: () => {} },
   {
+    kind: 'github.app-installations',
+    make: (s) => {
+      s.github.installations = null;
+    },
+  },
+  {
     kind: 'records-invalid',
     make: (s) => {
       s.github.repos[0].unresolvedCollaborators = 2;

@@ -318,6 +318,19 @@ export async function startGithubEmulator(
           return list(scenario.patGrants.map((g) => wire.patGrant(g, user(g.owner), w)));
         case 'GET /orgs/{org}/actions/secrets':
           return list(scenario.orgSecrets.map((s) => wire.orgSecret(s, w)));
+        case 'GET /orgs/{org}/installations':
+          if (scenario.installations === null) return error(403, 'Resource not accessible by personal access token');
+          return list(scenario.installations.map((i) => wire.installation(i, orgAsOwner(w), w)));
+        case 'GET /apps/{app_slug}': {
+          const app = scenario.installations?.find((i) => i.appSlug === route.params.app_slug);
+          // A private app is shown to its owner only.
+          if (!app || app.owner === null) return error(404, 'Not Found');
+          const owner =
+            app.owner.toLowerCase() === scenario.org.login.toLowerCase()
+              ? orgAsOwner(w)
+              : { ...orgAsOwner({ ...w, org: { ...w.org, login: app.owner, id: app.appId + 9000 } }) };
+          return json(200, wire.integration(app, owner, w), rateHeaders('core'));
+        }
         case 'GET /repos/{owner}/{repo}/collaborators': {
           const r = repo as Repo;
           const affiliation = req.query.get('affiliation') ?? 'all';
@@ -461,6 +474,7 @@ function paged(
 function wrapList(path: string, slice: unknown[], total: number): unknown {
   if (path.endsWith('/actions/secrets')) return { total_count: total, secrets: slice };
   if (path.endsWith('/environments')) return { total_count: total, environments: slice };
+  if (path.endsWith('/installations')) return { total_count: total, installations: slice };
   return slice;
 }
 

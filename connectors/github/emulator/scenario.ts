@@ -134,6 +134,27 @@ export const GithubScenarioSchema = z
       )
       .nullable()
       .default(null),
+    /**
+     * GitHub Apps installed on the org (not lanekeeper's own): their owner, permissions and reach.
+     * null when the token may not list them (it needs the org's Administration read permission).
+     */
+    installations: z
+      .array(
+        z.strictObject({
+          id: z.number().int().positive(),
+          appId: z.number().int().positive(),
+          appSlug: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+          appName: z.string().min(1),
+          /** The app's owner: the org itself, another org or a user. null: a private app GitHub does not show. */
+          owner: z.string().min(1).nullable(),
+          repositorySelection: z.enum(['all', 'selected']).default('all'),
+          permissions: z.record(z.string(), z.enum(['read', 'write', 'admin'])).default({}),
+          createdAt: Instant,
+          suspendedAt: Instant.nullable().default(null),
+        }),
+      )
+      .nullable()
+      .default([]),
     /** A GitHub App installed on the org: the emulator mints installation tokens for JWTs it signs. */
     app: z
       .strictObject({

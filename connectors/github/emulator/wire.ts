@@ -259,6 +259,53 @@ export function patGrant(grant: NonNullable<GithubScenario['patGrants']>[number]
   };
 }
 
+type ScenarioInstallation = NonNullable<GithubScenario['installations']>[number];
+
+/** An installation as `GET /orgs/{org}/installations` lists it. */
+export function installation(i: ScenarioInstallation, account: Json, w: WireContext): Json {
+  return {
+    id: i.id,
+    account,
+    repository_selection: i.repositorySelection,
+    access_tokens_url: `${w.base}/app/installations/${i.id}/access_tokens`,
+    repositories_url: `${w.base}/installation/repositories`,
+    html_url: `https://github.com/organizations/${w.org.login}/settings/installations/${i.id}`,
+    app_id: i.appId,
+    client_id: `Iv1.${String(i.appId).padStart(16, '0')}`,
+    target_id: w.org.id,
+    target_type: 'Organization',
+    permissions: i.permissions,
+    events: [],
+    created_at: i.createdAt,
+    updated_at: i.createdAt,
+    single_file_name: null,
+    has_multiple_single_files: false,
+    single_file_paths: [],
+    app_slug: i.appSlug,
+    suspended_by: null,
+    suspended_at: i.suspendedAt,
+  };
+}
+
+/** The app behind an installation, as `GET /apps/{app_slug}` shows it. */
+export function integration(i: ScenarioInstallation, owner: Json, w: WireContext): Json {
+  return {
+    id: i.appId,
+    slug: i.appSlug,
+    node_id: nodeId('Integration', i.appId),
+    client_id: `Iv1.${String(i.appId).padStart(16, '0')}`,
+    owner,
+    name: i.appName,
+    description: null,
+    external_url: `https://${i.appSlug}.example`,
+    html_url: `https://github.com/apps/${i.appSlug}`,
+    created_at: i.createdAt,
+    updated_at: i.createdAt,
+    permissions: i.permissions,
+    events: [],
+  };
+}
+
 export function orgSecret(secret: GithubScenario['orgSecrets'][number], w: WireContext): Json {
   return {
     name: secret.name,

@@ -97,6 +97,57 @@ describe('github connector against its emulator: the demo organisation', () => {
   });
 });
 
+describe('github connector: GitHub App installations', () => {
+  it("reads each installed app at page size 1: its owner, permissions and reach, someone else's app as an outside identity", async () => {
+    const one = await runAgainstEmulator(RICH_SCENARIO, { config: RICH_LANES, emulator: { pageSize: 1 } });
+    const hundred = await runAgainstEmulator(RICH_SCENARIO, { config: RICH_LANES, emulator: { pageSize: 100 } });
+    expect(inventory(one.snapshot)).toEqual(inventory(hundred.snapshot));
+    expect(one.emulator.requests.filter((r) => r.operation === 'GET /orgs/{org}/installations')).toHaveLength(3);
+    // One call per app for its owner.
+    expect(one.emulator.requests.filter((r) => r.operation === 'GET /apps/{app_slug}')).toHaveLength(3);
+    const { snapshot } = one;
+    expect(accountOf(snapshot, 'app:shipfast-ci')).toMatchObject({
+      kind: 'external',
+      login: 'shipfast-ci',
+      status: 'active',
+      displayName: 'GitHub App "ShipFast CI" (owned by shipfast-io)',
+      attributes: { affiliation: 'app-installation', appOwner: 'shipfast-io', repositorySelection: 'all' },
+    });
+    expect(grantsOf(snapshot, 'app:shipfast-ci')).toMatchObject([
+      { resource: 'acme/*', permission: 'write', level: 'write', via: 'direct', viaName: 'app installation' },
+    ]);
+    // The org's own app is its bot; selected repositories are judged as all, and said so.
+    expect(accountOf(snapshot, 'app:acme-release-bot')).toMatchObject({ kind: 'bot' });
+    const own = grantsOf(snapshot, 'app:acme-release-bot');
+    expect(own).toMatchObject([{ resource: 'acme/*', permission: 'read', level: 'read' }]);
+    expect(own[0]?.evidence).toContain(
+      'installed on selected repositories, which only the installation itself may list: judged as all of them',
+    );
+    // A private app GitHub does not show (404): its owner is unknown, so it is someone else's; administration is admin.
+    expect(accountOf(snapshot, 'app:hidden-helper')).toMatchObject({
+      kind: 'external',
+      attributes: { appOwner: null },
+    });
+    expect(grantsOf(snapshot, 'app:hidden-helper')).toMatchObject([{ permission: 'admin', level: 'admin' }]);
+  });
+
+  it('names the gap when the token may not list installations, and fails the target on a server error', async () => {
+    const hidden = await runAgainstEmulator({ ...RICH_SCENARIO, installations: null }, { config: RICH_LANES });
+    expect(status(hidden.snapshot)).toMatchObject({ ok: true });
+    expect(status(hidden.snapshot).gaps).toEqual([
+      { kind: 'github.app-installations', detail: expect.stringContaining("the organization's Administration (read)") },
+    ]);
+    expect(hidden.snapshot.accounts.filter((a) => a.id.startsWith('app:'))).toEqual([]);
+    const broken = await runAgainstEmulator(RICH_SCENARIO, {
+      config: RICH_LANES,
+      emulator: { faults: { seed: 1, rate: 1, kinds: ['server-error'], operations: ['GET /apps/{app_slug}'] } },
+      tuning: { serverErrorRetries: 0 },
+    });
+    expect(status(broken.snapshot).ok).toBe(false);
+    expect(status(broken.snapshot).error).toMatch(/GET \/apps\/\{app_slug\}/);
+  });
+});
+
 describe('github connector: everything else it reads', () => {
   it('reads deploy keys, invitations, PAT grants, SAML identities, teams and environments', async () => {
     const { snapshot } = await runAgainstEmulator(RICH_SCENARIO, { config: RICH_LANES, emulator: { pageSize: 2 } });
