@@ -329,7 +329,7 @@ export async function startGithubEmulator(
             app.owner.toLowerCase() === scenario.org.login.toLowerCase()
               ? orgAsOwner(w)
               : { ...orgAsOwner({ ...w, org: { ...w.org, login: app.owner, id: app.appId + 9000 } }) };
-          return json(200, wire.integration(app, owner, w), rateHeaders('core'));
+          return json(200, wire.integration(app, owner), rateHeaders('core'));
         }
         case 'GET /repos/{owner}/{repo}/collaborators': {
           const r = repo as Repo;

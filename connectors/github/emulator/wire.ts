@@ -288,7 +288,7 @@ export function installation(i: ScenarioInstallation, account: Json, w: WireCont
 }
 
 /** The app behind an installation, as `GET /apps/{app_slug}` shows it. */
-export function integration(i: ScenarioInstallation, owner: Json, w: WireContext): Json {
+export function integration(i: ScenarioInstallation, owner: Json): Json {
   return {
     id: i.appId,
     slug: i.appSlug,
