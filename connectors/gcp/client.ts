@@ -12,6 +12,7 @@ import type { GcpOperation } from './operations.js';
 import {
   type ApiFolder,
   ApiFolderSchema,
+  ApiGroupLookupSchema,
   type ApiKey,
   ApiKeyListSchema,
   ApiKeySchema,
@@ -26,12 +27,18 @@ import {
   type ApiServiceAccount,
   ApiServiceAccountPageSchema,
   ApiServiceAccountSchema,
+  type ApiTransitiveMembership,
+  ApiTransitiveMembershipPageSchema,
+  ApiTransitiveMembershipSchema,
   type GcpConfig,
   type GcpRetry,
 } from './schema.js';
 
 const READ_ONLY_SCOPE = 'https://www.googleapis.com/auth/cloud-platform.read-only';
+/** Cloud Identity does not take the cloud-platform scopes for groups: its own read-only one. */
+const GROUPS_READ_ONLY_SCOPE = 'https://www.googleapis.com/auth/cloud-identity.groups.readonly';
 const IAM_ENDPOINT = 'https://iam.googleapis.com';
+const CLOUD_IDENTITY_ENDPOINT = 'https://cloudidentity.googleapis.com';
 const PAGE_SIZE = 100;
 /** The RPC codes and HTTP statuses worth another try: rate limits, overload, a dropped gateway. */
 const TRANSIENT_CODES: ReadonlySet<number> = new Set([4, 8, 13, 14]);
@@ -77,6 +84,10 @@ export interface GcpApi {
   getIamPolicy(resource: string, count: CallCounter, label?: string): Promise<ApiPolicy>;
   listServiceAccounts(projectId: string, count: CallCounter): Promise<ApiServiceAccount[]>;
   listUserManagedKeys(projectId: string, email: string, count: CallCounter): Promise<ApiKey[]>;
+  /** A Google group's resource name (groups/…) for its email (Cloud Identity groups:lookup). */
+  lookupGroup(email: string, count: CallCounter): Promise<string>;
+  /** Every member a group reaches, nested groups included (Cloud Identity searchTransitiveMemberships). */
+  transitiveMembers(group: string, count: CallCounter): Promise<ApiTransitiveMembership[]>;
   /** A role's title and permissions: predefined (roles/x) or custom (organizations/…/roles/x, projects/…/roles/x). */
   getRole(name: string, count: CallCounter): Promise<ApiRole>;
   close(): Promise<void>;
@@ -120,6 +131,7 @@ export async function createGcpApi(
   const folders = new FoldersClient(transport);
   const organizations = new OrganizationsClient(transport);
   const iamBase = endpoint ? endpoint.origin : IAM_ENDPOINT;
+  const identityBase = endpoint ? endpoint.origin : CLOUD_IDENTITY_ENDPOINT;
   const retry = config.retry;
   const call = <T>(operation: GcpOperation, resource: string, count: CallCounter, run: () => Promise<T>) =>
     withRetry(operation, resource, count, retry, signal, run, onThrottle);
@@ -208,6 +220,26 @@ export async function createGcpApi(
       const body = await call(roleOperation(name), name, count, () => restGet(url));
       return ApiRoleSchema.parse(body);
     },
+    async lookupGroup(email, count) {
+      const url = new URL(`${identityBase}/v1/groups:lookup`);
+      url.searchParams.set('groupKey.id', email);
+      const body = await call('cloudidentity.groups.lookup', `group:${email}`, count, () => restGet(url.toString()));
+      return ApiGroupLookupSchema.parse(body).name;
+    },
+    async transitiveMembers(group, count) {
+      const operation = 'cloudidentity.groups.memberships.searchTransitiveMemberships';
+      return pages(operation, group, async (pageToken) => {
+        const url = new URL(`${identityBase}/v1/${group}/memberships:searchTransitiveMemberships`);
+        url.searchParams.set('pageSize', String(PAGE_SIZE));
+        if (pageToken) url.searchParams.set('pageToken', pageToken);
+        const body = await call(operation, group, count, () => restGet(url.toString()));
+        const page = ApiTransitiveMembershipPageSchema.parse(body);
+        return {
+          items: (page.memberships ?? []).map((m) => ApiTransitiveMembershipSchema.parse(m)),
+          next: page.nextPageToken ?? undefined,
+        };
+      });
+    },
     async close() {
       await Promise.all([projects.close(), folders.close(), organizations.close()]);
     },
@@ -237,7 +269,7 @@ async function authClientFor(config: GcpConfig): Promise<RequestingAuthClient> {
     client.setCredentials({ access_token: config.accessToken });
     return client;
   }
-  return registering(await new GoogleAuth({ scopes: [READ_ONLY_SCOPE] }).getClient());
+  return registering(await new GoogleAuth({ scopes: [READ_ONLY_SCOPE, GROUPS_READ_ONLY_SCOPE] }).getClient());
 }
 
 /**

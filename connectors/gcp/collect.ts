@@ -16,7 +16,7 @@ import { type Ancestry, matchesProjectGlob, projectScope, ResourceTree, rootOrga
 import type { ParsedMember } from './members.js';
 import type { GcpOperation } from './operations.js';
 import { classifyPermissions } from './permissions.js';
-import { compare, type PolicyAtNode, projectAccess, type RoleFacts } from './policies.js';
+import { compare, type GroupMember, type PolicyAtNode, projectAccess, type RoleFacts } from './policies.js';
 import type { ApiBinding, ApiKey, ApiProject, ApiServiceAccount, GcpConfig } from './schema.js';
 import {
   isGoogleManaged,
@@ -25,6 +25,11 @@ import {
   serviceAccountMember,
   serviceAccountRecord,
 } from './service-accounts.js';
+
+/** A group member's email as IAM would write it: service accounts by their domain, anyone else a user. */
+function memberString(email: string): string {
+  return email.toLowerCase().endsWith('.gserviceaccount.com') ? `serviceAccount:${email}` : `user:${email}`;
+}
 
 /** Folders can nest ten deep; a few more rounds of look-ups never hurt. */
 const MAX_ANCESTRY_ROUNDS = 12;
@@ -90,7 +95,10 @@ class GcpScan {
       settleAll(inScope, (p) => (p.failure ? Promise.reject(new Error(p.failure)) : this.readProject(p.project))),
     ]);
     const keysByMember = activeKeysByMember(readings, this.ctx.now);
-    const roles = await this.readUnknownRoles(ancestorPolicies, readings);
+    const [roles, groupMembers] = await Promise.all([
+      this.readUnknownRoles(ancestorPolicies, readings),
+      this.readGroups(ancestorPolicies, readings),
+    ]);
     const accountsByTarget = new Map<string, Map<string, Account>>();
     const orgTargets = [...new Set(inScope.map((p) => p.accountTarget).filter((t) => t.startsWith('organizations/')))];
     if (this.config.organization) orgTargets.push(`organizations/${this.config.organization}`);
@@ -118,6 +126,7 @@ class GcpScan {
           now: this.ctx.now,
           userManagedKeys: keysByMember,
           roles,
+          groupMembers,
         });
         for (const grant of access.grants) out.grant(grant);
         for (const member of access.members)
@@ -244,6 +253,51 @@ class GcpScan {
       const role: RoleFacts = { permissionCount: permissions.length, ...classifyPermissions(permissions) };
       if (outcome.value.title) role.title = outcome.value.title;
       out.set(name, role);
+    }
+    return out;
+  }
+
+  /**
+   * The members of every Google group a binding names, nested groups walked by Cloud Identity:
+   * a contractor in eng@ holding prod editor holds it themselves. A group whose members cannot be
+   * read keeps its grants as the group's, and the scan names the gap.
+   */
+  private async readGroups(
+    ancestorPolicies: Map<string, Outcome<{ bindings?: readonly ApiBinding[] | null }>>,
+    readings: Map<ProjectInScope, Outcome<{ reading: ProjectReading }>>,
+  ): Promise<Map<string, GroupMember[]>> {
+    const groups = new Set<string>();
+    const note = (bindings: readonly ApiBinding[] | null | undefined) => {
+      for (const b of bindings ?? []) for (const m of b.members ?? []) if (m.startsWith('group:')) groups.add(m);
+    };
+    for (const outcome of ancestorPolicies.values()) if (outcome.ok) note(outcome.value.bindings);
+    for (const outcome of readings.values()) if (outcome.ok) note(outcome.value.reading.bindings);
+    const count: CallCounter = (op) => this.sharedCalls.push(op);
+    const read = await settleAll([...groups].sort(), async (member) => {
+      const name = await this.limited(() => this.api.lookupGroup(member.slice('group:'.length), count));
+      return this.limited(() => this.api.transitiveMembers(name, count));
+    });
+    const out = new Map<string, GroupMember[]>();
+    for (const [group, outcome] of read) {
+      if (!outcome.ok) {
+        this.gaps.push({
+          kind: 'gcp.group-members',
+          detail: `the members of ${group} could not be read, so its grants are judged as the group's, not its members': ${describe(outcome.error)}`,
+        });
+        continue;
+      }
+      const byMember = new Map<string, GroupMember>();
+      for (const m of outcome.value) {
+        // A nested group's members are listed too: the group itself holds nothing of its own.
+        if (m.member?.startsWith('groups/')) continue;
+        const member = memberString(m.preferredMemberKey[0]!.id);
+        const direct = m.relationType === 'DIRECT' || byMember.get(member)?.direct === true;
+        byMember.set(member, { member, direct });
+      }
+      out.set(
+        group,
+        [...byMember.values()].sort((a, b) => compare(a.member, b.member)),
+      );
     }
     return out;
   }

@@ -15,5 +15,7 @@ export const GCP_OPERATIONS = [
   'iam.roles.get',
   'iam.organizations.roles.get',
   'iam.projects.roles.get',
+  'cloudidentity.groups.lookup',
+  'cloudidentity.groups.memberships.searchTransitiveMemberships',
 ] as const;
 export type GcpOperation = (typeof GCP_OPERATIONS)[number];

@@ -29,6 +29,17 @@ export interface ProjectAccessInput {
   userManagedKeys: ReadonlyMap<string, number>;
   /** What IAM said about roles the role table does not know (custom roles, new predefined ones). */
   roles?: ReadonlyMap<string, RoleFacts>;
+  /**
+   * The members each Google group reaches, nested groups included (Cloud Identity), by the group's
+   * member string. A group read here holds nothing itself: each member holds its bindings.
+   */
+  groupMembers?: ReadonlyMap<string, readonly GroupMember[]>;
+}
+
+/** A member a group reaches: directly, or through a group nested in it. */
+export interface GroupMember {
+  member: string;
+  direct: boolean;
 }
 
 export interface RoleFacts {
@@ -69,6 +80,18 @@ export function projectAccess(input: ProjectAccessInput): ProjectAccess {
           const roles = deletedBindings.get(member.id) ?? [];
           roles.push(`${binding.role} on ${policy.label}`);
           deletedBindings.set(member.id, roles);
+          continue;
+        }
+        const expanded = member.type === 'group' ? input.groupMembers?.get(member.id) : undefined;
+        if (expanded) {
+          for (const { member: id, direct } of expanded) {
+            const inner = parseMember(id);
+            const key = JSON.stringify([inner.id, binding.role, policy.name, condition?.expression ?? '', member.id]);
+            if (grants.has(key)) continue;
+            members.set(inner.id, inner);
+            const grant = buildGrant({ input, resource, policy, inherited, binding, member: inner, verdict });
+            grants.set(key, throughGroup(grant, member.id, direct));
+          }
           continue;
         }
         const key = JSON.stringify([member.id, binding.role, policy.name, condition?.expression ?? '']);
@@ -152,6 +175,22 @@ function buildGrant({ input, resource, policy, inherited, binding, member, verdi
   if (verdict?.expiresAt) grant.expiresAt = verdict.expiresAt;
   // Lanes and level are the pipeline's classify step's to set.
   return grant;
+}
+
+/** A group's binding as one member's grant: held through the group, removed by leaving it. */
+function throughGroup(grant: Grant, group: string, direct: boolean): Grant {
+  const [first = '', ...rest] = grant.evidence ?? [];
+  return {
+    ...grant,
+    via: 'group',
+    viaName: group,
+    evidence: [
+      `${grant.account} is a member of ${group}${direct ? '' : ' through a group nested in it'}`,
+      first.replace(` granted to ${grant.account} `, ` granted to ${group} `),
+      ...rest,
+    ],
+    attributes: { ...grant.attributes, throughGroup: group, groupMembership: direct ? 'direct' : 'nested' },
+  };
 }
 
 /** Accounts by id, then resource, permission, where granted, condition: the same input, the same bytes. */

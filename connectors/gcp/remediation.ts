@@ -62,6 +62,26 @@ function conditionArgument(fields: [string, string][]): string | undefined {
 }
 
 function removeBinding(grant: Grant): Remediation {
+  // Held through a Google group: leaving the group removes it (the group's binding may serve others).
+  if (grant.via === 'group' && grant.viaName?.startsWith('group:')) {
+    const member = grant.account.replace(/^(user|serviceAccount):/, '');
+    const group = grant.viaName.slice('group:'.length);
+    if (grant.attributes?.groupMembership === 'nested') {
+      return {
+        steps: [
+          `${member} is in ${group} through a group nested in it: remove them from that group (gcloud identity groups memberships get-membership-graph --member-email=${member} --group-email=${group} shows which), or remove the nested group from ${group}. ${group} holds ${grant.permission} on ${String(grant.attributes?.grantedOn ?? grant.resource)}.`,
+        ],
+        commands: [],
+      };
+    }
+    const plan = removeFromGroupEmail(group, member);
+    return {
+      steps: [
+        `${plan.steps[0]} The group holds ${grant.permission} on ${String(grant.attributes?.grantedOn ?? grant.resource)}; if nobody in it should, remove the group's binding instead.`,
+      ],
+      commands: plan.commands,
+    };
+  }
   const node = bindingNode(grant);
   const where =
     grant.via === 'inherited' ? `${grant.viaName ?? node?.id} (inherited by ${grant.resource})` : grant.resource;
@@ -217,7 +237,10 @@ function removeAccount(account: Account, records: AccountRecords): Remediation {
 }
 
 function removeFromGroup(group: Account, member: string): Remediation {
-  const groupEmail = group.emails[0] ?? group.login;
+  return removeFromGroupEmail(group.emails[0] ?? group.login, member);
+}
+
+function removeFromGroupEmail(groupEmail: string, member: string): Remediation {
   return {
     steps: [`Remove ${member} from the group ${groupEmail} (Google Admin console › Groups, or Cloud Identity).`],
     commands: [

@@ -141,3 +141,20 @@ export const ApiRoleSchema = z.object({
   includedPermissions: z.array(z.string()).nullish(),
 });
 export type ApiRole = z.infer<typeof ApiRoleSchema>;
+
+/** groups:lookup: the group's resource name for its email. */
+export const ApiGroupLookupSchema = z.object({ name: z.string().regex(/^groups\/[^/]+$/) });
+
+/** One member a group reaches, directly or through nested groups (searchTransitiveMemberships). */
+export const ApiTransitiveMembershipSchema = z.object({
+  /** users/…, groups/…, or another member's resource name. */
+  member: z.string().optional(),
+  preferredMemberKey: z.array(z.object({ id: z.string().min(1), namespace: z.string().optional() })).min(1),
+  relationType: z.string().optional(),
+});
+export type ApiTransitiveMembership = z.infer<typeof ApiTransitiveMembershipSchema>;
+
+export const ApiTransitiveMembershipPageSchema = z.object({
+  memberships: z.array(z.unknown()).nullish(),
+  nextPageToken: z.string().nullish(),
+});

@@ -14,7 +14,7 @@ export const gcpTestKit = (connector: AnyConnector): ConnectorTestKit => ({
   },
   // getIamPolicy is a POST that reads.
   hostile,
-  isRead: (r) => /\.(search|get|list|getIamPolicy)$/.test(r.operation),
+  isRead: (r) => /\.(search|get|list|getIamPolicy|lookup|searchTransitiveMemberships)$/.test(r.operation),
   secrets: {
     values: ['LKFAKE-gcp-token-9d3b7f2a6c'],
     block: (url) => ({
@@ -42,8 +42,17 @@ export const gcpTestKit = (connector: AnyConnector): ConnectorTestKit => ({
 // The fewest calls that read everything a scenario holds, with the best API the system offers:
 // a floor computed from the scenario, not from what lanekeeper does.
 interface GcpShape {
-  folders: unknown[];
-  projects: { serviceAccounts: unknown[] }[];
+  folders: { bindings?: { members: string[] }[] }[];
+  projects: { serviceAccounts: unknown[]; bindings?: { members: string[] }[] }[];
+  organization?: { bindings?: { members: string[] }[] };
+  groups?: { email: string; members: string[] }[];
+}
+
+/** Groups any binding names: each is looked up once and its members listed once. */
+function boundGroups(s: GcpShape): string[] {
+  const nodes = [s.organization, ...s.folders, ...s.projects];
+  const members = nodes.flatMap((n) => (n?.bindings ?? []).flatMap((b) => b.members));
+  return [...new Set(members.filter((m) => m.startsWith('group:')))];
 }
 
 function gcpMinimum(s: GcpShape): Record<string, number> {
@@ -57,6 +66,11 @@ function gcpMinimum(s: GcpShape): Record<string, number> {
     'cloudresourcemanager.projects.getIamPolicy': s.projects.length,
     'iam.projects.serviceAccounts.list': s.projects.length,
     'iam.projects.serviceAccounts.keys.list': serviceAccounts,
+    'cloudidentity.groups.lookup': boundGroups(s).length,
+    'cloudidentity.groups.memberships.searchTransitiveMemberships': boundGroups(s).reduce((n, g) => {
+      const group = s.groups?.find((x) => `group:${x.email}` === g);
+      return n + (group ? pages(group.members.length, 100) : 0);
+    }, 0),
   };
 }
 
@@ -84,8 +98,13 @@ function hostile(scenario: unknown, attack: HostileAttack): unknown {
     { role: 'roles/editor', members: [`user:"${attack.payload('img')}"@evil.example`] },
     {
       role: 'roles/viewer',
-      members: [`user:${attack.payload('plus')}@evil.example`, `group:${attack.payload('at')}@evil.example`],
+      members: [`user:${attack.payload('plus')}@evil.example`, 'group:crew@evil.example'],
     },
   );
+  // A group whose members are the attack: what the members become goes through every report.
+  s.groups = [
+    ...(s.groups ?? []),
+    { email: 'crew@evil.example', members: [`user:${attack.payload('at').replace(/[@\s]/g, '')}@evil.example`] },
+  ];
   return s;
 }

@@ -386,3 +386,47 @@ describe('10. a GitHub App installed on the organisation is an identity of its o
     expect(await s.offboard('sam')).toContain('quickship-deploy holds write on northwind/* now');
   });
 });
+
+describe('11. a Google group holds access for each of its members, nested groups included', () => {
+  const RITA = 'user:rita@costa.dev';
+  const PROD_PROJECT = 'projects/northwind-shop-prod';
+
+  it('fires: a contractor in a group nested in one that edits production (the demo)', async () => {
+    const s = await scan(['gcp'], () => {});
+    const [write] = s.of('contractor-production-write', RITA, PROD_PROJECT);
+    expect(write?.person).toBe('rita');
+    expect(write?.evidence).toContain(
+      'user:rita@costa.dev is a member of group:storefront-oncall@northwind.example through a group nested in it',
+    );
+    expect(s.findings.some((f) => f.account.startsWith('group:storefront'))).toBe(false);
+    // Offboarding Rita names the group she holds it through.
+    expect(await s.offboard('rita')).toContain('storefront-oncall@northwind.example');
+  });
+
+  it('is quiet: the same group without her', async () => {
+    const s = await scan(['gcp'], (sc) => {
+      sc.gcp.groups = sc.gcp.groups.map((g: Json) => ({
+        ...g,
+        members: g.members.filter((m: string) => m !== 'user:rita@costa.dev'),
+      }));
+    });
+    expect(s.findings.filter((f) => f.account === RITA)).toEqual([]);
+  });
+
+  it('is a named gap, never silence, when the groups cannot be read (exit 3)', async () => {
+    const scenario = structuredClone(await demoScenario()) as Json;
+    scenario.gcp.groupsDenied = true;
+    open = await setupScan({ scenario, only: ['gcp'] });
+    const run = await open.scan('--quiet');
+    expect(run.code).toBe(3);
+    const doc = JSON.parse(await readFile(join(open.outDir, REPORT_FILES.json), 'utf8')) as {
+      complete: boolean;
+      findings: Finding[];
+      gaps: { kind: string; detail: string }[];
+    };
+    expect(doc.complete).toBe(false);
+    expect(doc.gaps.map((g) => g.kind)).toContain('gcp.group-members');
+    // The group's grant is still judged, as the group's.
+    expect(doc.findings.some((f) => f.account === 'group:storefront-oncall@northwind.example')).toBe(true);
+  });
+});

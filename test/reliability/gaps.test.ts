@@ -45,6 +45,12 @@ const CASES: GapCase[] = [
     },
   },
   {
+    kind: 'gcp.group-members',
+    make: (s) => {
+      s.gcp.groupsDenied = true;
+    },
+  },
+  {
     kind: 'aws.credential-report',
     make: (s) => {
       s.aws.accounts[0].credentialReport = 'denied';

@@ -118,6 +118,13 @@ const ROUTES: readonly { method: string; pattern: RegExp; operation: GcpOperatio
     operation: 'iam.projects.roles.get',
     params: ['project', 'role'],
   },
+  { method: 'GET', pattern: /^\/v1\/groups:lookup$/, operation: 'cloudidentity.groups.lookup', params: [] },
+  {
+    method: 'GET',
+    pattern: /^\/v1\/groups\/([^/]+)\/memberships:searchTransitiveMemberships$/,
+    operation: 'cloudidentity.groups.memberships.searchTransitiveMemberships',
+    params: ['group'],
+  },
 ];
 
 export function routeRequest(req: EmulatorRequest): GcpRoute | undefined {
@@ -189,7 +196,57 @@ class World {
         return this.role(`organizations/${params.organization}/roles/${params.role}`);
       case 'iam.projects.roles.get':
         return this.role(`projects/${params.project}/roles/${params.role}`);
+      case 'cloudidentity.groups.lookup':
+        return this.lookupGroup(req.query.get('groupKey.id') ?? '');
+      case 'cloudidentity.groups.memberships.searchTransitiveMemberships':
+        return this.transitiveMemberships(params.group ?? '', req, ctx);
     }
+  }
+
+  /** A group's resource name: its position in the scenario, as Cloud Identity's opaque ids are stable. */
+  private groupName(index: number): string {
+    return `groups/0${(index + 1).toString(16).padStart(4, '0')}grp`;
+  }
+
+  private lookupGroup(email: string): EmulatorResponse {
+    if (this.scenario.groupsDenied)
+      return googleError(
+        'PERMISSION_DENIED',
+        'Error(2028): Permission denied for resource groups (or it may not exist).',
+      );
+    const index = this.scenario.groups.findIndex((g) => g.email.toLowerCase() === email.toLowerCase());
+    if (index < 0) return googleError('NOT_FOUND', 'Not found');
+    return json({ name: this.groupName(index) });
+  }
+
+  private transitiveMemberships(id: string, req: EmulatorRequest, ctx: AnswerContext): EmulatorResponse {
+    if (this.scenario.groupsDenied)
+      return googleError(
+        'PERMISSION_DENIED',
+        'Error(2028): Permission denied for resource groups (or it may not exist).',
+      );
+    const index = this.scenario.groups.findIndex((_, i) => this.groupName(i) === `groups/${id}`);
+    if (index < 0) return googleError('NOT_FOUND', 'Not found');
+    // Every member reached, nested groups walked once each (a cycle ends where it started).
+    const out: Record<string, unknown>[] = [];
+    const seen = new Set<string>();
+    const walk = (groupIndex: number, direct: boolean) => {
+      for (const member of this.scenario.groups[groupIndex]?.members ?? []) {
+        if (seen.has(member)) continue;
+        seen.add(member);
+        const [kind, email = ''] = member.split(/:(.*)/s);
+        const nested = kind === 'group' ? this.scenario.groups.findIndex((g) => g.email === email) : -1;
+        out.push({
+          member: kind === 'group' && nested >= 0 ? this.groupName(nested) : `users/${seen.size}`,
+          preferredMemberKey: [{ id: email }],
+          relationType: direct ? 'DIRECT' : 'INDIRECT',
+          roles: [{ role: 'MEMBER' }],
+        });
+        if (nested >= 0) walk(nested, false);
+      }
+    };
+    walk(index, true);
+    return paged(out, 'memberships', req, ctx);
   }
 
   private role(name: string): EmulatorResponse {

@@ -88,5 +88,14 @@ export const GcpScenarioSchema = z.strictObject({
   projects: z.array(ScenarioProjectSchema).default([]),
   /** Roles iam.roles.get can answer for; any other role is NOT_FOUND. */
   roles: z.array(ScenarioRoleSchema).default([]),
+  /**
+   * Google groups Cloud Identity can look up, with their direct members as IAM writes them
+   * (user:…, serviceAccount:…, group:… for a nested group). A group not listed is NOT_FOUND.
+   */
+  groups: z
+    .array(z.strictObject({ email: z.string().regex(/^[^@\s]+@[^@\s]+$/), members: z.array(z.string().min(1)) }))
+    .default([]),
+  /** The scanner may not read Cloud Identity groups: every groups call answers 403. */
+  groupsDenied: Denied,
 });
 export type GcpScenario = z.infer<typeof GcpScenarioSchema>;

@@ -1,10 +1,12 @@
 // The connector against its emulator: the real client libraries over HTTP on loopback.
+
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SANDBOX_TOKEN_ENV } from '../../../connectors/gcp/emulator/index.js';
 import { type GcpScenario, GcpScenarioSchema } from '../../../connectors/gcp/emulator/scenario.js';
 import { gcpConnector } from '../../../connectors/gcp/index.js';
+import { remediation } from '../../../connectors/gcp/remediation.js';
 import type { EmulatorOptions, RunningEmulator } from '../../../src/core/connector.js';
 import { resolveRelativeDates } from '../../../src/core/dates.js';
 import { silentLogger } from '../../../src/core/log.js';
@@ -246,7 +248,94 @@ describe('gcp connector against its emulator', () => {
         kind: 'gcp.custom-role-unreadable',
         detail: expect.stringMatching(/^could not read the definition of roles\/newservice.viewer, .*NOT_FOUND/),
       },
+      // The scenario's group is unknown to Cloud Identity: its grants stay the group's, and that is a gap.
+      {
+        kind: 'gcp.group-members',
+        detail: expect.stringMatching(
+          /^the members of group:payments@northwind.example could not be read, .*NOT_FOUND/,
+        ),
+      },
     ]);
+  });
+
+  describe('Google groups', () => {
+    const withGroups = (denied = false) =>
+      scenario((s) => {
+        s.groups = [
+          {
+            email: 'payments@northwind.example',
+            members: ['user:nia@pixelwork.example', 'group:oncall@northwind.example'],
+          },
+          // Nested, and looping back: walked once.
+          {
+            email: 'oncall@northwind.example',
+            members: [
+              'user:dana@northwind.example',
+              'serviceAccount:bot@shop-prod.iam.gserviceaccount.com',
+              'group:payments@northwind.example',
+            ],
+          },
+        ];
+        s.groupsDenied = denied;
+      });
+
+    it('expands a bound group to its members, nested groups included, at page size 1: each member holds the binding', async () => {
+      const one = await scan(withGroups(), { pageSize: 1 });
+      const hundred = await scan(withGroups());
+      expect(inventory(one.snapshot)).toEqual(inventory(hundred.snapshot));
+      const { snapshot } = one;
+      expect(snapshot.accounts.map((a) => a.id)).not.toContain('group:payments@northwind.example');
+      const nia = snapshot.grants.filter((g) => g.account === 'user:nia@pixelwork.example');
+      expect(nia.map((g) => [g.resource, g.permission, g.via, g.viaName])).toContainEqual([
+        'projects/payments-api',
+        'roles/run.admin',
+        'group',
+        'group:payments@northwind.example',
+      ]);
+      const runAdmin = nia.find((g) => g.permission === 'roles/run.admin')!;
+      expect(runAdmin.evidence?.slice(0, 2)).toEqual([
+        'user:nia@pixelwork.example is a member of group:payments@northwind.example',
+        'roles/run.admin granted to group:payments@northwind.example on folders/30 (payments), inherited by projects/payments-api',
+      ]);
+      // Through the nested group, a person and a service account hold it too; the loop adds nobody twice.
+      const holders = new Set(
+        snapshot.grants.filter((g) => g.viaName === 'group:payments@northwind.example').map((g) => g.account),
+      );
+      expect([...holders].sort()).toEqual([
+        'serviceAccount:bot@shop-prod.iam.gserviceaccount.com',
+        'user:dana@northwind.example',
+        'user:nia@pixelwork.example',
+      ]);
+      expect(snapshot.systems.flatMap((s) => s.gaps).map((g) => g.kind)).not.toContain('gcp.group-members');
+      // Through the nested group, it says so; and its removal names the nested path instead of a wrong delete.
+      const dana = snapshot.grants.find(
+        (g) => g.account === 'user:dana@northwind.example' && g.viaName === 'group:payments@northwind.example',
+      )!;
+      expect(dana.evidence?.[0]).toBe(
+        'user:dana@northwind.example is a member of group:payments@northwind.example through a group nested in it',
+      );
+      expect(remediation.revokeGrant(dana).commands).toEqual([]);
+      expect(remediation.revokeGrant(dana).steps[0]).toMatch(
+        /through a group nested in it: remove them from that group/,
+      );
+      // Leaving the group removes it.
+      const steps = remediation.revokeGrant(runAdmin);
+      expect(steps.commands).toEqual([
+        'gcloud identity groups memberships delete --group-email=payments@northwind.example --member-email=nia@pixelwork.example',
+      ]);
+    });
+
+    it("keeps the grants as the group's and names the gap when Cloud Identity may not be read", async () => {
+      const { snapshot } = await scan(withGroups(true));
+      expect(snapshot.grants.some((g) => g.account === 'group:payments@northwind.example')).toBe(true);
+      const gaps = snapshot.systems.flatMap((s) => s.gaps).filter((g) => g.kind === 'gcp.group-members');
+      expect(gaps).toEqual([
+        {
+          kind: 'gcp.group-members',
+          detail: expect.stringMatching(/group:payments@northwind.example .*PERMISSION_DENIED/),
+        },
+      ]);
+    });
   });
 
   it('gives the same inventory at page size 1', async () => {

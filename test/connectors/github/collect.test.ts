@@ -45,6 +45,7 @@ describe('github connector against its emulator: the demo organisation', () => {
   it('tells the demo story: roles, 2FA, emails, lanes and secrets', async () => {
     const { snapshot } = await runAgainstEmulator(await demoScenario());
     expect(snapshot.accounts.map((a) => a.id)).toEqual([
+      'app:quickship-deploy',
       'dana-w',
       'jun-park',
       'lee-okafor',
