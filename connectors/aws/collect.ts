@@ -160,7 +160,11 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
           (g) => out.gap(g),
           everything,
         );
-        if (ic) merge(records, buildIdentityCenterRecords(ic, callerAccount, places, everything));
+        if (ic)
+          merge(
+            records,
+            buildIdentityCenterRecords(ic, callerAccount, places, everything, (g) => out.gap(g)),
+          );
         emit(records, out);
       }),
     ),
@@ -170,7 +174,11 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
     work.push(
       ctx.runTarget(callerAccount, async (out) => {
         const ic = await queue.add(() => readIc(out));
-        if (ic) emit(buildIdentityCenterRecords(ic, callerAccount, places, await worldOfEveryRead()), out);
+        if (ic)
+          emit(
+            buildIdentityCenterRecords(ic, callerAccount, places, await worldOfEveryRead(), (g) => out.gap(g)),
+            out,
+          );
       }),
     );
   await Promise.all(work);

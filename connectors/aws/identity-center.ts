@@ -12,6 +12,7 @@ import {
 import {
   DescribePermissionSetCommand,
   GetInlinePolicyForPermissionSetCommand,
+  GetPermissionsBoundaryForPermissionSetCommand,
   paginateListAccountAssignments,
   paginateListCustomerManagedPolicyReferencesInPermissionSet,
   paginateListInstances,
@@ -37,10 +38,27 @@ export interface IcGroup {
   members: string[];
 }
 
+/** A customer-managed policy a permission set names: it lives in each account it is provisioned to. */
+export interface CustomerPolicyRef {
+  name: string;
+  path: string;
+}
+
 export interface IcPermissionSet {
   arn: string;
   name: string;
+  /** AWS-managed and inline: the same in every account. */
   policies: NamedPolicy[];
+  /** Resolved in each account the set is assigned in (records.ts). */
+  customerManaged: CustomerPolicyRef[];
+  /** The permissions boundary: an AWS-managed policy (read here) or a customer-managed one (per account). */
+  boundary?: { policy: NamedPolicy } | { customer: CustomerPolicyRef };
+}
+
+/** The ARN a customer-managed reference stands for in one account. */
+export function customerPolicyArn(accountId: string, ref: CustomerPolicyRef): string {
+  const path = ref.path.endsWith('/') ? ref.path : `${ref.path}/`;
+  return `arn:aws:iam::${accountId}:policy${path.startsWith('/') ? path : `/${path}`}${ref.name}`;
 }
 
 export interface IcAssignment {
@@ -181,6 +199,7 @@ async function readPermissionSet(
       name: `${name} (inline)`,
       document: parsePolicyDocument(inline.InlinePolicy, `permission set ${name} inline policy`),
     });
+  const customerManaged: CustomerPolicyRef[] = [];
   for (const page of await allPages(
     paginateListCustomerManagedPolicyReferencesInPermissionSet(
       { client: sso },
@@ -190,11 +209,33 @@ async function readPermissionSet(
     'sso:ListCustomerManagedPolicyReferencesInPermissionSet',
   ))
     for (const ref of page.CustomerManagedPolicyReferences ?? [])
-      options.gap({
-        kind: 'aws.permission-set-policies',
-        detail: `permission set ${name} references the customer-managed policy ${ref.Path ?? '/'}${ref.Name}, which lives in each account and is not evaluated; its access may be understated`,
-      });
-  return { arn: PermissionSetArn, name, policies };
+      if (ref.Name) customerManaged.push({ name: ref.Name, path: ref.Path ?? '/' });
+  const boundary = await readBoundary(options, InstanceArn, PermissionSetArn);
+  return { arn: PermissionSetArn, name, policies, customerManaged, ...(boundary ? { boundary } : {}) };
+}
+
+/** A permission set without a boundary answers ResourceNotFoundException: that is "none", not a failure. */
+async function readBoundary(
+  options: ReadOptions,
+  InstanceArn: string,
+  PermissionSetArn: string,
+): Promise<IcPermissionSet['boundary']> {
+  try {
+    const answer = await options.sso.send(
+      new GetPermissionsBoundaryForPermissionSetCommand({ InstanceArn, PermissionSetArn }),
+      { abortSignal: options.signal },
+    );
+    const b = answer.PermissionsBoundary;
+    if (b?.ManagedPolicyArn) return { policy: await managedPolicy(options, b.ManagedPolicyArn) };
+    if (b?.CustomerManagedPolicyReference?.Name)
+      return {
+        customer: { name: b.CustomerManagedPolicyReference.Name, path: b.CustomerManagedPolicyReference.Path ?? '/' },
+      };
+    return undefined;
+  } catch (e) {
+    if ((e as { name?: string }).name === 'ResourceNotFoundException') return undefined;
+    throw e;
+  }
 }
 
 /** AWS-managed policies are the same in every account: read each once from the caller's IAM. */

@@ -22,6 +22,7 @@ export const AWS_OPERATIONS = [
   'sso:ListManagedPoliciesInPermissionSet',
   'sso:GetInlinePolicyForPermissionSet',
   'sso:ListCustomerManagedPolicyReferencesInPermissionSet',
+  'sso:GetPermissionsBoundaryForPermissionSet',
   'identitystore:ListUsers',
   'identitystore:ListGroups',
   'identitystore:ListGroupMemberships',

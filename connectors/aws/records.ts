@@ -18,7 +18,12 @@ import {
 import type { AuthorizationDetails, IamRole, IamUser, PolicyRef } from './authorization.js';
 import type { CredentialFacts, KeyFacts, UserCredentials } from './credentials.js';
 import { type AccessCategory, type EffectiveAccess, type EvaluationInput, evaluateAccess } from './evaluator.js';
-import type { IdentityCenterFacts } from './identity-center.js';
+import {
+  type CustomerPolicyRef,
+  customerPolicyArn,
+  type IcPermissionSet,
+  type IdentityCenterFacts,
+} from './identity-center.js';
 import type { NamedPolicy } from './policy.js';
 import { describeTrust, type TrustedPrincipal, trustedPrincipals } from './trust.js';
 
@@ -46,6 +51,8 @@ export interface AwsWorld {
   /** Every role a person may assume, by ARN, with what its policies amount to. */
   roles: ReadonlyMap<string, AssumableRole>;
   accounts: ReadonlyMap<string, { name: string; tags: string[] }>;
+  /** Every account's managed policies by ARN: customer-managed ones resolve permission sets there. */
+  policies: ReadonlyMap<string, ReadonlyMap<string, NamedPolicy>>;
 }
 
 /** Service-linked roles belong to AWS services; AWSReservedSSO_ roles are Identity Center's sessions. */
@@ -57,8 +64,10 @@ function isManagedByAws(role: IamRole): boolean {
 export function buildWorld(scans: readonly AccountScan[]): AwsWorld {
   const roles = new Map<string, AssumableRole>();
   const accounts = new Map<string, { name: string; tags: string[] }>();
+  const policies = new Map<string, ReadonlyMap<string, NamedPolicy>>();
   for (const scan of scans) {
     accounts.set(scan.accountId, { name: scan.accountName, tags: scan.accountTags });
+    policies.set(scan.accountId, scan.details.policies);
     // Missing policies are the owning account's gap to report, when it builds its records.
     const resolve = policyResolver(scan.details, () => {});
     for (const role of scan.details.roles) {
@@ -66,7 +75,7 @@ export function buildWorld(scans: readonly AccountScan[]): AwsWorld {
       roles.set(role.arn, assumableRole(scan, role, roleInput(role, resolve)));
     }
   }
-  return { graph: new AssumeGraph([...roles.values()]), roles, accounts };
+  return { graph: new AssumeGraph([...roles.values()]), roles, accounts, policies };
 }
 
 function assumableRole(scan: AccountScan, role: IamRole, input: EvaluationInput): AssumableRole {
@@ -321,6 +330,7 @@ export function buildIdentityCenterRecords(
   target: string,
   accounts: ReadonlyMap<string, { name: string; tags: string[] }>,
   world?: AwsWorld,
+  gap: (g: Gap) => void = () => {},
 ): Records {
   const records: Records = { accounts: [], grants: [], credentials: [] };
   const userId = (id: string) => `arn:aws:identitystore:::user/${id}`;
@@ -339,14 +349,43 @@ export function buildIdentityCenterRecords(
     if (user.displayName) account.displayName = user.displayName;
     records.accounts.push(account);
   }
+  // A set's customer-managed policies and boundary live in each account: one evaluation per set and account.
+  const inputs = new Map<string, EvaluationInput>();
   const accessBySet = new Map<string, EffectiveAccess>();
+  const inputFor = (set: IcPermissionSet, accountId: string): EvaluationInput => {
+    const key = `${set.arn} ${accountId}`;
+    const known = inputs.get(key);
+    if (known) return known;
+    const resolve = (ref: CustomerPolicyRef, role: string): NamedPolicy[] => {
+      const arn = customerPolicyArn(accountId, ref);
+      const policy = world?.policies.get(accountId)?.get(arn);
+      if (policy) return [{ name: `${policy.name} (customer-managed)`, document: policy.document }];
+      gap({
+        kind: 'aws.permission-set-policies',
+        detail: `permission set ${set.name} names the customer-managed policy ${ref.path}${ref.name} as its ${role}, which was not found in account ${accountId}${world?.policies.has(accountId) ? '' : ' (the account was not read)'}: its access there is unknown`,
+      });
+      return [];
+    };
+    const policies = [...set.policies, ...set.customerManaged.flatMap((ref) => resolve(ref, 'policy'))];
+    const boundary = !set.boundary
+      ? undefined
+      : 'policy' in set.boundary
+        ? [set.boundary.policy]
+        : resolve(set.boundary.customer, 'permissions boundary');
+    // A boundary that cannot be read is left out: it could only narrow, so access is not understated.
+    const input: EvaluationInput = { policies, ...(boundary && boundary.length > 0 ? { boundary } : {}) };
+    inputs.set(key, input);
+    return input;
+  };
   for (const assignment of ic.assignments) {
     const set = ic.permissionSets.get(assignment.permissionSetArn);
     if (!set) continue;
-    let access = accessBySet.get(set.arn);
+    const input = inputFor(set, assignment.accountId);
+    const key = `${set.arn} ${assignment.accountId}`;
+    let access = accessBySet.get(key);
     if (!access) {
-      access = evaluateAccess({ policies: set.policies });
-      accessBySet.set(set.arn, access);
+      access = evaluateAccess(input);
+      accessBySet.set(key, access);
     }
     const assigned = accounts.get(assignment.accountId);
     const group = assignment.principalType === 'GROUP' ? ic.groups.get(assignment.principalId) : undefined;
@@ -359,7 +398,7 @@ export function buildIdentityCenterRecords(
       principalId: assignment.principalId,
       assignmentAccount: assignment.accountId,
     };
-    const session = ssoActor(set.arn, set.name, assignment.accountId, { policies: set.policies });
+    const session = ssoActor(set.arn, set.name, assignment.accountId, input);
     const reaches = world?.graph.reachFrom(session) ?? [];
     for (const member of members) {
       if (!ic.users.has(member)) continue;
@@ -389,7 +428,7 @@ export function buildIdentityCenterRecords(
             label: set.name,
             extra: assignmentFacts,
             evidence: [
-              `permission set ${set.name} (${set.policies.map((p) => p.name).join(', ') || 'no policies'})${group ? `, assigned to group ${group.name}` : ''}`,
+              `permission set ${set.name} (${input.policies.map((p) => p.name).join(', ') || 'no policies'}${input.boundary ? `; boundary ${input.boundary.map((p) => p.name).join(', ')}` : ''})${group ? `, assigned to group ${group.name}` : ''}`,
             ],
           },
           access,

@@ -22,6 +22,8 @@ const STORY = [
   'shared-admin-account slack U0ADMIN - -',
   'contractor-production-write aws arn:aws:iam::111111111111:user/kai-dba 111111111111 kai',
   'contractor-production-write aws arn:aws:iam::111111111111:user/ops-admin 111111111111 sam',
+  // Olga's view-only permission set also names a customer-managed policy that may rewrite IAM users.
+  'contractor-production-write aws arn:aws:identitystore:::user/94482488-3041-7026-18f0-6e1a2b3c4d02 111111111111 olga',
   // Rita is in storefront-devs, nested in storefront-oncall, which holds editor on the shop's production project.
   'contractor-production-write gcp user:rita@costa.dev projects/northwind-shop-prod rita',
   'contractor-production-write gcp user:sam@ortiz.dev projects/northwind-shop-prod sam',
@@ -30,6 +32,7 @@ const STORY = [
   'mfa-missing github omar-qa - omar',
   'mfa-missing slack U0ADMIN - -',
   'multiple-lanes register - - kai',
+  'multiple-lanes register - - olga',
   'multiple-lanes register - - sam',
   'multiple-lanes register - - rita',
   'register-incomplete github - northwind/analytics jun',
@@ -37,6 +40,7 @@ const STORY = [
   'unapproved-access aws arn:aws:iam::111111111111:user/kai-dba 222222222222 kai',
   'unapproved-access aws arn:aws:iam::111111111111:user/ops-admin 111111111111 sam',
   'unapproved-access aws arn:aws:iam::111111111111:user/ops-admin 222222222222 sam',
+  'unapproved-access aws arn:aws:identitystore:::user/94482488-3041-7026-18f0-6e1a2b3c4d02 111111111111 olga',
   'unapproved-access gcp user:rita@costa.dev projects/northwind-shop-prod rita',
   'unapproved-access gcp user:sam@ortiz.dev projects/northwind-analytics sam',
   'unapproved-access gcp user:sam@ortiz.dev projects/northwind-shop-prod sam',

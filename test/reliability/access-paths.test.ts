@@ -430,3 +430,57 @@ describe('11. a Google group holds access for each of its members, nested groups
     expect(doc.findings.some((f) => f.account === 'group:storefront-oncall@northwind.example')).toBe(true);
   });
 });
+
+describe('12. a permission set is judged in full: customer-managed policies and its boundary, in each account', () => {
+  const OLGA = 'arn:aws:identitystore:::user/94482488-3041-7026-18f0-6e1a2b3c4d02';
+  const viewOnly = (s: Json) =>
+    (s.aws.identityCenter.permissionSets as Json[]).find((p) => p.name === 'ProductionViewOnly') as Json;
+  const supportTools = (s: Json) => (prodAccount(s).policies as Json[])[0] as Json;
+
+  it("fires: a view-only set whose customer-managed policy may rewrite IAM users' policies (the demo)", async () => {
+    const s = await scan(['aws'], () => {});
+    const [finding] = s.of('unapproved-access', OLGA, PROD);
+    expect(finding?.evidence).toContain(
+      'permission set ProductionViewOnly (ViewOnlyAccess, northwind-support-tools (customer-managed))',
+    );
+    expect(finding?.evidence.find((e) => e.startsWith('holds '))).toMatch(/^holds admin/);
+  });
+
+  it('is quiet: the same customer-managed policy when it only reads support cases', async () => {
+    const s = await scan(['aws'], (sc) => {
+      supportTools(sc).document.Statement = [statement(['support:Describe*', 'health:Describe*'])];
+    });
+    expect(s.of('unapproved-access', OLGA, PROD)).toEqual([]);
+  });
+
+  it("is quiet: a boundary of the account's own caps the set at what it allows, and the evidence names it", async () => {
+    const s = await scan(['aws'], (sc) => {
+      prodAccount(sc).policies.push({
+        name: 'view-only-cap',
+        document: { Version: '2012-10-17', Statement: [statement(['support:Describe*', 'ec2:Describe*'])] },
+      });
+      viewOnly(sc).boundary = { customer: { name: 'view-only-cap' } };
+    });
+    expect(s.of('unapproved-access', OLGA, PROD)).toEqual([]);
+    expect(s.of('contractor-production-write', OLGA, PROD)).toEqual([]);
+  });
+
+  it('is a named gap when the policy a set names is not in the account it is assigned in (exit 3)', async () => {
+    const scenario = structuredClone(await demoScenario()) as Json;
+    prodAccount(scenario).policies = [];
+    open = await setupScan({ scenario, only: ['aws'] });
+    const run = await open.scan('--quiet');
+    expect(run.code).toBe(3);
+    const doc = JSON.parse(await readFile(join(open.outDir, REPORT_FILES.json), 'utf8')) as {
+      gaps: { kind: string; detail: string }[];
+    };
+    expect(doc.gaps).toContainEqual(
+      expect.objectContaining({
+        kind: 'aws.permission-set-policies',
+        detail: expect.stringContaining(
+          'northwind-support-tools as its policy, which was not found in account 111111111111',
+        ),
+      }),
+    );
+  });
+});

@@ -613,6 +613,16 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
         const ps = permissionSet();
         return { InlinePolicy: ps.inlinePolicy ? JSON.stringify(ps.inlinePolicy) : '' };
       }
+      case 'GetPermissionsBoundaryForPermissionSet': {
+        const b = permissionSet().boundary;
+        if (!b) throw new AwsError(400, 'ResourceNotFoundException', 'Could not find PermissionsBoundary');
+        return {
+          PermissionsBoundary:
+            'managed' in b
+              ? { ManagedPolicyArn: `arn:aws:iam::aws:policy/${b.managed}` }
+              : { CustomerManagedPolicyReference: { Name: b.customer.name, Path: b.customer.path } },
+        };
+      }
       case 'ListCustomerManagedPolicyReferencesInPermissionSet':
         return paged(
           permissionSet().customerManagedPolicies.map((p) => ({ Name: p.name, Path: p.path })),

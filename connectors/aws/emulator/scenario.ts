@@ -144,6 +144,13 @@ const IdentityCenterSchema = z.strictObject({
         customerManagedPolicies: z
           .array(z.strictObject({ name: z.string().min(1), path: z.string().default('/') }))
           .default([]),
+        /** Its permissions boundary: an AWS-managed policy name, or a customer-managed reference. */
+        boundary: z
+          .union([
+            z.strictObject({ managed: z.string().min(1) }),
+            z.strictObject({ customer: z.strictObject({ name: z.string().min(1), path: z.string().default('/') }) }),
+          ])
+          .optional(),
       }),
     )
     .default([]),

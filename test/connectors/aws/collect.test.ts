@@ -126,10 +126,33 @@ describe('aws connector on the demo scenario', async () => {
         ],
       ],
     );
+    // View-only by name; its customer-managed support policy (the account's own) may rewrite IAM users.
     expect(grantsOf(snapshot, olga).map((g) => [g.resource, g.permission, g.via, g.lanes, g.level])).toEqual([
-      [PROD, 'ProductionViewOnly (metadata read)', 'permission-set', ['production'], 'read'],
+      [PROD, 'ProductionViewOnly', 'permission-set', ['data', 'production'], 'admin'],
     ]);
     expect(grantsOf(snapshot, olga)[0]?.attributes?.aliases).toEqual(['northwind-production']);
+    expect(grantsOf(snapshot, olga)[0]?.evidence).toContain(
+      'permission set ProductionViewOnly (ViewOnlyAccess, northwind-support-tools (customer-managed))',
+    );
+  });
+
+  it('caps a permission set by its boundary at MaxItems 1, and names it', async () => {
+    const olga = 'arn:aws:identitystore:::user/94482488-3041-7026-18f0-6e1a2b3c4d02';
+    const bounded = structuredClone(await demoScenarioJson()) as {
+      identityCenter: { permissionSets: { name: string; boundary?: unknown }[] };
+    };
+    const set = bounded.identityCenter.permissionSets.find((p) => p.name === 'ProductionViewOnly')!;
+    set.boundary = { managed: 'ViewOnlyAccess' };
+    const one = await runAgainstEmulator(bounded, { emulator: { pageSize: 1 } });
+    const hundred = await runAgainstEmulator(bounded);
+    expect(inventory(one.snapshot)).toEqual(inventory(hundred.snapshot));
+    expect(one.emulator.requests.some((r) => r.operation === 'sso:GetPermissionsBoundaryForPermissionSet')).toBe(true);
+    const [grant, ...more] = grantsOf(one.snapshot, olga);
+    expect(more).toEqual([]);
+    expect(grant?.level).toBe('read');
+    expect(grant?.evidence?.[0]).toBe(
+      'permission set ProductionViewOnly (ViewOnlyAccess, northwind-support-tools (customer-managed); boundary ViewOnlyAccess)',
+    );
   });
 
   it('never writes a full key id or a secret', () => {
