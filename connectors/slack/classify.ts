@@ -19,6 +19,8 @@ export const PERMISSION_LEVELS = {
   member: 'write',
   /** Membership of one channel: a guest or member can post there. */
   'channel-member': 'write',
+  /** Membership of an archived channel: nothing new is posted, but its history stays readable. */
+  'archived-channel-member': 'read',
   /** Another organisation reading a channel shared through Slack Connect. */
   'slack-connect': 'read',
 } as const satisfies Record<string, Level>;

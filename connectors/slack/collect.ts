@@ -74,14 +74,13 @@ async function readWorkspace(
   }
   const users = parseEach(userList.items, ApiUserSchema, 'users.list', 'member', out);
 
+  // Archived channels too: they take no new messages, but their members still read their history.
   const channelList = await api.list(
     'conversations.list',
-    { types: 'public_channel,private_channel', exclude_archived: true },
+    { types: 'public_channel,private_channel', exclude_archived: false },
     'channels',
   );
-  const channels = parseEach(channelList.items, ApiChannelSchema, 'conversations.list', 'channel', out).filter(
-    (c) => !c.is_archived,
-  );
+  const channels = parseEach(channelList.items, ApiChannelSchema, 'conversations.list', 'channel', out);
 
   const members = await readMembers(api, channels, queue);
   const externalTeams = await readExternalTeams(api, team, channels);

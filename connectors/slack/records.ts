@@ -155,14 +155,21 @@ export function buildRecords(answers: WorkspaceAnswers): WorkspaceRecords {
       grant({
         account: user.id,
         resource: name,
-        permission: 'channel-member',
+        permission: c.is_archived ? 'archived-channel-member' : 'channel-member',
         via: 'membership',
         evidence: [
-          `member of ${c.is_private ? 'private' : 'public'} channel ${name}`,
+          c.is_archived
+            ? `member of archived ${c.is_private ? 'private' : 'public'} channel ${name}: it takes no new messages, but its history stays readable`
+            : `member of ${c.is_private ? 'private' : 'public'} channel ${name}`,
           ...(isGuest(role) ? [guestLine(role, guestExpiry(user))] : []),
           ...(c.is_ext_shared ? [`${name} is shared with other organisations through Slack Connect`] : []),
         ],
-        attributes: { channelId: c.id, private: Boolean(c.is_private), sharedExternally: Boolean(c.is_ext_shared) },
+        attributes: {
+          channelId: c.id,
+          private: Boolean(c.is_private),
+          sharedExternally: Boolean(c.is_ext_shared),
+          ...(c.is_archived ? { archived: true } : {}),
+        },
       });
     }
 

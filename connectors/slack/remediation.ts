@@ -35,6 +35,14 @@ function revokeGrant(grant: Grant, account?: Account): Remediation {
       commands: [],
     };
   }
+  if (grant.resource.startsWith('#') && grant.attributes?.archived === true) {
+    return {
+      steps: [
+        `${grant.resource}${channelId} is archived, and Slack removes nobody from an archived channel: unarchive it, remove ${member} (channel details › Members › Remove from channel), and archive it again; or, if its history is no longer needed, export and delete the channel.`,
+      ],
+      commands: [],
+    };
+  }
   if (grant.resource.startsWith('#')) {
     return {
       steps: [

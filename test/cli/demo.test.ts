@@ -15,6 +15,8 @@ const STORY = [
   'expired-access-active github samortiz northwind/shop sam',
   'expired-access-active slack U0SAM #checkout-fix sam',
   'expired-access-active slack U0SAM #support sam',
+  // An archived support channel still gives its members its history: customer data.
+  'expired-access-active slack U0SAM #support-2025 sam',
   'shared-admin-account aws arn:aws:iam::111111111111:root - -',
   'shared-admin-account aws arn:aws:iam::111111111111:user/ops-admin - -',
   'shared-admin-account gcp serviceAccount:ci-deployer@northwind-shop-prod.iam.gserviceaccount.com - -',
@@ -46,6 +48,7 @@ const STORY = [
   'unapproved-access gcp user:sam@ortiz.dev projects/northwind-shop-prod sam',
   'unapproved-access github samortiz northwind/infra sam',
   'unapproved-access slack U0SAM #support sam',
+  'unapproved-access slack U0SAM #support-2025 sam',
   'unknown-account aws arn:aws:iam::999988887777:root - -',
   'unknown-account gcp user:growthhacker.jake@gmail.com - -',
   'unknown-account github app:quickship-deploy - -',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { remediation } from '../../../connectors/slack/remediation.js';
 import type { Grant, Snapshot } from '../../../src/core/model.js';
 import { FAST, inventoryOf, scanSlack, startEmulator } from './harness.js';
 import { everyKind, LANES, TEAM } from './scenarios.js';
@@ -55,7 +56,14 @@ describe('slack collect', () => {
     ]);
     // Public #customers-eu is data and #incidents production: a full member can read both.
     for (const g of workspace) expect(g.lanes).toEqual(['code', 'data', 'production']);
-    expect(workspace[0]?.attributes?.publicChannels).toEqual(['#customers-eu', '#empty', '#general', '#incidents']);
+    // Archived public channels too: a full member still reads their history.
+    expect(workspace[0]?.attributes?.publicChannels).toEqual([
+      '#customers-eu',
+      '#empty',
+      '#general',
+      '#incidents',
+      '#old-project',
+    ]);
     // Guests, bots and the deactivated hold no workspace grant.
     for (const id of ['U0MULTI', 'U0SINGLE', 'U0NOEXP', 'U0BOT', 'U0APP', 'USLACKBOT', 'U0GONE']) {
       expect(workspace.map((g) => g.account)).not.toContain(id);
@@ -74,9 +82,19 @@ describe('slack collect', () => {
       '#partner-support': ['data'],
     });
     for (const g of channelGrants) expect(g.level).toBe('write');
-    // Invisible, archived and empty channels give no grant.
+    // Invisible and empty channels give no grant; an archived one gives its members read access to its history.
     expect(channelGrants.map((g) => g.resource)).not.toContain('#exec');
     expect(channelGrants.map((g) => g.resource)).not.toContain('#old-project');
+    const archived = snapshot.grants.filter((g) => g.permission === 'archived-channel-member');
+    expect(archived.map((g) => [g.account, g.resource, g.level, g.attributes?.archived])).toEqual([
+      ['U0MEM', '#old-project', 'read', true],
+    ]);
+    expect(archived[0]?.evidence?.[0]).toBe(
+      'member of archived public channel #old-project: it takes no new messages, but its history stays readable',
+    );
+    expect(remediation.revokeGrant(archived[0]!).steps[0]).toMatch(
+      /is archived, and Slack removes nobody from an archived channel: unarchive it/,
+    );
     expect(grantsOf(snapshot, 'U0MULTI').map((g) => [g.resource, g.lanes])).toEqual([
       ['#incidents', ['production']],
       ['#support', ['data']],
