@@ -18,9 +18,12 @@ import {
   type ApiInstallation,
   ApiInstallationSchema,
   ApiInvitationSchema,
+  type ApiOrgRole,
+  ApiOrgRoleSchema,
   ApiOrgSchema,
   ApiPatGrantSchema,
   ApiRepoSchema,
+  ApiRoleTeamSchema,
   ApiSecretSchema,
   ApiTeamSchema,
   ApiUserSchema,
@@ -55,8 +58,16 @@ export interface OrgFacts {
   patGrants?: z.infer<typeof ApiPatGrantSchema>[];
   /** GitHub Apps installed on the organisation, with their owners; undefined when not visible. */
   apps?: AppFacts[];
+  /** Organisation roles and who holds them (users, and teams whose members do); undefined when not visible. */
+  orgRoles?: OrgRoleFacts[];
   /** Names, emails and SAML identities by lower-cased login. */
   profiles: Map<string, Profile>;
+}
+
+export interface OrgRoleFacts {
+  role: ApiOrgRole;
+  users: string[];
+  teams: string[];
 }
 
 export interface AppFacts {
@@ -108,7 +119,7 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
           }),
         ),
       );
-    const [disabledMembers, disabledOutside, patGrants, installations] = await Promise.all([
+    const [disabledMembers, disabledOutside, patGrants, installations, roles] = await Promise.all([
       twoFactor('GET /orgs/{org}/members', 'members'),
       twoFactor('GET /orgs/{org}/outside_collaborators', 'outside collaborators'),
       run(() =>
@@ -130,6 +141,23 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
           (f) => ({
             kind: 'github.app-installations',
             detail: `GitHub Apps installed on the organization were not read: it needs the organization's Administration (read) permission (${f.message})`,
+          }),
+        ),
+      ),
+      run(() =>
+        optional(
+          ctx,
+          'GET /orgs/{org}/organization-roles',
+          async () => {
+            const answer = await call('GET /orgs/{org}/organization-roles', undefined, () =>
+              ctx.client.request('GET /orgs/{org}/organization-roles', { org }),
+            );
+            const list = (answer.data as { roles?: unknown[] }).roles ?? [];
+            return list.map((r) => ApiOrgRoleSchema.parse(r));
+          },
+          (f) => ({
+            kind: 'github.organization-roles',
+            detail: `organization roles (security managers, all-repository admins, custom roles) were not read: it needs the organization's Custom organization roles (read) permission (${f.message})`,
           }),
         ),
       ),
@@ -184,8 +212,27 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
     // GraphQL paging is sequential by nature; it runs beside the REST fan-out.
     const profiles = readProfiles(ctx, [...owners, ...members], outside);
     const apps = installations ? readApps(ctx, installations, run) : undefined;
+    const orgRoles = roles
+      ? Promise.all(
+          roles.map(async (role): Promise<OrgRoleFacts> => {
+            const params = { org, role_id: role.id };
+            const subject = `role ${role.name}`;
+            const [users, roleTeams] = await Promise.all([
+              list('GET /orgs/{org}/organization-roles/{role_id}/users', params, ApiUserSchema, subject),
+              list('GET /orgs/{org}/organization-roles/{role_id}/teams', params, ApiRoleTeamSchema, subject),
+            ]);
+            return { role, users: users.map((u) => u.login), teams: roleTeams.map((t) => t.slug) };
+          }),
+        )
+      : undefined;
     // Awaited together, so a failure in one never leaves another's rejection unhandled.
-    const [repoList, teamList, profileMap, appList] = await Promise.all([repoFacts, teamFacts, profiles, apps]);
+    const [repoList, teamList, profileMap, appList, roleList] = await Promise.all([
+      repoFacts,
+      teamFacts,
+      profiles,
+      apps,
+      orgRoles,
+    ]);
 
     return {
       org: orgInfo,
@@ -202,6 +249,7 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
       orgSecrets,
       ...(patGrants ? { patGrants } : {}),
       ...(appList ? { apps: appList } : {}),
+      ...(roleList ? { orgRoles: roleList } : {}),
       profiles: profileMap,
     };
   } catch (e) {

@@ -6,7 +6,7 @@ import { normalizeEmail } from '../../src/core/identity.js';
 import type { Account, Attributes, Credential, Grant, Lane, Secret } from '../../src/core/model.js';
 import { isProductionEnvironment, repoLanes } from './classify.js';
 import type { AppFacts, OrgFacts, RepoFacts } from './read.js';
-import type { ApiEnvironment, ApiPermissions, GithubLanes } from './schema.js';
+import type { ApiEnvironment, ApiOrgRole, ApiPermissions, GithubLanes } from './schema.js';
 
 export interface GithubRecords {
   accounts: Account[];
@@ -271,6 +271,36 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
     });
   }
 
+  for (const r of facts.orgRoles ?? []) {
+    // A login assigned the role itself, or the first team through which it holds it.
+    const holders = new Map<string, { how: string; team?: string }>();
+    for (const login of r.users) holders.set(login.toLowerCase(), { how: 'assigned the role' });
+    for (const slug of r.teams)
+      for (const m of teamMembers.get(slug) ?? [])
+        if (!holders.has(m)) holders.set(m, { how: `a member of team ${slug}, which has the role`, team: slug });
+    const permission = orgRolePermission(r.role);
+    for (const [id, { how, team }] of [...holders.entries()].sort()) {
+      if (!accounts.has(id)) continue; // only members hold organisation roles; an unknown login is not ours
+      addGrant({
+        account: id,
+        resource: `${org}/*`,
+        permission,
+        via: 'org-role',
+        viaName: `organization role ${r.role.name}`,
+        evidence: [
+          `${how === 'assigned the role' ? 'assigned the organization role' : how}: ${r.role.name} in ${org}: ${r.role.base_role ? `${r.role.base_role} on every repository` : 'no repository role'}${r.role.permissions.length > 0 ? `, and ${r.role.permissions.join(', ')}` : ''}`,
+        ],
+        attributes: {
+          ...orgWideAttributes(id),
+          orgRole: r.role.name,
+          orgRoleId: r.role.id,
+          orgRolePermissions: [...r.role.permissions].sort(),
+          ...(team ? { orgRoleTeam: team } : {}),
+        },
+      });
+    }
+  }
+
   for (const app of facts.apps ?? []) appRecords(app, org, target, facts, accounts, addGrant, orgWideAttributes);
 
   return {
@@ -286,6 +316,20 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
     credentials: credentials.sort((a, b) => compare(a.account, b.account) || compare(a.id, b.id)),
     secrets: secrets.sort((a, b) => compare(a.resource, b.resource) || compare(a.name, b.name)),
   };
+}
+
+/**
+ * What an organisation role amounts to on every repository: its base repository role, raised to
+ * admin when it may change the organisation's settings, members, roles or secrets (any write_,
+ * manage_ or edit_ permission, or one that bypasses security controls).
+ */
+export function orgRolePermission(role: ApiOrgRole): 'admin' | 'write' | 'read' {
+  if (role.permissions.some((p) => /^(write|manage|edit|org_review_and_manage)_/.test(p) || /bypass/.test(p)))
+    return 'admin';
+  const base = (role.base_role ?? '').toLowerCase();
+  if (base === 'admin') return 'admin';
+  if (base === 'write' || base === 'maintain') return 'write';
+  return 'read';
 }
 
 /** Repository permissions that change code, settings or what runs: any of them at write is write. */

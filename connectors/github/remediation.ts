@@ -96,6 +96,30 @@ function uninstallApp(org: string, slug: string, installationId: unknown): Remed
   };
 }
 
+/** An organisation role: taken from the person, or the person taken from the team that holds it. */
+function removeOrgRole(grant: Grant, org: string, login: string): Remediation {
+  const role = String(grant.attributes?.orgRole);
+  const team = grant.attributes?.orgRoleTeam;
+  if (typeof team === 'string') {
+    return {
+      steps: [
+        `Remove ${login} from the team ${team} in ${org}, which holds the organization role ${role} (or take the role from the team in Settings › Organization roles › Role assignments).`,
+      ],
+      commands: [api('DELETE', path('orgs', org, 'teams', team, 'memberships', login))],
+    };
+  }
+  const id = grant.attributes?.orgRoleId;
+  return {
+    steps: [
+      `Take the organization role ${role} from ${login} in ${org} (Settings › Organization roles › Role assignments).`,
+    ],
+    commands:
+      typeof id === 'number'
+        ? [api('DELETE', path('orgs', org, 'organization-roles', 'users', login, String(id)))]
+        : [],
+  };
+}
+
 function revokeGrant(grant: Grant, account?: Account): Remediation {
   const login = loginOf(grant.account, account);
   const org = orgOf(grant);
@@ -114,6 +138,7 @@ function revokeGrant(grant: Grant, account?: Account): Remediation {
       };
     }
     case 'org-role':
+      if (typeof grant.attributes?.orgRole === 'string') return removeOrgRole(grant, org, login);
       if (grant.permission === 'owner') {
         return {
           steps: [`Make ${login} a member instead of an owner of ${org}.`],

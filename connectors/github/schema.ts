@@ -152,6 +152,19 @@ export const ApiInstallationSchema = z.object({
 });
 export type ApiInstallation = z.infer<typeof ApiInstallationSchema>;
 
+/** An organisation role (predefined like all_repo_admin or security_manager, or the org's own). */
+export const ApiOrgRoleSchema = z.object({
+  id: z.number(),
+  name: z.string().min(1),
+  base_role: z.string().nullish(),
+  permissions: z.array(z.string()).default([]),
+  source: z.string().nullish(),
+});
+export type ApiOrgRole = z.infer<typeof ApiOrgRoleSchema>;
+
+/** A team an organisation role is assigned to. */
+export const ApiRoleTeamSchema = z.object({ slug: z.string().min(1) });
+
 /** A GitHub App: who owns it (an organisation's own app, or someone else's). */
 export const ApiAppSchema = z.object({
   slug: z.string().optional(),

@@ -40,6 +40,7 @@ interface GithubShape {
   teams: { slug: string; parent?: string; members: string[]; repos: unknown[] }[];
   repos: { collaborators: { login: string }[] }[];
   installations?: { appSlug: string }[] | null;
+  organizationRoles?: unknown[] | null;
 }
 
 function githubMinimum(s: GithubShape): Record<string, number> {
@@ -89,6 +90,10 @@ function githubMinimum(s: GithubShape): Record<string, number> {
     'GET /orgs/{org}/personal-access-tokens': 1,
     'GET /orgs/{org}/installations': pages((s.installations ?? []).length, 100),
     'GET /apps/{app_slug}': new Set((s.installations ?? []).map((i) => i.appSlug)).size,
+    'GET /orgs/{org}/organization-roles': 1,
+    // Who holds each role: its users and its teams (a role with none still takes both calls).
+    'GET /orgs/{org}/organization-roles/{role_id}/users': (s.organizationRoles ?? []).length,
+    'GET /orgs/{org}/organization-roles/{role_id}/teams': (s.organizationRoles ?? []).length,
     'POST /graphql': graphql,
     'GET /repos/{owner}/{repo}/keys': s.repos.length,
     'GET /repos/{owner}/{repo}/actions/secrets': s.repos.length,

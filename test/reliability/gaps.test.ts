@@ -39,6 +39,12 @@ const CASES: GapCase[] = [
     },
   },
   {
+    kind: 'github.organization-roles',
+    make: (s) => {
+      s.github.organizationRoles = null;
+    },
+  },
+  {
     kind: 'records-invalid',
     make: (s) => {
       s.github.repos[0].unresolvedCollaborators = 2;

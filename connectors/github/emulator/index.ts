@@ -318,6 +318,34 @@ export async function startGithubEmulator(
           return list(scenario.patGrants.map((g) => wire.patGrant(g, user(g.owner), w)));
         case 'GET /orgs/{org}/actions/secrets':
           return list(scenario.orgSecrets.map((s) => wire.orgSecret(s, w)));
+        case 'GET /orgs/{org}/organization-roles':
+          if (scenario.organizationRoles === null)
+            return error(403, 'Resource not accessible by personal access token');
+          return json(
+            200,
+            {
+              total_count: scenario.organizationRoles.length,
+              roles: scenario.organizationRoles.map((r) => wire.organizationRole(r, orgAsOwner(w), w)),
+            },
+            rateHeaders('core'),
+          );
+        case 'GET /orgs/{org}/organization-roles/{role_id}/users': {
+          const role = scenario.organizationRoles?.find((r) => String(r.id) === route.params.role_id);
+          if (!role) return error(404, 'Not Found');
+          return list(role.users.map((login) => ({ ...user(login), assignment: 'direct' })));
+        }
+        case 'GET /orgs/{org}/organization-roles/{role_id}/teams': {
+          const role = scenario.organizationRoles?.find((r) => String(r.id) === route.params.role_id);
+          if (!role) return error(404, 'Not Found');
+          return list(
+            role.teams.flatMap((slug) => {
+              const t = model.team(slug);
+              return t
+                ? [{ ...wire.team(t, t.parent ? model.team(t.parent) : undefined, w), assignment: 'direct' }]
+                : [];
+            }),
+          );
+        }
         case 'GET /orgs/{org}/installations':
           if (scenario.installations === null) return error(403, 'Resource not accessible by personal access token');
           return list(scenario.installations.map((i) => wire.installation(i, orgAsOwner(w), w)));

@@ -155,6 +155,25 @@ export const GithubScenarioSchema = z
       )
       .nullable()
       .default([]),
+    /**
+     * Organisation roles (predefined like security_manager and all_repo_admin, or the org's own)
+     * and who holds them; null when the token may not list them.
+     */
+    organizationRoles: z
+      .array(
+        z.strictObject({
+          id: z.number().int().positive(),
+          name: z.string().min(1),
+          description: z.string().optional(),
+          baseRole: z.enum(['read', 'triage', 'write', 'maintain', 'admin']).nullable().default(null),
+          permissions: z.array(z.string().min(1)).default([]),
+          source: z.enum(['Organization', 'Enterprise', 'Predefined']).default('Organization'),
+          users: z.array(Login).default([]),
+          teams: z.array(z.string().min(1)).default([]),
+        }),
+      )
+      .nullable()
+      .default([]),
     /** A GitHub App installed on the org: the emulator mints installation tokens for JWTs it signs. */
     app: z
       .strictObject({

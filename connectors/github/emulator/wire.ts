@@ -259,6 +259,22 @@ export function patGrant(grant: NonNullable<GithubScenario['patGrants']>[number]
   };
 }
 
+type ScenarioOrgRole = NonNullable<GithubScenario['organizationRoles']>[number];
+
+export function organizationRole(r: ScenarioOrgRole, organization: Json, w: WireContext): Json {
+  return {
+    id: r.id,
+    name: r.name,
+    description: r.description ?? null,
+    base_role: r.baseRole,
+    source: r.source,
+    permissions: r.permissions,
+    organization,
+    created_at: w.now,
+    updated_at: w.now,
+  };
+}
+
 type ScenarioInstallation = NonNullable<GithubScenario['installations']>[number];
 
 /** An installation as `GET /orgs/{org}/installations` lists it. */

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { remediation } from '../../../connectors/github/remediation.js';
 import type { FaultPlan } from '../../../src/core/connector.js';
 import type { Account, Grant, Snapshot } from '../../../src/core/model.js';
 import { clearSecrets } from '../../../src/core/redact.js';
@@ -213,7 +214,11 @@ describe('github connector: everything else it reads', () => {
     ]);
 
     // Base permission "write" on every repo; topics put api in production and warehouse in data.
+    // Organisation roles: security manager (read everywhere), and a custom role the platform team holds
+    // whose Actions-settings permission administers the org.
     expect(grantsOf(snapshot, 'dev-two').map((g) => [g.resource, g.permission, g.via, g.viaName, g.lanes])).toEqual([
+      ['acme/*', 'admin', 'org-role', 'organization role release-admins', ['code', 'data', 'production']],
+      ['acme/*', 'read', 'org-role', 'organization role security_manager', ['code', 'data', 'production']],
       ['acme/*', 'write', 'org-role', 'base permission', ['code', 'data', 'production']],
       ['acme/api', 'maintain', 'team', 'platform', ['production']],
       // dev-two has direct admin on web; role_name is the highest from any source.
@@ -222,12 +227,19 @@ describe('github connector: everything else it reads', () => {
     // A child team's members get the parent's repos; its reviewer may approve its own deploys.
     const reviewer = grantsOf(snapshot, 'reviewer-three');
     expect(reviewer.map((g) => [g.resource, g.permission, g.viaName])).toEqual([
+      ['acme/*', 'admin', 'organization role release-admins'],
       ['acme/*', 'write', 'base permission'],
       ['acme/api', 'maintain', 'platform'],
       ['acme/api', 'maintain', 'release'],
       ['acme/web', 'read', 'release'],
     ]);
-    expect(reviewer[1]?.attributes).toMatchObject({
+    expect(reviewer[0]?.evidence?.[0]).toBe(
+      'a member of team platform, which has the role: release-admins in acme: maintain on every repository, and write_organization_actions_settings',
+    );
+    expect(remediation.revokeGrant(reviewer[0]!).commands).toEqual([
+      'gh api --method DELETE orgs/acme/teams/platform/memberships/reviewer-three',
+    ]);
+    expect(reviewer[2]?.attributes).toMatchObject({
       environments: ['production', 'staging'],
       unreviewedEnvironments: ['production', 'staging'],
       unreviewedProductionDeploy: true,

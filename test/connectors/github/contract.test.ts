@@ -38,6 +38,9 @@ const REQUESTS: Record<string, string[]> = {
   'GET /orgs/{org}/actions/secrets': ['/orgs/acme/actions/secrets'],
   'GET /orgs/{org}/installations': ['/orgs/acme/installations'],
   'GET /apps/{app_slug}': ['/apps/acme-release-bot', '/apps/shipfast-ci'],
+  'GET /orgs/{org}/organization-roles': ['/orgs/acme/organization-roles'],
+  'GET /orgs/{org}/organization-roles/{role_id}/users': ['/orgs/acme/organization-roles/8136/users'],
+  'GET /orgs/{org}/organization-roles/{role_id}/teams': ['/orgs/acme/organization-roles/8137/teams'],
   'GET /repos/{owner}/{repo}/collaborators': [
     '/repos/acme/api/collaborators?affiliation=direct',
     '/repos/acme/web/collaborators?affiliation=direct',

@@ -93,6 +93,23 @@ export const RICH_SCENARIO = {
       tokenExpiresAt: '2026-03-01T00:00:00Z',
     },
   ],
+  organizationRoles: [
+    {
+      id: 8136,
+      name: 'security_manager',
+      source: 'Predefined',
+      baseRole: 'read',
+      permissions: ['read_organization_custom_org_role'],
+      users: ['dev-two'],
+    },
+    {
+      id: 8137,
+      name: 'release-admins',
+      baseRole: 'maintain',
+      permissions: ['write_organization_actions_settings'],
+      teams: ['platform'],
+    },
+  ],
   installations: [
     {
       id: 71,
