@@ -39,6 +39,8 @@ describe('slack demo story', () => {
     expect(grants.map((g) => [g.resource, g.lanes])).toEqual([
       ['#checkout-fix', ['code']],
       ['#support', ['data']],
+      // Archived, and still readable: last year's support history.
+      ['#support-2025', ['data']],
     ]);
     const [slackGrant] = (await registerGrants('sam')).filter((g) => g.system === 'slack');
     expect(slackGrant?.end && slackGrant.end < isoDate(NOW)).toBe(true);
