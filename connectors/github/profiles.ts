@@ -154,7 +154,7 @@ export async function readProfiles(
   return profiles;
 }
 
-async function query(
+export async function query(
   ctx: ReadContext,
   subject: string,
   text: string,
@@ -163,7 +163,7 @@ async function query(
   return call(OPERATION, subject, () => ctx.client.graphql(text, { org: ctx.org, ...variables }));
 }
 
-function parse<T>(schema: z.ZodType<T>, subject: string, data: unknown): T {
+export function parse<T>(schema: z.ZodType<T>, subject: string, data: unknown): T {
   const r = schema.safeParse(data);
   if (!r.success)
     throw new GithubCallError(OPERATION, subject, { message: 'the answer does not have the expected shape' });
@@ -171,7 +171,7 @@ function parse<T>(schema: z.ZodType<T>, subject: string, data: unknown): T {
 }
 
 /** Follow GraphQL cursors under the core's paging policy; a next page without a cursor is an error. */
-async function pages(
+export async function pages(
   subject: string,
   fetchPage: (cursor: string | null) => Promise<{ hasNextPage: boolean; endCursor: string | null; count?: number }>,
 ): Promise<void> {

@@ -8,6 +8,7 @@ import { PageGuard } from '../../src/core/paging.js';
 import { GraphqlDenied, readCollaborators, readTeamAccess } from './access.js';
 import { call, optional, type ReadContext } from './calls.js';
 import { GithubCallError } from './client.js';
+import { type EnterpriseOwner, readEnterpriseOwners } from './enterprise.js';
 import type { GithubOperation } from './operations.js';
 import { type Profile, readProfiles } from './profiles.js';
 import {
@@ -60,6 +61,8 @@ export interface OrgFacts {
   apps?: AppFacts[];
   /** Organisation roles and who holds them (users, and teams whose members do); undefined when not visible. */
   orgRoles?: OrgRoleFacts[];
+  /** Owners of the organisation's enterprise; undefined when not visible. */
+  enterpriseOwners?: EnterpriseOwner[];
   /** Names, emails and SAML identities by lower-cased login. */
   profiles: Map<string, Profile>;
 }
@@ -212,6 +215,7 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
     // GraphQL paging is sequential by nature; it runs beside the REST fan-out.
     const profiles = readProfiles(ctx, [...owners, ...members], outside);
     const apps = installations ? readApps(ctx, installations, run) : undefined;
+    const enterprise = run(() => readEnterpriseOwners(ctx));
     const orgRoles = roles
       ? Promise.all(
           roles.map(async (role): Promise<OrgRoleFacts> => {
@@ -226,12 +230,13 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
         )
       : undefined;
     // Awaited together, so a failure in one never leaves another's rejection unhandled.
-    const [repoList, teamList, profileMap, appList, roleList] = await Promise.all([
+    const [repoList, teamList, profileMap, appList, roleList, enterpriseOwners] = await Promise.all([
       repoFacts,
       teamFacts,
       profiles,
       apps,
       orgRoles,
+      enterprise,
     ]);
 
     return {
@@ -250,6 +255,7 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
       ...(patGrants ? { patGrants } : {}),
       ...(appList ? { apps: appList } : {}),
       ...(roleList ? { orgRoles: roleList } : {}),
+      ...(enterpriseOwners ? { enterpriseOwners } : {}),
       profiles: profileMap,
     };
   } catch (e) {

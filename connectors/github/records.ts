@@ -301,6 +301,28 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
     }
   }
 
+  // An enterprise owner can make themselves an owner of this organisation whenever they like.
+  for (const owner of facts.enterpriseOwners ?? []) {
+    const id = owner.login.toLowerCase();
+    if (ownerIds.has(id)) continue; // already an owner here: that grant says it all
+    const a = account(
+      owner.login,
+      { kind: 'human', status: 'active', ...(accounts.has(id) ? {} : { role: 'enterprise-owner' }) },
+      'enterprise-owner',
+    );
+    addGrant({
+      account: a.id,
+      resource: org,
+      permission: 'owner',
+      via: 'org-role',
+      viaName: 'enterprise owner',
+      evidence: [
+        `owner of the enterprise ${org} belongs to (in ${org}: ${owner.organizationRole === 'UNAFFILIATED' ? 'not a member' : owner.organizationRole === 'DIRECT_MEMBER' ? 'a member' : 'an owner'}): can make themselves an owner of ${org} at any time`,
+      ],
+      attributes: { ...orgWideAttributes(a.id), enterpriseOwner: true },
+    });
+  }
+
   for (const app of facts.apps ?? []) appRecords(app, org, target, facts, accounts, addGrant, orgWideAttributes);
 
   return {

@@ -96,6 +96,16 @@ function uninstallApp(org: string, slug: string, installationId: unknown): Remed
   };
 }
 
+/** Enterprise ownership is the enterprise's to take away, not the organisation's. */
+function removeEnterpriseOwner(org: string, login: string): Remediation {
+  return {
+    steps: [
+      `Ask an owner of the enterprise ${org} belongs to to remove ${login} as an enterprise owner (Enterprise settings › People › Administrators); an organization owner cannot.`,
+    ],
+    commands: [],
+  };
+}
+
 /** An organisation role: taken from the person, or the person taken from the team that holds it. */
 function removeOrgRole(grant: Grant, org: string, login: string): Remediation {
   const role = String(grant.attributes?.orgRole);
@@ -138,6 +148,7 @@ function revokeGrant(grant: Grant, account?: Account): Remediation {
       };
     }
     case 'org-role':
+      if (grant.attributes?.enterpriseOwner === true) return removeEnterpriseOwner(org, login);
       if (typeof grant.attributes?.orgRole === 'string') return removeOrgRole(grant, org, login);
       if (grant.permission === 'owner') {
         return {

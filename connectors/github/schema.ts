@@ -248,3 +248,22 @@ export const GqlExternalIdentitiesSchema = z.object({
     })
     .nullable(),
 });
+
+/** Owners of the enterprise the organisation belongs to, with their role in the organisation. */
+export const GqlEnterpriseOwnersSchema = z.object({
+  organization: z
+    .object({
+      enterpriseOwners: z.object({
+        pageInfo: PageInfoSchema,
+        edges: z.array(
+          z
+            .object({
+              organizationRole: z.enum(['OWNER', 'DIRECT_MEMBER', 'UNAFFILIATED']),
+              node: z.object({ login: z.string().min(1), name: z.string().nullish() }).nullish(),
+            })
+            .nullable(),
+        ),
+      }),
+    })
+    .nullable(),
+});

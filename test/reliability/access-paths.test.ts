@@ -484,3 +484,24 @@ describe('12. a permission set is judged in full: customer-managed policies and 
     );
   });
 });
+
+describe('13. an owner of the enterprise holds the organisation, member or not', () => {
+  it('fires: a contractor who owns the enterprise, not a member of the org', async () => {
+    const s = await scan(['github'], (sc) => {
+      sc.github.enterpriseOwners = [{ login: 'quickfix-dev', organizationRole: 'UNAFFILIATED' }];
+    });
+    const held = s.findings.filter((f) => f.account === 'quickfix-dev');
+    expect(held.map((f) => f.rule)).toContain('unknown-account');
+    expect(held.flatMap((f) => f.evidence).join(' ')).toContain(
+      'can make themselves an owner of northwind at any time',
+    );
+  });
+
+  it('is quiet: the company’s own founder owning the enterprise too', async () => {
+    const base = await scan(['github'], () => {});
+    const s = await scan(['github'], (sc) => {
+      sc.github.enterpriseOwners = [{ login: 'dana-w', organizationRole: 'OWNER' }];
+    });
+    expect(s.findings.length).toBe(base.findings.length);
+  });
+});

@@ -39,6 +39,12 @@ const CASES: GapCase[] = [
     },
   },
   {
+    kind: 'github.enterprise-owners',
+    make: (s) => {
+      s.github.enterpriseOwners = null;
+    },
+  },
+  {
     kind: 'github.organization-roles',
     make: (s) => {
       s.github.organizationRoles = null;

@@ -613,6 +613,30 @@ function graphql(
     const { nodes, pageInfo } = page(members);
     return json(200, { data: { organization: { membersWithRole: { pageInfo, nodes } } } }, headers());
   }
+  if (query.includes('enterpriseOwners')) {
+    if (!sameOrg) return json(200, notFound(orgLogin), headers());
+    if (scenario.enterpriseOwners === null)
+      return json(
+        200,
+        {
+          data: null,
+          errors: [
+            {
+              type: 'FORBIDDEN',
+              path: ['organization', 'enterpriseOwners'],
+              message: 'Resource not accessible by integration',
+            },
+          ],
+        },
+        headers(),
+      );
+    const edges = scenario.enterpriseOwners.map((o) => {
+      const u = model.user(o.login);
+      return { organizationRole: o.organizationRole, node: { login: u.login, name: u.name ?? null } };
+    });
+    const { nodes, pageInfo } = page(edges);
+    return json(200, { data: { organization: { enterpriseOwners: { pageInfo, edges: nodes } } } }, headers());
+  }
   if (query.includes('externalIdentities')) {
     if (!sameOrg) return json(200, notFound(orgLogin), headers());
     if (!scenario.org.samlSso) return json(200, { data: { organization: { samlIdentityProvider: null } } }, headers());

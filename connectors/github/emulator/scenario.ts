@@ -155,6 +155,11 @@ export const GithubScenarioSchema = z
       )
       .nullable()
       .default([]),
+    /** Owners of the org's enterprise, with their role in the org; null when GraphQL may not show them. */
+    enterpriseOwners: z
+      .array(z.strictObject({ login: Login, organizationRole: z.enum(['OWNER', 'DIRECT_MEMBER', 'UNAFFILIATED']) }))
+      .nullable()
+      .default([]),
     /**
      * Organisation roles (predefined like security_manager and all_repo_admin, or the org's own)
      * and who holds them; null when the token may not list them.
@@ -229,6 +234,9 @@ export const GithubScenarioSchema = z
     });
     s.invitations.forEach((inv, i) => {
       needUser(inv.inviter, ['invitations', i, 'inviter']);
+    });
+    (s.enterpriseOwners ?? []).forEach((o, i) => {
+      needUser(o.login, ['enterpriseOwners', i, 'login']);
     });
     (s.patGrants ?? []).forEach((g, i) => {
       needUser(g.owner, ['patGrants', i, 'owner']);

@@ -150,6 +150,30 @@ describe('github connector: GitHub App installations', () => {
   });
 });
 
+describe('github connector: enterprise owners', () => {
+  it("reads the enterprise's owners at page size 1: one who is not in the org holds its admin all the same", async () => {
+    const scenario = {
+      ...RICH_SCENARIO,
+      enterpriseOwners: [
+        { login: 'Owner-One', organizationRole: 'OWNER' },
+        { login: 'contractor-x', organizationRole: 'UNAFFILIATED' },
+      ],
+    };
+    const one = await runAgainstEmulator(scenario, { config: RICH_LANES, emulator: { pageSize: 1 } });
+    const hundred = await runAgainstEmulator(scenario, { config: RICH_LANES });
+    expect(inventory(one.snapshot)).toEqual(inventory(hundred.snapshot));
+    const grants = one.snapshot.grants.filter((g) => g.viaName === 'enterprise owner');
+    // The org's own owner already holds it; the outsider gets it through the enterprise.
+    expect(grants.map((g) => [g.account, g.resource, g.permission, g.level])).toEqual([
+      ['contractor-x', 'acme', 'owner', 'admin'],
+    ]);
+    expect(grants[0]?.evidence?.[0]).toBe(
+      'owner of the enterprise acme belongs to (in acme: not a member): can make themselves an owner of acme at any time',
+    );
+    expect(remediation.revokeGrant(grants[0]!).steps[0]).toMatch(/^Ask an owner of the enterprise acme belongs to/);
+  });
+});
+
 describe('github connector: everything else it reads', () => {
   it('reads deploy keys, invitations, PAT grants, SAML identities, teams and environments', async () => {
     const { snapshot } = await runAgainstEmulator(RICH_SCENARIO, { config: RICH_LANES, emulator: { pageSize: 2 } });
@@ -267,6 +291,10 @@ describe('github connector: everything else it reads', () => {
     expect(s.ok).toBe(true);
     expect(s.gaps.map((g) => [g.kind, g.detail])).toEqual([
       ['github.emails', expect.stringContaining('GraphQL was not permitted for member emails')],
+      [
+        'github.enterprise-owners',
+        expect.stringContaining("the owners of the organization's enterprise were not readable"),
+      ],
       ['github.pat-grants', expect.stringContaining('listing them needs a GitHub App')],
       ['github.two-factor', expect.stringContaining('two-factor status of members is not visible')],
       ['github.two-factor', expect.stringContaining('two-factor status of outside collaborators is not visible')],
