@@ -493,7 +493,7 @@ describe('13. an owner of the enterprise holds the organisation, member or not',
     const held = s.findings.filter((f) => f.account === 'quickfix-dev');
     expect(held.map((f) => f.rule)).toContain('unknown-account');
     expect(held.flatMap((f) => f.evidence).join(' ')).toContain(
-      'can make themselves an owner of northwind at any time',
+      'holds admin (owner) on northwind via org-role enterprise owner; lane code + production',
     );
   });
 
