@@ -4,15 +4,9 @@
 // organisation owner's token may ask; an organisation outside any enterprise answers none.
 import { optional, type ReadContext } from './calls.js';
 import { GithubCallError } from './client.js';
-import { pages, parse, query } from './profiles.js';
+import type { EnterpriseOwner } from './facts.js';
+import { pages, parse, query } from './graphql.js';
 import { GqlEnterpriseOwnersSchema } from './schema.js';
-
-export interface EnterpriseOwner {
-  login: string;
-  name?: string;
-  /** Their role in this organisation: OWNER, DIRECT_MEMBER, or UNAFFILIATED (not in it at all). */
-  organizationRole: 'OWNER' | 'DIRECT_MEMBER' | 'UNAFFILIATED';
-}
 
 export const ENTERPRISE_OWNERS_QUERY = `query($org: String!, $cursor: String) {
   organization(login: $org) {

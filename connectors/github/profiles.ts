@@ -4,9 +4,10 @@
 // when the org has SSO. Without GraphQL the scan goes on with a warning and no emails.
 import type { z } from 'zod';
 import { normalizeEmail } from '../../src/core/identity.js';
-import { PageGuard } from '../../src/core/paging.js';
-import { call, optional, type ReadContext } from './calls.js';
+import { optional, type ReadContext } from './calls.js';
 import { GithubCallError } from './client.js';
+import type { Profile } from './facts.js';
+import { pages, parse, query } from './graphql.js';
 import {
   type ApiUserSchema,
   GqlExternalIdentitiesSchema,
@@ -14,13 +15,6 @@ import {
   GqlNodesSchema,
   type GqlUser,
 } from './schema.js';
-
-export interface Profile {
-  name?: string;
-  emails: string[];
-  /** SAML NameIDs linked to the login. */
-  identities: string[];
-}
 
 const PAGE = 100;
 
@@ -152,39 +146,4 @@ export async function readProfiles(
     p.identities = [...new Set(p.identities)].sort();
   }
   return profiles;
-}
-
-export async function query(
-  ctx: ReadContext,
-  subject: string,
-  text: string,
-  variables: Record<string, unknown>,
-): Promise<unknown> {
-  return call(OPERATION, subject, () => ctx.client.graphql(text, { org: ctx.org, ...variables }));
-}
-
-export function parse<T>(schema: z.ZodType<T>, subject: string, data: unknown): T {
-  const r = schema.safeParse(data);
-  if (!r.success)
-    throw new GithubCallError(OPERATION, subject, { message: 'the answer does not have the expected shape' });
-  return r.data;
-}
-
-/** Follow GraphQL cursors under the core's paging policy; a next page without a cursor is an error. */
-export async function pages(
-  subject: string,
-  fetchPage: (cursor: string | null) => Promise<{ hasNextPage: boolean; endCursor: string | null; count?: number }>,
-): Promise<void> {
-  const guard = new PageGuard<number>(`${OPERATION} (${subject})`);
-  let cursor: string | undefined;
-  for (;;) {
-    const info = await fetchPage(cursor ?? null);
-    if (info.hasNextPage && !info.endCursor)
-      throw new GithubCallError(OPERATION, subject, {
-        message: 'paging did not advance (a next page without a cursor)',
-      });
-    const next = guard.page(cursor, info.count === 0 ? [] : [1], info.hasNextPage ? info.endCursor : undefined);
-    if (next === undefined) return;
-    cursor = next;
-  }
 }

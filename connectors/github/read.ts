@@ -8,9 +8,10 @@ import { PageGuard } from '../../src/core/paging.js';
 import { GraphqlDenied, readCollaborators, readTeamAccess } from './access.js';
 import { call, optional, type ReadContext } from './calls.js';
 import { GithubCallError } from './client.js';
-import { type EnterpriseOwner, readEnterpriseOwners } from './enterprise.js';
+import { readEnterpriseOwners } from './enterprise.js';
+import type { AppFacts, OrgFacts, OrgRoleFacts, RepoFacts, TeamFacts } from './facts.js';
 import type { GithubOperation } from './operations.js';
-import { type Profile, readProfiles } from './profiles.js';
+import { readProfiles } from './profiles.js';
 import {
   ApiAppSchema,
   ApiCollaboratorSchema,
@@ -19,7 +20,6 @@ import {
   type ApiInstallation,
   ApiInstallationSchema,
   ApiInvitationSchema,
-  type ApiOrgRole,
   ApiOrgRoleSchema,
   ApiOrgSchema,
   ApiPatGrantSchema,
@@ -29,56 +29,6 @@ import {
   ApiTeamSchema,
   ApiUserSchema,
 } from './schema.js';
-
-export interface RepoFacts {
-  repo: z.infer<typeof ApiRepoSchema>;
-  collaborators: z.infer<typeof ApiCollaboratorSchema>[];
-  deployKeys: z.infer<typeof ApiDeployKeySchema>[];
-  secrets: z.infer<typeof ApiSecretSchema>[];
-  environments: z.infer<typeof ApiEnvironmentSchema>[];
-}
-
-export interface TeamFacts {
-  team: z.infer<typeof ApiTeamSchema>;
-  repos: z.infer<typeof ApiRepoSchema>[];
-  members: z.infer<typeof ApiUserSchema>[];
-}
-
-export interface OrgFacts {
-  org: z.infer<typeof ApiOrgSchema>;
-  owners: z.infer<typeof ApiUserSchema>[];
-  members: z.infer<typeof ApiUserSchema>[];
-  outside: z.infer<typeof ApiUserSchema>[];
-  /** Logins (lower-cased) without 2FA; undefined when the token may not see it. */
-  twoFactorDisabled: { members?: Set<string>; outside?: Set<string> };
-  invitations: z.infer<typeof ApiInvitationSchema>[];
-  repos: RepoFacts[];
-  teams: TeamFacts[];
-  orgSecrets: z.infer<typeof ApiSecretSchema>[];
-  /** Undefined when the token may not read them (only GitHub Apps may). */
-  patGrants?: z.infer<typeof ApiPatGrantSchema>[];
-  /** GitHub Apps installed on the organisation, with their owners; undefined when not visible. */
-  apps?: AppFacts[];
-  /** Organisation roles and who holds them (users, and teams whose members do); undefined when not visible. */
-  orgRoles?: OrgRoleFacts[];
-  /** Owners of the organisation's enterprise; undefined when not visible. */
-  enterpriseOwners?: EnterpriseOwner[];
-  /** Names, emails and SAML identities by lower-cased login. */
-  profiles: Map<string, Profile>;
-}
-
-export interface OrgRoleFacts {
-  role: ApiOrgRole;
-  users: string[];
-  teams: string[];
-}
-
-export interface AppFacts {
-  installation: ApiInstallation;
-  name: string;
-  /** The app's owner; undefined when GitHub does not show it (a private app of another owner). */
-  owner?: string;
-}
 
 const PER_PAGE = 100;
 

@@ -5,7 +5,7 @@
 import { normalizeEmail } from '../../src/core/identity.js';
 import type { Account, Attributes, Credential, Grant, Lane, Secret } from '../../src/core/model.js';
 import { isProductionEnvironment, repoLanes } from './classify.js';
-import type { AppFacts, OrgFacts, RepoFacts } from './read.js';
+import type { AppFacts, OrgFacts, RepoFacts } from './facts.js';
 import type { ApiEnvironment, ApiOrgRole, ApiPermissions, GithubLanes } from './schema.js';
 
 export interface GithubRecords {
