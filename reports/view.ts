@@ -74,15 +74,6 @@ export interface FindingView {
   where: string;
 }
 
-export interface SeverityGroup {
-  severity: Severity;
-  label: string;
-  count: number;
-  /** "1 finding", "3 findings". */
-  countText: string;
-  findings: FindingView[];
-}
-
 export interface PersonView {
   id: string;
   name: string;
@@ -227,14 +218,14 @@ export interface ReportView {
   acceptedGaps: GapView[];
   counts: { severity: Severity; label: string; count: number }[];
   total: number;
-  groups: SeverityGroup[];
   people: PersonView[];
   unlinked: UnlinkedAccount[];
   systems: SystemView[];
   registerPath?: string;
   registerProblems: string[];
   warnings: string[];
-  rules: RuleMeta[];
+  /** The rules, with the severities their findings in this report actually have (the default when none). */
+  rules: (RuleMeta & { severities: { severity: Severity; label: string }[] })[];
   lanes: readonly Lane[];
   cellLegend: { label: string; symbol: string; meaning: string; state: LaneCell }[];
   filters: { systems: string[]; people: { id: string; label: string }[] };
@@ -256,8 +247,6 @@ export interface ReportView {
   startHere: Action[];
   /** Register findings exist (register-incomplete): "the register has no problems" would be false. */
   registerFindings: number;
-  /** The rules, with the severities their findings in this report actually have. */
-  rulesUsed: (RuleMeta & { severities: { severity: Severity; label: string }[] })[];
 }
 
 /** How many actions "start here" shows: the rest are in the list below it. */
@@ -268,7 +257,20 @@ export function reportActions(input: ReportInput): Action[] {
   return buildView(input).actions;
 }
 
+// One scan's input is shown by several outputs (report.html, report.md, the terminal's actions,
+// the email): each builds the same view, so it is built once per input. Views are read, never
+// changed, by their renderers.
+const views = new WeakMap<ReportInput, ReportView>();
+
 export function buildView(input: ReportInput): ReportView {
+  const known = views.get(input);
+  if (known) return known;
+  const view = makeView(input);
+  views.set(input, view);
+  return view;
+}
+
+function makeView(input: ReportInput): ReportView {
   const people = sorted(
     input.evaluation.people,
     byKeys(
@@ -331,6 +333,9 @@ export function buildView(input: ReportInput): ReportView {
     }
   }
 
+  const severitiesByRule = new Map<string, Set<Severity>>();
+  for (const f of findings) severitiesByRule.set(f.rule, (severitiesByRule.get(f.rule) ?? new Set()).add(f.severity));
+
   const systems = systemViews(input);
   const summary = severityCounts(input.evaluation.summary);
   return {
@@ -343,11 +348,6 @@ export function buildView(input: ReportInput): ReportView {
     acceptedGaps: input.completeness.gaps.filter((g) => g.accepted).map(gapView),
     counts: SEVERITIES.map((severity) => ({ severity, label: SEVERITY_LABEL[severity], count: summary[severity] })),
     total: findings.length,
-    groups: SEVERITIES.map((severity) => {
-      const list = findings.filter((f) => f.severity === severity);
-      const countText = `${list.length} ${list.length === 1 ? 'finding' : 'findings'}`;
-      return { severity, label: SEVERITY_LABEL[severity], count: list.length, countText, findings: list };
-    }).filter((g) => g.count > 0),
     people: people.map((p) => personView(p, personLabel)),
     unlinked: sorted(
       input.evaluation.unlinked,
@@ -367,7 +367,14 @@ export function buildView(input: ReportInput): ReportView {
         (r) => severityRank(r.severity),
         (r) => r.id,
       ),
-    ),
+    ).map((r) => {
+      const used = severitiesByRule.get(r.id);
+      const severities = (used ? SEVERITIES.filter((x) => used.has(x)) : [r.severity]).map((x) => ({
+        severity: x,
+        label: x,
+      }));
+      return { ...r, severities };
+    }),
     lanes: LANES,
     cellLegend: (['approved', 'held', 'unapproved', 'expired'] as const).map((state) => ({ state, ...CELL[state] })),
     filters: {
@@ -393,20 +400,6 @@ export function buildView(input: ReportInput): ReportView {
     actions,
     startHere: actions.slice(0, START_HERE),
     registerFindings: findings.filter((f) => f.target === 'register').length,
-    rulesUsed: sorted(
-      input.rules,
-      byKeys(
-        (r) => severityRank(r.severity),
-        (r) => r.id,
-      ),
-    ).map((r) => {
-      const used = new Set(findings.filter((f) => f.rule === r.id).map((f) => f.severity));
-      const severities = (used.size > 0 ? SEVERITIES.filter((x) => used.has(x)) : [r.severity]).map((x) => ({
-        severity: x,
-        label: x,
-      }));
-      return { ...r, severities };
-    }),
   };
 }
 

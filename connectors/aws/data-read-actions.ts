@@ -48,21 +48,16 @@ export function isDataReadAction(action: string): boolean {
 }
 
 /**
- * Actions that let their holder become anyone in the account: write any IAM policy, mint
- * credentials for any user, change who may assume a role, rewrite the organisation.
- * Allowed on every resource, one of these is administrator power (and with it, everything
- * else). Identity Center's assignment actions are left out: they only matter in the
- * management account, where the organisation's admins hold them anyway.
+ * Admin powers that stay admin on a named resource: writing a policy of one user, role or
+ * group (often one's own), choosing a policy's version or who may assume a role, or lifting
+ * a boundary, is writing oneself (or that principal) whatever access one likes.
  */
-export const ADMIN_ACTIONS: readonly string[] = [
+export const ESCALATION_ACTIONS: readonly string[] = [
   'iam:AddUserToGroup',
   'iam:AttachGroupPolicy',
   'iam:AttachRolePolicy',
   'iam:AttachUserPolicy',
-  'iam:CreateAccessKey',
-  'iam:CreateLoginProfile',
   'iam:CreatePolicyVersion',
-  'iam:CreateUser',
   'iam:DeleteRolePermissionsBoundary',
   'iam:DeleteUserPermissionsBoundary',
   'iam:PutGroupPolicy',
@@ -70,12 +65,26 @@ export const ADMIN_ACTIONS: readonly string[] = [
   'iam:PutUserPolicy',
   'iam:SetDefaultPolicyVersion',
   'iam:UpdateAssumeRolePolicy',
+];
+
+/**
+ * Actions that let their holder become anyone in the account: write any IAM policy, mint
+ * credentials for any user, change who may assume a role, rewrite the organisation.
+ * Allowed on every resource, one of these is administrator power (and with it, everything
+ * else). Identity Center's assignment actions are left out: they only matter in the
+ * management account, where the organisation's admins hold them anyway.
+ */
+export const ADMIN_ACTIONS: readonly string[] = [
+  ...ESCALATION_ACTIONS,
+  'iam:CreateAccessKey',
+  'iam:CreateLoginProfile',
+  'iam:CreateUser',
   'iam:UpdateLoginProfile',
   'organizations:AttachPolicy',
   'organizations:CreateAccount',
   'organizations:DetachPolicy',
   'organizations:InviteAccountToOrganization',
-];
+].sort();
 
 /** Verbs that only look (an action starting with one reads metadata unless it is a data read). */
 export const READ_VERBS: readonly string[] = [
@@ -164,26 +173,6 @@ export const PROBE_SERVICES: readonly string[] = [
   'sqs',
   'ssm',
   'sso',
-];
-
-/**
- * Admin powers that stay admin on a named resource: writing a policy of one user, role or
- * group (often one's own), choosing a policy's version or who may assume a role, or lifting
- * a boundary, is writing oneself (or that principal) whatever access one likes.
- */
-export const ESCALATION_ACTIONS: readonly string[] = [
-  'iam:AddUserToGroup',
-  'iam:AttachGroupPolicy',
-  'iam:AttachRolePolicy',
-  'iam:AttachUserPolicy',
-  'iam:CreatePolicyVersion',
-  'iam:DeleteRolePermissionsBoundary',
-  'iam:DeleteUserPermissionsBoundary',
-  'iam:PutGroupPolicy',
-  'iam:PutRolePolicy',
-  'iam:PutUserPolicy',
-  'iam:SetDefaultPolicyVersion',
-  'iam:UpdateAssumeRolePolicy',
 ];
 
 /**

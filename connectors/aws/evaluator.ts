@@ -10,6 +10,7 @@ import {
   COMPUTE_WITH_ROLE_ACTIONS,
   DATA_READ_ACTIONS,
   ESCALATION_ACTIONS,
+  isDataReadAction,
   PROBE_SERVICES,
   READ_VERBS,
   WRITE_VERBS,
@@ -58,6 +59,7 @@ interface SourcedStatement {
 const PROBE_SUFFIX = '(probe)';
 const lowerSet = (actions: readonly string[]) => new Set(actions.map((a) => a.toLowerCase()));
 const ESCALATION = lowerSet(ESCALATION_ACTIONS);
+const ADMIN = lowerSet(ADMIN_ACTIONS);
 const COMPUTE_WITH_ROLE = lowerSet(COMPUTE_WITH_ROLE_ACTIONS);
 const PASS_ROLE = 'iam:passrole';
 
@@ -293,9 +295,9 @@ function candidatesFor(statements: readonly SourcedStatement[]): Candidate[] {
 
 /** Data reads and admin powers by our lists; otherwise the verb decides (unknown verbs write). */
 export function categoryOf(action: string): AccessCategory {
-  const lower = action.toLowerCase();
-  if (DATA_READ_ACTIONS.some((a) => a.toLowerCase() === lower)) return 'data-read';
-  if (ADMIN_ACTIONS.some((a) => a.toLowerCase() === lower)) return 'admin';
+  // Asked for every candidate action of every policy evaluated: sets, not scans of the lists.
+  if (isDataReadAction(action)) return 'data-read';
+  if (ADMIN.has(action.toLowerCase())) return 'admin';
   const [, name = ''] = splitAction(action);
   const isRead = READ_VERBS.some(
     (verb) => name.startsWith(verb) && (name.length === verb.length || /[A-Z(]/.test(name.charAt(verb.length))),

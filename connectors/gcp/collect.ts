@@ -26,6 +26,15 @@ import {
   serviceAccountRecord,
 } from './service-accounts.js';
 
+/** Every binding read: the ancestors' policies and the projects' own. */
+function* everyBinding(
+  ancestorPolicies: Map<string, Outcome<{ bindings?: readonly ApiBinding[] | null }>>,
+  readings: Map<ProjectInScope, Outcome<{ reading: ProjectReading }>>,
+): Generator<ApiBinding> {
+  for (const outcome of ancestorPolicies.values()) if (outcome.ok) yield* outcome.value.bindings ?? [];
+  for (const outcome of readings.values()) if (outcome.ok) yield* outcome.value.reading.bindings;
+}
+
 /** A group member's email as IAM would write it: service accounts by their domain, anyone else a user. */
 function memberString(email: string): string {
   return email.toLowerCase().endsWith('.gserviceaccount.com') ? `serviceAccount:${email}` : `user:${email}`;
@@ -232,11 +241,7 @@ class GcpScan {
     readings: Map<ProjectInScope, Outcome<{ reading: ProjectReading }>>,
   ): Promise<Map<string, RoleFacts>> {
     const unknown = new Set<string>();
-    const note = (bindings: readonly ApiBinding[] | null | undefined) => {
-      for (const b of bindings ?? []) if (!roleEntry(b.role)) unknown.add(b.role);
-    };
-    for (const outcome of ancestorPolicies.values()) if (outcome.ok) note(outcome.value.bindings);
-    for (const outcome of readings.values()) if (outcome.ok) note(outcome.value.reading.bindings);
+    for (const b of everyBinding(ancestorPolicies, readings)) if (!roleEntry(b.role)) unknown.add(b.role);
     const count: CallCounter = (op) => this.sharedCalls.push(op);
     const facts = await settleAll([...unknown].sort(), (name) => this.limited(() => this.api.getRole(name, count)));
     const out = new Map<string, RoleFacts>();
@@ -267,11 +272,8 @@ class GcpScan {
     readings: Map<ProjectInScope, Outcome<{ reading: ProjectReading }>>,
   ): Promise<Map<string, GroupMember[]>> {
     const groups = new Set<string>();
-    const note = (bindings: readonly ApiBinding[] | null | undefined) => {
-      for (const b of bindings ?? []) for (const m of b.members ?? []) if (m.startsWith('group:')) groups.add(m);
-    };
-    for (const outcome of ancestorPolicies.values()) if (outcome.ok) note(outcome.value.bindings);
-    for (const outcome of readings.values()) if (outcome.ok) note(outcome.value.reading.bindings);
+    for (const b of everyBinding(ancestorPolicies, readings))
+      for (const m of b.members ?? []) if (m.startsWith('group:')) groups.add(m);
     const count: CallCounter = (op) => this.sharedCalls.push(op);
     const read = await settleAll([...groups].sort(), async (member) => {
       const name = await this.limited(() => this.api.lookupGroup(member.slice('group:'.length), count));

@@ -587,10 +587,14 @@ describe('demo --next-week without --history', () => {
     const r = await runCli(['demo', '--next-week', '--out', join(dir, 'week2'), '--now', DEMO_NOW, '--quiet'], {}, dir);
     expect(r.code).toBe(0);
     const md = await readFile(join(dir, 'week2', 'report.md'), 'utf8');
-    expect(md).toContain('What changed since');
-    expect(md).toContain('quickfix-dev');
+    // Compared with the first week's scan, a week earlier: the changes of next-week.json, named.
+    expect(md).toContain('## What changed since 2026-11-29\n\nCompared with the scan of 2026-11-29 09:00 UTC.');
+    expect(md).toContain('1 account added, 1 grant added, 1 level raised, 1 credential created.');
+    expect(md.slice(md.indexOf('## What changed since'))).toMatch(
+      /^\| .*account added.* \| github .*\| fastfix-agency/m,
+    );
     const doc = JSON.parse(await readFile(join(dir, 'week2', 'findings.json'), 'utf8')) as {
-      findings: { rule: string; new?: boolean }[];
+      findings: { rule: string }[];
     };
     expect(doc.findings.some((f) => f.rule === 'drift')).toBe(true);
     expect((await readdir(tmpdir())).filter((f) => f.startsWith('lanekeeper-demo'))).toEqual(before);

@@ -77,12 +77,13 @@ describe('What changed since', () => {
 describe('open for N days', () => {
   it('tells each finding how long it has been open, and which are new', () => {
     const view = buildView(richInput());
-    expect(view.groups.flatMap((g) => g.findings.map((f) => [f.rule, f.age]))).toEqual([
-      ['expired-access-active', 'open for 28 days'],
-      ['shared-admin-account', 'open for 3 days'],
-      ['multiple-lanes', 'open for 7 days'],
-      ['unknown-account', 'new in this scan'],
-      ['expiring-soon', 'new in this scan'],
+    // New ones first, then the report order.
+    expect(view.findings.map((f) => [f.rule, f.age, f.isNew])).toEqual([
+      ['unknown-account', 'new in this scan', true],
+      ['expiring-soon', 'new in this scan', true],
+      ['expired-access-active', 'open for 28 days', false],
+      ['shared-admin-account', 'open for 3 days', false],
+      ['multiple-lanes', 'open for 7 days', false],
     ]);
     expect(view.newCount).toBe(2);
     const md = renderReport('md', richInput());
@@ -93,7 +94,7 @@ describe('open for N days', () => {
     const input = richInput();
     const fp = input.evaluation.findings[0]!.fingerprint;
     input.history!.firstSeen[fp] = new Date(input.now.getTime() - 3_600_000).toISOString();
-    expect(buildView(input).groups[0]!.findings[0]!.age).toBe('open for less than a day');
+    expect(buildView(input).findings.find((f) => f.fingerprint === fp)?.age).toBe('open for less than a day');
     expect(renderReport('html', demoInput())).not.toMatch(/open for|new in this scan/);
   });
 });
