@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The installed CLI runs the compiled JavaScript in dist/ (built by `npm run build`, which
-// `npm pack` runs). In a clone that has not been built, it runs the TypeScript sources through
+// The installed CLI runs the bundled JavaScript in dist/ (built by `npm run build`, which
+// `npm pack` runs; see scripts/build.mjs). In a clone that has not been built, it runs the TypeScript sources through
 // tsx (a dev dependency) instead, so `npm ci && npx lanekeeper …` works there too.
 import { existsSync } from 'node:fs';
 
@@ -12,7 +12,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { enableCompileCache } = await import('node:module');
 enableCompileCache?.();
 
-const built = new URL('../dist/src/app/cli.js', import.meta.url);
+const built = new URL('../dist/cli.js', import.meta.url);
 const source = new URL('../src/app/cli.ts', import.meta.url);
 let cli = built;
 if (!existsSync(built)) {
