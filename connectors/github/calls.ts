@@ -2,6 +2,7 @@
 // permission for become named gaps instead of failing the whole organisation.
 import type { AdaptiveQueue } from '../../src/core/adaptive-queue.js';
 import type { Gap } from '../../src/core/model.js';
+import type { BudgetShortfall } from './budget.js';
 import { type CallFailure, GithubCallError, type GithubClient, readFailure } from './client.js';
 
 export interface ReadContext {
@@ -13,6 +14,12 @@ export interface ReadContext {
   gap(gap: Gap): void;
   /** The org's request queue; shrinks when GitHub throttles. One is made from `concurrency` when absent. */
   queue?: AdaptiveQueue;
+  /** The budget planner (budget.ts): which reads are kept, what the hour's budget covers, and who to tell. */
+  budget?: {
+    kept(key: string): boolean;
+    shortfall(needed: number): BudgetShortfall | undefined;
+    announce(message: string): void;
+  };
 }
 
 /** Run one API call; a failure becomes a GithubCallError that names it. */

@@ -7,6 +7,8 @@ import { Octokit } from '@octokit/rest';
 import type { Logger } from '../../src/core/log.js';
 import { matchPath } from '../../src/core/paths.js';
 import { registerCredentialHeader, registerSecret } from '../../src/core/redact.js';
+import type { RateBudget } from './budget.js';
+import { conditionalFetch, KEPT_ANSWER_HEADER, type SealedAnswers } from './conditional.js';
 import { GITHUB_AUTH_OPERATIONS, GITHUB_OPERATIONS, splitOperation } from './operations.js';
 import { rateLimits } from './rate-limits.js';
 import type { GithubConfig } from './schema.js';
@@ -32,13 +34,26 @@ export interface ClientOptions {
   signal: AbortSignal;
   log: Logger;
   /** Called once per HTTP request, retries included, with the operation it is. */
-  onRequest(operation: string): void;
+  onRequest(operation: string, outcome?: 'unchanged'): void;
+  /** The previous scan's answers: REST reads become conditional requests (see conditional.ts). */
+  answers?: SealedAnswers;
+  /** Told every answer's rate-limit headers (see budget.ts). */
+  budget?: RateBudget;
   /** Called when GitHub throttles (primary or secondary limit), before the call waits and retries. */
   onThrottle?(): void;
   tuning?: ClientTuning;
 }
 
-export function createClient({ config, signal, log, onRequest, onThrottle, tuning = {} }: ClientOptions): GithubClient {
+export function createClient({
+  config,
+  signal,
+  log,
+  onRequest,
+  onThrottle,
+  answers,
+  budget,
+  tuning = {},
+}: ClientOptions): GithubClient {
   const msPerSecond = tuning.msPerSecond ?? 1000;
   const rateLimitRetries = tuning.rateLimitRetries ?? 3;
   const basePath = config.baseUrl ? new URL(config.baseUrl).pathname.replace(/\/$/, '') : '';
@@ -55,18 +70,32 @@ export function createClient({ config, signal, log, onRequest, onThrottle, tunin
     },
     { once: true },
   );
-  const countingFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
-    onRequest(operationOf(init?.method ?? 'GET', url.pathname, basePath));
+  const networkFetch = async (url: URL, init: RequestInit): Promise<Response> => {
     // A GitHub App's JWT and installation tokens are minted inside Octokit: registered as they leave.
-    registerCredentialHeader(new Headers(init?.headers).get('authorization'));
+    registerCredentialHeader(new Headers(init.headers).get('authorization'));
     const request = new AbortController();
     if (signal.aborted) request.abort(signal.reason);
     inFlight.add(request);
     try {
-      return await fetch(input, { ...init, signal: request.signal });
+      return await fetch(url, { ...init, signal: request.signal });
     } finally {
       inFlight.delete(request);
+    }
+  };
+  const countingFetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+    const operation = operationOf(init.method ?? 'GET', url.pathname, basePath);
+    let unchanged = false;
+    try {
+      const response = answers
+        ? await conditionalFetch(url, init, answers, networkFetch, basePath)
+        : await networkFetch(url, init);
+      unchanged = response.headers.has(KEPT_ANSWER_HEADER);
+      budget?.observe(response.headers);
+      return response;
+    } finally {
+      // Counted whatever the outcome: a request that failed was still made.
+      onRequest(operation, unchanged ? 'unchanged' : undefined);
     }
   };
 

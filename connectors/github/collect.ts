@@ -2,7 +2,9 @@
 // read succeeded, so a failed call leaves no half-read organisation behind.
 import { AdaptiveQueue } from '../../src/core/adaptive-queue.js';
 import type { CollectContext } from '../../src/core/connector.js';
+import { RateBudget } from './budget.js';
 import { type ClientTuning, createClient } from './client.js';
+import { SealedAnswers } from './conditional.js';
 import { readOrg } from './read.js';
 import { buildRecords } from './records.js';
 import type { GithubConfig } from './schema.js';
@@ -16,12 +18,17 @@ export async function collectGithub(
     // One queue per organisation, sized by ctx.concurrency (GitHub allows 100 requests in flight),
     // halved whenever GitHub throttles and grown back as answers go through.
     const queue = new AdaptiveQueue(ctx.concurrency);
+    // The last scan's answers, sealed with this credential; the hour's budget, read from every answer.
+    const answers = new SealedAnswers(out.answers, config.app?.privateKey ?? config.token ?? '');
+    const budget = new RateBudget();
     const client = createClient({
       config,
       signal: ctx.signal,
       log: ctx.log,
-      onRequest: (op) => out.call(op),
+      onRequest: (op, outcome) => out.call(op, outcome),
       onThrottle: () => queue.throttled(),
+      answers,
+      budget,
       tuning,
     });
     const facts = await readOrg({
@@ -31,6 +38,14 @@ export async function collectGithub(
       queue,
       warn: (m) => out.warn(m),
       gap: (g) => out.gap(g),
+      budget: {
+        kept: (key) => answers.get(key) !== undefined,
+        shortfall: (needed) => budget.shortfall(needed),
+        announce: (message) => {
+          ctx.log.warn(`github ${config.org}: ${message}`);
+          out.warn(message);
+        },
+      },
     });
     const records = buildRecords(facts, config.org, config.lanes, ctx.now);
     for (const a of records.accounts) out.account(a);

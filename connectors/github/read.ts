@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { AdaptiveQueue } from '../../src/core/adaptive-queue.js';
 import { PageGuard } from '../../src/core/paging.js';
 import { GraphqlDenied, readCollaborators, readTeamAccess } from './access.js';
+import { describeShortfall } from './budget.js';
 import { call, optional, type ReadContext } from './calls.js';
 import { GithubCallError } from './client.js';
 import { readEnterpriseOwners } from './enterprise.js';
@@ -59,6 +60,8 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
       list('GET /orgs/{org}/teams', { org }, ApiTeamSchema),
       list('GET /orgs/{org}/actions/secrets', { org }, ApiSecretSchema),
     ]);
+
+    planBudget(ctx, repos);
 
     const twoFactor = (operation: GithubOperation, who: string) =>
       run(() =>
@@ -213,6 +216,21 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
     queue.clear();
     throw e;
   }
+}
+
+/** The reads made for every repository below: the bulk of a large organisation's requests. */
+const PER_REPOSITORY_READS = ['keys', 'actions/secrets', 'environments'] as const;
+
+/** Before the fan-out: say so when the hour's budget cannot cover the reads that will be charged. */
+function planBudget(ctx: ReadContext, repos: readonly { full_name: string }[]): void {
+  if (!ctx.budget) return;
+  const { kept, shortfall, announce } = ctx.budget;
+  let needed = 0;
+  for (const repo of repos)
+    for (const read of PER_REPOSITORY_READS)
+      if (!kept(`GET /repos/${repo.full_name}/${read}?per_page=${PER_PAGE}`)) needed++;
+  const short = shortfall(needed);
+  if (short) announce(describeShortfall(ctx.org, short));
 }
 
 /** Each installed app's name and owner: one call per app, since an installation does not say who owns it. */

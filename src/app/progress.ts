@@ -291,6 +291,8 @@ export function formatScanSummary(input: ScanSummaryInput): string {
     String(s.calls),
     s.ok
       ? [
+          // Conditional requests the system answered "not modified": free against its rate limit.
+          s.unchanged ? `${s.unchanged} not modified, not charged` : '',
           s.gaps.length > 0 ? plural(s.gaps.length, 'gap') : '',
           s.warnings.length > 0 ? plural(s.warnings.length, 'warning') : '',
         ]

@@ -17,6 +17,7 @@ import type { Logger } from '../core/log.js';
 import type { Snapshot } from '../core/model.js';
 import { redact } from '../core/redact.js';
 import { applyAcceptedRisks } from '../pipeline/accept.js';
+import { AnswerStore } from '../pipeline/answers.js';
 import { classifySnapshot } from '../pipeline/classify.js';
 import { collect, type ProgressEvent } from '../pipeline/collect.js';
 import { loadConfig } from '../pipeline/config/index.js';
@@ -135,6 +136,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     // 2. Collect (the only stage that calls out) or merge saved shards; classify.
     const timings: Record<string, number> = {};
     let started = performance.now();
+    // The previous scan's answers: conditional requests make an unchanged re-read nearly free.
+    const answers = store && !offline ? new AnswerStore(store.answers()) : undefined;
     const snapshot = offline
       ? classifySnapshot(
           await loadShards(options.inventoryPaths ?? [], {
@@ -148,7 +151,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
           }),
           loaded.systems,
         )
-      : await collectInScope(loaded.systems, scope, options);
+      : await collectInScope(loaded.systems, scope, options, answers);
     timings.collectMs = Math.round(performance.now() - started);
     started = performance.now();
 
@@ -220,6 +223,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         snapshot,
         findings: evaluation.findings,
         timings,
+        ...(answers ? { answers: answers.kept() } : {}),
       });
       store.prune(options.now, loaded.config.history.retentionDays);
     }
@@ -294,6 +298,7 @@ async function collectInScope(
   systems: Awaited<ReturnType<typeof loadConfig>>['systems'],
   scope: ReturnType<typeof parseOnly>,
   options: ScanOptions,
+  answers: AnswerStore | undefined,
 ): Promise<Snapshot> {
   const snapshot = await collect(
     systems.map((s) => ({ connector: limitTargets(s.connector, scope.get(s.connector.id)), config: s.config })),
@@ -302,6 +307,7 @@ async function collectInScope(
       log: options.log,
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(answers ? { answers } : {}),
     },
   );
   snapshot.systems.push(...missingTargets(snapshot.systems, scope, options.now));

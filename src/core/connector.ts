@@ -26,8 +26,36 @@ export interface TargetOutput {
    * what could not be read silently: name it here, with a count where there is one.
    */
   gap(gap: Gap): void;
-  /** Count one API call (for the report's call counts and the benchmark). */
-  call(operation: string): void;
+  /**
+   * Count one API call (for the report's call counts and the benchmark). `unchanged`: the system
+   * answered "not modified" to a conditional request, which GitHub does not charge to the rate limit.
+   */
+  call(operation: string, outcome?: 'unchanged'): void;
+  /** This target's answers from the previous scan, for conditional requests (see AnswerCache). */
+  readonly answers: AnswerCache;
+}
+
+/** An answer kept from one scan to the next: its validator (an ETag), its body and its paging link. */
+export interface CachedAnswer {
+  validator: string;
+  body: string;
+  link?: string;
+  /**
+   * The connector's MAC over the answer, keyed by its credential: an answer written into the
+   * history by anyone without that credential is not used (see connectors/github/conditional.ts).
+   */
+  seal?: string;
+}
+
+/**
+ * Answers kept in the history between scans, keyed by request (method, path and query). A connector
+ * may ask the system "changed since this validator?"; only when the system says no may it use the
+ * kept body. A kept answer is never used without that confirmation: it is not a copy of the system.
+ */
+export interface AnswerCache {
+  get(key: string): CachedAnswer | undefined;
+  /** Keep this answer for the next scan: a fresh one, or a kept one the system confirmed. */
+  put(key: string, answer: CachedAnswer): void;
 }
 
 export interface CollectContext {
@@ -103,6 +131,8 @@ export interface RateLimitPlan {
   perOperation?: Record<string, RequestBudget>;
   /** GitHub's primary budget per hour, told in x-ratelimit-* headers; past it, 403 until the reset. */
   hourly?: number;
+  /** The window of that budget in seconds: an hour, unless a test shortens it to see a reset. */
+  hourlyWindowSeconds?: number;
 }
 
 export interface RecordedRequest {

@@ -183,6 +183,8 @@ export const SystemStatusSchema = z.object({
   /** What could not be seen on this target: each makes it incomplete unless acknowledged. */
   gaps: z.array(GapSchema).default([]),
   calls: z.number().int().nonnegative(),
+  /** Of the calls, how many the system answered "not modified" (kept answers, not charged to its rate limit). */
+  unchanged: z.number().int().nonnegative().optional(),
   /** Wall time of the read. Kept out of inventory.json and the reports, which must be the same bytes for the same state. */
   durationMs: z.number().nonnegative().optional(),
   collectedAt: z.string(),

@@ -16,6 +16,7 @@ import {
 } from '../core/model.js';
 import { compareAccounts, compareCredentials, compareGrants, compareSecrets, compareStatuses } from '../core/order.js';
 import { redact } from '../core/redact.js';
+import { type AnswerStore, NO_ANSWERS } from './answers.js';
 import { classifyGrant } from './classify.js';
 
 /** One connector's progress on one target: running totals, and whether it is finished. */
@@ -42,6 +43,8 @@ export interface CollectOptions {
   clock?: () => number;
   /** Told as each target is read: the terminal's progress lines. */
   onProgress?: (event: ProgressEvent) => void;
+  /** The previous scan's answers, for conditional requests; filled with this scan's for the next. */
+  answers?: AnswerStore;
 }
 
 export interface SystemToCollect {
@@ -116,6 +119,7 @@ async function collectSystem(
       const warnings: string[] = [];
       const gaps: Gap[] = [];
       let calls = 0;
+      let unchanged = 0;
       const report = (extra: Partial<ProgressEvent> = {}) =>
         options.onProgress?.({
           system: connector.id,
@@ -140,10 +144,12 @@ async function collectSystem(
         secret: (s) => own.secrets.push(s),
         warn: (m) => warnings.push(redact(m)),
         gap: (g) => gaps.push({ ...g, detail: redact(g.detail) }),
-        call: () => {
+        call: (_operation, outcome) => {
           calls++;
+          if (outcome === 'unchanged') unchanged++;
           report();
         },
+        answers: options.answers?.forTarget(connector.id, target) ?? NO_ANSWERS,
       };
       report();
       let error: string | undefined;
@@ -159,11 +165,13 @@ async function collectSystem(
         warnings,
         gaps: mergeGaps(gaps),
         calls,
+        ...(unchanged > 0 ? { unchanged } : {}),
         durationMs: Math.round(clock() - started),
         collectedAt: options.now.toISOString(),
       };
       if (error !== undefined) {
         status.error = error;
+        options.answers?.targetFailed(connector.id, target);
         options.log.warn(`${connector.id} ${target}: ${error}`);
       } else {
         // All or nothing: a target that failed keeps none of its partial records.

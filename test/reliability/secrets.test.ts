@@ -16,6 +16,7 @@ import { EmailSchema } from '../../src/core/config.js';
 import type { AnyConnector, CollectContext, TargetOutput } from '../../src/core/connector.js';
 import type { Logger } from '../../src/core/log.js';
 import { clearSecrets, redact } from '../../src/core/redact.js';
+import { NO_ANSWERS } from '../../src/pipeline/answers.js';
 import { describeError } from '../../src/pipeline/collect.js';
 import { sendEmail } from '../../src/pipeline/deliver.js';
 import {
@@ -245,6 +246,7 @@ async function raise(connector: AnyConnector, block: Record<string, unknown>): P
     warn: (m) => raised.logged.push(m),
     gap: (g) => raised.logged.push(g.detail),
     call() {},
+    answers: NO_ANSWERS,
   };
   const ctx: CollectContext = {
     now: NOW,

@@ -2,12 +2,13 @@
 // x-ratelimit headers, GitHub's error bodies) plus the few GraphQL queries the collector sends.
 // It is not a GraphQL engine: it recognises our queries by the fields they ask for and answers
 // with GitHub's response shape and cursor paging.
-import { createPublicKey, randomBytes, verify } from 'node:crypto';
+import { createHash, createPublicKey, randomBytes, verify } from 'node:crypto';
 import type { EmulatorOptions, FaultKind, RunningEmulator } from '../../../src/core/connector.js';
 import {
   type EmulatorRequest,
   type EmulatorResponse,
   matchPath,
+  type Route,
   startHttpEmulator,
 } from '../../../src/core/emulator-kit.js';
 import { GITHUB_AUTH_OPERATIONS, GITHUB_OPERATIONS, splitOperation } from '../operations.js';
@@ -178,8 +179,16 @@ export async function startGithubEmulator(
   // tests); otherwise the headers count down from 5000 as information.
   const hourly = options.rateLimits?.hourly;
   const RATE_LIMIT = hourly ?? DEFAULT_RATE_LIMIT;
-  const windowStart = Date.now();
-  const resetAt = () => Math.floor(windowStart / 1000) + 3600;
+  const windowSeconds = options.rateLimits?.hourlyWindowSeconds ?? 3600;
+  let windowStart = Date.now();
+  const resetAt = () => Math.floor(windowStart / 1000) + windowSeconds;
+  // A budget's window that has passed starts afresh, as GitHub's hour does.
+  const renewWindow = () => {
+    if (Date.now() < windowStart + windowSeconds * 1000) return;
+    windowStart = Date.now();
+    used.core = 0;
+    used.graphql = 0;
+  };
 
   const rateHeaders = (resource: string, remaining?: number): Record<string, string> => {
     used[resource] = (used[resource] ?? 0) + 1;
@@ -212,6 +221,203 @@ export async function startGithubEmulator(
       { ...rateHeaders(resource), ...extra },
     );
 
+  // GitHub's conditional GET: every 200 carries an ETag (weak, a digest of the body); a request
+  // whose If-None-Match names the current one is answered 304 with no body and is not charged.
+  const notModifiedWhenUnchanged = (req: EmulatorRequest, response: EmulatorResponse): EmulatorResponse => {
+    if (req.method !== 'GET' || response.status !== 200) return response;
+    const etag = `W/"${createHash('sha256').update(response.body).digest('hex').slice(0, 32)}"`;
+    const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+    const named = (req.headers['if-none-match'] ?? '').split(',').map(opaque);
+    if (!named.includes(opaque(etag))) return { ...response, headers: { ...response.headers, etag } };
+    // The answer was counted as it was built; a 304 gives that request back.
+    used.core = Math.max(0, (used.core ?? 0) - 1);
+    const rate = Object.entries(response.headers ?? {}).filter(([name]) => name.startsWith('x-ratelimit-'));
+    return {
+      status: 304,
+      headers: {
+        ...Object.fromEntries(rate),
+        etag,
+        'x-ratelimit-remaining': String(Math.max(0, RATE_LIMIT - (used.core ?? 0))),
+        'x-ratelimit-used': String(used.core),
+      },
+      body: '',
+    };
+  };
+
+  const answer = (
+    req: EmulatorRequest,
+    route: Route,
+    ctx: { baseUrl: string; fault?: FaultKind },
+  ): EmulatorResponse => {
+    if (route.operation === 'POST /app/installations/{installation_id}/access_tokens') {
+      const app = scenario.app;
+      if (!app || Number(route.params.installation_id) !== app.installationId) return error(404, 'Not Found');
+      if (!validAppJwt(req, app)) {
+        return error(401, "'Expiration time' claim ('exp') is too far in the future, or the JWT could not be verified");
+      }
+      const expires = new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      return json(
+        201,
+        {
+          token,
+          expires_at: expires,
+          permissions: { members: 'read', metadata: 'read' },
+          repository_selection: 'all',
+        },
+        rateHeaders('core'),
+      );
+    }
+    if (!authorised(req, token)) return error(401, 'Bad credentials');
+    const resource = route.operation === 'POST /graphql' ? 'graphql' : 'core';
+    renewWindow();
+    if (hourly !== undefined && (used[resource] ?? 0) >= hourly) {
+      // Past the budget GitHub answers 403 with remaining 0 until the hour's reset.
+      return error(403, 'API rate limit exceeded for installation.', resource, {
+        'x-ratelimit-remaining': '0',
+      });
+    }
+    const w: wire.WireContext = { base: ctx.baseUrl, org: scenario.org, now: options.now.toISOString() };
+    const list = (items: unknown[]) => paged(req, items, pageSize, ctx.baseUrl, ctx.fault, rateHeaders('core'), json);
+    const orgMismatch =
+      route.params.org !== undefined && route.params.org.toLowerCase() !== scenario.org.login.toLowerCase();
+    const ownerMismatch =
+      route.params.owner !== undefined && route.params.owner.toLowerCase() !== scenario.org.login.toLowerCase();
+    if (orgMismatch || ownerMismatch) return error(404, 'Not Found');
+    const user = (login: string) => wire.simpleUser(model.user(login), w);
+    const repo = route.params.repo !== undefined ? model.repo(route.params.repo) : undefined;
+    if (route.params.repo !== undefined && !repo) return error(404, 'Not Found');
+    const team = route.params.team_slug !== undefined ? model.team(route.params.team_slug) : undefined;
+    if (route.params.team_slug !== undefined && !team) return error(404, 'Not Found');
+
+    switch (route.operation) {
+      case 'GET /orgs/{org}':
+        return json(
+          200,
+          wire.organizationFull(w, {
+            publicRepos: model.repos.filter((r) => !r.private).length,
+            privateRepos: model.repos.filter((r) => r.private).length,
+          }),
+          rateHeaders('core'),
+        );
+      case 'GET /orgs/{org}/members': {
+        const role = req.query.get('role') ?? 'all';
+        const filter = req.query.get('filter') ?? 'all';
+        if (filter !== 'all' && !scenario.twoFactorVisible) return error(422, 'Only owners can use this filter.');
+        const members = scenario.members
+          .filter((m) => role === 'all' || m.role === role)
+          .map((m) => model.user(m.login))
+          .filter((u) => filter !== '2fa_disabled' || !u.twoFactor);
+        return list(members.map((u) => wire.simpleUser(u, w)));
+      }
+      case 'GET /orgs/{org}/outside_collaborators': {
+        const filter = req.query.get('filter') ?? 'all';
+        if (filter !== 'all' && !scenario.twoFactorVisible) return error(422, 'Only owners can use this filter.');
+        const outside = model.outsideCollaborators().filter((u) => filter !== '2fa_disabled' || !u.twoFactor);
+        return list(outside.map((u) => wire.simpleUser(u, w)));
+      }
+      case 'GET /orgs/{org}/invitations':
+        return list(scenario.invitations.map((inv) => wire.invitation(inv, user(inv.inviter), w)));
+      case 'GET /orgs/{org}/repos': {
+        const owner = orgAsOwner(w);
+        return list(model.repos.map((r) => wire.minimalRepository(r, owner, w)));
+      }
+      case 'GET /orgs/{org}/teams':
+        return list(model.teams.map((t) => wire.team(t, t.parent ? model.team(t.parent) : undefined, w)));
+      case 'GET /orgs/{org}/teams/{team_slug}/repos': {
+        const owner = orgAsOwner(w);
+        return list(
+          model
+            .teamRepos(team as Team)
+            .map(({ repo: r, permission }) => wire.minimalRepository(r, owner, w, wire.repoAccess(permission))),
+        );
+      }
+      case 'GET /orgs/{org}/teams/{team_slug}/members':
+        return list(model.teamMembers(team as Team).map((u) => wire.simpleUser(u, w)));
+      case 'GET /orgs/{org}/personal-access-tokens':
+        if (scenario.patGrants === null) return error(403, 'Resource not accessible by personal access token');
+        return list(scenario.patGrants.map((g) => wire.patGrant(g, user(g.owner), w)));
+      case 'GET /orgs/{org}/actions/secrets':
+        return list(scenario.orgSecrets.map((s) => wire.orgSecret(s, w)));
+      case 'GET /orgs/{org}/organization-roles':
+        if (scenario.organizationRoles === null) return error(403, 'Resource not accessible by personal access token');
+        return json(
+          200,
+          {
+            total_count: scenario.organizationRoles.length,
+            roles: scenario.organizationRoles.map((r) => wire.organizationRole(r, orgAsOwner(w), w)),
+          },
+          rateHeaders('core'),
+        );
+      case 'GET /orgs/{org}/organization-roles/{role_id}/users': {
+        const role = scenario.organizationRoles?.find((r) => String(r.id) === route.params.role_id);
+        if (!role) return error(404, 'Not Found');
+        return list(role.users.map((login) => ({ ...user(login), assignment: 'direct' })));
+      }
+      case 'GET /orgs/{org}/organization-roles/{role_id}/teams': {
+        const role = scenario.organizationRoles?.find((r) => String(r.id) === route.params.role_id);
+        if (!role) return error(404, 'Not Found');
+        return list(
+          role.teams.flatMap((slug) => {
+            const t = model.team(slug);
+            return t ? [{ ...wire.team(t, t.parent ? model.team(t.parent) : undefined, w), assignment: 'direct' }] : [];
+          }),
+        );
+      }
+      case 'GET /orgs/{org}/installations':
+        if (scenario.installations === null) return error(403, 'Resource not accessible by personal access token');
+        return list(scenario.installations.map((i) => wire.installation(i, orgAsOwner(w), w)));
+      case 'GET /apps/{app_slug}': {
+        const app = scenario.installations?.find((i) => i.appSlug === route.params.app_slug);
+        // A private app is shown to its owner only.
+        if (!app || app.owner === null) return error(404, 'Not Found');
+        const owner =
+          app.owner.toLowerCase() === scenario.org.login.toLowerCase()
+            ? orgAsOwner(w)
+            : { ...orgAsOwner({ ...w, org: { ...w.org, login: app.owner, id: app.appId + 9000 } }) };
+        return json(200, wire.integration(app, owner), rateHeaders('core'));
+      }
+      case 'GET /repos/{owner}/{repo}/collaborators': {
+        const r = repo as Repo;
+        const affiliation = req.query.get('affiliation') ?? 'all';
+        const logins = collaboratorLogins(model, r, affiliation);
+        return list(
+          logins.flatMap((login) => {
+            const permission = model.effectivePermission(login, r);
+            return permission ? [{ ...user(login), ...wire.repoAccess(permission) }] : [];
+          }),
+        );
+      }
+      case 'GET /repos/{owner}/{repo}/keys': {
+        const r = repo as Repo;
+        return list(r.deployKeys.map((k) => wire.deployKey(r, k, w)));
+      }
+      case 'GET /repos/{owner}/{repo}/actions/secrets':
+        return list((repo as Repo).secrets.map(wire.repoSecret));
+      case 'GET /repos/{owner}/{repo}/environments': {
+        const r = repo as Repo;
+        return list(
+          r.environments.map((env, i) =>
+            wire.environment(
+              r,
+              env,
+              r.id * 100 + i,
+              env.reviewers.map((rv) =>
+                'user' in rv
+                  ? { type: 'User', reviewer: user(rv.user) }
+                  : { type: 'Team', reviewer: teamReviewer(model, rv.team, w) },
+              ),
+              w,
+            ),
+          ),
+        );
+      }
+      case 'POST /graphql':
+        return graphql(model, req, pageSize, () => rateHeaders('graphql'), json);
+      default:
+        return error(404, 'Not Found');
+    }
+  };
+
   const running = await startHttpEmulator({
     options,
     route(req) {
@@ -226,180 +432,8 @@ export async function startGithubEmulator(
       const resource = req.path === '/graphql' ? 'graphql' : 'core';
       return renderFault(kind, resource, rateHeaders, json);
     },
-    handle(req, route, ctx) {
-      if (route.operation === 'POST /app/installations/{installation_id}/access_tokens') {
-        const app = scenario.app;
-        if (!app || Number(route.params.installation_id) !== app.installationId) return error(404, 'Not Found');
-        if (!validAppJwt(req, app)) {
-          return error(
-            401,
-            "'Expiration time' claim ('exp') is too far in the future, or the JWT could not be verified",
-          );
-        }
-        const expires = new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-        return json(
-          201,
-          {
-            token,
-            expires_at: expires,
-            permissions: { members: 'read', metadata: 'read' },
-            repository_selection: 'all',
-          },
-          rateHeaders('core'),
-        );
-      }
-      if (!authorised(req, token)) return error(401, 'Bad credentials');
-      const resource = route.operation === 'POST /graphql' ? 'graphql' : 'core';
-      if (hourly !== undefined && (used[resource] ?? 0) >= hourly) {
-        // Past the budget GitHub answers 403 with remaining 0 until the hour's reset.
-        return error(403, 'API rate limit exceeded for installation.', resource, {
-          'x-ratelimit-remaining': '0',
-        });
-      }
-      const w: wire.WireContext = { base: ctx.baseUrl, org: scenario.org, now: options.now.toISOString() };
-      const list = (items: unknown[]) => paged(req, items, pageSize, ctx.baseUrl, ctx.fault, rateHeaders('core'), json);
-      const orgMismatch =
-        route.params.org !== undefined && route.params.org.toLowerCase() !== scenario.org.login.toLowerCase();
-      const ownerMismatch =
-        route.params.owner !== undefined && route.params.owner.toLowerCase() !== scenario.org.login.toLowerCase();
-      if (orgMismatch || ownerMismatch) return error(404, 'Not Found');
-      const user = (login: string) => wire.simpleUser(model.user(login), w);
-      const repo = route.params.repo !== undefined ? model.repo(route.params.repo) : undefined;
-      if (route.params.repo !== undefined && !repo) return error(404, 'Not Found');
-      const team = route.params.team_slug !== undefined ? model.team(route.params.team_slug) : undefined;
-      if (route.params.team_slug !== undefined && !team) return error(404, 'Not Found');
-
-      switch (route.operation) {
-        case 'GET /orgs/{org}':
-          return json(
-            200,
-            wire.organizationFull(w, {
-              publicRepos: model.repos.filter((r) => !r.private).length,
-              privateRepos: model.repos.filter((r) => r.private).length,
-            }),
-            rateHeaders('core'),
-          );
-        case 'GET /orgs/{org}/members': {
-          const role = req.query.get('role') ?? 'all';
-          const filter = req.query.get('filter') ?? 'all';
-          if (filter !== 'all' && !scenario.twoFactorVisible) return error(422, 'Only owners can use this filter.');
-          const members = scenario.members
-            .filter((m) => role === 'all' || m.role === role)
-            .map((m) => model.user(m.login))
-            .filter((u) => filter !== '2fa_disabled' || !u.twoFactor);
-          return list(members.map((u) => wire.simpleUser(u, w)));
-        }
-        case 'GET /orgs/{org}/outside_collaborators': {
-          const filter = req.query.get('filter') ?? 'all';
-          if (filter !== 'all' && !scenario.twoFactorVisible) return error(422, 'Only owners can use this filter.');
-          const outside = model.outsideCollaborators().filter((u) => filter !== '2fa_disabled' || !u.twoFactor);
-          return list(outside.map((u) => wire.simpleUser(u, w)));
-        }
-        case 'GET /orgs/{org}/invitations':
-          return list(scenario.invitations.map((inv) => wire.invitation(inv, user(inv.inviter), w)));
-        case 'GET /orgs/{org}/repos': {
-          const owner = orgAsOwner(w);
-          return list(model.repos.map((r) => wire.minimalRepository(r, owner, w)));
-        }
-        case 'GET /orgs/{org}/teams':
-          return list(model.teams.map((t) => wire.team(t, t.parent ? model.team(t.parent) : undefined, w)));
-        case 'GET /orgs/{org}/teams/{team_slug}/repos': {
-          const owner = orgAsOwner(w);
-          return list(
-            model
-              .teamRepos(team as Team)
-              .map(({ repo: r, permission }) => wire.minimalRepository(r, owner, w, wire.repoAccess(permission))),
-          );
-        }
-        case 'GET /orgs/{org}/teams/{team_slug}/members':
-          return list(model.teamMembers(team as Team).map((u) => wire.simpleUser(u, w)));
-        case 'GET /orgs/{org}/personal-access-tokens':
-          if (scenario.patGrants === null) return error(403, 'Resource not accessible by personal access token');
-          return list(scenario.patGrants.map((g) => wire.patGrant(g, user(g.owner), w)));
-        case 'GET /orgs/{org}/actions/secrets':
-          return list(scenario.orgSecrets.map((s) => wire.orgSecret(s, w)));
-        case 'GET /orgs/{org}/organization-roles':
-          if (scenario.organizationRoles === null)
-            return error(403, 'Resource not accessible by personal access token');
-          return json(
-            200,
-            {
-              total_count: scenario.organizationRoles.length,
-              roles: scenario.organizationRoles.map((r) => wire.organizationRole(r, orgAsOwner(w), w)),
-            },
-            rateHeaders('core'),
-          );
-        case 'GET /orgs/{org}/organization-roles/{role_id}/users': {
-          const role = scenario.organizationRoles?.find((r) => String(r.id) === route.params.role_id);
-          if (!role) return error(404, 'Not Found');
-          return list(role.users.map((login) => ({ ...user(login), assignment: 'direct' })));
-        }
-        case 'GET /orgs/{org}/organization-roles/{role_id}/teams': {
-          const role = scenario.organizationRoles?.find((r) => String(r.id) === route.params.role_id);
-          if (!role) return error(404, 'Not Found');
-          return list(
-            role.teams.flatMap((slug) => {
-              const t = model.team(slug);
-              return t
-                ? [{ ...wire.team(t, t.parent ? model.team(t.parent) : undefined, w), assignment: 'direct' }]
-                : [];
-            }),
-          );
-        }
-        case 'GET /orgs/{org}/installations':
-          if (scenario.installations === null) return error(403, 'Resource not accessible by personal access token');
-          return list(scenario.installations.map((i) => wire.installation(i, orgAsOwner(w), w)));
-        case 'GET /apps/{app_slug}': {
-          const app = scenario.installations?.find((i) => i.appSlug === route.params.app_slug);
-          // A private app is shown to its owner only.
-          if (!app || app.owner === null) return error(404, 'Not Found');
-          const owner =
-            app.owner.toLowerCase() === scenario.org.login.toLowerCase()
-              ? orgAsOwner(w)
-              : { ...orgAsOwner({ ...w, org: { ...w.org, login: app.owner, id: app.appId + 9000 } }) };
-          return json(200, wire.integration(app, owner), rateHeaders('core'));
-        }
-        case 'GET /repos/{owner}/{repo}/collaborators': {
-          const r = repo as Repo;
-          const affiliation = req.query.get('affiliation') ?? 'all';
-          const logins = collaboratorLogins(model, r, affiliation);
-          return list(
-            logins.flatMap((login) => {
-              const permission = model.effectivePermission(login, r);
-              return permission ? [{ ...user(login), ...wire.repoAccess(permission) }] : [];
-            }),
-          );
-        }
-        case 'GET /repos/{owner}/{repo}/keys': {
-          const r = repo as Repo;
-          return list(r.deployKeys.map((k) => wire.deployKey(r, k, w)));
-        }
-        case 'GET /repos/{owner}/{repo}/actions/secrets':
-          return list((repo as Repo).secrets.map(wire.repoSecret));
-        case 'GET /repos/{owner}/{repo}/environments': {
-          const r = repo as Repo;
-          return list(
-            r.environments.map((env, i) =>
-              wire.environment(
-                r,
-                env,
-                r.id * 100 + i,
-                env.reviewers.map((rv) =>
-                  'user' in rv
-                    ? { type: 'User', reviewer: user(rv.user) }
-                    : { type: 'Team', reviewer: teamReviewer(model, rv.team, w) },
-                ),
-                w,
-              ),
-            ),
-          );
-        }
-        case 'POST /graphql':
-          return graphql(model, req, pageSize, () => rateHeaders('graphql'), json);
-        default:
-          return error(404, 'Not Found');
-      }
-    },
+    // GET answers carry an ETag; a request that names the current one gets a 304, not charged.
+    handle: (req, route, ctx) => notModifiedWhenUnchanged(req, answer(req, route, ctx)),
   });
 
   return {

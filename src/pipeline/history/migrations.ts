@@ -30,4 +30,17 @@ export const MIGRATIONS: readonly string[] = [
     last_seen   TEXT NOT NULL
   );
   `,
+  // 2: the answers a scan keeps for the next one's conditional requests (see pipeline/answers.ts).
+  `
+  CREATE TABLE answers (
+    system    TEXT NOT NULL,
+    target    TEXT NOT NULL,
+    key       TEXT NOT NULL,                -- the request: method, path, sorted query
+    validator TEXT NOT NULL,                -- the system's ETag
+    seal      TEXT,                         -- the connector's MAC over the answer, keyed by its credential
+    link      TEXT,                         -- the paging link the answer carried
+    body      TEXT NOT NULL,
+    PRIMARY KEY (system, target, key)
+  );
+  `,
 ];

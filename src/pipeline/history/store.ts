@@ -9,6 +9,7 @@ import { ExitCode, LanekeeperError } from '../../core/errors.js';
 import type { Finding, Severity } from '../../core/finding.js';
 import { type Snapshot, SnapshotSchema, type SystemStatus } from '../../core/model.js';
 import { redactDeep } from '../../core/redact.js';
+import type { StoredAnswer } from '../answers.js';
 import { MIGRATIONS } from './migrations.js';
 import { inTransaction, openDatabase, type SqlDatabase } from './sqlite.js';
 
@@ -21,6 +22,11 @@ export interface ScanRecord {
   snapshot: Snapshot;
   findings: readonly Finding[];
   timings: Record<string, number>;
+  /**
+   * The answers this scan keeps for the next one's conditional requests. They replace the kept
+   * answers of every target this scan read; other targets (another shard's) keep theirs.
+   */
+  answers?: readonly StoredAnswer[];
 }
 
 export interface ScanSummary {
@@ -174,8 +180,37 @@ export class HistoryStore {
         insertFinding.run(scanId, f.fingerprint, f.rule, f.severity, JSON.stringify(f));
         upsertSeen.run(f.fingerprint, f.rule, scan.scannedAt, scan.scannedAt);
       }
+      if (scan.answers) this.keepAnswers(scan.snapshot.systems, scan.answers);
       return scanId;
     });
+  }
+
+  /** The answers the last scan kept, each row checked as it is read. */
+  answers(): StoredAnswer[] {
+    const rows = this.db
+      .prepare('SELECT system, target, key, validator, seal, link, body FROM answers ORDER BY system, target, key')
+      .all() as Record<string, unknown>[];
+    return rows.map((r) => {
+      const row = this.checked(AnswerRow, r, 'answers');
+      return {
+        system: row.system,
+        target: row.target,
+        key: row.key,
+        validator: row.validator,
+        body: row.body,
+        ...(row.link !== null ? { link: row.link } : {}),
+        ...(row.seal !== null ? { seal: row.seal } : {}),
+      };
+    });
+  }
+
+  private keepAnswers(read: readonly { system: string; target: string }[], answers: readonly StoredAnswer[]): void {
+    const forget = this.db.prepare('DELETE FROM answers WHERE system = ? AND target = ?');
+    for (const s of read) forget.run(s.system, s.target);
+    const keep = this.db.prepare(
+      'INSERT OR REPLACE INTO answers (system, target, key, validator, seal, link, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const a of answers) keep.run(a.system, a.target, a.key, a.validator, a.seal ?? null, a.link ?? null, a.body);
   }
 
   list(): ScanSummary[] {
@@ -297,6 +332,15 @@ function checkSchema(db: SqlDatabase, path: string): void {
 const Instant = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/, 'an ISO instant');
 const Count = z.number().int().nonnegative();
 const CountsSchema = z.strictObject({ critical: Count, high: Count, medium: Count, low: Count, info: Count });
+const AnswerRow = z.strictObject({
+  system: z.string().regex(/^[a-z0-9-]+$/),
+  target: z.string(),
+  key: z.string().regex(/^GET \//),
+  validator: z.string(),
+  seal: z.string().nullable(),
+  link: z.string().nullable(),
+  body: z.string(),
+});
 const SystemsSchema = z.array(
   z.strictObject({ system: z.string().regex(/^[a-z0-9-]+$/), target: z.string(), ok: z.boolean() }),
 );

@@ -1,0 +1,102 @@
+// GitHub's conditional requests. Every REST answer carries an ETag; asked again with
+// `If-None-Match: <that ETag>`, GitHub answers 304 Not Modified when nothing changed, and a 304
+// is not charged to the token's hourly budget. The previous scan's answers (kept in the history)
+// make a weekly re-scan of a large, mostly unchanged organisation cost a few hundred charged
+// requests instead of thousands. A kept body is used only after GitHub's 304 says it is current.
+// GraphQL has no ETags: its queries always go through.
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { AnswerCache, CachedAnswer } from '../../src/core/connector.js';
+
+/** Marks a response rebuilt from a kept answer, so the call is counted as unchanged. */
+export const KEPT_ANSWER_HEADER = 'x-lanekeeper-kept-answer';
+
+type Fetch = (url: URL, init: RequestInit) => Promise<Response>;
+
+/**
+ * The kept answers of one credential. Each is sealed with a MAC keyed by the credential (the token
+ * or the App's private key), so the history file alone cannot plant an answer: a forged body
+ * under GitHub's current ETag would otherwise be confirmed by GitHub's 304 and read as the truth.
+ * A new credential simply reads everything afresh once.
+ */
+export class SealedAnswers {
+  private readonly key: Buffer;
+
+  constructor(
+    private readonly answers: AnswerCache,
+    credential: string,
+  ) {
+    this.key = createHash('sha256').update('lanekeeper kept answers\0').update(credential).digest();
+  }
+
+  get(key: string): CachedAnswer | undefined {
+    const kept = this.answers.get(key);
+    if (!kept?.seal) return undefined;
+    const expected = Buffer.from(this.seal(key, kept));
+    const actual = Buffer.from(kept.seal);
+    return expected.length === actual.length && timingSafeEqual(expected, actual) ? kept : undefined;
+  }
+
+  put(key: string, answer: CachedAnswer): void {
+    this.answers.put(key, { ...answer, seal: this.seal(key, answer) });
+  }
+
+  private seal(key: string, a: CachedAnswer): string {
+    return createHmac('sha256', this.key)
+      .update(JSON.stringify([key, a.validator, a.link ?? null, a.body]))
+      .digest('base64url');
+  }
+}
+
+export async function conditionalFetch(
+  url: URL,
+  init: RequestInit,
+  answers: SealedAnswers,
+  fetchFromNetwork: Fetch,
+  basePath: string,
+): Promise<Response> {
+  const method = (init.method ?? 'GET').toUpperCase();
+  if (method !== 'GET' || url.pathname.endsWith('/graphql')) return fetchFromNetwork(url, init);
+  const key = answerKey(url, basePath);
+  const kept = answers.get(key);
+  const headers = new Headers(init.headers);
+  if (kept) headers.set('if-none-match', kept.validator);
+  const response = await fetchFromNetwork(url, { ...init, headers });
+  // A 304 to a request that sent no validator is GitHub's fault: it goes on to Octokit, which
+  // fails the call, rather than being answered from nothing.
+  if (response.status === 304 && kept) {
+    await response.body?.cancel();
+    answers.put(key, kept);
+    return replay(url, kept, response.headers);
+  }
+  const validator = response.headers.get('etag');
+  if (response.status !== 200 || !validator) return response;
+  const body = await response.text();
+  const link = response.headers.get('link');
+  answers.put(key, { validator, body, ...(link ? { link } : {}) });
+  return withUrl(new Response(body, { status: 200, statusText: response.statusText, headers: response.headers }), url);
+}
+
+/** One key per request whatever the host: method, path below the API's base, sorted query. */
+export function answerKey(url: URL, basePath: string): string {
+  const path = basePath && url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) : url.pathname;
+  const query = new URLSearchParams(url.searchParams);
+  query.sort();
+  return `GET ${path}?${query.toString()}`;
+}
+
+/** The kept answer as GitHub's 200 would have carried it, with the 304's current rate-limit headers. */
+function replay(url: URL, kept: CachedAnswer, notModified: Headers): Response {
+  const headers = new Headers();
+  for (const [name, value] of notModified) if (name.startsWith('x-ratelimit-')) headers.set(name, value);
+  headers.set('content-type', 'application/json; charset=utf-8');
+  headers.set('etag', kept.validator);
+  if (kept.link) headers.set('link', kept.link);
+  headers.set(KEPT_ANSWER_HEADER, '1');
+  return withUrl(new Response(kept.body, { status: 200, headers }), url);
+}
+
+/** Octokit reads `response.url` (paging keys on it); a constructed Response has none. */
+function withUrl(response: Response, url: URL): Response {
+  Object.defineProperty(response, 'url', { value: url.href });
+  return response;
+}
