@@ -21,7 +21,10 @@ export interface HostReady {
 
 export interface HostCounts {
   type: 'counts';
-  counts: Record<string, { byOperation: Record<string, number>; total: number; throttled: number }>;
+  counts: Record<
+    string,
+    { byOperation: Record<string, number>; total: number; throttled: number; notModified: number }
+  >;
 }
 
 const send = (message: HostReady | HostCounts) => process.send?.(message);
@@ -52,11 +55,13 @@ process.on('message', async (message: { type: string; request?: HostRequest }) =
     for (const [system, emulator] of emulators) {
       const byOperation: Record<string, number> = {};
       let throttled = 0;
+      let notModified = 0;
       for (const r of emulator.requests) {
         byOperation[r.operation] = (byOperation[r.operation] ?? 0) + 1;
         if (r.fault === 'rate-limit' || r.fault === 'secondary-rate-limit') throttled++;
+        if (r.status === 304) notModified++;
       }
-      counts[system] = { byOperation, total: emulator.requests.length, throttled };
+      counts[system] = { byOperation, total: emulator.requests.length, throttled, notModified };
     }
     send({ type: 'counts', counts });
   } else if (message.type === 'close') {

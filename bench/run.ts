@@ -20,8 +20,9 @@ import { PolicySchema } from '../src/core/config.js';
 import { createLogger } from '../src/core/log.js';
 import { SNAPSHOT_SCHEMA_VERSION, type Snapshot } from '../src/core/model.js';
 import { applyAcceptedRisks } from '../src/pipeline/accept.js';
+import { AnswerStore } from '../src/pipeline/answers.js';
 import { classifySnapshot } from '../src/pipeline/classify.js';
-import { collect } from '../src/pipeline/collect.js';
+import { collect, type SystemToCollect } from '../src/pipeline/collect.js';
 import { summarize } from '../src/pipeline/evaluate/findings.js';
 import { evaluate } from '../src/pipeline/evaluate/index.js';
 import { loadRegister } from '../src/pipeline/register/index.js';
@@ -93,7 +94,12 @@ interface Run {
   systems: SystemRun[];
   wallMs: number;
   snapshot: Snapshot;
+  /** GitHub scanned again with the answers the first scan kept (the weekly re-scan, nothing changed). */
+  rescan?: { charged: number; notModified: number; calls: number; wallMs: number; ok: boolean };
 }
+
+/** Requests GitHub charges to the hourly budget: every one but the 304s. */
+const chargedOf = (c: { total: number; notModified: number }) => c.total - c.notModified;
 
 const NOW = new Date('2026-11-29T09:00:00Z');
 
@@ -151,6 +157,8 @@ async function collectAll(args: Args, sequential: boolean, only: readonly string
     const log = createLogger('quiet', () => {});
     const started = performance.now();
     const configs: Run['configs'] = [];
+    // Kept as a scan with a history keeps them, for the re-scan below.
+    const answers = new AnswerStore();
     const results = await Promise.all(
       SYSTEMS.filter((s) => only.includes(s)).map(async (system) => {
         const connector = connectors.find((c) => c.id === system);
@@ -168,6 +176,7 @@ async function collectAll(args: Args, sequential: boolean, only: readonly string
         const snapshot = await collect([{ connector, config: parsed }], {
           now: NOW,
           log,
+          answers,
           ...(sequential ? { concurrency: 1 } : {}),
         });
         return { system, snapshot, wallMs: performance.now() - t0 };
@@ -187,6 +196,7 @@ async function collectAll(args: Args, sequential: boolean, only: readonly string
         failures: snapshot.systems.filter((s) => !s.ok).map((s) => `${s.target}: ${s.error}`),
       };
     });
+    const rescan = sequential ? undefined : await rescanGithub(configs, answers, host, counts);
     const snapshot: Snapshot = {
       schemaVersion: SNAPSHOT_SCHEMA_VERSION,
       collectedAt: NOW.toISOString(),
@@ -196,10 +206,41 @@ async function collectAll(args: Args, sequential: boolean, only: readonly string
       credentials: results.flatMap((r) => r.snapshot.credentials),
       secrets: results.flatMap((r) => r.snapshot.secrets),
     };
-    return { configs, systems, wallMs, snapshot };
+    return { configs, systems, wallMs, snapshot, ...(rescan ? { rescan } : {}) };
   } finally {
     await host.close();
   }
+}
+
+/** The next week's scan of an unchanged organisation: GitHub again, with the answers the first scan kept. */
+async function rescanGithub(
+  configs: Run['configs'],
+  kept: AnswerStore,
+  host: { counts(): Promise<HostCounts['counts']> },
+  before: HostCounts['counts'],
+): Promise<Run['rescan']> {
+  const github = configs.find((c) => c.connector.id === 'github');
+  const first = before.github;
+  if (!github || !first) return undefined;
+  const t0 = performance.now();
+  const snapshot = await collect(
+    [{ connector: github.connector, config: github.config as SystemToCollect['config'] }],
+    {
+      now: NOW,
+      log: createLogger('quiet', () => {}),
+      answers: new AnswerStore(kept.kept()),
+    },
+  );
+  const wallMs = performance.now() - t0;
+  const after = (await host.counts()).github ?? first;
+  const delta = { total: after.total - first.total, notModified: after.notModified - first.notModified };
+  return {
+    charged: chargedOf(delta),
+    notModified: delta.notModified,
+    calls: delta.total,
+    wallMs,
+    ok: snapshot.systems.every((s) => s.ok),
+  };
 }
 
 /** classify → evaluate → accepted risks → every rendered format, as scan() runs them. */
@@ -282,7 +323,14 @@ function table(
   const throttled = concurrent.systems.map((r) => `${r.system} ${r.throttled}`).join(', ');
   const githubCalls = concurrent.systems.find((r) => r.system === 'github')?.calls ?? 0;
   lines.push(
-    `Systems run side by side, so the total wall time, lower bound and sequential time are the slowest system's. Lower bound = minimum calls × mean latency (${meanLatency} ms) ÷ allowed concurrency (${allowed}), or the time the rate limits alone impose on the minimum calls when that is longer. Throttled answers: ${throttled}. GitHub primary budget used: ${githubCalls} requests (5,000/h for a token, 15,000/h for a GitHub App on Enterprise Cloud).`,
+    `Systems run side by side, so the total wall time, lower bound and sequential time are the slowest system's. Lower bound = minimum calls × mean latency (${meanLatency} ms) ÷ allowed concurrency (${allowed}), or the time the rate limits alone impose on the minimum calls when that is longer. Throttled answers: ${throttled}.`,
+  );
+  const rescan = concurrent.rescan;
+  lines.push(
+    `GitHub requests charged to the hourly budget (5,000/h for a token, 15,000/h for a GitHub App on Enterprise Cloud): first scan ${githubCalls}, about ${Math.ceil(githubCalls / 5000)} h of a token's budget` +
+      (rescan
+        ? `; second scan of the unchanged organisation with the answers the first kept ${rescan.charged} (${rescan.notModified} of its ${rescan.calls} requests answered 304, not charged), ${fmt(rescan.wallMs)}${rescan.ok ? '' : ', FAILED'}.`
+        : '.'),
   );
   lines.push(
     `Evaluate and report (classify, evaluate, accepted risks, html/md/json/csv/inventory) on this inventory (${concurrent.snapshot.accounts.length} accounts, ${concurrent.snapshot.grants.length} grants, ${report.findings} findings): ${fmt(report.ms)}. Peak RSS of the scanning process (the emulators run in their own): ${rssMb.collect} MB through collection, ${rssMb.peak} MB with evaluate and report.`,
