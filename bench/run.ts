@@ -141,7 +141,12 @@ async function startHost(args: Args): Promise<{
   };
 }
 
-async function collectAll(args: Args, sequential: boolean, only: readonly string[] = SYSTEMS): Promise<Run> {
+async function collectAll(
+  args: Args,
+  sequential: boolean,
+  only: readonly string[] = SYSTEMS,
+  beforeRescan?: (run: Run) => Promise<void>,
+): Promise<Run> {
   const org = generateOrganisation(args.scale, args.seed, NOW);
   const host = await startHost(args);
   try {
@@ -196,7 +201,6 @@ async function collectAll(args: Args, sequential: boolean, only: readonly string
         failures: snapshot.systems.filter((s) => !s.ok).map((s) => `${s.target}: ${s.error}`),
       };
     });
-    const rescan = sequential ? undefined : await rescanGithub(configs, answers, host, counts);
     const snapshot: Snapshot = {
       schemaVersion: SNAPSHOT_SCHEMA_VERSION,
       collectedAt: NOW.toISOString(),
@@ -206,7 +210,11 @@ async function collectAll(args: Args, sequential: boolean, only: readonly string
       credentials: results.flatMap((r) => r.snapshot.credentials),
       secrets: results.flatMap((r) => r.snapshot.secrets),
     };
-    return { configs, systems, wallMs, snapshot, ...(rescan ? { rescan } : {}) };
+    const run: Run = { configs, systems, wallMs, snapshot };
+    await beforeRescan?.(run);
+    // After the caller's measurements: the re-scan's memory is not the weekly scan's.
+    const rescan = sequential ? undefined : await rescanGithub(configs, answers, host, counts);
+    return { ...run, ...(rescan ? { rescan } : {}) };
   } finally {
     await host.close();
   }
@@ -261,16 +269,18 @@ async function evaluateAndReport(
     const judged = evaluate({ snapshot, register: register.register, policy, now: NOW });
     const acceptance = applyAcceptedRisks(judged.findings, register.register, NOW);
     const evaluation = { ...judged, findings: acceptance.open, summary: summarize(acceptance.open) };
+    // One input for every format, as scan() passes it: the report view is built once per input.
+    const input = {
+      organization: 'Acme',
+      now: NOW,
+      snapshot,
+      completeness: completeness(snapshot, [], NOW),
+      evaluation,
+      rules: allRules,
+      accepted: acceptance.accepted,
+    };
     for (const format of RENDERED_FORMATS) {
-      const text = renderReport(format, {
-        organization: 'Acme',
-        now: NOW,
-        snapshot,
-        completeness: completeness(snapshot, [], NOW),
-        evaluation,
-        rules: allRules,
-        accepted: acceptance.accepted,
-      });
+      const text = renderReport(format, input);
       if (text.length === 0) throw new Error(`${REPORT_FILES[format]} rendered empty`);
     }
     return { ms: performance.now() - started, findings: evaluation.findings.length };
@@ -365,20 +375,22 @@ async function main(): Promise<void> {
   process.stderr.write(
     `bench: ${args.scale}, latency ${args.latency} ms + jitter ${args.jitter} ms, seed ${args.seed}\n`,
   );
-  const concurrent = await collectAll(args, false, args.systems);
-  process.stderr.write(`bench: concurrent collection ${fmt(concurrent.wallMs)}\n`);
   const rss = () => Math.round(process.resourceUsage().maxRSS / 1024);
-  const collectRssMb = rss();
-  const report = args.report
-    ? await evaluateAndReport(args, concurrent.snapshot, concurrent.configs)
-    : { ms: Number.NaN, findings: 0 };
-  process.stderr.write(`bench: evaluate and report ${fmt(report.ms)}\n`);
+  let report = { ms: Number.NaN, findings: 0 };
+  const rssMb = { collect: 0, peak: 0 };
+  const concurrent = await collectAll(args, false, args.systems, async (run) => {
+    process.stderr.write(`bench: concurrent collection ${fmt(run.wallMs)}\n`);
+    rssMb.collect = rss();
+    if (args.report) report = await evaluateAndReport(args, run.snapshot, run.configs);
+    rssMb.peak = rss();
+    process.stderr.write(`bench: evaluate and report ${fmt(report.ms)}\n`);
+  });
   let baseline: Run | undefined;
   if (args.baseline.length > 0) {
     baseline = await collectAll(args, true, args.baseline);
     process.stderr.write(`bench: sequential baseline ${fmt(baseline.wallMs)}\n`);
   }
-  const body = table(args, concurrent, baseline, report, { collect: collectRssMb, peak: rss() });
+  const body = table(args, concurrent, baseline, report, rssMb);
   process.stdout.write(`${body}\n`);
   if (args.write) {
     const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}`;

@@ -28,6 +28,9 @@ export function renderAccessCsv(input: ReportInput): string {
   const rulesOn = findingLookup(input);
   const approvals = new Map((input.evaluation.access ?? []).map((a) => [heldKey(a), a]));
   const people = new Map(input.evaluation.people.map((p) => [p.person, p]));
+  const unlinked = new Set(
+    input.evaluation.unlinked.map((u) => accountKey({ system: u.system, target: u.target, id: u.account })),
+  );
   const label = (id: string) => {
     const p = people.get(id);
     return p && p.name !== id ? `${p.name} (${id})` : id;
@@ -41,7 +44,7 @@ export function renderAccessCsv(input: ReportInput): string {
     const owners = holders.flatMap((id) => people.get(id)?.owner ?? []);
     return [
       holders.map(label).join('; '),
-      holders.length > 0 ? unique(kinds).join('; ') : unlinkedKind(input, g, account),
+      holders.length > 0 ? unique(kinds).join('; ') : unlinkedKind(unlinked, g, account),
       unique(owners).map(label).join('; '),
       g.system,
       g.target,
@@ -83,28 +86,28 @@ function holderLookup(input: ReportInput, accounts: ReadonlyMap<string, Account>
     const key = accountKey({ system: f.system, target: f.target, id: f.account });
     byFindings.set(key, (byFindings.get(key) ?? new Set()).add(f.person));
   }
-  const claims = (p: PersonAccess, names: string[]) => p.accounts.some((a) => names.includes(a.toLowerCase()));
+  // "system:login" (lower-cased) → the people whose matrix row lists it: one lookup per grant.
+  const byMatrix = new Map<string, Set<string>>();
+  for (const p of input.evaluation.people as readonly PersonAccess[])
+    for (const a of p.accounts) {
+      const key = a.toLowerCase();
+      byMatrix.set(key, (byMatrix.get(key) ?? new Set()).add(p.person));
+    }
   return (g) => {
     const key = grantAccountKey(g);
     const named = byFindings.get(key);
     if (named) return [...named].sort();
     const account = accounts.get(key);
-    const names = [g.account, account?.login]
-      .filter((n): n is string => n !== undefined)
-      .map((n) => `${g.system}:${n}`.toLowerCase());
-    return input.evaluation.people
-      .filter((p) => claims(p, names))
-      .map((p) => p.person)
-      .sort();
+    const holders = new Set<string>();
+    for (const n of [g.account, account?.login])
+      if (n !== undefined) for (const id of byMatrix.get(`${g.system}:${n}`.toLowerCase()) ?? []) holders.add(id);
+    return [...holders].sort();
   };
 }
 
 /** The kind column for a grant nobody holds: why, in one word. */
-function unlinkedKind(input: ReportInput, g: Grant, account: Account | undefined): string {
-  const unlinked = input.evaluation.unlinked.some(
-    (u) => u.system === g.system && u.target === g.target && u.account === g.account,
-  );
-  if (unlinked) return 'unlinked';
+function unlinkedKind(unlinked: ReadonlySet<string>, g: Grant, account: Account | undefined): string {
+  if (unlinked.has(grantAccountKey(g))) return 'unlinked';
   // Linked, but not to a person: a declared shared account, a group.
   return account?.kind ?? 'unknown';
 }
