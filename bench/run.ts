@@ -13,10 +13,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { connectors } from '../connectors/index.js';
-import { RENDERED_FORMATS, REPORT_FILES, renderReport } from '../reports/index.js';
 import { sandboxConfig } from '../src/app/sandbox.js';
 import { completeness } from '../src/core/completeness.js';
-import { PolicySchema } from '../src/core/config.js';
+import { PolicySchema, REPORT_FORMATS } from '../src/core/config.js';
 import { createLogger } from '../src/core/log.js';
 import { SNAPSHOT_SCHEMA_VERSION, type Snapshot } from '../src/core/model.js';
 import { applyAcceptedRisks } from '../src/pipeline/accept.js';
@@ -26,6 +25,8 @@ import { collect, type SystemToCollect } from '../src/pipeline/collect.js';
 import { summarize } from '../src/pipeline/evaluate/findings.js';
 import { evaluate } from '../src/pipeline/evaluate/index.js';
 import { loadRegister } from '../src/pipeline/register/index.js';
+import { addRemediation } from '../src/pipeline/remediation.js';
+import { renderReports, reportInput, writeReports } from '../src/pipeline/report.js';
 import { allRules } from '../src/rules/index.js';
 import type { HostCounts, HostReady, HostRequest } from './emulator-host.js';
 import { generateOrganisation, SCALES, type Scale } from './generate.js';
@@ -251,7 +252,10 @@ async function rescanGithub(
   };
 }
 
-/** classify → evaluate → accepted risks → every rendered format, as scan() runs them. */
+/**
+ * classify → evaluate (with the fixes' commands) → accepted risks → every format rendered and
+ * written to disk, through the same functions scan() calls, in the same order.
+ */
 async function evaluateAndReport(
   args: Args,
   collected: Snapshot,
@@ -266,23 +270,24 @@ async function evaluateAndReport(
     const policy = PolicySchema.parse({ employeeDomains: ['acme.example'] });
     const started = performance.now();
     const snapshot = classifySnapshot(collected, systems);
-    const judged = evaluate({ snapshot, register: register.register, policy, now: NOW });
+    const judged = evaluate({ snapshot, register: register.register, policy, now: NOW }, { enrich: addRemediation });
     const acceptance = applyAcceptedRisks(judged.findings, register.register, NOW);
     const evaluation = { ...judged, findings: acceptance.open, summary: summarize(acceptance.open) };
-    // One input for every format, as scan() passes it: the report view is built once per input.
-    const input = {
+    const input = reportInput({
       organization: 'Acme',
       now: NOW,
       snapshot,
       completeness: completeness(snapshot, [], NOW),
       evaluation,
       rules: allRules,
-      accepted: acceptance.accepted,
-    };
-    for (const format of RENDERED_FORMATS) {
-      const text = renderReport(format, input);
-      if (text.length === 0) throw new Error(`${REPORT_FILES[format]} rendered empty`);
-    }
+      register,
+      registerDisplayPath: 'register.yaml',
+      registerProblems: [],
+      acceptance,
+    });
+    const rendered = renderReports(input, REPORT_FORMATS, { register, registerPath, cwd: dir });
+    const files = await writeReports(join(dir, 'out'), rendered);
+    if (files.length !== REPORT_FORMATS.length) throw new Error(`wrote ${files.length} reports`);
     return { ms: performance.now() - started, findings: evaluation.findings.length };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -343,7 +348,7 @@ function table(
         : '.'),
   );
   lines.push(
-    `Evaluate and report (classify, evaluate, accepted risks, html/md/json/csv/inventory) on this inventory (${concurrent.snapshot.accounts.length} accounts, ${concurrent.snapshot.grants.length} grants, ${report.findings} findings): ${fmt(report.ms)}. Peak RSS of the scanning process (the emulators run in their own): ${rssMb.collect} MB through collection, ${rssMb.peak} MB with evaluate and report.`,
+    `Evaluate and report (as a scan runs them: classify, evaluate with the fixes' commands, accepted risks, every format rendered, redacted and written to disk) on this inventory (${concurrent.snapshot.accounts.length} accounts, ${concurrent.snapshot.grants.length} grants, ${report.findings} findings): ${fmt(report.ms)}. Peak RSS of the scanning process (the emulators run in their own): ${rssMb.collect} MB through collection, ${rssMb.peak} MB with evaluate and report.`,
   );
   lines.push('');
   lines.push('Calls per endpoint (made / minimum):');

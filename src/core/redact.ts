@@ -8,6 +8,8 @@ const secrets = new Set<string>();
 const MIN_SECRET_LENGTH = 6;
 /** Every secret in one alternation, longest first; rebuilt when a secret is added. */
 let anySecret: RegExp | undefined;
+/** Counts the secrets registered: a value redacted at one generation needs no second pass at it. */
+let generation = 0;
 
 /** Remember a secret value so it is masked wherever it would be printed or written. */
 export function registerSecret(value: string | undefined): void {
@@ -25,6 +27,7 @@ export function registerSecret(value: string | undefined): void {
   ])
     if (form.length >= MIN_SECRET_LENGTH) secrets.add(form);
   anySecret = undefined;
+  generation++;
 }
 
 function htmlEscaped(value: string): string {
@@ -64,6 +67,8 @@ export function registerSecretsFromEnv(env: Record<string, string | undefined>):
 }
 
 // Shapes that are secrets whatever their source, in case one arrives unregistered.
+// MAYBE_PATTERN finds where any of them could start; text without one skips them all.
+const MAYBE_PATTERN = /gh[pousr]_|github_pat_|xox[abposr]-|authorization|-----BEGIN|secret_?access_?key/i;
 const PATTERNS: RegExp[] = [
   /\b(gh[pousr]_[A-Za-z0-9]{20,})\b/g,
   /\bgithub_pat_[A-Za-z0-9_]{20,}\b/g,
@@ -74,6 +79,8 @@ const PATTERNS: RegExp[] = [
 ];
 
 export function redact(text: string): string {
+  // Nothing shorter than the shortest secret can hold one, nor match a pattern below.
+  if (text.length < MIN_SECRET_LENGTH) return text;
   let out = text;
   if (secrets.size > 0) {
     // Longest first, so a secret that contains another is masked whole.
@@ -86,6 +93,7 @@ export function redact(text: string): string {
     );
     out = out.replace(anySecret, '[REDACTED]');
   }
+  if (!MAYBE_PATTERN.test(out)) return out;
   for (const pattern of PATTERNS) {
     out = out.replace(pattern, (_match, ...groups) => {
       const prefix = typeof groups[0] === 'string' && pattern.source.startsWith('(') ? groups[0] : '';
@@ -98,20 +106,48 @@ export function redact(text: string): string {
 /**
  * Every string in a value redacted, before anything renders it: once HTML entities, Markdown
  * backslashes or CSV quotes are added, a secret holding `&`, `'` or `=` no longer matches the
- * final-text pass. Dates and other objects keep their class; plain objects and arrays are copied.
+ * final-text pass. Dates and other objects keep their class; plain objects, arrays and maps are
+ * copied only where a secret was masked, and are otherwise the same objects.
  */
 export function redactDeep<T>(value: T): T {
-  return walk(value, redact);
+  // An object this function returned, with no secret registered since, is redacted already:
+  // reportInput() and renderReports() both redact, and the second walk would find nothing.
+  if (typeof value === 'object' && value !== null && redactedAt.get(value) === generation) return value;
+  const out = walk(value, redact);
+  if (typeof out === 'object' && out !== null) redactedAt.set(out, generation);
+  return out;
 }
 
+const redactedAt = new WeakMap<object, number>();
+
+// What holds no secret is returned as it is, not copied: a large scan's input is 200,000 grants,
+// and copying it for every report doubled the memory a scan needs. Only the parts with a
+// secret in them are new objects.
 function walk<T>(value: T, fix: (text: string) => string): T {
   if (typeof value === 'string') return fix(value) as T;
-  if (Array.isArray(value)) return value.map((v) => walk(v, fix)) as T;
-  if (value instanceof Map) return new Map([...value.entries()].map(([k, v]) => [walk(k, fix), walk(v, fix)])) as T;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const fixed = walk(value[i], fix);
+      if (!out && fixed !== value[i]) out = value.slice(0, i);
+      out?.push(fixed);
+    }
+    return (out ?? value) as T;
+  }
+  if (value instanceof Map) {
+    const entries = [...value.entries()].map(([k, v]) => [walk(k, fix), walk(v, fix)] as const);
+    const changed = entries.some(([k, v]) => !value.has(k) || value.get(k) !== v);
+    return (changed ? new Map(entries) : value) as T;
+  }
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[fix(k)] = walk(v, fix);
-    return out as T;
+    const entries = Object.entries(value);
+    let changed = false;
+    const fixed = entries.map(([k, v]): [string, unknown] => {
+      const [fk, fv] = [fix(k), walk(v, fix)];
+      if (fk !== k || fv !== v) changed = true;
+      return [fk, fv];
+    });
+    return (changed ? Object.fromEntries(fixed) : value) as T;
   }
   return value;
 }

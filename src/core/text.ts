@@ -19,8 +19,16 @@ const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
  * and tabs become spaces.
  */
 export function terminalSafe(s: string): string {
+  if (!NEEDS_CLEANING.test(s)) return s;
   return neutraliseWorkflowCommands(s.replace(ESCAPE_SEQUENCES, '').replace(LINE_BREAKS, ' ').replace(CONTROLS, ''));
 }
+
+// Anything terminalSafe would change: every escape sequence starts with ESC (a control), every
+// line break is a control or U+2028/9, and the workflow-command forms. Most values have none and
+// are returned as they are: a large scan formats millions of cells.
+const NEEDS_CLEANING =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|##\[|^\s*::/;
 
 /**
  * GitHub Actions acts on `::command::` at a line's start and on its older form `##[command]`
@@ -33,7 +41,8 @@ export function neutraliseWorkflowCommands(s: string): string {
 
 /** terminalSafe, with runs of spaces collapsed and the ends trimmed: one tidy line. */
 export function oneLine(s: string): string {
-  return terminalSafe(s).replace(/ {2,}/g, ' ').trim();
+  const safe = terminalSafe(s);
+  return / {2}|^\s|\s$/.test(safe) ? safe.replace(/ {2,}/g, ' ').trim() : safe;
 }
 
 /** Cuts at `max` code points (never inside a surrogate pair) and says how much was left out. */

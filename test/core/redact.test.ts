@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { clearSecrets, redact, registerSecret, registerSecretsFromEnv } from '../../src/core/redact.js';
+import { clearSecrets, redact, redactDeep, registerSecret, registerSecretsFromEnv } from '../../src/core/redact.js';
 
 afterEach(clearSecrets);
 
@@ -29,5 +29,22 @@ describe('redact', () => {
 
   it('leaves ordinary text alone', () => {
     expect(redact('sam@ortiz.dev holds push on northwind/shop')).toBe('sam@ortiz.dev holds push on northwind/shop');
+  });
+
+  it('redacts deep: new objects only where a secret was masked, the same objects elsewhere', () => {
+    registerSecret('s3cr3t-value-1234');
+    const clean = { login: 'dana', lanes: ['code'], attributes: { note: 'nothing here' } };
+    const leaky = { login: 'bot', evidence: ['token s3cr3t-value-1234 seen'], when: new Date(0) };
+    const input = { clean, leaky, accounts: [clean, leaky], index: new Map([['dana', clean]]) };
+    const out = redactDeep(input);
+    expect(out).not.toBe(input);
+    expect(out.accounts[0]).toBe(clean);
+    expect(out.index).toBe(input.index);
+    expect(out.accounts[1]).not.toBe(leaky);
+    expect(out.leaky.evidence).toEqual(['token [REDACTED] seen']);
+    expect(out.leaky.when).toBe(leaky.when);
+    expect(out.clean).toBe(clean);
+    expect(leaky.evidence).toEqual(['token s3cr3t-value-1234 seen']);
+    expect(redactDeep(clean)).toBe(clean);
   });
 });
