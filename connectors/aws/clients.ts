@@ -4,6 +4,7 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { STSClient } from '@aws-sdk/client-sts';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
@@ -46,19 +47,27 @@ const PREFIX = new Map<unknown, string>([
   [OrganizationsClient, 'organizations'],
   [SSOAdminClient, 'sso'],
   [IdentitystoreClient, 'identitystore'],
+  [S3Client, 's3'],
 ]);
+
+/** Commands whose IAM action has another name than the command (the README's policy names actions). */
+const ACTION_OF: Record<string, string> = { 's3:ListBuckets': 's3:ListAllMyBuckets' };
+const actionOf = (prefix: string, command: unknown) => {
+  const name = `${prefix}:${String(command ?? 'unknown').replace(/Command$/, '')}`;
+  return ACTION_OF[name] ?? name;
+};
 
 type ClientClass<C> = new (config: ReturnType<typeof clientConfig>) => C;
 
 export function createClient<
-  C extends IAMClient | STSClient | OrganizationsClient | SSOAdminClient | IdentitystoreClient,
+  C extends IAMClient | STSClient | OrganizationsClient | SSOAdminClient | IdentitystoreClient | S3Client,
 >(Client: ClientClass<C>, settings: ClientSettings): C {
   const client = new Client(clientConfig(settings));
   const prefix = PREFIX.get(Client) ?? 'aws';
   // Below the retry middleware, so each attempt is one call, as the server sees it.
   (client.middlewareStack as IAMClient['middlewareStack']).add(
     (next, context) => async (args) => {
-      settings.onCall(`${prefix}:${String(context.commandName ?? 'unknown').replace(/Command$/, '')}`);
+      settings.onCall(actionOf(prefix, context.commandName));
       return next(args);
     },
     { step: 'deserialize', name: 'lanekeeperCallCounter', override: true },
@@ -69,7 +78,7 @@ export function createClient<
       try {
         return await next(args);
       } catch (e) {
-        const operation = `${prefix}:${String(context.commandName ?? 'unknown').replace(/Command$/, '')}`;
+        const operation = actionOf(prefix, context.commandName);
         if (e instanceof Error && !e.message.startsWith(operation)) {
           const code = e.name !== 'Error' && !e.message.includes(e.name) ? `${e.name}: ` : '';
           e.message = `${operation}: ${code}${e.message.split('\n')[0]}`;
@@ -106,7 +115,8 @@ function clientConfig({ config, credentials, tuning, region }: ClientSettings) {
   const maxAttempts = tuning.maxAttempts ?? 5;
   return {
     region: region ?? config.region,
-    ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+    // An endpoint of one's own (the sandbox, a proxy) serves S3 by path, not by bucket host name.
+    ...(config.endpoint ? { endpoint: config.endpoint, forcePathStyle: true } : {}),
     credentials: credentials ?? registeringDefaultChain(),
     maxAttempts,
     // Adaptive mode: the SDK's client-side rate limiter slows each client (one per account, as

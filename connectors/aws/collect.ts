@@ -5,6 +5,7 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { OrganizationsClient, paginateListAccounts, paginateListTagsForResource } from '@aws-sdk/client-organizations';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import {
   AssumeRoleCommand,
@@ -16,6 +17,7 @@ import PQueue from 'p-queue';
 import type { CollectContext, TargetOutput } from '../../src/core/connector.js';
 import { registerSecret } from '../../src/core/redact.js';
 import { readAuthorizationDetails } from './authorization.js';
+import { readBuckets } from './buckets.js';
 import { type AwsTuning, type ClientSettings, createClient, type StaticCredentials } from './clients.js';
 import { readCredentials } from './credentials.js';
 import { type IdentityCenterFacts, readIdentityCenter } from './identity-center.js';
@@ -129,6 +131,11 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
               tuning,
               gap: (g) => out.gap(g),
             });
+            const buckets = await readBuckets({
+              s3: (region) => createClient(S3Client, settings(credentials, onCall, region)),
+              signal: ctx.signal,
+              gap: (g) => out.gap(g),
+            });
             const read: AccountScan = {
               accountId: target.id,
               accountName: target.name,
@@ -136,6 +143,7 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
               details,
               credentials: facts,
               organizationAccounts,
+              buckets,
             };
             return [read, target.id === callerAccount ? await readIc(out) : undefined] as const;
           });

@@ -26,6 +26,8 @@ export const AWS_OPERATIONS = [
   'identitystore:ListUsers',
   'identitystore:ListGroups',
   'identitystore:ListGroupMemberships',
+  's3:ListAllMyBuckets',
+  's3:GetBucketPolicy',
 ] as const;
 export type AwsOperation = (typeof AWS_OPERATIONS)[number];
 

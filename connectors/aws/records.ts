@@ -16,6 +16,7 @@ import {
   userActor,
 } from './assume-graph.js';
 import type { AuthorizationDetails, IamRole, IamUser, PolicyRef } from './authorization.js';
+import type { BucketFacts } from './buckets.js';
 import type { CredentialFacts, KeyFacts, UserCredentials } from './credentials.js';
 import { type AccessCategory, type EffectiveAccess, type EvaluationInput, evaluateAccess } from './evaluator.js';
 import {
@@ -24,8 +25,8 @@ import {
   type IcPermissionSet,
   type IdentityCenterFacts,
 } from './identity-center.js';
-import type { NamedPolicy } from './policy.js';
-import { describeTrust, type TrustedPrincipal, trustedPrincipals } from './trust.js';
+import { listOf, type NamedPolicy, type Statement, statementsOf } from './policy.js';
+import { awsPrincipal, describeTrust, type TrustedPrincipal, trustedPrincipals } from './trust.js';
 
 const SYSTEM = 'aws';
 
@@ -43,6 +44,8 @@ export interface AccountScan {
   credentials: CredentialFacts;
   /** Every account of the organisation (or of the config's list): trust from these is not outside. */
   organizationAccounts: ReadonlySet<string>;
+  /** The account's S3 buckets and their policies (absent: not read). */
+  buckets?: BucketFacts[];
 }
 
 /** What every account read says together: the roles each principal may become, and the accounts' names. */
@@ -321,8 +324,102 @@ export function buildAccountRecords(
         records.grants.push(...reachGrants({ target, account: open.id, start: open.label }, reach, world));
     }
   }
+  for (const grant of bucketPolicyGrants(scan, outside, { target, resource, aliases, accountTags }))
+    records.grants.push(grant);
   records.accounts.push(...outside.values());
   return sortRecords(records);
+}
+
+/** Condition keys that keep a Principal "*" inside the company (its organisation, an account, a network). */
+const NARROWING_KEYS = new Set(
+  [
+    'aws:PrincipalOrgID',
+    'aws:PrincipalOrgPaths',
+    'aws:PrincipalAccount',
+    'aws:PrincipalArn',
+    'aws:SourceAccount',
+    'aws:SourceArn',
+    'aws:SourceOrgID',
+    'aws:SourceVpc',
+    'aws:SourceVpce',
+    'aws:SourceIp',
+  ].map((k) => k.toLowerCase()),
+);
+const NARROWING = /^(ForAnyValue:|ForAllValues:)?(String|Arn)(Equals|Like)(IgnoreCase)?$|^IpAddress$/i;
+
+function narrowedToInside(statement: Statement): boolean {
+  return Object.entries(statement.Condition ?? {}).some(
+    ([operator, entries]) =>
+      NARROWING.test(operator) && Object.keys(entries).some((k) => NARROWING_KEYS.has(k.toLowerCase())),
+  );
+}
+
+/**
+ * Access a bucket policy hands to principals outside the organisation, or to anyone: evaluated
+ * as if the bucket's statements naming them were their own policy (that is what they are to the
+ * bucket), denies included. The organisation's own principals need an identity policy too, which
+ * is read with them; a Principal "*" narrowed by a condition to the organisation, an account or a
+ * network is not anyone.
+ */
+function bucketPolicyGrants(
+  scan: AccountScan,
+  outside: Map<string, Account>,
+  place: Pick<GrantBase, 'target' | 'resource' | 'aliases' | 'accountTags'>,
+): Grant[] {
+  const grants: Grant[] = [];
+  for (const bucket of scan.buckets ?? []) {
+    if (!bucket.policy) continue;
+    const name = `bucket policy of ${bucket.name}`;
+    const statements = statementsOf(bucket.policy);
+    const named = new Map<string, { who: Outsider; statements: Statement[] }>();
+    for (const statement of statements) {
+      if (statement.Effect !== 'Allow' || statement.Principal === undefined) continue;
+      const values =
+        statement.Principal === '*' ? ['*'] : listOf((statement.Principal as Record<string, string | string[]>).AWS);
+      for (const value of values) {
+        if (value === '*' && narrowedToInside(statement)) continue;
+        const who = outsider(asTrusted(awsPrincipal(value, scan.accountId, scan.organizationAccounts)));
+        if (!who) continue;
+        const entry = named.get(who.id) ?? { who, statements: [] };
+        entry.statements.push(statement);
+        named.set(who.id, entry);
+      }
+    }
+    for (const { who, statements: allows } of named.values()) {
+      // Denies that reach this principal: Principal "*" or naming it.
+      const denies = statements.filter(
+        (st) =>
+          st.Effect === 'Deny' &&
+          (st.Principal === '*' ||
+            listOf((st.Principal as Record<string, string | string[]> | undefined)?.AWS).some(
+              (v) => v === '*' || awsPrincipal(v, scan.accountId, scan.organizationAccounts).principal === who.id,
+            )),
+      );
+      const own = [...allows, ...denies].map(({ Principal: _p, NotPrincipal: _np, ...rest }) => rest as Statement);
+      const access = evaluateAccess({ policies: [{ name, document: { Version: '2012-10-17', Statement: own } }] });
+      if (!outside.has(who.id)) outside.set(who.id, outsideAccount(place.target, who));
+      grants.push(
+        ...grantsFromAccess(
+          {
+            ...place,
+            aliases: [...place.aliases, `arn:aws:s3:::${bucket.name}`],
+            account: who.id,
+            via: 'direct',
+            viaName: name,
+            evidence: [`${name} names ${who.displayName}`],
+            extra: { bucket: bucket.name, bucketRegion: bucket.region },
+          },
+          access,
+        ),
+      );
+    }
+  }
+  return grants;
+}
+
+/** A bucket policy's principal read as trust.ts reads a trust policy's. */
+function asTrusted(p: ReturnType<typeof awsPrincipal>): TrustedPrincipal {
+  return { ...p, externalId: false, conditions: [], actions: [], statement: { Effect: 'Allow' } as Statement };
 }
 
 export function buildIdentityCenterRecords(

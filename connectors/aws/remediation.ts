@@ -1,5 +1,5 @@
 // Taking AWS access away with the aws CLI: IAM users' keys, passwords, groups and policies, a
-// role's trust of an outside account, and Identity Center assignments. Values are passed as
+// role's trust of an outside account, a bucket policy's statement, and Identity Center assignments. Values are passed as
 // --name=value so none can be taken for an option; commands run with credentials for the
 // account named in the steps.
 import type { Account, Credential, Grant } from '../../src/core/model.js';
@@ -245,7 +245,24 @@ function deleteAssignment(grant: Grant, account?: Account): Remediation {
   };
 }
 
+/** A bucket policy that names the holder (or anyone): the statement goes, or the principal from it. */
+function removeFromBucketPolicy(bucket: string, grant: Grant, account?: Account): Remediation {
+  const who = account?.kind === 'public' ? 'anyone (Principal "*")' : (account?.login ?? grant.account);
+  const file = `bucket-policy-${bucket.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`;
+  return {
+    steps: [
+      `Download the bucket policy of ${bucket}, remove the statement (or principal) that lets ${who} in, and upload the edited policy (an empty policy: aws s3api delete-bucket-policy). ${inAccount(grant.target)}`,
+    ],
+    commands: [
+      `${command('aws', 's3api', 'get-bucket-policy', option('--bucket', bucket), '--query=Policy', '--output=text')} > ${shellQuote(file)}`,
+      command('aws', 's3api', 'put-bucket-policy', option('--bucket', bucket), option('--policy', `file://${file}`)),
+    ],
+  };
+}
+
 function revokeGrant(grant: Grant, account?: Account): Remediation {
+  const bucket = attribute(['bucket'], grant.attributes);
+  if (bucket) return removeFromBucketPolicy(bucket, grant, account);
   // Identity Center access, direct or through a group assignment, is an account assignment.
   if (grant.via === 'permission-set' || attribute(['permissionSetArn'], grant.attributes)) {
     return deleteAssignment(grant, account);

@@ -19,7 +19,8 @@ export const awsTestKit = (create: (tuning: AwsTuning) => AnyConnector): Connect
   // Every AWS API is a POST on the wire; the action says what it does.
   hostile,
   isRead: (r) =>
-    /^(iam|organizations|sso|identitystore|sts):(List|Get|Describe)[A-Za-z]+$/.test(r.operation) ||
+    // S3's are REST GETs: the emulator routes s3:List… and s3:Get… only for GET requests.
+    /^(iam|organizations|sso|identitystore|sts|s3):(List|Get|Describe)[A-Za-z]+$/.test(r.operation) ||
     ['iam:GenerateCredentialReport', 'sts:AssumeRole'].includes(r.operation),
   secrets: {
     values: [SECRET_KEY, SESSION_TOKEN],
@@ -52,6 +53,7 @@ interface AwsShape {
     groups: unknown[];
     roles: unknown[];
     policies?: unknown[];
+    buckets?: unknown[] | null;
   }[];
 }
 
@@ -70,6 +72,9 @@ function awsMinimum(s: AwsShape): Record<string, number> {
     'iam:GetCredentialReport': n,
     // The credential report says which users have keys but not the key ids: one call per such user.
     'iam:ListAccessKeys': s.accounts.reduce((sum, a) => sum + a.users.filter((u) => u.accessKeys.length > 0).length, 0),
+    // ListBuckets answers up to 1,000 buckets a page (10,000 at most); one policy read per bucket.
+    's3:ListAllMyBuckets': s.accounts.reduce((sum, a) => sum + pages(a.buckets?.length ?? 0, 1000), 0),
+    's3:GetBucketPolicy': s.accounts.reduce((sum, a) => sum + (a.buckets?.length ?? 0), 0),
   };
 }
 

@@ -72,7 +72,7 @@ export function trustedPrincipals(
   return [...out.values()].sort((a, b) => byCodePoint(a.principal, b.principal));
 }
 
-function awsPrincipal(
+export function awsPrincipal(
   value: string,
   roleAccount: string,
   organizationAccounts: ReadonlySet<string>,

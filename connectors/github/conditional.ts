@@ -5,7 +5,7 @@
 // requests instead of thousands. A kept body is used only after GitHub's 304 says it is current.
 // GraphQL has no ETags: its queries always go through.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { AnswerCache, CachedAnswer } from '../../src/core/connector.js';
+import type { AnswerCache, CachedAnswer } from '../../src/core/answers.js';
 
 /** Marks a response rebuilt from a kept answer, so the call is counted as unchanged. */
 export const KEPT_ANSWER_HEADER = 'x-lanekeeper-kept-answer';

@@ -5,7 +5,7 @@
 // - a target that failed: this scan's answers over the previous scan's, so a scan stopped by a
 //   spent rate limit loses nothing and the next one resumes where it stopped.
 // Nothing that holds a secret is kept: an answer the redactor would change is dropped.
-import type { AnswerCache, CachedAnswer } from '../core/connector.js';
+import type { AnswerCache, CachedAnswer } from '../core/answers.js';
 import { redact } from '../core/redact.js';
 
 export interface StoredAnswer extends CachedAnswer {

@@ -505,3 +505,58 @@ describe('13. an owner of the enterprise holds the organisation, member or not',
     expect(s.findings.length).toBe(base.findings.length);
   });
 });
+
+describe('14. a bucket policy that names an outside account, or anyone, is access of that principal', () => {
+  const SAMS_OWN = 'arn:aws:iam::444455556666:root';
+  const bucket = (name: string, Principal: Json | '*') => ({
+    name,
+    createdAt: day(-30),
+    policy: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal,
+          Action: ['s3:GetObject', 's3:ListBucket'],
+          Resource: [`arn:aws:s3:::${name}`, `arn:aws:s3:::${name}/*`],
+        },
+      ],
+    },
+  });
+  const samsAccount = (text: string) => text.replace('aws: sam-ortiz }', 'aws: [sam-ortiz, "444455556666"] }');
+
+  it("fires: a contractor's own AWS account still reads a bucket months after the engagement; fixed in the policy, offboarding names it", async () => {
+    const s = await scan(
+      ['aws'],
+      (sc) => {
+        prodAccount(sc).buckets.push(bucket('northwind-handover', { AWS: '444455556666' }));
+      },
+      { register: samsAccount },
+    );
+    const [finding] = s.of('expired-access-active', SAMS_OWN);
+    expect(finding?.person).toBe('sam');
+    expect(finding?.evidence.join('\n')).toContain('bucket policy of northwind-handover');
+    expect(finding?.remediation?.commands).toContain(
+      'aws s3api put-bucket-policy --bucket=northwind-handover --policy=file://bucket-policy-northwind-handover.json',
+    );
+    expect(await s.offboard('sam')).toContain('northwind-handover');
+  });
+
+  it('is quiet: the same account when the bucket policy no longer names it', async () => {
+    const s = await scan(['aws'], () => {}, { register: samsAccount });
+    expect(s.of('expired-access-active', SAMS_OWN)).toEqual([]);
+  });
+
+  it('fires: a bucket anyone may read is public access', async () => {
+    const s = await scan(['aws'], (sc) => {
+      prodAccount(sc).buckets.push(bucket('northwind-price-lists', '*'));
+    });
+    expect(s.of('public-access', '*').length).toBeGreaterThan(0);
+  });
+
+  it('is quiet: a "*" the policy narrows to the company\'s organisation (the demo\'s northwind-assets)', async () => {
+    const s = await scan(['aws'], () => {});
+    expect(s.findings.filter((f) => f.evidence.some((e) => e.includes('northwind-assets')))).toEqual([]);
+    expect(s.of('public-access', '*')).toEqual([]);
+  });
+});

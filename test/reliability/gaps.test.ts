@@ -75,6 +75,13 @@ const CASES: GapCase[] = [
     },
   },
   {
+    // The demo's exports bucket, whose policy names the agency's account, may not be read.
+    kind: 'aws.bucket-policies',
+    make: (s) => {
+      for (const b of s.aws.accounts[0].buckets) b.policyDenied = true;
+    },
+  },
+  {
     // A folder search does not list, and that answers 503 to every look-up, retries included:
     // the project below it cannot be placed, so it is skipped, by name.
     kind: 'gcp.folder-unreadable',

@@ -635,7 +635,55 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
 
   // ---- wire ----
 
+  // ---- S3 (REST, path-style: GET / lists buckets, GET /{bucket}?policy reads a policy) ----
+
+  const S3_NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
+
+  function handleS3(action: string, req: EmulatorRequest, caller: Caller): EmulatorResponse {
+    const account = accountOf(caller);
+    if (action === 'ListAllMyBuckets') {
+      if (account.buckets === null) throw new AwsError(403, 'AccessDenied', 'Access Denied');
+      const all = [...account.buckets].sort((a, b) => byCodePoint(a.name, b.name));
+      const max = Math.min(pageSize, Number(req.query.get('max-buckets') ?? 10_000) || 10_000);
+      const after = req.query.get('continuation-token');
+      const start = after === null ? 0 : all.findIndex((b) => b.name > after);
+      const page = start < 0 ? [] : all.slice(start, start + max);
+      const more = start >= 0 && start + max < all.length;
+      const buckets = page
+        .map(
+          (b) =>
+            `<Bucket><Name>${escapeXml(b.name)}</Name><CreationDate>${b.createdAt}</CreationDate><BucketRegion>${escapeXml(b.region)}</BucketRegion></Bucket>`,
+        )
+        .join('');
+      const token = more ? `<ContinuationToken>${escapeXml(page.at(-1)?.name ?? '')}</ContinuationToken>` : '';
+      return xmlResponse(
+        200,
+        `<?xml version="1.0" encoding="UTF-8"?><ListAllMyBucketsResult xmlns="${S3_NS}"><Owner><ID>${account.id}</ID></Owner><Buckets>${buckets}</Buckets>${token}</ListAllMyBucketsResult>`,
+      );
+    }
+    const name = decodeURIComponent(req.path.replace(/^\/|\/$/g, ''));
+    const bucket = account.buckets?.find((b) => b.name === name);
+    if (!bucket) throw new AwsError(404, 'NoSuchBucket', 'The specified bucket does not exist');
+    if (bucket.policyDenied) throw new AwsError(403, 'AccessDenied', 'Access Denied');
+    if (!bucket.policy) throw new AwsError(404, 'NoSuchBucketPolicy', 'The bucket policy does not exist');
+    return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(bucket.policy) };
+  }
+
+  function s3Error(status: number, code: string, message: string): EmulatorResponse {
+    return xmlResponse(
+      status,
+      `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${escapeXml(message)}</Message><RequestId>${requestId()}</RequestId></Error>`,
+    );
+  }
+
   function route(req: EmulatorRequest): Route | undefined {
+    if (req.method === 'GET' && req.path === '/')
+      return {
+        operation: 's3:ListAllMyBuckets',
+        params: { protocol: 's3', service: 's3', action: 'ListAllMyBuckets' },
+      };
+    if (req.method === 'GET' && req.query.has('policy') && /^\/[^/]+\/?$/.test(req.path))
+      return { operation: 's3:GetBucketPolicy', params: { protocol: 's3', service: 's3', action: 'GetBucketPolicy' } };
     if (req.method !== 'POST' || req.path !== '/') return undefined;
     const target = req.headers['x-amz-target'];
     if (typeof target === 'string') {
@@ -660,6 +708,20 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
   function handle(req: EmulatorRequest, r: Route, ctx: { fault?: FaultKind }): EmulatorResponse {
     const { protocol, service = '', action = '' } = r.params;
     const caller = callerOf(req);
+    if (protocol === 's3') {
+      try {
+        if (!caller)
+          throw new AwsError(
+            403,
+            'InvalidAccessKeyId',
+            'The AWS Access Key Id you provided does not exist in our records.',
+          );
+        return handleS3(action, req, caller);
+      } catch (e) {
+        if (!(e instanceof AwsError)) throw e;
+        return s3Error(e.status, e.code, e.message);
+      }
+    }
     try {
       if (!caller)
         throw protocol === 'json'
@@ -691,6 +753,17 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
   }
 
   function renderFault(kind: FaultKind, _req: EmulatorRequest, r: Route): EmulatorResponse {
+    if (r.params.protocol === 's3') {
+      // S3 throttles with 503 SlowDown; its server errors are XML too.
+      if (kind === 'rate-limit' || kind === 'secondary-rate-limit')
+        return s3Error(503, 'SlowDown', 'Please reduce your request rate.');
+      const status = kind === 'bad-gateway' ? 502 : kind === 'unavailable' ? 503 : 500;
+      return s3Error(
+        status,
+        status === 503 ? 'ServiceUnavailable' : 'InternalError',
+        'We encountered an internal error. Please try again.',
+      );
+    }
     const json = r.params.protocol === 'json';
     const ns = r.params.service === 'sts' ? STS_NS : IAM_NS;
     if (kind === 'rate-limit' || kind === 'secondary-rate-limit') {

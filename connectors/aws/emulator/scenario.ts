@@ -80,6 +80,16 @@ const ScenarioRoot = z.strictObject({
     .default([]),
 });
 
+const ScenarioBucket = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
+  region: z.string().default('us-east-1'),
+  createdAt: Instant,
+  /** The bucket policy; absent when the bucket has none (GetBucketPolicy answers NoSuchBucketPolicy). */
+  policy: Document.optional(),
+  /** GetBucketPolicy answers AccessDenied (the audit role lacks s3:GetBucketPolicy, or the policy denies it). */
+  policyDenied: z.boolean().default(false),
+});
+
 export const ScenarioAccountSchema = z.strictObject({
   id: AccountId,
   name: z.string().min(1),
@@ -105,6 +115,8 @@ export const ScenarioAccountSchema = z.strictObject({
   reportHasRoot: z.boolean().default(true),
   /** `denied`: AssumeRole into this account answers AccessDenied (the audit role is missing). */
   assumeRole: z.enum(['allowed', 'denied']).default('allowed'),
+  /** S3 buckets with their policies; null: ListBuckets answers AccessDenied. */
+  buckets: z.array(ScenarioBucket).nullable().default([]),
 });
 export type ScenarioAccount = z.infer<typeof ScenarioAccountSchema>;
 

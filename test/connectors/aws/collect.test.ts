@@ -88,7 +88,7 @@ describe('aws connector on the demo scenario', async () => {
     expect(snapshot.accounts.find((a) => a.id === rootId)?.mfa).toBe(true);
   });
 
-  it('makes the agency’s AWS account an external account that can assume agency-deploy', () => {
+  it('makes the agency’s AWS account an external account that can assume agency-deploy and read an exports bucket', () => {
     const external = snapshot.accounts.find((a) => a.kind === 'external');
     expect(external).toMatchObject({
       id: 'arn:aws:iam::999988887777:root',
@@ -96,6 +96,19 @@ describe('aws connector on the demo scenario', async () => {
       attributes: { externalIdRequired: true },
     });
     expect(grantsOf(snapshot, external?.id ?? '')).toEqual([
+      // The bucket policy of northwind-exports (eu-west-1) names the agency's account.
+      expect.objectContaining({
+        resource: PROD,
+        permission: 'bucket policy of northwind-exports (data read: s3:GetObject)',
+        via: 'direct',
+        viaName: 'bucket policy of northwind-exports',
+        lanes: ['data'],
+        attributes: expect.objectContaining({ bucket: 'northwind-exports', bucketRegion: 'eu-west-1' }),
+      }),
+      expect.objectContaining({
+        permission: 'bucket policy of northwind-exports (metadata read)',
+        lanes: ['production'],
+      }),
       expect.objectContaining({
         resource: PROD,
         permission: 'can assume agency-deploy: storefront-deploy (inline)',
