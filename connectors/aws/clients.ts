@@ -3,6 +3,7 @@
 // that counts every HTTP attempt (retries included) under its IAM action name.
 import { IAMClient } from '@aws-sdk/client-iam';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
@@ -48,6 +49,7 @@ const PREFIX = new Map<unknown, string>([
   [SSOAdminClient, 'sso'],
   [IdentitystoreClient, 'identitystore'],
   [S3Client, 's3'],
+  [KMSClient, 'kms'],
 ]);
 
 /** Commands whose IAM action has another name than the command (the README's policy names actions). */
@@ -60,7 +62,7 @@ const actionOf = (prefix: string, command: unknown) => {
 type ClientClass<C> = new (config: ReturnType<typeof clientConfig>) => C;
 
 export function createClient<
-  C extends IAMClient | STSClient | OrganizationsClient | SSOAdminClient | IdentitystoreClient | S3Client,
+  C extends IAMClient | STSClient | OrganizationsClient | SSOAdminClient | IdentitystoreClient | S3Client | KMSClient,
 >(Client: ClientClass<C>, settings: ClientSettings): C {
   const client = new Client(clientConfig(settings));
   const prefix = PREFIX.get(Client) ?? 'aws';

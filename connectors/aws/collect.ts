@@ -4,6 +4,7 @@
 // caller's account. An account that cannot be read fails alone; the others are scanned.
 import { IAMClient } from '@aws-sdk/client-iam';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { OrganizationsClient, paginateListAccounts, paginateListTagsForResource } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
@@ -21,6 +22,7 @@ import { readBuckets } from './buckets.js';
 import { type AwsTuning, type ClientSettings, createClient, type StaticCredentials } from './clients.js';
 import { readCredentials } from './credentials.js';
 import { type IdentityCenterFacts, readIdentityCenter } from './identity-center.js';
+import { readKeys } from './kms-keys.js';
 import { allPages } from './paging.js';
 import { byCodePoint } from './policy.js';
 import {
@@ -136,6 +138,13 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
               signal: ctx.signal,
               gap: (g) => out.gap(g),
             });
+            const region = config.region;
+            const keys = await readKeys({
+              kms: createClient(KMSClient, settings(credentials, onCall, region)),
+              region,
+              signal: ctx.signal,
+              gap: (g) => out.gap(g),
+            });
             const read: AccountScan = {
               accountId: target.id,
               accountName: target.name,
@@ -144,6 +153,7 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
               credentials: facts,
               organizationAccounts,
               buckets,
+              keys,
             };
             return [read, target.id === callerAccount ? await readIc(out) : undefined] as const;
           });

@@ -28,6 +28,8 @@ export const AWS_OPERATIONS = [
   'identitystore:ListGroupMemberships',
   's3:ListAllMyBuckets',
   's3:GetBucketPolicy',
+  'kms:ListKeys',
+  'kms:GetKeyPolicy',
 ] as const;
 export type AwsOperation = (typeof AWS_OPERATIONS)[number];
 
@@ -36,6 +38,7 @@ export const JSON_TARGET_PREFIXES: Record<string, string> = {
   AWSOrganizationsV20161128: 'organizations',
   SWBExternalService: 'sso',
   AWSIdentityStore: 'identitystore',
+  TrentService: 'kms',
 };
 
 /** The awsQuery services: API version → IAM service prefix. */

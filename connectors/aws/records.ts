@@ -25,7 +25,8 @@ import {
   type IcPermissionSet,
   type IdentityCenterFacts,
 } from './identity-center.js';
-import { listOf, type NamedPolicy, type Statement, statementsOf } from './policy.js';
+import type { KmsKeyFacts } from './kms-keys.js';
+import { listOf, type NamedPolicy, type PolicyDocument, type Statement, statementsOf } from './policy.js';
 import { awsPrincipal, describeTrust, type TrustedPrincipal, trustedPrincipals } from './trust.js';
 
 const SYSTEM = 'aws';
@@ -46,6 +47,8 @@ export interface AccountScan {
   organizationAccounts: ReadonlySet<string>;
   /** The account's S3 buckets and their policies (absent: not read). */
   buckets?: BucketFacts[];
+  /** The account's KMS keys and their key policies (absent: not read). */
+  keys?: KmsKeyFacts[];
 }
 
 /** What every account read says together: the roles each principal may become, and the accounts' names. */
@@ -324,7 +327,7 @@ export function buildAccountRecords(
         records.grants.push(...reachGrants({ target, account: open.id, start: open.label }, reach, world));
     }
   }
-  for (const grant of bucketPolicyGrants(scan, outside, { target, resource, aliases, accountTags }))
+  for (const grant of resourcePolicyGrants(scan, outside, { target, resource, aliases, accountTags }))
     records.grants.push(grant);
   records.accounts.push(...outside.values());
   return sortRecords(records);
@@ -354,31 +357,67 @@ function narrowedToInside(statement: Statement): boolean {
   );
 }
 
+/** A policy on a resource (a bucket's, a KMS key's), as one account read it. */
+interface ResourcePolicy {
+  /** "bucket policy of exports", "key policy of 1234abcd-…": names the policy in grants and evidence. */
+  name: string;
+  /** Another name of the resource for register scopes (its ARN). */
+  alias: string;
+  policy: PolicyDocument;
+  /** What the fix needs: bucket and region, or key id and region. */
+  extra: Record<string, string>;
+}
+
+function resourcePolicies(scan: AccountScan): ResourcePolicy[] {
+  const buckets = (scan.buckets ?? []).flatMap((b) =>
+    b.policy
+      ? [
+          {
+            name: `bucket policy of ${b.name}`,
+            alias: `arn:aws:s3:::${b.name}`,
+            policy: b.policy,
+            extra: { bucket: b.name, bucketRegion: b.region },
+          },
+        ]
+      : [],
+  );
+  const keys = (scan.keys ?? []).flatMap((k) =>
+    k.policy
+      ? [
+          {
+            name: `key policy of ${k.id}`,
+            alias: k.arn,
+            policy: k.policy,
+            extra: { keyId: k.id, keyRegion: k.region },
+          },
+        ]
+      : [],
+  );
+  return [...buckets, ...keys];
+}
+
 /**
- * Access a bucket policy hands to principals outside the organisation, or to anyone: evaluated
- * as if the bucket's statements naming them were their own policy (that is what they are to the
- * bucket), denies included. The organisation's own principals need an identity policy too, which
- * is read with them; a Principal "*" narrowed by a condition to the organisation, an account or a
- * network is not anyone.
+ * Access a resource policy (a bucket's, a KMS key's) hands to principals outside the organisation,
+ * or to anyone: evaluated as if the statements naming them were their own policy (that is what
+ * they are to the resource), denies included. The organisation's own principals need an identity
+ * policy too, which is read with them; a Principal "*" narrowed by a condition to the
+ * organisation, an account or a network is not anyone.
  */
-function bucketPolicyGrants(
+function resourcePolicyGrants(
   scan: AccountScan,
   outside: Map<string, Account>,
   place: Pick<GrantBase, 'target' | 'resource' | 'aliases' | 'accountTags'>,
 ): Grant[] {
   const grants: Grant[] = [];
-  for (const bucket of scan.buckets ?? []) {
-    if (!bucket.policy) continue;
-    const name = `bucket policy of ${bucket.name}`;
-    const statements = statementsOf(bucket.policy);
+  const principal = (value: string) => awsPrincipal(value, scan.accountId, scan.organizationAccounts);
+  for (const { name, alias, policy, extra } of resourcePolicies(scan)) {
+    const statements = statementsOf(policy);
     const named = new Map<string, { who: Outsider; statements: Statement[] }>();
     for (const statement of statements) {
       if (statement.Effect !== 'Allow' || statement.Principal === undefined) continue;
-      const values =
-        statement.Principal === '*' ? ['*'] : listOf((statement.Principal as Record<string, string | string[]>).AWS);
-      for (const value of values) {
+      for (const value of awsPrincipalsOf(statement)) {
         if (value === '*' && narrowedToInside(statement)) continue;
-        const who = outsider(asTrusted(awsPrincipal(value, scan.accountId, scan.organizationAccounts)));
+        const who = outsider(asTrusted(principal(value)));
         if (!who) continue;
         const entry = named.get(who.id) ?? { who, statements: [] };
         entry.statements.push(statement);
@@ -388,12 +427,7 @@ function bucketPolicyGrants(
     for (const { who, statements: allows } of named.values()) {
       // Denies that reach this principal: Principal "*" or naming it.
       const denies = statements.filter(
-        (st) =>
-          st.Effect === 'Deny' &&
-          (st.Principal === '*' ||
-            listOf((st.Principal as Record<string, string | string[]> | undefined)?.AWS).some(
-              (v) => v === '*' || awsPrincipal(v, scan.accountId, scan.organizationAccounts).principal === who.id,
-            )),
+        (st) => st.Effect === 'Deny' && awsPrincipalsOf(st).some((v) => v === '*' || principal(v).principal === who.id),
       );
       const own = [...allows, ...denies].map(({ Principal: _p, NotPrincipal: _np, ...rest }) => rest as Statement);
       const access = evaluateAccess({ policies: [{ name, document: { Version: '2012-10-17', Statement: own } }] });
@@ -402,12 +436,12 @@ function bucketPolicyGrants(
         ...grantsFromAccess(
           {
             ...place,
-            aliases: [...place.aliases, `arn:aws:s3:::${bucket.name}`],
+            aliases: [...place.aliases, alias],
             account: who.id,
             via: 'direct',
             viaName: name,
             evidence: [`${name} names ${who.displayName}`],
-            extra: { bucket: bucket.name, bucketRegion: bucket.region },
+            extra,
           },
           access,
         ),
@@ -415,6 +449,13 @@ function bucketPolicyGrants(
     }
   }
   return grants;
+}
+
+/** The AWS principals a statement names: "*" for Principal "*" or {"AWS": "*"}. */
+function awsPrincipalsOf(statement: Statement): string[] {
+  if (statement.Principal === undefined) return [];
+  if (statement.Principal === '*') return ['*'];
+  return listOf((statement.Principal as Record<string, string | string[]>).AWS);
 }
 
 /** A bucket policy's principal read as trust.ts reads a trust policy's. */

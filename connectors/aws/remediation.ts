@@ -1,5 +1,6 @@
 // Taking AWS access away with the aws CLI: IAM users' keys, passwords, groups and policies, a
-// role's trust of an outside account, a bucket policy's statement, and Identity Center assignments. Values are passed as
+// role's trust of an outside account, a bucket's or KMS key's policy statement, and Identity
+// Center assignments. Values are passed as
 // --name=value so none can be taken for an option; commands run with credentials for the
 // account named in the steps.
 import type { Account, Credential, Grant } from '../../src/core/model.js';
@@ -260,9 +261,36 @@ function removeFromBucketPolicy(bucket: string, grant: Grant, account?: Account)
   };
 }
 
+/** A KMS key policy that names the holder (or anyone): the statement goes, or the principal from it. */
+function removeFromKeyPolicy(keyId: string, grant: Grant, account?: Account): Remediation {
+  const who = account?.kind === 'public' ? 'anyone (Principal "*")' : (account?.login ?? grant.account);
+  const region = attribute(['keyRegion'], grant.attributes);
+  const file = `key-policy-${keyId.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`;
+  const where = region ? [option('--region', region)] : [];
+  return {
+    steps: [
+      `Download the policy of the KMS key ${keyId}, remove the statement (or principal) that lets ${who} use it, and upload the edited policy. ${inAccount(grant.target)}`,
+    ],
+    commands: [
+      `${command('aws', 'kms', 'get-key-policy', option('--key-id', keyId), '--policy-name=default', ...where, '--query=Policy', '--output=text')} > ${shellQuote(file)}`,
+      command(
+        'aws',
+        'kms',
+        'put-key-policy',
+        option('--key-id', keyId),
+        '--policy-name=default',
+        ...where,
+        option('--policy', `file://${file}`),
+      ),
+    ],
+  };
+}
+
 function revokeGrant(grant: Grant, account?: Account): Remediation {
   const bucket = attribute(['bucket'], grant.attributes);
   if (bucket) return removeFromBucketPolicy(bucket, grant, account);
+  const keyId = attribute(['keyId'], grant.attributes);
+  if (keyId) return removeFromKeyPolicy(keyId, grant, account);
   // Identity Center access, direct or through a group assignment, is an account assignment.
   if (grant.via === 'permission-set' || attribute(['permissionSetArn'], grant.attributes)) {
     return deleteAssignment(grant, account);

@@ -20,7 +20,7 @@ export const awsTestKit = (create: (tuning: AwsTuning) => AnyConnector): Connect
   hostile,
   isRead: (r) =>
     // S3's are REST GETs: the emulator routes s3:List… and s3:Get… only for GET requests.
-    /^(iam|organizations|sso|identitystore|sts|s3):(List|Get|Describe)[A-Za-z]+$/.test(r.operation) ||
+    /^(iam|organizations|sso|identitystore|sts|s3|kms):(List|Get|Describe)[A-Za-z]+$/.test(r.operation) ||
     ['iam:GenerateCredentialReport', 'sts:AssumeRole'].includes(r.operation),
   secrets: {
     values: [SECRET_KEY, SESSION_TOKEN],
@@ -54,6 +54,7 @@ interface AwsShape {
     roles: unknown[];
     policies?: unknown[];
     buckets?: unknown[] | null;
+    keys?: unknown[] | null;
   }[];
 }
 
@@ -75,6 +76,9 @@ function awsMinimum(s: AwsShape): Record<string, number> {
     // ListBuckets answers up to 1,000 buckets a page (10,000 at most); one policy read per bucket.
     's3:ListAllMyBuckets': s.accounts.reduce((sum, a) => sum + pages(a.buckets?.length ?? 0, 1000), 0),
     's3:GetBucketPolicy': s.accounts.reduce((sum, a) => sum + (a.buckets?.length ?? 0), 0),
+    // ListKeys answers up to 1,000 keys a page; one key policy read per key.
+    'kms:ListKeys': s.accounts.reduce((sum, a) => sum + pages(a.keys?.length ?? 0, 1000), 0),
+    'kms:GetKeyPolicy': s.accounts.reduce((sum, a) => sum + (a.keys?.length ?? 0), 0),
   };
 }
 

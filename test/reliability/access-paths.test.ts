@@ -542,6 +542,30 @@ describe('14. a bucket policy that names an outside account, or anyone, is acces
     expect(await s.offboard('sam')).toContain('northwind-handover');
   });
 
+  it("fires: a KMS key policy that still lets the contractor's account decrypt; fixed in the key policy", async () => {
+    const KEY = '0a1b2c3d-0000-4000-8000-0000000000aa';
+    const s = await scan(
+      ['aws'],
+      (sc) => {
+        prodAccount(sc).keys = [
+          {
+            id: KEY,
+            policy: {
+              Version: '2012-10-17',
+              Statement: [
+                { Effect: 'Allow', Principal: { AWS: '444455556666' }, Action: 'kms:Decrypt', Resource: '*' },
+              ],
+            },
+          },
+        ];
+      },
+      { register: samsAccount },
+    );
+    const [finding] = s.of('expired-access-active', SAMS_OWN);
+    expect(finding?.evidence.join('\n')).toContain(`key policy of ${KEY}`);
+    expect(finding?.remediation?.commands.join('\n')).toContain(`aws kms put-key-policy --key-id=${KEY}`);
+  });
+
   it('is quiet: the same account when the bucket policy no longer names it', async () => {
     const s = await scan(['aws'], () => {}, { register: samsAccount });
     expect(s.of('expired-access-active', SAMS_OWN)).toEqual([]);

@@ -82,6 +82,12 @@ const CASES: GapCase[] = [
     },
   },
   {
+    kind: 'aws.key-policies',
+    make: (s) => {
+      s.aws.accounts[0].keys = null;
+    },
+  },
+  {
     // A folder search does not list, and that answers 503 to every look-up, retries included:
     // the project below it cannot be placed, so it is skipped, by name.
     kind: 'gcp.folder-unreadable',

@@ -439,6 +439,53 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
     };
   }
 
+  // ---- KMS (awsJson1_1, Limit/Marker/Truncated paging; the keys of the caller's account) ----
+
+  function handleKms(action: string, input: Record<string, unknown>, caller: Caller): unknown {
+    const account = accountOf(caller);
+    if (account.keys === null)
+      throw new AwsError(
+        400,
+        'AccessDeniedException',
+        `User: ${caller.arn} is not authorized to perform: kms:ListKeys`,
+      );
+    const keys = [...account.keys].sort((a, b) => byCodePoint(a.id, b.id));
+    const arn = (id: string) => `arn:aws:kms:${REGION}:${account.id}:key/${id}`;
+    if (action === 'ListKeys') {
+      const limit = Math.min(pageSize, typeof input.Limit === 'number' ? input.Limit : 100);
+      const marker = typeof input.Marker === 'string' ? input.Marker : undefined;
+      const start = marker === undefined ? 0 : keys.findIndex((k) => k.id > marker);
+      const page = start < 0 ? [] : keys.slice(start, start + limit);
+      const truncated = start >= 0 && start + limit < keys.length;
+      return {
+        Keys: page.map((k) => ({ KeyId: k.id, KeyArn: arn(k.id) })),
+        Truncated: truncated,
+        ...(truncated ? { NextMarker: page.at(-1)?.id } : {}),
+      };
+    }
+    const key = keys.find((k) => k.id === input.KeyId || arn(k.id) === input.KeyId);
+    if (!key) throw new AwsError(400, 'NotFoundException', `Key '${String(input.KeyId)}' does not exist`);
+    if (key.policyDenied)
+      throw new AwsError(
+        400,
+        'AccessDeniedException',
+        `User: ${caller.arn} is not authorized to perform: kms:GetKeyPolicy`,
+      );
+    const policy = key.policy ?? {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'Enable IAM User Permissions',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${account.id}:root` },
+          Action: 'kms:*',
+          Resource: '*',
+        },
+      ],
+    };
+    return { Policy: JSON.stringify(policy), PolicyName: 'default' };
+  }
+
   // ---- Organizations, SSO Admin, Identity Store (awsJson1_1) ----
 
   function handleJson(service: string, action: string, input: Record<string, unknown>, caller: Caller): unknown {
@@ -448,6 +495,7 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
       const { page, next } = pageOf(items, token, Math.min(max ?? DEFAULT_PAGE, pageSize));
       return next === undefined ? { [key]: page } : { [key]: page, NextToken: next };
     };
+    if (service === 'kms') return handleKms(action, input, caller);
     if (service === 'organizations') {
       if (!scenario.organization || caller.account !== scenario.callerAccount)
         throw new AwsError(

@@ -90,6 +90,14 @@ const ScenarioBucket = z.strictObject({
   policyDenied: z.boolean().default(false),
 });
 
+const ScenarioKey = z.strictObject({
+  id: z.string().regex(/^[0-9a-f-]{36}$/),
+  /** The key policy; absent: AWS's default, which lets the account's own IAM policies decide. */
+  policy: Document.optional(),
+  /** GetKeyPolicy answers AccessDenied (the key's own policy does not let the audit role read it). */
+  policyDenied: z.boolean().default(false),
+});
+
 export const ScenarioAccountSchema = z.strictObject({
   id: AccountId,
   name: z.string().min(1),
@@ -117,6 +125,8 @@ export const ScenarioAccountSchema = z.strictObject({
   assumeRole: z.enum(['allowed', 'denied']).default('allowed'),
   /** S3 buckets with their policies; null: ListBuckets answers AccessDenied. */
   buckets: z.array(ScenarioBucket).nullable().default([]),
+  /** KMS keys of the sandbox's region with their key policies; null: ListKeys answers AccessDenied. */
+  keys: z.array(ScenarioKey).nullable().default([]),
 });
 export type ScenarioAccount = z.infer<typeof ScenarioAccountSchema>;
 

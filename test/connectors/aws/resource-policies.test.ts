@@ -1,7 +1,7 @@
-// S3 bucket policies: the principals outside the organisation (or anyone) a bucket policy lets
-// in become grants of their own, judged by what the statements naming them allow (denies
-// included); a "*" narrowed to the organisation, and the organisation's own accounts, do not;
-// buckets are listed by page and read in their region; what may not be read is a gap.
+// Resource policies (S3 bucket policies, KMS key policies): the principals outside the
+// organisation (or anyone) a policy lets in become grants of their own, judged by what the
+// statements naming them allow (denies included); a "*" narrowed to the organisation, and the
+// organisation's own accounts, do not; resources are listed by page; what may not be read is a gap.
 import { describe, expect, it } from 'vitest';
 import { remediation } from '../../../connectors/aws/remediation.js';
 import type { Snapshot } from '../../../src/core/model.js';
@@ -12,12 +12,13 @@ const OUTSIDE = 'arn:aws:iam::444455556666:root';
 
 type Json = Record<string, unknown>;
 
-async function withBuckets(buckets: unknown[] | null): Promise<Json> {
+async function withProd(fields: Json): Promise<Json> {
   const scenario = (await demoScenarioJson()) as { accounts: Json[] };
-  const prod = scenario.accounts.find((a) => a.id === PROD) as Json;
-  prod.buckets = buckets;
+  Object.assign(scenario.accounts.find((a) => a.id === PROD) as Json, fields);
   return scenario;
 }
+const withBuckets = (buckets: unknown[] | null) => withProd({ buckets });
+const withKeys = (keys: unknown[] | null) => withProd({ keys });
 
 const policy = (...Statement: Json[]) => ({ Version: '2012-10-17', Statement });
 const grantsOf = (s: Snapshot, account: string) => s.grants.filter((g) => g.account === account);
@@ -156,6 +157,79 @@ describe('aws connector: bucket policies', () => {
     expect(fix.commands).toEqual([
       'aws s3api get-bucket-policy --bucket=a-partner-drop --query=Policy --output=text > bucket-policy-a-partner-drop.json',
       'aws s3api put-bucket-policy --bucket=a-partner-drop --policy=file://bucket-policy-a-partner-drop.json',
+    ]);
+  });
+});
+
+describe('aws connector: KMS key policies', () => {
+  const KEY_A = '0a1b2c3d-0000-4000-8000-00000000000a';
+  const KEY_B = '0a1b2c3d-0000-4000-8000-00000000000b';
+  const KEY_C = '0a1b2c3d-0000-4000-8000-00000000000c';
+  const keys = [
+    {
+      id: KEY_A,
+      policy: policy(
+        { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${PROD}:root` }, Action: 'kms:*', Resource: '*' },
+        { Effect: 'Allow', Principal: { AWS: OUTSIDE }, Action: ['kms:Decrypt', 'kms:DescribeKey'], Resource: '*' },
+      ),
+    },
+    // AWS's default policy: the account's own IAM decides.
+    { id: KEY_B },
+    { id: KEY_C, policyDenied: true },
+  ];
+
+  it('reads every key at page size 1 and gives an outside account the decrypt its key policy allows', async () => {
+    const { snapshot, emulator } = await runAgainstEmulator(await withKeys(keys), { emulator: { pageSize: 1 } });
+    // One page per key in production, and the staging account's one empty page.
+    expect(emulator.requests.filter((r) => r.operation === 'kms:ListKeys')).toHaveLength(keys.length + 1);
+    expect(grantsOf(snapshot, OUTSIDE)).toEqual([
+      expect.objectContaining({
+        permission: `key policy of ${KEY_A} (data read: kms:Decrypt)`,
+        lanes: ['data'],
+        attributes: expect.objectContaining({ keyId: KEY_A, keyRegion: 'us-east-1' }),
+      }),
+      expect.objectContaining({ permission: `key policy of ${KEY_A} (metadata read)` }),
+    ]);
+    // The account's own root in a key policy is the account, not an outsider.
+    expect(snapshot.grants.filter((g) => g.permission.includes(KEY_B))).toEqual([]);
+    expect(statusOf(snapshot, PROD)).toMatchObject({
+      ok: true,
+      gaps: [expect.objectContaining({ kind: 'aws.key-policies', count: 1 })],
+    });
+    const unpaged = await runAgainstEmulator(await withKeys(keys));
+    expect(inventory(unpaged.snapshot)).toEqual(inventory(snapshot));
+  });
+
+  it('reads the same through throttling and server errors, and names the gap when keys may not be listed', async () => {
+    const clean = await runAgainstEmulator(await withKeys(keys));
+    const faulty = await runAgainstEmulator(await withKeys(keys), {
+      emulator: {
+        pageSize: 1,
+        faults: {
+          seed: 5,
+          rate: 0.5,
+          kinds: ['rate-limit', 'server-error'],
+          operations: ['kms:ListKeys', 'kms:GetKeyPolicy'],
+        },
+      },
+    });
+    expect(faulty.emulator.requests.filter((r) => r.fault !== undefined).length).toBeGreaterThan(1);
+    expect(inventory(faulty.snapshot)).toEqual(inventory(clean.snapshot));
+    const { snapshot } = await runAgainstEmulator(await withKeys(null));
+    expect(statusOf(snapshot, PROD)?.gaps).toEqual([expect.objectContaining({ kind: 'aws.key-policies' })]);
+  });
+
+  it('fixes it in the key policy, in its region', async () => {
+    const { snapshot } = await runAgainstEmulator(await withKeys(keys));
+    const grant = grantsOf(snapshot, OUTSIDE)[0];
+    if (!grant) throw new Error('no grant');
+    const fix = remediation.revokeGrant(
+      grant,
+      snapshot.accounts.find((a) => a.id === OUTSIDE),
+    );
+    expect(fix.commands).toEqual([
+      `aws kms get-key-policy --key-id=${KEY_A} --policy-name=default --region=us-east-1 --query=Policy --output=text > key-policy-${KEY_A}.json`,
+      `aws kms put-key-policy --key-id=${KEY_A} --policy-name=default --region=us-east-1 --policy=file://key-policy-${KEY_A}.json`,
     ]);
   });
 });
