@@ -35,6 +35,7 @@ import {
   sortRecords,
 } from './records.js';
 import type { AwsConfig } from './schema.js';
+import { readScps, type ScpFacts } from './scps.js';
 
 interface AccountTarget {
   id: string;
@@ -74,6 +75,9 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
   const callerAccount = identity.Account;
   if (!callerAccount) throw new Error('sts:GetCallerIdentity answered without an account id');
   const targets = await accountsInScope(config, callerAccount, settings(base, uncounted), ctx);
+  const scps = config.organization
+    ? await readScpsOrWarn(createClient(OrganizationsClient, settings(base, uncounted)), targets, ctx)
+    : undefined;
   const places = new Map(targets.map((t) => [t.id, { name: t.name, tags: t.tags }]));
   const organizationAccounts = new Set(places.keys());
   ctx.log.debug(`aws: caller ${identity.Arn}; ${targets.length} account(s) in scope`);
@@ -154,7 +158,9 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
               organizationAccounts,
               buckets,
               keys,
+              ...(scps?.byAccount.has(target.id) ? { scps: scps.byAccount.get(target.id) } : {}),
             };
+            if (scps?.unread) out.warn(scps.unread);
             return [read, target.id === callerAccount ? await readIc(out) : undefined] as const;
           });
         } catch (e) {
@@ -200,6 +206,26 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
       }),
     );
   await Promise.all(work);
+}
+
+/** SCPs can only narrow: unreadable, access is judged as IAM allows it, and each account says so. */
+async function readScpsOrWarn(
+  orgs: OrganizationsClient,
+  targets: readonly AccountTarget[],
+  ctx: CollectContext,
+): Promise<(ScpFacts & { unread?: string }) | undefined> {
+  try {
+    return await readScps(
+      orgs,
+      targets.map((t) => t.id),
+      ctx.signal,
+    );
+  } catch (e) {
+    if (ctx.signal.aborted) throw e;
+    const unread = `service control policies were not read (${(e as Error).message}): access is shown as IAM policies allow it, and SCPs may narrow it`;
+    ctx.log.warn(`aws: ${unread}`);
+    return { byAccount: new Map(), unread };
+  }
 }
 
 interface Deferred<T> {

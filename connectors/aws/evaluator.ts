@@ -42,6 +42,18 @@ export interface EvaluationInput {
   policies: readonly NamedPolicy[];
   /** The permissions boundary, when one is set: it caps what the policies allow. */
   boundary?: readonly NamedPolicy[];
+  /**
+   * Service control policies, one level per node from the organisation's root down to the account:
+   * each level must allow an action (any of its policies), and a Deny in any of them removes it.
+   */
+  scps?: readonly ScpLevel[];
+}
+
+/** The SCPs attached at one node of the organisation (its root, an OU, the account). */
+export interface ScpLevel {
+  /** "OU contractors (ou-ab12-34cd56ef)", "root r-ab12", "account 111111111111". */
+  node: string;
+  policies: readonly NamedPolicy[];
 }
 
 interface Candidate {
@@ -76,7 +88,10 @@ export function evaluateAccess(input: EvaluationInput): EffectiveAccess {
   const evidence = emptyByCategory(() => new Set<string>());
   const actions = emptyByCategory(() => new Set<string>());
   const allowed = emptyByCategory(() => false);
-  const allDenies = [...identity, ...(boundary ?? [])].filter((s) => s.statement.Effect === 'Deny');
+  const scps = (input.scps ?? []).map((level) => ({ level, statements: flatten(level.policies) }));
+  const allDenies = [...identity, ...(boundary ?? []), ...scps.flatMap((l) => l.statements)].filter(
+    (s) => s.statement.Effect === 'Deny',
+  );
   const narrowing = new Narrowing();
   /** Allowing statements of each allowed named action, for the PassRole + compute pair. */
   const allowedBy = new Map<string, SourcedStatement[]>();
@@ -105,6 +120,13 @@ export function evaluateAccess(input: EvaluationInput): EffectiveAccess {
       !boundary.some((s) => s.statement.Effect === 'Allow' && matchesAction(s.statement, candidate.action))
     ) {
       narrowing.leftOutByBoundary(input.boundary ?? [], candidate);
+      continue;
+    }
+    const cappedBy = scps.find(
+      (l) => !l.statements.some((s) => s.statement.Effect === 'Allow' && matchesAction(s.statement, candidate.action)),
+    );
+    if (cappedBy) {
+      narrowing.leftOutByScp(cappedBy.level, candidate);
       continue;
     }
     const denied = denyingStatement(candidate.action, allDenies, notes);
@@ -180,8 +202,18 @@ export function allowsActionOn(input: EvaluationInput, action: string, resource:
       evidence: [`the permissions boundary ${(input.boundary ?? []).map((b) => b.name).join(', ')} does not allow it`],
       notes: [],
     };
+  const scps = (input.scps ?? []).map((level) => ({ level, statements: flatten(level.policies) }));
+  const cappedBy = scps.find((l) => !l.statements.some((s) => matches(s, 'Allow')));
+  if (cappedBy)
+    return {
+      allowed: false,
+      evidence: [`the service control policies of ${cappedBy.level.node} do not allow it`],
+      notes: [],
+    };
   const notes: string[] = [];
-  for (const s of [...identity, ...(boundary ?? [])].filter((d) => matches(d, 'Deny'))) {
+  for (const s of [...identity, ...(boundary ?? []), ...scps.flatMap((l) => l.statements)].filter((d) =>
+    matches(d, 'Deny'),
+  )) {
     if (!s.statement.Condition) return { allowed: false, evidence: [`narrowed by ${describe(s)}`], notes };
     notes.push(`Deny with a condition not applied: ${describe(s)}`);
   }
@@ -217,6 +249,11 @@ class Narrowing {
   leftOutByBoundary(boundary: readonly NamedPolicy[], candidate: Candidate): void {
     const names = boundary.map((b) => b.name).join(', ') || 'an empty boundary';
     this.add(`narrowed by the permissions boundary ${names}: it does not allow`, candidate);
+  }
+
+  leftOutByScp(level: ScpLevel, candidate: Candidate): void {
+    const names = level.policies.map((p) => p.name).join(', ') || 'no policy';
+    this.add(`narrowed by the service control policies of ${level.node} (${names}): they do not allow`, candidate);
   }
 
   /** An Allow whose NotAction is all that keeps the action out. */

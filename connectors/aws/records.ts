@@ -18,7 +18,13 @@ import {
 import type { AuthorizationDetails, IamRole, IamUser, PolicyRef } from './authorization.js';
 import type { BucketFacts } from './buckets.js';
 import type { CredentialFacts, KeyFacts, UserCredentials } from './credentials.js';
-import { type AccessCategory, type EffectiveAccess, type EvaluationInput, evaluateAccess } from './evaluator.js';
+import {
+  type AccessCategory,
+  type EffectiveAccess,
+  type EvaluationInput,
+  evaluateAccess,
+  type ScpLevel,
+} from './evaluator.js';
 import {
   type CustomerPolicyRef,
   customerPolicyArn,
@@ -49,6 +55,8 @@ export interface AccountScan {
   buckets?: BucketFacts[];
   /** The account's KMS keys and their key policies (absent: not read). */
   keys?: KmsKeyFacts[];
+  /** The service control policies over the account, root first (absent: none apply, or not read). */
+  scps?: ScpLevel[];
 }
 
 /** What every account read says together: the roles each principal may become, and the accounts' names. */
@@ -59,6 +67,8 @@ export interface AwsWorld {
   accounts: ReadonlyMap<string, { name: string; tags: string[] }>;
   /** Every account's managed policies by ARN: customer-managed ones resolve permission sets there. */
   policies: ReadonlyMap<string, ReadonlyMap<string, NamedPolicy>>;
+  /** The service control policies over each account: they cap every principal there, permission sets included. */
+  scps: ReadonlyMap<string, readonly ScpLevel[]>;
 }
 
 /** Service-linked roles belong to AWS services; AWSReservedSSO_ roles are Identity Center's sessions. */
@@ -71,17 +81,19 @@ export function buildWorld(scans: readonly AccountScan[]): AwsWorld {
   const roles = new Map<string, AssumableRole>();
   const accounts = new Map<string, { name: string; tags: string[] }>();
   const policies = new Map<string, ReadonlyMap<string, NamedPolicy>>();
+  const scps = new Map<string, readonly ScpLevel[]>();
   for (const scan of scans) {
     accounts.set(scan.accountId, { name: scan.accountName, tags: scan.accountTags });
     policies.set(scan.accountId, scan.details.policies);
+    if (scan.scps) scps.set(scan.accountId, scan.scps);
     // Missing policies are the owning account's gap to report, when it builds its records.
     const resolve = policyResolver(scan.details, () => {});
     for (const role of scan.details.roles) {
       if (isManagedByAws(role)) continue;
-      roles.set(role.arn, assumableRole(scan, role, roleInput(role, resolve)));
+      roles.set(role.arn, assumableRole(scan, role, roleInput(role, resolve, scan.scps)));
     }
   }
-  return { graph: new AssumeGraph([...roles.values()]), roles, accounts, policies };
+  return { graph: new AssumeGraph([...roles.values()]), roles, accounts, policies, scps };
 }
 
 function assumableRole(scan: AccountScan, role: IamRole, input: EvaluationInput): AssumableRole {
@@ -139,6 +151,7 @@ function userInput(
   user: IamUser,
   details: AuthorizationDetails,
   resolve: Resolve,
+  scps: readonly ScpLevel[] | undefined,
   sources = new Map<string, PolicySource>(),
 ): EvaluationInput {
   const groups = new Map(details.groups.map((g) => [g.name, g]));
@@ -154,14 +167,19 @@ function userInput(
     );
   }
   const boundary = user.boundaryArn ? resolve([{ arn: user.boundaryArn, name: user.boundaryArn }]) : undefined;
-  return { policies, ...(boundary ? { boundary } : {}) };
+  return { policies, ...(boundary ? { boundary } : {}), ...(scps ? { scps } : {}) };
 }
 
-function roleInput(role: IamRole, resolve: Resolve, sources = new Map<string, PolicySource>()): EvaluationInput {
+function roleInput(
+  role: IamRole,
+  resolve: Resolve,
+  scps: readonly ScpLevel[] | undefined,
+  sources = new Map<string, PolicySource>(),
+): EvaluationInput {
   inlineSources(role.inline, sources);
   const policies = [...role.inline, ...resolve(role.attached, '', sources)];
   const boundary = role.boundaryArn ? resolve([{ arn: role.boundaryArn, name: role.boundaryArn }]) : undefined;
-  return { policies, ...(boundary ? { boundary } : {}) };
+  return { policies, ...(boundary ? { boundary } : {}), ...(scps ? { scps } : {}) };
 }
 
 interface GrantBase {
@@ -255,7 +273,7 @@ export function buildAccountRecords(
   for (const user of details.users) {
     const creds = scan.credentials.users.get(user.name);
     const sources = new Map<string, PolicySource>();
-    const input = userInput(user, details, resolve, sources);
+    const input = userInput(user, details, resolve, scan.scps, sources);
     const { boundary } = input;
     const access = evaluateAccess(input);
     records.accounts.push(userAccount(target, user, creds));
@@ -294,7 +312,7 @@ export function buildAccountRecords(
     // Identity Center's roles are reported through the assignments that create them.
     if (isManagedByAws(role)) continue;
     const sources = new Map<string, PolicySource>();
-    const input = roleInput(role, resolve, sources);
+    const input = roleInput(role, resolve, scan.scps, sources);
     const self = world.roles.get(role.arn) ?? assumableRole(scan, role, input);
     const { access, trust: trusted } = self;
     records.accounts.push(roleAccount(target, role, trusted.map(describeTrust)));
@@ -511,7 +529,12 @@ export function buildIdentityCenterRecords(
         ? [set.boundary.policy]
         : resolve(set.boundary.customer, 'permissions boundary');
     // A boundary that cannot be read is left out: it could only narrow, so access is not understated.
-    const input: EvaluationInput = { policies, ...(boundary && boundary.length > 0 ? { boundary } : {}) };
+    const scps = world?.scps.get(accountId);
+    const input: EvaluationInput = {
+      policies,
+      ...(boundary && boundary.length > 0 ? { boundary } : {}),
+      ...(scps ? { scps } : {}),
+    };
     inputs.set(key, input);
     return input;
   };

@@ -47,6 +47,7 @@ export const awsTestKit = (create: (tuning: AwsTuning) => AnyConnector): Connect
 // a floor computed from the scenario, not from what lanekeeper does.
 interface AwsShape {
   callerAccount: string;
+  organization?: { units?: unknown[]; scps?: unknown[]; scpsEnabled?: boolean };
   accounts: {
     id: string;
     users: { accessKeys: unknown[] }[];
@@ -79,6 +80,24 @@ function awsMinimum(s: AwsShape): Record<string, number> {
     // ListKeys answers up to 1,000 keys a page; one key policy read per key.
     'kms:ListKeys': s.accounts.reduce((sum, a) => sum + pages(a.keys?.length ?? 0, 1000), 0),
     'kms:GetKeyPolicy': s.accounts.reduce((sum, a) => sum + (a.keys?.length ?? 0), 0),
+    ...scpMinimum(s),
+  };
+}
+
+/** SCPs (organization mode): each member account and OU once up the tree, each policy once. */
+function scpMinimum(s: AwsShape): Record<string, number> {
+  const org = s.organization;
+  if (!org) return {};
+  if (org.scpsEnabled === false) return { 'organizations:DescribeOrganization': 1, 'organizations:ListRoots': 1 };
+  const members = s.accounts.filter((a) => a.id !== s.callerAccount).length;
+  const units = org.units?.length ?? 0;
+  return {
+    'organizations:DescribeOrganization': 1,
+    'organizations:ListRoots': 1,
+    'organizations:ListParents': members + units,
+    // Pages of 20 policies: FullAWSAccess and at most a few more per node.
+    'organizations:ListPoliciesForTarget': members + units + 1,
+    'organizations:DescribePolicy': 1 + (org.scps?.length ?? 0),
   };
 }
 

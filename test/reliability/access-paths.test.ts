@@ -584,3 +584,44 @@ describe('14. a bucket policy that names an outside account, or anyone, is acces
     expect(s.of('public-access', '*')).toEqual([]);
   });
 });
+
+describe('15. a service control policy caps what a member account’s principals hold', () => {
+  const TEMP = arn('user', 'temp-admin', STAGING);
+  const withTempAdmin = (scps: Json[]) => (sc: Json) => {
+    const staging = aws(sc).accounts[1] as Json;
+    staging.users = [
+      { name: 'temp-admin', createdAt: day(-20), inlinePolicies: [inline('everything', statement('*'))] },
+    ];
+    aws(sc).organization.units = [{ id: 'ou-lk00-00000001', accounts: [STAGING] }];
+    aws(sc).organization.scps = scps;
+  };
+
+  it('fires high: an unregistered administrator in staging, no SCP in the way', async () => {
+    const s = await scan(['aws'], withTempAdmin([]));
+    expect(s.of('unknown-account', TEMP).map((f) => f.severity)).toEqual(['high']);
+  });
+
+  it('is quiet (not privileged): an SCP on its OU leaves it reading', async () => {
+    const s = await scan(
+      ['aws'],
+      withTempAdmin([
+        {
+          id: 'p-00000001',
+          name: 'sandbox-read-only',
+          // Deny everything but reading (FullAWSAccess stays attached, as AWS attaches it everywhere).
+          document: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Deny', NotAction: ['*:Describe*', '*:List*', '*:Get*'], Resource: '*' }],
+          },
+          targets: ['ou-lk00-00000001'],
+        },
+      ]),
+    );
+    const [finding] = s.of('unknown-account', TEMP);
+    expect(finding?.severity).toBe('medium');
+    expect(finding?.evidence.filter((e) => e.startsWith('holds '))).toEqual([
+      expect.stringMatching(/^holds read \(everything \(inline\) \(data read: /),
+      'holds read (everything (inline) (metadata read)) on 222222222222 via direct; lane code',
+    ]);
+  });
+});

@@ -503,6 +503,62 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
           'AccessDeniedException',
           'You don’t have permissions to access this resource. Call from the management account.',
         );
+      const org = scenario.organization;
+      const ROOT_ID = 'r-lk00';
+      const FULL_ACCESS = {
+        id: 'p-FullAWSAccess',
+        name: 'FullAWSAccess',
+        document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+      };
+      const summary = (p: { id: string; name: string }) => ({
+        Id: p.id,
+        Arn: `arn:aws:organizations::${scenario.callerAccount}:policy/o-lanekeeper0/service_control_policy/${p.id}`,
+        Name: p.name,
+        Type: 'SERVICE_CONTROL_POLICY',
+        AwsManaged: p.id === FULL_ACCESS.id,
+      });
+      switch (action) {
+        case 'DescribeOrganization':
+          return {
+            Organization: {
+              Id: 'o-lanekeeper0',
+              Arn: `arn:aws:organizations::${scenario.callerAccount}:organization/o-lanekeeper0`,
+              FeatureSet: 'ALL',
+              MasterAccountId: scenario.callerAccount,
+            },
+          };
+        case 'ListRoots':
+          return paged(
+            [
+              {
+                Id: ROOT_ID,
+                Name: 'Root',
+                Arn: `arn:aws:organizations::${scenario.callerAccount}:root/o-lanekeeper0/${ROOT_ID}`,
+                PolicyTypes: org.scpsEnabled ? [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }] : [],
+              },
+            ],
+            'Roots',
+          );
+        case 'ListParents': {
+          const child = String(input.ChildId);
+          const unit = org.units.find((u) => u.id === child);
+          const holder = org.units.find((u) => u.accounts.includes(child));
+          if (!unit && !accounts.has(child))
+            throw new AwsError(400, 'ChildNotFoundException', `We can't find a child with ID ${child}.`);
+          const parent = unit ? (unit.parent ?? ROOT_ID) : (holder?.id ?? ROOT_ID);
+          return paged([{ Id: parent, Type: parent === ROOT_ID ? 'ROOT' : 'ORGANIZATIONAL_UNIT' }], 'Parents');
+        }
+        case 'ListPoliciesForTarget': {
+          const target = String(input.TargetId);
+          const policies = [FULL_ACCESS, ...org.scps.filter((p) => p.targets.includes(target))];
+          return paged(policies.map(summary), 'Policies');
+        }
+        case 'DescribePolicy': {
+          const policy = [FULL_ACCESS, ...org.scps].find((p) => p.id === input.PolicyId);
+          if (!policy) throw new AwsError(400, 'PolicyNotFoundException', `We can't find a policy with the PolicyId.`);
+          return { Policy: { PolicySummary: summary(policy), Content: JSON.stringify(policy.document) } };
+        }
+      }
       if (action === 'ListTagsForResource') {
         const account = accounts.get(String(input.ResourceId));
         if (!account)

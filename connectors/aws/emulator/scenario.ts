@@ -197,7 +197,36 @@ export const AwsScenarioSchema = z.strictObject({
   /** The base credentials' IAM user name in the caller account. */
   callerUser: z.string().default('lanekeeper-scanner'),
   /** Organization mode with this audit role; without it the sandbox config lists the accounts. */
-  organization: z.strictObject({ auditRole: z.string().min(1) }).optional(),
+  organization: z
+    .strictObject({
+      auditRole: z.string().min(1),
+      /** Organizational units: accounts not in one sit under the root. */
+      units: z
+        .array(
+          z.strictObject({
+            id: z.string().regex(/^ou-[a-z0-9]{4}-[a-z0-9]{8}$/),
+            /** The parent OU; the root when absent. */
+            parent: z.string().optional(),
+            accounts: z.array(AccountId).default([]),
+          }),
+        )
+        .default([]),
+      /** Service control policies besides AWS's FullAWSAccess (attached everywhere, as AWS does). */
+      scps: z
+        .array(
+          z.strictObject({
+            id: z.string().regex(/^p-[a-z0-9]{8}$/),
+            name: z.string().min(1),
+            document: Document,
+            /** r-… (the root), ou-… or account ids. */
+            targets: z.array(z.string()).min(1),
+          }),
+        )
+        .default([]),
+      /** false: the organisation has not enabled SCPs (the root lists no such policy type). */
+      scpsEnabled: z.boolean().default(true),
+    })
+    .optional(),
   accounts: z.array(ScenarioAccountSchema).min(1),
   identityCenter: IdentityCenterSchema.optional(),
   /** AWS-managed policies beyond the emulator's built-in ones. */

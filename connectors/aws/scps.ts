@@ -1,0 +1,111 @@
+// Service control policies: the organisation's caps on what any principal of a member account
+// may do, however wide its IAM policies. An action is allowed only when every node from the root
+// down to the account (the root, each OU, the account itself) has an SCP that allows it, and no
+// SCP on the way denies it. The management account is not bound by SCPs, nor is an organisation
+// that has not enabled them. Read once per scan with the caller's (management) credentials.
+// SCPs can only narrow access: when they cannot be read, access is judged as IAM allows it (a
+// warning says so), never narrower.
+import {
+  DescribeOrganizationCommand,
+  DescribePolicyCommand,
+  type OrganizationsClient,
+  paginateListParents,
+  paginateListPoliciesForTarget,
+  paginateListRoots,
+} from '@aws-sdk/client-organizations';
+import type { ScpLevel } from './evaluator.js';
+import { allPages } from './paging.js';
+import { type NamedPolicy, parsePolicyDocument } from './policy.js';
+
+export interface ScpFacts {
+  /** The SCPs over each member account, root first. The management account has none. */
+  byAccount: Map<string, ScpLevel[]>;
+}
+
+/** How deep OUs may nest (AWS allows five levels): a loop in the answers cannot hang the scan. */
+const MAX_DEPTH = 8;
+
+export async function readScps(
+  orgs: OrganizationsClient,
+  accountIds: readonly string[],
+  signal: AbortSignal,
+): Promise<ScpFacts> {
+  const options = { abortSignal: signal };
+  const byAccount = new Map<string, ScpLevel[]>();
+  const { Organization: org } = await orgs.send(new DescribeOrganizationCommand({}), options);
+  if (org?.FeatureSet !== 'ALL') return { byAccount };
+  const roots = (await allPages(paginateListRoots({ client: orgs }, {}, options), 'organizations:ListRoots')).flatMap(
+    (p) => p.Roots ?? [],
+  );
+  const enabled = roots.some((r) =>
+    (r.PolicyTypes ?? []).some((t) => t.Type === 'SERVICE_CONTROL_POLICY' && t.Status === 'ENABLED'),
+  );
+  if (!enabled) return { byAccount };
+
+  const parents = new Map<string, Promise<{ id: string; root: boolean }>>();
+  const parentOf = (child: string) => {
+    let known = parents.get(child);
+    if (!known) {
+      known = allPages(
+        paginateListParents({ client: orgs }, { ChildId: child }, options),
+        'organizations:ListParents',
+      ).then((pages) => {
+        const parent = pages.flatMap((p) => p.Parents ?? [])[0];
+        if (!parent?.Id) throw new Error(`organizations:ListParents named no parent of ${child}`);
+        return { id: parent.Id, root: parent.Type === 'ROOT' };
+      });
+      parents.set(child, known);
+    }
+    return known;
+  };
+  const documents = new Map<string, Promise<NamedPolicy>>();
+  const policy = (id: string, name: string) => {
+    let known = documents.get(id);
+    if (!known) {
+      known = orgs.send(new DescribePolicyCommand({ PolicyId: id }), options).then((answer) => ({
+        name: `SCP ${name}`,
+        document: parsePolicyDocument(answer.Policy?.Content ?? '', `service control policy ${name}`),
+      }));
+      documents.set(id, known);
+    }
+    return known;
+  };
+  const levels = new Map<string, Promise<ScpLevel>>();
+  const levelOf = (node: string, label: string) => {
+    let known = levels.get(node);
+    if (!known) {
+      known = allPages(
+        paginateListPoliciesForTarget({ client: orgs }, { TargetId: node, Filter: 'SERVICE_CONTROL_POLICY' }, options),
+        'organizations:ListPoliciesForTarget',
+      ).then(async (pages) => ({
+        node: label,
+        policies: await Promise.all(
+          pages.flatMap((p) => p.Policies ?? []).flatMap((s) => (s.Id ? [policy(s.Id, s.Name ?? s.Id)] : [])),
+        ),
+      }));
+      levels.set(node, known);
+    }
+    return known;
+  };
+
+  // Accounts side by side; the promise caches make each node and policy one read.
+  const chains = await Promise.all(
+    accountIds
+      .filter((account) => account !== org.MasterAccountId)
+      .map(async (account): Promise<[string, ScpLevel[]]> => {
+        const chain: ScpLevel[] = [await levelOf(account, `account ${account}`)];
+        let child = account;
+        for (let depth = 0; ; depth++) {
+          if (depth > MAX_DEPTH)
+            throw new Error(`organizations:ListParents: ${account} is nested deeper than ${MAX_DEPTH}`);
+          const parent = await parentOf(child);
+          chain.unshift(await levelOf(parent.id, parent.root ? `the root ${parent.id}` : `OU ${parent.id}`));
+          if (parent.root) break;
+          child = parent.id;
+        }
+        return [account, chain];
+      }),
+  );
+  for (const [account, chain] of chains) byAccount.set(account, chain);
+  return { byAccount };
+}
