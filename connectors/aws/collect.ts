@@ -75,9 +75,12 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
   const callerAccount = identity.Account;
   if (!callerAccount) throw new Error('sts:GetCallerIdentity answered without an account id');
   const targets = await accountsInScope(config, callerAccount, settings(base, uncounted), ctx);
-  const scps = config.organization
-    ? await readScpsOrWarn(createClient(OrganizationsClient, settings(base, uncounted)), targets, ctx)
-    : undefined;
+  // Read beside the accounts (each account needs them only once every account is read); marked
+  // handled here, so a failure no target got to await cannot end the process.
+  const scpsRead = config.organization
+    ? readScpsOrWarn(createClient(OrganizationsClient, settings(base, uncounted)), targets, ctx)
+    : Promise.resolve(undefined);
+  scpsRead.catch(() => {});
   const places = new Map(targets.map((t) => [t.id, { name: t.name, tags: t.tags }]));
   const organizationAccounts = new Set(places.keys());
   ctx.log.debug(`aws: caller ${identity.Arn}; ${targets.length} account(s) in scope`);
@@ -137,15 +140,15 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
               tuning,
               gap: (g) => out.gap(g),
             });
+            // One after the other, as IAM's: the account's calls share AWS's rate limits.
             const buckets = await readBuckets({
               s3: (region) => createClient(S3Client, settings(credentials, onCall, region)),
               signal: ctx.signal,
               gap: (g) => out.gap(g),
             });
-            const region = config.region;
             const keys = await readKeys({
-              kms: createClient(KMSClient, settings(credentials, onCall, region)),
-              region,
+              kms: createClient(KMSClient, settings(credentials, onCall, config.region)),
+              region: config.region,
               signal: ctx.signal,
               gap: (g) => out.gap(g),
             });
@@ -158,11 +161,13 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
               organizationAccounts,
               buckets,
               keys,
-              ...(scps?.byAccount.has(target.id) ? { scps: scps.byAccount.get(target.id) } : {}),
             };
-            if (scps?.unread) out.warn(scps.unread);
             return [read, target.id === callerAccount ? await readIc(out) : undefined] as const;
           });
+          const scps = await scpsRead;
+          const levels = scps?.byAccount.get(target.id);
+          if (levels) scan.scps = levels;
+          if (scps?.unread) out.warn(scps.unread);
         } catch (e) {
           read.resolve(undefined);
           throw e;
