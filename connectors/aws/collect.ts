@@ -34,6 +34,7 @@ import {
   type Records,
   sortRecords,
 } from './records.js';
+import { type ResourcePolicyFacts, withResourcePolicies } from './resource-policies.js';
 import type { AwsConfig } from './schema.js';
 import { readScps, type ScpFacts } from './scps.js';
 
@@ -125,9 +126,10 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
         started.add(target.id);
         const read = reads.get(target.id) as Deferred<AccountScan | undefined>;
         let scan: AccountScan;
+        let resources: ResourcePolicyFacts;
         let ic: IdentityCenterFacts | undefined;
         try {
-          [scan, ic] = await queue.add(async () => {
+          [scan, resources, ic] = await queue.add(async () => {
             const onCall = (op: string) => out.call(op);
             const credentials = await credentialsFor(target, callerAccount, base, settings(base, onCall), ctx.signal);
             const iam = createClient(IAMClient, settings(credentials, onCall));
@@ -159,10 +161,9 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
               details,
               credentials: facts,
               organizationAccounts,
-              buckets,
-              keys,
             };
-            return [read, target.id === callerAccount ? await readIc(out) : undefined] as const;
+            const resources: ResourcePolicyFacts = { buckets, keys };
+            return [read, resources, target.id === callerAccount ? await readIc(out) : undefined] as const;
           });
           const scps = await scpsRead;
           const levels = scps?.byAccount.get(target.id);
@@ -183,11 +184,15 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
               'principals may assume are not followed (collect every AWS account in one run to see them)',
             count: unseen.length,
           });
-        const records = buildAccountRecords(
+        const records = withResourcePolicies(
+          buildAccountRecords(
+            scan,
+            (m) => out.warn(m),
+            (g) => out.gap(g),
+            everything,
+          ),
           scan,
-          (m) => out.warn(m),
-          (g) => out.gap(g),
-          everything,
+          resources,
         );
         if (ic)
           merge(

@@ -16,7 +16,6 @@ import {
   userActor,
 } from './assume-graph.js';
 import type { AuthorizationDetails, IamRole, IamUser, PolicyRef } from './authorization.js';
-import type { BucketFacts } from './buckets.js';
 import type { CredentialFacts, KeyFacts, UserCredentials } from './credentials.js';
 import {
   type AccessCategory,
@@ -31,9 +30,8 @@ import {
   type IcPermissionSet,
   type IdentityCenterFacts,
 } from './identity-center.js';
-import type { KmsKeyFacts } from './kms-keys.js';
-import { listOf, type NamedPolicy, type PolicyDocument, type Statement, statementsOf } from './policy.js';
-import { awsPrincipal, describeTrust, type TrustedPrincipal, trustedPrincipals } from './trust.js';
+import type { NamedPolicy } from './policy.js';
+import { describeTrust, type TrustedPrincipal, trustedPrincipals } from './trust.js';
 
 const SYSTEM = 'aws';
 
@@ -51,10 +49,6 @@ export interface AccountScan {
   credentials: CredentialFacts;
   /** Every account of the organisation (or of the config's list): trust from these is not outside. */
   organizationAccounts: ReadonlySet<string>;
-  /** The account's S3 buckets and their policies (absent: not read). */
-  buckets?: BucketFacts[];
-  /** The account's KMS keys and their key policies (absent: not read). */
-  keys?: KmsKeyFacts[];
   /** The service control policies over the account, root first (absent: none apply, or not read). */
   scps?: ScpLevel[];
 }
@@ -182,7 +176,7 @@ function roleInput(
   return { policies, ...(boundary ? { boundary } : {}), ...(scps ? { scps } : {}) };
 }
 
-interface GrantBase {
+export interface GrantBase {
   target: string;
   account: string;
   resource: string;
@@ -345,140 +339,8 @@ export function buildAccountRecords(
         records.grants.push(...reachGrants({ target, account: open.id, start: open.label }, reach, world));
     }
   }
-  for (const grant of resourcePolicyGrants(scan, outside, { target, resource, aliases, accountTags }))
-    records.grants.push(grant);
   records.accounts.push(...outside.values());
   return sortRecords(records);
-}
-
-/** Condition keys that keep a Principal "*" inside the company (its organisation, an account, a network). */
-const NARROWING_KEYS = new Set(
-  [
-    'aws:PrincipalOrgID',
-    'aws:PrincipalOrgPaths',
-    'aws:PrincipalAccount',
-    'aws:PrincipalArn',
-    'aws:SourceAccount',
-    'aws:SourceArn',
-    'aws:SourceOrgID',
-    'aws:SourceVpc',
-    'aws:SourceVpce',
-    'aws:SourceIp',
-  ].map((k) => k.toLowerCase()),
-);
-const NARROWING = /^(ForAnyValue:|ForAllValues:)?(String|Arn)(Equals|Like)(IgnoreCase)?$|^IpAddress$/i;
-
-function narrowedToInside(statement: Statement): boolean {
-  return Object.entries(statement.Condition ?? {}).some(
-    ([operator, entries]) =>
-      NARROWING.test(operator) && Object.keys(entries).some((k) => NARROWING_KEYS.has(k.toLowerCase())),
-  );
-}
-
-/** A policy on a resource (a bucket's, a KMS key's), as one account read it. */
-interface ResourcePolicy {
-  /** "bucket policy of exports", "key policy of 1234abcd-…": names the policy in grants and evidence. */
-  name: string;
-  /** Another name of the resource for register scopes (its ARN). */
-  alias: string;
-  policy: PolicyDocument;
-  /** What the fix needs: bucket and region, or key id and region. */
-  extra: Record<string, string>;
-}
-
-function resourcePolicies(scan: AccountScan): ResourcePolicy[] {
-  const buckets = (scan.buckets ?? []).flatMap((b) =>
-    b.policy
-      ? [
-          {
-            name: `bucket policy of ${b.name}`,
-            alias: `arn:aws:s3:::${b.name}`,
-            policy: b.policy,
-            extra: { bucket: b.name, bucketRegion: b.region },
-          },
-        ]
-      : [],
-  );
-  const keys = (scan.keys ?? []).flatMap((k) =>
-    k.policy
-      ? [
-          {
-            name: `key policy of ${k.id}`,
-            alias: k.arn,
-            policy: k.policy,
-            extra: { keyId: k.id, keyRegion: k.region },
-          },
-        ]
-      : [],
-  );
-  return [...buckets, ...keys];
-}
-
-/**
- * Access a resource policy (a bucket's, a KMS key's) hands to principals outside the organisation,
- * or to anyone: evaluated as if the statements naming them were their own policy (that is what
- * they are to the resource), denies included. The organisation's own principals need an identity
- * policy too, which is read with them; a Principal "*" narrowed by a condition to the
- * organisation, an account or a network is not anyone.
- */
-function resourcePolicyGrants(
-  scan: AccountScan,
-  outside: Map<string, Account>,
-  place: Pick<GrantBase, 'target' | 'resource' | 'aliases' | 'accountTags'>,
-): Grant[] {
-  const grants: Grant[] = [];
-  const principal = (value: string) => awsPrincipal(value, scan.accountId, scan.organizationAccounts);
-  for (const { name, alias, policy, extra } of resourcePolicies(scan)) {
-    const statements = statementsOf(policy);
-    const named = new Map<string, { who: Outsider; statements: Statement[] }>();
-    for (const statement of statements) {
-      if (statement.Effect !== 'Allow' || statement.Principal === undefined) continue;
-      for (const value of awsPrincipalsOf(statement)) {
-        if (value === '*' && narrowedToInside(statement)) continue;
-        const who = outsider(asTrusted(principal(value)));
-        if (!who) continue;
-        const entry = named.get(who.id) ?? { who, statements: [] };
-        entry.statements.push(statement);
-        named.set(who.id, entry);
-      }
-    }
-    for (const { who, statements: allows } of named.values()) {
-      // Denies that reach this principal: Principal "*" or naming it.
-      const denies = statements.filter(
-        (st) => st.Effect === 'Deny' && awsPrincipalsOf(st).some((v) => v === '*' || principal(v).principal === who.id),
-      );
-      const own = [...allows, ...denies].map(({ Principal: _p, NotPrincipal: _np, ...rest }) => rest as Statement);
-      const access = evaluateAccess({ policies: [{ name, document: { Version: '2012-10-17', Statement: own } }] });
-      if (!outside.has(who.id)) outside.set(who.id, outsideAccount(place.target, who));
-      grants.push(
-        ...grantsFromAccess(
-          {
-            ...place,
-            aliases: [...place.aliases, alias],
-            account: who.id,
-            via: 'direct',
-            viaName: name,
-            evidence: [`${name} names ${who.displayName}`],
-            extra,
-          },
-          access,
-        ),
-      );
-    }
-  }
-  return grants;
-}
-
-/** The AWS principals a statement names: "*" for Principal "*" or {"AWS": "*"}. */
-function awsPrincipalsOf(statement: Statement): string[] {
-  if (statement.Principal === undefined) return [];
-  if (statement.Principal === '*') return ['*'];
-  return listOf((statement.Principal as Record<string, string | string[]>).AWS);
-}
-
-/** A bucket policy's principal read as trust.ts reads a trust policy's. */
-function asTrusted(p: ReturnType<typeof awsPrincipal>): TrustedPrincipal {
-  return { ...p, externalId: false, conditions: [], actions: [], statement: { Effect: 'Allow' } as Statement };
 }
 
 export function buildIdentityCenterRecords(
@@ -647,7 +509,7 @@ function reachGrants(holder: PathHolder, reach: Reach, world: AwsWorld): Grant[]
   );
 }
 
-interface Outsider {
+export interface Outsider {
   id: string;
   label: string;
   accountId?: string;
@@ -656,7 +518,7 @@ interface Outsider {
 }
 
 /** A trusted principal outside the organisation, anyone, or any holder of a web-identity token. */
-function outsider(t: TrustedPrincipal): Outsider | undefined {
+export function outsider(t: TrustedPrincipal): Outsider | undefined {
   if (t.kind === 'external' || t.kind === 'public') {
     const label = t.accountId ?? t.principal;
     return {
@@ -673,7 +535,7 @@ function outsider(t: TrustedPrincipal): Outsider | undefined {
 }
 
 /** One grant per access category that matters: admin alone, else write and data read, else read. */
-function grantsFromAccess(base: GrantBase, access: EffectiveAccess): Grant[] {
+export function grantsFromAccess(base: GrantBase, access: EffectiveAccess): Grant[] {
   const categories: AccessCategory[] = access.admin
     ? ['admin']
     : [
@@ -827,7 +689,7 @@ function roleAccount(target: string, role: IamRole, trustedBy: string[]): Accoun
   return account;
 }
 
-function outsideAccount(target: string, o: Outsider): Account {
+export function outsideAccount(target: string, o: Outsider): Account {
   return {
     system: SYSTEM,
     target,

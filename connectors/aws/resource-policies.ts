@@ -1,0 +1,174 @@
+// Resource policies (S3 bucket policies, KMS key policies) of one account: the principals
+// outside the organisation, or anyone, that a policy lets at the resource hold access of their
+// own, with no IAM user or role of ours involved. Added to the account's records after IAM's,
+// each outsider one account whether a trust policy or a resource policy names it.
+import type { Account, Grant } from '../../src/core/model.js';
+import type { BucketFacts } from './buckets.js';
+import { evaluateAccess } from './evaluator.js';
+import type { KmsKeyFacts } from './kms-keys.js';
+import { listOf, type PolicyDocument, type Statement, statementsOf } from './policy.js';
+import {
+  type AccountScan,
+  type GrantBase,
+  grantsFromAccess,
+  type Outsider,
+  outsideAccount,
+  outsider,
+  type Records,
+  sortRecords,
+} from './records.js';
+import { awsPrincipal, type TrustedPrincipal } from './trust.js';
+
+export interface ResourcePolicyFacts {
+  buckets?: readonly BucketFacts[];
+  keys?: readonly KmsKeyFacts[];
+}
+
+/** The account's records with the access its resource policies give outsiders. */
+export function withResourcePolicies(records: Records, scan: AccountScan, facts: ResourcePolicyFacts): Records {
+  const outside = new Map(records.accounts.filter((a) => a.role === 'trusted-principal').map((a) => [a.id, a]));
+  const known = new Set(outside.keys());
+  const place = {
+    target: scan.accountId,
+    resource: scan.accountId,
+    aliases: [scan.accountName],
+    accountTags: scan.accountTags,
+  };
+  const grants = resourcePolicyGrants(facts, scan, outside, place);
+  return sortRecords({
+    ...records,
+    accounts: [...records.accounts, ...[...outside.values()].filter((a) => !known.has(a.id))],
+    grants: [...records.grants, ...grants],
+  });
+}
+
+/** Condition keys that keep a Principal "*" inside the company (its organisation, an account, a network). */
+const NARROWING_KEYS = new Set(
+  [
+    'aws:PrincipalOrgID',
+    'aws:PrincipalOrgPaths',
+    'aws:PrincipalAccount',
+    'aws:PrincipalArn',
+    'aws:SourceAccount',
+    'aws:SourceArn',
+    'aws:SourceOrgID',
+    'aws:SourceVpc',
+    'aws:SourceVpce',
+    'aws:SourceIp',
+  ].map((k) => k.toLowerCase()),
+);
+const NARROWING = /^(ForAnyValue:|ForAllValues:)?(String|Arn)(Equals|Like)(IgnoreCase)?$|^IpAddress$/i;
+
+function narrowedToInside(statement: Statement): boolean {
+  return Object.entries(statement.Condition ?? {}).some(
+    ([operator, entries]) =>
+      NARROWING.test(operator) && Object.keys(entries).some((k) => NARROWING_KEYS.has(k.toLowerCase())),
+  );
+}
+
+/** A policy on a resource (a bucket's, a KMS key's), as one account read it. */
+interface ResourcePolicy {
+  /** "bucket policy of exports", "key policy of 1234abcd-…": names the policy in grants and evidence. */
+  name: string;
+  /** Another name of the resource for register scopes (its ARN). */
+  alias: string;
+  policy: PolicyDocument;
+  /** What the fix needs: bucket and region, or key id and region. */
+  extra: Record<string, string>;
+}
+
+function resourcePolicies(scan: ResourcePolicyFacts): ResourcePolicy[] {
+  const buckets = (scan.buckets ?? []).flatMap((b) =>
+    b.policy
+      ? [
+          {
+            name: `bucket policy of ${b.name}`,
+            alias: `arn:aws:s3:::${b.name}`,
+            policy: b.policy,
+            extra: { bucket: b.name, bucketRegion: b.region },
+          },
+        ]
+      : [],
+  );
+  const keys = (scan.keys ?? []).flatMap((k) =>
+    k.policy
+      ? [
+          {
+            name: `key policy of ${k.id}`,
+            alias: k.arn,
+            policy: k.policy,
+            extra: { keyId: k.id, keyRegion: k.region },
+          },
+        ]
+      : [],
+  );
+  return [...buckets, ...keys];
+}
+
+/**
+ * Access a resource policy (a bucket's, a KMS key's) hands to principals outside the organisation,
+ * or to anyone: evaluated as if the statements naming them were their own policy (that is what
+ * they are to the resource), denies included. The organisation's own principals need an identity
+ * policy too, which is read with them; a Principal "*" narrowed by a condition to the
+ * organisation, an account or a network is not anyone.
+ */
+function resourcePolicyGrants(
+  facts: ResourcePolicyFacts,
+  scan: AccountScan,
+  outside: Map<string, Account>,
+  place: Pick<GrantBase, 'target' | 'resource' | 'aliases' | 'accountTags'>,
+): Grant[] {
+  const grants: Grant[] = [];
+  const principal = (value: string) => awsPrincipal(value, scan.accountId, scan.organizationAccounts);
+  for (const { name, alias, policy, extra } of resourcePolicies(facts)) {
+    const statements = statementsOf(policy);
+    const named = new Map<string, { who: Outsider; statements: Statement[] }>();
+    for (const statement of statements) {
+      if (statement.Effect !== 'Allow' || statement.Principal === undefined) continue;
+      for (const value of awsPrincipalsOf(statement)) {
+        if (value === '*' && narrowedToInside(statement)) continue;
+        const who = outsider(asTrusted(principal(value)));
+        if (!who) continue;
+        const entry = named.get(who.id) ?? { who, statements: [] };
+        entry.statements.push(statement);
+        named.set(who.id, entry);
+      }
+    }
+    for (const { who, statements: allows } of named.values()) {
+      // Denies that reach this principal: Principal "*" or naming it.
+      const denies = statements.filter(
+        (st) => st.Effect === 'Deny' && awsPrincipalsOf(st).some((v) => v === '*' || principal(v).principal === who.id),
+      );
+      const own = [...allows, ...denies].map(({ Principal: _p, NotPrincipal: _np, ...rest }) => rest as Statement);
+      const access = evaluateAccess({ policies: [{ name, document: { Version: '2012-10-17', Statement: own } }] });
+      if (!outside.has(who.id)) outside.set(who.id, outsideAccount(place.target, who));
+      grants.push(
+        ...grantsFromAccess(
+          {
+            ...place,
+            aliases: [...place.aliases, alias],
+            account: who.id,
+            via: 'direct',
+            viaName: name,
+            evidence: [`${name} names ${who.displayName}`],
+            extra,
+          },
+          access,
+        ),
+      );
+    }
+  }
+  return grants;
+}
+
+/** The AWS principals a statement names: "*" for Principal "*" or {"AWS": "*"}. */
+function awsPrincipalsOf(statement: Statement): string[] {
+  if (statement.Principal === undefined) return [];
+  if (statement.Principal === '*') return ['*'];
+  return listOf((statement.Principal as Record<string, string | string[]>).AWS);
+}
+
+/** A resource policy's principal, read as trust.ts reads a trust policy's. */
+function asTrusted(p: ReturnType<typeof awsPrincipal>): TrustedPrincipal {
+  return { ...p, externalId: false, conditions: [], actions: [], statement: { Effect: 'Allow' } as Statement };
+}
