@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { connectors } from '../connectors/index.js';
+import { REPORT_FILES } from '../reports/index.js';
 import { sandboxConfig } from '../src/app/sandbox.js';
 import { completeness } from '../src/core/completeness.js';
 import { PolicySchema, REPORT_FORMATS } from '../src/core/config.js';
@@ -26,7 +27,7 @@ import { summarize } from '../src/pipeline/evaluate/findings.js';
 import { evaluate } from '../src/pipeline/evaluate/index.js';
 import { loadRegister } from '../src/pipeline/register/index.js';
 import { addRemediation } from '../src/pipeline/remediation.js';
-import { renderReports, reportInput, writeReports } from '../src/pipeline/report.js';
+import { reportInput, writeReportFiles } from '../src/pipeline/report.js';
 import { allRules } from '../src/rules/index.js';
 import type { HostCounts, HostReady, HostRequest } from './emulator-host.js';
 import { generateOrganisation, SCALES, type Scale } from './generate.js';
@@ -285,9 +286,14 @@ async function evaluateAndReport(
       registerProblems: [],
       acceptance,
     });
-    const rendered = renderReports(input, REPORT_FORMATS, { register, registerPath, cwd: dir });
-    const files = await writeReports(join(dir, 'out'), rendered);
-    if (files.length !== REPORT_FORMATS.length) throw new Error(`wrote ${files.length} reports`);
+    const { paths } = await writeReportFiles(
+      join(dir, 'out'),
+      input,
+      REPORT_FORMATS,
+      { register, registerPath, cwd: dir },
+      [REPORT_FILES.md, REPORT_FILES.json],
+    );
+    if (paths.length !== REPORT_FORMATS.length) throw new Error(`wrote ${paths.length} reports`);
     return { ms: performance.now() - started, findings: evaluation.findings.length };
   } finally {
     await rm(dir, { recursive: true, force: true });

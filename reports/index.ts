@@ -38,4 +38,4 @@ export function renderReport(format: ReportFormat, input: ReportInput): string {
 
 export { buildFindingsDocument, type FindingsDocument } from './document.js';
 export type { ReportHistory, ReportInput } from './input.js';
-export { canonicalSnapshot } from './inventory.js';
+export { canonicalSnapshot, inventoryChunks } from './inventory.js';

@@ -22,7 +22,51 @@ import {
 import type { ReportInput } from './input.js';
 
 export function renderInventory(input: ReportInput): string {
-  return `${JSON.stringify(canonicalSnapshot(input.snapshot), null, 2)}\n`;
+  return [...inventoryChunks(input)].join('');
+}
+
+/**
+ * inventory.json piece by piece, the same bytes as JSON.stringify(canonicalSnapshot(…), null, 2):
+ * one record at a time, so a large inventory (200,000 grants, 100 MB) is never one string, nor a
+ * second copy of the snapshot in its canonical form.
+ */
+export function* inventoryChunks(input: ReportInput): Generator<string> {
+  const snapshot = input.snapshot;
+  const lists = canonicalLists(snapshot);
+  const head: [string, unknown][] = [
+    ['schemaVersion', snapshot.schemaVersion],
+    ['collectedAt', snapshot.collectedAt],
+    ...(snapshot.source
+      ? [['source', inOrder(snapshot.source, ['organization', 'registerDigest'])] as [string, unknown]]
+      : []),
+    ...(snapshot.skipped ? [['skipped', sorted(snapshot.skipped, compareTargets)] as [string, unknown]] : []),
+  ];
+  const indent = (json: string, by: string) => json.replace(/\n/g, `\n${by}`);
+  yield '{\n';
+  let first = true;
+  for (const [key, value] of head) {
+    yield `${first ? '' : ',\n'}  ${JSON.stringify(key)}: ${indent(JSON.stringify(value, null, 2), '  ')}`;
+    first = false;
+  }
+  for (const [key, records, canonical] of lists) {
+    yield `${first ? '' : ',\n'}  ${JSON.stringify(key)}: ${records.length === 0 ? '[]' : '[\n'}`;
+    first = false;
+    for (let i = 0; i < records.length; i++)
+      yield `${i === 0 ? '' : ',\n'}    ${indent(JSON.stringify(canonical(records[i] as never), null, 2), '    ')}`;
+    if (records.length > 0) yield '\n  ]';
+  }
+  yield '\n}\n';
+}
+
+/** Each record list in its canonical order, with the function that puts one record in canonical form. */
+function canonicalLists(snapshot: Snapshot): [string, readonly unknown[], (record: never) => unknown][] {
+  return [
+    ['systems', sorted(snapshot.systems, compareStatuses), canonicalStatus],
+    ['accounts', sorted(snapshot.accounts, compareAccounts), canonicalAccount],
+    ['grants', sorted(snapshot.grants, compareGrants), canonicalGrant],
+    ['credentials', sorted(snapshot.credentials, compareCredentials), canonicalCredential],
+    ['secrets', sorted(snapshot.secrets, compareSecrets), canonicalSecret],
+  ];
 }
 
 export function canonicalSnapshot(snapshot: Snapshot): Snapshot {
@@ -31,36 +75,54 @@ export function canonicalSnapshot(snapshot: Snapshot): Snapshot {
     collectedAt: snapshot.collectedAt,
     ...(snapshot.source ? { source: inOrder(snapshot.source, ['organization', 'registerDigest']) } : {}),
     ...(snapshot.skipped ? { skipped: sorted(snapshot.skipped, compareTargets) } : {}),
-    systems: sorted(snapshot.systems, compareStatuses).map(({ durationMs: _wallTime, ...s }) =>
-      inOrder({ ...s, warnings: [...s.warnings].sort() }, SYSTEM_KEYS),
-    ),
-    accounts: sorted(snapshot.accounts, compareAccounts).map((a) =>
-      inOrder(
-        {
-          ...a,
-          emails: [...a.emails].sort(),
-          ...(a.identities ? { identities: [...a.identities].sort() } : {}),
-          ...(a.attributes ? { attributes: sortedAttributes(a.attributes) } : {}),
-        },
-        ACCOUNT_KEYS,
-      ),
-    ),
-    grants: sorted(snapshot.grants, compareGrants).map((g) =>
-      inOrder(
-        {
-          ...g,
-          lanes: [...g.lanes].sort((x, y) => LANES.indexOf(x) - LANES.indexOf(y)),
-          // Evidence lines keep the connector's order: they read as a sentence, top to bottom.
-          ...(g.attributes ? { attributes: sortedAttributes(g.attributes) } : {}),
-        },
-        GRANT_KEYS,
-      ),
-    ),
-    credentials: sorted(snapshot.credentials, compareCredentials).map((c) =>
-      inOrder({ ...c, ...(c.attributes ? { attributes: sortedAttributes(c.attributes) } : {}) }, CREDENTIAL_KEYS),
-    ),
-    secrets: sorted(snapshot.secrets, compareSecrets).map((s) => inOrder(s, SECRET_KEYS)),
+    systems: sorted(snapshot.systems, compareStatuses).map(canonicalStatus),
+    accounts: sorted(snapshot.accounts, compareAccounts).map(canonicalAccount),
+    grants: sorted(snapshot.grants, compareGrants).map(canonicalGrant),
+    credentials: sorted(snapshot.credentials, compareCredentials).map(canonicalCredential),
+    secrets: sorted(snapshot.secrets, compareSecrets).map(canonicalSecret),
   };
+}
+
+type Status = Snapshot['systems'][number];
+type AccountRecord = Snapshot['accounts'][number];
+type GrantRecord = Snapshot['grants'][number];
+type CredentialRecord = Snapshot['credentials'][number];
+type SecretRecord = Snapshot['secrets'][number];
+
+function canonicalStatus({ durationMs: _wallTime, ...s }: Status): Status {
+  return inOrder({ ...s, warnings: [...s.warnings].sort() }, SYSTEM_KEYS);
+}
+
+function canonicalAccount(a: AccountRecord): AccountRecord {
+  return inOrder(
+    {
+      ...a,
+      emails: [...a.emails].sort(),
+      ...(a.identities ? { identities: [...a.identities].sort() } : {}),
+      ...(a.attributes ? { attributes: sortedAttributes(a.attributes) } : {}),
+    },
+    ACCOUNT_KEYS,
+  );
+}
+
+function canonicalGrant(g: GrantRecord): GrantRecord {
+  return inOrder(
+    {
+      ...g,
+      lanes: [...g.lanes].sort((x, y) => LANES.indexOf(x) - LANES.indexOf(y)),
+      // Evidence lines keep the connector's order: they read as a sentence, top to bottom.
+      ...(g.attributes ? { attributes: sortedAttributes(g.attributes) } : {}),
+    },
+    GRANT_KEYS,
+  );
+}
+
+function canonicalCredential(c: CredentialRecord): CredentialRecord {
+  return inOrder({ ...c, ...(c.attributes ? { attributes: sortedAttributes(c.attributes) } : {}) }, CREDENTIAL_KEYS);
+}
+
+function canonicalSecret(s: SecretRecord): SecretRecord {
+  return inOrder(s, SECRET_KEYS);
 }
 
 function compareTargets(a: { system: string; target: string }, b: { system: string; target: string }): number {

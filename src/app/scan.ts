@@ -2,7 +2,7 @@
 // composed in order. Each stage lives in src/pipeline/; this file only says in what order they
 // run and what each hands the next. Everything after collect is a pure function of its inputs,
 // the previous snapshot and the clock.
-import { appendFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { connectors } from '../../connectors/index.js';
 import type { Action } from '../../reports/actions.js';
@@ -30,7 +30,7 @@ import { HistoryStore } from '../pipeline/history/store.js';
 import { limitTargets, missingTargets, parseOnly } from '../pipeline/only.js';
 import { loadRegister, scopeWarnings } from '../pipeline/register/index.js';
 import { addRemediation } from '../pipeline/remediation.js';
-import { emailInput, renderReports, reportActions, reportInput, writeReports } from '../pipeline/report.js';
+import { emailInput, reportActions, reportInput, writeReportFiles } from '../pipeline/report.js';
 import { loadShards } from '../pipeline/shards.js';
 import { allRules } from '../rules/index.js';
 
@@ -202,11 +202,21 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         : {}),
     });
     const outDir = loaded.config.report.outDir;
-    const rendered = renderReports(input, loaded.config.report.formats, { register, registerPath, cwd });
-    const files = await writeReports(outDir, rendered);
+    const formats = loaded.config.report.formats;
+    const written = await writeReportFiles(outDir, input, formats, { register, registerPath, cwd }, [
+      REPORT_FILES.md,
+      REPORT_FILES.json,
+    ]);
+    const files = written.paths;
+    // A report the config asks for is on disk; one it does not is rendered when a step needs it.
+    const reportText = async (format: 'html' | 'json' | 'csv' | 'md'): Promise<string> => {
+      const name = REPORT_FILES[format];
+      const kept = written.kept.get(name);
+      if (kept !== undefined) return kept;
+      return files.includes(join(outDir, name)) ? readFile(join(outDir, name), 'utf8') : renderReport(format, input);
+    };
     if (options.pdf) {
-      if (!rendered.has(REPORT_FILES.html))
-        await writeReports(outDir, new Map([[REPORT_FILES.html, renderReport('html', input)]]));
+      if (!formats.includes('html')) await writeReportFiles(outDir, input, ['html'], { register, registerPath, cwd });
       const pdf = join(outDir, 'report.pdf');
       // A missing Chromium or playwright-core ends the scan with exit 2; the other reports are on disk.
       await printPdf(join(outDir, REPORT_FILES.html), pdf, { env: options.env });
@@ -228,7 +238,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       store.prune(options.now, loaded.config.history.retentionDays);
     }
     const summaryPath = options.env.GITHUB_STEP_SUMMARY;
-    if (summaryPath) await appendFile(summaryPath, redact(rendered.get(REPORT_FILES.md) ?? renderReport('md', input)));
+    if (summaryPath) await appendFile(summaryPath, redact(await reportText('md')));
 
     // 6. Deliver, then the gate's verdict.
     let deliveryError: string | undefined;
@@ -238,20 +248,20 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       // The email renderer (and its CSS inliner) loads only when a report is sent.
       const { renderEmail } = await import('../../reports/email.js');
       const content = renderEmail(emailInput(input, register, newFingerprints));
-      const attach = (name: string, format: 'html' | 'json' | 'csv', type: string) => ({
+      const attach = async (name: string, format: 'html' | 'json' | 'csv', type: string) => ({
         filename: name,
-        content: rendered.get(name) ?? renderReport(format, input),
+        content: await reportText(format),
         contentType: type,
       });
       try {
         await sendEmail(
           email,
           content,
-          [
+          await Promise.all([
             attach(REPORT_FILES.html, 'html', 'text/html'),
             attach(REPORT_FILES.json, 'json', 'application/json'),
             attach(REPORT_FILES.csv, 'csv', 'text/csv'),
-          ],
+          ]),
           options.emailTransport ? { transportOverrides: options.emailTransport } : {},
         );
         emailSent = true;
@@ -279,7 +289,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       organization,
       outDir,
       files,
-      findingsJson: rendered.get(REPORT_FILES.json) ?? '',
+      findingsJson: written.kept.get(REPORT_FILES.json) ?? '',
       newFingerprints,
       actions: reportActions(input),
       history: !store ? 'off' : previous ? 'compared' : 'first',

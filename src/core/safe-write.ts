@@ -18,14 +18,35 @@ export class FileExistsError extends Error {
   override readonly name = 'FileExistsError';
 }
 
-export async function writeFileSafely(path: string, text: string, options: SafeWriteOptions = {}): Promise<void> {
+/** Chunks are written in batches of about this many characters: few writes, little memory. */
+const BATCH_CHARS = 1 << 20;
+
+/** `text` may be the whole text or its pieces in order (a large report, produced as it is written). */
+export async function writeFileSafely(
+  path: string,
+  text: string | Iterable<string>,
+  options: SafeWriteOptions = {},
+): Promise<void> {
   const dir = dirname(path);
   if (options.mkdir) await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${randomBytes(8).toString('hex')}.tmp`);
   const flags = constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | (constants.O_NOFOLLOW ?? 0);
   const handle = await open(tmp, flags, 0o644);
   try {
-    await handle.writeFile(text, 'utf8');
+    if (typeof text === 'string') await handle.writeFile(text, 'utf8');
+    else {
+      let batch: string[] = [];
+      let size = 0;
+      for (const chunk of text) {
+        batch.push(chunk);
+        size += chunk.length;
+        if (size < BATCH_CHARS) continue;
+        await handle.write(batch.join(''), null, 'utf8');
+        batch = [];
+        size = 0;
+      }
+      if (size > 0) await handle.write(batch.join(''), null, 'utf8');
+    }
   } finally {
     await handle.close();
   }

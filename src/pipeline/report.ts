@@ -4,7 +4,13 @@
 import { mkdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { EmailInput } from '../../reports/email.js';
-import { REPORT_FILES, type ReportFormat, type ReportInput, renderReport } from '../../reports/index.js';
+import {
+  inventoryChunks,
+  REPORT_FILES,
+  type ReportFormat,
+  type ReportInput,
+  renderReport,
+} from '../../reports/index.js';
 import { renderSarif } from '../../reports/sarif.js';
 import { reportActions } from '../../reports/view.js';
 
@@ -92,21 +98,47 @@ export interface SarifPlace {
   cwd: string;
 }
 
-/** Every requested format (findings.json always), by file name. */
-export function renderReports(
+/**
+ * Every requested format (findings.json always) rendered and written one at a time, so only one
+ * report is in memory at once (together they were several hundred MB at the benchmark's large
+ * scale); inventory.json is written record by record. Each file goes beside its final name and is
+ * renamed, so a reader never sees half a report. `keep` names the texts later steps read.
+ */
+export async function writeReportFiles(
+  outDir: string,
   unredacted: ReportInput,
   formats: readonly (ReportFormat | 'sarif')[],
   sarif: SarifPlace,
-): Map<string, string> {
+  keep: readonly string[] = [],
+): Promise<{ paths: string[]; kept: Map<string, string> }> {
   // Redacted before rendering (reportInput's is already; an input built elsewhere is too), and
-  // writeReports redacts the final text again, as a second line.
+  // each text again as it is written, as a second line.
   const input = redactDeep(unredacted);
-  const rendered = new Map<string, string>();
+  const renderers = new Map<string, () => string | Iterable<string>>();
   for (const format of new Set([...formats, 'json' as const])) {
-    if (format === 'sarif') rendered.set('report.sarif', sarifOf(input.evaluation.findings, input.rules, sarif));
-    else rendered.set(REPORT_FILES[format], renderReport(format, input));
+    if (format === 'sarif') renderers.set('report.sarif', () => sarifOf(input.evaluation.findings, input.rules, sarif));
+    else if (format === 'inventory') renderers.set(REPORT_FILES.inventory, () => inventoryChunks(input));
+    else renderers.set(REPORT_FILES[format], () => renderReport(format, input));
   }
-  return rendered;
+  await mkdir(outDir, { recursive: true });
+  const paths: string[] = [];
+  const kept = new Map<string, string>();
+  for (const name of [...renderers.keys()].sort()) {
+    const path = join(outDir, name);
+    const text = renderers.get(name)?.() ?? '';
+    // The redactor is the last line of defence: no token reaches a file even if a record carried one.
+    if (typeof text === 'string') {
+      const safe = redact(text);
+      await writeFileSafely(path, safe);
+      if (keep.includes(name)) kept.set(name, safe);
+    } else await writeFileSafely(path, map(text, redact));
+    paths.push(path);
+  }
+  return { paths, kept };
+}
+
+function* map<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
+  for (const item of items) yield f(item);
 }
 
 /** SARIF locates each finding at its person's entry in the register, or the register's first line. */
@@ -122,19 +154,6 @@ function sarifOf(findings: readonly Finding[], rules: readonly RuleMeta[], place
       return { uri, line: (i === undefined ? undefined : place.register.lineOf(['people', i])) ?? 1 };
     },
   });
-}
-
-/** Each file is written beside its final name and renamed, so a reader never sees half a report. */
-export async function writeReports(outDir: string, files: ReadonlyMap<string, string>): Promise<string[]> {
-  await mkdir(outDir, { recursive: true });
-  const written: string[] = [];
-  for (const name of [...files.keys()].sort()) {
-    const path = join(outDir, name);
-    // The redactor is the last line of defence: no token reaches a file even if a record carried one.
-    await writeFileSafely(path, redact(files.get(name) ?? ''));
-    written.push(path);
-  }
-  return written;
 }
 
 /** What the email says: the same scan, told for an inbox. */

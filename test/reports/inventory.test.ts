@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REPORT_FILES, renderReport } from '../../reports/index.js';
+import { canonicalSnapshot, inventoryChunks, REPORT_FILES, renderReport } from '../../reports/index.js';
 import { type Snapshot, SnapshotSchema } from '../../src/core/model.js';
 import { demoInput, shuffled } from './fixture.js';
 
@@ -9,6 +9,21 @@ describe('inventory.json', () => {
   const input = demoInput();
   const text = renderReport('inventory', input);
   const inventory = parse(text);
+
+  it('is written piece by piece, the same bytes as the whole canonical snapshot in one JSON.stringify', () => {
+    const whole = (snapshot: Snapshot) => `${JSON.stringify(canonicalSnapshot(snapshot), null, 2)}\n`;
+    expect([...inventoryChunks(input)].join('')).toBe(whole(input.snapshot));
+    expect([...inventoryChunks(input)].length).toBeGreaterThan(input.snapshot.grants.length);
+    // Empty lists, a shard's source and its skipped targets.
+    const shard: Snapshot = {
+      ...input.snapshot,
+      credentials: [],
+      secrets: [],
+      source: { registerDigest: 'abc', organization: 'Northwind' },
+      skipped: [{ target: 't', system: 's' }],
+    };
+    expect([...inventoryChunks({ ...input, snapshot: shard })].join('')).toBe(whole(shard));
+  });
 
   it('is the whole snapshot, still valid against the model', () => {
     expect(REPORT_FILES.inventory).toBe('inventory.json');
