@@ -21,7 +21,6 @@ import { createLogger } from '../src/core/log.js';
 import { SNAPSHOT_SCHEMA_VERSION, type Snapshot } from '../src/core/model.js';
 import { applyAcceptedRisks } from '../src/pipeline/accept.js';
 import { AnswerStore } from '../src/pipeline/answers.js';
-import { classifySnapshot } from '../src/pipeline/classify.js';
 import { collect, type SystemToCollect } from '../src/pipeline/collect.js';
 import { summarize } from '../src/pipeline/evaluate/findings.js';
 import { evaluate } from '../src/pipeline/evaluate/index.js';
@@ -91,7 +90,7 @@ interface SystemRun {
 }
 
 interface Run {
-  /** The connector blocks as parsed, for classify() after the run. */
+  /** The connector blocks as parsed, for the GitHub re-scan after the run. */
   configs: { connector: (typeof connectors)[number]; config: unknown }[];
   systems: SystemRun[];
   wallMs: number;
@@ -254,14 +253,10 @@ async function rescanGithub(
 }
 
 /**
- * classify → evaluate (with the fixes' commands) → accepted risks → every format rendered and
- * written to disk, through the same functions scan() calls, in the same order.
+ * evaluate (with the fixes' commands) → accepted risks → every format rendered and written to
+ * disk, through the same functions scan() calls, in the same order.
  */
-async function evaluateAndReport(
-  args: Args,
-  collected: Snapshot,
-  systems: Run['configs'],
-): Promise<{ ms: number; findings: number }> {
+async function evaluateAndReport(args: Args, collected: Snapshot): Promise<{ ms: number; findings: number }> {
   const org = generateOrganisation(args.scale, args.seed, NOW);
   const dir = await mkdtemp(join(tmpdir(), 'lanekeeper-bench-'));
   try {
@@ -270,7 +265,8 @@ async function evaluateAndReport(
     const register = await loadRegister(registerPath, { knownSystems: connectors.map((c) => c.id) });
     const policy = PolicySchema.parse({ employeeDomains: ['acme.example'] });
     const started = performance.now();
-    const snapshot = classifySnapshot(collected, systems);
+    // collect() classified every grant as it arrived, as in a scan: nothing to classify again.
+    const snapshot = collected;
     const judged = evaluate({ snapshot, register: register.register, policy, now: NOW }, { enrich: addRemediation });
     const acceptance = applyAcceptedRisks(judged.findings, register.register, NOW);
     const evaluation = { ...judged, findings: acceptance.open, summary: summarize(acceptance.open) };
@@ -354,7 +350,7 @@ function table(
         : '.'),
   );
   lines.push(
-    `Evaluate and report (as a scan runs them: classify, evaluate with the fixes' commands, accepted risks, every format rendered, redacted and written to disk) on this inventory (${concurrent.snapshot.accounts.length} accounts, ${concurrent.snapshot.grants.length} grants, ${report.findings} findings): ${fmt(report.ms)}. Peak RSS of the scanning process (the emulators run in their own): ${rssMb.collect} MB through collection, ${rssMb.peak} MB with evaluate and report.`,
+    `Evaluate and report (as a scan runs them: evaluate with the fixes' commands, accepted risks, every format rendered, redacted and written to disk; grants are classified during collection) on this inventory (${concurrent.snapshot.accounts.length} accounts, ${concurrent.snapshot.grants.length} grants, ${report.findings} findings): ${fmt(report.ms)}. Peak RSS of the scanning process (the emulators run in their own): ${rssMb.collect} MB through collection, ${rssMb.peak} MB with evaluate and report.`,
   );
   lines.push('');
   lines.push('Calls per endpoint (made / minimum):');
@@ -392,7 +388,7 @@ async function main(): Promise<void> {
   const concurrent = await collectAll(args, false, args.systems, async (run) => {
     process.stderr.write(`bench: concurrent collection ${fmt(run.wallMs)}\n`);
     rssMb.collect = rss();
-    if (args.report) report = await evaluateAndReport(args, run.snapshot, run.configs);
+    if (args.report) report = await evaluateAndReport(args, run.snapshot);
     rssMb.peak = rss();
     process.stderr.write(`bench: evaluate and report ${fmt(report.ms)}\n`);
   });
