@@ -111,7 +111,7 @@ export function redact(text: string): string {
  */
 export function redactDeep<T>(value: T): T {
   // An object this function returned, with no secret registered since, is redacted already:
-  // reportInput() and renderReports() both redact, and the second walk would find nothing.
+  // reportInput() and writeReportFiles() both redact, and the second walk would find nothing.
   if (typeof value === 'object' && value !== null && redactedAt.get(value) === generation) return value;
   const out = walk(value, redact);
   if (typeof out === 'object' && out !== null) redactedAt.set(out, generation);
