@@ -88,7 +88,7 @@ export function evaluateAccess(input: EvaluationInput): EffectiveAccess {
   const evidence = emptyByCategory(() => new Set<string>());
   const actions = emptyByCategory(() => new Set<string>());
   const allowed = emptyByCategory(() => false);
-  const scps = (input.scps ?? []).map((level) => ({ level, statements: flatten(level.policies) }));
+  const scps = scpLevels(input);
   const allDenies = [...identity, ...(boundary ?? []), ...scps.flatMap((l) => l.statements)].filter(
     (s) => s.statement.Effect === 'Deny',
   );
@@ -122,9 +122,7 @@ export function evaluateAccess(input: EvaluationInput): EffectiveAccess {
       narrowing.leftOutByBoundary(input.boundary ?? [], candidate);
       continue;
     }
-    const cappedBy = scps.find(
-      (l) => !l.statements.some((s) => s.statement.Effect === 'Allow' && matchesAction(s.statement, candidate.action)),
-    );
+    const cappedBy = refusingLevel(scps, (s) => matchesAction(s.statement, candidate.action));
     if (cappedBy) {
       narrowing.leftOutByScp(cappedBy.level, candidate);
       continue;
@@ -202,8 +200,8 @@ export function allowsActionOn(input: EvaluationInput, action: string, resource:
       evidence: [`the permissions boundary ${(input.boundary ?? []).map((b) => b.name).join(', ')} does not allow it`],
       notes: [],
     };
-  const scps = (input.scps ?? []).map((level) => ({ level, statements: flatten(level.policies) }));
-  const cappedBy = scps.find((l) => !l.statements.some((s) => matches(s, 'Allow')));
+  const scps = scpLevels(input);
+  const cappedBy = refusingLevel(scps, (s) => matches(s, 'Allow'));
   if (cappedBy)
     return {
       allowed: false,
@@ -284,6 +282,23 @@ class Narrowing {
     if (candidate.named) entry.named.add(candidate.action);
     else entry.probes++;
   }
+}
+
+interface FlatScpLevel {
+  level: ScpLevel;
+  statements: SourcedStatement[];
+}
+
+function scpLevels(input: EvaluationInput): FlatScpLevel[] {
+  return (input.scps ?? []).map((level) => ({ level, statements: flatten(level.policies) }));
+}
+
+/** The first level of the organisation none of whose SCPs allows it: every level must. */
+function refusingLevel(
+  levels: readonly FlatScpLevel[],
+  allows: (s: SourcedStatement) => boolean,
+): FlatScpLevel | undefined {
+  return levels.find((l) => !l.statements.some((s) => s.statement.Effect === 'Allow' && allows(s)));
 }
 
 function flatten(policies: readonly NamedPolicy[]): SourcedStatement[] {

@@ -2,11 +2,11 @@
 // that names an account outside the organisation lets it decrypt (or use) the key: whatever the
 // key protects is that account's to read. A key whose policy may not be read, and a list of keys
 // that may not be read, are the gap aws.key-policies.
-import { GetKeyPolicyCommand, type KMSClient, type ListKeysCommandOutput, paginateListKeys } from '@aws-sdk/client-kms';
-import PQueue from 'p-queue';
+import { GetKeyPolicyCommand, type KMSClient, paginateListKeys } from '@aws-sdk/client-kms';
 import type { Gap } from '../../src/core/model.js';
 import { allPages } from './paging.js';
-import { byCodePoint, type PolicyDocument, parsePolicyDocument } from './policy.js';
+import { byCodePoint, type PolicyDocument } from './policy.js';
+import { readResourcePolicies } from './resource-reads.js';
 
 export interface KmsKeyFacts {
   id: string;
@@ -16,71 +16,31 @@ export interface KmsKeyFacts {
   policy?: PolicyDocument;
 }
 
-export const KEY_GAP = 'aws.key-policies';
-
-/** Requests in flight for one account's key policies. */
-const PER_ACCOUNT_CONCURRENCY = 4;
-
-const isDenied = (e: unknown) => e instanceof Error && /AccessDenied/.test(e.name);
-
 export async function readKeys(options: {
   kms: KMSClient;
   region: string;
   signal: AbortSignal;
   gap(gap: Gap): void;
 }): Promise<KmsKeyFacts[]> {
-  const { kms, region, signal, gap } = options;
-  let pages: ListKeysCommandOutput[];
-  try {
-    // ListKeys pages by Marker (NextMarker in the answer); allPages keys pages by Marker.
-    pages = await allPages(
-      withMarker(paginateListKeys({ client: kms }, { Limit: 1000 }, { abortSignal: signal })),
-      'kms:ListKeys',
-    );
-  } catch (e) {
-    if (!isDenied(e)) throw e;
-    gap({
-      kind: KEY_GAP,
-      detail: `the KMS keys of ${region} were not listed, so no key policy was read: it needs kms:ListKeys (${(e as Error).message})`,
-    });
-    return [];
-  }
-  const keys = pages
-    .flatMap((p) => p.Keys ?? [])
-    .filter((k): k is typeof k & { KeyId: string } => typeof k.KeyId === 'string')
-    .sort((a, b) => byCodePoint(a.KeyId, b.KeyId));
-  const queue = new PQueue({ concurrency: PER_ACCOUNT_CONCURRENCY });
-  let denied = 0;
-  const facts = await Promise.all(
-    keys.map((k) =>
-      queue.add(async (): Promise<KmsKeyFacts> => {
-        const key = { id: k.KeyId, arn: k.KeyArn ?? k.KeyId, region };
-        try {
-          const answer = await kms.send(new GetKeyPolicyCommand({ KeyId: k.KeyId, PolicyName: 'default' }), {
-            abortSignal: signal,
-          });
-          return answer.Policy === undefined
-            ? key
-            : { ...key, policy: parsePolicyDocument(answer.Policy, `KMS key ${k.KeyId}`) };
-        } catch (e) {
-          if (!isDenied(e)) throw e;
-          denied++;
-          return key;
-        }
-      }),
-    ),
+  const { kms, region, signal } = options;
+  const read = await readResourcePolicies(
+    {
+      gap: 'aws.key-policies',
+      list: async () =>
+        (await allPages(paginateListKeys({ client: kms }, { Limit: 1000 }, { abortSignal: signal }), 'kms:ListKeys'))
+          .flatMap((p) => p.Keys ?? [])
+          .flatMap((k) => (k.KeyId ? [{ id: k.KeyId, arn: k.KeyArn ?? k.KeyId, region }] : []))
+          .sort((a, b) => byCodePoint(a.id, b.id)),
+      read: async (k) =>
+        (await kms.send(new GetKeyPolicyCommand({ KeyId: k.id, PolicyName: 'default' }), { abortSignal: signal }))
+          .Policy,
+      what: (k) => `KMS key ${k.id}`,
+      listDenied: (message) =>
+        `the KMS keys of ${region} were not listed, so no key policy was read: it needs kms:ListKeys (${message})`,
+      policiesDenied: (n) =>
+        `${n} KMS key ${n === 1 ? 'policy was' : 'policies were'} not readable in ${region} (AccessDenied): it needs kms:GetKeyPolicy, allowed by each key's own policy`,
+    },
+    options.gap,
   );
-  if (denied > 0)
-    gap({
-      kind: KEY_GAP,
-      detail: `${denied} KMS key ${denied === 1 ? 'policy was' : 'policies were'} not readable in ${region} (AccessDenied): it needs kms:GetKeyPolicy, allowed by each key's own policy`,
-      count: denied,
-    });
-  return facts;
-}
-
-async function* withMarker(
-  pages: AsyncIterable<ListKeysCommandOutput>,
-): AsyncIterable<ListKeysCommandOutput & { Marker?: string }> {
-  for await (const page of pages) yield { ...page, ...(page.NextMarker ? { Marker: page.NextMarker } : {}) };
+  return read.map(({ resource, policy }) => ({ ...resource, ...(policy ? { policy } : {}) }));
 }

@@ -3,9 +3,16 @@
 // of the page before. (`stopOnSameToken` would instead stop quietly with half a list.)
 import { PageGuard } from '../../src/core/paging.js';
 
+/** The next page's token, whatever the service calls it in its answers. */
 interface Paged {
+  /** IAM */
   Marker?: string | undefined;
+  /** Organizations, SSO Admin, Identity Store */
   NextToken?: string | undefined;
+  /** KMS */
+  NextMarker?: string | undefined;
+  /** S3 ListBuckets */
+  ContinuationToken?: string | undefined;
 }
 
 /** A page holds nothing when every list in it is empty. */
@@ -19,7 +26,7 @@ export async function allPages<T extends Paged>(pages: AsyncIterable<T>, operati
   const guard = new PageGuard<T>(operation);
   let cursor: string | undefined;
   for await (const page of pages) {
-    const next = page.Marker ?? page.NextToken;
+    const next = page.Marker ?? page.NextToken ?? page.NextMarker ?? page.ContinuationToken;
     guard.page(cursor, isEmptyPage(page) ? [] : [page], next);
     if (next) cursor = next;
   }

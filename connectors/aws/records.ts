@@ -518,7 +518,9 @@ export interface Outsider {
 }
 
 /** A trusted principal outside the organisation, anyone, or any holder of a web-identity token. */
-export function outsider(t: TrustedPrincipal): Outsider | undefined {
+export function outsider(
+  t: Pick<TrustedPrincipal, 'kind' | 'principal' | 'accountId' | 'webIdentity'>,
+): Outsider | undefined {
   if (t.kind === 'external' || t.kind === 'public') {
     const label = t.accountId ?? t.principal;
     return {

@@ -17,7 +17,7 @@ import {
   type Records,
   sortRecords,
 } from './records.js';
-import { awsPrincipal, type TrustedPrincipal } from './trust.js';
+import { awsPrincipal } from './trust.js';
 
 export interface ResourcePolicyFacts {
   buckets?: readonly BucketFacts[];
@@ -127,7 +127,7 @@ function resourcePolicyGrants(
       if (statement.Effect !== 'Allow' || statement.Principal === undefined) continue;
       for (const value of awsPrincipalsOf(statement)) {
         if (value === '*' && narrowedToInside(statement)) continue;
-        const who = outsider(asTrusted(principal(value)));
+        const who = outsider(principal(value));
         if (!who) continue;
         const entry = named.get(who.id) ?? { who, statements: [] };
         entry.statements.push(statement);
@@ -166,9 +166,4 @@ function awsPrincipalsOf(statement: Statement): string[] {
   if (statement.Principal === undefined) return [];
   if (statement.Principal === '*') return ['*'];
   return listOf((statement.Principal as Record<string, string | string[]>).AWS);
-}
-
-/** A resource policy's principal, read as trust.ts reads a trust policy's. */
-function asTrusted(p: ReturnType<typeof awsPrincipal>): TrustedPrincipal {
-  return { ...p, externalId: false, conditions: [], actions: [], statement: { Effect: 'Allow' } as Statement };
 }

@@ -42,51 +42,36 @@ export async function readScps(
   );
   if (!enabled) return { byAccount };
 
-  const parents = new Map<string, Promise<{ id: string; root: boolean }>>();
-  const parentOf = (child: string) => {
-    let known = parents.get(child);
-    if (!known) {
-      known = allPages(
-        paginateListParents({ client: orgs }, { ChildId: child }, options),
-        'organizations:ListParents',
-      ).then((pages) => {
+  const parentOf = oncePerKey((child: string) =>
+    allPages(paginateListParents({ client: orgs }, { ChildId: child }, options), 'organizations:ListParents').then(
+      (pages) => {
         const parent = pages.flatMap((p) => p.Parents ?? [])[0];
         if (!parent?.Id) throw new Error(`organizations:ListParents named no parent of ${child}`);
         return { id: parent.Id, root: parent.Type === 'ROOT' };
-      });
-      parents.set(child, known);
-    }
-    return known;
-  };
-  const documents = new Map<string, Promise<NamedPolicy>>();
-  const policy = (id: string, name: string) => {
-    let known = documents.get(id);
-    if (!known) {
-      known = orgs.send(new DescribePolicyCommand({ PolicyId: id }), options).then((answer) => ({
+      },
+    ),
+  );
+  const policy = oncePerKey((id: string, name: string) =>
+    orgs.send(new DescribePolicyCommand({ PolicyId: id }), options).then(
+      (answer): NamedPolicy => ({
         name: `SCP ${name}`,
         document: parsePolicyDocument(answer.Policy?.Content ?? '', `service control policy ${name}`),
-      }));
-      documents.set(id, known);
-    }
-    return known;
-  };
-  const levels = new Map<string, Promise<ScpLevel>>();
-  const levelOf = (node: string, label: string) => {
-    let known = levels.get(node);
-    if (!known) {
-      known = allPages(
-        paginateListPoliciesForTarget({ client: orgs }, { TargetId: node, Filter: 'SERVICE_CONTROL_POLICY' }, options),
-        'organizations:ListPoliciesForTarget',
-      ).then(async (pages) => ({
+      }),
+    ),
+  );
+  const levelOf = oncePerKey((node: string, label: string) =>
+    allPages(
+      paginateListPoliciesForTarget({ client: orgs }, { TargetId: node, Filter: 'SERVICE_CONTROL_POLICY' }, options),
+      'organizations:ListPoliciesForTarget',
+    ).then(
+      async (pages): Promise<ScpLevel> => ({
         node: label,
         policies: await Promise.all(
           pages.flatMap((p) => p.Policies ?? []).flatMap((s) => (s.Id ? [policy(s.Id, s.Name ?? s.Id)] : [])),
         ),
-      }));
-      levels.set(node, known);
-    }
-    return known;
-  };
+      }),
+    ),
+  );
 
   // Accounts side by side; the promise caches make each node and policy one read.
   const chains = await Promise.all(
@@ -108,4 +93,17 @@ export async function readScps(
   );
   for (const [account, chain] of chains) byAccount.set(account, chain);
   return { byAccount };
+}
+
+/** `read`, once per first argument: accounts that share an OU or a policy share one request for it. */
+function oncePerKey<A extends unknown[], T>(read: (key: string, ...rest: A) => Promise<T>) {
+  const started = new Map<string, Promise<T>>();
+  return (key: string, ...rest: A): Promise<T> => {
+    let known = started.get(key);
+    if (!known) {
+      known = read(key, ...rest);
+      started.set(key, known);
+    }
+    return known;
+  };
 }
