@@ -4,6 +4,7 @@ import type { AdaptiveQueue } from '../../src/core/adaptive-queue.js';
 import type { Gap } from '../../src/core/model.js';
 import type { BudgetShortfall } from './budget.js';
 import { type CallFailure, GithubCallError, type GithubClient, readFailure } from './client.js';
+import type { GithubOperation } from './operations.js';
 
 export interface ReadContext {
   client: GithubClient;
@@ -16,7 +17,8 @@ export interface ReadContext {
   queue?: AdaptiveQueue;
   /** The budget planner (budget.ts): which reads are kept, what the hour's budget covers, and who to tell. */
   budget?: {
-    kept(key: string): boolean;
+    /** Whether the last scan kept a sealed answer for this request. */
+    kept(operation: GithubOperation, params: Record<string, unknown>): boolean;
     shortfall(needed: number): BudgetShortfall | undefined;
     announce(message: string): void;
   };

@@ -56,7 +56,7 @@ export function createClient({
 }: ClientOptions): GithubClient {
   const msPerSecond = tuning.msPerSecond ?? 1000;
   const rateLimitRetries = tuning.rateLimitRetries ?? 3;
-  const basePath = config.baseUrl ? new URL(config.baseUrl).pathname.replace(/\/$/, '') : '';
+  const basePath = basePathOf(config);
 
   // fetch leaves an abort listener on the signal it is given until the request is collected; on
   // the scan's one long-lived signal, thousands of requests made every new listener slower
@@ -144,6 +144,11 @@ export function createClient({
   }
   registerSecret(config.token);
   return new GithubOctokit({ ...common, auth: config.token });
+}
+
+/** The path of the API below its host: "" for api.github.com, "/api/v3" for GitHub Enterprise Server. */
+export function basePathOf(config: Pick<GithubConfig, 'baseUrl'>): string {
+  return config.baseUrl ? new URL(config.baseUrl).pathname.replace(/\/$/, '') : '';
 }
 
 const TEMPLATES = [...GITHUB_OPERATIONS, ...GITHUB_AUTH_OPERATIONS].map((operation) => ({

@@ -3,8 +3,8 @@
 import { AdaptiveQueue } from '../../src/core/adaptive-queue.js';
 import type { CollectContext } from '../../src/core/connector.js';
 import { RateBudget } from './budget.js';
-import { type ClientTuning, createClient } from './client.js';
-import { SealedAnswers } from './conditional.js';
+import { basePathOf, type ClientTuning, createClient } from './client.js';
+import { requestKey, SealedAnswers } from './conditional.js';
 import { readOrg } from './read.js';
 import { buildRecords } from './records.js';
 import type { GithubConfig } from './schema.js';
@@ -39,7 +39,9 @@ export async function collectGithub(
       warn: (m) => out.warn(m),
       gap: (g) => out.gap(g),
       budget: {
-        kept: (key) => answers.get(key) !== undefined,
+        // The key the request itself will have: Octokit builds the URL, conditional.ts names it.
+        kept: (operation, params) =>
+          answers.get(requestKey(client.request.endpoint, operation, params, basePathOf(config))) !== undefined,
         shortfall: (needed) => budget.shortfall(needed),
         announce: (message) => {
           ctx.log.warn(`github ${config.org}: ${message}`);

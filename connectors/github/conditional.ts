@@ -28,16 +28,27 @@ export class SealedAnswers {
     this.key = createHash('sha256').update('lanekeeper kept answers\0').update(credential).digest();
   }
 
+  /** Answers checked once each: the budget planner asks before the request does. */
+  private readonly checked = new Map<string, CachedAnswer | undefined>();
+
   get(key: string): CachedAnswer | undefined {
+    if (this.checked.has(key)) return this.checked.get(key);
     const kept = this.answers.get(key);
-    if (!kept?.seal) return undefined;
-    const expected = Buffer.from(this.seal(key, kept));
-    const actual = Buffer.from(kept.seal);
-    return expected.length === actual.length && timingSafeEqual(expected, actual) ? kept : undefined;
+    const valid = kept?.seal !== undefined && this.sealMatches(key, kept, kept.seal) ? kept : undefined;
+    this.checked.set(key, valid);
+    return valid;
   }
 
   put(key: string, answer: CachedAnswer): void {
-    this.answers.put(key, { ...answer, seal: this.seal(key, answer) });
+    const sealed = { ...answer, seal: this.seal(key, answer) };
+    this.answers.put(key, sealed);
+    this.checked.set(key, sealed);
+  }
+
+  private sealMatches(key: string, answer: CachedAnswer, seal: string): boolean {
+    const expected = Buffer.from(this.seal(key, answer));
+    const actual = Buffer.from(seal);
+    return expected.length === actual.length && timingSafeEqual(expected, actual);
   }
 
   private seal(key: string, a: CachedAnswer): string {
@@ -74,6 +85,16 @@ export async function conditionalFetch(
   const link = response.headers.get('link');
   answers.put(key, { validator, body, ...(link ? { link } : {}) });
   return withUrl(new Response(body, { status: 200, statusText: response.statusText, headers: response.headers }), url);
+}
+
+/** The key a GET request Octokit would send for this operation and these parameters will have. */
+export function requestKey(
+  endpoint: (route: string, params: Record<string, unknown>) => { url: string },
+  operation: string,
+  params: Record<string, unknown>,
+  basePath: string,
+): string {
+  return answerKey(new URL(endpoint(operation, params).url), basePath);
 }
 
 /** One key per request whatever the host: method, path below the API's base, sorted query. */

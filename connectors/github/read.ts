@@ -136,8 +136,7 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
 
     const repoFacts = Promise.all(
       repos.map(async (repo): Promise<RepoFacts> => {
-        const owner = repo.full_name.split('/')[0] ?? org;
-        const params = { owner, repo: repo.name };
+        const params = repoParams(repo, org);
         const [collaborators, deployKeys, secrets, environments] = await Promise.all([
           repoCollaborators?.get(repo.full_name) ??
             list(
@@ -218,17 +217,26 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
   }
 }
 
-/** The reads made for every repository below: the bulk of a large organisation's requests. */
-const PER_REPOSITORY_READS = ['keys', 'actions/secrets', 'environments'] as const;
+/** The path parameters of a repository's own endpoints. */
+function repoParams(repo: { full_name: string; name: string }, org: string) {
+  return { owner: repo.full_name.split('/')[0] ?? org, repo: repo.name };
+}
+
+/** The REST reads made for every repository in readOrg's fan-out: the bulk of a large organisation's requests. */
+const PER_REPOSITORY_READS = [
+  'GET /repos/{owner}/{repo}/keys',
+  'GET /repos/{owner}/{repo}/actions/secrets',
+  'GET /repos/{owner}/{repo}/environments',
+] as const satisfies readonly GithubOperation[];
 
 /** Before the fan-out: say so when the hour's budget cannot cover the reads that will be charged. */
-function planBudget(ctx: ReadContext, repos: readonly { full_name: string }[]): void {
+function planBudget(ctx: ReadContext, repos: readonly { full_name: string; name: string }[]): void {
   if (!ctx.budget) return;
   const { kept, shortfall, announce } = ctx.budget;
   let needed = 0;
   for (const repo of repos)
-    for (const read of PER_REPOSITORY_READS)
-      if (!kept(`GET /repos/${repo.full_name}/${read}?per_page=${PER_PAGE}`)) needed++;
+    for (const operation of PER_REPOSITORY_READS)
+      if (!kept(operation, { ...repoParams(repo, ctx.org), per_page: PER_PAGE })) needed++;
   const short = shortfall(needed);
   if (short) announce(describeShortfall(ctx.org, short));
 }

@@ -1,7 +1,11 @@
 // Conditional requests: the second scan of an unchanged organisation asks "changed since?" for
 // every REST read, GitHub answers 304 (not charged), and the inventory is the same; what changed
 // is read afresh; a kept answer is never used without GitHub's 304.
+
+import { Octokit } from '@octokit/rest';
 import { afterEach, describe, expect, it } from 'vitest';
+import { basePathOf } from '../../../connectors/github/client.js';
+import { requestKey } from '../../../connectors/github/conditional.js';
 import { GithubScenarioSchema } from '../../../connectors/github/emulator/scenario.js';
 import { createGithubConnector, type GithubScenario } from '../../../connectors/github/index.js';
 import { GithubConfigSchema } from '../../../connectors/github/schema.js';
@@ -61,6 +65,18 @@ describe('github connector: conditional requests with the answers the last scan 
       expect(notModified).toBe(restPages);
       expect(status(second.snapshot).unchanged).toBe(notModified);
       expect(status(second.snapshot).calls).toBe(second.served.length);
+      // The budget planner asks for the keys the per-repository reads really have.
+      const client = new Octokit({ baseUrl: org.emulator.url });
+      for (const repo of (await demoScenario()).repos)
+        for (const read of ['keys', 'actions/secrets', 'environments'])
+          expect(first.kept.map((a) => a.key)).toContain(
+            requestKey(
+              client.request.endpoint,
+              `GET /repos/{owner}/{repo}/${read}`,
+              { owner: 'northwind', repo: repo.name, per_page: 100 },
+              basePathOf({ baseUrl: org.emulator.url }),
+            ),
+          );
       // What is still charged is GraphQL and the reads the token may not make (the PAT listing's 403).
       expect(second.requests.filter((r) => r.method === 'GET' && r.status === 200)).toEqual([]);
       const errors = second.requests.filter((r) => r.status >= 400).length;
