@@ -31,9 +31,30 @@ export function renderInventory(input: ReportInput): string {
  * second copy of the snapshot in its canonical form.
  */
 export function* inventoryChunks(input: ReportInput): Generator<string> {
-  const snapshot = input.snapshot;
-  const lists = canonicalLists(snapshot);
-  const head: [string, unknown][] = [
+  const indent = (json: string, by: string) => json.replace(/\n/g, `\n${by}`);
+  const entries = [
+    ...canonicalHead(input.snapshot).map(([key, value]) => ({ key, value })),
+    ...canonicalLists(input.snapshot).map(([key, records, canonical]) => ({ key, records, canonical })),
+  ];
+  yield '{\n';
+  for (const [n, entry] of entries.entries()) {
+    const name = `${n === 0 ? '' : ',\n'}  ${JSON.stringify(entry.key)}: `;
+    if (!('records' in entry)) {
+      yield `${name}${indent(JSON.stringify(entry.value, null, 2), '  ')}`;
+      continue;
+    }
+    const { records, canonical } = entry;
+    yield `${name}${records.length === 0 ? '[]' : '[\n'}`;
+    for (let i = 0; i < records.length; i++)
+      yield `${i === 0 ? '' : ',\n'}    ${indent(JSON.stringify(canonical(records[i] as never), null, 2), '    ')}`;
+    if (records.length > 0) yield '\n  ]';
+  }
+  yield '\n}\n';
+}
+
+/** The snapshot's fields before its record lists, in canonical form and order. */
+function canonicalHead(snapshot: Snapshot): [string, unknown][] {
+  return [
     ['schemaVersion', snapshot.schemaVersion],
     ['collectedAt', snapshot.collectedAt],
     ...(snapshot.source
@@ -41,21 +62,6 @@ export function* inventoryChunks(input: ReportInput): Generator<string> {
       : []),
     ...(snapshot.skipped ? [['skipped', sorted(snapshot.skipped, compareTargets)] as [string, unknown]] : []),
   ];
-  const indent = (json: string, by: string) => json.replace(/\n/g, `\n${by}`);
-  yield '{\n';
-  let first = true;
-  for (const [key, value] of head) {
-    yield `${first ? '' : ',\n'}  ${JSON.stringify(key)}: ${indent(JSON.stringify(value, null, 2), '  ')}`;
-    first = false;
-  }
-  for (const [key, records, canonical] of lists) {
-    yield `${first ? '' : ',\n'}  ${JSON.stringify(key)}: ${records.length === 0 ? '[]' : '[\n'}`;
-    first = false;
-    for (let i = 0; i < records.length; i++)
-      yield `${i === 0 ? '' : ',\n'}    ${indent(JSON.stringify(canonical(records[i] as never), null, 2), '    ')}`;
-    if (records.length > 0) yield '\n  ]';
-  }
-  yield '\n}\n';
 }
 
 /** Each record list in its canonical order, with the function that puts one record in canonical form. */
@@ -69,18 +75,12 @@ function canonicalLists(snapshot: Snapshot): [string, readonly unknown[], (recor
   ];
 }
 
+/** The snapshot in canonical form, whole: what inventoryChunks writes piece by piece. */
 export function canonicalSnapshot(snapshot: Snapshot): Snapshot {
-  return {
-    schemaVersion: snapshot.schemaVersion,
-    collectedAt: snapshot.collectedAt,
-    ...(snapshot.source ? { source: inOrder(snapshot.source, ['organization', 'registerDigest']) } : {}),
-    ...(snapshot.skipped ? { skipped: sorted(snapshot.skipped, compareTargets) } : {}),
-    systems: sorted(snapshot.systems, compareStatuses).map(canonicalStatus),
-    accounts: sorted(snapshot.accounts, compareAccounts).map(canonicalAccount),
-    grants: sorted(snapshot.grants, compareGrants).map(canonicalGrant),
-    credentials: sorted(snapshot.credentials, compareCredentials).map(canonicalCredential),
-    secrets: sorted(snapshot.secrets, compareSecrets).map(canonicalSecret),
-  };
+  return Object.fromEntries([
+    ...canonicalHead(snapshot),
+    ...canonicalLists(snapshot).map(([key, records, canonical]) => [key, records.map((r) => canonical(r as never))]),
+  ]) as Snapshot;
 }
 
 type Status = Snapshot['systems'][number];
