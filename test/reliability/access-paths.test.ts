@@ -274,6 +274,11 @@ describe('7. an outside account in a trust policy is fixed in the trust policy',
     expect(finding?.remediation?.commands.join('\n')).toContain(
       'aws iam update-assume-role-policy --role-name=agency-deploy',
     );
+    // The demo's exports bucket names the same account: its access and its fix are on the finding too.
+    expect(finding?.evidence.join('\n')).toContain('bucket policy of northwind-exports (data read: s3:GetObject)');
+    expect(finding?.remediation?.commands).toContain(
+      'aws s3api put-bucket-policy --bucket=northwind-exports --policy=file://bucket-policy-northwind-exports.json',
+    );
     expect(finding?.remediation?.steps.join('\n')).not.toMatch(/root user .* cannot be removed/);
   });
 

@@ -2,10 +2,11 @@
 // fails loudly on any request the emulator does not know.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { type AwsScenario, AwsScenarioSchema } from '../../../connectors/aws/emulator/scenario.js';
 import { type AwsTuning, createAwsConnector } from '../../../connectors/aws/index.js';
 import { AwsConfigSchema } from '../../../connectors/aws/schema.js';
-import type { EmulatorOptions, RunningEmulator } from '../../../src/core/connector.js';
+import type { EmulatorOptions, FaultPlan, RunningEmulator } from '../../../src/core/connector.js';
 import { resolveRelativeDates } from '../../../src/core/dates.js';
 import { silentLogger } from '../../../src/core/log.js';
 import type { Snapshot } from '../../../src/core/model.js';
@@ -79,4 +80,19 @@ export function inventory(s: Snapshot) {
 
 export function statusOf(s: Snapshot, target: string) {
   return s.systems.find((x) => x.target === target);
+}
+
+/**
+ * Reads the scenario clean, and again at page size 1 with half the given operations' requests
+ * throttled or failing: the inventory must be the same, and the faults must really have happened.
+ */
+export async function expectSameUnderFaults(
+  scenario: unknown,
+  faults: Omit<FaultPlan, 'rate'>,
+  atLeastFaulted: number,
+): Promise<void> {
+  const clean = await runAgainstEmulator(scenario);
+  const faulty = await runAgainstEmulator(scenario, { emulator: { pageSize: 1, faults: { rate: 0.5, ...faults } } });
+  expect(faulty.emulator.requests.filter((r) => r.fault !== undefined).length).toBeGreaterThanOrEqual(atLeastFaulted);
+  expect(inventory(faulty.snapshot)).toEqual(inventory(clean.snapshot));
 }

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { remediation } from '../../../connectors/aws/remediation.js';
 import type { Snapshot } from '../../../src/core/model.js';
-import { demoScenarioJson, inventory, runAgainstEmulator, statusOf } from './harness.js';
+import { demoScenarioJson, expectSameUnderFaults, inventory, runAgainstEmulator, statusOf } from './harness.js';
 
 const PROD = '111111111111';
 const OUTSIDE = 'arn:aws:iam::444455556666:root';
@@ -111,20 +111,15 @@ describe('aws connector: bucket policies', () => {
   });
 
   it('reads the same through S3 throttling (503 SlowDown) and server errors', async () => {
-    const clean = await runAgainstEmulator(await withBuckets(buckets));
-    const faulty = await runAgainstEmulator(await withBuckets(buckets), {
-      emulator: {
-        pageSize: 1,
-        faults: {
-          seed: 11,
-          rate: 0.5,
-          kinds: ['rate-limit', 'server-error', 'unavailable'],
-          operations: ['s3:ListAllMyBuckets', 's3:GetBucketPolicy'],
-        },
+    await expectSameUnderFaults(
+      await withBuckets(buckets),
+      {
+        seed: 11,
+        kinds: ['rate-limit', 'server-error', 'unavailable'],
+        operations: ['s3:ListAllMyBuckets', 's3:GetBucketPolicy'],
       },
-    });
-    expect(faulty.emulator.requests.filter((r) => r.fault !== undefined).length).toBeGreaterThan(2);
-    expect(inventory(faulty.snapshot)).toEqual(inventory(clean.snapshot));
+      3,
+    );
   });
 
   it('names the gap when the buckets may not be listed', async () => {
@@ -201,20 +196,11 @@ describe('aws connector: KMS key policies', () => {
   });
 
   it('reads the same through throttling and server errors, and names the gap when keys may not be listed', async () => {
-    const clean = await runAgainstEmulator(await withKeys(keys));
-    const faulty = await runAgainstEmulator(await withKeys(keys), {
-      emulator: {
-        pageSize: 1,
-        faults: {
-          seed: 5,
-          rate: 0.5,
-          kinds: ['rate-limit', 'server-error'],
-          operations: ['kms:ListKeys', 'kms:GetKeyPolicy'],
-        },
-      },
-    });
-    expect(faulty.emulator.requests.filter((r) => r.fault !== undefined).length).toBeGreaterThan(1);
-    expect(inventory(faulty.snapshot)).toEqual(inventory(clean.snapshot));
+    await expectSameUnderFaults(
+      await withKeys(keys),
+      { seed: 5, kinds: ['rate-limit', 'server-error'], operations: ['kms:ListKeys', 'kms:GetKeyPolicy'] },
+      2,
+    );
     const { snapshot } = await runAgainstEmulator(await withKeys(null));
     expect(statusOf(snapshot, PROD)?.gaps).toEqual([expect.objectContaining({ kind: 'aws.key-policies' })]);
   });
