@@ -202,7 +202,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         : {}),
     });
     const outDir = loaded.config.report.outDir;
-    const formats = loaded.config.report.formats;
+    // The PDF is printed from report.html: written with the others when the config leaves it out.
+    const configured = loaded.config.report.formats;
+    const formats = options.pdf && !configured.includes('html') ? [...configured, 'html' as const] : configured;
     const written = await writeReportFiles(outDir, input, formats, { register, registerPath, cwd }, [
       REPORT_FILES.md,
       REPORT_FILES.json,
@@ -216,7 +218,6 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       return files.includes(join(outDir, name)) ? readFile(join(outDir, name), 'utf8') : renderReport(format, input);
     };
     if (options.pdf) {
-      if (!formats.includes('html')) await writeReportFiles(outDir, input, ['html'], { register, registerPath, cwd });
       const pdf = join(outDir, 'report.pdf');
       // A missing Chromium or playwright-core ends the scan with exit 2; the other reports are on disk.
       await printPdf(join(outDir, REPORT_FILES.html), pdf, { env: options.env });
