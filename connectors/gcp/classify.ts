@@ -83,7 +83,10 @@ function lanesOf(entry: RoleEntry, klass: ProjectClass): Lane[] {
 }
 
 export function classifyGcpGrant(grant: Grant, config: ClassifyConfig): Classification {
-  const projectId = grant.resource.startsWith('projects/') ? grant.resource.slice('projects/'.length) : grant.resource;
+  // projects/<id>, or a bucket or dataset inside it (projects/<id>/buckets/<b>): the project classes it.
+  const projectId = grant.resource.startsWith('projects/')
+    ? grant.resource.slice('projects/'.length).split('/')[0]!
+    : grant.resource;
   return classifyRole(
     grant.permission,
     projectClass(projectId, projectLabels(grant.attributes), config.lanes),

@@ -10,6 +10,12 @@ import { readAllPages } from '../../src/core/paging.js';
 import { registerCredentialHeader, registerSecret } from '../../src/core/redact.js';
 import type { GcpOperation } from './operations.js';
 import {
+  ApiBucketPageSchema,
+  ApiBucketSchema,
+  type ApiDatasetAccess,
+  ApiDatasetListItemSchema,
+  ApiDatasetPageSchema,
+  ApiDatasetSchema,
   type ApiFolder,
   ApiFolderSchema,
   ApiGroupLookupSchema,
@@ -39,6 +45,8 @@ const READ_ONLY_SCOPE = 'https://www.googleapis.com/auth/cloud-platform.read-onl
 const GROUPS_READ_ONLY_SCOPE = 'https://www.googleapis.com/auth/cloud-identity.groups.readonly';
 const IAM_ENDPOINT = 'https://iam.googleapis.com';
 const CLOUD_IDENTITY_ENDPOINT = 'https://cloudidentity.googleapis.com';
+const STORAGE_ENDPOINT = 'https://storage.googleapis.com';
+const BIGQUERY_ENDPOINT = 'https://bigquery.googleapis.com';
 const PAGE_SIZE = 100;
 /** The RPC codes and HTTP statuses worth another try: rate limits, overload, a dropped gateway. */
 const TRANSIENT_CODES: ReadonlySet<number> = new Set([4, 8, 13, 14]);
@@ -90,6 +98,14 @@ export interface GcpApi {
   transitiveMembers(group: string, count: CallCounter): Promise<ApiTransitiveMembership[]>;
   /** A role's title and permissions: predefined (roles/x) or custom (organizations/…/roles/x, projects/…/roles/x). */
   getRole(name: string, count: CallCounter): Promise<ApiRole>;
+  /** The names of a project's Cloud Storage buckets. */
+  listBuckets(projectId: string, count: CallCounter): Promise<string[]>;
+  /** A bucket's IAM policy, version 3 (conditions shown). */
+  getBucketIamPolicy(bucket: string, count: CallCounter): Promise<ApiPolicy>;
+  /** The ids of a project's BigQuery datasets. */
+  listDatasets(projectId: string, count: CallCounter): Promise<string[]>;
+  /** A dataset's access list (datasets.get: BigQuery keeps dataset access there, not in an IAM policy). */
+  getDatasetAccess(projectId: string, datasetId: string, count: CallCounter): Promise<ApiDatasetAccess[]>;
   close(): Promise<void>;
 }
 
@@ -132,6 +148,8 @@ export async function createGcpApi(
   const organizations = new OrganizationsClient(transport);
   const iamBase = endpoint ? endpoint.origin : IAM_ENDPOINT;
   const identityBase = endpoint ? endpoint.origin : CLOUD_IDENTITY_ENDPOINT;
+  const storageBase = `${endpoint ? endpoint.origin : STORAGE_ENDPOINT}/storage/v1`;
+  const bigqueryBase = `${endpoint ? endpoint.origin : BIGQUERY_ENDPOINT}/bigquery/v2`;
   const retry = config.retry;
   const call = <T>(operation: GcpOperation, resource: string, count: CallCounter, run: () => Promise<T>) =>
     withRetry(operation, resource, count, retry, signal, run, onThrottle);
@@ -239,6 +257,50 @@ export async function createGcpApi(
           next: page.nextPageToken ?? undefined,
         };
       });
+    },
+    async listBuckets(projectId, count) {
+      const operation = 'storage.buckets.list';
+      return pages(operation, `projects/${projectId}`, async (pageToken) => {
+        // Cloud Storage pages with maxResults and returns the page under `items`.
+        const url = new URL(`${storageBase}/b`);
+        url.searchParams.set('project', projectId);
+        url.searchParams.set('maxResults', String(PAGE_SIZE));
+        url.searchParams.set('fields', 'items(name),nextPageToken');
+        if (pageToken) url.searchParams.set('pageToken', pageToken);
+        const body = await call(operation, `projects/${projectId}`, count, () => restGet(url.toString()));
+        const page = ApiBucketPageSchema.parse(body);
+        return {
+          items: (page.items ?? []).map((b) => ApiBucketSchema.parse(b).name),
+          next: page.nextPageToken ?? undefined,
+        };
+      });
+    },
+    async getBucketIamPolicy(bucket, count) {
+      const url = `${storageBase}/b/${encodeURIComponent(bucket)}/iam?optionsRequestedPolicyVersion=3`;
+      const body = await call('storage.buckets.getIamPolicy', `buckets/${bucket}`, count, () => restGet(url));
+      return ApiPolicySchema.parse(body);
+    },
+    async listDatasets(projectId, count) {
+      const operation = 'bigquery.datasets.list';
+      return pages(operation, `projects/${projectId}`, async (pageToken) => {
+        // all=true: hidden datasets (names starting with _) hold data and access lists too.
+        const url = new URL(`${bigqueryBase}/projects/${encodeURIComponent(projectId)}/datasets`);
+        url.searchParams.set('all', 'true');
+        url.searchParams.set('maxResults', String(PAGE_SIZE));
+        if (pageToken) url.searchParams.set('pageToken', pageToken);
+        const body = await call(operation, `projects/${projectId}`, count, () => restGet(url.toString()));
+        const page = ApiDatasetPageSchema.parse(body);
+        return {
+          items: (page.datasets ?? []).map((d) => ApiDatasetListItemSchema.parse(d).datasetReference.datasetId),
+          next: page.nextPageToken ?? undefined,
+        };
+      });
+    },
+    async getDatasetAccess(projectId, datasetId, count) {
+      const resource = `projects/${projectId}/datasets/${datasetId}`;
+      const url = `${bigqueryBase}/projects/${encodeURIComponent(projectId)}/datasets/${encodeURIComponent(datasetId)}?fields=access`;
+      const body = await call('bigquery.datasets.get', resource, count, () => restGet(url));
+      return ApiDatasetSchema.parse(body).access ?? [];
     },
     async close() {
       await Promise.all([projects.close(), folders.close(), organizations.close()]);

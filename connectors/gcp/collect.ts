@@ -11,7 +11,8 @@ import { AdaptiveQueue } from '../../src/core/adaptive-queue.js';
 import type { CollectContext, TargetOutput } from '../../src/core/connector.js';
 import type { Account, Gap } from '../../src/core/model.js';
 import { labelSelectors, roleEntry } from './classify.js';
-import { type CallCounter, createGcpApi, type GcpApi } from './client.js';
+import { type CallCounter, createGcpApi, type GcpApi, GcpApiError } from './client.js';
+import { bucketPolicy, datasetPolicy } from './data-resources.js';
 import { type Ancestry, matchesProjectGlob, projectScope, ResourceTree, rootOrganization } from './hierarchy.js';
 import type { ParsedMember } from './members.js';
 import type { GcpOperation } from './operations.js';
@@ -32,7 +33,11 @@ function* everyBinding(
   readings: Map<ProjectInScope, Outcome<{ reading: ProjectReading }>>,
 ): Generator<ApiBinding> {
   for (const outcome of ancestorPolicies.values()) if (outcome.ok) yield* outcome.value.bindings ?? [];
-  for (const outcome of readings.values()) if (outcome.ok) yield* outcome.value.reading.bindings;
+  for (const outcome of readings.values()) {
+    if (!outcome.ok) continue;
+    yield* outcome.value.reading.bindings;
+    for (const resource of outcome.value.reading.dataResources) yield* resource.bindings;
+  }
 }
 
 /** A group member's email as IAM would write it: service accounts by their domain, anyone else a user. */
@@ -55,6 +60,9 @@ interface ProjectInScope {
 interface ProjectReading {
   bindings: readonly ApiBinding[];
   serviceAccounts: { account: ApiServiceAccount; keys: ApiKey[] }[];
+  /** Its buckets' and datasets' own IAM, and what of it could not be read. */
+  dataResources: PolicyAtNode[];
+  gaps: Gap[];
 }
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -126,6 +134,7 @@ class GcpScan {
         }
         if (reading.ok) for (const op of reading.value.calls) out.call(op);
         else throw reading.error;
+        for (const gap of reading.value.reading.gaps) out.gap(gap);
         const policies = this.policiesFor(scoped, reading.value.reading, ancestorPolicies);
         const access = projectAccess({
           projectId,
@@ -136,6 +145,7 @@ class GcpScan {
           userManagedKeys: keysByMember,
           roles,
           groupMembers,
+          dataResources: reading.value.reading.dataResources,
         });
         for (const grant of access.grants) out.grant(grant);
         for (const member of access.members)
@@ -307,9 +317,11 @@ class GcpScan {
   private async readProject(project: ApiProject): Promise<{ reading: ProjectReading; calls: GcpOperation[] }> {
     const calls: GcpOperation[] = [];
     const count: CallCounter = (op) => calls.push(op);
-    const [policy, accounts] = await Promise.all([
+    const [policy, accounts, buckets, datasets] = await Promise.all([
       this.limited(() => this.api.getIamPolicy(project.name, count, `projects/${project.projectId}`)),
       this.limited(() => this.api.listServiceAccounts(project.projectId, count)),
+      this.readDataResources(project, BUCKETS, count),
+      this.readDataResources(project, DATASETS, count),
     ]);
     const serviceAccounts = await Promise.all(
       accounts.map(async (account) => ({
@@ -319,7 +331,50 @@ class GcpScan {
     );
     // Calls finish in any order; sorted, the counts (and the inventory) do not depend on timing.
     calls.sort();
-    return { reading: { bindings: policy.bindings ?? [], serviceAccounts }, calls };
+    const dataResources = [...buckets.policies, ...datasets.policies];
+    const gaps = [...buckets.gaps, ...datasets.gaps];
+    return { reading: { bindings: policy.bindings ?? [], serviceAccounts, dataResources, gaps }, calls };
+  }
+
+  /**
+   * Every bucket (or dataset) of the project, then each one's IAM. Refused (403) is a gap naming
+   * the project and how many could not be read: their grants are unknown, never assumed absent.
+   * One deleted between the list and the read (404) holds nothing, nor does a project where the
+   * API is turned off. Any other failure, after the retries, fails the project.
+   */
+  private async readDataResources(
+    project: ApiProject,
+    reads: DataResourceReads,
+    count: CallCounter,
+  ): Promise<{ policies: PolicyAtNode[]; gaps: Gap[] }> {
+    const projectId = project.projectId;
+    let ids: string[];
+    try {
+      ids = await this.limited(() => reads.list(this.api, projectId, count));
+    } catch (e) {
+      if (isTurnedOffIn(e, project)) return { policies: [], gaps: [] };
+      if (!isRefused(e)) throw e;
+      return { policies: [], gaps: [{ kind: reads.gap, detail: reads.listRefused(projectId, describe(e)) }] };
+    }
+    let refused = 0;
+    let why = '';
+    const policies: PolicyAtNode[] = [];
+    await Promise.all(
+      ids.map(async (id) => {
+        try {
+          policies.push(await this.limited(() => reads.policy(this.api, projectId, id, count)));
+        } catch (e) {
+          if (e instanceof GcpApiError && e.status === 404) return;
+          if (!isRefused(e)) throw e;
+          refused++;
+          why ||= describe(e);
+        }
+      }),
+    );
+    policies.sort((a, b) => compare(a.name, b.name));
+    const gaps: Gap[] =
+      refused > 0 ? [{ kind: reads.gap, detail: reads.someRefused(projectId, refused, why), count: refused }] : [];
+    return { policies, gaps };
   }
 
   /** The project's own policy, then every ancestor's, nearest first; throws when one is unreadable. */
@@ -373,6 +428,53 @@ function activeKeysByMember(
       out.set(serviceAccountMember(account.email), keys.filter((k) => isKeyActive(k, now)).length);
   }
   return out;
+}
+
+/** How one kind of data resource is listed, read and named when it cannot be. */
+interface DataResourceReads {
+  gap: string;
+  list(api: GcpApi, projectId: string, count: CallCounter): Promise<string[]>;
+  policy(api: GcpApi, projectId: string, id: string, count: CallCounter): Promise<PolicyAtNode>;
+  listRefused(projectId: string, why: string): string;
+  someRefused(projectId: string, count: number, why: string): string;
+}
+
+const BUCKETS: DataResourceReads = {
+  gap: 'gcp.bucket-policies',
+  list: (api, projectId, count) => api.listBuckets(projectId, count),
+  policy: async (api, projectId, bucket, count) =>
+    bucketPolicy(projectId, bucket, await api.getBucketIamPolicy(bucket, count)),
+  listRefused: (projectId, why) =>
+    `the Cloud Storage buckets of projects/${projectId} could not be listed, so who reads them through a bucket's own IAM is unknown: ${why}`,
+  someRefused: (projectId, n, why) =>
+    `the IAM policy of ${n} bucket${n === 1 ? '' : 's'} in projects/${projectId} could not be read, so who reads ${n === 1 ? 'it' : 'them'} is unknown: ${why}`,
+};
+
+const DATASETS: DataResourceReads = {
+  gap: 'gcp.dataset-access',
+  list: (api, projectId, count) => api.listDatasets(projectId, count),
+  policy: async (api, projectId, dataset, count) =>
+    datasetPolicy(projectId, dataset, await api.getDatasetAccess(projectId, dataset, count)),
+  listRefused: (projectId, why) =>
+    `the BigQuery datasets of projects/${projectId} could not be listed, so who reads them through a dataset's own access list is unknown: ${why}`,
+  someRefused: (projectId, n, why) =>
+    `the access list of ${n} dataset${n === 1 ? '' : 's'} in projects/${projectId} could not be read, so who reads ${n === 1 ? 'it' : 'them'} is unknown: ${why}`,
+};
+
+/** PERMISSION_DENIED, or an API turned off in the scanner's own project (Google answers both 403). */
+function isRefused(e: unknown): boolean {
+  return e instanceof GcpApiError && e.status === 403;
+}
+
+/**
+ * Google's 403 for an API that is off names the project whose setting refused it. When that is
+ * the scanned project itself, it holds no buckets or datasets anyone can reach; when it is the
+ * scanner's own (the quota project), nothing was read and it stays a gap.
+ */
+function isTurnedOffIn(e: unknown, project: ApiProject): boolean {
+  if (!isRefused(e)) return false;
+  const off = /has not been used in project (\S+?) before or it is disabled/.exec((e as GcpApiError).reason);
+  return off !== null && (`projects/${off[1]}` === project.name || off[1] === project.projectId);
 }
 
 function memberAccount(member: ParsedMember, target: string, deletedBindings: string[] | undefined): Account {

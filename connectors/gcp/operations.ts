@@ -17,5 +17,9 @@ export const GCP_OPERATIONS = [
   'iam.projects.roles.get',
   'cloudidentity.groups.lookup',
   'cloudidentity.groups.memberships.searchTransitiveMemberships',
+  'storage.buckets.list',
+  'storage.buckets.getIamPolicy',
+  'bigquery.datasets.list',
+  'bigquery.datasets.get',
 ] as const;
 export type GcpOperation = (typeof GCP_OPERATIONS)[number];

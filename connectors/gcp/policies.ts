@@ -34,6 +34,8 @@ export interface ProjectAccessInput {
    * member string. A group read here holds nothing itself: each member holds its bindings.
    */
   groupMembers?: ReadonlyMap<string, readonly GroupMember[]>;
+  /** The IAM of the project's Cloud Storage buckets and BigQuery datasets (data-resources.ts). */
+  dataResources?: readonly PolicyAtNode[];
 }
 
 /** A member a group reaches: directly, or through a group nested in it. */
@@ -66,8 +68,7 @@ export function projectAccess(input: ProjectAccessInput): ProjectAccess {
   const members = new Map<string, ParsedMember>();
   const deletedBindings = new Map<string, string[]>();
 
-  input.policies.forEach((policy, depth) => {
-    const inherited = depth > 0;
+  const addBindings = (policy: PolicyAtNode, on: string, inherited: boolean) => {
     for (const binding of policy.bindings) {
       const condition = binding.condition?.expression ? binding.condition : undefined;
       const verdict = condition?.expression ? evaluateCondition(condition.expression, input.now) : undefined;
@@ -82,6 +83,7 @@ export function projectAccess(input: ProjectAccessInput): ProjectAccess {
           deletedBindings.set(member.id, roles);
           continue;
         }
+        const parts = { input, resource: on, policy, inherited, binding, verdict };
         const expanded = member.type === 'group' ? input.groupMembers?.get(member.id) : undefined;
         if (expanded) {
           for (const { member: id, direct } of expanded) {
@@ -89,18 +91,20 @@ export function projectAccess(input: ProjectAccessInput): ProjectAccess {
             const key = JSON.stringify([inner.id, binding.role, policy.name, condition?.expression ?? '', member.id]);
             if (grants.has(key)) continue;
             members.set(inner.id, inner);
-            const grant = buildGrant({ input, resource, policy, inherited, binding, member: inner, verdict });
-            grants.set(key, throughGroup(grant, member.id, direct));
+            grants.set(key, throughGroup(buildGrant({ ...parts, member: inner }), member.id, direct));
           }
           continue;
         }
         const key = JSON.stringify([member.id, binding.role, policy.name, condition?.expression ?? '']);
         if (grants.has(key)) continue;
         members.set(member.id, member);
-        grants.set(key, buildGrant({ input, resource, policy, inherited, binding, member, verdict }));
+        grants.set(key, buildGrant({ ...parts, member }));
       }
     }
-  });
+  };
+  for (const [depth, policy] of input.policies.entries()) addBindings(policy, resource, depth > 0);
+  // A bucket's or dataset's own IAM: a grant on that resource, whoever holds the project.
+  for (const policy of input.dataResources ?? []) addBindings(policy, policy.name, false);
   for (const roles of deletedBindings.values()) roles.sort();
   return {
     grants: [...grants.values()].sort(compareGrants),

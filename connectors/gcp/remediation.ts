@@ -9,6 +9,7 @@ import type {
   Remediation,
 } from '../../src/core/remediation.js';
 import { command, option, pipeline } from '../../src/core/shell.js';
+import { type DataResourceKind, parseDataResource } from './data-resources.js';
 
 interface Node {
   kind: 'projects' | 'folders' | 'organizations';
@@ -82,6 +83,10 @@ function removeBinding(grant: Grant): Remediation {
       commands: plan.commands,
     };
   }
+  const data = parseDataResource(
+    typeof grant.attributes?.grantedOn === 'string' ? grant.attributes.grantedOn : undefined,
+  );
+  if (data) return removeDataBinding(grant, data);
   const node = bindingNode(grant);
   const where =
     grant.via === 'inherited' ? `${grant.viaName ?? node?.id} (inherited by ${grant.resource})` : grant.resource;
@@ -113,6 +118,45 @@ function removeBinding(grant: Grant): Remediation {
     }
   }
   return { steps, commands: [command(...args, '--all')] };
+}
+
+/**
+ * A bucket's binding goes with gcloud storage; a dataset's access entry is edited in the dataset's
+ * own description (bq has no command that removes one entry).
+ */
+function removeDataBinding(grant: Grant, data: { projectId: string; kind: DataResourceKind; id: string }): Remediation {
+  const where = data.kind === 'buckets' ? `the bucket gs://${data.id}` : `the dataset ${data.projectId}:${data.id}`;
+  const steps = [
+    `Remove the binding of ${grant.permission} for ${grant.account} on ${where} (project ${data.projectId}).`,
+  ];
+  if (data.kind === 'datasets') {
+    const dataset = `${data.projectId}:${data.id}`;
+    steps.push(
+      `Write the dataset's description to a file, delete the access entry for ${grant.account.replace(/^[a-zA-Z]+:/, '')} with the role ${grant.permission} (written READER, WRITER or OWNER for the basic roles), and update the dataset from the file.`,
+    );
+    return {
+      steps,
+      commands: [
+        `${command('bq', 'show', '--format=prettyjson', dataset)} > dataset.json`,
+        command('bq', 'update', '--source', 'dataset.json', dataset),
+      ],
+    };
+  }
+  const args = [
+    'gcloud',
+    'storage',
+    'buckets',
+    'remove-iam-policy-binding',
+    `gs://${data.id}`,
+    option('--member', grant.account),
+    option('--role', grant.permission),
+  ];
+  const expression = typeof grant.attributes?.condition === 'string' ? grant.attributes.condition : undefined;
+  const fields: [string, string][] = expression ? [['expression', expression]] : [];
+  if (expression && typeof grant.attributes?.conditionTitle === 'string')
+    fields.push(['title', grant.attributes.conditionTitle]);
+  const condition = expression ? conditionArgument(fields) : undefined;
+  return { steps, commands: [command(...args, condition ? option('--condition', condition) : '--all')] };
 }
 
 function serviceAccountEmail(member: string): string | undefined {
@@ -199,7 +243,11 @@ function removeAccount(account: Account, records: AccountRecords): Remediation {
   // One binding may reach several projects (a folder's): remove it once.
   const seen = new Set<string>();
   for (const g of records.grants) {
-    const key = JSON.stringify([bindingNode(g), g.permission, g.attributes?.condition ?? '']);
+    const key = JSON.stringify([
+      g.attributes?.grantedOn ?? bindingNode(g),
+      g.permission,
+      g.attributes?.condition ?? '',
+    ]);
     if (seen.has(key)) continue;
     seen.add(key);
     plans.push(removeBinding(g));

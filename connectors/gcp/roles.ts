@@ -52,6 +52,10 @@ export const ROLE_TABLE = {
   'roles/storage.objectViewer': { reach: 'data', level: 'read' },
   'roles/storage.legacyBucketReader': { reach: 'data', level: 'read' },
   'roles/storage.legacyObjectReader': { reach: 'data', level: 'read' },
+  // What every bucket grants the project's editors and owners: lists, writes and sets its IAM.
+  'roles/storage.legacyBucketOwner': { reach: 'data', level: 'admin' },
+  'roles/storage.legacyBucketWriter': { reach: 'data', level: 'write' },
+  'roles/storage.legacyObjectOwner': { reach: 'data', level: 'admin' },
   'roles/storage.objectCreator': { reach: 'data', level: 'write' },
   'roles/storage.objectUser': { reach: 'data', level: 'write' },
   'roles/storage.objectAdmin': { reach: 'data', level: 'admin' },

@@ -158,3 +158,40 @@ export const ApiTransitiveMembershipPageSchema = z.object({
   memberships: z.array(z.unknown()).nullish(),
   nextPageToken: z.string().nullish(),
 });
+
+// ---- Cloud Storage JSON API and BigQuery v2 answers (REST JSON) ----
+
+export const ApiBucketSchema = z.object({ name: z.string().min(1) });
+
+/** storage.buckets.list: the page's buckets under `items`. */
+export const ApiBucketPageSchema = z.object({
+  items: z.array(z.unknown()).nullish(),
+  nextPageToken: z.string().nullish(),
+});
+
+export const ApiDatasetListItemSchema = z.object({
+  datasetReference: z.object({ datasetId: z.string().min(1), projectId: z.string().min(1) }),
+});
+
+/** bigquery.datasets.list: the page's datasets under `datasets`. */
+export const ApiDatasetPageSchema = z.object({
+  datasets: z.array(z.unknown()).nullish(),
+  nextPageToken: z.string().nullish(),
+});
+
+/**
+ * One entry of a dataset's access list: a role (READER/WRITER/OWNER or roles/…) and exactly one
+ * grantee field. `view`, `routine` and `dataset` entries authorise queries, not identities.
+ */
+export const ApiDatasetAccessSchema = z.object({
+  role: z.string().nullish(),
+  userByEmail: z.string().nullish(),
+  groupByEmail: z.string().nullish(),
+  domain: z.string().nullish(),
+  specialGroup: z.string().nullish(),
+  iamMember: z.string().nullish(),
+  condition: ApiConditionSchema.nullish(),
+});
+export type ApiDatasetAccess = z.infer<typeof ApiDatasetAccessSchema>;
+
+export const ApiDatasetSchema = z.object({ access: z.array(ApiDatasetAccessSchema).nullish() });

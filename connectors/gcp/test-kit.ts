@@ -43,20 +43,34 @@ export const gcpTestKit = (connector: AnyConnector): ConnectorTestKit => ({
 // a floor computed from the scenario, not from what lanekeeper does.
 interface GcpShape {
   folders: { bindings?: { members: string[] }[] }[];
-  projects: { serviceAccounts: unknown[]; bindings?: { members: string[] }[] }[];
+  projects: {
+    serviceAccounts: unknown[];
+    bindings?: { members: string[] }[];
+    buckets?: { bindings?: { members: string[] }[] }[];
+    datasets?: { access?: { groupByEmail?: string }[] }[];
+  }[];
   organization?: { bindings?: { members: string[] }[] };
   groups?: { email: string; members: string[] }[];
 }
 
 /** Groups any binding names: each is looked up once and its members listed once. */
 function boundGroups(s: GcpShape): string[] {
-  const nodes = [s.organization, ...s.folders, ...s.projects];
+  const nodes = [s.organization, ...s.folders, ...s.projects, ...s.projects.flatMap((p) => p.buckets ?? [])];
   const members = nodes.flatMap((n) => (n?.bindings ?? []).flatMap((b) => b.members));
-  return [...new Set(members.filter((m) => m.startsWith('group:')))];
+  const datasetGroups = s.projects.flatMap((p) =>
+    (p.datasets ?? []).flatMap((d) =>
+      (d.access ?? []).flatMap((a) => (a.groupByEmail ? [`group:${a.groupByEmail}`] : [])),
+    ),
+  );
+  return [...new Set([...members.filter((m) => m.startsWith('group:')), ...datasetGroups])];
 }
 
 function gcpMinimum(s: GcpShape): Record<string, number> {
   const serviceAccounts = s.projects.reduce((n, p) => n + p.serviceAccounts.length, 0);
+  // Each project's buckets and datasets are listed (one page at least), then each one's IAM read.
+  const listPages = (count: (p: GcpShape['projects'][number]) => number) =>
+    s.projects.reduce((n, p) => n + pages(count(p), 100), 0);
+  const each = (count: (p: GcpShape['projects'][number]) => number) => s.projects.reduce((n, p) => n + count(p), 0);
   return {
     'cloudresourcemanager.organizations.search': 1,
     'cloudresourcemanager.folders.search': pages(s.folders.length, 100),
@@ -66,6 +80,10 @@ function gcpMinimum(s: GcpShape): Record<string, number> {
     'cloudresourcemanager.projects.getIamPolicy': s.projects.length,
     'iam.projects.serviceAccounts.list': s.projects.length,
     'iam.projects.serviceAccounts.keys.list': serviceAccounts,
+    'storage.buckets.list': listPages((p) => p.buckets?.length ?? 0),
+    'storage.buckets.getIamPolicy': each((p) => p.buckets?.length ?? 0),
+    'bigquery.datasets.list': listPages((p) => p.datasets?.length ?? 0),
+    'bigquery.datasets.get': each((p) => p.datasets?.length ?? 0),
     'cloudidentity.groups.lookup': boundGroups(s).length,
     'cloudidentity.groups.memberships.searchTransitiveMemberships': boundGroups(s).reduce((n, g) => {
       const group = s.groups?.find((x) => `group:${x.email}` === g);
@@ -94,6 +112,18 @@ function hostile(scenario: unknown, attack: HostileAttack): unknown {
     }
   }
   const prod = s.projects[0];
+  // A bucket's and a dataset's own IAM name the attack too.
+  prod.buckets = [
+    ...(prod.buckets ?? []),
+    {
+      name: 'hostile-exports',
+      bindings: [{ role: 'roles/storage.objectViewer', members: [`user:${attack.payload('plus')}@evil.example`] }],
+    },
+  ];
+  prod.datasets = [
+    ...(prod.datasets ?? []),
+    { id: 'hostile_ds', access: [{ role: 'READER', userByEmail: `${attack.payload('plus')}@evil.example` }] },
+  ];
   prod.bindings.push(
     { role: 'roles/editor', members: [`user:"${attack.payload('img')}"@evil.example`] },
     {

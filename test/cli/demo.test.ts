@@ -9,6 +9,8 @@ const STORY = [
   'expired-access-active aws arn:aws:iam::111111111111:user/ops-admin 111111111111 sam',
   'expired-access-active aws arn:aws:iam::111111111111:user/ops-admin 222222222222 sam',
   'expired-access-active aws arn:aws:iam::111111111111:user/sam-ortiz 111111111111 sam',
+  // Pete's project role ended with its condition; the migration's export bucket still lets him read.
+  'expired-access-active gcp user:pete@lindqvist.example projects/northwind-shop-prod/buckets/northwind-order-exports pete',
   'expired-access-active gcp user:sam@ortiz.dev projects/northwind-analytics sam',
   'expired-access-active gcp user:sam@ortiz.dev projects/northwind-shop-prod sam',
   'expired-access-active github samortiz northwind/infra sam',
@@ -33,6 +35,7 @@ const STORY = [
   'mfa-missing aws arn:aws:iam::111111111111:user/ops-admin - -',
   'mfa-missing github omar-qa - omar',
   'mfa-missing slack U0ADMIN - -',
+  'multiple-lanes register - - jun',
   'multiple-lanes register - - kai',
   'multiple-lanes register - - olga',
   'multiple-lanes register - - sam',
@@ -43,6 +46,9 @@ const STORY = [
   'unapproved-access aws arn:aws:iam::111111111111:user/ops-admin 111111111111 sam',
   'unapproved-access aws arn:aws:iam::111111111111:user/ops-admin 222222222222 sam',
   'unapproved-access aws arn:aws:identitystore:::user/94482488-3041-7026-18f0-6e1a2b3c4d02 111111111111 olga',
+  // Jun, approved for the dashboards' code, reads the sales dataset in BigQuery through its access list.
+  'unapproved-access gcp user:jun@parkanalytics.example projects/northwind-analytics/datasets/sales jun',
+  'unapproved-access gcp user:pete@lindqvist.example projects/northwind-shop-prod/buckets/northwind-order-exports pete',
   'unapproved-access gcp user:rita@costa.dev projects/northwind-shop-prod rita',
   'unapproved-access gcp user:sam@ortiz.dev projects/northwind-analytics sam',
   'unapproved-access gcp user:sam@ortiz.dev projects/northwind-shop-prod sam',
@@ -120,8 +126,11 @@ describe('lanekeeper demo', () => {
     );
     // The company's own domain bound on analytics is the company: no public-access.
     expect(doc.findings.filter((f) => f.account === 'domain:northwind.example')).toEqual([]);
-    // The past contractor's time-bound GCP binding expired on its own: nothing to report.
-    expect(doc.findings.filter((f) => f.person === 'pete')).toEqual([]);
+    // The past contractor's time-bound project binding expired on its own: nothing to report there.
+    // What still names him is the export bucket the migration left behind.
+    expect(new Set(doc.findings.filter((f) => f.person === 'pete').map((f) => f.resource))).toEqual(
+      new Set(['projects/northwind-shop-prod/buckets/northwind-order-exports']),
+    );
   });
 
   it('gives the same reports, byte for byte, for the same clock', async () => {

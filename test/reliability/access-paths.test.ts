@@ -630,3 +630,57 @@ describe('15. a service control policy caps what a member account’s principals
     ]);
   });
 });
+
+describe("16. a bucket's or a dataset's own IAM is access, even where the project grants nothing", () => {
+  const PETE = 'user:pete@lindqvist.example';
+  const JUN = 'user:jun@parkanalytics.example';
+  const EXPORTS = 'projects/northwind-shop-prod/buckets/northwind-order-exports';
+  const SALES = 'projects/northwind-analytics/datasets/sales';
+  const project = (sc: Json, id: string) => (sc.gcp.projects as Json[]).find((p) => p.projectId === id) as Json;
+
+  it("fires: the migration's export bucket still lets Pete read after his engagement (the demo); offboarding names it", async () => {
+    const s = await scan(['gcp'], () => {});
+    const [expired] = s.of('expired-access-active', PETE, EXPORTS);
+    expect(expired?.person).toBe('pete');
+    expect(expired?.evidence).toContain(`roles/storage.objectViewer granted to ${PETE} on ${EXPORTS}`);
+    expect(expired?.remediation?.commands).toContain(
+      `gcloud storage buckets remove-iam-policy-binding gs://northwind-order-exports --member=${PETE} --role=roles/storage.objectViewer --all`,
+    );
+    expect(await s.offboard('pete')).toContain('gs://northwind-order-exports');
+  });
+
+  it('is quiet: the bucket without his binding (his project role ended with its condition)', async () => {
+    const s = await scan(['gcp'], (sc) => {
+      project(sc, 'northwind-shop-prod').buckets = [];
+    });
+    expect(s.findings.filter((f) => f.account === PETE)).toEqual([]);
+  });
+
+  it('fires: a dashboard contractor approved for code reads a BigQuery dataset nobody approved (the demo)', async () => {
+    const s = await scan(['gcp'], () => {});
+    const [unapproved] = s.of('unapproved-access', JUN, SALES);
+    expect(unapproved?.person).toBe('jun');
+    expect(unapproved?.remediation?.commands).toEqual([
+      'bq show --format=prettyjson northwind-analytics:sales > dataset.json',
+      'bq update --source dataset.json northwind-analytics:sales',
+    ]);
+  });
+
+  it("is quiet: the dataset's default entries (the project's own readers, writers and owners) add nobody", async () => {
+    const s = await scan(['gcp'], (sc) => {
+      project(sc, 'northwind-analytics').datasets = [{ id: 'sales', access: [] }];
+    });
+    expect(s.findings.filter((f) => f.resource === SALES)).toEqual([]);
+    expect(s.findings.filter((f) => f.account === JUN)).toEqual([]);
+  });
+
+  it('fires: a dataset open to every Google account is public access', async () => {
+    const s = await scan(['gcp'], (sc) => {
+      project(sc, 'northwind-analytics').datasets[0].access.push({
+        role: 'READER',
+        specialGroup: 'allAuthenticatedUsers',
+      });
+    });
+    expect(s.findings.filter((f) => f.account === 'allAuthenticatedUsers' && f.resource === SALES)).not.toEqual([]);
+  });
+});

@@ -120,6 +120,19 @@ const CASES: GapCase[] = [
     },
   },
   {
+    // The demo's analytics bucket, whose own IAM lets the agency read it, may not be read.
+    kind: 'gcp.bucket-policies',
+    make: (s) => {
+      for (const p of s.gcp.projects) for (const b of p.buckets ?? []) b.denied = true;
+    },
+  },
+  {
+    kind: 'gcp.dataset-access',
+    make: (s) => {
+      for (const p of s.gcp.projects) p.datasetsDenied = true;
+    },
+  },
+  {
     kind: 'slack.two-factor',
     make: (s) => {
       s.slack.token = { ...s.slack.token, seesTwoFactor: false };

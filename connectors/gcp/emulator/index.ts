@@ -125,6 +125,25 @@ const ROUTES: readonly { method: string; pattern: RegExp; operation: GcpOperatio
     operation: 'cloudidentity.groups.memberships.searchTransitiveMemberships',
     params: ['group'],
   },
+  { method: 'GET', pattern: /^\/storage\/v1\/b$/, operation: 'storage.buckets.list', params: [] },
+  {
+    method: 'GET',
+    pattern: /^\/storage\/v1\/b\/([^/]+)\/iam$/,
+    operation: 'storage.buckets.getIamPolicy',
+    params: ['bucket'],
+  },
+  {
+    method: 'GET',
+    pattern: /^\/bigquery\/v2\/projects\/([^/]+)\/datasets$/,
+    operation: 'bigquery.datasets.list',
+    params: ['project'],
+  },
+  {
+    method: 'GET',
+    pattern: /^\/bigquery\/v2\/projects\/([^/]+)\/datasets\/([^/]+)$/,
+    operation: 'bigquery.datasets.get',
+    params: ['project', 'dataset'],
+  },
 ];
 
 export function routeRequest(req: EmulatorRequest): GcpRoute | undefined {
@@ -200,7 +219,145 @@ class World {
         return this.lookupGroup(req.query.get('groupKey.id') ?? '');
       case 'cloudidentity.groups.memberships.searchTransitiveMemberships':
         return this.transitiveMemberships(params.group ?? '', req, ctx);
+      case 'storage.buckets.list':
+        return this.listBuckets(req.query.get('project') ?? '', req, ctx);
+      case 'storage.buckets.getIamPolicy':
+        return this.bucketPolicy(params.bucket ?? '', req);
+      case 'bigquery.datasets.list':
+        return this.listDatasets(params.project ?? '', req, ctx);
+      case 'bigquery.datasets.get':
+        return this.dataset(params.project ?? '', params.dataset ?? '');
     }
+  }
+
+  private listBuckets(projectRef: string, req: EmulatorRequest, ctx: AnswerContext): EmulatorResponse {
+    const project = this.project(projectRef);
+    if (!project || project.bucketsDenied)
+      return storageError(
+        403,
+        `lanekeeper-scanner does not have storage.buckets.list access to the Google Cloud project. Permission 'storage.buckets.list' denied on resource (or it may not exist).`,
+        'forbidden',
+      );
+    const items = project.buckets.map((b) => ({
+      kind: 'storage#bucket',
+      id: b.name,
+      name: b.name,
+      projectNumber: project.number,
+      location: 'EU',
+      storageClass: 'STANDARD',
+    }));
+    return paged(items, 'items', req, ctx, 'maxResults', { kind: 'storage#buckets' });
+  }
+
+  private bucketPolicy(name: string, req: EmulatorRequest): EmulatorResponse {
+    const owner = this.projects.find((p) => p.buckets.some((b) => b.name === name));
+    const bucket = owner?.buckets.find((b) => b.name === name);
+    if (!owner || !bucket) return storageError(404, 'The specified bucket does not exist.', 'notFound');
+    if (bucket.denied)
+      return storageError(
+        403,
+        `lanekeeper-scanner does not have storage.buckets.getIamPolicy access to the Google Cloud Storage bucket. Permission 'storage.buckets.getIamPolicy' denied on resource (or it may not exist).`,
+        'forbidden',
+      );
+    const version = Number(req.query.get('optionsRequestedPolicyVersion') ?? '1');
+    const hasConditions = bucket.bindings.some((b) => b.condition);
+    if (hasConditions && version < 3)
+      return storageError(
+        400,
+        'Bucket has conditional bindings; requested policy version must be 3 or greater.',
+        'invalid',
+      );
+    // Every bucket starts with the project's convenience members (as Google creates them).
+    const bindings = [
+      {
+        role: 'roles/storage.legacyBucketOwner',
+        members: [`projectEditor:${owner.projectId}`, `projectOwner:${owner.projectId}`],
+      },
+      { role: 'roles/storage.legacyBucketReader', members: [`projectViewer:${owner.projectId}`] },
+      ...bucket.bindings.map((b) => ({
+        role: b.role,
+        members: [...b.members],
+        ...(b.condition ? { condition: { ...b.condition } } : {}),
+      })),
+    ];
+    return json({
+      kind: 'storage#policy',
+      resourceId: `projects/_/buckets/${bucket.name}`,
+      version: hasConditions ? 3 : 1,
+      etag: Buffer.from(sha(JSON.stringify(bindings)).slice(0, 8), 'hex').toString('base64'),
+      bindings,
+    });
+  }
+
+  private listDatasets(projectRef: string, req: EmulatorRequest, ctx: AnswerContext): EmulatorResponse {
+    const project = this.project(projectRef);
+    const refused = this.bigqueryRefusal(project, projectRef);
+    if (refused || !project)
+      return refused ?? bigqueryError(404, `Not found: Project ${projectRef}`, 'notFound', 'NOT_FOUND');
+    if (project.datasetsDenied)
+      return bigqueryError(
+        403,
+        `Access Denied: Project ${projectRef}: User does not have bigquery.datasets.get permission in project ${projectRef}.`,
+        'accessDenied',
+        'PERMISSION_DENIED',
+      );
+    // All datasets with all=true; without it, hidden ones (a leading _) are left out, as BigQuery does.
+    const all = req.query.get('all') === 'true';
+    const datasets = project.datasets
+      .filter((d) => all || !d.id.startsWith('_'))
+      .map((d) => ({
+        kind: 'bigquery#dataset',
+        id: `${project.projectId}:${d.id}`,
+        datasetReference: { datasetId: d.id, projectId: project.projectId },
+        location: 'EU',
+      }));
+    return paged(datasets, 'datasets', req, ctx, 'maxResults', {
+      kind: 'bigquery#datasetList',
+      etag: 'Rbc1p5Hh6ZY2lJNYq+Xm5Q==',
+    });
+  }
+
+  private dataset(projectRef: string, id: string): EmulatorResponse {
+    const project = this.project(projectRef);
+    const refused = this.bigqueryRefusal(project, projectRef);
+    if (refused) return refused;
+    const dataset = project?.datasets.find((d) => d.id === id);
+    if (!project || !dataset)
+      return bigqueryError(404, `Not found: Dataset ${projectRef}:${id}`, 'notFound', 'NOT_FOUND');
+    if (dataset.denied)
+      return bigqueryError(
+        403,
+        `Access Denied: Dataset ${project.projectId}:${id}: Permission bigquery.datasets.get denied on dataset ${project.projectId}:${id} (or it may not exist).`,
+        'accessDenied',
+        'PERMISSION_DENIED',
+      );
+    // Every dataset starts with the project's special groups (as BigQuery creates them).
+    const access = [
+      { role: 'WRITER', specialGroup: 'projectWriters' },
+      { role: 'OWNER', specialGroup: 'projectOwners' },
+      { role: 'READER', specialGroup: 'projectReaders' },
+      ...dataset.access,
+    ];
+    return json({
+      kind: 'bigquery#dataset',
+      id: `${project.projectId}:${id}`,
+      datasetReference: { datasetId: id, projectId: project.projectId },
+      access,
+      location: 'EU',
+    });
+  }
+
+  /** A project BigQuery cannot serve: unknown (404), or with the API turned off (403 SERVICE_DISABLED). */
+  private bigqueryRefusal(project: ReturnType<World['project']>, projectRef: string): EmulatorResponse | undefined {
+    if (!project) return bigqueryError(404, `Not found: Project ${projectRef}`, 'notFound', 'NOT_FOUND');
+    if (project.bigqueryDisabled)
+      return bigqueryError(
+        403,
+        `BigQuery API has not been used in project ${project.number} before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/bigquery.googleapis.com/overview?project=${project.number} then retry.`,
+        'accessNotConfigured',
+        'PERMISSION_DENIED',
+      );
+    return undefined;
   }
 
   /** A group's resource name: its position in the scenario, as Cloud Identity's opaque ids are stable. */
@@ -413,8 +570,15 @@ function policyAnswer(bindings: readonly ScenarioBinding[], req: EmulatorRequest
 }
 
 /** One page of a list, under the field name the API uses, honouring pageSize and the paging faults. */
-function paged(all: unknown[], field: string, req: EmulatorRequest, ctx: AnswerContext): EmulatorResponse {
-  const requested = Number.parseInt(req.query.get('pageSize') ?? '', 10);
+function paged(
+  all: unknown[],
+  field: string,
+  req: EmulatorRequest,
+  ctx: AnswerContext,
+  sizeParam = 'pageSize',
+  head: Record<string, unknown> = {},
+): EmulatorResponse {
+  const requested = Number.parseInt(req.query.get(sizeParam) ?? '', 10);
   const size = Math.min(requested > 0 ? requested : DEFAULT_PAGE_SIZE, ctx.pageSize ?? DEFAULT_PAGE_SIZE);
   const token = req.query.get('pageToken') || undefined;
   if (ctx.fault === 'empty-page') {
@@ -422,7 +586,7 @@ function paged(all: unknown[], field: string, req: EmulatorRequest, ctx: AnswerC
     return json({ [field]: [], nextPageToken: `${token ?? '0'}~` });
   }
   const { page, next } = pageOf(all, token, size);
-  const body: Record<string, unknown> = {};
+  const body: Record<string, unknown> = { ...head };
   if (page.length > 0) body[field] = page;
   if (next) body.nextPageToken = ctx.fault === 'repeat-cursor' && token ? token : next;
   return json(body);
@@ -456,6 +620,24 @@ export function googleError(status: StatusName, message: string): EmulatorRespon
     status: STATUS[status],
     headers: { 'content-type': 'application/json; charset=UTF-8' },
     body: JSON.stringify({ error: { code: STATUS[status], message, status } }),
+  };
+}
+
+/** Cloud Storage's JSON API error: no `status` name, a reason in `errors`. */
+function storageError(code: number, message: string, reason: string): EmulatorResponse {
+  return {
+    status: code,
+    headers: { 'content-type': 'application/json; charset=UTF-8' },
+    body: JSON.stringify({ error: { code, message, errors: [{ message, domain: 'global', reason }] } }),
+  };
+}
+
+/** BigQuery's error: Google's body with the v2 API's `errors` reasons beside the status name. */
+function bigqueryError(code: number, message: string, reason: string, status: string): EmulatorResponse {
+  return {
+    status: code,
+    headers: { 'content-type': 'application/json; charset=UTF-8' },
+    body: JSON.stringify({ error: { code, message, errors: [{ message, domain: 'global', reason }], status } }),
   };
 }
 

@@ -39,6 +39,32 @@ export const ScenarioServiceAccountSchema = z.strictObject({
   keys: z.array(ScenarioKeySchema).default([]),
 });
 
+/** A Cloud Storage bucket: bindings beyond the project-convenience ones every bucket starts with. */
+export const ScenarioBucketSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, 'a bucket name'),
+  bindings: Bindings,
+  /** Its IAM policy may not be read: 403. */
+  denied: Denied,
+});
+
+/** One entry of a dataset's access list, as BigQuery writes it. */
+const ScenarioAccessEntrySchema = z.strictObject({
+  role: z.string().min(1),
+  userByEmail: z.string().optional(),
+  groupByEmail: z.string().optional(),
+  domain: z.string().optional(),
+  specialGroup: z.string().optional(),
+  iamMember: z.string().optional(),
+  view: z.strictObject({ projectId: z.string(), datasetId: z.string(), tableId: z.string() }).optional(),
+});
+
+/** A BigQuery dataset: access entries beyond the project special groups every dataset starts with. */
+export const ScenarioDatasetSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_]{1,1024}$/, 'a dataset id'),
+  access: z.array(ScenarioAccessEntrySchema).default([]),
+  denied: Denied,
+});
+
 export const ScenarioProjectSchema = z.strictObject({
   projectId: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'a project id (6-30 lower-case letters, digits, -)'),
   /** The project number; derived from the position when absent. */
@@ -54,6 +80,13 @@ export const ScenarioProjectSchema = z.strictObject({
   denied: Denied,
   bindings: Bindings,
   serviceAccounts: z.array(ScenarioServiceAccountSchema).default([]),
+  buckets: z.array(ScenarioBucketSchema).default([]),
+  datasets: z.array(ScenarioDatasetSchema).default([]),
+  /** The scanner may not list the project's buckets (or datasets): 403. */
+  bucketsDenied: Denied,
+  datasetsDenied: Denied,
+  /** The BigQuery API is off in this project: Google answers 403 SERVICE_DISABLED, naming it. */
+  bigqueryDisabled: z.boolean().default(false),
 });
 export type ScenarioProject = z.infer<typeof ScenarioProjectSchema>;
 

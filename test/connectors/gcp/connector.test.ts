@@ -338,6 +338,204 @@ describe('gcp connector against its emulator', () => {
     });
   });
 
+  describe('buckets and datasets (their own IAM)', () => {
+    const withData = (more: (s: GcpScenario) => void = () => {}) =>
+      scenario((s) => {
+        const shop = s.projects.find((p) => p.projectId === 'shop-prod')!;
+        const analytics = s.projects.find((p) => p.projectId === 'analytics')!;
+        shop.buckets = [
+          {
+            name: 'shop-exports',
+            denied: false,
+            bindings: [
+              // Pete's project role ended; the bucket still lets him read.
+              { role: 'roles/storage.objectViewer', members: ['user:pete@lindqvist.example'] },
+              {
+                role: 'roles/storage.objectAdmin',
+                members: ['user:nia@pixelwork.example'],
+                condition: { title: 'Import', expression: 'request.time < timestamp("2026-08-01T00:00:00Z")' },
+              },
+            ],
+          },
+          { name: 'shop-static', denied: false, bindings: [] },
+        ];
+        analytics.datasets = [
+          {
+            id: 'finance',
+            denied: false,
+            access: [
+              { role: 'READER', userByEmail: 'nia@pixelwork.example' },
+              { role: 'WRITER', userByEmail: 'ci@shop-prod.iam.gserviceaccount.com' },
+              { role: 'READER', specialGroup: 'allAuthenticatedUsers' },
+              { role: 'READER', view: { projectId: 'analytics', datasetId: 'reports', tableId: 'summary' } },
+            ],
+          },
+          // Hidden (a leading _): listed only with all=true.
+          {
+            id: '_staging',
+            denied: false,
+            access: [{ role: 'roles/bigquery.dataOwner', domain: 'ledgerwise.example' }],
+          },
+        ];
+        // BigQuery is off in this project: nothing to read there, and nothing missed.
+        s.projects.find((p) => p.projectId === 'payments-api')!.bigqueryDisabled = true;
+        more(s);
+      });
+
+    const dataGrants = (snapshot: Snapshot) =>
+      snapshot.grants
+        .filter((g) => /\/(buckets|datasets)\//.test(g.resource))
+        .map((g) => [g.resource, g.account, g.permission, g.level, g.lanes.join('+')]);
+
+    it('turns a bucket binding or a dataset access entry into a grant on that resource, at page size 1', async () => {
+      const one = await scan(withData(), { pageSize: 1 });
+      const hundred = await scan(withData());
+      expect(inventory(one.snapshot)).toEqual(inventory(hundred.snapshot));
+      const { snapshot } = one;
+      expect(dataGrants(snapshot)).toEqual([
+        ['projects/analytics/datasets/finance', 'allAuthenticatedUsers', 'roles/bigquery.dataViewer', 'read', 'data'],
+        [
+          'projects/analytics/datasets/_staging',
+          'domain:ledgerwise.example',
+          'roles/bigquery.dataOwner',
+          'admin',
+          'data',
+        ],
+        ['projects/analytics/datasets/finance', SA, 'roles/bigquery.dataEditor', 'write', 'data'],
+        [
+          'projects/analytics/datasets/finance',
+          'user:nia@pixelwork.example',
+          'roles/bigquery.dataViewer',
+          'read',
+          'data',
+        ],
+        [
+          'projects/shop-prod/buckets/shop-exports',
+          'user:pete@lindqvist.example',
+          'roles/storage.objectViewer',
+          'read',
+          'data',
+        ],
+      ]);
+      const pete = snapshot.grants.find((g) => g.account === 'user:pete@lindqvist.example')!;
+      expect(pete).toMatchObject({ target: 'organizations/1000', via: 'direct' });
+      expect(pete.evidence?.[0]).toBe(
+        'roles/storage.objectViewer granted to user:pete@lindqvist.example on projects/shop-prod/buckets/shop-exports',
+      );
+      // The service account's key marks its dataset grant as it does its project grants.
+      expect(
+        snapshot.grants.find((g) => g.resource.endsWith('/finance') && g.account === SA)?.attributes,
+      ).toMatchObject({
+        userManagedKeys: 1,
+      });
+      // Who holds a bucket or dataset through the project's basic roles is read on the project, once.
+      const ids = snapshot.accounts.map((a) => a.id);
+      expect(ids.filter((id) => /^project|projectReaders|projectOwners/.test(id))).toEqual([]);
+      expect(ids).toContain('user:pete@lindqvist.example');
+      expect(snapshot.systems.flatMap((x) => x.gaps).map((g) => g.kind)).not.toContain('gcp.dataset-access');
+      const requests = one.emulator.requests.map((r) => r.operation);
+      expect(requests.filter((o) => o === 'storage.buckets.getIamPolicy')).toHaveLength(2);
+      expect(requests.filter((o) => o === 'bigquery.datasets.get')).toHaveLength(2);
+    });
+
+    it('removes a bucket binding with gcloud storage and a dataset entry through its description', () => {
+      const bucket = remediation.revokeGrant({
+        system: 'gcp',
+        target: 'organizations/1000',
+        account: 'user:pete@lindqvist.example',
+        resource: 'projects/shop-prod/buckets/shop-exports',
+        permission: 'roles/storage.objectViewer',
+        via: 'direct',
+        lanes: ['data'],
+        level: 'read',
+        attributes: { grantedOn: 'projects/shop-prod/buckets/shop-exports' },
+      });
+      expect(bucket.commands).toEqual([
+        'gcloud storage buckets remove-iam-policy-binding gs://shop-exports --member=user:pete@lindqvist.example --role=roles/storage.objectViewer --all',
+      ]);
+      const dataset = remediation.revokeGrant({
+        system: 'gcp',
+        target: 'organizations/1000',
+        account: 'user:nia@pixelwork.example',
+        resource: 'projects/analytics/datasets/finance',
+        permission: 'roles/bigquery.dataViewer',
+        via: 'direct',
+        lanes: ['data'],
+        level: 'read',
+        attributes: { grantedOn: 'projects/analytics/datasets/finance' },
+      });
+      expect(dataset.commands).toEqual([
+        'bq show --format=prettyjson analytics:finance > dataset.json',
+        'bq update --source dataset.json analytics:finance',
+      ]);
+      expect(dataset.steps.join(' ')).toMatch(/delete the access entry for nia@pixelwork.example/);
+    });
+
+    it('gives the same grants under throttling, 5xx answers and dropped connections', async () => {
+      const base = await scan(withData());
+      const faulty = await scan(withData(), {
+        pageSize: 1,
+        faults: {
+          seed: 7,
+          rate: 0.5,
+          kinds: ['rate-limit', 'unavailable', 'server-error', 'reset'],
+          operations: [
+            'storage.buckets.list',
+            'storage.buckets.getIamPolicy',
+            'bigquery.datasets.list',
+            'bigquery.datasets.get',
+          ],
+        },
+      });
+      expect(inventory(faulty.snapshot)).toEqual(inventory(base.snapshot));
+      expect(new Set(faulty.emulator.requests.map((r) => r.status))).toContain(429);
+    });
+
+    it('names the gap when buckets or datasets may not be read, and keeps the project', async () => {
+      const { snapshot } = await scan(
+        withData((s) => {
+          const shop = s.projects.find((p) => p.projectId === 'shop-prod')!;
+          shop.buckets[0]!.denied = true;
+          s.projects.find((p) => p.projectId === 'analytics')!.datasetsDenied = true;
+        }),
+      );
+      const gaps = (target: string) => snapshot.systems.find((x) => x.target === target)?.gaps ?? [];
+      expect(gaps('projects/shop-prod')).toEqual([
+        {
+          kind: 'gcp.bucket-policies',
+          detail: expect.stringMatching(
+            /^the IAM policy of 1 bucket in projects\/shop-prod could not be read, .*storage\.buckets\.getIamPolicy/,
+          ),
+          count: 1,
+        },
+      ]);
+      expect(gaps('projects/analytics')).toEqual([
+        {
+          kind: 'gcp.dataset-access',
+          detail: expect.stringMatching(
+            /^the BigQuery datasets of projects\/analytics could not be listed, .*PERMISSION_DENIED \(HTTP 403\)/,
+          ),
+        },
+      ]);
+      expect(snapshot.systems.every((x) => x.ok)).toBe(true);
+      expect(dataGrants(snapshot)).toEqual([]);
+    });
+
+    it('fails the project when a read fails for good', async () => {
+      const { snapshot } = await scan(
+        withData(),
+        { faults: { seed: 3, rate: 1, kinds: ['server-error'], operations: ['bigquery.datasets.get'] } },
+        { retry: { attempts: 2, baseDelayMs: 1 } },
+      );
+      const analytics = snapshot.systems.find((x) => x.target === 'projects/analytics');
+      expect(analytics).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/bigquery\.datasets\.get .*gave up after 2 attempts/),
+      });
+      expect(snapshot.systems.find((x) => x.target === 'projects/shop-prod')?.ok).toBe(true);
+    });
+  });
+
   it('gives the same inventory at page size 1', async () => {
     const base = await scan(scenario());
     const paged = await scan(scenario(), { pageSize: 1 });
@@ -503,6 +701,9 @@ describe('gcp connector against its emulator', () => {
     expect(snapshot.credentials).toEqual([
       expect.objectContaining({ account: ci, kind: 'sa-key', active: true, createdAt: '2025-08-11T12:00:00.000Z' }),
     ]);
-    expect(snapshot.grants.some((g) => g.account.includes('pete@'))).toBe(false);
+    // Pete's project role ended with its condition; what he still holds is the export bucket's own binding.
+    expect(snapshot.grants.filter((g) => g.account.includes('pete@')).map((g) => g.resource)).toEqual([
+      'projects/northwind-shop-prod/buckets/northwind-order-exports',
+    ]);
   });
 });

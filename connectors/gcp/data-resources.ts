@@ -1,0 +1,74 @@
+// The data lane below projects: Cloud Storage buckets and BigQuery datasets keep IAM of their own,
+// so a contractor can read a bucket of a project where they hold no role at all. Both are turned
+// into bindings on the resource (projects/<p>/buckets/<b>, projects/<p>/datasets/<d>), which
+// projectAccess judges like any other. Pure: what Google answered in, bindings out.
+import type { PolicyAtNode } from './policies.js';
+import type { ApiBinding, ApiDatasetAccess, ApiPolicy } from './schema.js';
+
+export type DataResourceKind = 'buckets' | 'datasets';
+
+/** projects/<p>/buckets/<b> or projects/<p>/datasets/<d>: how grants name a data resource. */
+export function dataResourceName(projectId: string, kind: DataResourceKind, id: string): string {
+  return `projects/${projectId}/${kind}/${id}`;
+}
+
+/** The parts of a data resource's name, or undefined for anything else (a project, a folder). */
+export function parseDataResource(
+  name: string | undefined,
+): { projectId: string; kind: DataResourceKind; id: string } | undefined {
+  const m = /^projects\/([^/]+)\/(buckets|datasets)\/(.+)$/.exec(name ?? '');
+  return m ? { projectId: m[1]!, kind: m[2] as DataResourceKind, id: m[3]! } : undefined;
+}
+
+/**
+ * Convenience members (`projectOwner:p`, `projectEditor:p`, `projectViewer:p` in buckets; the
+ * `projectOwners`/`projectWriters`/`projectReaders` special groups in datasets) stand for whoever
+ * holds the project's basic roles: that access is read, and judged, on the project itself.
+ */
+const PROJECT_CONVENIENCE = /^project(Owner|Editor|Viewer):/;
+
+export function bucketPolicy(projectId: string, bucket: string, policy: ApiPolicy): PolicyAtNode {
+  const name = dataResourceName(projectId, 'buckets', bucket);
+  const bindings: ApiBinding[] = [];
+  for (const b of policy.bindings ?? []) {
+    const members = (b.members ?? []).filter((m) => !PROJECT_CONVENIENCE.test(m));
+    if (members.length > 0) bindings.push({ ...b, members });
+  }
+  return { name, label: name, bindings };
+}
+
+/** BigQuery's basic dataset roles are the predefined roles IAM maps them to. */
+const DATASET_BASIC_ROLES: Readonly<Record<string, string>> = {
+  READER: 'roles/bigquery.dataViewer',
+  WRITER: 'roles/bigquery.dataEditor',
+  OWNER: 'roles/bigquery.dataOwner',
+};
+
+/** The IAM member an access entry names, or undefined when it names no identity of its own. */
+function datasetMember(entry: ApiDatasetAccess): string | undefined {
+  if (entry.userByEmail) {
+    // BigQuery keeps service accounts under userByEmail too; IAM writes them apart.
+    const email = entry.userByEmail;
+    return email.toLowerCase().endsWith('.gserviceaccount.com') ? `serviceAccount:${email}` : `user:${email}`;
+  }
+  if (entry.groupByEmail) return `group:${entry.groupByEmail}`;
+  if (entry.domain) return `domain:${entry.domain}`;
+  if (entry.iamMember) return entry.iamMember;
+  if (entry.specialGroup === 'allAuthenticatedUsers') return 'allAuthenticatedUsers';
+  // projectOwners/projectWriters/projectReaders are the project's basic roles, judged there;
+  // authorised views, routines and datasets are not identities.
+  return undefined;
+}
+
+export function datasetPolicy(projectId: string, datasetId: string, access: readonly ApiDatasetAccess[]): PolicyAtNode {
+  const name = dataResourceName(projectId, 'datasets', datasetId);
+  const bindings: ApiBinding[] = [];
+  for (const entry of access) {
+    const member = datasetMember(entry);
+    if (!member || !entry.role) continue;
+    const binding: ApiBinding = { role: DATASET_BASIC_ROLES[entry.role] ?? entry.role, members: [member] };
+    if (entry.condition) binding.condition = entry.condition;
+    bindings.push(binding);
+  }
+  return { name, label: name, bindings };
+}
