@@ -55,7 +55,8 @@ export function unknownRoleEntry(role: string): RoleEntry {
 
 export function classifyRole(role: string, klass: ProjectClass, attributes?: Attributes): Classification {
   const entry = roleEntry(role) ?? judgedByPermissions(attributes) ?? unknownRoleEntry(role);
-  return { lanes: sortLanes(lanesOf(entry, klass)), level: entry.level satisfies Level };
+  // A deny policy that took some of the role's permissions away caps it at what is left.
+  return { lanes: sortLanes(lanesOf(entry, klass)), level: cappedLevel(entry.level, attributes?.denyLevel) };
 }
 
 /** What collect() found a role's permissions to allow (see permissions.ts), when it could read them. */
@@ -65,6 +66,15 @@ function judgedByPermissions(attributes: Attributes | undefined): RoleEntry | un
   const reaches: readonly unknown[] = ['project', 'metadata', 'data', 'production'];
   const levels: readonly unknown[] = ['read', 'write', 'admin'];
   return reaches.includes(reach) && levels.includes(level) ? ({ reach, level } as RoleEntry) : undefined;
+}
+
+const LEVEL_RANK: Readonly<Record<Level, number>> = { read: 0, write: 1, admin: 2 };
+
+/** The lower of a role's level and the cap a deny policy left it (deny.ts records it). */
+function cappedLevel(level: Level, cap: unknown): Level {
+  return typeof cap === 'string' && cap in LEVEL_RANK && LEVEL_RANK[cap as Level] < LEVEL_RANK[level]
+    ? (cap as Level)
+    : level;
 }
 
 function lanesOf(entry: RoleEntry, klass: ProjectClass): Lane[] {

@@ -16,6 +16,9 @@ import {
   ApiDatasetListItemSchema,
   ApiDatasetPageSchema,
   ApiDatasetSchema,
+  type ApiDenyPolicy,
+  ApiDenyPolicyPageSchema,
+  ApiDenyPolicySchema,
   type ApiFolder,
   ApiFolderSchema,
   ApiGroupLookupSchema,
@@ -106,6 +109,10 @@ export interface GcpApi {
   listDatasets(projectId: string, count: CallCounter): Promise<string[]>;
   /** A dataset's access list (datasets.get: BigQuery keeps dataset access there, not in an IAM policy). */
   getDatasetAccess(projectId: string, datasetId: string, count: CallCounter): Promise<ApiDatasetAccess[]>;
+  /** The names of the deny policies attached to organizations/…, folders/… or projects/… (IAM v2). */
+  listDenyPolicies(node: string, count: CallCounter): Promise<string[]>;
+  /** One deny policy with its rules (the list leaves them out). */
+  getDenyPolicy(name: string, count: CallCounter): Promise<ApiDenyPolicy>;
   close(): Promise<void>;
 }
 
@@ -301,6 +308,22 @@ export async function createGcpApi(
       const url = `${bigqueryBase}/projects/${encodeURIComponent(projectId)}/datasets/${encodeURIComponent(datasetId)}?fields=access`;
       const body = await call('bigquery.datasets.get', resource, count, () => restGet(url));
       return ApiDatasetSchema.parse(body).access ?? [];
+    },
+    async listDenyPolicies(node, count) {
+      const operation = 'iam.policies.listPolicies';
+      // The attachment point is the node's full resource name, URL-encoded into one path segment.
+      const attachment = encodeURIComponent(`cloudresourcemanager.googleapis.com/${node}`);
+      return pages(operation, node, async (pageToken) => {
+        const url = new URL(`${iamBase}/v2/policies/${attachment}/denypolicies`);
+        if (pageToken) url.searchParams.set('pageToken', pageToken);
+        const body = await call(operation, node, count, () => restGet(url.toString()));
+        const page = ApiDenyPolicyPageSchema.parse(body);
+        return { items: (page.policies ?? []).map((p) => p.name), next: page.nextPageToken ?? undefined };
+      });
+    },
+    async getDenyPolicy(name, count) {
+      const body = await call('iam.policies.get', name, count, () => restGet(`${iamBase}/v2/${name}`));
+      return ApiDenyPolicySchema.parse(body);
     },
     async close() {
       await Promise.all([projects.close(), folders.close(), organizations.close()]);

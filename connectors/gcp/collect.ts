@@ -13,6 +13,7 @@ import type { Account, Gap } from '../../src/core/model.js';
 import { labelSelectors, roleEntry } from './classify.js';
 import { type CallCounter, createGcpApi, type GcpApi, GcpApiError } from './client.js';
 import { bucketPolicy, datasetPolicy } from './data-resources.js';
+import type { DenyRuleAt } from './deny.js';
 import { type Ancestry, matchesProjectGlob, projectScope, ResourceTree, rootOrganization } from './hierarchy.js';
 import type { ParsedMember } from './members.js';
 import type { GcpOperation } from './operations.js';
@@ -63,7 +64,12 @@ interface ProjectReading {
   /** Its buckets' and datasets' own IAM, and what of it could not be read. */
   dataResources: PolicyAtNode[];
   gaps: Gap[];
+  /** Deny policies attached to the project itself. */
+  denies: DenyReading;
 }
+
+/** Deny rules attached to one node, or why they could not be read. */
+type DenyReading = { rules: DenyRuleAt[] } | { unreadable: string };
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
@@ -107,13 +113,18 @@ class GcpScan {
     for (const p of inScope) if (!p.failure) for (const name of p.ancestry.names) ancestors.add(name);
 
     const shared: CallCounter = (op) => this.sharedCalls.push(op);
-    const [ancestorPolicies, readings] = await Promise.all([
+    const [ancestorPolicies, readings, ancestorDenies] = await Promise.all([
       settleAll([...ancestors].sort(), (name) => this.limited(() => this.api.getIamPolicy(name, shared))),
       settleAll(inScope, (p) => (p.failure ? Promise.reject(new Error(p.failure)) : this.readProject(p.project))),
+      Promise.all([...ancestors].sort().map(async (name) => [name, await this.readDenies(name, shared)] as const)),
     ]);
+    const denies = new Map<string, DenyReading>(ancestorDenies);
+    for (const outcome of readings.values())
+      if (outcome.ok) denies.set(outcome.value.node, outcome.value.reading.denies);
+    const anyDeny = [...denies.values()].some((d) => 'rules' in d && d.rules.length > 0);
     const keysByMember = activeKeysByMember(readings, this.ctx.now);
-    const [roles, groupMembers] = await Promise.all([
-      this.readUnknownRoles(ancestorPolicies, readings),
+    const [{ roles, rolePermissions }, groupMembers] = await Promise.all([
+      this.readRoles(ancestorPolicies, readings, anyDeny),
       this.readGroups(ancestorPolicies, readings),
     ]);
     const accountsByTarget = new Map<string, Map<string, Account>>();
@@ -146,6 +157,7 @@ class GcpScan {
           roles,
           groupMembers,
           dataResources: reading.value.reading.dataResources,
+          deny: { rules: this.denyRulesFor(scoped, denies, out), rolePermissions },
         });
         for (const grant of access.grants) out.grant(grant);
         for (const member of access.members)
@@ -244,32 +256,85 @@ class GcpScan {
 
   /**
    * Roles the table does not know (custom roles, new predefined ones) are read, and judged by
-   * their permissions. A role that cannot be read is a gap: what it allows is unknown.
+   * their permissions. A role that cannot be read is a gap: what it allows is unknown. When a
+   * deny policy exists, every bound role is read: a deny takes permissions away, so what a role
+   * holds must be known to tell what is left (one that cannot be read keeps its access whole).
    */
-  private async readUnknownRoles(
+  private async readRoles(
     ancestorPolicies: Map<string, Outcome<{ bindings?: readonly ApiBinding[] | null }>>,
     readings: Map<ProjectInScope, Outcome<{ reading: ProjectReading }>>,
-  ): Promise<Map<string, RoleFacts>> {
-    const unknown = new Set<string>();
-    for (const b of everyBinding(ancestorPolicies, readings)) if (!roleEntry(b.role)) unknown.add(b.role);
+    everyRole: boolean,
+  ): Promise<{ roles: Map<string, RoleFacts>; rolePermissions: Map<string, readonly string[]> }> {
+    const wanted = new Set<string>();
+    for (const b of everyBinding(ancestorPolicies, readings)) if (everyRole || !roleEntry(b.role)) wanted.add(b.role);
     const count: CallCounter = (op) => this.sharedCalls.push(op);
-    const facts = await settleAll([...unknown].sort(), (name) => this.limited(() => this.api.getRole(name, count)));
-    const out = new Map<string, RoleFacts>();
+    const facts = await settleAll([...wanted].sort(), (name) => this.limited(() => this.api.getRole(name, count)));
+    const roles = new Map<string, RoleFacts>();
+    const rolePermissions = new Map<string, readonly string[]>();
     for (const [name, outcome] of facts) {
+      const known = roleEntry(name) !== undefined;
       if (!outcome.ok) {
-        this.gaps.push({
-          kind: 'gcp.custom-role-unreadable',
-          detail: `could not read the definition of ${name}, so what it allows is unknown: ${describe(outcome.error)}`,
-        });
+        if (!known)
+          this.gaps.push({
+            kind: 'gcp.custom-role-unreadable',
+            detail: `could not read the definition of ${name}, so what it allows is unknown: ${describe(outcome.error)}`,
+          });
         continue;
       }
       const permissions = outcome.value.includedPermissions ?? [];
+      rolePermissions.set(name, permissions);
+      if (known) continue;
       // Judged by what it allows, never by its name: a "viewer" with setIamPolicy administers.
       const role: RoleFacts = { permissionCount: permissions.length, ...classifyPermissions(permissions) };
       if (outcome.value.title) role.title = outcome.value.title;
-      out.set(name, role);
+      roles.set(name, role);
     }
-    return out;
+    return { roles, rolePermissions };
+  }
+
+  /** Deny policies attached to a node, with their rules; unreadable ones are said, not guessed. */
+  private async readDenies(node: string, count: CallCounter): Promise<DenyReading> {
+    try {
+      const names = await this.limited(() => this.api.listDenyPolicies(node, count));
+      const policies = await Promise.all(names.map((name) => this.limited(() => this.api.getDenyPolicy(name, count))));
+      policies.sort((a, b) => compare(a.name, b.name));
+      const label = node.startsWith('projects/') ? node : this.tree.label(node);
+      const rules = policies.flatMap((p) =>
+        (p.rules ?? []).flatMap((r) =>
+          r.denyRule
+            ? [
+                {
+                  policy: p.displayName || p.name.slice(p.name.lastIndexOf('/') + 1),
+                  attachedTo: label,
+                  rule: r.denyRule,
+                },
+              ]
+            : [],
+        ),
+      );
+      return { rules };
+    } catch (e) {
+      this.ctx.signal.throwIfAborted();
+      return { unreadable: describe(e) };
+    }
+  }
+
+  /**
+   * The deny rules over a project: its own and its ancestors'. Denies only narrow, so one that
+   * could not be read leaves access as IAM grants it, and the project's target says so.
+   */
+  private denyRulesFor(scoped: ProjectInScope, denies: Map<string, DenyReading>, out: TargetOutput): DenyRuleAt[] {
+    const rules: DenyRuleAt[] = [];
+    for (const node of [`projects/${scoped.project.projectId}`, ...scoped.ancestry.names]) {
+      const reading = denies.get(node);
+      if (!reading) continue;
+      if ('rules' in reading) rules.push(...reading.rules);
+      else
+        out.warn(
+          `the deny policies on ${node.startsWith('projects/') ? node : this.tree.label(node)} could not be read, so access below it is shown as IAM grants it, before any deny: ${reading.unreadable}`,
+        );
+    }
+    return rules;
   }
 
   /**
@@ -314,14 +379,18 @@ class GcpScan {
     return out;
   }
 
-  private async readProject(project: ApiProject): Promise<{ reading: ProjectReading; calls: GcpOperation[] }> {
+  private async readProject(
+    project: ApiProject,
+  ): Promise<{ reading: ProjectReading; calls: GcpOperation[]; node: string }> {
     const calls: GcpOperation[] = [];
     const count: CallCounter = (op) => calls.push(op);
-    const [policy, accounts, buckets, datasets] = await Promise.all([
+    const node = `projects/${project.projectId}`;
+    const [policy, accounts, buckets, datasets, denies] = await Promise.all([
       this.limited(() => this.api.getIamPolicy(project.name, count, `projects/${project.projectId}`)),
       this.limited(() => this.api.listServiceAccounts(project.projectId, count)),
       this.readDataResources(project, BUCKETS, count),
       this.readDataResources(project, DATASETS, count),
+      this.readDenies(node, count),
     ]);
     const serviceAccounts = await Promise.all(
       accounts.map(async (account) => ({
@@ -333,7 +402,7 @@ class GcpScan {
     calls.sort();
     const dataResources = [...buckets.policies, ...datasets.policies];
     const gaps = [...buckets.gaps, ...datasets.gaps];
-    return { reading: { bindings: policy.bindings ?? [], serviceAccounts, dataResources, gaps }, calls };
+    return { reading: { bindings: policy.bindings ?? [], serviceAccounts, dataResources, gaps, denies }, calls, node };
   }
 
   /**

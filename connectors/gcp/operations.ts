@@ -21,5 +21,7 @@ export const GCP_OPERATIONS = [
   'storage.buckets.getIamPolicy',
   'bigquery.datasets.list',
   'bigquery.datasets.get',
+  'iam.policies.listPolicies',
+  'iam.policies.get',
 ] as const;
 export type GcpOperation = (typeof GCP_OPERATIONS)[number];

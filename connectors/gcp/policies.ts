@@ -4,6 +4,7 @@
 import type { Grant, Level } from '../../src/core/model.js';
 import { roleEntry } from './classify.js';
 import { type ConditionVerdict, evaluateCondition, isLive } from './conditions.js';
+import { applyDenies, type DenyInput } from './deny.js';
 import { type ParsedMember, parseMember } from './members.js';
 import type { RoleReach } from './roles.js';
 import type { ApiBinding } from './schema.js';
@@ -36,6 +37,8 @@ export interface ProjectAccessInput {
   groupMembers?: ReadonlyMap<string, readonly GroupMember[]>;
   /** The IAM of the project's Cloud Storage buckets and BigQuery datasets (data-resources.ts). */
   dataResources?: readonly PolicyAtNode[];
+  /** Deny rules over the project (its own and its ancestors') and what they need to be judged (deny.ts). */
+  deny?: Omit<DenyInput, 'groupMembers'>;
 }
 
 /** A member a group reaches: directly, or through a group nested in it. */
@@ -106,8 +109,18 @@ export function projectAccess(input: ProjectAccessInput): ProjectAccess {
   // A bucket's or dataset's own IAM: a grant on that resource, whoever holds the project.
   for (const policy of input.dataResources ?? []) addBindings(policy, policy.name, false);
   for (const roles of deletedBindings.values()) roles.sort();
+  const judged: Grant[] = [];
+  for (const grant of grants.values()) {
+    if (!input.deny || input.deny.rules.length === 0) {
+      judged.push(grant);
+      continue;
+    }
+    // A grant every permission of which is denied is not access, as a condition false now is not.
+    const outcome = applyDenies(grant, { ...input.deny, groupMembers: input.groupMembers });
+    if (outcome.kind === 'kept') judged.push(outcome.grant);
+  }
   return {
-    grants: [...grants.values()].sort(compareGrants),
+    grants: judged.sort(compareGrants),
     members: [...members.values()].sort((a, b) => compare(a.id, b.id)),
     deletedBindings,
   };

@@ -195,3 +195,28 @@ export const ApiDatasetAccessSchema = z.object({
 export type ApiDatasetAccess = z.infer<typeof ApiDatasetAccessSchema>;
 
 export const ApiDatasetSchema = z.object({ access: z.array(ApiDatasetAccessSchema).nullish() });
+
+// ---- IAM v2 deny policies (REST JSON) ----
+
+/** policies.listPolicies: names only (Google leaves the rules out of the list). */
+export const ApiDenyPolicyPageSchema = z.object({
+  policies: z.array(z.object({ name: z.string().min(1) })).nullish(),
+  nextPageToken: z.string().nullish(),
+});
+
+export const ApiDenyRuleSchema = z.object({
+  deniedPrincipals: z.array(z.string()).nullish(),
+  exceptionPrincipals: z.array(z.string()).nullish(),
+  deniedPermissions: z.array(z.string()).nullish(),
+  exceptionPermissions: z.array(z.string()).nullish(),
+  denialCondition: ApiConditionSchema.nullish(),
+});
+export type ApiDenyRule = z.infer<typeof ApiDenyRuleSchema>;
+
+export const ApiDenyPolicySchema = z.object({
+  /** policies/<url-encoded attachment point>/denypolicies/<id> */
+  name: z.string().min(1),
+  displayName: z.string().nullish(),
+  rules: z.array(z.object({ denyRule: ApiDenyRuleSchema.nullish() })).nullish(),
+});
+export type ApiDenyPolicy = z.infer<typeof ApiDenyPolicySchema>;

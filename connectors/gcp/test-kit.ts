@@ -14,7 +14,7 @@ export const gcpTestKit = (connector: AnyConnector): ConnectorTestKit => ({
   },
   // getIamPolicy is a POST that reads.
   hostile,
-  isRead: (r) => /\.(search|get|list|getIamPolicy|lookup|searchTransitiveMemberships)$/.test(r.operation),
+  isRead: (r) => /\.(search|get|list|listPolicies|getIamPolicy|lookup|searchTransitiveMemberships)$/.test(r.operation),
   secrets: {
     values: ['LKFAKE-gcp-token-9d3b7f2a6c'],
     block: (url) => ({
@@ -51,6 +51,7 @@ interface GcpShape {
   }[];
   organization?: { bindings?: { members: string[] }[] };
   groups?: { email: string; members: string[] }[];
+  denyPolicies?: unknown[];
 }
 
 /** Groups any binding names: each is looked up once and its members listed once. */
@@ -84,6 +85,9 @@ function gcpMinimum(s: GcpShape): Record<string, number> {
     'storage.buckets.getIamPolicy': each((p) => p.buckets?.length ?? 0),
     'bigquery.datasets.list': listPages((p) => p.datasets?.length ?? 0),
     'bigquery.datasets.get': each((p) => p.datasets?.length ?? 0),
+    // Deny policies are listed on every node (the organisation, each folder, each project), then read.
+    'iam.policies.listPolicies': 1 + s.folders.length + s.projects.length,
+    'iam.policies.get': s.denyPolicies?.length ?? 0,
     'cloudidentity.groups.lookup': boundGroups(s).length,
     'cloudidentity.groups.memberships.searchTransitiveMemberships': boundGroups(s).reduce((n, g) => {
       const group = s.groups?.find((x) => `group:${x.email}` === g);

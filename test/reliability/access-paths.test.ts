@@ -684,3 +684,50 @@ describe("16. a bucket's or a dataset's own IAM is access, even where the projec
     expect(s.findings.filter((f) => f.account === 'allAuthenticatedUsers' && f.resource === SALES)).not.toEqual([]);
   });
 });
+
+describe('17. a GCP deny policy takes away what roles grant, and the evidence names it', () => {
+  const SAM = 'user:sam@ortiz.dev';
+  const SHOP = 'projects/northwind-shop-prod';
+  const guardrail = (rule: Json) => (sc: Json) => {
+    sc.gcp.roles = [
+      ...(sc.gcp.roles ?? []),
+      { name: 'roles/editor', title: 'Editor', includedPermissions: ['run.services.update', 'storage.objects.get'] },
+    ];
+    sc.gcp.denyPolicies = [
+      {
+        attachedTo: 'organizations/123456789012',
+        id: 'contractors',
+        displayName: 'Contractor guardrail',
+        rules: [{ deniedPrincipals: [`principal://goog/subject/sam@ortiz.dev`], ...rule }],
+      },
+    ];
+  };
+
+  it('is quiet: a deny on everything his editor role holds leaves Sam nothing in GCP', async () => {
+    const s = await scan(
+      ['gcp'],
+      guardrail({ deniedPermissions: ['run.googleapis.com/*', 'storage.googleapis.com/*'] }),
+    );
+    expect(s.findings.filter((f) => f.account === SAM)).toEqual([]);
+  });
+
+  it('fires: the same policy when it excepts him', async () => {
+    const s = await scan(
+      ['gcp'],
+      guardrail({
+        deniedPermissions: ['run.googleapis.com/*', 'storage.googleapis.com/*'],
+        exceptionPrincipals: ['principal://goog/subject/sam@ortiz.dev'],
+      }),
+    );
+    expect(s.of('expired-access-active', SAM, SHOP)).toHaveLength(1);
+  });
+
+  it('fires capped: a deny on deploying leaves him reading: still expired, no longer a production writer', async () => {
+    const s = await scan(['gcp'], guardrail({ deniedPermissions: ['run.googleapis.com/services.update'] }));
+    const [expired] = s.of('expired-access-active', SAM, SHOP);
+    expect(expired?.evidence).toContain(
+      'deny policy "Contractor guardrail" on organizations/123456789012 (northwind.example) removes 1 of 2 permissions of roles/editor from user:sam@ortiz.dev (run.services.update): what is left is read',
+    );
+    expect(s.of('contractor-production-write', SAM, SHOP)).toEqual([]);
+  });
+});

@@ -144,6 +144,18 @@ const ROUTES: readonly { method: string; pattern: RegExp; operation: GcpOperatio
     operation: 'bigquery.datasets.get',
     params: ['project', 'dataset'],
   },
+  {
+    method: 'GET',
+    pattern: /^\/v2\/policies\/([^/]+)\/denypolicies$/,
+    operation: 'iam.policies.listPolicies',
+    params: ['attachment'],
+  },
+  {
+    method: 'GET',
+    pattern: /^\/v2\/policies\/([^/]+)\/denypolicies\/([^/]+)$/,
+    operation: 'iam.policies.get',
+    params: ['attachment', 'policy'],
+  },
 ];
 
 export function routeRequest(req: EmulatorRequest): GcpRoute | undefined {
@@ -227,7 +239,63 @@ class World {
         return this.listDatasets(params.project ?? '', req, ctx);
       case 'bigquery.datasets.get':
         return this.dataset(params.project ?? '', params.dataset ?? '');
+      case 'iam.policies.listPolicies':
+        return this.listDenyPolicies(params.attachment ?? '', req, ctx);
+      case 'iam.policies.get':
+        return this.denyPolicy(params.attachment ?? '', params.policy ?? '');
     }
+  }
+
+  /** The node a deny policy's attachment point names (projects by id or number), as the scenario writes it. */
+  private attachedNode(attachment: string): string | undefined {
+    const m = /^cloudresourcemanager\.googleapis\.com\/(organizations|folders|projects)\/([^/]+)$/.exec(attachment);
+    if (!m) return undefined;
+    if (m[1] !== 'projects') return `${m[1]}/${m[2]}`;
+    const project = this.project(m[2]);
+    return project ? `projects/${project.projectId}` : undefined;
+  }
+
+  private denyPoliciesAt(attachment: string) {
+    const node = this.attachedNode(attachment);
+    return node ? this.scenario.denyPolicies.filter((d) => d.attachedTo === node) : undefined;
+  }
+
+  private denyPolicyName(attachment: string, id: string): string {
+    return `policies/${encodeURIComponent(attachment)}/denypolicies/${id}`;
+  }
+
+  private listDenyPolicies(attachment: string, req: EmulatorRequest, ctx: AnswerContext): EmulatorResponse {
+    const policies = this.denyPoliciesAt(attachment);
+    if (this.scenario.denyPoliciesDenied || !policies)
+      return googleError(
+        'PERMISSION_DENIED',
+        `Permission 'iam.denypolicies.list' denied on resource '${attachment}' (or it may not exist).`,
+      );
+    // The list carries metadata only: Google leaves the rules out.
+    const items = policies.map((d) => ({
+      name: this.denyPolicyName(attachment, d.id),
+      uid: uniqueId(d.id),
+      kind: 'DenyPolicy',
+      ...(d.displayName ? { displayName: d.displayName } : {}),
+      etag: 'MTc3NTQ5MDk4Mw==',
+      createTime: '2026-01-05T10:00:00Z',
+    }));
+    return paged(items, 'policies', req, ctx);
+  }
+
+  private denyPolicy(attachment: string, id: string): EmulatorResponse {
+    const policy = this.denyPoliciesAt(attachment)?.find((d) => d.id === id);
+    if (this.scenario.denyPoliciesDenied)
+      return googleError('PERMISSION_DENIED', `Permission 'iam.denypolicies.get' denied on resource '${attachment}'.`);
+    if (!policy) return googleError('NOT_FOUND', `Policy ${this.denyPolicyName(attachment, id)} not found.`);
+    return json({
+      name: this.denyPolicyName(attachment, policy.id),
+      uid: uniqueId(policy.id),
+      kind: 'DenyPolicy',
+      ...(policy.displayName ? { displayName: policy.displayName } : {}),
+      etag: 'MTc3NTQ5MDk4Mw==',
+      rules: policy.rules.map((denyRule) => ({ denyRule })),
+    });
   }
 
   private listBuckets(projectRef: string, req: EmulatorRequest, ctx: AnswerContext): EmulatorResponse {

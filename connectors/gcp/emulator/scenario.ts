@@ -130,5 +130,26 @@ export const GcpScenarioSchema = z.strictObject({
     .default([]),
   /** The scanner may not read Cloud Identity groups: every groups call answers 403. */
   groupsDenied: Denied,
+  /** IAM v2 deny policies, each attached to the organisation, a folder or a project (by id). */
+  denyPolicies: z
+    .array(
+      z.strictObject({
+        attachedTo: z.string().regex(/^(organizations\/\d+|folders\/\d+|projects\/[a-z][a-z0-9-]+)$/),
+        id: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/),
+        displayName: z.string().optional(),
+        rules: z.array(
+          z.strictObject({
+            deniedPrincipals: z.array(z.string()).default([]),
+            exceptionPrincipals: z.array(z.string()).default([]),
+            deniedPermissions: z.array(z.string()).default([]),
+            exceptionPermissions: z.array(z.string()).default([]),
+            denialCondition: z.strictObject({ title: z.string().optional(), expression: z.string() }).optional(),
+          }),
+        ),
+      }),
+    )
+    .default([]),
+  /** The scanner may not read deny policies (no iam.denypolicies.*): 403. */
+  denyPoliciesDenied: Denied,
 });
 export type GcpScenario = z.infer<typeof GcpScenarioSchema>;

@@ -536,6 +536,152 @@ describe('gcp connector against its emulator', () => {
     });
   });
 
+  describe('deny policies (IAM v2)', () => {
+    const EDITOR = [
+      'compute.instances.delete',
+      'resourcemanager.projects.get',
+      'run.services.update',
+      'storage.objects.create',
+      'storage.objects.get',
+    ];
+    const withDenies = (more: (s: GcpScenario) => void = () => {}) =>
+      scenario((s) => {
+        s.roles.push(
+          { name: 'roles/editor', title: 'Editor', includedPermissions: EDITOR },
+          {
+            name: 'roles/storage.objectViewer',
+            title: 'Storage Object Viewer',
+            includedPermissions: ['storage.objects.get', 'storage.objects.list'],
+          },
+        );
+        s.denyPolicies = [
+          {
+            attachedTo: 'organizations/1000',
+            id: 'contractor-guardrails',
+            displayName: 'No changes by contractors',
+            rules: [
+              {
+                deniedPrincipals: ['principal://goog/subject/sam@ortiz.dev'],
+                exceptionPrincipals: [],
+                deniedPermissions: [
+                  'run.googleapis.com/services.update',
+                  'compute.googleapis.com/instances.*',
+                  'storage.googleapis.com/objects.create',
+                ],
+                exceptionPermissions: [],
+              },
+            ],
+          },
+          {
+            attachedTo: 'projects/shop-prod',
+            id: 'no-public-objects',
+            rules: [
+              {
+                deniedPrincipals: ['principalSet://goog/public:all'],
+                exceptionPrincipals: ['principal://goog/subject/dana@northwind.example'],
+                deniedPermissions: ['storage.googleapis.com/objects.*'],
+                exceptionPermissions: [],
+              },
+            ],
+          },
+          {
+            attachedTo: 'folders/20',
+            id: 'tagged-only',
+            rules: [
+              {
+                deniedPrincipals: ['principal://goog/subject/growthhacker.jake@gmail.com'],
+                exceptionPrincipals: [],
+                deniedPermissions: ['compute.googleapis.com/instances.delete'],
+                exceptionPermissions: [],
+                denialCondition: { expression: "resource.matchTag('1000/env', 'prod')" },
+              },
+            ],
+          },
+        ];
+        more(s);
+      });
+    const of = (snapshot: Snapshot, account: string, resource: string, permission: string) =>
+      snapshot.grants.find((g) => g.account === account && g.resource === resource && g.permission === permission);
+
+    it('narrows what a role grants, removes a grant it takes everything from, at page size 1', async () => {
+      const one = await scan(withDenies(), { pageSize: 1 });
+      const hundred = await scan(withDenies());
+      expect(inventory(one.snapshot)).toEqual(inventory(hundred.snapshot));
+      const { snapshot } = one;
+      // Sam keeps reading, but may no longer change what runs: editor capped at read, on every project below.
+      for (const project of ['projects/analytics', 'projects/payments-api']) {
+        const sam = of(snapshot, 'user:sam@ortiz.dev', project, 'roles/editor');
+        expect(sam, project).toMatchObject({ level: 'read', attributes: { deniedPermissions: 3, denyLevel: 'read' } });
+        expect(sam?.evidence?.at(-1)).toBe(
+          'deny policy "No changes by contractors" on organizations/1000 (northwind.example) removes 3 of 5 permissions of roles/editor from user:sam@ortiz.dev (compute.instances.delete, run.services.update, storage.objects.create): what is left is read',
+        );
+      }
+      // On shop-prod the public rule takes the object reads too: both policies are named.
+      expect(of(snapshot, 'user:sam@ortiz.dev', 'projects/shop-prod', 'roles/editor')?.evidence?.at(-1)).toBe(
+        'deny policy "No changes by contractors" on organizations/1000 (northwind.example) and deny policy "no-public-objects" on projects/shop-prod remove 4 of 5 permissions of roles/editor from user:sam@ortiz.dev (compute.instances.delete, run.services.update, storage.objects.create, …): what is left is read',
+      );
+      // Everyone is denied every object permission on shop-prod: allUsers' object viewer is no access at all.
+      expect(of(snapshot, 'allUsers', 'projects/shop-prod', 'roles/storage.objectViewer')).toBeUndefined();
+      // The same public rule narrows Jake's editor there, without lowering it (what is left still changes production).
+      const jake = of(snapshot, 'user:growthhacker.jake@gmail.com', 'projects/shop-prod', 'roles/editor');
+      expect(jake?.level).toBe('write');
+      expect(jake?.evidence).toContainEqual(
+        expect.stringMatching(/^deny policy "no-public-objects" on projects\/shop-prod removes 2 of 5/),
+      );
+      // A rule on resource tags is not decided by a scan: not applied, and the evidence says so.
+      expect(jake?.evidence).toContain(
+        'deny policy "tagged-only" on folders/20 (prod) denies with a condition on resource tags, which a scan cannot decide: not applied',
+      );
+      // A role whose permissions IAM would not tell keeps its access whole.
+      expect(of(snapshot, SA, 'projects/shop-prod', 'roles/owner')?.evidence?.at(-1)).toBe(
+        'deny policy "no-public-objects" on projects/shop-prod applies, but the permissions of roles/owner could not be read: not applied',
+      );
+      const requests = one.emulator.requests.map((r) => r.operation);
+      // One list per node (the organisation, two folders, four projects), then each policy once.
+      expect(requests.filter((o) => o === 'iam.policies.listPolicies')).toHaveLength(7);
+      expect(requests.filter((o) => o === 'iam.policies.get')).toHaveLength(3);
+    });
+
+    it('does not apply a deny whose exception names a group it could not expand', async () => {
+      const { snapshot } = await scan(
+        withDenies((s) => {
+          s.denyPolicies[1]!.rules[0]!.exceptionPrincipals = ['principalSet://goog/group/auditors@northwind.example'];
+        }),
+      );
+      expect(of(snapshot, 'allUsers', 'projects/shop-prod', 'roles/storage.objectViewer')).toBeDefined();
+    });
+
+    it('shows access as IAM grants it, with a warning on each project, when deny policies may not be read', async () => {
+      const { snapshot } = await scan(
+        withDenies((s) => {
+          s.denyPoliciesDenied = true;
+        }),
+      );
+      expect(of(snapshot, 'user:sam@ortiz.dev', 'projects/shop-prod', 'roles/editor')?.level).toBe('write');
+      const shop = snapshot.systems.find((x) => x.target === 'projects/shop-prod');
+      expect(shop?.ok).toBe(true);
+      expect(shop?.warnings).toContainEqual(
+        expect.stringMatching(
+          /^the deny policies on projects\/shop-prod could not be read, so access below it is shown as IAM grants it, before any deny: .*PERMISSION_DENIED/,
+        ),
+      );
+      expect(snapshot.systems.flatMap((x) => x.gaps).map((g) => g.kind)).not.toContain('gcp.deny-policies');
+    });
+
+    it('gives the same grants under throttling and 5xx answers', async () => {
+      const base = await scan(withDenies());
+      const faulty = await scan(withDenies(), {
+        faults: {
+          seed: 9,
+          rate: 0.5,
+          kinds: ['rate-limit', 'server-error'],
+          operations: ['iam.policies.listPolicies', 'iam.policies.get'],
+        },
+      });
+      expect(inventory(faulty.snapshot)).toEqual(inventory(base.snapshot));
+    });
+  });
+
   it('gives the same inventory at page size 1', async () => {
     const base = await scan(scenario());
     const paged = await scan(scenario(), { pageSize: 1 });
