@@ -27,7 +27,10 @@ export interface ClassifyConfig {
 export function levelOfPermission(permission: string, attributes?: Attributes): Level {
   const known = LEVEL_OF_PERMISSION[permission.toLowerCase()];
   if (known) return known;
-  // A custom repository role extends a base role; collect() records it.
+  // A custom repository role whose definition was read: its base raised by its fine-grained permissions.
+  const custom = attributes?.customRoleLevel;
+  if (typeof custom === 'string' && (custom === 'read' || custom === 'write' || custom === 'admin')) return custom;
+  // Otherwise its base role; collect() records it.
   const base = attributes?.basePermission;
   if (typeof base === 'string' && LEVEL_OF_PERMISSION[base]) return LEVEL_OF_PERMISSION[base];
   // An unknown role is assumed to write: overstating access is safer than hiding it.

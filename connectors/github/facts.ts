@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type {
   ApiCollaboratorSchema,
+  ApiCustomRepoRole,
   ApiDeployKeySchema,
   ApiEnvironmentSchema,
   ApiInstallation,
@@ -61,6 +62,8 @@ export interface OrgFacts {
   apps?: AppFacts[];
   /** Organisation roles and who holds them (users, and teams whose members do); undefined when not visible. */
   orgRoles?: OrgRoleFacts[];
+  /** Custom repository roles by definition (Enterprise Cloud); undefined when not visible. */
+  customRepoRoles?: ApiCustomRepoRole[];
   /** Owners of the organisation's enterprise; undefined when not visible. */
   enterpriseOwners?: EnterpriseOwner[];
   /** Names, emails and SAML identities by lower-cased login. */

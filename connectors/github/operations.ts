@@ -14,6 +14,7 @@ export const GITHUB_OPERATIONS = [
   'GET /orgs/{org}/installations',
   'GET /apps/{app_slug}',
   'GET /orgs/{org}/organization-roles',
+  'GET /orgs/{org}/custom-repository-roles',
   'GET /orgs/{org}/organization-roles/{role_id}/users',
   'GET /orgs/{org}/organization-roles/{role_id}/teams',
   'GET /repos/{owner}/{repo}/collaborators',

@@ -16,6 +16,8 @@ import { readProfiles } from './profiles.js';
 import {
   ApiAppSchema,
   ApiCollaboratorSchema,
+  type ApiCustomRepoRole,
+  ApiCustomRepoRoleSchema,
   ApiDeployKeySchema,
   ApiEnvironmentSchema,
   type ApiInstallation,
@@ -75,7 +77,7 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
           }),
         ),
       );
-    const [disabledMembers, disabledOutside, patGrants, installations, roles] = await Promise.all([
+    const [disabledMembers, disabledOutside, patGrants, installations, roles, customRoles] = await Promise.all([
       twoFactor('GET /orgs/{org}/members', 'members'),
       twoFactor('GET /orgs/{org}/outside_collaborators', 'outside collaborators'),
       run(() =>
@@ -117,6 +119,17 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
           }),
         ),
       ),
+      run(() =>
+        optional(
+          ctx,
+          'GET /orgs/{org}/custom-repository-roles',
+          () => readCustomRepoRoles(ctx),
+          (f) => ({
+            kind: 'github.custom-repository-roles',
+            detail: `custom repository roles were not read, so a custom role is judged by its base role alone, not by the permissions it adds: it needs the organization's Custom repository roles (read) permission (${f.message})`,
+          }),
+        ),
+      ),
     ]);
 
     // GraphQL reads who may touch what for 100 repositories (or teams) per call; a token that
@@ -129,10 +142,15 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
         throw e;
       }
     };
-    const [repoCollaborators, teamAccess] = await Promise.all([
-      graphql(() => readCollaborators(ctx, repos, run)),
-      graphql(() => readTeamAccess(ctx, teams, run)),
-    ]);
+    // GraphQL answers a custom role as its base permission; REST names the role (role_name). An
+    // organisation that has custom roles is read through REST, so each holder's role is known.
+    const throughRest = (customRoles?.length ?? 0) > 0;
+    const [repoCollaborators, teamAccess] = throughRest
+      ? [undefined, undefined]
+      : await Promise.all([
+          graphql(() => readCollaborators(ctx, repos, run)),
+          graphql(() => readTeamAccess(ctx, teams, run)),
+        ]);
 
     const repoFacts = Promise.all(
       repos.map(async (repo): Promise<RepoFacts> => {
@@ -207,12 +225,30 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
       ...(patGrants ? { patGrants } : {}),
       ...(appList ? { apps: appList } : {}),
       ...(roleList ? { orgRoles: roleList } : {}),
+      ...(customRoles ? { customRepoRoles: customRoles } : {}),
       ...(enterpriseOwners ? { enterpriseOwners } : {}),
       profiles: profileMap,
     };
   } catch (e) {
     // One failure fails the target: stop the calls still queued instead of finishing them for nothing.
     queue.clear();
+    throw e;
+  }
+}
+
+/**
+ * The organisation's custom repository roles. Only GitHub Enterprise Cloud has them: elsewhere
+ * GitHub answers 404, which means there are none.
+ */
+async function readCustomRepoRoles(ctx: ReadContext): Promise<ApiCustomRepoRole[]> {
+  const operation = 'GET /orgs/{org}/custom-repository-roles';
+  try {
+    const answer = await call(operation, undefined, () => ctx.client.request(operation, { org: ctx.org }));
+    return ((answer.data as { custom_roles?: unknown[] }).custom_roles ?? []).map((r) =>
+      ApiCustomRepoRoleSchema.parse(r),
+    );
+  } catch (e) {
+    if (e instanceof GithubCallError && e.status === 404) return [];
     throw e;
   }
 }

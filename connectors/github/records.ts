@@ -5,6 +5,7 @@
 import { normalizeEmail } from '../../src/core/identity.js';
 import type { Account, Attributes, Credential, Grant, Lane, Secret } from '../../src/core/model.js';
 import { isProductionEnvironment, repoLanes } from './classify.js';
+import { customRoleReach } from './custom-roles.js';
 import type { AppFacts, OrgFacts, RepoFacts } from './facts.js';
 import type { ApiEnvironment, ApiOrgRole, ApiPermissions, GithubLanes } from './schema.js';
 
@@ -171,13 +172,14 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
     for (const c of r.collaborators) {
       const a = account(c.login, { kind: c.type === 'Bot' ? 'bot' : 'human', status: 'active' }, 'collaborator');
       const { permission, basePermission } = permissionOf(c.role_name, c.permissions);
+      const custom = customRoleFacts(facts, permission);
       addGrant({
         account: a.id,
         resource: r.repo.full_name,
         permission,
         via: 'direct',
-        evidence: [`direct collaborator on ${r.repo.full_name} with role ${permission}`],
-        attributes: { ...repoAttributes(r, a.id), ...(basePermission ? { basePermission } : {}) },
+        evidence: [`direct collaborator on ${r.repo.full_name} with role ${permission}`, ...custom.evidence],
+        attributes: { ...repoAttributes(r, a.id), ...(basePermission ? { basePermission } : {}), ...custom.attributes },
       });
     }
     for (const key of r.deployKeys) {
@@ -229,6 +231,7 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
     for (const tr of t.repos) {
       const r = repoInfo.get(tr.full_name);
       const { permission, basePermission } = permissionOf(tr.role_name, tr.permissions);
+      const custom = customRoleFacts(facts, permission);
       for (const m of t.members) {
         const a = account(m.login, { kind: m.type === 'Bot' ? 'bot' : 'human', status: 'active' }, 'member');
         addGrant({
@@ -237,10 +240,11 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
           permission,
           via: 'team',
           viaName: t.team.slug,
-          evidence: [`member of team ${t.team.slug}, which has ${permission} on ${tr.full_name}`],
+          evidence: [`member of team ${t.team.slug}, which has ${permission} on ${tr.full_name}`, ...custom.evidence],
           attributes: {
             ...(r ? repoAttributes(r, a.id) : tr.topics?.length ? { topics: [...tr.topics].sort() } : {}),
             ...(basePermission ? { basePermission } : {}),
+            ...custom.attributes,
           },
         });
       }
@@ -466,6 +470,21 @@ function secret(
  * GitHub's role name for a grant (read, triage, write, maintain, admin, or a custom role).
  * A custom role also records the base role its permissions amount to, for classify().
  */
+/**
+ * What a custom repository role adds to its base role, when the organisation's definitions were
+ * read: the level its fine-grained permissions reach (classify.ts prefers it), and why.
+ */
+function customRoleFacts(facts: OrgFacts, permission: string): { evidence: string[]; attributes: Attributes } {
+  const role = facts.customRepoRoles?.find((r) => r.name.toLowerCase() === permission.toLowerCase());
+  if (!role) return { evidence: [], attributes: {} };
+  const { level, raisedBy } = customRoleReach(role);
+  const adds = role.permissions.length > 0 ? `, adding ${[...role.permissions].sort().join(', ')}` : '';
+  const evidence = [`${role.name} is a custom repository role: ${role.base_role}${adds}`];
+  if (raisedBy.length > 0)
+    evidence.push(`${raisedBy.join(', ')} reach${raisedBy.length === 1 ? 'es' : ''} ${level}, beyond its base role`);
+  return { evidence, attributes: { customRoleLevel: level, customRolePermissions: [...role.permissions].sort() } };
+}
+
 export function permissionOf(
   roleName: string | undefined,
   permissions: ApiPermissions,

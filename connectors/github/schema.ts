@@ -162,6 +162,15 @@ export const ApiOrgRoleSchema = z.object({
 });
 export type ApiOrgRole = z.infer<typeof ApiOrgRoleSchema>;
 
+/** A custom repository role (GitHub Enterprise Cloud): a base role plus fine-grained permissions. */
+export const ApiCustomRepoRoleSchema = z.object({
+  id: z.number(),
+  name: z.string().min(1),
+  base_role: z.string().min(1),
+  permissions: z.array(z.string()).default([]),
+});
+export type ApiCustomRepoRole = z.infer<typeof ApiCustomRepoRoleSchema>;
+
 /** A team an organisation role is assigned to. */
 export const ApiRoleTeamSchema = z.object({ slug: z.string().min(1) });
 

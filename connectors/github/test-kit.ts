@@ -91,6 +91,7 @@ function githubMinimum(s: GithubShape): Record<string, number> {
     'GET /orgs/{org}/installations': pages((s.installations ?? []).length, 100),
     'GET /apps/{app_slug}': new Set((s.installations ?? []).map((i) => i.appSlug)).size,
     'GET /orgs/{org}/organization-roles': 1,
+    'GET /orgs/{org}/custom-repository-roles': 1,
     // Who holds each role: its users and its teams (a role with none still takes both calls).
     'GET /orgs/{org}/organization-roles/{role_id}/users': (s.organizationRoles ?? []).length,
     'GET /orgs/{org}/organization-roles/{role_id}/teams': (s.organizationRoles ?? []).length,

@@ -731,3 +731,26 @@ describe('17. a GCP deny policy takes away what roles grant, and the evidence na
     expect(s.of('contractor-production-write', SAM, SHOP)).toEqual([]);
   });
 });
+
+describe('18. a custom repository role is judged by the permissions it adds to its base', () => {
+  const withRole = (permissions: string[]) => (sc: Json) => {
+    sc.github.customRepositoryRoles = [{ id: 41, name: 'qa-tester', baseRole: 'read', permissions }];
+    const shop = (sc.github.repos as Json[]).find((r) => r.name === 'shop') as Json;
+    shop.collaborators = (shop.collaborators as Json[]).map((c) =>
+      c.login === 'omar-qa' ? { ...c, permission: 'pull', role: 'qa-tester' } : c,
+    );
+  };
+  const omarOnShop = (s: Scan) => s.findings.filter((f) => f.account === 'omar-qa' && f.resource === 'northwind/shop');
+
+  it('is quiet: a read role that only adds triage, where the register approves read', async () => {
+    const s = await scan(['github'], withRole(['add_label', 'close_issue']));
+    expect(omarOnShop(s)).toEqual([]);
+  });
+
+  it('fires: the same role with bypass_branch_protection administers the code, beyond the approval', async () => {
+    const s = await scan(['github'], withRole(['add_label', 'bypass_branch_protection']));
+    const findings = omarOnShop(s);
+    expect(findings.map((f) => [f.rule, f.severity])).toEqual([['unapproved-access', 'high']]);
+    expect(findings[0]?.evidence).toContain('bypass_branch_protection reaches admin, beyond its base role');
+  });
+});

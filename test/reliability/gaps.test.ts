@@ -51,6 +51,12 @@ const CASES: GapCase[] = [
     },
   },
   {
+    kind: 'github.custom-repository-roles',
+    make: (s) => {
+      s.github.customRepositoryRoles = null;
+    },
+  },
+  {
     kind: 'records-invalid',
     make: (s) => {
       s.github.repos[0].unresolvedCollaborators = 2;

@@ -86,6 +86,11 @@ class OrgModel {
     return out;
   }
 
+  /** The custom role a team's own entry gives it on a repo, when that entry is its highest permission there. */
+  teamCustomRole(team: Team, repo: Repo, permission: RepoPermission): string | undefined {
+    return team.repos.find((tr) => tr.repo === repo.name && tr.permission === permission)?.role;
+  }
+
   teamRepos(team: Team): { repo: Repo; permission: RepoPermission }[] {
     // Memoised: the benchmark's organisations ask this for thousands of repositories.
     let cached = this.teamRepoCache.get(team);
@@ -328,7 +333,14 @@ export async function startGithubEmulator(
         return list(
           model
             .teamRepos(team as Team)
-            .map(({ repo: r, permission }) => wire.minimalRepository(r, owner, w, wire.repoAccess(permission))),
+            .map(({ repo: r, permission }) =>
+              wire.minimalRepository(
+                r,
+                owner,
+                w,
+                wire.repoAccess(permission, model.teamCustomRole(team as Team, r, permission)),
+              ),
+            ),
         );
       }
       case 'GET /orgs/{org}/teams/{team_slug}/members':
@@ -363,6 +375,17 @@ export async function startGithubEmulator(
           }),
         );
       }
+      case 'GET /orgs/{org}/custom-repository-roles': {
+        // Only GitHub Enterprise Cloud has custom repository roles: elsewhere the route is not found.
+        const roles = scenario.customRepositoryRoles;
+        if (roles === undefined) return error(404, 'Not Found');
+        if (roles === null) return error(403, 'Resource not accessible by personal access token');
+        return json(
+          200,
+          { total_count: roles.length, custom_roles: roles.map((r) => wire.customRepositoryRole(r, orgAsOwner(w))) },
+          rateHeaders('core'),
+        );
+      }
       case 'GET /orgs/{org}/installations':
         if (scenario.installations === null) return error(403, 'Resource not accessible by personal access token');
         return list(scenario.installations.map((i) => wire.installation(i, orgAsOwner(w), w)));
@@ -383,7 +406,11 @@ export async function startGithubEmulator(
         return list(
           logins.flatMap((login) => {
             const permission = model.effectivePermission(login, r);
-            return permission ? [{ ...user(login), ...wire.repoAccess(permission) }] : [];
+            // role_name names a custom role when that is where the highest permission comes from.
+            const custom = r.collaborators.find(
+              (c) => c.login.toLowerCase() === login.toLowerCase() && c.permission === permission,
+            )?.role;
+            return permission ? [{ ...user(login), ...wire.repoAccess(permission, custom) }] : [];
           }),
         );
       }

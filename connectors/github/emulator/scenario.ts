@@ -41,7 +41,17 @@ export const ScenarioRepoSchema = z.strictObject({
   description: z.string().optional(),
   topics: z.array(z.string()).default([]),
   /** Direct collaborators: members or outside collaborators. */
-  collaborators: z.array(z.strictObject({ login: Login, permission: RepoPermissionSchema })).default([]),
+  collaborators: z
+    .array(
+      z.strictObject({
+        login: Login,
+        /** The base permission; with `role`, the custom role's base. */
+        permission: RepoPermissionSchema,
+        /** A custom repository role of the organisation (customRepositoryRoles). */
+        role: z.string().optional(),
+      }),
+    )
+    .default([]),
   /** Collaborators GitHub's GraphQL answers as null edges (an account it cannot resolve for this token). */
   unresolvedCollaborators: z.number().int().nonnegative().default(0),
   deployKeys: z
@@ -68,7 +78,9 @@ export const ScenarioTeamSchema = z.strictObject({
   description: z.string().optional(),
   parent: z.string().optional(),
   members: z.array(Login).default([]),
-  repos: z.array(z.strictObject({ repo: z.string(), permission: RepoPermissionSchema })).default([]),
+  repos: z
+    .array(z.strictObject({ repo: z.string(), permission: RepoPermissionSchema, role: z.string().optional() }))
+    .default([]),
 });
 export type ScenarioTeam = z.infer<typeof ScenarioTeamSchema>;
 
@@ -188,6 +200,22 @@ export const GithubScenarioSchema = z
         publicKey: z.string().min(1),
       })
       .optional(),
+    /**
+     * Custom repository roles (GitHub Enterprise Cloud). Absent: the organisation is not on
+     * Enterprise Cloud, and GitHub answers 404; null: the token may not read them (403).
+     */
+    customRepositoryRoles: z
+      .array(
+        z.strictObject({
+          id: z.number().int().positive(),
+          name: z.string().min(1),
+          baseRole: z.enum(['read', 'triage', 'write', 'maintain']),
+          description: z.string().optional(),
+          permissions: z.array(z.string().min(1)).default([]),
+        }),
+      )
+      .nullable()
+      .optional(),
     /** The token belongs to an owner, so `filter=2fa_disabled` answers; false answers 403. */
     twoFactorVisible: z.boolean().default(true),
     /** The token may run GraphQL queries on the org; false answers FORBIDDEN errors. */
@@ -217,9 +245,29 @@ export const GithubScenarioSchema = z
         ctx.addIssue({ code: 'custom', path: ['teams', i, 'parent'], message: `unknown team "${t.parent}"` });
       }
     });
+    // A custom role must be one of the organisation's, given with its base permission.
+    const BASE: Readonly<Record<string, string>> = {
+      read: 'pull',
+      triage: 'triage',
+      write: 'push',
+      maintain: 'maintain',
+    };
+    const needRole = (entry: { role?: string | undefined; permission: string }, path: (string | number)[]) => {
+      if (entry.role === undefined) return;
+      const role = s.customRepositoryRoles?.find((r) => r.name === entry.role);
+      if (!role) ctx.addIssue({ code: 'custom', path, message: `unknown custom repository role "${entry.role}"` });
+      else if (BASE[role.baseRole] !== entry.permission)
+        ctx.addIssue({ code: 'custom', path, message: `"${entry.role}" has the base ${role.baseRole}` });
+    };
+    s.teams.forEach((t, i) => {
+      t.repos.forEach((r, j) => {
+        needRole(r, ['teams', i, 'repos', j, 'role']);
+      });
+    });
     s.repos.forEach((r, i) => {
       r.collaborators.forEach((c, j) => {
         needUser(c.login, ['repos', i, 'collaborators', j, 'login']);
+        needRole(c, ['repos', i, 'collaborators', j, 'role']);
       });
       r.environments.forEach((env, j) => {
         env.reviewers.forEach((rv, k) => {

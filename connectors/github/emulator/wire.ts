@@ -105,7 +105,8 @@ export function highestPermission(permissions: Iterable<RepoPermission>): RepoPe
   return best < 0 ? undefined : PERMISSION_ORDER[best];
 }
 
-export function repoAccess(permission: RepoPermission): RepoAccess {
+/** What REST answers for a permission; a custom role is named by role_name, its base in the booleans. */
+export function repoAccess(permission: RepoPermission, customRole?: string): RepoAccess {
   const rank = PERMISSION_ORDER.indexOf(permission);
   return {
     permissions: {
@@ -115,7 +116,7 @@ export function repoAccess(permission: RepoPermission): RepoAccess {
       triage: rank >= 1,
       pull: rank >= 0,
     },
-    role_name: ROLE_NAME[permission],
+    role_name: customRole ?? ROLE_NAME[permission],
   };
 }
 
@@ -272,6 +273,22 @@ export function organizationRole(r: ScenarioOrgRole, organization: Json, w: Wire
     organization,
     created_at: w.now,
     updated_at: w.now,
+  };
+}
+
+type ScenarioCustomRepoRole = NonNullable<GithubScenario['customRepositoryRoles']>[number];
+
+/** A custom repository role as `GET /orgs/{org}/custom-repository-roles` lists it (Enterprise Cloud). */
+export function customRepositoryRole(r: ScenarioCustomRepoRole, organization: Json): Json {
+  return {
+    id: r.id,
+    name: r.name,
+    description: r.description ?? null,
+    base_role: r.baseRole,
+    permissions: r.permissions,
+    organization,
+    created_at: '2026-01-05T10:00:00Z',
+    updated_at: '2026-01-05T10:00:00Z',
   };
 }
 

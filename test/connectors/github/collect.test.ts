@@ -150,6 +150,73 @@ describe('github connector: GitHub App installations', () => {
   });
 });
 
+describe('github connector: custom repository roles', () => {
+  // A "read" role that may bypass branch protection and manage deploy keys: an administrator of the code.
+  const withCustomRoles = () => ({
+    ...RICH_SCENARIO,
+    customRepositoryRoles: [
+      { id: 31, name: 'release-manager', baseRole: 'read', permissions: ['bypass_branch_protection', 'add_label'] },
+      { id: 32, name: 'labeler', baseRole: 'triage', permissions: ['add_label', 'close_issue'] },
+    ],
+    repos: RICH_SCENARIO.repos.map((r) =>
+      r.name === 'api'
+        ? { ...r, collaborators: [{ login: 'contractor-x', permission: 'pull', role: 'release-manager' }] }
+        : r,
+    ),
+    teams: RICH_SCENARIO.teams.map((t) =>
+      t.slug === 'release' ? { ...t, repos: [{ repo: 'web', permission: 'triage', role: 'labeler' }] } : t,
+    ),
+  });
+
+  it('judges a custom role by the permissions it adds, read through REST, at page size 1', async () => {
+    const one = await runAgainstEmulator(withCustomRoles(), { config: RICH_LANES, emulator: { pageSize: 1 } });
+    const hundred = await runAgainstEmulator(withCustomRoles(), { config: RICH_LANES });
+    expect(inventory(one.snapshot)).toEqual(inventory(hundred.snapshot));
+    const [grant] = grantsOf(one.snapshot, 'contractor-x').filter((g) => g.resource === 'acme/api');
+    expect(grant).toMatchObject({ permission: 'release-manager', level: 'admin', via: 'direct' });
+    expect(grant?.evidence).toEqual([
+      'direct collaborator on acme/api with role release-manager',
+      'release-manager is a custom repository role: read, adding add_label, bypass_branch_protection',
+      'bypass_branch_protection reaches admin, beyond its base role',
+    ]);
+    // A role that only triages stays at its base.
+    const labeler = grantsOf(one.snapshot, 'reviewer-three').find((g) => g.resource === 'acme/web');
+    expect(labeler).toMatchObject({ permission: 'labeler', level: 'read', via: 'team' });
+    // GraphQL answers a custom role as its base: with custom roles in the organisation, access is read through REST.
+    const operations = new Set(one.emulator.requests.map((r) => r.operation));
+    expect(operations).toContain('GET /repos/{owner}/{repo}/collaborators');
+    expect(operations).toContain('GET /orgs/{org}/teams/{team_slug}/repos');
+  });
+
+  it('reads the same roles through throttling and 5xx answers', async () => {
+    const base = await runAgainstEmulator(withCustomRoles(), { config: RICH_LANES });
+    const faulty = await runAgainstEmulator(withCustomRoles(), {
+      config: RICH_LANES,
+      emulator: {
+        faults: {
+          seed: 4,
+          rate: 0.5,
+          kinds: ['rate-limit', 'server-error'],
+          operations: ['GET /orgs/{org}/custom-repository-roles', 'GET /repos/{owner}/{repo}/collaborators'],
+        },
+      },
+    });
+    expect(inventory(faulty.snapshot)).toEqual(inventory(base.snapshot));
+    expect(faulty.emulator.requests.some((r) => r.fault !== undefined)).toBe(true);
+  });
+
+  it('takes a 404 as no custom roles (not Enterprise Cloud), and names the gap when it may not read them', async () => {
+    const plain = await runAgainstEmulator(RICH_SCENARIO, { config: RICH_LANES });
+    expect(status(plain.snapshot).gaps.map((g) => g.kind)).not.toContain('github.custom-repository-roles');
+    const hidden = await runAgainstEmulator({ ...RICH_SCENARIO, customRepositoryRoles: null }, { config: RICH_LANES });
+    expect(status(hidden.snapshot)).toMatchObject({ ok: true });
+    expect(status(hidden.snapshot).gaps).toContainEqual({
+      kind: 'github.custom-repository-roles',
+      detail: expect.stringContaining("the organization's Custom repository roles (read)"),
+    });
+  });
+});
+
 describe('github connector: enterprise owners', () => {
   it("reads the enterprise's owners at page size 1: one who is not in the org holds its admin all the same", async () => {
     const scenario = {

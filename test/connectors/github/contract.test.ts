@@ -16,6 +16,11 @@ import { RICH_SCENARIO } from './scenarios.js';
 const require = createRequire(import.meta.url);
 const SPEC_PATH = require.resolve('@octokit/openapi/generated/api.github.com.json');
 const SPEC_ID = 'https://api.github.com/openapi.json';
+/** GitHub Enterprise Cloud's description: the one that has the operations only it offers. */
+const GHEC_SPEC_PATH = require.resolve('@octokit/openapi/generated/ghec.json');
+const GHEC_SPEC_ID = 'https://ghec.github.com/openapi.json';
+/** Operations only GitHub Enterprise Cloud has (github.com answers them 404): checked against its description. */
+const ENTERPRISE_CLOUD_ONLY = new Set(['GET /orgs/{org}/custom-repository-roles']);
 
 // ajv-formats is CommonJS with a default export; under NodeNext the callable sits on .default.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
@@ -41,6 +46,7 @@ const REQUESTS: Record<string, string[]> = {
   'GET /orgs/{org}/organization-roles': ['/orgs/acme/organization-roles'],
   'GET /orgs/{org}/organization-roles/{role_id}/users': ['/orgs/acme/organization-roles/8136/users'],
   'GET /orgs/{org}/organization-roles/{role_id}/teams': ['/orgs/acme/organization-roles/8137/teams'],
+  'GET /orgs/{org}/custom-repository-roles': ['/orgs/acme/custom-repository-roles'],
   'GET /repos/{owner}/{repo}/collaborators': [
     '/repos/acme/api/collaborators?affiliation=direct',
     '/repos/acme/web/collaborators?affiliation=direct',
@@ -71,20 +77,32 @@ function withNullableAnyOf(node: unknown): unknown {
 describe('GitHub emulator contract (OpenAPI)', () => {
   let ajv: Ajv;
   let spec: { paths: Record<string, Record<string, unknown>> };
+  let ghec: { paths: Record<string, Record<string, unknown>> };
   let emulator: RunningEmulator;
   let token: string;
 
   beforeAll(async () => {
     spec = JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as typeof spec;
+    // One document holding the paths and components, so the spec's "#/components/..." refs resolve.
+    ghec = JSON.parse(readFileSync(GHEC_SPEC_PATH, 'utf8')) as typeof ghec;
     ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
     addFormats(ajv);
-    // One document holding the paths and components, so the spec's "#/components/..." refs resolve.
-    ajv.addSchema({
-      $id: SPEC_ID,
-      paths: spec.paths,
-      components: withNullableAnyOf((spec as unknown as { components: unknown }).components),
-    });
-    emulator = await startGithubEmulator(GithubScenarioSchema.parse(RICH_SCENARIO), { now: NOW, pageSize: 100 });
+    // One document per description holding its paths and components, so "#/components/..." refs resolve.
+    for (const [id, doc] of [
+      [SPEC_ID, spec],
+      [GHEC_SPEC_ID, ghec],
+    ] as const)
+      ajv.addSchema({
+        $id: id,
+        paths: doc.paths,
+        components: withNullableAnyOf((doc as unknown as { components: unknown }).components),
+      });
+    // An Enterprise Cloud organisation with a custom repository role, so that list is not empty either.
+    const scenario = {
+      ...RICH_SCENARIO,
+      customRepositoryRoles: [{ id: 31, name: 'release-manager', baseRole: 'write', permissions: ['create_tag'] }],
+    };
+    emulator = await startGithubEmulator(GithubScenarioSchema.parse(scenario), { now: NOW, pageSize: 100 });
     token = Object.values(emulator.env)[0] as string;
   });
   afterAll(async () => {
@@ -93,7 +111,8 @@ describe('GitHub emulator contract (OpenAPI)', () => {
 
   function validatorFor(operation: string): ValidateFunction {
     const { method, template } = splitOperation(operation);
-    const pathItem = spec.paths[template];
+    const [doc, id] = ENTERPRISE_CLOUD_ONLY.has(operation) ? [ghec, GHEC_SPEC_ID] : [spec, SPEC_ID];
+    const pathItem = doc.paths[template];
     expect(pathItem, `${template} is in GitHub's OpenAPI description`).toBeDefined();
     const op = pathItem?.[method.toLowerCase()] as { responses: Record<string, { $ref?: string }> } | undefined;
     expect(op?.responses['200'], `${operation} has a 200 answer`).toBeDefined();
@@ -101,8 +120,8 @@ describe('GitHub emulator contract (OpenAPI)', () => {
       .map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1'))
       .join('/');
     const ref = op?.responses['200']?.$ref
-      ? `${SPEC_ID}${op.responses['200'].$ref}/content/application~1json/schema`
-      : `${SPEC_ID}#/${pointer}/content/application~1json/schema`;
+      ? `${id}${op.responses['200'].$ref}/content/application~1json/schema`
+      : `${id}#/${pointer}/content/application~1json/schema`;
     return ajv.compile({ $ref: ref });
   }
 
