@@ -63,8 +63,6 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
       list('GET /orgs/{org}/actions/secrets', { org }, ApiSecretSchema),
     ]);
 
-    planBudget(ctx, repos);
-
     const twoFactor = (operation: GithubOperation, who: string) =>
       run(() =>
         optional(
@@ -145,6 +143,7 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
     // GraphQL answers a custom role as its base permission; REST names the role (role_name). An
     // organisation that has custom roles is read through REST, so each holder's role is known.
     const throughRest = (customRoles?.length ?? 0) > 0;
+    planBudget(ctx, repos, throughRest ? teams : undefined);
     const [repoCollaborators, teamAccess] = throughRest
       ? [undefined, undefined]
       : await Promise.all([
@@ -265,14 +264,31 @@ const PER_REPOSITORY_READS = [
   'GET /repos/{owner}/{repo}/environments',
 ] as const satisfies readonly GithubOperation[];
 
-/** Before the fan-out: say so when the hour's budget cannot cover the reads that will be charged. */
-function planBudget(ctx: ReadContext, repos: readonly { full_name: string; name: string }[]): void {
+/**
+ * Before the fan-out: say so when the hour's budget cannot cover the reads that will be charged.
+ * `restTeams`: access is read through REST (custom roles), so collaborators and team access cost too.
+ */
+function planBudget(
+  ctx: ReadContext,
+  repos: readonly { full_name: string; name: string }[],
+  restTeams?: readonly { slug: string }[],
+): void {
   if (!ctx.budget) return;
   const { kept, shortfall, announce } = ctx.budget;
   let needed = 0;
-  for (const repo of repos)
-    for (const operation of PER_REPOSITORY_READS)
-      if (!kept(operation, { ...repoParams(repo, ctx.org), per_page: PER_PAGE })) needed++;
+  const charged = (operation: GithubOperation, params: Record<string, unknown>) =>
+    kept(operation, { ...params, per_page: PER_PAGE }) ? 0 : 1;
+  for (const repo of repos) {
+    const params = repoParams(repo, ctx.org);
+    for (const operation of PER_REPOSITORY_READS) needed += charged(operation, params);
+    if (restTeams) needed += charged('GET /repos/{owner}/{repo}/collaborators', { ...params, affiliation: 'direct' });
+  }
+  for (const team of restTeams ?? [])
+    for (const operation of [
+      'GET /orgs/{org}/teams/{team_slug}/repos',
+      'GET /orgs/{org}/teams/{team_slug}/members',
+    ] as const)
+      needed += charged(operation, { org: ctx.org, team_slug: team.slug });
   const short = shortfall(needed);
   if (short) announce(describeShortfall(ctx.org, short));
 }

@@ -247,4 +247,23 @@ describe('github connector: conditional requests with the answers the last scan 
       await org.close();
     }
   }, 30_000);
+
+  it('counts collaborators and team access in the plan when custom roles make them REST reads', async () => {
+    const scenario = {
+      ...(await demoScenario()),
+      customRepositoryRoles: [{ id: 41, name: 'qa-tester', baseRole: 'read' as const, permissions: ['add_label'] }],
+    };
+    const org = await scanner(
+      scenario,
+      { rateLimits: { hourly: 18, hourlyWindowSeconds: 3 } },
+      { rateLimitRetries: 0 },
+    );
+    try {
+      const { snapshot } = await org.scan([]);
+      // Four repositories × (keys, secrets, environments, collaborators) and one team × (repos, members).
+      expect(status(snapshot).warnings.join('\n')).toMatch(/it needs at least 18 more requests/);
+    } finally {
+      await org.close();
+    }
+  });
 });
