@@ -85,10 +85,10 @@ function permissionTest(v2: string): (v1: string) => boolean {
   const m = /^([^/]+)\/(.+)$/.exec(v2);
   if (!m) return () => false;
   const service = m[1]!.replace(/\.googleapis\.com$/, '').replace(/^cloudresourcemanager$/, 'resourcemanager');
-  const escape = (text: string) => text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  const literal = (text: string) => text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
   // `service/*` is every permission of the service; elsewhere `*` stands for one name segment.
-  const rest = m[2] === '*' ? '.+' : m[2]!.split('*').map(escape).join('[^.]*');
-  const pattern = new RegExp(`^${escape(service)}\\.${rest}$`, 'i');
+  const rest = m[2] === '*' ? '.+' : m[2]!.split('*').map(literal).join('[^.]*');
+  const pattern = new RegExp(`^${literal(service)}\\.${rest}$`, 'i');
   return (v1) => pattern.test(v1);
 }
 
