@@ -23,6 +23,8 @@ export const PERMISSION_LEVELS = {
   'archived-channel-member': 'read',
   /** Another organisation reading a channel shared through Slack Connect. */
   'slack-connect': 'read',
+  /** An installed app whose scopes read messages (the integration log): every channel it may reach. */
+  'app-reads-messages': 'read',
 } as const satisfies Record<string, Level>;
 export type SlackPermission = keyof typeof PERMISSION_LEVELS;
 
@@ -35,7 +37,8 @@ export function classifySlackGrant(grant: Grant, config: Pick<SlackConfig, 'lane
   const level: Level = isSlackPermission(grant.permission) ? PERMISSION_LEVELS[grant.permission] : 'write';
   const matchers = laneMatchers(config.lanes);
   if (grant.resource === WORKSPACE) {
-    // A full member reads every public channel, so the data and production channels among them count too.
+    // A full member reads every public channel (an app the channels it may reach), so the data and
+    // production channels among them count too.
     const lanes = new Set<Lane>(['code']);
     for (const channel of publicChannelsOf(grant)) for (const lane of matchers.lanesOf(channel)) lanes.add(lane);
     return { lanes: ordered(lanes), level };

@@ -5,11 +5,16 @@
 import type { z } from 'zod';
 import { AdaptiveQueue } from '../../src/core/adaptive-queue.js';
 import type { CollectContext, TargetOutput } from '../../src/core/connector.js';
+import { readAllPages } from '../../src/core/paging.js';
+import { type InstalledApp, installedApps } from './apps.js';
 import { type ClientTuning, createSlackApi, type SlackApi, SlackCallError } from './client.js';
 import { buildRecords, type WorkspaceAnswers } from './records.js';
 import {
   type ApiChannel,
   ApiChannelSchema,
+  type ApiIntegrationLog,
+  ApiIntegrationLogPageSchema,
+  ApiIntegrationLogSchema,
   type ApiTeam,
   ApiTeamInfoSchema,
   ApiUserSchema,
@@ -84,7 +89,59 @@ async function readWorkspace(
 
   const members = await readMembers(api, channels, queue);
   const externalTeams = await readExternalTeams(api, team, channels);
-  return { team, users, channels, members, externalTeams };
+  const apps = await readApps(api, out);
+  return { team, users, channels, members, externalTeams, ...(apps ? { apps } : {}) };
+}
+
+/** What Slack answers a token that may not read the integration log: the log is then a gap. */
+const LOG_UNREADABLE = new Set([
+  'missing_scope',
+  'not_allowed_token_type',
+  'paid_only',
+  'not_authorized',
+  'access_denied',
+]);
+/** The log's page size (Slack's default is 100; it pages with page/pages, not a cursor). */
+const LOG_PAGE = 1000;
+
+/**
+ * The integration log, every page, replayed into the apps installed now. Only an admin's user
+ * token with the `admin` scope on a paid plan may read it; any other token leaves which apps
+ * read messages unknown, and that is a gap, never an empty list.
+ */
+async function readApps(api: SlackApi, out: TargetOutput): Promise<InstalledApp[] | undefined> {
+  try {
+    const logs = await readAllPages('team.integrationLogs', async (page) => {
+      const number = page ? Number(page) : 1;
+      const answer = await api.call('team.integrationLogs', { count: LOG_PAGE, page: number });
+      const parsed = ApiIntegrationLogPageSchema.safeParse(answer);
+      if (!parsed.success) throw new SlackCallError('team.integrationLogs', 'answered without a "logs" list');
+      const pages = parsed.data.paging?.pages ?? 1;
+      return { items: parsed.data.logs, next: number < pages ? String(number + 1) : undefined };
+    });
+    const entries: ApiIntegrationLog[] = [];
+    let unreadable = 0;
+    for (const item of logs) {
+      const parsed = ApiIntegrationLogSchema.safeParse(item);
+      if (parsed.success) entries.push(parsed.data);
+      else unreadable++;
+    }
+    // An entry we cannot read could be the one that added an app: said, never dropped silently.
+    if (unreadable > 0)
+      out.gap({
+        kind: 'records-invalid',
+        detail: `team.integrationLogs: ${unreadable} log entr${unreadable === 1 ? 'y' : 'ies'} did not have the expected shape`,
+        count: unreadable,
+      });
+    return installedApps(entries);
+  } catch (error) {
+    if (!(error instanceof SlackCallError && error.slackCode && LOG_UNREADABLE.has(error.slackCode))) throw error;
+    out.gap({
+      kind: 'slack.apps',
+      detail: `the apps installed in the workspace, and whether their scopes read messages, were not read: Slack shows them only in the integration log, to a workspace admin's user token with the admin scope on a paid plan (${error.message})`,
+    });
+    return undefined;
+  }
 }
 
 /** conversations.members for every channel that has members: one call per channel and page (see README). */

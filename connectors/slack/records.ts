@@ -4,6 +4,7 @@
 
 import { normalizeEmail } from '../../src/core/identity.js';
 import type { Account, Gap, Grant } from '../../src/core/model.js';
+import { appRecords, type InstalledApp } from './apps.js';
 import { type SlackPermission, WORKSPACE } from './classify.js';
 import type { ApiChannel, ApiTeam, ApiUser } from './schema.js';
 
@@ -20,6 +21,8 @@ export interface WorkspaceAnswers {
   members: ReadonlyMap<string, readonly string[]>;
   /** Names of the other organisations' teams, when team.info told them. */
   externalTeams: ReadonlyMap<string, ApiTeam>;
+  /** Apps installed now (the integration log replayed); undefined when the log could not be read. */
+  apps?: readonly InstalledApp[];
 }
 
 export interface WorkspaceRecords {
@@ -223,6 +226,15 @@ export function buildRecords(answers: WorkspaceAnswers): WorkspaceRecords {
       role: 'slack-connect-team',
       attributes: { teamId, ...(info?.domain ? { domain: info.domain } : {}) },
     });
+  }
+
+  // Apps whose scopes read messages reach every channel, archived ones included.
+  const allChannels = answers.channels.map(channel).sort(compare);
+  for (const app of answers.apps ?? []) {
+    const records = appRecords(app, team.id, allChannels);
+    if (!records) continue;
+    accounts.push(records.account);
+    grants.push(records.grant);
   }
 
   accounts.sort((a, b) => compare(a.id, b.id));

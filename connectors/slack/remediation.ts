@@ -23,7 +23,19 @@ function deactivate(account: Account): Remediation {
   };
 }
 
+/** An installed app: removed by an admin on the Manage apps page (uninstalling is the app's own call). */
+function removeApp(accountId: string, account?: Account): Remediation {
+  const name = account?.login ?? accountId;
+  return {
+    steps: [
+      `Remove the app ${account ? `"${name}" (${accountId})` : accountId} from the workspace: Workspace settings › Manage apps › ${name} › Remove App. If it is still needed, reinstall it with scopes that do not read messages, or ask whoever installed it to.`,
+    ],
+    commands: [],
+  };
+}
+
 function revokeGrant(grant: Grant, account?: Account): Remediation {
+  if (grant.permission === 'app-reads-messages') return removeApp(grant.account, account);
   const member = who(grant.account, account);
   const channelId = typeof grant.attributes?.channelId === 'string' ? ` (${grant.attributes.channelId})` : '';
   if (grant.permission === 'slack-connect') {
@@ -65,6 +77,7 @@ function revokeGrant(grant: Grant, account?: Account): Remediation {
 }
 
 function removeAccount(account: Account): Remediation {
+  if (account.role === 'app') return removeApp(account.id, account);
   if (account.kind === 'external') {
     return {
       steps: [

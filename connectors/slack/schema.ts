@@ -83,3 +83,25 @@ export const ApiChannelSchema = z.object({
 export type ApiChannel = z.infer<typeof ApiChannelSchema>;
 
 export const ApiTeamInfoSchema = z.object({ team: ApiTeamSchema });
+
+/** One entry of team.integrationLogs: an app (or legacy service) added, changed or removed. */
+export const ApiIntegrationLogSchema = z.object({
+  app_id: z.union([z.string(), z.number()]).optional(),
+  app_type: z.string().optional(),
+  service_id: z.union([z.string(), z.number()]).optional(),
+  service_type: z.string().optional(),
+  user_id: z.string().optional(),
+  user_name: z.string().optional(),
+  /** Epoch seconds, as a string. */
+  date: z.union([z.string(), z.number()]).optional(),
+  change_type: z.string(),
+  scope: z.string().optional(),
+  channel: z.string().optional(),
+  reason: z.string().optional(),
+});
+export type ApiIntegrationLog = z.infer<typeof ApiIntegrationLogSchema>;
+
+export const ApiIntegrationLogPageSchema = z.object({
+  logs: z.array(z.unknown()),
+  paging: z.object({ page: z.number().optional(), pages: z.number().optional() }).optional(),
+});

@@ -13,7 +13,7 @@ export const slackTestKit = (create: (tuning: ClientTuning) => AnyConnector): Co
   faults: { firstCall: 'team.info', pagedCall: 'users.list', slowDeadlineSeconds: 3 },
   // Slack's Web API is all POSTs; the method says what it does.
   hostile,
-  isRead: (r) => /^[a-z]+\.(list|info|members)$/.test(r.operation),
+  isRead: (r) => /^[a-z]+\.(list|info|members|integrationLogs)$/.test(r.operation),
   secrets: {
     values: ['LKFAKE-slack-token-2f8a6e4c1b'],
     block: (url) => ({ token: 'LKFAKE-slack-token-2f8a6e4c1b', slackApiUrl: `${url}/api/` }),
@@ -49,6 +49,7 @@ export const slackTestKit = (create: (tuning: ClientTuning) => AnyConnector): Co
 interface SlackShape {
   users: unknown[];
   channels: { members: unknown[] }[];
+  integrationLogs?: unknown[];
 }
 
 function slackMinimum(s: SlackShape): Record<string, number> {
@@ -59,6 +60,7 @@ function slackMinimum(s: SlackShape): Record<string, number> {
     'conversations.members': s.channels
       .filter((c) => c.members.length > 0)
       .reduce((n, c) => n + pages(c.members.length, 1000), 0),
+    'team.integrationLogs': pages(s.integrationLogs?.length ?? 0, 1000),
   };
 }
 
@@ -86,5 +88,18 @@ function hostile(scenario: unknown, attack: HostileAttack): unknown {
   });
   const general = s.channels.find((c: Json) => c.general);
   general?.members.push('U0HOSTILE');
+  // An app whose name is an attack, installed by the outsider, reading messages.
+  s.integrationLogs = [
+    ...(s.integrationLogs ?? []),
+    {
+      appId: 'A0HOSTILE',
+      appName: attack.payload('script'),
+      userId: 'U0HOSTILE',
+      userName: attack.payload('at').replace(/\s/g, '') || 'x',
+      date: '2026-01-01',
+      change: 'added',
+      scopes: ['channels:history'],
+    },
+  ];
   return s;
 }

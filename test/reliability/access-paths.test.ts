@@ -754,3 +754,57 @@ describe('18. a custom repository role is judged by the permissions it adds to i
     expect(findings[0]?.evidence).toContain('bypass_branch_protection reaches admin, beyond its base role');
   });
 });
+
+describe('19. a Slack app whose scopes read messages is an identity reading the workspace', () => {
+  const APP = 'app:A0NOTES';
+  const installed =
+    (more: Json[] = []) =>
+    (sc: Json) => {
+      sc.slack.integrationLogs = [
+        {
+          appId: 'A0NOTES',
+          appName: 'Meeting Notes AI',
+          userId: 'U0SAM',
+          userName: 'sam.ortiz',
+          date: day(-150),
+          change: 'added',
+          scopes: ['channels:history', 'groups:history', 'chat:write'],
+        },
+        ...more,
+      ];
+    };
+
+  it('fires: an app a contractor installed still reads every channel, registered by nobody', async () => {
+    const s = await scan(['slack'], installed());
+    const [finding, ...more] = s.of('unknown-account', APP);
+    expect(more).toEqual([]);
+    expect(finding?.severity).toBe('high');
+    expect(finding?.evidence).toContain(
+      'holds read (app-reads-messages) on workspace via direct app installation; lane code + data',
+    );
+    expect(finding?.remediation?.steps.join(' ')).toMatch(/Manage apps › Meeting Notes AI › Remove App/);
+  });
+
+  it('is quiet: the same app removed since, as the log says', async () => {
+    const removed = {
+      appId: 'A0NOTES',
+      appName: 'Meeting Notes AI',
+      userId: 'U0DANA',
+      userName: 'dana',
+      date: day(-10),
+    };
+    const s = await scan(['slack'], installed([{ ...removed, change: 'removed' }]));
+    expect(s.findings.filter((f) => f.account === APP)).toEqual([]);
+  });
+
+  it('is quiet: the app declared in the register with an owner', async () => {
+    const s = await scan(['slack'], installed(), {
+      register: (text) =>
+        text.replace(
+          'shared_accounts:\n',
+          'shared_accounts:\n  - { system: slack, id: "app:A0NOTES", kind: bot, owner: dana, purpose: Meeting notes for the team }\n',
+        ),
+    });
+    expect(s.findings.filter((f) => f.account === APP)).toEqual([]);
+  });
+});

@@ -139,6 +139,13 @@ const CASES: GapCase[] = [
     },
   },
   {
+    // A workspace on the free plan: Slack keeps no integration log to read.
+    kind: 'slack.apps',
+    make: (s) => {
+      s.slack.freePlan = true;
+    },
+  },
+  {
     kind: 'slack.two-factor',
     make: (s) => {
       s.slack.token = { ...s.slack.token, seesTwoFactor: false };

@@ -11,7 +11,7 @@ import {
   type Route,
   startHttpEmulator,
 } from '../../../src/core/emulator-kit.js';
-import { isSlackOperation, type SlackOperation } from '../operations.js';
+import { INTEGRATION_LOG_SCOPE, isSlackOperation, type SlackOperation } from '../operations.js';
 import type { SlackScenario } from './scenario.js';
 import {
   type WireConversationsList,
@@ -34,6 +34,7 @@ const METHOD_SCOPES: Record<SlackOperation, string | undefined> = {
   'users.list': 'users:read',
   'conversations.list': undefined,
   'conversations.members': undefined,
+  'team.integrationLogs': INTEGRATION_LOG_SCOPE,
 };
 const CHANNEL_SCOPE = { public: 'channels:read', private: 'groups:read' } as const;
 
@@ -161,6 +162,31 @@ export async function startSlackEmulator(
         return json(
           { ok: true, members: p.items, response_metadata: p.response_metadata } satisfies WireConversationsMembers,
           scope,
+        );
+      }
+      case 'team.integrationLogs': {
+        if (scenario.freePlan) return fail('paid_only');
+        // Newest first, paged with page/count (Slack's older paging), not a cursor.
+        const logs = scenario.integrationLogs
+          .map((l, i) => ({ l, i, at: Math.floor(Date.parse(l.date) / 1000) }))
+          .sort((a, b) => b.at - a.at || b.i - a.i)
+          .map(({ l, at }) => ({
+            app_id: l.appId,
+            app_type: l.appName,
+            user_id: l.userId,
+            user_name: l.userName,
+            date: String(at),
+            change_type: l.change,
+            ...(l.scopes.length > 0 ? { scope: l.scopes.join(',') } : {}),
+          }));
+        const count = Math.min(pageCap, Math.max(1, Number.parseInt(params.get('count') ?? '100', 10) || 100));
+        const pageNumber = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
+        const pages = Math.max(1, Math.ceil(logs.length / count));
+        // Numbered pages have no cursor to repeat or to point on past an empty page: the paging faults do not apply.
+        const items = logs.slice((pageNumber - 1) * count, pageNumber * count);
+        return json(
+          { ok: true, logs: items, paging: { count, total: logs.length, page: pageNumber, pages } },
+          INTEGRATION_LOG_SCOPE,
         );
       }
     }

@@ -2,7 +2,10 @@
 // and their roles, channels and who is in them, which organisations a channel is shared with,
 // what the token may read). The emulator derives the Web API's own answers from it.
 import { z } from 'zod';
-import { REQUIRED_SCOPES } from '../operations.js';
+import { INTEGRATION_LOG_SCOPE, REQUIRED_SCOPES } from '../operations.js';
+
+/** The sandbox's token is a workspace admin's user token by default: it sees 2FA and the integration log. */
+const ADMIN_TOKEN_SCOPES = [...REQUIRED_SCOPES, INTEGRATION_LOG_SCOPE];
 
 const UserId = z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'a Slack user id (U…)');
 const TeamId = z.string().regex(/^T[A-Z0-9]{2,20}$/, 'a Slack team id (T…)');
@@ -68,11 +71,30 @@ export const SlackScenarioSchema = z
     token: z
       .strictObject({
         /** The scopes the installed app was granted; a method needing another answers missing_scope. */
-        scopes: z.array(z.string()).default([...REQUIRED_SCOPES]),
+        scopes: z.array(z.string()).default(ADMIN_TOKEN_SCOPES),
         /** Slack shows has_2fa only to admins' tokens; false drops the field from users.list. */
         seesTwoFactor: z.boolean().default(true),
       })
-      .default({ scopes: [...REQUIRED_SCOPES], seesTwoFactor: true }),
+      .default({ scopes: ADMIN_TOKEN_SCOPES, seesTwoFactor: true }),
+    /** The workspace is on the free plan: the integration log answers paid_only. */
+    freePlan: z.boolean().default(false),
+    /**
+     * The integration log, as Slack keeps it: apps added, changed and removed, by whom, with which
+     * scopes (the first entry for an app is usually `added`).
+     */
+    integrationLogs: z
+      .array(
+        z.strictObject({
+          appId: z.string().regex(/^A[A-Z0-9]{2,20}$/),
+          appName: z.string().min(1),
+          userId: UserId,
+          userName: z.string().min(1),
+          date: DateOrInstant,
+          change: z.enum(['added', 'removed', 'enabled', 'disabled', 'updated', 'expanded']),
+          scopes: z.array(z.string()).default([]),
+        }),
+      )
+      .default([]),
     /** Seconds sent in Retry-After with an HTTP 429. */
     retryAfterSeconds: z.number().int().nonnegative().default(1),
     users: z.array(ScenarioUserSchema).default([]),

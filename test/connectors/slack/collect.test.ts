@@ -310,3 +310,145 @@ describe('slack collect', () => {
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
   });
 });
+
+describe('slack collect: installed apps (the integration log)', () => {
+  const withApps = () => ({
+    ...everyKind(),
+    integrationLogs: [
+      // Added, then given more scopes: reads messages.
+      {
+        appId: 'A0NOTES',
+        appName: 'Meeting Notes AI',
+        userId: 'U0MULTI',
+        userName: 'max',
+        date: '2026-03-01',
+        change: 'added',
+        scopes: ['chat:write'],
+      },
+      {
+        appId: 'A0NOTES',
+        appName: 'Meeting Notes AI',
+        userId: 'U0MULTI',
+        userName: 'max',
+        date: '2026-04-01',
+        change: 'expanded',
+        scopes: ['channels:history', 'search:read'],
+      },
+      // Only posts: not access to what people wrote.
+      {
+        appId: 'A0POLL',
+        appName: 'Polls',
+        userId: 'U0MEM',
+        userName: 'mel',
+        date: '2026-02-01',
+        change: 'added',
+        scopes: ['chat:write', 'commands'],
+      },
+      // Read messages once, removed since.
+      {
+        appId: 'A0OLD',
+        appName: 'Old Archiver',
+        userId: 'U0ADM',
+        userName: 'adam',
+        date: '2025-01-01',
+        change: 'added',
+        scopes: ['channels:history'],
+      },
+      {
+        appId: 'A0OLD',
+        appName: 'Old Archiver',
+        userId: 'U0ADM',
+        userName: 'adam',
+        date: '2025-06-01',
+        change: 'removed',
+      },
+      // Disabled: installed, but it does not run.
+      {
+        appId: 'A0OFF',
+        appName: 'Paused Exporter',
+        userId: 'U0ADM',
+        userName: 'adam',
+        date: '2026-01-01',
+        change: 'added',
+        scopes: ['groups:history'],
+      },
+      {
+        appId: 'A0OFF',
+        appName: 'Paused Exporter',
+        userId: 'U0ADM',
+        userName: 'adam',
+        date: '2026-01-02',
+        change: 'disabled',
+      },
+    ],
+  });
+
+  it('replays the log at page size 1 into the apps installed now; one that reads messages reads every channel', async () => {
+    const one = await scanSlack(await startEmulator(withApps(), { pageSize: 1 }), { lanes: LANES });
+    const all = await scanSlack(await startEmulator(withApps()), { lanes: LANES });
+    expect(inventoryOf(one)).toEqual(inventoryOf(all));
+    const apps = one.accounts.filter((a) => a.id.startsWith('app:'));
+    expect(apps.map((a) => [a.id, a.login, a.kind, a.attributes?.installedBy])).toEqual([
+      ['app:A0NOTES', 'Meeting Notes AI', 'bot', 'U0MULTI'],
+    ]);
+    const [read] = grantsOf(one, 'app:A0NOTES');
+    expect(read).toMatchObject({ resource: 'workspace', permission: 'app-reads-messages', level: 'read' });
+    expect(read?.lanes).toEqual(['code', 'data', 'production']);
+    expect(read?.evidence?.[0]).toBe(
+      'Slack app "Meeting Notes AI" installed by @max (U0MULTI) on 2026-03-01 may read messages (channels:history, search:read)',
+    );
+    expect(one.systems[0]?.gaps.map((g) => g.kind)).not.toContain('slack.apps');
+  });
+
+  it('reads the same apps through rate limits and server errors', async () => {
+    const clean = await scanSlack(await startEmulator(withApps()), { lanes: LANES });
+    const faulty = await startEmulator(withApps(), {
+      pageSize: 1,
+      faults: {
+        seed: 5,
+        rate: 0.5,
+        kinds: ['rate-limit', 'secondary-rate-limit', 'server-error'],
+        operations: ['team.integrationLogs'],
+      },
+    });
+    const snapshot = await scanSlack(faulty, { lanes: LANES });
+    expect(faulty.requests.some((r) => r.operation === 'team.integrationLogs' && r.fault)).toBe(true);
+    expect(inventoryOf(snapshot)).toEqual(inventoryOf(clean));
+  });
+
+  it('names the gap, never an empty list, when the token may not read the log (a bot token, a free plan)', async () => {
+    const bot = {
+      ...withApps(),
+      token: { scopes: ['channels:read', 'groups:read', 'team:read', 'users:read', 'users:read.email'] },
+    };
+    const free = { ...withApps(), freePlan: true };
+    for (const scenario of [bot, free]) {
+      const snapshot = await scanSlack(await startEmulator(scenario), { lanes: LANES });
+      expect(snapshot.systems[0]).toMatchObject({ ok: true });
+      expect(snapshot.systems[0]?.gaps.filter((g) => g.kind === 'slack.apps')).toEqual([
+        {
+          kind: 'slack.apps',
+          detail: expect.stringMatching(
+            /only in the integration log, to a workspace admin's user token .*\(team\.integrationLogs (needs the admin scope|answered paid_only)/,
+          ),
+        },
+      ]);
+      expect(snapshot.accounts.some((a) => a.id.startsWith('app:'))).toBe(false);
+    }
+  });
+
+  it('says where to remove an app', () => {
+    const steps = remediation.revokeGrant({
+      system: 'slack',
+      target: TEAM,
+      account: 'app:A0NOTES',
+      resource: 'workspace',
+      permission: 'app-reads-messages',
+      via: 'direct',
+      viaName: 'app installation',
+      lanes: ['data'],
+      level: 'read',
+    });
+    expect(steps.steps[0]).toMatch(/^Remove the app app:A0NOTES from the workspace: Workspace settings › Manage apps/);
+  });
+});

@@ -41,7 +41,10 @@ describe('slack emulator', () => {
     const emulator = await startEmulator(everyKind(), { pageSize: 5 });
     const first = await post(emulator, 'users.list', { limit: '200' }, tokenOf(emulator));
     expect(first.status).toBe(200);
-    expect(first.headers.get('x-oauth-scopes')).toBe('channels:read,groups:read,team:read,users:read,users:read.email');
+    // The sandbox's token is an admin's user token: the five read scopes, and admin for the integration log.
+    expect(first.headers.get('x-oauth-scopes')).toBe(
+      'channels:read,groups:read,team:read,users:read,users:read.email,admin',
+    );
     expect(first.body.ok).toBe(true);
     expect(first.body.members).toHaveLength(5);
     const cursor = (first.body.response_metadata as { next_cursor: string }).next_cursor;

@@ -47,6 +47,7 @@ describe('slack config', () => {
       'users.list',
       'conversations.list',
       'conversations.members',
+      'team.integrationLogs',
     ]);
   });
 
