@@ -17,6 +17,8 @@ import {
   ApiIntegrationLogSchema,
   type ApiTeam,
   ApiTeamInfoSchema,
+  type ApiUserGroup,
+  ApiUserGroupSchema,
   ApiUserSchema,
   type SlackConfig,
 } from './schema.js';
@@ -90,7 +92,28 @@ async function readWorkspace(
   const members = await readMembers(api, channels, queue);
   const externalTeams = await readExternalTeams(api, team, channels);
   const apps = await readApps(api, out);
-  return { team, users, channels, members, externalTeams, ...(apps ? { apps } : {}) };
+  const userGroups = await readUserGroups(api, out);
+  return { team, users, channels, members, externalTeams, userGroups, ...(apps ? { apps } : {}) };
+}
+
+/**
+ * User groups and their default channels. A group is not access by itself (the memberships it
+ * causes are read as memberships), so a token without usergroups:read costs only the advice that
+ * names the groups, and the target says so instead of failing.
+ */
+async function readUserGroups(api: SlackApi, out: TargetOutput): Promise<ApiUserGroup[]> {
+  try {
+    // Not paged: Slack answers every group at once.
+    const answer = await api.call('usergroups.list', { include_users: true, include_disabled: false });
+    const groups = Array.isArray(answer.usergroups) ? answer.usergroups : [];
+    return parseEach(groups, ApiUserGroupSchema, 'usergroups.list', 'user group', out).filter((g) => !g.date_delete);
+  } catch (error) {
+    if (!(error instanceof SlackCallError && error.slackCode === 'missing_scope')) throw error;
+    out.warn(
+      `user groups were not read (${error.message}): channel memberships are all read, but removing someone will not name the groups whose default channels add them back`,
+    );
+    return [];
+  }
 }
 
 /** What Slack answers a token that may not read the integration log: the log is then a gap. */

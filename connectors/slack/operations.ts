@@ -6,6 +6,7 @@ export const SLACK_OPERATIONS = [
   'conversations.list',
   'conversations.members',
   'team.integrationLogs',
+  'usergroups.list',
 ] as const;
 export type SlackOperation = (typeof SLACK_OPERATIONS)[number];
 
@@ -14,7 +15,14 @@ export function isSlackOperation(name: string): name is SlackOperation {
 }
 
 /** The bot scopes the collector needs, and nothing more (the README's manifest lists the same). */
-export const REQUIRED_SCOPES = ['channels:read', 'groups:read', 'team:read', 'users:read', 'users:read.email'] as const;
+export const REQUIRED_SCOPES = [
+  'channels:read',
+  'groups:read',
+  'team:read',
+  'users:read',
+  'users:read.email',
+  'usergroups:read',
+] as const;
 
 /** The user scope of an admin's token that shows the integration log (which apps hold which scopes). */
 export const INTEGRATION_LOG_SCOPE = 'admin';

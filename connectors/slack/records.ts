@@ -6,7 +6,7 @@ import { normalizeEmail } from '../../src/core/identity.js';
 import type { Account, Gap, Grant } from '../../src/core/model.js';
 import { appRecords, type InstalledApp } from './apps.js';
 import { type SlackPermission, WORKSPACE } from './classify.js';
-import type { ApiChannel, ApiTeam, ApiUser } from './schema.js';
+import type { ApiChannel, ApiTeam, ApiUser, ApiUserGroup } from './schema.js';
 
 export const SYSTEM = 'slack';
 /** Slack's own bot appears in users.list as a person; it is Slack's, not the workspace's. */
@@ -21,6 +21,8 @@ export interface WorkspaceAnswers {
   members: ReadonlyMap<string, readonly string[]>;
   /** Names of the other organisations' teams, when team.info told them. */
   externalTeams: ReadonlyMap<string, ApiTeam>;
+  /** User groups with their members and default channels (none when they could not be read). */
+  userGroups?: readonly ApiUserGroup[];
   /** Apps installed now (the integration log replayed); undefined when the log could not be read. */
   apps?: readonly InstalledApp[];
 }
@@ -139,6 +141,7 @@ export function buildRecords(answers: WorkspaceAnswers): WorkspaceRecords {
     });
   }
 
+  const addedBy = defaultChannelGroups(answers.userGroups ?? []);
   const externalIds = new Set<string>();
   const unreadable: string[] = [];
   for (const c of answers.channels) {
@@ -153,6 +156,7 @@ export function buildRecords(answers: WorkspaceAnswers): WorkspaceRecords {
       }
       if (user.deleted) continue;
       const role = roleOf(user);
+      const groups = addedBy.get(`${c.id} ${user.id}`) ?? [];
       // A guest's expiry is Slack's promise to remove the account, not a limit on the grant:
       // while Slack lists the guest as active the access works, so it rides on the account.
       grant({
@@ -166,12 +170,16 @@ export function buildRecords(answers: WorkspaceAnswers): WorkspaceRecords {
             : `member of ${c.is_private ? 'private' : 'public'} channel ${name}`,
           ...(isGuest(role) ? [guestLine(role, guestExpiry(user))] : []),
           ...(c.is_ext_shared ? [`${name} is shared with other organisations through Slack Connect`] : []),
+          ...groups.map(
+            (g) => `in user group @${g}, whose default channels include ${name}: Slack adds its members there`,
+          ),
         ],
         attributes: {
           channelId: c.id,
           private: Boolean(c.is_private),
           sharedExternally: Boolean(c.is_ext_shared),
           ...(c.is_archived ? { archived: true } : {}),
+          ...(groups.length > 0 ? { userGroups: groups } : {}),
         },
       });
     }
@@ -242,6 +250,20 @@ export function buildRecords(answers: WorkspaceAnswers): WorkspaceRecords {
     (a, b) => compare(a.account, b.account) || compare(a.resource, b.resource) || compare(a.permission, b.permission),
   );
   return { accounts, grants, gaps };
+}
+
+/** "<channel id> <user id>" → the handles of the groups that add that user to that channel by default. */
+function defaultChannelGroups(groups: readonly ApiUserGroup[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const g of [...groups].sort((a, b) => compare(a.handle ?? a.id, b.handle ?? b.id))) {
+    const channels = [...(g.prefs?.channels ?? []), ...(g.prefs?.groups ?? [])];
+    for (const channel of channels)
+      for (const user of g.users ?? []) {
+        const key = `${channel} ${user}`;
+        out.set(key, [...(out.get(key) ?? []), g.handle ?? g.id]);
+      }
+  }
+  return out;
 }
 
 export function externalAccountId(teamId: string): string {

@@ -56,9 +56,14 @@ function revokeGrant(grant: Grant, account?: Account): Remediation {
     };
   }
   if (grant.resource.startsWith('#')) {
+    const groups = Array.isArray(grant.attributes?.userGroups) ? (grant.attributes.userGroups as string[]) : [];
     return {
       steps: [
         `Remove ${member} from ${grant.resource}${channelId}: open the channel › channel details › Members › ${account?.login ?? grant.account} › Remove from channel (the Web API's conversations.kick does the same; it is a write call, so lanekeeper only names it).`,
+        ...groups.map(
+          (g) =>
+            `Also take ${member} out of the user group @${g} (People › User groups › @${g} › Edit members): its default channels include ${grant.resource}, so Slack adds its members there again, and an identity provider that syncs the group puts them back.`,
+        ),
       ],
       commands: [],
     };

@@ -105,3 +105,14 @@ export const ApiIntegrationLogPageSchema = z.object({
   logs: z.array(z.unknown()),
   paging: z.object({ page: z.number().optional(), pages: z.number().optional() }).optional(),
 });
+
+/** A user group (a handle such as @support) with its members and the channels it adds them to. */
+export const ApiUserGroupSchema = z.object({
+  id: z.string().min(1),
+  handle: z.string().optional(),
+  name: z.string().optional(),
+  date_delete: z.number().optional(),
+  prefs: z.object({ channels: z.array(z.string()).optional(), groups: z.array(z.string()).optional() }).optional(),
+  users: z.array(z.string()).optional(),
+});
+export type ApiUserGroup = z.infer<typeof ApiUserGroupSchema>;

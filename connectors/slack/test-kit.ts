@@ -61,6 +61,7 @@ function slackMinimum(s: SlackShape): Record<string, number> {
       .filter((c) => c.members.length > 0)
       .reduce((n, c) => n + pages(c.members.length, 1000), 0),
     'team.integrationLogs': pages(s.integrationLogs?.length ?? 0, 1000),
+    'usergroups.list': 1,
   };
 }
 

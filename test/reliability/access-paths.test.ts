@@ -808,3 +808,24 @@ describe('19. a Slack app whose scopes read messages is an identity reading the 
     expect(s.findings.filter((f) => f.account === APP)).toEqual([]);
   });
 });
+
+describe('20. a Slack user group that adds someone to a channel is named where their removal is', () => {
+  const oncall = (users: string[]) => (sc: Json) => {
+    sc.slack.userGroups = [{ id: 'S0SUPPORT', handle: 'support-rota', channels: ['G0SUPPORT'], users }];
+  };
+
+  it('fires: offboarding Sam names the group whose default channels put him back in #support', async () => {
+    const s = await scan(['slack'], oncall(['U0DANA', 'U0SAM']));
+    const [finding] = s.of('expired-access-active', 'U0SAM', '#support');
+    expect(finding?.evidence).toContain(
+      'in user group @support-rota, whose default channels include #support: Slack adds its members there',
+    );
+    expect(await s.offboard('sam')).toContain('out of the user group @support-rota');
+  });
+
+  it('is quiet: the same group without him', async () => {
+    const s = await scan(['slack'], oncall(['U0DANA']));
+    expect(s.findings.some((f) => f.evidence.some((e) => e.includes('@support-rota')))).toBe(false);
+    expect(await s.offboard('sam')).not.toContain('@support-rota');
+  });
+});

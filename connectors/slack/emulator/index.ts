@@ -35,6 +35,7 @@ const METHOD_SCOPES: Record<SlackOperation, string | undefined> = {
   'conversations.list': undefined,
   'conversations.members': undefined,
   'team.integrationLogs': INTEGRATION_LOG_SCOPE,
+  'usergroups.list': 'usergroups:read',
 };
 const CHANNEL_SCOPE = { public: 'channels:read', private: 'groups:read' } as const;
 
@@ -162,6 +163,34 @@ export async function startSlackEmulator(
         return json(
           { ok: true, members: p.items, response_metadata: p.response_metadata } satisfies WireConversationsMembers,
           scope,
+        );
+      }
+      case 'usergroups.list': {
+        const withUsers = params.get('include_users') === 'true';
+        return json(
+          {
+            ok: true,
+            usergroups: scenario.userGroups.map((g) => ({
+              id: g.id,
+              team_id: scenario.team.id,
+              is_usergroup: true,
+              name: g.name ?? g.handle,
+              description: '',
+              handle: g.handle,
+              is_external: false,
+              date_create: view.nowSeconds - 86_400 * 90,
+              date_update: view.nowSeconds - 86_400 * 30,
+              date_delete: 0,
+              auto_type: null,
+              prefs: {
+                channels: g.channels.filter((c) => c.startsWith('C')),
+                groups: g.channels.filter((c) => c.startsWith('G')),
+              },
+              ...(withUsers ? { users: g.users } : {}),
+              user_count: g.users.length,
+            })),
+          },
+          'usergroups:read',
         );
       }
       case 'team.integrationLogs': {

@@ -76,6 +76,18 @@ export const SlackScenarioSchema = z
         seesTwoFactor: z.boolean().default(true),
       })
       .default({ scopes: ADMIN_TOKEN_SCOPES, seesTwoFactor: true }),
+    /** User groups (@handles): their members and the channels they add members to by default. */
+    userGroups: z
+      .array(
+        z.strictObject({
+          id: z.string().regex(/^S[A-Z0-9]{2,20}$/),
+          handle: z.string().regex(/^[a-z0-9._-]+$/),
+          name: z.string().optional(),
+          channels: z.array(ChannelId).default([]),
+          users: z.array(UserId).default([]),
+        }),
+      )
+      .default([]),
     /** The workspace is on the free plan: the integration log answers paid_only. */
     freePlan: z.boolean().default(false),
     /**

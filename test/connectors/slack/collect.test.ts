@@ -452,3 +452,44 @@ describe('slack collect: installed apps (the integration log)', () => {
     expect(steps.steps[0]).toMatch(/^Remove the app app:A0NOTES from the workspace: Workspace settings › Manage apps/);
   });
 });
+
+describe('slack collect: user groups', () => {
+  const withGroups = () => ({
+    ...everyKind(),
+    userGroups: [
+      // Adds its members to #support (private) and #incidents by default.
+      { id: 'S0ONCALL', handle: 'oncall', channels: ['G0SUPPORT', 'C0INCIDENT'], users: ['U0MULTI', 'U0ADM'] },
+      { id: 'S0DESIGN', handle: 'design', channels: ['C0CUSTEU'], users: ['U0MEM'] },
+    ],
+  });
+
+  it('names the groups whose default channels add a member, and removing them names the group too', async () => {
+    const snapshot = await scanSlack(await startEmulator(withGroups(), { pageSize: 1 }), { lanes: LANES });
+    const support = grant(snapshot, 'U0MULTI', '#support');
+    expect(support.attributes?.userGroups).toEqual(['oncall']);
+    expect(support.evidence).toContain(
+      'in user group @oncall, whose default channels include #support: Slack adds its members there',
+    );
+    const steps = remediation.revokeGrant(support).steps;
+    expect(steps[1]).toMatch(
+      /^Also take U0MULTI out of the user group @oncall .* an identity provider that syncs the group puts them back\.$/,
+    );
+    // A group's default channel the member is not in adds nothing; a member in a channel by no group says nothing of groups.
+    expect(grantsOf(snapshot, 'U0MEM').every((g) => g.attributes?.userGroups === undefined)).toBe(true);
+    expect(grant(snapshot, 'U0NOEXP', '#incidents').attributes?.userGroups).toBeUndefined();
+    // Nothing new is access: the same grants as without groups, only their evidence says more.
+    const plain = await scanSlack(await startEmulator(everyKind()), { lanes: LANES });
+    const key = (s: Snapshot) => s.grants.map((g) => `${g.account} ${g.resource} ${g.permission} ${g.level}`);
+    expect(key(snapshot)).toEqual(key(plain));
+  });
+
+  it('warns, and fails nothing, when the token has no usergroups:read', async () => {
+    const scopes = ['channels:read', 'groups:read', 'team:read', 'users:read', 'users:read.email', 'admin'];
+    const snapshot = await scanSlack(await startEmulator({ ...withGroups(), token: { scopes } }), { lanes: LANES });
+    expect(snapshot.systems[0]).toMatchObject({ ok: true });
+    expect(snapshot.systems[0]?.warnings).toEqual([
+      expect.stringMatching(/^user groups were not read \(usergroups\.list needs the usergroups:read scope/),
+    ]);
+    expect(snapshot.systems[0]?.gaps).toEqual([]);
+  });
+});

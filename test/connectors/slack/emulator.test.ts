@@ -41,9 +41,9 @@ describe('slack emulator', () => {
     const emulator = await startEmulator(everyKind(), { pageSize: 5 });
     const first = await post(emulator, 'users.list', { limit: '200' }, tokenOf(emulator));
     expect(first.status).toBe(200);
-    // The sandbox's token is an admin's user token: the five read scopes, and admin for the integration log.
+    // The sandbox's token is an admin's user token: the six read scopes, and admin for the integration log.
     expect(first.headers.get('x-oauth-scopes')).toBe(
-      'channels:read,groups:read,team:read,users:read,users:read.email,admin',
+      'channels:read,groups:read,team:read,users:read,users:read.email,usergroups:read,admin',
     );
     expect(first.body.ok).toBe(true);
     expect(first.body.members).toHaveLength(5);

@@ -48,6 +48,7 @@ describe('slack config', () => {
       'conversations.list',
       'conversations.members',
       'team.integrationLogs',
+      'usergroups.list',
     ]);
   });
 
