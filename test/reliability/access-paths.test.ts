@@ -783,6 +783,10 @@ describe('19. a Slack app whose scopes read messages is an identity reading the 
       'holds read (app-reads-messages) on workspace via direct app installation; lane code + data',
     );
     expect(finding?.remediation?.steps.join(' ')).toMatch(/Manage apps › Meeting Notes AI › Remove App/);
+    // Offboarding the contractor who installed it names it: a bot install outlives its installer.
+    const checklist = await s.offboard('sam');
+    expect(checklist).toContain("installed by U0SAM: an app keeps working after sam's own accounts are gone");
+    expect(checklist).toContain('Manage apps › Meeting Notes AI › Remove App');
   });
 
   it('is quiet: the same app removed since, as the log says', async () => {
@@ -795,6 +799,7 @@ describe('19. a Slack app whose scopes read messages is an identity reading the 
     };
     const s = await scan(['slack'], installed([{ ...removed, change: 'removed' }]));
     expect(s.findings.filter((f) => f.account === APP)).toEqual([]);
+    expect(await s.offboard('sam')).not.toContain('Meeting Notes AI');
   });
 
   it('is quiet: the app declared in the register with an owner', async () => {

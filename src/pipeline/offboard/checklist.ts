@@ -177,6 +177,18 @@ export function offboard(input: OffboardInput): OffboardChecklist {
     items.push(item);
   }
 
+  // Apps they installed that keep running without them (a Slack app a bot token runs), where the data names them.
+  const reached = new Set(reach.map((r) => accountKey(r.account)));
+  for (const account of live) {
+    const by = account.attributes?.installedBy;
+    if (typeof by !== 'string' || !names.get(account.system)?.has(by.toLowerCase())) continue;
+    if (reached.has(accountKey(account))) continue;
+    const module = moduleOf(account.system);
+    const item = accountItem(account, links(account), grantsOf(account), activeCredentialsOf(account), module, now);
+    item.why.unshift(`installed by ${by}: an app keeps working after ${person.id}'s own accounts are gone`);
+    items.push(item);
+  }
+
   for (const { account } of reach.filter((r) => r.through === 'group')) {
     items.push(groupItem(account, person, reach, moduleOf(account.system)));
   }
