@@ -148,12 +148,16 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
               signal: ctx.signal,
               gap: (g) => out.gap(g),
             });
-            const keys = await readKeys({
-              kms: createClient(KMSClient, settings(credentials, onCall, config.region)),
-              region: config.region,
-              signal: ctx.signal,
-              gap: (g) => out.gap(g),
-            });
+            const keys = [];
+            for (const region of [...new Set(config.regions ?? [config.region])].sort())
+              keys.push(
+                ...(await readKeys({
+                  kms: createClient(KMSClient, settings(credentials, onCall, region)),
+                  region,
+                  signal: ctx.signal,
+                  gap: (g) => out.gap(g),
+                })),
+              );
             const read: AccountScan = {
               accountId: target.id,
               accountName: target.name,

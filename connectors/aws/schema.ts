@@ -57,6 +57,11 @@ export const AwsConfigSchema = z
   .strictObject({
     ...ConnectorCommonSchema.shape,
     region: z.string().min(1).default('us-east-1'),
+    /**
+     * Regions whose regional resources (KMS keys) are read: every region the company uses. The
+     * connector's `region` alone when absent.
+     */
+    regions: z.array(z.string().min(1)).min(1).optional(),
     /** One URL serving every AWS API the connector calls (the sandbox, a VPC endpoint proxy). */
     endpoint: z.url().optional(),
     credentials: AwsCredentialsSchema.optional(),

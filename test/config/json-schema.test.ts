@@ -13,9 +13,10 @@ const FIXTURES = join(import.meta.dirname, '../fixtures/configs');
 describe('config.schema.json', () => {
   it('is the one the schemas generate', async () => {
     const committed = await readFile(CONFIG_SCHEMA_PATH, 'utf8').catch(() => '(missing)');
-    expect(committed, 'config.schema.json is stale: regenerate it with `npx tsx src/config/json-schema.ts`').toBe(
-      configJsonSchemaText(connectors),
-    );
+    expect(
+      committed,
+      'config.schema.json is stale: regenerate it with `npx tsx src/pipeline/config/json-schema.ts`',
+    ).toBe(configJsonSchemaText(connectors));
   });
 
   it('puts each connector block under connectors.<id> and nothing else there', () => {

@@ -441,7 +441,8 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
 
   // ---- KMS (awsJson1_1, Limit/Marker/Truncated paging; the keys of the caller's account) ----
 
-  function handleKms(action: string, input: Record<string, unknown>, caller: Caller): unknown {
+  /** KMS is regional: a request reaches the keys of the region it was signed for. */
+  function handleKms(action: string, input: Record<string, unknown>, caller: Caller, region: string): unknown {
     const account = accountOf(caller);
     if (account.keys === null)
       throw new AwsError(
@@ -449,8 +450,8 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
         'AccessDeniedException',
         `User: ${caller.arn} is not authorized to perform: kms:ListKeys`,
       );
-    const keys = [...account.keys].sort((a, b) => byCodePoint(a.id, b.id));
-    const arn = (id: string) => `arn:aws:kms:${REGION}:${account.id}:key/${id}`;
+    const keys = account.keys.filter((k) => k.region === region).sort((a, b) => byCodePoint(a.id, b.id));
+    const arn = (id: string) => `arn:aws:kms:${region}:${account.id}:key/${id}`;
     if (action === 'ListKeys') {
       const limit = Math.min(pageSize, typeof input.Limit === 'number' ? input.Limit : 100);
       const marker = typeof input.Marker === 'string' ? input.Marker : undefined;
@@ -495,7 +496,6 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
       const { page, next } = pageOf(items, token, Math.min(max ?? DEFAULT_PAGE, pageSize));
       return next === undefined ? { [key]: page } : { [key]: page, NextToken: next };
     };
-    if (service === 'kms') return handleKms(action, input, caller);
     if (service === 'organizations') {
       if (!scenario.organization || caller.account !== scenario.callerAccount)
         throw new AwsError(
@@ -803,6 +803,12 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
     return service && KNOWN.has(operation) ? { operation, params: { protocol: 'query', service, action } } : undefined;
   }
 
+  /** The region a SigV4 request was signed for: its credential scope (AKID/date/region/service/aws4_request). */
+  function signedRegion(req: EmulatorRequest): string {
+    const auth = req.headers.authorization;
+    return (typeof auth === 'string' ? /Credential=[^/,\s]+\/\d{8}\/([^/]+)\//.exec(auth)?.[1] : undefined) ?? REGION;
+  }
+
   function callerOf(req: EmulatorRequest): Caller | undefined {
     const auth = req.headers.authorization;
     const key = typeof auth === 'string' ? /Credential=([^/,\s]+)\//.exec(auth)?.[1] : undefined;
@@ -833,6 +839,7 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
           : new AwsError(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
       if (protocol === 'json') {
         const input = req.body ? (JSON.parse(req.body) as Record<string, unknown>) : {};
+        if (service === 'kms') return jsonResponse(200, handleKms(action, input, caller, signedRegion(req)));
         return jsonResponse(200, handleJson(service, action, input, caller));
       }
       const params = new URLSearchParams(req.body);

@@ -92,6 +92,8 @@ const ScenarioBucket = z.strictObject({
 
 const ScenarioKey = z.strictObject({
   id: z.string().regex(/^[0-9a-f-]{36}$/),
+  /** KMS is regional: the key is listed only in its region's endpoint. */
+  region: z.string().min(1).default('us-east-1'),
   /** The key policy; absent: AWS's default, which lets the account's own IAM policies decide. */
   policy: Document.optional(),
   /** GetKeyPolicy answers AccessDenied (the key's own policy does not let the audit role read it). */
@@ -125,7 +127,7 @@ export const ScenarioAccountSchema = z.strictObject({
   assumeRole: z.enum(['allowed', 'denied']).default('allowed'),
   /** S3 buckets with their policies; null: ListBuckets answers AccessDenied. */
   buckets: z.array(ScenarioBucket).nullable().default([]),
-  /** KMS keys of the sandbox's region with their key policies; null: ListKeys answers AccessDenied. */
+  /** KMS keys with their regions and key policies; null: ListKeys answers AccessDenied (in every region). */
   keys: z.array(ScenarioKey).nullable().default([]),
 });
 export type ScenarioAccount = z.infer<typeof ScenarioAccountSchema>;

@@ -218,4 +218,22 @@ describe('aws connector: KMS key policies', () => {
       `aws kms put-key-policy --key-id=${KEY_A} --policy-name=default --region=us-east-1 --policy=file://key-policy-${KEY_A}.json`,
     ]);
   });
+
+  it('reads the keys of every region the config names, each through its own regional endpoint', async () => {
+    const elsewhere = [{ ...keys[0], region: 'eu-west-1' }, keys[1]];
+    // By default only the connector's region is read: the key in eu-west-1 is not listed there.
+    const home = await runAgainstEmulator(await withKeys(elsewhere));
+    expect(grantsOf(home.snapshot, OUTSIDE)).toEqual([]);
+    const both = await runAgainstEmulator(await withKeys(elsewhere), {
+      config: { regions: ['us-east-1', 'eu-west-1'] },
+      emulator: { pageSize: 1 },
+    });
+    expect(grantsOf(both.snapshot, OUTSIDE)[0]).toMatchObject({
+      attributes: expect.objectContaining({ keyId: KEY_A, keyRegion: 'eu-west-1' }),
+    });
+    // Each region's ListKeys, for each account: production's one key per region, staging's empty pages.
+    expect(both.emulator.requests.filter((r) => r.operation === 'kms:ListKeys')).toHaveLength(4);
+    const fix = remediation.revokeGrant(grantsOf(both.snapshot, OUTSIDE)[0]!);
+    expect(fix.commands[0]).toContain('--region=eu-west-1');
+  });
 });
