@@ -425,8 +425,7 @@ class GcpScan {
       if (!isRefused(e)) throw e;
       return { policies: [], gaps: [{ kind: reads.gap, detail: reads.listRefused(projectId, describe(e)) }] };
     }
-    let refused = 0;
-    let why = '';
+    const refused = new Map<string, string>();
     const policies: PolicyAtNode[] = [];
     await Promise.all(
       ids.map(async (id) => {
@@ -435,14 +434,17 @@ class GcpScan {
         } catch (e) {
           if (e instanceof GcpApiError && e.status === 404) return;
           if (!isRefused(e)) throw e;
-          refused++;
-          why ||= describe(e);
+          refused.set(id, describe(e));
         }
       }),
     );
     policies.sort((a, b) => compare(a.name, b.name));
+    // The first refusal by name, not by arrival: the same answers give the same words.
+    const why = refused.get([...refused.keys()].sort(compare)[0] ?? '') ?? '';
     const gaps: Gap[] =
-      refused > 0 ? [{ kind: reads.gap, detail: reads.someRefused(projectId, refused, why), count: refused }] : [];
+      refused.size > 0
+        ? [{ kind: reads.gap, detail: reads.someRefused(projectId, refused.size, why), count: refused.size }]
+        : [];
     return { policies, gaps };
   }
 

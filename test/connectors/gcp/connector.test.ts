@@ -10,7 +10,7 @@ import { remediation } from '../../../connectors/gcp/remediation.js';
 import type { EmulatorOptions, RunningEmulator } from '../../../src/core/connector.js';
 import { resolveRelativeDates } from '../../../src/core/dates.js';
 import { silentLogger } from '../../../src/core/log.js';
-import type { Snapshot } from '../../../src/core/model.js';
+import type { Grant, Snapshot } from '../../../src/core/model.js';
 import { collect } from '../../../src/pipeline/collect.js';
 import { gateExitCode } from '../../../src/pipeline/gate.js';
 
@@ -439,31 +439,27 @@ describe('gcp connector against its emulator', () => {
     });
 
     it('removes a bucket binding with gcloud storage and a dataset entry through its description', () => {
-      const bucket = remediation.revokeGrant({
+      // A grant on a bucket or dataset, as collect() records it: where it was granted is the resource itself.
+      const onData = (account: string, resource: string, permission: string): Grant => ({
         system: 'gcp',
         target: 'organizations/1000',
-        account: 'user:pete@lindqvist.example',
-        resource: 'projects/shop-prod/buckets/shop-exports',
-        permission: 'roles/storage.objectViewer',
+        account,
+        resource,
+        permission,
         via: 'direct',
         lanes: ['data'],
         level: 'read',
-        attributes: { grantedOn: 'projects/shop-prod/buckets/shop-exports' },
+        attributes: { grantedOn: resource },
       });
+      const bucket = remediation.revokeGrant(
+        onData('user:pete@lindqvist.example', 'projects/shop-prod/buckets/shop-exports', 'roles/storage.objectViewer'),
+      );
       expect(bucket.commands).toEqual([
         'gcloud storage buckets remove-iam-policy-binding gs://shop-exports --member=user:pete@lindqvist.example --role=roles/storage.objectViewer --all',
       ]);
-      const dataset = remediation.revokeGrant({
-        system: 'gcp',
-        target: 'organizations/1000',
-        account: 'user:nia@pixelwork.example',
-        resource: 'projects/analytics/datasets/finance',
-        permission: 'roles/bigquery.dataViewer',
-        via: 'direct',
-        lanes: ['data'],
-        level: 'read',
-        attributes: { grantedOn: 'projects/analytics/datasets/finance' },
-      });
+      const dataset = remediation.revokeGrant(
+        onData('user:nia@pixelwork.example', 'projects/analytics/datasets/finance', 'roles/bigquery.dataViewer'),
+      );
       expect(dataset.commands).toEqual([
         'bq show --format=prettyjson analytics:finance > dataset.json',
         'bq update --source dataset.json analytics:finance',
