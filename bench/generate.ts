@@ -313,6 +313,16 @@ function gcp(size: ScaleSize, rnd: Random, people: Person[], date: DateFn) {
         validAfterTime: date(rnd.int(5, 400)),
       })),
     }));
+    // Data lives in buckets and datasets with IAM of their own: a couple per data project, one per production one.
+    const bucketCount = kind === 'data' ? 2 : kind === 'prod' ? 1 : 0;
+    const buckets = Array.from({ length: bucketCount }, (_, b) => ({
+      name: `${projectId}-bucket-${b}`,
+      bindings: [{ role: 'roles/storage.objectViewer', members: [member()] }],
+    }));
+    const datasets =
+      kind === 'data'
+        ? [{ id: `warehouse_${pad(p)}`, access: [{ role: 'READER', userByEmail: member().slice('user:'.length) }] }]
+        : [];
     return {
       projectId,
       displayName: projectId,
@@ -323,6 +333,8 @@ function gcp(size: ScaleSize, rnd: Random, people: Person[], date: DateFn) {
         members: Array.from({ length: rnd.int(1, 4) }, member).filter((m, i, all) => all.indexOf(m) === i),
       })),
       serviceAccounts,
+      buckets,
+      datasets,
     };
   });
   return {
@@ -363,7 +375,27 @@ function slack(size: ScaleSize, rnd: Random, people: Person[], date: DateFn) {
       members: rnd.sample(ids, Math.min(count, ids.length)),
     };
   });
-  return { team: { id: SLACK_TEAM, name: 'Acme', domain: 'acme' }, users, channels };
+  // A handful of installed apps, some of which read messages, and a few user groups with default channels.
+  const installer = () => rnd.pick(users.filter((u) => u.role !== 'multi-channel-guest'));
+  const integrationLogs = Array.from({ length: 6 }, (_, a) => {
+    const who = installer();
+    return {
+      appId: `A${pad(a, 7)}`,
+      appName: `app-${pad(a, 2)}`,
+      userId: who.id,
+      userName: who.name,
+      date: date(rnd.int(10, 400)),
+      change: 'added',
+      scopes: a % 3 === 0 ? ['channels:history', 'chat:write'] : ['chat:write', 'commands'],
+    };
+  });
+  const userGroups = Array.from({ length: 3 }, (_, g) => ({
+    id: `S${pad(g, 7)}`,
+    handle: `team-${g}`,
+    channels: [channels[(g * 7 + 1) % channels.length]?.id ?? 'C0000000'],
+    users: rnd.sample(ids, Math.min(20, ids.length)),
+  }));
+  return { team: { id: SLACK_TEAM, name: 'Acme', domain: 'acme' }, users, channels, integrationLogs, userGroups };
 }
 
 /** Employees for most people, some contractors with dated grants: enough to make every rule work. */
