@@ -118,7 +118,7 @@ const heightOf = (page: import('playwright-core').Page) =>
   page.evaluate<number>('document.documentElement.scrollHeight');
 
 describe("report.html of the demo's second week, read as a founder would", () => {
-  // The demo's week 2: 62 findings. One 600 px card per finding made 51 of them 27,600 px tall;
+  // The demo's week 2: some 60 findings. One 600 px card per finding made 51 of them 27,600 px tall;
   // one line each, the whole page stays near 100 px per finding.
   const MAX_HEIGHT = { 1280: 6500, 390: 12_500 } as const;
 
