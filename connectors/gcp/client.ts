@@ -10,14 +10,12 @@ import { readAllPages } from '../../src/core/paging.js';
 import { registerCredentialHeader, registerSecret } from '../../src/core/redact.js';
 import type { GcpOperation } from './operations.js';
 import {
-  ApiBucketPageSchema,
   ApiBucketSchema,
   type ApiDatasetAccess,
   ApiDatasetListItemSchema,
-  ApiDatasetPageSchema,
   ApiDatasetSchema,
   type ApiDenyPolicy,
-  ApiDenyPolicyPageSchema,
+  ApiDenyPolicyNameSchema,
   ApiDenyPolicySchema,
   type ApiFolder,
   ApiFolderSchema,
@@ -27,6 +25,8 @@ import {
   ApiKeySchema,
   type ApiOrganization,
   ApiOrganizationSchema,
+  ApiPageItemsSchema,
+  ApiPageSchema,
   type ApiPolicy,
   ApiPolicySchema,
   type ApiProject,
@@ -34,10 +34,8 @@ import {
   type ApiRole,
   ApiRoleSchema,
   type ApiServiceAccount,
-  ApiServiceAccountPageSchema,
   ApiServiceAccountSchema,
   type ApiTransitiveMembership,
-  ApiTransitiveMembershipPageSchema,
   ApiTransitiveMembershipSchema,
   type GcpConfig,
   type GcpRetry,
@@ -163,6 +161,29 @@ export async function createGcpApi(
   // No library retries: ours cover every method alike, and each attempt is counted.
   const gaxOptions = { retry: { retryCodes: [] } };
 
+  /**
+   * Every page of a REST list, one request per page: Google's pageToken/nextPageToken, the page
+   * size under the name the API uses (`pageSize`, `maxResults`, or none), each item read by `item`.
+   */
+  function restPages<T>(
+    operation: GcpOperation,
+    resource: string,
+    count: CallCounter,
+    base: URL,
+    field: string,
+    item: (raw: unknown) => T,
+    sizeParam: 'pageSize' | 'maxResults' | null = 'pageSize',
+  ): Promise<T[]> {
+    return pages(operation, resource, async (pageToken) => {
+      const url = new URL(base);
+      if (sizeParam) url.searchParams.set(sizeParam, String(PAGE_SIZE));
+      if (pageToken) url.searchParams.set('pageToken', pageToken);
+      const page = ApiPageSchema.parse(await call(operation, resource, count, () => restGet(url.toString())));
+      const items = ApiPageItemsSchema.parse(page[field]) ?? [];
+      return { items: items.map(item), next: page.nextPageToken ?? undefined };
+    });
+  }
+
   async function restGet(url: string): Promise<unknown> {
     const headers = await authClient.getRequestHeaders(url);
     const response = await fetch(url, { headers, signal });
@@ -220,18 +241,10 @@ export async function createGcpApi(
       return ApiPolicySchema.parse(policy);
     },
     async listServiceAccounts(projectId, count) {
-      const operation = 'iam.projects.serviceAccounts.list';
-      return pages(operation, `projects/${projectId}`, async (pageToken) => {
-        const url = new URL(`${iamBase}/v1/projects/${encodeURIComponent(projectId)}/serviceAccounts`);
-        url.searchParams.set('pageSize', String(PAGE_SIZE));
-        if (pageToken) url.searchParams.set('pageToken', pageToken);
-        const body = await call(operation, `projects/${projectId}`, count, () => restGet(url.toString()));
-        const page = ApiServiceAccountPageSchema.parse(body);
-        return {
-          items: (page.accounts ?? []).map((a) => ApiServiceAccountSchema.parse(a)),
-          next: page.nextPageToken ?? undefined,
-        };
-      });
+      const url = new URL(`${iamBase}/v1/projects/${encodeURIComponent(projectId)}/serviceAccounts`);
+      return restPages('iam.projects.serviceAccounts.list', `projects/${projectId}`, count, url, 'accounts', (a) =>
+        ApiServiceAccountSchema.parse(a),
+      );
     },
     async listUserManagedKeys(projectId, email, count) {
       const operation = 'iam.projects.serviceAccounts.keys.list';
@@ -253,34 +266,16 @@ export async function createGcpApi(
     },
     async transitiveMembers(group, count) {
       const operation = 'cloudidentity.groups.memberships.searchTransitiveMemberships';
-      return pages(operation, group, async (pageToken) => {
-        const url = new URL(`${identityBase}/v1/${group}/memberships:searchTransitiveMemberships`);
-        url.searchParams.set('pageSize', String(PAGE_SIZE));
-        if (pageToken) url.searchParams.set('pageToken', pageToken);
-        const body = await call(operation, group, count, () => restGet(url.toString()));
-        const page = ApiTransitiveMembershipPageSchema.parse(body);
-        return {
-          items: (page.memberships ?? []).map((m) => ApiTransitiveMembershipSchema.parse(m)),
-          next: page.nextPageToken ?? undefined,
-        };
-      });
+      const url = new URL(`${identityBase}/v1/${group}/memberships:searchTransitiveMemberships`);
+      return restPages(operation, group, count, url, 'memberships', (m) => ApiTransitiveMembershipSchema.parse(m));
     },
     async listBuckets(projectId, count) {
-      const operation = 'storage.buckets.list';
-      return pages(operation, `projects/${projectId}`, async (pageToken) => {
-        // Cloud Storage pages with maxResults and returns the page under `items`.
-        const url = new URL(`${storageBase}/b`);
-        url.searchParams.set('project', projectId);
-        url.searchParams.set('maxResults', String(PAGE_SIZE));
-        url.searchParams.set('fields', 'items(name),nextPageToken');
-        if (pageToken) url.searchParams.set('pageToken', pageToken);
-        const body = await call(operation, `projects/${projectId}`, count, () => restGet(url.toString()));
-        const page = ApiBucketPageSchema.parse(body);
-        return {
-          items: (page.items ?? []).map((b) => ApiBucketSchema.parse(b).name),
-          next: page.nextPageToken ?? undefined,
-        };
-      });
+      // Cloud Storage pages with maxResults and answers the page under `items`.
+      const url = new URL(`${storageBase}/b`);
+      url.searchParams.set('project', projectId);
+      url.searchParams.set('fields', 'items(name),nextPageToken');
+      const name = (b: unknown) => ApiBucketSchema.parse(b).name;
+      return restPages('storage.buckets.list', `projects/${projectId}`, count, url, 'items', name, 'maxResults');
     },
     async getBucketIamPolicy(bucket, count) {
       const url = `${storageBase}/b/${encodeURIComponent(bucket)}/iam?optionsRequestedPolicyVersion=3`;
@@ -288,20 +283,11 @@ export async function createGcpApi(
       return ApiPolicySchema.parse(body);
     },
     async listDatasets(projectId, count) {
-      const operation = 'bigquery.datasets.list';
-      return pages(operation, `projects/${projectId}`, async (pageToken) => {
-        // all=true: hidden datasets (names starting with _) hold data and access lists too.
-        const url = new URL(`${bigqueryBase}/projects/${encodeURIComponent(projectId)}/datasets`);
-        url.searchParams.set('all', 'true');
-        url.searchParams.set('maxResults', String(PAGE_SIZE));
-        if (pageToken) url.searchParams.set('pageToken', pageToken);
-        const body = await call(operation, `projects/${projectId}`, count, () => restGet(url.toString()));
-        const page = ApiDatasetPageSchema.parse(body);
-        return {
-          items: (page.datasets ?? []).map((d) => ApiDatasetListItemSchema.parse(d).datasetReference.datasetId),
-          next: page.nextPageToken ?? undefined,
-        };
-      });
+      // all=true: hidden datasets (names starting with _) hold data and access lists too.
+      const url = new URL(`${bigqueryBase}/projects/${encodeURIComponent(projectId)}/datasets`);
+      url.searchParams.set('all', 'true');
+      const id = (d: unknown) => ApiDatasetListItemSchema.parse(d).datasetReference.datasetId;
+      return restPages('bigquery.datasets.list', `projects/${projectId}`, count, url, 'datasets', id, 'maxResults');
     },
     async getDatasetAccess(projectId, datasetId, count) {
       const resource = `projects/${projectId}/datasets/${datasetId}`;
@@ -310,16 +296,12 @@ export async function createGcpApi(
       return ApiDatasetSchema.parse(body).access ?? [];
     },
     async listDenyPolicies(node, count) {
-      const operation = 'iam.policies.listPolicies';
-      // The attachment point is the node's full resource name, URL-encoded into one path segment.
+      // The attachment point is the node's full resource name, URL-encoded into one path segment;
+      // IAM pages its policies by a thousand whatever pageSize says, so none is sent.
       const attachment = encodeURIComponent(`cloudresourcemanager.googleapis.com/${node}`);
-      return pages(operation, node, async (pageToken) => {
-        const url = new URL(`${iamBase}/v2/policies/${attachment}/denypolicies`);
-        if (pageToken) url.searchParams.set('pageToken', pageToken);
-        const body = await call(operation, node, count, () => restGet(url.toString()));
-        const page = ApiDenyPolicyPageSchema.parse(body);
-        return { items: (page.policies ?? []).map((p) => p.name), next: page.nextPageToken ?? undefined };
-      });
+      const url = new URL(`${iamBase}/v2/policies/${attachment}/denypolicies`);
+      const name = (p: unknown) => ApiDenyPolicyNameSchema.parse(p).name;
+      return restPages('iam.policies.listPolicies', node, count, url, 'policies', name, null);
     },
     async getDenyPolicy(name, count) {
       const body = await call('iam.policies.get', name, count, () => restGet(`${iamBase}/v2/${name}`));

@@ -107,6 +107,13 @@ export type ApiPolicy = z.infer<typeof ApiPolicySchema>;
 
 // ---- IAM v1 answers (REST JSON) ----
 
+/**
+ * One page of a REST list: Google's nextPageToken, and the items under the field each API names
+ * (`accounts`, `items`, `datasets`…), a list the caller reads item by item.
+ */
+export const ApiPageSchema = z.object({ nextPageToken: z.string().nullish() }).catchall(z.unknown());
+export const ApiPageItemsSchema = z.array(z.unknown()).nullish();
+
 export const ApiServiceAccountSchema = z.object({
   email: z.string().min(3),
   uniqueId: z.string().nullish(),
@@ -115,11 +122,6 @@ export const ApiServiceAccountSchema = z.object({
   disabled: z.boolean().nullish(),
 });
 export type ApiServiceAccount = z.infer<typeof ApiServiceAccountSchema>;
-
-export const ApiServiceAccountPageSchema = z.object({
-  accounts: z.array(z.unknown()).nullish(),
-  nextPageToken: z.string().nullish(),
-});
 
 export const ApiKeySchema = z.object({
   /** projects/<p>/serviceAccounts/<email>/keys/<keyId> */
@@ -154,29 +156,12 @@ export const ApiTransitiveMembershipSchema = z.object({
 });
 export type ApiTransitiveMembership = z.infer<typeof ApiTransitiveMembershipSchema>;
 
-export const ApiTransitiveMembershipPageSchema = z.object({
-  memberships: z.array(z.unknown()).nullish(),
-  nextPageToken: z.string().nullish(),
-});
-
 // ---- Cloud Storage JSON API and BigQuery v2 answers (REST JSON) ----
 
 export const ApiBucketSchema = z.object({ name: z.string().min(1) });
 
-/** storage.buckets.list: the page's buckets under `items`. */
-export const ApiBucketPageSchema = z.object({
-  items: z.array(z.unknown()).nullish(),
-  nextPageToken: z.string().nullish(),
-});
-
 export const ApiDatasetListItemSchema = z.object({
   datasetReference: z.object({ datasetId: z.string().min(1), projectId: z.string().min(1) }),
-});
-
-/** bigquery.datasets.list: the page's datasets under `datasets`. */
-export const ApiDatasetPageSchema = z.object({
-  datasets: z.array(z.unknown()).nullish(),
-  nextPageToken: z.string().nullish(),
 });
 
 /**
@@ -198,11 +183,8 @@ export const ApiDatasetSchema = z.object({ access: z.array(ApiDatasetAccessSchem
 
 // ---- IAM v2 deny policies (REST JSON) ----
 
-/** policies.listPolicies: names only (Google leaves the rules out of the list). */
-export const ApiDenyPolicyPageSchema = z.object({
-  policies: z.array(z.object({ name: z.string().min(1) })).nullish(),
-  nextPageToken: z.string().nullish(),
-});
+/** One entry of policies.listPolicies: its name only (Google leaves the rules out of the list). */
+export const ApiDenyPolicyNameSchema = z.object({ name: z.string().min(1) });
 
 export const ApiDenyRuleSchema = z.object({
   deniedPrincipals: z.array(z.string()).nullish(),
