@@ -302,7 +302,7 @@ class World {
     const project = this.project(projectRef);
     if (!project || project.bucketsDenied)
       return storageError(
-        403,
+        'PERMISSION_DENIED',
         `lanekeeper-scanner does not have storage.buckets.list access to the Google Cloud project. Permission 'storage.buckets.list' denied on resource (or it may not exist).`,
         'forbidden',
       );
@@ -320,10 +320,10 @@ class World {
   private bucketPolicy(name: string, req: EmulatorRequest): EmulatorResponse {
     const owner = this.projects.find((p) => p.buckets.some((b) => b.name === name));
     const bucket = owner?.buckets.find((b) => b.name === name);
-    if (!owner || !bucket) return storageError(404, 'The specified bucket does not exist.', 'notFound');
+    if (!owner || !bucket) return storageError('NOT_FOUND', 'The specified bucket does not exist.', 'notFound');
     if (bucket.denied)
       return storageError(
-        403,
+        'PERMISSION_DENIED',
         `lanekeeper-scanner does not have storage.buckets.getIamPolicy access to the Google Cloud Storage bucket. Permission 'storage.buckets.getIamPolicy' denied on resource (or it may not exist).`,
         'forbidden',
       );
@@ -331,7 +331,7 @@ class World {
     const hasConditions = bucket.bindings.some((b) => b.condition);
     if (hasConditions && version < 3)
       return storageError(
-        400,
+        'INVALID_ARGUMENT',
         'Bucket has conditional bindings; requested policy version must be 3 or greater.',
         'invalid',
       );
@@ -359,15 +359,14 @@ class World {
 
   private listDatasets(projectRef: string, req: EmulatorRequest, ctx: AnswerContext): EmulatorResponse {
     const project = this.project(projectRef);
-    const refused = this.bigqueryRefusal(project, projectRef);
-    if (refused || !project)
-      return refused ?? bigqueryError(404, `Not found: Project ${projectRef}`, 'notFound', 'NOT_FOUND');
+    if (!project) return projectNotFound(projectRef);
+    const off = bigqueryOff(project);
+    if (off) return off;
     if (project.datasetsDenied)
-      return bigqueryError(
-        403,
-        `Access Denied: Project ${projectRef}: User does not have bigquery.datasets.get permission in project ${projectRef}.`,
-        'accessDenied',
+      return googleError(
         'PERMISSION_DENIED',
+        `Access Denied: Project ${projectRef}: User does not have bigquery.datasets.get permission in project ${projectRef}.`,
+        { reason: 'accessDenied' },
       );
     // All datasets with all=true; without it, hidden ones (a leading _) are left out, as BigQuery does.
     const all = req.query.get('all') === 'true';
@@ -387,17 +386,16 @@ class World {
 
   private dataset(projectRef: string, id: string): EmulatorResponse {
     const project = this.project(projectRef);
-    const refused = this.bigqueryRefusal(project, projectRef);
-    if (refused) return refused;
-    const dataset = project?.datasets.find((d) => d.id === id);
-    if (!project || !dataset)
-      return bigqueryError(404, `Not found: Dataset ${projectRef}:${id}`, 'notFound', 'NOT_FOUND');
+    if (!project) return projectNotFound(projectRef);
+    const off = bigqueryOff(project);
+    if (off) return off;
+    const dataset = project.datasets.find((d) => d.id === id);
+    if (!dataset) return googleError('NOT_FOUND', `Not found: Dataset ${projectRef}:${id}`, { reason: 'notFound' });
     if (dataset.denied)
-      return bigqueryError(
-        403,
-        `Access Denied: Dataset ${project.projectId}:${id}: Permission bigquery.datasets.get denied on dataset ${project.projectId}:${id} (or it may not exist).`,
-        'accessDenied',
+      return googleError(
         'PERMISSION_DENIED',
+        `Access Denied: Dataset ${project.projectId}:${id}: Permission bigquery.datasets.get denied on dataset ${project.projectId}:${id} (or it may not exist).`,
+        { reason: 'accessDenied' },
       );
     // Every dataset starts with the project's special groups (as BigQuery creates them).
     const access = [
@@ -413,19 +411,6 @@ class World {
       access,
       location: 'EU',
     });
-  }
-
-  /** A project BigQuery cannot serve: unknown (404), or with the API turned off (403 SERVICE_DISABLED). */
-  private bigqueryRefusal(project: ReturnType<World['project']>, projectRef: string): EmulatorResponse | undefined {
-    if (!project) return bigqueryError(404, `Not found: Project ${projectRef}`, 'notFound', 'NOT_FOUND');
-    if (project.bigqueryDisabled)
-      return bigqueryError(
-        403,
-        `BigQuery API has not been used in project ${project.number} before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/bigquery.googleapis.com/overview?project=${project.number} then retry.`,
-        'accessNotConfigured',
-        'PERMISSION_DENIED',
-      );
-    return undefined;
   }
 
   /** A group's resource name: its position in the scenario, as Cloud Identity's opaque ids are stable. */
@@ -683,30 +668,41 @@ function denied(resource: string): EmulatorResponse {
   );
 }
 
-export function googleError(status: StatusName, message: string): EmulatorResponse {
-  return {
-    status: STATUS[status],
-    headers: { 'content-type': 'application/json; charset=UTF-8' },
-    body: JSON.stringify({ error: { code: STATUS[status], message, status } }),
-  };
-}
-
-/** Cloud Storage's JSON API error: no `status` name, a reason in `errors`. */
-function storageError(code: number, message: string, reason: string): EmulatorResponse {
-  return {
-    status: code,
-    headers: { 'content-type': 'application/json; charset=UTF-8' },
-    body: JSON.stringify({ error: { code, message, errors: [{ message, domain: 'global', reason }] } }),
-  };
-}
-
-/** BigQuery's error: Google's body with the v2 API's `errors` reasons beside the status name. */
-function bigqueryError(code: number, message: string, reason: string, status: string): EmulatorResponse {
+/**
+ * Google's error body, `{"error":{code,message,status}}`. The older JSON APIs add the reason in
+ * an `errors` list: BigQuery beside the status name, Cloud Storage instead of it.
+ */
+export function googleError(
+  status: StatusName,
+  message: string,
+  legacy?: { reason: string; withoutStatus?: boolean },
+): EmulatorResponse {
+  const code = STATUS[status];
+  const errors = legacy ? { errors: [{ message, domain: 'global', reason: legacy.reason }] } : {};
   return {
     status: code,
     headers: { 'content-type': 'application/json; charset=UTF-8' },
-    body: JSON.stringify({ error: { code, message, errors: [{ message, domain: 'global', reason }], status } }),
+    body: JSON.stringify({ error: { code, message, ...errors, ...(legacy?.withoutStatus ? {} : { status }) } }),
   };
+}
+
+function projectNotFound(projectRef: string): EmulatorResponse {
+  return googleError('NOT_FOUND', `Not found: Project ${projectRef}`, { reason: 'notFound' });
+}
+
+/** BigQuery turned off in the project: Google's 403 SERVICE_DISABLED, naming the project's number. */
+function bigqueryOff(project: { number: string; bigqueryDisabled: boolean }): EmulatorResponse | undefined {
+  if (!project.bigqueryDisabled) return undefined;
+  return googleError(
+    'PERMISSION_DENIED',
+    `BigQuery API has not been used in project ${project.number} before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/bigquery.googleapis.com/overview?project=${project.number} then retry.`,
+    { reason: 'accessNotConfigured' },
+  );
+}
+
+/** Cloud Storage's JSON API error: a reason in `errors`, no status name. */
+function storageError(status: StatusName, message: string, reason: string): EmulatorResponse {
+  return googleError(status, message, { reason, withoutStatus: true });
 }
 
 function renderFault(kind: FaultKind): EmulatorResponse {
