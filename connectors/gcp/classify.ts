@@ -3,7 +3,15 @@
 // when the mapping changes.
 
 import type { Classification } from '../../src/core/connector.js';
-import { type Attributes, type Grant, LANES, type Lane, type Level } from '../../src/core/model.js';
+import {
+  type Attributes,
+  type Grant,
+  LANES,
+  type Lane,
+  type Level,
+  LevelSchema,
+  levelRank,
+} from '../../src/core/model.js';
 import { matchesAny } from '../../src/core/scope.js';
 import { ROLE_TABLE, type RoleEntry } from './roles.js';
 import type { GcpLanes } from './schema.js';
@@ -68,13 +76,10 @@ function judgedByPermissions(attributes: Attributes | undefined): RoleEntry | un
   return reaches.includes(reach) && levels.includes(level) ? ({ reach, level } as RoleEntry) : undefined;
 }
 
-const LEVEL_RANK: Readonly<Record<Level, number>> = { read: 0, write: 1, admin: 2 };
-
 /** The lower of a role's level and the cap a deny policy left it (deny.ts records it). */
 function cappedLevel(level: Level, cap: unknown): Level {
-  return typeof cap === 'string' && cap in LEVEL_RANK && LEVEL_RANK[cap as Level] < LEVEL_RANK[level]
-    ? (cap as Level)
-    : level;
+  const parsed = LevelSchema.safeParse(cap);
+  return parsed.success && levelRank(parsed.data) < levelRank(level) ? parsed.data : level;
 }
 
 function lanesOf(entry: RoleEntry, klass: ProjectClass): Lane[] {

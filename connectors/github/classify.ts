@@ -27,12 +27,12 @@ export interface ClassifyConfig {
 export function levelOfPermission(permission: string, attributes?: Attributes): Level {
   const known = LEVEL_OF_PERMISSION[permission.toLowerCase()];
   if (known) return known;
-  // A custom repository role whose definition was read: its base raised by its fine-grained permissions.
-  const custom = attributes?.customRoleLevel;
-  if (typeof custom === 'string' && (custom === 'read' || custom === 'write' || custom === 'admin')) return custom;
-  // Otherwise its base role; collect() records it.
-  const base = attributes?.basePermission;
-  if (typeof base === 'string' && LEVEL_OF_PERMISSION[base]) return LEVEL_OF_PERMISSION[base];
+  // A custom repository role: the level its definition reaches when it was read, else its base
+  // role's (collect() records both).
+  for (const fallback of [attributes?.customRoleLevel, attributes?.basePermission]) {
+    const level = typeof fallback === 'string' ? LEVEL_OF_PERMISSION[fallback] : undefined;
+    if (level) return level;
+  }
   // An unknown role is assumed to write: overstating access is safer than hiding it.
   return 'write';
 }

@@ -2,7 +2,8 @@
 // plus fine-grained permissions, some of which reach further than the base. A "read" role with
 // bypass_branch_protection or manage_deploy_keys changes code as an administrator would. Pure:
 // the role's definition in, the level it reaches and the permissions that decide it out.
-import type { Level } from '../../src/core/model.js';
+import { type Level, levelRank } from '../../src/core/model.js';
+import { levelOfPermission } from './classify.js';
 import type { ApiCustomRepoRole } from './schema.js';
 
 /** Permissions that change what protects the code, or reach its secrets: administration. */
@@ -20,16 +21,6 @@ const ADMINISTERS = new Set([
 const TRIAGES =
   /^((add|remove)_(assignee|label)|(close|reopen|delete)_(issue|pull_request|discussion)|mark_as_duplicate|set_(milestone|issue_type)|request_pr_review|(view|read)_.+)$/;
 
-const BASE_LEVEL: Readonly<Record<string, Level>> = {
-  read: 'read',
-  triage: 'read',
-  write: 'write',
-  maintain: 'write',
-  admin: 'admin',
-};
-
-const RANK: Readonly<Record<Level, number>> = { read: 0, write: 1, admin: 2 };
-
 export interface CustomRoleReach {
   level: Level;
   /** The fine-grained permissions that raised it above its base role, for the evidence. */
@@ -42,10 +33,10 @@ export interface CustomRoleReach {
  * not know is taken as a write too (overstated rather than hidden).
  */
 export function customRoleReach(role: ApiCustomRepoRole): CustomRoleReach {
-  const base = BASE_LEVEL[role.base_role.toLowerCase()] ?? 'write';
+  const base = levelOfPermission(role.base_role);
   const own = (permission: string): Level =>
     ADMINISTERS.has(permission) ? 'admin' : TRIAGES.test(permission) ? 'read' : 'write';
-  const level = role.permissions.reduce<Level>((top, p) => (RANK[own(p)] > RANK[top] ? own(p) : top), base);
+  const level = role.permissions.reduce<Level>((top, p) => (levelRank(own(p)) > levelRank(top) ? own(p) : top), base);
   const raisedBy = level === base ? [] : role.permissions.filter((p) => own(p) === level).sort();
   return { level, raisedBy };
 }

@@ -168,11 +168,12 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
     }
   }
 
+  const customRoles = customRoleIndex(facts.customRepoRoles);
   for (const r of facts.repos) {
     for (const c of r.collaborators) {
       const a = account(c.login, { kind: c.type === 'Bot' ? 'bot' : 'human', status: 'active' }, 'collaborator');
       const { permission, basePermission } = permissionOf(c.role_name, c.permissions);
-      const custom = customRoleFacts(facts, permission);
+      const custom = customRoles.get(permission.toLowerCase()) ?? NOT_CUSTOM;
       addGrant({
         account: a.id,
         resource: r.repo.full_name,
@@ -231,7 +232,7 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
     for (const tr of t.repos) {
       const r = repoInfo.get(tr.full_name);
       const { permission, basePermission } = permissionOf(tr.role_name, tr.permissions);
-      const custom = customRoleFacts(facts, permission);
+      const custom = customRoles.get(permission.toLowerCase()) ?? NOT_CUSTOM;
       for (const m of t.members) {
         const a = account(m.login, { kind: m.type === 'Bot' ? 'bot' : 'human', status: 'active' }, 'member');
         addGrant({
@@ -466,25 +467,39 @@ function secret(
   };
 }
 
+interface CustomRoleFacts {
+  evidence: string[];
+  attributes: Attributes;
+}
+
+const NOT_CUSTOM: CustomRoleFacts = { evidence: [], attributes: {} };
+
+/**
+ * What each custom repository role adds to its base role, by lower-cased name, when the
+ * organisation's definitions were read: the level its fine-grained permissions reach (classify.ts
+ * prefers it), and why. Judged once per role, not once per grant.
+ */
+function customRoleIndex(roles: OrgFacts['customRepoRoles']): Map<string, CustomRoleFacts> {
+  const index = new Map<string, CustomRoleFacts>();
+  for (const role of roles ?? []) {
+    const { level, raisedBy } = customRoleReach(role);
+    const permissions = [...role.permissions].sort();
+    const adds = permissions.length > 0 ? `, adding ${permissions.join(', ')}` : '';
+    const evidence = [`${role.name} is a custom repository role: ${role.base_role}${adds}`];
+    if (raisedBy.length > 0)
+      evidence.push(`${raisedBy.join(', ')} reach${raisedBy.length === 1 ? 'es' : ''} ${level}, beyond its base role`);
+    index.set(role.name.toLowerCase(), {
+      evidence,
+      attributes: { customRoleLevel: level, customRolePermissions: permissions },
+    });
+  }
+  return index;
+}
+
 /**
  * GitHub's role name for a grant (read, triage, write, maintain, admin, or a custom role).
  * A custom role also records the base role its permissions amount to, for classify().
  */
-/**
- * What a custom repository role adds to its base role, when the organisation's definitions were
- * read: the level its fine-grained permissions reach (classify.ts prefers it), and why.
- */
-function customRoleFacts(facts: OrgFacts, permission: string): { evidence: string[]; attributes: Attributes } {
-  const role = facts.customRepoRoles?.find((r) => r.name.toLowerCase() === permission.toLowerCase());
-  if (!role) return { evidence: [], attributes: {} };
-  const { level, raisedBy } = customRoleReach(role);
-  const adds = role.permissions.length > 0 ? `, adding ${[...role.permissions].sort().join(', ')}` : '';
-  const evidence = [`${role.name} is a custom repository role: ${role.base_role}${adds}`];
-  if (raisedBy.length > 0)
-    evidence.push(`${raisedBy.join(', ')} reach${raisedBy.length === 1 ? 'es' : ''} ${level}, beyond its base role`);
-  return { evidence, attributes: { customRoleLevel: level, customRolePermissions: [...role.permissions].sort() } };
-}
-
 export function permissionOf(
   roleName: string | undefined,
   permissions: ApiPermissions,
