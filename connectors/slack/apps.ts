@@ -123,12 +123,9 @@ export function appRecords(
         `Slack app "${app.name}" installed by ${by}${app.installedAt ? ` on ${app.installedAt.slice(0, 10)}` : ''} may read messages (${reading.join(', ')})`,
         'a bot reads the channels it is in, a user-token install everything its installer reads: the integration log does not say which, so it is taken as every channel',
       ],
-      // classify.ts reads the channels a workspace grant reaches from here.
-      attributes: {
-        publicChannels: [...channels],
-        scopes: app.scopes,
-        ...(app.installedBy ? { installedBy: app.installedBy } : {}),
-      },
+      // classify.ts takes the lanes of a workspace grant from the channels it reaches; who
+      // installed the app, and its scopes, are the account's.
+      attributes: { channels: [...channels] },
     },
   };
 }

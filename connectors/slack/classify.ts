@@ -40,7 +40,7 @@ export function classifySlackGrant(grant: Grant, config: Pick<SlackConfig, 'lane
     // A full member reads every public channel (an app the channels it may reach), so the data and
     // production channels among them count too.
     const lanes = new Set<Lane>(['code']);
-    for (const channel of publicChannelsOf(grant)) for (const lane of matchers.lanesOf(channel)) lanes.add(lane);
+    for (const channel of channelsReached(grant)) for (const lane of matchers.lanesOf(channel)) lanes.add(lane);
     return { lanes: ordered(lanes), level };
   }
   const lanes = new Set(matchers.lanesOf(grant.resource));
@@ -75,8 +75,9 @@ export function laneMatchers(lanes: SlackLanes): LaneMatchers {
   return matchers;
 }
 
-function publicChannelsOf(grant: Grant): string[] {
-  const value = grant.attributes?.publicChannels;
+/** The channels a workspace-wide grant reaches: a full member's public channels, an app's every channel. */
+function channelsReached(grant: Grant): string[] {
+  const value = grant.attributes?.channels ?? grant.attributes?.publicChannels;
   return Array.isArray(value) ? value : [];
 }
 

@@ -12,7 +12,6 @@ import { buildRecords, type WorkspaceAnswers } from './records.js';
 import {
   type ApiChannel,
   ApiChannelSchema,
-  type ApiIntegrationLog,
   ApiIntegrationLogPageSchema,
   ApiIntegrationLogSchema,
   type ApiTeam,
@@ -90,6 +89,7 @@ async function readWorkspace(
   const channels = parseEach(channelList.items, ApiChannelSchema, 'conversations.list', 'channel', out);
 
   const members = await readMembers(api, channels, queue);
+  // One after the other: each may add a gap or a warning, and their order is the inventory's.
   const externalTeams = await readExternalTeams(api, team, channels);
   const apps = await readApps(api, out);
   const userGroups = await readUserGroups(api, out);
@@ -142,20 +142,8 @@ async function readApps(api: SlackApi, out: TargetOutput): Promise<InstalledApp[
       const pages = parsed.data.paging?.pages ?? 1;
       return { items: parsed.data.logs, next: number < pages ? String(number + 1) : undefined };
     });
-    const entries: ApiIntegrationLog[] = [];
-    let unreadable = 0;
-    for (const item of logs) {
-      const parsed = ApiIntegrationLogSchema.safeParse(item);
-      if (parsed.success) entries.push(parsed.data);
-      else unreadable++;
-    }
     // An entry we cannot read could be the one that added an app: said, never dropped silently.
-    if (unreadable > 0)
-      out.gap({
-        kind: 'records-invalid',
-        detail: `team.integrationLogs: ${unreadable} log entr${unreadable === 1 ? 'y' : 'ies'} did not have the expected shape`,
-        count: unreadable,
-      });
+    const entries = parseValid(logs, ApiIntegrationLogSchema, 'team.integrationLogs', 'log entry', out);
     return installedApps(entries);
   } catch (error) {
     if (!(error instanceof SlackCallError && error.slackCode && LOG_UNREADABLE.has(error.slackCode))) throw error;
@@ -218,19 +206,19 @@ async function readExternalTeams(
   return teams;
 }
 
-/** Each item checked on its own: one odd record is a gap named by id, never silently dropped, and the rest still count. */
-function parseEach<T extends { id: string }>(
+/** Each item checked on its own: one odd record is a gap named by id (or position), never silently dropped, and the rest still count. */
+function parseValid<T>(
   items: readonly unknown[],
   schema: z.ZodType<T>,
   method: string,
   noun: string,
   out: TargetOutput,
 ): T[] {
-  const byId = new Map<string, T>();
+  const valid: T[] = [];
   const unreadable: string[] = [];
   for (const [index, item] of items.entries()) {
     const parsed = schema.safeParse(item);
-    if (parsed.success) byId.set(parsed.data.id, parsed.data);
+    if (parsed.success) valid.push(parsed.data);
     else unreadable.push(idOf(item) ?? `#${index + 1}`);
   }
   if (unreadable.length > 0) {
@@ -240,7 +228,18 @@ function parseEach<T extends { id: string }>(
       count: unreadable.length,
     });
   }
-  return [...byId.values()];
+  return valid;
+}
+
+/** parseValid, keeping one record per id (a page served twice lists its records twice). */
+function parseEach<T extends { id: string }>(
+  items: readonly unknown[],
+  schema: z.ZodType<T>,
+  method: string,
+  noun: string,
+  out: TargetOutput,
+): T[] {
+  return [...new Map(parseValid(items, schema, method, noun, out).map((r) => [r.id, r])).values()];
 }
 
 function idOf(item: unknown): string | undefined {
