@@ -111,9 +111,10 @@ export function offboard(input: OffboardInput): OffboardChecklist {
 
   // Sorted first, so the checklist never depends on the order of the inventory.
   const live = snapshot.accounts.filter((a) => a.status !== 'deleted').sort(compareAccounts);
+  const linkOf = new Map(live.map((a) => [a, links(a)]));
   const reach: Reach[] = [];
   for (const account of live) {
-    const link = links(account);
+    const link = linkOf.get(account) as AccountLink;
     // The same actors evaluate sees; an account they only claim is still theirs to close.
     const actor = actorsOf(link).find((a) => a.person === person.id);
     if (!actor) continue;
@@ -165,11 +166,14 @@ export function offboard(input: OffboardInput): OffboardChecklist {
     set.add(account.id.toLowerCase());
     names.set(account.system, set);
   }
+  /** The name a record gives its maker (who added a key, who installed an app), when it is this person's. */
+  const madeByThem = (system: string, by: unknown): string | undefined =>
+    typeof by === 'string' && names.get(system)?.has(by.toLowerCase()) ? by : undefined;
   const accountByKey = new Map(live.map((a) => [accountKey(a), a]));
   for (const c of credentials) {
     if (!c.active || listedCredentials.has(credentialKey(c))) continue;
-    const by = c.attributes?.addedBy ?? c.attributes?.createdBy;
-    if (typeof by !== 'string' || !names.get(c.system)?.has(by.toLowerCase())) continue;
+    const by = madeByThem(c.system, c.attributes?.addedBy ?? c.attributes?.createdBy);
+    if (!by) continue;
     const owner = accountByKey.get(accountKey({ system: c.system, target: c.target, id: c.account }));
     listedCredentials.add(credentialKey(c));
     const item = credentialItem(c, owner, moduleOf(c.system));
@@ -180,11 +184,17 @@ export function offboard(input: OffboardInput): OffboardChecklist {
   // Apps they installed that keep running without them (a Slack app a bot token runs), where the data names them.
   const reached = new Set(reach.map((r) => accountKey(r.account)));
   for (const account of live) {
-    const by = account.attributes?.installedBy;
-    if (typeof by !== 'string' || !names.get(account.system)?.has(by.toLowerCase())) continue;
-    if (reached.has(accountKey(account))) continue;
-    const module = moduleOf(account.system);
-    const item = accountItem(account, links(account), grantsOf(account), activeCredentialsOf(account), module, now);
+    const by = madeByThem(account.system, account.attributes?.installedBy);
+    if (!by || reached.has(accountKey(account))) continue;
+    const link = linkOf.get(account) as AccountLink;
+    const item = accountItem(
+      account,
+      link,
+      grantsOf(account),
+      activeCredentialsOf(account),
+      moduleOf(account.system),
+      now,
+    );
     item.why.unshift(`installed by ${by}: an app keeps working after ${person.id}'s own accounts are gone`);
     items.push(item);
   }
