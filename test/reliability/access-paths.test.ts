@@ -681,7 +681,7 @@ describe("16. a bucket's or a dataset's own IAM is access, even where the projec
         specialGroup: 'allAuthenticatedUsers',
       });
     });
-    expect(s.findings.filter((f) => f.account === 'allAuthenticatedUsers' && f.resource === SALES)).not.toEqual([]);
+    expect(s.of('public-access', 'allAuthenticatedUsers', SALES).map((f) => f.severity)).toEqual(['critical']);
   });
 });
 

@@ -675,6 +675,9 @@ describe('gcp connector against its emulator', () => {
         },
       });
       expect(inventory(faulty.snapshot)).toEqual(inventory(base.snapshot));
+      // Never vacuous: deny reads did fail, and were retried into the same grants.
+      const faulted = faulty.emulator.requests.filter((r) => r.operation.startsWith('iam.policies.') && r.fault);
+      expect(faulted.length).toBeGreaterThan(0);
     });
   });
 
