@@ -109,14 +109,12 @@ export function projectAccess(input: ProjectAccessInput): ProjectAccess {
   // A bucket's or dataset's own IAM: a grant on that resource, whoever holds the project.
   for (const policy of input.dataResources ?? []) addBindings(policy, policy.name, false);
   for (const roles of deletedBindings.values()) roles.sort();
+  // Deny rules over the project, once for all its grants; most projects have none.
+  const deny = input.deny?.rules.length ? { ...input.deny, groupMembers: input.groupMembers } : undefined;
   const judged: Grant[] = [];
   for (const grant of grants.values()) {
-    if (!input.deny || input.deny.rules.length === 0) {
-      judged.push(grant);
-      continue;
-    }
     // A grant every permission of which is denied is not access, as a condition false now is not.
-    const outcome = applyDenies(grant, { ...input.deny, groupMembers: input.groupMembers });
+    const outcome = deny ? applyDenies(grant, deny) : { kind: 'kept' as const, grant };
     if (outcome.kind === 'kept') judged.push(outcome.grant);
   }
   return {

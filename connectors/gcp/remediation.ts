@@ -95,8 +95,6 @@ function removeBinding(grant: Grant): Remediation {
     steps.push('Use the console: IAM & Admin › IAM on that resource, then edit the principal.');
     return { steps, commands: [] };
   }
-  const attrs = grant.attributes ?? {};
-  const expression = typeof attrs.condition === 'string' ? attrs.condition : undefined;
   const args = [
     'gcloud',
     ...gcloudGroup(node),
@@ -105,8 +103,17 @@ function removeBinding(grant: Grant): Remediation {
     option('--member', grant.account),
     option('--role', grant.permission),
   ];
-  if (expression) {
-    const fields: [string, string][] = [['expression', expression]];
+  return removeWithCondition(grant, args, steps);
+}
+
+/**
+ * A remove-iam-policy-binding command for the binding behind a grant: with its condition when it
+ * has one gcloud can be given, else --all (every binding of that role for that member there).
+ */
+function removeWithCondition(grant: Grant, args: readonly string[], steps: string[]): Remediation {
+  const attrs = grant.attributes ?? {};
+  if (typeof attrs.condition === 'string') {
+    const fields: [string, string][] = [['expression', attrs.condition]];
     if (typeof attrs.conditionTitle === 'string') fields.push(['title', attrs.conditionTitle]);
     if (typeof attrs.conditionDescription === 'string') fields.push(['description', attrs.conditionDescription]);
     const condition = conditionArgument(fields);
@@ -151,12 +158,7 @@ function removeDataBinding(grant: Grant, data: { projectId: string; kind: DataRe
     option('--member', grant.account),
     option('--role', grant.permission),
   ];
-  const expression = typeof grant.attributes?.condition === 'string' ? grant.attributes.condition : undefined;
-  const fields: [string, string][] = expression ? [['expression', expression]] : [];
-  if (expression && typeof grant.attributes?.conditionTitle === 'string')
-    fields.push(['title', grant.attributes.conditionTitle]);
-  const condition = expression ? conditionArgument(fields) : undefined;
-  return { steps, commands: [command(...args, condition ? option('--condition', condition) : '--all')] };
+  return removeWithCondition(grant, args, steps);
 }
 
 function serviceAccountEmail(member: string): string | undefined {
