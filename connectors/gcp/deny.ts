@@ -92,6 +92,21 @@ function permissionTest(v2: string): (v1: string) => boolean {
   return (v1) => pattern.test(v1);
 }
 
+/** A rule's permission tests, compiled once per rule however many grants it is asked about. */
+const compiled = new WeakMap<ApiDenyRule, (v1: string) => boolean>();
+
+/** Whether a rule takes a (v1-named) permission: denied, and not among its exceptions. */
+function permissionsTaken(rule: ApiDenyRule): (v1: string) => boolean {
+  let takes = compiled.get(rule);
+  if (!takes) {
+    const denied = (rule.deniedPermissions ?? []).map(permissionTest);
+    const excepted = (rule.exceptionPermissions ?? []).map(permissionTest);
+    takes = (p) => denied.some((t) => t(p)) && !excepted.some((t) => t(p));
+    compiled.set(rule, takes);
+  }
+  return takes;
+}
+
 export function applyDenies(grant: Grant, input: DenyInput): DenyOutcome {
   const notes: string[] = [];
   const denied = new Set<string>();
@@ -115,10 +130,9 @@ export function applyDenies(grant: Grant, input: DenyInput): DenyOutcome {
       notes.push(`${where} applies, but the permissions of ${grant.permission} could not be read: not applied`);
       continue;
     }
-    const deniedTests = (rule.deniedPermissions ?? []).map(permissionTest);
-    const exceptTests = (rule.exceptionPermissions ?? []).map(permissionTest);
+    const takes = permissionsTaken(rule);
     for (const p of permissions) {
-      if (deniedTests.some((t) => t(p)) && !exceptTests.some((t) => t(p))) {
+      if (takes(p)) {
         denied.add(p);
         by.add(where);
       }
