@@ -143,7 +143,7 @@ async function readApps(api: SlackApi, out: TargetOutput): Promise<InstalledApp[
       return { items: parsed.data.logs, next: number < pages ? String(number + 1) : undefined };
     });
     // An entry we cannot read could be the one that added an app: said, never dropped silently.
-    const entries = parseValid(logs, ApiIntegrationLogSchema, 'team.integrationLogs', 'log entry', out);
+    const entries = parseEach(logs, ApiIntegrationLogSchema, 'team.integrationLogs', 'log entry', out);
     return installedApps(entries);
   } catch (error) {
     if (!(error instanceof SlackCallError && error.slackCode && LOG_UNREADABLE.has(error.slackCode))) throw error;
@@ -206,19 +206,23 @@ async function readExternalTeams(
   return teams;
 }
 
-/** Each item checked on its own: one odd record is a gap named by id (or position), never silently dropped, and the rest still count. */
-function parseValid<T>(
+/**
+ * Each item checked on its own: one odd record is a gap named by id (or position), never silently
+ * dropped, and the rest still count. Records with an id are kept once each (a page served twice
+ * lists its records twice); records without one (log entries) all count.
+ */
+function parseEach<T>(
   items: readonly unknown[],
   schema: z.ZodType<T>,
   method: string,
   noun: string,
   out: TargetOutput,
 ): T[] {
-  const valid: T[] = [];
+  const byKey = new Map<string, T>();
   const unreadable: string[] = [];
   for (const [index, item] of items.entries()) {
     const parsed = schema.safeParse(item);
-    if (parsed.success) valid.push(parsed.data);
+    if (parsed.success) byKey.set(idOf(parsed.data) ?? `#${index}`, parsed.data);
     else unreadable.push(idOf(item) ?? `#${index + 1}`);
   }
   if (unreadable.length > 0) {
@@ -228,18 +232,7 @@ function parseValid<T>(
       count: unreadable.length,
     });
   }
-  return valid;
-}
-
-/** parseValid, keeping one record per id (a page served twice lists its records twice). */
-function parseEach<T extends { id: string }>(
-  items: readonly unknown[],
-  schema: z.ZodType<T>,
-  method: string,
-  noun: string,
-  out: TargetOutput,
-): T[] {
-  return [...new Map(parseValid(items, schema, method, noun, out).map((r) => [r.id, r])).values()];
+  return [...byKey.values()];
 }
 
 function idOf(item: unknown): string | undefined {
