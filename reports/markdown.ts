@@ -93,7 +93,6 @@ export function renderMarkdown(input: ReportInput): string {
   }
 
   out.push(...timelineLines(view));
-  out.push(...timelineLines(view));
   out.push(...acceptedLines(view));
   out.push(...unlinkedLines(view));
   out.push(...systemLines(view.systems));

@@ -210,6 +210,10 @@ describe('per-person timelines', () => {
     expect(md).toContain(
       '| Sam Ortiz (sam) | Fix the payment step that fails on some phones | github | northwind/shop | code | write | 2026-05-04 | 2026-06-01 | ✕ **ended 2026-06-01, still held 181 days later** |',
     );
+    // Every section once: the timeline table was once written twice, one after the other.
+    const headings = md.split('\n').filter((line) => line.startsWith('## '));
+    expect(headings).toContain('## Grants over time');
+    expect(new Set(headings).size).toBe(headings.length);
   });
 
   it('is left out when the register is not given', () => {
