@@ -4,6 +4,8 @@
 // history redact their whole model before rendering. Raw, URL-encoded, base64 and escaped
 // forms are all masked.
 
+import { mapStrings } from './map-strings.js';
+
 const secrets = new Set<string>();
 const MIN_SECRET_LENGTH = 6;
 /** Every secret in one alternation, longest first; rebuilt when a secret is added. */
@@ -113,44 +115,12 @@ export function redactDeep<T>(value: T): T {
   // An object this function returned, with no secret registered since, is redacted already:
   // reportInput() and writeReportFiles() both redact, and the second walk would find nothing.
   if (typeof value === 'object' && value !== null && redactedAt.get(value) === generation) return value;
-  const out = walk(value, redact);
+  const out = mapStrings(value, redact);
   if (typeof out === 'object' && out !== null) redactedAt.set(out, generation);
   return out;
 }
 
 const redactedAt = new WeakMap<object, number>();
-
-// What holds no secret is returned as it is, not copied: a large scan's input is 200,000 grants,
-// and copying it for every report doubled the memory a scan needs. Only the parts with a
-// secret in them are new objects.
-function walk<T>(value: T, fix: (text: string) => string): T {
-  if (typeof value === 'string') return fix(value) as T;
-  if (Array.isArray(value)) {
-    let out: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const fixed = walk(value[i], fix);
-      if (!out && fixed !== value[i]) out = value.slice(0, i);
-      out?.push(fixed);
-    }
-    return (out ?? value) as T;
-  }
-  if (value instanceof Map) {
-    const entries = [...value.entries()].map(([k, v]) => [walk(k, fix), walk(v, fix)] as const);
-    const changed = entries.some(([k, v]) => !value.has(k) || value.get(k) !== v);
-    return (changed ? new Map(entries) : value) as T;
-  }
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const entries = Object.entries(value);
-    let changed = false;
-    const fixed = entries.map(([k, v]): [string, unknown] => {
-      const [fk, fv] = [fix(k), walk(v, fix)];
-      if (fk !== k || fv !== v) changed = true;
-      return [fk, fv];
-    });
-    return (changed ? Object.fromEntries(fixed) : value) as T;
-  }
-  return value;
-}
 
 /** For tests: forget every registered secret. */
 export function clearSecrets(): void {

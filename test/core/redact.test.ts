@@ -47,4 +47,27 @@ describe('redact', () => {
     expect(leaky.evidence).toEqual(['token s3cr3t-value-1234 seen']);
     expect(redactDeep(clean)).toBe(clean);
   });
+
+  it('keeps the order, the entries before a secret and an own "__proto__" key when it copies', () => {
+    registerSecret('s3cr3t-value-1234');
+    const record = JSON.parse('{"a":"1","__proto__":"p","b":"s3cr3t-value-1234","c":"3"}');
+    const out = redactDeep(record);
+    expect(Object.entries(out)).toEqual([
+      ['a', '1'],
+      ['__proto__', 'p'],
+      ['b', '[REDACTED]'],
+      ['c', '3'],
+    ]);
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    const map = new Map([
+      ['first', 'plain'],
+      ['s3cr3t-value-1234', 'keyed by a secret'],
+      ['last', 'plain too'],
+    ]);
+    expect([...redactDeep(map)]).toEqual([
+      ['first', 'plain'],
+      ['[REDACTED]', 'keyed by a secret'],
+      ['last', 'plain too'],
+    ]);
+  });
 });
