@@ -22,7 +22,8 @@ export const ACCESS_COLUMNS = [
   'via',
 ] as const;
 
-export function renderAccessCsv(input: ReportInput): string {
+/** access.csv row by row (see reports/index.ts: a chunk is whole records, never part of a value). */
+export function* accessCsvChunks(input: ReportInput): Generator<string> {
   const accounts = new Map(input.snapshot.accounts.map((a) => [accountKey(a), a]));
   const holdersOf = holderLookup(input, accounts);
   const rulesOn = findingLookup(input);
@@ -36,13 +37,14 @@ export function renderAccessCsv(input: ReportInput): string {
     return p && p.name !== id ? `${p.name} (${id})` : id;
   };
 
-  const rows = liveGrants(input, accounts).map((g) => {
+  yield csvRow(ACCESS_COLUMNS);
+  for (const g of liveGrants(input, accounts)) {
     const account = accounts.get(grantAccountKey(g));
     const approval = approvals.get(heldKey(g));
     const holders = approval ? unique(approval.people) : holdersOf(g);
     const kinds = holders.map((id) => people.get(id)?.kind ?? 'person');
     const owners = holders.flatMap((id) => people.get(id)?.owner ?? []);
-    return [
+    yield csvRow([
       holders.map(label).join('; '),
       holders.length > 0 ? unique(kinds).join('; ') : unlinkedKind(unlinked, g, account),
       unique(owners).map(label).join('; '),
@@ -56,9 +58,8 @@ export function renderAccessCsv(input: ReportInput): string {
       rulesOn(g).join('; '),
       g.permission,
       g.viaName ? `${g.via}: ${g.viaName}` : g.via,
-    ];
-  });
-  return [csvRow(ACCESS_COLUMNS), ...rows.map(csvRow)].join('');
+    ]);
+  }
 }
 
 /** Grants that are access now: the account is not deleted and the grant has not expired on its own. */

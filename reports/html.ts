@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
+import { mapStrings } from '../src/core/map-strings.js';
 import { oneLine } from '../src/core/text.js';
 import { PACKAGE_ROOT } from '../src/core/version.js';
 import type { ReportInput } from './input.js';
@@ -45,21 +46,28 @@ export function breakable(value: string): string[] {
   return value.split(/(?<=[/:.@_-])/);
 }
 
-export function renderHtml(input: ReportInput): string {
-  const view = cleanStrings(buildView(input));
+// Where the findings go in the page: rendered one at a time (a large scan has tens of thousands),
+// not as one string inside the page's. The mark holds NUL, which cleanStrings removes from every
+// value, so no data can be mistaken for it.
+const FINDINGS_SLOT = '\u0000lanekeeper-findings\u0000';
+const findingCard = handlebars.compile(templateFile('partials/report-finding.hbs'), {
+  knownHelpersOnly: true,
+  strict: false,
+});
+
+/** report.html: the page around the findings, then each finding's card (see reports/index.ts). */
+export function* htmlChunks(input: ReportInput): Generator<string> {
+  const { findings, ...rest } = buildView(input);
+  const view = cleanStrings(rest);
   const action = (a: ReportView['actions'][number]) => ({
     ...a,
     severityLabel: SEVERITY_LABEL[a.severity],
     firstAnchor: a.anchors[0],
   });
-  return template({
+  const page = template({
     ...view,
-    findings: view.findings.map((f) => ({
-      ...f,
-      whereParts: breakable(`${f.login ?? f.account}${f.resource ? ` · ${f.resource}` : ''}`),
-      accountParts: breakable(f.account),
-      ...(f.resource ? { resourceParts: breakable(f.resource) } : {}),
-    })),
+    hasFindings: findings.length > 0,
+    findingsSlot: FINDINGS_SLOT,
     startHere: view.startHere.map(action),
     moreActions: view.actions.slice(view.startHere.length).map(action),
     startHereNext: view.startHere.length + 1,
@@ -69,6 +77,23 @@ export function renderHtml(input: ReportInput): string {
     acceptedText: `${view.accepted.length} accepted as ${view.accepted.length === 1 ? 'a risk' : 'risks'} (not counted)`,
     lapsedText: `${view.lapsed.length} ${view.lapsed.length === 1 ? 'acceptance' : 'acceptances'} lapsed`,
   });
+  if (findings.length === 0) {
+    yield page;
+    return;
+  }
+  const [before, after, ...more] = page.split(FINDINGS_SLOT);
+  if (after === undefined || more.length > 0) throw new Error('report.html: the findings slot must appear once');
+  yield before ?? '';
+  for (const raw of findings) {
+    const f = cleanStrings(raw);
+    yield findingCard({
+      ...f,
+      whereParts: breakable(`${f.login ?? f.account}${f.resource ? ` · ${f.resource}` : ''}`),
+      accountParts: breakable(f.account),
+      ...(f.resource ? { resourceParts: breakable(f.resource) } : {}),
+    });
+  }
+  yield after;
 }
 
 /** Rounded to 0.1: enough for a chart, and short, stable numbers in the page. */
@@ -199,10 +224,5 @@ export function timelineChart(view: Pick<ReportView, 'timelines' | 'today'>) {
 
 /** Every string in the view made one safe line; numbers, booleans and structure unchanged. */
 function cleanStrings<T>(value: T): T {
-  if (typeof value === 'string') return oneLine(value) as T;
-  if (Array.isArray(value)) return value.map(cleanStrings) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cleanStrings(v)])) as T;
-  }
-  return value;
+  return mapStrings(value, oneLine);
 }

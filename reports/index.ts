@@ -1,12 +1,12 @@
 // The report renderers: pure functions from one scan's results to the text of one file.
 // Same input, same bytes: the clock comes in as `now`, and every list is sorted here.
 
-import { renderAccessCsv } from './csv.js';
+import { accessCsvChunks } from './csv.js';
 import { renderFindingsDocument } from './document.js';
-import { renderHtml } from './html.js';
+import { htmlChunks } from './html.js';
 import type { ReportInput } from './input.js';
-import { renderInventory } from './inventory.js';
-import { renderMarkdown } from './markdown.js';
+import { inventoryChunks } from './inventory.js';
+import { markdownChunks } from './markdown.js';
 
 /** The formats renderReport writes. SARIF is reports/sarif.ts: it needs the register's line map. */
 export const RENDERED_FORMATS = ['html', 'md', 'json', 'csv', 'inventory'] as const;
@@ -20,20 +20,31 @@ export const REPORT_FILES: Record<ReportFormat, string> = {
   inventory: 'inventory.json',
 };
 
-const RENDERERS: Record<ReportFormat, (input: ReportInput) => string> = {
-  html: renderHtml,
-  md: renderMarkdown,
-  json: renderFindingsDocument,
-  csv: renderAccessCsv,
-  inventory: renderInventory,
+/**
+ * Each format as the pieces of its text, in order: a large scan's reports are hundreds of MB, so
+ * they are written piece by piece and are never one string. A piece is whole records or lines,
+ * never part of a value, so the final redaction pass sees every value whole in one piece.
+ */
+const RENDERERS: Record<ReportFormat, (input: ReportInput) => Iterable<string>> = {
+  html: htmlChunks,
+  md: markdownChunks,
+  json: (input) => [renderFindingsDocument(input)],
+  csv: accessCsvChunks,
+  inventory: inventoryChunks,
 };
 
-export function renderReport(format: ReportFormat, input: ReportInput): string {
+/** One format's text in pieces (see RENDERERS). */
+export function reportChunks(format: ReportFormat, input: ReportInput): Iterable<string> {
   const render = RENDERERS[format];
   // Formats come from config files; a wrong one must say so, not write "undefined".
   if (!render)
     throw new Error(`unknown report format "${String(format)}": expected one of ${RENDERED_FORMATS.join(', ')}`);
   return render(input);
+}
+
+/** One format's whole text. */
+export function renderReport(format: ReportFormat, input: ReportInput): string {
+  return [...reportChunks(format, input)].join('');
 }
 
 export { buildFindingsDocument, type FindingsDocument } from './document.js';

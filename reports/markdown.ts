@@ -35,9 +35,20 @@ function md(strings: TemplateStringsArray, ...values: Value[]): string {
   });
 }
 
-export function renderMarkdown(input: ReportInput): string {
+/**
+ * report.md section by section, and finding by finding where a large scan has thousands (see
+ * reports/index.ts: a chunk is whole lines, never part of a value). Every line ends in a newline;
+ * the last sections are one chunk, trimmed, so the file ends in exactly one.
+ */
+export function* markdownChunks(input: ReportInput): Generator<string> {
   const view = buildView(input);
-  const out: string[] = [];
+  let out: string[] = [];
+  // The lines gathered so far, each with its newline: a chunk of its own.
+  const flush = (): string => {
+    const text = out.length > 0 ? `${out.join('\n')}\n` : '';
+    out = [];
+    return text;
+  };
   const block = (...lines: string[]) => out.push(...lines, '');
 
   block(md`# ${view.organization} access review`);
@@ -80,16 +91,14 @@ export function renderMarkdown(input: ReportInput): string {
         ? 'New since the last scan first, then by severity; the details of each follow.'
         : 'The details of each follow.',
     );
-    block(
-      '| Severity | Finding | Person | Where | Age |',
-      '| --- | --- | --- | --- | --- |',
-      ...view.findings.map(
-        (f) =>
-          md`| ${f.severityLabel} | ${trusted(f.isNew ? '**New** ' : '')}${f.title} | ${f.person ?? '–'} | ${f.where}${trusted(f.resource ? md` · ${f.resource}` : '')} | ${f.age ?? ''} |`,
-      ),
-    );
+    out.push('| Severity | Finding | Person | Where | Age |', '| --- | --- | --- | --- | --- |');
+    yield flush();
+    for (const f of view.findings)
+      yield `${md`| ${f.severityLabel} | ${trusted(f.isNew ? '**New** ' : '')}${f.title} | ${f.person ?? '–'} | ${f.where}${trusted(f.resource ? md` · ${f.resource}` : '')} | ${f.age ?? ''} |`}\n`;
+    out.push('');
     block('### Details');
-    for (const f of view.findings) out.push(...findingLines(f));
+    yield flush();
+    for (const f of view.findings) yield `${findingLines(f).join('\n')}\n`;
   }
 
   out.push(...timelineLines(view));
@@ -97,7 +106,7 @@ export function renderMarkdown(input: ReportInput): string {
   out.push(...unlinkedLines(view));
   out.push(...systemLines(view.systems));
   out.push(...noteLines(view));
-  return `${out.join('\n').trimEnd()}\n`;
+  yield `${flush().trimEnd()}\n`;
 }
 
 /** "Start here": each action on one line with its fix; the command for the first few. */

@@ -205,8 +205,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     // The PDF is printed from report.html: written with the others when the config leaves it out.
     const configured = loaded.config.report.formats;
     const formats = options.pdf && !configured.includes('html') ? [...configured, 'html' as const] : configured;
+    // findings.json is kept for the history; the others are read back from disk when a later step
+    // needs one (report.md for a job summary), not held through the scan: at scale each is tens of MB.
     const written = await writeReportFiles(outDir, input, formats, { register, registerPath, cwd }, [
-      REPORT_FILES.md,
       REPORT_FILES.json,
     ]);
     const files = written.paths;

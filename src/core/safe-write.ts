@@ -18,8 +18,30 @@ export class FileExistsError extends Error {
   override readonly name = 'FileExistsError';
 }
 
-/** Chunks are written in batches of about this many characters: few writes, little memory. */
+/** Pieces are written in batches of about this many characters: few writes, little memory. */
 const BATCH_CHARS = 1 << 20;
+
+/**
+ * Pieces of a text joined into batches of at least `chars` characters (the last may be shorter),
+ * each made of whole pieces: a batch never splits a piece, so what a piece holds whole (a value,
+ * a record) a batch holds whole too.
+ */
+export function* inBatches(pieces: Iterable<string>, chars = BATCH_CHARS): Generator<string> {
+  let batch: string[] = [];
+  let size = 0;
+  for (const piece of pieces) {
+    batch.push(piece);
+    size += piece.length;
+    if (size < chars) continue;
+    yield joined(batch);
+    batch = [];
+    size = 0;
+  }
+  if (size > 0) yield joined(batch);
+}
+
+// A batch of one piece is that piece: a piece already the size of a batch is not copied again.
+const joined = (batch: string[]) => (batch.length === 1 ? (batch[0] as string) : batch.join(''));
 
 /** `text` may be the whole text or its pieces in order (a large report, produced as it is written). */
 export async function writeFileSafely(
@@ -34,19 +56,7 @@ export async function writeFileSafely(
   const handle = await open(tmp, flags, 0o644);
   try {
     if (typeof text === 'string') await handle.writeFile(text, 'utf8');
-    else {
-      let batch: string[] = [];
-      let size = 0;
-      for (const chunk of text) {
-        batch.push(chunk);
-        size += chunk.length;
-        if (size < BATCH_CHARS) continue;
-        await handle.write(batch.join(''), null, 'utf8');
-        batch = [];
-        size = 0;
-      }
-      if (size > 0) await handle.write(batch.join(''), null, 'utf8');
-    }
+    else for (const batch of inBatches(text)) await handle.write(batch, null, 'utf8');
   } finally {
     await handle.close();
   }

@@ -4,13 +4,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { EmailInput } from '../../reports/email.js';
-import {
-  inventoryChunks,
-  REPORT_FILES,
-  type ReportFormat,
-  type ReportInput,
-  renderReport,
-} from '../../reports/index.js';
+import { REPORT_FILES, type ReportFormat, type ReportInput, reportChunks } from '../../reports/index.js';
 import { renderSarif } from '../../reports/sarif.js';
 import { reportActions } from '../../reports/view.js';
 
@@ -22,7 +16,7 @@ import type { AcceptedFinding, Evaluation } from '../core/evaluation.js';
 import type { Finding, RuleMeta, Severity } from '../core/finding.js';
 import type { Snapshot } from '../core/model.js';
 import { redact, redactDeep } from '../core/redact.js';
-import { writeFileSafely } from '../core/safe-write.js';
+import { inBatches, writeFileSafely } from '../core/safe-write.js';
 import { VERSION } from '../core/version.js';
 import type { AcceptanceResult } from './accept.js';
 import type { LoadedRegister } from './register/index.js';
@@ -99,10 +93,10 @@ export interface SarifPlace {
 }
 
 /**
- * Every requested format (findings.json always) rendered and written one at a time, so only one
- * report is in memory at once (together they were several hundred MB at the benchmark's large
- * scale); inventory.json is written record by record. Each file goes beside its final name and is
- * renamed, so a reader never sees half a report. `keep` names the texts later steps read.
+ * Every requested format (findings.json always) rendered and written one at a time and piece by
+ * piece, so no report is ever one string in memory (together they are several hundred MB at the
+ * benchmark's large scale) unless a later step asks to keep its text (`keep`). Each file goes
+ * beside its final name and is renamed, so a reader never sees half a report.
  */
 export async function writeReportFiles(
   outDir: string,
@@ -112,26 +106,28 @@ export async function writeReportFiles(
   keep: readonly string[] = [],
 ): Promise<{ paths: string[]; kept: Map<string, string> }> {
   // Redacted before rendering (reportInput's is already; an input built elsewhere is too), and
-  // each text again as it is written, as a second line.
+  // each piece again as it is written, as a second line: no token reaches a file even if a
+  // record carried one. A piece never splits a value (reports/index.ts), so each is seen whole.
   const input = redactDeep(unredacted);
-  const renderers = new Map<string, () => string | Iterable<string>>();
+  const renderers = new Map<string, () => Iterable<string>>();
   for (const format of new Set([...formats, 'json' as const])) {
-    if (format === 'sarif') renderers.set('report.sarif', () => sarifOf(input.evaluation.findings, input.rules, sarif));
-    else if (format === 'inventory') renderers.set(REPORT_FILES.inventory, () => inventoryChunks(input));
-    else renderers.set(REPORT_FILES[format], () => renderReport(format, input));
+    if (format === 'sarif')
+      renderers.set('report.sarif', () => [sarifOf(input.evaluation.findings, input.rules, sarif)]);
+    else renderers.set(REPORT_FILES[format], () => reportChunks(format, input));
   }
   await mkdir(outDir, { recursive: true });
   const paths: string[] = [];
   const kept = new Map<string, string>();
   for (const name of [...renderers.keys()].sort()) {
     const path = join(outDir, name);
-    const text = renderers.get(name)?.() ?? '';
-    // The redactor is the last line of defence: no token reaches a file even if a record carried one.
-    if (typeof text === 'string') {
-      const safe = redact(text);
-      await writeFileSafely(path, safe);
-      if (keep.includes(name)) kept.set(name, safe);
-    } else await writeFileSafely(path, map(text, redact));
+    // Redacted in the batches it is written in, each of whole pieces: one pass per megabyte,
+    // not one per CSV row.
+    const pieces = map(inBatches(renderers.get(name)?.() ?? []), redact);
+    if (keep.includes(name)) {
+      const text = [...pieces].join('');
+      await writeFileSafely(path, text);
+      kept.set(name, text);
+    } else await writeFileSafely(path, pieces);
     paths.push(path);
   }
   return { paths, kept };

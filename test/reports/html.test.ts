@@ -124,4 +124,20 @@ describe('report.html', () => {
     // On a phone, data tables become one stacked card per row: only the lanes matrix stays a grid.
     expect(html.match(/<table class="stack">/g)).toHaveLength(tables - 1);
   });
+
+  it('writes one card per finding, whatever a value holds: the mark where the cards go cannot be forged', () => {
+    const input = demoInput();
+    const mark = '\u0000lanekeeper-findings\u0000';
+    const forged = {
+      ...input,
+      evaluation: {
+        ...input.evaluation,
+        findings: input.evaluation.findings.map((f, i) => (i === 0 ? { ...f, title: `before ${mark} after` } : f)),
+      },
+    };
+    const page = renderReport('html', forged);
+    expect(page.match(/<details class="finding/g)).toHaveLength(input.evaluation.findings.length);
+    expect(page).toContain('before lanekeeper-findings after');
+    expect(page).not.toContain('\u0000');
+  });
 });

@@ -1,0 +1,79 @@
+// The files a scan writes: each format written piece by piece (a large scan's reports are
+// hundreds of MB and never one string), the same bytes as the whole text, redacted piece by piece.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RENDERED_FORMATS, REPORT_FILES, renderReport, reportChunks } from '../../reports/index.js';
+import { clearSecrets, redact, registerSecret } from '../../src/core/redact.js';
+import { inBatches } from '../../src/core/safe-write.js';
+import { type SarifPlace, writeReportFiles } from '../../src/pipeline/report.js';
+import { demoInput, hostileInput } from './fixture.js';
+
+// No SARIF here (it needs a loaded register): report.sarif is one piece, tested in sarif.test.ts.
+const noSarif = {} as SarifPlace;
+
+describe('writeReportFiles', () => {
+  let dir = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lanekeeper-written-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+    clearSecrets();
+  });
+
+  it('writes each format piece by piece, the same bytes as its whole text', async () => {
+    for (const input of [demoInput(), hostileInput()]) {
+      const { paths } = await writeReportFiles(dir, input, RENDERED_FORMATS, noSarif);
+      expect(paths.map((p) => p.slice(dir.length + 1)).sort()).toEqual(Object.values(REPORT_FILES).sort());
+      for (const format of RENDERED_FORMATS)
+        expect(readFileSync(join(dir, REPORT_FILES[format]), 'utf8'), format).toBe(renderReport(format, input));
+    }
+  });
+
+  it('keeps the texts a later step asks for, and only those', async () => {
+    const { kept } = await writeReportFiles(dir, demoInput(), RENDERED_FORMATS, noSarif, [REPORT_FILES.json]);
+    expect([...kept.keys()]).toEqual([REPORT_FILES.json]);
+    expect(kept.get(REPORT_FILES.json)).toBe(readFileSync(join(dir, REPORT_FILES.json), 'utf8'));
+  });
+
+  it('never splits a value between pieces, so the last redaction pass sees each one whole', async () => {
+    const input = demoInput();
+    // An account id in every format (the HTML breaks ids only at separators; this has none).
+    const secret = 'samortiz';
+    for (const format of RENDERED_FORMATS) {
+      const pieces = [...reportChunks(format, input)];
+      expect(pieces.join(''), format).toContain(secret);
+      // findings.json is one JSON.stringify; the others come in pieces.
+      expect(pieces.length, format).toBeGreaterThan(format === 'json' ? 0 : 1);
+    }
+    registerSecret(secret);
+    for (const format of RENDERED_FORMATS) {
+      const pieces = [...reportChunks(format, input)];
+      expect(pieces.map(redact).join(''), format).toBe(redact(pieces.join('')));
+    }
+    // The files, written after the secret was known: masked in every one.
+    await writeReportFiles(dir, input, RENDERED_FORMATS, noSarif);
+    for (const format of RENDERED_FORMATS) {
+      const text = readFileSync(join(dir, REPORT_FILES[format]), 'utf8');
+      expect(text, format).not.toContain(secret);
+      expect(text, format).toContain('[REDACTED]');
+    }
+  });
+});
+
+describe('inBatches', () => {
+  it('joins whole pieces into batches of at least the size asked, the last one shorter', () => {
+    const pieces = ['aaa', 'bb', 'c', 'dddd', 'e'];
+    const batches = [...inBatches(pieces, 4)];
+    expect(batches).toEqual(['aaabb', 'cdddd', 'e']);
+    expect(batches.join('')).toBe(pieces.join(''));
+  });
+
+  it('passes a piece as large as a batch through as it is, and gives nothing for nothing', () => {
+    const big = 'x'.repeat(10);
+    expect([...inBatches([big, 'y'], 4)]).toEqual([big, 'y']);
+    expect([...inBatches([], 4)]).toEqual([]);
+  });
+});
