@@ -12,7 +12,8 @@ export function compareValues(a: string | number | undefined, b: string | number
   const x = a ?? '';
   const y = b ?? '';
   if (typeof x === 'number' && typeof y === 'number') return x - y;
-  const [s, t] = [String(x), String(y)];
+  const s = typeof x === 'string' ? x : String(x);
+  const t = typeof y === 'string' ? y : String(y);
   return s < t ? -1 : s > t ? 1 : 0;
 }
 

@@ -39,14 +39,21 @@ export function neutraliseWorkflowCommands(s: string): string {
   return s.replace(/##\[/g, '## [').replace(/^(\s*)::/, '$1: :');
 }
 
+// Anything oneLine would change: what terminalSafe cleans, two spaces, whitespace at an end.
+const UNTIDY = new RegExp(`${NEEDS_CLEANING.source}| {2}|^\\s|\\s$`);
+
 /** terminalSafe, with runs of spaces collapsed and the ends trimmed: one tidy line. */
 export function oneLine(s: string): string {
+  // One test for the common case, a value already tidy: millions of cells pass through here.
+  if (!UNTIDY.test(s)) return s;
   const safe = terminalSafe(s);
   return / {2}|^\s|\s$/.test(safe) ? safe.replace(/ {2,}/g, ' ').trim() : safe;
 }
 
 /** Cuts at `max` code points (never inside a surrogate pair) and says how much was left out. */
 export function truncate(s: string, max: number): string {
+  // No more code units than max: no more code points either, and nothing to cut.
+  if (s.length <= max) return s;
   const chars = Array.from(s);
   if (chars.length <= max) return s;
   const left = chars.length - max;
@@ -60,6 +67,9 @@ export const MARKDOWN_MAX_FIELD = 300;
 // strikethrough, links and images, raw HTML and autolinks, entities, table cells, math, headings.
 const MARKDOWN_PUNCTUATION = /[\\`*_~[\]()<>#|&!{}$]/g;
 const ZERO_WIDTH_SPACE = '\u200b';
+// Anything markdownText's replacements below could match: the punctuation, ":" before "//",
+// "www.", "@", a line's first "-", "+", "=" or digit.
+const MARKDOWN_SENSITIVE = /[\\`*_~[\]()<>#|&!{}$@]|:\/\/|www\.|^[-+=\d]/i;
 
 /**
  * A value as plain Markdown text: no link, image, HTML, code span, heading, list, table cell
@@ -67,8 +77,11 @@ const ZERO_WIDTH_SPACE = '\u200b';
  * rendered text reads exactly as the value (minus controls, shortened past `max`).
  */
 export function markdownText(s: string, max = MARKDOWN_MAX_FIELD): string {
+  const text = truncate(oneLine(s), max);
+  // Most values (names, ids, dates) hold nothing any rule below would change.
+  if (!MARKDOWN_SENSITIVE.test(text)) return text;
   return (
-    truncate(oneLine(s), max)
+    text
       .replace(MARKDOWN_PUNCTUATION, '\\$&')
       // GFM autolinks "http://…" when it meets the ":" and "www.…" when it meets the "w":
       // an escaped ":" or "." is consumed by the escape and never reaches either.
@@ -97,11 +110,14 @@ export function codeFence(lines: readonly string[]): string {
 // A spreadsheet treats a cell starting with one of these as a formula (or, for tab and CR,
 // strips them and then does): =HYPERLINK(…) would run on the auditor's machine.
 const FORMULA_START = /^[=+\-@\t\r]/;
+// Anything csvCell would change after oneLine: a formula's first character, a quote or separator.
+const CSV_SPECIAL = /^[=+\-@\t\r]|[",\r\n]/;
 
 /** One CSV cell: controls removed, formulas neutralised with a leading quote, RFC 4180 quoting. */
 export function csvCell(value: string | number | undefined): string {
   if (value === undefined) return '';
   let s = oneLine(String(value));
+  if (!CSV_SPECIAL.test(s)) return s;
   if (FORMULA_START.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

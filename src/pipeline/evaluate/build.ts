@@ -41,12 +41,19 @@ export function buildContext(input: EvaluationInput): EvaluationContext {
   const held: HeldGrant[] = [];
   const heldByAccount = new Map<string, HeldGrant[]>();
   const heldByPerson = new Map<string, HeldGrant[]>();
+  // Who acts through an account is the same for each of its grants: worked out once per account.
+  const actorsByAccount = new Map<string, ReturnType<typeof holdersOf>>();
   for (const grant of [...snapshot.grants].sort(compareGrants)) {
     const key = grantAccountKey(grant);
     const account = accountByKey.get(key);
     if (!account || !grantIsLive(grant, now)) continue;
     const link = links.get(key)!;
-    const holders = holdersOf(link, people).map(({ person, through }) => ({
+    let actors = actorsByAccount.get(key);
+    if (!actors) {
+      actors = holdersOf(link, people);
+      actorsByAccount.set(key, actors);
+    }
+    const holders = actors.map(({ person, through }) => ({
       person,
       through,
       lanes: coverLanes(grant, account, person, now),
@@ -69,7 +76,9 @@ export function buildContext(input: EvaluationInput): EvaluationContext {
   const credentialsByAccount = new Map<string, Credential[]>();
   for (const c of credentials) {
     const key = accountKey({ system: c.system, target: c.target, id: c.account });
-    credentialsByAccount.set(key, [...(credentialsByAccount.get(key) ?? []), c]);
+    const list = credentialsByAccount.get(key);
+    if (list) list.push(c);
+    else credentialsByAccount.set(key, [c]);
   }
 
   const failedSystems = new Set(snapshot.systems.filter((s) => !s.ok).map((s) => s.system));
