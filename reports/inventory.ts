@@ -21,14 +21,11 @@ import {
 } from '../src/core/order.js';
 import type { ReportInput } from './input.js';
 
-export function renderInventory(input: ReportInput): string {
-  return [...inventoryChunks(input)].join('');
-}
-
 /**
- * inventory.json piece by piece, the same bytes as JSON.stringify(canonicalSnapshot(…), null, 2):
- * one record at a time, so a large inventory (200,000 grants, 100 MB) is never one string, nor a
- * second copy of the snapshot in its canonical form.
+ * inventory.json piece by piece, one record at a time, so a large inventory (200,000 grants) is
+ * never one string, nor a second copy of the snapshot in its canonical form. Each record is one
+ * line: a diff of two weeks' inventories shows each record that changed as one line, whole, and
+ * the file is half the size pretty-printing gives (the snapshot's other fields stay indented).
  */
 export function* inventoryChunks(input: ReportInput): Generator<string> {
   const indent = (json: string, by: string) => json.replace(/\n/g, `\n${by}`);
@@ -46,7 +43,7 @@ export function* inventoryChunks(input: ReportInput): Generator<string> {
     const { records, canonical } = entry;
     yield `${name}${records.length === 0 ? '[]' : '[\n'}`;
     for (let i = 0; i < records.length; i++)
-      yield `${i === 0 ? '' : ',\n'}    ${indent(JSON.stringify(canonical(records[i] as never), null, 2), '    ')}`;
+      yield `${i === 0 ? '' : ',\n'}    ${JSON.stringify(canonical(records[i] as never))}`;
     if (records.length > 0) yield '\n  ]';
   }
   yield '\n}\n';
@@ -137,11 +134,14 @@ const SECRET_KEYS = Object.keys(SecretSchema.shape);
 
 /** The record with the model's keys first, in the model's order, then any others by name. */
 function inOrder<T extends object>(record: T, keys: readonly string[]): T {
-  const entries = Object.entries(record).filter(([, v]) => v !== undefined);
-  const known = new Map(entries);
-  const ordered: [string, unknown][] = keys.filter((k) => known.has(k)).map((k) => [k, known.get(k)]);
-  const extra = entries.filter(([k]) => !keys.includes(k)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return Object.fromEntries([...ordered, ...extra]) as T;
+  // Entries rather than assignments: a key such as "__proto__" stays an own property.
+  const fields = record as Record<string, unknown>;
+  const ordered: [string, unknown][] = [];
+  for (const k of keys) if (fields[k] !== undefined && Object.hasOwn(fields, k)) ordered.push([k, fields[k]]);
+  const extra: [string, unknown][] = [];
+  for (const k of Object.keys(fields)) if (fields[k] !== undefined && !keys.includes(k)) extra.push([k, fields[k]]);
+  if (extra.length > 1) extra.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(extra.length > 0 ? [...ordered, ...extra] : ordered) as T;
 }
 
 function sortedAttributes(attributes: Attributes): Attributes {

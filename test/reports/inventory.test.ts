@@ -10,10 +10,19 @@ describe('inventory.json', () => {
   const text = renderReport('inventory', input);
   const inventory = parse(text);
 
-  it('is written piece by piece, the same bytes as the whole canonical snapshot in one JSON.stringify', () => {
-    const whole = (snapshot: Snapshot) => `${JSON.stringify(canonicalSnapshot(snapshot), null, 2)}\n`;
-    expect([...inventoryChunks(input)].join('')).toBe(whole(input.snapshot));
+  it('is written piece by piece: the canonical snapshot, each record on a line of its own', () => {
+    const lines = (snapshot: Snapshot) => [...inventoryChunks({ ...input, snapshot })].join('').split('\n');
+    const written = lines(input.snapshot);
+    expect(JSON.parse(written.join('\n'))).toEqual(canonicalSnapshot(input.snapshot));
     expect([...inventoryChunks(input)].length).toBeGreaterThan(input.snapshot.grants.length);
+    // Every grant is one line, whole, in canonical order: a diff of two inventories shows records.
+    const canonical = canonicalSnapshot(input.snapshot);
+    const grantLines = canonical.grants.map(
+      (g, i) => `    ${JSON.stringify(g)}${i < canonical.grants.length - 1 ? ',' : ''}`,
+    );
+    const start = written.indexOf('  "grants": [');
+    expect(written.slice(start + 1, start + 1 + grantLines.length)).toEqual(grantLines);
+    expect(written[start + 1 + grantLines.length]).toBe('  ],');
     // Empty lists, a shard's source and its skipped targets.
     const shard: Snapshot = {
       ...input.snapshot,
@@ -22,7 +31,14 @@ describe('inventory.json', () => {
       source: { registerDigest: 'abc', organization: 'Northwind' },
       skipped: [{ target: 't', system: 's' }],
     };
-    expect([...inventoryChunks({ ...input, snapshot: shard })].join('')).toBe(whole(shard));
+    const shardLines = lines(shard);
+    expect(JSON.parse(shardLines.join('\n'))).toEqual(canonicalSnapshot(shard));
+    expect(shardLines).toContain('  "credentials": [],');
+    expect(shardLines.slice(0, 3)).toEqual([
+      '{',
+      `  "schemaVersion": ${shard.schemaVersion},`,
+      `  "collectedAt": "${shard.collectedAt}",`,
+    ]);
   });
 
   it('is the whole snapshot, still valid against the model', () => {
