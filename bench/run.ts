@@ -287,7 +287,7 @@ async function evaluateAndReport(args: Args, collected: Snapshot): Promise<{ ms:
       input,
       REPORT_FORMATS,
       { register, registerPath, cwd: dir },
-      [REPORT_FILES.md, REPORT_FILES.json],
+      [REPORT_FILES.json],
     );
     if (paths.length !== REPORT_FORMATS.length) throw new Error(`wrote ${paths.length} reports`);
     return { ms: performance.now() - started, findings: evaluation.findings.length };
