@@ -377,7 +377,8 @@ async function main(): Promise<void> {
     return;
   }
   // Thousands of requests share each system's abort signal; that is by design here, not a leak.
-  setMaxListeners(0);
+  // Infinity, not 0: see src/core/listeners.ts.
+  setMaxListeners(Number.POSITIVE_INFINITY);
   const args = parseArgs(process.argv.slice(2));
   process.stderr.write(
     `bench: ${args.scale}, latency ${args.latency} ms + jitter ${args.jitter} ms, seed ${args.seed}\n`,

@@ -2,10 +2,10 @@
 // through REST on the same auth client, one page at a time with bounded backoff on 429/5xx.
 // The client libraries' own retries cover only UNAVAILABLE on some methods and nothing on search
 // (see API-NOTES.md), so retrying is done here, once, for every call.
-import { setMaxListeners } from 'node:events';
 import { FoldersClient, OrganizationsClient, ProjectsClient } from '@google-cloud/resource-manager';
 import type { Gaxios } from 'gaxios';
 import { GoogleAuth, OAuth2Client } from 'google-auth-library';
+import { allowManyListeners } from '../../src/core/listeners.js';
 import { readAllPages } from '../../src/core/paging.js';
 import { registerCredentialHeader, registerSecret } from '../../src/core/redact.js';
 import type { GcpOperation } from './operations.js';
@@ -129,7 +129,7 @@ export async function createGcpApi(
 ): Promise<GcpApi> {
   // One listener on the scan's signal, however many requests and backoffs wait on ours.
   const controller = new AbortController();
-  setMaxListeners(0, controller.signal);
+  allowManyListeners(controller.signal);
   const signal = controller.signal;
   if (scanSignal.aborted) controller.abort(scanSignal.reason);
   else scanSignal.addEventListener('abort', () => controller.abort(scanSignal.reason), { once: true });

@@ -1,8 +1,8 @@
 // The only stage that talks to the outside world: runs each enabled connector under
 // its deadline and turns every target into a status, so a system that could not be
 // read is reported as failed, never as empty.
-import { setMaxListeners } from 'node:events';
 import type { AnyConnector, CollectContext, TargetOutput } from '../core/connector.js';
+import { allowManyListeners } from '../core/listeners.js';
 import type { Logger } from '../core/log.js';
 import {
   type Account,
@@ -101,7 +101,7 @@ async function collectSystem(
   const statuses: SystemStatus[] = [];
   const deadline = new AbortController();
   // Every target in flight listens for the deadline (and SDKs add their own): hundreds is normal here.
-  setMaxListeners(0, deadline.signal);
+  allowManyListeners(deadline.signal);
   const timer = setTimeout(
     () => deadline.abort(new Error(`deadline of ${config.deadlineSeconds}s passed`)),
     config.deadlineSeconds * 1000,
