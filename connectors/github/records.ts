@@ -111,10 +111,13 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
   // Facts per repo that every grant on it carries, so classify() can judge without the API.
   const repoInfo = new Map(facts.repos.map((r) => [r.repo.full_name, r]));
   const staticLanes = (r: RepoFacts) => repoLanes(r.repo.full_name, r.repo.topics ?? [], lanes);
+  // Each repository's deployment gates, read once: every grant on it asks who can pass them.
+  const gates = new Map(facts.repos.map((r) => [r.repo.full_name, environmentGates(r.environments, lanes)]));
+  const gatesOf = (r: RepoFacts) => gates.get(r.repo.full_name) ?? NO_GATES;
   const repoAttributes = (r: RepoFacts, accountId: string): Attributes => ({
     ...(r.repo.topics && r.repo.topics.length > 0 ? { topics: [...r.repo.topics].sort() } : {}),
     ...(r.repo.archived ? { archived: true } : {}),
-    ...environmentAttributes(r.environments, accountId, lanes, teamMembers),
+    ...environmentAttributes(gatesOf(r), accountId, lanes, teamMembers),
   });
 
   const addGrant = (g: Omit<Grant, 'system' | 'target' | 'lanes' | 'level'>) => {
@@ -125,11 +128,12 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
 
   // Org-wide grants reach every repo: their lanes are the union of the repos' lanes.
   const allRepoLanes = [...new Set(facts.repos.flatMap(staticLanes))].sort() as Lane[];
+  // Environments anyone with write can deploy to, in any repository: the same for every account.
+  const openAnywhere = new Set(facts.repos.flatMap((r) => gatesOf(r).open));
+  const selfReviewed = facts.repos.flatMap((r) => gatesOf(r).selfReviewed);
   const orgWideAttributes = (accountId: string): Attributes => {
-    const unreviewed = new Set<string>();
-    for (const r of facts.repos) {
-      for (const name of unreviewedEnvironments(r.environments, accountId, teamMembers)) unreviewed.add(name);
-    }
+    const unreviewed = new Set(openAnywhere);
+    for (const gate of selfReviewed) if (canReview(gate, accountId, teamMembers)) unreviewed.add(gate.name);
     return {
       repoLanes: allRepoLanes,
       repoCount: facts.repos.length,
@@ -528,53 +532,96 @@ function patPermissions(
   return out.sort();
 }
 
+/** A repository's environments as deployment gates: what does not depend on who deploys, once. */
+interface EnvironmentGates {
+  names: string[];
+  /** Environments without required reviewers: anyone who can deploy passes them. */
+  open: string[];
+  /** Environments whose required reviewers may approve their own deployments. */
+  selfReviewed: SelfReviewedGate[];
+  production: boolean;
+  productionReviewers: string[];
+}
+
+interface SelfReviewedGate {
+  name: string;
+  logins: ReadonlySet<string>;
+  teams: readonly string[];
+}
+
+const NO_GATES: EnvironmentGates = {
+  names: [],
+  open: [],
+  selfReviewed: [],
+  production: false,
+  productionReviewers: [],
+};
+
+function environmentGates(environments: readonly ApiEnvironment[], lanes: GithubLanes): EnvironmentGates {
+  if (environments.length === 0) return NO_GATES;
+  const open: string[] = [];
+  const selfReviewed: SelfReviewedGate[] = [];
+  for (const env of environments) {
+    const review = env.protection_rules?.find((r) => r.type === 'required_reviewers');
+    const reviewers = review?.reviewers ?? [];
+    if (reviewers.length === 0) open.push(env.name);
+    else if (!review?.prevent_self_review)
+      selfReviewed.push({
+        name: env.name,
+        logins: new Set(reviewers.flatMap((rv) => (rv.reviewer?.login ? [rv.reviewer.login.toLowerCase()] : []))),
+        teams: reviewers.flatMap((rv) => (rv.reviewer?.login || !rv.reviewer?.slug ? [] : [rv.reviewer.slug])),
+      });
+  }
+  const production = environments.filter((e) => isProductionEnvironment(e.name, lanes));
+  const productionReviewers = new Set<string>();
+  for (const env of production) {
+    for (const rule of env.protection_rules ?? []) {
+      for (const rv of rule.reviewers ?? []) {
+        if (rv.reviewer?.login) productionReviewers.add(rv.reviewer.login);
+        else if (rv.reviewer?.slug) productionReviewers.add(`team:${rv.reviewer.slug}`);
+      }
+    }
+  }
+  return {
+    names: environments.map((e) => e.name).sort(),
+    open,
+    selfReviewed,
+    production: production.length > 0,
+    productionReviewers: [...productionReviewers].sort(),
+  };
+}
+
+/** Self-review allowed and this account is one of the reviewers (or in a reviewing team): it approves itself. */
+function canReview(gate: SelfReviewedGate, accountId: string, teamMembers: ReadonlyMap<string, Set<string>>): boolean {
+  return gate.logins.has(accountId) || gate.teams.some((slug) => teamMembers.get(slug)?.has(accountId) ?? false);
+}
+
 /** Environments with no required reviewers, or whose only gate this account can pass itself. */
 function unreviewedEnvironments(
-  environments: readonly ApiEnvironment[],
+  gates: EnvironmentGates,
   accountId: string,
   teamMembers: ReadonlyMap<string, Set<string>>,
 ): string[] {
-  return environments
-    .filter((env) => {
-      const review = env.protection_rules?.find((r) => r.type === 'required_reviewers');
-      if (!review || (review.reviewers ?? []).length === 0) return true;
-      if (review.prevent_self_review) return false;
-      const reviewers = review.reviewers ?? [];
-      // Self-review allowed and this account is the only kind of reviewer needed: it approves itself.
-      return reviewers.some((rv) => {
-        if (rv.reviewer?.login) return rv.reviewer.login.toLowerCase() === accountId;
-        if (rv.reviewer?.slug) return teamMembers.get(rv.reviewer.slug)?.has(accountId) ?? false;
-        return false;
-      });
-    })
-    .map((env) => env.name)
-    .sort();
+  return [
+    ...gates.open,
+    ...gates.selfReviewed.filter((gate) => canReview(gate, accountId, teamMembers)).map((gate) => gate.name),
+  ].sort();
 }
 
 function environmentAttributes(
-  environments: readonly ApiEnvironment[],
+  gates: EnvironmentGates,
   accountId: string,
   lanes: GithubLanes,
   teamMembers: ReadonlyMap<string, Set<string>>,
 ): Attributes {
-  if (environments.length === 0) return {};
-  const production = environments.filter((e) => isProductionEnvironment(e.name, lanes));
-  const reviewers = new Set<string>();
-  for (const env of production) {
-    for (const rule of env.protection_rules ?? []) {
-      for (const rv of rule.reviewers ?? []) {
-        if (rv.reviewer?.login) reviewers.add(rv.reviewer.login);
-        else if (rv.reviewer?.slug) reviewers.add(`team:${rv.reviewer.slug}`);
-      }
-    }
-  }
+  if (gates.names.length === 0) return {};
   // Names of environments this account can deploy to with nobody else's approval.
-  const unreviewed = unreviewedEnvironments(environments, accountId, teamMembers);
+  const unreviewed = unreviewedEnvironments(gates, accountId, teamMembers);
   return {
-    environments: environments.map((e) => e.name).sort(),
+    environments: gates.names,
     unreviewedEnvironments: unreviewed,
-    productionEnvironment: production.length > 0,
-    productionReviewers: [...reviewers].sort(),
+    productionEnvironment: gates.production,
+    productionReviewers: gates.productionReviewers,
     unreviewedProductionDeploy: unreviewed.some((name) => isProductionEnvironment(name, lanes)),
   };
 }

@@ -336,6 +336,11 @@ describe('github connector: everything else it reads', () => {
       unreviewedProductionDeploy: true,
       productionReviewers: ['team:release'],
     });
+    // Organisation-wide, the same gates over every repository: production passes itself here too.
+    expect(reviewer[1]?.attributes).toMatchObject({ unreviewedEnvironments: ['production', 'staging'] });
+    const others = snapshot.grants.filter((g) => g.resource === 'acme/*' && g.account !== 'reviewer-three');
+    expect(others.length).toBeGreaterThan(0);
+    for (const g of others) expect(g.attributes?.unreviewedEnvironments, g.account).toEqual(['staging']);
     // Everyone can deploy to staging unreviewed; nobody but the release team to api's production.
     expect(grantsOf(snapshot, 'contractor-x').find((g) => g.resource === 'acme/api')?.attributes).toMatchObject({
       unreviewedEnvironments: ['staging'],
