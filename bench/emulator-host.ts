@@ -27,7 +27,13 @@ export interface HostCounts {
   >;
 }
 
-const send = (message: HostReady | HostCounts) => process.send?.(message);
+/** CPU the emulators' process has used so far (user and system), for the machine's share of a run. */
+export interface HostCpu {
+  type: 'cpu';
+  cpuMs: number;
+}
+
+const send = (message: HostReady | HostCounts | HostCpu) => process.send?.(message);
 const emulators = new Map<string, RunningEmulator>();
 
 process.on('message', async (message: { type: string; request?: HostRequest }) => {
@@ -64,6 +70,9 @@ process.on('message', async (message: { type: string; request?: HostRequest }) =
       counts[system] = { byOperation, total: emulator.requests.length, throttled, notModified };
     }
     send({ type: 'counts', counts });
+  } else if (message.type === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    send({ type: 'cpu', cpuMs: (user + system) / 1000 });
   } else if (message.type === 'close') {
     await Promise.all([...emulators.values()].map((e) => e.close()));
     process.exit(0);

@@ -28,7 +28,7 @@ import { loadRegister } from '../src/pipeline/register/index.js';
 import { addRemediation } from '../src/pipeline/remediation.js';
 import { reportInput, writeReportFiles } from '../src/pipeline/report.js';
 import { allRules } from '../src/rules/index.js';
-import type { HostCounts, HostReady, HostRequest } from './emulator-host.js';
+import type { HostCounts, HostCpu, HostReady, HostRequest } from './emulator-host.js';
 import { generateOrganisation, SCALES, type Scale } from './generate.js';
 import { concurrencyOf, limitsOf, minimumOf, SYSTEMS, total } from './limits.js';
 
@@ -94,9 +94,17 @@ interface Run {
   configs: { connector: (typeof connectors)[number]; config: unknown }[];
   systems: SystemRun[];
   wallMs: number;
+  /** CPU spent during the side-by-side collection by the scanning process and by the emulators'. */
+  cpu: { scannerMs: number; emulatorsMs: number };
   snapshot: Snapshot;
   /** GitHub scanned again with the answers the first scan kept (the weekly re-scan, nothing changed). */
   rescan?: { charged: number; notModified: number; calls: number; wallMs: number; ok: boolean };
+}
+
+/** CPU this process has used so far, user and system. */
+function ownCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 /** Requests GitHub charges to the hourly budget: every one but the 304s. */
@@ -108,6 +116,7 @@ const NOW = new Date('2026-11-29T09:00:00Z');
 async function startHost(args: Args): Promise<{
   ready: HostReady;
   counts(): Promise<HostCounts['counts']>;
+  cpuMs(): Promise<number>;
   close(): Promise<void>;
 }> {
   const child = fork(fileURLToPath(new URL('./emulator-host.ts', import.meta.url)), [], {
@@ -133,6 +142,11 @@ async function startHost(args: Args): Promise<{
       const answer = next<HostCounts>('counts');
       child.send({ type: 'counts' });
       return (await answer).counts;
+    },
+    cpuMs: async () => {
+      const answer = next<HostCpu>('cpu');
+      child.send({ type: 'cpu' });
+      return (await answer).cpuMs;
     },
     close: async () => {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -161,6 +175,7 @@ async function collectAll(
       connectors: Record<string, Record<string, unknown>>;
     };
     const log = createLogger('quiet', () => {});
+    const cpuBefore = { scannerMs: ownCpuMs(), emulatorsMs: await host.cpuMs() };
     const started = performance.now();
     const configs: Run['configs'] = [];
     // Kept as a scan with a history keeps them, for the re-scan below.
@@ -189,6 +204,10 @@ async function collectAll(
       }),
     );
     const wallMs = performance.now() - started;
+    const cpu = {
+      scannerMs: ownCpuMs() - cpuBefore.scannerMs,
+      emulatorsMs: (await host.cpuMs()) - cpuBefore.emulatorsMs,
+    };
     const counts = await host.counts();
     const systems = results.map(({ system, snapshot, wallMs }): SystemRun => {
       const c = counts[system] ?? { byOperation: {}, total: 0, throttled: 0 };
@@ -211,7 +230,7 @@ async function collectAll(
       credentials: results.flatMap((r) => r.snapshot.credentials),
       secrets: results.flatMap((r) => r.snapshot.secrets),
     };
-    const run: Run = { configs, systems, wallMs, snapshot };
+    const run: Run = { configs, systems, wallMs, cpu, snapshot };
     await beforeRescan?.(run);
     // After the caller's measurements: the re-scan's memory is not the weekly scan's.
     const rescan = sequential ? undefined : await rescanGithub(configs, answers, host, counts);
@@ -341,6 +360,11 @@ function table(
   const githubCalls = concurrent.systems.find((r) => r.system === 'github')?.calls ?? 0;
   lines.push(
     `Systems run side by side, so the total wall time, lower bound and sequential time are the slowest system's. Lower bound = minimum calls × mean latency (${meanLatency} ms) ÷ allowed concurrency (${allowed}), or the time the rate limits alone impose on the minimum calls when that is longer. Throttled answers: ${throttled}.`,
+  );
+  const { scannerMs, emulatorsMs } = concurrent.cpu;
+  const cores = cpus().length;
+  lines.push(
+    `CPU during the side-by-side collection: the scanning process ${fmt(scannerMs)}, the emulators ${fmt(emulatorsMs)}; together ${Math.round(((scannerMs + emulatorsMs) / (concurrent.wallMs * cores)) * 100)}% of this machine's ${cores} cores over its ${fmt(concurrent.wallMs)}.`,
   );
   const rescan = concurrent.rescan;
   lines.push(
