@@ -22,7 +22,7 @@ export const ACCESS_COLUMNS = [
   'via',
 ] as const;
 
-/** access.csv row by row (see reports/index.ts: a chunk is whole records, never part of a value). */
+/** access.csv row by row (see reports/index.ts: a piece is whole records, never part of a value). */
 export function* accessCsvChunks(input: ReportInput): Generator<string> {
   const accounts = new Map(input.snapshot.accounts.map((a) => [accountKey(a), a]));
   const holdersOf = holderLookup(input, accounts);

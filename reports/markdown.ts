@@ -37,13 +37,13 @@ function md(strings: TemplateStringsArray, ...values: Value[]): string {
 
 /**
  * report.md section by section, and finding by finding where a large scan has thousands (see
- * reports/index.ts: a chunk is whole lines, never part of a value). Every line ends in a newline;
- * the last sections are one chunk, trimmed, so the file ends in exactly one.
+ * reports/index.ts: a piece is whole lines, never part of a value). Every line ends in a newline;
+ * the last sections are one piece, trimmed, so the file ends in exactly one.
  */
 export function* markdownChunks(input: ReportInput): Generator<string> {
   const view = buildView(input);
   let out: string[] = [];
-  // The lines gathered so far, each with its newline: a chunk of its own.
+  // The lines gathered so far, each with its newline: a piece of its own.
   const flush = (): string => {
     const text = out.length > 0 ? `${out.join('\n')}\n` : '';
     out = [];
