@@ -32,11 +32,11 @@ export const REPORT_CSP = [
 
 const handlebars = Handlebars.create();
 handlebars.registerPartial('report-style', templateFile('partials/report-style.hbs').trimEnd());
-handlebars.registerPartial('report-finding', templateFile('partials/report-finding.hbs'));
 handlebars.registerPartial('report-action', templateFile('partials/report-action.hbs'));
 handlebars.registerPartial('report-filter-script', FILTER_SCRIPT);
-// knownHelpersOnly: the template may use if/each/unless only, nothing a value could name.
-const template = handlebars.compile(templateFile('report.html.hbs'), { knownHelpersOnly: true, strict: false });
+// knownHelpersOnly: the templates may use if/each/unless only, nothing a value could name.
+const compile = (name: string) => handlebars.compile(templateFile(name), { knownHelpersOnly: true, strict: false });
+const template = compile('report.html.hbs');
 
 /**
  * An identifier in pieces that end at its separators (/ : . @ _ -): the page puts a line-break
@@ -50,10 +50,8 @@ export function breakable(value: string): string[] {
 // not as one string inside the page's. The mark holds NUL, which cleanStrings removes from every
 // value, so no data can be mistaken for it.
 const FINDINGS_SLOT = '\u0000lanekeeper-findings\u0000';
-const findingCard = handlebars.compile(templateFile('partials/report-finding.hbs'), {
-  knownHelpersOnly: true,
-  strict: false,
-});
+// The card is a template of its own, compiled as the page is, rendered once per finding.
+const findingCard = compile('partials/report-finding.hbs');
 
 /** report.html: the page around the findings, then each finding's card (see reports/index.ts). */
 export function* htmlChunks(input: ReportInput): Generator<string> {
