@@ -38,15 +38,19 @@ export function* accessCsvChunks(input: ReportInput): Generator<string> {
   };
 
   yield csvRow(ACCESS_COLUMNS);
-  for (const g of liveGrants(input, accounts)) {
-    const account = accounts.get(grantAccountKey(g));
+  const now = input.now.getTime();
+  for (const g of sorted(input.snapshot.grants, compareGrants)) {
+    // The account's key, once per grant: every lookup below is by account.
+    const key = grantAccountKey(g);
+    const account = accounts.get(key);
+    if (!isLive(g, account, now)) continue;
     const approval = approvals.get(heldKey(g));
-    const holders = approval ? unique(approval.people) : holdersOf(g);
+    const holders = approval ? unique(approval.people) : holdersOf(g, key);
     const kinds = holders.map((id) => people.get(id)?.kind ?? 'person');
     const owners = holders.flatMap((id) => people.get(id)?.owner ?? []);
     yield csvRow([
       holders.map(label).join('; '),
-      holders.length > 0 ? unique(kinds).join('; ') : unlinkedKind(unlinked, g, account),
+      holders.length > 0 ? unique(kinds).join('; ') : unlinkedKind(unlinked, key, account),
       unique(owners).map(label).join('; '),
       g.system,
       g.target,
@@ -55,21 +59,17 @@ export function* accessCsvChunks(input: ReportInput): Generator<string> {
       LANES.filter((lane) => g.lanes.includes(lane)).join('; '),
       g.level,
       approval?.approvedUntil,
-      rulesOn(g).join('; '),
+      rulesOn(g, key).join('; '),
       g.permission,
       g.viaName ? `${g.via}: ${g.viaName}` : g.via,
     ]);
   }
 }
 
-/** Grants that are access now: the account is not deleted and the grant has not expired on its own. */
-function liveGrants(input: ReportInput, accounts: ReadonlyMap<string, Account>): Grant[] {
-  const now = input.now.getTime();
-  const live = input.snapshot.grants.filter((g) => {
-    if (accounts.get(grantAccountKey(g))?.status === 'deleted') return false;
-    return g.expiresAt === undefined || !(Date.parse(g.expiresAt) <= now);
-  });
-  return sorted(live, compareGrants);
+/** A grant that is access now: its account is not deleted and it has not expired on its own. */
+function isLive(g: Grant, account: Account | undefined, now: number): boolean {
+  if (account?.status === 'deleted') return false;
+  return g.expiresAt === undefined || !(Date.parse(g.expiresAt) <= now);
 }
 
 function heldKey(g: Pick<HeldAccess, 'system' | 'target' | 'account' | 'resource' | 'permission' | 'via'>): string {
@@ -80,7 +80,7 @@ function heldKey(g: Pick<HeldAccess, 'system' | 'target' | 'account' | 'resource
  * Who holds an account's grants when the evaluation does not say per grant: the people its
  * findings name, else the people whose matrix row lists the account ("system:login").
  */
-function holderLookup(input: ReportInput, accounts: ReadonlyMap<string, Account>): (g: Grant) => string[] {
+function holderLookup(input: ReportInput, accounts: ReadonlyMap<string, Account>): (g: Grant, key: string) => string[] {
   const byFindings = new Map<string, Set<string>>();
   for (const f of input.evaluation.findings) {
     if (!f.person || !f.account) continue;
@@ -94,8 +94,7 @@ function holderLookup(input: ReportInput, accounts: ReadonlyMap<string, Account>
       const key = a.toLowerCase();
       byMatrix.set(key, (byMatrix.get(key) ?? new Set()).add(p.person));
     }
-  return (g) => {
-    const key = grantAccountKey(g);
+  return (g, key) => {
     const named = byFindings.get(key);
     if (named) return [...named].sort();
     const account = accounts.get(key);
@@ -107,14 +106,14 @@ function holderLookup(input: ReportInput, accounts: ReadonlyMap<string, Account>
 }
 
 /** The kind column for a grant nobody holds: why, in one word. */
-function unlinkedKind(unlinked: ReadonlySet<string>, g: Grant, account: Account | undefined): string {
-  if (unlinked.has(grantAccountKey(g))) return 'unlinked';
+function unlinkedKind(unlinked: ReadonlySet<string>, key: string, account: Account | undefined): string {
+  if (unlinked.has(key)) return 'unlinked';
   // Linked, but not to a person: a declared shared account, a group.
   return account?.kind ?? 'unknown';
 }
 
 /** Rule ids of the findings on a grant's account and resource (account-wide findings count for every resource). */
-function findingLookup(input: ReportInput): (g: Grant) => string[] {
+function findingLookup(input: ReportInput): (g: Grant, key: string) => string[] {
   const byAccount = new Map<string, { rule: string; resource?: string }[]>();
   for (const f of input.evaluation.findings) {
     const key = accountKey({ system: f.system, target: f.target, id: f.account });
@@ -122,9 +121,9 @@ function findingLookup(input: ReportInput): (g: Grant) => string[] {
     list.push({ rule: f.rule, resource: f.resource });
     byAccount.set(key, list);
   }
-  return (g) =>
+  return (g, key) =>
     unique(
-      (byAccount.get(grantAccountKey(g)) ?? [])
+      (byAccount.get(key) ?? [])
         .filter((f) => f.resource === undefined || f.resource === g.resource)
         .map((f) => f.rule),
     );
