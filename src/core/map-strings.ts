@@ -22,7 +22,8 @@ export function mapStrings<T>(value: T, fix: (text: string) => string): T {
     let out: Map<unknown, unknown> | undefined;
     let seen = 0;
     for (const [k, v] of value) {
-      const [fk, fv] = [mapStrings(k, fix), mapStrings(v, fix)];
+      const fk = mapStrings(k, fix);
+      const fv = mapStrings(v, fix);
       if (!out && (fk !== k || fv !== v)) out = new Map([...value].slice(0, seen));
       out?.set(fk, fv);
       seen++;
