@@ -3,33 +3,23 @@
 // what the connector declares (`operations`) and what its README tells an administrator to grant.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectorById } from '../../connectors/index.js';
 import { demoSystems, type ScanSetup, setupScan } from './harness.js';
 
 const ROOT = join(import.meta.dirname, '../..');
-
-/** Every GraphQL document a client sent, read from the request it made. */
-const graphqlBodies: string[] = [];
-const realFetch = globalThis.fetch;
 
 describe('the full demo scan', async () => {
   const systems = await demoSystems();
   let setup: ScanSetup;
   let code: number;
   beforeAll(async () => {
-    vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
-      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-      if (new URL(url).pathname.endsWith('/graphql') && typeof init?.body === 'string') graphqlBodies.push(init.body);
-      return realFetch(input, init);
-    });
     setup = await setupScan();
     const run = await setup.scan('--quiet');
     code = run.code;
     expect(run.code, run.stdout + run.stderr).toBe(0);
   });
   afterAll(async () => {
-    vi.restoreAllMocks();
     await setup.close();
   });
 
@@ -65,15 +55,11 @@ describe('the full demo scan', async () => {
 
   it('sent GraphQL queries only, never a mutation or a subscription', () => {
     if (!systems.includes('github')) return;
-    expect(graphqlBodies.length).toBe(
-      setup.emulator('github').requests.filter((r) => r.operation === 'POST /graphql').length,
-    );
-    for (const body of graphqlBodies) {
-      const { query } = JSON.parse(body) as { query: string };
-      const withoutStrings = query.replace(/"(?:[^"\\]|\\.)*"/g, '""');
-      expect(withoutStrings).toMatch(/^\s*(query\b|\{)/);
-      expect(withoutStrings).not.toMatch(/\b(mutation|subscription)\b/);
-    }
+    // The emulator records a GraphQL write as unknown (see its emulator test): every document it
+    // was sent is a query.
+    const graphql = setup.emulator('github').requests.filter((r) => r.path === '/graphql');
+    expect(graphql.length).toBeGreaterThan(0);
+    expect(graphql.filter((r) => r.operation !== 'POST /graphql')).toEqual([]);
   });
 
   it.each(systems)("%s: its README's permission list names every operation the scan called", async (system) => {

@@ -451,7 +451,11 @@ export async function startGithubEmulator(
       for (const r of ROUTES) {
         if (r.method !== req.method) continue;
         const params = matchPath(r.template, req.path);
-        if (params) return { operation: r.operation, params };
+        if (!params) continue;
+        // GraphQL has one endpoint for reads and writes: a write is recorded as what it is (no
+        // connector declares it, and no test kit counts it as a read), and refused as unknown.
+        if (r.operation === 'POST /graphql' && isGraphqlWrite(req.body)) return undefined;
+        return { operation: r.operation, params };
       }
       return undefined;
     },
@@ -618,6 +622,19 @@ function renderFault(
 interface GraphqlBody {
   query?: string;
   variables?: Record<string, unknown>;
+}
+
+/** A document that holds a mutation or a subscription (its string values aside). */
+export function isGraphqlWrite(body: string): boolean {
+  let query: unknown;
+  try {
+    query = (JSON.parse(body) as GraphqlBody).query;
+  } catch {
+    return false;
+  }
+  if (typeof query !== 'string') return false;
+  const bare = query.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/#[^\n]*/g, '');
+  return /\b(mutation|subscription)\b/.test(bare);
 }
 
 function graphql(

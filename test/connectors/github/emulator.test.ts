@@ -131,6 +131,20 @@ describe('GitHub emulator wire format', () => {
     expect(logins).toEqual(['Owner-One', 'dev-two', 'reviewer-three', 'deploy-bot']);
   });
 
+  it('records a GraphQL mutation or subscription as unknown, never as the read POST /graphql', async () => {
+    const { token, emulator } = await start();
+    const post = (query: string) =>
+      fetch(`${emulator.url}/graphql`, {
+        method: 'POST',
+        headers: { authorization: `bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query }),
+      });
+    const read = await post('# mutation in a comment\nquery { organization(login: "mutation") { login } }');
+    const write = await post('mutation { addStar(input: {starrableId: "x"}) { clientMutationId } }');
+    const watch = await post('subscription { ping }');
+    expect([read.status, write.status, watch.status]).toEqual([200, 404, 404]);
+    expect(emulator.requests.map((r) => r.operation)).toEqual(['POST /graphql', 'unknown', 'unknown']);
+  });
   it('refuses a scenario that names people, teams or repos it does not define', () => {
     const broken = {
       ...RICH_SCENARIO,
