@@ -22,7 +22,7 @@ export class RateBudget {
   private reset: number | undefined;
 
   /** Every answer's headers: the lowest remaining count seen in the current window wins. */
-  observe(headers: Headers): void {
+  observe(headers: { get(name: string): string | null }): void {
     if ((headers.get('x-ratelimit-resource') ?? 'core') !== 'core') return;
     if (headers.get('x-ratelimit-remaining') === null) return;
     const remaining = Number(headers.get('x-ratelimit-remaining'));

@@ -1,8 +1,8 @@
-// The Octokit the collector uses: throttling and retry on, every HTTP request counted, the
+// The Octokit the collector uses: throttling and retry on (rate-limits.ts, retries.ts), a lean
+// HTTP exchange under it (transport.ts), every HTTP request counted, the
 // scan's abort signal on every call, and errors turned into one line that names the call.
 // SDK errors carry the request (with its Authorization header): only status and message are read.
 import { createAppAuth } from '@octokit/auth-app';
-import { retry } from '@octokit/plugin-retry';
 import { Octokit } from '@octokit/rest';
 import type { Logger } from '../../src/core/log.js';
 import { matchPath } from '../../src/core/paths.js';
@@ -11,9 +11,11 @@ import type { RateBudget } from './budget.js';
 import { conditionalFetch, KEPT_ANSWER_HEADER, type SealedAnswers } from './conditional.js';
 import { GITHUB_AUTH_OPERATIONS, GITHUB_OPERATIONS, splitOperation } from './operations.js';
 import { rateLimits } from './rate-limits.js';
+import { transientRetries } from './retries.js';
 import type { GithubConfig } from './schema.js';
+import { createTransport, type Transport, type WireAnswer, type WireRequest } from './transport.js';
 
-const GithubOctokit = Octokit.plugin(rateLimits, retry);
+const GithubOctokit = Octokit.plugin(rateLimits, transientRetries);
 export type GithubClient = InstanceType<typeof GithubOctokit>;
 
 /** Knobs for tests and the benchmark; a user's config never sets them. */
@@ -58,32 +60,14 @@ export function createClient({
   const rateLimitRetries = tuning.rateLimitRetries ?? 3;
   const basePath = basePathOf(config);
 
-  // fetch leaves an abort listener on the signal it is given until the request is collected; on
-  // the scan's one long-lived signal, thousands of requests made every new listener slower
-  // (seconds of CPU at 15,000 requests). Each request gets its own signal, and the scan's signal
-  // one listener that aborts the requests in flight.
-  const inFlight = new Set<AbortController>();
-  signal.addEventListener(
-    'abort',
-    () => {
-      for (const request of inFlight) request.abort(signal.reason);
-    },
-    { once: true },
-  );
-  const networkFetch = async (url: URL, init: RequestInit): Promise<Response> => {
+  const transport = createTransport({ signal });
+  const networkFetch: Transport = (url, init = {}) => {
     // A GitHub App's JWT and installation tokens are minted inside Octokit: registered as they leave.
-    registerCredentialHeader(new Headers(init.headers).get('authorization'));
-    const request = new AbortController();
-    if (signal.aborted) request.abort(signal.reason);
-    inFlight.add(request);
-    try {
-      return await fetch(url, { ...init, signal: request.signal });
-    } finally {
-      inFlight.delete(request);
-    }
+    registerCredentialHeader(init.headers?.authorization ?? null);
+    return transport(url, init);
   };
-  const countingFetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
-    const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+  const countingFetch = async (input: string | URL, init: WireRequest = {}): Promise<WireAnswer> => {
+    const url = new URL(input);
     const operation = operationOf(init.method ?? 'GET', url.pathname, basePath);
     let unchanged = false;
     try {
@@ -111,7 +95,8 @@ export function createClient({
   const common = {
     userAgent: 'lanekeeper',
     ...(config.baseUrl ? { baseUrl: config.baseUrl.replace(/\/$/, '') } : {}),
-    request: { signal, fetch: countingFetch },
+    // Octokit reads of a fetch Response only what the transport's answers have (transport.ts).
+    request: { signal, fetch: countingFetch as unknown as typeof fetch },
     // Octokit logs objects that may hold request headers: only the text goes through, redacted.
     log: {
       debug: (m: string) => log.debug(`github: ${m}`),
@@ -127,7 +112,7 @@ export function createClient({
       retryAfterBaseValue: msPerSecond,
       fallbackSecondaryRateRetryAfter: 60,
     },
-    retry: { retries: tuning.serverErrorRetries ?? 3, retryAfterBaseValue: msPerSecond },
+    transientRetries: { retries: tuning.serverErrorRetries ?? 3, retryAfterBaseValue: msPerSecond },
   };
 
   if (config.app) {

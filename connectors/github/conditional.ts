@@ -6,11 +6,10 @@
 // GraphQL has no ETags: its queries always go through.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { AnswerCache, CachedAnswer } from '../../src/core/answers.js';
+import { AnswerHeaders, type Transport, WireAnswer, type WireRequest } from './transport.js';
 
 /** Marks a response rebuilt from a kept answer, so the call is counted as unchanged. */
 export const KEPT_ANSWER_HEADER = 'x-lanekeeper-kept-answer';
-
-type Fetch = (url: URL, init: RequestInit) => Promise<Response>;
 
 /**
  * The kept answers of one credential. Each is sealed with a MAC keyed by the credential (the token
@@ -60,31 +59,31 @@ export class SealedAnswers {
 
 export async function conditionalFetch(
   url: URL,
-  init: RequestInit,
+  init: WireRequest,
   answers: SealedAnswers,
-  fetchFromNetwork: Fetch,
+  fetchFromNetwork: Transport,
   basePath: string,
-): Promise<Response> {
+): Promise<WireAnswer> {
   const method = (init.method ?? 'GET').toUpperCase();
   if (method !== 'GET' || url.pathname.endsWith('/graphql')) return fetchFromNetwork(url, init);
   const key = answerKey(url, basePath);
   const kept = answers.get(key);
-  const headers = new Headers(init.headers);
-  if (kept) headers.set('if-none-match', kept.validator);
-  const response = await fetchFromNetwork(url, { ...init, headers });
+  const response = await fetchFromNetwork(
+    url,
+    kept ? { ...init, headers: { ...init.headers, 'if-none-match': kept.validator } } : init,
+  );
   // A 304 to a request that sent no validator is GitHub's fault: it goes on to Octokit, which
   // fails the call, rather than being answered from nothing.
   if (response.status === 304 && kept) {
-    await response.body?.cancel();
     answers.put(key, kept);
-    return replay(url, kept, response.headers);
+    return replay(response, kept);
   }
   const validator = response.headers.get('etag');
   if (response.status !== 200 || !validator) return response;
   const body = await response.text();
   const link = response.headers.get('link');
   answers.put(key, { validator, body, ...(link ? { link } : {}) });
-  return withUrl(new Response(body, { status: 200, statusText: response.statusText, headers: response.headers }), url);
+  return response;
 }
 
 /** The key a GET request Octokit would send for this operation and these parameters will have. */
@@ -106,18 +105,11 @@ export function answerKey(url: URL, basePath: string): string {
 }
 
 /** The kept answer as GitHub's 200 would have carried it, with the 304's current rate-limit headers. */
-function replay(url: URL, kept: CachedAnswer, notModified: Headers): Response {
-  const headers = new Headers();
-  for (const [name, value] of notModified) if (name.startsWith('x-ratelimit-')) headers.set(name, value);
-  headers.set('content-type', 'application/json; charset=utf-8');
-  headers.set('etag', kept.validator);
-  if (kept.link) headers.set('link', kept.link);
-  headers.set(KEPT_ANSWER_HEADER, '1');
-  return withUrl(new Response(kept.body, { status: 200, headers }), url);
-}
-
-/** Octokit reads `response.url` (paging keys on it); a constructed Response has none. */
-function withUrl(response: Response, url: URL): Response {
-  Object.defineProperty(response, 'url', { value: url.href });
-  return response;
+function replay(notModified: WireAnswer, kept: CachedAnswer): WireAnswer {
+  const headers: [string, string][] = [];
+  for (const [name, value] of notModified.headers) if (name.startsWith('x-ratelimit-')) headers.push([name, value]);
+  headers.push(['content-type', 'application/json; charset=utf-8'], ['etag', kept.validator]);
+  if (kept.link) headers.push(['link', kept.link]);
+  headers.push([KEPT_ANSWER_HEADER, '1']);
+  return new WireAnswer(200, 'OK', notModified.url, new AnswerHeaders(headers), kept.body);
 }

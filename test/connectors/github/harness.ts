@@ -33,12 +33,15 @@ export interface RunOptions {
   tuning?: Parameters<typeof createGithubConnector>[0];
   /** collect()'s concurrency override; 1 makes the request order, and so the faults, reproducible. */
   concurrency?: number;
+  /** Told the emulator's URL once it listens (a test that puts something between the two). */
+  onStarted?: (url: string) => void;
 }
 
 export async function runAgainstEmulator(scenarioInput: unknown, options: RunOptions = {}): Promise<Run> {
   const connector = createGithubConnector({ ...FAST, ...options.tuning });
   const scenario = GithubScenarioSchema.parse(scenarioInput);
   const emulator = await connector.emulator.start(scenario, { now: NOW, ...options.emulator });
+  options.onStarted?.(emulator.url);
   try {
     const token = Object.values(emulator.env)[0] as string;
     const config = GithubConfigSchema.parse({
