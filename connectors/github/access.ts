@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { PageGuard } from '../../src/core/paging.js';
 import { isNotVisible, type ReadContext } from './calls.js';
 import { GithubCallError, readFailure } from './client.js';
+import type { Run } from './pages.js';
 import type { ApiCollaborator, ApiRepo, ApiTeam, ApiUser } from './schema.js';
 
 /** GitHub's limits: 100 ids per nodes() query, 100 items per connection page. */
@@ -269,8 +270,6 @@ export async function readTeamAccess(
   );
   return out;
 }
-
-type Run = <T>(task: () => Promise<T>) => Promise<T>;
 
 function batchesOf(ids: readonly string[]): string[][] {
   const out: string[][] = [];

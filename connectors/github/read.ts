@@ -4,7 +4,6 @@
 
 import type { z } from 'zod';
 import { AdaptiveQueue } from '../../src/core/adaptive-queue.js';
-import { PageGuard } from '../../src/core/paging.js';
 import { GraphqlDenied, readCollaborators, readTeamAccess } from './access.js';
 import { describeShortfall } from './budget.js';
 import { call, optional, type ReadContext } from './calls.js';
@@ -12,6 +11,7 @@ import { GithubCallError } from './client.js';
 import { readEnterpriseOwners } from './enterprise.js';
 import type { AppFacts, OrgFacts, OrgRoleFacts, RepoFacts, TeamFacts } from './facts.js';
 import type { GithubOperation } from './operations.js';
+import { PER_PAGE, type Run, readPages } from './pages.js';
 import { readProfiles } from './profiles.js';
 import {
   ApiAppSchema,
@@ -33,12 +33,10 @@ import {
   ApiUserSchema,
 } from './schema.js';
 
-const PER_PAGE = 100;
-
 export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
   const { org } = ctx;
   const queue = ctx.queue ?? new AdaptiveQueue(ctx.concurrency);
-  const run = <T>(task: () => Promise<T>): Promise<T> => queue.add(task);
+  const run: Run = (task) => queue.add(task);
   try {
     const answer = await call('GET /orgs/{org}', undefined, () => ctx.client.request('GET /orgs/{org}', { org }));
     const parsedOrg = ApiOrgSchema.safeParse(answer.data);
@@ -51,7 +49,7 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
       params: Record<string, unknown>,
       schema: z.ZodType<T>,
       subject?: string,
-    ) => run(() => listAll(ctx, operation, params, schema, subject));
+    ) => listAll(ctx, run, operation, params, schema, subject);
 
     const [owners, members, outside, invitations, repos, teams, orgSecrets] = await Promise.all([
       list('GET /orgs/{org}/members', { org, role: 'admin' }, ApiUserSchema, 'role=admin'),
@@ -64,41 +62,35 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
     ]);
 
     const twoFactor = (operation: GithubOperation, who: string) =>
-      run(() =>
-        optional(
-          ctx,
-          operation,
-          () => listAll(ctx, operation, { org, filter: '2fa_disabled' }, ApiUserSchema, 'filter=2fa_disabled'),
-          (f) => ({
-            kind: 'github.two-factor',
-            detail: `two-factor status of ${who} is not visible (${f.message}); it needs an org owner's token`,
-          }),
-        ),
+      optional(
+        ctx,
+        operation,
+        () => list(operation, { org, filter: '2fa_disabled' }, ApiUserSchema, 'filter=2fa_disabled'),
+        (f) => ({
+          kind: 'github.two-factor',
+          detail: `two-factor status of ${who} is not visible (${f.message}); it needs an org owner's token`,
+        }),
       );
     const [disabledMembers, disabledOutside, patGrants, installations, roles, customRoles] = await Promise.all([
       twoFactor('GET /orgs/{org}/members', 'members'),
       twoFactor('GET /orgs/{org}/outside_collaborators', 'outside collaborators'),
-      run(() =>
-        optional(
-          ctx,
-          'GET /orgs/{org}/personal-access-tokens',
-          () => listAll(ctx, 'GET /orgs/{org}/personal-access-tokens', { org }, ApiPatGrantSchema),
-          (f) => ({
-            kind: 'github.pat-grants',
-            detail: `fine-grained personal access tokens were not read: listing them needs a GitHub App (${f.message})`,
-          }),
-        ),
+      optional(
+        ctx,
+        'GET /orgs/{org}/personal-access-tokens',
+        () => list('GET /orgs/{org}/personal-access-tokens', { org }, ApiPatGrantSchema),
+        (f) => ({
+          kind: 'github.pat-grants',
+          detail: `fine-grained personal access tokens were not read: listing them needs a GitHub App (${f.message})`,
+        }),
       ),
-      run(() =>
-        optional(
-          ctx,
-          'GET /orgs/{org}/installations',
-          () => listAll(ctx, 'GET /orgs/{org}/installations', { org }, ApiInstallationSchema),
-          (f) => ({
-            kind: 'github.app-installations',
-            detail: `GitHub Apps installed on the organization were not read: it needs the organization's Administration (read) permission (${f.message})`,
-          }),
-        ),
+      optional(
+        ctx,
+        'GET /orgs/{org}/installations',
+        () => list('GET /orgs/{org}/installations', { org }, ApiInstallationSchema),
+        (f) => ({
+          kind: 'github.app-installations',
+          detail: `GitHub Apps installed on the organization were not read: it needs the organization's Administration (read) permission (${f.message})`,
+        }),
       ),
       run(() =>
         optional(
@@ -294,11 +286,7 @@ function planBudget(
 }
 
 /** Each installed app's name and owner: one call per app, since an installation does not say who owns it. */
-async function readApps(
-  ctx: ReadContext,
-  installations: readonly ApiInstallation[],
-  run: <T>(task: () => Promise<T>) => Promise<T>,
-): Promise<AppFacts[]> {
+async function readApps(ctx: ReadContext, installations: readonly ApiInstallation[], run: Run): Promise<AppFacts[]> {
   const slugs = [...new Set(installations.map((i) => i.app_slug))];
   const owners = new Map(
     await Promise.all(
@@ -329,25 +317,19 @@ async function readApps(
   });
 }
 
+/**
+ * Every record of a paged list, each checked against its schema. Each page is a request of its
+ * own in the queue (pages.ts): a list never holds a place in the queue while its pages wait.
+ */
 async function listAll<T>(
   ctx: ReadContext,
+  run: Run,
   operation: GithubOperation,
   params: Record<string, unknown>,
   schema: z.ZodType<T>,
   subject?: string,
 ): Promise<T[]> {
-  const items = await call(operation, subject, async () => {
-    // A page is known by its URL: a page served again replaces its earlier answer, under the
-    // core's paging policy (a link that never advances, or empty pages that link on, fail).
-    const guard = new PageGuard<unknown>(subject ? `${operation} (${subject})` : operation);
-    for await (const response of ctx.client.paginate.iterator(operation, { ...params, per_page: PER_PAGE })) {
-      if (!Array.isArray(response.data)) {
-        throw new GithubCallError(operation, subject, { message: 'the answer was not a list' });
-      }
-      guard.page(pageKey(response.url), response.data, nextLink(response.headers.link));
-    }
-    return guard.items();
-  });
+  const items = await call(operation, subject, () => readPages(ctx.client, run, operation, params, subject));
   const parsed: T[] = [];
   let unreadable = 0;
   for (const item of items) {
@@ -364,19 +346,4 @@ async function listAll<T>(
     });
   }
   return parsed;
-}
-
-/** The URL a `Link` header points to as rel="next", keyed like pageKey; undefined on the last page. */
-function nextLink(link: string | undefined): string | undefined {
-  const next = link?.split(',').find((part) => /rel="next"/.test(part));
-  const url = next?.match(/<([^>]+)>/)?.[1];
-  return url === undefined ? undefined : pageKey(url);
-}
-
-/** One key per page whatever the link spelling: `?page=1` and no page are the same page. */
-function pageKey(url: string): string {
-  const u = new URL(url);
-  if (!u.searchParams.has('page')) u.searchParams.set('page', '1');
-  u.searchParams.sort();
-  return `${u.pathname}?${u.searchParams.toString()}`;
 }

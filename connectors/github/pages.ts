@@ -1,0 +1,137 @@
+// A paged REST list, read under the core's paging policy (src/core/paging.ts). GitHub numbers
+// the pages of the lists we read and names the last one in the first answer's Link header
+// (rel="last"), so once the first page is in, the others are asked side by side through the
+// organisation's queue instead of one link after another: at 5,000 repositories the listing
+// was 50 pages, four seconds in a row, before any repository could be read. A list whose
+// links are not numbered pages is followed link by link, as Octokit's paginator does.
+import { MAX_FETCHES_PER_CURSOR, PageGuard, PagingError } from '../../src/core/paging.js';
+import { GithubCallError, type GithubClient } from './client.js';
+import type { GithubOperation } from './operations.js';
+
+export const PER_PAGE = 100;
+
+/** Runs one request in the organisation's queue (AdaptiveQueue.add). */
+export type Run = <T>(task: () => Promise<T>) => Promise<T>;
+
+interface Page {
+  /** The page as the guard knows it: its path and sorted query. */
+  key: string;
+  items: unknown[];
+  /** The next page's key, when the answer links on. */
+  next: string | undefined;
+  links: Links;
+}
+
+export async function readPages(
+  client: GithubClient,
+  run: Run,
+  operation: GithubOperation,
+  params: Record<string, unknown>,
+  subject: string | undefined,
+): Promise<unknown[]> {
+  const what = subject ? `${operation} (${subject})` : operation;
+  const guard = new PageGuard<unknown>(what);
+  const read = async (url: string | undefined): Promise<Page> => {
+    const answer = await run(() =>
+      url === undefined
+        ? client.request(operation, { ...params, per_page: PER_PAGE })
+        : client.request({ method: 'GET', url }),
+    );
+    const items = recordsOf(answer.data);
+    if (!items) throw new GithubCallError(operation, subject, { message: 'the answer was not a list' });
+    const links = parseLinks(answer.headers.link);
+    return { key: pageKey(answer.url), items, next: links.next && pageKey(links.next), links };
+  };
+
+  let last = await read(undefined);
+  let cursor = guard.page(last.key, last.items, last.next);
+  const numbered = cursor !== undefined ? numberedPages(last.links) : undefined;
+  if (numbered) {
+    // Each page is asked until it stops linking to itself (a repeated page, or an empty one that
+    // says "again"), at most as often as the policy allows; the guard then sees them in order.
+    const pages = await Promise.all(
+      numbered.map(async (url) => {
+        for (let fetches = 1; ; fetches++) {
+          const page = await read(url);
+          if (page.next !== page.key) return page;
+          if (fetches >= MAX_FETCHES_PER_CURSOR)
+            throw new PagingError(`${what}: paging did not advance (the same page kept coming back)`);
+        }
+      }),
+    );
+    for (const page of pages) {
+      cursor = guard.page(page.key, page.items, page.next);
+      last = page;
+    }
+  }
+  // Link by link: a list paged otherwise, and what follows the last page of a list that grew
+  // while it was read.
+  while (cursor !== undefined && last.links.next) {
+    last = await read(last.links.next);
+    cursor = guard.page(last.key, last.items, last.next);
+  }
+  return guard.items();
+}
+
+/** The fields around the records of a wrapped list, as Octokit's paginator knows them. */
+const WRAPPER_FIELDS = new Set(['total_count', 'total_commits', 'incomplete_results', 'repository_selection']);
+
+/**
+ * A page's records. Some lists come wrapped (`{ "total_count": 2, "secrets": [...] }`) and are
+ * unwrapped as Octokit's paginator unwraps them; an empty answer is an empty page, as there.
+ */
+function recordsOf(data: unknown): unknown[] | undefined {
+  if (Array.isArray(data)) return data;
+  if (!data) return [];
+  if (typeof data !== 'object' || 'url' in data || !('total_count' in data || 'total_commits' in data))
+    return undefined;
+  const key = Object.keys(data).find((k) => !WRAPPER_FIELDS.has(k));
+  const records = key === undefined ? [] : (data as Record<string, unknown>)[key];
+  return Array.isArray(records) ? records : undefined;
+}
+
+interface Links {
+  next?: string;
+  last?: string;
+}
+
+function parseLinks(header: string | undefined): Links {
+  const links: Links = {};
+  for (const part of header?.split(',') ?? []) {
+    const url = /<([^>]+)>/.exec(part)?.[1];
+    const rel = /rel="([^"]+)"/.exec(part)?.[1];
+    if (url && (rel === 'next' || rel === 'last')) links[rel] = url;
+  }
+  return links;
+}
+
+/**
+ * The URLs of pages 2 to the last, when the first answer links to page 2 and to a last page of
+ * the same list; undefined when the list is paged some other way (cursors, or no last link).
+ */
+function numberedPages(links: Links): string[] | undefined {
+  if (!links.next || !links.last) return undefined;
+  const next = new URL(links.next);
+  const last = new URL(links.last);
+  const lastPage = Number(last.searchParams.get('page'));
+  if (next.searchParams.get('page') !== '2' || !Number.isSafeInteger(lastPage) || lastPage < 2) return undefined;
+  // The last link must be the next link but for its page number: the same list, the same size.
+  const other = new URL(last);
+  other.searchParams.set('page', '2');
+  if (pageKey(other.href) !== pageKey(next.href)) return undefined;
+  const urls: string[] = [];
+  for (let page = 2; page <= lastPage; page++) {
+    const url = new URL(next);
+    url.searchParams.set('page', String(page));
+    urls.push(url.href);
+  }
+  return urls;
+}
+
+/** One key per page whatever the link spelling: `?page=1` and no page are the same page. */
+function pageKey(url: string): string {
+  const u = new URL(url);
+  if (!u.searchParams.has('page')) u.searchParams.set('page', '1');
+  u.searchParams.sort();
+  return `${u.pathname}?${u.searchParams.toString()}`;
+}
