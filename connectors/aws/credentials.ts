@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/client-iam';
 import PQueue from 'p-queue';
 import type { Gap } from '../../src/core/model.js';
+import { sleep } from '../../src/core/sleep.js';
 import type { AwsTuning } from './clients.js';
 import { type CredentialReportRow, parseCredentialReport } from './credential-report.js';
 import { allPages } from './paging.js';
@@ -261,19 +262,4 @@ function sameSecond(a: string | undefined, b: string | undefined): boolean {
 
 function iso(d: Date): string {
   return d.toISOString();
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 }

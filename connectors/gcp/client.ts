@@ -8,6 +8,7 @@ import { GoogleAuth, OAuth2Client } from 'google-auth-library';
 import { allowManyListeners } from '../../src/core/listeners.js';
 import { readAllPages } from '../../src/core/paging.js';
 import { registerCredentialHeader, registerSecret } from '../../src/core/redact.js';
+import { sleep } from '../../src/core/sleep.js';
 import type { GcpOperation } from './operations.js';
 import {
   ApiBucketSchema,
@@ -502,19 +503,4 @@ function googleErrorParts(data: unknown): GoogleErrorParts | undefined {
 
 function firstLine(text: string): string {
   return text.split('\n')[0] ?? '';
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -5,6 +5,7 @@
 // was most of a large scan's time. How many requests are in flight is the collector's queue's
 // job (AdaptiveQueue), which this module tells about every throttle through the callbacks.
 import type { Octokit, OctokitOptions } from '@octokit/core';
+import { sleep } from '../../src/core/sleep.js';
 
 declare module '@octokit/core' {
   interface OctokitOptions {
@@ -79,23 +80,4 @@ function waitFor(
   const reset = Number(headers['x-ratelimit-reset'] ?? 0) * 1000;
   // One second past the reset, as GitHub advises.
   return { secondary: false, seconds: Math.max(0, Math.ceil((reset - Date.now()) / 1000) + 1) };
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -5,6 +5,7 @@
 // 15,000 requests that queue was a second and a half of the scan's CPU (bench/RESULTS.md), for
 // the few that fail. Rate-limit answers are rate-limits.ts's: this hook wraps it, as the plugin did.
 import type { Octokit, OctokitOptions } from '@octokit/core';
+import { sleep } from '../../src/core/sleep.js';
 
 declare module '@octokit/core' {
   interface OctokitOptions {
@@ -58,19 +59,5 @@ export function transientRetries(octokit: Octokit, octokitOptions: OctokitOption
       if (!transient || retryCount >= options.retries || signal?.aborted) throw failure;
       await sleep((retryCount + 1) ** 2 * options.retryAfterBaseValue, signal);
     }
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

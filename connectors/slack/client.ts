@@ -17,6 +17,7 @@ import {
 import type { Logger } from '../../src/core/log.js';
 import { readAllPages } from '../../src/core/paging.js';
 import { registerSecret } from '../../src/core/redact.js';
+import { sleep } from '../../src/core/sleep.js';
 import type { SlackConfig } from './schema.js';
 
 /** Knobs for tests and the benchmark; a user's config never sets them. */
@@ -232,21 +233,6 @@ function methodOf(url: string, apiUrl: string): string {
 
 function withTrailingSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**
