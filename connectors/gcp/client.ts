@@ -5,7 +5,7 @@
 import { FoldersClient, OrganizationsClient, ProjectsClient } from '@google-cloud/resource-manager';
 import type { Gaxios } from 'gaxios';
 import { GoogleAuth, OAuth2Client } from 'google-auth-library';
-import { allowManyListeners } from '../../src/core/listeners.js';
+import { allowManyListeners, perRequestSignals } from '../../src/core/listeners.js';
 import { readAllPages } from '../../src/core/paging.js';
 import { registerCredentialHeader, registerSecret } from '../../src/core/redact.js';
 import { sleep } from '../../src/core/sleep.js';
@@ -132,6 +132,7 @@ export async function createGcpApi(
   const controller = new AbortController();
   allowManyListeners(controller.signal);
   const signal = controller.signal;
+  const withOwnSignal = perRequestSignals(signal);
   if (scanSignal.aborted) controller.abort(scanSignal.reason);
   else scanSignal.addEventListener('abort', () => controller.abort(scanSignal.reason), { once: true });
   const authClient = await authClientFor(config);
@@ -187,9 +188,12 @@ export async function createGcpApi(
 
   async function restGet(url: string): Promise<unknown> {
     const headers = await authClient.getRequestHeaders(url);
-    const response = await fetch(url, { headers, signal });
-    const text = await response.text();
-    if (!response.ok) throw httpError(response.status, text);
+    const text = await withOwnSignal(async (own) => {
+      const response = await fetch(url, { headers, signal: own });
+      const body = await response.text();
+      if (!response.ok) throw httpError(response.status, body);
+      return body;
+    });
     return JSON.parse(text) as unknown;
   }
 
