@@ -10,12 +10,13 @@ import { registerCredentialHeader, registerSecret } from '../../src/core/redact.
 import type { RateBudget } from './budget.js';
 import { conditionalFetch, KEPT_ANSWER_HEADER, type SealedAnswers } from './conditional.js';
 import { GITHUB_AUTH_OPERATIONS, GITHUB_OPERATIONS, splitOperation } from './operations.js';
+import { parsedAnswers } from './parsed-answers.js';
 import { rateLimits } from './rate-limits.js';
 import { transientRetries } from './retries.js';
 import type { GithubConfig } from './schema.js';
 import { createTransport, type Transport, type WireAnswer, type WireRequest } from './transport.js';
 
-const GithubOctokit = Octokit.plugin(rateLimits, transientRetries);
+const GithubOctokit = Octokit.plugin(parsedAnswers, rateLimits, transientRetries);
 export type GithubClient = InstanceType<typeof GithubOctokit>;
 
 /** Knobs for tests and the benchmark; a user's config never sets them. */
@@ -95,8 +96,9 @@ export function createClient({
   const common = {
     userAgent: 'lanekeeper',
     ...(config.baseUrl ? { baseUrl: config.baseUrl.replace(/\/$/, '') } : {}),
-    // Octokit reads of a fetch Response only what the transport's answers have (transport.ts).
-    request: { signal, fetch: countingFetch as unknown as typeof fetch },
+    // Octokit reads of a fetch Response only what the transport's answers have (transport.ts);
+    // success answers are parsed by parsed-answers.ts.
+    request: { signal, fetch: countingFetch as unknown as typeof fetch, parseSuccessResponseBody: false },
     // Octokit logs objects that may hold request headers: only the text goes through, redacted.
     log: {
       debug: (m: string) => log.debug(`github: ${m}`),

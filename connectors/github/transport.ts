@@ -43,8 +43,13 @@ export class AnswerHeaders implements Iterable<[string, string]> {
 
 /** An answer as Octokit reads a fetch Response. The body is whole: GitHub's pages are small. */
 export class WireAnswer {
-  /** Octokit reads the body only through text() or arrayBuffer(). */
-  readonly body = null;
+  /**
+   * What Octokit returns as `data` when told not to parse (client.ts does): the answer itself,
+   * which parsed-answers.ts parses. Octokit reads an error's body through text().
+   */
+  get body(): WireAnswer {
+    return this;
+  }
 
   constructor(
     readonly status: number,
