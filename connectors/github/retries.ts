@@ -39,24 +39,18 @@ export function transientRetries(octokit: Octokit, octokitOptions: OctokitOption
   octokit.hook.wrap('request', async (request, requestOptions) => {
     const signal = (requestOptions as unknown as RequestOptions).request?.signal;
     for (let retryCount = 0; ; retryCount++) {
-      let failure: unknown;
+      const lastTry = retryCount >= options.retries;
       try {
         const response = await request(requestOptions);
         const errors = (response.data as { errors?: { message?: unknown }[] } | undefined)?.errors;
         const first = errors?.[0]?.message;
-        if (typeof first !== 'string' || !GRAPHQL_TRANSIENT.test(first)) return response;
-        failure = Object.assign(new Error(first), {
-          name: 'HttpError',
-          status: 500,
-          request: requestOptions,
-          response,
-        });
+        // Out of tries, GitHub's answer goes on as it is: the GraphQL client fails it with its message.
+        if (typeof first !== 'string' || !GRAPHQL_TRANSIENT.test(first) || lastTry || signal?.aborted) return response;
       } catch (error) {
-        failure = error;
+        const { status, request: failed } = error as RequestErrorLike;
+        const transient = failed !== undefined && status !== undefined && status >= 400 && !FINAL_STATUSES.has(status);
+        if (!transient || lastTry || signal?.aborted) throw error;
       }
-      const { status, request: failed } = (failure ?? {}) as RequestErrorLike;
-      const transient = failed !== undefined && status !== undefined && status >= 400 && !FINAL_STATUSES.has(status);
-      if (!transient || retryCount >= options.retries || signal?.aborted) throw failure;
       await sleep((retryCount + 1) ** 2 * options.retryAfterBaseValue, signal);
     }
   });

@@ -64,6 +64,14 @@ describe('github client retries', () => {
     expect(timeouts.received()).toHaveLength(2);
     await server?.close();
 
+    // Out of tries, the query fails with GitHub's own words.
+    const stuck = await clientAnswering((_i, response) =>
+      json(response, 200, { data: null, errors: [{ message: TIMEOUT_MESSAGE }] }),
+    );
+    await expect(stuck.client.graphql('{ ok }')).rejects.toThrow(/Something went wrong while executing your query/);
+    expect(stuck.received()).toHaveLength(4);
+    await server?.close();
+
     const wrong = await clientAnswering((_i, response) =>
       json(response, 200, { data: null, errors: [{ type: 'NOT_FOUND', message: 'Could not resolve' }] }),
     );
