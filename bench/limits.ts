@@ -26,4 +26,8 @@ export const concurrencyOf = (system: string) => kitOf(system).bench.concurrency
 export const minimumOf = (system: string, scenario: unknown): Record<string, number> =>
   kitOf(system).bench.minimumCalls(scenario);
 
+/** With windows per caller: the fewest calls of each caller (undefined when the windows are shared). */
+export const minimumPerCallerOf = (system: string, scenario: unknown): number[] | undefined =>
+  kitOf(system).bench.minimumCallsPerCaller?.(scenario);
+
 export const total = (m: Record<string, number>) => Object.values(m).reduce((a, b) => a + b, 0);

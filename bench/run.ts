@@ -30,14 +30,18 @@ import { reportInput, writeReportFiles } from '../src/pipeline/report.js';
 import { allRules } from '../src/rules/index.js';
 import type { HostCounts, HostCpu, HostReady, HostRequest } from './emulator-host.js';
 import { generateOrganisation, SCALES, type Scale } from './generate.js';
-import { concurrencyOf, limitsOf, minimumOf, SYSTEMS, total } from './limits.js';
+import { concurrencyOf, limitsOf, minimumOf, minimumPerCallerOf, SYSTEMS, total } from './limits.js';
 
-/** The time the limits alone impose on the minimum calls: budgets refill once per window. */
-function rateFloorMs(system: string, minimum: Record<string, number>): number {
+/**
+ * The time the limits alone impose on the minimum calls: budgets refill once per window. Windows
+ * per caller (AWS's per account) bind on the busiest caller's calls, not on the sum.
+ */
+function rateFloorMs(system: string, minimum: Record<string, number>, perCaller: number[] | undefined): number {
   const plan = limitsOf(system);
   let floor = 0;
   const budgets: [number, { limit: number; windowMs: number }][] = [];
-  if (plan?.overall) budgets.push([total(minimum), plan.overall]);
+  const busiest = plan?.perCaller && perCaller ? Math.max(0, ...perCaller) : undefined;
+  if (plan?.overall) budgets.push([busiest ?? total(minimum), plan.overall]);
   for (const [op, budget] of Object.entries(plan?.perOperation ?? {})) budgets.push([minimum[op] ?? 0, budget]);
   for (const [calls, budget] of budgets)
     floor = Math.max(floor, (Math.ceil(calls / budget.limit) - 1) * budget.windowMs);
@@ -334,9 +338,11 @@ function table(
   );
   let sum = { calls: 0, min: 0, bound: 0, seq: 0 };
   for (const run of concurrent.systems) {
-    const minimum = minimumOf(run.system, (org.scenario as Record<string, unknown>)[run.system]);
+    const scenario = (org.scenario as Record<string, unknown>)[run.system];
+    const minimum = minimumOf(run.system, scenario);
     const min = total(minimum);
-    const bound = Math.max((min * meanLatency) / concurrencyOf(run.system), rateFloorMs(run.system, minimum));
+    const floor = rateFloorMs(run.system, minimum, minimumPerCallerOf(run.system, scenario));
+    const bound = Math.max((min * meanLatency) / concurrencyOf(run.system), floor);
     const measured = baseline?.systems.find((s) => s.system === run.system);
     // A sequential run not measured is estimated from its floor: every call waits for the one before.
     const seqMs = measured?.wallMs ?? min * meanLatency;
@@ -359,7 +365,7 @@ function table(
   const throttled = concurrent.systems.map((r) => `${r.system} ${r.throttled}`).join(', ');
   const githubCalls = concurrent.systems.find((r) => r.system === 'github')?.calls ?? 0;
   lines.push(
-    `Systems run side by side, so the total wall time, lower bound and sequential time are the slowest system's. Lower bound = minimum calls × mean latency (${meanLatency} ms) ÷ allowed concurrency (${allowed}), or the time the rate limits alone impose on the minimum calls when that is longer. Throttled answers: ${throttled}.`,
+    `Systems run side by side, so the total wall time, lower bound and sequential time are the slowest system's. Lower bound = minimum calls × mean latency (${meanLatency} ms) ÷ allowed concurrency (${allowed}), or the time the rate limits alone impose on the minimum calls when that is longer (AWS's per account, on the busiest account's calls). Throttled answers: ${throttled}.`,
   );
   const { scannerMs, emulatorsMs } = concurrent.cpu;
   const cores = cpus().length;

@@ -36,10 +36,11 @@ export const awsTestKit = (create: (tuning: AwsTuning) => AnyConnector): Connect
     }),
   },
   bench: {
-    // An IAM request rate (one window for all accounts, stricter than AWS's per-account limits).
-    rateLimits: { overall: { limit: 100, windowMs: 1000 } },
+    // An IAM request rate per account, as AWS limits it.
+    rateLimits: { overall: { limit: 100, windowMs: 1000 }, perCaller: true },
     concurrency: 16,
     minimumCalls: (scenario) => awsMinimum(scenario as Parameters<typeof awsMinimum>[0]),
+    minimumCallsPerCaller: (scenario) => awsMinimumPerAccount(scenario as Parameters<typeof awsMinimum>[0]),
   },
 });
 
@@ -82,6 +83,23 @@ function awsMinimum(s: AwsShape): Record<string, number> {
     'kms:GetKeyPolicy': s.accounts.reduce((sum, a) => sum + (a.keys?.length ?? 0), 0),
     ...scpMinimum(s),
   };
+}
+
+/** Calls an account's own credentials make: its IAM, S3 and KMS reads. */
+const ACCOUNT_OWN = /^(iam|s3|kms):/;
+
+/**
+ * The fewest calls per account, as AWS counts them against its limits: each account's own reads,
+ * and the organisation's (accounts, SCPs, every AssumeRole) on the account that scans.
+ */
+function awsMinimumPerAccount(s: AwsShape): number[] {
+  const sum = (calls: Record<string, number>, own: boolean) =>
+    Object.entries(calls).reduce((n, [op, count]) => n + (ACCOUNT_OWN.test(op) === own ? count : 0), 0);
+  const organisation = sum(awsMinimum(s), false);
+  return s.accounts.map(
+    (a) =>
+      sum(awsMinimum({ callerAccount: a.id, accounts: [a] }), true) + (a.id === s.callerAccount ? organisation : 0),
+  );
 }
 
 /** SCPs (organization mode): each member account and OU once up the tree, each policy once. */

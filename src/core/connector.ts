@@ -107,6 +107,8 @@ export interface RateLimitPlan {
   overall?: RequestBudget;
   /** Per operation (Slack's tiers: per method per minute); past it, 'rate-limit'. */
   perOperation?: Record<string, RequestBudget>;
+  /** The windows above are each caller's own (AWS: per account), as the emulator names callers. */
+  perCaller?: boolean;
   /** GitHub's primary budget per hour, told in x-ratelimit-* headers; past it, 403 until the reset. */
   hourly?: number;
   /** The window of that budget in seconds: an hour, unless a test shortens it to see a reset. */
@@ -187,6 +189,8 @@ export interface ConnectorTestKit {
     readonly concurrency: number;
     /** Fewest calls a perfect collector makes for this scenario, per operation. */
     minimumCalls(scenario: unknown): Record<string, number>;
+    /** With windows per caller (`rateLimits.perCaller`): those fewest calls, per caller. */
+    minimumCallsPerCaller?(scenario: unknown): number[];
   };
 }
 

@@ -42,6 +42,11 @@ export interface HttpEmulatorSpec {
   renderFault(kind: FaultKind, req: EmulatorRequest, route: Route): EmulatorResponse;
   /** Called for requests nobody routes; a test harness may make them fail loudly. */
   onUnknown?(req: EmulatorRequest): void;
+  /**
+   * Who a request counts against when the plan's windows are per caller (`perCaller`): AWS
+   * limits each account's request rate, so its emulator names the account that signed it.
+   */
+  caller?(req: EmulatorRequest): string;
 }
 
 export interface HttpEmulator {
@@ -80,7 +85,7 @@ export async function startHttpEmulator(spec: HttpEmulatorSpec): Promise<HttpEmu
       return;
     }
     // Limits are judged when the request arrives, as a service does, before its latency.
-    const throttle = limits.admit(route.operation);
+    const throttle = limits.admit(route.operation, Date.now(), spec.caller?.(request) ?? '');
     try {
       await delay(latency(spec.options));
       if (throttle) {
@@ -191,17 +196,21 @@ export class RateLimiter {
 
   constructor(private readonly plan?: RateLimitPlan) {}
 
-  /** Undefined admits the request (call release() when answered); otherwise how to refuse it. */
-  admit(operation: string, now = Date.now()): { kind: FaultKind; retryAfterSeconds: number } | undefined {
+  /**
+   * Undefined admits the request (call release() when answered); otherwise how to refuse it.
+   * `caller` keeps its own windows when the plan's are per caller; otherwise it is ignored.
+   */
+  admit(operation: string, now = Date.now(), caller = ''): { kind: FaultKind; retryAfterSeconds: number } | undefined {
     const plan = this.plan;
     if (!plan) return undefined;
     if (plan.concurrent !== undefined && this.inFlight >= plan.concurrent) {
       return { kind: 'secondary-rate-limit', retryAfterSeconds: 1 };
     }
     const budgets: [string, { limit: number; windowMs: number }][] = [];
-    if (plan.overall) budgets.push(['*', plan.overall]);
+    const scope = plan.perCaller ? `${caller}\u0000` : '';
+    if (plan.overall) budgets.push([`${scope}*`, plan.overall]);
     const own = plan.perOperation?.[operation];
-    if (own) budgets.push([operation, own]);
+    if (own) budgets.push([`${scope}${operation}`, own]);
     for (const [key, budget] of budgets) {
       const times = this.prune(key, budget.windowMs, now);
       if (times.length >= budget.limit) {

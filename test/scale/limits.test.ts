@@ -47,6 +47,21 @@ describe('RateLimiter', () => {
     expect(limiter.admit('team.info', t + 60_004)).toEqual({ kind: 'rate-limit', retryAfterSeconds: 1 });
   });
 
+  it("keeps each caller's windows apart when they are per caller, and shares them otherwise", () => {
+    const t = 1_000_000;
+    const perAccount = new RateLimiter({ overall: { limit: 2, windowMs: 1000 }, perCaller: true });
+    const shared = new RateLimiter({ overall: { limit: 2, windowMs: 1000 } });
+    for (const limiter of [perAccount, shared]) {
+      expect(limiter.admit('iam:ListUsers', t, '111111111111')).toBeUndefined();
+      expect(limiter.admit('iam:ListUsers', t, '111111111111')).toBeUndefined();
+      limiter.release();
+      limiter.release();
+    }
+    expect(perAccount.admit('iam:ListUsers', t + 1, '111111111111')).toMatchObject({ kind: 'rate-limit' });
+    expect(perAccount.admit('iam:ListUsers', t + 1, '222222222222')).toBeUndefined();
+    expect(shared.admit('iam:ListUsers', t + 1, '222222222222')).toMatchObject({ kind: 'rate-limit' });
+  });
+
   it('admits everything without a plan', () => {
     const limiter = new RateLimiter();
     for (let i = 0; i < 1000; i++) expect(limiter.admit('x')).toBeUndefined();

@@ -888,7 +888,9 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
     return xmlResponse(status, queryError(ns, 'Receiver', code, 'An internal error occurred.', requestId()));
   }
 
-  const http = await startHttpEmulator({ options, route, handle, renderFault });
+  // AWS limits request rates per account: a request counts against the account that signed it.
+  const caller = (req: EmulatorRequest) => callerOf(req)?.account ?? '';
+  const http = await startHttpEmulator({ options, route, handle, renderFault, caller });
   const config: Record<string, unknown> = {
     endpoint: http.url,
     region: REGION,

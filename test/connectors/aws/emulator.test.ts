@@ -149,6 +149,38 @@ describe('aws emulator: awsJson1_1 services', () => {
 });
 
 describe('aws emulator: faults as AWS sends them', () => {
+  it("limits each account's request rate on its own, as AWS does", async () => {
+    const limited = await startAwsEmulator(AwsScenarioSchema.parse(await demoScenarioJson()), {
+      now: NOW,
+      rateLimits: { overall: { limit: 1, windowMs: 60_000 }, perCaller: true },
+    });
+    const post = (body: string, accessKey: string) =>
+      fetch(limited.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: auth(accessKey) },
+        body,
+      });
+    try {
+      const caller = limited.env.LANEKEEPER_SANDBOX_AWS_ACCESS_KEY_ID as string;
+      // The caller's one request of the minute assumes a role in another account...
+      const assumed = await post(
+        'Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A222222222222%3Arole%2Flanekeeper-audit&RoleSessionName=t',
+        caller,
+      );
+      expect(assumed.status).toBe(200);
+      const staging = /<AccessKeyId>([^<]+)</.exec(await assumed.text())?.[1] as string;
+      // ...so the caller's next is throttled, while that account still has its own.
+      const list = 'Action=ListUsers&Version=2010-05-08';
+      const refused = await post(list, caller);
+      expect(refused.status).toBe(400);
+      expect(await refused.text()).toContain('<Code>Throttling</Code>');
+      expect((await post(list, staging)).status).toBe(200);
+      expect((await post(list, staging)).status).toBe(400);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('renders Throttling as IAM XML and ThrottlingException as JSON', async () => {
     const throttled = await startAwsEmulator(AwsScenarioSchema.parse(await demoScenarioJson()), {
       now: NOW,
