@@ -118,7 +118,7 @@ export function createTransport({ signal, idleTimeoutMs = IDLE_TIMEOUT_MS }: Tra
       const secure = url.protocol === 'https:';
       const request = (secure ? https : http).request(url, {
         method,
-        headers: { 'accept-encoding': Object.keys(DECODERS).join(', '), ...headers },
+        headers: { 'accept-encoding': 'gzip, deflate, br', ...headers },
         agent: secure ? agents.https : agents.http,
         timeout: idleTimeoutMs,
       });
