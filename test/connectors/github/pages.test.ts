@@ -2,13 +2,10 @@
 // lists paged otherwise are followed link by link; the paging policy holds in both.
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient } from '../../../connectors/github/client.js';
 import { readPages } from '../../../connectors/github/pages.js';
-import { GithubConfigSchema } from '../../../connectors/github/schema.js';
 import { AdaptiveQueue } from '../../../src/core/adaptive-queue.js';
-import { silentLogger } from '../../../src/core/log.js';
 import { clearSecrets } from '../../../src/core/redact.js';
-import { json, type Received, type WireServer, wireServer } from './wire-server.js';
+import { clientOf, json, type Received, type WireServer, wireServer } from './wire-server.js';
 
 let server: WireServer | undefined;
 afterEach(async () => {
@@ -29,13 +26,7 @@ async function readMembers(script: Script, concurrency = 8) {
     response.on('finish', () => open--);
     script(request, new URL(request.url, 'http://github.test'), response);
   });
-  const client = createClient({
-    config: GithubConfigSchema.parse({ org: 'acme', token: 'ghp_pagestest', baseUrl: server.url }),
-    signal: new AbortController().signal,
-    log: silentLogger,
-    onRequest: () => {},
-    tuning: { msPerSecond: 1, serverErrorRetries: 0 },
-  });
+  const client = clientOf(server, { tuning: { serverErrorRetries: 0 } });
   const queue = new AdaptiveQueue(concurrency);
   const read = readPages(client, (task) => queue.add(task), 'GET /orgs/{org}/members', { org: 'acme' }, undefined);
   const pages = () => server?.received.map((r) => new URL(r.url, 'http://github.test').searchParams.get('page'));

@@ -1,11 +1,8 @@
 // Success answers as the client hands them to the collector: parsed by parsed-answers.ts under
 // Octokit's rules, whatever the content type says.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient } from '../../../connectors/github/client.js';
-import { GithubConfigSchema } from '../../../connectors/github/schema.js';
-import { silentLogger } from '../../../src/core/log.js';
 import { clearSecrets } from '../../../src/core/redact.js';
-import { type WireServer, wireServer } from './wire-server.js';
+import { clientOf, type WireServer, wireServer } from './wire-server.js';
 
 let server: WireServer | undefined;
 afterEach(async () => {
@@ -29,13 +26,7 @@ async function client() {
     const [type, body] = ANSWERS[request.url] ?? ['application/json', '{}'];
     response.writeHead(200, type ? { 'content-type': type } : {}).end(body);
   });
-  return createClient({
-    config: GithubConfigSchema.parse({ org: 'acme', token: 'ghp_parsetest', baseUrl: server.url }),
-    signal: new AbortController().signal,
-    log: silentLogger,
-    onRequest: () => {},
-    tuning: { msPerSecond: 1 },
-  });
+  return clientOf(server);
 }
 
 describe('github answers', () => {

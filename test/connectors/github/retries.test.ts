@@ -1,11 +1,8 @@
 // Which failures the GitHub client asks again, and how often: as @octokit/plugin-retry did,
 // checked through the client the connector uses against a scripted server.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient } from '../../../connectors/github/client.js';
-import { GithubConfigSchema } from '../../../connectors/github/schema.js';
-import { silentLogger } from '../../../src/core/log.js';
 import { clearSecrets } from '../../../src/core/redact.js';
-import { json, type WireServer, wireServer } from './wire-server.js';
+import { clientOf, json, type WireServer, wireServer } from './wire-server.js';
 
 let server: WireServer | undefined;
 afterEach(async () => {
@@ -21,12 +18,10 @@ async function clientAnswering(script: (index: number, response: import('node:ht
   server = await wireServer((_request, response, index) => script(index, response));
   const calls: string[] = [];
   const cancel = new AbortController();
-  const client = createClient({
-    config: GithubConfigSchema.parse({ org: 'acme', token: 'ghp_retriestest', baseUrl: server.url }),
+  const client = clientOf(server, {
     signal: cancel.signal,
-    log: silentLogger,
     onRequest: (operation) => calls.push(operation),
-    tuning: { msPerSecond: 1, serverErrorRetries: 3 },
+    tuning: { serverErrorRetries: 3 },
   });
   return { client, calls, cancel, received: () => server?.received ?? [] };
 }

@@ -2,6 +2,9 @@
 // under Octokit (transport.ts, retries.ts), where the emulator's answers are too well-behaved.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type ClientTuning, createClient, type GithubClient } from '../../../connectors/github/client.js';
+import { GithubConfigSchema } from '../../../connectors/github/schema.js';
+import { silentLogger } from '../../../src/core/log.js';
 
 export interface Received {
   method: string;
@@ -49,4 +52,18 @@ export async function wireServer(
 export function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   response.end(JSON.stringify(body));
+}
+
+/** The client the connector uses, aimed at a scripted server; waits in milliseconds. */
+export function clientOf(
+  server: WireServer,
+  options: { signal?: AbortSignal; onRequest?: (operation: string) => void; tuning?: ClientTuning } = {},
+): GithubClient {
+  return createClient({
+    config: GithubConfigSchema.parse({ org: 'acme', token: 'ghp_wireservertest', baseUrl: server.url }),
+    signal: options.signal ?? new AbortController().signal,
+    log: silentLogger,
+    onRequest: options.onRequest ?? (() => {}),
+    tuning: { msPerSecond: 1, ...options.tuning },
+  });
 }
