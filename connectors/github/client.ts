@@ -1,6 +1,7 @@
-// The Octokit the collector uses: throttling and retry on (rate-limits.ts, retries.ts), a lean
-// HTTP exchange under it (transport.ts), every HTTP request counted, the
-// scan's abort signal on every call, and errors turned into one line that names the call.
+// The Octokit the collector uses: rate limits waited out and failures retried (rate-limits.ts,
+// retries.ts), answers parsed (parsed-answers.ts) from a lean HTTP exchange (transport.ts), every
+// HTTP request counted, the scan's abort signal on every call, and errors turned into one line
+// that names the call.
 // SDK errors carry the request (with its Authorization header): only status and message are read.
 import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/rest';
