@@ -19,6 +19,7 @@ import type { AuthorizationDetails, IamRole, IamUser, PolicyRef } from './author
 import type { CredentialFacts, KeyFacts, UserCredentials } from './credentials.js';
 import {
   type AccessCategory,
+  accessJudge,
   type EffectiveAccess,
   type EvaluationInput,
   evaluateAccess,
@@ -63,6 +64,8 @@ export interface AwsWorld {
   policies: ReadonlyMap<string, ReadonlyMap<string, NamedPolicy>>;
   /** The service control policies over each account: they cap every principal there, permission sets included. */
   scps: ReadonlyMap<string, readonly ScpLevel[]>;
+  /** Judges what principals' policies amount to, once per set of policies (evaluator.ts). */
+  judge: (input: EvaluationInput) => EffectiveAccess;
 }
 
 /** Service-linked roles belong to AWS services; AWSReservedSSO_ roles are Identity Center's sessions. */
@@ -76,6 +79,7 @@ export function buildWorld(scans: readonly AccountScan[]): AwsWorld {
   const accounts = new Map<string, { name: string; tags: string[] }>();
   const policies = new Map<string, ReadonlyMap<string, NamedPolicy>>();
   const scps = new Map<string, readonly ScpLevel[]>();
+  const judge = accessJudge();
   for (const scan of scans) {
     accounts.set(scan.accountId, { name: scan.accountName, tags: scan.accountTags });
     policies.set(scan.accountId, scan.details.policies);
@@ -84,19 +88,24 @@ export function buildWorld(scans: readonly AccountScan[]): AwsWorld {
     const resolve = policyResolver(scan.details, () => {});
     for (const role of scan.details.roles) {
       if (isManagedByAws(role)) continue;
-      roles.set(role.arn, assumableRole(scan, role, roleInput(role, resolve, scan.scps)));
+      roles.set(role.arn, assumableRole(scan, role, roleInput(role, resolve, scan.scps), judge));
     }
   }
-  return { graph: new AssumeGraph([...roles.values()]), roles, accounts, policies, scps };
+  return { graph: new AssumeGraph([...roles.values()]), roles, accounts, policies, scps, judge };
 }
 
-function assumableRole(scan: AccountScan, role: IamRole, input: EvaluationInput): AssumableRole {
+function assumableRole(
+  scan: AccountScan,
+  role: IamRole,
+  input: EvaluationInput,
+  judge: AwsWorld['judge'],
+): AssumableRole {
   return {
     arn: role.arn,
     name: role.name,
     accountId: scan.accountId,
     trust: trustedPrincipals(role.trust, scan.accountId, scan.organizationAccounts),
-    access: evaluateAccess(input),
+    access: judge(input),
     actor: roleActor(role.arn, role.name, scan.accountId, input),
   };
 }
@@ -269,7 +278,7 @@ export function buildAccountRecords(
     const sources = new Map<string, PolicySource>();
     const input = userInput(user, details, resolve, scan.scps, sources);
     const { boundary } = input;
-    const access = evaluateAccess(input);
+    const access = world.judge(input);
     records.accounts.push(userAccount(target, user, creds));
     const evidence = [
       ...usage(creds?.keys ?? [], creds?.password?.lastUsedAt, creds?.password !== undefined),
@@ -307,7 +316,7 @@ export function buildAccountRecords(
     if (isManagedByAws(role)) continue;
     const sources = new Map<string, PolicySource>();
     const input = roleInput(role, resolve, scan.scps, sources);
-    const self = world.roles.get(role.arn) ?? assumableRole(scan, role, input);
+    const self = world.roles.get(role.arn) ?? assumableRole(scan, role, input, world.judge);
     const { access, trust: trusted } = self;
     records.accounts.push(roleAccount(target, role, trusted.map(describeTrust)));
     records.grants.push(

@@ -1,7 +1,7 @@
 // The policy evaluator, table-driven: each case is a set of policies (and maybe a boundary)
 // and what they amount to. Conditions are not evaluated; the notes say so.
 import { describe, expect, it } from 'vitest';
-import { categoryOf, evaluateAccess, globMatches } from '../../../connectors/aws/evaluator.js';
+import { accessJudge, categoryOf, evaluateAccess, globMatches } from '../../../connectors/aws/evaluator.js';
 import type { NamedPolicy, Statement } from '../../../connectors/aws/policy.js';
 
 type S = Statement;
@@ -426,5 +426,37 @@ describe('aws action categories and wildcards', () => {
     ['s3:Get.bject', 's3:GetObject', false],
   ])('%s matches %s: %s', (pattern, value, expected) => {
     expect(globMatches(pattern, value)).toBe(expected);
+  });
+});
+
+describe('accessJudge', () => {
+  const admin = policy('AdministratorAccess', allow('*'));
+  const reader = policy('ReadOnly', allow(['s3:GetObject', 's3:ListBucket']));
+
+  it('judges principals that hold the same policies once, and as evaluateAccess would', () => {
+    const judge = accessJudge();
+    const first = judge({ policies: [reader] });
+    // Another principal with the same policies (a new input and array, the same documents).
+    expect(judge({ policies: [{ ...reader }] })).toBe(first);
+    expect(first).toEqual(evaluateAccess({ policies: [reader] }));
+  });
+
+  it('tells apart policies that differ in document, name, order, boundary or SCPs', () => {
+    const judge = accessJudge();
+    const base = judge({ policies: [reader] });
+    const renamed = { name: 'ReadOnly', document: structuredClone(admin.document) };
+    const others = [
+      judge({ policies: [renamed] }),
+      judge({ policies: [{ name: 'Reader', document: reader.document }] }),
+      judge({ policies: [reader, admin] }),
+      judge({ policies: [admin, reader] }),
+      judge({ policies: [admin], boundary: [reader] }),
+      judge({ policies: [reader], scps: [{ node: 'root r-1', policies: [policy('Deny', deny('s3:*'))] }] }),
+    ];
+    for (const access of others) expect(access).not.toBe(base);
+    expect(others[0]?.admin).toBe(true);
+    expect(others[4]?.admin).toBe(false);
+    expect(others[5]?.dataRead).toBe(false);
+    expect(new Set(others).size).toBe(others.length);
   });
 });
