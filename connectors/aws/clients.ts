@@ -1,6 +1,7 @@
 // The SDK clients the collector uses, all built the same way: the config's region and
 // endpoint, the caller's or an assumed role's credentials, a retry policy, and a middleware
-// that counts every HTTP attempt (retries included) under its IAM action name.
+// that counts every HTTP attempt (retries included) under its IAM action name and, for a caller
+// that paces its calls, one that tells it of every throttled attempt.
 import { IAMClient } from '@aws-sdk/client-iam';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { KMSClient } from '@aws-sdk/client-kms';
@@ -10,7 +11,7 @@ import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { STSClient } from '@aws-sdk/client-sts';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentityProvider, FinalizeRequestMiddleware, MetadataBearer } from '@smithy/types';
 import { registerSecret } from '../../src/core/redact.js';
 import type { AwsConfig } from './schema.js';
 
@@ -37,6 +38,10 @@ export interface ClientSettings {
   /** Absent: the SDK's default credential chain. */
   credentials?: StaticCredentials;
   onCall(operation: string): void;
+  /** Told of every throttled attempt (before the SDK waits and retries it). */
+  onThrottle?(): void;
+  /** Standard when the caller paces the client itself (an AdaptiveQueue told of its throttles). */
+  retryMode?: 'standard' | 'adaptive';
   tuning: AwsTuning;
   region?: string;
 }
@@ -59,6 +64,15 @@ const actionOf = (prefix: string, command: unknown) => {
   return ACTION_OF[name] ?? name;
 };
 
+/** The error names AWS throttles with: IAM and STS over awsQuery, the JSON services, Organizations, S3. */
+const THROTTLES: ReadonlySet<string> = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'SlowDown',
+]);
+
 type ClientClass<C> = new (config: ReturnType<typeof clientConfig>) => C;
 
 export function createClient<
@@ -74,6 +88,25 @@ export function createClient<
     },
     { step: 'deserialize', name: 'lanekeeperCallCounter', override: true },
   );
+  // Inside the retries but above the deserializer, which turns an answer into its error: each
+  // throttled attempt is told, before the SDK waits and asks again.
+  if (settings.onThrottle) {
+    const onThrottle = settings.onThrottle;
+    const tellThrottles: FinalizeRequestMiddleware<object, MetadataBearer> = (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (e) {
+        if (e instanceof Error && THROTTLES.has(e.name)) onThrottle();
+        throw e;
+      }
+    };
+    (client.middlewareStack as IAMClient['middlewareStack']).addRelativeTo(tellThrottles, {
+      relation: 'after',
+      toMiddleware: 'retryMiddleware',
+      name: 'lanekeeperThrottleSignal',
+      override: true,
+    });
+  }
   // Above the retries: the error that reaches the collector names the call that failed.
   (client.middlewareStack as IAMClient['middlewareStack']).add(
     (next, context) => async (args) => {
@@ -113,7 +146,7 @@ function registeringDefaultChain(): AwsCredentialIdentityProvider {
   return defaultChain;
 }
 
-function clientConfig({ config, credentials, tuning, region }: ClientSettings) {
+function clientConfig({ config, credentials, tuning, region, retryMode = 'adaptive' }: ClientSettings) {
   const maxAttempts = tuning.maxAttempts ?? 5;
   return {
     region: region ?? config.region,
@@ -125,6 +158,6 @@ function clientConfig({ config, credentials, tuning, region }: ClientSettings) {
     // IAM's limits are per account) when AWS answers Throttling, instead of retrying at full rate.
     ...(tuning.retryDelayMs !== undefined
       ? { retryStrategy: new ConfiguredRetryStrategy(maxAttempts, () => tuning.retryDelayMs ?? 0) }
-      : { retryMode: 'adaptive' }),
+      : { retryMode }),
   };
 }

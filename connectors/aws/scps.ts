@@ -29,6 +29,8 @@ export async function readScps(
   orgs: OrganizationsClient,
   accountIds: readonly string[],
   signal: AbortSignal,
+  /** Runs each read in the caller's queue (how many are in flight is the caller's decision). */
+  run: <T>(read: () => Promise<T>) => Promise<T> = (read) => read(),
 ): Promise<ScpFacts> {
   const options = { abortSignal: signal };
   const byAccount = new Map<string, ScpLevel[]>();
@@ -43,16 +45,16 @@ export async function readScps(
   if (!enabled) return { byAccount };
 
   const parentOf = oncePerKey((child: string) =>
-    allPages(paginateListParents({ client: orgs }, { ChildId: child }, options), 'organizations:ListParents').then(
-      (pages) => {
-        const parent = pages.flatMap((p) => p.Parents ?? [])[0];
-        if (!parent?.Id) throw new Error(`organizations:ListParents named no parent of ${child}`);
-        return { id: parent.Id, root: parent.Type === 'ROOT' };
-      },
-    ),
+    run(() =>
+      allPages(paginateListParents({ client: orgs }, { ChildId: child }, options), 'organizations:ListParents'),
+    ).then((pages) => {
+      const parent = pages.flatMap((p) => p.Parents ?? [])[0];
+      if (!parent?.Id) throw new Error(`organizations:ListParents named no parent of ${child}`);
+      return { id: parent.Id, root: parent.Type === 'ROOT' };
+    }),
   );
   const policy = oncePerKey((id: string, name: string) =>
-    orgs.send(new DescribePolicyCommand({ PolicyId: id }), options).then(
+    run(() => orgs.send(new DescribePolicyCommand({ PolicyId: id }), options)).then(
       (answer): NamedPolicy => ({
         name: `SCP ${name}`,
         document: parsePolicyDocument(answer.Policy?.Content ?? '', `service control policy ${name}`),
@@ -60,9 +62,11 @@ export async function readScps(
     ),
   );
   const levelOf = oncePerKey((node: string, label: string) =>
-    allPages(
-      paginateListPoliciesForTarget({ client: orgs }, { TargetId: node, Filter: 'SERVICE_CONTROL_POLICY' }, options),
-      'organizations:ListPoliciesForTarget',
+    run(() =>
+      allPages(
+        paginateListPoliciesForTarget({ client: orgs }, { TargetId: node, Filter: 'SERVICE_CONTROL_POLICY' }, options),
+        'organizations:ListPoliciesForTarget',
+      ),
     ).then(
       async (pages): Promise<ScpLevel> => ({
         node: label,
