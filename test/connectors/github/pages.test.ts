@@ -45,8 +45,9 @@ describe('github paged lists', () => {
   it('asks the pages after the first side by side, and keeps them in page order', async () => {
     const { read, pages, inFlight } = await readMembers((_request, url, response) => {
       const page = Number(url.searchParams.get('page') ?? 1);
-      // Later pages answer first: the order of the list must not depend on it.
-      setTimeout(() => json(response, 200, [member(page)], { link: links(page, 5) }), page === 1 ? 0 : 60 - page * 10);
+      // Later pages answer first (page 5 after 100 ms, page 2 after 160 ms): the order of the
+      // list must not depend on it, and every page is held long enough to be seen in flight.
+      setTimeout(() => json(response, 200, [member(page)], { link: links(page, 5) }), page === 1 ? 0 : 200 - page * 20);
     });
     expect(await read).toEqual([1, 2, 3, 4, 5].map(member));
     expect(pages()?.[0]).toBeNull();
@@ -57,7 +58,7 @@ describe('github paged lists', () => {
   it('keeps within the queue: no more pages in flight than it allows', async () => {
     const { read, inFlight } = await readMembers((_request, url, response) => {
       const page = Number(url.searchParams.get('page') ?? 1);
-      setTimeout(() => json(response, 200, [member(page)], { link: links(page, 9) }), 10);
+      setTimeout(() => json(response, 200, [member(page)], { link: links(page, 9) }), 50);
     }, 3);
     expect(await read).toHaveLength(9);
     expect(inFlight()).toBe(3);
