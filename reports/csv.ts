@@ -1,7 +1,7 @@
 // access.csv: the access-review sheet an auditor filters in a spreadsheet, one row per live
 // grant. Cells are RFC 4180 and can never start a formula (see csvCell).
 import type { HeldAccess, PersonAccess } from '../src/core/evaluation.js';
-import { type Account, accountKey, type Grant, grantAccountKey, LANES } from '../src/core/model.js';
+import { type Account, accountKey, type Grant, grantAccountKey, grantIsLive, LANES } from '../src/core/model.js';
 import { compareGrants, sorted } from '../src/core/order.js';
 import { csvRow } from '../src/core/text.js';
 import type { ReportInput } from './input.js';
@@ -38,12 +38,12 @@ export function* accessCsvChunks(input: ReportInput): Generator<string> {
   };
 
   yield csvRow(ACCESS_COLUMNS);
-  const now = input.now.getTime();
   for (const g of sorted(input.snapshot.grants, compareGrants)) {
     // The account's key, once per grant: every lookup below is by account.
     const key = grantAccountKey(g);
     const account = accounts.get(key);
-    if (!isLive(g, account, now)) continue;
+    // Access now: the account is not deleted and the grant has not expired on its own.
+    if (account?.status === 'deleted' || !grantIsLive(g, input.now)) continue;
     const approval = approvals.get(heldKey(g));
     const holders = approval ? unique(approval.people) : holdersOf(g, key);
     const kinds = holders.map((id) => people.get(id)?.kind ?? 'person');
@@ -64,12 +64,6 @@ export function* accessCsvChunks(input: ReportInput): Generator<string> {
       g.viaName ? `${g.via}: ${g.viaName}` : g.via,
     ]);
   }
-}
-
-/** A grant that is access now: its account is not deleted and it has not expired on its own. */
-function isLive(g: Grant, account: Account | undefined, now: number): boolean {
-  if (account?.status === 'deleted') return false;
-  return g.expiresAt === undefined || !(Date.parse(g.expiresAt) <= now);
 }
 
 function heldKey(g: Pick<HeldAccess, 'system' | 'target' | 'account' | 'resource' | 'permission' | 'via'>): string {

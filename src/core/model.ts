@@ -226,3 +226,14 @@ export function accountKey(ref: AccountRef): string {
 export function grantAccountKey(grant: Pick<Grant, 'system' | 'target' | 'account'>): string {
   return accountKey({ system: grant.system, target: grant.target, id: grant.account });
 }
+
+/**
+ * A grant with a time limit (a GCP condition, a Slack guest expiry) that has passed is no longer
+ * access. A limit that cannot be read counts as live: unknown is never "expired". Evaluation,
+ * offboarding, the register's first draft and access.csv all ask this one question.
+ */
+export function grantIsLive(grant: Pick<Grant, 'expiresAt'>, now: Date): boolean {
+  if (grant.expiresAt === undefined) return true;
+  const at = Date.parse(grant.expiresAt);
+  return Number.isNaN(at) || at > now.getTime();
+}

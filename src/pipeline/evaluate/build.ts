@@ -2,12 +2,12 @@
 // who holds each grant, and whether the register approves it.
 import type { Policy } from '../../core/config.js';
 import type { Drift } from '../../core/drift.js';
-import { accountKey, type Credential, grantAccountKey, type Snapshot } from '../../core/model.js';
+import { accountKey, type Credential, grantAccountKey, grantIsLive, type Snapshot } from '../../core/model.js';
 import { compareAccounts, compareCredentials, compareGrants } from '../../core/order.js';
 import type { Person, Register } from '../../core/register.js';
 import type { AccountLink, EvaluationContext, HeldGrant, Holder } from './context.js';
 import { coverLanes } from './coverage.js';
-import { actorsOf, grantIsLive } from './holders.js';
+import { actorsOf } from './holders.js';
 import { companyDomains, linkAccount } from './link.js';
 
 export interface EvaluationInput {

@@ -1,17 +1,6 @@
-// Who acts through an account, and whether a grant is access now: asked by evaluate (who holds
-// each grant) and by offboarding (what a person leaves behind), so both always agree.
-import type { Grant } from '../../core/model.js';
+// Who acts through an account: asked by evaluate (who holds each grant) and by offboarding (what
+// a person leaves behind), so both always agree.
 import type { AccountLink, Holder } from './context.js';
-
-/**
- * A grant with a time limit (a GCP condition, a Slack guest expiry) that has passed is no longer
- * access. A limit that cannot be read counts as live: unknown is never "expired".
- */
-export function grantIsLive(grant: Pick<Grant, 'expiresAt'>, now: Date): boolean {
-  if (grant.expiresAt === undefined) return true;
-  const at = Date.parse(grant.expiresAt);
-  return Number.isNaN(at) || at > now.getTime();
-}
 
 /** One person who can act through an account, and how. */
 export interface Actor {

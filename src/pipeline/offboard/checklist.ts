@@ -10,6 +10,7 @@ import {
   type Credential,
   type Grant,
   grantAccountKey,
+  grantIsLive,
   levelRank,
   type Secret,
   type Snapshot,
@@ -20,7 +21,7 @@ import { type ConnectorRemediation, emptyRemediation, type Remediation } from '.
 import { scopeMatcher } from '../../core/scope.js';
 import type { AccountLink } from '../evaluate/context.js';
 import { missedRemoval } from '../evaluate/facts.js';
-import { actorsOf, grantIsLive } from '../evaluate/holders.js';
+import { actorsOf } from '../evaluate/holders.js';
 import { companyDomains, describeLink, linkAccount } from '../evaluate/link.js';
 import { type ConnectorLookup, registryLookup, rotate } from '../remediation.js';
 

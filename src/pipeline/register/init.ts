@@ -7,8 +7,15 @@
 import { Document, isMap, isScalar, type Node, type YAMLMap } from 'yaml';
 import { isoDate } from '../../core/dates.js';
 import { emailDomain, normalizeEmail } from '../../core/identity.js';
-import { type Account, type Grant, type Lane, type Level, levelRank, type Snapshot } from '../../core/model.js';
-import { grantIsLive } from '../evaluate/holders.js';
+import {
+  type Account,
+  type Grant,
+  grantIsLive,
+  type Lane,
+  type Level,
+  levelRank,
+  type Snapshot,
+} from '../../core/model.js';
 import { accountEmails } from '../evaluate/link.js';
 
 export const TODO = 'TODO';
