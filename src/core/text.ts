@@ -39,15 +39,17 @@ export function neutraliseWorkflowCommands(s: string): string {
   return s.replace(/##\[/g, '## [').replace(/^(\s*)::/, '$1: :');
 }
 
-// Anything oneLine would change: what terminalSafe cleans, two spaces, whitespace at an end.
-const UNTIDY = new RegExp(`${NEEDS_CLEANING.source}| {2}|^\\s|\\s$`);
+// Spacing oneLine tidies: a run of spaces, whitespace at either end.
+const UNTIDY_SPACING = / {2}|^\s|\s$/;
+// Anything oneLine would change: what terminalSafe cleans, or its spacing.
+const UNTIDY = new RegExp(`${NEEDS_CLEANING.source}|${UNTIDY_SPACING.source}`);
 
 /** terminalSafe, with runs of spaces collapsed and the ends trimmed: one tidy line. */
 export function oneLine(s: string): string {
   // One test for the common case, a value already tidy: millions of cells pass through here.
   if (!UNTIDY.test(s)) return s;
   const safe = terminalSafe(s);
-  return / {2}|^\s|\s$/.test(safe) ? safe.replace(/ {2,}/g, ' ').trim() : safe;
+  return UNTIDY_SPACING.test(safe) ? safe.replace(/ {2,}/g, ' ').trim() : safe;
 }
 
 /** Cuts at `max` code points (never inside a surrogate pair) and says how much was left out. */
@@ -67,9 +69,10 @@ export const MARKDOWN_MAX_FIELD = 300;
 // strikethrough, links and images, raw HTML and autolinks, entities, table cells, math, headings.
 const MARKDOWN_PUNCTUATION = /[\\`*_~[\]()<>#|&!{}$]/g;
 const ZERO_WIDTH_SPACE = '\u200b';
-// Anything markdownText's replacements below could match: the punctuation, ":" before "//",
-// "www.", "@", a line's first "-", "+", "=" or digit.
-const MARKDOWN_SENSITIVE = /[\\`*_~[\]()<>#|&!{}$@]|:\/\/|www\.|^[-+=\d]/i;
+// Anything markdownText's replacements below could match: the punctuation, "@", ":" before "//",
+// "www.", a line's first "-", "+", "=" or digit. Built from the punctuation class itself, so the
+// two cannot drift apart.
+const MARKDOWN_SENSITIVE = new RegExp(`${MARKDOWN_PUNCTUATION.source}|@|:\\/\\/|www\\.|^[-+=\\d]`, 'i');
 
 /**
  * A value as plain Markdown text: no link, image, HTML, code span, heading, list, table cell
@@ -110,8 +113,10 @@ export function codeFence(lines: readonly string[]): string {
 // A spreadsheet treats a cell starting with one of these as a formula (or, for tab and CR,
 // strips them and then does): =HYPERLINK(…) would run on the auditor's machine.
 const FORMULA_START = /^[=+\-@\t\r]/;
-// Anything csvCell would change after oneLine: a formula's first character, a quote or separator.
-const CSV_SPECIAL = /^[=+\-@\t\r]|[",\r\n]/;
+// What RFC 4180 quotes a cell for.
+const NEEDS_QUOTES = /[",\r\n]/;
+// Anything csvCell would change after oneLine: a formula's first character, or what needs quotes.
+const CSV_SPECIAL = new RegExp(`${FORMULA_START.source}|${NEEDS_QUOTES.source}`);
 
 /** One CSV cell: controls removed, formulas neutralised with a leading quote, RFC 4180 quoting. */
 export function csvCell(value: string | number | undefined): string {
@@ -119,7 +124,7 @@ export function csvCell(value: string | number | undefined): string {
   let s = oneLine(String(value));
   if (!CSV_SPECIAL.test(s)) return s;
   if (FORMULA_START.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** One CSV record, terminated by CRLF as RFC 4180 asks. */

@@ -96,6 +96,23 @@ describe('codeFence', () => {
   });
 });
 
+describe('the fast paths of markdownText and csvCell', () => {
+  // Each skips its rewrites for a value that holds nothing they would change: every trigger of
+  // every rewrite must still reach them, alone in an otherwise plain value.
+  it('let every Markdown trigger through to its escape', () => {
+    const triggers = [...'\\`*_~[]()<>#|&!{}$@'].map((ch) => `a${ch}b`);
+    triggers.push('a://b', 'www.b', '-a', '+a', '=a', '1. a', '2) a');
+    for (const value of triggers) expect(markdownText(value), value).not.toBe(value);
+    for (const plain of ['Ada Lovelace', 'arn:aws:iam::1:user/a', '2026-11-29', 'a.b-c d'])
+      expect(markdownText(plain)).toBe(plain);
+  });
+
+  it('let every formula start and every character that needs quotes through', () => {
+    for (const value of ['=a', '+a', '-a', '@a', 'a"b', 'a,b']) expect(csvCell(value), value).not.toBe(value);
+    for (const plain of ['Ada Lovelace', 'a=b', 'a-b', 'team:infra']) expect(csvCell(plain)).toBe(plain);
+  });
+});
+
 describe('csvCell and csvRow', () => {
   it('neutralises every formula start with a leading quote', () => {
     expect(csvCell('=HYPERLINK("http://evil.example","x")')).toBe('"\'=HYPERLINK(""http://evil.example"",""x"")"');
