@@ -10,7 +10,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { STSClient } from '@aws-sdk/client-sts';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { ConfiguredRetryStrategy, isThrottlingError } from '@smithy/core/retry';
 import type { AwsCredentialIdentityProvider, FinalizeRequestMiddleware, MetadataBearer } from '@smithy/types';
 import { registerSecret } from '../../src/core/redact.js';
 import type { AwsConfig } from './schema.js';
@@ -64,15 +64,6 @@ const actionOf = (prefix: string, command: unknown) => {
   return ACTION_OF[name] ?? name;
 };
 
-/** The error names AWS throttles with: IAM and STS over awsQuery, the JSON services, Organizations, S3. */
-const THROTTLES: ReadonlySet<string> = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'SlowDown',
-]);
-
 type ClientClass<C> = new (config: ReturnType<typeof clientConfig>) => C;
 
 export function createClient<
@@ -96,7 +87,8 @@ export function createClient<
       try {
         return await next(args);
       } catch (e) {
-        if (e instanceof Error && THROTTLES.has(e.name)) onThrottle();
+        // The SDK's own test, the one its retries use: a throttling code of any service, or a 429.
+        if (e instanceof Error && isThrottlingError(e as Parameters<typeof isThrottlingError>[0])) onThrottle();
         throw e;
       }
     };
