@@ -39,7 +39,10 @@ export class SealedAnswers {
   }
 
   put(key: string, answer: CachedAnswer): void {
-    const sealed = { ...answer, seal: this.seal(key, answer) };
+    // A kept answer GitHub confirmed (304) is the object get() checked: its seal holds as it is.
+    // Sealing it again would hash every body a second time on a re-scan.
+    const confirmed = answer.seal !== undefined && this.checked.get(key) === answer;
+    const sealed = confirmed ? answer : { ...answer, seal: this.seal(key, answer) };
     this.answers.put(key, sealed);
     this.checked.set(key, sealed);
   }
