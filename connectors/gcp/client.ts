@@ -5,7 +5,7 @@
 import { FoldersClient, OrganizationsClient, ProjectsClient } from '@google-cloud/resource-manager';
 import type { Gaxios } from 'gaxios';
 import { GoogleAuth, OAuth2Client } from 'google-auth-library';
-import { allowManyListeners, perRequestSignals } from '../../src/core/listeners.js';
+import { perRequestSignals } from '../../src/core/listeners.js';
 import { readAllPages } from '../../src/core/paging.js';
 import { registerCredentialHeader, registerSecret } from '../../src/core/redact.js';
 import { sleep } from '../../src/core/sleep.js';
@@ -124,17 +124,12 @@ interface RequestingAuthClient {
 
 export async function createGcpApi(
   config: GcpConfig,
-  scanSignal: AbortSignal,
+  /** The scan's signal: a backoff listens to it while it waits, each request through its own. */
+  signal: AbortSignal,
   /** Told of every 429 (RESOURCE_EXHAUSTED), so the scan's queue can slow down. */
   onThrottle?: () => void,
 ): Promise<GcpApi> {
-  // One listener on the scan's signal, however many requests and backoffs wait on ours.
-  const controller = new AbortController();
-  allowManyListeners(controller.signal);
-  const signal = controller.signal;
   const withOwnSignal = perRequestSignals(signal);
-  if (scanSignal.aborted) controller.abort(scanSignal.reason);
-  else scanSignal.addEventListener('abort', () => controller.abort(scanSignal.reason), { once: true });
   const authClient = await authClientFor(config);
   const endpoint = config.endpoint ? new URL(config.endpoint) : undefined;
   const transport = {
