@@ -30,7 +30,7 @@ export async function readScps(
   accountIds: readonly string[],
   signal: AbortSignal,
   /** Runs each read in the caller's queue (how many are in flight is the caller's decision). */
-  run: <T>(read: () => Promise<T>) => Promise<T> = (read) => read(),
+  run: <T>(read: () => Promise<T>) => Promise<T>,
 ): Promise<ScpFacts> {
   const options = { abortSignal: signal };
   const byAccount = new Map<string, ScpLevel[]>();
