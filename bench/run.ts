@@ -34,7 +34,7 @@ import { concurrencyOf, limitsOf, minimumOf, minimumPerCallerOf, SYSTEMS, total 
 
 /**
  * The time the limits alone impose on the minimum calls: budgets refill once per window. Windows
- * per caller (AWS's per account) bind on the busiest caller's calls, not on the sum.
+ * per caller (AWS's per account and service) bind on the busiest caller's calls, not on the sum.
  */
 function rateFloorMs(system: string, minimum: Record<string, number>, perCaller: number[] | undefined): number {
   const plan = limitsOf(system);
@@ -365,7 +365,7 @@ function table(
   const throttled = concurrent.systems.map((r) => `${r.system} ${r.throttled}`).join(', ');
   const githubCalls = concurrent.systems.find((r) => r.system === 'github')?.calls ?? 0;
   lines.push(
-    `Systems run side by side, so the total wall time, lower bound and sequential time are the slowest system's. Lower bound = minimum calls × mean latency (${meanLatency} ms) ÷ allowed concurrency (${allowed}), or the time the rate limits alone impose on the minimum calls when that is longer (AWS's per account, on the busiest account's calls). Throttled answers: ${throttled}.`,
+    `Systems run side by side, so the total wall time, lower bound and sequential time are the slowest system's. Lower bound = minimum calls × mean latency (${meanLatency} ms) ÷ allowed concurrency (${allowed}), or the time the rate limits alone impose on the minimum calls when that is longer (AWS's per account and service, on the busiest one's calls). Throttled answers: ${throttled}.`,
   );
   const { scannerMs, emulatorsMs } = concurrent.cpu;
   const cores = cpus().length;

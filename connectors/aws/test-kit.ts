@@ -36,11 +36,11 @@ export const awsTestKit = (create: (tuning: AwsTuning) => AnyConnector): Connect
     }),
   },
   bench: {
-    // An IAM request rate per account, as AWS limits it.
+    // A request rate per account and service, as AWS limits it (the emulator keys its windows so).
     rateLimits: { overall: { limit: 100, windowMs: 1000 }, perCaller: true },
     concurrency: 16,
     minimumCalls: (scenario) => awsMinimum(scenario as Parameters<typeof awsMinimum>[0]),
-    minimumCallsPerCaller: (scenario) => awsMinimumPerAccount(scenario as Parameters<typeof awsMinimum>[0]),
+    minimumCallsPerCaller: (scenario) => awsMinimumPerCaller(scenario as Parameters<typeof awsMinimum>[0]),
   },
 });
 
@@ -92,14 +92,20 @@ const ACCOUNT_OWN = /^(iam|s3|kms):/;
  * The fewest calls per account, as AWS counts them against its limits: each account's own reads,
  * and the organisation's (accounts, SCPs, every AssumeRole) on the account that scans.
  */
-function awsMinimumPerAccount(s: AwsShape): number[] {
-  const sum = (calls: Record<string, number>, own: boolean) =>
-    Object.entries(calls).reduce((n, [op, count]) => n + (ACCOUNT_OWN.test(op) === own ? count : 0), 0);
-  const organisation = sum(awsMinimum(s), false);
-  return s.accounts.map(
-    (a) =>
-      sum(awsMinimum({ callerAccount: a.id, accounts: [a] }), true) + (a.id === s.callerAccount ? organisation : 0),
-  );
+/** The fewest calls each account makes to each service: AWS limits request rates per account and service. */
+function awsMinimumPerCaller(s: AwsShape): number[] {
+  const byCaller = new Map<string, number>();
+  const add = (account: string, calls: Record<string, number>, own: boolean) => {
+    for (const [op, count] of Object.entries(calls)) {
+      if (ACCOUNT_OWN.test(op) !== own) continue;
+      const key = `${account}/${op.split(':')[0]}`;
+      byCaller.set(key, (byCaller.get(key) ?? 0) + count);
+    }
+  };
+  // The organisation's calls (discovery, AssumeRole, SCPs) are the scanning account's.
+  add(s.callerAccount, awsMinimum(s), false);
+  for (const a of s.accounts) add(a.id, awsMinimum({ callerAccount: a.id, accounts: [a] }), true);
+  return [...byCaller.values()];
 }
 
 /** SCPs (organization mode): each member account and OU once up the tree, each policy once. */

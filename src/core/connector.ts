@@ -107,7 +107,7 @@ export interface RateLimitPlan {
   overall?: RequestBudget;
   /** Per operation (Slack's tiers: per method per minute); past it, 'rate-limit'. */
   perOperation?: Record<string, RequestBudget>;
-  /** The windows above are each caller's own (AWS: per account), as the emulator names callers. */
+  /** The windows above are each caller's own (AWS: per account and service), as the emulator names callers. */
   perCaller?: boolean;
   /** GitHub's primary budget per hour, told in x-ratelimit-* headers; past it, 403 until the reset. */
   hourly?: number;

@@ -44,9 +44,10 @@ export interface HttpEmulatorSpec {
   onUnknown?(req: EmulatorRequest): void;
   /**
    * Who a request counts against when the plan's windows are per caller (`perCaller`): AWS
-   * limits each account's request rate, so its emulator names the account that signed it.
+   * limits each account's request rate per service, so its emulator names the account that
+   * signed it and the service the route belongs to.
    */
-  caller?(req: EmulatorRequest): string;
+  caller?(req: EmulatorRequest, route: Route): string;
 }
 
 export interface HttpEmulator {
@@ -85,7 +86,7 @@ export async function startHttpEmulator(spec: HttpEmulatorSpec): Promise<HttpEmu
       return;
     }
     // Limits are judged when the request arrives, as a service does, before its latency.
-    const throttle = limits.admit(route.operation, Date.now(), spec.caller?.(request) ?? '');
+    const throttle = limits.admit(route.operation, Date.now(), spec.caller?.(request, route) ?? '');
     try {
       await delay(latency(spec.options));
       if (throttle) {

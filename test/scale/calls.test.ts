@@ -3,7 +3,7 @@
 // inventory. The benchmark runs the same at medium and large scale; this keeps CI honest cheaply.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateOrganisation, type ScaleSize } from '../../bench/generate.js';
-import { minimumOf, SYSTEMS, total } from '../../bench/limits.js';
+import { minimumOf, minimumPerCallerOf, SYSTEMS, total } from '../../bench/limits.js';
 import { createAwsConnector } from '../../connectors/aws/index.js';
 import { gcpConnector } from '../../connectors/gcp/index.js';
 import { createGithubConnector } from '../../connectors/github/index.js';
@@ -70,6 +70,14 @@ describe('a generated organisation', () => {
     const made = concurrent.sandbox.emulators.get(system)?.requests.length ?? 0;
     expect(made).toBeGreaterThanOrEqual(minimum * 0.9);
     expect(made, `${made} calls for a minimum of ${minimum}`).toBeLessThanOrEqual(Math.ceil(minimum * 1.2));
+  });
+
+  it("splits AWS's fewest calls per account and service without losing or counting one twice", () => {
+    const scenario = (org.scenario as Record<string, unknown>).aws;
+    const perCaller = minimumPerCallerOf('aws', scenario) ?? [];
+    // Every account's IAM, S3 and KMS, and the scanning account's STS and Organizations.
+    expect(perCaller.length).toBe(SMALL.awsAccounts * 3 + 2);
+    expect(perCaller.reduce((a, b) => a + b, 0)).toBe(total(minimumOf('aws', scenario)));
   });
 
   it('GitHub reads collaborators and team access through GraphQL, not one REST call per repository', () => {

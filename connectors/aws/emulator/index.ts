@@ -888,8 +888,9 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
     return xmlResponse(status, queryError(ns, 'Receiver', code, 'An internal error occurred.', requestId()));
   }
 
-  // AWS limits request rates per account: a request counts against the account that signed it.
-  const caller = (req: EmulatorRequest) => callerOf(req)?.account ?? '';
+  // AWS limits request rates per account and per service (IAM's, STS's and Organizations' quotas
+  // are apart): a request counts against the account that signed it, in its service's window.
+  const caller = (req: EmulatorRequest, r: Route) => `${callerOf(req)?.account ?? ''}/${r.operation.split(':')[0]}`;
   const http = await startHttpEmulator({ options, route, handle, renderFault, caller });
   const config: Record<string, unknown> = {
     endpoint: http.url,

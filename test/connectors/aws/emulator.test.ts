@@ -22,8 +22,8 @@ afterAll(async () => {
   await emulator?.close();
 });
 
-function auth(accessKey = key): string {
-  return `AWS4-HMAC-SHA256 Credential=${accessKey}/20261129/us-east-1/iam/aws4_request, SignedHeaders=host;x-amz-date, Signature=00`;
+function auth(accessKey = key, service = 'iam'): string {
+  return `AWS4-HMAC-SHA256 Credential=${accessKey}/20261129/us-east-1/${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=00`;
 }
 
 async function query(params: Record<string, string>, accessKey = key): Promise<{ status: number; body: string }> {
@@ -149,31 +149,37 @@ describe('aws emulator: awsJson1_1 services', () => {
 });
 
 describe('aws emulator: faults as AWS sends them', () => {
-  it("limits each account's request rate on its own, as AWS does", async () => {
+  it("limits each account's request rate per service on its own, as AWS does", async () => {
     const limited = await startAwsEmulator(AwsScenarioSchema.parse(await demoScenarioJson()), {
       now: NOW,
       rateLimits: { overall: { limit: 1, windowMs: 60_000 }, perCaller: true },
     });
-    const post = (body: string, accessKey: string) =>
+    const post = (body: string, accessKey: string, service = 'iam') =>
       fetch(limited.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: auth(accessKey) },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: auth(accessKey, service) },
         body,
       });
-    try {
-      const caller = limited.env.LANEKEEPER_SANDBOX_AWS_ACCESS_KEY_ID as string;
-      // The caller's one request of the minute assumes a role in another account...
-      const assumed = await post(
+    const assume = (caller: string) =>
+      post(
         'Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A222222222222%3Arole%2Flanekeeper-audit&RoleSessionName=t',
         caller,
+        'sts',
       );
+    try {
+      const caller = limited.env.LANEKEEPER_SANDBOX_AWS_ACCESS_KEY_ID as string;
+      // The caller's one STS request of the minute assumes a role in another account...
+      const assumed = await assume(caller);
       expect(assumed.status).toBe(200);
       const staging = /<AccessKeyId>([^<]+)</.exec(await assumed.text())?.[1] as string;
-      // ...so the caller's next is throttled, while that account still has its own.
-      const list = 'Action=ListUsers&Version=2010-05-08';
-      const refused = await post(list, caller);
+      // ...so its next is throttled, while its IAM requests still have their own minute...
+      const refused = await assume(caller);
       expect(refused.status).toBe(400);
       expect(await refused.text()).toContain('<Code>Throttling</Code>');
+      const list = 'Action=ListUsers&Version=2010-05-08';
+      expect((await post(list, caller)).status).toBe(200);
+      expect((await post(list, caller)).status).toBe(400);
+      // ...and the other account has its own.
       expect((await post(list, staging)).status).toBe(200);
       expect((await post(list, staging)).status).toBe(400);
     } finally {
