@@ -134,31 +134,40 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
             const onCall = (op: string) => out.call(op);
             const credentials = await credentialsFor(target, callerAccount, base, settings(base, onCall), ctx.signal);
             const iam = createClient(IAMClient, settings(credentials, onCall));
-            const details = await readAuthorizationDetails(iam, ctx.signal);
-            const facts = await readCredentials({
-              iam,
-              signal: ctx.signal,
-              userNames: details.users.map((u) => u.name),
-              concurrency: Math.min(PER_ACCOUNT_CONCURRENCY, ctx.concurrency),
-              tuning,
-              gap: (g) => out.gap(g),
-            });
-            // One after the other, as IAM's: the account's calls share AWS's rate limits.
-            const buckets = await readBuckets({
-              s3: (region) => createClient(S3Client, settings(credentials, onCall, region)),
-              signal: ctx.signal,
-              gap: (g) => out.gap(g),
-            });
-            const keys = [];
-            for (const region of [...new Set(config.regions ?? [config.region])].sort())
-              keys.push(
-                ...(await readKeys({
-                  kms: createClient(KMSClient, settings(credentials, onCall, region)),
-                  region,
-                  signal: ctx.signal,
-                  gap: (g) => out.gap(g),
-                })),
-              );
+            // The account's lists do not wait for each other (about fifteen calls, well within
+            // the rate AWS allows an account): one after another, they were most of a large
+            // organisation's wall time. Only the credentials need the details' user names.
+            const detailsRead = readAuthorizationDetails(iam, ctx.signal);
+            const userNames = detailsRead.then((d) => d.users.map((u) => u.name));
+            // Handled here: the details' own failure is the one reported, and the credentials may
+            // fail before they ask for the names.
+            userNames.catch(() => {});
+            const [details, facts, buckets, keys] = await everyOrFirstFailure([
+              detailsRead,
+              readCredentials({
+                iam,
+                signal: ctx.signal,
+                userNames,
+                concurrency: Math.min(PER_ACCOUNT_CONCURRENCY, ctx.concurrency),
+                tuning,
+                gap: (g) => out.gap(g),
+              }),
+              readBuckets({
+                s3: (region) => createClient(S3Client, settings(credentials, onCall, region)),
+                signal: ctx.signal,
+                gap: (g) => out.gap(g),
+              }),
+              Promise.all(
+                [...new Set(config.regions ?? [config.region])].sort().map((region) =>
+                  readKeys({
+                    kms: createClient(KMSClient, settings(credentials, onCall, region)),
+                    region,
+                    signal: ctx.signal,
+                    gap: (g) => out.gap(g),
+                  }),
+                ),
+              ).then((perRegion) => perRegion.flat()),
+            ]);
             const read: AccountScan = {
               accountId: target.id,
               accountName: target.name,
@@ -229,11 +238,11 @@ async function readScpsOrWarn(
   targets: readonly AccountTarget[],
   ctx: CollectContext,
 ): Promise<(ScpFacts & { unread?: string }) | undefined> {
-  // All the scanning account's calls, which AWS limits per account, beside its AssumeRole into
-  // every other account: as many in flight as go through, halved on each throttled answer and
-  // grown back as answers go through. The queue paces them, so the SDK only retries: its
-  // adaptive mode would slow the client a second time for the same throttles (measured at the
-  // bench's large organisation: 7.3–8.0 s with both, 5.0–5.4 s with the queue alone).
+  // All the scanning account's Organizations calls, which AWS limits per account: as many in
+  // flight as go through, halved on each throttled answer and grown back as answers go through.
+  // The queue paces them, so the SDK only retries: its adaptive mode would slow the client a
+  // second time for the same throttles (measured at the bench's large organisation: 7.3–8.0 s
+  // with both, 5.0–5.4 s with the queue alone).
   const queue = new AdaptiveQueue(ctx.concurrency);
   try {
     const orgs = createClient(OrganizationsClient, {
@@ -255,6 +264,18 @@ async function readScpsOrWarn(
     ctx.log.warn(`aws: ${unread}`);
     return { byAccount: new Map(), unread };
   }
+}
+
+/**
+ * Every read's result once all have ended, or the first failure in the list's order (not in
+ * time, so an account fails with the same error on every run); none is left running.
+ */
+async function everyOrFirstFailure<T extends readonly unknown[]>(
+  reads: readonly [...{ [K in keyof T]: Promise<T[K]> }],
+): Promise<T> {
+  const settled = await Promise.allSettled(reads);
+  for (const s of settled) if (s.status === 'rejected') throw s.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 interface Deferred<T> {

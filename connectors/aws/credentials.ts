@@ -65,7 +65,11 @@ const MAX_POLL_MS = 5000;
 interface ReadOptions {
   iam: IAMClient;
   signal: AbortSignal;
-  userNames: readonly string[];
+  /**
+   * The account's users, from its authorization details: a promise, so the report is asked for
+   * while the details are still being read (it needs the names only to find who it misses).
+   */
+  userNames: Promise<readonly string[]>;
   concurrency: number;
   tuning: AwsTuning;
   gap(gap: Gap): void;
@@ -79,12 +83,12 @@ export async function readCredentials(options: ReadOptions): Promise<CredentialF
       detail:
         'the credential report is denied (iam:GenerateCredentialReport / iam:GetCredentialReport): users were read one by one, but the root user’s MFA, password and keys are unknown',
     });
-    return readPerUser(options, options.userNames);
+    return readPerUser(options, await options.userNames);
   }
   const facts = await fromReport(parseCredentialReport(report.csv), options);
   if (report.generatedAt) facts.reportGeneratedAt = report.generatedAt;
   // Users created after the report was generated are not in it: read each of them directly.
-  const missing = options.userNames.filter((name) => !facts.users.has(name));
+  const missing = (await options.userNames).filter((name) => !facts.users.has(name));
   if (missing.length > 0) {
     const direct = await readPerUser(options, missing);
     for (const [name, user] of direct.users) facts.users.set(name, user);

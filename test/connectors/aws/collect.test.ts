@@ -236,6 +236,28 @@ describe('aws connector: paging and faults give the same inventory', async () =>
     expect(failed[0]?.error).toMatch(/^iam:GetAccountAuthorizationDetails: Throttling: Rate exceeded \(HTTP 400\)$/);
     expect(run.snapshot.accounts.some((a) => a.target === failed[0]?.target)).toBe(false);
   });
+
+  it('fails an account with the error of the first list that failed in reading order, not in time', async () => {
+    // The account's lists are read side by side: S3 answers its 500 one round trip in, the
+    // credential report two (generate, then get). The account fails as it would reading one
+    // after another, on every run: with the report's error.
+    const run = await runAgainstEmulator(scenario, {
+      tuning: { maxAttempts: 1 },
+      emulator: {
+        latencyMs: 20,
+        faults: {
+          seed: 1,
+          rate: 1,
+          persistent: true,
+          kinds: ['server-error'],
+          operations: ['iam:GetCredentialReport', 's3:ListAllMyBuckets'],
+        },
+      },
+    });
+    const failed = run.snapshot.systems.filter((s) => !s.ok);
+    expect(failed.map((s) => s.target)).toEqual([PROD, STAGING]);
+    for (const status of failed) expect(status.error).toMatch(/^iam:GetCredentialReport: /);
+  });
 });
 
 describe('aws connector: one account’s AssumeRole denied', async () => {
