@@ -330,6 +330,25 @@ const cases: Case[] = [
     policies: [policy('AdministratorAccess', allow('ec2:Describe*'))],
     expect: [false, false, false, true],
   },
+  // A statement's patterns are tested together: each whole, case-insensitively, the rest literal.
+  {
+    // iam:Put is no action of IAM's, and not a prefix of iam:PutUserPolicy (which is admin).
+    name: 'several patterns in one statement, any case, each matched whole',
+    policies: [policy('p', allow(['IAM:put', 'ec2:describe*', 'S3:getobject']))],
+    expect: [false, true, true, true],
+  },
+  {
+    // Not s3:GetObject's data read; the odd name itself is an unknown verb, so a write.
+    name: 'a dot in an action is a dot, not any character',
+    policies: [policy('p', allow(['s3:Get.bject', 'ec2:Describe*']))],
+    expect: [false, true, false, true],
+  },
+  {
+    name: 'NotAction with several patterns leaves out each of them',
+    policies: [policy('p', allowNot(['iam:*', 'organizations:*', 'account:*', 's3:*']))],
+    boundary: [policy('reads', allow(['s3:GetObject', 'ec2:Describe*', 'iam:List*']))],
+    expect: [false, false, false, true],
+  },
 ];
 
 describe('aws policy evaluator', () => {
