@@ -38,6 +38,12 @@ export interface ClientSettings {
   /** Absent: the SDK's default credential chain. */
   credentials?: StaticCredentials;
   onCall(operation: string): void;
+  /**
+   * Runs each HTTP attempt in the system's requests in flight (the config's concurrency), which
+   * every client of the scan shares: accounts read side by side, and each account's lists side
+   * by side, never have more requests in flight than that together. Retries wait outside it.
+   */
+  inFlight?<T>(attempt: () => Promise<T>): Promise<T>;
   /** Told of every throttled attempt (before the SDK waits and retries it). */
   onThrottle?(): void;
   /** Standard when the caller paces the client itself (an AdaptiveQueue told of its throttles). */
@@ -72,10 +78,17 @@ export function createClient<
   const client = new Client(clientConfig(settings));
   const prefix = PREFIX.get(Client) ?? 'aws';
   // Below the retry middleware, so each attempt is one call, as the server sees it.
+  const { inFlight } = settings;
   (client.middlewareStack as IAMClient['middlewareStack']).add(
     (next, context) => async (args) => {
-      settings.onCall(actionOf(prefix, context.commandName));
-      return next(args);
+      if (!inFlight) {
+        settings.onCall(actionOf(prefix, context.commandName));
+        return next(args);
+      }
+      return inFlight(() => {
+        settings.onCall(actionOf(prefix, context.commandName));
+        return next(args);
+      });
     },
     { step: 'deserialize', name: 'lanekeeperCallCounter', override: true },
   );

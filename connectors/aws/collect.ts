@@ -56,6 +56,10 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
   const base = config.credentials;
   registerSecret(base?.secretAccessKey);
   registerSecret(base?.sessionToken);
+  // Every HTTP attempt of the scan, whichever account and client it is for, within the
+  // requests in flight the config allows.
+  const requests = new PQueue({ concurrency: ctx.concurrency });
+  const inFlight = <T>(attempt: () => Promise<T>) => requests.add(attempt);
   const settings = (
     credentials: StaticCredentials | undefined,
     onCall: (op: string) => void,
@@ -64,6 +68,7 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
     config,
     ...(credentials ? { credentials } : {}),
     onCall,
+    inFlight,
     tuning,
     ...(region ? { region } : {}),
   });

@@ -237,6 +237,18 @@ describe('aws connector: paging and faults give the same inventory', async () =>
     expect(run.snapshot.accounts.some((a) => a.target === failed[0]?.target)).toBe(false);
   });
 
+  it('never has more requests in flight than its concurrency, all accounts and clients together', async () => {
+    // The emulator refuses (as Throttling) any request past three in flight: two accounts read
+    // side by side, each with its lists side by side, would otherwise have a dozen.
+    const run = await runAgainstEmulator(scenario, {
+      concurrency: 3,
+      emulator: { latencyMs: 5, rateLimits: { concurrent: 3 } },
+    });
+    expect(run.snapshot.systems.every((s) => s.ok)).toBe(true);
+    expect(run.emulator.requests.filter((r) => r.fault !== undefined)).toEqual([]);
+    expect(run.emulator.requests.length).toBeGreaterThan(20);
+  });
+
   it('fails an account with the error of the first list that failed in reading order, not in time', async () => {
     // The account's lists are read side by side: S3 answers its 500 one round trip in, the
     // credential report two (generate, then get). The account fails as it would reading one
