@@ -22,6 +22,7 @@ import { readAuthorizationDetails } from './authorization.js';
 import { readBuckets } from './buckets.js';
 import { type AwsTuning, type ClientSettings, createClient, type StaticCredentials } from './clients.js';
 import { readCredentials } from './credentials.js';
+import { accessJudge } from './evaluator.js';
 import { type IdentityCenterFacts, readIdentityCenter } from './identity-center.js';
 import { readKeys } from './kms-keys.js';
 import { allPages } from './paging.js';
@@ -32,6 +33,8 @@ import {
   buildAccountRecords,
   buildIdentityCenterRecords,
   buildWorld,
+  type JudgedAccount,
+  judgeAccount,
   type Records,
   sortRecords,
 } from './records.js';
@@ -110,11 +113,15 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
   // Who may assume which role spans accounts, so every account is read before any is built:
   // each target reads under the queue, then waits (outside it) for the others' reads. A target
   // whose read failed fails alone; the paths it held are its own records, failed with it.
-  const reads = new Map(targets.map((t) => [t.id, deferred<AccountScan | undefined>()]));
+  const reads = new Map(targets.map((t) => [t.id, deferred<JudgedAccount | undefined>()]));
+  const judge = accessJudge();
   let world: Promise<AwsWorld> | undefined;
   const worldOfEveryRead = () => {
-    world ??= Promise.all([...reads.values()].map((r) => r.promise)).then((scans) =>
-      buildWorld(scans.filter((scan): scan is AccountScan => scan !== undefined)),
+    world ??= Promise.all([...reads.values()].map((r) => r.promise)).then((judged) =>
+      buildWorld(
+        judged.filter((account): account is JudgedAccount => account !== undefined),
+        judge,
+      ),
     );
     return world;
   };
@@ -130,7 +137,7 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
       reads.get(target.id),
       ctx.runTarget(target.id, async (out) => {
         started.add(target.id);
-        const read = reads.get(target.id) as Deferred<AccountScan | undefined>;
+        const read = reads.get(target.id) as Deferred<JudgedAccount | undefined>;
         let scan: AccountScan;
         let resources: ResourcePolicyFacts;
         let ic: IdentityCenterFacts | undefined;
@@ -192,7 +199,7 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
           read.resolve(undefined);
           throw e;
         }
-        read.resolve(scan);
+        read.resolve(judgeAccount(scan, judge));
         const everything = await worldOfEveryRead();
         const unseen = notRead();
         if (unseen.length > 0)
@@ -288,7 +295,10 @@ interface Deferred<T> {
   resolve(value: T): void;
 }
 
-async function settleAfter(read: Deferred<AccountScan | undefined> | undefined, run: Promise<unknown>): Promise<void> {
+async function settleAfter(
+  read: Deferred<JudgedAccount | undefined> | undefined,
+  run: Promise<unknown>,
+): Promise<void> {
   try {
     await run;
   } finally {

@@ -73,25 +73,48 @@ function isManagedByAws(role: IamRole): boolean {
   return role.path.startsWith('/aws-service-role/') || role.path.startsWith('/aws-reserved/');
 }
 
-/** The roles of every account read, each evaluated once, and the graph of who may assume them. */
-export function buildWorld(scans: readonly AccountScan[]): AwsWorld {
+type Judge = AwsWorld['judge'];
+
+/** An account read, with what its roles amount to. */
+export interface JudgedAccount {
+  scan: AccountScan;
+  roles: readonly AssumableRole[];
+}
+
+/**
+ * Judges an account's principals as soon as its read and its SCPs are in, while other accounts
+ * are still being read: only who may assume which role waits for every account. Its users'
+ * judgements are kept by the judge, for when the account's records are built.
+ */
+export function judgeAccount(scan: AccountScan, judge: Judge): JudgedAccount {
+  // Missing policies are the account's gap to report, when it builds its records.
+  const resolve = policyResolver(scan.details, () => {});
+  for (const user of scan.details.users) judge(userInput(user, scan.details, resolve, scan.scps));
+  const roles = scan.details.roles
+    .filter((role) => !isManagedByAws(role))
+    .map((role) => assumableRole(scan, role, roleInput(role, resolve, scan.scps), judge));
+  return { scan, roles };
+}
+
+/** The roles of every account read, and the graph of who may assume them. */
+export function buildWorld(judged: readonly JudgedAccount[], judge: Judge): AwsWorld {
   const roles = new Map<string, AssumableRole>();
   const accounts = new Map<string, { name: string; tags: string[] }>();
   const policies = new Map<string, ReadonlyMap<string, NamedPolicy>>();
   const scps = new Map<string, readonly ScpLevel[]>();
-  const judge = accessJudge();
-  for (const scan of scans) {
+  for (const { scan, roles: own } of judged) {
     accounts.set(scan.accountId, { name: scan.accountName, tags: scan.accountTags });
     policies.set(scan.accountId, scan.details.policies);
     if (scan.scps) scps.set(scan.accountId, scan.scps);
-    // Missing policies are the owning account's gap to report, when it builds its records.
-    const resolve = policyResolver(scan.details, () => {});
-    for (const role of scan.details.roles) {
-      if (isManagedByAws(role)) continue;
-      roles.set(role.arn, assumableRole(scan, role, roleInput(role, resolve, scan.scps), judge));
-    }
+    for (const role of own) roles.set(role.arn, role);
   }
   return { graph: new AssumeGraph([...roles.values()]), roles, accounts, policies, scps, judge };
+}
+
+/** The world of one account alone (a test, or an account read without the others). */
+function worldOf(scan: AccountScan): AwsWorld {
+  const judge = accessJudge();
+  return buildWorld([judgeAccount(scan, judge)], judge);
 }
 
 function assumableRole(
@@ -209,7 +232,7 @@ export function buildAccountRecords(
   scan: AccountScan,
   warn: (m: string) => void,
   gap: (g: Gap) => void = () => {},
-  world: AwsWorld = buildWorld([scan]),
+  world: AwsWorld = worldOf(scan),
 ): Records {
   const records: Records = { accounts: [], grants: [], credentials: [] };
   const { accountId: target, accountName, details } = scan;
