@@ -373,15 +373,19 @@ function table(
     `CPU during the side-by-side collection: the scanning process ${fmt(scannerMs)}, the emulators ${fmt(emulatorsMs)}; together ${Math.round(((scannerMs + emulatorsMs) / (concurrent.wallMs * cores)) * 100)}% of this machine's ${cores} cores over its ${fmt(concurrent.wallMs)}.`,
   );
   const rescan = concurrent.rescan;
-  lines.push(
-    `GitHub requests charged to the hourly budget (5,000/h for a token, 15,000/h for a GitHub App on Enterprise Cloud): first scan ${githubCalls}, about ${Math.ceil(githubCalls / 5000)} h of a token's budget` +
-      (rescan
-        ? `; second scan of the unchanged organisation with the answers the first kept ${rescan.charged} (${rescan.notModified} of its ${rescan.calls} requests answered 304, not charged), ${fmt(rescan.wallMs)}${rescan.ok ? '' : ', FAILED'}.`
-        : '.'),
-  );
-  lines.push(
-    `Evaluate and report (as a scan runs them: evaluate with the fixes' commands, accepted risks, every format rendered, redacted and written to disk; grants are classified during collection) on this inventory (${concurrent.snapshot.accounts.length} accounts, ${concurrent.snapshot.grants.length} grants, ${report.findings} findings): ${fmt(report.ms)}. Peak RSS of the scanning process (the emulators run in their own): ${rssMb.collect} MB through collection, ${rssMb.peak} MB with evaluate and report.`,
-  );
+  // A run without GitHub, or without evaluate and report, says nothing about them.
+  if (concurrent.systems.some((r) => r.system === 'github'))
+    lines.push(
+      `GitHub requests charged to the hourly budget (5,000/h for a token, 15,000/h for a GitHub App on Enterprise Cloud): first scan ${githubCalls}, about ${Math.ceil(githubCalls / 5000)} h of a token's budget` +
+        (rescan
+          ? `; second scan of the unchanged organisation with the answers the first kept ${rescan.charged} (${rescan.notModified} of its ${rescan.calls} requests answered 304, not charged), ${fmt(rescan.wallMs)}${rescan.ok ? '' : ', FAILED'}.`
+          : '.'),
+    );
+  if (args.report)
+    lines.push(
+      `Evaluate and report (as a scan runs them: evaluate with the fixes' commands, accepted risks, every format rendered, redacted and written to disk; grants are classified during collection) on this inventory (${concurrent.snapshot.accounts.length} accounts, ${concurrent.snapshot.grants.length} grants, ${report.findings} findings): ${fmt(report.ms)}. Peak RSS of the scanning process (the emulators run in their own): ${rssMb.collect} MB through collection, ${rssMb.peak} MB with evaluate and report.`,
+    );
+  else lines.push(`Peak RSS of the scanning process through collection: ${rssMb.collect} MB.`);
   lines.push('');
   lines.push('Calls per endpoint (made / minimum):');
   lines.push('');
