@@ -1,7 +1,11 @@
 // The SDK clients the collector uses, all built the same way: the config's region and
-// endpoint, the caller's or an assumed role's credentials, a retry policy, and a middleware
-// that counts every HTTP attempt (retries included) under its IAM action name and, for a caller
-// that paces its calls, one that tells it of every throttled attempt.
+// endpoint, the caller's or an assumed role's credentials, a retry policy, the scan's shared
+// connections, and a middleware that counts every HTTP attempt (retries included) under its IAM
+// action name within the scan's requests in flight and, for a caller that paces its calls, one
+// that tells it of every throttled attempt.
+
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { KMSClient } from '@aws-sdk/client-kms';
@@ -33,6 +37,11 @@ export interface StaticCredentials {
   sessionToken?: string;
 }
 
+export interface Connections {
+  httpAgent: HttpAgent;
+  httpsAgent: HttpsAgent;
+}
+
 export interface ClientSettings {
   config: Pick<AwsConfig, 'region' | 'endpoint'>;
   /** Absent: the SDK's default credential chain. */
@@ -44,6 +53,11 @@ export interface ClientSettings {
    * by side, never have more requests in flight than that together. Retries wait outside it.
    */
   inFlight?<T>(attempt: () => Promise<T>): Promise<T>;
+  /**
+   * The scan's connections, which every client shares: a client per account and service would
+   * otherwise open (and, against AWS, handshake) connections of its own to the same hosts.
+   */
+  connections?: Connections;
   /** Told of every throttled attempt (before the SDK waits and retries it). */
   onThrottle?(): void;
   /** Standard when the caller paces the client itself (an AdaptiveQueue told of its throttles). */
@@ -151,13 +165,14 @@ function registeringDefaultChain(): AwsCredentialIdentityProvider {
   return defaultChain;
 }
 
-function clientConfig({ config, credentials, tuning, region, retryMode = 'adaptive' }: ClientSettings) {
+function clientConfig({ config, credentials, tuning, region, retryMode = 'adaptive', connections }: ClientSettings) {
   const maxAttempts = tuning.maxAttempts ?? 5;
   return {
     region: region ?? config.region,
     // An endpoint of one's own (the sandbox, a proxy) serves S3 by path, not by bucket host name.
     ...(config.endpoint ? { endpoint: config.endpoint, forcePathStyle: true } : {}),
     credentials: credentials ?? registeringDefaultChain(),
+    ...(connections ? { requestHandler: connections } : {}),
     maxAttempts,
     // Adaptive mode: the SDK's client-side rate limiter slows each client (one per account, as
     // IAM's limits are per account) when AWS answers Throttling, instead of retrying at full rate.

@@ -2,6 +2,9 @@
 // or the organisation's), then one target per account under p-queue: assume the audit role,
 // read IAM and the credential report, build the records. Identity Center is read with the
 // caller's account. An account that cannot be read fails alone; the others are scanned.
+
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { KMSClient } from '@aws-sdk/client-kms';
@@ -20,7 +23,13 @@ import type { CollectContext, TargetOutput } from '../../src/core/connector.js';
 import { registerSecret } from '../../src/core/redact.js';
 import { readAuthorizationDetails } from './authorization.js';
 import { readBuckets } from './buckets.js';
-import { type AwsTuning, type ClientSettings, createClient, type StaticCredentials } from './clients.js';
+import {
+  type AwsTuning,
+  type ClientSettings,
+  type Connections,
+  createClient,
+  type StaticCredentials,
+} from './clients.js';
 import { readCredentials } from './credentials.js';
 import { accessJudge } from './evaluator.js';
 import { type IdentityCenterFacts, readIdentityCenter } from './identity-center.js';
@@ -56,6 +65,26 @@ const SESSION_NAME = 'lanekeeper';
 const PER_ACCOUNT_CONCURRENCY = 4;
 
 export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning: AwsTuning = {}): Promise<void> {
+  // The scan's connections, which every client shares (one client per account and service),
+  // closed when the scan ends.
+  const connections: Connections = {
+    httpAgent: new HttpAgent({ keepAlive: true, maxSockets: ctx.concurrency }),
+    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: ctx.concurrency }),
+  };
+  try {
+    await collectAccounts(config, ctx, tuning, connections);
+  } finally {
+    connections.httpAgent.destroy();
+    connections.httpsAgent.destroy();
+  }
+}
+
+async function collectAccounts(
+  config: AwsConfig,
+  ctx: CollectContext,
+  tuning: AwsTuning,
+  connections: Connections,
+): Promise<void> {
   const base = config.credentials;
   registerSecret(base?.secretAccessKey);
   registerSecret(base?.sessionToken);
@@ -72,6 +101,7 @@ export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning:
     ...(credentials ? { credentials } : {}),
     onCall,
     inFlight,
+    connections,
     tuning,
     ...(region ? { region } : {}),
   });

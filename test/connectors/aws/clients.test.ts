@@ -1,5 +1,8 @@
 // The SDK clients as the collector builds them: every attempt counted, and every throttled
 // attempt told to whoever paces the calls (the SCP reads' queue), whatever the protocol says.
+
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { ListRootsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -46,4 +49,38 @@ describe('aws clients', () => {
       expect(emulator.requests.map((r) => r.fault ?? r.status)).toEqual(['rate-limit', 200, 'rate-limit', 200]);
     },
   );
+
+  it("share the scan's connections: clients of any account and service reuse the same sockets", async () => {
+    emulator = await startAwsEmulator(AwsScenarioSchema.parse(await demoScenarioJson()), { now: NOW });
+    let opened = 0;
+    const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 4 });
+    const open = httpAgent.createConnection.bind(httpAgent);
+    httpAgent.createConnection = (...args: Parameters<typeof open>) => {
+      opened++;
+      return open(...args);
+    };
+    const httpsAgent = new HttpsAgent({ keepAlive: true });
+    try {
+      const settings = {
+        config: { region: 'us-east-1', endpoint: emulator.url },
+        credentials: {
+          accessKeyId: emulator.env.LANEKEEPER_SANDBOX_AWS_ACCESS_KEY_ID as string,
+          secretAccessKey: emulator.env.LANEKEEPER_SANDBOX_AWS_SECRET_ACCESS_KEY as string,
+        },
+        onCall: () => {},
+        tuning: {},
+        connections: { httpAgent, httpsAgent },
+      };
+      // One after another: each client finds the socket the one before left free.
+      for (let i = 0; i < 3; i++) {
+        await createClient(IAMClient, settings).send(new ListUsersCommand({}));
+        await createClient(OrganizationsClient, settings).send(new ListRootsCommand({}));
+      }
+      expect(emulator.requests).toHaveLength(6);
+      expect(opened).toBe(1);
+    } finally {
+      httpAgent.destroy();
+      httpsAgent.destroy();
+    }
+  });
 });
