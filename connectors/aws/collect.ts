@@ -1,8 +1,9 @@
 // collect() for AWS: who the credentials are, which accounts are in scope (the config's list
 // or the organisation's), then one target per account under p-queue: assume the audit role,
-// read IAM and the credential report, build the records. Identity Center is read with the
+// read IAM, the credential report, buckets and keys side by side, judge the account's
+// principals, and build the records once every account is read. Every request of every account
+// shares the scan's connections and its requests in flight. Identity Center is read with the
 // caller's account. An account that cannot be read fails alone; the others are scanned.
-
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { IAMClient } from '@aws-sdk/client-iam';
