@@ -4,12 +4,13 @@
 // history redact their whole model before rendering. Raw, URL-encoded, base64 and escaped
 // forms are all masked.
 
+import { LiteralSearch } from './literal-search.js';
 import { mapStrings } from './map-strings.js';
 
 const secrets = new Set<string>();
 const MIN_SECRET_LENGTH = 6;
-/** Every secret in one alternation, longest first; rebuilt when a secret is added. */
-let anySecret: RegExp | undefined;
+/** Every secret's every form, found in one pass; rebuilt when a secret is added. */
+let anySecret: LiteralSearch | undefined;
 /** Counts the secrets registered: a value redacted at one generation needs no second pass at it. */
 let generation = 0;
 
@@ -86,14 +87,8 @@ export function redact(text: string): string {
   let out = text;
   if (secrets.size > 0) {
     // Longest first, so a secret that contains another is masked whole.
-    anySecret ??= new RegExp(
-      [...secrets]
-        .sort((a, b) => b.length - a.length)
-        .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-        .join('|'),
-      'g',
-    );
-    out = out.replace(anySecret, '[REDACTED]');
+    anySecret ??= new LiteralSearch(secrets);
+    out = anySecret.replaceAll(out, '[REDACTED]');
   }
   if (!MAYBE_PATTERN.test(out)) return out;
   for (const pattern of PATTERNS) {

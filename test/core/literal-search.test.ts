@@ -1,0 +1,57 @@
+// The redactor's multi-literal search: whatever literals and text, it must replace exactly what
+// one alternation of the literals, longest first, replaces.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LiteralSearch } from '../../src/core/literal-search.js';
+
+const byAlternation = (literals: readonly string[], text: string, replacement: string) => {
+  const list = [...new Set(literals)].filter((l) => l.length > 0).sort((a, b) => b.length - a.length);
+  if (list.length === 0) return text;
+  const re = new RegExp(list.map((l) => l.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+  return text.replace(re, () => replacement);
+};
+
+describe('LiteralSearch', () => {
+  it('replaces leftmost first, the longest of those starting at one place, and each found once', () => {
+    const search = new LiteralSearch(['abcdef', 'abcdefgh', 'defghi', 'xyz123']);
+    expect(search.replaceAll('abcdefghi', '#')).toBe('#i');
+    expect(search.replaceAll('xyz123xyz123', '#')).toBe('##');
+    expect(search.replaceAll('..xyz123', '#')).toBe('..#');
+    expect(search.replaceAll('xyz12', '#')).toBe('xyz12');
+    expect(search.replaceAll('', '#')).toBe('');
+  });
+
+  it('returns the very text when nothing is found, and with no literals', () => {
+    const text = 'nothing to see here';
+    expect(new LiteralSearch(['secret']).replaceAll(text, '#')).toBe(text);
+    expect(new LiteralSearch([]).replaceAll(text, '#')).toBe(text);
+  });
+
+  it('finds literals of any code units: quotes, backslashes, surrogate pairs', () => {
+    const search = new LiteralSearch(['a"b\\c😀d', '😀😀😀']);
+    expect(search.replaceAll('x a"b\\c😀d 😀😀😀😀', '#')).toBe('x # #😀');
+  });
+
+  it('agrees with one alternation of the literals, whatever they and the text hold', () => {
+    // A small alphabet makes literals overlap, nest and repeat in the text.
+    const unit = fc.constantFrom('a', 'b', 'c', '"', '😀');
+    const literal = fc.string({ unit, minLength: 1, maxLength: 8 });
+    fc.assert(
+      fc.property(
+        fc.array(literal, { minLength: 1, maxLength: 12 }),
+        fc.string({ unit, maxLength: 60 }),
+        (literals, text) => {
+          expect(new LiteralSearch(literals).replaceAll(text, '#')).toBe(byAlternation(literals, text, '#'));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('holds hundreds of literals, each still found', () => {
+    const literals = Array.from({ length: 700 }, (_, i) => `secret-${(i * 7919).toString(36)}-${i}`);
+    const search = new LiteralSearch(literals);
+    const text = literals.map((l, i) => `row ${i}: ${l};`).join('\n');
+    expect(search.replaceAll(text, '#')).toBe(literals.map((_, i) => `row ${i}: #;`).join('\n'));
+  });
+});
