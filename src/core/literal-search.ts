@@ -1,37 +1,46 @@
-// Replaces any of many literal strings in one pass over a text, however many there are. A
-// rolling hash over each window as wide as the shortest literal says where one may start, and
-// only there are the literals that begin with that window compared. One regular expression of
-// all of them would be simpler, but V8 tries an alternation's branches one by one: past a few
-// dozen it slowed from about 1 ms to 80–140 ms per megabyte, and the redactor holds every
-// form of two credentials per AWS account a scan assumes a role in.
+// Replaces any of many literal strings in a text, however many there are. Every literal is at
+// least as long as the shortest, so any occurrence covers one of the positions taken every
+// (shortest − gram + 1) code units together with the short "gram" that follows it, and that
+// gram is one of the grams of the literal's first (shortest) code units. Only those sampled
+// grams are hashed and looked up; a hit is checked against the literals that hold it there.
+// One regular expression of all the literals would be simpler, but V8 tries an alternation's
+// branches one by one: past a few dozen it slowed from about 1 ms to 80–140 ms per megabyte,
+// and the redactor holds every form of two credentials per AWS account a scan assumes a role in.
 
+/** Code units hashed at each sampled position (fewer when the shortest literal is shorter). */
+const GRAM = 8;
 /** Odd, so multiplying by it modulo 2³² loses nothing. */
 const BASE = 0x01000193;
-/** Windows whose hash has no literal skip the map: one typed-array read per position. */
+/** Grams whose hash no literal holds skip the map: one typed-array read per sample. */
 const BITS = 18;
 const MASK = (1 << BITS) - 1;
 
+interface Holder {
+  literal: string;
+  /** Where in the literal the gram starts. */
+  offset: number;
+}
+
 export class LiteralSearch {
-  private readonly width: number;
-  /** Literals by the hash of their first `width` code units, longest first. */
-  private readonly byStart = new Map<number, string[]>();
+  private readonly shortest: number;
+  private readonly gram: number;
+  private readonly step: number;
+  private readonly holders = new Map<number, Holder[]>();
   private readonly maybe = new Uint8Array(1 << BITS);
-  /** BASE^(width − 1): the weight of the code unit leaving the window. */
-  private readonly leaving: number;
 
   constructor(literals: Iterable<string>) {
-    const list = [...new Set(literals)].filter((l) => l.length > 0).sort((a, b) => b.length - a.length);
-    this.width = list.length === 0 ? 0 : (list[list.length - 1] as string).length;
-    let leaving = 1;
-    for (let k = 1; k < this.width; k++) leaving = Math.imul(leaving, BASE);
-    this.leaving = leaving;
-    for (const literal of list) {
-      const h = this.hashAt(literal, 0);
-      const same = this.byStart.get(h);
-      if (same) same.push(literal);
-      else this.byStart.set(h, [literal]);
-      this.maybe[h & MASK] = 1;
-    }
+    const list = [...new Set(literals)].filter((l) => l.length > 0);
+    this.shortest = list.length === 0 ? 0 : Math.min(...list.map((l) => l.length));
+    this.gram = Math.min(GRAM, this.shortest);
+    this.step = this.shortest - this.gram + 1;
+    for (const literal of list)
+      for (let offset = 0; offset < this.step; offset++) {
+        const h = hashAt(literal, offset, this.gram);
+        const same = this.holders.get(h);
+        if (same) same.push({ literal, offset });
+        else this.holders.set(h, [{ literal, offset }]);
+        this.maybe[h & MASK] = 1;
+      }
   }
 
   /**
@@ -39,33 +48,31 @@ export class LiteralSearch {
    * place, the longest: as one alternation of them all, longest first, would.
    */
   replaceAll(text: string, replacement: string): string {
-    const w = this.width;
-    if (w === 0 || text.length < w) return text;
-    let out = '';
-    let last = 0;
-    let i = 0;
-    let h = this.hashAt(text, 0);
-    while (i + w <= text.length) {
-      if (this.maybe[h & MASK] === 1) {
-        const found = this.byStart.get(h)?.find((literal) => text.startsWith(literal, i));
-        if (found) {
-          out += text.slice(last, i) + replacement;
-          i += found.length;
-          last = i;
-          if (i + w <= text.length) h = this.hashAt(text, i);
-          continue;
-        }
+    if (this.shortest === 0 || text.length < this.shortest) return text;
+    const found: { start: number; literal: string }[] = [];
+    for (let at = 0; at + this.gram <= text.length; at += this.step) {
+      const h = hashAt(text, at, this.gram);
+      if (this.maybe[h & MASK] !== 1) continue;
+      for (const { literal, offset } of this.holders.get(h) ?? []) {
+        const start = at - offset;
+        if (start >= 0 && text.startsWith(literal, start)) found.push({ start, literal });
       }
-      if (i + w < text.length)
-        h = (Math.imul(h - Math.imul(text.charCodeAt(i), this.leaving), BASE) + text.charCodeAt(i + w)) | 0;
-      i++;
     }
-    return last === 0 ? text : out + text.slice(last);
+    if (found.length === 0) return text;
+    found.sort((a, b) => a.start - b.start || b.literal.length - a.literal.length);
+    let out = '';
+    let end = 0;
+    for (const { start, literal } of found) {
+      if (start < end) continue;
+      out += text.slice(end, start) + replacement;
+      end = start + literal.length;
+    }
+    return out + text.slice(end);
   }
+}
 
-  private hashAt(text: string, from: number): number {
-    let h = 0;
-    for (let k = from; k < from + this.width; k++) h = (Math.imul(h, BASE) + text.charCodeAt(k)) | 0;
-    return h;
-  }
+function hashAt(text: string, from: number, length: number): number {
+  let h = 0;
+  for (let k = from; k < from + length; k++) h = (Math.imul(h, BASE) + text.charCodeAt(k)) | 0;
+  return h;
 }

@@ -48,6 +48,29 @@ describe('LiteralSearch', () => {
     );
   });
 
+  it('agrees with it for literals longer than its grams, which it looks for only every few places', () => {
+    // Texts are made of pieces of the literals and stray code units, so literals occur at every
+    // offset from the sampled places, overlapping and nested.
+    const unit = fc.constantFrom('a', 'b', '"', '😀');
+    const literal = fc.string({ unit, minLength: 9, maxLength: 24 });
+    fc.assert(
+      fc.property(
+        fc.array(literal, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat(), fc.string({ unit, maxLength: 5 })), { maxLength: 12 }),
+        (literals, pieces) => {
+          const text = pieces
+            .map(([which, cut, stray]) => {
+              const l = literals[which % literals.length] as string;
+              return stray + (cut % 3 === 0 ? l.slice(cut % l.length) : l);
+            })
+            .join('');
+          expect(new LiteralSearch(literals).replaceAll(text, '#')).toBe(byAlternation(literals, text, '#'));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
   it('holds hundreds of literals, each still found', () => {
     const literals = Array.from({ length: 700 }, (_, i) => `secret-${(i * 7919).toString(36)}-${i}`);
     const search = new LiteralSearch(literals);
