@@ -21,17 +21,6 @@ export const SANDBOX_ACCESS_KEY_ENV = 'LANEKEEPER_SANDBOX_AWS_ACCESS_KEY_ID';
 export const SANDBOX_SECRET_KEY_ENV = 'LANEKEEPER_SANDBOX_AWS_SECRET_ACCESS_KEY';
 const BASE_ACCESS_KEY = 'AKIALKSANDBOXCALLER1';
 const BASE_SECRET = 'lanekeeper-sandbox-secret-key-not-real';
-
-/**
- * A session's secret key or token, shaped as AWS's are: high-entropy base64, each session its
- * own, so a scan of the sandbox registers with the redactor what a scan of AWS does (two secrets
- * per account it assumes a role in, none sharing a prefix it could use).
- */
-function sessionSecret(kind: string, account: string, session: number, blocks: number): string {
-  return Array.from({ length: blocks }, (_, i) =>
-    createHash('sha256').update(`${kind} ${account} ${session} ${i}`).digest('base64'),
-  ).join('');
-}
 const REGION = 'us-east-1';
 const DEFAULT_PAGE = 100;
 const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
@@ -61,6 +50,17 @@ class AwsError extends Error {
 }
 
 const KNOWN = new Set<string>(AWS_OPERATIONS);
+
+/**
+ * A session's secret key or token, shaped as AWS's are: high-entropy base64, each session its
+ * own, so a scan of the sandbox registers with the redactor what a scan of AWS does (two secrets
+ * per account it assumes a role in, none sharing a prefix it could use).
+ */
+function sessionSecret(kind: string, account: string, session: number, blocks: number): string {
+  return Array.from({ length: blocks }, (_, i) =>
+    createHash('sha256').update(`${kind} ${account} ${session} ${i}`).digest('base64'),
+  ).join('');
+}
 
 export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorOptions): Promise<RunningEmulator> {
   const pageSize = options.pageSize ?? DEFAULT_PAGE;
