@@ -37,6 +37,12 @@ export interface StaticCredentials {
   sessionToken?: string;
 }
 
+/**
+ * Requests one account's per-resource reads (key ids, bucket and key policies) keep in flight:
+ * AWS limits each account's request rate, and the scan's places are shared with other accounts.
+ */
+export const PER_ACCOUNT_IN_FLIGHT = 4;
+
 export interface Connections {
   httpAgent: HttpAgent;
   httpsAgent: HttpsAgent;
@@ -92,18 +98,13 @@ export function createClient<
   const client = new Client(clientConfig(settings));
   const prefix = PREFIX.get(Client) ?? 'aws';
   // Below the retry middleware, so each attempt is one call, as the server sees it.
-  const { inFlight } = settings;
+  const inFlight = settings.inFlight ?? ((attempt) => attempt());
   (client.middlewareStack as IAMClient['middlewareStack']).add(
-    (next, context) => async (args) => {
-      if (!inFlight) {
+    (next, context) => (args) =>
+      inFlight(() => {
         settings.onCall(actionOf(prefix, context.commandName));
         return next(args);
-      }
-      return inFlight(() => {
-        settings.onCall(actionOf(prefix, context.commandName));
-        return next(args);
-      });
-    },
+      }),
     { step: 'deserialize', name: 'lanekeeperCallCounter', override: true },
   );
   // Inside the retries but above the deserializer, which turns an answer into its error: each

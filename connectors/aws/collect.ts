@@ -62,8 +62,6 @@ interface AccountTarget {
 }
 
 const SESSION_NAME = 'lanekeeper';
-/** Per-user fallback calls in flight within one account. */
-const PER_ACCOUNT_CONCURRENCY = 4;
 
 export async function collectAws(config: AwsConfig, ctx: CollectContext, tuning: AwsTuning = {}): Promise<void> {
   // The scan's connections, which every client shares (one client per account and service),
@@ -191,7 +189,6 @@ async function collectAccounts(
                 iam,
                 signal: ctx.signal,
                 userNames,
-                concurrency: Math.min(PER_ACCOUNT_CONCURRENCY, ctx.concurrency),
                 tuning,
                 gap: (g) => out.gap(g),
               }),
@@ -397,25 +394,21 @@ function lanesUseTags(config: AwsConfig): boolean {
 
 /** Tags decide lanes: an account whose tags cannot be read falls to lanes.unmatched, and the log says so. */
 async function readTags(orgs: OrganizationsClient, targets: AccountTarget[], ctx: CollectContext): Promise<void> {
-  const queue = new PQueue({ concurrency: ctx.concurrency });
+  // Every account's tags at once: the client's requests wait for the scan's places in flight.
   await Promise.all(
-    targets.map((target) =>
-      queue.add(async () => {
-        try {
-          for (const page of await allPages(
-            paginateListTagsForResource({ client: orgs }, { ResourceId: target.id }, { abortSignal: ctx.signal }),
-            'organizations:ListTagsForResource',
-          ))
-            for (const tag of page.Tags ?? []) if (tag.Key) target.tags.push(`${tag.Key}=${tag.Value ?? ''}`);
-          target.tags.sort(byCodePoint);
-        } catch (e) {
-          if (ctx.signal.aborted) throw e;
-          ctx.log.warn(
-            `aws: tags of account ${target.id} unreadable (${(e as Error).message}); lanes go by id and name`,
-          );
-        }
-      }),
-    ),
+    targets.map(async (target) => {
+      try {
+        for (const page of await allPages(
+          paginateListTagsForResource({ client: orgs }, { ResourceId: target.id }, { abortSignal: ctx.signal }),
+          'organizations:ListTagsForResource',
+        ))
+          for (const tag of page.Tags ?? []) if (tag.Key) target.tags.push(`${tag.Key}=${tag.Value ?? ''}`);
+        target.tags.sort(byCodePoint);
+      } catch (e) {
+        if (ctx.signal.aborted) throw e;
+        ctx.log.warn(`aws: tags of account ${target.id} unreadable (${(e as Error).message}); lanes go by id and name`);
+      }
+    }),
   );
 }
 

@@ -21,7 +21,7 @@ import {
 import PQueue from 'p-queue';
 import type { Gap } from '../../src/core/model.js';
 import { sleep } from '../../src/core/sleep.js';
-import type { AwsTuning } from './clients.js';
+import { type AwsTuning, PER_ACCOUNT_IN_FLIGHT } from './clients.js';
 import { type CredentialReportRow, parseCredentialReport } from './credential-report.js';
 import { allPages } from './paging.js';
 import { byCodePoint } from './policy.js';
@@ -70,7 +70,6 @@ interface ReadOptions {
    * while the details are still being read (it needs the names only to find who it misses).
    */
   userNames: Promise<readonly string[]>;
-  concurrency: number;
   tuning: AwsTuning;
   gap(gap: Gap): void;
 }
@@ -146,7 +145,7 @@ async function fetchCredentialReport({
 
 async function fromReport(rows: CredentialReportRow[], options: ReadOptions): Promise<CredentialFacts> {
   const facts: CredentialFacts = { source: 'credential-report', users: new Map(), readOneByOne: [] };
-  const queue = new PQueue({ concurrency: options.concurrency });
+  const queue = new PQueue({ concurrency: PER_ACCOUNT_IN_FLIGHT });
   const tasks: Promise<void>[] = [];
   for (const row of rows) {
     const keys: KeyFacts[] = row.accessKeys.map((k) => {
@@ -199,7 +198,7 @@ async function readPerUser(options: ReadOptions, userNames: readonly string[]): 
     for (const u of page.Users ?? [])
       if (u.UserName && u.PasswordLastUsed) lastUsed.set(u.UserName, iso(u.PasswordLastUsed));
 
-  const queue = new PQueue({ concurrency: options.concurrency });
+  const queue = new PQueue({ concurrency: PER_ACCOUNT_IN_FLIGHT });
   const tasks: Promise<void>[] = [];
   for (const name of userNames) {
     tasks.push(

@@ -4,10 +4,8 @@
 // fails the account.
 import PQueue from 'p-queue';
 import type { Gap } from '../../src/core/model.js';
+import { PER_ACCOUNT_IN_FLIGHT } from './clients.js';
 import { type PolicyDocument, parsePolicyDocument } from './policy.js';
-
-/** Policy reads in flight for one account. */
-const PER_ACCOUNT_CONCURRENCY = 4;
 
 export interface ResourcePolicyReads<R> {
   /** The gap kind for what could not be read. */
@@ -42,7 +40,7 @@ export async function readResourcePolicies<R>(
     gap({ kind: reads.gap, detail: reads.listDenied((e as Error).message) });
     return [];
   }
-  const queue = new PQueue({ concurrency: PER_ACCOUNT_CONCURRENCY });
+  const queue = new PQueue({ concurrency: PER_ACCOUNT_IN_FLIGHT });
   let denied = 0;
   const read = async (resource: R): Promise<{ resource: R; policy?: PolicyDocument }> => {
     let text: string | undefined;
