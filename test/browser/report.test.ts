@@ -241,7 +241,8 @@ describe('report.html, the hand-built scan', () => {
       expect(new URL(page.url()).hash).toMatch(/^#f-[0-9a-f]{12}$/);
       const target = page.locator('details:target');
       expect(await target.count()).toBe(1);
-      expect(await target.getAttribute('open')).not.toBeNull();
+      // The page opens it on 'hashchange', which the browser fires after the click returns.
+      await page.locator('details:target[open]').waitFor({ timeout: 5000 });
       expect(await target.locator('.fbody').isVisible()).toBe(true);
     } finally {
       await context.close();
