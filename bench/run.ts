@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { connectors } from '../connectors/index.js';
 import { REPORT_FILES } from '../reports/index.js';
+import { boundHeapGrowth } from '../src/app/heap.js';
 import { sandboxConfig } from '../src/app/sandbox.js';
 import { completeness } from '../src/core/completeness.js';
 import { PolicySchema, REPORT_FORMATS } from '../src/core/config.js';
@@ -413,6 +414,8 @@ async function main(): Promise<void> {
   // Thousands of requests share each system's abort signal; that is by design here, not a leak.
   // Infinity, not 0: see src/core/listeners.ts.
   setMaxListeners(Number.POSITIVE_INFINITY);
+  // The scanning process's heap grows as the CLI's does.
+  boundHeapGrowth();
   const args = parseArgs(process.argv.slice(2));
   process.stderr.write(
     `bench: ${args.scale}, latency ${args.latency} ms + jitter ${args.jitter} ms, seed ${args.seed}\n`,

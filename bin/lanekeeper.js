@@ -24,5 +24,7 @@ if (!existsSync(built)) {
   register();
   cli = source;
 }
-const { main } = await import(cli.href);
+const { boundHeapGrowth, main } = await import(cli.href);
+// One scan, then exit: the heap need not grow as a server's would (src/app/heap.ts).
+boundHeapGrowth();
 process.exitCode = await main(process.argv);

@@ -16,6 +16,7 @@ import { scanCommand } from './commands/scan.js';
 import { exitCodeOf } from './exit.js';
 import { type Io, processIo } from './io.js';
 
+export { boundHeapGrowth } from './heap.js';
 export type { Io } from './io.js';
 
 /** The commands, in the order `--help` lists them. */
