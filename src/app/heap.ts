@@ -8,7 +8,7 @@
 // benchmark organisation keeps about 300 MB alive and, at up to 4×, reached 1.3 GB resident,
 // almost all of it garbage nobody had collected yet. That is enough to be killed in a 1 GB
 // container or to push a small CI runner into swap. Growing by half of what is live keeps the
-// peak near 1.5× the live data, for somewhat more frequent collections (bench/RESULTS.md).
+// peak near 1.5× the live data, for more frequent collections (bench/RESULTS.md has what each cost).
 import { setFlagsFromString } from 'node:v8';
 
 /** The heap grows by this share of what is live before the next full collection. */
