@@ -327,8 +327,8 @@ async function collectInScope(
 }
 
 /**
- * What changed since the last complete scan. That scan's snapshot is as large as this one (about
- * 150 MB of live objects for 200,000 grants) and is needed for the drift alone: read here, it is
+ * What changed since the last complete scan. That scan's snapshot is as large as this one (over
+ * 100 MB of live objects for 200,000 grants) and is needed for the drift alone: read here, it is
  * not held through evaluation and reporting beside this scan's.
  */
 function driftSinceLastComplete(store: HistoryStore, snapshot: Snapshot, now: Date): Drift | undefined {

@@ -22,7 +22,7 @@ async function limitFactors(nodeFlags: string[], bound: boolean): Promise<number
     ['--import', 'tsx', '--expose-gc', '--trace-gc-verbose', ...nodeFlags, '--input-type=module', '-e', script],
     { maxBuffer: 64 << 20 },
   );
-  return [...stdout.matchAll(/\[HeapController\] Limit: old size: \d+ KB, new limit: \d+ KB \(([\d.]+)\)/g)].map((m) =>
+  return [...stdout.matchAll(/Controller\] Limit: old size: \d+ KB, new limit: \d+ KB \(([\d.]+)\)/g)].map((m) =>
     Number(m[1]),
   );
 }
