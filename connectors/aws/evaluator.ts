@@ -363,13 +363,16 @@ function candidate(action: string, named: boolean): Candidate {
   return { action, key: action.toLowerCase(), category: categoryOf(action), named };
 }
 
+/** Adds a candidate unless its action is already there or becoming a role is how it is judged. */
+function addCandidate(byAction: Map<string, Candidate>, c: Candidate): void {
+  if (!BECOMING_A_ROLE.has(c.key) && !byAction.has(c.key)) byAction.set(c.key, c);
+}
+
 /** Our fixed lists, in their order, once: every judgement starts from them. */
 const LISTED: ReadonlyMap<string, Candidate> = (() => {
   const byAction = new Map<string, Candidate>();
-  for (const action of [...DATA_READ_ACTIONS, ...ADMIN_ACTIONS, ...COMPUTE_WITH_ROLE_ACTIONS, 'iam:PassRole']) {
-    const c = candidate(action, true);
-    if (!BECOMING_A_ROLE.has(c.key) && !byAction.has(c.key)) byAction.set(c.key, c);
-  }
+  for (const action of [...DATA_READ_ACTIONS, ...ADMIN_ACTIONS, ...COMPUTE_WITH_ROLE_ACTIONS, 'iam:PassRole'])
+    addCandidate(byAction, candidate(action, true));
   return byAction;
 })();
 
@@ -388,19 +391,15 @@ function probesOf(service: string): readonly Candidate[] {
 /** Our fixed lists, every literal action the statements name, and each service × verb. */
 function candidatesFor(statements: readonly SourcedStatement[]): Candidate[] {
   const byAction = new Map(LISTED);
-  const add = (c: Candidate) => {
-    if (!BECOMING_A_ROLE.has(c.key) && !byAction.has(c.key)) byAction.set(c.key, c);
-  };
   const services = new Set(PROBE_SERVICES);
   for (const { statement } of statements) {
     for (const pattern of [...listOf(statement.Action), ...listOf(statement.NotAction)]) {
       const [service, name] = splitAction(pattern);
       if (service && !/[*?]/.test(service)) services.add(service.toLowerCase());
-      if (service && name && !/[*?]/.test(pattern) && !byAction.has(pattern.toLowerCase()))
-        add(candidate(pattern, true));
+      if (service && name && !/[*?]/.test(pattern)) addCandidate(byAction, candidate(pattern, true));
     }
   }
-  for (const service of [...services].sort()) for (const probe of probesOf(service)) add(probe);
+  for (const service of [...services].sort()) for (const probe of probesOf(service)) addCandidate(byAction, probe);
   return [...byAction.values()];
 }
 

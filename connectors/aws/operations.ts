@@ -51,3 +51,12 @@ export const QUERY_VERSIONS: Record<string, string> = {
   '2010-05-08': 'iam',
   '2011-06-15': 'sts',
 };
+
+/**
+ * The request-rate window an operation counts against: AWS limits each account's rate per
+ * service (IAM's, STS's and Organizations' quotas are apart). The emulator keys its windows by
+ * it, and the bench's rate floor counts the fewest calls by it.
+ */
+export function rateWindowOf(account: string, operation: string): string {
+  return `${account}/${operation.slice(0, operation.indexOf(':'))}`;
+}

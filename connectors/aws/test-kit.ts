@@ -3,6 +3,7 @@
 import type { AnyConnector, ConnectorTestKit, HostileAttack } from '../../src/core/connector.js';
 import { pageCount as pages } from '../../src/core/paging.js';
 import type { AwsTuning } from './clients.js';
+import { rateWindowOf } from './operations.js';
 
 /** Recognisable, and shaped like nothing the redactor's patterns know: only registration can hide them. */
 const SECRET_KEY = 'LKFAKE-aws-secret-key-4c9e1a7b3d';
@@ -89,16 +90,16 @@ function awsMinimum(s: AwsShape): Record<string, number> {
 const ACCOUNT_OWN = /^(iam|s3|kms):/;
 
 /**
- * The fewest calls per account, as AWS counts them against its limits: each account's own reads,
- * and the organisation's (accounts, SCPs, every AssumeRole) on the account that scans.
+ * The fewest calls in each request-rate window, as AWS counts them against its limits (per account
+ * and service): each account's own reads, and the organisation's (accounts, SCPs, every
+ * AssumeRole) on the account that scans.
  */
-/** The fewest calls each account makes to each service: AWS limits request rates per account and service. */
 function awsMinimumPerCaller(s: AwsShape): number[] {
   const byCaller = new Map<string, number>();
   const add = (account: string, calls: Record<string, number>, own: boolean) => {
     for (const [op, count] of Object.entries(calls)) {
       if (ACCOUNT_OWN.test(op) !== own) continue;
-      const key = `${account}/${op.split(':')[0]}`;
+      const key = rateWindowOf(account, op);
       byCaller.set(key, (byCaller.get(key) ?? 0) + count);
     }
   };

@@ -86,7 +86,7 @@ export function redact(text: string): string {
   if (text.length < MIN_SECRET_LENGTH) return text;
   let out = text;
   if (secrets.size > 0) {
-    // Longest first, so a secret that contains another is masked whole.
+    // Of secrets found at one place the longest, so a secret that contains another is masked whole.
     anySecret ??= new LiteralSearch(secrets);
     out = anySecret.replaceAll(out, '[REDACTED]');
   }

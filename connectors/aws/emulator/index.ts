@@ -12,7 +12,7 @@ import {
   startHttpEmulator,
 } from '../../../src/core/emulator-kit.js';
 import { CREDENTIAL_REPORT_COLUMNS, ROOT_USER } from '../credential-report.js';
-import { AWS_OPERATIONS, JSON_TARGET_PREFIXES, QUERY_VERSIONS } from '../operations.js';
+import { AWS_OPERATIONS, JSON_TARGET_PREFIXES, QUERY_VERSIONS, rateWindowOf } from '../operations.js';
 import { byCodePoint } from '../policy.js';
 import { BUILTIN_AWS_MANAGED_POLICIES } from './policies.js';
 import type { AwsScenario, ScenarioAccount, ScenarioIdentityCenter } from './scenario.js';
@@ -899,9 +899,8 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
     return xmlResponse(status, queryError(ns, 'Receiver', code, 'An internal error occurred.', requestId()));
   }
 
-  // AWS limits request rates per account and per service (IAM's, STS's and Organizations' quotas
-  // are apart): a request counts against the account that signed it, in its service's window.
-  const caller = (req: EmulatorRequest, r: Route) => `${callerOf(req)?.account ?? ''}/${r.operation.split(':')[0]}`;
+  // A request counts against the account that signed it, in its service's window.
+  const caller = (req: EmulatorRequest, r: Route) => rateWindowOf(callerOf(req)?.account ?? '', r.operation);
   const http = await startHttpEmulator({ options, route, handle, renderFault, caller });
   const config: Record<string, unknown> = {
     endpoint: http.url,
