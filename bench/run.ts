@@ -7,13 +7,12 @@
 // bench/RESULTS.md with the machine and the date.
 import { fork } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
-import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { connectors } from '../connectors/index.js';
-import { REPORT_FILES } from '../reports/index.js';
 import { boundHeapGrowth } from '../src/app/heap.js';
 import { sandboxConfig } from '../src/app/sandbox.js';
 import { completeness } from '../src/core/completeness.js';
@@ -25,6 +24,7 @@ import { AnswerStore } from '../src/pipeline/answers.js';
 import { collect, type SystemToCollect } from '../src/pipeline/collect.js';
 import { summarize } from '../src/pipeline/evaluate/findings.js';
 import { evaluate } from '../src/pipeline/evaluate/index.js';
+import { HistoryStore } from '../src/pipeline/history/store.js';
 import { loadRegister } from '../src/pipeline/register/index.js';
 import { addRemediation } from '../src/pipeline/remediation.js';
 import { reportInput, writeReportFiles } from '../src/pipeline/report.js';
@@ -165,7 +165,7 @@ async function collectAll(
   args: Args,
   sequential: boolean,
   only: readonly string[] = SYSTEMS,
-  beforeRescan?: (run: Run) => Promise<void>,
+  beforeRescan?: (run: Run, answers: AnswerStore) => Promise<void>,
 ): Promise<Run> {
   const org = generateOrganisation(args.scale, args.seed, NOW);
   const host = await startHost(args);
@@ -236,7 +236,7 @@ async function collectAll(
       secrets: results.flatMap((r) => r.snapshot.secrets),
     };
     const run: Run = { configs, systems, wallMs, cpu, snapshot };
-    await beforeRescan?.(run);
+    await beforeRescan?.(run, answers);
     // After the caller's measurements: the re-scan's memory is not the weekly scan's.
     const rescan = sequential ? undefined : await rescanGithub(configs, answers, host, counts);
     return { ...run, ...(rescan ? { rescan } : {}) };
@@ -276,11 +276,18 @@ async function rescanGithub(
   };
 }
 
+interface ReportRun {
+  ms: number;
+  findings: number;
+  /** The scan's last step with a history: the snapshot, findings and dates recorded. */
+  historyMs: number;
+}
+
 /**
  * evaluate (with the fixes' commands) → accepted risks → every format rendered and written to
- * disk, through the same functions scan() calls, in the same order.
+ * disk, then the history recorded, through the same functions scan() calls, in the same order.
  */
-async function evaluateAndReport(args: Args, collected: Snapshot): Promise<{ ms: number; findings: number }> {
+async function evaluateAndReport(args: Args, collected: Snapshot, answers: AnswerStore): Promise<ReportRun> {
   const org = generateOrganisation(args.scale, args.seed, NOW);
   const dir = await mkdtemp(join(tmpdir(), 'lanekeeper-bench-'));
   try {
@@ -306,15 +313,29 @@ async function evaluateAndReport(args: Args, collected: Snapshot): Promise<{ ms:
       registerProblems: [],
       acceptance,
     });
-    const { paths } = await writeReportFiles(
-      join(dir, 'out'),
-      input,
-      REPORT_FORMATS,
-      { register, registerPath, cwd: dir },
-      [REPORT_FILES.json],
-    );
+    const { paths } = await writeReportFiles(join(dir, 'out'), input, REPORT_FORMATS, {
+      register,
+      registerPath,
+      cwd: dir,
+    });
     if (paths.length !== REPORT_FORMATS.length) throw new Error(`wrote ${paths.length} reports`);
-    return { ms: performance.now() - started, findings: evaluation.findings.length };
+    const ms = performance.now() - started;
+    const recording = performance.now();
+    const store = HistoryStore.open(join(dir, 'history.db'));
+    try {
+      store.record({
+        scannedAt: NOW.toISOString(),
+        complete: true,
+        registerText: await readFile(registerPath, 'utf8'),
+        snapshot,
+        findings: evaluation.findings,
+        timings: {},
+        answers: answers.kept(),
+      });
+    } finally {
+      store.close();
+    }
+    return { ms, findings: evaluation.findings.length, historyMs: performance.now() - recording };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -327,7 +348,7 @@ function table(
   args: Args,
   concurrent: Run,
   baseline: Run | undefined,
-  report: { ms: number; findings: number },
+  report: ReportRun,
   rssMb: { collect: number; peak: number },
 ): string {
   const org = generateOrganisation(args.scale, args.seed, NOW);
@@ -384,7 +405,7 @@ function table(
     );
   if (args.report)
     lines.push(
-      `Evaluate and report (as a scan runs them: evaluate with the fixes' commands, accepted risks, every format rendered, redacted and written to disk; grants are classified during collection) on this inventory (${concurrent.snapshot.accounts.length} accounts, ${concurrent.snapshot.grants.length} grants, ${report.findings} findings): ${fmt(report.ms)}. Peak RSS of the scanning process (the emulators run in their own): ${rssMb.collect} MB through collection, ${rssMb.peak} MB with evaluate and report.`,
+      `Evaluate and report (as a scan runs them: evaluate with the fixes' commands, accepted risks, every format rendered, redacted and written to disk; grants are classified during collection) on this inventory (${concurrent.snapshot.accounts.length} accounts, ${concurrent.snapshot.grants.length} grants, ${report.findings} findings): ${fmt(report.ms)}; then the history recorded (snapshot, findings, dates) ${fmt(report.historyMs)}. Peak RSS of the scanning process (the emulators run in their own): ${rssMb.collect} MB through collection, ${rssMb.peak} MB with evaluate, report and history.`,
     );
   else lines.push(`Peak RSS of the scanning process through collection: ${rssMb.collect} MB.`);
   lines.push('');
@@ -426,12 +447,12 @@ async function main(): Promise<void> {
   // from the package's bundle (AWS's: about 0.5 s against 0.1 s). The startup table measures
   // start-up as users run it.
   await Promise.all(args.systems.map((system) => import(`../connectors/${system}/collect.js`)));
-  let report = { ms: Number.NaN, findings: 0 };
+  let report: ReportRun = { ms: Number.NaN, findings: 0, historyMs: Number.NaN };
   const rssMb = { collect: 0, peak: 0 };
-  const concurrent = await collectAll(args, false, args.systems, async (run) => {
+  const concurrent = await collectAll(args, false, args.systems, async (run, answers) => {
     process.stderr.write(`bench: concurrent collection ${fmt(run.wallMs)}\n`);
     rssMb.collect = rss();
-    if (args.report) report = await evaluateAndReport(args, run.snapshot);
+    if (args.report) report = await evaluateAndReport(args, run.snapshot, answers);
     rssMb.peak = rss();
     process.stderr.write(`bench: evaluate and report ${fmt(report.ms)}\n`);
   });

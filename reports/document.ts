@@ -34,8 +34,12 @@ export interface FindingsDocument {
 }
 
 export function buildFindingsDocument(input: ReportInput): FindingsDocument {
+  return { ...documentHead(input), findings: sortedFindings(input).map(findingRecord) };
+}
+
+/** Everything but the findings, in the document's key order (findings is the last key). */
+function documentHead(input: ReportInput): Omit<FindingsDocument, 'findings'> {
   const now = input.now.toISOString();
-  const findings = sorted(input.evaluation.findings, compareFindings).map(findingRecord);
   return {
     schemaVersion: FINDINGS_SCHEMA_VERSION,
     generatedAt: now,
@@ -48,9 +52,10 @@ export function buildFindingsDocument(input: ReportInput): FindingsDocument {
     systems: systemSummaries(input.snapshot),
     // The evaluation's headline (it may leave accepted risks out), in severity order.
     summary: severityCounts(input.evaluation.summary),
-    findings,
   };
 }
+
+const sortedFindings = (input: ReportInput) => sorted(input.evaluation.findings, compareFindings);
 
 /** A gap with its keys in a fixed order. */
 function gapRecord(g: TargetGap): TargetGap {
@@ -64,9 +69,32 @@ function gapRecord(g: TargetGap): TargetGap {
   };
 }
 
-export function renderFindingsDocument(input: ReportInput): string {
-  return `${JSON.stringify(buildFindingsDocument(input), null, 2)}\n`;
+/**
+ * findings.json in pieces, one finding each, byte for byte `JSON.stringify(document, null, 2)`
+ * and a newline: at scale the document is tens of MB, and one string of it, with a copy of every
+ * finding, was the largest thing a scan held while writing its reports.
+ */
+export function* findingsDocumentChunks(input: ReportInput): Generator<string> {
+  const findings = sortedFindings(input);
+  const head = JSON.stringify({ ...documentHead(input), findings: [] }, null, 2);
+  if (findings.length === 0) {
+    yield `${head}\n`;
+    return;
+  }
+  // The head ends with the empty list and the closing brace: `"findings": []\n}`.
+  yield `${head.slice(0, -EMPTY_TAIL.length)}[\n`;
+  const last = findings.length - 1;
+  for (const [i, f] of findings.entries()) {
+    // A finding is indented as the list's element, two levels in. JSON escapes every line break
+    // inside a string, so each \n here is the layout's own.
+    const record = JSON.stringify(findingRecord(f), null, 2).replaceAll('\n', `\n${ELEMENT_INDENT}`);
+    yield `${ELEMENT_INDENT}${record}${i < last ? ',' : ''}\n`;
+  }
+  yield '  ]\n}\n';
 }
+
+const EMPTY_TAIL = '[]\n}';
+const ELEMENT_INDENT = '    ';
 
 /** The counts with their keys in severity order, whatever order they were built in. */
 export function severityCounts(summary: Record<Severity, number>): Record<Severity, number> {

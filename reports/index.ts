@@ -2,7 +2,7 @@
 // Same input, same bytes: the clock comes in as `now`, and every list is sorted here.
 
 import { accessCsvChunks } from './csv.js';
-import { renderFindingsDocument } from './document.js';
+import { findingsDocumentChunks } from './document.js';
 import { htmlChunks } from './html.js';
 import type { ReportInput } from './input.js';
 import { inventoryChunks } from './inventory.js';
@@ -28,7 +28,7 @@ export const REPORT_FILES: Record<ReportFormat, string> = {
 const RENDERERS: Record<ReportFormat, (input: ReportInput) => Iterable<string>> = {
   html: htmlChunks,
   md: markdownChunks,
-  json: (input) => [renderFindingsDocument(input)],
+  json: findingsDocumentChunks,
   csv: accessCsvChunks,
   inventory: inventoryChunks,
 };

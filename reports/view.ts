@@ -279,6 +279,7 @@ function makeView(input: ReportInput): ReportView {
     ),
   );
   const personLabel = labeller(people);
+  const owners = new Map(people.map((p) => [p.person, p.owner]));
   const rules = new Map(input.rules.map((r) => [r.id, r]));
   const lanesOf = laneIndex(input);
   const logins = new Map(input.snapshot.accounts.map((a) => [accountKey(a), a.login]));
@@ -295,7 +296,7 @@ function makeView(input: ReportInput): ReportView {
     const login = logins.get(accountKey({ system: f.system, target: f.target, id: f.account }));
     const age = ageOf(f.fingerprint);
     const lapsed = lapsedOf.get(f.fingerprint);
-    const owner = f.person ? people.find((p) => p.person === f.person)?.owner : undefined;
+    const owner = f.person ? owners.get(f.person) : undefined;
     return {
       fingerprint: f.fingerprint,
       anchor: anchorOf(f.fingerprint),

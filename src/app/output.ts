@@ -1,6 +1,7 @@
 // How a scanning command talks to the person running it: progress on stderr while it reads (one
 // line per system on a terminal, plain lines in CI, nothing with --quiet), then the summary (or
 // --json) on stdout.
+import { readFile } from 'node:fs/promises';
 import { createLogger, type Logger } from '../core/log.js';
 import { redact } from '../core/redact.js';
 import { terminalSafe } from '../core/text.js';
@@ -37,13 +38,13 @@ export async function withProgress(
   } finally {
     progress.finish();
   }
-  printResult(result, opts.json === true, io);
+  await printResult(result, opts.json === true, io);
   return result.exitCode;
 }
 
-function printResult(result: ScanResult, json: boolean, io: Io): void {
+async function printResult(result: ScanResult, json: boolean, io: Io): Promise<void> {
   if (json) {
-    io.stdout(redact(jsonForTerminal(result.findingsJson)));
+    io.stdout(redact(jsonForTerminal(await readFile(result.findingsPath, 'utf8'))));
     return;
   }
   io.stdout(

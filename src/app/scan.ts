@@ -83,8 +83,8 @@ export interface ScanResult {
   outDir: string;
   /** Paths written, in a stable order. */
   files: string[];
-  /** The findings.json document, for --json. */
-  findingsJson: string;
+  /** The findings.json this scan wrote (always), for --json. */
+  findingsPath: string;
   /** Fingerprints first seen in this scan (empty on a first scan or without history). */
   newFingerprints: ReadonlySet<string>;
   /** What to do first, as the reports show it. */
@@ -205,17 +205,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     // The PDF is printed from report.html: written with the others when the config leaves it out.
     const configured = loaded.config.report.formats;
     const formats = options.pdf && !configured.includes('html') ? [...configured, 'html' as const] : configured;
-    // findings.json is kept for the history; the others are read back from disk when a later step
-    // needs one (report.md for a job summary), not held through the scan: at scale each is tens of MB.
-    const written = await writeReportFiles(outDir, input, formats, { register, registerPath, cwd }, [
-      REPORT_FILES.json,
-    ]);
-    const files = written.paths;
+    // No report is held through the scan (at scale each is tens of MB): a later step that needs one
+    // (report.md for a job summary, attachments for the email) reads it back from disk.
+    const { paths: files } = await writeReportFiles(outDir, input, formats, { register, registerPath, cwd });
     // A report the config asks for is on disk; one it does not is rendered when a step needs it.
     const reportText = async (format: 'html' | 'json' | 'csv' | 'md'): Promise<string> => {
       const name = REPORT_FILES[format];
-      const kept = written.kept.get(name);
-      if (kept !== undefined) return kept;
       return files.includes(join(outDir, name)) ? readFile(join(outDir, name), 'utf8') : renderReport(format, input);
     };
     if (options.pdf) {
@@ -291,7 +286,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       organization,
       outDir,
       files,
-      findingsJson: written.kept.get(REPORT_FILES.json) ?? '',
+      findingsPath: join(outDir, REPORT_FILES.json),
       newFingerprints,
       actions: reportActions(input),
       history: !store ? 'off' : drift ? 'compared' : 'first',

@@ -95,7 +95,7 @@ export interface SarifPlace {
 /**
  * Every requested format (findings.json always) rendered and written one at a time and piece by
  * piece, so no report is ever one string in memory (together they are several hundred MB at the
- * benchmark's large scale) unless a later step asks to keep its text (`keep`). Each file goes
+ * benchmark's large scale). A later step that needs one reads it back from disk. Each file goes
  * beside its final name and is renamed, so a reader never sees half a report.
  */
 export async function writeReportFiles(
@@ -103,8 +103,7 @@ export async function writeReportFiles(
   unredacted: ReportInput,
   formats: readonly (ReportFormat | 'sarif')[],
   sarif: SarifPlace,
-  keep: readonly string[] = [],
-): Promise<{ paths: string[]; kept: Map<string, string> }> {
+): Promise<{ paths: string[] }> {
   // Redacted before rendering (reportInput's is already; an input built elsewhere is too), and
   // each piece again as it is written, as a second line: no token reaches a file even if a
   // record carried one. A piece never splits a value (reports/index.ts), so each is seen whole.
@@ -117,20 +116,14 @@ export async function writeReportFiles(
   }
   await mkdir(outDir, { recursive: true });
   const paths: string[] = [];
-  const kept = new Map<string, string>();
   for (const name of [...renderers.keys()].sort()) {
     const path = join(outDir, name);
     // Redacted in the batches it is written in, each of whole pieces: one pass per megabyte,
     // not one per CSV row.
-    const pieces = map(inBatches(renderers.get(name)?.() ?? []), redact);
-    if (keep.includes(name)) {
-      const text = [...pieces].join('');
-      await writeFileSafely(path, text);
-      kept.set(name, text);
-    } else await writeFileSafely(path, pieces);
+    await writeFileSafely(path, map(inBatches(renderers.get(name)?.() ?? []), redact));
     paths.push(path);
   }
-  return { paths, kept };
+  return { paths };
 }
 
 function* map<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {

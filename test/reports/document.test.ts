@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type FindingsDocument, REPORT_FILES, renderReport } from '../../reports/index.js';
+import {
+  buildFindingsDocument,
+  type FindingsDocument,
+  REPORT_FILES,
+  renderReport,
+  reportChunks,
+} from '../../reports/index.js';
 import { completeness } from '../../src/core/completeness.js';
 import { demoInput, NOW } from './fixture.js';
 
@@ -140,5 +146,27 @@ describe('findings.json', () => {
     const input = demoInput();
     Object.assign(input.evaluation.findings[0]!, { internal: 'x' });
     expect(renderReport('json', input)).not.toContain('internal');
+  });
+
+  it('is written a finding at a time, and the pieces are the whole document byte for byte', () => {
+    const input = demoInput();
+    // Line breaks and separators inside values must not be taken for the layout's.
+    input.evaluation.findings[0]!.evidence.push('two\nlines\u2028and\r\na tab\t');
+    const whole = `${JSON.stringify(buildFindingsDocument(input), null, 2)}\n`;
+    const pieces = [...reportChunks('json', input)];
+    expect(pieces.join('')).toBe(whole);
+    // The head, one piece per finding, the tail: each finding's piece parses as that finding.
+    expect(pieces).toHaveLength(input.evaluation.findings.length + 2);
+    const records = pieces.slice(1, -1).map((p) => JSON.parse(p.trim().replace(/,$/, '')) as { fingerprint: string });
+    expect(records.map((r) => r.fingerprint)).toEqual(parse(whole).findings.map((f) => f.fingerprint));
+  });
+
+  it('is the same document when there is no finding', () => {
+    const input = demoInput();
+    input.evaluation = { ...input.evaluation, findings: [] };
+    const text = renderReport('json', input);
+    expect(text).toBe(`${JSON.stringify(buildFindingsDocument(input), null, 2)}\n`);
+    expect(parse(text).findings).toEqual([]);
+    expect(text).toContain('"findings": []\n}');
   });
 });

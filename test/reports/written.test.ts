@@ -32,12 +32,6 @@ describe('writeReportFiles', () => {
     }
   });
 
-  it('keeps the texts a later step asks for, and only those', async () => {
-    const { kept } = await writeReportFiles(dir, demoInput(), RENDERED_FORMATS, noSarif, [REPORT_FILES.json]);
-    expect([...kept.keys()]).toEqual([REPORT_FILES.json]);
-    expect(kept.get(REPORT_FILES.json)).toBe(readFileSync(join(dir, REPORT_FILES.json), 'utf8'));
-  });
-
   it('never splits a value between pieces, so the last redaction pass sees each one whole', async () => {
     const input = demoInput();
     // An account id in every format (the HTML breaks ids only at separators; this has none).
@@ -45,8 +39,7 @@ describe('writeReportFiles', () => {
     for (const format of RENDERED_FORMATS) {
       const pieces = [...reportChunks(format, input)];
       expect(pieces.join(''), format).toContain(secret);
-      // findings.json is one JSON.stringify; the others come in pieces.
-      expect(pieces.length, format).toBeGreaterThan(format === 'json' ? 0 : 1);
+      expect(pieces.length, format).toBeGreaterThan(1);
     }
     registerSecret(secret);
     for (const format of RENDERED_FORMATS) {
