@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
+import { inflateRawSync } from 'node:zlib';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EmailSchema } from '../../src/core/config.js';
@@ -19,6 +20,7 @@ import { clearSecrets, redact } from '../../src/core/redact.js';
 import { NO_ANSWERS } from '../../src/pipeline/answers.js';
 import { describeError } from '../../src/pipeline/collect.js';
 import { sendEmail } from '../../src/pipeline/deliver.js';
+import { openDatabase } from '../../src/pipeline/history/sqlite.js';
 import {
   demoScenario,
   demoSystems,
@@ -57,9 +59,22 @@ async function everything(setup: ScanSetup, run: { stdout: string; stderr: strin
     ['stdout', run.stdout],
     ['stderr', run.stderr],
   ]);
-  // latin1 keeps every byte: a token inside SQLite pages or a compressed blob is still found.
+  // latin1 keeps every byte: a token inside SQLite pages is still found.
   for (const file of await filesUnder(setup.dir)) texts.set(file, await readFile(file, 'latin1'));
+  // The history keeps each snapshot deflated: searched as the text it inflates to.
+  texts.set('the history’s snapshots, inflated', inflatedSnapshots(setup.historyPath));
   return texts;
+}
+
+function inflatedSnapshots(historyPath: string): string {
+  const db = openDatabase(historyPath);
+  try {
+    const parts = db.prepare('SELECT part FROM snapshot_parts ORDER BY scan_id, seq').all() as { part: Uint8Array }[];
+    expect(parts.length).toBeGreaterThan(0);
+    return parts.map((p) => inflateRawSync(p.part).toString('utf8')).join('');
+  } finally {
+    db.close();
+  }
 }
 
 let setup: ScanSetup | undefined;

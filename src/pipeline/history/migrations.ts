@@ -43,4 +43,14 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (system, target, key)
   );
   `,
+  // 3: the snapshot in deflated parts of JSON lines (see snapshot-parts.ts). scans.snapshot_json
+  // stays, NULL for scans recorded from here on, for those recorded before.
+  `
+  CREATE TABLE snapshot_parts (
+    scan_id INTEGER NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
+    seq     INTEGER NOT NULL,               -- 0, 1, ...: the parts in order
+    part    BLOB NOT NULL,
+    PRIMARY KEY (scan_id, seq)
+  );
+  `,
 ];

@@ -3,7 +3,7 @@
 // for Node 20). Both are driven through the small synchronous surface the store needs.
 import { createRequire } from 'node:module';
 
-export type SqlValue = string | number | bigint | null;
+export type SqlValue = string | number | bigint | null | Uint8Array;
 
 export interface SqlStatement {
   run(...params: SqlValue[]): { changes: number | bigint; lastInsertRowid: number | bigint };

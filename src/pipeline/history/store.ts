@@ -11,6 +11,7 @@ import { type Snapshot, SnapshotSchema, type SystemStatus } from '../../core/mod
 import { redactDeep } from '../../core/redact.js';
 import type { StoredAnswer } from '../answers.js';
 import { MIGRATIONS } from './migrations.js';
+import { SnapshotPartError, snapshotFromParts, snapshotParts } from './snapshot-parts.js';
 import { inTransaction, openDatabase, type SqlDatabase } from './sqlite.js';
 
 export const DEFAULT_HISTORY_PATH = '.lanekeeper/history.db';
@@ -110,16 +111,33 @@ export class HistoryStore {
     const row = this.db
       .prepare(
         `SELECT id, scanned_at, snapshot_json FROM scans
-         WHERE complete = 1 AND snapshot_json IS NOT NULL AND scanned_at < ?
+         WHERE complete = 1 AND ${HAS_SNAPSHOT} AND scanned_at < ?
          ORDER BY scanned_at DESC, id DESC LIMIT 1`,
       )
-      .get(before) as { id: number; scanned_at: string; snapshot_json: string } | undefined;
+      .get(before) as { id: number; scanned_at: string; snapshot_json: string | null } | undefined;
     if (!row) return undefined;
     return {
       id: row.id,
       scannedAt: this.checked(Instant, row.scanned_at, 'scans.scanned_at'),
-      snapshot: this.json(SnapshotSchema, row.snapshot_json, 'scans.snapshot_json'),
+      // Scans recorded before the snapshot came in parts hold it as one JSON text.
+      snapshot:
+        row.snapshot_json === null
+          ? this.snapshotFromParts(row.id)
+          : this.json(SnapshotSchema, row.snapshot_json, 'scans.snapshot_json'),
     };
+  }
+
+  private snapshotFromParts(scanId: number): Snapshot {
+    const parts = this.db.prepare('SELECT part FROM snapshot_parts WHERE scan_id = ? ORDER BY seq').all(scanId) as {
+      part: unknown;
+    }[];
+    try {
+      return snapshotFromParts(parts.map((p) => p.part));
+    } catch (e) {
+      if (e instanceof SnapshotPartError)
+        throw new HistoryIntegrityError(this.path, `a scan's snapshot_parts: ${e.message}`);
+      throw e;
+    }
   }
 
   /** When each fingerprint was first and last seen, before the scan being recorded now. */
@@ -150,11 +168,13 @@ export class HistoryStore {
       findings: redactDeep(unredacted.findings),
     };
     const counts = countBySeverity(scan.findings);
+    // Built before the write begins: the transaction holds the file's lock only to insert.
+    const parts = snapshotParts(scan.snapshot);
     return inTransaction(this.db, (): number => {
       const result = this.db
         .prepare(
-          `INSERT INTO scans (scanned_at, complete, register_digest, systems_json, counts_json, timings_json, snapshot_json)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO scans (scanned_at, complete, register_digest, systems_json, counts_json, timings_json)
+           VALUES (?, ?, ?, ?, ?, ?)`,
         )
         .run(
           scan.scannedAt,
@@ -163,10 +183,11 @@ export class HistoryStore {
           JSON.stringify(scan.snapshot.systems.map(statusSummary)),
           JSON.stringify(counts),
           JSON.stringify(scan.timings),
-          JSON.stringify(scan.snapshot),
         );
       const scanId = Number(result.lastInsertRowid);
       seams.afterScanRow?.();
+      const insertPart = this.db.prepare('INSERT INTO snapshot_parts (scan_id, seq, part) VALUES (?, ?, ?)');
+      for (const [seq, part] of parts.entries()) insertPart.run(scanId, seq, part);
       const insertFinding = this.db.prepare(
         'INSERT INTO findings (scan_id, fingerprint, rule, severity, finding_json) VALUES (?, ?, ?, ?, ?)',
       );
@@ -216,7 +237,7 @@ export class HistoryStore {
   list(): ScanSummary[] {
     const rows = this.db
       .prepare(
-        `SELECT id, scanned_at, complete, counts_json, systems_json, snapshot_json IS NOT NULL AS has_snapshot
+        `SELECT id, scanned_at, complete, counts_json, systems_json, ${HAS_SNAPSHOT} AS has_snapshot
          FROM scans ORDER BY scanned_at, id`,
       )
       .all() as {
@@ -246,17 +267,29 @@ export class HistoryStore {
    */
   prune(now: Date, keepDays: number): number {
     const cutoff = new Date(now.getTime() - keepDays * 86_400_000).toISOString();
-    const latest = this.db
-      .prepare(
-        'SELECT id FROM scans WHERE complete = 1 AND snapshot_json IS NOT NULL ORDER BY scanned_at DESC, id DESC LIMIT 1',
-      )
-      .get() as { id: number } | undefined;
-    const result = this.db
-      .prepare('UPDATE scans SET snapshot_json = NULL WHERE scanned_at < ? AND snapshot_json IS NOT NULL AND id != ?')
-      .run(cutoff, latest?.id ?? -1);
-    return Number(result.changes);
+    return inTransaction(this.db, (): number => {
+      const latest = this.db
+        .prepare(
+          `SELECT id FROM scans WHERE complete = 1 AND ${HAS_SNAPSHOT} ORDER BY scanned_at DESC, id DESC LIMIT 1`,
+        )
+        .get() as { id: number } | undefined;
+      const old = this.db
+        .prepare(`SELECT id FROM scans WHERE scanned_at < ? AND ${HAS_SNAPSHOT} AND id != ?`)
+        .all(cutoff, latest?.id ?? -1) as { id: number }[];
+      const dropJson = this.db.prepare('UPDATE scans SET snapshot_json = NULL WHERE id = ?');
+      const dropParts = this.db.prepare('DELETE FROM snapshot_parts WHERE scan_id = ?');
+      for (const { id } of old) {
+        dropJson.run(id);
+        dropParts.run(id);
+      }
+      return old.length;
+    });
   }
 }
+
+/** A scan row still holding its snapshot: as one JSON text (recorded before parts) or in parts. */
+const HAS_SNAPSHOT =
+  '(snapshot_json IS NOT NULL OR EXISTS (SELECT 1 FROM snapshot_parts WHERE snapshot_parts.scan_id = scans.id))';
 
 /** "LKHS": marks a SQLite file as a lanekeeper history (PRAGMA application_id). */
 export const HISTORY_APPLICATION_ID = 0x4c4b4853;
