@@ -4,7 +4,7 @@
 // at the destination instead of writing where it points, and a reader never sees half a file.
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { link, mkdir, open, rename, rm, unlink } from 'node:fs/promises';
+import { type FileHandle, link, mkdir, open, rename, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export interface SafeWriteOptions {
@@ -18,8 +18,10 @@ export class FileExistsError extends Error {
   override readonly name = 'FileExistsError';
 }
 
-/** Pieces are written in batches of about this many characters: few writes, little memory. */
+/** Pieces are joined into batches of about this many characters (inBatches). */
 const BATCH_CHARS = 1 << 20;
+/** Bytes of pieces gathered before each write: few writes, little memory. */
+const WRITE_BYTES = 1 << 20;
 
 /**
  * Pieces of a text joined into batches of at least `chars` characters (the last may be shorter),
@@ -43,6 +45,27 @@ export function* inBatches(pieces: Iterable<string>, chars = BATCH_CHARS): Gener
 // A batch of one piece is that piece: a piece already the size of a batch is not copied again.
 const joined = (batch: string[]) => (batch.length === 1 ? (batch[0] as string) : batch.join(''));
 
+/**
+ * Pieces encoded straight into one reused buffer, written each time it fills. Joining them into
+ * strings first (one per megabyte) cost more than rendering some reports: every character copied
+ * into a new string, then again into the bytes written, and each batch garbage to collect.
+ */
+async function writePieces(handle: FileHandle, pieces: Iterable<string>): Promise<void> {
+  const buffer = Buffer.allocUnsafe(WRITE_BYTES);
+  let used = 0;
+  for (const piece of pieces) {
+    // UTF-8 takes at most three bytes for each UTF-16 code unit.
+    const most = piece.length * 3;
+    if (used + most > buffer.length && used > 0) {
+      await handle.write(buffer, 0, used);
+      used = 0;
+    }
+    if (most > buffer.length) await handle.write(piece, null, 'utf8');
+    else used += buffer.write(piece, used, 'utf8');
+  }
+  if (used > 0) await handle.write(buffer, 0, used);
+}
+
 /** `text` may be the whole text or its pieces in order (a large report, produced as it is written). */
 export async function writeFileSafely(
   path: string,
@@ -56,7 +79,7 @@ export async function writeFileSafely(
   const handle = await open(tmp, flags, 0o644);
   try {
     if (typeof text === 'string') await handle.writeFile(text, 'utf8');
-    else for (const batch of inBatches(text)) await handle.write(batch, null, 'utf8');
+    else await writePieces(handle, text);
   } finally {
     await handle.close();
   }

@@ -16,7 +16,7 @@ import type { AcceptedFinding, Evaluation } from '../core/evaluation.js';
 import type { Finding, RuleMeta, Severity } from '../core/finding.js';
 import type { Snapshot } from '../core/model.js';
 import { redact, redactDeep } from '../core/redact.js';
-import { inBatches, writeFileSafely } from '../core/safe-write.js';
+import { writeFileSafely } from '../core/safe-write.js';
 import { VERSION } from '../core/version.js';
 import type { AcceptanceResult } from './accept.js';
 import type { LoadedRegister } from './register/index.js';
@@ -106,7 +106,8 @@ export async function writeReportFiles(
 ): Promise<{ paths: string[] }> {
   // Redacted before rendering (reportInput's is already; an input built elsewhere is too), and
   // each piece again as it is written, as a second line: no token reaches a file even if a
-  // record carried one. A piece never splits a value (reports/index.ts), so each is seen whole.
+  // record carried one. A piece never splits a value (reports/index.ts), so each is seen whole,
+  // and redacting piece by piece gives the text redacting the whole would (written.test.ts).
   const input = redactDeep(unredacted);
   const renderers = new Map<string, () => Iterable<string>>();
   for (const format of new Set([...formats, 'json' as const])) {
@@ -118,9 +119,7 @@ export async function writeReportFiles(
   const paths: string[] = [];
   for (const name of [...renderers.keys()].sort()) {
     const path = join(outDir, name);
-    // Redacted in the batches it is written in, each of whole pieces: one pass per megabyte,
-    // not one per CSV row.
-    await writeFileSafely(path, map(inBatches(renderers.get(name)?.() ?? []), redact));
+    await writeFileSafely(path, map(renderers.get(name)?.() ?? [], redact));
     paths.push(path);
   }
   return { paths };

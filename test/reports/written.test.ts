@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RENDERED_FORMATS, REPORT_FILES, renderReport, reportChunks } from '../../reports/index.js';
 import { clearSecrets, redact, registerSecret } from '../../src/core/redact.js';
-import { inBatches } from '../../src/core/safe-write.js';
+import { inBatches, writeFileSafely } from '../../src/core/safe-write.js';
 import { type SarifPlace, writeReportFiles } from '../../src/pipeline/report.js';
 import { demoInput, hostileInput } from './fixture.js';
 
@@ -53,6 +53,32 @@ describe('writeReportFiles', () => {
       expect(text, format).not.toContain(secret);
       expect(text, format).toContain('[REDACTED]');
     }
+  });
+});
+
+describe('writeFileSafely with pieces', () => {
+  let dir = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lanekeeper-pieces-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes the pieces’ text whatever their size and characters, across its buffer’s edges', async () => {
+    // Two- and three-byte characters and surrogate pairs, many small pieces that fill the buffer
+    // more than once, and pieces larger than it.
+    const pieces = [
+      ...Array.from({ length: 60_000 }, (_, i) => `row ${i}: é € 😀 ${'x'.repeat(i % 40)}\n`),
+      '😀'.repeat(600_000),
+      'tail é',
+      '€'.repeat(400_000),
+    ];
+    const path = join(dir, 'out.txt');
+    await writeFileSafely(path, pieces);
+    expect(readFileSync(path, 'utf8')).toBe(pieces.join(''));
+    await writeFileSafely(path, []);
+    expect(readFileSync(path, 'utf8')).toBe('');
   });
 });
 
