@@ -21,17 +21,23 @@ import {
 } from '../src/core/order.js';
 import type { ReportInput } from './input.js';
 
+/** inventory.json: the scan's snapshot (snapshotChunks). */
+export function inventoryChunks(input: ReportInput): Iterable<string> {
+  return snapshotChunks(input.snapshot);
+}
+
 /**
- * inventory.json piece by piece, one record at a time, so a large inventory (200,000 grants) is
- * never one string, nor a second copy of the snapshot in its canonical form. Each record is one
- * line: a diff of two weeks' inventories shows each record that changed as one line, whole, and
- * the file is half the size pretty-printing gives (the snapshot's other fields stay indented).
+ * A snapshot in canonical form as JSON, piece by piece, one record at a time, so a large inventory
+ * (200,000 grants) is never one string, nor a second copy of the snapshot in its canonical form.
+ * Each record is one line: a diff of two weeks' inventories shows each record that changed as one
+ * line, whole, and the file is half the size pretty-printing gives (the snapshot's other fields
+ * stay indented). inventory.json and the shards `lanekeeper collect` writes are this text.
  */
-export function* inventoryChunks(input: ReportInput): Generator<string> {
+export function* snapshotChunks(snapshot: Snapshot): Generator<string> {
   const indent = (json: string, by: string) => json.replace(/\n/g, `\n${by}`);
   const entries = [
-    ...canonicalHead(input.snapshot).map(([key, value]) => ({ key, value })),
-    ...canonicalLists(input.snapshot).map(([key, records, canonical]) => ({ key, records, canonical })),
+    ...canonicalHead(snapshot).map(([key, value]) => ({ key, value })),
+    ...canonicalLists(snapshot).map(([key, records, canonical]) => ({ key, records, canonical })),
   ];
   yield '{\n';
   for (const [n, entry] of entries.entries()) {

@@ -101,6 +101,14 @@ export function redact(text: string): string {
 }
 
 /**
+ * A text written piece by piece, each piece redacted. Whole only when no piece splits a value
+ * (a report's or a shard's pieces are whole records or lines), so each secret is seen whole.
+ */
+export function* redactEach(pieces: Iterable<string>): Generator<string> {
+  for (const piece of pieces) yield redact(piece);
+}
+
+/**
  * Every string in a value redacted, before anything renders it: once HTML entities, Markdown
  * backslashes or CSV quotes are added, a secret holding `&`, `'` or `=` no longer matches the
  * final-text pass. Dates and other objects keep their class; plain objects, arrays and maps are

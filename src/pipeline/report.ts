@@ -15,7 +15,7 @@ import type { Drift } from '../core/drift.js';
 import type { AcceptedFinding, Evaluation } from '../core/evaluation.js';
 import type { Finding, RuleMeta, Severity } from '../core/finding.js';
 import type { Snapshot } from '../core/model.js';
-import { redact, redactDeep } from '../core/redact.js';
+import { redact, redactDeep, redactEach } from '../core/redact.js';
 import { writeFileSafely } from '../core/safe-write.js';
 import { VERSION } from '../core/version.js';
 import type { AcceptanceResult } from './accept.js';
@@ -119,14 +119,10 @@ export async function writeReportFiles(
   const paths: string[] = [];
   for (const name of [...renderers.keys()].sort()) {
     const path = join(outDir, name);
-    await writeFileSafely(path, map(renderers.get(name)?.() ?? [], redact));
+    await writeFileSafely(path, redactEach(renderers.get(name)?.() ?? []));
     paths.push(path);
   }
   return { paths };
-}
-
-function* map<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
-  for (const item of items) yield f(item);
 }
 
 /** SARIF locates each finding at its person's entry in the register, or the register's first line. */

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectors } from '../../connectors/index.js';
+import { snapshotChunks } from '../../reports/inventory.js';
 import type { Snapshot } from '../../src/core/model.js';
 
 // scan() calls collect(); the lead wires `scan --inventory` to call loadShards() in its place.
@@ -100,6 +101,12 @@ describe('sharded collection', () => {
       expect(code, only.join(' ')).toBe(0);
       paths.push(outPath);
     }
+    // A shard is written as inventory.json is: the canonical snapshot, a record a line.
+    const github = await readFile(paths[0] as string, 'utf8');
+    const shard = JSON.parse(github) as Snapshot;
+    expect(shard.grants.length).toBeGreaterThan(0);
+    expect(github).toBe([...snapshotChunks(shard)].join(''));
+    for (const g of shard.grants) expect(github).toContain(`\n    ${JSON.stringify(g)}`);
     const merged = await loadShards(paths);
     substitute.snapshot = merged;
     try {

@@ -10,7 +10,7 @@ import { sha256 } from '../../core/digest.js';
 import { ExitCode, UsageError } from '../../core/errors.js';
 import { createLogger, type LogLevel } from '../../core/log.js';
 import type { Snapshot, TargetRef } from '../../core/model.js';
-import { redact, redactDeep } from '../../core/redact.js';
+import { redact, redactDeep, redactEach } from '../../core/redact.js';
 import { writeFileSafely } from '../../core/safe-write.js';
 import { terminalSafe } from '../../core/text.js';
 import { withExitCode } from '../exit.js';
@@ -119,9 +119,13 @@ async function sourceOf(config: { organization?: string; registerPath?: string }
   return source;
 }
 
-/** Canonical form (sorted, no wall times), redacted, written safely (core/safe-write.ts). */
+/**
+ * Canonical form (sorted, no wall times), as inventory.json is written: a record a line, piece by
+ * piece (a large organisation's shard is never one string), each piece redacted, written safely
+ * (core/safe-write.ts).
+ */
 async function writeShard(path: string, snapshot: Snapshot): Promise<void> {
-  const { canonicalSnapshot } = await import('../../../reports/inventory.js');
+  const { snapshotChunks } = await import('../../../reports/inventory.js');
   await mkdir(dirname(path), { recursive: true });
-  await writeFileSafely(path, redact(`${JSON.stringify(canonicalSnapshot(redactDeep(snapshot)), null, 2)}\n`));
+  await writeFileSafely(path, redactEach(snapshotChunks(redactDeep(snapshot))));
 }
