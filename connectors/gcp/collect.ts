@@ -292,7 +292,7 @@ class GcpScan {
     return { roles, rolePermissions };
   }
 
-  /** Deny policies attached to a node, with their rules; unreadable ones are said, not guessed. */
+  /** Deny policies attached to a node, with their rules; refused ones are said, not guessed. */
   private async readDenies(node: string, count: CallCounter): Promise<DenyReading> {
     try {
       const names = await this.limited(() => this.api.listDenyPolicies(node, count));
@@ -315,6 +315,10 @@ class GcpScan {
       return { rules };
     } catch (e) {
       this.ctx.signal.throwIfAborted();
+      // Refused is said and the grants stand as IAM gives them (denies only narrow). Anything
+      // else (an answer that is not JSON, a server still failing after its retries) fails the
+      // read: a scan that met it must not call itself complete.
+      if (!isRefused(e)) throw e;
       return { unreadable: describe(e) };
     }
   }

@@ -686,6 +686,17 @@ describe('gcp connector against its emulator', () => {
       const faulted = faulty.emulator.requests.filter((r) => r.operation.startsWith('iam.policies.') && r.fault);
       expect(faulted.length).toBeGreaterThan(0);
     });
+
+    it('fails the read, not only warns, when a deny policy answer is not JSON', async () => {
+      const { snapshot } = await scan(withDenies(), {
+        faults: { seed: 1, rate: 1, kinds: ['malformed'], operations: ['iam.policies.listPolicies'], persistent: true },
+      });
+      const failed = snapshot.systems.filter((x) => !x.ok);
+      expect(failed.length).toBeGreaterThan(0);
+      for (const x of failed) expect(x.error).toMatch(/iam\.policies\.listPolicies/);
+      // Not passed off as a refusal: no target says its grants stand before any deny.
+      expect(snapshot.systems.flatMap((x) => x.warnings).join('\n')).not.toMatch(/before any deny/);
+    });
   });
 
   it('gives the same inventory at page size 1', async () => {
