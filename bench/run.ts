@@ -7,7 +7,7 @@
 // bench/RESULTS.md with the machine and the date.
 import { fork } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
-import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -326,7 +326,7 @@ async function evaluateAndReport(args: Args, collected: Snapshot, answers: Answe
       store.record({
         scannedAt: NOW.toISOString(),
         complete: true,
-        registerText: await readFile(registerPath, 'utf8'),
+        registerText: register.source.text,
         snapshot,
         findings: evaluation.findings,
         timings: {},

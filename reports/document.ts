@@ -33,10 +33,6 @@ export interface FindingsDocument {
   findings: Finding[];
 }
 
-export function buildFindingsDocument(input: ReportInput): FindingsDocument {
-  return { ...documentHead(input), findings: sortedFindings(input).map(findingRecord) };
-}
-
 /** Everything but the findings, in the document's key order (findings is the last key). */
 function documentHead(input: ReportInput): Omit<FindingsDocument, 'findings'> {
   const now = input.now.toISOString();
@@ -54,8 +50,6 @@ function documentHead(input: ReportInput): Omit<FindingsDocument, 'findings'> {
     summary: severityCounts(input.evaluation.summary),
   };
 }
-
-const sortedFindings = (input: ReportInput) => sorted(input.evaluation.findings, compareFindings);
 
 /** A gap with its keys in a fixed order. */
 function gapRecord(g: TargetGap): TargetGap {
@@ -75,7 +69,7 @@ function gapRecord(g: TargetGap): TargetGap {
  * finding, was the largest thing a scan held while writing its reports.
  */
 export function* findingsDocumentChunks(input: ReportInput): Generator<string> {
-  const findings = sortedFindings(input);
+  const findings = sorted(input.evaluation.findings, compareFindings);
   const head = JSON.stringify({ ...documentHead(input), findings: [] }, null, 2);
   if (findings.length === 0) {
     yield `${head}\n`;

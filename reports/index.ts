@@ -47,6 +47,6 @@ export function renderReport(format: ReportFormat, input: ReportInput): string {
   return [...reportChunks(format, input)].join('');
 }
 
-export { buildFindingsDocument, type FindingsDocument } from './document.js';
+export type { FindingsDocument } from './document.js';
 export type { ReportHistory, ReportInput } from './input.js';
 export { canonicalSnapshot, inventoryChunks } from './inventory.js';

@@ -25,11 +25,13 @@ describe('lanekeeper scan against a running sandbox of the demo', () => {
     expect(run.code).toBe(0);
   });
 
-  it('prints the findings document with --json', async () => {
-    const run = await runCli(scanArgs(await tempDir(), '--fail-on', 'none', '--json'), demo.env);
+  it('prints the findings document with --json, the one it wrote', async () => {
+    const out = await tempDir();
+    const run = await runCli(scanArgs(out, '--fail-on', 'none', '--json'), demo.env);
     const doc = JSON.parse(run.stdout) as { schemaVersion: number; findings: unknown[] };
     expect(doc.schemaVersion).toBe(1);
     expect(doc.findings.length).toBeGreaterThan(5);
+    expect(doc).toEqual(JSON.parse(await readFile(join(out, 'findings.json'), 'utf8')));
   });
 
   it('never writes or prints a token', async () => {

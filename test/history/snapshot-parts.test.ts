@@ -1,27 +1,19 @@
 // The history keeps each scan's snapshot in deflated parts of JSON lines: the same snapshot read
 // back, a file a small fraction of the size, scans recorded before parts still read, and a part that
 // is not what lanekeeper wrote refused as the rest of a swapped file is.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/core/model.js';
 import { snapshotFromParts, snapshotParts } from '../../src/pipeline/history/snapshot-parts.js';
 import { openDatabase, type SqlValue } from '../../src/pipeline/history/sqlite.js';
 import { HistoryIntegrityError, HistoryStore } from '../../src/pipeline/history/store.js';
 import { account, credential, finding, grant, snapshot, status } from './fixtures.js';
 
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
-
-async function tempDb(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'lanekeeper-parts-'));
-  dirs.push(dir);
-  return join(dir, 'history.db');
-}
+// Under the test file's own temporary root, which is removed when its tests end (test/support/temp-root.ts).
+const tempDb = async () => join(await mkdtemp(join(tmpdir(), 'lanekeeper-parts-')), 'history.db');
 
 /** Enough records for several parts, with every list, the optional head fields and awkward text. */
 function largeSnapshot(): Snapshot {

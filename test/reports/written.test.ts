@@ -13,16 +13,16 @@ import { demoInput, hostileInput } from './fixture.js';
 // No SARIF here (it needs a loaded register): report.sarif is one piece, tested in sarif.test.ts.
 const noSarif = {} as SarifPlace;
 
-describe('writeReportFiles', () => {
-  let dir = '';
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'lanekeeper-written-'));
-  });
-  afterEach(() => {
-    rmSync(dir, { recursive: true, force: true });
-    clearSecrets();
-  });
+let dir = '';
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lanekeeper-written-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+  clearSecrets();
+});
 
+describe('writeReportFiles', () => {
   it('writes each format piece by piece, the same bytes as its whole text', async () => {
     for (const input of [demoInput(), hostileInput()]) {
       const { paths } = await writeReportFiles(dir, input, RENDERED_FORMATS, noSarif);
@@ -57,14 +57,6 @@ describe('writeReportFiles', () => {
 });
 
 describe('writeFileSafely with pieces', () => {
-  let dir = '';
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'lanekeeper-pieces-'));
-  });
-  afterEach(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   it('writes the pieces’ text whatever their size and characters, across its buffer’s edges', async () => {
     // Two- and three-byte characters and surrogate pairs, many small pieces that fill the buffer
     // more than once, and pieces larger than it.

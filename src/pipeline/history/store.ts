@@ -122,12 +122,12 @@ export class HistoryStore {
       // Scans recorded before the snapshot came in parts hold it as one JSON text.
       snapshot:
         row.snapshot_json === null
-          ? this.snapshotFromParts(row.id)
+          ? this.snapshotInParts(row.id)
           : this.json(SnapshotSchema, row.snapshot_json, 'scans.snapshot_json'),
     };
   }
 
-  private snapshotFromParts(scanId: number): Snapshot {
+  private snapshotInParts(scanId: number): Snapshot {
     const parts = this.db.prepare('SELECT part FROM snapshot_parts WHERE scan_id = ? ORDER BY seq').all(scanId) as {
       part: unknown;
     }[];
