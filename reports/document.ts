@@ -6,6 +6,7 @@ import type { Finding, Severity } from '../src/core/finding.js';
 import type { Snapshot } from '../src/core/model.js';
 import { byKeys, compareFindings, sorted } from '../src/core/order.js';
 import type { ReportInput } from './input.js';
+import { jsonEndingInList } from './json-list.js';
 
 export const FINDINGS_SCHEMA_VERSION = 1;
 
@@ -68,27 +69,10 @@ function gapRecord(g: TargetGap): TargetGap {
  * and a newline: at scale the document is tens of MB, and one string of it, with a copy of every
  * finding, was the largest thing a scan held while writing its reports.
  */
-export function* findingsDocumentChunks(input: ReportInput): Generator<string> {
+export function findingsDocumentChunks(input: ReportInput): Iterable<string> {
   const findings = sorted(input.evaluation.findings, compareFindings);
-  const head = JSON.stringify({ ...documentHead(input), findings: [] }, null, 2);
-  if (findings.length === 0) {
-    yield `${head}\n`;
-    return;
-  }
-  // The head ends with the empty list and the closing brace: `"findings": []\n}`.
-  yield `${head.slice(0, -EMPTY_TAIL.length)}[\n`;
-  const last = findings.length - 1;
-  for (const [i, f] of findings.entries()) {
-    // A finding is indented as the list's element, two levels in. JSON escapes every line break
-    // inside a string, so each \n here is the layout's own.
-    const record = JSON.stringify(findingRecord(f), null, 2).replaceAll('\n', `\n${ELEMENT_INDENT}`);
-    yield `${ELEMENT_INDENT}${record}${i < last ? ',' : ''}\n`;
-  }
-  yield '  ]\n}\n';
+  return jsonEndingInList({ ...documentHead(input), findings: [] }, findings, findingRecord);
 }
-
-const EMPTY_TAIL = '[]\n}';
-const ELEMENT_INDENT = '    ';
 
 /** The counts with their keys in severity order, whatever order they were built in. */
 export function severityCounts(summary: Record<Severity, number>): Record<Severity, number> {

@@ -3,6 +3,7 @@
 // person's or grant's line, so the pull request that changes access shows it in place.
 import type { Finding, RuleMeta, Severity } from '../src/core/finding.js';
 import { oneLine } from '../src/core/text.js';
+import { jsonEndingInList } from './json-list.js';
 
 export interface SarifLocation {
   /** Path of the register relative to the repository root, with forward slashes. */
@@ -35,7 +36,11 @@ const SECURITY_SEVERITY: Record<Severity, string> = {
   info: '1.0',
 };
 
-export function renderSarif(input: SarifInput): string {
+/**
+ * The SARIF log in pieces, one result each (see jsonEndingInList): byte for byte
+ * `JSON.stringify(log, null, 2)` and a newline, without the whole log in memory at once.
+ */
+export function sarifChunks(input: SarifInput): Iterable<string> {
   const rules = [...input.rules].sort((a, b) => a.id.localeCompare(b.id));
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const log = {
@@ -59,36 +64,37 @@ export function renderSarif(input: SarifInput): string {
             })),
           },
         },
-        results: input.findings.map((f) => {
-          const at = input.locate(f);
-          return {
-            ruleId: f.rule,
-            ...(index.has(f.rule) ? { ruleIndex: index.get(f.rule) } : {}),
-            level: LEVEL[f.severity],
-            message: { text: message(f) },
-            locations: [
-              {
-                physicalLocation: {
-                  artifactLocation: { uri: at.uri },
-                  region: { startLine: Math.max(1, at.line) },
-                },
-              },
-            ],
-            partialFingerprints: { 'lanekeeper/v1': f.fingerprint },
-            properties: {
-              severity: f.severity,
-              system: f.system,
-              target: f.target,
-              account: f.account,
-              ...(f.person ? { person: f.person } : {}),
-              ...(f.resource ? { resource: f.resource } : {}),
-            },
-          };
-        }),
+        // Last, so the log ends with it: each result is written on its own.
+        results: [],
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return jsonEndingInList(log, input.findings, (f) => {
+    const at = input.locate(f);
+    return {
+      ruleId: f.rule,
+      ...(index.has(f.rule) ? { ruleIndex: index.get(f.rule) } : {}),
+      level: LEVEL[f.severity],
+      message: { text: message(f) },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: at.uri },
+            region: { startLine: Math.max(1, at.line) },
+          },
+        },
+      ],
+      partialFingerprints: { 'lanekeeper/v1': f.fingerprint },
+      properties: {
+        severity: f.severity,
+        system: f.system,
+        target: f.target,
+        account: f.account,
+        ...(f.person ? { person: f.person } : {}),
+        ...(f.resource ? { resource: f.resource } : {}),
+      },
+    };
+  });
 }
 
 /** Our lines, each value on one: evidence from an API cannot forge a line of the message. */

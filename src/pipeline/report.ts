@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { EmailInput } from '../../reports/email.js';
 import { REPORT_FILES, type ReportFormat, type ReportInput, reportChunks } from '../../reports/index.js';
-import { renderSarif } from '../../reports/sarif.js';
+import { sarifChunks } from '../../reports/sarif.js';
 import { reportActions } from '../../reports/view.js';
 
 export { reportActions };
@@ -111,8 +111,7 @@ export async function writeReportFiles(
   const input = redactDeep(unredacted);
   const renderers = new Map<string, () => Iterable<string>>();
   for (const format of new Set([...formats, 'json' as const])) {
-    if (format === 'sarif')
-      renderers.set('report.sarif', () => [sarifOf(input.evaluation.findings, input.rules, sarif)]);
+    if (format === 'sarif') renderers.set('report.sarif', () => sarifOf(input.evaluation.findings, input.rules, sarif));
     else renderers.set(REPORT_FILES[format], () => reportChunks(format, input));
   }
   await mkdir(outDir, { recursive: true });
@@ -126,10 +125,10 @@ export async function writeReportFiles(
 }
 
 /** SARIF locates each finding at its person's entry in the register, or the register's first line. */
-function sarifOf(findings: readonly Finding[], rules: readonly RuleMeta[], place: SarifPlace): string {
+function sarifOf(findings: readonly Finding[], rules: readonly RuleMeta[], place: SarifPlace): Iterable<string> {
   const uri = (relative(place.cwd, place.registerPath) || place.registerPath).split(sep).join('/');
   const index = new Map(place.register.register.people.map((p, i) => [p.id, i]));
-  return renderSarif({
+  return sarifChunks({
     findings,
     rules,
     toolVersion: VERSION,

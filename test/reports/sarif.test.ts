@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv';
 import AjvDraft04Module from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
-import { renderSarif } from '../../reports/sarif.js';
+import { sarifChunks } from '../../reports/sarif.js';
 import type { Finding, RuleMeta } from '../../src/core/finding.js';
 
 // The official SARIF 2.1.0 schema (rtm.5, the released one), as shipped by Microsoft's SARIF matchers.
@@ -53,8 +53,8 @@ const finding = (over: Partial<Finding>): Finding => ({
   ...over,
 });
 
-describe('renderSarif', () => {
-  const sarif = renderSarif({
+describe('sarifChunks', () => {
+  const input = {
     findings: [
       finding({}),
       finding({
@@ -67,9 +67,26 @@ describe('renderSarif', () => {
     ],
     rules,
     toolVersion: '0.1.0',
-    locate: (f) => ({ uri: 'access/register.yaml', line: f.person === 'sam' ? 42 : 1 }),
-  });
+    locate: (f: Finding) => ({ uri: 'access/register.yaml', line: f.person === 'sam' ? 42 : 1 }),
+  };
+  const pieces = [...sarifChunks(input)];
+  const sarif = pieces.join('');
   const log = JSON.parse(sarif);
+
+  it('is written a result at a time, in the layout JSON.stringify gives the whole log', () => {
+    expect(sarif).toBe(`${JSON.stringify(log, null, 2)}\n`);
+    // The head, one piece per result, the closers.
+    expect(pieces).toHaveLength(input.findings.length + 2);
+    expect(JSON.parse(pieces[1]!.trim().replace(/,$/, '')).partialFingerprints['lanekeeper/v1']).toBe(
+      '0123456789abcdef',
+    );
+  });
+
+  it('is a valid log with an empty results list when there is no finding', () => {
+    const empty = JSON.parse([...sarifChunks({ ...input, findings: [] })].join(''));
+    expect(empty.runs[0].results).toEqual([]);
+    expect(validate(empty)).toBe(true);
+  });
 
   it('validates against the official SARIF 2.1.0 schema', () => {
     const ok = validate(log);
