@@ -12,6 +12,7 @@ import {
   SystemStatusSchema,
 } from '../src/core/model.js';
 import {
+  byText,
   compareAccounts,
   compareCredentials,
   compareGrants,
@@ -92,36 +93,29 @@ type GrantRecord = Snapshot['grants'][number];
 type CredentialRecord = Snapshot['credentials'][number];
 type SecretRecord = Snapshot['secrets'][number];
 
-function canonicalStatus({ durationMs: _wallTime, ...s }: Status): Status {
-  return inOrder({ ...s, warnings: [...s.warnings].sort() }, SYSTEM_KEYS);
+function canonicalStatus(s: Status): Status {
+  // Wall time differs on every run: a canonical inventory leaves it out.
+  return inOrder(s, SYSTEM_KEYS, { durationMs: undefined, warnings: [...s.warnings].sort() });
 }
 
 function canonicalAccount(a: AccountRecord): AccountRecord {
-  return inOrder(
-    {
-      ...a,
-      emails: [...a.emails].sort(),
-      ...(a.identities ? { identities: [...a.identities].sort() } : {}),
-      ...(a.attributes ? { attributes: sortedAttributes(a.attributes) } : {}),
-    },
-    ACCOUNT_KEYS,
-  );
+  return inOrder(a, ACCOUNT_KEYS, {
+    emails: [...a.emails].sort(),
+    ...(a.identities ? { identities: [...a.identities].sort() } : {}),
+    ...(a.attributes ? { attributes: sortedAttributes(a.attributes) } : {}),
+  });
 }
 
 function canonicalGrant(g: GrantRecord): GrantRecord {
-  return inOrder(
-    {
-      ...g,
-      lanes: [...g.lanes].sort((x, y) => LANES.indexOf(x) - LANES.indexOf(y)),
-      // Evidence lines keep the connector's order: they read as a sentence, top to bottom.
-      ...(g.attributes ? { attributes: sortedAttributes(g.attributes) } : {}),
-    },
-    GRANT_KEYS,
-  );
+  // Evidence lines keep the connector's order: they read as a sentence, top to bottom.
+  return inOrder(g, GRANT_KEYS, {
+    lanes: [...g.lanes].sort((x, y) => LANES.indexOf(x) - LANES.indexOf(y)),
+    ...(g.attributes ? { attributes: sortedAttributes(g.attributes) } : {}),
+  });
 }
 
 function canonicalCredential(c: CredentialRecord): CredentialRecord {
-  return inOrder({ ...c, ...(c.attributes ? { attributes: sortedAttributes(c.attributes) } : {}) }, CREDENTIAL_KEYS);
+  return inOrder(c, CREDENTIAL_KEYS, c.attributes ? { attributes: sortedAttributes(c.attributes) } : {});
 }
 
 function canonicalSecret(s: SecretRecord): SecretRecord {
@@ -138,16 +132,28 @@ const GRANT_KEYS = Object.keys(GrantSchema.shape);
 const CREDENTIAL_KEYS = Object.keys(CredentialSchema.shape);
 const SECRET_KEYS = Object.keys(SecretSchema.shape);
 
-/** The record with the model's keys first, in the model's order, then any others by name. */
-function inOrder<T extends object>(record: T, keys: readonly string[]): T {
-  // Entries rather than assignments: a key such as "__proto__" stays an own property.
+/**
+ * The record with the model's keys first, in the model's order, then any others by name. Model
+ * fields in `replaced` stand in for the record's own (a sorted copy of a list; undefined drops
+ * one), so the record itself is never copied to change them.
+ */
+function inOrder<T extends object>(record: T, keys: readonly string[], replaced: Record<string, unknown> = {}): T {
   const fields = record as Record<string, unknown>;
-  const ordered: [string, unknown][] = [];
-  for (const k of keys) if (fields[k] !== undefined && Object.hasOwn(fields, k)) ordered.push([k, fields[k]]);
-  const extra: [string, unknown][] = [];
-  for (const k of Object.keys(fields)) if (fields[k] !== undefined && !keys.includes(k)) extra.push([k, fields[k]]);
-  if (extra.length > 1) extra.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return Object.fromEntries(extra.length > 0 ? [...ordered, ...extra] : ordered) as T;
+  const value = (k: string) =>
+    Object.hasOwn(replaced, k) ? replaced[k] : Object.hasOwn(fields, k) ? fields[k] : undefined;
+  const ordered: Record<string, unknown> = {};
+  // The model's keys are ours (no "__proto__" among them), so plain assignment is safe.
+  for (const k of keys) {
+    const v = value(k);
+    if (v !== undefined) ordered[k] = v;
+  }
+  const extra = Object.keys(fields).filter((k) => fields[k] !== undefined && !keys.includes(k));
+  if (extra.length === 0) return ordered as T;
+  // Any other key came from outside: defined, never assigned, so a key such as "__proto__"
+  // stays an own property.
+  for (const k of extra.sort(byText))
+    Object.defineProperty(ordered, k, { value: value(k), enumerable: true, writable: true, configurable: true });
+  return ordered as T;
 }
 
 function sortedAttributes(attributes: Attributes): Attributes {

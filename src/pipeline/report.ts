@@ -15,7 +15,7 @@ import type { Drift } from '../core/drift.js';
 import type { AcceptedFinding, Evaluation } from '../core/evaluation.js';
 import type { Finding, RuleMeta, Severity } from '../core/finding.js';
 import type { Snapshot } from '../core/model.js';
-import { redact, redactDeep, redactEach } from '../core/redact.js';
+import { redactDeep, redactEach } from '../core/redact.js';
 import { writeFileSafely } from '../core/safe-write.js';
 import { VERSION } from '../core/version.js';
 import type { AcceptanceResult } from './accept.js';

@@ -87,6 +87,20 @@ describe('inventory.json', () => {
     expect(Object.keys(inventory.accounts[0]!).slice(0, 4)).toEqual(['system', 'target', 'id', 'login']);
   });
 
+  it('writes keys outside the model after its own, by name, a "__proto__" among them as data', () => {
+    const odd = demoInput();
+    const [first, ...rest] = odd.snapshot.grants;
+    // JSON.parse and spreading keep "__proto__" an own key, as a record read from a file would.
+    odd.snapshot.grants = [
+      { ...first!, ...JSON.parse('{"zeta": 1, "__proto__": {"x": true}, "alpha": "a"}') },
+      ...rest,
+    ];
+    const written = parse(renderReport('inventory', odd)).grants.find((g) => Object.hasOwn(g, 'zeta'))!;
+    expect(Object.keys(written).slice(-3)).toEqual(['__proto__', 'alpha', 'zeta']);
+    expect(Object.keys(written).slice(0, 3)).toEqual(['system', 'target', 'account']);
+    expect(Object.getPrototypeOf(written)).toBe(Object.prototype);
+  });
+
   it('gives the same bytes for the same records in any order', () => {
     expect(renderReport('inventory', shuffled(input))).toBe(text);
   });
