@@ -1,7 +1,9 @@
 // access.csv: the access-review sheet an auditor filters in a spreadsheet, one row per live
 // grant. Cells are RFC 4180 and can never start a formula (see csvCell).
+
+import { AccountMap } from '../src/core/account-map.js';
 import type { HeldAccess, PersonAccess } from '../src/core/evaluation.js';
-import { type Account, accountKey, type Grant, grantAccountKey, grantIsLive, LANES } from '../src/core/model.js';
+import { type Account, type Grant, grantIsLive, LANES } from '../src/core/model.js';
 import { compareGrants, sorted } from '../src/core/order.js';
 import { csvRow } from '../src/core/text.js';
 import type { ReportInput } from './input.js';
@@ -24,14 +26,12 @@ export const ACCESS_COLUMNS = [
 
 /** access.csv row by row (see reports/index.ts: a piece is whole records, never part of a value). */
 export function* accessCsvChunks(input: ReportInput): Generator<string> {
-  const accounts = new Map(input.snapshot.accounts.map((a) => [accountKey(a), a]));
-  const holdersOf = holderLookup(input, accounts);
+  const accounts = AccountMap.of(input.snapshot.accounts, (a) => [a.system, a.target, a.id, a]);
+  const holdersOf = holderLookup(input);
   const rulesOn = findingLookup(input);
-  const approvals = new Map((input.evaluation.access ?? []).map((a) => [heldKey(a), a]));
+  const approvalOf = approvalLookup(input.evaluation.access ?? []);
   const people = new Map(input.evaluation.people.map((p) => [p.person, p]));
-  const unlinked = new Set(
-    input.evaluation.unlinked.map((u) => accountKey({ system: u.system, target: u.target, id: u.account })),
-  );
+  const unlinked = AccountMap.of(input.evaluation.unlinked, (u) => [u.system, u.target, u.account, true]);
   const label = (id: string) => {
     const p = people.get(id);
     return p && p.name !== id ? `${p.name} (${id})` : id;
@@ -39,18 +39,18 @@ export function* accessCsvChunks(input: ReportInput): Generator<string> {
 
   yield csvRow(ACCESS_COLUMNS);
   for (const g of sorted(input.snapshot.grants, compareGrants)) {
-    // The account's key, once per grant: every lookup below is by account.
-    const key = grantAccountKey(g);
-    const account = accounts.get(key);
+    const account = accounts.get(g.system, g.target, g.account);
     // Access now: the account is not deleted and the grant has not expired on its own.
     if (account?.status === 'deleted' || !grantIsLive(g, input.now)) continue;
-    const approval = approvals.get(heldKey(g));
-    const holders = approval ? unique(approval.people) : holdersOf(g, key);
+    const approval = approvalOf(g);
+    const holders = approval ? unique(approval.people) : holdersOf(g, account);
     const kinds = holders.map((id) => people.get(id)?.kind ?? 'person');
     const owners = holders.flatMap((id) => people.get(id)?.owner ?? []);
     yield csvRow([
       holders.map(label).join('; '),
-      holders.length > 0 ? unique(kinds).join('; ') : unlinkedKind(unlinked, key, account),
+      holders.length > 0
+        ? unique(kinds).join('; ')
+        : unlinkedKind(unlinked.has(g.system, g.target, g.account), account),
       unique(owners).map(label).join('; '),
       g.system,
       g.target,
@@ -59,27 +59,43 @@ export function* accessCsvChunks(input: ReportInput): Generator<string> {
       LANES.filter((lane) => g.lanes.includes(lane)).join('; '),
       g.level,
       approval?.approvedUntil,
-      rulesOn(g, key).join('; '),
+      rulesOn(g).join('; '),
       g.permission,
       g.viaName ? `${g.via}: ${g.viaName}` : g.via,
     ]);
   }
 }
 
-function heldKey(g: Pick<HeldAccess, 'system' | 'target' | 'account' | 'resource' | 'permission' | 'via'>): string {
-  return JSON.stringify([g.system, g.target, g.account, g.resource, g.permission, g.via]);
+type Held = Pick<HeldAccess, 'system' | 'target' | 'account' | 'resource' | 'permission' | 'via'>;
+
+/**
+ * The evaluation's entry for a grant: the same account, resource, permission and via (the last
+ * one, should two share them). Found by account, then resource, among the few left.
+ */
+function approvalLookup(access: readonly HeldAccess[]): (g: Held) => HeldAccess | undefined {
+  const byAccount = new AccountMap<Map<string, HeldAccess[]>>();
+  for (const a of access) {
+    const byResource = byAccount.upsert(a.system, a.target, a.account, () => new Map());
+    const list = byResource.get(a.resource);
+    if (list) list.push(a);
+    else byResource.set(a.resource, [a]);
+  }
+  return (g) =>
+    byAccount
+      .get(g.system, g.target, g.account)
+      ?.get(g.resource)
+      ?.findLast((a) => a.permission === g.permission && a.via === g.via);
 }
 
 /**
  * Who holds an account's grants when the evaluation does not say per grant: the people its
  * findings name, else the people whose matrix row lists the account ("system:login").
  */
-function holderLookup(input: ReportInput, accounts: ReadonlyMap<string, Account>): (g: Grant, key: string) => string[] {
-  const byFindings = new Map<string, Set<string>>();
+function holderLookup(input: ReportInput): (g: Grant, account: Account | undefined) => string[] {
+  const byFindings = new AccountMap<Set<string>>();
   for (const f of input.evaluation.findings) {
     if (!f.person || !f.account) continue;
-    const key = accountKey({ system: f.system, target: f.target, id: f.account });
-    byFindings.set(key, (byFindings.get(key) ?? new Set()).add(f.person));
+    byFindings.upsert(f.system, f.target, f.account, () => new Set()).add(f.person);
   }
   // "system:login" (lower-cased) → the people whose matrix row lists it: one lookup per grant.
   const byMatrix = new Map<string, Set<string>>();
@@ -88,10 +104,9 @@ function holderLookup(input: ReportInput, accounts: ReadonlyMap<string, Account>
       const key = a.toLowerCase();
       byMatrix.set(key, (byMatrix.get(key) ?? new Set()).add(p.person));
     }
-  return (g, key) => {
-    const named = byFindings.get(key);
+  return (g, account) => {
+    const named = byFindings.get(g.system, g.target, g.account);
     if (named) return [...named].sort();
-    const account = accounts.get(key);
     const holders = new Set<string>();
     for (const n of [g.account, account?.login])
       if (n !== undefined) for (const id of byMatrix.get(`${g.system}:${n}`.toLowerCase()) ?? []) holders.add(id);
@@ -100,24 +115,20 @@ function holderLookup(input: ReportInput, accounts: ReadonlyMap<string, Account>
 }
 
 /** The kind column for a grant nobody holds: why, in one word. */
-function unlinkedKind(unlinked: ReadonlySet<string>, key: string, account: Account | undefined): string {
-  if (unlinked.has(key)) return 'unlinked';
+function unlinkedKind(unlinked: boolean, account: Account | undefined): string {
+  if (unlinked) return 'unlinked';
   // Linked, but not to a person: a declared shared account, a group.
   return account?.kind ?? 'unknown';
 }
 
 /** Rule ids of the findings on a grant's account and resource (account-wide findings count for every resource). */
-function findingLookup(input: ReportInput): (g: Grant, key: string) => string[] {
-  const byAccount = new Map<string, { rule: string; resource?: string }[]>();
-  for (const f of input.evaluation.findings) {
-    const key = accountKey({ system: f.system, target: f.target, id: f.account });
-    const list = byAccount.get(key) ?? [];
-    list.push({ rule: f.rule, resource: f.resource });
-    byAccount.set(key, list);
-  }
-  return (g, key) =>
+function findingLookup(input: ReportInput): (g: Grant) => string[] {
+  const byAccount = new AccountMap<{ rule: string; resource?: string }[]>();
+  for (const f of input.evaluation.findings)
+    byAccount.upsert(f.system, f.target, f.account, () => []).push({ rule: f.rule, resource: f.resource });
+  return (g) =>
     unique(
-      (byAccount.get(key) ?? [])
+      (byAccount.get(g.system, g.target, g.account) ?? [])
         .filter((f) => f.resource === undefined || f.resource === g.resource)
         .map((f) => f.rule),
     );

@@ -96,17 +96,24 @@ export function systemSummaries(snapshot: Snapshot): SystemSummary[] {
     ok: s.ok,
     ...(s.error !== undefined ? { error: s.error } : {}),
     warnings: [...s.warnings].sort(),
-    accounts: accounts.get(targetKey(s)) ?? 0,
-    grants: grants.get(targetKey(s)) ?? 0,
+    accounts: accounts(s),
+    grants: grants(s),
   }));
 }
 
-const targetKey = (r: { system: string; target: string }) => JSON.stringify([r.system, r.target]);
+type TargetRef = { system: string; target: string };
 
-function countByTarget(records: readonly { system: string; target: string }[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const r of records) counts.set(targetKey(r), (counts.get(targetKey(r)) ?? 0) + 1);
-  return counts;
+/**
+ * How many records each target gave, by system then target: a Map per system keyed by the
+ * records' own strings, since a key joined from them would be built and hashed per record.
+ */
+function countByTarget(records: readonly TargetRef[]): (at: TargetRef) => number {
+  const counts = new Map<string, Map<string, number>>();
+  for (const r of records) {
+    const bySystem = counts.get(r.system) ?? new Map<string, number>();
+    counts.set(r.system, bySystem.set(r.target, (bySystem.get(r.target) ?? 0) + 1));
+  }
+  return (at) => counts.get(at.system)?.get(at.target) ?? 0;
 }
 
 /** A finding with its keys in the documented order and nothing else (no stray fields from a rule). */

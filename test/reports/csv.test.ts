@@ -96,6 +96,17 @@ describe('access.csv', () => {
         via: 'direct',
         people: ['sam'],
       },
+      // The same account and resource by another permission or path is another grant's entry.
+      ...(['push', 'pull'] as const).map((permission) => ({
+        system: 'github',
+        target: 'northwind',
+        account: 'quickfix-dev',
+        resource: 'northwind/storefront',
+        permission,
+        via: permission === 'pull' ? ('team' as const) : ('direct' as const),
+        people: ['lee'],
+        approvedUntil: '2099-12-31',
+      })),
     ];
     const byAccount = table(renderReport('csv', input));
     expect(byAccount.find((r) => r.account === 'quickfix-dev')).toMatchObject({

@@ -1,8 +1,10 @@
 // Builds the EvaluationContext: which records are live access now, who each account is,
 // who holds each grant, and whether the register approves it.
+
+import { AccountMap } from '../../core/account-map.js';
 import type { Policy } from '../../core/config.js';
 import type { Drift } from '../../core/drift.js';
-import { accountKey, type Credential, grantAccountKey, grantIsLive, type Snapshot } from '../../core/model.js';
+import { type Credential, grantIsLive, type Snapshot } from '../../core/model.js';
 import { compareAccounts, compareCredentials, compareGrants } from '../../core/order.js';
 import type { Person, Register } from '../../core/register.js';
 import type { AccountLink, EvaluationContext, HeldGrant, Holder } from './context.js';
@@ -34,25 +36,20 @@ export function buildContext(input: EvaluationInput): EvaluationContext {
   const { snapshot, register, policy, now, drift } = input;
   const people = new Map(register.people.map((p) => [p.id, p]));
   const accounts = snapshot.accounts.filter((a) => a.status !== 'deleted').sort(compareAccounts);
-  const accountByKey = new Map(accounts.map((a) => [accountKey(a), a]));
+  const accountIndex = AccountMap.of(accounts, (a) => [a.system, a.target, a.id, a]);
   const domains = companyDomains(register, policy.employeeDomains);
-  const links = new Map(accounts.map((a) => [accountKey(a), linkAccount(a, register, domains)]));
+  const links = AccountMap.of(accounts, (a) => [a.system, a.target, a.id, linkAccount(a, register, domains)]);
 
   const held: HeldGrant[] = [];
-  const heldByAccount = new Map<string, HeldGrant[]>();
+  const heldByAccount = new AccountMap<HeldGrant[]>();
   const heldByPerson = new Map<string, HeldGrant[]>();
   // Who acts through an account is the same for each of its grants: worked out once per account.
-  const actorsByAccount = new Map<string, ReturnType<typeof holdersOf>>();
+  const actorsByAccount = new AccountMap<ReturnType<typeof holdersOf>>();
   for (const grant of [...snapshot.grants].sort(compareGrants)) {
-    const key = grantAccountKey(grant);
-    const account = accountByKey.get(key);
+    const account = accountIndex.get(grant.system, grant.target, grant.account);
     if (!account || !grantIsLive(grant, now)) continue;
-    const link = links.get(key)!;
-    let actors = actorsByAccount.get(key);
-    if (!actors) {
-      actors = holdersOf(link, people);
-      actorsByAccount.set(key, actors);
-    }
+    const link = links.get(grant.system, grant.target, grant.account)!;
+    const actors = actorsByAccount.upsert(grant.system, grant.target, grant.account, () => holdersOf(link, people));
     const holders = actors.map(({ person, through }) => ({
       person,
       through,
@@ -65,21 +62,14 @@ export function buildContext(input: EvaluationInput): EvaluationContext {
       if (list) list.push(h);
       else heldByPerson.set(holder.person.id, [h]);
     }
-    const list = heldByAccount.get(key);
-    if (list) list.push(h);
-    else heldByAccount.set(key, [h]);
+    heldByAccount.upsert(grant.system, grant.target, grant.account, () => []).push(h);
   }
 
   const credentials = snapshot.credentials
-    .filter((c) => accountByKey.has(accountKey({ system: c.system, target: c.target, id: c.account })))
+    .filter((c) => accountIndex.has(c.system, c.target, c.account))
     .sort(compareCredentials);
-  const credentialsByAccount = new Map<string, Credential[]>();
-  for (const c of credentials) {
-    const key = accountKey({ system: c.system, target: c.target, id: c.account });
-    const list = credentialsByAccount.get(key);
-    if (list) list.push(c);
-    else credentialsByAccount.set(key, [c]);
-  }
+  const credentialsByAccount = new AccountMap<Credential[]>();
+  for (const c of credentials) credentialsByAccount.upsert(c.system, c.target, c.account, () => []).push(c);
 
   const failedSystems = new Set(snapshot.systems.filter((s) => !s.ok).map((s) => s.system));
   const none: AccountLink = { kind: 'none', reason: 'not in the inventory' };
@@ -95,10 +85,10 @@ export function buildContext(input: EvaluationInput): EvaluationContext {
     credentials,
     people,
     failedSystems,
-    accountOf: (ref) => accountByKey.get(accountKey(ref)),
-    linkOf: (ref) => links.get(accountKey(ref)) ?? none,
-    heldBy: (ref) => heldByAccount.get(accountKey(ref)) ?? [],
+    accountOf: (ref) => accountIndex.get(ref.system, ref.target, ref.id),
+    linkOf: (ref) => links.get(ref.system, ref.target, ref.id) ?? none,
+    heldBy: (ref) => heldByAccount.get(ref.system, ref.target, ref.id) ?? [],
     heldByPerson: (id) => heldByPerson.get(id) ?? [],
-    credentialsOf: (ref) => credentialsByAccount.get(accountKey(ref)) ?? [],
+    credentialsOf: (ref) => credentialsByAccount.get(ref.system, ref.target, ref.id) ?? [],
   };
 }

@@ -1,8 +1,9 @@
 // The views beside the findings: the people × lanes matrix, the accounts nobody could be
 // tied to, and register scopes that match nothing that was read.
 
+import { AccountMap } from '../../core/account-map.js';
 import type { HeldAccess, LaneCell, PersonAccess, UnlinkedAccount } from '../../core/evaluation.js';
-import { accountKey, grantAccountKey, type Lane } from '../../core/model.js';
+import type { Lane } from '../../core/model.js';
 import type { EvaluationContext, LaneCoverage } from './context.js';
 import { engagementEndedOn, inWindow } from './coverage.js';
 
@@ -104,10 +105,10 @@ export function registerWarnings(context: EvaluationContext): string[] {
 
 /** Grants naming an account the inventory does not hold are not judged; say so rather than drop them quietly. */
 export function orphanWarnings(context: EvaluationContext): string[] {
-  const known = new Set(context.snapshot.accounts.map((a) => accountKey(a)));
+  const known = AccountMap.of(context.snapshot.accounts, (a) => [a.system, a.target, a.id, true]);
   const orphans = new Map<string, number>();
   for (const g of context.snapshot.grants) {
-    if (known.has(grantAccountKey(g))) continue;
+    if (known.has(g.system, g.target, g.account)) continue;
     const where = `${g.system} ${g.target}`;
     orphans.set(where, (orphans.get(where) ?? 0) + 1);
   }
