@@ -4,7 +4,7 @@
 import { AccountMap } from '../../core/account-map.js';
 import type { HeldAccess, LaneCell, PersonAccess, UnlinkedAccount } from '../../core/evaluation.js';
 import type { Lane } from '../../core/model.js';
-import type { EvaluationContext, LaneCoverage } from './context.js';
+import type { AccountLink, EvaluationContext, Holder, LaneCoverage } from './context.js';
 import { engagementEndedOn, inWindow } from './coverage.js';
 
 /** A cell for a lane the person holds; the worst of their grants in that lane wins. */
@@ -124,13 +124,16 @@ export function orphanWarnings(context: EvaluationContext): string[] {
  * of the access stops being approved.
  */
 export function heldAccess(context: EvaluationContext): HeldAccess[] {
-  return context.held.map(({ grant, holders }) => {
-    const ends = holders
-      .flatMap((h) => h.lanes)
-      .filter((c) => c.state === 'approved' || c.state === 'above')
-      .map((c) => c.approval?.end)
-      .filter((end): end is string => end !== undefined)
-      .sort();
+  // Holders are the same people for every grant of an account (its link decides them): one
+  // list per account, shared by its grants' entries, rather than one per grant.
+  const peopleOf = new Map<AccountLink, string[]>();
+  return context.held.map(({ grant, link, holders }) => {
+    let people = peopleOf.get(link);
+    if (!people) {
+      people = [...new Set(holders.map((h) => h.person.id))].sort();
+      peopleOf.set(link, people);
+    }
+    const approvedUntil = earliestApprovedEnd(holders);
     return {
       system: grant.system,
       target: grant.target,
@@ -138,8 +141,19 @@ export function heldAccess(context: EvaluationContext): HeldAccess[] {
       resource: grant.resource,
       permission: grant.permission,
       via: grant.via,
-      people: [...new Set(holders.map((h) => h.person.id))].sort(),
-      ...(ends[0] !== undefined ? { approvedUntil: ends[0] } : {}),
+      people,
+      ...(approvedUntil !== undefined ? { approvedUntil } : {}),
     };
   });
+}
+
+/** The earliest end of the register grants approving a grant's lanes today, across its holders. */
+function earliestApprovedEnd(holders: readonly Holder[]): string | undefined {
+  let earliest: string | undefined;
+  for (const h of holders)
+    for (const c of h.lanes) {
+      const end = c.state === 'approved' || c.state === 'above' ? c.approval?.end : undefined;
+      if (end !== undefined && (earliest === undefined || end < earliest)) earliest = end;
+    }
+  return earliest;
 }
