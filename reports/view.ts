@@ -3,12 +3,13 @@
 // still raw (from the APIs and the register): each renderer escapes them its own way.
 
 import { createHash } from 'node:crypto';
+import { AccountMap } from '../src/core/account-map.js';
 import type { TargetGap } from '../src/core/completeness.js';
 import { daysBetween, endOfDay, isoDate, startOfDay } from '../src/core/dates.js';
 import type { DriftChange, DriftKind } from '../src/core/drift.js';
 import type { LaneCell, PersonAccess, UnlinkedAccount } from '../src/core/evaluation.js';
 import { type Finding, type RuleMeta, SEVERITIES, type Severity, severityRank } from '../src/core/finding.js';
-import { accountKey, grantAccountKey, LANES, type Lane, type Level } from '../src/core/model.js';
+import { type Grant, LANES, type Lane, type Level } from '../src/core/model.js';
 import { byKeys, compareFindings, compareNatural, sorted } from '../src/core/order.js';
 import type { Person } from '../src/core/register.js';
 import { matchesAny } from '../src/core/scope.js';
@@ -282,7 +283,7 @@ function makeView(input: ReportInput): ReportView {
   const owners = new Map(people.map((p) => [p.person, p.owner]));
   const rules = new Map(input.rules.map((r) => [r.id, r]));
   const lanesOf = laneIndex(input);
-  const logins = new Map(input.snapshot.accounts.map((a) => [accountKey(a), a.login]));
+  const logins = AccountMap.of(input.snapshot.accounts, (a) => [a.system, a.target, a.id, a.login]);
 
   const ageOf = ageLabeller(input);
   const lapsedOf = new Map(
@@ -293,7 +294,7 @@ function makeView(input: ReportInput): ReportView {
   );
   const compared = Boolean(input.history?.drift);
   const all = sorted(input.evaluation.findings, compareFindings).map((f): FindingView => {
-    const login = logins.get(accountKey({ system: f.system, target: f.target, id: f.account }));
+    const login = logins.get(f.system, f.target, f.account);
     const age = ageOf(f.fingerprint);
     const lapsed = lapsedOf.get(f.fingerprint);
     const owner = f.person ? owners.get(f.person) : undefined;
@@ -494,7 +495,7 @@ function minuteOf(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-function driftView(input: ReportInput, logins: Map<string, string>): DriftView {
+function driftView(input: ReportInput, logins: AccountMap<string>): DriftView {
   const history = input.history;
   const empty = { groups: [], total: 0, notCompared: [] };
   if (!history)
@@ -517,7 +518,7 @@ function driftView(input: ReportInput, logins: Map<string, string>): DriftView {
         'This is the first scan in the history: there is nothing to compare with yet. The next scan will list what changed since this one.',
     };
   const view = (c: DriftChange): DriftChangeView => {
-    const login = c.login || logins.get(accountKey({ system: c.system, target: c.target, id: c.account }));
+    const login = c.login || logins.get(c.system, c.target, c.account);
     return {
       kind: c.kind,
       direction: DRIFT_LABEL[c.kind].direction,
@@ -590,18 +591,27 @@ function timelineViews(input: ReportInput): TimelineView[] {
   const expired = [...input.evaluation.findings, ...(input.accepted ?? []).map((a) => a.finding)].filter(
     (f) => f.rule === 'expired-access-active',
   );
-  const aliases = new Map<string, string[]>();
+  // A resource's other names (an AWS account's alias), kept only for grants that have some.
+  const aliases = new AccountMap<Map<string, string[]>>();
   for (const g of input.snapshot.grants) {
-    const key = JSON.stringify([g.system, g.target, g.account, g.resource]);
-    const list = aliases.get(key) ?? [];
     const more = g.attributes?.aliases;
-    if (Array.isArray(more)) list.push(...more.filter((a): a is string => typeof a === 'string'));
-    aliases.set(key, list);
+    const names = Array.isArray(more) ? more.filter((a): a is string => typeof a === 'string') : [];
+    if (names.length === 0) continue;
+    const byResource = aliases.upsert(g.system, g.target, g.account, () => new Map<string, string[]>());
+    const list = byResource.get(g.resource);
+    if (list) list.push(...names);
+    else byResource.set(g.resource, names);
   }
   const namesOf = (f: Finding): string[] =>
     f.resource === undefined
       ? []
-      : [f.resource, ...(aliases.get(JSON.stringify([f.system, f.target, f.account, f.resource])) ?? [])];
+      : [f.resource, ...(aliases.get(f.system, f.target, f.account)?.get(f.resource) ?? [])];
+  const expiredOf = new Map<string | undefined, Finding[]>();
+  for (const f of expired) {
+    const list = expiredOf.get(f.person);
+    if (list) list.push(f);
+    else expiredOf.set(f.person, [f]);
+  }
 
   return sorted(
     people.filter((p) => p.grants.length > 0),
@@ -610,7 +620,7 @@ function timelineViews(input: ReportInput): TimelineView[] {
       (p) => p.id,
     ),
   ).map((p) => {
-    const held = expired.filter((f) => f.person === p.id);
+    const held = expiredOf.get(p.id) ?? [];
     const rows = sorted(
       p.grants.map((g) => {
         const scopes = Array.isArray(g.scope) ? g.scope : [g.scope];
@@ -721,15 +731,10 @@ function systemViews(input: ReportInput): SystemView[] {
 
 /** The lanes a finding touches: those of the live grants on its account (and resource, when it names one). */
 function laneIndex(input: ReportInput): (f: Finding) => Lane[] {
-  const byAccount = new Map<string, { resource: string; lanes: readonly Lane[] }[]>();
-  for (const g of input.snapshot.grants) {
-    const key = grantAccountKey(g);
-    const list = byAccount.get(key) ?? [];
-    list.push({ resource: g.resource, lanes: g.lanes });
-    byAccount.set(key, list);
-  }
+  const byAccount = new AccountMap<Grant[]>();
+  for (const g of input.snapshot.grants) byAccount.upsert(g.system, g.target, g.account, () => []).push(g);
   return (f) => {
-    const grants = byAccount.get(accountKey({ system: f.system, target: f.target, id: f.account })) ?? [];
+    const grants = byAccount.get(f.system, f.target, f.account) ?? [];
     const relevant = f.resource === undefined ? grants : grants.filter((g) => g.resource === f.resource);
     const held = new Set(relevant.flatMap((g) => g.lanes));
     return LANES.filter((lane) => held.has(lane));

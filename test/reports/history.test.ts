@@ -216,6 +216,29 @@ describe('per-person timelines', () => {
     expect(new Set(headings).size).toBe(headings.length);
   });
 
+  it("counts an expired grant as still held when the finding's resource answers to the scope by an alias", () => {
+    const input = richInput();
+    const sam = input.registerPeople!.find((p) => p.id === 'sam')!;
+    // The AWS account 111111111111 is "northwind-prod" by its alias (the fixture's grant says so).
+    sam.grants = sam.grants.map((g) => (g.system === 'aws' ? { ...g, scope: 'northwind-prod' } : g));
+    const awsRow = (findings: typeof input.evaluation.findings) =>
+      text(section(renderReport('html', { ...input, evaluation: { ...input.evaluation, findings } }), 'timelines'));
+    const expired = {
+      ...input.evaluation.findings[0]!,
+      fingerprint: 'fp-expired-aws',
+      system: 'aws',
+      target: '111111111111',
+      account: 'arn:aws:iam::111111111111:user/sam-ortiz',
+      resource: '111111111111',
+    };
+    expect(awsRow([...input.evaluation.findings, expired])).toContain(
+      'Read checkout error logs aws northwind-prod · data · read 2026-05-20 → 2026-05-31 · ✕ ended 2026-05-31, still held',
+    );
+    expect(awsRow(input.evaluation.findings)).toContain(
+      'Read checkout error logs aws northwind-prod · data · read 2026-05-20 → 2026-05-31 · ended 2026-05-31, nothing held past it',
+    );
+  });
+
   it('is left out when the register is not given', () => {
     expect(renderReport('html', demoInput())).not.toContain('id="timelines"');
     expect(renderReport('md', demoInput())).not.toContain('## Grants over time');
