@@ -281,6 +281,8 @@ interface ReportRun {
   findings: number;
   /** The scan's last step with a history: the snapshot, findings and dates recorded. */
   historyMs: number;
+  /** The process's peak RSS once the reports are written, before the history is recorded. */
+  reportRssMb: number;
 }
 
 /**
@@ -320,6 +322,7 @@ async function evaluateAndReport(args: Args, collected: Snapshot, answers: Answe
     });
     if (paths.length !== REPORT_FORMATS.length) throw new Error(`wrote ${paths.length} reports`);
     const ms = performance.now() - started;
+    const reportRssMb = peakRssMb();
     const recording = performance.now();
     const store = HistoryStore.open(join(dir, 'history.db'));
     try {
@@ -335,11 +338,14 @@ async function evaluateAndReport(args: Args, collected: Snapshot, answers: Answe
     } finally {
       store.close();
     }
-    return { ms, findings: evaluation.findings.length, historyMs: performance.now() - recording };
+    return { ms, findings: evaluation.findings.length, historyMs: performance.now() - recording, reportRssMb };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** The most this process has held in memory so far, in MB. */
+const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 const fmt = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(0)} s` : `${(ms / 1000).toFixed(2)} s`);
 const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : '—');
@@ -405,7 +411,7 @@ function table(
     );
   if (args.report)
     lines.push(
-      `Evaluate and report (as a scan runs them: evaluate with the fixes' commands, accepted risks, every format rendered, redacted and written to disk; grants are classified during collection) on this inventory (${concurrent.snapshot.accounts.length} accounts, ${concurrent.snapshot.grants.length} grants, ${report.findings} findings): ${fmt(report.ms)}; then the history recorded (snapshot, findings, dates) ${fmt(report.historyMs)}. Peak RSS of the scanning process (the emulators run in their own): ${rssMb.collect} MB through collection, ${rssMb.peak} MB with evaluate, report and history.`,
+      `Evaluate and report (as a scan runs them: evaluate with the fixes' commands, accepted risks, every format rendered, redacted and written to disk; grants are classified during collection) on this inventory (${concurrent.snapshot.accounts.length} accounts, ${concurrent.snapshot.grants.length} grants, ${report.findings} findings): ${fmt(report.ms)}; then the history recorded (snapshot, findings, dates) ${fmt(report.historyMs)}. Peak RSS of the scanning process (the emulators run in their own): ${rssMb.collect} MB through collection, ${report.reportRssMb} MB through evaluate and report, ${rssMb.peak} MB with the history.`,
     );
   else lines.push(`Peak RSS of the scanning process through collection: ${rssMb.collect} MB.`);
   lines.push('');
@@ -441,19 +447,18 @@ async function main(): Promise<void> {
   process.stderr.write(
     `bench: ${args.scale}, latency ${args.latency} ms + jitter ${args.jitter} ms, seed ${args.seed}\n`,
   );
-  const rss = () => Math.round(process.resourceUsage().maxRSS / 1024);
   // Each collector's modules (its SDK) are loaded before the clock starts: the lower bound is the
   // network's, and loading them from the sources through tsx takes several times what it takes
   // from the package's bundle (AWS's: about 0.5 s against 0.1 s). The startup table measures
   // start-up as users run it.
   await Promise.all(args.systems.map((system) => import(`../connectors/${system}/collect.js`)));
-  let report: ReportRun = { ms: Number.NaN, findings: 0, historyMs: Number.NaN };
+  let report: ReportRun = { ms: Number.NaN, findings: 0, historyMs: Number.NaN, reportRssMb: Number.NaN };
   const rssMb = { collect: 0, peak: 0 };
   const concurrent = await collectAll(args, false, args.systems, async (run, answers) => {
     process.stderr.write(`bench: concurrent collection ${fmt(run.wallMs)}\n`);
-    rssMb.collect = rss();
+    rssMb.collect = peakRssMb();
     if (args.report) report = await evaluateAndReport(args, run.snapshot, answers);
-    rssMb.peak = rss();
+    rssMb.peak = peakRssMb();
     process.stderr.write(`bench: evaluate and report ${fmt(report.ms)}\n`);
   });
   let baseline: Run | undefined;
