@@ -5,14 +5,17 @@
 // finds one (millions of records pass through it: every array or entry list it made was garbage
 // to collect). Plain objects, arrays and maps are walked; dates and other objects keep their class.
 
-/** `value` with `fix` applied to every string in it (keys too), copied only where one changed. */
-export function mapStrings<T>(value: T, fix: (text: string) => string): T {
+/**
+ * `value` with `fix` applied to every string in it (keys too), copied only where one changed.
+ * Objects `done` says were fixed already are returned as they are, unwalked.
+ */
+export function mapStrings<T>(value: T, fix: (text: string) => string, done?: (value: object) => boolean): T {
   if (typeof value === 'string') return fix(value) as T;
-  if (typeof value !== 'object' || value === null) return value;
+  if (typeof value !== 'object' || value === null || done?.(value)) return value;
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
-      const fixed = mapStrings(value[i], fix);
+      const fixed = mapStrings(value[i], fix, done);
       if (!out && fixed !== value[i]) out = value.slice(0, i);
       out?.push(fixed);
     }
@@ -22,8 +25,8 @@ export function mapStrings<T>(value: T, fix: (text: string) => string): T {
     let out: Map<unknown, unknown> | undefined;
     let seen = 0;
     for (const [k, v] of value) {
-      const fk = mapStrings(k, fix);
-      const fv = mapStrings(v, fix);
+      const fk = mapStrings(k, fix, done);
+      const fv = mapStrings(v, fix, done);
       if (!out && (fk !== k || fv !== v)) out = new Map([...value].slice(0, seen));
       out?.set(fk, fv);
       seen++;
@@ -38,7 +41,7 @@ export function mapStrings<T>(value: T, fix: (text: string) => string): T {
   for (const k in record) {
     const v = record[k];
     const fk = fix(k);
-    const fv = mapStrings(v, fix);
+    const fv = mapStrings(v, fix, done);
     if (!out && (fk !== k || fv !== v)) {
       out = [];
       for (const earlier in record) {

@@ -115,13 +115,15 @@ export function* redactEach(pieces: Iterable<string>): Generator<string> {
  * copied only where a secret was masked, and are otherwise the same objects.
  */
 export function redactDeep<T>(value: T): T {
-  // An object this function returned, with no secret registered since, is redacted already:
-  // reportInput() and writeReportFiles() both redact, and the second walk would find nothing.
-  if (typeof value === 'object' && value !== null && redactedAt.get(value) === generation) return value;
-  const out = mapStrings(value, redact);
+  // An object this function returned, with no secret registered since, is redacted already,
+  // wherever it sits: reportInput() redacts the snapshot, and writeReportFiles() and the history
+  // are handed it again; a second walk of 200,000 grants would find nothing.
+  const out = mapStrings(value, redact, isRedacted);
   if (typeof out === 'object' && out !== null) redactedAt.set(out, generation);
   return out;
 }
+
+const isRedacted = (value: object) => redactedAt.get(value) === generation;
 
 const redactedAt = new WeakMap<object, number>();
 

@@ -48,6 +48,27 @@ describe('redact', () => {
     expect(redactDeep(clean)).toBe(clean);
   });
 
+  it('does not walk again into what it redacted, until a new secret is registered', () => {
+    registerSecret('s3cr3t-value-1234');
+    let reads = 0;
+    const evidence = ['nothing secret yet: n3w-s3cr3t-5678'];
+    const snapshot = {
+      get evidence() {
+        reads++;
+        return evidence;
+      },
+    };
+    expect(redactDeep(snapshot)).toBe(snapshot);
+    expect(reads).toBe(1);
+    // Marked as redacted: a walk of a larger value holding it passes it by.
+    expect(redactDeep({ snapshot, more: ['text'] }).snapshot).toBe(snapshot);
+    expect(reads).toBe(1);
+    // A secret learnt since: it is walked again, and the secret is masked.
+    registerSecret('n3w-s3cr3t-5678');
+    expect(redactDeep({ snapshot }).snapshot.evidence).toEqual(['nothing secret yet: [REDACTED]']);
+    expect(reads).toBe(2);
+  });
+
   it('keeps the order, the entries before a secret and an own "__proto__" key when it copies', () => {
     registerSecret('s3cr3t-value-1234');
     const record = JSON.parse('{"a":"1","__proto__":"p","b":"s3cr3t-value-1234","c":"3"}');
