@@ -61,5 +61,11 @@ describe('github client operation names', () => {
       'POST /app/installations/{installation_id}/access_tokens',
     );
     expect(operationOf('GET', '/rate_limit', '')).toBe('GET /rate_limit');
+    // A method, a segment or a segment count that differs is another operation.
+    expect(operationOf('POST', '/orgs/acme/members', '')).toBe('POST /orgs/acme/members');
+    expect(operationOf('GET', '/orgs/acme/members/extra', '')).toBe('GET /orgs/acme/members/extra');
+    expect(operationOf('GET', '/orgs/acme/teams/core/repos', '')).toBe('GET /orgs/{org}/teams/{team_slug}/repos');
+    // A name that is not valid percent-encoding is still named, not thrown on.
+    expect(operationOf('GET', '/repos/acme/%E0%A4%A/keys', '')).toBe('GET /repos/{owner}/{repo}/keys');
   });
 });
