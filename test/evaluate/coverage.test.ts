@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Grant } from '../../src/core/model.js';
 import { PersonSchema, RegisterGrantSchema } from '../../src/core/register.js';
-import { coverLanes, scopeMatches } from '../../src/pipeline/evaluate/coverage.js';
+import { coverageOf, coverLanes, scopeMatches } from '../../src/pipeline/evaluate/coverage.js';
 import { account, approval, contractor, day, grant, NOW } from '../support/builders.js';
 
 const person = (grants: Record<string, unknown>[], fields: Record<string, unknown> = {}) =>
@@ -84,6 +84,38 @@ describe('coverLanes', () => {
       engagementEnded: day(-1),
     });
     expect(coverLanes(shopWrite, account({ id: 'sam', kind: 'external' }), employee, NOW)[0]?.state).toBe('unapproved');
+  });
+});
+
+describe('coverageOf', () => {
+  const employee = PersonSchema.parse({ id: 'dana', name: 'Dana', kind: 'employee' });
+  const infraAdmin = grant({ account: 'sam', resource: 'northwind/infra', level: 'admin' });
+
+  it('gives what coverLanes gives, for every kind of holder and account', () => {
+    const cover = coverageOf(NOW);
+    const ended = { ...employee, end: day(-1) };
+    const external = account({ id: 'sam', kind: 'external' });
+    for (const p of [employee, ended, person([approval()]), person([])])
+      for (const a of [sam, external])
+        for (const g of [shopWrite, infraAdmin, { ...shopWrite, lanes: ['production', 'code'] } as Grant])
+          expect(cover(g, a, p)).toEqual(coverLanes(g, a, p, NOW));
+  });
+
+  it("shares one result between a person's grants none of their approvals could match", () => {
+    const cover = coverageOf(NOW);
+    // No register grant of the system and lane: judged alike whatever the resource or level.
+    expect(cover(infraAdmin, sam, employee)).toBe(cover(shopWrite, sam, employee));
+    // Not between people, lanes, or the company's own and an external account.
+    expect(cover(shopWrite, sam, employee)).not.toBe(cover(shopWrite, sam, person([])));
+    expect(cover({ ...shopWrite, lanes: ['production'] }, sam, employee)).not.toBe(cover(shopWrite, sam, employee));
+    expect(cover(shopWrite, account({ id: 'sam', kind: 'external' }), employee)).not.toBe(
+      cover(shopWrite, sam, employee),
+    );
+    // An approval of that system and lane may match one resource and not another: judged each time.
+    const approved = person([approval()]);
+    expect(cover(shopWrite, sam, approved)).not.toBe(cover(shopWrite, sam, approved));
+    expect(cover(infraAdmin, sam, approved)[0]?.state).toBe('unapproved');
+    expect(cover(shopWrite, sam, approved)[0]?.state).toBe('approved');
   });
 });
 

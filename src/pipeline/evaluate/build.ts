@@ -8,7 +8,7 @@ import { type Credential, grantIsLive, type Snapshot } from '../../core/model.js
 import { compareAccounts, compareCredentials, compareGrants } from '../../core/order.js';
 import type { Person, Register } from '../../core/register.js';
 import type { AccountLink, EvaluationContext, HeldGrant, Holder } from './context.js';
-import { coverLanes } from './coverage.js';
+import { coverageOf } from './coverage.js';
 import { actorsOf } from './holders.js';
 import { companyDomains, linkAccount } from './link.js';
 
@@ -40,6 +40,7 @@ export function buildContext(input: EvaluationInput): EvaluationContext {
   const domains = companyDomains(register, policy.employeeDomains);
   const links = AccountMap.of(accounts, (a) => [a.system, a.target, a.id, linkAccount(a, register, domains)]);
 
+  const coverLanes = coverageOf(now);
   const held: HeldGrant[] = [];
   const heldByAccount = new AccountMap<HeldGrant[]>();
   const heldByPerson = new Map<string, HeldGrant[]>();
@@ -53,7 +54,7 @@ export function buildContext(input: EvaluationInput): EvaluationContext {
     const holders = actors.map(({ person, through }) => ({
       person,
       through,
-      lanes: coverLanes(grant, account, person, now),
+      lanes: coverLanes(grant, account, person),
     }));
     const h: HeldGrant = { grant, account, link, holders };
     held.push(h);

