@@ -4,7 +4,7 @@
 // inventory re-judged under a new mapping is judged right.
 
 import type { Classification } from '../../src/core/connector.js';
-import type { Grant, Lane, Level } from '../../src/core/model.js';
+import { type Grant, type Lane, type Level, resourceNames } from '../../src/core/model.js';
 import { scopeMatcher as matcher } from '../../src/core/scope.js';
 import type { AccessCategory } from './evaluator.js';
 import type { AccountClass, AwsConfig, AwsLanes } from './schema.js';
@@ -22,11 +22,7 @@ export function accountClassOf(names: readonly string[], lanes: AwsLanes): Accou
 }
 
 export function classifyAwsGrant(grant: Grant, config: Pick<AwsConfig, 'lanes'>): Classification {
-  const names = [
-    grant.resource,
-    ...stringsOf(grant.attributes?.aliases),
-    ...stringsOf(grant.attributes?.accountTags).map((tag) => `tag:${tag}`),
-  ];
+  const names = [...resourceNames(grant), ...stringsOf(grant.attributes?.accountTags).map((tag) => `tag:${tag}`)];
   return classifyAccess(accessOf(grant), accountClassOf(names, config.lanes));
 }
 

@@ -228,6 +228,18 @@ export function grantAccountKey(grant: Pick<Grant, 'system' | 'target' | 'accoun
 }
 
 /**
+ * The names a grant's resource answers to: the resource itself, then its aliases (an AWS
+ * account's name), which a connector gives as a string or a list of strings. Coverage, the
+ * register's scope check, the report's timelines and AWS's lanes all read aliases here, so an
+ * alias names the resource for every one of them or for none.
+ */
+export function resourceNames(grant: Pick<Grant, 'resource' | 'attributes'>): string[] {
+  const aliases = grant.attributes?.aliases;
+  const list = Array.isArray(aliases) ? aliases : [aliases];
+  return [grant.resource, ...list.filter((a): a is string => typeof a === 'string')];
+}
+
+/**
  * A grant with a time limit (a GCP condition, a Slack guest expiry) that has passed is no longer
  * access. A limit that cannot be read counts as live: unknown is never "expired". Evaluation,
  * offboarding, the register's first draft and access.csv all ask this one question.

@@ -18,32 +18,8 @@ export class FileExistsError extends Error {
   override readonly name = 'FileExistsError';
 }
 
-/** Pieces are joined into batches of about this many characters (inBatches). */
-const BATCH_CHARS = 1 << 20;
 /** Bytes of pieces gathered before each write: few writes, little memory. */
 const WRITE_BYTES = 1 << 20;
-
-/**
- * Pieces of a text joined into batches of at least `chars` characters (the last may be shorter),
- * each made of whole pieces: a batch never splits a piece, so what a piece holds whole (a value,
- * a record) a batch holds whole too.
- */
-export function* inBatches(pieces: Iterable<string>, chars = BATCH_CHARS): Generator<string> {
-  let batch: string[] = [];
-  let size = 0;
-  for (const piece of pieces) {
-    batch.push(piece);
-    size += piece.length;
-    if (size < chars) continue;
-    yield joined(batch);
-    batch = [];
-    size = 0;
-  }
-  if (size > 0) yield joined(batch);
-}
-
-// A batch of one piece is that piece: a piece already the size of a batch is not copied again.
-const joined = (batch: string[]) => (batch.length === 1 ? (batch[0] as string) : batch.join(''));
 
 /**
  * Pieces encoded straight into one reused buffer, written each time it fills. Joining them into

@@ -237,6 +237,9 @@ describe('per-person timelines', () => {
     expect(awsRow(input.evaluation.findings)).toContain(
       'Read checkout error logs aws northwind-prod · data · read 2026-05-20 → 2026-05-31 · ended 2026-05-31, nothing held past it',
     );
+    // An alias given as one string names the resource too, as it does for coverage.
+    for (const g of input.snapshot.grants) if (g.attributes?.aliases) g.attributes.aliases = 'northwind-prod';
+    expect(awsRow([...input.evaluation.findings, expired])).toContain('✕ ended 2026-05-31, still held');
   });
 
   it('is left out when the register is not given', () => {

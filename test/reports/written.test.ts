@@ -1,24 +1,24 @@
 // The files a scan writes: each format written piece by piece (a large scan's reports are
 // hundreds of MB and never one string), the same bytes as the whole text, redacted piece by piece.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RENDERED_FORMATS, REPORT_FILES, renderReport, reportChunks } from '../../reports/index.js';
 import { clearSecrets, redact, registerSecret } from '../../src/core/redact.js';
-import { inBatches, writeFileSafely } from '../../src/core/safe-write.js';
+import { writeFileSafely } from '../../src/core/safe-write.js';
 import { type SarifPlace, writeReportFiles } from '../../src/pipeline/report.js';
 import { demoInput, hostileInput } from './fixture.js';
 
-// No SARIF here (it needs a loaded register): report.sarif is one piece, tested in sarif.test.ts.
+// No SARIF here (it needs a loaded register): report.sarif is written a result at a time, tested in sarif.test.ts.
 const noSarif = {} as SarifPlace;
 
 let dir = '';
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'lanekeeper-written-'));
 });
+// Each test's folder is under the file's temporary root, removed when its tests end (test/support/temp-root.ts).
 afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
   clearSecrets();
 });
 
@@ -71,20 +71,5 @@ describe('writeFileSafely with pieces', () => {
     expect(readFileSync(path, 'utf8')).toBe(pieces.join(''));
     await writeFileSafely(path, []);
     expect(readFileSync(path, 'utf8')).toBe('');
-  });
-});
-
-describe('inBatches', () => {
-  it('joins whole pieces into batches of at least the size asked, the last one shorter', () => {
-    const pieces = ['aaa', 'bb', 'c', 'dddd', 'e'];
-    const batches = [...inBatches(pieces, 4)];
-    expect(batches).toEqual(['aaabb', 'cdddd', 'e']);
-    expect(batches.join('')).toBe(pieces.join(''));
-  });
-
-  it('passes a piece as large as a batch through as it is, and gives nothing for nothing', () => {
-    const big = 'x'.repeat(10);
-    expect([...inBatches([big, 'y'], 4)]).toEqual([big, 'y']);
-    expect([...inBatches([], 4)]).toEqual([]);
   });
 });

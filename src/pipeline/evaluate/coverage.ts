@@ -4,20 +4,13 @@
 // no candidate at all means unapproved.
 
 import { endOfDay, startOfDay } from '../../core/dates.js';
-import { type Account, type Grant, type Lane, levelRank } from '../../core/model.js';
+import { type Account, type Grant, type Lane, levelRank, resourceNames } from '../../core/model.js';
 import type { Person, RegisterGrant } from '../../core/register.js';
 import { scopeMatcher } from '../../core/scope.js';
 import type { LaneCoverage } from './context.js';
 
 export function scopes(grant: RegisterGrant): string[] {
   return Array.isArray(grant.scope) ? grant.scope : [grant.scope];
-}
-
-/** The names a grant's resource answers to: the resource itself and its aliases (an AWS account's name). */
-export function resourceNames(grant: Grant): string[] {
-  const aliases = grant.attributes?.aliases;
-  const extra = Array.isArray(aliases) ? aliases : typeof aliases === 'string' ? [aliases] : [];
-  return [grant.resource, ...extra];
 }
 
 export function scopeMatches(registerGrant: RegisterGrant, grant: Grant): boolean {

@@ -7,8 +7,8 @@
 // file carried between CI runs keeps 3 MB a scan instead of 84.
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { z } from 'zod';
+import { inBatches } from '../../core/batches.js';
 import { type Snapshot, SnapshotSchema } from '../../core/model.js';
-import { inBatches } from '../../core/safe-write.js';
 
 const LISTS = ['accounts', 'grants', 'credentials', 'secrets'] as const;
 type List = (typeof LISTS)[number];

@@ -5,7 +5,7 @@
 // register-incomplete findings (it still runs), and `register check` fails on them.
 
 import type { ProblemCode } from '../../core/errors.js';
-import type { Snapshot } from '../../core/model.js';
+import { resourceNames, type Snapshot } from '../../core/model.js';
 import type { AcceptedRisk, Person, RegisterGrant, RegisterGroup, SharedAccount } from '../../core/register.js';
 import { scopeMatcher } from '../../core/scope.js';
 import { closest } from '../../core/source.js';
@@ -201,9 +201,7 @@ export function unmatchedScopes(register: RegisterForValidation, snapshot: Snaps
   const names = new Map<string, Set<string>>();
   for (const grant of snapshot.grants) {
     const set = names.get(grant.system) ?? new Set<string>();
-    set.add(grant.resource);
-    const aliases = grant.attributes?.aliases;
-    if (Array.isArray(aliases)) for (const alias of aliases) set.add(alias);
+    for (const name of resourceNames(grant)) set.add(name);
     names.set(grant.system, set);
   }
   const today = now?.toISOString().slice(0, 10);
