@@ -358,6 +358,9 @@ async function evaluateAndReport(args: Args, collected: Snapshot, answers: Answe
     const recording = performance.now();
     const store = HistoryStore.open(join(dir, 'history.db'));
     try {
+      // A scan keeps its answers as soon as collection ends; the bench holds them for its re-scan
+      // anyway, so they are written here, with the history's time.
+      store.keepAnswers(snapshot.systems, answers.kept());
       store.record({
         scannedAt: NOW.toISOString(),
         complete: true,
@@ -365,7 +368,6 @@ async function evaluateAndReport(args: Args, collected: Snapshot, answers: Answe
         snapshot,
         findings: evaluation.findings,
         timings: {},
-        answers: answers.kept(),
       });
     } finally {
       store.close();
@@ -443,7 +445,7 @@ function table(
     );
   if (args.report)
     lines.push(
-      `Evaluate and report (as a scan runs them: evaluate with the fixes' commands, accepted risks, every format rendered, redacted and written to disk; grants are classified during collection) on this inventory (${concurrent.snapshot.accounts.length} accounts, ${concurrent.snapshot.grants.length} grants, ${report.findings} findings): ${fmt(report.ms)}; then the history recorded (snapshot, findings, dates) ${fmt(report.historyMs)}. Peak RSS of this bench process, which runs them beside tsx, every SDK's sources and the generated organisation (the emulators run in their own): ${rssMb.collect} MB through collection, ${report.reportRssMb} MB through evaluate and report, ${rssMb.peak} MB with the history.`,
+      `Evaluate and report (as a scan runs them: evaluate with the fixes' commands, accepted risks, every format rendered, redacted and written to disk; grants are classified during collection) on this inventory (${concurrent.snapshot.accounts.length} accounts, ${concurrent.snapshot.grants.length} grants, ${report.findings} findings): ${fmt(report.ms)}; then the history recorded (snapshot, findings, dates, kept answers) ${fmt(report.historyMs)}. Peak RSS of this bench process, which runs them beside tsx, every SDK's sources and the generated organisation (the emulators run in their own): ${rssMb.collect} MB through collection, ${report.reportRssMb} MB through evaluate and report, ${rssMb.peak} MB with the history.`,
     );
   else lines.push(`Peak RSS of this bench process through collection: ${rssMb.collect} MB.`);
   const cli = concurrent.cli;

@@ -137,8 +137,6 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     // 2. Collect (the only stage that calls out) or merge saved shards; classify.
     const timings: Record<string, number> = {};
     let started = performance.now();
-    // The previous scan's answers: conditional requests make an unchanged re-read nearly free.
-    const answers = store && !offline ? new AnswerStore(store.answers()) : undefined;
     const snapshot = offline
       ? classifySnapshot(
           await loadShards(options.inventoryPaths ?? [], {
@@ -152,7 +150,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
           }),
           loaded.systems,
         )
-      : await collectInScope(loaded.systems, scope, options, answers);
+      : await collectInScope(loaded.systems, scope, options, store);
     timings.collectMs = Math.round(performance.now() - started);
     started = performance.now();
 
@@ -230,7 +228,6 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         snapshot,
         findings: evaluation.findings,
         timings,
-        ...(answers ? { answers: answers.kept() } : {}),
       });
       store.prune(options.now, loaded.config.history.retentionDays);
     }
@@ -300,13 +297,19 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   }
 }
 
-/** Collect every configured system, only the targets `--only` names where it names some. */
+/**
+ * Collect every configured system, only the targets `--only` names where it names some. With a
+ * history, the previous scan's answers make an unchanged re-read nearly free (conditional
+ * requests), and this scan's are kept for the next one as soon as collection ends (see
+ * HistoryStore.keepAnswers): they live only as long as this function.
+ */
 async function collectInScope(
   systems: Awaited<ReturnType<typeof loadConfig>>['systems'],
   scope: ReturnType<typeof parseOnly>,
   options: ScanOptions,
-  answers: AnswerStore | undefined,
+  store: HistoryStore | undefined,
 ): Promise<Snapshot> {
+  const answers = store ? new AnswerStore(store.answers()) : undefined;
   const snapshot = await collect(
     systems.map((s) => ({ connector: limitTargets(s.connector, scope.get(s.connector.id)), config: s.config })),
     {
@@ -318,6 +321,7 @@ async function collectInScope(
     },
   );
   snapshot.systems.push(...missingTargets(snapshot.systems, scope, options.now));
+  if (store && answers) store.keepAnswers(snapshot.systems, answers.kept());
   return snapshot;
 }
 

@@ -97,6 +97,35 @@ describe('HistoryStore', () => {
     after.close();
   });
 
+  it("keeps a scan's answers for the targets it read, leaves other targets' alone, all or nothing", async () => {
+    const store = HistoryStore.open(await tempDb());
+    const answer = (target: string, key: string, body: string) => ({
+      system: 'github',
+      target,
+      key,
+      validator: `"${body}"`,
+      body,
+    });
+    store.keepAnswers(
+      [
+        { system: 'github', target: 'a' },
+        { system: 'github', target: 'b' },
+      ],
+      [answer('a', 'GET /1', 'a1'), answer('a', 'GET /2', 'a2'), answer('b', 'GET /1', 'b1')],
+    );
+    // A later scan read only target a: its answers replace a's, and b keeps what it had.
+    store.keepAnswers([{ system: 'github', target: 'a' }], [answer('a', 'GET /3', 'a3')]);
+    const kept = () => store.answers().map((a) => `${a.target} ${a.key} ${a.body}`);
+    expect(kept()).toEqual(['a GET /3 a3', 'b GET /1 b1']);
+    // A write that fails half-way leaves them as they were, the deletion included.
+    const broken = { ...answer('a', 'GET /4', 'a4'), body: null as unknown as string };
+    expect(() =>
+      store.keepAnswers([{ system: 'github', target: 'a' }], [answer('a', 'GET /5', 'a5'), broken]),
+    ).toThrow();
+    expect(kept()).toEqual(['a GET /3 a3', 'b GET /1 b1']);
+    store.close();
+  });
+
   it('refuses a database written by a newer lanekeeper', async () => {
     const path = await tempDb();
     HistoryStore.open(path).close();

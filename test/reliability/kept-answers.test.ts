@@ -2,7 +2,7 @@
 // "changed since?" for each REST read. An unchanged organisation costs GraphQL alone, the
 // findings are the same, the terminal says how many answers were not modified; a history whose
 // kept answers were tampered with is not believed.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../src/pipeline/history/sqlite.js';
@@ -58,6 +58,22 @@ describe('kept answers through the CLI', () => {
     const secretsReads = github.requests.slice(before).filter((r) => r.path.endsWith('/actions/secrets'));
     expect(secretsReads.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(Number(changed.changes));
     expect(await readFile(join(open.outDir, 'findings.json'), 'utf8')).toBe(firstFindings);
+  });
+
+  it('keeps the answers once collection ends: a scan that fails at its reports still spares the next its reads', async () => {
+    open = await setupScan({ only: ['github'] });
+    const github = open.emulator('github');
+    // The reports' folder cannot be made: the scan stops after collecting and judging.
+    const blocked = join(open.outDir, '..', 'not-a-folder');
+    await writeFile(blocked, '');
+    const failed = await open.scan('--out', blocked);
+    expect(failed.code).not.toBe(0);
+    expect(github.requests.some((r) => r.status === 304)).toBe(false);
+    const before = github.requests.length;
+    expect((await open.scan()).code).toBe(0);
+    const again = github.requests.slice(before);
+    expect(again.filter((r) => r.status === 304).length).toBeGreaterThan(10);
+    expect(again.filter((r) => r.method === 'GET' && r.status === 200)).toEqual([]);
   });
 
   it('keeps nothing without a history, and asks nothing conditionally', async () => {

@@ -23,11 +23,6 @@ export interface ScanRecord {
   snapshot: Snapshot;
   findings: readonly Finding[];
   timings: Record<string, number>;
-  /**
-   * The answers this scan keeps for the next one's conditional requests. They replace the kept
-   * answers of every target this scan read; other targets (another shard's) keep theirs.
-   */
-  answers?: readonly StoredAnswer[];
 }
 
 export interface ScanSummary {
@@ -201,7 +196,6 @@ export class HistoryStore {
         insertFinding.run(scanId, f.fingerprint, f.rule, f.severity, JSON.stringify(f));
         upsertSeen.run(f.fingerprint, f.rule, scan.scannedAt, scan.scannedAt);
       }
-      if (scan.answers) this.keepAnswers(scan.snapshot.systems, scan.answers);
       return scanId;
     });
   }
@@ -225,13 +219,25 @@ export class HistoryStore {
     });
   }
 
-  private keepAnswers(read: readonly { system: string; target: string }[], answers: readonly StoredAnswer[]): void {
-    const forget = this.db.prepare('DELETE FROM answers WHERE system = ? AND target = ?');
-    for (const s of read) forget.run(s.system, s.target);
-    const keep = this.db.prepare(
-      'INSERT OR REPLACE INTO answers (system, target, key, validator, seal, link, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
-    for (const a of answers) keep.run(a.system, a.target, a.key, a.validator, a.seal ?? null, a.link ?? null, a.body);
+  /**
+   * Keeps the answers a scan's collection gave, for the next scan's conditional requests, all or
+   * nothing. They replace the kept answers of every target the scan read (`read`); other targets
+   * (another shard's) keep theirs.
+   *
+   * Called once collection ends, apart from record(): the answers are what the systems said, true
+   * whatever the scan goes on to make of them, so they need not wait for its verdict, and held
+   * until then they were tens of MB beside evaluate and the reports at the scan's peak. A scan
+   * that fails after collecting still spares the next one those reads.
+   */
+  keepAnswers(read: readonly { system: string; target: string }[], answers: readonly StoredAnswer[]): void {
+    inTransaction(this.db, () => {
+      const forget = this.db.prepare('DELETE FROM answers WHERE system = ? AND target = ?');
+      for (const s of read) forget.run(s.system, s.target);
+      const keep = this.db.prepare(
+        'INSERT OR REPLACE INTO answers (system, target, key, validator, seal, link, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      );
+      for (const a of answers) keep.run(a.system, a.target, a.key, a.validator, a.seal ?? null, a.link ?? null, a.body);
+    });
   }
 
   list(): ScanSummary[] {
