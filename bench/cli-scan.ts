@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { stringify } from 'yaml';
+import { REPORT_FORMATS } from '../src/core/config.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -43,7 +44,7 @@ export async function scanAsUsersRun(options: {
       JSON.stringify({
         ...options.config,
         register: 'register.yaml',
-        report: { outDir: join(dir, 'out'), formats: ['html', 'md', 'json', 'csv', 'sarif', 'inventory'] },
+        report: { outDir: join(dir, 'out'), formats: REPORT_FORMATS },
       }),
     );
     const started = performance.now();
