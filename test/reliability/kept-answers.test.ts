@@ -1,7 +1,8 @@
 // Through the CLI: a weekly scan keeps GitHub's answers in its history, and the next scan asks
 // "changed since?" for each REST read. An unchanged organisation costs GraphQL alone, the
 // findings are the same, the terminal says how many answers were not modified; a history whose
-// kept answers were tampered with is not believed.
+// kept answers were tampered with is not believed; the answers are kept once collection ends, so a
+// scan that fails later still spares the next one its reads.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
