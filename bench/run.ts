@@ -452,7 +452,7 @@ function table(
   if (cli) {
     const ms = (key: string) => fmt(cli.timings[key] ?? Number.NaN);
     lines.push(
-      `The whole scan as users run it (\`lanekeeper scan\` on the package's bundle, in its own process, against the same emulators, every report, a fresh history): ${fmt(cli.wallMs)} (collection ${ms('collectMs')}, evaluate ${ms('evaluateMs')}, report ${ms('reportMs')}); peak RSS of that process ${cli.peakRssMb} MB.`,
+      `The whole scan as users run it (\`lanekeeper scan\` on the package's bundle, in its own process, against the same emulators, every report, a fresh history): ${fmt(cli.ms)} (collection ${ms('collectMs')}, evaluate ${ms('evaluateMs')}, report ${ms('reportMs')}); peak RSS of that process ${Math.round(cli.rssMb)} MB.`,
     );
   }
   lines.push('');

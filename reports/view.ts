@@ -9,7 +9,7 @@ import { daysBetween, endOfDay, isoDate, startOfDay } from '../src/core/dates.js
 import type { DriftChange, DriftKind } from '../src/core/drift.js';
 import type { LaneCell, PersonAccess, UnlinkedAccount } from '../src/core/evaluation.js';
 import { type Finding, type RuleMeta, SEVERITIES, type Severity, severityRank } from '../src/core/finding.js';
-import { type Grant, LANES, type Lane, type Level, resourceNames } from '../src/core/model.js';
+import { type Grant, LANES, type Lane, type Level, resourceAliases } from '../src/core/model.js';
 import { byKeys, compareFindings, compareNatural, sorted } from '../src/core/order.js';
 import type { Person } from '../src/core/register.js';
 import { matchesAny } from '../src/core/scope.js';
@@ -594,12 +594,12 @@ function timelineViews(input: ReportInput): TimelineView[] {
   // A resource's other names (an AWS account's alias), kept only for grants that have some.
   const aliases = new AccountMap<Map<string, string[]>>();
   for (const g of input.snapshot.grants) {
-    const names = resourceNames(g).slice(1);
+    const names = resourceAliases(g);
     if (names.length === 0) continue;
     const byResource = aliases.upsert(g.system, g.target, g.account, () => new Map<string, string[]>());
     const list = byResource.get(g.resource);
     if (list) list.push(...names);
-    else byResource.set(g.resource, names);
+    else byResource.set(g.resource, [...names]);
   }
   const namesOf = (f: Finding): string[] =>
     f.resource === undefined

@@ -234,10 +234,17 @@ export function grantAccountKey(grant: Pick<Grant, 'system' | 'target' | 'accoun
  * alias names the resource for every one of them or for none.
  */
 export function resourceNames(grant: Pick<Grant, 'resource' | 'attributes'>): string[] {
-  const aliases = grant.attributes?.aliases;
-  const list = Array.isArray(aliases) ? aliases : [aliases];
-  return [grant.resource, ...list.filter((a): a is string => typeof a === 'string')];
+  return [grant.resource, ...resourceAliases(grant)];
 }
+
+/** A grant's resource's aliases alone (see resourceNames); none for most grants, without a list made. */
+export function resourceAliases(grant: Pick<Grant, 'attributes'>): readonly string[] {
+  const aliases = grant.attributes?.aliases;
+  if (aliases === undefined) return NO_ALIASES;
+  return (Array.isArray(aliases) ? aliases : [aliases]).filter((a): a is string => typeof a === 'string');
+}
+
+const NO_ALIASES: readonly string[] = Object.freeze([]);
 
 /**
  * A grant with a time limit (a GCP condition, a Slack guest expiry) that has passed is no longer

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resourceNames } from '../../src/core/model.js';
+import { resourceAliases, resourceNames } from '../../src/core/model.js';
 
 describe('resourceNames', () => {
   it('gives the resource, then its aliases, given as a list or as one string', () => {
@@ -14,5 +14,21 @@ describe('resourceNames', () => {
       'prod',
     ]);
     expect(resourceNames({ resource: '1', attributes: { aliases: 7 as never } })).toEqual(['1']);
+  });
+});
+
+describe('resourceAliases', () => {
+  it('gives what resourceNames gives after the resource, and nothing for a grant without aliases', () => {
+    for (const attributes of [
+      undefined,
+      {},
+      { aliases: ['prod', 'main'] },
+      { aliases: 'prod' },
+      { aliases: [7, 'x'] },
+    ]) {
+      const grant = { resource: '1', ...(attributes ? { attributes: attributes as never } : {}) };
+      expect(resourceAliases(grant)).toEqual(resourceNames(grant).slice(1));
+    }
+    expect(resourceAliases({ attributes: { aliases: ['prod'] } })).toEqual(['prod']);
   });
 });
