@@ -61,9 +61,7 @@ function canonicalHead(snapshot: Snapshot): [string, unknown][] {
   return [
     ['schemaVersion', snapshot.schemaVersion],
     ['collectedAt', snapshot.collectedAt],
-    ...(snapshot.source
-      ? [['source', inOrder(snapshot.source, ['organization', 'registerDigest'])] as [string, unknown]]
-      : []),
+    ...(snapshot.source ? [['source', inOrder(snapshot.source, SOURCE_KEYS)] as [string, unknown]] : []),
     ...(snapshot.skipped ? [['skipped', sorted(snapshot.skipped, compareTargets)] as [string, unknown]] : []),
   ];
 }
@@ -109,7 +107,7 @@ function canonicalAccount(a: AccountRecord): AccountRecord {
 function canonicalGrant(g: GrantRecord): GrantRecord {
   // Evidence lines keep the connector's order: they read as a sentence, top to bottom.
   return inOrder(g, GRANT_KEYS, {
-    lanes: [...g.lanes].sort((x, y) => LANES.indexOf(x) - LANES.indexOf(y)),
+    lanes: g.lanes.length < 2 ? g.lanes : [...g.lanes].sort((x, y) => LANES.indexOf(x) - LANES.indexOf(y)),
     ...(g.attributes ? { attributes: sortedAttributes(g.attributes) } : {}),
   });
 }
@@ -126,28 +124,38 @@ function compareTargets(a: { system: string; target: string }, b: { system: stri
   return a.system < b.system ? -1 : a.system > b.system ? 1 : a.target < b.target ? -1 : a.target > b.target ? 1 : 0;
 }
 
-const SYSTEM_KEYS = Object.keys(SystemStatusSchema.shape);
-const ACCOUNT_KEYS = Object.keys(AccountSchema.shape);
-const GRANT_KEYS = Object.keys(GrantSchema.shape);
-const CREDENTIAL_KEYS = Object.keys(CredentialSchema.shape);
-const SECRET_KEYS = Object.keys(SecretSchema.shape);
+/** A model's keys in its order, and as a set: each key of each of 200,000 records is looked up. */
+interface ModelKeys {
+  order: readonly string[];
+  known: ReadonlySet<string>;
+}
+
+const keysOf = (order: readonly string[]): ModelKeys => ({ order, known: new Set(order) });
+
+const SOURCE_KEYS = keysOf(['organization', 'registerDigest']);
+const SYSTEM_KEYS = keysOf(Object.keys(SystemStatusSchema.shape));
+const ACCOUNT_KEYS = keysOf(Object.keys(AccountSchema.shape));
+const GRANT_KEYS = keysOf(Object.keys(GrantSchema.shape));
+const CREDENTIAL_KEYS = keysOf(Object.keys(CredentialSchema.shape));
+const SECRET_KEYS = keysOf(Object.keys(SecretSchema.shape));
 
 /**
  * The record with the model's keys first, in the model's order, then any others by name. Model
  * fields in `replaced` stand in for the record's own (a sorted copy of a list; undefined drops
  * one), so the record itself is never copied to change them.
  */
-function inOrder<T extends object>(record: T, keys: readonly string[], replaced: Record<string, unknown> = {}): T {
+function inOrder<T extends object>(record: T, keys: ModelKeys, replaced: Record<string, unknown> = {}): T {
   const fields = record as Record<string, unknown>;
   const value = (k: string) =>
     Object.hasOwn(replaced, k) ? replaced[k] : Object.hasOwn(fields, k) ? fields[k] : undefined;
   const ordered: Record<string, unknown> = {};
   // The model's keys are ours (no "__proto__" among them), so plain assignment is safe.
-  for (const k of keys) {
+  for (const k of keys.order) {
     const v = value(k);
     if (v !== undefined) ordered[k] = v;
   }
-  const extra = Object.keys(fields).filter((k) => fields[k] !== undefined && !keys.includes(k));
+  const extra: string[] = [];
+  for (const k in fields) if (fields[k] !== undefined && !keys.known.has(k)) extra.push(k);
   if (extra.length === 0) return ordered as T;
   // Any other key came from outside: defined, never assigned, so a key such as "__proto__"
   // stays an own property.
