@@ -2,11 +2,12 @@
 // composed in order. Each stage lives in src/pipeline/; this file only says in what order they
 // run and what each hands the next. Everything after collect is a pure function of its inputs,
 // the previous snapshot and the clock.
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { connectors } from '../../connectors/index.js';
 import type { Action } from '../../reports/actions.js';
-import { REPORT_FILES, renderReport } from '../../reports/index.js';
+import { REPORT_FILES, renderReport, reportChunks } from '../../reports/index.js';
+import { JOB_SUMMARY_BYTES, jobSummary } from '../../reports/job-summary.js';
 import { printPdf } from '../../reports/pdf.js';
 import { type Completeness, completeness } from '../core/completeness.js';
 import type { FailOn } from '../core/config.js';
@@ -16,7 +17,7 @@ import { ExitCode, formatProblem, noRegisterError } from '../core/errors.js';
 import type { Evaluation } from '../core/evaluation.js';
 import type { Logger } from '../core/log.js';
 import type { Snapshot } from '../core/model.js';
-import { redact } from '../core/redact.js';
+import { redact, redactEach } from '../core/redact.js';
 import { applyAcceptedRisks } from '../pipeline/accept.js';
 import { AnswerStore } from '../pipeline/answers.js';
 import { classifySnapshot } from '../pipeline/classify.js';
@@ -207,7 +208,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     // (report.md for a job summary, attachments for the email) reads it back from disk.
     const { paths: files } = await writeReportFiles(outDir, input, formats, { register, registerPath, cwd });
     // A report the config asks for is on disk; one it does not is rendered when a step needs it.
-    const reportText = async (format: 'html' | 'json' | 'csv' | 'md'): Promise<string> => {
+    const reportText = async (format: 'html' | 'json' | 'csv'): Promise<string> => {
       const name = REPORT_FILES[format];
       return files.includes(join(outDir, name)) ? readFile(join(outDir, name), 'utf8') : renderReport(format, input);
     };
@@ -232,7 +233,15 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       store.prune(options.now, loaded.config.history.retentionDays);
     }
     const summaryPath = options.env.GITHUB_STEP_SUMMARY;
-    if (summaryPath) await appendFile(summaryPath, redact(await reportText('md')));
+    if (summaryPath) {
+      // What an earlier command of the same step wrote counts against the same 1 MiB.
+      const written = await stat(summaryPath).then(
+        (s) => s.size,
+        () => 0,
+      );
+      const pieces = redactEach(reportChunks('md', input));
+      await appendFile(summaryPath, jobSummary(pieces, JOB_SUMMARY_BYTES - written, relative(cwd, outDir) || '.'));
+    }
 
     // 6. Deliver, then the gate's verdict.
     let deliveryError: string | undefined;

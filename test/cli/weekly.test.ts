@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JOB_SUMMARY_BYTES } from '../../reports/job-summary.js';
 import { DEMO_NOW, type DemoSandbox, demoScan, runCli, startDemoSandbox, tempDir } from './harness.js';
 
 interface Doc {
@@ -93,5 +94,24 @@ describe('delivery and CI outputs of a scan', () => {
     // Findings about a person point at that person's entry in the register.
     const sam = sarif.runs[0].results.find((r: { properties: { person?: string } }) => r.properties.person === 'sam');
     expect(sam.locations[0].physicalLocation.region.startLine).toBeGreaterThan(20);
+  });
+
+  it("keeps the job summary within GitHub's 1 MiB, counting what the step wrote before", async () => {
+    const out = await tempDir();
+    const summary = join(out, 'step-summary.md');
+    const earlier = `# Earlier step\n${'x'.repeat(JOB_SUMMARY_BYTES - 8000)}\n`;
+    await writeFile(summary, earlier);
+    const run = await runCli(demoScan(demo.configPath, out, '--fail-on', 'none'), {
+      ...demo.env,
+      GITHUB_STEP_SUMMARY: summary,
+    });
+    expect(run.code).toBe(0);
+    const text = await readFile(summary, 'utf8');
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(JOB_SUMMARY_BYTES);
+    const added = text.slice(earlier.length);
+    expect(added).toContain('# Northwind Supply access review');
+    expect(added).toContain('**This summary stops here:**');
+    // The whole report is still on disk.
+    expect((await readFile(join(out, 'report.md'), 'utf8')).length).toBeGreaterThan(added.length);
   });
 });
