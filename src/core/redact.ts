@@ -70,8 +70,21 @@ export function registerSecretsFromEnv(env: Record<string, string | undefined>):
 }
 
 // Shapes that are secrets whatever their source, in case one arrives unregistered.
-// MAYBE_PATTERN finds where any of them could start; text without one skips them all.
-const MAYBE_PATTERN = /gh[pousr]_|github_pat_|xox[abposr]-|authorization|-----BEGIN|secret_?access_?key/i;
+// MAYBE_PATTERN finds where any of them could start; text without one skips them all. It runs
+// on every string and every piece of every report, so it is case-blind only where the patterns
+// are, letter by letter: V8 ran that a third faster than the `i` flag on the whole alternation
+// (0.37 s against 0.56 s over the 292 MB of a large scan's reports).
+const anyCase = (word: string) => word.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`);
+const MAYBE_PATTERN = new RegExp(
+  [
+    'gh[pousr]_',
+    'github_pat_',
+    'xox[abposr]-',
+    '-----BEGIN',
+    anyCase('authorization'),
+    `${anyCase('secret')}_?${anyCase('access')}_?${anyCase('key')}`,
+  ].join('|'),
+);
 const PATTERNS: RegExp[] = [
   /\b(gh[pousr]_[A-Za-z0-9]{20,})\b/g,
   /\bgithub_pat_[A-Za-z0-9_]{20,}\b/g,

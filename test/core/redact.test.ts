@@ -27,6 +27,24 @@ describe('redact', () => {
     expect(out).not.toMatch(/ghp_|xoxb-1234|abc\.def/);
   });
 
+  it('masks each shape in every case its pattern accepts', () => {
+    const tokens = [
+      'ghs_abcdefghijklmnopqrstuvwxyz0123',
+      'github_pat_abcdefghijklmnopqrstuvwxyz0123',
+      'xoxp-1234567890-abcdefghij',
+    ];
+    for (const token of tokens) expect(redact(`x ${token} y`)).toBe('x [REDACTED] y');
+    expect(redact('-----BEGIN RSA PRIVATE KEY-----\nMIIabc\n-----END RSA PRIVATE KEY-----')).not.toContain('MIIabc');
+    for (const header of [
+      'Authorization: Bearer abc.def',
+      'AUTHORIZATION=token abc.def',
+      'authorization: Basic abc.def',
+    ])
+      expect(redact(header)).not.toContain('abc.def');
+    for (const key of ['SecretAccessKey', 'SECRET_ACCESS_KEY', 'aws_secret_access_key', 'secretaccesskey'])
+      expect(redact(`${key}="abcdefghijklmnopqrst0123456789"`)).not.toContain('abcdefghijklmnopqrst');
+  });
+
   it('leaves ordinary text alone', () => {
     expect(redact('sam@ortiz.dev holds push on northwind/shop')).toBe('sam@ortiz.dev holds push on northwind/shop');
   });
