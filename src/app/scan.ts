@@ -205,7 +205,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const configured = loaded.config.report.formats;
     const formats = options.pdf && !configured.includes('html') ? [...configured, 'html' as const] : configured;
     // No report is held through the scan (at scale each is tens of MB): a later step that needs one
-    // (report.md for a job summary, attachments for the email) reads it back from disk.
+    // (attachments for the email) reads it back from disk; the job summary renders report.md's
+    // first pieces again, as many as GitHub shows.
     const { paths: files } = await writeReportFiles(outDir, input, formats, { register, registerPath, cwd });
     // A report the config asks for is on disk; one it does not is rendered when a step needs it.
     const reportText = async (format: 'html' | 'json' | 'csv'): Promise<string> => {
