@@ -154,8 +154,7 @@ function inOrder<T extends object>(record: T, keys: ModelKeys, replaced: Record<
     const v = value(k);
     if (v !== undefined) ordered[k] = v;
   }
-  const extra: string[] = [];
-  for (const k in fields) if (fields[k] !== undefined && !keys.known.has(k)) extra.push(k);
+  const extra = Object.keys(fields).filter((k) => fields[k] !== undefined && !keys.known.has(k));
   if (extra.length === 0) return ordered as T;
   // Any other key came from outside: defined, never assigned, so a key such as "__proto__"
   // stays an own property.
