@@ -33,6 +33,37 @@ export interface EmailInput {
   trend?: { date: string; total: number; counts?: Record<Severity, number> }[];
   /** What to do first, as in report.html; the email shows the first few with their fix. */
   actions?: readonly Action[];
+  /** The reports that go with the message, and those too large to; all three go when absent. */
+  attachments?: EmailAttachments;
+}
+
+export interface EmailAttachments {
+  attached: string[];
+  tooLarge: { name: string; bytes: number }[];
+  /** Where the scan wrote its reports, as the reader knows it. */
+  folder: string;
+}
+
+const ALL_ATTACHED: EmailAttachments = {
+  attached: ['report.html', 'access.csv', 'findings.json'],
+  tooLarge: [],
+  folder: '.',
+};
+
+/** "Attached: …", and which reports were too large to send and where they are. */
+function attachmentLines({ attached, tooLarge, folder }: EmailAttachments): string[] {
+  const list = (names: string[]) =>
+    names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  const lines = attached.length > 0 ? [`Attached: ${list(attached)}.`] : [];
+  if (tooLarge.length > 0)
+    lines.push(
+      `Too large to send by email: ${list(tooLarge.map((t) => `${t.name} (${sizeText(t.bytes)})`))}; ${tooLarge.length === 1 ? 'it is' : 'they are'} with the scan's reports in ${folder}.`,
+    );
+  return lines;
+}
+
+function sizeText(bytes: number): string {
+  return bytes < 1_000_000 ? `${Math.ceil(bytes / 1000)} KB` : `${(bytes / 1_000_000).toFixed(1)} MB`;
 }
 
 export interface EmailContent {
@@ -102,6 +133,7 @@ export function renderEmail(input: EmailInput): EmailContent {
       .slice(0, START_HERE)
       .map((a) => ({ ...a, severityLabel: SEVERITY_LABEL[a.severity] })),
     moreActions: Math.max(0, (input.actions?.length ?? 0) - START_HERE),
+    attachmentLines: attachmentLines(input.attachments ?? ALL_ATTACHED),
     people: input.evaluation.people.map((p) => ({
       ...p,
       cells: LANES.map((lane) => ({ state: p.lanes[lane], label: CELL_LABEL[p.lanes[lane]] })),
@@ -180,7 +212,7 @@ function renderText(
       lines.push(`  [${a.severity}]${a.newCount > 0 ? ' NEW' : ''} ${a.title} (${a.countText})`, `    ${a.fix}`);
       if (a.command) lines.push(`    $ ${a.command}`);
     }
-    if (actions.length > START_HERE) lines.push(`  … and ${actions.length - START_HERE} more in the attached report`);
+    if (actions.length > START_HERE) lines.push(`  … and ${actions.length - START_HERE} more in report.html`);
   }
   lines.push('', 'Critical and high findings:');
   if (top.length === 0) lines.push('  none');
@@ -191,7 +223,7 @@ function renderText(
       `  [${f.severity}]${f.isNew ? ' NEW' : ''} ${f.title}: ${f.system} ${f.account}${f.resource ? ` ${f.resource}` : ''}${who}${open}`,
     );
   }
-  lines.push('', 'The full report is attached (report.html).');
+  lines.push('', ...attachmentLines(input.attachments ?? ALL_ATTACHED));
   return `${lines.map(stripControls).join('\n')}\n`;
 }
 

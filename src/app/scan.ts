@@ -23,7 +23,7 @@ import { AnswerStore } from '../pipeline/answers.js';
 import { classifySnapshot } from '../pipeline/classify.js';
 import { collect, type ProgressEvent } from '../pipeline/collect.js';
 import { loadConfig } from '../pipeline/config/index.js';
-import { DeliveryError, sendEmail, shouldSend } from '../pipeline/deliver.js';
+import { DeliveryError, fitAttachments, sendEmail, shouldSend } from '../pipeline/deliver.js';
 import { computeDrift } from '../pipeline/drift.js';
 import { summarize } from '../pipeline/evaluate/findings.js';
 import { evaluate } from '../pipeline/evaluate/index.js';
@@ -209,9 +209,17 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     // first pieces again, as many as GitHub shows.
     const { paths: files } = await writeReportFiles(outDir, input, formats, { register, registerPath, cwd });
     // A report the config asks for is on disk; one it does not is rendered when a step needs it.
-    const reportText = async (format: 'html' | 'json' | 'csv'): Promise<string> => {
+    const reportText = async (format: EmailReport['format']): Promise<string> => {
       const name = REPORT_FILES[format];
       return files.includes(join(outDir, name)) ? readFile(join(outDir, name), 'utf8') : renderReport(format, input);
+    };
+    /** Its size in bytes, counted piece by piece when it is not on disk: never one string to measure. */
+    const reportBytes = async (format: EmailReport['format']): Promise<number> => {
+      const path = join(outDir, REPORT_FILES[format]);
+      if (files.includes(path)) return (await stat(path)).size;
+      let bytes = 0;
+      for (const piece of redactEach(reportChunks(format, input))) bytes += Buffer.byteLength(piece);
+      return bytes;
     };
     if (options.pdf) {
       const pdf = join(outDir, 'report.pdf');
@@ -251,21 +259,34 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     if (options.email && email && shouldSend(email.when, evaluation.summary)) {
       // The email renderer (and its CSS inliner) loads only when a report is sent.
       const { renderEmail } = await import('../../reports/email.js');
-      const content = renderEmail(emailInput(input, register, newFingerprints));
-      const attach = async (name: string, format: 'html' | 'json' | 'csv', type: string) => ({
-        filename: name,
-        content: await reportText(format),
-        contentType: type,
-      });
+      // The reports go with the message while they fit together (maxAttachmentsMB): a mail server
+      // refuses a whole message past its limit. One that does not fit is named in the message.
+      const candidates = await Promise.all(
+        EMAIL_REPORTS.map(async (r) => ({
+          ...r,
+          filename: REPORT_FILES[r.format],
+          bytes: await reportBytes(r.format),
+        })),
+      );
+      const fit = fitAttachments(candidates, email.maxAttachmentsMB * 1_000_000);
+      const content = renderEmail(
+        emailInput(input, register, newFingerprints, {
+          attached: fit.attached.map((a) => a.filename),
+          tooLarge: fit.tooLarge.map((a) => ({ name: a.filename, bytes: a.bytes })),
+          folder: relative(cwd, outDir) || '.',
+        }),
+      );
       try {
         await sendEmail(
           email,
           content,
-          await Promise.all([
-            attach(REPORT_FILES.html, 'html', 'text/html'),
-            attach(REPORT_FILES.json, 'json', 'application/json'),
-            attach(REPORT_FILES.csv, 'csv', 'text/csv'),
-          ]),
+          await Promise.all(
+            fit.attached.map(async (a) => ({
+              filename: a.filename,
+              content: await reportText(a.format),
+              contentType: a.contentType,
+            })),
+          ),
           options.emailTransport ? { transportOverrides: options.emailTransport } : {},
         );
         emailSent = true;
@@ -306,6 +327,14 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     store?.close();
   }
 }
+
+/** The reports the email carries, most wanted first: the report, the access-review sheet, the findings. */
+const EMAIL_REPORTS = [
+  { format: 'html', contentType: 'text/html' },
+  { format: 'csv', contentType: 'text/csv' },
+  { format: 'json', contentType: 'application/json' },
+] as const;
+type EmailReport = (typeof EMAIL_REPORTS)[number];
 
 /**
  * Collect every configured system, only the targets `--only` names where it names some. With a

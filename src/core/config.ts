@@ -67,6 +67,12 @@ export const EmailSchema = z
     from: z.string().min(3),
     /** Send every week, only when there are findings, or only when one is critical. */
     when: z.enum(['always', 'findings', 'critical']).default('always'),
+    /**
+     * The reports attached (report.html, then access.csv, then findings.json) may take this many
+     * MB (10⁶ bytes) together; one that does not fit is named in the message instead. Encoding
+     * for mail adds a third: the default stays under the 10 MB many mail servers accept.
+     */
+    maxAttachmentsMB: z.number().positive().default(7),
     smtp: SmtpSchema.optional(),
     ses: z.strictObject({ region: z.string().min(1) }).optional(),
   })

@@ -12,6 +12,33 @@ export interface Attachment {
   contentType: string;
 }
 
+/** A report that could go with the message, and its size in bytes. */
+export interface AttachmentCandidate {
+  filename: string;
+  bytes: number;
+}
+
+/**
+ * The candidates that go with the message, in the order given (most wanted first), each while the
+ * ones before it leave room; the rest are too large and are named in the message instead. A mail
+ * server refuses the whole message past its limit, and a large scan's reports are over 100 MB.
+ */
+export function fitAttachments<T extends AttachmentCandidate>(
+  candidates: readonly T[],
+  limitBytes: number,
+): { attached: T[]; tooLarge: T[] } {
+  const attached: T[] = [];
+  const tooLarge: T[] = [];
+  let room = limitBytes;
+  for (const c of candidates) {
+    if (c.bytes <= room) {
+      attached.push(c);
+      room -= c.bytes;
+    } else tooLarge.push(c);
+  }
+  return { attached, tooLarge };
+}
+
 export interface SendOutcome {
   sent: boolean;
   /** Why nothing was sent on purpose ("when: critical" and no critical finding). */

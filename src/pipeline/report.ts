@@ -3,7 +3,7 @@
 // decide; everything they show is decided here or before.
 import { mkdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { EmailInput } from '../../reports/email.js';
+import type { EmailAttachments, EmailInput } from '../../reports/email.js';
 import { REPORT_FILES, type ReportFormat, type ReportInput, reportChunks } from '../../reports/index.js';
 import { sarifChunks } from '../../reports/sarif.js';
 import { reportActions } from '../../reports/view.js';
@@ -145,6 +145,7 @@ export function emailInput(
   input: ReportInput,
   register: LoadedRegister,
   newFingerprints: ReadonlySet<string>,
+  attachments?: EmailAttachments,
 ): EmailInput {
   const now = input.now.getTime();
   const { completeness } = input;
@@ -160,6 +161,7 @@ export function emailInput(
     register: register.register,
     actions: reportActions(input),
     ...(input.history?.drift ? { drift: input.history.drift } : {}),
+    ...(attachments ? { attachments } : {}),
     newFingerprints: new Set(newFingerprints),
     ...(input.history
       ? {
