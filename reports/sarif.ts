@@ -1,7 +1,7 @@
 // report.sarif: SARIF 2.1.0 for code-scanning UIs (GitHub, GitLab, Azure DevOps).
 // One SARIF rule per lanekeeper rule, each finding located in the register at the
 // person's or grant's line, so the pull request that changes access shows it in place.
-import type { Finding, RuleMeta, Severity } from '../src/core/finding.js';
+import { type Finding, type RuleMeta, type Severity, severityRank } from '../src/core/finding.js';
 import { oneLine } from '../src/core/text.js';
 import { jsonEndingInList } from './json-list.js';
 
@@ -17,7 +17,16 @@ export interface SarifInput {
   toolVersion: string;
   /** Where in the register a finding belongs; the register's first line when nothing closer exists. */
   locate(finding: Finding): SarifLocation;
+  /** Results at most (SARIF_MAX_RESULTS unless a test says otherwise). */
+  maxResults?: number;
 }
+
+/**
+ * GitHub code scanning rejects a whole run of more than 25,000 results ("Analysis SARIF file
+ * rejected due to result limits"), and a large organisation reaches that: the bench's has 24,212
+ * findings. Past it the most severe are kept and the run says how many are left out, and where.
+ */
+export const SARIF_MAX_RESULTS = 25_000;
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   critical: 'error',
@@ -41,6 +50,13 @@ const SECURITY_SEVERITY: Record<Severity, string> = {
  * `JSON.stringify(log, null, 2)` and a newline, without the whole log in memory at once.
  */
 export function sarifChunks(input: SarifInput): Iterable<string> {
+  const max = input.maxResults ?? SARIF_MAX_RESULTS;
+  // The most severe first, each severity in the order given (a stable sort), when some must go.
+  const results =
+    input.findings.length <= max
+      ? input.findings
+      : [...input.findings].sort((a, b) => severityRank(a.severity) - severityRank(b.severity)).slice(0, max);
+  const left = input.findings.length - results.length;
   const rules = [...input.rules].sort((a, b) => a.id.localeCompare(b.id));
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const log = {
@@ -64,12 +80,29 @@ export function sarifChunks(input: SarifInput): Iterable<string> {
             })),
           },
         },
+        ...(left > 0
+          ? {
+              invocations: [
+                {
+                  executionSuccessful: true,
+                  toolExecutionNotifications: [
+                    {
+                      level: 'warning',
+                      message: {
+                        text: `${left} of the ${input.findings.length} findings ${left === 1 ? 'is' : 'are'} left out, the least severe: code scanning takes at most ${max} results in a run. All of them are in findings.json and report.html.`,
+                      },
+                    },
+                  ],
+                },
+              ],
+            }
+          : {}),
         // Last, so the log ends with it: each result is written on its own.
         results: [],
       },
     ],
   };
-  return jsonEndingInList(log, input.findings, (f) => {
+  return jsonEndingInList(log, results, (f) => {
     const at = input.locate(f);
     return {
       ruleId: f.rule,

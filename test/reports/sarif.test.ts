@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv';
 import AjvDraft04Module from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
-import { sarifChunks } from '../../reports/sarif.js';
+import { SARIF_MAX_RESULTS, sarifChunks } from '../../reports/sarif.js';
 import type { Finding, RuleMeta } from '../../src/core/finding.js';
 
 // The official SARIF 2.1.0 schema (rtm.5, the released one), as shipped by Microsoft's SARIF matchers.
@@ -80,6 +80,30 @@ describe('sarifChunks', () => {
     expect(JSON.parse(pieces[1]!.trim().replace(/,$/, '')).partialFingerprints['lanekeeper/v1']).toBe(
       '0123456789abcdef',
     );
+  });
+
+  it('keeps the most severe results within the limit, says how many are left out, and stays valid', () => {
+    const many = [
+      finding({ fingerprint: 'medium-1', rule: 'unknown-account', severity: 'medium' }),
+      finding({ fingerprint: 'critical-1' }),
+      finding({ fingerprint: 'medium-2', rule: 'unknown-account', severity: 'medium' }),
+      finding({ fingerprint: 'critical-2' }),
+    ];
+    const cut = JSON.parse([...sarifChunks({ ...input, findings: many, maxResults: 3 })].join(''));
+    const kept = cut.runs[0].results.map(
+      (r: { partialFingerprints: Record<string, string> }) => r.partialFingerprints['lanekeeper/v1'],
+    );
+    expect(kept).toEqual(['critical-1', 'critical-2', 'medium-1']);
+    expect(cut.runs[0].invocations[0].toolExecutionNotifications[0].message.text).toBe(
+      '1 of the 4 findings is left out, the least severe: code scanning takes at most 3 results in a run. All of them are in findings.json and report.html.',
+    );
+    expect(validate(cut)).toBe(true);
+    // Within the limit, nothing is said and nothing reordered.
+    const whole = JSON.parse([...sarifChunks({ ...input, findings: many, maxResults: 4 })].join(''));
+    expect(whole.runs[0].invocations).toBeUndefined();
+    expect(whole.runs[0].results).toHaveLength(4);
+    expect(whole.runs[0].results[0].partialFingerprints['lanekeeper/v1']).toBe('medium-1');
+    expect(SARIF_MAX_RESULTS).toBe(25_000);
   });
 
   it('is a valid log with an empty results list when there is no finding', () => {
