@@ -235,6 +235,38 @@ function table(rows: string[][], rightAligned: ReadonlySet<number>): string[] {
   );
 }
 
+/** A system's targets read in full with nothing to say are one line past this many. */
+const PLAIN_TARGETS_LISTED = 3;
+
+type ListedTarget = SystemStatus | (SystemStatus & { targets: number });
+
+/**
+ * Each target that failed, has a gap or a warning on its own line; a system's others too when
+ * there are few, else one line for them all. A large organisation has hundreds of AWS accounts
+ * and GCP projects, and a line for each buried the few that need reading.
+ */
+function listedTargets(systems: readonly SystemStatus[]): ListedTarget[] {
+  const plain = (s: SystemStatus) => s.ok && s.gaps.length === 0 && s.warnings.length === 0;
+  const rows: ListedTarget[] = [];
+  for (const system of [...new Set(systems.map((s) => s.system))]) {
+    const own = systems.filter((s) => s.system === system);
+    const quiet = own.filter(plain);
+    if (quiet.length <= PLAIN_TARGETS_LISTED) {
+      rows.push(...own);
+      continue;
+    }
+    rows.push(...own.filter((s) => !plain(s)));
+    const sum = (n: (s: SystemStatus) => number) => quiet.reduce((total, s) => total + n(s), 0);
+    rows.push({
+      ...quiet[0]!,
+      targets: quiet.length,
+      calls: sum((s) => s.calls),
+      unchanged: sum((s) => s.unchanged ?? 0),
+    });
+  }
+  return rows;
+}
+
 /** The end-of-scan summary: counts by severity with what is new, systems and their status, the report paths. */
 export function formatScanSummary(input: ScanSummaryInput): string {
   const color = paint(input.color ?? false);
@@ -284,9 +316,9 @@ export function formatScanSummary(input: ScanSummaryInput): string {
     lines.push(`  ${color.red(`${plural(input.lapsed, 'acceptance')} lapsed`)}: those findings count again.`);
 
   lines.push('');
-  const systemRows = systems.map((s) => [
+  const systemRows = listedTargets(systems).map((s) => [
     terminalSafe(s.system),
-    terminalSafe(s.target),
+    'targets' in s ? `${s.targets} targets` : terminalSafe(s.target),
     s.ok ? color.green('ok') : color.red('FAILED'),
     String(s.calls),
     s.ok

@@ -317,6 +317,40 @@ describe('the end-of-scan summary', () => {
     expect(text).toContain('Reports:\n  out/report.html\n  out/findings.json\n');
   });
 
+  it("lists a system's quiet targets on one line when there are many, and each that needs reading", () => {
+    const gcp = (target: string, over: Partial<SystemStatus> = {}): SystemStatus => ({
+      system: 'gcp',
+      target,
+      ok: true,
+      warnings: [],
+      gaps: [],
+      calls: 10,
+      durationMs: 0,
+      collectedAt: '',
+      ...over,
+    });
+    const many = [
+      ...['projects/a', 'projects/b', 'projects/c', 'projects/d'].map((t) => gcp(t, { unchanged: 2 })),
+      gcp('projects/e', { warnings: ['a deny policy could not be read'] }),
+      gcp('projects/f', { ok: false, error: 'PERMISSION_DENIED', calls: 1 }),
+    ];
+    const text = formatScanSummary({ ...base, systems: [...systems, ...many], history: 'off' });
+    expect(text).toContain(
+      [
+        '  System  Target        Status  Calls',
+        '  aws     111111111111  ok         40',
+        '  gcp     projects/e    ok         10  1 warning',
+        '  gcp     projects/f    FAILED      1  PERMISSION_DENIED',
+        '  gcp     4 targets     ok         40  8 not modified, not charged',
+        '  github  northwind     ok         12  1 warning',
+      ].join('\n'),
+    );
+    // Three quiet targets are still listed one by one.
+    const few = formatScanSummary({ ...base, systems: many.slice(1), history: 'off' });
+    expect(few).toContain('  gcp     projects/b  ok');
+    expect(few).not.toContain('targets');
+  });
+
   it('says when there is nothing to compare with, and leaves out the New column', () => {
     const first = formatScanSummary({ ...base, history: 'first' });
     expect(first).toContain('  Severity  Open\n');
