@@ -123,6 +123,14 @@ const NOW = new Date('2026-11-29T09:00:00Z');
 /** The generated company's policy: its employees' addresses are at acme.example. */
 const POLICY = { employeeDomains: ['acme.example'] };
 
+/**
+ * A connector's config block as the bench runs it, in process and through the CLI alike: the
+ * concurrency its limits allow, and a deadline no large collection reaches.
+ */
+function benchBlock(system: string, block: Record<string, unknown>): Record<string, unknown> {
+  return { ...block, concurrency: concurrencyOf(system), deadlineSeconds: 3600 };
+}
+
 /** Fresh emulators in their own process (they keep state, such as generated credential reports). */
 async function startHost(args: Args): Promise<{
   ready: HostReady;
@@ -198,11 +206,7 @@ async function collectAll(
         const block = JSON.parse(
           JSON.stringify(config.connectors[system]).replace(/\$\{([A-Z0-9_]+)\}/g, (_, n: string) => env[n] ?? ''),
         ) as Record<string, unknown>;
-        const parsed = connector.configSchema.parse({
-          ...block,
-          concurrency: concurrencyOf(system),
-          deadlineSeconds: 3600,
-        });
+        const parsed = connector.configSchema.parse(benchBlock(system, block));
         configs.push({ connector, config: parsed });
         const t0 = performance.now();
         const snapshot = await collect([{ connector, config: parsed }], {
@@ -255,10 +259,7 @@ async function collectAll(
               connectors: Object.fromEntries(
                 Object.entries(config.connectors)
                   .filter(([system]) => only.includes(system))
-                  .map(([system, block]) => [
-                    system,
-                    { ...block, concurrency: concurrencyOf(system), deadlineSeconds: 3600 },
-                  ]),
+                  .map(([system, block]) => [system, benchBlock(system, block)]),
               ),
               policy: POLICY,
               // The emulated organisation's plan has no fine-grained PAT grants to list: a known gap,

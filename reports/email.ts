@@ -33,8 +33,8 @@ export interface EmailInput {
   trend?: { date: string; total: number; counts?: Record<Severity, number> }[];
   /** What to do first, as in report.html; the email shows the first few with their fix. */
   actions?: readonly Action[];
-  /** The reports that go with the message, and those too large to; all three go when absent. */
-  attachments?: EmailAttachments;
+  /** The reports that go with the message, and those too large to. */
+  attachments: EmailAttachments;
 }
 
 export interface EmailAttachments {
@@ -43,12 +43,6 @@ export interface EmailAttachments {
   /** Where the scan wrote its reports, as the reader knows it. */
   folder: string;
 }
-
-const ALL_ATTACHED: EmailAttachments = {
-  attached: ['report.html', 'access.csv', 'findings.json'],
-  tooLarge: [],
-  folder: '.',
-};
 
 /** "Attached: …", and which reports were too large to send and where they are. */
 function attachmentLines({ attached, tooLarge, folder }: EmailAttachments): string[] {
@@ -133,7 +127,7 @@ export function renderEmail(input: EmailInput): EmailContent {
       .slice(0, START_HERE)
       .map((a) => ({ ...a, severityLabel: SEVERITY_LABEL[a.severity] })),
     moreActions: Math.max(0, (input.actions?.length ?? 0) - START_HERE),
-    attachmentLines: attachmentLines(input.attachments ?? ALL_ATTACHED),
+    attachmentLines: attachmentLines(input.attachments),
     people: input.evaluation.people.map((p) => ({
       ...p,
       cells: LANES.map((lane) => ({ state: p.lanes[lane], label: CELL_LABEL[p.lanes[lane]] })),
@@ -223,7 +217,7 @@ function renderText(
       `  [${f.severity}]${f.isNew ? ' NEW' : ''} ${f.title}: ${f.system} ${f.account}${f.resource ? ` ${f.resource}` : ''}${who}${open}`,
     );
   }
-  lines.push('', ...attachmentLines(input.attachments ?? ALL_ATTACHED));
+  lines.push('', ...attachmentLines(input.attachments));
   return `${lines.map(stripControls).join('\n')}\n`;
 }
 

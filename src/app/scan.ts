@@ -208,15 +208,21 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     // (attachments for the email) reads it back from disk; the job summary renders report.md's
     // first pieces again, as many as GitHub shows.
     const { paths: files } = await writeReportFiles(outDir, input, formats, { register, registerPath, cwd });
+    // The reports folder as the reader knows it, for the job summary and the email to point at.
+    const reportsFolder = relative(cwd, outDir) || '.';
     // A report the config asks for is on disk; one it does not is rendered when a step needs it.
+    const written = (format: EmailReport['format']): string | undefined => {
+      const path = join(outDir, REPORT_FILES[format]);
+      return files.includes(path) ? path : undefined;
+    };
     const reportText = async (format: EmailReport['format']): Promise<string> => {
-      const name = REPORT_FILES[format];
-      return files.includes(join(outDir, name)) ? readFile(join(outDir, name), 'utf8') : renderReport(format, input);
+      const path = written(format);
+      return path ? readFile(path, 'utf8') : renderReport(format, input);
     };
     /** Its size in bytes, counted piece by piece when it is not on disk: never one string to measure. */
     const reportBytes = async (format: EmailReport['format']): Promise<number> => {
-      const path = join(outDir, REPORT_FILES[format]);
-      if (files.includes(path)) return (await stat(path)).size;
+      const path = written(format);
+      if (path) return (await stat(path)).size;
       let bytes = 0;
       for (const piece of redactEach(reportChunks(format, input))) bytes += Buffer.byteLength(piece);
       return bytes;
@@ -244,12 +250,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const summaryPath = options.env.GITHUB_STEP_SUMMARY;
     if (summaryPath) {
       // What an earlier command of the same step wrote counts against the same 1 MiB.
-      const written = await stat(summaryPath).then(
+      const before = await stat(summaryPath).then(
         (s) => s.size,
         () => 0,
       );
       const pieces = redactEach(reportChunks('md', input));
-      await appendFile(summaryPath, jobSummary(pieces, JOB_SUMMARY_BYTES - written, relative(cwd, outDir) || '.'));
+      await appendFile(summaryPath, jobSummary(pieces, JOB_SUMMARY_BYTES - before, reportsFolder));
     }
 
     // 6. Deliver, then the gate's verdict.
@@ -273,7 +279,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         emailInput(input, register, newFingerprints, {
           attached: fit.attached.map((a) => a.filename),
           tooLarge: fit.tooLarge.map((a) => ({ name: a.filename, bytes: a.bytes })),
-          folder: relative(cwd, outDir) || '.',
+          folder: reportsFolder,
         }),
       );
       try {

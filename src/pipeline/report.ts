@@ -145,7 +145,7 @@ export function emailInput(
   input: ReportInput,
   register: LoadedRegister,
   newFingerprints: ReadonlySet<string>,
-  attachments?: EmailAttachments,
+  attachments: EmailAttachments,
 ): EmailInput {
   const now = input.now.getTime();
   const { completeness } = input;
@@ -161,7 +161,7 @@ export function emailInput(
     register: register.register,
     actions: reportActions(input),
     ...(input.history?.drift ? { drift: input.history.drift } : {}),
-    ...(attachments ? { attachments } : {}),
+    attachments,
     newFingerprints: new Set(newFingerprints),
     ...(input.history
       ? {

@@ -57,6 +57,7 @@ beforeAll(async () => {
     drift: history_.drift!,
     newFingerprints: new Set(['fp-unknown-account-quickfix-dev-']),
     actions: reportActions(rich),
+    attachments: { attached: ['report.html', 'access.csv', 'findings.json'], tooLarge: [], folder: 'out' },
     openDays: new Map(
       Object.entries(history_.firstSeen).map(([fp, at]) => [fp, Math.floor((+rich.now - Date.parse(at)) / 86_400_000)]),
     ),

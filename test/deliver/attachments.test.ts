@@ -35,7 +35,12 @@ describe('fitAttachments', () => {
 
 describe('the email names what it carries and what it could not', () => {
   const input = demoInput();
-  const email = (attachments?: EmailAttachments) =>
+  const all: EmailAttachments = {
+    attached: ['report.html', 'access.csv', 'findings.json'],
+    tooLarge: [],
+    folder: 'out',
+  };
+  const email = (attachments: EmailAttachments) =>
     renderEmail({
       organization: 'Northwind Supply',
       now: input.now,
@@ -44,7 +49,7 @@ describe('the email names what it carries and what it could not', () => {
       evaluation: input.evaluation,
       register: RegisterSchema.parse({ organization: 'Northwind Supply', people: [] }),
       newFingerprints: new Set(),
-      ...(attachments ? { attachments } : {}),
+      attachments,
     });
 
   it('lists the attachments, and the ones too large with their size and folder, in HTML and text', () => {
@@ -68,7 +73,7 @@ describe('the email names what it carries and what it could not', () => {
   });
 
   it('says all three are attached when nothing was left out', () => {
-    const content = email();
+    const content = email(all);
     expect(content.text).toContain('Attached: report.html, access.csv and findings.json.');
     expect(content.text).not.toContain('Too large');
   });

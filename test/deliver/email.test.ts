@@ -81,6 +81,7 @@ const content = renderEmail({
     notCompared: [],
   },
   newFingerprints: new Set(['bbbb']),
+  attachments: { attached: ['report.html', 'access.csv', 'findings.json'], tooLarge: [], folder: 'out' },
   trend: [
     { date: '2026-11-22', total: 1 },
     { date: '2026-11-29', total: 2 },
