@@ -21,25 +21,45 @@ export class FileExistsError extends Error {
 /** Bytes of pieces gathered before each write: few writes, little memory. */
 const WRITE_BYTES = 1 << 20;
 
+/** All of `length` bytes, however many writes the file system takes to accept them. */
+async function writeAll(handle: FileHandle, bytes: Buffer, length: number): Promise<void> {
+  let done = 0;
+  while (done < length) done += (await handle.write(bytes, done, length - done)).bytesWritten;
+}
+
 /**
  * Pieces encoded straight into one reused buffer, written each time it fills. Joining them into
  * strings first (one per megabyte) cost more than rendering some reports: every character copied
  * into a new string, then again into the bytes written, and each batch garbage to collect.
+ * Two buffers take turns: the pieces after a full one are rendered into the other while the
+ * first is written, where waiting for each write left the thread idle for a third of a second
+ * of a large scan's reports. One write at a time, so the bytes reach the file in order.
  */
 async function writePieces(handle: FileHandle, pieces: Iterable<string>): Promise<void> {
-  const buffer = Buffer.allocUnsafe(WRITE_BYTES);
+  let buffer = Buffer.allocUnsafe(WRITE_BYTES);
+  let spare = Buffer.allocUnsafe(WRITE_BYTES);
   let used = 0;
+  let writing: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    await writing;
+    writing = writeAll(handle, buffer, used);
+    // Its failure is thrown where it is awaited; until then it is no unhandled rejection.
+    writing.catch(() => {});
+    [buffer, spare] = [spare, buffer];
+    used = 0;
+  };
   for (const piece of pieces) {
     // UTF-8 takes at most three bytes for each UTF-16 code unit.
     const most = piece.length * 3;
-    if (used + most > buffer.length && used > 0) {
-      await handle.write(buffer, 0, used);
-      used = 0;
-    }
-    if (most > buffer.length) await handle.write(piece, null, 'utf8');
-    else used += buffer.write(piece, used, 'utf8');
+    if (used + most > buffer.length && used > 0) await flush();
+    if (most > buffer.length) {
+      await writing;
+      const bytes = Buffer.from(piece, 'utf8');
+      await writeAll(handle, bytes, bytes.length);
+    } else used += buffer.write(piece, used, 'utf8');
   }
-  if (used > 0) await handle.write(buffer, 0, used);
+  if (used > 0) await flush();
+  await writing;
 }
 
 /** `text` may be the whole text or its pieces in order (a large report, produced as it is written). */
@@ -54,12 +74,12 @@ export async function writeFileSafely(
   const flags = constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | (constants.O_NOFOLLOW ?? 0);
   const handle = await open(tmp, flags, 0o644);
   try {
-    if (typeof text === 'string') await handle.writeFile(text, 'utf8');
-    else await writePieces(handle, text);
-  } finally {
-    await handle.close();
-  }
-  try {
+    try {
+      if (typeof text === 'string') await handle.writeFile(text, 'utf8');
+      else await writePieces(handle, text);
+    } finally {
+      await handle.close();
+    }
     if (options.exclusive) {
       // link() fails when the name exists, whatever it is: the exclusive form of rename.
       try {
@@ -73,6 +93,8 @@ export async function writeFileSafely(
     }
     await rename(tmp, path);
   } catch (e) {
+    // Whatever failed (a renderer, the disk, the rename), the name keeps what it had and no
+    // temporary sibling is left behind.
     await rm(tmp, { force: true });
     throw e;
   }

@@ -1,6 +1,6 @@
 // The files a scan writes: each format written piece by piece (a large scan's reports are
 // hundreds of MB and never one string), the same bytes as the whole text, redacted piece by piece.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -71,5 +71,18 @@ describe('writeFileSafely with pieces', () => {
     expect(readFileSync(path, 'utf8')).toBe(pieces.join(''));
     await writeFileSafely(path, []);
     expect(readFileSync(path, 'utf8')).toBe('');
+  });
+
+  it('leaves the file as it was and no temporary file when the pieces fail halfway', async () => {
+    const path = join(dir, 'out.txt');
+    await writeFileSafely(path, 'before');
+    // Several megabytes first, so writes are under way when the renderer fails.
+    function* failing() {
+      for (let i = 0; i < 50_000; i++) yield `${'x'.repeat(99)}\n`;
+      throw new Error('renderer failed');
+    }
+    await expect(writeFileSafely(path, failing())).rejects.toThrow('renderer failed');
+    expect(readFileSync(path, 'utf8')).toBe('before');
+    expect(readdirSync(dir)).toEqual(['out.txt']);
   });
 });
