@@ -23,8 +23,12 @@ const WRITE_BYTES = 1 << 20;
 
 /** All of `length` bytes, however many writes the file system takes to accept them. */
 async function writeAll(handle: FileHandle, bytes: Buffer, length: number): Promise<void> {
-  let done = 0;
-  while (done < length) done += (await handle.write(bytes, done, length - done)).bytesWritten;
+  for (let done = 0; done < length; ) {
+    const { bytesWritten } = await handle.write(bytes, done, length - done);
+    // A file system that takes nothing and reports no error would otherwise be asked forever.
+    if (bytesWritten === 0) throw new Error(`the file system took none of ${length - done} bytes`);
+    done += bytesWritten;
+  }
 }
 
 /**
