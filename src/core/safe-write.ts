@@ -4,7 +4,7 @@
 // at the destination instead of writing where it points, and a reader never sees half a file.
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { type FileHandle, link, mkdir, open, rename, rm, unlink } from 'node:fs/promises';
+import { link, mkdir, open, rename, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export interface SafeWriteOptions {
@@ -21,8 +21,16 @@ export class FileExistsError extends Error {
 /** Bytes of pieces gathered before each write: few writes, little memory. */
 const WRITE_BYTES = 1 << 20;
 
+/**
+ * The one call the piece writer makes on an open file (a FileHandle is one), so a test can stand
+ * in a file system that is slow or takes part of each write.
+ */
+export interface ByteSink {
+  write(bytes: Buffer, offset: number, length: number): Promise<{ bytesWritten: number }>;
+}
+
 /** All of `length` bytes, however many writes the file system takes to accept them. */
-async function writeAll(handle: FileHandle, bytes: Buffer, length: number): Promise<void> {
+async function writeAll(handle: ByteSink, bytes: Buffer, length: number): Promise<void> {
   for (let done = 0; done < length; ) {
     const { bytesWritten } = await handle.write(bytes, done, length - done);
     // A file system that takes nothing and reports no error would otherwise be asked forever.
@@ -39,7 +47,7 @@ async function writeAll(handle: FileHandle, bytes: Buffer, length: number): Prom
  * first is written, where waiting for each write left the thread idle for a third of a second
  * of a large scan's reports. One write at a time, so the bytes reach the file in order.
  */
-async function writePieces(handle: FileHandle, pieces: Iterable<string>): Promise<void> {
+export async function writePieces(handle: ByteSink, pieces: Iterable<string>): Promise<void> {
   let buffer = Buffer.allocUnsafe(WRITE_BYTES);
   let spare = Buffer.allocUnsafe(WRITE_BYTES);
   let used = 0;
