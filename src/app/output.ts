@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { createLogger, type Logger } from '../core/log.js';
 import { redact } from '../core/redact.js';
-import { terminalSafe } from '../core/text.js';
+import { jsonForTerminal, terminalSafe } from '../core/text.js';
 import type { ProgressEvent } from '../pipeline/collect.js';
 import type { Io } from './io.js';
 import { logLevel } from './options.js';
@@ -74,21 +74,4 @@ async function printResult(result: ScanResult, json: boolean, io: Io): Promise<v
   }
   if (result.deliveryError) io.stderr(`email not sent: ${terminalSafe(redact(result.deliveryError))}\n`);
   else if (result.emailSent) io.stderr('report emailed\n');
-}
-
-/**
- * JSON.stringify leaves C1 controls, bidi overrides and line separators raw, and a terminal acts
- * on them; written as \u escapes they are the same JSON, read back to the same strings.
- */
-function jsonForTerminal(json: string): string {
-  return (
-    json
-      .replace(
-        /[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
-        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-      )
-      // `##[` can only be inside a string here; \u005b is the same "[" to a JSON reader, and
-      // not a workflow command to the Actions runner.
-      .replace(/##\[/g, '##\\u005b')
-  );
 }

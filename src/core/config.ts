@@ -46,7 +46,7 @@ export const ReportSchema = z.strictObject({
 export const HistorySchema = z.strictObject({
   /** SQLite file; relative to the working directory. */
   path: z.string().min(1).default('.lanekeeper/history.db'),
-  /** Snapshots older than this are pruned; their finding counts stay for trends. */
+  /** Snapshots and findings of scans older than this are pruned; their finding counts stay for trends. */
   retentionDays: z.number().int().positive().default(400),
 });
 

@@ -39,6 +39,23 @@ export function neutraliseWorkflowCommands(s: string): string {
   return s.replace(/##\[/g, '## [').replace(/^(\s*)::/, '$1: :');
 }
 
+/**
+ * JSON.stringify leaves C1 controls, bidi overrides and line separators raw, and a terminal acts
+ * on them; written as \u escapes they are the same JSON, read back to the same strings.
+ */
+export function jsonForTerminal(json: string): string {
+  return (
+    json
+      .replace(
+        /[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+      )
+      // `##[` can only be inside a string here; \u005b is the same "[" to a JSON reader, and
+      // not a workflow command to the Actions runner.
+      .replace(/##\[/g, '##\\u005b')
+  );
+}
+
 // Spacing oneLine tidies: a run of spaces, whitespace at either end.
 const UNTIDY_SPACING = / {2}|^\s|\s$/;
 // Anything oneLine would change: what terminalSafe cleans, or its spacing.

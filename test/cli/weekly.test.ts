@@ -3,6 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_SUMMARY_BYTES } from '../../reports/job-summary.js';
+import { HistoryStore } from '../../src/pipeline/history/store.js';
 import { DEMO_NOW, type DemoSandbox, demoScan, runCli, startDemoSandbox, tempDir } from './harness.js';
 
 interface Doc {
@@ -36,6 +37,32 @@ describe('the weekly scan: history, drift and what changed', () => {
     expect(listed.code).toBe(0);
     expect(listed.stdout).toContain('2026-11-29T09:00:00.000Z');
     expect(listed.stdout).toContain('2026-12-06T09:00:00.000Z');
+
+    // What each week found stays in the history: the first week's findings, as its report had them.
+    const kept = await runCli(['history', '--history', history, '--findings', '2026-11-29']);
+    expect(kept.code).toBe(0);
+    const keptDoc = JSON.parse(kept.stdout) as { scannedAt: string } & Doc;
+    expect(keptDoc.scannedAt).toBe('2026-11-29T09:00:00.000Z');
+    const fingerprints = (d: Doc) => d.findings.map((f) => `${f.rule} ${f.account}`).sort();
+    expect(fingerprints(keptDoc)).toEqual(fingerprints(first));
+    expect(fingerprints(keptDoc).length).toBeGreaterThan(10);
+    // A day prefix that names both weeks is refused, naming them; one that names none too.
+    const both = await runCli(['history', '--history', history, '--findings', '2026']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/2026 names 2 scans \(2026-11-29T09:00:00.000Z, 2026-12-06T09:00:00.000Z\)/);
+    const none = await runCli(['history', '--history', history, '--findings', '2025-01-01']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('no scan at 2025-01-01');
+    // Retention prunes the first week's findings with its snapshot; its counts stay listed.
+    const store = HistoryStore.open(history);
+    expect(store.prune(new Date('2026-12-10T00:00:00Z'), 2)).toBe(1);
+    store.close();
+    const pruned = await runCli(['history', '--history', history, '--findings', '2026-11-29']);
+    expect(pruned.code).toBe(2);
+    expect(pruned.stderr).toMatch(/no longer kept: retention \(history\.retentionDays\) pruned them/);
+    expect((await runCli(['history', '--history', history])).stdout).toMatch(
+      /2026-11-29T09:00:00\.000Z +yes +\d+ +\d+/,
+    );
   });
 
   it('says there is no history yet instead of inventing one', async () => {

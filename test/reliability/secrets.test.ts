@@ -61,15 +61,16 @@ async function everything(setup: ScanSetup, run: { stdout: string; stderr: strin
   ]);
   // latin1 keeps every byte: a token inside SQLite pages is still found.
   for (const file of await filesUnder(setup.dir)) texts.set(file, await readFile(file, 'latin1'));
-  // The history keeps each snapshot deflated: searched as the text it inflates to.
-  texts.set('the history’s snapshots, inflated', inflatedSnapshots(setup.historyPath));
+  // The history keeps each snapshot and each scan's findings deflated: searched as the text they inflate to.
+  for (const table of ['snapshot_parts', 'finding_parts'] as const)
+    texts.set(`the history’s ${table}, inflated`, inflatedParts(setup.historyPath, table));
   return texts;
 }
 
-function inflatedSnapshots(historyPath: string): string {
+function inflatedParts(historyPath: string, table: 'snapshot_parts' | 'finding_parts'): string {
   const db = openDatabase(historyPath);
   try {
-    const parts = db.prepare('SELECT part FROM snapshot_parts ORDER BY scan_id, seq').all() as { part: Uint8Array }[];
+    const parts = db.prepare(`SELECT part FROM ${table} ORDER BY scan_id, seq`).all() as { part: Uint8Array }[];
     expect(parts.length).toBeGreaterThan(0);
     return parts.map((p) => inflateRawSync(p.part).toString('utf8')).join('');
   } finally {

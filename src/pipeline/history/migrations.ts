@@ -53,4 +53,14 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (scan_id, seq)
   );
   `,
+  // 4: a scan's findings in deflated parts of JSON lines (see finding-parts.ts), as its snapshot.
+  // findings keeps the rows of scans recorded before; scans recorded from here on have none.
+  `
+  CREATE TABLE finding_parts (
+    scan_id INTEGER NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
+    seq     INTEGER NOT NULL,               -- 0, 1, ...: the parts in order
+    part    BLOB NOT NULL,
+    PRIMARY KEY (scan_id, seq)
+  );
+  `,
 ];

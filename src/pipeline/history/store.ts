@@ -10,8 +10,10 @@ import type { Finding, Severity } from '../../core/finding.js';
 import { type Snapshot, SnapshotSchema, type SystemStatus } from '../../core/model.js';
 import { redactDeep } from '../../core/redact.js';
 import type { StoredAnswer } from '../answers.js';
+import { FindingSchema, findingParts, findingsFromParts } from './finding-parts.js';
+import { PartError } from './line-parts.js';
 import { MIGRATIONS } from './migrations.js';
-import { SnapshotPartError, snapshotFromParts, snapshotParts } from './snapshot-parts.js';
+import { snapshotFromParts, snapshotParts } from './snapshot-parts.js';
 import { inTransaction, openDatabase, type SqlDatabase } from './sqlite.js';
 
 export const DEFAULT_HISTORY_PATH = '.lanekeeper/history.db';
@@ -123,14 +125,31 @@ export class HistoryStore {
   }
 
   private snapshotInParts(scanId: number): Snapshot {
-    const parts = this.db.prepare('SELECT part FROM snapshot_parts WHERE scan_id = ? ORDER BY seq').all(scanId) as {
+    return this.fromParts('snapshot_parts', scanId, snapshotFromParts);
+  }
+
+  /**
+   * The findings a scan recorded, as it recorded them (redacted), until retention prunes them
+   * with its snapshot: the record of what each weekly scan found.
+   */
+  findingsOf(scanId: number): Finding[] {
+    const hasParts = this.db.prepare('SELECT 1 FROM finding_parts WHERE scan_id = ? LIMIT 1').get(scanId);
+    if (hasParts) return this.fromParts('finding_parts', scanId, findingsFromParts);
+    // Scans recorded before findings came in parts hold one row each.
+    const rows = this.db
+      .prepare('SELECT finding_json FROM findings WHERE scan_id = ? ORDER BY fingerprint')
+      .all(scanId) as { finding_json: unknown }[];
+    return rows.map((r) => this.json(FindingSchema, r.finding_json, 'findings.finding_json'));
+  }
+
+  private fromParts<T>(table: 'snapshot_parts' | 'finding_parts', scanId: number, read: (parts: unknown[]) => T): T {
+    const parts = this.db.prepare(`SELECT part FROM ${table} WHERE scan_id = ? ORDER BY seq`).all(scanId) as {
       part: unknown;
     }[];
     try {
-      return snapshotFromParts(parts.map((p) => p.part));
+      return read(parts.map((p) => p.part));
     } catch (e) {
-      if (e instanceof SnapshotPartError)
-        throw new HistoryIntegrityError(this.path, `a scan's snapshot_parts: ${e.message}`);
+      if (e instanceof PartError) throw new HistoryIntegrityError(this.path, `a scan's ${table}: ${e.message}`);
       throw e;
     }
   }
@@ -165,6 +184,7 @@ export class HistoryStore {
     const counts = countBySeverity(scan.findings);
     // Built before the write begins: the transaction holds the file's lock only to insert.
     const parts = snapshotParts(scan.snapshot);
+    const findingsInParts = findingParts(scan.findings);
     return inTransaction(this.db, (): number => {
       const result = this.db
         .prepare(
@@ -183,19 +203,15 @@ export class HistoryStore {
       seams.afterScanRow?.();
       const insertPart = this.db.prepare('INSERT INTO snapshot_parts (scan_id, seq, part) VALUES (?, ?, ?)');
       for (const [seq, part] of parts.entries()) insertPart.run(scanId, seq, part);
-      const insertFinding = this.db.prepare(
-        'INSERT INTO findings (scan_id, fingerprint, rule, severity, finding_json) VALUES (?, ?, ?, ?, ?)',
-      );
+      const insertFindingPart = this.db.prepare('INSERT INTO finding_parts (scan_id, seq, part) VALUES (?, ?, ?)');
+      for (const [seq, part] of findingsInParts.entries()) insertFindingPart.run(scanId, seq, part);
       const upsertSeen = this.db.prepare(
         `INSERT INTO fingerprints (fingerprint, rule, first_seen, last_seen) VALUES (?, ?, ?, ?)
          ON CONFLICT (fingerprint) DO UPDATE SET
            first_seen = min(first_seen, excluded.first_seen),
            last_seen = max(last_seen, excluded.last_seen)`,
       );
-      for (const f of scan.findings) {
-        insertFinding.run(scanId, f.fingerprint, f.rule, f.severity, JSON.stringify(f));
-        upsertSeen.run(f.fingerprint, f.rule, scan.scannedAt, scan.scannedAt);
-      }
+      for (const f of scan.findings) upsertSeen.run(f.fingerprint, f.rule, scan.scannedAt, scan.scannedAt);
       return scanId;
     });
   }
@@ -267,8 +283,8 @@ export class HistoryStore {
   }
 
   /**
-   * Drop the snapshots (the bulk of the file) of scans older than `keepDays` before `now`,
-   * keeping their counts for trends. The latest complete scan keeps its snapshot so drift
+   * Drop the snapshots and findings (the bulk of the file) of scans older than `keepDays` before
+   * `now`, keeping their counts for trends. The latest complete scan keeps its snapshot so drift
    * always has something to compare with.
    */
   prune(now: Date, keepDays: number): number {
@@ -280,14 +296,15 @@ export class HistoryStore {
         )
         .get() as { id: number } | undefined;
       const old = this.db
-        .prepare(`SELECT id FROM scans WHERE scanned_at < ? AND ${HAS_SNAPSHOT} AND id != ?`)
+        .prepare(`SELECT id FROM scans WHERE scanned_at < ? AND (${HAS_SNAPSHOT} OR ${HAS_FINDINGS}) AND id != ?`)
         .all(cutoff, latest?.id ?? -1) as { id: number }[];
-      const dropJson = this.db.prepare('UPDATE scans SET snapshot_json = NULL WHERE id = ?');
-      const dropParts = this.db.prepare('DELETE FROM snapshot_parts WHERE scan_id = ?');
-      for (const { id } of old) {
-        dropJson.run(id);
-        dropParts.run(id);
-      }
+      const drops = [
+        this.db.prepare('UPDATE scans SET snapshot_json = NULL WHERE id = ?'),
+        this.db.prepare('DELETE FROM snapshot_parts WHERE scan_id = ?'),
+        this.db.prepare('DELETE FROM finding_parts WHERE scan_id = ?'),
+        this.db.prepare('DELETE FROM findings WHERE scan_id = ?'),
+      ];
+      for (const { id } of old) for (const drop of drops) drop.run(id);
       return old.length;
     });
   }
@@ -296,6 +313,10 @@ export class HistoryStore {
 /** A scan row still holding its snapshot: as one JSON text (recorded before parts) or in parts. */
 const HAS_SNAPSHOT =
   '(snapshot_json IS NOT NULL OR EXISTS (SELECT 1 FROM snapshot_parts WHERE snapshot_parts.scan_id = scans.id))';
+
+/** A scan row whose findings are still kept: in parts, or one row each (recorded before parts). */
+const HAS_FINDINGS =
+  '(EXISTS (SELECT 1 FROM finding_parts WHERE finding_parts.scan_id = scans.id) OR EXISTS (SELECT 1 FROM findings WHERE findings.scan_id = scans.id))';
 
 /** "LKHS": marks a SQLite file as a lanekeeper history (PRAGMA application_id). */
 export const HISTORY_APPLICATION_ID = 0x4c4b4853;
