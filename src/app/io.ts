@@ -13,16 +13,34 @@ export interface Io {
   untilStopped?: () => Promise<void>;
 }
 
-export const processIo = (): Io => ({
-  env: process.env,
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
-  cwd: process.cwd(),
-  stderrIsTTY: process.stderr.isTTY === true,
-  columns: process.stderr.columns,
-  untilStopped: () =>
-    new Promise((done) => {
-      process.once('SIGINT', () => done());
-      process.once('SIGTERM', () => done());
-    }),
-});
+export const processIo = (): Io => {
+  endQuietlyWhenTheReaderLeaves(process.stdout);
+  return {
+    env: process.env,
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    cwd: process.cwd(),
+    stderrIsTTY: process.stderr.isTTY === true,
+    columns: process.stderr.columns,
+    untilStopped: () =>
+      new Promise((done) => {
+        process.once('SIGINT', () => done());
+        process.once('SIGTERM', () => done());
+      }),
+  };
+};
+
+const quietStreams = new WeakSet<NodeJS.WriteStream>();
+
+/**
+ * A reader that stops early (`lanekeeper history --findings … | head`) closes the pipe: the output
+ * ends there, as it does for other command-line tools, not in a stack trace about EPIPE.
+ */
+function endQuietlyWhenTheReaderLeaves(stream: NodeJS.WriteStream): void {
+  if (quietStreams.has(stream)) return;
+  quietStreams.add(stream);
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? 0);
+  });
+}

@@ -1,6 +1,8 @@
 // `lanekeeper history --findings`: a past scan's findings printed to the terminal are the same JSON
 // a reader parses back, with nothing in them that a terminal or the Actions runner would act on.
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../src/pipeline/history/store.js';
 import { CONTROL_OR_BIDI, PAYLOAD_LIST } from '../fixtures/hostile/payloads.js';
@@ -39,4 +41,48 @@ describe('history --findings', () => {
     expect(run.stderr).not.toMatch(CONTROL_OR_BIDI);
   });
 
+  it('ends quietly when its reader stops early (`| head`)', async () => {
+    const path = join(await tempDir(), 'history.db');
+    const store = HistoryStore.open(path);
+    // Far more than a pipe holds: the reader leaves while the output is still being written.
+    const many = Array.from({ length: 5_000 }, (_, i) => ({ ...finding(`f${i}`), evidence: ['e'.repeat(200)] }));
+    store.record({
+      scannedAt: '2026-11-29T09:00:00Z',
+      complete: true,
+      registerText: 'x',
+      snapshot: snapshot(),
+      findings: many,
+      timings: {},
+    });
+    store.close();
+    // The CLI from these sources, in a process of its own whose stdout is a pipe (bin/ may run a stale dist/).
+    const cli = fileURLToPath(new URL('../../src/app/cli.ts', import.meta.url));
+    const entry = `process.exitCode = await (await import(${JSON.stringify(cli)})).main(process.argv);`;
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        entry,
+        'lanekeeper',
+        'history',
+        '--history',
+        path,
+        '--findings',
+        '2026-11-29',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    // Like `head`: read the first chunk, then close the pipe.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(0);
+  });
 });
