@@ -212,6 +212,24 @@ export const SnapshotSchema = z.object({
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;
 
+/** A snapshot's lists of records, its bulk: what is read and kept a record at a time. */
+export const SNAPSHOT_LISTS = ['accounts', 'grants', 'credentials', 'secrets'] as const;
+export type SnapshotList = (typeof SNAPSHOT_LISTS)[number];
+/** The schema of one record of each list. */
+export const SNAPSHOT_RECORD_SCHEMAS: Record<SnapshotList, z.ZodType> = {
+  accounts: AccountSchema,
+  grants: GrantSchema,
+  credentials: CredentialSchema,
+  secrets: SecretSchema,
+};
+/** A snapshot without its lists of records. */
+export const SnapshotHeadSchema = SnapshotSchema.omit({
+  accounts: true,
+  grants: true,
+  credentials: true,
+  secrets: true,
+});
+
 export interface AccountRef {
   system: string;
   target: string;

@@ -9,10 +9,9 @@
 // - failed targets (exit 3 through the scan's verdict): a system the config enables that no shard
 //   holds, and a target one shard discovered and left to others that no shard read.
 import { basename } from 'node:path';
-import { sha256 } from '../core/digest.js';
 import { ExitCode, LanekeeperError } from '../core/errors.js';
 import { SNAPSHOT_SCHEMA_VERSION, type Snapshot, type SystemStatus } from '../core/model.js';
-import { readSnapshotFile } from './classify.js';
+import { readSnapshotFile } from './inventory-file.js';
 
 /** Shards of one run are collected within this many hours of each other. */
 export const COLLECTION_WINDOW_HOURS = 6;
@@ -63,8 +62,7 @@ export async function loadShards(
   const shards: Shard[] = [];
   for (const path of paths) {
     try {
-      const { snapshot, text } = await readSnapshotFile(path);
-      shards.push({ path, snapshot, digest: sha256(text) });
+      shards.push({ path, ...(await readSnapshotFile(path)) });
     } catch (e) {
       problems.push(`LK_SHARD_UNREADABLE: ${(e as Error).message}`);
     }

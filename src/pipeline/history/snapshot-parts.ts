@@ -2,11 +2,14 @@
 // the first line, then one record a line, with the list it belongs to. Read back, the text, what
 // JSON.parse made of it and the validated copy of the whole snapshot are never held at once.
 import { z } from 'zod';
-import { type Snapshot, SnapshotSchema } from '../../core/model.js';
+import {
+  SNAPSHOT_LISTS,
+  SNAPSHOT_RECORD_SCHEMAS,
+  type Snapshot,
+  SnapshotHeadSchema,
+  type SnapshotList,
+} from '../../core/model.js';
 import { checked, deflatedParts, jsonLine, PartError, partValues } from './line-parts.js';
-
-const LISTS = ['accounts', 'grants', 'credentials', 'secrets'] as const;
-type List = (typeof LISTS)[number];
 
 /** The deflated parts, in order, of a snapshot the caller has redacted (HistoryStore.record). */
 export function snapshotParts(snapshot: Snapshot): Buffer[] {
@@ -16,30 +19,23 @@ export function snapshotParts(snapshot: Snapshot): Buffer[] {
 function* snapshotLines(snapshot: Snapshot): Generator<string> {
   const { accounts, grants, credentials, secrets, ...head } = snapshot;
   yield jsonLine(head);
-  const lists: Record<List, readonly unknown[]> = { accounts, grants, credentials, secrets };
-  for (const list of LISTS) for (const record of lists[list]) yield jsonLine([list, record]);
+  const lists: Record<SnapshotList, readonly unknown[]> = { accounts, grants, credentials, secrets };
+  for (const list of SNAPSHOT_LISTS) for (const record of lists[list]) yield jsonLine([list, record]);
 }
 
-const Head = SnapshotSchema.omit({ accounts: true, grants: true, credentials: true, secrets: true });
-const Line = z.tuple([z.enum(LISTS), z.unknown()]);
-const RECORD: Record<List, z.ZodType> = {
-  accounts: SnapshotSchema.shape.accounts.element,
-  grants: SnapshotSchema.shape.grants.element,
-  credentials: SnapshotSchema.shape.credentials.element,
-  secrets: SnapshotSchema.shape.secrets.element,
-};
+const Line = z.tuple([z.enum(SNAPSHOT_LISTS), z.unknown()]);
 
 /** The snapshot from its parts, each record checked as it is read. */
 export function snapshotFromParts(parts: Iterable<unknown>): Snapshot {
-  let head: z.infer<typeof Head> | undefined;
-  const lists: Record<List, unknown[]> = { accounts: [], grants: [], credentials: [], secrets: [] };
+  let head: z.infer<typeof SnapshotHeadSchema> | undefined;
+  const lists: Record<SnapshotList, unknown[]> = { accounts: [], grants: [], credentials: [], secrets: [] };
   for (const value of partValues(parts)) {
     if (!head) {
-      head = checked(Head, value);
+      head = checked(SnapshotHeadSchema, value);
       continue;
     }
     const [list, record] = checked(Line, value);
-    lists[list].push(checked(RECORD[list], record));
+    lists[list].push(checked(SNAPSHOT_RECORD_SCHEMAS[list], record));
   }
   if (!head) throw new PartError('there is no part');
   return { ...head, ...lists } as Snapshot;

@@ -3,9 +3,10 @@
 import { connectors } from '../../../connectors/index.js';
 import type { Logger } from '../../core/log.js';
 import type { Snapshot } from '../../core/model.js';
-import { classifySnapshot, readSnapshot } from '../classify.js';
+import { classifySnapshot } from '../classify.js';
 import { collect } from '../collect.js';
 import { type LoadedConfig, loadConfig } from '../config/index.js';
+import { readSnapshot } from '../inventory-file.js';
 
 /** Reads the config; with an inventory beside it, a config with no enabled system is fine. Throws InputError. */
 export function readConfig(
