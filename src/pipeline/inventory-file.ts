@@ -7,7 +7,7 @@
 // Any other layout of valid JSON is read whole, as before.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { type FileHandle, open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { z } from 'zod';
 import { UsageError } from '../core/errors.js';
@@ -103,6 +103,9 @@ const placeholder = (list: string) => `"\\u0000lanekeeper list ${list}"`;
  * its line; a line that is not JSON hands the file to the whole reader, which names the error.
  */
 export async function readByLines(path: string): Promise<{ snapshot: Snapshot; digest: string } | undefined> {
+  // A file in another layout is handed on at once, before a line is read: a compact file is one
+  // line, which readline would gather whole, only for the whole reader to read it again.
+  if (!(await startsOnItsOwnLine(path))) return undefined;
   const hash = createHash('sha256');
   const stream = createReadStream(path);
   stream.on('data', (chunk) => hash.update(chunk));
@@ -146,6 +149,9 @@ export async function readByLines(path: string): Promise<{ snapshot: Snapshot; d
         open = { list, records, comma: false };
         continue;
       }
+      // Inside the top-level object, lanekeeper writes each field on a line two spaces in; any
+      // other indent is another layout, handed on before its lines are gathered.
+      if (depth === 1 && !(line.startsWith('  "') || line === '}')) return undefined;
       depth = depthAfter(line, depth);
       if (depth < 0) return undefined;
       rest.push(line);
@@ -173,6 +179,21 @@ export async function readByLines(path: string): Promise<{ snapshot: Snapshot; d
     lists[list] = records;
   }
   return { snapshot: checkedWhole(path, { ...head, ...lists }, new Set(read.keys())), digest: hash.digest('hex') };
+}
+
+/** Whether the file opens as lanekeeper writes it: `{` alone on the first line. */
+async function startsOnItsOwnLine(path: string): Promise<boolean> {
+  let file: FileHandle | undefined;
+  try {
+    file = await open(path, 'r');
+    const { buffer, bytesRead } = await file.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && buffer[0] === 0x7b && (buffer[1] === 0x0a || buffer[1] === 0x0d);
+  } catch {
+    // Unreadable: the whole reader says why.
+    return false;
+  } finally {
+    await file?.close();
+  }
 }
 
 /** The nesting depth after a line of JSON text, counting brackets outside strings. */

@@ -27,8 +27,8 @@ describe('history --findings', () => {
     const run = await runCli(['history', '--history', path, '--findings', '2026-11-29T09:00:00Z']);
     expect(run.code).toBe(0);
     expect(run.stdout).not.toMatch(CONTROL_OR_BIDI);
+    // (`::` cannot open a line of pretty JSON, whose lines start with a quote or a bracket.)
     expect(run.stdout).not.toContain('##[');
-    expect(run.stdout).not.toMatch(/^\s*::/m);
     expect(JSON.parse(run.stdout)).toEqual({ scannedAt: '2026-11-29T09:00:00Z', complete: true, findings: hostile });
   });
 

@@ -4,6 +4,7 @@
 import { setImmediate } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { type ByteSink, writePieces } from '../../src/core/safe-write.js';
+import { awkwardPieces } from '../support/awkward-pieces.js';
 
 /**
  * Takes half of what each write offers, answers on a later turn of the event loop, refuses a write
@@ -31,14 +32,7 @@ function slowHalfDisk(): ByteSink & { text(): string; writes: number } {
 
 describe('writePieces', () => {
   it('writes every byte in order to a slow file system that takes part of each write', async () => {
-    // Many small pieces that fill the buffers several times over, multi-byte characters across
-    // their edges, and pieces larger than a buffer.
-    const pieces = [
-      ...Array.from({ length: 40_000 }, (_, i) => `row ${i}: é € 😀 ${'x'.repeat(i % 40)}\n`),
-      '😀'.repeat(600_000),
-      'tail é',
-      '€'.repeat(400_000),
-    ];
+    const pieces = awkwardPieces(40_000);
     const disk = slowHalfDisk();
     await writePieces(disk, pieces);
     expect(disk.text()).toBe(pieces.join(''));

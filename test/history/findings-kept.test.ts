@@ -2,20 +2,16 @@
 // keeps the snapshot: read back as recorded, a small fraction of the findings as JSON, scans
 // recorded one row a finding (before parts) still read and pruned, and a part or row that is not
 // what lanekeeper wrote refused as the rest of a swapped file is.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/finding.js';
 import { clearSecrets, registerSecret } from '../../src/core/redact.js';
 import { MIGRATIONS } from '../../src/pipeline/history/migrations.js';
-import { openDatabase, type SqlValue } from '../../src/pipeline/history/sqlite.js';
+import { openDatabase } from '../../src/pipeline/history/sqlite.js';
 import { HISTORY_APPLICATION_ID, HistoryIntegrityError, HistoryStore } from '../../src/pipeline/history/store.js';
-import { finding, snapshot, status } from './fixtures.js';
+import { finding, rowsOf, snapshot, sql, status, tempDb } from './fixtures.js';
 
-// Under the test file's own temporary root, which is removed when its tests end (test/support/temp-root.ts).
-const tempDb = async () => join(await mkdtemp(join(tmpdir(), 'lanekeeper-findings-')), 'history.db');
+const count = (path: string, query: string) => Number(rowsOf(path, query)[0]?.n);
 
 /** Enough findings for several parts, every optional field, and text JSON must escape. */
 function manyFindings(n = 6_000): Finding[] {
@@ -38,24 +34,6 @@ function record(store: HistoryStore, scannedAt: string, findings: readonly Findi
     findings,
     timings: {},
   });
-}
-
-function sql(path: string, text: string, ...params: SqlValue[]): void {
-  const db = openDatabase(path);
-  try {
-    db.prepare(text).run(...params);
-  } finally {
-    db.close();
-  }
-}
-
-function count(path: string, text: string): number {
-  const db = openDatabase(path);
-  try {
-    return Number((db.prepare(text).get() as { n: number }).n);
-  } finally {
-    db.close();
-  }
 }
 
 /** A history as lanekeeper wrote it before findings came in parts (schema version 3), with one scan. */

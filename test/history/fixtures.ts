@@ -1,5 +1,34 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Finding } from '../../src/core/finding.js';
 import type { Account, Credential, Grant, Snapshot, SystemStatus } from '../../src/core/model.js';
+import { openDatabase, type SqlValue } from '../../src/pipeline/history/sqlite.js';
+
+/** A history file's path in a new folder under the test file's own temporary root (test/support/temp-root.ts). */
+export async function tempDb(): Promise<string> {
+  return join(await mkdtemp(join(tmpdir(), 'lanekeeper-history-')), 'history.db');
+}
+
+/** Runs one statement on the file, as someone editing it outside lanekeeper would. */
+export function sql(path: string, text: string, ...params: SqlValue[]): void {
+  const db = openDatabase(path);
+  try {
+    db.prepare(text).run(...params);
+  } finally {
+    db.close();
+  }
+}
+
+/** The rows a query returns from the file, read outside lanekeeper. */
+export function rowsOf(path: string, text: string): Record<string, unknown>[] {
+  const db = openDatabase(path);
+  try {
+    return db.prepare(text).all() as Record<string, unknown>[];
+  } finally {
+    db.close();
+  }
+}
 
 export function status(system: string, target: string, ok = true): SystemStatus {
   return {

@@ -1,19 +1,12 @@
 // The history keeps each scan's snapshot in deflated parts of JSON lines: the same snapshot read
 // back, a file a small fraction of the size, scans recorded before parts still read, and a part that
 // is not what lanekeeper wrote refused as the rest of a swapped file is.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/core/model.js';
 import { snapshotFromParts, snapshotParts } from '../../src/pipeline/history/snapshot-parts.js';
-import { openDatabase, type SqlValue } from '../../src/pipeline/history/sqlite.js';
 import { HistoryIntegrityError, HistoryStore } from '../../src/pipeline/history/store.js';
-import { account, credential, finding, grant, snapshot, status } from './fixtures.js';
-
-// Under the test file's own temporary root, which is removed when its tests end (test/support/temp-root.ts).
-const tempDb = async () => join(await mkdtemp(join(tmpdir(), 'lanekeeper-parts-')), 'history.db');
+import { account, credential, finding, grant, rowsOf, snapshot, sql, status, tempDb } from './fixtures.js';
 
 /** Enough records for several parts, with every list, the optional head fields and awkward text. */
 function largeSnapshot(): Snapshot {
@@ -43,24 +36,6 @@ function record(store: HistoryStore, snap: Snapshot, scannedAt = '2026-11-22T09:
     findings: [finding('f1')],
     timings: {},
   });
-}
-
-function sql(path: string, text: string, ...params: SqlValue[]): void {
-  const db = openDatabase(path);
-  try {
-    db.prepare(text).run(...params);
-  } finally {
-    db.close();
-  }
-}
-
-function rowsOf(path: string, text: string): Record<string, unknown>[] {
-  const db = openDatabase(path);
-  try {
-    return db.prepare(text).all() as Record<string, unknown>[];
-  } finally {
-    db.close();
-  }
 }
 
 describe('a snapshot in parts', () => {

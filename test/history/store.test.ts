@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../src/pipeline/history/store.js';
-import { account, finding, snapshot, status } from './fixtures.js';
+import { account, finding, snapshot, status, tempDb } from './fixtures.js';
 
 const scanAt = (scannedAt: string, fingerprints: string[], complete = true) => ({
   scannedAt,
@@ -18,10 +18,6 @@ const scanAt = (scannedAt: string, fingerprints: string[], complete = true) => (
   findings: fingerprints.map((f) => finding(f)),
   timings: { collectMs: 1 },
 });
-
-async function tempDb(): Promise<string> {
-  return join(await mkdtemp(join(tmpdir(), 'lanekeeper-history-')), 'history.db');
-}
 
 describe('HistoryStore', () => {
   it('remembers when each finding was first and last seen, and the previous complete scan', async () => {

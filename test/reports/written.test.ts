@@ -8,6 +8,7 @@ import { RENDERED_FORMATS, REPORT_FILES, renderReport, reportChunks } from '../.
 import { clearSecrets, redact, registerSecret } from '../../src/core/redact.js';
 import { writeFileSafely } from '../../src/core/safe-write.js';
 import { type SarifPlace, writeReportFiles } from '../../src/pipeline/report.js';
+import { awkwardPieces } from '../support/awkward-pieces.js';
 import { demoInput, hostileInput } from './fixture.js';
 
 // No SARIF here (it needs a loaded register): report.sarif is written a result at a time, tested in sarif.test.ts.
@@ -58,14 +59,7 @@ describe('writeReportFiles', () => {
 
 describe('writeFileSafely with pieces', () => {
   it('writes the pieces’ text whatever their size and characters, across its buffer’s edges', async () => {
-    // Two- and three-byte characters and surrogate pairs, many small pieces that fill the buffer
-    // more than once, and pieces larger than it.
-    const pieces = [
-      ...Array.from({ length: 60_000 }, (_, i) => `row ${i}: é € 😀 ${'x'.repeat(i % 40)}\n`),
-      '😀'.repeat(600_000),
-      'tail é',
-      '€'.repeat(400_000),
-    ];
+    const pieces = awkwardPieces(60_000);
     const path = join(dir, 'out.txt');
     await writeFileSafely(path, pieces);
     expect(readFileSync(path, 'utf8')).toBe(pieces.join(''));
