@@ -32,6 +32,12 @@ describe('LiteralSearch', () => {
     expect(search.replaceAll('x a"b\\c😀d 😀😀😀😀', '#')).toBe('x # #😀');
   });
 
+  it("looks past code units that share a low byte with a literal's, and finds the literal", () => {
+    // The first filter reads two code units' low bytes only: "Šá" and "`á" look alike to it.
+    const search = new LiteralSearch(['ŠáŠáŠáŠá']);
+    expect(search.replaceAll('`á`á`á`á ŠáŠáŠáŠá `áŠáŠáŠá', '#')).toBe('`á`á`á`á # `áŠáŠáŠá');
+  });
+
   it('agrees with one alternation of the literals, whatever they and the text hold', () => {
     // A small alphabet makes literals overlap, nest and repeat in the text.
     const unit = fc.constantFrom('a', 'b', 'c', '"', '😀');
