@@ -3,8 +3,20 @@
 
 import type { FindingDraft } from '../core/finding.js';
 import type { Lane } from '../core/model.js';
+import type { HeldGrant, Holder } from '../pipeline/evaluate/context.js';
 import { hasEnded } from '../pipeline/evaluate/coverage.js';
 import type { Rule } from './types.js';
+
+/** A live grant that puts a contractor in a lane, and how they hold it. */
+interface Source {
+  held: HeldGrant;
+  holder: Holder;
+}
+
+function sourceLine(lane: Lane, { held: { grant, account }, holder }: Source): string {
+  const through = holder.through === 'account' ? '' : ` (through the ${holder.through} account)`;
+  return `${lane}: ${grant.system} ${account.login} holds ${grant.level} (${grant.permission}) on ${grant.resource}${through}`;
+}
 
 export const multipleLanes: Rule = {
   id: 'multiple-lanes',
@@ -14,17 +26,22 @@ export const multipleLanes: Rule = {
   remediation:
     'Remove the access in all but one lane, or record an approved lanes_exception for the person in the register.',
   evaluate(context) {
-    const sources = new Map<string, Map<Lane, string[]>>();
-    for (const h of context.held) {
-      for (const holder of h.holders) {
+    // Each contractor's lanes, with what holds each; the evidence is written only for those
+    // holding two or more (most hold one: describing all their grants was work for nothing).
+    const sources = new Map<string, Map<Lane, Source[]>>();
+    for (const held of context.held) {
+      for (const holder of held.holders) {
         if (holder.person.kind !== 'contractor') continue;
-        const lanes = sources.get(holder.person.id) ?? new Map<Lane, string[]>();
-        const through = holder.through === 'account' ? '' : ` (through the ${holder.through} account)`;
-        for (const c of holder.lanes) {
-          const line = `${c.lane}: ${h.grant.system} ${h.account.login} holds ${h.grant.level} (${h.grant.permission}) on ${h.grant.resource}${through}`;
-          lanes.set(c.lane, [...(lanes.get(c.lane) ?? []), line]);
+        let lanes = sources.get(holder.person.id);
+        if (!lanes) {
+          lanes = new Map();
+          sources.set(holder.person.id, lanes);
         }
-        sources.set(holder.person.id, lanes);
+        for (const c of holder.lanes) {
+          const list = lanes.get(c.lane);
+          if (list) list.push({ held, holder });
+          else lanes.set(c.lane, [{ held, holder }]);
+        }
       }
     }
     const findings: FindingDraft[] = [];
@@ -42,7 +59,7 @@ export const multipleLanes: Rule = {
         discriminator: personId,
         evidence: [
           `${person.name} (${personId}, contractor) holds ${ordered.length} lanes: ${ordered.join(', ')}`,
-          ...ordered.flatMap((lane) => [...new Set(lanes.get(lane))]),
+          ...ordered.flatMap((lane) => [...new Set(lanes.get(lane)?.map((source) => sourceLine(lane, source)))]),
           ...(exception ? [`the lanes exception approved by ${exception.approved_by} ended ${exception.end}`] : []),
         ],
       });
