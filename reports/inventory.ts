@@ -7,6 +7,7 @@ import {
   CredentialSchema,
   GrantSchema,
   LANES,
+  type Lane,
   SecretSchema,
   type Snapshot,
   SystemStatusSchema,
@@ -97,6 +98,13 @@ function canonicalStatus(s: Status): Status {
 }
 
 function canonicalAccount(a: AccountRecord): AccountRecord {
+  if (
+    inModelOrder(a, ACCOUNT_KEYS) &&
+    inTextOrder(a.emails) &&
+    (!a.identities || inTextOrder(a.identities)) &&
+    attributesInOrder(a.attributes)
+  )
+    return a;
   return inOrder(a, ACCOUNT_KEYS, {
     emails: [...a.emails].sort(),
     ...(a.identities ? { identities: [...a.identities].sort() } : {}),
@@ -106,6 +114,7 @@ function canonicalAccount(a: AccountRecord): AccountRecord {
 
 function canonicalGrant(g: GrantRecord): GrantRecord {
   // Evidence lines keep the connector's order: they read as a sentence, top to bottom.
+  if (inModelOrder(g, GRANT_KEYS) && lanesInOrder(g.lanes) && attributesInOrder(g.attributes)) return g;
   return inOrder(g, GRANT_KEYS, {
     lanes: g.lanes.length < 2 ? g.lanes : [...g.lanes].sort((x, y) => LANES.indexOf(x) - LANES.indexOf(y)),
     ...(g.attributes ? { attributes: sortedAttributes(g.attributes) } : {}),
@@ -113,24 +122,56 @@ function canonicalGrant(g: GrantRecord): GrantRecord {
 }
 
 function canonicalCredential(c: CredentialRecord): CredentialRecord {
+  if (inModelOrder(c, CREDENTIAL_KEYS) && attributesInOrder(c.attributes)) return c;
   return inOrder(c, CREDENTIAL_KEYS, c.attributes ? { attributes: sortedAttributes(c.attributes) } : {});
 }
 
 function canonicalSecret(s: SecretRecord): SecretRecord {
-  return inOrder(s, SECRET_KEYS);
+  return inModelOrder(s, SECRET_KEYS) ? s : inOrder(s, SECRET_KEYS);
 }
 
 function compareTargets(a: { system: string; target: string }, b: { system: string; target: string }): number {
   return a.system < b.system ? -1 : a.system > b.system ? 1 : a.target < b.target ? -1 : a.target > b.target ? 1 : 0;
 }
 
-/** A model's keys in its order, and as a set: each key of each of 200,000 records is looked up. */
+/** A model's keys in its order, and each one's place: each key of each of 200,000 records is looked up. */
 interface ModelKeys {
   order: readonly string[];
-  known: ReadonlySet<string>;
+  rank: ReadonlyMap<string, number>;
 }
 
-const keysOf = (order: readonly string[]): ModelKeys => ({ order, known: new Set(order) });
+const keysOf = (order: readonly string[]): ModelKeys => ({ order, rank: new Map(order.map((k, i) => [k, i])) });
+
+// A record read from a shard (or the history) is in canonical form already: checked, it is written
+// as it is, not copied into its form first. At the bench's large scale that copy of 200,000 grants
+// was a third of the time inventory.json took. A record that fails a check is copied, as before.
+
+/** Whether the record's keys that hold a value are the model's, in the model's order. */
+function inModelOrder(record: object, keys: ModelKeys): boolean {
+  let last = -1;
+  for (const k in record) {
+    if ((record as Record<string, unknown>)[k] === undefined) continue;
+    const rank = keys.rank.get(k);
+    if (rank === undefined || rank < last) return false;
+    last = rank;
+  }
+  return true;
+}
+
+function inTextOrder(values: readonly string[]): boolean {
+  for (let i = 1; i < values.length; i++) if (byText(values[i - 1] as string, values[i] as string) > 0) return false;
+  return true;
+}
+
+function lanesInOrder(lanes: readonly Lane[]): boolean {
+  for (let i = 1; i < lanes.length; i++)
+    if (LANES.indexOf(lanes[i - 1] as Lane) > LANES.indexOf(lanes[i] as Lane)) return false;
+  return true;
+}
+
+function attributesInOrder(attributes: Attributes | undefined): boolean {
+  return attributes === undefined || inTextOrder(Object.keys(attributes));
+}
 
 const SOURCE_KEYS = keysOf(['organization', 'registerDigest']);
 const SYSTEM_KEYS = keysOf(Object.keys(SystemStatusSchema.shape));
@@ -154,7 +195,7 @@ function inOrder<T extends object>(record: T, keys: ModelKeys, replaced: Record<
     const v = value(k);
     if (v !== undefined) ordered[k] = v;
   }
-  const extra = Object.keys(fields).filter((k) => fields[k] !== undefined && !keys.known.has(k));
+  const extra = Object.keys(fields).filter((k) => fields[k] !== undefined && !keys.rank.has(k));
   if (extra.length === 0) return ordered as T;
   // Any other key came from outside: defined, never assigned, so a key such as "__proto__"
   // stays an own property.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalSnapshot, inventoryChunks, REPORT_FILES, renderReport } from '../../reports/index.js';
-import { type Snapshot, SnapshotSchema } from '../../src/core/model.js';
+import { AccountSchema, GrantSchema, type Lane, type Snapshot, SnapshotSchema } from '../../src/core/model.js';
 import { demoInput, shuffled } from './fixture.js';
 
 const parse = (text: string) => JSON.parse(text) as Snapshot;
@@ -99,6 +99,43 @@ describe('inventory.json', () => {
     expect(Object.keys(written).slice(-3)).toEqual(['__proto__', 'alpha', 'zeta']);
     expect(Object.keys(written).slice(0, 3)).toEqual(['system', 'target', 'account']);
     expect(Object.getPrototypeOf(written)).toBe(Object.prototype);
+  });
+
+  it('writes records read back from it as they are, and lists inside a record in their order', () => {
+    // Parsed back, each record is in canonical form already: written as it is, the same bytes.
+    expect(renderReport('inventory', { ...input, snapshot: inventory })).toBe(text);
+    // Keys in the model's order, but lists and attributes out of theirs: still put in order.
+    const inModelOrder = <T extends object>(record: T, model: { shape: object }): T => {
+      const fields = record as Record<string, unknown>;
+      return Object.fromEntries(
+        Object.keys(model.shape)
+          .filter((k) => fields[k] !== undefined)
+          .map((k) => [k, fields[k]]),
+      ) as T;
+    };
+    // One list out of order at a time: a record is copied into its form if any one is.
+    const withFields = (lanes: Lane[], keys: string[], names: string[]) => {
+      const copy = demoInput();
+      const attributes = Object.fromEntries(keys.map((n) => [n, n.toUpperCase()]));
+      const [grant, ...grants] = copy.snapshot.grants;
+      const [account, ...accounts] = copy.snapshot.accounts;
+      copy.snapshot.grants = [inModelOrder({ ...grant!, lanes, attributes }, GrantSchema), ...grants];
+      const emails = names.map((n) => `${n}@x.example`);
+      copy.snapshot.accounts = [
+        inModelOrder({ ...account!, emails, identities: names, attributes }, AccountSchema),
+        ...accounts,
+      ];
+      return renderReport('inventory', copy);
+    };
+    const abc = ['a', 'b', 'c'];
+    const ordered = withFields(['code', 'production'], abc, abc);
+    expect(withFields(['production', 'code'], abc, abc)).toBe(ordered);
+    expect(withFields(['code', 'production'], ['c', 'a', 'b'], abc)).toBe(ordered);
+    expect(withFields(['code', 'production'], abc, ['b', 'a', 'c'])).toBe(ordered);
+    expect(ordered).toContain('"lanes":["code","production"]');
+    expect(ordered).toContain('"emails":["a@x.example","b@x.example","c@x.example"]');
+    expect(ordered).toContain('"identities":["a","b","c"]');
+    expect(ordered).toContain('"attributes":{"a":"A","b":"B","c":"C"}');
   });
 
   it('gives the same bytes for the same records in any order', () => {
