@@ -3,7 +3,7 @@
 // grant and again whenever a saved snapshot (inventory.json, shards: inventory-file.ts) is judged
 // under a config.
 import type { AnyConnector } from '../core/connector.js';
-import type { Grant, Snapshot, UnclassifiedGrant } from '../core/model.js';
+import { type Grant, GrantSchema, type Snapshot, type UnclassifiedGrant } from '../core/model.js';
 
 export interface ClassifyingSystem {
   connector: AnyConnector;
@@ -29,5 +29,30 @@ export function classifySnapshot(snapshot: Snapshot, systems: readonly Classifyi
 /** One grant with the lanes (sorted, once each) and level its connector gives it under `config`. */
 export function classifyGrant(connector: AnyConnector, config: unknown, grant: UnclassifiedGrant): Grant {
   const { lanes, level } = connector.classify({ ...grant, lanes: [], level: 'read' }, config);
-  return { ...grant, lanes: [...new Set(lanes)].sort(), level };
+  // In GrantSchema's key order, whatever order the connector built it in: inventory.json writes a
+  // record in that order as it is, and copies any other into it first (reports/inventory.ts).
+  const classified: Grant = {
+    system: grant.system,
+    target: grant.target,
+    account: grant.account,
+    resource: grant.resource,
+    permission: grant.permission,
+    via: grant.via,
+    ...(grant.viaName !== undefined ? { viaName: grant.viaName } : {}),
+    ...(grant.expiresAt !== undefined ? { expiresAt: grant.expiresAt } : {}),
+    lanes: [...new Set(lanes)].sort(),
+    level,
+    ...(grant.evidence !== undefined ? { evidence: grant.evidence } : {}),
+    ...(grant.attributes !== undefined ? { attributes: grant.attributes } : {}),
+  };
+  for (const key in grant) if (!GRANT_KEYS.has(key)) return { ...classified, ...outsideTheModel(grant) };
+  return classified;
+}
+
+const GRANT_KEYS: ReadonlySet<string> = new Set(Object.keys(GrantSchema.shape));
+
+/** A grant's keys the model does not know, kept after its own (spread, so "__proto__" stays data). */
+function outsideTheModel(grant: UnclassifiedGrant): Record<string, unknown> {
+  const fields = grant as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(fields).flatMap((k) => (GRANT_KEYS.has(k) ? [] : [[k, fields[k]]])));
 }
