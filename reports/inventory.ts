@@ -142,9 +142,10 @@ interface ModelKeys {
 
 const keysOf = (order: readonly string[]): ModelKeys => ({ order, rank: new Map(order.map((k, i) => [k, i])) });
 
-// A record read from a shard (or the history) is in canonical form already: checked, it is written
-// as it is, not copied into its form first. At the bench's large scale that copy of 200,000 grants
-// was a third of the time inventory.json took. A record that fails a check is copied, as before.
+// A record read from a shard or the history, and a grant classifyGrant built, is in canonical form
+// already: checked, it is written as it is, not copied into that form first. At the bench's large
+// scale that copy of 200,000 grants was a third of the time inventory.json took. A record that
+// fails a check is copied, as before.
 
 /** Whether the record's keys that hold a value are the model's, in the model's order. */
 function inModelOrder(record: object, keys: ModelKeys): boolean {
