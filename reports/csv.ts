@@ -72,7 +72,7 @@ export function* accessCsvChunks(input: ReportInput): Generator<string> {
       g.target,
       g.account,
       g.resource,
-      g.lanes.length === 1 ? g.lanes[0] : LANES.filter((lane) => g.lanes.includes(lane)).join('; '),
+      LANES.filter((lane) => g.lanes.includes(lane)).join('; '),
       g.level,
       approval?.approvedUntil,
       rulesOn(g),

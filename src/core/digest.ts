@@ -1,6 +1,6 @@
-// One way to fingerprint a text (a register, a shard): sha256, hex.
+// One way to fingerprint a text or the bytes of a file (a register, a shard): sha256, hex.
 import { createHash } from 'node:crypto';
 
-export function sha256(text: string): string {
+export function sha256(text: string | Uint8Array): string {
   return createHash('sha256').update(text).digest('hex');
 }

@@ -10,6 +10,7 @@ import { createReadStream } from 'node:fs';
 import { type FileHandle, open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { z } from 'zod';
+import { sha256 } from '../core/digest.js';
 import { UsageError } from '../core/errors.js';
 import {
   SNAPSHOT_LISTS,
@@ -33,7 +34,7 @@ export async function readSnapshotFile(path: string): Promise<{ snapshot: Snapsh
   let digest: string;
   try {
     const bytes = await readFile(path);
-    digest = createHash('sha256').update(bytes).digest('hex');
+    digest = sha256(bytes);
     data = JSON.parse(bytes.toString('utf8'));
   } catch (e) {
     throw new UsageError(`${path}: not a readable JSON inventory (${(e as Error).message})`);

@@ -36,6 +36,9 @@ describe('classifyGrant', () => {
     const classified = classifyGrant(connector, {}, grant);
     expect(classified).toEqual({ ...grant, lanes: ['code', 'production'], level: 'write' });
     const model = Object.keys(GrantSchema.shape);
+    // Every field the model has, in its order: a field added to GrantSchema and not to
+    // classifyGrant's literal would otherwise be dropped from every grant without a word.
+    expect(Object.keys(classified)).toEqual(model);
     expect(definedKeys(classified)).toEqual(model.filter((k) => k !== 'expiresAt'));
     expect(JSON.parse(JSON.stringify(classified))).toEqual({ ...grant, lanes: ['code', 'production'], level: 'write' });
   });

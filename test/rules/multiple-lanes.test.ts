@@ -54,6 +54,36 @@ ruleTester(multipleLanes, {
       ],
     },
     {
+      name: 'production through a shared account the contractor uses, code through their own',
+      context: context({
+        accounts: [sam, account({ id: 'ops-bot' })],
+        grants: [shop, { ...infra, account: 'ops-bot' }],
+        register: register({
+          people: [dana, contractor('sam', { accounts: { github: 'samortiz' }, grants: [approval()] })],
+          shared_accounts: [
+            {
+              system: 'github',
+              id: 'ops-bot',
+              kind: 'shared',
+              owner: 'dana',
+              purpose: 'deploys',
+              users: ['dana', 'sam'],
+            },
+          ],
+        }),
+      }),
+      expect: [
+        {
+          account: '',
+          person: 'sam',
+          evidence: [
+            'code: github samortiz holds write (push) on northwind/shop',
+            'production: github ops-bot holds admin (admin) on northwind/infra (through the shared account)',
+          ],
+        },
+      ],
+    },
+    {
       name: 'a lanes exception that has ended no longer counts',
       context: context({
         accounts: [sam],

@@ -125,7 +125,7 @@ export class HistoryStore {
   }
 
   private snapshotInParts(scanId: number): Snapshot {
-    return this.fromParts('snapshot_parts', scanId, snapshotFromParts);
+    return this.fromParts('snapshot_parts', this.partsOf('snapshot_parts', scanId), snapshotFromParts);
   }
 
   /**
@@ -133,8 +133,8 @@ export class HistoryStore {
    * with its snapshot: the record of what each weekly scan found.
    */
   findingsOf(scanId: number): Finding[] {
-    const hasParts = this.db.prepare('SELECT 1 FROM finding_parts WHERE scan_id = ? LIMIT 1').get(scanId);
-    if (hasParts) return this.fromParts('finding_parts', scanId, findingsFromParts);
+    const parts = this.partsOf('finding_parts', scanId);
+    if (parts.length > 0) return this.fromParts('finding_parts', parts, findingsFromParts);
     // Scans recorded before findings came in parts hold one row each.
     const rows = this.db
       .prepare('SELECT finding_json FROM findings WHERE scan_id = ? ORDER BY fingerprint')
@@ -142,12 +142,17 @@ export class HistoryStore {
     return rows.map((r) => this.json(FindingSchema, r.finding_json, 'findings.finding_json'));
   }
 
-  private fromParts<T>(table: 'snapshot_parts' | 'finding_parts', scanId: number, read: (parts: unknown[]) => T): T {
-    const parts = this.db.prepare(`SELECT part FROM ${table} WHERE scan_id = ? ORDER BY seq`).all(scanId) as {
+  private partsOf(table: PartsTable, scanId: number): unknown[] {
+    const rows = this.db.prepare(`SELECT part FROM ${table} WHERE scan_id = ? ORDER BY seq`).all(scanId) as {
       part: unknown;
     }[];
+    return rows.map((r) => r.part);
+  }
+
+  /** What `read` makes of a scan's parts; a part that cannot be read is a HistoryIntegrityError. */
+  private fromParts<T>(table: PartsTable, parts: unknown[], read: (parts: unknown[]) => T): T {
     try {
-      return read(parts.map((p) => p.part));
+      return read(parts);
     } catch (e) {
       if (e instanceof PartError) throw new HistoryIntegrityError(this.path, `a scan's ${table}: ${e.message}`);
       throw e;
@@ -313,6 +318,9 @@ export class HistoryStore {
 /** A scan row still holding its snapshot: as one JSON text (recorded before parts) or in parts. */
 const HAS_SNAPSHOT =
   '(snapshot_json IS NOT NULL OR EXISTS (SELECT 1 FROM snapshot_parts WHERE snapshot_parts.scan_id = scans.id))';
+
+/** The tables that keep a scan's long lists in deflated parts (line-parts.ts). */
+type PartsTable = 'snapshot_parts' | 'finding_parts';
 
 /** A scan row whose findings are still kept: in parts, or one row each (recorded before parts). */
 const HAS_FINDINGS =
