@@ -71,8 +71,10 @@ export function isGuest(role: SlackRole): boolean {
   return role === 'multi-channel-guest' || role === 'single-channel-guest';
 }
 
+// Not is_app_user: Slack sets it on a person who authorized the calling app (often the admin who
+// installed lanekeeper's), and that person keeps every grant and check a person has.
 function isBot(user: ApiUser): boolean {
-  return Boolean(user.is_bot || user.is_app_user) || user.id === SLACKBOT;
+  return Boolean(user.is_bot) || user.id === SLACKBOT;
 }
 
 /** The instant a guest account ends, from Slack's epoch seconds (0 means never). */

@@ -29,8 +29,13 @@ export const ScenarioUserSchema = z.strictObject({
   realName: z.string().optional(),
   email: z.string().optional(),
   role: z.enum(ROLES).default('member'),
-  /** A bot user (is_bot) or an app's user (is_app_user). */
-  bot: z.enum(['bot', 'app']).optional(),
+  /** A bot user (is_bot): an app's or an integration's. */
+  bot: z.boolean().default(false),
+  /**
+   * A person who authorized the calling app (is_app_user). Still a person: Slack sets the flag on
+   * whoever installed or authorized the app the token belongs to, often an admin.
+   */
+  authorizedTheApp: z.boolean().default(false),
   deleted: z.boolean().default(false),
   invited: z.boolean().default(false),
   twoFactor: z.boolean().default(false),

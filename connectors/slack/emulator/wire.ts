@@ -165,8 +165,8 @@ export function wireUser(user: ScenarioUser, scenario: SlackScenario, view: Wire
     // Slack marks single-channel guests as restricted too.
     is_restricted: guest,
     is_ultra_restricted: single,
-    is_bot: user.bot === 'bot',
-    is_app_user: user.bot === 'app',
+    is_bot: user.bot,
+    is_app_user: user.authorizedTheApp,
     is_email_confirmed: !user.invited,
     updated: view.nowSeconds - DAY_S,
   };

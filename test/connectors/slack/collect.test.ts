@@ -37,6 +37,10 @@ describe('slack collect', () => {
       'team:T0NONAME': ['T0NONAME', 'external', 'active', 'slack-connect-team', undefined, ''],
       'team:T0PARTNER': ['Partner Co', 'external', 'active', 'slack-connect-team', undefined, ''],
     });
+    // is_app_user marks a person who authorized the calling app, not an app: Adam stays a human
+    // admin, with the missing two-factor the MFA rule reads.
+    const adam = snapshot.accounts.find((a) => a.id === 'U0ADM');
+    expect([adam?.kind, adam?.mfa]).toEqual(['human', false]);
     expect(snapshot.accounts.find((a) => a.id === 'U0MEM')?.displayName).toBe('Mel Member');
     expect(snapshot.accounts.find((a) => a.id === 'U0OWN')?.attributes).toEqual({ twoFactorType: 'sms' });
     // Sorted by id, so the same workspace gives the same inventory byte for byte.

@@ -11,7 +11,15 @@ export function everyKind() {
     users: [
       { id: 'U0PRIM', name: 'pat', email: 'Pat@Acme.example', role: 'primary-owner', twoFactor: true },
       { id: 'U0OWN', name: 'oona', email: 'oona@acme.example', role: 'owner', twoFactor: true, twoFactorType: 'sms' },
-      { id: 'U0ADM', name: 'adam', email: 'adam@acme.example', role: 'admin', twoFactor: false },
+      // The admin who installed the app the token belongs to: Slack marks them is_app_user.
+      {
+        id: 'U0ADM',
+        name: 'adam',
+        email: 'adam@acme.example',
+        role: 'admin',
+        twoFactor: false,
+        authorizedTheApp: true,
+      },
       { id: 'U0MEM', name: 'mel', realName: 'Mel Member', email: 'mel@acme.example' },
       {
         id: 'U0MULTI',
@@ -32,8 +40,8 @@ export function everyKind() {
       { id: 'U0NOEXP', name: 'nick', email: 'nick@freelance.example', role: 'multi-channel-guest' },
       { id: 'U0INV', name: 'ivy', email: 'ivy@acme.example', invited: true },
       { id: 'U0GONE', name: 'gus', email: 'gus@old.example', role: 'multi-channel-guest', deleted: true },
-      { id: 'U0BOT', name: 'deploybot', bot: 'bot' },
-      { id: 'U0APP', name: 'helpdesk-app', bot: 'app' },
+      { id: 'U0BOT', name: 'deploybot', bot: true },
+      { id: 'U0APP', name: 'helpdesk-app', bot: true },
       { id: 'USLACKBOT', name: 'slackbot', realName: 'Slackbot' },
     ],
     channels: [
