@@ -32,11 +32,11 @@ export interface ClientTuning {
 
 export const DEFAULT_API_URL = 'https://slack.com/api/';
 /**
- * Slack's largest page (it recommends 200, but accepts up to 1000): every page of users.list is
- * a Tier 2 call, about 20 a minute, so fewer, larger pages are what keeps a 10,000-user workspace
- * inside the limit.
+ * Slack's largest page: its paging asks for a limit under 1000 (1000 itself is refused as
+ * `invalid_limit`), and recommends 200. Every page of users.list is a Tier 2 call, about 20 a
+ * minute, so fewer, larger pages are what keeps a 10,000-user workspace inside the limit.
  */
-export const PAGE_LIMIT = 1000;
+export const PAGE_LIMIT = 999;
 /** A Retry-After longer than this fails the call rather than stalling the scan. */
 const MAX_RETRY_AFTER_SECONDS = 300;
 /** Backoff for failures that name no wait: 1, 2, 4, 8... seconds, at most this. */

@@ -52,14 +52,17 @@ interface SlackShape {
   integrationLogs?: unknown[];
 }
 
+/** The largest `limit` Slack's cursor paging takes: "a limit value under 1000". */
+const LARGEST_PAGE = 999;
+
 function slackMinimum(s: SlackShape): Record<string, number> {
   return {
     'team.info': 1,
-    'users.list': pages(s.users.length, 1000),
-    'conversations.list': pages(s.channels.length, 1000),
+    'users.list': pages(s.users.length, LARGEST_PAGE),
+    'conversations.list': pages(s.channels.length, LARGEST_PAGE),
     'conversations.members': s.channels
       .filter((c) => c.members.length > 0)
-      .reduce((n, c) => n + pages(c.members.length, 1000), 0),
+      .reduce((n, c) => n + pages(c.members.length, LARGEST_PAGE), 0),
     'team.integrationLogs': pages(s.integrationLogs?.length ?? 0, 1000),
     'usergroups.list': 1,
   };

@@ -25,8 +25,8 @@ import {
 } from './wire.js';
 
 export const SANDBOX_TOKEN_ENV = 'LANEKEEPER_SANDBOX_SLACK_TOKEN';
-/** Slack's own ceiling for `limit`; the emulator's page size caps it further. */
-const MAX_LIMIT = 1000;
+/** Slack's own ceiling for `limit` ("a limit value under 1000"); the emulator's page size caps it further. */
+const MAX_LIMIT = 999;
 
 /** Which scope each method needs; conversations.* depend on the channel type asked for. */
 const METHOD_SCOPES: Record<SlackOperation, string | undefined> = {
@@ -81,7 +81,8 @@ export async function startSlackEmulator(
     const offset = raw ? decodeCursor(raw) : 0;
     if (offset === undefined) return { ok: false, error: 'invalid_cursor' };
     const limit = Number.parseInt(params.get('limit') ?? '', 10);
-    const size = Math.min(pageCap, limit > 0 ? Math.min(limit, MAX_LIMIT) : MAX_LIMIT);
+    if (limit > MAX_LIMIT) return { ok: false, error: 'invalid_limit' };
+    const size = Math.min(pageCap, limit > 0 ? limit : MAX_LIMIT);
     const slice = pageOf(items, String(offset), size);
     let pageItems = slice.page;
     let next = slice.next === undefined ? '' : encodeCursor(Number(slice.next));

@@ -66,6 +66,12 @@ describe('slack emulator', () => {
       ok: false,
       error: 'invalid_cursor',
     });
+    // Slack pages take a limit under 1000.
+    expect((await post(emulator, 'conversations.list', { limit: '1000' }, tokenOf(emulator))).body).toEqual({
+      ok: false,
+      error: 'invalid_limit',
+    });
+    expect((await post(emulator, 'users.list', { limit: '999' }, tokenOf(emulator))).body.ok).toBe(true);
   });
 
   it('refuses a missing or wrong token the way Slack does', async () => {
