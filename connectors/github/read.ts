@@ -44,6 +44,16 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
       throw new GithubCallError('GET /orgs/{org}', undefined, { message: 'the answer is not an organization' });
     }
     const orgInfo = parsedOrg.data;
+    // GitHub shows the base permission among the organization's full details: to an owner only,
+    // and to a classic token only with admin:org. Read as "none", it would drop every member's
+    // access to every repository without a word.
+    if (orgInfo.default_repository_permission == null) {
+      ctx.gap({
+        kind: 'github.base-permission',
+        detail:
+          "the organization's base permission was not shown (GitHub shows it to an owner, through the Administration (read) permission or a classic token's admin:org): what it gives every member on every repository is not known",
+      });
+    }
     const list = <T>(
       operation: GithubOperation,
       params: Record<string, unknown>,

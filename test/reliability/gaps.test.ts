@@ -33,6 +33,12 @@ const CASES: GapCase[] = [
   // The demo's own: its token cannot list fine-grained tokens (its config accepts it; these tests do not).
   { kind: 'github.pat-grants', make: () => {} },
   {
+    kind: 'github.base-permission',
+    make: (s) => {
+      s.github.orgDetailsVisible = false;
+    },
+  },
+  {
     kind: 'github.app-installations',
     make: (s) => {
       s.github.installations = null;

@@ -295,15 +295,13 @@ export async function startGithubEmulator(
     if (route.params.team_slug !== undefined && !team) return error(404, 'Not Found');
 
     switch (route.operation) {
-      case 'GET /orgs/{org}':
-        return json(
-          200,
-          wire.organizationFull(w, {
-            publicRepos: model.repos.filter((r) => !r.private).length,
-            privateRepos: model.repos.filter((r) => r.private).length,
-          }),
-          rateHeaders('core'),
-        );
+      case 'GET /orgs/{org}': {
+        const full = wire.organizationFull(w, {
+          publicRepos: model.repos.filter((r) => !r.private).length,
+          privateRepos: model.repos.filter((r) => r.private).length,
+        });
+        return json(200, scenario.orgDetailsVisible ? full : wire.withoutFullDetails(full), rateHeaders('core'));
+      }
       case 'GET /orgs/{org}/members': {
         const role = req.query.get('role') ?? 'all';
         const filter = req.query.get('filter') ?? 'all';

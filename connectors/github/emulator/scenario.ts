@@ -218,6 +218,11 @@ export const GithubScenarioSchema = z
       .optional(),
     /** The token belongs to an owner, so `filter=2fa_disabled` answers; false answers 403. */
     twoFactorVisible: z.boolean().default(true),
+    /**
+     * `GET /orgs/{org}` shows the organization's full details (its base permission among them):
+     * GitHub shows them to an owner only, and to a classic token only with `admin:org`.
+     */
+    orgDetailsVisible: z.boolean().default(true),
     /** The token may run GraphQL queries on the org; false answers FORBIDDEN errors. */
     graphqlAllowed: z.boolean().default(true),
   })

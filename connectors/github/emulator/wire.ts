@@ -84,6 +84,24 @@ export function organizationFull(w: WireContext, counts: { publicRepos: number; 
   };
 }
 
+/** What `organization-full` adds to the organization anyone may see: shown to owners only. */
+const FULL_DETAILS = [
+  'total_private_repos',
+  'owned_private_repos',
+  'private_gists',
+  'collaborators',
+  'default_repository_permission',
+  'two_factor_requirement_enabled',
+  'members_can_create_repositories',
+] as const;
+
+/** The organization as GitHub shows it to a member, or to a classic token without `admin:org`. */
+export function withoutFullDetails(full: Json): Json {
+  const out = { ...full };
+  for (const key of FULL_DETAILS) delete out[key];
+  return out;
+}
+
 export interface RepoAccess {
   permissions: Record<'admin' | 'maintain' | 'push' | 'triage' | 'pull', boolean>;
   role_name: string;

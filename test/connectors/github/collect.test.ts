@@ -383,6 +383,24 @@ describe('github connector: everything else it reads', () => {
     expect(accountOf(snapshot, 'owner-one').emails).toEqual([]);
     expect(snapshot.credentials.filter((c) => c.kind === 'pat')).toEqual([]);
   });
+
+  it("names the gap when GitHub leaves out the organization's base permission, and guesses no base", async () => {
+    const shown = await runAgainstEmulator(RICH_SCENARIO, { config: RICH_LANES });
+    const viaBase = (snapshot: Snapshot) => snapshot.grants.filter((g) => g.viaName === 'base permission');
+    expect(viaBase(shown.snapshot).length).toBeGreaterThan(0);
+    expect(status(shown.snapshot).gaps.map((g) => g.kind)).not.toContain('github.base-permission');
+    // A member's token, or a classic token without admin:org, gets the organization without its full details.
+    const { snapshot } = await runAgainstEmulator(
+      { ...RICH_SCENARIO, orgDetailsVisible: false },
+      { config: RICH_LANES },
+    );
+    expect(status(snapshot)).toMatchObject({ ok: true });
+    expect(status(snapshot).gaps).toContainEqual({
+      kind: 'github.base-permission',
+      detail: expect.stringContaining("the organization's base permission was not shown"),
+    });
+    expect(viaBase(snapshot)).toEqual([]);
+  });
 });
 
 describe('github connector under faults', () => {
