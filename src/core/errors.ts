@@ -152,6 +152,14 @@ export const PROBLEMS = {
     summary: 'A task too short to review (register check fails; the scan reports it).',
     fix: 'Say what the access is for in a sentence a reviewer understands, with the ticket if there is one.',
   },
+  LK_REGISTER_OWNER_LEFT: {
+    summary: "A contractor's owner has left the company (register check fails; the scan reports it).",
+    fix: 'Make an employee who is still here the owner, or end the engagement.',
+  },
+  LK_REGISTER_APPROVER_LEFT: {
+    summary: 'A live grant was approved by someone who has left (register check fails; the scan reports it).',
+    fix: 'Have an employee who is still here approve it again (approved_by), or end the grant.',
+  },
   LK_REGISTER_GRANT_OUTLASTS_ENGAGEMENT: {
     summary: "A grant ends after the person's engagement ends (register check fails; the scan reports it).",
     fix: "End the grant on or before the person's end date, or extend the engagement.",

@@ -1,9 +1,10 @@
 // The register cannot answer its four questions (what task, which system, until when, which
-// employee owns it): a contractor without an owner, an approval without an end date or past
-// the engagement, a task too vague to review, or a contractor holding access with no approval.
+// employee owns it): a contractor without an owner or whose owner has left, a live approval
+// whose approver has left, an approval without an end date or past the engagement, a task too
+// vague to review, or a contractor holding access with no approval.
 
 import type { FindingDraft } from '../core/finding.js';
-import type { Person } from '../core/register.js';
+import type { Person, RegisterGrant } from '../core/register.js';
 import { scopes } from '../pipeline/evaluate/coverage.js';
 import { incompleteEntries } from '../pipeline/register/completeness.js';
 import type { Rule } from './types.js';
@@ -16,6 +17,23 @@ function personFinding(person: Person, what: string, evidence: string[]): Findin
     account: '',
     discriminator: `${person.id}:${what}`,
     evidence: [`${person.name} (${person.id}, ${person.kind})`, ...evidence],
+  };
+}
+
+function grantFinding(person: Person, rg: RegisterGrant, what: string, message: string): FindingDraft {
+  const where = scopes(rg).join(', ');
+  return {
+    person: person.id,
+    system: rg.system,
+    target: 'register',
+    account: '',
+    resource: where,
+    discriminator: `${person.id}:${what}:${rg.task}:${rg.lane}`,
+    evidence: [
+      `${person.name} (${person.id}, ${person.kind})`,
+      `approval "${rg.task}" (${rg.system} ${where}, ${rg.lane} lane, ${rg.access})`,
+      message,
+    ],
   };
 }
 
@@ -62,27 +80,12 @@ export const registerIncomplete: Rule = {
       }
     }
 
-    // The same entries `register check` fails on.
-    for (const entry of incompleteEntries(context.register)) {
+    // The same entries `register check` fails on, on the scan's day.
+    for (const entry of incompleteEntries(context.register, context.now)) {
       const { person, grant: rg } = entry;
-      if (!rg) {
-        findings.push(personFinding(person, entry.what, [entry.message]));
-        continue;
-      }
-      const where = scopes(rg).join(', ');
-      findings.push({
-        person: person.id,
-        system: rg.system,
-        target: 'register',
-        account: '',
-        resource: where,
-        discriminator: `${person.id}:${entry.what}:${rg.task}:${rg.lane}`,
-        evidence: [
-          `${person.name} (${person.id}, ${person.kind})`,
-          `approval "${rg.task}" (${rg.system} ${where}, ${rg.lane} lane, ${rg.access})`,
-          entry.message,
-        ],
-      });
+      findings.push(
+        rg ? grantFinding(person, rg, entry.what, entry.message) : personFinding(person, entry.what, [entry.message]),
+      );
     }
     return findings;
   },

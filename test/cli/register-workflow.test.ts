@@ -580,6 +580,27 @@ describe('register check ends with a count and groups the fixes', () => {
   });
 });
 
+describe('register check on a given day', () => {
+  it('fails on a contractor whose owner has left, and on a live approval whose approver has left', async () => {
+    const dir = await tempDir();
+    const text = BASE.replace(
+      'emails: [ann@acme.example]\n',
+      'emails: [ann@acme.example]\n    end: 2026-11-30\n',
+    ).replace('        access: write\n', '        access: write\n        approved_by: ann\n');
+    const path = await registerFile(dir, 'register.yaml', text);
+    const lastDay = await runCli(['register', 'check', path, '--now', '2026-11-30T18:00:00Z'], {}, dir);
+    expect([lastDay.code, lastDay.stdout]).toEqual([0, `${path}: valid\n`]);
+    const after = await runCli(['register', 'check', path, '--now', '2026-12-01T00:00:00Z'], {}, dir);
+    expect(after.code).toBe(1);
+    expect(after.stderr).toMatch(
+      /LK_REGISTER_OWNER_LEFT .*register\.yaml:15 people\[2\]\.owner: owner ann left on 2026-11-30/,
+    );
+    expect(after.stderr).toMatch(
+      /LK_REGISTER_APPROVER_LEFT .*register\.yaml:\d+ people\[2\]\.grants\[0\]\.approved_by: approved by ann, who left on 2026-11-30/,
+    );
+  });
+});
+
 describe('demo --next-week without --history', () => {
   it('scans the first week into a temporary history, so the second shows what changed, and removes it', async () => {
     const dir = await tempDir();

@@ -6,6 +6,8 @@ const jun = account({ id: 'jun-park' });
 const analytics = grant({ account: 'jun-park', resource: 'northwind/analytics' });
 const withEnd = approval({ scope: 'northwind/analytics' });
 const { end: _end, ...noEnd } = withEnd;
+/** An employee whose last day was yesterday. */
+const ex = { id: 'ex', name: 'Ex Employee', kind: 'employee', emails: ['ex@northwind.example'], end: day(-1) };
 
 ruleTester(registerIncomplete, {
   fires: [
@@ -52,6 +54,29 @@ ruleTester(registerIncomplete, {
       ],
     },
     {
+      name: 'an owner who has left the company',
+      context: context({
+        register: register({ people: [{ ...dana, end: day(-30) }, contractor('jun', { grants: [withEnd] })] }),
+      }),
+      expect: [{ account: '', person: 'jun', evidence: [`owner dana left on ${day(-30)}`] }],
+    },
+    {
+      name: 'a live approval whose approver has left',
+      context: context({
+        register: register({
+          people: [dana, ex, contractor('jun', { grants: [approval({ approved_by: 'ex' })] })],
+        }),
+      }),
+      expect: [
+        {
+          account: '',
+          person: 'jun',
+          resource: 'northwind/shop',
+          evidence: ['approval "Fix the payment step on phones"', `approved by ex, who left on ${day(-1)}`],
+        },
+      ],
+    },
+    {
       name: 'a task too vague to review',
       context: context({
         register: register({ people: [dana, contractor('jun', { grants: [approval({ task: 'dashboards' })] })] }),
@@ -91,6 +116,26 @@ ruleTester(registerIncomplete, {
         accounts: [account({ id: 'dana-w' })],
         grants: [grant({ account: 'dana-w', resource: 'northwind/shop' })],
         register: register({ people: [{ ...dana, accounts: { github: 'dana-w' }, grants: [noEnd] }] }),
+      }),
+    },
+    {
+      name: 'an owner and an approver whose last day is today',
+      context: context({
+        register: register({
+          people: [{ ...dana, end: day(0) }, contractor('jun', { grants: [approval({ approved_by: 'dana' })] })],
+        }),
+      }),
+    },
+    {
+      name: 'an approval that ended before anyone asked who owns it',
+      context: context({
+        register: register({
+          people: [
+            dana,
+            ex,
+            contractor('jun', { grants: [approval({ approved_by: 'ex', start: day(-90), end: day(-10) })] }),
+          ],
+        }),
       }),
     },
     {

@@ -56,7 +56,8 @@ export function registerCommand(program: Command, io: Io, done: (code: number) =
     .command('check')
     .description('validate a register: exit 0 when valid and complete, 1 when entries are incomplete, 2 when invalid')
     .argument('<file>', 'register file (YAML or JSON)')
-    .action(async (file: string) => {
+    .option('--now <iso>', 'the day owners and approvers are checked against (default: now)', parseNowOption)
+    .action(async (file: string, opts: { now?: Date }) => {
       done(
         await withExitCode('register check', io, async () => {
           const { connectors } = await import('../../../connectors/index.js');
@@ -64,6 +65,7 @@ export function registerCommand(program: Command, io: Io, done: (code: number) =
           const result = await checkRegisterFile(
             resolve(io.cwd, file),
             connectors.map((c) => c.id),
+            { now: opts.now ?? new Date() },
           );
           const all = [...result.problems, ...result.incomplete].sort(byLine);
           for (const line of checkReport(file, all)) io.stderr(`${line}\n`);

@@ -1,9 +1,11 @@
 // What makes a register entry unanswerable, in one place: a contractor no employee owns, a
 // contractor's approval that never ends or outlasts the engagement, a task too vague to
-// review. The scan reports each as a register-incomplete finding (it still runs on such a
-// register); `register check` fails on them, so a pull request cannot add one unnoticed.
+// review; and, on a given day, a contractor whose owner has left or a live approval whose
+// approver has left. The scan reports each as a register-incomplete finding (it still runs on
+// such a register); `register check` fails on them, so a pull request cannot add one unnoticed.
 import type { ProblemCode } from '../../core/errors.js';
 import type { Person, Register, RegisterGrant } from '../../core/register.js';
+import { engagementEndedOn, hasEnded } from '../evaluate/coverage.js';
 
 /** Fewer words than this and a reviewer cannot tell what the access was for. */
 export const MIN_TASK_WORDS = 3;
@@ -11,7 +13,7 @@ export const MIN_TASK_WORDS = 3;
 export interface IncompleteEntry {
   code: ProblemCode;
   /** Stable within a person: part of the finding's fingerprint. */
-  what: 'no-owner' | 'no-end' | 'outlasts-engagement' | 'vague-task';
+  what: 'no-owner' | 'owner-left' | 'no-end' | 'outlasts-engagement' | 'vague-task' | 'approver-left';
   person: Person;
   grant?: RegisterGrant;
   /** Where in the register: ["people", 3, "grants", 0, "end"]. */
@@ -20,8 +22,18 @@ export interface IncompleteEntry {
   message: string;
 }
 
-export function incompleteEntries(register: Pick<Register, 'people'>): IncompleteEntry[] {
+/**
+ * `now`: also what has gone stale by that day, an owner or approver who has left. Without it only
+ * what the text alone says (a request checks one person, without the rest of the register).
+ */
+export function incompleteEntries(register: Pick<Register, 'people'>, now?: Date): IncompleteEntry[] {
   const out: IncompleteEntry[] = [];
+  const byId = new Map(register.people.map((p) => [p.id, p]));
+  /** The day `id` left, when `now` is given and it has passed. */
+  const leftOn = (id: string | undefined) => {
+    const someone = id === undefined || now === undefined ? undefined : byId.get(id);
+    return someone && now ? engagementEndedOn(someone, now) : undefined;
+  };
   for (const [i, person] of register.people.entries()) {
     const contractor = person.kind === 'contractor';
     if (contractor && person.owner === undefined)
@@ -32,8 +44,31 @@ export function incompleteEntries(register: Pick<Register, 'people'>): Incomplet
         path: ['people', i],
         message: 'a contractor without an owner: no employee answers for their access',
       });
+    // An owner who is not an employee at all is the scan's other finding, not this one.
+    const ownerLeft =
+      contractor && byId.get(person.owner ?? '')?.kind === 'employee' ? leftOn(person.owner) : undefined;
+    if (ownerLeft !== undefined)
+      out.push({
+        code: 'LK_REGISTER_OWNER_LEFT',
+        what: 'owner-left',
+        person,
+        path: ['people', i, 'owner'],
+        message: `owner ${person.owner} left on ${ownerLeft}: no employee answers for this access now`,
+      });
     for (const [j, grant] of person.grants.entries()) {
       const at = (...rest: PropertyKey[]) => ['people', i, 'grants', j, ...rest];
+      // An approval nobody here owns can be neither renewed nor ended on purpose; one that has
+      // ended already needs neither.
+      const approverLeft = contractor && now && !hasEnded(grant, now) ? leftOn(grant.approved_by) : undefined;
+      if (approverLeft !== undefined)
+        out.push({
+          code: 'LK_REGISTER_APPROVER_LEFT',
+          what: 'approver-left',
+          person,
+          grant,
+          path: at('approved_by'),
+          message: `approved by ${grant.approved_by}, who left on ${approverLeft}: nobody here owns this approval now`,
+        });
       if (contractor && grant.end === undefined)
         out.push({
           code: 'LK_REGISTER_INCOMPLETE_END',

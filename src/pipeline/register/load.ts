@@ -154,11 +154,15 @@ export interface RegisterCheck {
 export async function checkRegisterFile(
   path: string,
   knownSystems: readonly string[],
-  options: Omit<LoadRegisterOptions, 'knownSystems'> = {},
+  options: Omit<LoadRegisterOptions, 'knownSystems'> & {
+    /** The day an owner or approver who has left is judged against; without it, the text alone. */
+    now?: Date;
+  } = {},
 ): Promise<RegisterCheck> {
+  const { now, ...load } = options;
   try {
-    const loaded = await loadRegister(path, { ...options, knownSystems });
-    const incomplete = incompleteEntries(loaded.register).map((e) => loaded.toProblem(e));
+    const loaded = await loadRegister(path, { ...load, knownSystems });
+    const incomplete = incompleteEntries(loaded.register, now).map((e) => loaded.toProblem(e));
     return { ok: true, problems: loaded.problems, incomplete };
   } catch (error) {
     if (error instanceof InputError) return { ok: false, problems: error.problems, incomplete: [] };
