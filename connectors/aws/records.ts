@@ -664,7 +664,9 @@ function summariseActions(actions: readonly string[]): string {
 const SERVICE_TAG_KEYS = ['lanekeeper:kind', 'kind', 'type', 'usage'];
 const SERVICE_TAG_VALUES = ['service', 'bot', 'automation', 'machine', 'ci'];
 const SERVICE_NAME = /(^|[-_.])(ci|cd|bot|svc|service|deploy|deployer|automation|terraform|github-actions)([-_.]|$)/i;
-const EMAIL_TAG_KEYS = ['email', 'e-mail', 'mail', 'lanekeeper:email', 'owner-email'];
+// The address of whoever signs in as the user. Not an owner's (`owner-email`): linking a shared
+// or service user to its owner would make it that person's own account, and hide its findings.
+const EMAIL_TAG_KEYS = ['email', 'e-mail', 'mail', 'lanekeeper:email'];
 
 function userAccount(target: string, user: IamUser, creds: UserCredentials | undefined): Account {
   const tag = (keys: string[]) =>

@@ -1,4 +1,4 @@
-// Linking: explicit links, then emails (case-insensitive), then shared accounts, then groups;
+// Linking: explicit links, then declared shared accounts and groups, then emails (case-insensitive);
 // conflicts when two people claim one account; the same answer whatever the input order.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -104,6 +104,27 @@ describe('linkAccount', () => {
       kind: 'group',
     });
     expect(linkAccount(group, reg)).toMatchObject({ kind: 'group', group: { members: ['dana', 'mia'] } });
+  });
+
+  it("prefers the register's declaration of a shared account or a group to an email match", () => {
+    // A shared admin user tagged with its owner's address is still the shared account Dana and Sam use.
+    const ops = account({
+      system: 'aws',
+      target: '1',
+      id: 'arn:aws:iam::1:user/ops-admin',
+      login: 'ops-admin',
+      emails: ['dana@northwind.example'],
+    });
+    expect(linkAccount(ops, reg)).toMatchObject({ kind: 'shared', shared: { id: 'ops-admin' } });
+    const group = account({
+      system: 'gcp',
+      target: 'o',
+      id: 'group:eng@northwind.example',
+      login: 'eng@northwind.example',
+      kind: 'group',
+      emails: ['mia@pixelmia.studio'],
+    });
+    expect(linkAccount(group, reg)).toMatchObject({ kind: 'group' });
   });
 
   it('says why an account could not be linked', () => {

@@ -1,5 +1,5 @@
-// Ties each account to the register: an explicit `accounts` link, then an email, then a
-// declared shared account, then a group. Each step looks at every person at once and sorts
+// Ties each account to the register: an explicit `accounts` link, then a declared shared
+// account, then a group, then an email, then the company's domain. Each step looks at every person at once and sorts
 // what it finds, so the answer never depends on the order of the register or the inventory.
 import { looksLikeEmail, normalizeEmail, normalizeLogin } from '../../core/identity.js';
 import type { Account } from '../../core/model.js';
@@ -130,6 +130,21 @@ export function linkAccount(
     };
   }
 
+  // The register's own declarations of this very account come before what its emails suggest:
+  // an email (or a tag an AWS user carries) names a person, but a declared shared account stays
+  // shared whoever's address it carries, and its users stay accountable for it.
+  const shared = (index.shared.get(system) ?? [])
+    .filter((s) => known.has(s.id))
+    .map((s) => s.entry)
+    .sort((a, b) => byText(a.id, b.id) || byText(a.owner, b.owner) || byText(a.purpose, b.purpose));
+  if (shared[0]) return { kind: 'shared', shared: shared[0] };
+
+  const group = (index.groups.get(system) ?? [])
+    .filter((g) => known.has(g.id))
+    .map((g) => g.entry)
+    .sort((a, b) => byText(a.id, b.id));
+  if (group[0]) return { kind: 'group', group: group[0] };
+
   const emails = accountEmails(account);
   const byEmail = peopleNamed(index.emails, emails);
   if (byEmail.length === 1) {
@@ -145,18 +160,6 @@ export function linkAccount(
       reason: `emails match ${byEmail.join(' and ')}`,
     };
   }
-
-  const shared = (index.shared.get(system) ?? [])
-    .filter((s) => known.has(s.id))
-    .map((s) => s.entry)
-    .sort((a, b) => byText(a.id, b.id) || byText(a.owner, b.owner) || byText(a.purpose, b.purpose));
-  if (shared[0]) return { kind: 'shared', shared: shared[0] };
-
-  const group = (index.groups.get(system) ?? [])
-    .filter((g) => known.has(g.id))
-    .map((g) => g.entry)
-    .sort((a, b) => byText(a.id, b.id));
-  if (group[0]) return { kind: 'group', group: group[0] };
 
   const domain = account.domain?.trim().toLowerCase();
   if (domain !== undefined && domains.includes(domain)) {

@@ -46,7 +46,7 @@ const details: AuthorizationDetails = {
       inline: [],
       attached: [{ name: 'AdministratorAccess', arn: 'arn:aws:iam::aws:policy/AdministratorAccess' }],
       boundaryArn: BOUNDARY,
-      tags: { 'lanekeeper:kind': 'Service' },
+      tags: { 'lanekeeper:kind': 'Service', 'owner-email': 'dana@northwind.example' },
     },
   ],
   groups: [
@@ -150,6 +150,8 @@ describe('aws records', () => {
       ['ReadOnlyAccess (group developers) (metadata read)', 'group', 'developers', ['production'], 'read', READ_ONLY],
     ]);
     expect(account(arn('user', 'ana'))).toMatchObject({ kind: 'human', emails: ['ana@northwind.example'], mfa: true });
+    // An owner's address names who answers for the user, not who signs in as it.
+    expect(account(arn('user', 'bounded'))?.emails).toEqual([]);
   });
 
   it('caps access by the permissions boundary and says so', () => {
