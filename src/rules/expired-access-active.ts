@@ -83,7 +83,6 @@ export const expiredAccessActive: Rule = {
       const { held, holder } = group[0]!;
       const lanes = group.flatMap((g) => g.lanes);
       const end = lastApprovedDay(lanes);
-      const shared = holder.through !== 'account';
       findings.push({
         ...base,
         evidence: [
@@ -99,11 +98,7 @@ export const expiredAccessActive: Rule = {
           ...missedRemoval(held.account, context.now),
         ],
         remediation: {
-          steps: [
-            shared
-              ? `Rotate the credentials of the shared account ${held.account.login} and remove ${holder.person.id} from its users.`
-              : `Remove ${held.account.login}'s access to ${held.grant.resource}.`,
-          ],
+          steps: [removalStep(held, holder)],
           commands: group.flatMap((g) => revokeCommands(g.held.grant)),
         },
       });
@@ -111,3 +106,19 @@ export const expiredAccessActive: Rule = {
     return findings;
   },
 };
+
+/** What ends this person's access, by the way it reaches them. */
+function removalStep(held: HeldGrant, holder: Holder): string {
+  const { login } = held.account;
+  const who = holder.person.id;
+  switch (holder.through) {
+    case 'shared':
+      return `Rotate the credentials of the shared account ${login} and remove ${who} from its users.`;
+    case 'group':
+      return held.link.kind === 'company'
+        ? `The domain ${held.link.domain} reaches ${who} through their address there: close it in the company's directory, or take ${held.grant.resource} from the domain.`
+        : `Remove ${who} from the group ${login}, or the group's access to ${held.grant.resource}.`;
+    case 'account':
+      return `Remove ${login}'s access to ${held.grant.resource}.`;
+  }
+}

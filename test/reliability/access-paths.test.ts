@@ -226,6 +226,22 @@ describe("4. the company's own domain is the company, not the public", () => {
     expect(s.findings.filter((f) => f.account === 'domain:northwind.example')).toEqual([]);
   });
 
+  it('is quiet: someone who has left, on a domain-wide binding; their offboarding still names it', async () => {
+    const s = await scan(['gcp'], bind('domain:northwind.example'), {
+      register: (text) =>
+        text.replace(
+          'people:\n',
+          `people:\n  - { id: ex, name: Ex Employee, kind: employee, emails: [ex@northwind.example], end: ${day(-365).slice(0, 10)} }\n`,
+        ),
+    });
+    expect(s.findings.filter((f) => f.account === 'domain:northwind.example')).toEqual([]);
+    expect(s.findings.filter((f) => f.person === 'ex')).toEqual([]);
+    const checklist = await s.offboard('ex');
+    expect(checklist).toContain("an address in the company's domain northwind.example");
+    expect(checklist).toContain("Suspend or delete ex@northwind.example in the company's directory");
+    expect(checklist).not.toContain('groups memberships delete');
+  });
+
   it('is quiet: a domain only the config’s policy.employeeDomains names', async () => {
     const s = await scan(['gcp'], bind('domain:northwind.example'), {
       register: (text) => text.replace('domains: [northwind.example]\n', ''),

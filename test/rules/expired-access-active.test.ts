@@ -1,3 +1,4 @@
+import { describe, expect, it } from 'vitest';
 import { expiredAccessActive } from '../../src/rules/expired-access-active.js';
 import {
   account,
@@ -294,4 +295,71 @@ ruleTester(expiredAccessActive, {
       }),
     },
   ],
+});
+
+describe('expired-access-active: the fix follows the way the access reaches them', () => {
+  const stepsFor = (ctx: ReturnType<typeof context>) =>
+    expiredAccessActive.evaluate(ctx).map((f) => [f.person, f.remediation?.steps]);
+
+  it('their own account loses the access; a register group loses them', () => {
+    expect(
+      stepsFor(
+        context({ accounts: [sam], grants: [shopWrite], register: register({ people: [dana, samContractor()] }) }),
+      ),
+    ).toEqual([['sam', ["Remove samortiz's access to northwind/shop."]]]);
+    const team = account({ id: 'freelancers', login: 'freelancers', kind: 'group' });
+    expect(
+      stepsFor(
+        context({
+          accounts: [team],
+          grants: [grant({ account: 'freelancers', resource: 'northwind/shop' })],
+          register: register({
+            people: [dana, samContractor()],
+            groups: [{ system: 'github', id: 'freelancers', members: ['sam'] }],
+          }),
+        }),
+      ),
+    ).toEqual([['sam', ["Remove sam from the group freelancers, or the group's access to northwind/shop."]]]);
+  });
+
+  it("the company's domain: their directory account, never a group membership", () => {
+    const domain = account({
+      system: 'gcp',
+      target: 'o',
+      id: 'domain:northwind.example',
+      login: 'northwind.example',
+      kind: 'public',
+      domain: 'northwind.example',
+    });
+    const viewer = grant({
+      system: 'gcp',
+      target: 'o',
+      account: domain.id,
+      resource: 'projects/analytics',
+      permission: 'roles/viewer',
+      level: 'read',
+      lanes: ['data'],
+    });
+    const mia = contractor('mia', {
+      emails: ['mia@northwind.example'],
+      accounts: {},
+      grants: [approval({ system: 'gcp', scope: 'projects/analytics', lane: 'data', access: 'read', end: day(-3) })],
+    });
+    expect(
+      stepsFor(
+        context({
+          accounts: [domain],
+          grants: [viewer],
+          register: register({ domains: ['northwind.example'], people: [dana, mia] }),
+        }),
+      ),
+    ).toEqual([
+      [
+        'mia',
+        [
+          "The domain northwind.example reaches mia through their address there: close it in the company's directory, or take projects/analytics from the domain.",
+        ],
+      ],
+    ]);
+  });
 });

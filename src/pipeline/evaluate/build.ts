@@ -8,7 +8,7 @@ import { type Credential, grantIsLive, type Snapshot } from '../../core/model.js
 import { compareAccounts, compareCredentials, compareGrants } from '../../core/order.js';
 import type { Person, Register } from '../../core/register.js';
 import type { AccountLink, EvaluationContext, HeldGrant, Holder } from './context.js';
-import { coverageOf } from './coverage.js';
+import { coverageOf, engagementEndedOn } from './coverage.js';
 import { actorsOf } from './holders.js';
 import { companyDomains, linkAccount } from './link.js';
 
@@ -21,14 +21,24 @@ export interface EvaluationInput {
   drift?: Drift;
 }
 
-/** Who holds a grant: everyone who acts through its account, except people who only claim it. */
+/**
+ * Who holds a grant: everyone who acts through its account, except people who only claim it, and
+ * except those who have left from one of the company's own domains. A domain reaches people
+ * through the company's directory, which lanekeeper does not read: a leaver's address in the
+ * register says nothing about whether their directory account still exists, and taking it as
+ * held would report every leaver on every domain-wide grant, every week. Their offboarding
+ * checklist still names the domain's grants (offboarding asks actorsOf, not this).
+ */
 function holdersOf(
   link: AccountLink,
   people: ReadonlyMap<string, Person>,
+  now: Date,
 ): { person: Person; through: Holder['through'] }[] {
   return actorsOf(link).flatMap(({ person: id, through }) => {
     const person = people.get(id);
-    return person && through !== 'claimed' ? [{ person, through }] : [];
+    if (!person || through === 'claimed') return [];
+    if (link.kind === 'company' && engagementEndedOn(person, now) !== undefined) return [];
+    return [{ person, through }];
   });
 }
 
@@ -50,7 +60,9 @@ export function buildContext(input: EvaluationInput): EvaluationContext {
     const account = accountIndex.get(grant.system, grant.target, grant.account);
     if (!account || !grantIsLive(grant, now)) continue;
     const link = links.get(grant.system, grant.target, grant.account)!;
-    const actors = actorsByAccount.upsert(grant.system, grant.target, grant.account, () => holdersOf(link, people));
+    const actors = actorsByAccount.upsert(grant.system, grant.target, grant.account, () =>
+      holdersOf(link, people, now),
+    );
     const holders = actors.map(({ person, through }) => ({
       person,
       through,

@@ -30,6 +30,7 @@ export const ITEM_KINDS = [
   'invitation',
   'grant',
   'group',
+  'directory',
   'credential',
   'shared-credential',
   'service-account-key',
@@ -200,8 +201,12 @@ export function offboard(input: OffboardInput): OffboardChecklist {
     items.push(item);
   }
 
-  for (const { account } of reach.filter((r) => r.through === 'group')) {
-    items.push(groupItem(account, person, reach, moduleOf(account.system)));
+  for (const { account, link } of reach.filter((r) => r.through === 'group')) {
+    items.push(
+      link.kind === 'company'
+        ? directoryItem(account, link.domain, person)
+        : groupItem(account, person, reach, moduleOf(account.system)),
+    );
   }
 
   // Shared accounts they are a declared user of: every key made before their use ended may be in their hands.
@@ -433,6 +438,28 @@ function groupItem(
     why: [`the register lists ${person.id} among the members of ${group.login}: every grant of the group reaches them`],
     steps: plan.steps,
     commands: plan.commands,
+  };
+}
+
+/**
+ * One of the company's own domains: it reaches them through their account in the company's
+ * directory, which lanekeeper does not read. Nobody is removed from a domain; closing that account
+ * is what ends it.
+ */
+function directoryItem(domainAccount: Account, domain: string, person: Person): ChecklistItem {
+  const address = person.emails.find((e) => e.toLowerCase().endsWith(`@${domain}`)) ?? person.emails[0] ?? person.id;
+  return {
+    kind: 'directory',
+    system: domainAccount.system,
+    target: domainAccount.target,
+    what: `an address in the company's domain ${domain}`,
+    why: [
+      `every grant to ${domainAccount.login} reaches whoever has an address in ${domain} while their account there exists`,
+    ],
+    steps: [
+      `Suspend or delete ${address} in the company's directory (for Google: Admin console › Directory › Users); the grants to the domain then stop reaching them.`,
+    ],
+    commands: [],
   };
 }
 
