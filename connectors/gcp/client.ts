@@ -291,7 +291,10 @@ export async function createGcpApi(
     },
     async getDatasetAccess(projectId, datasetId, count) {
       const resource = `projects/${projectId}/datasets/${datasetId}`;
-      const url = `${bigqueryBase}/projects/${encodeURIComponent(projectId)}/datasets/${encodeURIComponent(datasetId)}?fields=access`;
+      // Version 3, as for project and bucket policies: below it BigQuery leaves out each entry's
+      // condition and renames its role "<role>_with_conditionalbinding_<hash>", so a time-bound
+      // grant would read as a role nobody defined, with no end.
+      const url = `${bigqueryBase}/projects/${encodeURIComponent(projectId)}/datasets/${encodeURIComponent(datasetId)}?fields=access&accessPolicyVersion=3`;
       const body = await call('bigquery.datasets.get', resource, count, () => restGet(url));
       return ApiDatasetSchema.parse(body).access ?? [];
     },

@@ -238,7 +238,7 @@ class World {
       case 'bigquery.datasets.list':
         return this.listDatasets(params.project ?? '', req, ctx);
       case 'bigquery.datasets.get':
-        return this.dataset(params.project ?? '', params.dataset ?? '');
+        return this.dataset(params.project ?? '', params.dataset ?? '', req.query.get('accessPolicyVersion'));
       case 'iam.policies.listPolicies':
         return this.listDenyPolicies(params.attachment ?? '', req, ctx);
       case 'iam.policies.get':
@@ -384,7 +384,11 @@ class World {
     });
   }
 
-  private dataset(projectRef: string, id: string): EmulatorResponse {
+  private dataset(projectRef: string, id: string, version: string | null): EmulatorResponse {
+    if (version !== null && !['0', '1', '3'].includes(version))
+      return googleError('INVALID_ARGUMENT', `Invalid access policy version: ${version}. Valid values are 0, 1, and 3.`, {
+        reason: 'invalid',
+      });
     const project = this.project(projectRef);
     if (!project) return projectNotFound(projectRef);
     const off = bigqueryOff(project);
@@ -402,7 +406,7 @@ class World {
       { role: 'WRITER', specialGroup: 'projectWriters' },
       { role: 'OWNER', specialGroup: 'projectOwners' },
       { role: 'READER', specialGroup: 'projectReaders' },
-      ...dataset.access,
+      ...dataset.access.map((entry) => (version === '3' ? entry : withoutCondition(entry))),
     ];
     return json({
       kind: 'bigquery#dataset',
@@ -723,6 +727,17 @@ function renderFault(kind: FaultKind): EmulatorResponse {
 
 function json(body: unknown): EmulatorResponse {
   return { status: 200, headers: { 'content-type': 'application/json; charset=UTF-8' }, body: JSON.stringify(body) };
+}
+
+/**
+ * An access entry as BigQuery shows it below access policy version 3: a conditional entry keeps
+ * its member, loses its condition, and its role is renamed so that no reader takes it for the
+ * unconditional role.
+ */
+function withoutCondition<T extends { role: string; condition?: { expression: string } }>(entry: T): T {
+  if (!entry.condition) return entry;
+  const { condition, ...rest } = entry;
+  return { ...rest, role: `${entry.role}_with_conditionalbinding_${sha(condition.expression).slice(0, 10)}` } as T;
 }
 
 function sha(text: string): string {

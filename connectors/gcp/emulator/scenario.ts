@@ -5,12 +5,16 @@ import { z } from 'zod';
 
 const Instant = z.string().min(10);
 
+const ConditionSchema = z.strictObject({
+  title: z.string().min(1),
+  description: z.string().optional(),
+  expression: z.string().min(1),
+});
+
 export const ScenarioBindingSchema = z.strictObject({
   role: z.string().min(1),
   members: z.array(z.string().min(1)).min(1),
-  condition: z
-    .strictObject({ title: z.string().min(1), description: z.string().optional(), expression: z.string().min(1) })
-    .optional(),
+  condition: ConditionSchema.optional(),
 });
 export type ScenarioBinding = z.infer<typeof ScenarioBindingSchema>;
 
@@ -56,6 +60,8 @@ const ScenarioAccessEntrySchema = z.strictObject({
   specialGroup: z.string().optional(),
   iamMember: z.string().optional(),
   view: z.strictObject({ projectId: z.string(), datasetId: z.string(), tableId: z.string() }).optional(),
+  /** An IAM condition on the entry: shown only to a request for access policy version 3. */
+  condition: ConditionSchema.optional(),
 });
 
 /** A BigQuery dataset: access entries beyond the project special groups every dataset starts with. */

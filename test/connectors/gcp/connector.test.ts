@@ -438,6 +438,37 @@ describe('gcp connector against its emulator', () => {
       expect(requests.filter((o) => o === 'bigquery.datasets.get')).toHaveLength(2);
     });
 
+    it("reads a dataset entry's condition, asking for access policy version 3 as BigQuery requires", async () => {
+      const { snapshot, emulator } = await scan(
+        withData((s) => {
+          const finance = s.projects.find((p) => p.projectId === 'analytics')!.datasets[0]!;
+          finance.access.push({
+            role: 'READER',
+            userByEmail: 'fatima@ledgerwise.example',
+            condition: { title: 'FIN-9', expression: "request.time < timestamp('2027-01-31T00:00:00Z')" },
+          });
+        }),
+      );
+      const onFinance = snapshot.grants.filter(
+        (g) => g.account === 'user:fatima@ledgerwise.example' && g.resource.endsWith('/datasets/finance'),
+      );
+      expect(onFinance).toMatchObject([
+        { permission: 'roles/bigquery.dataViewer', expiresAt: '2027-01-31T00:00:00.000Z' },
+      ]);
+      expect(JSON.stringify(snapshot.systems.flatMap((x) => x.gaps))).not.toContain('conditionalbinding');
+      // Below version 3 BigQuery hides the condition and renames the role, as the emulator does:
+      // the grant above has its condition, so the connector asked for version 3.
+      const old = await fetch(`${emulator.url}/bigquery/v2/projects/analytics/datasets/finance?accessPolicyVersion=1`, {
+        headers: { authorization: `Bearer ${emulator.env[SANDBOX_TOKEN_ENV]}` },
+      });
+      type Entry = { userByEmail?: string; role: string; condition?: unknown };
+      const entry = ((await old.json()) as { access: Entry[] }).access.find(
+        (e) => e.userByEmail === 'fatima@ledgerwise.example',
+      );
+      expect(entry?.role).toMatch(/^READER_with_conditionalbinding_[0-9a-f]+$/);
+      expect(entry).not.toHaveProperty('condition');
+    });
+
     it('removes a bucket binding with gcloud storage and a dataset entry through its description', () => {
       // A grant on a bucket or dataset, as collect() records it: where it was granted is the resource itself.
       const onData = (account: string, resource: string, permission: string): Grant => ({
