@@ -386,9 +386,13 @@ class World {
 
   private dataset(projectRef: string, id: string, version: string | null): EmulatorResponse {
     if (version !== null && !['0', '1', '3'].includes(version))
-      return googleError('INVALID_ARGUMENT', `Invalid access policy version: ${version}. Valid values are 0, 1, and 3.`, {
-        reason: 'invalid',
-      });
+      return googleError(
+        'INVALID_ARGUMENT',
+        `Invalid access policy version: ${version}. Valid values are 0, 1, and 3.`,
+        {
+          reason: 'invalid',
+        },
+      );
     const project = this.project(projectRef);
     if (!project) return projectNotFound(projectRef);
     const off = bigqueryOff(project);
