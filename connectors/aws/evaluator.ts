@@ -397,10 +397,28 @@ function candidatesFor(statements: readonly SourcedStatement[]): Candidate[] {
       const [service, name] = splitAction(pattern);
       if (service && !/[*?]/.test(service)) services.add(service.toLowerCase());
       if (service && name && !/[*?]/.test(pattern)) addCandidate(byAction, candidate(pattern, true));
+      else if (service && name && name !== '*' && !/[*?]/.test(service))
+        for (const action of instancesOf(service, name)) addCandidate(byAction, candidate(action, false));
     }
   }
   for (const service of [...services].sort()) for (const probe of probesOf(service)) addCandidate(byAction, probe);
   return [...byAction.values()];
+}
+
+/**
+ * Actions a wildcard inside a name stands for, one per verb it could start with: the probes
+ * (`s3:Put(probe)`) only see a pattern that starts with its verb, and `s3:PutObject*`,
+ * `s3:*Object` or `dynamodb:*Item` allow PutObject, DeleteObject, PutItem all the same. A leading
+ * `*` takes each verb in turn; other `*` stand for nothing. Each instance matches the pattern.
+ */
+function instancesOf(service: string, name: string): string[] {
+  // A `?` stands for one character nobody can guess without a list of the service's actions.
+  if (name.includes('?')) return [];
+  const rest = (text: string) => text.replace(/\*/g, '');
+  const names = name.startsWith('*')
+    ? [...READ_VERBS, ...WRITE_VERBS].map((verb) => `${verb}${rest(name.slice(1))}`)
+    : [rest(name)];
+  return names.map((n) => `${service}:${n}`).filter((action) => globMatches(`${service}:${name}`, action));
 }
 
 /** Data reads and admin powers by our lists; otherwise the verb decides (unknown verbs write). */

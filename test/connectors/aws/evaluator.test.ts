@@ -343,6 +343,29 @@ const cases: Case[] = [
     policies: [policy('p', allow(['s3:Get.bject', 'ec2:Describe*']))],
     expect: [false, true, false, true],
   },
+  // A wildcard inside a name, not only after its verb: AWS matches `*` anywhere.
+  {
+    name: 's3:PutObject* is write',
+    policies: [policy('p', allow('s3:PutObject*'))],
+    expect: [false, true, false, false],
+  },
+  {
+    // Each verb could start it: read verbs count as read, as s3:Get* would.
+    name: 's3:*Object is data read and write',
+    policies: [policy('p', allow('s3:*Object'))],
+    expect: [false, true, true, true],
+  },
+  {
+    name: 'dynamodb:*Item is data read and write',
+    policies: [policy('p', allow('dynamodb:*Item'))],
+    expect: [false, true, true, true],
+  },
+  {
+    // GetObjectVersion and the other writes stay: the Deny names only what ends in Object.
+    name: 'a Deny of s3:*Object leaves what it does not name',
+    policies: [policy('p', allow('s3:*'), deny('s3:*Object'))],
+    expect: [false, true, true, true],
+  },
   {
     name: 'NotAction with several patterns leaves out each of them',
     policies: [policy('p', allowNot(['iam:*', 'organizations:*', 'account:*', 's3:*']))],
