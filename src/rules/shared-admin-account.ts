@@ -54,7 +54,16 @@ function rootReasons(context: EvaluationContext, account: Account): string[] {
         reasons.push(`root's password was used ${dateOf(c.lastUsedAt)}, ${age} days ago`);
     }
   }
-  if (account.mfa === false) reasons.push('root has no MFA');
+  // No MFA is a way in only beside a password or a key: a root with neither (as AWS
+  // Organizations member accounts often are) is mfa-missing's to report, not a live credential.
+  const password = context.credentialsOf(account).find((c) => c.kind === 'password' && c.active);
+  if (account.mfa === false && (reasons.length > 0 || password)) {
+    if (reasons.length === 0 && password) {
+      const used = password.lastUsedAt ? `last used ${dateOf(password.lastUsedAt)}` : 'never used';
+      reasons.push(`root's password is active, ${used}`);
+    }
+    reasons.push('root has no MFA');
+  }
   return reasons;
 }
 
@@ -66,6 +75,10 @@ function reasonsFor(context: EvaluationContext, account: Account): string[] {
     reasons.push(`linked to nobody: ${link.reason}`);
   }
   if (link.kind === 'conflict') reasons.push(`linked to several people: ${link.reason}`);
+  // A declared account is accounted for by its owner: one who has left accounts for nothing.
+  const ownerLeft = ownerLeftOn(context, link);
+  if (link.kind === 'shared' && ownerLeft)
+    reasons.push(`declared ${link.shared.kind} account whose owner ${link.shared.owner} left on ${ownerLeft}`);
   if (link.kind === 'shared' && link.shared.kind === 'shared') {
     const users = link.shared.users.length > 0 ? `, used by ${link.shared.users.join(', ')}` : '';
     reasons.push(`declared shared in the register (owner ${link.shared.owner}, ${link.shared.purpose})${users}`);
@@ -89,12 +102,24 @@ function reasonsFor(context: EvaluationContext, account: Account): string[] {
   return reasons;
 }
 
+/** The day a declared account's owner left, when they have. */
+function ownerLeftOn(context: EvaluationContext, link: ReturnType<EvaluationContext['linkOf']>): string | undefined {
+  if (link.kind !== 'shared') return undefined;
+  const owner = context.people.get(link.shared.owner);
+  return owner ? engagementEndedOn(owner, context.now) : undefined;
+}
+
 /**
  * The title says what the evidence shows: a declared shared account has an owner (so somebody
  * is accountable for it, just not for each use of it); root and key files are their own cases.
  */
-function titleFor(account: Account, link: ReturnType<EvaluationContext['linkOf']>): { title?: string } {
+function titleFor(
+  context: EvaluationContext,
+  account: Account,
+  link: ReturnType<EvaluationContext['linkOf']>,
+): { title?: string } {
   if (account.kind === 'root') return { title: 'Root account with live credentials' };
+  if (ownerLeftOn(context, link)) return { title: 'Admin account whose owner has left' };
   if (link.kind === 'shared' && link.shared.kind === 'shared')
     return { title: 'Shared admin account: no use of it traces to one person' };
   if (link.kind === 'conflict') return { title: 'Admin account claimed by several people' };
@@ -120,7 +145,7 @@ export const sharedAdminAccount: Rule = {
       const link = context.linkOf(account);
       findings.push({
         ...(link.kind === 'person' ? { person: link.person } : {}),
-        ...titleFor(account, link),
+        ...titleFor(context, account, link),
         system: account.system,
         target: account.target,
         account: account.id,

@@ -131,6 +131,35 @@ ruleTester(sharedAdminAccount, {
       expect: [{ account: rootArn, evidence: ['active access key AKIA…ROOT', `last used ${day(-2)}`] }],
     },
     {
+      name: 'a declared service account with admin whose owner has left',
+      context: context({
+        accounts: [account({ id: 'ci-admin', login: 'ci-admin', kind: 'service' })],
+        grants: [grant({ account: 'ci-admin', resource: 'northwind', permission: 'admin', level: 'admin' })],
+        register: register({
+          people: [
+            dana,
+            { id: 'bob', name: 'Bob', kind: 'employee', emails: ['bob@northwind.example'], end: day(-30) },
+          ],
+          shared_accounts: [{ system: 'github', id: 'ci-admin', kind: 'service', owner: 'bob', purpose: 'deploys' }],
+        }),
+      }),
+      expect: [
+        {
+          account: 'ci-admin',
+          title: 'Admin account whose owner has left',
+          evidence: [`declared service account whose owner bob left on ${day(-30)}`],
+        },
+      ],
+    },
+    {
+      name: 'root with an old but active password and no MFA',
+      context: context({
+        accounts: [root({ mfa: false })],
+        credentials: [credential({ account: rootArn, id: 'password', kind: 'password', lastUsedAt: instant(-200) })],
+      }),
+      expect: [{ account: rootArn, evidence: ["root's password is active, last used", 'root has no MFA'] }],
+    },
+    {
       name: 'root with a recently used password and no MFA',
       context: context({
         accounts: [root({ mfa: false })],
@@ -214,6 +243,10 @@ ruleTester(sharedAdminAccount, {
         accounts: [account({ id: 'quickfix-dev' })],
         grants: [grant({ account: 'quickfix-dev', resource: 'northwind/shop' })],
       }),
+    },
+    {
+      name: 'root with no MFA, but no password and no key to use it with (mfa-missing says it)',
+      context: context({ accounts: [root({ mfa: false })] }),
     },
     {
       name: 'root without keys, without a recent password and with MFA',
