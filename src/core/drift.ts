@@ -17,7 +17,7 @@ export interface DriftChange {
   account: string;
   login: string;
   resource?: string;
-  /** Current level/lanes for additions and raises; previous for removals. */
+  /** Current level/lanes for additions and raises (a lane gained: only the lanes gained); previous for removals. */
   level?: Level;
   lanes?: Lane[];
   /** "read became write", "gained production", "key AKIA…WXYZ created 2026-11-20". */

@@ -60,7 +60,9 @@ export function computeDrift(previous: Snapshot, current: Snapshot, since: strin
       changes.push({ ...base, kind: 'level-raised', detail: `${old.level} became ${held.level}` });
     }
     const gained = [...held.lanes].filter((l) => !old.lanes.has(l)).sort();
-    if (gained.length > 0) changes.push({ ...base, kind: 'lane-gained', detail: `gained ${gained.join(', ')}` });
+    // The lanes it gained, not all it holds: production held last week is not production gained.
+    if (gained.length > 0)
+      changes.push({ ...base, lanes: gained, kind: 'lane-gained', detail: `gained ${gained.join(', ')}` });
   }
   for (const [key, held] of before) {
     const [system, target, account, resource] = JSON.parse(key) as [string, string, string, string];

@@ -23,11 +23,13 @@ export const contractorProductionWrite: Rule = {
       const { holder } = group[0]!;
       const approvals = holder.lanes
         .filter((c) => c.lane === 'production')
-        .map((c) =>
-          c.state === 'approved' || c.state === 'above'
-            ? 'the register approves production access'
-            : `production access is ${c.state}`,
-        );
+        .map((c) => {
+          if (c.state === 'approved') return 'the register approves production access';
+          // Not an approval of what is held: unapproved-access reports the difference.
+          if (c.state === 'above')
+            return `the register approves production ${c.approval?.access ?? 'access'} only, below what is held`;
+          return `production access is ${c.state}`;
+        });
       findings.push({ ...base, evidence: [...evidence, ...new Set(approvals)] });
     }
     return findings;

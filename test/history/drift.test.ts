@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Lane } from '../../src/core/model.js';
 import { computeDrift } from '../../src/pipeline/drift.js';
 import { account, credential, grant, snapshot, status } from './fixtures.js';
 
@@ -34,6 +35,17 @@ describe('computeDrift', () => {
       ['account-removed', 'old', '', 'account gone'],
       ['grant-removed', 'old', 'northwind/shop', 'no longer holds read'],
     ]);
+  });
+
+  it('says which lanes a grant gained, not every lane it holds', () => {
+    const held = (lanes: Lane[]) =>
+      snapshot({
+        systems: [gh()],
+        accounts: [account('github', 'northwind', 'mia')],
+        grants: [grant('github', 'northwind', 'mia', 'northwind/infra', { lanes })],
+      });
+    const [change] = computeDrift(held(['production']), held(['data', 'production']), 'x').changes;
+    expect(change).toMatchObject({ kind: 'lane-gained', lanes: ['data'], detail: 'gained data' });
   });
 
   it('finds nothing when nothing changed', () => {

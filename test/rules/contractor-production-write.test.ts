@@ -39,6 +39,15 @@ ruleTester(contractorProductionWrite, {
       expect: [{ account: 'samortiz', evidence: ['the register approves production access', 'holds write (push)'] }],
     },
     {
+      name: 'write in production where the register approves read: not called approved',
+      context: context({
+        accounts: [sam],
+        grants: [infra({ level: 'write', permission: 'push' })],
+        register: samWith([approval({ scope: 'northwind/infra', lane: 'production', access: 'read' })]),
+      }),
+      expect: [{ account: 'samortiz', evidence: ['the register approves production read only, below what is held'] }],
+    },
+    {
       name: 'write on a repo whose production environment needs no review',
       context: context({
         accounts: [sam],
