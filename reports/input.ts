@@ -22,7 +22,8 @@ export interface ReportInput {
   /** Findings the register accepts as risks: out of the counts and the gate, listed in their own section. */
   accepted?: AcceptedFinding[];
   /** Acceptances whose end has passed while their finding is still there. */
-  lapsedAcceptances?: { finding: Finding; reason: string; acceptedBy: string; end: string }[];
+  /** acceptedByLeft: the day the employee who accepted it left, when that is why it lapsed. */
+  lapsedAcceptances?: { finding: Finding; reason: string; acceptedBy: string; end: string; acceptedByLeft?: string }[];
   /** What the history store knows; absent when the scan keeps no history. */
   history?: ReportHistory;
   /** The register's people with their grants and engagement dates, for the per-person timelines. */

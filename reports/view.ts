@@ -289,7 +289,7 @@ function makeView(input: ReportInput): ReportView {
   const lapsedOf = new Map(
     (input.lapsedAcceptances ?? []).map((l) => [
       l.finding.fingerprint,
-      `${personLabel(l.acceptedBy)} accepted it ("${l.reason}"); that acceptance ${endText(l.end, input.now)}, so it counts again.`,
+      `${personLabel(l.acceptedBy)} accepted it ("${l.reason}"); that acceptance ${lapseText(l, input.now)}, so it counts again.`,
     ]),
   );
   const compared = Boolean(input.history?.drift);
@@ -439,8 +439,13 @@ function endText(end: string, now: Date): string {
   return `ended ${end} (${plural(daysBetween(after, now) + 1, 'day')} ago)`;
 }
 
+/** Why an acceptance no longer applies: its end passed, or the employee who accepted it left. */
+function lapseText(a: { end: string; acceptedByLeft?: string }, now: Date): string {
+  return a.acceptedByLeft ? `ended when they left on ${a.acceptedByLeft}` : endText(a.end, now);
+}
+
 function acceptanceView(
-  a: { finding: Finding; reason: string; acceptedBy: string; end: string },
+  a: { finding: Finding; reason: string; acceptedBy: string; end: string; acceptedByLeft?: string },
   now: Date,
   personLabel: (id: string) => string,
 ): AcceptanceView {
@@ -460,7 +465,7 @@ function acceptanceView(
     reason: a.reason,
     acceptedBy: personLabel(a.acceptedBy),
     end: a.end,
-    endText: endText(a.end, now),
+    endText: lapseText(a, now),
   };
 }
 

@@ -1,17 +1,19 @@
 // Accepted risks: a finding the register says an employee accepted, with a reason and an
-// end date, leaves the gate and the headline counts but stays listed. Past its end the
-// acceptance stops applying, and that lapse is reported so nobody relies on it unknowingly.
+// end date, leaves the gate and the headline counts but stays listed. Past its end, or once the
+// employee who accepted it has left, the acceptance stops applying, and that lapse is reported
+// so nobody relies on it unknowingly.
 import { endOfDay } from '../core/dates.js';
 import type { AcceptedFinding } from '../core/evaluation.js';
 import type { Finding } from '../core/finding.js';
 import type { AcceptedRisk, Register } from '../core/register.js';
+import { engagementEndedOn } from './evaluate/coverage.js';
 
 export interface AcceptanceResult {
   /** Findings that still count. */
   open: Finding[];
   accepted: AcceptedFinding[];
-  /** Acceptances whose end has passed while the finding they covered is still there. */
-  lapsed: { risk: AcceptedRisk; index: number; finding: Finding }[];
+  /** Acceptances that ended (or whose accepter left) while the finding they covered is still there. */
+  lapsed: { risk: AcceptedRisk; index: number; finding: Finding; acceptedByLeft?: string }[];
 }
 
 export function matchesRisk(risk: AcceptedRisk, f: Finding): boolean {
@@ -26,11 +28,20 @@ export function applyAcceptedRisks(findings: readonly Finding[], register: Regis
   const open: Finding[] = [];
   const accepted: AcceptedFinding[] = [];
   const lapsed: AcceptanceResult['lapsed'] = [];
+  const people = new Map(register.people.map((p) => [p.id, p]));
+  // An employee who has left answers for no risk: what they accepted is nobody's now.
+  const leftOn = (risk: AcceptedRisk) => {
+    const by = people.get(risk.accepted_by);
+    return by ? engagementEndedOn(by, now) : undefined;
+  };
   for (const f of findings) {
     const matching = register.accepted_risks
-      .map((risk, index) => ({ risk, index }))
+      .map((risk, index) => {
+        const left = leftOn(risk);
+        return { risk, index, ...(left ? { acceptedByLeft: left } : {}) };
+      })
       .filter(({ risk }) => matchesRisk(risk, f));
-    const live = matching.find(({ risk }) => now < endOfDay(risk.end));
+    const live = matching.find(({ risk, acceptedByLeft }) => now < endOfDay(risk.end) && !acceptedByLeft);
     if (live) {
       accepted.push({ finding: f, reason: live.risk.reason, acceptedBy: live.risk.accepted_by, end: live.risk.end });
       continue;

@@ -69,6 +69,7 @@ export function reportInput(facts: ReportFacts): ReportInput {
       reason: l.risk.reason,
       acceptedBy: l.risk.accepted_by,
       end: l.risk.end,
+      ...(l.acceptedByLeft ? { acceptedByLeft: l.acceptedByLeft } : {}),
     })),
     ...(history
       ? {

@@ -53,3 +53,29 @@ describe('applyAcceptedRisks', () => {
     expect(r.lapsed.map((l) => [l.index, l.finding.fingerprint])).toEqual([[1, 'f2']]);
   });
 });
+
+describe('an acceptance by someone who has left', () => {
+  const withLeaver = (end: string) =>
+    RegisterSchema.parse({
+      organization: 'X',
+      people: [
+        { id: 'dana', name: 'Dana', kind: 'employee' },
+        { id: 'bob', name: 'Bob', kind: 'employee', end },
+      ],
+      accepted_risks: [
+        { fingerprint: 'f1', reason: 'vendor migration until March', accepted_by: 'bob', end: '2027-03-31' },
+      ],
+    });
+
+  it('applies through their last day', () => {
+    const r = applyAcceptedRisks(findings, withLeaver('2026-12-01'), new Date('2026-12-01T12:00:00Z'));
+    expect(r.accepted.map((a) => a.finding.fingerprint)).toEqual(['f1']);
+  });
+
+  it('lapses once they have left, and says so', () => {
+    const r = applyAcceptedRisks(findings, withLeaver('2026-11-15'), new Date('2026-12-01T12:00:00Z'));
+    expect(r.accepted).toEqual([]);
+    expect(r.open.map((f) => f.fingerprint)).toContain('f1');
+    expect(r.lapsed.map((l) => [l.finding.fingerprint, l.acceptedByLeft])).toEqual([['f1', '2026-11-15']]);
+  });
+});

@@ -132,6 +132,16 @@ describe('accepted risks', () => {
     expect(md).toContain('  - Accepted by Dana Whitfield \\(dana\\), **ended 2026-10-31 \\(29 days ago\\)**');
   });
 
+  it('says an acceptance lapsed because the employee who accepted it left', () => {
+    const input = richInput();
+    const lapsed = input.lapsedAcceptances!.map((l) => ({ ...l, acceptedByLeft: '2026-11-15' }));
+    const html = renderReport('html', { ...input, lapsedAcceptances: lapsed });
+    expect(text(section(html, 'accepted'))).toContain('Lapsed ended when they left on 2026-11-15');
+    expect(renderReport('md', { ...input, lapsedAcceptances: lapsed })).toContain(
+      '  - Accepted by Dana Whitfield \\(dana\\), **ended when they left on 2026-11-15**',
+    );
+  });
+
   it('says when nothing is accepted', () => {
     expect(text(section(renderReport('html', demoInput()), 'accepted'))).toContain('No finding is accepted as a risk.');
   });
