@@ -1,7 +1,8 @@
 // Resource policies (S3 bucket policies, KMS key policies) of one account: the principals
 // outside the organisation, or anyone, that a policy lets at the resource hold access of their
-// own, with no IAM user or role of ours involved. Added to the account's records after IAM's,
-// each outsider one account whether a trust policy or a resource policy names it.
+// own, with no IAM user or role of ours involved; and this account's own users and roles that a
+// policy names by ARN, which need no identity policy for it. Added to the account's records after
+// IAM's, each outsider one account whether a trust policy or a resource policy names it.
 import type { Account, Grant } from '../../src/core/model.js';
 import type { BucketFacts } from './buckets.js';
 import { evaluateAccess } from './evaluator.js';
@@ -34,7 +35,8 @@ export function withResourcePolicies(records: Records, scan: AccountScan, facts:
     aliases: [scan.accountName],
     accountTags: scan.accountTags,
   };
-  const grants = resourcePolicyGrants(facts, scan, outside, place);
+  const own = new Set(records.accounts.filter((a) => a.role !== 'trusted-principal').map((a) => a.id));
+  const grants = resourcePolicyGrants(facts, scan, outside, own, place);
   return sortRecords({
     ...records,
     accounts: [...records.accounts, ...[...outside.values()].filter((a) => !known.has(a.id))],
@@ -106,51 +108,69 @@ function resourcePolicies(scan: ResourcePolicyFacts): ResourcePolicy[] {
 }
 
 /**
- * Access a resource policy (a bucket's, a KMS key's) hands to principals outside the organisation,
- * or to anyone: evaluated as if the statements naming them were their own policy (that is what
- * they are to the resource), denies included. The organisation's own principals need an identity
- * policy too, which is read with them; a Principal "*" narrowed by a condition to the
- * organisation, an account or a network is not anyone.
+ * Access a resource policy (a bucket's, a KMS key's) hands out, evaluated as if the statements
+ * naming a principal were its own policy (that is what they are to the resource), denies included:
+ * - to principals outside the organisation, or to anyone. A Principal "*" narrowed by a condition
+ *   to the organisation, an account or a network is not anyone;
+ * - to this account's own users and roles named by ARN: within one account a resource policy that
+ *   names the principal allows on its own, with no identity policy (the account's SCPs still cap
+ *   it). The account itself (`…:root`) only hands the choice to identity policies, read with them.
+ * Other accounts of the organisation need an identity policy of their own too, read with them.
  */
 function resourcePolicyGrants(
   facts: ResourcePolicyFacts,
   scan: AccountScan,
   outside: Map<string, Account>,
+  own: ReadonlySet<string>,
   place: Pick<GrantBase, 'target' | 'resource' | 'aliases' | 'accountTags'>,
 ): Grant[] {
   const grants: Grant[] = [];
   const principal = (value: string) => awsPrincipal(value, scan.accountId, scan.organizationAccounts);
   for (const { name, alias, policy, extra } of resourcePolicies(facts)) {
     const statements = statementsOf(policy);
-    const named = new Map<string, { who: Outsider; statements: Statement[] }>();
+    const named = new Map<string, { who: Outsider | undefined; statements: Statement[] }>();
+    const add = (id: string, who: Outsider | undefined, statement: Statement) => {
+      const entry = named.get(id) ?? { who, statements: [] };
+      entry.statements.push(statement);
+      named.set(id, entry);
+    };
     for (const statement of statements) {
       if (statement.Effect !== 'Allow' || statement.Principal === undefined) continue;
       for (const value of awsPrincipalsOf(statement)) {
         if (value === '*' && narrowedToInside(statement)) continue;
+        // `…:root` names the account, not its root user: it leaves the choice to identity policies.
+        if (own.has(value) && !value.endsWith(':root')) {
+          add(value, undefined, statement);
+          continue;
+        }
         const who = outsider(principal(value));
-        if (!who) continue;
-        const entry = named.get(who.id) ?? { who, statements: [] };
-        entry.statements.push(statement);
-        named.set(who.id, entry);
+        if (who) add(who.id, who, statement);
       }
     }
-    for (const { who, statements: allows } of named.values()) {
+    for (const [id, { who, statements: allows }] of named) {
       // Denies that reach this principal: Principal "*" or naming it.
       const denies = statements.filter(
-        (st) => st.Effect === 'Deny' && awsPrincipalsOf(st).some((v) => v === '*' || principal(v).principal === who.id),
+        (st) =>
+          st.Effect === 'Deny' &&
+          awsPrincipalsOf(st).some((v) => v === '*' || v === id || principal(v).principal === id),
       );
-      const own = [...allows, ...denies].map(({ Principal: _p, NotPrincipal: _np, ...rest }) => rest as Statement);
-      const access = evaluateAccess({ policies: [{ name, document: { Version: '2012-10-17', Statement: own } }] });
-      if (!outside.has(who.id)) outside.set(who.id, outsideAccount(place.target, who));
+      const statementsFor = [...allows, ...denies].map(
+        ({ Principal: _p, NotPrincipal: _np, ...rest }) => rest as Statement,
+      );
+      const access = evaluateAccess({
+        policies: [{ name, document: { Version: '2012-10-17', Statement: statementsFor } }],
+        ...(who === undefined && scan.scps ? { scps: scan.scps } : {}),
+      });
+      if (who && !outside.has(who.id)) outside.set(who.id, outsideAccount(place.target, who));
       grants.push(
         ...grantsFromAccess(
           {
             ...place,
             aliases: [...place.aliases, alias],
-            account: who.id,
+            account: id,
             via: 'direct',
             viaName: name,
-            evidence: [`${name} names ${who.displayName}`],
+            evidence: [`${name} names ${who ? who.displayName : id}`],
             extra,
           },
           access,

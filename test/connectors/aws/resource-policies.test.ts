@@ -95,11 +95,17 @@ describe('aws connector: bucket policies', () => {
     expect(grantsOf(snapshot, '*').map((g) => g.permission)).toEqual([
       'bucket policy of b-public-site (data read: s3:GetObject)',
     ]);
-    // Not outsiders: the organisation's own role, and "*" narrowed to the organisation.
+    // Not anyone: "*" narrowed to the organisation.
     expect(snapshot.grants.filter((g) => g.permission.includes('d-org-only'))).toEqual([]);
+    // The account's own role, named by ARN: within one account the bucket policy alone lets it in.
     expect(
-      grantsOf(snapshot, `arn:aws:iam::${PROD}:role/prod-ops`).filter((g) => g.permission.includes('bucket')),
-    ).toEqual([]);
+      grantsOf(snapshot, `arn:aws:iam::${PROD}:role/prod-ops`)
+        .filter((g) => g.viaName === 'bucket policy of a-partner-drop')
+        .map((g) => [g.level, g.attributes?.access, g.evidence?.[0]]),
+    ).toEqual([
+      ['write', 'write', `bucket policy of a-partner-drop names arn:aws:iam::${PROD}:role/prod-ops`],
+      ['read', 'data-read', `bucket policy of a-partner-drop names arn:aws:iam::${PROD}:role/prod-ops`],
+    ]);
     // The policy that could not be read is a gap with its count; the account is still read.
     expect(statusOf(snapshot, PROD)).toMatchObject({
       ok: true,
