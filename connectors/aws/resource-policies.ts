@@ -44,7 +44,7 @@ export function withResourcePolicies(records: Records, scan: AccountScan, facts:
   });
 }
 
-/** Condition keys that keep a Principal "*" inside the company (its organisation, an account, a network). */
+/** Condition keys that can keep a Principal "*" inside the company (its organisation, an account, a network). */
 const NARROWING_KEYS = new Set(
   [
     'aws:PrincipalOrgID',
@@ -61,11 +61,45 @@ const NARROWING_KEYS = new Set(
 );
 const NARROWING = /^(ForAnyValue:|ForAllValues:)?(String|Arn)(Equals|Like)(IgnoreCase)?$|^IpAddress$/i;
 
-function narrowedToInside(statement: Statement): boolean {
-  return Object.entries(statement.Condition ?? {}).some(
-    ([operator, entries]) =>
-      NARROWING.test(operator) && Object.keys(entries).some((k) => NARROWING_KEYS.has(k.toLowerCase())),
-  );
+/** Keys whose values are account ids, and keys whose values are ARNs (each naming its account). */
+const ACCOUNT_KEYS = new Set(['aws:principalaccount', 'aws:sourceaccount']);
+const ARN_KEYS = new Set(['aws:principalarn', 'aws:sourcearn']);
+const ANY_ADDRESS = new Set(['0.0.0.0/0', '::/0']);
+
+/**
+ * Whom a Principal "*" statement reaches, read from its conditions (all of which must hold):
+ * "inside" when one of them keeps it to the organisation, an account of it or a network; the
+ * outside accounts it is kept to when it names only those; "anyone" otherwise. A condition that
+ * names an account outside the organisation, any address (0.0.0.0/0) or a wildcard account
+ * narrows nothing to the inside.
+ */
+function reachOf(statement: Statement, inOrganisation: (account: string) => boolean): 'inside' | 'anyone' | string[] {
+  let outside: string[] | undefined;
+  for (const [operator, entries] of Object.entries(statement.Condition ?? {})) {
+    if (!NARROWING.test(operator)) continue;
+    for (const [rawKey, rawValues] of Object.entries(entries)) {
+      const key = rawKey.toLowerCase();
+      if (!NARROWING_KEYS.has(key)) continue;
+      const values = listOf(rawValues as string | string[]).map(String);
+      const accounts = ACCOUNT_KEYS.has(key)
+        ? values
+        : ARN_KEYS.has(key)
+          ? values.map((v) => /^arn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:(\d{12}):/.exec(v)?.[1] ?? '*')
+          : undefined;
+      if (accounts) {
+        if (accounts.some((a) => !/^\d{12}$/.test(a))) continue;
+        if (accounts.every(inOrganisation)) return 'inside';
+        // The organisation's own accounts need identity policies too, read with them.
+        outside = accounts.filter((a) => !inOrganisation(a));
+      } else if (key === 'aws:sourceip') {
+        if (!values.some((v) => ANY_ADDRESS.has(v))) return 'inside';
+      } else {
+        // The organisation's id or paths, a VPC or endpoint: kept inside.
+        return 'inside';
+      }
+    }
+  }
+  return outside ?? 'anyone';
 }
 
 /** A policy on a resource (a bucket's, a KMS key's), as one account read it. */
@@ -126,6 +160,7 @@ function resourcePolicyGrants(
 ): Grant[] {
   const grants: Grant[] = [];
   const principal = (value: string) => awsPrincipal(value, scan.accountId, scan.organizationAccounts);
+  const inOrganisation = (account: string) => account === scan.accountId || scan.organizationAccounts.has(account);
   for (const { name, alias, policy, extra } of resourcePolicies(facts)) {
     const statements = statementsOf(policy);
     const named = new Map<string, { who: Outsider | undefined; statements: Statement[] }>();
@@ -137,7 +172,18 @@ function resourcePolicyGrants(
     for (const statement of statements) {
       if (statement.Effect !== 'Allow' || statement.Principal === undefined) continue;
       for (const value of awsPrincipalsOf(statement)) {
-        if (value === '*' && narrowedToInside(statement)) continue;
+        if (value === '*') {
+          const reach = reachOf(statement, inOrganisation);
+          if (reach === 'inside') continue;
+          if (Array.isArray(reach)) {
+            // Kept to accounts outside the organisation: those accounts, not anyone.
+            for (const account of reach) {
+              const who = outsider(principal(account));
+              if (who) add(who.id, who, statement);
+            }
+            continue;
+          }
+        }
         // `…:root` names the account, not its root user: it leaves the choice to identity policies.
         if (own.has(value) && !value.endsWith(':root')) {
           add(value, undefined, statement);

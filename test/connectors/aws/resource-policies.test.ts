@@ -162,6 +162,37 @@ describe('aws connector: bucket policies', () => {
   });
 });
 
+describe('aws connector: a Principal "*" kept in by its conditions', () => {
+  const star = (name: string, Condition: Json) => ({
+    name,
+    createdAt: '2026-01-01',
+    policy: policy({
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: `arn:aws:s3:::${name}/*`,
+      Condition,
+    }),
+  });
+
+  it('reads what the condition names: an outside account is that account, any address is anyone', async () => {
+    const { snapshot } = await runAgainstEmulator(
+      await withBuckets([
+        star('e-partner-only', { StringEquals: { 'aws:PrincipalAccount': '444455556666' } }),
+        star('f-any-address', { IpAddress: { 'aws:SourceIp': '0.0.0.0/0' } }),
+        star('g-own-account', { StringEquals: { 'aws:PrincipalAccount': PROD } }),
+        star('h-office', { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } }),
+      ]),
+    );
+    const viaBucket = (account: string) =>
+      grantsOf(snapshot, account)
+        .map((g) => g.viaName)
+        .filter((v) => v?.startsWith('bucket policy'));
+    expect(viaBucket(OUTSIDE)).toEqual(['bucket policy of e-partner-only']);
+    expect(viaBucket('*')).toEqual(['bucket policy of f-any-address']);
+  });
+});
+
 describe('aws connector: KMS key policies', () => {
   const KEY_A = '0a1b2c3d-0000-4000-8000-00000000000a';
   const KEY_B = '0a1b2c3d-0000-4000-8000-00000000000b';
