@@ -111,6 +111,8 @@ interface ResourcePolicy {
   policy: PolicyDocument;
   /** What the fix needs: bucket and region, or key id and region. */
   extra: Record<string, string>;
+  /** The only service whose actions the policy can grant: a bucket policy grants S3's, a key policy KMS's. */
+  service: 's3' | 'kms';
 }
 
 function resourcePolicies(scan: ResourcePolicyFacts): ResourcePolicy[] {
@@ -121,6 +123,7 @@ function resourcePolicies(scan: ResourcePolicyFacts): ResourcePolicy[] {
             name: `bucket policy of ${b.name}`,
             alias: `arn:aws:s3:::${b.name}`,
             policy: b.policy,
+            service: 's3' as const,
             extra: { bucket: b.name, bucketRegion: b.region },
           },
         ]
@@ -133,6 +136,7 @@ function resourcePolicies(scan: ResourcePolicyFacts): ResourcePolicy[] {
             name: `key policy of ${k.id}`,
             alias: k.arn,
             policy: k.policy,
+            service: 'kms' as const,
             extra: { keyId: k.id, keyRegion: k.region },
           },
         ]
@@ -161,7 +165,7 @@ function resourcePolicyGrants(
   const grants: Grant[] = [];
   const principal = (value: string) => awsPrincipal(value, scan.accountId, scan.organizationAccounts);
   const inOrganisation = (account: string) => account === scan.accountId || scan.organizationAccounts.has(account);
-  for (const { name, alias, policy, extra } of resourcePolicies(facts)) {
+  for (const { name, alias, policy, extra, service } of resourcePolicies(facts)) {
     const statements = statementsOf(policy);
     const named = new Map<string, { who: Outsider | undefined; statements: Statement[] }>();
     const add = (id: string, who: Outsider | undefined, statement: Statement) => {
@@ -200,8 +204,8 @@ function resourcePolicyGrants(
           st.Effect === 'Deny' &&
           awsPrincipalsOf(st).some((v) => v === '*' || v === id || principal(v).principal === id),
       );
-      const statementsFor = [...allows, ...denies].map(
-        ({ Principal: _p, NotPrincipal: _np, ...rest }) => rest as Statement,
+      const statementsFor = [...allows, ...denies].map(({ Principal: _p, NotPrincipal: _np, ...rest }) =>
+        ofService(rest as Statement, service),
       );
       const access = evaluateAccess({
         policies: [{ name, document: { Version: '2012-10-17', Statement: statementsFor } }],
@@ -225,6 +229,20 @@ function resourcePolicyGrants(
     }
   }
   return grants;
+}
+
+/**
+ * A resource policy's statement with its actions kept to the resource's service: `"Action": "*"`
+ * in a bucket policy grants S3's actions on the bucket, never IAM's or anything else's. A
+ * NotAction is taken as the whole service unless it leaves out the whole service.
+ */
+function ofService(statement: Statement, service: string): Statement {
+  const whole = (p: string) => p === '*' || p.toLowerCase() === `${service}:*`;
+  const ofIt = (p: string) => p.toLowerCase().startsWith(`${service}:`);
+  const { Action, NotAction, ...rest } = statement;
+  if (NotAction !== undefined) return { ...rest, Action: listOf(NotAction).some(whole) ? [] : [`${service}:*`] };
+  if (Action === undefined) return statement;
+  return { ...rest, Action: listOf(Action).flatMap((p) => (p === '*' ? [`${service}:*`] : ofIt(p) ? [p] : [])) };
 }
 
 /** The AWS principals a statement names: "*" for Principal "*" or {"AWS": "*"}. */

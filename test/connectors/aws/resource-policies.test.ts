@@ -193,6 +193,31 @@ describe('aws connector: a Principal "*" kept in by its conditions', () => {
   });
 });
 
+describe('aws connector: a resource policy grants its own service only', () => {
+  it('"Action": "*" in a bucket policy is S3 on that bucket, not IAM or the account', async () => {
+    const { snapshot } = await runAgainstEmulator(
+      await withBuckets([
+        {
+          name: 'i-everything',
+          createdAt: '2026-01-01',
+          policy: policy({
+            Effect: 'Allow',
+            Principal: { AWS: '444455556666' },
+            Action: '*',
+            Resource: ['arn:aws:s3:::i-everything', 'arn:aws:s3:::i-everything/*'],
+          }),
+        },
+      ]),
+    );
+    const lines = grantsOf(snapshot, OUTSIDE)
+      .filter((g) => g.viaName === 'bucket policy of i-everything')
+      .flatMap((g) => [g.permission, ...(g.evidence ?? [])]);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.join('\n')).not.toMatch(/\b(iam|organizations|sts):/);
+    expect(lines.join('\n')).toContain('s3:*');
+  });
+});
+
 describe('aws connector: KMS key policies', () => {
   const KEY_A = '0a1b2c3d-0000-4000-8000-00000000000a';
   const KEY_B = '0a1b2c3d-0000-4000-8000-00000000000b';
