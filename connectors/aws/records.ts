@@ -193,7 +193,7 @@ function userInput(
     );
   }
   const boundary = user.boundaryArn ? resolve([{ arn: user.boundaryArn, name: user.boundaryArn }]) : undefined;
-  return { policies, ...(boundary ? { boundary } : {}), ...(scps ? { scps } : {}) };
+  return { policies, ...readBoundary(boundary), ...(scps ? { scps } : {}) };
 }
 
 function roleInput(
@@ -205,7 +205,15 @@ function roleInput(
   inlineSources(role.inline, sources);
   const policies = [...role.inline, ...resolve(role.attached, '', sources)];
   const boundary = role.boundaryArn ? resolve([{ arn: role.boundaryArn, name: role.boundaryArn }]) : undefined;
-  return { policies, ...(boundary ? { boundary } : {}), ...(scps ? { scps } : {}) };
+  return { policies, ...readBoundary(boundary), ...(scps ? { scps } : {}) };
+}
+
+/**
+ * A boundary that could not be resolved (its gap is named when resolving) is left out, as for
+ * permission sets: it could only narrow, and an empty boundary would take every action away.
+ */
+function readBoundary(boundary: NamedPolicy[] | undefined): { boundary?: NamedPolicy[] } {
+  return boundary && boundary.length > 0 ? { boundary } : {};
 }
 
 export interface GrantBase {

@@ -48,6 +48,17 @@ const details: AuthorizationDetails = {
       boundaryArn: BOUNDARY,
       tags: { 'lanekeeper:kind': 'Service', 'owner-email': 'dana@northwind.example' },
     },
+    {
+      // Its boundary is not among the account's policies: it is left out, not taken as empty.
+      name: 'lost-boundary',
+      arn: arn('user', 'lost-boundary'),
+      path: '/',
+      groups: [],
+      inline: [],
+      attached: [{ name: 'AdministratorAccess', arn: 'arn:aws:iam::aws:policy/AdministratorAccess' }],
+      boundaryArn: 'arn:aws:iam::aws:policy/NotReadHere',
+      tags: {},
+    },
   ],
   groups: [
     {
@@ -152,6 +163,10 @@ describe('aws records', () => {
     expect(account(arn('user', 'ana'))).toMatchObject({ kind: 'human', emails: ['ana@northwind.example'], mfa: true });
     // An owner's address names who answers for the user, not who signs in as it.
     expect(account(arn('user', 'bounded'))?.emails).toEqual([]);
+  });
+
+  it('leaves out a boundary it could not resolve, rather than take every action away', () => {
+    expect(grants(arn('user', 'lost-boundary')).map((g) => g.level)).toContain('admin');
   });
 
   it('caps access by the permissions boundary and says so', () => {
