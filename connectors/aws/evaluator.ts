@@ -262,7 +262,8 @@ export function allowsActionOn(input: EvaluationInput, action: string, resource:
 
 function matchesResource(statement: Statement, resource: string): boolean {
   // A policy variable (${aws:username}) could be anything here: it counts as matching.
-  const matches = (pattern: string) => globMatches(pattern.replace(/\$\{[^}]*\}/g, '*'), resource);
+  // ARNs compare case-sensitively (role/Admin is not role/admin); only actions ignore case.
+  const matches = (pattern: string) => arnMatches(pattern.replace(/\$\{[^}]*\}/g, '*'), resource);
   if (statement.Resource !== undefined) return listOf(statement.Resource).some(matches);
   if (statement.NotResource !== undefined) return !listOf(statement.NotResource).some(matches);
   return false;
@@ -506,12 +507,24 @@ function onEveryResource(statement: Statement): boolean {
 
 const globs = new Map<string, RegExp>();
 
-/** IAM's wildcard matching: `*` any run, `?` one character, case-insensitive. */
+/** IAM's wildcard matching of an action: `*` any run, `?` one character, case-insensitive. */
 export function globMatches(pattern: string, value: string): boolean {
   let re = globs.get(pattern);
   if (!re) {
     re = new RegExp(`^${globSource(pattern)}$`, 'i');
     globs.set(pattern, re);
+  }
+  return re.test(value);
+}
+
+const arnGlobs = new Map<string, RegExp>();
+
+/** IAM's wildcard matching of a resource ARN: `*` any run, `?` one character, case-sensitive. */
+function arnMatches(pattern: string, value: string): boolean {
+  let re = arnGlobs.get(pattern);
+  if (!re) {
+    re = new RegExp(`^${globSource(pattern)}$`);
+    arnGlobs.set(pattern, re);
   }
   return re.test(value);
 }

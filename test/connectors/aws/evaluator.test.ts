@@ -1,7 +1,13 @@
 // The policy evaluator, table-driven: each case is a set of policies (and maybe a boundary)
 // and what they amount to. Conditions are not evaluated; the notes say so.
 import { describe, expect, it } from 'vitest';
-import { accessJudge, categoryOf, evaluateAccess, globMatches } from '../../../connectors/aws/evaluator.js';
+import {
+  accessJudge,
+  allowsActionOn,
+  categoryOf,
+  evaluateAccess,
+  globMatches,
+} from '../../../connectors/aws/evaluator.js';
 import type { NamedPolicy, Statement } from '../../../connectors/aws/policy.js';
 
 type S = Statement;
@@ -500,5 +506,13 @@ describe('accessJudge', () => {
     expect(others[4]?.admin).toBe(false);
     expect(others[5]?.dataRead).toBe(false);
     expect(new Set(others).size).toBe(others.length);
+  });
+});
+
+describe('allowsActionOn', () => {
+  it('matches actions whatever their case, and resource ARNs case by case', () => {
+    const input = { policies: [policy('p', allow('STS:assumerole', 'arn:aws:iam::111111111111:role/ADMIN*'))] };
+    expect(allowsActionOn(input, 'sts:AssumeRole', 'arn:aws:iam::111111111111:role/ADMIN-prod').allowed).toBe(true);
+    expect(allowsActionOn(input, 'sts:AssumeRole', 'arn:aws:iam::111111111111:role/admin-prod').allowed).toBe(false);
   });
 });
