@@ -4,7 +4,13 @@
 // allow sts:AssumeRole on the role; across accounts both sides must allow. A role reached may
 // assume further roles with its own policies, so paths are followed up to MAX_HOPS, each role
 // once per start. Pure: the graph is built from what collect() read.
-import { type ActionCheck, allowsActionOn, type EffectiveAccess, type EvaluationInput } from './evaluator.js';
+import {
+  type ActionCheck,
+  allowsActionOn,
+  type EffectiveAccess,
+  type EvaluationInput,
+  notRefused,
+} from './evaluator.js';
 import { byCodePoint } from './policy.js';
 import type { TrustedPrincipal } from './trust.js';
 
@@ -131,12 +137,13 @@ export function entry(actor: Actor, role: AssumableRole): Hop | undefined {
     const named = actor.namedBy(t.principal);
     const delegated = t.principal === `arn:aws:iam::${actor.accountId}:root`;
     if (!named && !delegated) continue;
-    // Within the role's account a trust naming the principal is enough; otherwise the caller's
-    // own policies must allow sts:AssumeRole on the role too.
+    // Within the role's account a trust naming the principal is enough (though a Deny of the
+    // caller's, or its account's SCPs, still refuse it); otherwise the caller's own policies must
+    // allow sts:AssumeRole on the role too.
     const needsPolicy = delegated || role.accountId !== actor.accountId;
     const check: ActionCheck = needsPolicy
       ? allowsActionOn(actor.access, ASSUME_ROLE, role.arn)
-      : { allowed: true, evidence: [], notes: [] };
+      : notRefused(actor.access, ASSUME_ROLE, role.arn);
     if (!check.allowed) continue;
     const conditions = t.conditions.length > 0 ? ` (conditions not evaluated: ${t.conditions.join(', ')})` : '';
     const trusts = named ? actor.label : `every principal of account ${actor.accountId} whose policies allow it`;

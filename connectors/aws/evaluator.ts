@@ -233,13 +233,29 @@ export function allowsActionOn(input: EvaluationInput, action: string, resource:
     s.statement.Effect === effect && matchesAction(s.statement, action) && matchesResource(s.statement, resource);
   const allows = identity.filter((s) => matches(s, 'Allow'));
   if (allows.length === 0) return { allowed: false, evidence: [], notes: [] };
-  const describe = (s: SourcedStatement) => describeStatement(s.policy, s.statement);
   if (boundary && !boundary.some((s) => matches(s, 'Allow')))
     return {
       allowed: false,
       evidence: [`the permissions boundary ${(input.boundary ?? []).map((b) => b.name).join(', ')} does not allow it`],
       notes: [],
     };
+  const refused = notRefused(input, action, resource);
+  if (!refused.allowed) return refused;
+  const notes = [...refused.notes];
+  for (const s of allows)
+    if (s.statement.Condition)
+      notes.push(`condition not evaluated, counted as allowing: ${describeStatement(s.policy, s.statement)}`);
+  return { allowed: true, evidence: allows.map((s) => describeStatement(s.policy, s.statement)), notes };
+}
+
+/**
+ * What still refuses an action a resource policy allows on its own (a trust policy naming the
+ * principal): the service control policies over its account, and an unconditional Deny in any of
+ * its policies. An explicit Deny wins wherever the Allow came from.
+ */
+export function notRefused(input: EvaluationInput, action: string, resource: string): ActionCheck {
+  const matches = (s: SourcedStatement, effect: 'Allow' | 'Deny') =>
+    s.statement.Effect === effect && matchesAction(s.statement, action) && matchesResource(s.statement, resource);
   const scps = scpLevels(input);
   const cappedBy = refusingLevel(scps, (s) => matches(s, 'Allow'));
   if (cappedBy)
@@ -249,15 +265,14 @@ export function allowsActionOn(input: EvaluationInput, action: string, resource:
       notes: [],
     };
   const notes: string[] = [];
-  for (const s of [...identity, ...(boundary ?? []), ...scps.flatMap((l) => l.statements)].filter((d) =>
-    matches(d, 'Deny'),
-  )) {
-    if (!s.statement.Condition) return { allowed: false, evidence: [`narrowed by ${describe(s)}`], notes };
-    notes.push(`Deny with a condition not applied: ${describe(s)}`);
+  const boundary = input.boundary ? flatten(input.boundary) : [];
+  for (const s of [...flatten(input.policies), ...boundary, ...scps.flatMap((l) => l.statements)]) {
+    if (!matches(s, 'Deny')) continue;
+    const text = describeStatement(s.policy, s.statement);
+    if (!s.statement.Condition) return { allowed: false, evidence: [`narrowed by ${text}`], notes };
+    notes.push(`Deny with a condition not applied: ${text}`);
   }
-  for (const s of allows)
-    if (s.statement.Condition) notes.push(`condition not evaluated, counted as allowing: ${describe(s)}`);
-  return { allowed: true, evidence: allows.map(describe), notes };
+  return { allowed: true, evidence: [], notes };
 }
 
 function matchesResource(statement: Statement, resource: string): boolean {

@@ -73,6 +73,29 @@ describe('aws assume-role graph', () => {
     ]);
   });
 
+  it('a trust naming the principal still yields to its own Deny and to its SCPs', () => {
+    const named = `arn:aws:iam::${A}:user/sam`;
+    const graph = new AssumeGraph([role('here', A, [named])]);
+    const doc = (Statement: unknown[]) => ({ Version: '2012-10-17', Statement }) as PolicyDocument;
+    const ownDeny: EvaluationInput = {
+      policies: [{ name: 'guard', document: doc([{ Effect: 'Deny', Action: 'sts:AssumeRole', Resource: '*' }]) }],
+    };
+    expect(names(graph, sam(ownDeny))).toEqual([]);
+    const scpDeny: EvaluationInput = {
+      policies: [],
+      scps: [
+        {
+          node: 'root r-1',
+          policies: [
+            { name: 'FullAWSAccess', document: doc([{ Effect: 'Allow', Action: '*', Resource: '*' }]) },
+            { name: 'no-sts', document: doc([{ Effect: 'Deny', Action: 'sts:*', Resource: '*' }]) },
+          ],
+        },
+      ],
+    };
+    expect(names(graph, sam(scpDeny))).toEqual([]);
+  });
+
   it('an unconditional Deny on the role wins over the Allow', () => {
     const graph = new AssumeGraph([role('admin', A, [root(A)])]);
     const denied: EvaluationInput = {
