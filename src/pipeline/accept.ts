@@ -30,17 +30,13 @@ export function applyAcceptedRisks(findings: readonly Finding[], register: Regis
   const lapsed: AcceptanceResult['lapsed'] = [];
   const people = new Map(register.people.map((p) => [p.id, p]));
   // An employee who has left answers for no risk: what they accepted is nobody's now.
-  const leftOn = (risk: AcceptedRisk) => {
+  const risks = register.accepted_risks.map((risk, index) => {
     const by = people.get(risk.accepted_by);
-    return by ? engagementEndedOn(by, now) : undefined;
-  };
+    const left = by ? engagementEndedOn(by, now) : undefined;
+    return { risk, index, ...(left ? { acceptedByLeft: left } : {}) };
+  });
   for (const f of findings) {
-    const matching = register.accepted_risks
-      .map((risk, index) => {
-        const left = leftOn(risk);
-        return { risk, index, ...(left ? { acceptedByLeft: left } : {}) };
-      })
-      .filter(({ risk }) => matchesRisk(risk, f));
+    const matching = risks.filter(({ risk }) => matchesRisk(risk, f));
     const live = matching.find(({ risk, acceptedByLeft }) => now < endOfDay(risk.end) && !acceptedByLeft);
     if (live) {
       accepted.push({ finding: f, reason: live.risk.reason, acceptedBy: live.risk.accepted_by, end: live.risk.end });
