@@ -2,7 +2,7 @@
 // successfully in both scans are compared: a system that failed this time or last
 // time says nothing about what was added or removed.
 import type { Drift, DriftChange } from '../core/drift.js';
-import { accountKey, type Lane, type Level, levelRank, type Snapshot } from '../core/model.js';
+import { accountKey, grantIsLive, type Lane, type Level, levelRank, type Snapshot } from '../core/model.js';
 
 interface Held {
   level: Level;
@@ -85,6 +85,8 @@ export function computeDrift(previous: Snapshot, current: Snapshot, since: strin
     previous.credentials.map((c) => JSON.stringify([c.system, c.target, c.account, c.kind, c.id])),
   );
   for (const c of current.credentials) {
+    // A key created inactive opens nothing yet.
+    if (!c.active) continue;
     if (credentialsBefore.has(JSON.stringify([c.system, c.target, c.account, c.kind, c.id]))) continue;
     if (!comparable(c.system, c.target, c.resource)) continue;
     changes.push({
@@ -110,10 +112,16 @@ export function computeDrift(previous: Snapshot, current: Snapshot, since: strin
   return { since, changes, notCompared: notCompared(previous, current) };
 }
 
-/** The strongest level and all lanes each account holds on each resource. */
+/**
+ * The strongest level and all lanes each account holds on each resource, when the scan ran: a
+ * grant whose condition had already expired was access nobody held then (and one renewed since
+ * is access added).
+ */
 function heldByResource(snapshot: Snapshot): Map<string, Held> {
   const out = new Map<string, Held>();
+  const at = new Date(snapshot.collectedAt);
   for (const g of snapshot.grants) {
+    if (!grantIsLive(g, at)) continue;
     const key = JSON.stringify([g.system, g.target, g.account, g.resource]);
     const held = out.get(key) ?? { level: g.level, lanes: new Set<Lane>() };
     if (levelRank(g.level) > levelRank(held.level)) held.level = g.level;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Lane } from '../../src/core/model.js';
+import type { Lane, Snapshot } from '../../src/core/model.js';
 import { computeDrift } from '../../src/pipeline/drift.js';
 import { account, credential, grant, snapshot, status } from './fixtures.js';
 
@@ -46,6 +46,24 @@ describe('computeDrift', () => {
       });
     const [change] = computeDrift(held(['production']), held(['data', 'production']), 'x').changes;
     expect(change).toMatchObject({ kind: 'lane-gained', lanes: ['data'], detail: 'gained data' });
+  });
+
+  it('compares access held when each scan ran: an expired grant renewed is added, a dead one is nothing', () => {
+    const scan = (collectedAt: string, expiresAt: string, extra: Partial<Snapshot> = {}) =>
+      snapshot({
+        collectedAt,
+        systems: [gh()],
+        accounts: [account('github', 'northwind', 'mia')],
+        grants: [grant('github', 'northwind', 'mia', 'northwind/infra', { expiresAt })],
+        ...extra,
+      });
+    const lapsed = scan('2026-11-01T00:00:00Z', '2026-10-15T00:00:00Z');
+    const renewed = scan('2026-11-08T00:00:00Z', '2026-12-31T00:00:00Z');
+    expect(computeDrift(lapsed, renewed, 'x').changes.map((c) => c.kind)).toEqual(['grant-added']);
+    const stillDead = scan('2026-11-08T00:00:00Z', '2026-10-15T00:00:00Z', {
+      credentials: [{ ...credential('github', 'northwind', 'mia', 'key-2'), active: false }],
+    });
+    expect(computeDrift(lapsed, stillDead, 'x').changes).toEqual([]);
   });
 
   it('finds nothing when nothing changed', () => {
