@@ -36,7 +36,18 @@ export function evaluateCondition(expression: string, now: Date): ConditionVerdi
   // stay unbound, so a condition that needs them comes back as an error, not as a guess.
   const result = plan(env, parsed)({ request: new Map([['time', celTimestamp(now)]]) });
   if (result === true) return { state: 'live', ...at, explanation: `true at ${now.toISOString()}` };
-  if (result === false) return { state: 'inactive', ...at, explanation: `false at ${now.toISOString()}` };
+  if (result === false) {
+    // Working hours or weekdays are false tonight and true tomorrow morning: only a fixed bound
+    // ends access for good.
+    const ended = expiresAt !== undefined && Date.parse(expiresAt) <= now.getTime();
+    if (!ended && onSchedule(parsed.expr))
+      return {
+        state: 'undecided',
+        ...at,
+        explanation: `grants access on a schedule (false at ${now.toISOString()}, true at other times): treated as live`,
+      };
+    return { state: 'inactive', ...at, explanation: `false at ${now.toISOString()}` };
+  }
   if (isCelError(result)) {
     const why = /unresolved attribute|unbound/i.test(result.message)
       ? 'depends on attributes known only when a request is made'
@@ -44,6 +55,34 @@ export function evaluateCondition(expression: string, now: Date): ConditionVerdi
     return { state: 'undecided', ...at, explanation: `${why}: treated as live` };
   }
   return { state: 'undecided', ...at, explanation: 'does not evaluate to true or false: treated as live' };
+}
+
+/** The parts of a time that recur: a condition reading one grants access again and again. */
+const RECURRING = new Set([
+  'getHours',
+  'getMinutes',
+  'getSeconds',
+  'getMilliseconds',
+  'getDayOfWeek',
+  'getDayOfMonth',
+  'getDayOfYear',
+  'getDate',
+  'getMonth',
+]);
+
+/** Whether the expression reads a recurring part of a time (request.time.getHours(...)). */
+function onSchedule(expr: CelExpr | undefined): boolean {
+  if (!expr) return false;
+  switch (expr.exprKind.case) {
+    case 'callExpr': {
+      const call = expr.exprKind.value;
+      return RECURRING.has(call.function) || onSchedule(call.target) || call.args.some(onSchedule);
+    }
+    case 'selectExpr':
+      return onSchedule(expr.exprKind.value.operand);
+    default:
+      return false;
+  }
 }
 
 /** Whether a binding with this verdict grants access now (fail closed: undecided counts). */

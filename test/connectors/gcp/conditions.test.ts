@@ -37,6 +37,23 @@ describe('evaluateCondition', () => {
     }
   });
 
+  it('counts a schedule (working hours, weekdays) as live when the clock is outside it', () => {
+    const night = new Date('2026-09-15T02:00:00Z');
+    const sunday = new Date('2026-09-13T12:00:00Z');
+    const hours = 'request.time.getHours("Europe/Berlin") >= 9 && request.time.getHours("Europe/Berlin") < 18';
+    const weekdays =
+      'request.time.getDayOfWeek("Europe/Berlin") >= 1 && request.time.getDayOfWeek("Europe/Berlin") <= 5';
+    expect(evaluateCondition(hours, night)).toMatchObject({
+      state: 'undecided',
+      explanation: expect.stringContaining('schedule'),
+    });
+    expect(isLive(evaluateCondition(hours, night))).toBe(true);
+    expect(isLive(evaluateCondition(weekdays, sunday))).toBe(true);
+    // A schedule inside a fixed end still ends with it.
+    const ended = `${hours} && request.time < timestamp("2026-09-01T00:00:00Z")`;
+    expect(evaluateCondition(ended, night)).toMatchObject({ state: 'inactive', expiresAt: '2026-09-01T00:00:00.000Z' });
+  });
+
   it('decides a window (start and end) at every clock', () => {
     const expression = `request.time >= timestamp("2026-09-01T00:00:00Z") && request.time < timestamp("${END}")`;
     expect(evaluateCondition(expression, new Date('2026-08-31T00:00:00Z')).state).toBe('inactive');
@@ -75,8 +92,10 @@ describe('evaluateCondition', () => {
 
   it('evaluates time functions with time zones', () => {
     const office = `request.time.getHours("Europe/Berlin") >= 9 && request.time.getHours("Europe/Berlin") < 17`;
-    expect(evaluateCondition(office, new Date('2026-09-30T10:00:00Z')).state).toBe('live');
-    expect(evaluateCondition(office, new Date('2026-09-30T20:00:00Z')).state).toBe('inactive');
+    // 07:30 UTC is 09:30 in Berlin (summer time): inside the hours only in the right zone.
+    expect(evaluateCondition(office, new Date('2026-09-30T07:30:00Z')).state).toBe('live');
+    // Outside them it is a schedule, not an end: live again tomorrow.
+    expect(evaluateCondition(office, new Date('2026-09-30T20:00:00Z')).state).toBe('undecided');
   });
 
   it('fails closed on what it cannot read: unknown functions, bad timestamps, syntax errors', () => {
