@@ -62,7 +62,9 @@ export function isProductionEnvironment(name: string, lanes: Partial<GithubLanes
 
 export function classifyGithubGrant(grant: Grant, config: ClassifyConfig): Classification {
   const attributes = grant.attributes ?? {};
-  const level = levelOfPermission(grant.permission, attributes);
+  const granted = levelOfPermission(grant.permission, attributes);
+  // An archived repository is read-only to everyone; only an admin may unarchive it.
+  const level = attributes.archived === true && granted === 'write' ? 'read' : granted;
   const lanes = new Set<Lane>();
   const orgWide = !grant.resource.includes('/') || grant.resource.endsWith('/*');
 

@@ -291,6 +291,9 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
       for (const m of teamMembers.get(slug) ?? [])
         if (!holders.has(m)) holders.set(m, { how: `a member of team ${slug}, which has the role`, team: slug });
     const permission = orgRolePermission(r.role);
+    // A role with no repository role and no power over the organisation (audit logs, billing)
+    // reaches no repository.
+    if (permission === undefined) continue;
     for (const [id, { how, team }] of [...holders.entries()].sort()) {
       if (!accounts.has(id)) continue; // only members hold organisation roles; an unknown login is not ours
       addGrant({
@@ -355,42 +358,35 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
 /**
  * What an organisation role amounts to on every repository: its base repository role, raised to
  * admin when it may change the organisation's settings, members, roles or secrets (any write_,
- * manage_ or edit_ permission, or one that bypasses security controls).
+ * manage_ or edit_ permission, or one that bypasses security controls). Without a base role and
+ * without such a permission it reaches no repository (undefined); security managers read them all.
  */
-export function orgRolePermission(role: ApiOrgRole): 'admin' | 'write' | 'read' {
+export function orgRolePermission(role: ApiOrgRole): 'admin' | 'write' | 'read' | undefined {
   if (role.permissions.some((p) => /^(write|manage|edit|org_review_and_manage)_/.test(p) || /bypass/.test(p)))
     return 'admin';
   const base = (role.base_role ?? '').toLowerCase();
   if (base === 'admin') return 'admin';
   if (base === 'write' || base === 'maintain') return 'write';
-  return 'read';
+  if (base === 'read' || base === 'triage' || role.name === 'security_manager') return 'read';
+  return undefined;
 }
 
-/** Repository permissions that change code, settings or what runs: any of them at write is write. */
-const REPO_WRITE_PERMISSIONS = new Set([
-  'contents',
-  'workflows',
-  'actions',
-  'secrets',
-  'environments',
-  'pull_requests',
-  'deployments',
-  'packages',
-  'pages',
-  'checks',
-  'statuses',
-  'repository_hooks',
-]);
 /** Permissions that administer: the repository's settings, or the organisation's members and settings. */
 const ADMIN_PERMISSIONS = new Set(['administration', 'members', 'organization_administration', 'organization_secrets']);
 
-/** The level an app's permissions amount to on the repositories it is installed on. */
+/** Permissions whose write changes nothing anyone else relies on: they stay read. */
+const HARMLESS_WRITE_PERMISSIONS = new Set(['issues', 'metadata', 'discussions', 'emails', 'followers', 'starring']);
+
+/**
+ * The level an app's permissions amount to on the repositories it is installed on. A write this
+ * table does not know (single_file, dependabot_secrets, a permission GitHub adds later) counts as
+ * write: overstating access is safer than hiding it, as for custom repository roles.
+ */
 export function appPermission(permissions: Readonly<Record<string, string>>): 'admin' | 'write' | 'read' {
   const entries = Object.entries(permissions);
-  if (entries.some(([name, level]) => ADMIN_PERMISSIONS.has(name) && (level === 'write' || level === 'admin')))
-    return 'admin';
-  if (entries.some(([name, level]) => REPO_WRITE_PERMISSIONS.has(name) && (level === 'write' || level === 'admin')))
-    return 'write';
+  const writes = (level: string) => level === 'write' || level === 'admin';
+  if (entries.some(([name, level]) => ADMIN_PERMISSIONS.has(name) && writes(level))) return 'admin';
+  if (entries.some(([name, level]) => !HARMLESS_WRITE_PERMISSIONS.has(name) && writes(level))) return 'write';
   return 'read';
 }
 

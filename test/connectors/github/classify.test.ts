@@ -4,6 +4,7 @@ import {
   isProductionEnvironment,
   levelOfPermission,
 } from '../../../connectors/github/classify.js';
+import { appPermission, orgRolePermission } from '../../../connectors/github/records.js';
 import { GithubConfigSchema } from '../../../connectors/github/schema.js';
 import type { Attributes, Grant } from '../../../src/core/model.js';
 
@@ -48,6 +49,13 @@ describe('github classify: levels', () => {
       expect(classifyGithubGrant(grant('northwind/shop', permission), config).level).toBe(level);
     });
   }
+
+  it('write on an archived repository is read (only an admin may unarchive it)', () => {
+    const archived = { archived: true };
+    expect(classifyGithubGrant(grant('northwind/old-infra', 'push', archived), config).level).toBe('read');
+    expect(classifyGithubGrant(grant('northwind/old-infra', 'maintain', archived), config).level).toBe('read');
+    expect(classifyGithubGrant(grant('northwind/old-infra', 'admin', archived), config).level).toBe('admin');
+  });
 
   it('a custom role takes the level of its base role, and an unknown one is assumed to write', () => {
     expect(levelOfPermission('security-reviewer', { basePermission: 'triage' })).toBe('read');
@@ -142,5 +150,24 @@ describe('github config schema', () => {
     });
     expect(GithubConfigSchema.safeParse({ org: 'n', token: 't', lane: {} }).success).toBe(false);
     expect(GithubConfigSchema.safeParse({ org: 'n', token: 't', baseUrl: 'not a url' }).success).toBe(false);
+  });
+});
+
+describe('github org roles and app permissions', () => {
+  const role = (name: string, base_role: string | null, permissions: string[]) =>
+    ({ id: 1, name, base_role, permissions }) as Parameters<typeof orgRolePermission>[0];
+
+  it('an organisation role reaches repositories only through its repository role or its powers', () => {
+    expect(orgRolePermission(role('Auditor', null, ['read_audit_logs']))).toBeUndefined();
+    expect(orgRolePermission(role('security_manager', null, []))).toBe('read');
+    expect(orgRolePermission(role('readers', 'read', []))).toBe('read');
+    expect(orgRolePermission(role('ops', null, ['write_organization_actions_settings']))).toBe('admin');
+  });
+
+  it("an app's write the table does not name counts as write; issues and metadata stay read", () => {
+    expect(appPermission({ single_file: 'write' })).toBe('write');
+    expect(appPermission({ dependabot_secrets: 'write', metadata: 'read' })).toBe('write');
+    expect(appPermission({ issues: 'write', metadata: 'read' })).toBe('read');
+    expect(appPermission({ members: 'write' })).toBe('admin');
   });
 });
