@@ -36,6 +36,8 @@ const PUBLIC = 'principalset://goog/public:all';
 
 /** IAM's member string as deny policies write principals (v2 identifiers). */
 function principalOf(member: string): string | undefined {
+  // Workload and workforce identities are written the same way in allow and deny policies.
+  if (/^principal(Set)?:\/\//.test(member)) return member;
   const [type, email] = member.split(/:(.*)/s);
   if (!email) return undefined;
   if (type === 'user') return `principal://goog/subject/${email}`;
@@ -59,7 +61,12 @@ function names(
   for (const p of principals.map((x) => x.toLowerCase())) {
     if (p === PUBLIC || (self && p === self.toLowerCase())) return 'yes';
     const group = /^principalset:\/\/goog\/group\/(.+)$/.exec(p)?.[1];
-    if (!group) continue;
+    if (!group) {
+      // Another set (a workload identity pool, a project's service accounts, a directory): the
+      // scan cannot tell who is in it, so it cannot rule the holder out.
+      if (p.startsWith('principalset://')) unknown = true;
+      continue;
+    }
     if (grant.viaName?.toLowerCase() === `group:${group}`) return 'yes';
     const members = groupNamed(groups, group);
     if (!members) unknown = true;
@@ -117,7 +124,7 @@ export function applyDenies(grant: Grant, input: DenyInput): DenyOutcome {
     if (named === 'no') continue;
     const where = `deny policy "${policy}" on ${attachedTo}`;
     if (named === 'unknown') {
-      notes.push(`${where} names a group whose members were not read: not applied`);
+      notes.push(`${where} names a group or principal set whose members were not read: not applied`);
       continue;
     }
     // An exception the scan cannot rule out is taken as applying: the deny then does not.

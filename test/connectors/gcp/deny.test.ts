@@ -62,6 +62,27 @@ describe('applyDenies', () => {
     ).toBeUndefined();
   });
 
+  it('names a workload identity as allow policies write it, and notes a principal set it cannot open', () => {
+    const pool =
+      'principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/gh/attribute.repository/northwind/app';
+    const exact = [rule({ deniedPrincipals: [pool], deniedPermissions: setIam })];
+    expect(deniedCount(applyDenies(grant(pool, 'roles/x'), { rules: exact, rolePermissions }))).toBe(1);
+    const everySa = [
+      rule({
+        deniedPrincipals: ['principalSet://cloudresourcemanager.googleapis.com/projects/1/type/ServiceAccount'],
+        deniedPermissions: setIam,
+      }),
+    ];
+    const kept = applyDenies(grant('serviceAccount:ci@p.iam.gserviceaccount.com', 'roles/x'), {
+      rules: everySa,
+      rolePermissions,
+    });
+    expect(deniedCount(kept)).toBeUndefined();
+    expect(kept.kind === 'kept' && kept.grant.evidence?.join('\n')).toContain(
+      'names a group or principal set whose members were not read: not applied',
+    );
+  });
+
   it('takes wildcards and leaves exception permissions; all taken is no grant', () => {
     const everything = [
       rule({
