@@ -229,8 +229,7 @@ export interface ActionCheck {
 export function allowsActionOn(input: EvaluationInput, action: string, resource: string): ActionCheck {
   const identity = flatten(input.policies);
   const boundary = input.boundary ? flatten(input.boundary) : undefined;
-  const matches = (s: SourcedStatement, effect: 'Allow' | 'Deny') =>
-    s.statement.Effect === effect && matchesAction(s.statement, action) && matchesResource(s.statement, resource);
+  const matches = onActionAndResource(action, resource);
   const allows = identity.filter((s) => matches(s, 'Allow'));
   if (allows.length === 0) return { allowed: false, evidence: [], notes: [] };
   if (boundary && !boundary.some((s) => matches(s, 'Allow')))
@@ -239,13 +238,13 @@ export function allowsActionOn(input: EvaluationInput, action: string, resource:
       evidence: [`the permissions boundary ${(input.boundary ?? []).map((b) => b.name).join(', ')} does not allow it`],
       notes: [],
     };
-  const refused = notRefused(input, action, resource);
+  const refused = refusal(input, identity, boundary ?? [], matches);
   if (!refused.allowed) return refused;
+  const describe = (s: SourcedStatement) => describeStatement(s.policy, s.statement);
   const notes = [...refused.notes];
   for (const s of allows)
-    if (s.statement.Condition)
-      notes.push(`condition not evaluated, counted as allowing: ${describeStatement(s.policy, s.statement)}`);
-  return { allowed: true, evidence: allows.map((s) => describeStatement(s.policy, s.statement)), notes };
+    if (s.statement.Condition) notes.push(`condition not evaluated, counted as allowing: ${describe(s)}`);
+  return { allowed: true, evidence: allows.map(describe), notes };
 }
 
 /**
@@ -254,8 +253,25 @@ export function allowsActionOn(input: EvaluationInput, action: string, resource:
  * its policies. An explicit Deny wins wherever the Allow came from.
  */
 export function notRefused(input: EvaluationInput, action: string, resource: string): ActionCheck {
-  const matches = (s: SourcedStatement, effect: 'Allow' | 'Deny') =>
+  const boundary = input.boundary ? flatten(input.boundary) : [];
+  return refusal(input, flatten(input.policies), boundary, onActionAndResource(action, resource));
+}
+
+type StatementTest = (s: SourcedStatement, effect: 'Allow' | 'Deny') => boolean;
+
+/** Whether a statement of that effect covers this action on this resource. */
+function onActionAndResource(action: string, resource: string): StatementTest {
+  return (s, effect) =>
     s.statement.Effect === effect && matchesAction(s.statement, action) && matchesResource(s.statement, resource);
+}
+
+/** The SCPs' cap and every unconditional Deny, for statements already flattened. */
+function refusal(
+  input: EvaluationInput,
+  identity: readonly SourcedStatement[],
+  boundary: readonly SourcedStatement[],
+  matches: StatementTest,
+): ActionCheck {
   const scps = scpLevels(input);
   const cappedBy = refusingLevel(scps, (s) => matches(s, 'Allow'));
   if (cappedBy)
@@ -265,8 +281,7 @@ export function notRefused(input: EvaluationInput, action: string, resource: str
       notes: [],
     };
   const notes: string[] = [];
-  const boundary = input.boundary ? flatten(input.boundary) : [];
-  for (const s of [...flatten(input.policies), ...boundary, ...scps.flatMap((l) => l.statements)]) {
+  for (const s of [...identity, ...boundary, ...scps.flatMap((l) => l.statements)]) {
     if (!matches(s, 'Deny')) continue;
     const text = describeStatement(s.policy, s.statement);
     if (!s.statement.Condition) return { allowed: false, evidence: [`narrowed by ${text}`], notes };
@@ -277,7 +292,6 @@ export function notRefused(input: EvaluationInput, action: string, resource: str
 
 function matchesResource(statement: Statement, resource: string): boolean {
   // A policy variable (${aws:username}) could be anything here: it counts as matching.
-  // ARNs compare case-sensitively (role/Admin is not role/admin); only actions ignore case.
   const matches = (pattern: string) => arnMatches(pattern.replace(/\$\{[^}]*\}/g, '*'), resource);
   if (statement.Resource !== undefined) return listOf(statement.Resource).some(matches);
   if (statement.NotResource !== undefined) return !listOf(statement.NotResource).some(matches);
@@ -520,29 +534,25 @@ function onEveryResource(statement: Statement): boolean {
   return listOf(statement.Resource).some((r) => r.includes('*') && !r.includes('${'));
 }
 
-const globs = new Map<string, RegExp>();
-
-/** IAM's wildcard matching of an action: `*` any run, `?` one character, case-insensitive. */
-export function globMatches(pattern: string, value: string): boolean {
-  let re = globs.get(pattern);
-  if (!re) {
-    re = new RegExp(`^${globSource(pattern)}$`, 'i');
-    globs.set(pattern, re);
-  }
-  return re.test(value);
+/**
+ * IAM's wildcard matching, `*` any run and `?` one character, with each pattern compiled once:
+ * actions compare whatever their case, resource ARNs case by case (role/Admin is not role/admin).
+ */
+function wildcardMatcher(flags: '' | 'i'): (pattern: string, value: string) => boolean {
+  const compiled = new Map<string, RegExp>();
+  return (pattern, value) => {
+    let re = compiled.get(pattern);
+    if (!re) {
+      re = new RegExp(`^${globSource(pattern)}$`, flags);
+      compiled.set(pattern, re);
+    }
+    return re.test(value);
+  };
 }
 
-const arnGlobs = new Map<string, RegExp>();
-
-/** IAM's wildcard matching of a resource ARN: `*` any run, `?` one character, case-sensitive. */
-function arnMatches(pattern: string, value: string): boolean {
-  let re = arnGlobs.get(pattern);
-  if (!re) {
-    re = new RegExp(`^${globSource(pattern)}$`);
-    arnGlobs.set(pattern, re);
-  }
-  return re.test(value);
-}
+/** Whether an action matches an IAM action pattern (case-insensitive). */
+export const globMatches = wildcardMatcher('i');
+const arnMatches = wildcardMatcher('');
 
 /** A wildcard pattern as a regular expression's source: `*` any run, `?` one character, the rest literal. */
 function globSource(pattern: string): string {

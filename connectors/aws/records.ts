@@ -209,8 +209,8 @@ function roleInput(
 }
 
 /**
- * A boundary that could not be resolved (its gap is named when resolving) is left out, as for
- * permission sets: it could only narrow, and an empty boundary would take every action away.
+ * A boundary that could not be resolved (its gap is named when resolving) is left out: it could
+ * only narrow, so access is not understated, and an empty boundary would take every action away.
  */
 function readBoundary(boundary: NamedPolicy[] | undefined): { boundary?: NamedPolicy[] } {
   return boundary && boundary.length > 0 ? { boundary } : {};
@@ -430,11 +430,10 @@ export function buildIdentityCenterRecords(
       : 'policy' in set.boundary
         ? [set.boundary.policy]
         : resolve(set.boundary.customer, 'permissions boundary');
-    // A boundary that cannot be read is left out: it could only narrow, so access is not understated.
     const scps = world?.scps.get(accountId);
     const input: EvaluationInput = {
       policies,
-      ...(boundary && boundary.length > 0 ? { boundary } : {}),
+      ...readBoundary(boundary),
       ...(scps ? { scps } : {}),
     };
     inputs.set(key, input);

@@ -68,10 +68,9 @@ const ANY_ADDRESS = new Set(['0.0.0.0/0', '::/0']);
 
 /**
  * Whom a Principal "*" statement reaches, read from its conditions (all of which must hold):
- * "inside" when one of them keeps it to the organisation, an account of it or a network; the
- * outside accounts it is kept to when it names only those; "anyone" otherwise. A condition that
- * names an account outside the organisation, any address (0.0.0.0/0) or a wildcard account
- * narrows nothing to the inside.
+ * "inside" when one of them keeps it to the organisation, accounts of it or a network; the
+ * outside accounts among those a condition names, when it names any; "anyone" otherwise. Any
+ * address (0.0.0.0/0) or a wildcard account narrows nothing.
  */
 function reachOf(statement: Statement, inOrganisation: (account: string) => boolean): 'inside' | 'anyone' | string[] {
   let outside: string[] | undefined;
@@ -164,7 +163,7 @@ function resourcePolicyGrants(
 ): Grant[] {
   const grants: Grant[] = [];
   const principal = (value: string) => awsPrincipal(value, scan.accountId, scan.organizationAccounts);
-  const inOrganisation = (account: string) => account === scan.accountId || scan.organizationAccounts.has(account);
+  const inOrganisation = (account: string) => principal(account).kind !== 'external';
   for (const { name, alias, policy, extra, service } of resourcePolicies(facts)) {
     const statements = statementsOf(policy);
     const named = new Map<string, { who: Outsider | undefined; statements: Statement[] }>();
@@ -200,9 +199,7 @@ function resourcePolicyGrants(
     for (const [id, { who, statements: allows }] of named) {
       // Denies that reach this principal: Principal "*" or naming it.
       const denies = statements.filter(
-        (st) =>
-          st.Effect === 'Deny' &&
-          awsPrincipalsOf(st).some((v) => v === '*' || v === id || principal(v).principal === id),
+        (st) => st.Effect === 'Deny' && awsPrincipalsOf(st).some((v) => v === '*' || principal(v).principal === id),
       );
       const statementsFor = [...allows, ...denies].map(({ Principal: _p, NotPrincipal: _np, ...rest }) =>
         ofService(rest as Statement, service),

@@ -6,7 +6,7 @@ import { endOfDay } from '../core/dates.js';
 import type { AcceptedFinding } from '../core/evaluation.js';
 import type { Finding } from '../core/finding.js';
 import type { AcceptedRisk, Register } from '../core/register.js';
-import { engagementEndedOn } from './evaluate/coverage.js';
+import { leftOn } from './evaluate/coverage.js';
 
 export interface AcceptanceResult {
   /** Findings that still count. */
@@ -31,8 +31,7 @@ export function applyAcceptedRisks(findings: readonly Finding[], register: Regis
   const people = new Map(register.people.map((p) => [p.id, p]));
   // An employee who has left answers for no risk: what they accepted is nobody's now.
   const risks = register.accepted_risks.map((risk, index) => {
-    const by = people.get(risk.accepted_by);
-    const left = by ? engagementEndedOn(by, now) : undefined;
+    const left = leftOn(people, risk.accepted_by, now);
     return { risk, index, ...(left ? { acceptedByLeft: left } : {}) };
   });
   for (const f of findings) {

@@ -6,7 +6,7 @@ import { daysBetween } from '../core/dates.js';
 import type { FindingDraft } from '../core/finding.js';
 import type { Account } from '../core/model.js';
 import type { EvaluationContext } from '../pipeline/evaluate/context.js';
-import { engagementEndedOn } from '../pipeline/evaluate/coverage.js';
+import { leftOn } from '../pipeline/evaluate/coverage.js';
 import {
   accountLabel,
   credentialLabel,
@@ -19,6 +19,8 @@ import {
 import type { Rule } from './types.js';
 
 const RECENT_PASSWORD_DAYS = 90;
+
+type Link = ReturnType<EvaluationContext['linkOf']>;
 
 function adminEvidence(context: EvaluationContext, account: Account): string[] {
   const lines: string[] = [];
@@ -67,24 +69,21 @@ function rootReasons(context: EvaluationContext, account: Account): string[] {
   return reasons;
 }
 
-function reasonsFor(context: EvaluationContext, account: Account): string[] {
+function reasonsFor(context: EvaluationContext, account: Account, link: Link, ownerLeft: string | undefined): string[] {
   if (account.kind === 'root') return rootReasons(context, account);
   const reasons: string[] = [];
-  const link = context.linkOf(account);
   if (link.kind === 'none' && account.kind !== 'external' && !reachableOnlyThroughOthers(context, account)) {
     reasons.push(`linked to nobody: ${link.reason}`);
   }
   if (link.kind === 'conflict') reasons.push(`linked to several people: ${link.reason}`);
   // A declared account is accounted for by its owner: one who has left accounts for nothing.
-  const ownerLeft = ownerLeftOn(context, link);
   if (link.kind === 'shared' && ownerLeft)
     reasons.push(`declared ${link.shared.kind} account whose owner ${link.shared.owner} left on ${ownerLeft}`);
   if (link.kind === 'shared' && link.shared.kind === 'shared') {
     const users = link.shared.users.length > 0 ? `, used by ${link.shared.users.join(', ')}` : '';
     reasons.push(`declared shared in the register (owner ${link.shared.owner}, ${link.shared.purpose})${users}`);
     for (const id of link.shared.users) {
-      const person = context.people.get(id);
-      const ended = person && engagementEndedOn(person, context.now);
+      const ended = leftOn(context.people, id, context.now);
       if (ended) reasons.push(`user ${id}'s engagement ended ${ended} and the account is still live`);
     }
   }
@@ -102,24 +101,13 @@ function reasonsFor(context: EvaluationContext, account: Account): string[] {
   return reasons;
 }
 
-/** The day a declared account's owner left, when they have. */
-function ownerLeftOn(context: EvaluationContext, link: ReturnType<EvaluationContext['linkOf']>): string | undefined {
-  if (link.kind !== 'shared') return undefined;
-  const owner = context.people.get(link.shared.owner);
-  return owner ? engagementEndedOn(owner, context.now) : undefined;
-}
-
 /**
  * The title says what the evidence shows: a declared shared account has an owner (so somebody
  * is accountable for it, just not for each use of it); root and key files are their own cases.
  */
-function titleFor(
-  context: EvaluationContext,
-  account: Account,
-  link: ReturnType<EvaluationContext['linkOf']>,
-): { title?: string } {
+function titleFor(account: Account, link: Link, ownerLeft: string | undefined): { title?: string } {
   if (account.kind === 'root') return { title: 'Root account with live credentials' };
-  if (ownerLeftOn(context, link)) return { title: 'Admin account whose owner has left' };
+  if (ownerLeft) return { title: 'Admin account whose owner has left' };
   if (link.kind === 'shared' && link.shared.kind === 'shared')
     return { title: 'Shared admin account: no use of it traces to one person' };
   if (link.kind === 'conflict') return { title: 'Admin account claimed by several people' };
@@ -140,12 +128,13 @@ export const sharedAdminAccount: Rule = {
       // Invitations and suspended accounts hold nothing yet; public principals are public-access's.
       if (account.status !== 'active' || account.kind === 'public') continue;
       if (account.kind !== 'root' && !isAdminAccount(context, account)) continue;
-      const reasons = reasonsFor(context, account);
-      if (reasons.length === 0) continue;
       const link = context.linkOf(account);
+      const ownerLeft = link.kind === 'shared' ? leftOn(context.people, link.shared.owner, context.now) : undefined;
+      const reasons = reasonsFor(context, account, link, ownerLeft);
+      if (reasons.length === 0) continue;
       findings.push({
         ...(link.kind === 'person' ? { person: link.person } : {}),
-        ...titleFor(context, account, link),
+        ...titleFor(account, link, ownerLeft),
         system: account.system,
         target: account.target,
         account: account.id,

@@ -124,6 +124,10 @@ describe('lanekeeper demo', () => {
     expect(evidence('unapproved-access', 'arn:aws:iam::111111111111:user/kai-dba', '111111111111')).toMatch(
       /path: kai-dba → prod-ops \(111111111111\)/,
     );
+    // Kai is approved to read production, not to change it: the finding must not call it approved.
+    expect(evidence('contractor-production-write', 'arn:aws:iam::111111111111:user/kai-dba', '111111111111')).toMatch(
+      /the register approves production read only, below what is held/,
+    );
     // The company's own domain bound on analytics is the company: no public-access.
     expect(doc.findings.filter((f) => f.account === 'domain:northwind.example')).toEqual([]);
     // The past contractor's time-bound project binding expired on its own: nothing to report there.

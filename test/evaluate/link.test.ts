@@ -89,42 +89,34 @@ describe('linkAccount', () => {
     });
   });
 
+  const opsAdmin = (emails: string[] = []) =>
+    account({ system: 'aws', target: '1', id: 'arn:aws:iam::1:user/ops-admin', login: 'ops-admin', emails });
+  const engGroup = (emails: string[] = []) =>
+    account({
+      system: 'gcp',
+      target: 'o',
+      id: 'group:eng@northwind.example',
+      login: 'eng@northwind.example',
+      kind: 'group',
+      emails,
+    });
+
   it('finds declared shared accounts by login or id, and groups by id', () => {
-    const ops = account({ system: 'aws', target: '1', id: 'arn:aws:iam::1:user/ops-admin', login: 'ops-admin' });
-    expect(linkAccount(ops, reg)).toMatchObject({
+    expect(linkAccount(opsAdmin(), reg)).toMatchObject({
       kind: 'shared',
       shared: { id: 'ops-admin', users: ['dana', 'sam'] },
     });
     expect(linkAccount(account({ id: 'deploy-bot', kind: 'bot' }), reg)).toMatchObject({ kind: 'shared' });
-    const group = account({
-      system: 'gcp',
-      target: 'o',
-      id: 'group:eng@northwind.example',
-      login: 'eng@northwind.example',
-      kind: 'group',
-    });
-    expect(linkAccount(group, reg)).toMatchObject({ kind: 'group', group: { members: ['dana', 'mia'] } });
+    expect(linkAccount(engGroup(), reg)).toMatchObject({ kind: 'group', group: { members: ['dana', 'mia'] } });
   });
 
   it("prefers the register's declaration of a shared account or a group to an email match", () => {
     // A shared admin user tagged with its owner's address is still the shared account Dana and Sam use.
-    const ops = account({
-      system: 'aws',
-      target: '1',
-      id: 'arn:aws:iam::1:user/ops-admin',
-      login: 'ops-admin',
-      emails: ['dana@northwind.example'],
+    expect(linkAccount(opsAdmin(['dana@northwind.example']), reg)).toMatchObject({
+      kind: 'shared',
+      shared: { id: 'ops-admin' },
     });
-    expect(linkAccount(ops, reg)).toMatchObject({ kind: 'shared', shared: { id: 'ops-admin' } });
-    const group = account({
-      system: 'gcp',
-      target: 'o',
-      id: 'group:eng@northwind.example',
-      login: 'eng@northwind.example',
-      kind: 'group',
-      emails: ['mia@pixelmia.studio'],
-    });
-    expect(linkAccount(group, reg)).toMatchObject({ kind: 'group' });
+    expect(linkAccount(engGroup(['mia@pixelmia.studio']), reg)).toMatchObject({ kind: 'group' });
   });
 
   it('says why an account could not be linked', () => {

@@ -33,6 +33,15 @@ export function engagementEndedOn(person: Person, now: Date): string | undefined
   return person.end !== undefined && hasEnded({ end: person.end }, now) ? person.end : undefined;
 }
 
+/**
+ * The day someone the register names by id (an owner, an approver, whoever accepted a risk) left,
+ * when they have: what they owned or approved is nobody's now.
+ */
+export function leftOn(people: ReadonlyMap<string, Person>, id: string | undefined, now: Date): string | undefined {
+  const person = id === undefined ? undefined : people.get(id);
+  return person ? engagementEndedOn(person, now) : undefined;
+}
+
 /** Register grants of this person that could approve this lane of this grant, ignoring dates. */
 function candidateApprovals(person: Person, grant: Grant, lane: Lane): RegisterGrant[] {
   return person.grants.filter(

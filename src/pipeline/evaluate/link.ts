@@ -1,6 +1,7 @@
 // Ties each account to the register: an explicit `accounts` link, then a declared shared
-// account, then a group, then an email, then the company's domain. Each step looks at every person at once and sorts
-// what it finds, so the answer never depends on the order of the register or the inventory.
+// account, then a group, then an email, then the company's domain. Each step looks at every
+// person at once and sorts what it finds, so the answer never depends on the order of the
+// register or the inventory.
 import { looksLikeEmail, normalizeEmail, normalizeLogin } from '../../core/identity.js';
 import type { Account } from '../../core/model.js';
 import type { Register, RegisterGroup, SharedAccount } from '../../core/register.js';

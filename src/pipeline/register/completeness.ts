@@ -5,7 +5,7 @@
 // such a register); `register check` fails on them, so a pull request cannot add one unnoticed.
 import type { ProblemCode } from '../../core/errors.js';
 import type { Person, Register, RegisterGrant } from '../../core/register.js';
-import { engagementEndedOn, hasEnded } from '../evaluate/coverage.js';
+import { hasEnded, leftOn } from '../evaluate/coverage.js';
 
 /** Fewer words than this and a reviewer cannot tell what the access was for. */
 export const MIN_TASK_WORDS = 3;
@@ -29,11 +29,6 @@ export interface IncompleteEntry {
 export function incompleteEntries(register: Pick<Register, 'people'>, now?: Date): IncompleteEntry[] {
   const out: IncompleteEntry[] = [];
   const byId = new Map(register.people.map((p) => [p.id, p]));
-  /** The day `id` left, when `now` is given and it has passed. */
-  const leftOn = (id: string | undefined) => {
-    const someone = id === undefined || now === undefined ? undefined : byId.get(id);
-    return someone && now ? engagementEndedOn(someone, now) : undefined;
-  };
   for (const [i, person] of register.people.entries()) {
     const contractor = person.kind === 'contractor';
     if (contractor && person.owner === undefined)
@@ -46,7 +41,9 @@ export function incompleteEntries(register: Pick<Register, 'people'>, now?: Date
       });
     // An owner who is not an employee at all is the scan's other finding, not this one.
     const ownerLeft =
-      contractor && byId.get(person.owner ?? '')?.kind === 'employee' ? leftOn(person.owner) : undefined;
+      contractor && now && byId.get(person.owner ?? '')?.kind === 'employee'
+        ? leftOn(byId, person.owner, now)
+        : undefined;
     if (ownerLeft !== undefined)
       out.push({
         code: 'LK_REGISTER_OWNER_LEFT',
@@ -59,7 +56,8 @@ export function incompleteEntries(register: Pick<Register, 'people'>, now?: Date
       const at = (...rest: PropertyKey[]) => ['people', i, 'grants', j, ...rest];
       // An approval nobody here owns can be neither renewed nor ended on purpose; one that has
       // ended already needs neither.
-      const approverLeft = contractor && now && !hasEnded(grant, now) ? leftOn(grant.approved_by) : undefined;
+      const approverLeft =
+        contractor && now && !hasEnded(grant, now) ? leftOn(byId, grant.approved_by, now) : undefined;
       if (approverLeft !== undefined)
         out.push({
           code: 'LK_REGISTER_APPROVER_LEFT',
