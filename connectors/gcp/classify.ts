@@ -62,7 +62,10 @@ export function unknownRoleEntry(role: string): RoleEntry {
 }
 
 export function classifyRole(role: string, klass: ProjectClass, attributes?: Attributes): Classification {
-  const entry = roleEntry(role) ?? judgedByPermissions(attributes) ?? unknownRoleEntry(role);
+  const known = roleEntry(role) ?? judgedByPermissions(attributes) ?? unknownRoleEntry(role);
+  // A viewer the project's own buckets or datasets let read (convenience.ts) reaches what the
+  // other basic roles do, at reading: on a production project, its data too.
+  const entry: RoleEntry = attributes?.viewerReadsData ? { reach: 'project', level: known.level } : known;
   // A deny policy that took some of the role's permissions away caps it at what is left.
   return { lanes: sortLanes(lanesOf(entry, klass)), level: cappedLevel(entry.level, attributes?.denyLevel) };
 }

@@ -12,7 +12,14 @@ import type { CollectContext, TargetOutput } from '../../src/core/connector.js';
 import type { Account, Gap } from '../../src/core/model.js';
 import { labelSelectors, roleEntry } from './classify.js';
 import { type CallCounter, createGcpApi, type GcpApi, GcpApiError } from './client.js';
-import { bucketPolicy, datasetPolicy } from './data-resources.js';
+import {
+  basicRoleHolders,
+  type ConvenienceHolder,
+  type ConvenienceKind,
+  describeConvenience,
+  resolveConveniences,
+} from './convenience.js';
+import { bucketPolicy, type DataResourceKind, datasetPolicy, parseDataResource } from './data-resources.js';
 import type { DenyRuleAt } from './deny.js';
 import { type Ancestry, matchesProjectGlob, projectScope, ResourceTree, rootOrganization } from './hierarchy.js';
 import type { ParsedMember } from './members.js';
@@ -127,6 +134,27 @@ class GcpScan {
       this.readRoles(ancestorPolicies, readings, anyDeny),
       this.readGroups(ancestorPolicies, readings),
     ]);
+    // Who holds each basic role on a project read here: what a convenience member on a bucket or
+    // dataset (projectViewer:p) reaches. Worked out only for the few that need it, once each.
+    const basicRoles = new Map<string, Map<ConvenienceKind, ConvenienceHolder[]> | undefined>();
+    const holdersOf = (projectId: string) => {
+      if (!basicRoles.has(projectId)) {
+        const scoped = inScope.find((p) => p.project.projectId === projectId);
+        const reading = scoped ? readings.get(scoped) : undefined;
+        let holders: Map<ConvenienceKind, ConvenienceHolder[]> | undefined;
+        if (scoped && reading?.ok) {
+          try {
+            const policies = this.policiesFor(scoped, reading.value.reading, ancestorPolicies);
+            holders = basicRoleHolders(policies, this.ctx.now, groupMembers);
+          } catch {
+            // An ancestor's policy could not be read: that project fails on its own, and who holds
+            // its basic roles is unknown here too.
+          }
+        }
+        basicRoles.set(projectId, holders);
+      }
+      return basicRoles.get(projectId);
+    };
     const accountsByTarget = new Map<string, Map<string, Account>>();
     const orgTargets = [...new Set(inScope.map((p) => p.accountTarget).filter((t) => t.startsWith('organizations/')))];
     if (this.config.organization) orgTargets.push(`organizations/${this.config.organization}`);
@@ -147,6 +175,8 @@ class GcpScan {
         else throw reading.error;
         for (const gap of reading.value.reading.gaps) out.gap(gap);
         const policies = this.policiesFor(scoped, reading.value.reading, ancestorPolicies);
+        const data = resolveConveniences(projectId, reading.value.reading.dataResources, holdersOf);
+        for (const gap of unresolvedConvenienceGaps(data.unresolved)) out.gap(gap);
         const access = projectAccess({
           projectId,
           labels: labelSelectors(scoped.project.labels),
@@ -156,7 +186,9 @@ class GcpScan {
           userManagedKeys: keysByMember,
           roles,
           groupMembers,
-          dataResources: reading.value.reading.dataResources,
+          dataResources: data.resources,
+          conveniences: data.holders,
+          viewerReadsData: data.viewerReadsData,
           deny: { rules: this.denyRulesFor(scoped, denies, out), rolePermissions },
         });
         for (const grant of access.grants) out.grant(grant);
@@ -507,6 +539,7 @@ function activeKeysByMember(
 
 /** How one kind of data resource is listed, read and named when it cannot be. */
 interface DataResourceReads {
+  kind: DataResourceKind;
   gap: string;
   list(api: GcpApi, projectId: string, count: CallCounter): Promise<string[]>;
   policy(api: GcpApi, projectId: string, id: string, count: CallCounter): Promise<PolicyAtNode>;
@@ -515,6 +548,7 @@ interface DataResourceReads {
 }
 
 const BUCKETS: DataResourceReads = {
+  kind: 'buckets',
   gap: 'gcp.bucket-policies',
   list: (api, projectId, count) => api.listBuckets(projectId, count),
   policy: async (api, projectId, bucket, count) =>
@@ -526,6 +560,7 @@ const BUCKETS: DataResourceReads = {
 };
 
 const DATASETS: DataResourceReads = {
+  kind: 'datasets',
   gap: 'gcp.dataset-access',
   list: (api, projectId, count) => api.listDatasets(projectId, count),
   policy: async (api, projectId, dataset, count) =>
@@ -535,6 +570,28 @@ const DATASETS: DataResourceReads = {
   someRefused: (projectId, n, why) =>
     `the access list of ${n} dataset${n === 1 ? '' : 's'} in projects/${projectId} could not be read, so who reads ${n === 1 ? 'it' : 'them'} is unknown: ${why}`,
 };
+
+/**
+ * A bucket or dataset that grants another project's basic-role holders (projectViewer:q) when
+ * that project's policy was not read (outside the scan's scope, or unreadable): who reads it is
+ * unknown, a gap of the kind its resource belongs to.
+ */
+function unresolvedConvenienceGaps(unresolved: readonly { member: string; resources: string[] }[]): Gap[] {
+  const gaps: Gap[] = [];
+  for (const { member, resources } of unresolved) {
+    for (const reads of [BUCKETS, DATASETS]) {
+      const names = resources.filter((r) => parseDataResource(r)?.kind === reads.kind);
+      if (names.length === 0) continue;
+      const more = names.length > 1 ? ` and ${names.length - 1} more` : '';
+      gaps.push({
+        kind: reads.gap,
+        detail: `${names[0]}${more} grant${names.length === 1 ? 's' : ''} access to ${member}, ${describeConvenience(member)}, whose IAM policy this scan did not read, so who reads ${names.length === 1 ? 'it' : 'them'} that way is unknown`,
+        count: names.length,
+      });
+    }
+  }
+  return gaps;
+}
 
 /** PERMISSION_DENIED, or an API turned off in the scanner's own project (Google answers both 403). */
 function isRefused(e: unknown): boolean {

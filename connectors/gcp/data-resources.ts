@@ -21,20 +21,12 @@ export function parseDataResource(
 }
 
 /**
- * Convenience members (`projectOwner:p`, `projectEditor:p`, `projectViewer:p` in buckets; the
- * `projectOwners`/`projectWriters`/`projectReaders` special groups in datasets) stand for whoever
- * holds the project's basic roles: that access is read, and judged, on the project itself.
+ * Buckets keep the convenience members (`projectViewer:p`…) as Google writes them: convenience.ts
+ * decides what each stands for, once every project's policy is read.
  */
-const PROJECT_CONVENIENCE = /^project(Owner|Editor|Viewer):/;
-
 export function bucketPolicy(projectId: string, bucket: string, policy: ApiPolicy): PolicyAtNode {
   const name = dataResourceName(projectId, 'buckets', bucket);
-  const bindings: ApiBinding[] = [];
-  for (const b of policy.bindings ?? []) {
-    const members = (b.members ?? []).filter((m) => !PROJECT_CONVENIENCE.test(m));
-    if (members.length > 0) bindings.push({ ...b, members });
-  }
-  return { name, label: name, bindings };
+  return { name, label: name, bindings: policy.bindings ?? [] };
 }
 
 /** BigQuery's basic dataset roles are the predefined roles IAM maps them to. */
@@ -44,8 +36,15 @@ const DATASET_BASIC_ROLES: Readonly<Record<string, string>> = {
   OWNER: 'roles/bigquery.dataOwner',
 };
 
+/** BigQuery's special groups for the enclosing project's basic roles. */
+const DATASET_SPECIAL_GROUP: Readonly<Record<string, string>> = {
+  projectOwners: 'projectOwner',
+  projectWriters: 'projectEditor',
+  projectReaders: 'projectViewer',
+};
+
 /** The IAM member an access entry names, or undefined when it names no identity of its own. */
-function datasetMember(entry: ApiDatasetAccess): string | undefined {
+function datasetMember(entry: ApiDatasetAccess, projectId: string): string | undefined {
   if (entry.userByEmail) {
     // BigQuery keeps service accounts under userByEmail too; IAM writes them apart.
     const email = entry.userByEmail;
@@ -55,8 +54,10 @@ function datasetMember(entry: ApiDatasetAccess): string | undefined {
   if (entry.domain) return `domain:${entry.domain}`;
   if (entry.iamMember) return entry.iamMember;
   if (entry.specialGroup === 'allAuthenticatedUsers') return 'allAuthenticatedUsers';
-  // projectOwners/projectWriters/projectReaders are the project's basic roles, judged there;
-  // authorised views, routines and datasets are not identities.
+  // The enclosing project's basic roles, written as Cloud Storage writes them (convenience.ts).
+  const basic = entry.specialGroup ? DATASET_SPECIAL_GROUP[entry.specialGroup] : undefined;
+  if (basic) return `${basic}:${projectId}`;
+  // Authorised views, routines and datasets are not identities.
   return undefined;
 }
 
@@ -64,7 +65,7 @@ export function datasetPolicy(projectId: string, datasetId: string, access: read
   const name = dataResourceName(projectId, 'datasets', datasetId);
   const bindings: ApiBinding[] = [];
   for (const entry of access) {
-    const member = datasetMember(entry);
+    const member = datasetMember(entry, projectId);
     if (!member || !entry.role) continue;
     const binding: ApiBinding = { role: DATASET_BASIC_ROLES[entry.role] ?? entry.role, members: [member] };
     if (entry.condition) binding.condition = entry.condition;

@@ -4,6 +4,7 @@
 import type { Grant, Level } from '../../src/core/model.js';
 import { roleEntry } from './classify.js';
 import { type ConditionVerdict, evaluateCondition, isLive } from './conditions.js';
+import { CONVENIENCE_ROLE, type ConvenienceHolder, describeConvenience, parseConvenience } from './convenience.js';
 import { applyDenies, type DenyInput } from './deny.js';
 import { type ParsedMember, parseMember } from './members.js';
 import type { RoleReach } from './roles.js';
@@ -37,6 +38,10 @@ export interface ProjectAccessInput {
   groupMembers?: ReadonlyMap<string, readonly GroupMember[]>;
   /** The IAM of the project's Cloud Storage buckets and BigQuery datasets (data-resources.ts). */
   dataResources?: readonly PolicyAtNode[];
+  /** Who each convenience member left in dataResources reaches (convenience.ts). */
+  conveniences?: ReadonlyMap<string, readonly ConvenienceHolder[]>;
+  /** The project's buckets and datasets whose own IAM lets the project's viewers read data. */
+  viewerReadsData?: readonly string[];
   /** Deny rules over the project (its own and its ancestors') and what they need to be judged (deny.ts). */
   deny?: Omit<DenyInput, 'groupMembers'>;
 }
@@ -87,6 +92,17 @@ export function projectAccess(input: ProjectAccessInput): ProjectAccess {
           continue;
         }
         const parts = { input, resource: on, policy, inherited, binding, verdict };
+        const holders = member.type === 'other' ? input.conveniences?.get(member.id) : undefined;
+        if (holders) {
+          for (const holder of holders) {
+            const inner = parseMember(holder.member);
+            const key = JSON.stringify([inner.id, binding.role, policy.name, condition?.expression ?? '', member.id]);
+            if (grants.has(key)) continue;
+            members.set(inner.id, inner);
+            grants.set(key, throughConvenience(buildGrant({ ...parts, member: inner }), member.id, holder));
+          }
+          continue;
+        }
         const expanded = member.type === 'group' ? input.groupMembers?.get(member.id) : undefined;
         if (expanded) {
           for (const { member: id, direct } of expanded) {
@@ -167,6 +183,18 @@ function buildGrant({ input, resource, policy, inherited, binding, member, verdi
       );
     }
   }
+  const onProject = binding.role === CONVENIENCE_ROLE.projectViewer && resource === `projects/${input.projectId}`;
+  const readsData = onProject ? (input.viewerReadsData ?? []) : [];
+  if (readsData.length > 0) {
+    // The project's buckets and datasets grant its viewers reading (as every one starts): classify()
+    // gives this viewer the data lane of the project, as it does its editors and owners.
+    attributes.viewerReadsData = readsData.length;
+    const first = readsData.slice(0, 3).join(', ');
+    const more = readsData.length > 3 ? ` and ${readsData.length - 3} more` : '';
+    evidence.push(
+      `the viewers of projects/${input.projectId} read data in ${readsData.length === 1 ? 'it' : readsData.length} through its own IAM: ${first}${more}`,
+    );
+  }
   const keys = input.userManagedKeys.get(member.id);
   if (keys !== undefined && keys > 0) {
     attributes.userManagedKeys = keys;
@@ -205,6 +233,32 @@ function throughGroup(grant: Grant, group: string, direct: boolean): Grant {
       ...rest,
     ],
     attributes: { ...grant.attributes, throughGroup: group, groupMembership: direct ? 'direct' : 'nested' },
+  };
+}
+
+/**
+ * A grant held as one of a project's basic-role holders (projectViewer:p on a bucket): removed by
+ * taking the basic role away, or the convenience member's binding on the resource.
+ */
+function throughConvenience(grant: Grant, convenience: string, holder: ConvenienceHolder): Grant {
+  const [first = '', ...rest] = grant.evidence ?? [];
+  const kind = parseConvenience(convenience)?.kind ?? 'projectViewer';
+  const group = holder.group ? ` through ${holder.group}` : '';
+  return {
+    ...grant,
+    via: 'group',
+    viaName: convenience,
+    evidence: [
+      `${grant.account} holds ${CONVENIENCE_ROLE[kind]} on ${holder.grantedOn}${group}, so is one of ${describeConvenience(convenience)} (${convenience})`,
+      first.replace(` granted to ${grant.account} `, ` granted to ${convenience} `),
+      ...rest,
+    ],
+    attributes: {
+      ...grant.attributes,
+      throughConvenience: convenience,
+      basicRoleOn: holder.grantedOn,
+      ...(holder.group ? { throughGroup: holder.group } : {}),
+    },
   };
 }
 

@@ -9,6 +9,7 @@ import type {
   Remediation,
 } from '../../src/core/remediation.js';
 import { command, option, pipeline } from '../../src/core/shell.js';
+import { CONVENIENCE_ROLE, describeConvenience, parseConvenience } from './convenience.js';
 import { type DataResourceKind, parseDataResource } from './data-resources.js';
 
 interface Node {
@@ -86,6 +87,8 @@ function removeBinding(grant: Grant): Remediation {
   const data = parseDataResource(
     typeof grant.attributes?.grantedOn === 'string' ? grant.attributes.grantedOn : undefined,
   );
+  const convenience = parseConvenience(String(grant.attributes?.throughConvenience ?? ''));
+  if (data && convenience) return removeThroughConvenience(grant, data, convenience);
   if (data) return removeDataBinding(grant, data);
   const node = bindingNode(grant);
   const where =
@@ -125,6 +128,37 @@ function removeWithCondition(grant: Grant, args: readonly string[], steps: strin
     }
   }
   return { steps, commands: [command(...args, '--all')] };
+}
+
+/** How a dataset's access list names a project's basic-role holders. */
+const SPECIAL_GROUP = {
+  projectOwner: 'projectOwners',
+  projectEditor: 'projectWriters',
+  projectViewer: 'projectReaders',
+};
+
+/**
+ * Held as one of a project's basic-role holders (projectViewer:p on a bucket): the convenience
+ * member's binding on the resource serves all of them, the basic role serves much else.
+ */
+function removeThroughConvenience(
+  grant: Grant,
+  data: { projectId: string; kind: DataResourceKind; id: string },
+  convenience: NonNullable<ReturnType<typeof parseConvenience>>,
+): Remediation {
+  const member = `${convenience.kind}:${convenience.projectId}`;
+  const basicRole = CONVENIENCE_ROLE[convenience.kind];
+  const basicOn = String(grant.attributes?.basicRoleOn ?? `projects/${convenience.projectId}`);
+  const entry = data.kind === 'datasets' ? `specialGroup:${SPECIAL_GROUP[convenience.kind]}` : member;
+  const plan = removeDataBinding({ ...grant, account: entry }, data);
+  return {
+    steps: [
+      `${grant.account} holds this as one of ${describeConvenience(member)} (${member}), through ${basicRole} on ${basicOn}. If none of them should hold ${grant.permission} there:`,
+      ...plan.steps,
+      `If only ${grant.account} should not, take ${basicRole} on ${basicOn} away from them instead.`,
+    ],
+    commands: plan.commands,
+  };
 }
 
 /**

@@ -438,6 +438,75 @@ describe('gcp connector against its emulator', () => {
       expect(requests.filter((o) => o === 'bigquery.datasets.get')).toHaveLength(2);
     });
 
+    it("reads a project's viewers as the buckets' and datasets' convenience members reach them, at page size 1", async () => {
+      const withViewers = withData((s) => {
+        const shop = s.projects.find((p) => p.projectId === 'shop-prod')!;
+        const analytics = s.projects.find((p) => p.projectId === 'analytics')!;
+        shop.bindings.push({ role: 'roles/viewer', members: ['user:vic@viewfinder.example'] });
+        analytics.bindings.push({ role: 'roles/viewer', members: ['user:ana@agency.example'] });
+        const [exports, statics] = shop.buckets;
+        // Another project's viewers, given more than reading; this project's viewers, given writing.
+        exports!.bindings.push({ role: 'roles/storage.objectAdmin', members: ['projectViewer:analytics'] });
+        statics!.bindings.push({ role: 'roles/storage.objectCreator', members: ['projectViewer:shop-prod'] });
+        // The viewers of a project this scan does not read.
+        statics!.bindings.push({ role: 'roles/storage.objectViewer', members: ['projectViewer:elsewhere'] });
+      });
+      const one = await scan(withViewers, { pageSize: 1 });
+      expect(inventory(one.snapshot)).toEqual(inventory((await scan(withViewers)).snapshot));
+      const { snapshot } = one;
+      const held = (account: string) =>
+        snapshot.grants
+          .filter((g) => g.account === account)
+          .map((g) => [g.resource, g.permission, g.level, g.lanes.join('+'), g.viaName ?? '']);
+      // Every bucket of shop-prod lets its viewers read (as Google creates them): Vic reads
+      // production data, and writes into shop-static, where this project's viewers may write.
+      expect(held('user:vic@viewfinder.example')).toEqual([
+        ['projects/shop-prod', 'roles/viewer', 'read', 'data+production', ''],
+        [
+          'projects/shop-prod/buckets/shop-static',
+          'roles/storage.objectCreator',
+          'write',
+          'data',
+          'projectViewer:shop-prod',
+        ],
+      ]);
+      // Ana views analytics only, and administers shop-prod's exports through its viewers.
+      expect(held('user:ana@agency.example')).toEqual([
+        ['projects/analytics', 'roles/viewer', 'read', 'data', ''],
+        [
+          'projects/shop-prod/buckets/shop-exports',
+          'roles/storage.objectAdmin',
+          'admin',
+          'data',
+          'projectViewer:analytics',
+        ],
+      ]);
+      const ana = snapshot.grants.find((g) => g.resource.endsWith('/shop-exports') && g.account.includes('ana@'))!;
+      expect(ana.evidence?.slice(0, 2)).toEqual([
+        'user:ana@agency.example holds roles/viewer on projects/analytics, so is one of the viewers of projects/analytics (projectViewer:analytics)',
+        'roles/storage.objectAdmin granted to projectViewer:analytics on projects/shop-prod/buckets/shop-exports',
+      ]);
+      expect(remediation.revokeGrant(ana).commands).toEqual([
+        'gcloud storage buckets remove-iam-policy-binding gs://shop-exports --member=projectViewer:analytics --role=roles/storage.objectAdmin --all',
+      ]);
+      // The default bindings add no grant of their own, and no convenience member is an account.
+      expect(snapshot.accounts.map((a) => a.id).filter((id) => id.startsWith('project'))).toEqual([]);
+      expect(snapshot.grants.filter((g) => g.account === 'user:sam@ortiz.dev').map((g) => g.resource)).toEqual([
+        'projects/analytics',
+        'projects/payments-api',
+        'projects/shop-prod',
+      ]);
+      const gaps = snapshot.systems.flatMap((x) => x.gaps);
+      expect(gaps.filter((g) => g.detail.includes('projectViewer:elsewhere'))).toEqual([
+        {
+          kind: 'gcp.bucket-policies',
+          detail:
+            'projects/shop-prod/buckets/shop-static grants access to projectViewer:elsewhere, the viewers of projects/elsewhere, whose IAM policy this scan did not read, so who reads it that way is unknown',
+          count: 1,
+        },
+      ]);
+    });
+
     it("reads a dataset entry's condition, asking for access policy version 3 as BigQuery requires", async () => {
       const { snapshot, emulator } = await scan(
         withData((s) => {
