@@ -14,7 +14,7 @@ async function limitFactors(nodeFlags: string[], bound: boolean): Promise<number
     `import { boundHeapGrowth } from ${JSON.stringify(HEAP)};`,
     bound ? 'boundHeapGrowth();' : '',
     'const kept = [];',
-    'for (let i = 0; i < 200000; i++) kept.push({ i, s: `x${i}` });',
+    'for (let i = 0; i < 200000; i++) kept.push({ i, s: String(i) });',
     'globalThis.gc(); globalThis.gc();',
   ].join('\n');
   const { stdout } = await run(
