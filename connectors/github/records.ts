@@ -172,6 +172,29 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
     }
   }
 
+  // An internal repository is read by every member of the enterprise's organizations, whatever
+  // the base permission (outside collaborators are not members). A base of read or more already
+  // gives it; below that, membership alone does.
+  if (!base || base === 'none') {
+    for (const r of facts.repos.filter((repo) => repo.repo.visibility === 'internal')) {
+      for (const u of facts.members) {
+        const id = u.login.toLowerCase();
+        if (ownerIds.has(id)) continue;
+        addGrant({
+          account: id,
+          resource: r.repo.full_name,
+          permission: 'read',
+          via: 'org-role',
+          viaName: 'internal visibility',
+          evidence: [
+            `${r.repo.full_name} is internal: every member of the enterprise's organizations reads it, ${org} included`,
+          ],
+          attributes: repoAttributes(r, id),
+        });
+      }
+    }
+  }
+
   const customRoles = customRoleIndex(facts.customRepoRoles);
   for (const r of facts.repos) {
     for (const c of r.collaborators) {

@@ -17,7 +17,7 @@ function path(...segments: string[]): string {
   return segments.map(encodeURIComponent).join('/');
 }
 
-function api(method: 'DELETE' | 'PUT' | 'POST', endpoint: string, ...fields: string[]): string {
+function api(method: 'DELETE' | 'PUT' | 'POST' | 'PATCH', endpoint: string, ...fields: string[]): string {
   return command('gh', 'api', '--method', method, endpoint, ...fields.flatMap((f) => ['-f', f]));
 }
 
@@ -72,6 +72,20 @@ function removeFromOrg(org: string, login: string): Remediation {
       `Remove ${login} from the ${org} organization: every repository, team and pending invitation goes with it.`,
     ],
     commands: [api('DELETE', path('orgs', org, 'memberships', login))],
+  };
+}
+
+const INTERNAL_VISIBILITY = 'internal visibility';
+
+/** Membership reads an internal repository: making it private narrows it for every member at once. */
+function leaveInternal(grant: Grant, org: string, login: string): Remediation {
+  const parts = splitRepo(grant.resource);
+  const leave = removeFromOrg(org, login);
+  return {
+    steps: [
+      `${grant.resource} is internal: ${login} reads it as a member of ${org}, as every member of the enterprise does. Make it private if it should be read only by those given it, or, if ${login} should hold nothing through membership, ${leave.steps[0]!.charAt(0).toLowerCase()}${leave.steps[0]!.slice(1)}`,
+    ],
+    commands: parts ? [api('PATCH', path('repos', ...parts), 'visibility=private')] : [],
   };
 }
 
@@ -156,6 +170,7 @@ function revokeGrant(grant: Grant, account?: Account): Remediation {
           commands: [api('PUT', path('orgs', org, 'memberships', login), 'role=member')],
         };
       }
+      if (grant.viaName === INTERNAL_VISIBILITY) return leaveInternal(grant, org, login);
       // The base permission comes with membership itself.
       return removeFromOrg(org, login);
     default:

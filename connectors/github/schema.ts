@@ -82,6 +82,8 @@ export const ApiRepoSchema = z.object({
   node_id: z.string().optional(),
   full_name: z.string().min(1),
   private: z.boolean().optional(),
+  /** public, private or internal (every member of the enterprise's organizations reads it). */
+  visibility: z.string().optional(),
   archived: z.boolean().optional(),
   topics: z.array(z.string()).optional(),
   permissions: PermissionsSchema,

@@ -297,8 +297,8 @@ export async function startGithubEmulator(
     switch (route.operation) {
       case 'GET /orgs/{org}': {
         const full = wire.organizationFull(w, {
-          publicRepos: model.repos.filter((r) => !r.private).length,
-          privateRepos: model.repos.filter((r) => r.private).length,
+          publicRepos: model.repos.filter((r) => !r.private && !r.internal).length,
+          privateRepos: model.repos.filter((r) => r.private || r.internal).length,
         });
         return json(200, scenario.orgDetailsVisible ? full : wire.withoutFullDetails(full), rateHeaders('core'));
       }

@@ -37,6 +37,8 @@ export const ScenarioEnvironmentSchema = z.strictObject({
 export const ScenarioRepoSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]+$/),
   private: z.boolean().default(true),
+  /** Internal (GitHub Enterprise): private to outsiders, read by every member of the enterprise. */
+  internal: z.boolean().default(false),
   archived: z.boolean().default(false),
   description: z.string().optional(),
   topics: z.array(z.string()).default([]),

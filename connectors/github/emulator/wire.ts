@@ -152,7 +152,7 @@ export function minimalRepository(
     name: repo.name,
     full_name: full,
     owner,
-    private: repo.private,
+    private: repo.private || repo.internal,
     html_url: `https://github.com/${full}`,
     description: repo.description ?? null,
     fork: false,
@@ -195,7 +195,7 @@ export function minimalRepository(
     hooks_url: `${r}/hooks`,
     archived: repo.archived,
     disabled: false,
-    visibility: repo.private ? 'private' : 'public',
+    visibility: repo.internal ? 'internal' : repo.private ? 'private' : 'public',
     topics: repo.topics,
     ...(access ? { permissions: access.permissions, role_name: access.role_name } : {}),
   };

@@ -401,6 +401,37 @@ describe('github connector: everything else it reads', () => {
     });
     expect(viaBase(snapshot)).toEqual([]);
   });
+
+  it('gives every member read on an internal repository when the base permission does not, and no outside collaborator', async () => {
+    const internal = (base: string) => ({
+      ...RICH_SCENARIO,
+      org: { ...RICH_SCENARIO.org, defaultRepositoryPermission: base },
+      repos: RICH_SCENARIO.repos.map((r) => (r.name === 'warehouse' ? { ...r, internal: true } : r)),
+    });
+    const viaInternal = (snapshot: Snapshot) =>
+      snapshot.grants
+        .filter((g) => g.viaName === 'internal visibility')
+        .map((g) => [g.account, g.resource, g.permission, g.level, g.lanes.join('+')]);
+    const { snapshot } = await runAgainstEmulator(internal('none'), { config: RICH_LANES });
+    // Members read it; the owner holds it as owner already; contractor-x is an outside collaborator.
+    expect(viaInternal(snapshot)).toEqual([
+      ['deploy-bot', 'acme/warehouse', 'read', 'read', 'data'],
+      ['dev-two', 'acme/warehouse', 'read', 'read', 'data'],
+      ['reviewer-three', 'acme/warehouse', 'read', 'read', 'data'],
+    ]);
+    const grant = snapshot.grants.find((g) => g.viaName === 'internal visibility')!;
+    expect(grant.evidence).toEqual([
+      "acme/warehouse is internal: every member of the enterprise's organizations reads it, acme included",
+    ]);
+    expect(remediation.revokeGrant(grant).commands).toEqual([
+      'gh api --method PATCH repos/acme/warehouse -f visibility=private',
+    ]);
+    // A base permission of read or more already reaches it: nothing is added twice.
+    expect(viaInternal((await runAgainstEmulator(internal('read'), { config: RICH_LANES })).snapshot)).toEqual([]);
+    // A private repository gives members nothing without the base permission.
+    const privateOnly = { ...RICH_SCENARIO, org: { ...RICH_SCENARIO.org, defaultRepositoryPermission: 'none' } };
+    expect(viaInternal((await runAgainstEmulator(privateOnly, { config: RICH_LANES })).snapshot)).toEqual([]);
+  });
 });
 
 describe('github connector under faults', () => {
