@@ -111,7 +111,8 @@ function resourcePlan(
   }
   return mergeRemediation(
     ...onResource.map((h) => {
-      const approved = finding.rule === 'unapproved-access' ? approvedLevel(h, finding.person) : undefined;
+      const lowerable = finding.rule === 'unapproved-access' || finding.rule === 'expired-access-active';
+      const approved = lowerable ? approvedLevel(h, finding.person) : undefined;
       return approved ? lowerOrRevoke(module, h.grant, approved, account) : module.revokeGrant(h.grant, account);
     }),
   );
@@ -119,12 +120,14 @@ function resourcePlan(
 
 /**
  * The level an approval allows when every lane of the grant is approved, only at a lower level
- * than held ("above"): then lowering, not removing, is the fix.
+ * than held ("above", or "expired" where a lower approval is still in effect): then lowering,
+ * not removing, is the fix.
  */
 function approvedLevel(held: HeldGrant, person: string | undefined): Level | undefined {
   const holder = held.holders.find((h) => person === undefined || h.person.id === person);
   if (!holder || holder.lanes.length === 0) return undefined;
-  if (!holder.lanes.every((c) => c.state === 'above' && c.approval)) return undefined;
+  if (!holder.lanes.every((c) => (c.state === 'above' || c.state === 'expired') && c.approval && !c.engagementEnded))
+    return undefined;
   const levels = holder.lanes.map((c) => c.approval!.access);
   return levels.sort((a, b) => levelRank(a) - levelRank(b))[0];
 }

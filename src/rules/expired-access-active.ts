@@ -1,6 +1,7 @@
 // Access still live after every approval of it ended, or after the person's engagement did.
 import { daysBetween, endOfDay } from '../core/dates.js';
 import type { FindingDraft } from '../core/finding.js';
+import { levelRank } from '../core/model.js';
 import type { EvaluationContext, HeldGrant, Holder, LaneCoverage } from '../pipeline/evaluate/context.js';
 import {
   credentialLabel,
@@ -27,6 +28,8 @@ function laneLines(holder: Holder, lanes: LaneCoverage[]): string[] {
   const lines: string[] = [];
   for (const c of lanes) {
     for (const rg of c.matches) lines.push(describeApproval(rg));
+    if (c.approval && !c.engagementEnded)
+      lines.push(`since ${c.endedOn}, only ${c.approval.access} is approved in the ${c.lane} lane`);
     if (c.engagementEnded) lines.push(`${holder.person.id}'s engagement ended ${c.engagementEnded}`);
     if (c.matches.length === 0) lines.push(`no approval ever covered the ${c.lane} lane`);
   }
@@ -98,7 +101,7 @@ export const expiredAccessActive: Rule = {
           ...missedRemoval(held.account, context.now),
         ],
         remediation: {
-          steps: [removalStep(held, holder)],
+          steps: [lowered(group) ?? removalStep(held, holder)],
           commands: group.flatMap((g) => revokeCommands(g.held.grant)),
         },
       });
@@ -106,6 +109,15 @@ export const expiredAccessActive: Rule = {
     return findings;
   },
 };
+
+/** When a lower approval is still in effect on every lane: lowering to it, not removing, is the fix. */
+function lowered(group: readonly Expired[]): string | undefined {
+  const lanes = group.flatMap((g) => g.lanes);
+  if (!lanes.every((c) => c.approval && !c.engagementEnded)) return undefined;
+  const { held } = group[0]!;
+  const level = lanes.map((c) => c.approval!.access).sort((a, b) => levelRank(a) - levelRank(b))[0];
+  return `Lower ${held.account.login}'s access on ${held.grant.resource} to ${level}, which is still approved.`;
+}
 
 /** What ends this person's access, by the way it reaches them. */
 function removalStep(held: HeldGrant, holder: Holder): string {

@@ -38,6 +38,16 @@ describe('coverLanes', () => {
     expect(stateOf({ ...shopWrite, level: 'admin' }, p)).toEqual({ code: 'above' });
   });
 
+  it('says expired, not above, when the approval of the level held ended and only a lower one is live', () => {
+    const p = person([approval({ end: day(-3) }), approval({ access: 'read', start: day(-3), ticket: 'SHOP-2' })]);
+    const [c] = coverLanes(shopWrite, sam, p, NOW);
+    expect(c).toMatchObject({ state: 'expired', endedOn: day(-3), approval: { ticket: 'SHOP-2' } });
+    expect(stateOf({ ...shopWrite, level: 'read' }, p)).toEqual({ code: 'approved' });
+    // An ended approval below the level held changes nothing: above.
+    const lower = person([approval({ access: 'read', end: day(-3) }), approval({ access: 'read' })]);
+    expect(stateOf(shopWrite, lower)).toEqual({ code: 'above' });
+  });
+
   it('takes the highest live approval when several match', () => {
     const p = person([
       approval({ access: 'read' }),

@@ -25,12 +25,14 @@ function scene() {
       account({ id: 'sam', role: 'outside-collaborator' }),
       account({ id: 'omar', role: 'outside-collaborator' }),
       account({ id: 'ghost', emails: ['ghost@nowhere.example'] }),
+      account({ id: 'rita', role: 'outside-collaborator' }),
       account({ system: 'aws', target: '111111111111', id: USER, login: 'sam' }),
     ],
     grants: [
       grant({ account: 'sam', resource: 'northwind/shop' }),
       grant({ account: 'omar', resource: 'northwind/shop' }),
       grant({ account: 'ghost', resource: 'northwind/infra' }),
+      grant({ account: 'rita', resource: 'northwind/infra' }),
     ],
     credentials: [
       credential({ account: USER, id: 'AKIAIOSFODNN7EXAMPLE', createdAt: instant(-300), lastUsedAt: instant(-200) }),
@@ -43,6 +45,14 @@ function scene() {
           grants: [approval({ start: day(-40), end: day(-10) })],
         }),
         contractor('omar', { grants: [approval({ access: 'read' })] }),
+        // Write on infra ended; read on it goes on.
+        contractor('rita', {
+          accounts: { github: 'rita' },
+          grants: [
+            approval({ scope: 'northwind/infra', end: day(-2) }),
+            approval({ scope: 'northwind/infra', access: 'read', start: day(-2) }),
+          ],
+        }),
       ],
     }),
   });
@@ -72,6 +82,14 @@ describe('addRemediation', () => {
     const f = byRule(findings, 'unapproved-access', 'omar');
     expect(f.remediation.commands).toEqual([
       'gh api --method PUT repos/northwind/shop/collaborators/omar -f permission=pull',
+    ]);
+  });
+
+  it('lowers write kept after its approval ended to the read approval still in effect', () => {
+    const f = byRule(findings, 'expired-access-active', 'rita');
+    expect(f.remediation.steps).toContain("Lower rita's access on northwind/infra to read, which is still approved.");
+    expect(f.remediation.commands).toEqual([
+      'gh api --method PUT repos/northwind/infra/collaborators/rita -f permission=pull',
     ]);
   });
 

@@ -244,8 +244,66 @@ ruleTester(expiredAccessActive, {
         { account: 'arn:aws:iam::111111111111:user/ops-admin', person: 'sam', evidence: ['declared shared account'] },
       ],
     },
+    {
+      name: 'write kept after the write approval ended, though a read approval is still in effect',
+      context: context({
+        accounts: [sam],
+        grants: [shopWrite],
+        register: register({
+          people: [
+            dana,
+            samContractor({
+              grants: [
+                approval({ end: day(-1), ticket: 'SHOP-1' }),
+                approval({ access: 'read', start: day(-1), end: day(60), ticket: 'SHOP-2' }),
+              ],
+            }),
+          ],
+        }),
+      }),
+      expect: [
+        {
+          account: 'samortiz',
+          resource: 'northwind/shop',
+          evidence: [
+            `since ${day(-1)}, only read is approved in the code lane`,
+            `still live 1 days after the approval ended ${day(-1)}`,
+          ],
+        },
+      ],
+    },
   ],
   quiet: [
+    {
+      name: 'read kept after the write approval ended, with a read approval in effect',
+      context: context({
+        accounts: [sam],
+        grants: [{ ...shopWrite, permission: 'pull', level: 'read' }],
+        register: register({
+          people: [
+            dana,
+            samContractor({
+              grants: [approval({ end: day(-1) }), approval({ access: 'read', start: day(-1), end: day(60) })],
+            }),
+          ],
+        }),
+      }),
+    },
+    {
+      name: 'write above a read approval that never approved more (unapproved-access speaks)',
+      context: context({
+        accounts: [sam],
+        grants: [shopWrite],
+        register: register({
+          people: [
+            dana,
+            samContractor({
+              grants: [approval({ access: 'read', end: day(-1) }), approval({ access: 'read', end: day(60) })],
+            }),
+          ],
+        }),
+      }),
+    },
     {
       name: 'the designer: approved read in its window',
       context: context({

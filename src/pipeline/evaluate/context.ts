@@ -30,7 +30,10 @@ export interface LaneCoverage {
   state: CoverageState;
   /** Register grants of the holder with the same system and lane whose scope matches, in register order. */
   matches: RegisterGrant[];
-  /** For approved/above: the approval in effect with the highest access. */
+  /**
+   * For approved/above: the approval in effect with the highest access. For expired, when one
+   * lower than held is still in effect: that one (lowering to it, not removing, is the fix).
+   */
   approval?: RegisterGrant;
   /** For expired: the last day any approval (or the engagement) covered the lane. */
   endedOn?: string;

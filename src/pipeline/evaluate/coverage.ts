@@ -110,6 +110,14 @@ function judge(grant: Grant, lane: Lane, matches: RegisterGrant[], now: Date): L
     return { lane, state: 'expired', matches, endedOn };
   }
   const approval = [...live].sort((a, b) => levelRank(b.access) - levelRank(a.access))[0]!;
-  const state = levelRank(approval.access) >= levelRank(grant.level) ? 'approved' : 'above';
-  return { lane, state, matches, approval };
+  if (levelRank(approval.access) >= levelRank(grant.level)) return { lane, state: 'approved', matches, approval };
+  // Only a lower approval is live. When one that approved the level held has ended, the access
+  // outlived it (a contractor whose write ended keeps write on a read approval): expired, not above.
+  const endedAtLevel = matches
+    .filter((rg) => hasEnded(rg, now) && levelRank(rg.access) >= levelRank(grant.level))
+    .map((rg) => rg.end!)
+    .sort()
+    .at(-1);
+  if (endedAtLevel !== undefined) return { lane, state: 'expired', matches, approval, endedOn: endedAtLevel };
+  return { lane, state: 'above', matches, approval };
 }
