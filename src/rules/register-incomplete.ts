@@ -21,7 +21,8 @@ function personFinding(person: Person, what: string, evidence: string[]): Findin
 }
 
 function grantFinding(person: Person, rg: RegisterGrant, what: string, message: string): FindingDraft {
-  const where = scopes(rg).join(', ');
+  // Sorted: the same approval with its scopes reordered is the same finding.
+  const where = [...scopes(rg)].sort().join(', ');
   return {
     person: person.id,
     system: rg.system,

@@ -1,6 +1,7 @@
+import { describe, expect, it } from 'vitest';
 import { expiringSoon } from '../../src/rules/expiring-soon.js';
 import { account, approval, context, contractor, dana, day, grant, register, status } from '../support/builders.js';
-import { ruleTester } from './tester.js';
+import { ruleTester, runRule } from './tester.js';
 
 const rita = account({ id: 'ritacosta' });
 const storefront = grant({ account: 'ritacosta', resource: 'northwind/storefront' });
@@ -68,6 +69,19 @@ ruleTester(expiringSoon, {
       context: context({ register: ritaWith([approval({ end: day(0) })]) }),
       expect: [{ account: '', evidence: [`ends today, on ${day(0)}`] }],
     },
+    {
+      name: 'a renewal that leaves a gap, or covers less, is not one',
+      context: context({
+        accounts: [rita],
+        grants: [storefront],
+        register: ritaWith([
+          giftCards,
+          approval({ scope: 'northwind/storefront', start: day(12), end: day(90), ticket: 'WEB-92' }),
+          approval({ scope: 'northwind/storefront', access: 'read', start: day(1), end: day(90), ticket: 'WEB-93' }),
+        ]),
+      }),
+      expect: [{ account: '', person: 'rita', evidence: [`ends in 10 days, on ${day(10)}`, 'WEB-90'] }],
+    },
   ],
   quiet: [
     {
@@ -89,8 +103,46 @@ ruleTester(expiringSoon, {
       context: context({ register: ritaWith([giftCards], { end: day(-1) }) }),
     },
     {
+      name: 'renewed already: the next approval starts the day after, or overlaps, covering all of it',
+      context: context({
+        accounts: [rita],
+        grants: [storefront],
+        register: ritaWith([
+          giftCards,
+          approval({
+            scope: ['northwind/storefront', 'northwind/shop'],
+            start: day(11),
+            end: day(90),
+            ticket: 'WEB-91',
+          }),
+          approval({ scope: 'northwind/shop', end: day(3), ticket: 'SHOP-3' }),
+          approval({ scope: '*', start: day(-1), end: day(120), ticket: 'ALL-1' }),
+        ]),
+      }),
+    },
+    {
+      name: "an employee's approval of their own account: employment approves it",
+      context: context({
+        accounts: [account({ id: 'dana-w' })],
+        grants: [grant({ account: 'dana-w', resource: 'northwind/shop' })],
+        register: register({
+          people: [{ ...dana, accounts: { github: 'dana-w' }, grants: [approval({ end: day(3) })] }],
+        }),
+      }),
+    },
+    {
       name: 'a shorter policy window',
       context: context({ register: ritaWith([giftCards]), policy: { expiringSoonDays: 7 } }),
     },
   ],
+});
+
+describe('expiring-soon: the same approval is the same finding', () => {
+  it('whatever the order its scopes are written in', () => {
+    const ids = (scope: string[]) =>
+      runRule(expiringSoon, context({ register: ritaWith([{ ...giftCards, scope }]) })).map((f) => [f.id, f.resource]);
+    const one = ids(['northwind/storefront', 'northwind/shop']);
+    expect(one).toEqual(ids(['northwind/shop', 'northwind/storefront']));
+    expect(one[0]?.[1]).toBe('northwind/shop, northwind/storefront');
+  });
 });
