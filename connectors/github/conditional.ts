@@ -10,6 +10,11 @@ import { AnswerHeaders, type Transport, WireAnswer, type WireRequest } from './t
 
 /** Marks a response rebuilt from a kept answer, so the call is counted as unchanged. */
 export const KEPT_ANSWER_HEADER = 'x-lanekeeper-kept-answer';
+/**
+ * Marks a rebuilt response whose Link header is the kept one, because the 304 carried none: a
+ * list that grew past a full last page would not say so there (see pages.ts).
+ */
+export const KEPT_LINK_HEADER = 'x-lanekeeper-kept-link';
 
 /**
  * The kept answers of one credential. Each is sealed with a MAC keyed by the credential (the token
@@ -78,8 +83,12 @@ export async function conditionalFetch(
   // A 304 to a request that sent no validator is GitHub's fault: it goes on to Octokit, which
   // fails the call, rather than being answered from nothing.
   if (response.status === 304 && kept) {
-    answers.put(key, kept);
-    return replay(response, kept);
+    // The ETag covers the body alone: the Link header of the 304 is the current one (a list that
+    // grew by a page links on from an unchanged last page), and it replaces the kept one.
+    const link = response.headers.get('link');
+    const current = link === null || link === (kept.link ?? '') ? kept : withLink(kept, link);
+    answers.put(key, current);
+    return replay(response, current, link !== null);
   }
   const validator = response.headers.get('etag');
   if (response.status !== 200 || !validator) return response;
@@ -107,12 +116,22 @@ export function answerKey(url: URL, basePath: string): string {
   return `GET ${path}?${query.toString()}`;
 }
 
-/** The kept answer as GitHub's 200 would have carried it, with the 304's current rate-limit headers. */
-function replay(notModified: WireAnswer, kept: CachedAnswer): WireAnswer {
+/** The kept answer under the Link header a 304 carried; an empty one means the list is one page now. */
+function withLink(kept: CachedAnswer, link: string): CachedAnswer {
+  const { link: _old, seal: _seal, ...rest } = kept;
+  return link ? { ...rest, link } : rest;
+}
+
+/**
+ * The kept answer as GitHub's 200 would have carried it, with the 304's current rate-limit
+ * headers; `linkConfirmed`: the Link header is the 304's own, not the kept one.
+ */
+function replay(notModified: WireAnswer, kept: CachedAnswer, linkConfirmed: boolean): WireAnswer {
   const headers: [string, string][] = [];
   for (const [name, value] of notModified.headers) if (name.startsWith('x-ratelimit-')) headers.push([name, value]);
   headers.push(['content-type', 'application/json; charset=utf-8'], ['etag', kept.validator]);
   if (kept.link) headers.push(['link', kept.link]);
   headers.push([KEPT_ANSWER_HEADER, '1']);
+  if (!linkConfirmed) headers.push([KEPT_LINK_HEADER, '1']);
   return new WireAnswer(200, 'OK', notModified.url, new AnswerHeaders(headers), kept.body);
 }

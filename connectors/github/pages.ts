@@ -6,6 +6,7 @@
 // links are not numbered pages is followed link by link, as Octokit's paginator does.
 import { MAX_FETCHES_PER_CURSOR, PageGuard, PagingError } from '../../src/core/paging.js';
 import { GithubCallError, type GithubClient } from './client.js';
+import { KEPT_LINK_HEADER } from './conditional.js';
 import type { GithubOperation } from './operations.js';
 
 export const PER_PAGE = 100;
@@ -20,6 +21,10 @@ interface Page {
   /** The next page's key, when the answer links on. */
   next: string | undefined;
   links: Links;
+  /** The page's URL as asked. */
+  url: string;
+  /** A kept answer whose Link header GitHub's 304 did not confirm (conditional.ts). */
+  keptLink: boolean;
 }
 
 export async function readPages(
@@ -40,7 +45,15 @@ export async function readPages(
     const items = recordsOf(answer.data);
     if (!items) throw new GithubCallError(operation, subject, { message: 'the answer was not a list' });
     const links = parseLinks(answer.headers.link);
-    return { key: pageKey(answer.url), items, next: links.next && pageKey(links.next), links };
+    const keptLink = (answer.headers as Record<string, unknown>)[KEPT_LINK_HEADER] !== undefined;
+    return {
+      key: pageKey(answer.url),
+      items,
+      next: links.next && pageKey(links.next),
+      links,
+      url: answer.url,
+      keptLink,
+    };
   };
 
   let last = await read(undefined);
@@ -64,13 +77,34 @@ export async function readPages(
       last = page;
     }
   }
-  // Link by link: a list paged otherwise, and what follows the last page of a list that grew
-  // while it was read.
-  while (cursor !== undefined && last.links.next) {
-    last = await read(last.links.next);
+  for (;;) {
+    // Link by link: a list paged otherwise, and what follows the last page of a list that grew
+    // while it was read.
+    while (cursor !== undefined && last.links.next) {
+      last = await read(last.links.next);
+      cursor = guard.page(last.key, last.items, last.next);
+    }
+    // A full last page answered from a kept answer whose Link GitHub did not confirm may have
+    // been followed by a page since: a 304 speaks for the body only. The next page is asked.
+    const beyond = pageAfterUnconfirmedEnd(last);
+    if (beyond === undefined) return guard.items();
+    last = await read(beyond);
     cursor = guard.page(last.key, last.items, last.next);
   }
-  return guard.items();
+}
+
+/** GitHub's page size when a request names none. */
+const DEFAULT_PER_PAGE = 30;
+
+/** The URL of the page after `page` when it is a full, numbered last page with an unconfirmed Link. */
+function pageAfterUnconfirmedEnd(page: Page): string | undefined {
+  if (!page.keptLink || page.links.next) return undefined;
+  const url = new URL(page.url);
+  const perPage = Number(url.searchParams.get('per_page') ?? DEFAULT_PER_PAGE);
+  const number = Number(url.searchParams.get('page') ?? 1);
+  if (!Number.isSafeInteger(number) || number < 1 || page.items.length < perPage) return undefined;
+  url.searchParams.set('page', String(number + 1));
+  return url.href;
 }
 
 /** The fields around the records of a wrapped list, as Octokit's paginator knows them. */

@@ -226,8 +226,9 @@ export async function startGithubEmulator(
       { ...rateHeaders(resource), ...extra },
     );
 
-  // GitHub's conditional GET: every 200 carries an ETag (weak, a digest of the body); a request
-  // whose If-None-Match names the current one is answered 304 with no body and is not charged.
+  // GitHub's conditional GET: every 200 carries an ETag (weak, a digest of the body alone: a list
+  // that grew past its old last page keeps that page's ETag); a request whose If-None-Match names
+  // the current one is answered 304 with no body, the current Link header, and is not charged.
   const notModifiedWhenUnchanged = (req: EmulatorRequest, response: EmulatorResponse): EmulatorResponse => {
     if (req.method !== 'GET' || response.status !== 200) return response;
     const etag = `W/"${createHash('sha256').update(response.body).digest('hex').slice(0, 32)}"`;
@@ -242,6 +243,7 @@ export async function startGithubEmulator(
       headers: {
         ...Object.fromEntries(rate),
         etag,
+        ...(response.headers?.link ? { link: response.headers.link } : {}),
         'x-ratelimit-remaining': String(Math.max(0, RATE_LIMIT - (used.core ?? 0))),
         'x-ratelimit-used': String(used.core),
       },

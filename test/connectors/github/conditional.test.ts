@@ -4,11 +4,13 @@
 
 import { Octokit } from '@octokit/rest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { basePathOf } from '../../../connectors/github/client.js';
-import { requestKey } from '../../../connectors/github/conditional.js';
+import { basePathOf, createClient } from '../../../connectors/github/client.js';
+import { requestKey, SealedAnswers } from '../../../connectors/github/conditional.js';
 import { GithubScenarioSchema } from '../../../connectors/github/emulator/scenario.js';
 import { createGithubConnector, type GithubScenario } from '../../../connectors/github/index.js';
+import { readPages } from '../../../connectors/github/pages.js';
 import { GithubConfigSchema } from '../../../connectors/github/schema.js';
+import type { CachedAnswer } from '../../../src/core/answers.js';
 import type { EmulatorOptions, RunningEmulator } from '../../../src/core/connector.js';
 import { silentLogger } from '../../../src/core/log.js';
 import type { Snapshot } from '../../../src/core/model.js';
@@ -16,6 +18,7 @@ import { clearSecrets, registerSecret } from '../../../src/core/redact.js';
 import { AnswerStore, type StoredAnswer } from '../../../src/pipeline/answers.js';
 import { collect } from '../../../src/pipeline/collect.js';
 import { demoScenario, FAST, inventory, NOW } from './harness.js';
+import { json, wireServer } from './wire-server.js';
 
 afterEach(() => clearSecrets());
 
@@ -114,6 +117,40 @@ describe('github connector: conditional requests with the answers the last scan 
       expect(after?.validator).not.toBe(before?.validator);
       expect(after?.body).toContain('added-after-the-first-scan');
       const third = await org.scan(second.kept);
+      expect(inventory(third.snapshot)).toEqual(inventory(second.snapshot));
+    } finally {
+      await org.close();
+    }
+  });
+
+  it('finds the member on a page a list grew by between scans, at page size 1, when the old last page is unchanged', async () => {
+    const scenario = GithubScenarioSchema.parse(await demoScenario());
+    // A GitHub user who is not in the organisation yet.
+    scenario.users.push({
+      login: 'newhire',
+      name: 'New Hire',
+      type: 'User',
+      verifiedDomainEmails: [],
+      twoFactor: true,
+    });
+    const org = await scanner(scenario, { pageSize: 1 });
+    try {
+      const first = await org.scan([]);
+      expect(status(first.snapshot).ok).toBe(true);
+      expect(first.snapshot.accounts.map((a) => a.id)).not.toContain('newhire');
+      // They join as a plain member: the role=member list grows by exactly one page, and every
+      // page it had (the old last one included) answers 304 with its unchanged body.
+      scenario.members.push({ login: 'newhire', role: 'member' });
+      const second = await org.scan(first.kept);
+      expect(status(second.snapshot).error).toBeUndefined();
+      expect(second.served).toContain(304);
+      expect(second.snapshot.accounts.map((a) => a.id)).toContain('newhire');
+      expect(second.snapshot.grants.filter((g) => g.account === 'newhire').map((g) => g.viaName)).toContain(
+        'base permission',
+      );
+      // What the next scan keeps names the new last page: a third scan finds the member without a full read.
+      const third = await org.scan(second.kept);
+      expect(third.snapshot.accounts.map((a) => a.id)).toContain('newhire');
       expect(inventory(third.snapshot)).toEqual(inventory(second.snapshot));
     } finally {
       await org.close();
@@ -264,6 +301,57 @@ describe('github connector: conditional requests with the answers the last scan 
       expect(status(snapshot).warnings.join('\n')).toMatch(/it needs at least 18 more requests/);
     } finally {
       await org.close();
+    }
+  });
+});
+
+describe('github conditional paging when a 304 does not carry the Link header', () => {
+  it('asks past a full last page answered from a kept answer, and finds the page the list grew by', async () => {
+    const members = (from: number, count: number) =>
+      Array.from({ length: count }, (_, i) => ({ login: `user-${from + i}`, id: from + i + 1 }));
+    let grown = false;
+    // One full page of 100 (no Link: a single page); later a 101st member, on page 2. Page 1's
+    // body does not change, so it answers 304, and this server's 304s carry no Link.
+    const server = await wireServer((request, response) => {
+      const page = Number(new URL(request.url, 'http://github.test').searchParams.get('page') ?? 1);
+      if (page > 1)
+        return json(response, 200, grown && page === 2 ? members(100, 1) : [], { etag: `W/"p${page}${grown}"` });
+      if (request.headers['if-none-match'] === 'W/"p1"') {
+        response.writeHead(304, { etag: 'W/"p1"' });
+        return response.end();
+      }
+      json(response, 200, members(0, 100), { etag: 'W/"p1"' });
+    });
+    try {
+      const kept = new Map<string, CachedAnswer>();
+      const token = 'ghp_wireservertest';
+      const read = () =>
+        readPages(
+          createClient({
+            config: GithubConfigSchema.parse({ org: 'acme', token, baseUrl: server.url }),
+            signal: new AbortController().signal,
+            log: silentLogger,
+            onRequest: () => {},
+            answers: new SealedAnswers({ get: (k) => kept.get(k), put: (k, a) => kept.set(k, a) }, token),
+            tuning: { msPerSecond: 1 },
+          }),
+          (task) => task(),
+          'GET /orgs/{org}/members',
+          { org: 'acme' },
+          undefined,
+        );
+      expect(await read()).toHaveLength(100);
+      // A fresh answer that says it is the only page is taken at its word.
+      expect(server.received).toHaveLength(1);
+      grown = true;
+      const again = await read();
+      expect(again).toHaveLength(101);
+      expect(again.at(-1)).toEqual({ login: 'user-100', id: 101 });
+      expect(
+        server.received.slice(1).map((r) => new URL(r.url, 'http://github.test').searchParams.get('page')),
+      ).toEqual([null, '2']);
+    } finally {
+      await server.close();
     }
   });
 });
