@@ -2,6 +2,7 @@
 // (connectors/<id>/schema.ts); this file holds what every scan shares.
 import { z } from 'zod';
 import { SEVERITIES } from './finding.js';
+import { isCalendarDate } from './register.js';
 
 export const FailOnSchema = z.enum([...SEVERITIES, 'none']);
 export type FailOn = z.infer<typeof FailOnSchema>;
@@ -81,8 +82,15 @@ export const EmailSchema = z
   });
 export type EmailConfig = z.infer<typeof EmailSchema>;
 
-/** YYYY-MM-DD: a date as people write it in a config file. */
-const DateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date, YYYY-MM-DD');
+/**
+ * YYYY-MM-DD, a day the calendar has: the register's check, so 2027-02-30 is refused rather than
+ * rolled over to March. The pattern stays for the JSON Schema editors read; `abort` keeps a
+ * malformed date to one problem. Every date in the config uses this.
+ */
+const DateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date written YYYY-MM-DD', abort: true })
+  .refine(isCalendarDate, { message: 'must be a date written YYYY-MM-DD' });
 
 /**
  * A gap the company knows of and accepts for a while: a GitHub organisation on a plan without
