@@ -93,19 +93,29 @@ export function createClient({
       return true;
     };
 
+  // Octokit logs objects that may hold request headers: only the text goes through, redacted.
+  // A server's words (a Deprecation answer's Sunset header) are among them: they go to the debug
+  // log, never to the console.
+  const octokitLog = {
+    debug: (m: string) => log.debug(`github: ${m}`),
+    info: (m: string) => log.debug(`github: ${m}`),
+    warn: (m: string) => log.debug(`github: ${m}`),
+    error: (m: string) => log.debug(`github: ${m}`),
+  };
   const common = {
     userAgent: 'lanekeeper',
     ...(config.baseUrl ? { baseUrl: config.baseUrl.replace(/\/$/, '') } : {}),
     // Octokit reads of a fetch Response only what the transport's answers have (transport.ts);
-    // success answers are parsed by parsed-answers.ts.
-    request: { signal, fetch: countingFetch as unknown as typeof fetch, parseSuccessResponseBody: false },
-    // Octokit logs objects that may hold request headers: only the text goes through, redacted.
-    log: {
-      debug: (m: string) => log.debug(`github: ${m}`),
-      info: (m: string) => log.debug(`github: ${m}`),
-      warn: (m: string) => log.debug(`github: ${m}`),
-      error: (m: string) => log.debug(`github: ${m}`),
+    // success answers are parsed by parsed-answers.ts. @octokit/request logs a deprecated
+    // endpoint's warning through `request.log`, else to the console: every request Octokit
+    // builds (a GitHub App's token mint included, which reuses these defaults) gets ours.
+    request: {
+      signal,
+      fetch: countingFetch as unknown as typeof fetch,
+      parseSuccessResponseBody: false,
+      log: octokitLog,
     },
+    log: octokitLog,
     // Rate-limit answers wait and retry here (rate-limits.ts); how many requests are in flight is
     // the collector's queue's decision, told of every throttle through onThrottle.
     rateLimit: {

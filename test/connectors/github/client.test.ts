@@ -1,8 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { generateKeyPairSync } from 'node:crypto';
+import { describe, expect, it, vi } from 'vitest';
 import { isNotVisible } from '../../../connectors/github/calls.js';
-import { GithubCallError, operationOf, readFailure } from '../../../connectors/github/client.js';
+import { createClient, GithubCallError, operationOf, readFailure } from '../../../connectors/github/client.js';
+import { GithubConfigSchema } from '../../../connectors/github/schema.js';
+import { createLogger } from '../../../src/core/log.js';
+import { clearSecrets } from '../../../src/core/redact.js';
+import { json, wireServer } from './wire-server.js';
 
 const TOKEN = 'ghp_SuperSecretTokenValue0123456789abcd';
+const INSTALLATION_TOKEN = 'ghs_InstallationTokenValue0123456789ab';
 
 /** Shaped like @octokit/request-error's RequestError: the request (with its headers) rides along. */
 function sdkError(message: string, status: number, response?: { data: unknown }): Error {
@@ -67,5 +73,88 @@ describe('github client operation names', () => {
     expect(operationOf('GET', '/orgs/acme/teams/core/repos', '')).toBe('GET /orgs/{org}/teams/{team_slug}/repos');
     // A name that is not valid percent-encoding is still named, not thrown on.
     expect(operationOf('GET', '/repos/acme/%E0%A4%A/keys', '')).toBe('GET /repos/{owner}/{repo}/keys');
+  });
+});
+
+describe('github client: what Octokit would print', () => {
+  const withSpies = async (body: () => Promise<void>) => {
+    const printed: string[] = [];
+    const spies = [
+      vi.spyOn(console, 'warn').mockImplementation((...a: unknown[]) => void printed.push(a.join(' '))),
+      vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void printed.push(a.join(' '))),
+      vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void printed.push(a.join(' '))),
+      vi.spyOn(console, 'info').mockImplementation((...a: unknown[]) => void printed.push(a.join(' '))),
+      vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => {
+        printed.push(String(chunk));
+        return true;
+      }),
+    ];
+    try {
+      await body();
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+      clearSecrets();
+    }
+    return printed;
+  };
+
+  /** A server that marks every answer deprecated and echoes the credential it was sent in Sunset. */
+  const deprecatingServer = () =>
+    wireServer((request, response) => {
+      const credential = String(request.headers.authorization ?? '').replace(/^(token|bearer) /i, '');
+      const headers = { deprecation: 'true', sunset: `##[error]forged-annotation ${credential}` };
+      if (request.method === 'POST')
+        return json(response, 201, { token: INSTALLATION_TOKEN, expires_at: '2099-01-01T00:00:00Z' }, headers);
+      json(response, 200, { login: 'acme', id: 1 }, headers);
+    });
+
+  it('sends a deprecation warning to the debug log, redacted, never to the console', async () => {
+    const server = await deprecatingServer();
+    const lines: string[] = [];
+    try {
+      const printed = await withSpies(async () => {
+        const client = createClient({
+          config: GithubConfigSchema.parse({ org: 'acme', token: TOKEN, baseUrl: server.url }),
+          signal: new AbortController().signal,
+          log: createLogger('verbose', (l) => lines.push(l)),
+          onRequest: () => {},
+        });
+        await client.request('GET /orgs/{org}', { org: 'acme' });
+      });
+      expect(printed).toEqual([]);
+      expect(lines.join('')).toMatch(/debug: github: .*is deprecated/);
+      expect(lines.join('')).not.toContain(TOKEN);
+      expect(lines.join('')).not.toContain('##[error]');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('does the same for the GitHub App token mint and the calls made with its token', async () => {
+    const server = await deprecatingServer();
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const lines: string[] = [];
+    try {
+      const printed = await withSpies(async () => {
+        const client = createClient({
+          config: GithubConfigSchema.parse({
+            org: 'acme',
+            baseUrl: server.url,
+            app: { appId: 1, installationId: 2, privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }) },
+          }),
+          signal: new AbortController().signal,
+          log: createLogger('verbose', (l) => lines.push(l)),
+          onRequest: () => {},
+        });
+        await client.request('GET /orgs/{org}', { org: 'acme' });
+      });
+      expect(server.received.map((r) => r.method)).toEqual(['POST', 'GET']);
+      expect(printed).toEqual([]);
+      expect(lines.join('')).toMatch(/is deprecated/);
+      expect(lines.join('')).not.toContain(INSTALLATION_TOKEN);
+      expect(lines.join('')).not.toContain('##[error]');
+    } finally {
+      await server.close();
+    }
   });
 });
