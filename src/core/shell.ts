@@ -1,3 +1,5 @@
+import { neutraliseWorkflowCommands } from './text.js';
+
 // Commands a person copies into a shell, with names that came from an API or the register.
 // Every argument is POSIX single-quoted unless it is plainly safe, so a name such as
 // `'; rm -rf / #` or `$(id)` arrives as one literal argument and never runs.
@@ -55,4 +57,20 @@ export function visibleCommand(text: string): string {
     if (c === '\r') return '\\r';
     return `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`;
   });
+}
+
+/**
+ * A command as a terminal (and so a CI log) shows it: visibleCommand, with the workflow commands
+ * GitHub Actions would act on broken up as in every other printed line (`##[` as `## [`). The
+ * line is for reading; `altered` says it is not the command byte for byte, and `note` says why.
+ */
+export function terminalCommand(text: string): { line: string; altered: boolean; note?: string } {
+  const visible = visibleCommand(text);
+  const line = neutraliseWorkflowCommands(visible);
+  const why = [
+    visible === text ? undefined : 'contains control characters, shown escaped',
+    line === visible ? undefined : 'holds a GitHub Actions workflow command, shown broken up by a space',
+  ].filter((w) => w !== undefined);
+  if (why.length === 0) return { line, altered: false };
+  return { line, altered: true, note: `${why.join('; ')}: check the names before running it` };
 }

@@ -2,6 +2,7 @@
 // and the same company after the work was done has nothing left.
 import { describe, expect, it } from 'vitest';
 import type { Account, Snapshot } from '../../src/core/model.js';
+import { redact } from '../../src/core/redact.js';
 import {
   type ChecklistItem,
   offboard,
@@ -206,6 +207,62 @@ describe('renderers', () => {
       /^ {2}gh secret set --org=northwind -- '\[click\]\(https:\/\/evil\.example\) <img src=x onerror=alert\(1\)> \\u001b\[2J`rm -rf`\\n# heading'$/m,
     );
     expect(md).toContain('  - Note: a command contains control characters');
+  });
+});
+
+describe('workflow commands', () => {
+  // What the Actions runner acts on: `##[` anywhere in a line, `::` at a line's start.
+  function expectNoWorkflowCommand(text: string): void {
+    expect(text).not.toContain('##[');
+    expect(text.split('\n').filter((l) => /^\s*::/.test(l))).toEqual([]);
+  }
+
+  function withConditionTitle(title: string) {
+    const s = snapshot();
+    const grants = s.grants.map((g) =>
+      g.system === 'gcp' && g.account === 'user:sam@ortiz.dev'
+        ? {
+            ...g,
+            attributes: {
+              ...g.attributes,
+              condition: 'request.time < timestamp("2026-12-25T00:00:00Z")',
+              conditionTitle: title,
+            },
+          }
+        : g,
+    );
+    return offboard({ person: 'sam', snapshot: { ...s, grants }, register: register(), now: NOW });
+  }
+
+  it('prints no command carrying a workflow command from a GCP condition title, and says it was altered', () => {
+    const checklist = withConditionTitle('##[error]forged annotation');
+    const text = renderTerminal(checklist);
+    expect(text).toContain('gcloud');
+    expect(text).toContain('## [error]forged annotation');
+    expectNoWorkflowCommand(text);
+    const line = text.split('\n').find((l) => l.includes('## [error]forged'));
+    expect(line).toMatch(/# .*check the names before running it$/);
+    // The record keeps the command exactly: it is a file, not a log the runner reads.
+    expect(renderMarkdown(checklist)).toContain("title=##[error]forged annotation'");
+  });
+
+  it('prints no workflow command from any value, nor from one the redactor completes', () => {
+    const token = `ghp_${'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'}`;
+    const s = snapshot();
+    const accounts: Account[] = s.accounts.map((a) =>
+      a.id === 'U0SAM' || a.id === 'samortiz' ? { ...a, login: `##${token} ::warning::x ##[group]y` } : a,
+    );
+    const secrets = s.secrets.map((x) => (x.name === 'NPM_TOKEN' ? { ...x, name: `::error::x ##${token}` } : x));
+    const checklist = offboard({
+      person: 'sam',
+      snapshot: { ...s, accounts, secrets },
+      register: register(),
+      now: NOW,
+    });
+    // As the offboard command prints it: the rendered text redacted once more.
+    const text = redact(renderTerminal(checklist));
+    expect(text).toContain('## [REDACTED]');
+    expectNoWorkflowCommand(text);
   });
 });
 

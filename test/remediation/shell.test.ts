@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { command, hasControlCharacters, option, shellQuote, visibleCommand } from '../../src/core/shell.js';
+import {
+  command,
+  hasControlCharacters,
+  option,
+  shellQuote,
+  terminalCommand,
+  visibleCommand,
+} from '../../src/core/shell.js';
 import { shellWords } from './run.js';
 
 const canaryDir = mkdtempSync(join(tmpdir(), 'lanekeeper-canary-'));
@@ -81,5 +88,25 @@ describe('visibleCommand', () => {
     expect(visibleCommand(line)).toBe("gh api 'a\\nb\\u001b[2J'");
     expect(hasControlCharacters(visibleCommand(line))).toBe(false);
     expect(hasControlCharacters(command('gh', 'api', 'repos/a/b'))).toBe(false);
+  });
+});
+
+describe('terminalCommand', () => {
+  it('breaks up the workflow commands a CI log would act on, and says the line was altered', () => {
+    const forged = command('gcloud', 'projects', 'remove-iam-policy-binding', 'p', '--condition=title=##[error]forged');
+    const shown = terminalCommand(forged);
+    expect(shown.line).toBe("gcloud projects remove-iam-policy-binding p '--condition=title=## [error]forged'");
+    expect(shown.altered).toBe(true);
+    expect(shown.note).toMatch(/workflow command.*check the names before running it$/);
+    expect(`${shown.line} ${shown.note}`).not.toContain('##[');
+    expect(terminalCommand('::error::x').line).toBe(': :error::x');
+  });
+
+  it('shows control characters escaped, and leaves a plain command as it is', () => {
+    expect(terminalCommand(command('gh', 'api', 'a\n##[x')).line).toBe("gh api 'a\\n## [x'");
+    expect(terminalCommand(command('gh', 'api', 'a\u001b[2J')).note).toMatch(
+      /^contains control characters, shown escaped/,
+    );
+    expect(terminalCommand(command('gh', 'api', 'repos/a/b'))).toEqual({ line: 'gh api repos/a/b', altered: false });
   });
 });

@@ -1,9 +1,11 @@
 // The offboarding checklist as a person reads it: `[ ]` lines in the terminal, and a Markdown
 // record for the archive. Every value comes from an API or the register, so the terminal gets
-// terminalSafe text and the Markdown gets escaped text (no link, image or HTML can render);
-// commands go in code blocks, and a command with control characters is shown escaped.
+// redacted, terminalSafe text (commands too: no escape, no workflow command for a CI log) and the
+// Markdown gets escaped text (no link, image or HTML can render); commands go in code blocks, and
+// a command with control characters is shown escaped.
 
-import { hasControlCharacters, visibleCommand } from '../../core/shell.js';
+import { redact } from '../../core/redact.js';
+import { hasControlCharacters, terminalCommand, visibleCommand } from '../../core/shell.js';
 import { codeFence, markdownText, terminalSafe } from '../../core/text.js';
 import type { ChecklistItem, OffboardChecklist } from './checklist.js';
 
@@ -38,7 +40,8 @@ function incomplete(checklist: OffboardChecklist): string | undefined {
 }
 
 export function renderTerminal(checklist: OffboardChecklist): string {
-  const t = terminalSafe;
+  // Redacted before it is made safe: a mask written after "##" would read "##[REDACTED]".
+  const t = (s: string) => terminalSafe(redact(s));
   const lines = [`Offboarding ${t(heading(checklist))}, ${checklist.date}`, summary(checklist)];
   const warning = incomplete(checklist);
   if (warning) lines.push(t(warning));
@@ -50,8 +53,8 @@ export function renderTerminal(checklist: OffboardChecklist): string {
       for (const why of item.why) lines.push(`    why: ${t(why)}`);
       for (const step of item.steps) lines.push(`    do:  ${t(step)}`);
       for (const cmd of item.commands) {
-        const shown = hasControlCharacters(cmd);
-        lines.push(`    $ ${visibleCommand(cmd)}${shown ? `   # ${CONTROL_NOTE}` : ''}`);
+        const { line, note } = terminalCommand(redact(cmd));
+        lines.push(`    $ ${line}${note ? `   # ${note}` : ''}`);
       }
     }
   }
