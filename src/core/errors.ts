@@ -164,6 +164,19 @@ export const PROBLEMS = {
     summary: "A grant ends after the person's engagement ends (register check fails; the scan reports it).",
     fix: "End the grant on or before the person's end date, or extend the engagement.",
   },
+  LK_REGISTER_GRANT_BEFORE_ENGAGEMENT: {
+    summary: "A grant starts before the person's engagement starts (register check fails; the scan reports it).",
+    fix: "Start the grant on or after the person's start date, or move the engagement's start.",
+  },
+  LK_REGISTER_EXCEPTION_NO_END: {
+    summary: "A contractor's lanes exception has no end date (register check fails; the scan reports it).",
+    fix: 'Add "end:" to the lanes_exception: the last day the person may hold more than one lane.',
+  },
+  LK_REGISTER_EXCEPTION_APPROVER_LEFT: {
+    summary:
+      'A lanes exception in effect was approved by someone who has left: it no longer excuses holding several lanes (register check fails; the scan reports it).',
+    fix: 'Have an employee who is still here approve it again (approved_by), or end it.',
+  },
   LK_REGISTER_SCOPE_UNMATCHED: {
     summary: 'A grant scope matches nothing the scan found (warning).',
     fix: 'Check the scope against the resource names in inventory.json (GitHub org/repo, AWS account id or name, GCP projects/<id>, Slack #channel).',

@@ -23,6 +23,11 @@ function laneLine(held: HeldGrant, holder: Holder, c: LaneCoverage): string[] {
       `held ${held.grant.level} in the ${c.lane} lane is above the approved ${c.approval.access}`,
     ];
   }
+  if (c.engagementStarts)
+    return [
+      `${holder.person.id}'s engagement starts ${c.engagementStarts}: nothing they hold is approved before then`,
+      ...c.matches.map(describeApproval),
+    ];
   const pending = c.matches.map((rg) => `${describeApproval(rg)} has not started yet`);
   return [`no approval of ${holder.person.id} covers the ${c.lane} lane of ${held.grant.resource}`, ...pending];
 }

@@ -68,6 +68,23 @@ describe('register check is the gate for what the scan reports as register-incom
       21,
       'people[1].grants[0].end',
     ],
+    [
+      'a grant that starts before the engagement',
+      REGISTER.replace('        start: 2026-05-01\n', '        start: 2026-04-20\n'),
+      'LK_REGISTER_GRANT_BEFORE_ENGAGEMENT',
+      20,
+      'people[1].grants[0].start',
+    ],
+    [
+      'a lanes exception with no end date',
+      REGISTER.replace(
+        '    grants:\n',
+        '    lanes_exception:\n      reason: Covers on-call while Lee is away\n      approved_by: dana\n    grants:\n',
+      ),
+      'LK_REGISTER_EXCEPTION_NO_END',
+      15,
+      'people[1].lanes_exception',
+    ],
   ])('exits 1 on %s, naming the file, line and field', async (_name, text, code, line, field) => {
     const path = await fileIn('register.yaml', text);
     const run = await runCli(['register', 'check', path]);

@@ -48,6 +48,14 @@ describe('coverLanes', () => {
     expect(stateOf(shopWrite, lower)).toEqual({ code: 'above' });
   });
 
+  it('approves nothing before the engagement starts, whatever the approvals say', () => {
+    const p = person([approval({ start: day(-5) })], { start: day(3) });
+    expect(coverLanes(shopWrite, sam, p, NOW)).toMatchObject([
+      { lane: 'code', state: 'unapproved', engagementStarts: day(3) },
+    ]);
+    expect(stateOf(shopWrite, person([approval({ start: day(-5) })], { start: day(0) }))).toEqual({ code: 'approved' });
+  });
+
   it('takes the highest live approval when several match', () => {
     const p = person([
       approval({ access: 'read' }),

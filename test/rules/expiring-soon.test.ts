@@ -140,7 +140,10 @@ ruleTester(expiringSoon, {
 describe('expiring-soon: the same approval is the same finding', () => {
   it('whatever the order its scopes are written in', () => {
     const ids = (scope: string[]) =>
-      runRule(expiringSoon, context({ register: ritaWith([{ ...giftCards, scope }]) })).map((f) => [f.id, f.resource]);
+      runRule(expiringSoon, context({ register: ritaWith([{ ...giftCards, scope }]) })).map((f) => [
+        f.fingerprint,
+        f.resource,
+      ]);
     const one = ids(['northwind/storefront', 'northwind/shop']);
     expect(one).toEqual(ids(['northwind/shop', 'northwind/storefront']));
     expect(one[0]?.[1]).toBe('northwind/shop, northwind/storefront');

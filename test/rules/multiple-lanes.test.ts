@@ -92,6 +92,27 @@ ruleTester(multipleLanes, {
       }),
       expect: [{ account: '', person: 'sam', evidence: [`approved by dana ended ${day(-1)}`] }],
     },
+    {
+      name: 'a lanes exception whose approver has left no longer counts',
+      context: context({
+        accounts: [sam],
+        grants: [shop, infra],
+        register: register({
+          people: [
+            dana,
+            { id: 'lee', name: 'Lee', kind: 'employee', end: day(-3) },
+            contractor('sam', {
+              accounts: { github: 'samortiz' },
+              grants: [approval()],
+              lanes_exception: { reason: 'on-call cover', approved_by: 'lee', end: day(20) },
+            }),
+          ],
+        }),
+      }),
+      expect: [
+        { account: '', person: 'sam', evidence: [`the lanes exception was approved by lee, who left on ${day(-3)}`] },
+      ],
+    },
   ],
   quiet: [
     {

@@ -44,6 +44,22 @@ ruleTester(unapprovedAccess, {
       ],
     },
     {
+      name: "access held before the contractor's engagement starts",
+      context: context({
+        accounts: [omar],
+        grants: [omarOn('northwind/shop', { permission: 'pull', level: 'read' })],
+        register: omarWith([approval({ access: 'read', start: day(-2), ticket: 'SHOP-202' })], { start: day(4) }),
+      }),
+      expect: [
+        {
+          account: 'omar-qa',
+          resource: 'northwind/shop',
+          title: 'Access nobody approved',
+          evidence: [`omar's engagement starts ${day(4)}: nothing they hold is approved before then`, 'SHOP-202'],
+        },
+      ],
+    },
+    {
       name: 'a repo no approval names',
       context: context({ accounts: [omar], grants: [omarOn('northwind/infra')], register: omarWith([readShop]) }),
       expect: [

@@ -37,6 +37,8 @@ export interface LaneCoverage {
   approval?: RegisterGrant;
   /** For expired: the last day any approval (or the engagement) covered the lane. */
   endedOn?: string;
+  /** The holder's engagement has not started (person.start is still to come): nothing is approved yet. */
+  engagementStarts?: string;
   /** The holder's engagement ended (person.end passed): whatever the lane's state, the access outlived it. */
   engagementEnded?: string;
 }

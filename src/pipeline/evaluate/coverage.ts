@@ -49,7 +49,21 @@ function candidateApprovals(person: Person, grant: Grant, lane: Lane): RegisterG
   );
 }
 
+/** The person's engagement start date when it is still to come. */
+export function engagementStartsOn(person: Person, now: Date): string | undefined {
+  return person.start !== undefined && now.getTime() < startOfDay(person.start).getTime() ? person.start : undefined;
+}
+
 export function coverLanes(grant: Grant, account: Account, person: Person, now: Date): LaneCoverage[] {
+  const starts = engagementStartsOn(person, now);
+  // Before the engagement nothing is approved yet, whatever the approvals' own dates say.
+  if (starts !== undefined)
+    return [...new Set(grant.lanes)].sort().map((lane) => ({
+      lane,
+      state: 'unapproved',
+      matches: candidateApprovals(person, grant, lane),
+      engagementStarts: starts,
+    }));
   const ended = engagementEndedOn(person, now);
   // Employment approves an employee's own accounts; it never approves another organisation's principal.
   const byEmployment = person.kind === 'employee' && account.kind !== 'external' && ended === undefined;

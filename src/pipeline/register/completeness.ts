@@ -1,7 +1,7 @@
 // What makes a register entry unanswerable, in one place: a contractor no employee owns, a
-// contractor's approval that never ends or outlasts the engagement, a task too vague to
-// review; and, on a given day, a contractor whose owner has left or a live approval whose
-// approver has left. The scan reports each as a register-incomplete finding (it still runs on
+// contractor's approval (or lanes exception) that never ends, an approval outside the
+// engagement, a task too vague to review; and, on a given day, a contractor whose owner has
+// left or a live approval or lanes exception whose approver has left. The scan reports each as a register-incomplete finding (it still runs on
 // such a register); `register check` fails on them, so a pull request cannot add one unnoticed.
 import type { ProblemCode } from '../../core/errors.js';
 import type { Person, Register, RegisterGrant } from '../../core/register.js';
@@ -13,7 +13,16 @@ export const MIN_TASK_WORDS = 3;
 export interface IncompleteEntry {
   code: ProblemCode;
   /** Stable within a person: part of the finding's fingerprint. */
-  what: 'no-owner' | 'owner-left' | 'no-end' | 'outlasts-engagement' | 'vague-task' | 'approver-left';
+  what:
+    | 'no-owner'
+    | 'owner-left'
+    | 'no-end'
+    | 'outlasts-engagement'
+    | 'precedes-engagement'
+    | 'vague-task'
+    | 'approver-left'
+    | 'exception-no-end'
+    | 'exception-approver-left';
   person: Person;
   grant?: RegisterGrant;
   /** Where in the register: ["people", 3, "grants", 0, "end"]. */
@@ -52,6 +61,25 @@ export function incompleteEntries(register: Pick<Register, 'people'>, now?: Date
         path: ['people', i, 'owner'],
         message: `owner ${person.owner} left on ${ownerLeft}: no employee answers for this access now`,
       });
+    const exception = person.lanes_exception;
+    if (contractor && exception && exception.end === undefined)
+      out.push({
+        code: 'LK_REGISTER_EXCEPTION_NO_END',
+        what: 'exception-no-end',
+        person,
+        path: ['people', i, 'lanes_exception'],
+        message: 'a lanes exception with no end date: the person may hold several lanes for ever',
+      });
+    const exceptionApproverLeft =
+      exception && now && !hasEnded(exception, now) ? leftOn(byId, exception.approved_by, now) : undefined;
+    if (exceptionApproverLeft !== undefined)
+      out.push({
+        code: 'LK_REGISTER_EXCEPTION_APPROVER_LEFT',
+        what: 'exception-approver-left',
+        person,
+        path: ['people', i, 'lanes_exception', 'approved_by'],
+        message: `lanes exception approved by ${exception?.approved_by}, who left on ${exceptionApproverLeft}: it excuses nothing now`,
+      });
     for (const [j, grant] of person.grants.entries()) {
       const at = (...rest: PropertyKey[]) => ['people', i, 'grants', j, ...rest];
       // An approval nobody here owns can be neither renewed nor ended on purpose; one that has
@@ -85,6 +113,15 @@ export function incompleteEntries(register: Pick<Register, 'people'>, now?: Date
           grant,
           path: at('end'),
           message: `ends ${grant.end}, after ${person.id}'s engagement ends (${person.end})`,
+        });
+      if (person.start !== undefined && grant.start < person.start)
+        out.push({
+          code: 'LK_REGISTER_GRANT_BEFORE_ENGAGEMENT',
+          what: 'precedes-engagement',
+          person,
+          grant,
+          path: at('start'),
+          message: `starts ${grant.start}, before ${person.id}'s engagement starts (${person.start})`,
         });
       const words = grant.task.trim().split(/\s+/).filter(Boolean).length;
       if (words < MIN_TASK_WORDS)
