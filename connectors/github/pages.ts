@@ -36,7 +36,13 @@ export async function readPages(
 ): Promise<unknown[]> {
   const what = subject ? `${operation} (${subject})` : operation;
   const guard = new PageGuard<unknown>(what);
+  const api = new URL(client.request.endpoint.DEFAULTS.baseUrl);
   const read = async (url: string | undefined): Promise<Page> => {
+    // A link is asked with the token: it must lead where the token is meant to go.
+    if (url !== undefined) {
+      const refused = refusedLink(url, api);
+      if (refused) throw new GithubCallError(operation, subject, { message: refused });
+    }
     const answer = await run(() =>
       url === undefined
         ? client.request(operation, { ...params, per_page: PER_PAGE })
@@ -91,6 +97,26 @@ export async function readPages(
     last = await read(beyond);
     cursor = guard.page(last.key, last.items, last.next);
   }
+}
+
+/**
+ * Why a paging link is not followed, or undefined when it may be: it must stay on the configured
+ * API's origin (scheme, host and port) and under its base path, or the token would go with it.
+ * Only the link's origin and path are named, never its query (nor anything of the credential).
+ */
+function refusedLink(link: string, api: URL): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(link);
+  } catch {
+    return 'the answer links to a next page that is not a URL; not followed';
+  }
+  if (url.origin !== api.origin)
+    return `the answer links to a next page on ${url.origin}, not on the configured API ${api.origin}; not followed (the token would be sent there)`;
+  const base = api.pathname.replace(/\/$/, '');
+  if (base && url.pathname !== base && !url.pathname.startsWith(`${base}/`))
+    return `the answer links to a next page at ${url.pathname}, outside the API base path ${base}; not followed`;
+  return undefined;
 }
 
 /** GitHub's page size when a request names none. */

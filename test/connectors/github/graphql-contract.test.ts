@@ -53,7 +53,7 @@ function asGithubWould(schema: GraphQLSchema, document: DocumentNode, exchange: 
 
 /**
  * Runs the scan with its GraphQL endpoint behind a proxy that records each query and its answer
- * as they cross the wire (REST pages link straight to the emulator and pass it by).
+ * as they cross the wire.
  */
 async function recordGraphql(run: (baseUrl: string, target: (url: string) => void) => Promise<void>) {
   const exchanges: Exchange[] = [];
@@ -78,7 +78,11 @@ async function recordGraphql(run: (baseUrl: string, target: (url: string) => voi
               const { data } = JSON.parse(body.toString('utf8')) as { data?: unknown };
               exchanges.push({ query, variables: variables ?? {}, data });
             }
-            outgoing.writeHead(answer.statusCode ?? 502, answer.headers).end(body);
+            // As a reverse proxy does: REST pages link on through the proxy, since the connector
+            // follows no link off the API it was given.
+            const headers = { ...answer.headers };
+            if (typeof headers.link === 'string') headers.link = headers.link.split(target).join(self);
+            outgoing.writeHead(answer.statusCode ?? 502, headers).end(body);
           });
         },
       );
@@ -86,8 +90,9 @@ async function recordGraphql(run: (baseUrl: string, target: (url: string) => voi
     });
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const self = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
   try {
-    await run(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, (url) => {
+    await run(self, (url) => {
       target = url;
     });
   } finally {

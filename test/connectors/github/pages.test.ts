@@ -2,8 +2,11 @@
 // lists paged otherwise are followed link by link; the paging policy holds in both.
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createClient } from '../../../connectors/github/client.js';
 import { readPages } from '../../../connectors/github/pages.js';
+import { GithubConfigSchema } from '../../../connectors/github/schema.js';
 import { AdaptiveQueue } from '../../../src/core/adaptive-queue.js';
+import { silentLogger } from '../../../src/core/log.js';
 import { clearSecrets } from '../../../src/core/redact.js';
 import { clientOf, json, type Received, type WireServer, wireServer } from './wire-server.js';
 
@@ -107,5 +110,63 @@ describe('github paged lists', () => {
   it('fails, naming the list, when a page is not a list', async () => {
     const { read } = await readMembers((_request, _url, response) => json(response, 200, { message: 'hello' }));
     await expect(read).rejects.toThrow(/GET \/orgs\/\{org\}\/members .*not a list/);
+  });
+});
+
+describe('github paged lists: where a link may lead', () => {
+  const TOKEN = 'ghp_wireservertest';
+  let other: WireServer | undefined;
+  afterEach(async () => {
+    await other?.close();
+    other = undefined;
+  });
+
+  /** The configured server (127.0.0.1) answers page 1 with `link(otherUrl)`; `other` (localhost) records what reaches it. */
+  async function readWith(link: (configured: string, otherUrl: string) => string, basePath = '') {
+    other = await wireServer((_request, response) => json(response, 200, [member(2)]));
+    const otherUrl = other.url.replace('127.0.0.1', 'localhost');
+    server = await wireServer((request, response) =>
+      new URL(request.url, 'http://github.test').searchParams.has('page')
+        ? json(response, 200, [member(9)])
+        : json(response, 200, [member(1)], { link: link(server?.url ?? '', otherUrl) }),
+    );
+    const client = createClient({
+      config: GithubConfigSchema.parse({ org: 'acme', token: TOKEN, baseUrl: `${server.url}${basePath}` }),
+      signal: new AbortController().signal,
+      log: silentLogger,
+      onRequest: () => {},
+      tuning: { msPerSecond: 1, serverErrorRetries: 0 },
+    });
+    return readPages(client, (task) => task(), 'GET /orgs/{org}/members', { org: 'acme' }, undefined);
+  }
+
+  it('refuses a next link to another origin, naming it, and sends it nothing', async () => {
+    const read = readWith((_, elsewhere) => `<${elsewhere}/orgs/acme/members?page=2>; rel="next"`);
+    const error = await read.then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toMatch(/GET \/orgs\/\{org\}\/members .*http:\/\/localhost:\d+.*not followed/);
+    expect(error?.message).not.toContain(TOKEN);
+    expect(other?.received).toEqual([]);
+  });
+
+  it('refuses numbered pages on another origin, and a link outside the API base path on the same host', async () => {
+    const numbered = readWith(
+      (_, elsewhere) =>
+        `<${elsewhere}/orgs/acme/members?per_page=100&page=2>; rel="next", <${elsewhere}/orgs/acme/members?per_page=100&page=3>; rel="last"`,
+    );
+    await expect(numbered).rejects.toThrow(/http:\/\/localhost:\d+/);
+    expect(other?.received).toEqual([]);
+    await server?.close();
+    await other?.close();
+    const outside = readWith((configured) => `<${configured}/uploads/orgs/acme/members?page=2>; rel="next"`, '/api/v3');
+    await expect(outside).rejects.toThrow(/outside the API base path \/api\/v3/);
+    expect(server?.received.map((r) => r.url)).toEqual(['/api/v3/orgs/acme/members?per_page=100']);
+    // Under the base path, the same server's link is followed.
+    await server?.close();
+    await other?.close();
+    const inside = readWith((configured) => `<${configured}/api/v3/orgs/acme/members?page=2>; rel="next"`, '/api/v3');
+    expect(await inside).toEqual([member(1), member(9)]);
   });
 });
