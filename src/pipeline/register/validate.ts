@@ -9,6 +9,7 @@ import { resourceNames, type Snapshot } from '../../core/model.js';
 import type { AcceptedRisk, Person, RegisterGrant, RegisterGroup, SharedAccount } from '../../core/register.js';
 import { scopeMatcher } from '../../core/scope.js';
 import { closest } from '../../core/source.js';
+import { allRules } from '../../rules/index.js';
 
 export interface RegisterIssue {
   code: ProblemCode;
@@ -38,6 +39,9 @@ export interface ValidateOptions {
   /** Connector ids; systems named in the register must be among them. No check when empty. */
   knownSystems: readonly string[];
 }
+
+/** The rule ids an accepted risk may name. */
+const RULE_IDS: readonly string[] = allRules.map((r) => r.id);
 
 export function validateRegister(register: RegisterForValidation, options: ValidateOptions): RegisterIssue[] {
   const issues: RegisterIssue[] = [];
@@ -86,6 +90,16 @@ export function validateRegister(register: RegisterForValidation, options: Valid
     report(
       'LK_REGISTER_UNKNOWN_SYSTEM',
       `"${system}" is not a known system${guess ? ` (did you mean "${guess}"?)` : ''}; known: ${options.knownSystems.join(', ')}`,
+      path,
+    );
+  };
+  /** A rule an accepted risk names must exist: a typo would accept nothing, silently. */
+  const checkRule = (rule: string, path: PropertyKey[]) => {
+    if (RULE_IDS.includes(rule)) return;
+    const guess = closest(rule, RULE_IDS);
+    report(
+      'LK_REGISTER_BAD_VALUE',
+      `"${rule}" is not a rule${guess ? ` (did you mean "${guess}"?)` : ''}; rules: ${RULE_IDS.join(', ')}`,
       path,
     );
   };
@@ -182,6 +196,7 @@ export function validateRegister(register: RegisterForValidation, options: Valid
       const missing = risk.rule ? '"account"' : risk.account ? '"rule"' : 'a "fingerprint", or "rule" and "account"';
       report('LK_REGISTER_RISK_UNTARGETED', `names no finding: add ${missing}`, at());
     }
+    if (risk.rule !== undefined) checkRule(risk.rule, at('rule'));
     if (risk.system !== undefined) checkSystem(risk.system, at('system'));
     if (risk.accepted_by !== undefined) checkEmployee(risk.accepted_by, at('accepted_by'), 'approver');
   }
