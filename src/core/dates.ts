@@ -43,6 +43,11 @@ export function daysBetween(from: Date, to: Date): number {
   return Math.floor((to.getTime() - from.getTime()) / DAY_MS);
 }
 
+/** "1 day", "3 days": a count of days as a sentence says it. */
+export function dayCount(n: number): string {
+  return n === 1 || n === -1 ? `${n} day` : `${n} days`;
+}
+
 export function addDays(d: Date, days: number): Date {
   return new Date(d.getTime() + days * DAY_MS);
 }

@@ -3,8 +3,7 @@
 // stays consistent and every code is documented in one place.
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} is the config's own reference syntax, quoted on purpose
 
-import { redact } from './redact.js';
-import { terminalSafe } from './text.js';
+import { printable } from './log.js';
 
 export const ExitCode = {
   /** Scan complete, nothing at or above --fail-on. */
@@ -336,9 +335,10 @@ export function isError(p: Problem): boolean {
 export function formatProblem(p: Problem): string {
   const where = p.file ? (p.line ? `${p.file}:${p.line}` : p.file) : undefined;
   const head = [p.code, p.severity === 'warning' ? '(warning)' : undefined, where].filter(Boolean).join(' ');
-  // Messages quote the input (a register value may hold escape sequences): each line is made terminal-safe.
-  const first = terminalSafe(p.field ? `${head} ${p.field}: ${p.message}` : `${head} ${p.message}`);
-  return redact(p.fix ? `${first}\n  fix: ${terminalSafe(p.fix)}` : first);
+  // Messages quote the input (a register value may hold escape sequences or a token): each line
+  // is redacted and made terminal-safe, in the order the logger uses.
+  const first = printable(p.field ? `${head} ${p.field}: ${p.message}` : `${head} ${p.message}`);
+  return p.fix ? `${first}\n  fix: ${printable(p.fix)}` : first;
 }
 
 /** Sorted by file, line, column, then code: the order a reader walks the file in. */

@@ -32,7 +32,7 @@ export function createLogger(level: LogLevel, write: (line: string) => void = (l
  * removing an escape or a line break can join the pieces of a secret; terminal-safe once more,
  * since a mask after "##" would read "##[REDACTED]", a workflow command.
  */
-function printable(message: string): string {
+export function printable(message: string): string {
   const once = terminalSafe(redact(message));
   const again = redact(once);
   return again === once ? once : terminalSafe(again);

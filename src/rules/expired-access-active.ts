@@ -1,5 +1,5 @@
 // Access still live after every approval of it ended, or after the person's engagement did.
-import { daysBetween, endOfDay } from '../core/dates.js';
+import { dayCount, daysBetween, endOfDay } from '../core/dates.js';
 import type { FindingDraft } from '../core/finding.js';
 import { levelRank } from '../core/model.js';
 import type { EvaluationContext, HeldGrant, Holder, LaneCoverage } from '../pipeline/evaluate/context.js';
@@ -54,7 +54,7 @@ function usedAfter(context: EvaluationContext, items: Expired[], end: string): s
     .filter((c) => c.lastUsedAt !== undefined && Date.parse(c.lastUsedAt) >= after.getTime())
     .map((c) => {
       const days = daysBetween(endOfDay(end), new Date(c.lastUsedAt!)) + 1;
-      return `${credentialLabel(c)} last used ${dateOf(c.lastUsedAt!)}, ${days} days after the approval ended`;
+      return `${credentialLabel(c)} last used ${dateOf(c.lastUsedAt!)}, ${dayCount(days)} after the approval ended`;
     });
 }
 
@@ -64,7 +64,9 @@ function expiryMismatch(items: Expired[], end: string): string[] {
     const at = systemEnd(held);
     if (!at || Date.parse(at) <= endOfDay(end).getTime()) return [];
     const days = daysBetween(endOfDay(end), new Date(at)) + 1;
-    return [`${held.grant.system} keeps this access until ${dateOf(at)}, ${days} days after the approval ended ${end}`];
+    return [
+      `${held.grant.system} keeps this access until ${dateOf(at)}, ${dayCount(days)} after the approval ended ${end}`,
+    ];
   });
 }
 
@@ -93,7 +95,7 @@ export const expiredAccessActive: Rule = {
           ...laneLines(holder, lanes),
           ...(end
             ? [
-                `still live ${daysBetween(endOfDay(end), context.now) + 1} days after the approval ended ${end}`,
+                `still live ${dayCount(daysBetween(endOfDay(end), context.now) + 1)} after the approval ended ${end}`,
                 ...usedAfter(context, group, end),
                 ...expiryMismatch(group, end),
               ]

@@ -2,7 +2,7 @@
 // on purpose, a generic name, a root account with live credentials, or a service account
 // whose key file makes whoever holds it an admin.
 
-import { daysBetween } from '../core/dates.js';
+import { dayCount, daysBetween } from '../core/dates.js';
 import type { FindingDraft } from '../core/finding.js';
 import type { Account } from '../core/model.js';
 import type { EvaluationContext } from '../pipeline/evaluate/context.js';
@@ -53,7 +53,7 @@ function rootReasons(context: EvaluationContext, account: Account): string[] {
     if (c.kind === 'password' && c.active && c.lastUsedAt) {
       const age = daysBetween(new Date(c.lastUsedAt), context.now);
       if (age <= RECENT_PASSWORD_DAYS)
-        reasons.push(`root's password was used ${dateOf(c.lastUsedAt)}, ${age} days ago`);
+        reasons.push(`root's password was used ${dateOf(c.lastUsedAt)}, ${dayCount(age)} ago`);
     }
   }
   // No MFA is a way in only beside a password or a key: a root with neither (as AWS

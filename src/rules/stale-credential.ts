@@ -1,6 +1,6 @@
 // Keys and tokens nobody uses (unused past the policy's limit, or never used and old), and
 // long-lived keys in a contractor's hands, which outlive the work they were made for.
-import { daysBetween } from '../core/dates.js';
+import { dayCount, daysBetween } from '../core/dates.js';
 import type { FindingDraft } from '../core/finding.js';
 import type { Credential } from '../core/model.js';
 import type { EvaluationContext } from '../pipeline/evaluate/context.js';
@@ -20,12 +20,12 @@ function staleness(c: Credential, context: EvaluationContext): string | undefine
   const unused = ageInDays(c.lastUsedAt, context.now);
   if (unused !== undefined) {
     return unused > limit
-      ? `last used ${dateOf(c.lastUsedAt!)}, ${unused} days ago (policy: ${limit} days)`
+      ? `last used ${dateOf(c.lastUsedAt!)}, ${dayCount(unused)} ago (policy: ${dayCount(limit)})`
       : undefined;
   }
   const age = ageInDays(c.createdAt, context.now);
   return age !== undefined && age > limit
-    ? `no use recorded since it was created ${dateOf(c.createdAt!)}, ${age} days ago (policy: ${limit} days)`
+    ? `no use recorded since it was created ${dateOf(c.createdAt!)}, ${dayCount(age)} ago (policy: ${dayCount(limit)})`
     : undefined;
 }
 
@@ -37,7 +37,7 @@ function contractorKey(c: Credential, context: EvaluationContext): string | unde
   const limit = context.policy.contractorKeyMaxDays;
   const age = ageInDays(c.createdAt, context.now);
   if (age === undefined || age <= limit) return undefined;
-  return `held by ${person.id}, a contractor: created ${dateOf(c.createdAt!)}, ${age} days ago (policy: at most ${limit} days)`;
+  return `held by ${person.id}, a contractor: created ${dateOf(c.createdAt!)}, ${dayCount(age)} ago (policy: at most ${dayCount(limit)})`;
 }
 
 export const staleCredential: Rule = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daysBetween, endOfDay, parseNow, resolveRelativeDates } from '../../src/core/dates.js';
+import { dayCount, daysBetween, endOfDay, parseNow, resolveRelativeDates } from '../../src/core/dates.js';
 
 describe('resolveRelativeDates', () => {
   const now = new Date('2026-11-29T09:00:00Z');
@@ -42,5 +42,11 @@ describe('parseNow: ISO-8601 only', () => {
     '',
   ])('refuses %j', (value) => {
     expect(parseNow(value)).toBeUndefined();
+  });
+});
+
+describe('dayCount', () => {
+  it('says one day, and any other count in days', () => {
+    expect([0, 1, 2, 181].map(dayCount)).toEqual(['0 days', '1 day', '2 days', '181 days']);
   });
 });

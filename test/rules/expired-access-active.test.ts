@@ -267,7 +267,7 @@ ruleTester(expiredAccessActive, {
           resource: 'northwind/shop',
           evidence: [
             `since ${day(-1)}, only read is approved in the code lane`,
-            `still live 1 days after the approval ended ${day(-1)}`,
+            `still live 1 day after the approval ended ${day(-1)}`,
           ],
         },
       ],
