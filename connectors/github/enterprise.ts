@@ -25,8 +25,13 @@ export function readEnterpriseOwners(ctx: ReadContext): Promise<EnterpriseOwner[
     ctx,
     'POST /graphql',
     async () => {
-      const owners: EnterpriseOwner[] = [];
+      // Per cursor, so a page read again replaces what it gave instead of adding to it. An owner
+      // GitHub could not resolve (a null edge or node) is an admin nobody can name: counted and
+      // named as a gap, never a shorter list.
+      const byPage = new Map<string, { owners: EnterpriseOwner[]; unresolved: number }>();
       await pages(SUBJECT, async (cursor) => {
+        const page = { owners: [] as EnterpriseOwner[], unresolved: 0 };
+        byPage.set(cursor ?? '', page);
         const data = parse(
           GqlEnterpriseOwnersSchema,
           SUBJECT,
@@ -36,8 +41,11 @@ export function readEnterpriseOwners(ctx: ReadContext): Promise<EnterpriseOwner[
           throw new GithubCallError('POST /graphql', SUBJECT, { message: 'the organization was not found' });
         const { edges, pageInfo } = data.organization.enterpriseOwners;
         for (const edge of edges) {
-          if (!edge?.node) continue;
-          owners.push({
+          if (!edge?.node) {
+            page.unresolved++;
+            continue;
+          }
+          page.owners.push({
             login: edge.node.login,
             ...(edge.node.name ? { name: edge.node.name } : {}),
             organizationRole: edge.organizationRole,
@@ -45,6 +53,14 @@ export function readEnterpriseOwners(ctx: ReadContext): Promise<EnterpriseOwner[
         }
         return { ...pageInfo, count: edges.length };
       });
+      const owners = [...byPage.values()].flatMap((p) => p.owners);
+      const unresolved = [...byPage.values()].reduce((n, p) => n + p.unresolved, 0);
+      if (unresolved > 0)
+        ctx.gap({
+          kind: 'records-invalid',
+          detail: `GitHub GraphQL answered null for ${unresolved} of the ${SUBJECT}: each could make themselves an organization owner, and who they are is not known`,
+          count: unresolved,
+        });
       return owners;
     },
     (f) => ({

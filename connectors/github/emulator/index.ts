@@ -708,10 +708,12 @@ function graphql(
         },
         headers(),
       );
-    const edges = scenario.enterpriseOwners.map((o) => {
+    const edges: unknown[] = scenario.enterpriseOwners.map((o) => {
       const u = model.user(o.login);
       return { organizationRole: o.organizationRole, node: { login: u.login, name: u.name ?? null } };
     });
+    for (const kind of scenario.unresolvedEnterpriseOwners)
+      edges.push(kind === 'edge' ? null : { organizationRole: 'UNAFFILIATED', node: null });
     const { nodes, pageInfo } = page(edges);
     return json(200, { data: { organization: { enterpriseOwners: { pageInfo, edges: nodes } } } }, headers());
   }

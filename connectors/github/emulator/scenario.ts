@@ -175,6 +175,11 @@ export const GithubScenarioSchema = z
       .nullable()
       .default([]),
     /**
+     * Enterprise owners GitHub cannot resolve for this token, listed after the others: each is
+     * answered as a null edge ('edge') or an edge whose node is null ('node').
+     */
+    unresolvedEnterpriseOwners: z.array(z.enum(['edge', 'node'])).default([]),
+    /**
      * Organisation roles (predefined like security_manager and all_repo_admin, or the org's own)
      * and who holds them; null when the token may not list them.
      */

@@ -247,6 +247,34 @@ describe('github connector: enterprise owners', () => {
   });
 });
 
+describe('github connector: enterprise owners GitHub does not resolve', () => {
+  it('names a gap with their count for null edges and null nodes, at page size 1 and 100', async () => {
+    const scenario = {
+      ...RICH_SCENARIO,
+      enterpriseOwners: [{ login: 'contractor-x', organizationRole: 'UNAFFILIATED' }],
+      unresolvedEnterpriseOwners: ['edge', 'node'],
+    };
+    for (const pageSize of [1, 100]) {
+      const { snapshot } = await runAgainstEmulator(scenario, { config: RICH_LANES, emulator: { pageSize } });
+      const gaps = (snapshot.systems[0]?.gaps ?? []).filter((g) => /enterprise owners/.test(g.detail));
+      expect(gaps).toEqual([
+        {
+          kind: 'records-invalid',
+          detail:
+            'GitHub GraphQL answered null for 2 of the enterprise owners: each could make themselves an organization owner, and who they are is not known',
+          count: 2,
+        },
+      ]);
+      // The owner GitHub did resolve is still read.
+      expect(snapshot.grants.filter((g) => g.viaName === 'enterprise owner').map((g) => g.account)).toEqual([
+        'contractor-x',
+      ]);
+    }
+    const clean = await runAgainstEmulator({ ...scenario, unresolvedEnterpriseOwners: [] }, { config: RICH_LANES });
+    expect((clean.snapshot.systems[0]?.gaps ?? []).filter((g) => /enterprise owners/.test(g.detail))).toEqual([]);
+  });
+});
+
 describe('github connector: everything else it reads', () => {
   it('reads deploy keys, invitations, PAT grants, SAML identities, teams and environments', async () => {
     const { snapshot } = await runAgainstEmulator(RICH_SCENARIO, { config: RICH_LANES, emulator: { pageSize: 2 } });
