@@ -5,6 +5,7 @@
 // register-incomplete findings (it still runs), and `register check` fails on them.
 
 import type { ProblemCode } from '../../core/errors.js';
+import { normalizeEmail, normalizeLogin } from '../../core/identity.js';
 import { resourceNames, type Snapshot } from '../../core/model.js';
 import type { AcceptedRisk, Person, RegisterGrant, RegisterGroup, SharedAccount } from '../../core/register.js';
 import { scopeMatcher } from '../../core/scope.js';
@@ -110,10 +111,11 @@ export function validateRegister(register: RegisterForValidation, options: Valid
     }
   };
 
-  // Accounts: one account, one claimant. Keys are case-insensitive like the linker's matching.
+  // Accounts: one account, one claimant. Keys are normalised as the linker matches them (NFC,
+  // trimmed, inner spaces removed, case-folded): two spellings it links to one account are one claim.
   const claims = new Map<string, string>();
   const claim = (system: string, account: string, claimant: string, path: PropertyKey[]) => {
-    const key = JSON.stringify([system, account.toLowerCase()]);
+    const key = JSON.stringify([system, normalizeLogin(account)]);
     const previous = claims.get(key);
     if (previous === undefined) claims.set(key, claimant);
     else if (previous !== claimant) {
@@ -135,11 +137,11 @@ export function validateRegister(register: RegisterForValidation, options: Valid
       checkEmployee(person.lanes_exception.approved_by, at('lanes_exception', 'approved_by'), 'approver');
 
     for (const [n, email] of (person.emails ?? []).entries()) {
-      const other = emails.get(email);
+      const other = emails.get(normalizeEmail(email));
       if (other !== undefined && other !== personId) {
         report('LK_REGISTER_DUPLICATE_EMAIL', `${email} is already listed for ${other}`, at('emails', n));
       } else {
-        emails.set(email, personId);
+        emails.set(normalizeEmail(email), personId);
       }
     }
 
@@ -171,7 +173,7 @@ export function validateRegister(register: RegisterForValidation, options: Valid
     if (shared.owner !== undefined) checkEmployee(shared.owner, at('owner'), 'owner');
     for (const [n, user] of (shared.users ?? []).entries()) checkPerson(user, at('users', n));
     if (shared.system === undefined || shared.id === undefined) continue;
-    const key = JSON.stringify([shared.system, shared.id.toLowerCase()]);
+    const key = JSON.stringify([shared.system, normalizeLogin(shared.id)]);
     const first = sharedSeen.get(key);
     if (first !== undefined) {
       report(
