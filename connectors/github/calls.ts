@@ -5,6 +5,7 @@ import type { Gap } from '../../src/core/model.js';
 import type { BudgetShortfall } from './budget.js';
 import { type CallFailure, GithubCallError, type GithubClient, readFailure } from './client.js';
 import type { GithubOperation } from './operations.js';
+import { SECONDARY_LIMIT } from './rate-limits.js';
 
 export interface ReadContext {
   client: GithubClient;
@@ -39,8 +40,10 @@ const NOT_VISIBLE = new Set([403, 404, 422]);
 
 export function isNotVisible(failure: CallFailure): boolean {
   if (failure.graphqlTypes?.some((t) => t === 'FORBIDDEN' || t === 'INSUFFICIENT_SCOPES')) return true;
-  // A rate limit that outlasted the retries is a failure, not a missing permission.
-  return failure.status !== undefined && NOT_VISIBLE.has(failure.status) && !/rate limit/i.test(failure.message);
+  // A rate limit that outlasted the retries is a failure, not a missing permission: GitHub said
+  // to come back later, or named a limit (primary, secondary, or the older "abuse detection").
+  if (failure.throttled || /rate limit/i.test(failure.message) || SECONDARY_LIMIT.test(failure.message)) return false;
+  return failure.status !== undefined && NOT_VISIBLE.has(failure.status);
 }
 
 /** A read a token may not be allowed: a missing permission becomes a named gap, anything else fails. */

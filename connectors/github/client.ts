@@ -183,13 +183,15 @@ export interface CallFailure {
   graphqlTypes?: string[];
   /** The call that really failed when it was not the one asked for (a GitHub App token mint). */
   operation?: string;
+  /** GitHub said to come back later (Retry-After, or no budget left): a limit, not a refusal. */
+  throttled?: boolean;
 }
 
 export function readFailure(error: unknown): CallFailure {
   if (!(error instanceof Error)) return { message: String(error) };
   const e = error as Error & {
     status?: unknown;
-    response?: { data?: unknown };
+    response?: { data?: unknown; headers?: Record<string, unknown> };
     request?: unknown;
     errors?: unknown;
   };
@@ -202,7 +204,15 @@ export function readFailure(error: unknown): CallFailure {
   }
   if (e.name === 'AbortError') return { message: 'the request was aborted (deadline or cancel)' };
   if (e.response !== undefined && typeof e.status === 'number') {
-    return { status: e.status, message: bodyMessage(e.response.data), ...mintingOperation(e) };
+    // Of the answer's headers only the two rate-limit ones are read.
+    const headers = e.response.headers ?? {};
+    const throttled = headers['retry-after'] !== undefined || headers['x-ratelimit-remaining'] === '0';
+    return {
+      status: e.status,
+      message: bodyMessage(e.response.data),
+      ...mintingOperation(e),
+      ...(throttled ? { throttled } : {}),
+    };
   }
   return { message: e.message || e.name };
 }

@@ -70,14 +70,27 @@ function waitFor(
   const status = error.status;
   if (!(status === 403 || status === 429 || (graphql && status !== 401 && status !== undefined))) return undefined;
   const headers = error.response?.headers ?? {};
-  if (/\bsecondary rate\b/i.test(error.message)) {
-    return { secondary: true, seconds: Number(headers['retry-after']) || limits.fallbackSecondaryRateRetryAfter };
-  }
+  const secondary = {
+    secondary: true,
+    seconds: Number(headers['retry-after']) || limits.fallbackSecondaryRateRetryAfter,
+  };
+  if (SECONDARY_LIMIT.test(error.message)) return secondary;
   const exhausted =
     headers['x-ratelimit-remaining'] === '0' ||
     (error.response?.data?.errors ?? []).some((e) => e.type === 'RATE_LIMITED');
-  if (!exhausted) return undefined;
-  const reset = Number(headers['x-ratelimit-reset'] ?? 0) * 1000;
-  // One second past the reset, as GitHub advises.
-  return { secondary: false, seconds: Math.max(0, Math.ceil((reset - Date.now()) / 1000) + 1) };
+  if (exhausted) {
+    const reset = Number(headers['x-ratelimit-reset'] ?? 0) * 1000;
+    // One second past the reset, as GitHub advises.
+    return { secondary: false, seconds: Math.max(0, Math.ceil((reset - Date.now()) / 1000) + 1) };
+  }
+  // A 403 or 429 that says when to come back is a limit whatever its wording (GitHub's docs:
+  // wait Retry-After seconds); a missing permission never carries it.
+  if ((status === 403 || status === 429) && headers['retry-after'] !== undefined) return secondary;
+  return undefined;
 }
+
+/**
+ * GitHub's words for a secondary limit: today's, and the older "You have triggered an abuse
+ * detection mechanism" (GitHub Enterprise Server still answers it).
+ */
+export const SECONDARY_LIMIT = /\bsecondary rate\b|\babuse detection\b/i;

@@ -180,6 +180,8 @@ export async function startGithubEmulator(
   const token = fakeToken();
   const pageSize = Math.max(1, options.pageSize ?? MAX_PER_PAGE);
   const used: Record<string, number> = { core: 0, graphql: 0 };
+  /** The scenario's throttledOnce entries already answered. */
+  const throttled = new Set<number>();
   // GitHub's primary budget: enforced only when the options set one (the benchmark, the scale
   // tests); otherwise the headers count down from 5000 as information.
   const hourly = options.rateLimits?.hourly;
@@ -282,6 +284,18 @@ export async function startGithubEmulator(
       return error(403, 'API rate limit exceeded for installation.', resource, {
         'x-ratelimit-remaining': '0',
       });
+    }
+    const throttle = scenario.throttledOnce.findIndex((t, i) => t.operation === route.operation && !throttled.has(i));
+    if (throttle >= 0) {
+      throttled.add(throttle);
+      return scenario.throttledOnce[throttle]?.answer === 'abuse-detection'
+        ? error(
+            403,
+            'You have triggered an abuse detection mechanism. Please wait a few minutes before you try again.',
+            resource,
+            { 'retry-after': '1' },
+          )
+        : error(429, 'Too many requests', resource, { 'retry-after': '1' });
     }
     const w: wire.WireContext = { base: ctx.baseUrl, org: scenario.org, now: options.now.toISOString() };
     const list = (items: unknown[]) => paged(req, items, pageSize, ctx.baseUrl, ctx.fault, rateHeaders('core'), json);

@@ -180,6 +180,14 @@ export const GithubScenarioSchema = z
      */
     unresolvedEnterpriseOwners: z.array(z.enum(['edge', 'node'])).default([]),
     /**
+     * Operations (as operations.ts names them) GitHub throttles once, then answers normally:
+     * 'abuse-detection' is the older secondary-limit answer (403, "You have triggered an abuse
+     * detection mechanism", Retry-After), 'retry-after' a 429 with Retry-After and budget left.
+     */
+    throttledOnce: z
+      .array(z.strictObject({ operation: z.string(), answer: z.enum(['abuse-detection', 'retry-after']) }))
+      .default([]),
+    /**
      * Organisation roles (predefined like security_manager and all_repo_admin, or the org's own)
      * and who holds them; null when the token may not list them.
      */

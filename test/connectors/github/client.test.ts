@@ -52,6 +52,12 @@ describe('github client errors', () => {
     expect(isNotVisible({ status: 403, message: 'Resource not accessible by personal access token' })).toBe(true);
     expect(isNotVisible({ status: 422, message: 'Only owners can use this filter.' })).toBe(true);
     expect(isNotVisible({ status: 403, message: 'You have exceeded a secondary rate limit' })).toBe(false);
+    expect(isNotVisible({ status: 403, message: 'You have triggered an abuse detection mechanism.' })).toBe(false);
+    expect(isNotVisible({ status: 429, message: 'Too many requests', throttled: true })).toBe(false);
+    const limited = Object.assign(requestError(403, { message: 'Forbidden' }), {
+      response: { status: 403, headers: { 'retry-after': '60' }, data: { message: 'Forbidden' } },
+    });
+    expect(isNotVisible(readFailure(limited))).toBe(false);
     expect(isNotVisible({ status: 500, message: 'Server Error' })).toBe(false);
     expect(isNotVisible({ message: 'x', graphqlTypes: ['FORBIDDEN'] })).toBe(true);
     expect(isNotVisible({ message: 'x', graphqlTypes: ['NOT_FOUND'] })).toBe(false);

@@ -482,6 +482,31 @@ describe('github connector under faults', () => {
     expect(status(run.snapshot).calls).toBe(served.length);
   });
 
+  it("waits out GitHub's older abuse-detection wording and a 429 with Retry-After, instead of calling them a missing permission", async () => {
+    const scenario = {
+      ...(await demoScenario()),
+      throttledOnce: [
+        // Reads whose 403 would otherwise be a named gap (optional views), and ones that fail the org.
+        { operation: 'GET /orgs/{org}/custom-repository-roles', answer: 'abuse-detection' },
+        { operation: 'GET /orgs/{org}/organization-roles', answer: 'abuse-detection' },
+        { operation: 'GET /orgs/{org}/repos', answer: 'abuse-detection' },
+        { operation: 'GET /orgs/{org}/teams', answer: 'retry-after' },
+      ],
+    };
+    const run = await runAgainstEmulator(scenario, { concurrency: 1 });
+    const served = (operation: string) =>
+      run.emulator.requests.filter((r) => r.operation === operation).map((r) => r.status);
+    expect(status(run.snapshot).error).toBeUndefined();
+    expect(served('GET /orgs/{org}/custom-repository-roles')).toEqual([403, 404]);
+    expect(served('GET /orgs/{org}/organization-roles')).toEqual([403, 200]);
+    expect(served('GET /orgs/{org}/repos')).toEqual([403, 200]);
+    expect(served('GET /orgs/{org}/teams').slice(0, 2)).toEqual([429, 200]);
+    expect(status(run.snapshot).gaps.map((g) => g.kind)).toEqual(
+      status((await runAgainstEmulator(await demoScenario(), { concurrency: 1 })).snapshot).gaps.map((g) => g.kind),
+    );
+    expect(inventory(run.snapshot)).toEqual(clean);
+  });
+
   it('reads the same inventory through a burst of 5xx answers, because it retries them', async () => {
     const run = await faulty({ seed: 3, rate: 0.3, kinds: ['server-error', 'bad-gateway', 'unavailable'] }, 100);
     expect(run.emulator.requests.filter((r) => r.status >= 500).length).toBeGreaterThan(0);
