@@ -15,6 +15,17 @@ export function computeDrift(previous: Snapshot, current: Snapshot, since: strin
   const loginOf = new Map<string, string>();
   for (const a of [...previous.accounts, ...current.accounts]) loginOf.set(accountKey(a), a.login);
 
+  const now = heldByResource(current);
+  // What an account holds now, over every resource: a new account or a new key opens all of it
+  // (a key of one repository, that repository).
+  const reach = heldByAccount(now);
+  const reachOf = (system: string, target: string, account: string, resource?: string) =>
+    asReach(
+      resource
+        ? now.get(JSON.stringify([system, target, account, resource]))
+        : reach.get(JSON.stringify([system, target, account])),
+    );
+
   const accountsBefore = new Map(
     previous.accounts.filter((a) => a.status !== 'deleted').map((a) => [accountKey(a), a]),
   );
@@ -27,6 +38,7 @@ export function computeDrift(previous: Snapshot, current: Snapshot, since: strin
         target: a.target,
         account: a.id,
         login: a.login,
+        ...reachOf(a.system, a.target, a.id),
         detail: `new ${a.kind} account`,
       });
     }
@@ -45,7 +57,6 @@ export function computeDrift(previous: Snapshot, current: Snapshot, since: strin
   }
 
   const before = heldByResource(previous);
-  const now = heldByResource(current);
   for (const [key, held] of now) {
     const [system, target, account, resource] = JSON.parse(key) as [string, string, string, string];
     if (!comparable(system, target, resource)) continue;
@@ -96,6 +107,7 @@ export function computeDrift(previous: Snapshot, current: Snapshot, since: strin
       account: c.account,
       login: loginOf.get(accountKey({ system: c.system, target: c.target, id: c.account })) ?? c.account,
       ...(c.resource ? { resource: c.resource } : {}),
+      ...reachOf(c.system, c.target, c.account, c.resource),
       detail: `${c.kind} ${c.id} created${c.createdAt ? ` ${c.createdAt.slice(0, 10)}` : ''}`,
     });
   }
@@ -129,6 +141,24 @@ function heldByResource(snapshot: Snapshot): Map<string, Held> {
     out.set(key, held);
   }
   return out;
+}
+
+/** Per account: the strongest level and every lane over all its resources. */
+function heldByAccount(byResource: Map<string, Held>): Map<string, Held> {
+  const out = new Map<string, Held>();
+  for (const [key, held] of byResource) {
+    const [system, target, account] = JSON.parse(key) as [string, string, string, string];
+    const accountKey = JSON.stringify([system, target, account]);
+    const all = out.get(accountKey) ?? { level: held.level, lanes: new Set<Lane>() };
+    if (levelRank(held.level) > levelRank(all.level)) all.level = held.level;
+    for (const l of held.lanes) all.lanes.add(l);
+    out.set(accountKey, all);
+  }
+  return out;
+}
+
+function asReach(held: Held | undefined): Partial<Pick<DriftChange, 'level' | 'lanes'>> {
+  return held ? { level: held.level, lanes: [...held.lanes].sort() } : {};
 }
 
 /**

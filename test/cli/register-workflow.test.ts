@@ -327,7 +327,7 @@ describe('request: what a reviewer would refuse exits 2 and writes nothing', () 
   it('accepts a second lane when the register grants a lanes exception that covers it', async () => {
     const text = BASE.replace(
       '    end: 2027-01-31\n',
-      '    end: 2027-01-31\n    lanes_exception: { reason: Writes the export and checks its data, approved_by: ann }\n',
+      '    end: 2027-01-31\n    lanes_exception: { reason: Writes the export and checks its data, approved_by: ann, end: 2027-01-31 }\n',
     );
     const path = await registerFile(dir, 'exception.yaml', text);
     const r = await runCli(
@@ -341,7 +341,7 @@ describe('request: what a reviewer would refuse exits 2 and writes nothing', () 
     const lapsed = await registerFile(
       dir,
       'lapsed.yaml',
-      text.replace('approved_by: ann }', 'approved_by: ann, end: 2026-11-30 }'),
+      text.replace('approved_by: ann, end: 2027-01-31 }', 'approved_by: ann, end: 2026-11-30 }'),
     );
     const again = await runCli(
       ['request', '--register', lapsed, '--person', 'cleo', ...grantArgs({ lane: 'data' })],

@@ -37,6 +37,31 @@ describe('computeDrift', () => {
     ]);
   });
 
+  it('gives a new account or a new key what the account holds now: the level and lanes it opens', () => {
+    const before = snapshot({ systems: [gh()], accounts: [account('github', 'northwind', 'ops')] });
+    const after = snapshot({
+      systems: [gh()],
+      accounts: [account('github', 'northwind', 'ops'), account('github', 'northwind', 'newbie')],
+      grants: [
+        grant('github', 'northwind', 'ops', 'northwind/*', { level: 'admin', lanes: ['code', 'production'] }),
+        grant('github', 'northwind', 'ops', 'northwind/shop', { level: 'write', lanes: ['data'] }),
+        grant('github', 'northwind', 'newbie', 'northwind/shop', { level: 'write' }),
+      ],
+      credentials: [
+        credential('github', 'northwind', 'ops', 'key-1'),
+        { ...credential('github', 'northwind', 'ops', 'deploy-key-2'), resource: 'northwind/shop' },
+      ],
+    });
+    const changes = computeDrift(before, after, 'x').changes.filter(
+      (c) => c.kind === 'credential-created' || c.kind === 'account-added',
+    );
+    expect(changes.map((c) => [c.kind, c.account, c.detail.split(' ')[1], c.level, c.lanes])).toEqual([
+      ['account-added', 'newbie', 'human', 'write', ['code']],
+      ['credential-created', 'ops', 'key-1', 'admin', ['code', 'data', 'production']],
+      ['credential-created', 'ops', 'deploy-key-2', 'write', ['data']],
+    ]);
+  });
+
   it('says which lanes a grant gained, not every lane it holds', () => {
     const held = (lanes: Lane[]) =>
       snapshot({
