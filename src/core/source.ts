@@ -12,6 +12,7 @@ import {
   type Node,
   Parser,
   parseDocument,
+  visit,
 } from 'yaml';
 import type { z } from 'zod';
 import { InputError, type Problem, type ProblemCode, problem } from './errors.js';
@@ -204,7 +205,35 @@ export function parseSource(text: string, kind: InputKind, file: string): Parsed
     }
   }
   // After the first syntax error yaml's recovery mostly reports its consequences; the first is the one to fix.
-  return { map: new SourceMap(document, lineCounter), syntax: syntax.slice(0, 1), duplicates };
+  if (syntax.length > 0) return { map: new SourceMap(document, lineCounter), syntax: syntax.slice(0, 1), duplicates };
+  return {
+    map: new SourceMap(document, lineCounter),
+    syntax: unanchoredAliases(document, lineCounter, kind, file),
+    duplicates,
+  };
+}
+
+/**
+ * Aliases with no anchor before them (`owner: *nosuch`): yaml parses them without complaint and
+ * fails only when the value is read, with the same error as an alias bomb. Each is named here.
+ */
+function unanchoredAliases(document: Document, lineCounter: LineCounter, kind: InputKind, file: string): Problem[] {
+  const out: Problem[] = [];
+  visit(document, {
+    Alias(_, node) {
+      if (node.resolve(document) !== undefined) return;
+      const offset = node.range?.[0];
+      const pos = offset === undefined ? undefined : lineCounter.linePos(offset);
+      out.push(
+        problem(
+          `LK_${kind}_SYNTAX`,
+          `alias *${node.source} has no anchor above it: define &${node.source} on a value above it, or write the value out`,
+          { file, line: pos?.line, column: pos?.col },
+        ),
+      );
+    },
+  });
+  return out;
 }
 
 /** Deeper than any register or config a person writes; deeper input is refused before it is walked. */
@@ -351,6 +380,15 @@ function issueToProblems(issue: z.core.$ZodIssue, ctx: IssueContext, base: reado
     }
     case 'invalid_type': {
       if (value === undefined) return [problem(`LK_${k}_MISSING_FIELD`, 'is required', at(path))];
+      if (value instanceof Date) {
+        return [
+          problem(
+            `LK_${k}_WRONG_TYPE`,
+            `must be ${describeType(issue.expected, k)}, not a YAML timestamp: write the date without the !!timestamp tag: ${timestampText(value)}`,
+            at(path),
+          ),
+        ];
+      }
       return [
         problem(
           `LK_${k}_WRONG_TYPE`,
@@ -445,11 +483,20 @@ function describeType(expected: string, kind: InputKind): string {
 
 function describeValue(value: unknown, kind: InputKind): string {
   if (value === null) return 'empty';
+  // A `!!timestamp` tag makes yaml hand back a Date, which is an object but nothing a person wrote as one.
+  if (value instanceof Date) return `a YAML timestamp (write ${timestampText(value)} without the !!timestamp tag)`;
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return kind === 'REGISTER' ? 'a mapping' : 'an object';
   if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
   if (typeof value === 'number') return `the number ${value}`;
   return String(value);
+}
+
+/** A tagged timestamp as the person would write it untagged: the day alone when it has no time. */
+function timestampText(value: Date): string {
+  if (Number.isNaN(value.getTime())) return 'YYYY-MM-DD';
+  const iso = value.toISOString();
+  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.replace('.000Z', 'Z');
 }
 
 function describeBound(
