@@ -29,15 +29,25 @@ function staleness(c: Credential, context: EvaluationContext): string | undefine
     : undefined;
 }
 
+/** The contractors who hold a credential: the account's own person, or a shared account's users. */
+function contractorsHolding(c: Credential, context: EvaluationContext): { ids: string[]; shared: boolean } {
+  const link = context.linkOf({ system: c.system, target: c.target, id: c.account });
+  const ids = link.kind === 'person' ? [link.person] : link.kind === 'shared' ? link.shared.users : [];
+  const contractors = ids.filter((id) => context.people.get(id)?.kind === 'contractor').sort();
+  return { ids: contractors, shared: link.kind === 'shared' };
+}
+
 function contractorKey(c: Credential, context: EvaluationContext): string | undefined {
   if (!LONG_LIVED.has(c.kind)) return undefined;
-  const link = context.linkOf({ system: c.system, target: c.target, id: c.account });
-  const person = link.kind === 'person' ? context.people.get(link.person) : undefined;
-  if (person?.kind !== 'contractor') return undefined;
+  const { ids, shared } = contractorsHolding(c, context);
+  if (ids.length === 0) return undefined;
   const limit = context.policy.contractorKeyMaxDays;
   const age = ageInDays(c.createdAt, context.now);
   if (age === undefined || age <= limit) return undefined;
-  return `held by ${person.id}, a contractor: created ${dateOf(c.createdAt!)}, ${dayCount(age)} ago (policy: at most ${dayCount(limit)})`;
+  const who = shared
+    ? `usable by ${ids.join(', ')}, ${ids.length === 1 ? 'a contractor' : 'contractors'}, through the shared account`
+    : `held by ${ids[0]}, a contractor`;
+  return `${who}: created ${dateOf(c.createdAt!)}, ${dayCount(age)} ago (policy: at most ${dayCount(limit)})`;
 }
 
 export const staleCredential: Rule = {

@@ -48,6 +48,35 @@ ruleTester(staleCredential, {
       ],
     },
     {
+      name: 'a long-lived key of a shared account a contractor uses',
+      context: context({
+        accounts: [user('ops-admin')],
+        credentials: [key('ops-admin', { createdAt: instant(-45), lastUsedAt: instant(0) })],
+        register: register({
+          people: [dana, contractor('olga', { grants: [approval({ system: 'aws', scope: '*' })] })],
+          shared_accounts: [
+            {
+              system: 'aws',
+              id: 'ops-admin',
+              kind: 'shared',
+              owner: 'dana',
+              purpose: 'incidents',
+              users: ['dana', 'olga'],
+            },
+          ],
+        }),
+      }),
+      expect: [
+        {
+          account: 'arn:aws:iam::111111111111:user/ops-admin',
+          evidence: [
+            'usable by olga, a contractor, through the shared account',
+            '45 days ago (policy: at most 30 days)',
+          ],
+        },
+      ],
+    },
+    {
       name: 'two stale keys are two findings',
       context: context({
         accounts: [ci],
