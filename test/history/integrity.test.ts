@@ -2,12 +2,12 @@
 // refused before a row is read or written (exit 3): another application's SQLite file, a trigger
 // that would rewrite what a scan records, a view, an extra table, and rows holding what
 // lanekeeper never writes (text where counts go, escapes where a date goes).
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/pipeline/history/sqlite.js';
-import { HISTORY_APPLICATION_ID, HistoryStore } from '../../src/pipeline/history/store.js';
+import { HISTORY_APPLICATION_ID, HistoryIntegrityError, HistoryStore } from '../../src/pipeline/history/store.js';
 import { runCli } from '../cli/harness.js';
 import { account, finding, snapshot, status } from './fixtures.js';
 
@@ -103,5 +103,55 @@ describe('the history database is checked before it is trusted', () => {
     tamper(path, 'CREATE TRIGGER t AFTER INSERT ON scans BEGIN UPDATE scans SET complete = 1; END');
     expect(() => HistoryStore.open(path)).toThrow(/cannot be trusted: trigger t on scans is not lanekeeper's/);
     expect(rows(path)).toBe(1);
+  });
+});
+
+// A file that is not SQLite at all (truncated, overwritten, an artifact upload gone wrong), a folder
+// where the file should be, or a history from a newer lanekeeper: the message names the file and
+// what to do. The exit code is 3, as for every history lanekeeper cannot trust (README, "exit 3";
+// docs/security.md 5a): the history is state lanekeeper wrote, not input a person edits, so it is
+// not the config-or-register case of exit 2, and one class of refusal keeps one code.
+describe('a history file that cannot be opened', () => {
+  async function freshDir(): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'lanekeeper-history-'));
+    dirs.push(dir);
+    return dir;
+  }
+
+  it.each([
+    ['text, not SQLite', 'not a db\n'],
+    ['a SQLite header followed by garbage', `SQLite format 3\u0000${'x'.repeat(200)}`],
+    ['random bytes the size of a page', 'Q'.repeat(4096)],
+  ])('refuses %s naming the file, with exit 3 and the way out', async (_name, content) => {
+    const path = join(await freshDir(), 'history.db');
+    await writeFile(path, content);
+    expect(() => HistoryStore.open(path)).toThrow(HistoryIntegrityError);
+    const run = await runCli(['history', '--history', path]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(`the history database ${path} cannot be trusted`);
+    expect(run.stderr).toContain('start afresh with a new --history file');
+    expect(run.stdout).toBe('');
+  });
+
+  it('refuses a folder where the file should be, naming it', async () => {
+    const path = join(await freshDir(), 'history.db');
+    await mkdir(path);
+    expect(() => HistoryStore.open(path)).toThrow(HistoryIntegrityError);
+    const run = await runCli(['history', '--history', path]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(`the history database ${path} cannot be trusted`);
+    expect(run.stderr).toContain('is a folder');
+  });
+
+  it('refuses a history from a newer lanekeeper, naming the file and saying to upgrade', async () => {
+    const path = await goodHistory();
+    tamper(path, 'PRAGMA user_version = 999');
+    expect(() => HistoryStore.open(path)).toThrow(HistoryIntegrityError);
+    const run = await runCli(['history', '--history', path]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(`the history database ${path}`);
+    expect(run.stderr).toContain('schema version 999');
+    expect(run.stderr).toContain('upgrade lanekeeper');
+    expect(run.stderr).not.toContain('start afresh');
   });
 });

@@ -1,7 +1,7 @@
 // The history store: one SQLite file that remembers every scan, so reports can say what
 // changed since last week and how long a finding has been open. Each scan is written in
 // one transaction: a scan killed half-way leaves the store exactly as it was.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { sha256 } from '../../core/digest.js';
@@ -78,11 +78,22 @@ export class HistoryStore {
    * Opens (or creates) the store. A file carried between CI runs may have been swapped: one
    * that is not a lanekeeper history, or holds anything our migrations did not create (a
    * trigger that rewrites what we record, a view, another table), is refused before any row
-   * is read or written: HistoryIntegrityError, exit 3.
+   * is read or written: HistoryIntegrityError, exit 3. So is a file SQLite cannot read (not a
+   * database, corrupt, a folder), named with its path rather than as SQLite's bare message.
    */
   static open(path: string): HistoryStore {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const db = openDatabase(path);
+    if (path !== ':memory:') {
+      mkdirSync(dirname(path), { recursive: true });
+      if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+        throw new HistoryIntegrityError(path, 'it is a folder, not a history file');
+      }
+    }
+    let db: SqlDatabase;
+    try {
+      db = openDatabase(path);
+    } catch (e) {
+      throw unreadable(path, e);
+    }
     try {
       // Functions named in the schema (in a view or trigger) may not run at all.
       db.exec('PRAGMA trusted_schema = OFF');
@@ -90,11 +101,11 @@ export class HistoryStore {
       // WAL keeps readers working during a write and makes an interrupted write roll back cleanly.
       if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
       db.exec('PRAGMA foreign_keys = ON');
-      migrate(db);
+      migrate(db, path);
       checkSchema(db, path);
     } catch (e) {
       db.close();
-      throw e;
+      throw unreadable(path, e);
     }
     return new HistoryStore(db, path);
   }
@@ -336,15 +347,27 @@ export class HistoryIntegrityError extends LanekeeperError {
   constructor(
     readonly path: string,
     reason: string,
+    /** What to do instead of restoring it or starting afresh (a newer lanekeeper's file: upgrade). */
+    private readonly fix?: string,
   ) {
     super(`the history database ${path} cannot be trusted: ${reason}`);
   }
   lines(): string[] {
     return [
       this.message,
-      'nothing was read from it or written to it; restore it from a run you trust, or start afresh with a new --history file',
+      this.fix ??
+        'nothing was read from it or written to it; restore it from a run you trust, or start afresh with a new --history file',
     ];
   }
+}
+
+/** SQLite's own words for a file it cannot read as a database; other errors (a lock, a full disk) pass through. */
+const UNREADABLE = /not a database|malformed|corrupt|unable to open|disk image|SQLITE_(NOTADB|CORRUPT|CANTOPEN)/i;
+
+/** An error met while opening the file, as a HistoryIntegrityError naming it when SQLite could not read it. */
+function unreadable(path: string, error: unknown): unknown {
+  if (error instanceof LanekeeperError || !(error instanceof Error) || !UNREADABLE.test(error.message)) return error;
+  return new HistoryIntegrityError(path, `SQLite cannot read it as a database (${error.message})`);
 }
 
 /** A new file gets our application id; an existing one must carry it (or be an older lanekeeper's). */
@@ -379,7 +402,7 @@ function checkSchema(db: SqlDatabase, path: string): void {
   if (!expectedSchema) {
     const reference = openDatabase(':memory:');
     try {
-      migrate(reference);
+      migrate(reference, ':memory:');
       expectedSchema = schemaOf(reference);
     } finally {
       reference.close();
@@ -413,11 +436,13 @@ const SystemsSchema = z.array(
   z.strictObject({ system: z.string().regex(/^[a-z0-9-]+$/), target: z.string(), ok: z.boolean() }),
 );
 
-function migrate(db: SqlDatabase): void {
+function migrate(db: SqlDatabase, path: string): void {
   const current = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
   if (current > MIGRATIONS.length) {
-    throw new Error(
-      `the history database has schema version ${current}, newer than this lanekeeper knows (${MIGRATIONS.length}): upgrade lanekeeper`,
+    throw new HistoryIntegrityError(
+      path,
+      `it has schema version ${current}, newer than this lanekeeper knows (${MIGRATIONS.length})`,
+      'nothing was read from it or written to it; upgrade lanekeeper to the version that wrote it',
     );
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
