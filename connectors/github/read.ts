@@ -71,6 +71,8 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
       list('GET /orgs/{org}/actions/secrets', { org }, ApiSecretSchema),
     ]);
 
+    await checkRepositoryCoverage(ctx, orgInfo, repos.length);
+
     const twoFactor = (operation: GithubOperation, who: string) =>
       optional(
         ctx,
@@ -251,6 +253,43 @@ async function readCustomRepoRoles(ctx: ReadContext): Promise<ApiCustomRepoRole[
   } catch (e) {
     if (e instanceof GithubCallError && e.status === 404) return [];
     throw e;
+  }
+}
+
+/**
+ * A GitHub App installed on selected repositories, or a fine-grained token limited to some,
+ * does not see the private repositories outside them: GitHub leaves them out of the listing
+ * without a word. The organisation's own counts (shown to an owner) and the installation token's
+ * repository_selection tell; either way the repositories not seen are a named gap.
+ */
+async function checkRepositoryCoverage(
+  ctx: ReadContext,
+  org: z.infer<typeof ApiOrgSchema>,
+  listed: number,
+): Promise<void> {
+  // A token's auth ignores the argument; an App's answers its cached installation token.
+  const auth = (await ctx.client.auth({ type: 'installation' })) as { repositorySelection?: unknown };
+  const selectedOnly = auth.repositorySelection === 'selected';
+  const counted =
+    typeof org.public_repos === 'number' && typeof org.total_private_repos === 'number'
+      ? org.public_repos + org.total_private_repos
+      : undefined;
+  const unseen = counted === undefined ? undefined : counted - listed;
+  const why = selectedOnly
+    ? 'the GitHub App installation reaches selected repositories only'
+    : 'the token does not reach them (a fine-grained token limited to some repositories, say)';
+  if (unseen !== undefined && unseen > 0) {
+    ctx.gap({
+      kind: 'github.repository-coverage',
+      detail: `${unseen} of the organization's ${counted} repositories were not seen: ${why}, and who can do what in the others is not known`,
+      count: unseen,
+    });
+  } else if (unseen === undefined && selectedOnly) {
+    ctx.gap({
+      kind: 'github.repository-coverage',
+      detail:
+        "the GitHub App installation reaches selected repositories only: repositories outside them were not seen (how many is not known: the organization's repository counts are shown to an owner only), and who can do what in them is not known",
+    });
   }
 }
 

@@ -63,6 +63,9 @@ export const ApiOrgSchema = z.object({
   login: Login,
   default_repository_permission: z.string().nullish(),
   two_factor_requirement_enabled: z.boolean().nullish(),
+  /** With total_private_repos (an owner's view): how many repositories the listing should hold. */
+  public_repos: z.number().int().nonnegative().nullish(),
+  total_private_repos: z.number().int().nonnegative().nullish(),
 });
 
 const PermissionsSchema = z

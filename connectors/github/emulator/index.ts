@@ -180,6 +180,9 @@ export async function startGithubEmulator(
   const token = fakeToken();
   const pageSize = Math.max(1, options.pageSize ?? MAX_PER_PAGE);
   const used: Record<string, number> = { core: 0, graphql: 0 };
+  /** A repository the credential reaches: public ones always, the others when selected (or all are). */
+  const selected = scenario.selectedRepositories?.map((name) => name.toLowerCase());
+  const reachable = (r: Repo) => !selected || !(r.private || r.internal) || selected.includes(r.name.toLowerCase());
   /** The scenario's throttledOnce entries already answered. */
   const throttled = new Set<number>();
   // GitHub's primary budget: enforced only when the options set one (the benchmark, the scale
@@ -271,7 +274,7 @@ export async function startGithubEmulator(
           token,
           expires_at: expires,
           permissions: { members: 'read', metadata: 'read' },
-          repository_selection: 'all',
+          repository_selection: scenario.selectedRepositories ? 'selected' : 'all',
         },
         rateHeaders('core'),
       );
@@ -306,7 +309,7 @@ export async function startGithubEmulator(
     if (orgMismatch || ownerMismatch) return error(404, 'Not Found');
     const user = (login: string) => wire.simpleUser(model.user(login), w);
     const repo = route.params.repo !== undefined ? model.repo(route.params.repo) : undefined;
-    if (route.params.repo !== undefined && !repo) return error(404, 'Not Found');
+    if (route.params.repo !== undefined && !(repo && reachable(repo))) return error(404, 'Not Found');
     const team = route.params.team_slug !== undefined ? model.team(route.params.team_slug) : undefined;
     if (route.params.team_slug !== undefined && !team) return error(404, 'Not Found');
 
@@ -338,7 +341,7 @@ export async function startGithubEmulator(
         return list(scenario.invitations.map((inv) => wire.invitation(inv, user(inv.inviter), w)));
       case 'GET /orgs/{org}/repos': {
         const owner = orgAsOwner(w);
-        return list(model.repos.map((r) => wire.minimalRepository(r, owner, w)));
+        return list(model.repos.filter(reachable).map((r) => wire.minimalRepository(r, owner, w)));
       }
       case 'GET /orgs/{org}/teams':
         return list(model.teams.map((t) => wire.team(t, t.parent ? model.team(t.parent) : undefined, w)));
@@ -347,6 +350,7 @@ export async function startGithubEmulator(
         return list(
           model
             .teamRepos(team as Team)
+            .filter(({ repo: r }) => reachable(r))
             .map(({ repo: r, permission }) =>
               wire.minimalRepository(
                 r,
@@ -453,7 +457,7 @@ export async function startGithubEmulator(
         );
       }
       case 'POST /graphql':
-        return graphql(model, req, pageSize, () => rateHeaders('graphql'), json);
+        return graphql(model, req, pageSize, () => rateHeaders('graphql'), json, reachable);
       default:
         return error(404, 'Not Found');
     }
@@ -657,6 +661,7 @@ function graphql(
   pageSize: number,
   headers: () => Record<string, string>,
   json: JsonFn,
+  reachable: (repo: Repo) => boolean,
 ): EmulatorResponse {
   let body: GraphqlBody;
   try {
@@ -748,7 +753,7 @@ function graphql(
     );
   }
   if (query.includes('... on Repository') || query.includes('... on Team')) {
-    return json(200, { data: accessNodes(model, query, vars, first, after) }, headers());
+    return json(200, { data: accessNodes(model, query, vars, first, after, reachable) }, headers());
   }
   if (query.includes('nodes(ids')) {
     const ids = Array.isArray(vars.ids) ? vars.ids.filter((x): x is string => typeof x === 'string') : [];
@@ -785,6 +790,7 @@ function accessNodes(
   vars: Record<string, unknown>,
   first: number,
   after: number,
+  reachable: (repo: Repo) => boolean,
 ): Record<string, unknown> {
   const connection = <T>(items: T[], key: 'nodes' | 'edges', from: number) => {
     const slice = items.slice(from, from + first);
@@ -798,7 +804,8 @@ function accessNodes(
   const single = query.includes('node(id');
   const from = single ? after : 0;
   const answer = (id: string): Record<string, unknown> | null => {
-    const repo = model.repoByNode.get(id);
+    const found = model.repoByNode.get(id);
+    const repo = found && reachable(found) ? found : undefined;
     if (repo && query.includes('... on Repository')) {
       const edges = repo.collaborators.flatMap((c) => {
         const permission = model.effectivePermission(c.login, repo);
@@ -812,10 +819,13 @@ function accessNodes(
       const out: Record<string, unknown> = { id };
       if (query.includes('members(')) out.members = connection(model.teamMembers(team).map(actor), 'nodes', from);
       if (query.includes('repositories(')) {
-        const edges = model.teamRepos(team).map(({ repo: r, permission }) => ({
-          permission: GRAPHQL_PERMISSION[permission],
-          node: { name: r.name, nameWithOwner: `${model.scenario.org.login}/${r.name}` },
-        }));
+        const edges = model
+          .teamRepos(team)
+          .filter(({ repo: r }) => reachable(r))
+          .map(({ repo: r, permission }) => ({
+            permission: GRAPHQL_PERMISSION[permission],
+            node: { name: r.name, nameWithOwner: `${model.scenario.org.login}/${r.name}` },
+          }));
         out.repositories = connection(edges, 'edges', from);
       }
       return out;

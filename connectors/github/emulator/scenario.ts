@@ -238,6 +238,13 @@ export const GithubScenarioSchema = z
      * GitHub shows them to an owner only, and to a classic token only with `admin:org`.
      */
     orgDetailsVisible: z.boolean().default(true),
+    /**
+     * The scanning credential reaches only these repositories (a GitHub App installed on selected
+     * repositories, or a fine-grained token): private and internal repositories outside them are
+     * not listed and answer 404, and the installation token's answer says repository_selection
+     * "selected". Absent: it reaches all of them.
+     */
+    selectedRepositories: z.array(z.string()).optional(),
     /** The token may run GraphQL queries on the org; false answers FORBIDDEN errors. */
     graphqlAllowed: z.boolean().default(true),
   })

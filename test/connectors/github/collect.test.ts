@@ -566,6 +566,45 @@ describe('github connector as a GitHub App', () => {
     expect(JSON.stringify(asApp.snapshot)).not.toContain('PRIVATE KEY');
   });
 
+  it('names the repositories an installation on selected repositories does not reach, and no gap when it reaches all', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const scenario = await demoScenario();
+    const hidden = scenario.repos.filter((r) => r.private && !['shop', 'storefront'].includes(r.name));
+    expect(hidden.length).toBeGreaterThan(0);
+    const app = {
+      appId: 1234,
+      installationId: 99,
+      publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    };
+    const config = { token: undefined, app: { appId: 1234, privateKey: pem, installationId: 99 } };
+    const coverage = (snapshot: Snapshot) =>
+      status(snapshot).gaps.filter((g) => g.kind === 'github.repository-coverage');
+
+    const selected = { ...scenario, app, selectedRepositories: ['shop', 'storefront'] };
+    // The organisation's counts show the shortfall: how many were not seen is named.
+    const counted = await runAgainstEmulator(selected, { config });
+    expect(counted.snapshot.grants.filter((g) => hidden.some((r) => g.resource === `northwind/${r.name}`))).toEqual([]);
+    expect(coverage(counted.snapshot)).toEqual([
+      {
+        kind: 'github.repository-coverage',
+        detail: `${hidden.length} of the organization's ${scenario.repos.length} repositories were not seen: the GitHub App installation reaches selected repositories only, and who can do what in the others is not known`,
+        count: hidden.length,
+      },
+    ]);
+    // Without the counts (not an owner's view), the installation's own word is enough.
+    const uncounted = await runAgainstEmulator({ ...selected, orgDetailsVisible: false }, { config });
+    expect(coverage(uncounted.snapshot).map((g) => g.detail)).toEqual([
+      "the GitHub App installation reaches selected repositories only: repositories outside them were not seen (how many is not known: the organization's repository counts are shown to an owner only), and who can do what in them is not known",
+    ]);
+    // A token (a fine-grained one limited to some repositories): the counts alone tell.
+    const asToken = await runAgainstEmulator({ ...scenario, selectedRepositories: ['shop', 'storefront'] });
+    expect(coverage(asToken.snapshot).map((g) => g.count)).toEqual([hidden.length]);
+
+    expect(coverage((await runAgainstEmulator({ ...scenario, app }, { config })).snapshot)).toEqual([]);
+    expect(coverage((await runAgainstEmulator(scenario)).snapshot)).toEqual([]);
+  });
+
   it('fails, naming the call, when the app key is not the one GitHub knows', async () => {
     const known = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey;
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
