@@ -81,6 +81,9 @@ export const AcceptedRiskSchema = z.strictObject({
   rule: NonEmpty.optional(),
   system: NonEmpty.optional(),
   account: NonEmpty.optional(),
+  /** Narrow rule + account to one target (an org, an AWS account) or one resource. */
+  target: NonEmpty.optional(),
+  resource: NonEmpty.optional(),
   reason: NonEmpty,
   accepted_by: Id,
   end: DateSchema,

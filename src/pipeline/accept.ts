@@ -21,7 +21,14 @@ export function matchesRisk(risk: AcceptedRisk, f: Finding): boolean {
   if (!risk.rule || !risk.account) return false;
   if (risk.rule !== f.rule) return false;
   if (risk.system && risk.system !== f.system) return false;
-  return risk.account.toLowerCase() === f.account.toLowerCase();
+  if (risk.target && !sameName(risk.target, f.target)) return false;
+  if (risk.resource && !sameName(risk.resource, f.resource ?? '')) return false;
+  return sameName(risk.account, f.account);
+}
+
+/** Names as the systems compare them: GitHub logins and orgs, emails and ARNs' account parts, case aside. */
+function sameName(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }
 
 export function applyAcceptedRisks(findings: readonly Finding[], register: Register, now: Date): AcceptanceResult {

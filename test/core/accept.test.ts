@@ -79,3 +79,42 @@ describe('an acceptance by someone who has left', () => {
     expect(r.lapsed.map((l) => [l.finding.fingerprint, l.acceptedByLeft])).toEqual([['f1', '2026-11-15']]);
   });
 });
+
+describe('an acceptance narrowed to a target or a resource', () => {
+  const on = (fingerprint: string, target: string, resource: string): Finding => ({
+    ...finding(fingerprint, 'unapproved-access', 'omar-qa'),
+    target,
+    resource,
+  });
+  const narrowed = (fields: Record<string, string>) =>
+    RegisterSchema.parse({
+      organization: 'X',
+      people: [{ id: 'dana', name: 'Dana', kind: 'employee' }],
+      accepted_risks: [
+        {
+          rule: 'unapproved-access',
+          account: 'omar-qa',
+          ...fields,
+          reason: 'reads the shop while the release is tested',
+          accepted_by: 'dana',
+          end: '2027-01-31',
+        },
+      ],
+    });
+  const all = [
+    on('a', 'northwind', 'northwind/shop'),
+    on('b', 'northwind', 'northwind/infra'),
+    on('c', 'Northwind-Labs', 'Northwind-Labs/shop'),
+  ];
+  const acceptedOf = (fields: Record<string, string>) =>
+    applyAcceptedRisks(all, narrowed(fields), new Date('2026-12-01T00:00:00Z')).accepted.map(
+      (a) => a.finding.fingerprint,
+    );
+
+  it('covers only the named target or resource, case aside; without them, every one', () => {
+    expect(acceptedOf({})).toEqual(['a', 'b', 'c']);
+    expect(acceptedOf({ target: 'northwind-labs' })).toEqual(['c']);
+    expect(acceptedOf({ resource: 'northwind/SHOP' })).toEqual(['a']);
+    expect(acceptedOf({ target: 'northwind', resource: 'northwind/infra' })).toEqual(['b']);
+  });
+});
