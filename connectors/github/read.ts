@@ -125,7 +125,7 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
         optional(
           ctx,
           'GET /orgs/{org}/custom-repository-roles',
-          () => readCustomRepoRoles(ctx),
+          () => readCustomRepoRoles(ctx, orgInfo.plan?.name),
           (f) => ({
             kind: 'github.custom-repository-roles',
             detail: `custom repository roles were not read, so a custom role is judged by its base role alone, not by the permissions it adds: it needs the organization's Custom repository roles (read) permission (${f.message})`,
@@ -240,10 +240,16 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
 }
 
 /**
- * The organisation's custom repository roles. Only GitHub Enterprise Cloud has them: elsewhere
- * GitHub answers 404, which means there are none.
+ * The organisation's custom repository roles. Only an enterprise plan has them (GitHub Enterprise
+ * Cloud, and GitHub Enterprise Server from 3.17): elsewhere GitHub answers 404, which means there
+ * are none. But 404 is also GitHub's answer to a token without the scope, so it is read as "none"
+ * only when the organisation's plan (shown to an owner) says it is not an enterprise one;
+ * otherwise the roles are a named gap (undefined).
  */
-async function readCustomRepoRoles(ctx: ReadContext): Promise<ApiCustomRepoRole[]> {
+async function readCustomRepoRoles(
+  ctx: ReadContext,
+  plan: string | undefined,
+): Promise<ApiCustomRepoRole[] | undefined> {
   const operation = 'GET /orgs/{org}/custom-repository-roles';
   try {
     const answer = await call(operation, undefined, () => ctx.client.request(operation, { org: ctx.org }));
@@ -251,8 +257,17 @@ async function readCustomRepoRoles(ctx: ReadContext): Promise<ApiCustomRepoRole[
       ApiCustomRepoRoleSchema.parse(r),
     );
   } catch (e) {
-    if (e instanceof GithubCallError && e.status === 404) return [];
-    throw e;
+    if (!(e instanceof GithubCallError && e.status === 404)) throw e;
+    if (plan !== undefined && !/enterprise/i.test(plan)) return [];
+    const why =
+      plan === undefined
+        ? "GitHub answered 404 and the organization's plan was not shown (it is shown to an owner), so it cannot tell whether the organization has none or the token may not read them"
+        : "GitHub answered 404 on the organization's enterprise plan, where it means the token may not read them";
+    ctx.gap({
+      kind: 'github.custom-repository-roles',
+      detail: `custom repository roles were not read, so a custom role is judged by its base role alone, not by the permissions it adds: ${why} (it needs the organization's Custom repository roles (read) permission, or a classic token's admin:org)`,
+    });
+    return undefined;
   }
 }
 

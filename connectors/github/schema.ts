@@ -66,6 +66,8 @@ export const ApiOrgSchema = z.object({
   /** With total_private_repos (an owner's view): how many repositories the listing should hold. */
   public_repos: z.number().int().nonnegative().nullish(),
   total_private_repos: z.number().int().nonnegative().nullish(),
+  /** Shown to an owner: whether a 404 from custom-repository-roles can mean "none". */
+  plan: z.object({ name: z.string() }).nullish(),
 });
 
 const PermissionsSchema = z

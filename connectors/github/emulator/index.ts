@@ -315,10 +315,14 @@ export async function startGithubEmulator(
 
     switch (route.operation) {
       case 'GET /orgs/{org}': {
-        const full = wire.organizationFull(w, {
-          publicRepos: model.repos.filter((r) => !r.private && !r.internal).length,
-          privateRepos: model.repos.filter((r) => r.private || r.internal).length,
-        });
+        const full = wire.organizationFull(
+          w,
+          {
+            publicRepos: model.repos.filter((r) => !r.private && !r.internal).length,
+            privateRepos: model.repos.filter((r) => r.private || r.internal).length,
+          },
+          scenario.org.plan ?? (scenario.customRepositoryRoles !== undefined ? 'enterprise' : 'free'),
+        );
         return json(200, scenario.orgDetailsVisible ? full : wire.withoutFullDetails(full), rateHeaders('core'));
       }
       case 'GET /orgs/{org}/members': {
@@ -394,7 +398,8 @@ export async function startGithubEmulator(
         );
       }
       case 'GET /orgs/{org}/custom-repository-roles': {
-        // Only GitHub Enterprise Cloud has custom repository roles: elsewhere the route is not found.
+        // Only an enterprise plan has custom repository roles: elsewhere the route is not found.
+        // (On an enterprise plan GitHub answers 404 too to a token without the scope: roles null.)
         const roles = scenario.customRepositoryRoles;
         if (roles === undefined) return error(404, 'Not Found');
         if (roles === null) return error(403, 'Resource not accessible by personal access token');

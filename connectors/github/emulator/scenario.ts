@@ -96,6 +96,12 @@ export const GithubScenarioSchema = z
       twoFactorRequirementEnabled: z.boolean().default(false),
       /** SAML SSO configured: GraphQL answers samlIdentityProvider.externalIdentities. */
       samlSso: z.boolean().default(false),
+      /**
+       * The plan GET /orgs/{org} names (to an owner): "free", "team", "enterprise". Absent:
+       * "enterprise" when the scenario has custom repository roles (an Enterprise Cloud
+       * feature), "free" otherwise.
+       */
+      plan: z.string().min(1).optional(),
       createdAt: Instant.optional(),
     }),
     /** Everyone the org knows: members, outside collaborators, inviters, PAT owners. */

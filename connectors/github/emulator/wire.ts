@@ -43,7 +43,11 @@ export function simpleUser(user: ScenarioUser & { id: number }, w: WireContext):
   };
 }
 
-export function organizationFull(w: WireContext, counts: { publicRepos: number; privateRepos: number }): Json {
+export function organizationFull(
+  w: WireContext,
+  counts: { publicRepos: number; privateRepos: number },
+  plan: string,
+): Json {
   const { org, base } = w;
   const o = `${base}/orgs/${org.login}`;
   const created = org.createdAt ?? w.now;
@@ -78,6 +82,7 @@ export function organizationFull(w: WireContext, counts: { publicRepos: number; 
     default_repository_permission: org.defaultRepositoryPermission,
     two_factor_requirement_enabled: org.twoFactorRequirementEnabled,
     members_can_create_repositories: false,
+    plan: { name: plan, space: 976562499, private_repos: 9999, filled_seats: 0, seats: 0 },
     created_at: created,
     updated_at: created,
     archived_at: null,
@@ -93,6 +98,7 @@ const FULL_DETAILS = [
   'default_repository_permission',
   'two_factor_requirement_enabled',
   'members_can_create_repositories',
+  'plan',
 ] as const;
 
 /** The organization as GitHub shows it to a member, or to a classic token without `admin:org`. */

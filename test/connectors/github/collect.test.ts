@@ -211,6 +211,36 @@ describe('github connector: custom repository roles', () => {
     ]);
   });
 
+  it("takes a 404 as no custom roles only when the organisation's plan shows it is not on an enterprise plan", async () => {
+    const rolesGap = (snapshot: Snapshot) =>
+      status(snapshot).gaps.filter((g) => g.kind === 'github.custom-repository-roles');
+    // GitHub's 404 is also its answer to a token without the scope: on an enterprise plan (Enterprise
+    // Cloud, or GitHub Enterprise Server 3.17 and later) it cannot mean "none".
+    const enterprise = { ...RICH_SCENARIO, org: { ...RICH_SCENARIO.org, plan: 'enterprise' } };
+    const onEnterprise = await runAgainstEmulator(enterprise, { config: RICH_LANES });
+    expect(status(onEnterprise.snapshot)).toMatchObject({ ok: true });
+    expect(rolesGap(onEnterprise.snapshot)).toEqual([
+      {
+        kind: 'github.custom-repository-roles',
+        detail:
+          "custom repository roles were not read, so a custom role is judged by its base role alone, not by the permissions it adds: GitHub answered 404 on the organization's enterprise plan, where it means the token may not read them (it needs the organization's Custom repository roles (read) permission, or a classic token's admin:org)",
+      },
+    ]);
+    // The plan not shown (not an owner's view): the 404 cannot be told apart either.
+    const unshown = await runAgainstEmulator({ ...RICH_SCENARIO, orgDetailsVisible: false }, { config: RICH_LANES });
+    expect(rolesGap(unshown.snapshot).map((g) => g.detail)).toEqual([
+      expect.stringContaining("GitHub answered 404 and the organization's plan was not shown"),
+    ]);
+    // A free or team plan has none.
+    for (const plan of ['free', 'team']) {
+      const plain = await runAgainstEmulator(
+        { ...RICH_SCENARIO, org: { ...RICH_SCENARIO.org, plan } },
+        { config: RICH_LANES },
+      );
+      expect(rolesGap(plain.snapshot)).toEqual([]);
+    }
+  });
+
   it('takes a 404 as no custom roles (not Enterprise Cloud), and names the gap when it may not read them', async () => {
     const plain = await runAgainstEmulator(RICH_SCENARIO, { config: RICH_LANES });
     expect(status(plain.snapshot).gaps.map((g) => g.kind)).not.toContain('github.custom-repository-roles');
