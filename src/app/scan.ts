@@ -4,6 +4,7 @@
 // the previous snapshot and the clock.
 import { appendFile, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import picomatch from 'picomatch';
 import { connectors } from '../../connectors/index.js';
 import type { Action } from '../../reports/actions.js';
 import { REPORT_FILES, renderReport, reportChunks } from '../../reports/index.js';
@@ -29,7 +30,7 @@ import { summarize } from '../pipeline/evaluate/findings.js';
 import { evaluate } from '../pipeline/evaluate/index.js';
 import { gateExitCode } from '../pipeline/gate.js';
 import { HistoryStore } from '../pipeline/history/store.js';
-import { limitTargets, missingTargets, parseOnly } from '../pipeline/only.js';
+import { limitTargets, missingTargets, parseOnly, type RunScope } from '../pipeline/only.js';
 import { loadRegister, scopeWarnings } from '../pipeline/register/index.js';
 import { addRemediation } from '../pipeline/remediation.js';
 import { emailInput, reportActions, reportInput, writeReportFiles } from '../pipeline/report.js';
@@ -139,17 +140,21 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const timings: Record<string, number> = {};
     let started = performance.now();
     const snapshot = offline
-      ? classifySnapshot(
-          await loadShards(options.inventoryPaths ?? [], {
-            allowMixedDays: options.allowMixedDays === true,
-            // The shards must hold every system this config enables, for this company and register.
-            expect: {
-              systems: loaded.systems.map((s) => s.connector.id),
-              organization: loaded.config.organization ?? register.register.organization,
-              registerDigest: sha256(register.source.text),
-            },
-          }),
-          loaded.systems,
+      ? withinScope(
+          classifySnapshot(
+            await loadShards(options.inventoryPaths ?? [], {
+              allowMixedDays: options.allowMixedDays === true,
+              // The shards must hold every system this config enables, for this company and register.
+              expect: {
+                systems: loaded.systems.map((s) => s.connector.id),
+                organization: loaded.config.organization ?? register.register.organization,
+                registerDigest: sha256(register.source.text),
+              },
+            }),
+            loaded.systems,
+          ),
+          scope,
+          options.now,
         )
       : await collectInScope(loaded.systems, scope, options, store);
     timings.collectMs = Math.round(performance.now() - started);
@@ -368,6 +373,33 @@ async function collectInScope(
   snapshot.systems.push(...missingTargets(snapshot.systems, scope, options.now));
   if (store && answers) store.keepAnswers(snapshot.systems, answers.kept());
   return snapshot;
+}
+
+/**
+ * A saved inventory cut to `--only`, as collecting would have read it: systems and targets out of
+ * scope are left out, and a target named that the inventory does not hold is a failed target.
+ */
+function withinScope(snapshot: Snapshot, scope: RunScope, now: Date): Snapshot {
+  if (scope.size === 0) return snapshot;
+  const matchers = new Map(
+    [...scope].map(([system, targets]) => [
+      system,
+      targets === undefined ? () => true : picomatch(targets as string[], { dot: true }),
+    ]),
+  );
+  // A whole system that failed (target "*") stays: it is in scope whatever its targets.
+  const keep = (r: { system: string; target: string }) =>
+    r.target === '*' ? matchers.has(r.system) : (matchers.get(r.system)?.(r.target) ?? false);
+  const systems = snapshot.systems.filter(keep);
+  return {
+    ...snapshot,
+    ...(snapshot.skipped ? { skipped: snapshot.skipped.filter(keep) } : {}),
+    systems: [...systems, ...missingTargets(systems, scope, now)],
+    accounts: snapshot.accounts.filter(keep),
+    grants: snapshot.grants.filter(keep),
+    credentials: snapshot.credentials.filter(keep),
+    secrets: snapshot.secrets.filter(keep),
+  };
 }
 
 /**
