@@ -432,11 +432,24 @@ function ageLabeller(input: ReportInput): (fingerprint: string) => { text: strin
   };
 }
 
+/**
+ * Calendar days in UTC from today to `date` (negative once it is past), counted as the
+ * expiring-soon rule counts them, so the report and the finding never disagree by the scan's hour.
+ */
+function daysUntil(date: string, now: Date): number {
+  return daysBetween(startOfDay(isoDate(now)), startOfDay(date));
+}
+
+/** "122 days left", "1 day left", "ends today": the days an end date still allows, today included. */
+function daysLeftText(end: string, now: Date): string {
+  const days = daysUntil(end, now);
+  return days === 0 ? 'ends today' : `${plural(days, 'day')} left`;
+}
+
 /** "until 2027-03-31 (122 days left)" while it applies, "ended 2026-10-31 (29 days ago)" after. */
 function endText(end: string, now: Date): string {
-  const after = endOfDay(end);
-  if (now < after) return `until ${end} (${plural(daysBetween(now, after), 'day')} left)`;
-  return `ended ${end} (${plural(daysBetween(after, now) + 1, 'day')} ago)`;
+  if (now < endOfDay(end)) return `until ${end} (${daysLeftText(end, now)})`;
+  return `ended ${end} (${plural(-daysUntil(end, now), 'day')} ago)`;
 }
 
 /** Why an acceptance no longer applies: its end passed, or the employee who accepted it left. */
@@ -676,7 +689,7 @@ function timelineRow(
     return {
       ...base,
       state: 'upcoming',
-      stateText: `starts in ${plural(daysBetween(now, startOfDay(g.start)) + 1, 'day')}`,
+      stateText: `starts in ${plural(daysUntil(g.start, now), 'day')}`,
       daysPastEnd: 0,
     };
   if (!end) return { ...base, state: 'open-ended', stateText: 'active, no end date', daysPastEnd: 0 };
@@ -685,10 +698,10 @@ function timelineRow(
     return {
       ...base,
       state: 'active',
-      stateText: `active, ${plural(daysBetween(now, after), 'day')} left`,
+      stateText: `active, ${daysLeftText(end, now)}`,
       daysPastEnd: 0,
     };
-  const past = daysBetween(after, now) + 1;
+  const past = -daysUntil(end, now);
   if (stillHeld)
     return {
       ...base,
