@@ -76,8 +76,16 @@ export function describeStatement(policy: string, s: Statement): string {
   const actions = s.Action !== undefined ? listOf(s.Action).join(', ') : `NotAction ${listOf(s.NotAction).join(', ')}`;
   const resources =
     s.Resource !== undefined ? listOf(s.Resource).join(', ') : `NotResource ${listOf(s.NotResource).join(', ')}`;
+  // A resource policy's NotPrincipal turns the statement round: it is for everyone else.
+  const whom = s.NotPrincipal !== undefined ? ` to everyone but ${principalNames(s.NotPrincipal).join(', ')}` : '';
   const condition = s.Condition ? ` (condition: ${Object.keys(s.Condition).join(', ')})` : '';
-  return `${policy}: ${s.Effect} ${actions} on ${resources}${condition}`;
+  return `${policy}: ${s.Effect} ${actions} on ${resources}${whom}${condition}`;
+}
+
+/** Every principal a Principal or NotPrincipal names, whatever its type, as written ("*" for "*"). */
+export function principalNames(principal: Principal): string[] {
+  if (principal === '*') return ['*'];
+  return Object.values(principal).flatMap((v) => listOf(v));
 }
 
 /** Locale-independent ordering, so sorted output is the same on every machine. */

@@ -7,7 +7,7 @@ import type { Account, Grant } from '../../src/core/model.js';
 import type { BucketFacts } from './buckets.js';
 import { evaluateAccess } from './evaluator.js';
 import type { KmsKeyFacts } from './kms-keys.js';
-import { listOf, type PolicyDocument, type Statement, statementsOf } from './policy.js';
+import { listOf, type PolicyDocument, principalNames, type Statement, statementsOf } from './policy.js';
 import {
   type AccountScan,
   type GrantBase,
@@ -18,7 +18,7 @@ import {
   type Records,
   sortRecords,
 } from './records.js';
-import { awsPrincipal } from './trust.js';
+import { awsPrincipal, awsPrincipalsIn } from './trust.js';
 
 export interface ResourcePolicyFacts {
   buckets?: readonly BucketFacts[];
@@ -148,11 +148,15 @@ function resourcePolicies(scan: ResourcePolicyFacts): ResourcePolicy[] {
  * Access a resource policy (a bucket's, a KMS key's) hands out, evaluated as if the statements
  * naming a principal were its own policy (that is what they are to the resource), denies included:
  * - to principals outside the organisation, or to anyone. A Principal "*" narrowed by a condition
- *   to the organisation, an account or a network is not anyone;
+ *   to the organisation, an account or a network is not anyone; an Allow with NotPrincipal is a
+ *   Principal "*" (its conditions read the same) for everyone but those it names;
  * - to this account's own users and roles named by ARN: within one account a resource policy that
  *   names the principal allows on its own, with no identity policy (the account's SCPs still cap
  *   it). The account itself (`…:root`) only hands the choice to identity policies, read with them.
  * Other accounts of the organisation need an identity policy of their own too, read with them.
+ * A Deny reaches the principals it names, or everyone (Principal "*"), or everyone its NotPrincipal
+ * does not name; a Deny with NotPrincipal that takes anyone away leaves those it names the access
+ * anyone had.
  */
 function resourcePolicyGrants(
   facts: ResourcePolicyFacts,
@@ -164,17 +168,40 @@ function resourcePolicyGrants(
   const grants: Grant[] = [];
   const principal = (value: string) => awsPrincipal(value, scan.accountId, scan.organizationAccounts);
   const inOrganisation = (account: string) => principal(account).kind !== 'external';
+  /** The account a holder's id stands in: its own, for an ARN or an account; none for anyone. */
+  const accountOf = (id: string) => principal(id).accountId;
+  /**
+   * Whether a NotPrincipal leaves the holder out: it names it, its account (AWS checks the
+   * account before the principal in it), or everyone.
+   */
+  const spares = (except: readonly string[], id: string) => {
+    const account = accountOf(id);
+    return except.some(
+      (v) =>
+        v === '*' ||
+        principal(v).principal === id ||
+        (account !== undefined && principal(v).principal === `arn:aws:iam::${account}:root`),
+    );
+  };
   for (const { name, alias, policy, extra, service } of resourcePolicies(facts)) {
     const statements = statementsOf(policy);
-    const named = new Map<string, { who: Outsider | undefined; statements: Statement[] }>();
-    const add = (id: string, who: Outsider | undefined, statement: Statement) => {
-      const entry = named.get(id) ?? { who, statements: [] };
-      entry.statements.push(statement);
+    const named = new Map<string, { who: Outsider | undefined; statements: Statement[]; evidence: Set<string> }>();
+    const add = (id: string, who: Outsider | undefined, statement: Statement, line: string) => {
+      const entry = named.get(id) ?? { who, statements: [], evidence: new Set<string>() };
+      if (!entry.statements.includes(statement)) entry.statements.push(statement);
+      entry.evidence.add(line);
       named.set(id, entry);
     };
+    const names = (who: Outsider | undefined, id: string) => `${name} names ${who ? who.displayName : id}`;
+    const anyoneBut = (statement: Statement) =>
+      `${name} lets in anyone but ${principalNames(statement.NotPrincipal ?? '*').join(', ')} (Allow with NotPrincipal)`;
     for (const statement of statements) {
-      if (statement.Effect !== 'Allow' || statement.Principal === undefined) continue;
-      for (const value of awsPrincipalsOf(statement)) {
+      if (statement.Effect !== 'Allow') continue;
+      const except = statement.NotPrincipal !== undefined ? awsPrincipalsIn(statement.NotPrincipal) : undefined;
+      // An Allow with NotPrincipal is for everyone it does not name: a Principal "*" but for them.
+      const values = except === undefined ? awsPrincipalsIn(statement.Principal) : except.includes('*') ? [] : ['*'];
+      const line = (who: Outsider | undefined, id: string) => (except ? anyoneBut(statement) : names(who, id));
+      for (const value of values) {
         if (value === '*') {
           const reach = reachOf(statement, inOrganisation);
           if (reach === 'inside') continue;
@@ -182,26 +209,52 @@ function resourcePolicyGrants(
             // Kept to accounts outside the organisation: those accounts, not anyone.
             for (const account of reach) {
               const who = outsider(principal(account));
-              if (who) add(who.id, who, statement);
+              if (who && !(except && spares(except, who.id))) add(who.id, who, statement, line(who, who.id));
             }
             continue;
           }
         }
         // `…:root` names the account, not its root user: it leaves the choice to identity policies.
         if (own.has(value) && !value.endsWith(':root')) {
-          add(value, undefined, statement);
+          add(value, undefined, statement, line(undefined, value));
           continue;
         }
         const who = outsider(principal(value));
-        if (who) add(who.id, who, statement);
+        if (who) add(who.id, who, statement, line(who, who.id));
       }
     }
-    for (const [id, { who, statements: allows }] of named) {
-      // Denies that reach this principal: Principal "*" or naming it.
+    // A Deny with NotPrincipal that takes anyone away leaves those it names what anyone had.
+    const anyone = named.get('*');
+    const sparingDenies = statements.filter(
+      (st) => st.Effect === 'Deny' && st.NotPrincipal !== undefined && st.Condition === undefined,
+    );
+    if (anyone)
+      for (const deny of sparingDenies)
+        for (const value of awsPrincipalsIn(deny.NotPrincipal)) {
+          const who = value === '*' ? undefined : outsider(principal(value));
+          if (!who || who.id === '*') continue;
+          for (const st of anyone.statements) {
+            const except = st.NotPrincipal !== undefined ? awsPrincipalsIn(st.NotPrincipal) : undefined;
+            if (except && spares(except, who.id)) continue;
+            add(who.id, who, st, except ? anyoneBut(st) : `${name} lets in anyone (Principal "*")`);
+          }
+        }
+    for (const [id, { who, statements: allows, evidence }] of named) {
+      // Denies that reach this principal: Principal "*", naming it, or a NotPrincipal leaving it in.
       const denies = statements.filter(
-        (st) => st.Effect === 'Deny' && awsPrincipalsOf(st).some((v) => v === '*' || principal(v).principal === id),
+        (st) =>
+          st.Effect === 'Deny' &&
+          (st.NotPrincipal !== undefined
+            ? !spares(awsPrincipalsIn(st.NotPrincipal), id)
+            : awsPrincipalsIn(st.Principal).some((v) => v === '*' || principal(v).principal === id)),
       );
-      const statementsFor = [...allows, ...denies].map(({ Principal: _p, NotPrincipal: _np, ...rest }) =>
+      for (const deny of sparingDenies)
+        if (id !== '*' && spares(awsPrincipalsIn(deny.NotPrincipal), id))
+          evidence.add(
+            `${name} refuses everyone but ${principalNames(deny.NotPrincipal ?? '*').join(', ')} (Deny with NotPrincipal)`,
+          );
+      // The NotPrincipal stays: the evidence says whom a statement leaves out.
+      const statementsFor = [...allows, ...denies].map(({ Principal: _p, ...rest }) =>
         ofService(rest as Statement, service),
       );
       const access = evaluateAccess({
@@ -217,7 +270,7 @@ function resourcePolicyGrants(
             account: id,
             via: 'direct',
             viaName: name,
-            evidence: [`${name} names ${who ? who.displayName : id}`],
+            evidence: [...evidence],
             extra,
           },
           access,
@@ -240,11 +293,4 @@ function ofService(statement: Statement, service: string): Statement {
   if (NotAction !== undefined) return { ...rest, Action: listOf(NotAction).some(whole) ? [] : [`${service}:*`] };
   if (Action === undefined) return statement;
   return { ...rest, Action: listOf(Action).flatMap((p) => (p === '*' ? [`${service}:*`] : ofIt(p) ? [p] : [])) };
-}
-
-/** The AWS principals a statement names: "*" for Principal "*" or {"AWS": "*"}. */
-function awsPrincipalsOf(statement: Statement): string[] {
-  if (statement.Principal === undefined) return [];
-  if (statement.Principal === '*') return ['*'];
-  return listOf((statement.Principal as Record<string, string | string[]>).AWS);
 }

@@ -3,7 +3,15 @@
 // provider, an AWS service, anyone (`*`), or a principal that was deleted (IAM then shows
 // its bare unique id, AROA…/AIDA…). Outside principals become accounts of their own.
 import { globMatches } from './evaluator.js';
-import { byCodePoint, listOf, type PolicyDocument, type Statement, statementsOf } from './policy.js';
+import {
+  byCodePoint,
+  listOf,
+  type PolicyDocument,
+  type Principal,
+  principalNames,
+  type Statement,
+  statementsOf,
+} from './policy.js';
 
 export type TrustKind = 'same-account' | 'organization' | 'external' | 'federated' | 'service' | 'public' | 'deleted';
 
@@ -14,6 +22,11 @@ export interface TrustedPrincipal {
   accountId?: string;
   /** sts:ExternalId in the condition: the mark of a third party's role. */
   externalId: boolean;
+  /**
+   * For "*" read from an Allow with NotPrincipal: the principals it leaves out (as written). IAM
+   * refuses NotPrincipal in a trust policy today; one that has it is read as it says.
+   */
+  except?: string[];
   /** The statement's condition keys, shown as evidence (not evaluated). */
   conditions: string[];
   /** The assume actions the trust allows it (sts:AssumeRole, …WithSAML, …WithWebIdentity). */
@@ -50,9 +63,24 @@ export function trustedPrincipals(
     const actions = assumeActions(statement);
     const add = (p: Omit<TrustedPrincipal, 'externalId' | 'conditions' | 'statement' | 'actions'>) => {
       const seen = out.get(p.principal);
-      if (seen) seen.actions = [...new Set([...seen.actions, ...actions])].sort(byCodePoint);
-      else out.set(p.principal, { ...p, externalId, conditions, actions, statement });
+      if (seen) {
+        seen.actions = [...new Set([...seen.actions, ...actions])].sort(byCodePoint);
+        // Anyone twice: left out only where both statements leave them out.
+        if (seen.except) {
+          const also = new Set(p.except ?? []);
+          const both = seen.except.filter((e) => also.has(e));
+          if (both.length > 0) seen.except = both;
+          else delete seen.except;
+        }
+      } else out.set(p.principal, { ...p, externalId, conditions, actions, statement });
     };
+    if (statement.NotPrincipal !== undefined) {
+      // Everyone but those it names: anyone, as a Principal "*" is, unless it names everyone.
+      const except = principalNames(statement.NotPrincipal);
+      if (!awsPrincipalsIn(statement.NotPrincipal).includes('*'))
+        add({ kind: 'public', principal: '*', except: [...except].sort(byCodePoint) });
+      continue;
+    }
     const principal = statement.Principal;
     if (principal === undefined) continue;
     if (principal === '*') {
@@ -70,6 +98,13 @@ export function trustedPrincipals(
     }
   }
   return [...out.values()].sort((a, b) => byCodePoint(a.principal, b.principal));
+}
+
+/** The AWS principals a Principal or NotPrincipal names: "*" for "*" or {"AWS": "*"}. */
+export function awsPrincipalsIn(principal: Principal | undefined): string[] {
+  if (principal === undefined) return [];
+  if (principal === '*') return ['*'];
+  return listOf(principal.AWS);
 }
 
 export function awsPrincipal(
@@ -159,7 +194,9 @@ function conditionKeys(statement: Statement): string[] {
 export function describeTrust(t: TrustedPrincipal): string {
   const what =
     t.kind === 'public'
-      ? 'anyone (Principal "*")'
+      ? t.except
+        ? `anyone but ${t.except.join(', ')} (Allow with NotPrincipal, which IAM refuses in a trust policy)`
+        : 'anyone (Principal "*")'
       : t.kind === 'deleted'
         ? `a deleted principal ${t.principal}`
         : t.webIdentity

@@ -299,3 +299,61 @@ describe('aws connector: KMS key policies', () => {
     expect(fix.commands[0]).toContain('--region=eu-west-1');
   });
 });
+
+describe('aws connector: NotPrincipal in bucket and key policies', () => {
+  const KEY = '0a1b2c3d-0000-4000-8000-00000000000d';
+  const scenario = async () =>
+    withProd({
+      buckets: [
+        {
+          name: 'j-all-but-one',
+          createdAt: '2026-01-01',
+          policy: policy({
+            Effect: 'Allow',
+            NotPrincipal: { AWS: OUTSIDE },
+            Action: 's3:GetObject',
+            Resource: 'arn:aws:s3:::j-all-but-one/*',
+          }),
+        },
+      ],
+      keys: [
+        {
+          id: KEY,
+          policy: policy(
+            { Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Resource: '*' },
+            {
+              Effect: 'Deny',
+              NotPrincipal: { AWS: [OUTSIDE, `arn:aws:iam::${PROD}:root`] },
+              Action: 'kms:*',
+              Resource: '*',
+            },
+          ),
+        },
+      ],
+    });
+
+  it('gives anyone but the named the bucket, and only the named the key a Deny keeps to them, at page size 1', async () => {
+    const { snapshot } = await runAgainstEmulator(await scenario(), { emulator: { pageSize: 1 } });
+    const via = (account: string) =>
+      grantsOf(snapshot, account)
+        .filter((g) => g.viaName?.startsWith('bucket policy') || g.viaName?.startsWith('key policy'))
+        .map((g) => g.permission);
+    expect(via('*')).toEqual(['bucket policy of j-all-but-one (data read: s3:GetObject)']);
+    expect(grantsOf(snapshot, '*')[0]?.evidence?.join('\n')).toContain(`anyone but ${OUTSIDE}`);
+    expect(via(OUTSIDE)).toEqual([`key policy of ${KEY} (data read: kms:Decrypt)`]);
+    const unpaged = await runAgainstEmulator(await scenario());
+    expect(inventory(unpaged.snapshot)).toEqual(inventory(snapshot));
+  });
+
+  it('reads the same through throttling and server errors', async () => {
+    await expectSameUnderFaults(
+      await scenario(),
+      {
+        seed: 13,
+        kinds: ['rate-limit', 'server-error'],
+        operations: ['s3:GetBucketPolicy', 'kms:GetKeyPolicy', 'kms:ListKeys'],
+      },
+      1,
+    );
+  });
+});

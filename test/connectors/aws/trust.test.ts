@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PolicyDocument } from '../../../connectors/aws/policy.js';
 import { parsePolicyDocument } from '../../../connectors/aws/policy.js';
-import { trustedPrincipals } from '../../../connectors/aws/trust.js';
+import { describeTrust, trustedPrincipals } from '../../../connectors/aws/trust.js';
 
 const ORG = new Set(['111111111111', '222222222222']);
 const doc = (Statement: unknown): PolicyDocument => ({ Version: '2012-10-17', Statement }) as PolicyDocument;
@@ -64,6 +64,20 @@ describe('aws role trust', () => {
       { Effect: 'Allow', Principal: { AWS: '666666666666' }, Action: 'sts:TagSession' },
     ]);
     expect(kinds(d)).toEqual([['external', 'arn:aws:iam::999988887777:root', true]]);
+  });
+
+  it('reads an Allow with NotPrincipal as anyone but those it names, and says so', () => {
+    const d = doc([
+      { Effect: 'Allow', NotPrincipal: { AWS: 'arn:aws:iam::999988887777:root' }, Action: 'sts:AssumeRole' },
+    ]);
+    expect(kinds(d)).toEqual([['public', '*', false]]);
+    const [anyone] = trustedPrincipals(d, '111111111111', ORG);
+    if (!anyone) throw new Error('no principal');
+    expect(describeTrust(anyone)).toBe(
+      'trusted: anyone but arn:aws:iam::999988887777:root (Allow with NotPrincipal, which IAM refuses in a trust policy)',
+    );
+    // NotPrincipal "*" leaves nobody.
+    expect(kinds(doc({ Effect: 'Allow', NotPrincipal: '*', Action: 'sts:AssumeRole' }))).toEqual([]);
   });
 
   it('parses URL-encoded trust documents as IAM sends them', () => {
