@@ -190,7 +190,7 @@ async function collectAll(
       Object.assign(env, e.env);
       blocks[system] = e.config;
     }
-    const config = sandboxConfig({ connectors: org.connectors }, { env, connectors: blocks }, false) as {
+    const config = sandboxConfig({ connectors: org.connectors }, { connectors: blocks }) as {
       connectors: Record<string, Record<string, unknown>>;
     };
     const log = createLogger('quiet', () => {});

@@ -41,7 +41,7 @@ export async function writeDemoConfig(
   now = new Date(),
 ): Promise<string> {
   const template = await readConfigTemplate(join(DEMO_DIR, 'config.json'), now);
-  const config: Record<string, unknown> = { ...sandboxConfig(template, sandbox, false), register };
+  const config: Record<string, unknown> = { ...sandboxConfig(template, sandbox), register };
   // The template's "$schema" points at the repository's config.schema.json, relative to examples/demo.
   delete config.$schema;
   const configPath = join(dir, 'config.json');
@@ -127,7 +127,6 @@ async function writeDemoInputs(
   const { $schema: _schema, ...config } = sandboxConfig(
     await readConfigTemplate(join(DEMO_DIR, 'config.json'), now),
     sandbox,
-    false,
   );
   const blocks = config.connectors as Record<string, Record<string, unknown>>;
   for (const connector of connectors) {

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { AnyConnector, EmulatorOptions, RunningEmulator } from '../core/connector.js';
 import { resolveRelativeDates } from '../core/dates.js';
+import { shellQuote } from '../core/shell.js';
 
 export interface SandboxOptions extends EmulatorOptions {
   /** Only these systems; all the scenario names when absent. */
@@ -73,33 +74,25 @@ export async function startSandbox(
 }
 
 /**
- * Merge the sandbox's blocks over a template config (which carries lanes mappings and
- * policy). With `withDefaults`, each `${VAR}` becomes `${VAR:-value}` so the written
- * config works from another shell without exporting the sandbox's fake tokens.
+ * Merge the sandbox's blocks over a template config (which carries lanes mappings and policy).
+ * Secrets stay `${VAR}` references: the sandbox's own values go in an environment file
+ * (sandboxEnvFile), never into the config, which refuses a secret written into it.
  */
 export function sandboxConfig(
   template: Record<string, unknown>,
-  sandbox: Pick<Sandbox, 'connectors' | 'env'>,
-  withDefaults: boolean,
+  sandbox: Pick<Sandbox, 'connectors'>,
 ): Record<string, unknown> {
   const templateConnectors = (template.connectors ?? {}) as Record<string, Record<string, unknown>>;
   const connectors: Record<string, unknown> = {};
-  for (const [system, block] of Object.entries(sandbox.connectors)) {
-    const merged = { ...(templateConnectors[system] ?? {}), ...block };
-    connectors[system] = withDefaults ? inlineDefaults(merged, sandbox.env) : merged;
-  }
+  for (const [system, block] of Object.entries(sandbox.connectors))
+    connectors[system] = { ...(templateConnectors[system] ?? {}), ...block };
   return { ...template, connectors };
 }
 
-function inlineDefaults<T>(value: T, env: Record<string, string>): T {
-  if (typeof value === 'string') {
-    return value.replace(/\$\{([A-Z0-9_]+)\}/g, (m, name: string) =>
-      env[name] === undefined ? m : `\${${name}:-${env[name]}}`,
-    ) as T;
-  }
-  if (Array.isArray(value)) return value.map((v) => inlineDefaults(v, env)) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, inlineDefaults(v, env)])) as T;
-  }
-  return value;
+/** The sandbox's environment as a file a POSIX shell sources: `export NAME='value'`, sorted. */
+export function sandboxEnvFile(env: Readonly<Record<string, string>>): string {
+  const lines = Object.keys(env)
+    .sort()
+    .map((name) => `export ${name}=${shellQuote(env[name]!)}`);
+  return `# The sandbox's emulator endpoints and made-up tokens: . this file, then run lanekeeper scan.\n${lines.join('\n')}\n`;
 }

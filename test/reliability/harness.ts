@@ -77,7 +77,7 @@ export async function setupScan(options: SetupOptions = {}): Promise<ScanSetup> 
     options.register ?? resolveRelativeDates(await readFile(join(DEMO_DIR, 'register.yaml'), 'utf8'), NOW);
   await writeFile(registerPath, register);
   const template = await readConfigTemplate(join(DEMO_DIR, 'config.json'), NOW);
-  const config = sandboxConfig(template, sandbox, false) as Record<string, unknown> & {
+  const config = sandboxConfig(template, sandbox) as Record<string, unknown> & {
     connectors: Record<string, Record<string, unknown>>;
   };
   delete config.$schema;

@@ -35,7 +35,7 @@ const quiet = createLogger('quiet', () => {});
 
 async function read(concurrency?: number): Promise<{ snapshot: Snapshot; sandbox: Sandbox }> {
   const sandbox = await startSandbox(org.scenario, connectors, { now: NOW });
-  const config = sandboxConfig({ connectors: org.connectors }, sandbox, false) as {
+  const config = sandboxConfig({ connectors: org.connectors }, sandbox) as {
     connectors: Record<string, Record<string, unknown>>;
   };
   const systems = connectors.map((connector) => {

@@ -49,7 +49,7 @@ async function freshConfig(name: string): Promise<string> {
   env = sandbox.env;
   const template = await readConfigTemplate(join(DEMO_DIR, 'config.json'), NOW);
   const config: Record<string, unknown> = {
-    ...sandboxConfig(template, sandbox, false),
+    ...sandboxConfig(template, sandbox),
     register: join(DEMO_DIR, 'register.yaml'),
   };
   delete config.$schema;

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { resolveRelativeDates } from '../../core/dates.js';
 import { ExitCode } from '../../core/errors.js';
+import { command, shellQuote } from '../../core/shell.js';
 import { withExitCode } from '../exit.js';
 import type { Io } from '../io.js';
 import { parseNowOption, parsePositiveInt } from '../options.js';
@@ -26,7 +27,7 @@ export function sandboxCommand(program: Command, io: Io, done: (code: number) =>
         await withExitCode('sandbox', io, async () => {
           const now: Date = opts.now ?? new Date();
           const { connectors } = await import('../../../connectors/index.js');
-          const { loadScenario, sandboxConfig, startSandbox } = await import('../sandbox.js');
+          const { loadScenario, sandboxConfig, sandboxEnvFile, startSandbox } = await import('../sandbox.js');
           const scenarioPath = resolve(io.cwd, opts.scenario);
           const scenario = await loadScenario(scenarioPath, now);
           const templatePath = opts.configTemplate
@@ -40,7 +41,7 @@ export function sandboxCommand(program: Command, io: Io, done: (code: number) =>
           });
           try {
             const configPath = resolve(io.cwd, opts.writeConfig);
-            const config = sandboxConfig(template, sandbox, true);
+            const config = sandboxConfig(template, sandbox);
             delete config.$schema;
             await mkdir(dirname(configPath), { recursive: true });
             if (typeof template.register === 'string') {
@@ -51,8 +52,14 @@ export function sandboxCommand(program: Command, io: Io, done: (code: number) =>
               config.register = 'register.yaml';
             }
             await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
+            // The made-up tokens go beside the config, readable by this user only: the config
+            // itself refuses a secret written into it, as it would a real one.
+            const envPath = join(dirname(configPath), 'sandbox.env');
+            await writeFile(envPath, sandboxEnvFile(sandbox.env), { mode: 0o600 });
             for (const [system, emulator] of sandbox.emulators) io.stderr(`${system} emulator on ${emulator.url}\n`);
-            io.stdout(`sandbox running; in another shell: lanekeeper scan --config ${configPath}\n`);
+            io.stdout(
+              `sandbox running; in another shell: ${command('.', envPath)} && lanekeeper scan --config ${shellQuote(configPath)}\n`,
+            );
             await (io.untilStopped ?? (() => Promise.resolve()))();
           } finally {
             await sandbox.close();
