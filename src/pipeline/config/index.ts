@@ -2,10 +2,12 @@
 // json-schema.ts, imported only by the tools that write it.)
 
 export * from '../../core/config.js';
+export { unmatchedLaneGlobs } from './lanes.js';
 export {
   type ConfigOverrides,
   type ConfiguredSystem,
   type CoreConfig,
+  type LaneGlob,
   type LoadConfigOptions,
   type LoadedConfig,
   loadConfig,

@@ -85,6 +85,17 @@ export interface LoadedConfig {
   systems: ConfiguredSystem[];
   /** What the config allows but the person running it should know (a token sent to an unofficial host). */
   warnings: string[];
+  /** The lanes globs written in the config for enabled systems, located: checked against the scan (lanes.ts). */
+  laneGlobs: LaneGlob[];
+}
+
+/** One glob of `connectors.<id>.lanes.<key>`, where it is written. */
+export interface LaneGlob {
+  system: string;
+  /** The lane or class it puts resources in: production, data, staging. */
+  key: string;
+  glob: string;
+  where: { file: string; line?: number; column?: number; field?: string };
 }
 
 /** Reads and checks a config; throws InputError listing every problem. */
@@ -267,8 +278,30 @@ export function parseConfig(text: string, options: LoadConfigOptions & { path: s
   if (raw.organization !== undefined) config.organization = raw.organization;
   if (overrides.register) config.registerPath = resolve(cwd, overrides.register);
   else if (raw.register) config.registerPath = resolve(baseDir, raw.register);
-  return { path: options.path, baseDir, config, systems, warnings };
+  // Only globs the file writes: a connector's default globs are not the person's typo.
+  const laneGlobs: LaneGlob[] = [];
+  for (const { connector } of systems) {
+    const block = blocks[connector.id];
+    const lanes = isRecord(block) ? block.lanes : undefined;
+    if (!isRecord(lanes)) continue;
+    for (const [key, globs] of Object.entries(lanes)) {
+      if (!LANE_KEYS.has(key) || !Array.isArray(globs)) continue;
+      for (const [n, glob] of globs.entries()) {
+        if (typeof glob === 'string' && glob !== '')
+          laneGlobs.push({
+            system: connector.id,
+            key,
+            glob,
+            where: locate(['connectors', connector.id, 'lanes', key, n]),
+          });
+      }
+    }
+  }
+  return { path: options.path, baseDir, config, systems, warnings, laneGlobs };
 }
+
+/** Keys of a lanes block whose globs name resources (not topics, labels or environment names). */
+const LANE_KEYS = new Set(['production', 'data', 'staging']);
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
