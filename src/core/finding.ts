@@ -45,6 +45,8 @@ export interface FindingDraft {
   /** Facts a reader can check: each line one fact. */
   evidence: string[];
   remediation?: Partial<Remediation>;
+  /** Replaces the rule's remediation sentence, the first step, when this finding needs another fix. */
+  fix?: string;
   /** Extra words that keep two findings of one rule on one account apart in the fingerprint. */
   discriminator?: string;
 }

@@ -30,10 +30,22 @@ function laneLines(holder: Holder, lanes: LaneCoverage[]): string[] {
     for (const rg of c.matches) lines.push(describeApproval(rg));
     if (c.approval && !c.engagementEnded)
       lines.push(`since ${c.endedOn}, only ${c.approval.access} is approved in the ${c.lane} lane`);
-    if (c.engagementEnded) lines.push(`${holder.person.id}'s engagement ended ${c.engagementEnded}`);
-    if (c.matches.length === 0) lines.push(`no approval ever covered the ${c.lane} lane`);
+    if (c.engagementEnded) lines.push(`${holder.person.id}'s ${engagement(holder)} ended ${c.engagementEnded}`);
+    // An employee's access was approved by their employment, not by a register grant.
+    if (c.matches.length === 0 && holder.person.kind !== 'employee')
+      lines.push(`no approval ever covered the ${c.lane} lane`);
   }
   return [...new Set(lines)];
+}
+
+/** What an employee's engagement is called. */
+function engagement(holder: Holder): string {
+  return holder.person.kind === 'employee' ? 'employment' : 'engagement';
+}
+
+/** What ended on `end`: the engagement (the person's own end date), or an approval. */
+function whatEnded(holder: Holder, end: string): string {
+  return holder.person.end === end ? `their ${engagement(holder)}` : 'the approval';
 }
 
 /** The day after which nothing approved the access: the latest end among the expired lanes. */
@@ -88,14 +100,17 @@ export const expiredAccessActive: Rule = {
       const { held, holder } = group[0]!;
       const lanes = group.flatMap((g) => g.lanes);
       const end = lastApprovedDay(lanes);
+      const lower = lowered(group);
       findings.push({
         ...base,
+        // Still approved at a lower level: lowering, not removing, is the fix.
+        ...(lower ? { fix: lower } : {}),
         evidence: [
           ...evidence,
           ...laneLines(holder, lanes),
           ...(end
             ? [
-                `still live ${dayCount(daysBetween(endOfDay(end), context.now) + 1)} after the approval ended ${end}`,
+                `still live ${dayCount(daysBetween(endOfDay(end), context.now) + 1)} after ${whatEnded(holder, end)} ended ${end}`,
                 ...usedAfter(context, group, end),
                 ...expiryMismatch(group, end),
               ]
@@ -103,7 +118,7 @@ export const expiredAccessActive: Rule = {
           ...missedRemoval(held.account, context.now),
         ],
         remediation: {
-          steps: [lowered(group) ?? removalStep(held, holder)],
+          steps: lower ? [] : [removalStep(held, holder)],
           commands: group.flatMap((g) => revokeCommands(g.held.grant)),
         },
       });

@@ -44,6 +44,7 @@ describe('lanekeeper sandbox', () => {
       ],
       {
         env: {},
+        cwd: process.cwd(),
         stdout: (t) => {
           stdout += t;
         },

@@ -87,7 +87,7 @@ describe('addRemediation', () => {
 
   it('lowers write kept after its approval ended to the read approval still in effect', () => {
     const f = byRule(findings, 'expired-access-active', 'rita');
-    expect(f.remediation.steps).toContain("Lower rita's access on northwind/infra to read, which is still approved.");
+    expect(f.remediation.steps[0]).toBe("Lower rita's access on northwind/infra to read, which is still approved.");
     expect(f.remediation.commands).toEqual([
       'gh api --method PUT repos/northwind/infra/collaborators/rita -f permission=pull',
     ]);

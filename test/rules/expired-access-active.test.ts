@@ -12,7 +12,7 @@ import {
   instant,
   register,
 } from '../support/builders.js';
-import { ruleTester } from './tester.js';
+import { ruleTester, runRule } from './tester.js';
 
 const sam = account({ id: 'samortiz', emails: ['sam@ortiz.dev'] });
 const shopWrite = grant({ account: 'samortiz', resource: 'northwind/shop' });
@@ -139,7 +139,13 @@ ruleTester(expiredAccessActive, {
           ],
         }),
       }),
-      expect: [{ account: 'lee-okafor', person: 'lee', evidence: ["lee's engagement ended"] }],
+      expect: [
+        {
+          account: 'lee-okafor',
+          person: 'lee',
+          evidence: ["lee's employment ended", `still live 1 day after their employment ended ${day(-1)}`],
+        },
+      ],
     },
     {
       name: 'an access key used 30 days after the approval ended, matched through the account alias',
@@ -419,5 +425,24 @@ describe('expired-access-active: the fix follows the way the access reaches them
         ],
       ],
     ]);
+  });
+});
+
+describe('expired-access-active: what an employee who left is told', () => {
+  it('names their employment, not an approval they never needed', () => {
+    const [finding] = runRule(
+      expiredAccessActive,
+      context({
+        accounts: [account({ id: 'lee-okafor' })],
+        grants: [grant({ account: 'lee-okafor', resource: 'northwind/infra', lanes: ['production'] })],
+        register: register({
+          people: [
+            dana,
+            { id: 'lee', name: 'Lee', kind: 'employee', end: day(-1), accounts: { github: 'lee-okafor' } },
+          ],
+        }),
+      }),
+    );
+    expect(finding?.evidence.join('\n')).not.toMatch(/no approval ever covered|the approval ended/);
   });
 });

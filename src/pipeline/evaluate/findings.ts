@@ -1,5 +1,5 @@
 // Turns rule drafts into findings: fingerprint, rule id, default severity and title, the
-// rule's remediation first, then a deterministic order.
+// rule's remediation first (or the finding's own fix), then a deterministic order.
 import type { Finding, FindingDraft, Severity } from '../../core/finding.js';
 import { severityRank } from '../../core/finding.js';
 import type { Rule } from '../../rules/types.js';
@@ -18,7 +18,7 @@ export function toFinding(rule: Rule, draft: FindingDraft): Finding {
     ...(draft.resource !== undefined ? { resource: draft.resource } : {}),
     evidence: [...draft.evidence],
     remediation: {
-      steps: [rule.remediation, ...(draft.remediation?.steps ?? [])],
+      steps: [draft.fix ?? rule.remediation, ...(draft.remediation?.steps ?? [])],
       commands: [...(draft.remediation?.commands ?? [])],
     },
   };
