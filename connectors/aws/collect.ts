@@ -48,9 +48,14 @@ import {
   type Records,
   sortRecords,
 } from './records.js';
-import { type ResourcePolicyFacts, withResourcePolicies } from './resource-policies.js';
+import {
+  type OrganizationIdentity,
+  type ResourcePolicyFacts,
+  usesOrganizationCondition,
+  withResourcePolicies,
+} from './resource-policies.js';
 import type { AwsConfig } from './schema.js';
-import { readScps, type ScpFacts } from './scps.js';
+import { describeOrganization, readScps, type ScpFacts } from './scps.js';
 
 interface AccountTarget {
   id: string;
@@ -120,6 +125,17 @@ async function collectAccounts(
     ? readScpsOrWarn(settings(base, uncounted), targets, ctx)
     : Promise.resolve(undefined);
   scpsRead.catch(() => {});
+  // The organisation's id, which resource policies' organisation conditions are checked against:
+  // read with the SCPs in organization mode; in accounts mode only once a policy needs it.
+  let describedAlone: Promise<OrganizationIdentity> | undefined;
+  const organizationIdentity = (): Promise<OrganizationIdentity> => {
+    if (config.organization)
+      return scpsRead.then(
+        (scps) => scps?.organization ?? { unknown: 'organizations:DescribeOrganization was not read' },
+      );
+    describedAlone ??= identityOf(createClient(OrganizationsClient, settings(base, uncounted)), ctx.signal);
+    return describedAlone;
+  };
   const places = new Map(targets.map((t) => [t.id, { name: t.name, tags: t.tags }]));
   const organizationAccounts = new Set(places.keys());
   ctx.log.debug(`aws: caller ${identity.Arn}; ${targets.length} account(s) in scope`);
@@ -238,6 +254,8 @@ async function collectAccounts(
               'principals may assume are not followed (collect every AWS account in one run to see them)',
             count: unseen.length,
           });
+        const organization =
+          config.organization || usesOrganizationCondition(resources) ? await organizationIdentity() : undefined;
         const records = withResourcePolicies(
           buildAccountRecords(
             scan,
@@ -246,7 +264,7 @@ async function collectAccounts(
             everything,
           ),
           scan,
-          resources,
+          organization ? { ...resources, organization } : resources,
         );
         if (ic)
           merge(
@@ -272,37 +290,62 @@ async function collectAccounts(
   await Promise.all(work);
 }
 
-/** SCPs can only narrow: unreadable, access is judged as IAM allows it, and each account says so. */
+/** The organisation's id, or why it is not known: never a guess. */
+async function identityOf(orgs: OrganizationsClient, signal: AbortSignal): Promise<OrganizationIdentity> {
+  try {
+    const org = await describeOrganization(orgs, signal);
+    return { id: org.Id as string };
+  } catch (e) {
+    if (signal.aborted) throw e;
+    return { unknown: (e as Error).message };
+  }
+}
+
+/**
+ * SCPs can only narrow: unreadable, access is judged as IAM allows it, and each account says so.
+ * The organisation's description they start from also gives its id (or why it is unknown).
+ */
 async function readScpsOrWarn(
   settings: ClientSettings,
   targets: readonly AccountTarget[],
   ctx: CollectContext,
-): Promise<(ScpFacts & { unread?: string }) | undefined> {
+): Promise<(ScpFacts & { unread?: string; organization: OrganizationIdentity }) | undefined> {
   // All the scanning account's Organizations calls, which AWS limits per account: as many in
   // flight as go through, halved on each throttled answer and grown back as answers go through.
   // The queue paces them, so the SDK only retries: its adaptive mode would slow the client a
   // second time for the same throttles (measured at the bench's large organisation: 7.3–8.0 s
   // with both, 5.0–5.4 s with the queue alone).
   const queue = new AdaptiveQueue(ctx.concurrency);
+  let organization: OrganizationIdentity = { unknown: 'organizations:DescribeOrganization was not answered' };
   try {
     const orgs = createClient(OrganizationsClient, {
       ...settings,
       onThrottle: () => queue.throttled(),
       retryMode: 'standard',
     });
-    return await readScps(
+    let org: Awaited<ReturnType<typeof describeOrganization>>;
+    try {
+      org = await describeOrganization(orgs, ctx.signal);
+      organization = { id: org.Id as string };
+    } catch (e) {
+      if (!ctx.signal.aborted) organization = { unknown: (e as Error).message };
+      throw e;
+    }
+    const scps = await readScps(
       orgs,
+      org,
       targets.map((t) => t.id),
       ctx.signal,
       (read) => queue.add(read),
     );
+    return { ...scps, organization };
   } catch (e) {
     // One failed read fails them all: the reads still queued are not worth asking.
     queue.clear();
     if (ctx.signal.aborted) throw e;
     const unread = `service control policies were not read (${(e as Error).message}): access is shown as IAM policies allow it, and SCPs may narrow it`;
     ctx.log.warn(`aws: ${unread}`);
-    return { byAccount: new Map(), unread };
+    return { byAccount: new Map(), unread, organization };
   }
 }
 

@@ -23,7 +23,15 @@ import { awsPrincipal, awsPrincipalsIn } from './trust.js';
 export interface ResourcePolicyFacts {
   buckets?: readonly BucketFacts[];
   keys?: readonly KmsKeyFacts[];
+  /**
+   * The organisation's id, which an `aws:PrincipalOrgID` condition is checked against, or why it
+   * is not known. Absent or unknown, a condition naming an organisation is not taken as ours.
+   */
+  organization?: OrganizationIdentity;
 }
+
+/** The organisation's id as Organizations describes it, or why it is not known. */
+export type OrganizationIdentity = { id: string } | { unknown: string };
 
 /** The account's records with the access its resource policies give outsiders. */
 export function withResourcePolicies(records: Records, scan: AccountScan, facts: ResourcePolicyFacts): Records {
@@ -64,16 +72,33 @@ const NARROWING = /^(ForAnyValue:|ForAllValues:)?(String|Arn)(Equals|Like)(Ignor
 /** Keys whose values are account ids, and keys whose values are ARNs (each naming its account). */
 const ACCOUNT_KEYS = new Set(['aws:principalaccount', 'aws:sourceaccount']);
 const ARN_KEYS = new Set(['aws:principalarn', 'aws:sourcearn']);
+/** Keys whose values are organisation ids, and keys whose values are paths that start with one. */
+const ORGANIZATION_KEYS = new Set(['aws:principalorgid', 'aws:sourceorgid']);
+const ORGANIZATION_PATH_KEYS = new Set(['aws:principalorgpaths']);
 const ANY_ADDRESS = new Set(['0.0.0.0/0', '::/0']);
+
+/** Someone outside a condition keeps a Principal "*" to, with what the evidence says of it. */
+interface Reached {
+  who: Outsider;
+  note?: string;
+}
 
 /**
  * Whom a Principal "*" statement reaches, read from its conditions (all of which must hold):
  * "inside" when one of them keeps it to the organisation, accounts of it or a network; the
- * outside accounts among those a condition names, when it names any; "anyone" otherwise. Any
- * address (0.0.0.0/0) or a wildcard account narrows nothing.
+ * outside accounts (or, failing those, the other organisations) a condition names, when it names
+ * any; "anyone" otherwise. Any address (0.0.0.0/0), a wildcard account or organisation narrows
+ * nothing. An organisation id is ours only when it is the id Organizations gave: another one is
+ * another organisation, and one that could not be checked is counted as outside, never as ours.
  */
-function reachOf(statement: Statement, inOrganisation: (account: string) => boolean): 'inside' | 'anyone' | string[] {
-  let outside: string[] | undefined;
+function reachOf(
+  statement: Statement,
+  inOrganisation: (account: string) => boolean,
+  outsiderOf: (account: string) => Outsider | undefined,
+  organization: OrganizationIdentity | undefined,
+): 'inside' | 'anyone' | Reached[] {
+  let accountsOutside: Reached[] | undefined;
+  let organizationsOutside: Reached[] | undefined;
   for (const [operator, entries] of Object.entries(statement.Condition ?? {})) {
     if (!NARROWING.test(operator)) continue;
     for (const [rawKey, rawValues] of Object.entries(entries)) {
@@ -89,16 +114,70 @@ function reachOf(statement: Statement, inOrganisation: (account: string) => bool
         if (accounts.some((a) => !/^\d{12}$/.test(a))) continue;
         if (accounts.every(inOrganisation)) return 'inside';
         // The organisation's own accounts need identity policies too, read with them.
-        outside = accounts.filter((a) => !inOrganisation(a));
+        accountsOutside = accounts
+          .filter((a) => !inOrganisation(a))
+          .flatMap((a) => {
+            const who = outsiderOf(a);
+            return who ? [{ who }] : [];
+          });
       } else if (key === 'aws:sourceip') {
         if (!values.some((v) => ANY_ADDRESS.has(v))) return 'inside';
+      } else if (ORGANIZATION_KEYS.has(key) || ORGANIZATION_PATH_KEYS.has(key)) {
+        const ids = ORGANIZATION_PATH_KEYS.has(key) ? values.map((v) => v.split('/')[0] ?? '') : values;
+        if (ids.some((id) => id === '' || /[*?]/.test(id))) continue;
+        const ignoreCase = /IgnoreCase$/i.test(operator);
+        const ours = (id: string) =>
+          organization !== undefined &&
+          'id' in organization &&
+          (ignoreCase ? id.toLowerCase() === organization.id.toLowerCase() : id === organization.id);
+        if (ids.every(ours)) return 'inside';
+        organizationsOutside = [...new Set(ids.filter((id) => !ours(id)))].map((id) =>
+          otherOrganisation(id, rawKey, organization),
+        );
       } else {
-        // The organisation's id or paths, a VPC or endpoint: kept inside.
+        // A VPC or an endpoint: kept inside.
         return 'inside';
       }
     }
   }
-  return outside ?? 'anyone';
+  return accountsOutside ?? organizationsOutside ?? 'anyone';
+}
+
+/** The accounts of an organisation a condition names that is not known to be ours. */
+function otherOrganisation(id: string, key: string, organization: OrganizationIdentity | undefined): Reached {
+  if (organization && 'id' in organization)
+    return {
+      who: {
+        id,
+        label: id,
+        kind: 'external',
+        displayName: `AWS accounts of the organisation ${id} (another organisation)`,
+      },
+      note: `${key} ${id} is not this organisation (${organization.id}): its accounts are outside`,
+    };
+  const why = organization?.unknown ?? "the organisation's id was not read";
+  return {
+    who: {
+      id,
+      label: id,
+      kind: 'external',
+      displayName: `AWS accounts of the organisation ${id} (not known to be this organisation)`,
+    },
+    note: `${key} ${id} could not be checked against this organisation's id (${why}): counted as outside`,
+  };
+}
+
+/** Whether a policy has a condition on an organisation's id: only then is the id needed. */
+export function usesOrganizationCondition(facts: ResourcePolicyFacts): boolean {
+  return resourcePolicies(facts).some(({ policy }) =>
+    statementsOf(policy).some((st) =>
+      Object.values(st.Condition ?? {}).some((entries) =>
+        Object.keys(entries).some(
+          (k) => ORGANIZATION_KEYS.has(k.toLowerCase()) || ORGANIZATION_PATH_KEYS.has(k.toLowerCase()),
+        ),
+      ),
+    ),
+  );
 }
 
 /** A policy on a resource (a bucket's, a KMS key's), as one account read it. */
@@ -203,13 +282,14 @@ function resourcePolicyGrants(
       const line = (who: Outsider | undefined, id: string) => (except ? anyoneBut(statement) : names(who, id));
       for (const value of values) {
         if (value === '*') {
-          const reach = reachOf(statement, inOrganisation);
+          const reach = reachOf(statement, inOrganisation, (a) => outsider(principal(a)), facts.organization);
           if (reach === 'inside') continue;
           if (Array.isArray(reach)) {
-            // Kept to accounts outside the organisation: those accounts, not anyone.
-            for (const account of reach) {
-              const who = outsider(principal(account));
-              if (who && !(except && spares(except, who.id))) add(who.id, who, statement, line(who, who.id));
+            // Kept to accounts (or organisations) outside ours: those, not anyone.
+            for (const { who, note } of reach) {
+              if (except && spares(except, who.id)) continue;
+              add(who.id, who, statement, line(who, who.id));
+              if (note) add(who.id, who, statement, note);
             }
             continue;
           }

@@ -8,6 +8,7 @@
 import {
   DescribeOrganizationCommand,
   DescribePolicyCommand,
+  type Organization,
   type OrganizationsClient,
   paginateListParents,
   paginateListPoliciesForTarget,
@@ -25,8 +26,26 @@ export interface ScpFacts {
 /** How deep OUs may nest (AWS allows five levels): a loop in the answers cannot hang the scan. */
 const MAX_DEPTH = 8;
 
+/**
+ * The organisation the caller's account belongs to, as any of its accounts may ask: its id (which
+ * resource policies' `aws:PrincipalOrgID` conditions name), its management account, and whether
+ * it has every feature. Fails, naming the call, when the account is in no organisation or may not ask.
+ */
+export async function describeOrganization(orgs: OrganizationsClient, signal: AbortSignal): Promise<Organization> {
+  try {
+    const { Organization: org } = await orgs.send(new DescribeOrganizationCommand({}), { abortSignal: signal });
+    if (!org?.Id) throw new Error('answered without an organisation id');
+    return org;
+  } catch (e) {
+    if (signal.aborted) throw e;
+    throw new Error(`organizations:DescribeOrganization: ${(e as Error).message}`);
+  }
+}
+
 export async function readScps(
   orgs: OrganizationsClient,
+  /** The organisation, as describeOrganization read it. */
+  org: Organization,
   accountIds: readonly string[],
   signal: AbortSignal,
   /** Runs each read in the caller's queue (how many are in flight is the caller's decision). */
@@ -34,8 +53,7 @@ export async function readScps(
 ): Promise<ScpFacts> {
   const options = { abortSignal: signal };
   const byAccount = new Map<string, ScpLevel[]>();
-  const { Organization: org } = await orgs.send(new DescribeOrganizationCommand({}), options);
-  if (org?.FeatureSet !== 'ALL') return { byAccount };
+  if (org.FeatureSet !== 'ALL') return { byAccount };
   const roots = (await allPages(paginateListRoots({ client: orgs }, {}, options), 'organizations:ListRoots')).flatMap(
     (p) => p.Roots ?? [],
   );

@@ -500,6 +500,25 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
 
   // ---- Organizations, SSO Admin, Identity Store (awsJson1_1) ----
 
+  /** DescribeOrganization as AWS answers it to any account of the organisation, and to one in none. */
+  function describeOrganization(caller: Caller): unknown {
+    const org = scenario.organization;
+    if (!org || !accounts.has(caller.account))
+      throw new AwsError(400, 'AWSOrganizationsNotInUseException', 'Your account is not a member of an organization.');
+    const management = scenario.callerAccount;
+    return {
+      Organization: {
+        Id: org.id,
+        Arn: `arn:aws:organizations::${management}:organization/${org.id}`,
+        FeatureSet: 'ALL',
+        MasterAccountId: management,
+        MasterAccountArn: `arn:aws:organizations::${management}:account/${org.id}/${management}`,
+        MasterAccountEmail: accounts.get(management)?.email ?? `aws+${management}@example.invalid`,
+        AvailablePolicyTypes: org.scpsEnabled ? [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }] : [],
+      },
+    };
+  }
+
   function handleJson(service: string, action: string, input: Record<string, unknown>, caller: Caller): unknown {
     const token = typeof input.NextToken === 'string' ? input.NextToken : undefined;
     const max = typeof input.MaxResults === 'number' ? input.MaxResults : undefined;
@@ -508,6 +527,8 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
       return next === undefined ? { [key]: page } : { [key]: page, NextToken: next };
     };
     if (service === 'organizations') {
+      // Any account of an organisation may describe it; the rest is the management account's.
+      if (action === 'DescribeOrganization') return describeOrganization(caller);
       if (!scenario.organization || caller.account !== scenario.callerAccount)
         throw new AwsError(
           400,
@@ -515,6 +536,7 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
           'You don’t have permissions to access this resource. Call from the management account.',
         );
       const org = scenario.organization;
+      const orgId = org.id;
       const ROOT_ID = 'r-lk00';
       const FULL_ACCESS = {
         id: 'p-FullAWSAccess',
@@ -523,28 +545,19 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
       };
       const summary = (p: { id: string; name: string }) => ({
         Id: p.id,
-        Arn: `arn:aws:organizations::${scenario.callerAccount}:policy/o-lanekeeper0/service_control_policy/${p.id}`,
+        Arn: `arn:aws:organizations::${scenario.callerAccount}:policy/${orgId}/service_control_policy/${p.id}`,
         Name: p.name,
         Type: 'SERVICE_CONTROL_POLICY',
         AwsManaged: p.id === FULL_ACCESS.id,
       });
       switch (action) {
-        case 'DescribeOrganization':
-          return {
-            Organization: {
-              Id: 'o-lanekeeper0',
-              Arn: `arn:aws:organizations::${scenario.callerAccount}:organization/o-lanekeeper0`,
-              FeatureSet: 'ALL',
-              MasterAccountId: scenario.callerAccount,
-            },
-          };
         case 'ListRoots':
           return paged(
             [
               {
                 Id: ROOT_ID,
                 Name: 'Root',
-                Arn: `arn:aws:organizations::${scenario.callerAccount}:root/o-lanekeeper0/${ROOT_ID}`,
+                Arn: `arn:aws:organizations::${scenario.callerAccount}:root/${orgId}/${ROOT_ID}`,
                 PolicyTypes: org.scpsEnabled ? [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }] : [],
               },
             ],
@@ -586,7 +599,7 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
       return paged(
         scenario.accounts.map((a) => ({
           Id: a.id,
-          Arn: `arn:aws:organizations::${scenario.callerAccount}:account/o-lanekeeper0/${a.id}`,
+          Arn: `arn:aws:organizations::${scenario.callerAccount}:account/${orgId}/${a.id}`,
           Email: a.email ?? `aws+${a.id}@example.invalid`,
           Name: a.name,
           Status: a.status,

@@ -202,6 +202,11 @@ export const AwsScenarioSchema = z.strictObject({
   organization: z
     .strictObject({
       auditRole: z.string().min(1),
+      /** The organisation's id, as DescribeOrganization answers it (and bucket policies name it). */
+      id: z
+        .string()
+        .regex(/^o-[a-z0-9]{10,32}$/)
+        .default('o-lanekeeper0'),
       /** Organizational units: accounts not in one sit under the root. */
       units: z
         .array(

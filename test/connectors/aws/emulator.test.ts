@@ -129,6 +129,64 @@ describe('aws emulator: awsJson1_1 services', () => {
     expect(second.body.NextToken).toBeUndefined();
   });
 
+  it('answers DescribeOrganization with the scenario organisation, from a member account too, and outside one as AWS does', async () => {
+    const scenario = (await demoScenarioJson()) as { organization: Record<string, unknown> };
+    scenario.organization.id = 'o-northwind1';
+    const org = await startAwsEmulator(AwsScenarioSchema.parse(scenario), { now: NOW });
+    const alone = { ...scenario } as Record<string, unknown>;
+    delete alone.organization;
+    const single = await startAwsEmulator(AwsScenarioSchema.parse(alone), { now: NOW });
+    const post = (url: string, accessKey: string, service: string, headers: Record<string, string>, body: string) =>
+      fetch(url, { method: 'POST', headers: { ...headers, authorization: auth(accessKey, service) }, body });
+    const describe = (url: string, accessKey: string) =>
+      post(
+        url,
+        accessKey,
+        'organizations',
+        {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': 'AWSOrganizationsV20161128.DescribeOrganization',
+        },
+        '{}',
+      );
+    try {
+      const caller = org.env.LANEKEEPER_SANDBOX_AWS_ACCESS_KEY_ID as string;
+      const answer = await describe(org.url, caller);
+      expect(answer.status).toBe(200);
+      expect(((await answer.json()) as { Organization: unknown }).Organization).toEqual({
+        Id: 'o-northwind1',
+        Arn: 'arn:aws:organizations::111111111111:organization/o-northwind1',
+        FeatureSet: 'ALL',
+        MasterAccountId: '111111111111',
+        MasterAccountArn: 'arn:aws:organizations::111111111111:account/o-northwind1/111111111111',
+        MasterAccountEmail: 'aws-production@northwind.example',
+        AvailablePolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }],
+      });
+      // Any account of the organisation may describe it (the other calls are the management account's).
+      const assumed = await post(
+        org.url,
+        caller,
+        'sts',
+        { 'content-type': 'application/x-www-form-urlencoded' },
+        'Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A222222222222%3Arole%2Flanekeeper-audit&RoleSessionName=t',
+      );
+      const member = /<AccessKeyId>([^<]+)</.exec(await assumed.text())?.[1] as string;
+      const fromMember = await describe(org.url, member);
+      expect(fromMember.status).toBe(200);
+      expect(((await fromMember.json()) as { Organization: { Id: string } }).Organization.Id).toBe('o-northwind1');
+      // An account in no organisation.
+      const none = await describe(single.url, single.env.LANEKEEPER_SANDBOX_AWS_ACCESS_KEY_ID as string);
+      expect(none.status).toBe(400);
+      expect(await none.json()).toEqual({
+        __type: 'AWSOrganizationsNotInUseException',
+        message: 'Your account is not a member of an organization.',
+      });
+    } finally {
+      await org.close();
+      await single.close();
+    }
+  });
+
   it('answers identity store and SSO Admin calls, and __type errors', async () => {
     const users = await json('AWSIdentityStore.ListUsers', { IdentityStoreId: 'd-9067a1b2c3' });
     expect(users.body.Users).toEqual(

@@ -357,3 +357,89 @@ describe('aws connector: NotPrincipal in bucket and key policies', () => {
     );
   });
 });
+
+describe('aws connector: an organisation condition is checked against the organisation id', () => {
+  const star = (name: string, org: string) => ({
+    name,
+    createdAt: '2026-01-01',
+    policy: policy({
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: `arn:aws:s3:::${name}/*`,
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': org } },
+    }),
+  });
+  const buckets = [star('k-ours', 'o-northwind1'), star('l-theirs', 'o-someoneelse')];
+  const scenario = async (organization: boolean) => {
+    const s = (await withProd({ buckets })) as { organization?: Json };
+    if (organization && s.organization) s.organization.id = 'o-northwind1';
+    else delete s.organization;
+    return s;
+  };
+  const viaBucket = (snapshot: Snapshot) =>
+    snapshot.grants
+      .filter((g) => g.viaName?.startsWith('bucket policy of k-') || g.viaName?.startsWith('bucket policy of l-'))
+      .map((g) => `${g.account} ${g.viaName}`);
+  const ACCOUNTS_MODE = { organization: undefined, accounts: [{ id: PROD, name: 'northwind-production' }] };
+
+  it('keeps our organisation inside and gives another organisation its access, at page size 1', async () => {
+    const { snapshot, emulator } = await runAgainstEmulator(await scenario(true), { emulator: { pageSize: 1 } });
+    expect(viaBucket(snapshot)).toEqual(['o-someoneelse bucket policy of l-theirs']);
+    expect(snapshot.accounts.find((a) => a.id === 'o-someoneelse')).toMatchObject({ kind: 'external' });
+    // The organisation is described once, for the service control policies and the buckets alike.
+    expect(emulator.requests.filter((r) => r.operation === 'organizations:DescribeOrganization')).toHaveLength(1);
+    const unpaged = await runAgainstEmulator(await scenario(true));
+    expect(inventory(unpaged.snapshot)).toEqual(inventory(snapshot));
+  });
+
+  it('reads the same through Organizations throttling and server errors', async () => {
+    await expectSameUnderFaults(
+      await scenario(true),
+      { seed: 7, kinds: ['rate-limit', 'server-error'], operations: ['organizations:DescribeOrganization'] },
+      1,
+    );
+  });
+
+  it('fails closed when the organisation cannot be described: its id is not taken as ours', async () => {
+    const { snapshot } = await runAgainstEmulator(await scenario(true), {
+      tuning: { maxAttempts: 1 },
+      emulator: {
+        faults: {
+          seed: 1,
+          rate: 1,
+          persistent: true,
+          kinds: ['server-error'],
+          operations: ['organizations:DescribeOrganization'],
+        },
+      },
+    });
+    expect(viaBucket(snapshot)).toEqual([
+      'o-northwind1 bucket policy of k-ours',
+      'o-someoneelse bucket policy of l-theirs',
+    ]);
+    expect(grantsOf(snapshot, 'o-northwind1')[0]?.evidence?.join('\n')).toMatch(
+      /aws:PrincipalOrgID o-northwind1 could not be checked against this organisation's id \(organizations:DescribeOrganization: .+\): counted as outside/,
+    );
+    expect(statusOf(snapshot, PROD)?.ok).toBe(true);
+  });
+
+  it('in accounts mode describes the organisation only for a policy that needs it, and fails closed outside one', async () => {
+    const inOrg = await runAgainstEmulator(await scenario(true), { config: ACCOUNTS_MODE });
+    expect(viaBucket(inOrg.snapshot)).toEqual(['o-someoneelse bucket policy of l-theirs']);
+    expect(inOrg.emulator.requests.filter((r) => r.operation === 'organizations:DescribeOrganization')).toHaveLength(1);
+    const alone = await runAgainstEmulator(await scenario(false), { config: ACCOUNTS_MODE });
+    expect(viaBucket(alone.snapshot)).toEqual([
+      'o-northwind1 bucket policy of k-ours',
+      'o-someoneelse bucket policy of l-theirs',
+    ]);
+    expect(grantsOf(alone.snapshot, 'o-northwind1')[0]?.evidence?.join('\n')).toContain(
+      'not a member of an organization',
+    );
+    // No organisation condition in any policy: no call.
+    const plain = (await withProd({ buckets: [] })) as { organization?: Json };
+    delete plain.organization;
+    const quiet = await runAgainstEmulator(plain, { config: ACCOUNTS_MODE });
+    expect(quiet.emulator.requests.some((r) => r.operation.startsWith('organizations:'))).toBe(false);
+  });
+});

@@ -143,3 +143,86 @@ describe('resource policies: NotPrincipal', () => {
     expect(r.evidence(OUTSIDE)).toMatch(/Deny with a condition not applied: .*everyone but/);
   });
 });
+
+describe('resource policies: the organisation a Principal "*" is kept to', () => {
+  const OURS = { organization: { id: 'o-northwind1' } };
+  const star = (Condition: Json) => [{ Effect: 'Allow', Principal: '*', ...READ, Condition }];
+  const orgId = (id: string | string[]) => star({ StringEquals: { 'aws:PrincipalOrgID': id } });
+
+  it('our own organisation id keeps it inside', () => {
+    expect(bucket(orgId('o-northwind1'), OURS).holders).toEqual([]);
+    expect(
+      bucket(star({ StringLike: { 'aws:PrincipalOrgPaths': 'o-northwind1/r-ab12/ou-ab12-11111111/*' } }), OURS).holders,
+    ).toEqual([]);
+  });
+
+  it('another organisation id is that organisation: outside, reported like any outside account', () => {
+    const r = bucket(orgId('o-someoneelse'), OURS);
+    expect(r.holders).toEqual(['o-someoneelse']);
+    expect(r.grants('o-someoneelse')).toEqual(['data-read bucket policy of drop (data read: s3:GetObject)']);
+    expect(r.records.accounts.find((a) => a.id === 'o-someoneelse')).toMatchObject({
+      kind: 'external',
+      role: 'trusted-principal',
+      displayName: 'AWS accounts of the organisation o-someoneelse (another organisation)',
+    });
+    expect(r.evidence('o-someoneelse')).toContain(
+      'aws:PrincipalOrgID o-someoneelse is not this organisation (o-northwind1): its accounts are outside',
+    );
+    // A path in another organisation, and the organisation of a service's source, the same.
+    expect(
+      bucket(star({ 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ['o-someoneelse/r-zz99/*'] } }), OURS).holders,
+    ).toEqual(['o-someoneelse']);
+    expect(bucket(star({ StringEquals: { 'aws:SourceOrgID': 'o-someoneelse' } }), OURS).holders).toEqual([
+      'o-someoneelse',
+    ]);
+  });
+
+  it('of several ids, only those not ours are outside', () => {
+    expect(bucket(orgId(['o-northwind1', 'o-someoneelse']), OURS).holders).toEqual(['o-someoneelse']);
+  });
+
+  it('an unknown organisation id fails closed: outside, with a note saying why', () => {
+    for (const unknown of [{ organization: { unknown: 'organizations:DescribeOrganization: AccessDenied' } }, {}]) {
+      const r = bucket(orgId('o-northwind1'), unknown);
+      expect(r.holders).toEqual(['o-northwind1']);
+      expect(r.records.accounts.find((a) => a.id === 'o-northwind1')).toMatchObject({ kind: 'external' });
+      expect(r.evidence('o-northwind1')).toMatch(
+        /aws:PrincipalOrgID o-northwind1 could not be checked against this organisation's id \(.+\): counted as outside/,
+      );
+    }
+    expect(
+      bucket(orgId('o-northwind1'), {
+        organization: { unknown: 'organizations:DescribeOrganization: AccessDenied' },
+      }).evidence('o-northwind1'),
+    ).toContain('AccessDenied');
+  });
+
+  it('a wildcard organisation narrows nothing; a network still keeps it in', () => {
+    expect(bucket(star({ StringLike: { 'aws:PrincipalOrgID': 'o-*' } }), OURS).holders).toEqual(['*']);
+    expect(
+      bucket(
+        star({
+          StringEquals: { 'aws:PrincipalOrgID': 'o-someoneelse' },
+          IpAddress: { 'aws:SourceIp': '203.0.113.0/24' },
+        }),
+        OURS,
+      ).holders,
+    ).toEqual([]);
+  });
+
+  it('an Allow with NotPrincipal kept to another organisation is that organisation', () => {
+    expect(
+      bucket(
+        [
+          {
+            Effect: 'Allow',
+            NotPrincipal: { AWS: OUTSIDE },
+            ...READ,
+            Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-someoneelse' } },
+          },
+        ],
+        OURS,
+      ).holders,
+    ).toEqual(['o-someoneelse']);
+  });
+});
