@@ -62,7 +62,8 @@ export function* markdownChunks(input: ReportInput): Generator<string> {
       '>',
       ...view.failed.map((s) => md`> - **${s.system} ${s.target}**: ${s.error ?? 'no reason given'}`),
       ...view.gaps.map(
-        (g) => md`> - **${g.system} ${g.target}**, ${g.kind}: ${g.detail}${g.countText ? ` (${g.countText})` : ''}`,
+        // The count's words are escaped, its parentheses and space are ours.
+        (g) => md`> - **${g.system} ${g.target}**, ${g.kind}: ${g.detail}` + (g.countText ? md` (${g.countText})` : ''),
       ),
     );
   if (view.acceptedGaps.length > 0)

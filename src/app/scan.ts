@@ -23,7 +23,7 @@ import { applyAcceptedRisks } from '../pipeline/accept.js';
 import { AnswerStore } from '../pipeline/answers.js';
 import { classifySnapshot } from '../pipeline/classify.js';
 import { collect, type ProgressEvent } from '../pipeline/collect.js';
-import { loadConfig } from '../pipeline/config/index.js';
+import { loadConfig, unmatchedLaneGlobs } from '../pipeline/config/index.js';
 import { DeliveryError, fitAttachments, sendEmail, shouldSend } from '../pipeline/deliver.js';
 import { computeDrift } from '../pipeline/drift.js';
 import { summarize } from '../pipeline/evaluate/findings.js';
@@ -158,6 +158,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         )
       : await collectInScope(loaded.systems, scope, options, store);
     timings.collectMs = Math.round(performance.now() - started);
+    // Lanes globs naming nothing a fully read system holds: a typo there silently reclassifies.
+    // Named as the register is, relative to the working directory, so reports stay byte for byte.
+    const laneWarnings = unmatchedLaneGlobs(loaded, snapshot).map((w) =>
+      w.file ? { ...w, file: relative(cwd, w.file) || w.file } : w,
+    );
+    for (const warning of laneWarnings) options.log.warn(formatProblem(warning));
     started = performance.now();
 
     // 3. Judge: drift against the last complete scan, the rules, their fixes, accepted risks.
@@ -189,7 +195,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       rules: allRules,
       register,
       registerDisplayPath,
-      registerProblems: [...register.warnings, ...scopeWarnings(register, snapshot, options.now)].map(formatProblem),
+      registerProblems: [...register.warnings, ...scopeWarnings(register, snapshot, options.now), ...laneWarnings].map(
+        formatProblem,
+      ),
       acceptance,
       ...(store
         ? {

@@ -20,6 +20,14 @@ describe('report.md', () => {
     expect(md).toContain('> - **slack T0NORTH**: auth.test: invalid\\_auth');
   });
 
+  it("names a gap's count in parentheses of its own, after a space", () => {
+    const input = demoInput();
+    const [first] = input.snapshot.systems;
+    first!.gaps = [{ kind: 'gcp.bucket-policies', detail: 'who reads 3 buckets is unknown', count: 3 }];
+    const text = renderReport('md', { ...input, completeness: completeness(input.snapshot, [], NOW) });
+    expect(text).toContain('gcp.bucket-policies: who reads 3 buckets is unknown (3 records)');
+  });
+
   it('has a severity table', () => {
     const start = lines.indexOf('| Severity | Findings |');
     expect(lines.slice(start, start + 7)).toEqual([

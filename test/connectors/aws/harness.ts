@@ -20,12 +20,7 @@ export const DEMO_LANES = { production: ['northwind-production'], staging: ['nor
 /** The demo's scenario as plain JSON (dates resolved), for tests to vary. */
 export async function demoScenarioJson(): Promise<Record<string, unknown>> {
   const path = join(import.meta.dirname, '../../../examples/demo/aws.scenario.json');
-  const scenario = JSON.parse(resolveRelativeDates(await readFile(path, 'utf8'), NOW)) as Record<string, unknown>;
-  // The demo's bucket policy keeps northwind-assets to its organisation by the id o-northwind1:
-  // the organisation the emulator describes must have that id for the policy to mean it.
-  const organization = scenario.organization as Record<string, unknown> | undefined;
-  if (organization && organization.id === undefined) organization.id = 'o-northwind1';
-  return scenario;
+  return JSON.parse(resolveRelativeDates(await readFile(path, 'utf8'), NOW)) as Record<string, unknown>;
 }
 
 export interface Run {
