@@ -94,6 +94,8 @@ export interface GcpApi {
   getIamPolicy(resource: string, count: CallCounter, label?: string): Promise<ApiPolicy>;
   listServiceAccounts(projectId: string, count: CallCounter): Promise<ApiServiceAccount[]>;
   listUserManagedKeys(projectId: string, email: string, count: CallCounter): Promise<ApiKey[]>;
+  /** A service account's own IAM policy, version 3: who may act as it, beside the project's bindings. */
+  getServiceAccountIamPolicy(projectId: string, email: string, count: CallCounter): Promise<ApiPolicy>;
   /** A Google group's resource name (groups/…) for its email (Cloud Identity groups:lookup). */
   lookupGroup(email: string, count: CallCounter): Promise<string>;
   /** Every member a group reaches, nested groups included (Cloud Identity searchTransitiveMemberships). */
@@ -181,10 +183,11 @@ export async function createGcpApi(
     });
   }
 
-  async function restGet(url: string): Promise<unknown> {
+  /** A GET, or a POST that reads (IAM's getIamPolicy: a POST with an empty body that changes nothing). */
+  async function restGet(url: string, method: 'GET' | 'POST' = 'GET'): Promise<unknown> {
     const headers = await authClient.getRequestHeaders(url);
     const text = await withOwnSignal(async (own) => {
-      const response = await fetch(url, { headers, signal: own });
+      const response = await fetch(url, { method, headers, signal: own });
       const body = await response.text();
       if (!response.ok) throw httpError(response.status, body);
       return body;
@@ -252,6 +255,15 @@ export async function createGcpApi(
       const url = `${iamBase}/v1/projects/${encodeURIComponent(projectId)}/serviceAccounts/${encodeURIComponent(email)}/keys?keyTypes=USER_MANAGED`;
       const body = await call(operation, resource, count, () => restGet(url));
       return (ApiKeyListSchema.parse(body).keys ?? []).map((k) => ApiKeySchema.parse(k));
+    },
+    async getServiceAccountIamPolicy(projectId, email, count) {
+      // IAM v1 takes the version as a query parameter (its request body is empty); below 3 a
+      // conditional binding would hide its condition, and with it its end date.
+      const operation = 'iam.projects.serviceAccounts.getIamPolicy';
+      const resource = `projects/${projectId}/serviceAccounts/${email}`;
+      const url = `${iamBase}/v1/projects/${encodeURIComponent(projectId)}/serviceAccounts/${encodeURIComponent(email)}:getIamPolicy?options.requestedPolicyVersion=3`;
+      const body = await call(operation, resource, count, () => restGet(url, 'POST'));
+      return ApiPolicySchema.parse(body);
     },
     async getRole(name, count) {
       const url = `${iamBase}/v1/${name.split('/').map(encodeURIComponent).join('/')}`;

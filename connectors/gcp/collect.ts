@@ -1,15 +1,16 @@
 // Reading one GCP organisation: discover the tree, read the IAM policy of every ancestor and
 // every project in scope, the service accounts and their keys, then turn each project into one
 // target. Reads happen first (concurrently, under p-queue) so a service account's keys are known
-// in every project that grants it a role; records are emitted after, one target at a time, in a
-// fixed order.
+// in every project that grants it a role; every project's access is then worked out, so that
+// whoever can act as a service account is given what it holds everywhere (impersonation.ts);
+// records are emitted last, one target at a time, in a fixed order.
 //
 // Failure model: discovery failing (search calls) fails the system as a whole. A folder or
 // organisation policy that cannot be read fails every project below it (their access cannot be
 // known without it) and the organisation's own target; other projects go on.
 import { AdaptiveQueue } from '../../src/core/adaptive-queue.js';
 import type { CollectContext, TargetOutput } from '../../src/core/connector.js';
-import type { Account, Gap } from '../../src/core/model.js';
+import type { Account, Gap, Grant } from '../../src/core/model.js';
 import { labelSelectors, roleEntry } from './classify.js';
 import { type CallCounter, createGcpApi, type GcpApi, GcpApiError } from './client.js';
 import {
@@ -22,10 +23,19 @@ import {
 import { bucketPolicy, type DataResourceKind, datasetPolicy, parseDataResource } from './data-resources.js';
 import type { DenyRuleAt } from './deny.js';
 import { type Ancestry, matchesProjectGlob, projectScope, ResourceTree, rootOrganization } from './hierarchy.js';
+import { impersonationGrants, type ServiceAccountNode } from './impersonation.js';
 import type { ParsedMember } from './members.js';
 import type { GcpOperation } from './operations.js';
 import { classifyPermissions } from './permissions.js';
-import { compare, type GroupMember, type PolicyAtNode, projectAccess, type RoleFacts } from './policies.js';
+import {
+  compare,
+  compareGrants,
+  type GroupMember,
+  type PolicyAtNode,
+  type ProjectAccess,
+  projectAccess,
+  type RoleFacts,
+} from './policies.js';
 import type { ApiBinding, ApiKey, ApiProject, ApiServiceAccount, GcpConfig } from './schema.js';
 import {
   isGoogleManaged,
@@ -45,6 +55,7 @@ function* everyBinding(
     if (!outcome.ok) continue;
     yield* outcome.value.reading.bindings;
     for (const resource of outcome.value.reading.dataResources) yield* resource.bindings;
+    for (const account of outcome.value.reading.serviceAccountPolicies) yield* account.bindings;
   }
 }
 
@@ -70,6 +81,8 @@ interface ProjectReading {
   serviceAccounts: { account: ApiServiceAccount; keys: ApiKey[] }[];
   /** Its buckets' and datasets' own IAM, and what of it could not be read. */
   dataResources: PolicyAtNode[];
+  /** Its service accounts' own IAM (projects/<p>/serviceAccounts/<email>): who may act as each. */
+  serviceAccountPolicies: PolicyAtNode[];
   gaps: Gap[];
   /** Deny policies attached to the project itself. */
   denies: DenyReading;
@@ -79,6 +92,13 @@ interface ProjectReading {
 type DenyReading = { rules: DenyRuleAt[] } | { unreadable: string };
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** A project's access worked out before any target is written, with what its target must say. */
+interface PreparedProject {
+  access: ProjectAccess;
+  gaps: Gap[];
+  warnings: string[];
+}
 
 export async function collectGcp(config: GcpConfig, ctx: CollectContext, injected?: GcpApi): Promise<void> {
   // One queue per GCP scan, sized by ctx.concurrency and halved on every RESOURCE_EXHAUSTED.
@@ -162,6 +182,43 @@ class GcpScan {
     // Calls outside projects are counted on the first organisation, or on the first project when none.
     let pendingShared = organizations.length === 0;
 
+    // Every project's access first: who can act as a service account is known only once every
+    // project's bindings are (a binding on one project reaches its accounts, and they hold roles
+    // everywhere). Errors wait for the project's own target to report them.
+    const prepared = new Map<ProjectInScope, Outcome<PreparedProject>>();
+    for (const scoped of inScope) {
+      const reading = readings.get(scoped);
+      if (!reading?.ok) continue;
+      const warnings: string[] = [];
+      try {
+        const projectId = scoped.project.projectId;
+        const policies = this.policiesFor(scoped, reading.value.reading, ancestorPolicies);
+        const data = resolveConveniences(projectId, reading.value.reading.dataResources, holdersOf);
+        const access = projectAccess({
+          projectId,
+          labels: labelSelectors(scoped.project.labels),
+          policies,
+          target: scoped.accountTarget,
+          now: this.ctx.now,
+          userManagedKeys: keysByMember,
+          roles,
+          groupMembers,
+          dataResources: data.resources,
+          serviceAccountPolicies: reading.value.reading.serviceAccountPolicies,
+          conveniences: data.holders,
+          viewerReadsData: data.viewerReadsData,
+          deny: { rules: this.denyRulesFor(scoped, denies, (w) => warnings.push(w)), rolePermissions },
+        });
+        prepared.set(scoped, {
+          ok: true,
+          value: { access, gaps: unresolvedConvenienceGaps(data.unresolved), warnings },
+        });
+      } catch (error) {
+        prepared.set(scoped, { ok: false, error });
+      }
+    }
+    const actingAs = this.actingAs(readings, prepared, rolePermissions);
+
     for (const scoped of inScope) {
       const reading = readings.get(scoped) ?? { ok: false, error: new Error('not read') };
       const projectId = scoped.project.projectId;
@@ -174,24 +231,16 @@ class GcpScan {
         if (reading.ok) for (const op of reading.value.calls) out.call(op);
         else throw reading.error;
         for (const gap of reading.value.reading.gaps) out.gap(gap);
-        const policies = this.policiesFor(scoped, reading.value.reading, ancestorPolicies);
-        const data = resolveConveniences(projectId, reading.value.reading.dataResources, holdersOf);
-        for (const gap of unresolvedConvenienceGaps(data.unresolved)) out.gap(gap);
-        const access = projectAccess({
-          projectId,
-          labels: labelSelectors(scoped.project.labels),
-          policies,
-          target: scoped.accountTarget,
-          now: this.ctx.now,
-          userManagedKeys: keysByMember,
-          roles,
-          groupMembers,
-          dataResources: data.resources,
-          conveniences: data.holders,
-          viewerReadsData: data.viewerReadsData,
-          deny: { rules: this.denyRulesFor(scoped, denies, out), rolePermissions },
-        });
-        for (const grant of access.grants) out.grant(grant);
+        const outcome = prepared.get(scoped) ?? { ok: false, error: new Error('not read') };
+        // Emitted once: the scan need not hold every project's grants twice.
+        prepared.delete(scoped);
+        if (!outcome.ok) throw outcome.error;
+        const { access, gaps, warnings } = outcome.value;
+        for (const gap of gaps) out.gap(gap);
+        for (const warning of warnings) out.warn(warning);
+        const mirrored = actingAs.get(projectId) ?? [];
+        const grants = mirrored.length > 0 ? [...access.grants, ...mirrored].sort(compareGrants) : access.grants;
+        for (const grant of grants) out.grant(grant);
         for (const member of access.members)
           mergeAccount(records, memberAccount(member, scoped.accountTarget, access.deletedBindings.get(member.id)));
         const serviceAccounts = [...reading.value.reading.serviceAccounts].sort((a, b) =>
@@ -226,6 +275,38 @@ class GcpScan {
     // With no target at all the system fails as a whole; its gaps are why, so they are logged.
     if (organizations.length === 0 && inScope.length === 0)
       for (const g of this.gaps) this.ctx.log.warn(`gcp: ${g.kind}: ${g.detail}`);
+  }
+
+  /**
+   * What acting as a service account gives (impersonation.ts): the grants each holder gets from
+   * the accounts it can act as, by the project of each grant's resource, where they are emitted.
+   */
+  private actingAs(
+    readings: Map<ProjectInScope, Outcome<{ reading: ProjectReading }>>,
+    prepared: Map<ProjectInScope, Outcome<PreparedProject>>,
+    rolePermissions: ReadonlyMap<string, readonly string[]>,
+  ): Map<string, Grant[]> {
+    const serviceAccounts: ServiceAccountNode[] = [];
+    for (const [scoped, outcome] of readings) {
+      if (!outcome.ok) continue;
+      for (const { account } of outcome.value.reading.serviceAccounts)
+        serviceAccounts.push({
+          member: serviceAccountMember(account.email),
+          projectId: scoped.project.projectId,
+          disabled: account.disabled === true,
+        });
+    }
+    const grants = function* () {
+      for (const outcome of prepared.values()) if (outcome.ok) yield* outcome.value.access.grants;
+    };
+    const byProject = new Map<string, Grant[]>();
+    for (const grant of impersonationGrants({ serviceAccounts, grants: grants(), rolePermissions })) {
+      const projectId = grant.resource.split('/')[1] ?? '';
+      const list = byProject.get(projectId) ?? [];
+      list.push(grant);
+      byProject.set(projectId, list);
+    }
+    return byProject;
   }
 
   private replayShared(out: TargetOutput): void {
@@ -359,14 +440,18 @@ class GcpScan {
    * The deny rules over a project: its own and its ancestors'. Denies only narrow, so one that
    * could not be read leaves access as IAM grants it, and the project's target says so.
    */
-  private denyRulesFor(scoped: ProjectInScope, denies: Map<string, DenyReading>, out: TargetOutput): DenyRuleAt[] {
+  private denyRulesFor(
+    scoped: ProjectInScope,
+    denies: Map<string, DenyReading>,
+    warn: (message: string) => void,
+  ): DenyRuleAt[] {
     const rules: DenyRuleAt[] = [];
     for (const node of [`projects/${scoped.project.projectId}`, ...scoped.ancestry.names]) {
       const reading = denies.get(node);
       if (!reading) continue;
       if ('rules' in reading) rules.push(...reading.rules);
       else
-        out.warn(
+        warn(
           `the deny policies on ${node.startsWith('projects/') ? node : this.tree.label(node)} could not be read, so access below it is shown as IAM grants it, before any deny: ${reading.unreadable}`,
         );
     }
@@ -428,17 +513,73 @@ class GcpScan {
       this.readDataResources(project, DATASETS, count),
       this.readDenies(node, count),
     ]);
-    const serviceAccounts = await Promise.all(
-      accounts.map(async (account) => ({
-        account,
-        keys: await this.limited(() => this.api.listUserManagedKeys(project.projectId, account.email, count)),
-      })),
-    );
+    const [serviceAccounts, accountPolicies] = await Promise.all([
+      Promise.all(
+        accounts.map(async (account) => ({
+          account,
+          keys: await this.limited(() => this.api.listUserManagedKeys(project.projectId, account.email, count)),
+        })),
+      ),
+      this.readServiceAccountPolicies(project.projectId, accounts, count),
+    ]);
     // Calls finish in any order; sorted, the counts (and the inventory) do not depend on timing.
     calls.sort();
     const dataResources = [...buckets.policies, ...datasets.policies];
-    const gaps = [...buckets.gaps, ...datasets.gaps];
-    return { reading: { bindings: policy.bindings ?? [], serviceAccounts, dataResources, gaps, denies }, calls, node };
+    const gaps = [...buckets.gaps, ...datasets.gaps, ...accountPolicies.gaps];
+    return {
+      reading: {
+        bindings: policy.bindings ?? [],
+        serviceAccounts,
+        dataResources,
+        serviceAccountPolicies: accountPolicies.policies,
+        gaps,
+        denies,
+      },
+      calls,
+      node,
+    };
+  }
+
+  /**
+   * Each service account's own IAM policy: who may act as that account alone, beside whoever the
+   * project's bindings let act as all of them. Refused (403) is a gap naming the project and how
+   * many: who can act as them is unknown, never assumed to be nobody. One deleted since the list
+   * (404) holds nothing. Any other failure, after the retries, fails the project.
+   */
+  private async readServiceAccountPolicies(
+    projectId: string,
+    accounts: readonly ApiServiceAccount[],
+    count: CallCounter,
+  ): Promise<{ policies: PolicyAtNode[]; gaps: Gap[] }> {
+    const refused = new Map<string, string>();
+    const policies: PolicyAtNode[] = [];
+    await Promise.all(
+      accounts.map(async (account) => {
+        try {
+          const policy = await this.limited(() => this.api.getServiceAccountIamPolicy(projectId, account.email, count));
+          const name = `projects/${projectId}/serviceAccounts/${account.email}`;
+          policies.push({ name, label: name, bindings: policy.bindings ?? [] });
+        } catch (e) {
+          if (e instanceof GcpApiError && e.status === 404) return;
+          if (!isRefused(e)) throw e;
+          refused.set(account.email, describe(e));
+        }
+      }),
+    );
+    policies.sort((a, b) => compare(a.name, b.name));
+    const why = refused.get([...refused.keys()].sort(compare)[0] ?? '') ?? '';
+    const n = refused.size;
+    const gaps: Gap[] =
+      n > 0
+        ? [
+            {
+              kind: 'gcp.service-account-policies',
+              detail: `the IAM policy of ${n} service account${n === 1 ? '' : 's'} in projects/${projectId} could not be read, so who can act as ${n === 1 ? 'it' : 'them'} through ${n === 1 ? 'its' : 'their'} own policy is unknown (the project's bindings are still followed): ${why}`,
+              count: n,
+            },
+          ]
+        : [];
+    return { policies, gaps };
   }
 
   /**

@@ -11,7 +11,7 @@
 import { roleEntry } from './classify.js';
 import { evaluateCondition, isLive } from './conditions.js';
 import { parseMember } from './members.js';
-import type { GroupMember, PolicyAtNode } from './policies.js';
+import type { GroupMember, PolicyAtNode } from './policy-node.js';
 import type { ApiBinding } from './schema.js';
 
 export type ConvenienceKind = 'projectOwner' | 'projectEditor' | 'projectViewer';

@@ -2,7 +2,7 @@
 // so a contractor can read a bucket of a project where they hold no role at all. Both are turned
 // into bindings on the resource (projects/<p>/buckets/<b>, projects/<p>/datasets/<d>), which
 // projectAccess judges like any other. Pure: what Google answered in, bindings out.
-import type { PolicyAtNode } from './policies.js';
+import type { PolicyAtNode } from './policy-node.js';
 import type { ApiBinding, ApiDatasetAccess, ApiPolicy } from './schema.js';
 
 export type DataResourceKind = 'buckets' | 'datasets';

@@ -12,6 +12,7 @@ export const GCP_OPERATIONS = [
   'cloudresourcemanager.projects.getIamPolicy',
   'iam.projects.serviceAccounts.list',
   'iam.projects.serviceAccounts.keys.list',
+  'iam.projects.serviceAccounts.getIamPolicy',
   'iam.roles.get',
   'iam.organizations.roles.get',
   'iam.projects.roles.get',

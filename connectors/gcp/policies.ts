@@ -7,16 +7,11 @@ import { type ConditionVerdict, evaluateCondition, isLive } from './conditions.j
 import { CONVENIENCE_ROLE, type ConvenienceHolder, describeConvenience, parseConvenience } from './convenience.js';
 import { applyDenies, type DenyInput } from './deny.js';
 import { type ParsedMember, parseMember } from './members.js';
+import type { GroupMember, PolicyAtNode } from './policy-node.js';
 import type { RoleReach } from './roles.js';
 import type { ApiBinding } from './schema.js';
 
-export interface PolicyAtNode {
-  /** organizations/<id>, folders/<id> or projects/<projectId> */
-  name: string;
-  /** What evidence shows: "folders/456 (prod)". */
-  label: string;
-  bindings: readonly ApiBinding[];
-}
+export type { GroupMember, PolicyAtNode } from './policy-node.js';
 
 export interface ProjectAccessInput {
   projectId: string;
@@ -38,18 +33,17 @@ export interface ProjectAccessInput {
   groupMembers?: ReadonlyMap<string, readonly GroupMember[]>;
   /** The IAM of the project's Cloud Storage buckets and BigQuery datasets (data-resources.ts). */
   dataResources?: readonly PolicyAtNode[];
+  /**
+   * The own IAM policies of the project's service accounts (projects/<p>/serviceAccounts/<email>):
+   * who may act as one of them alone. Each binding is a grant on that service account.
+   */
+  serviceAccountPolicies?: readonly PolicyAtNode[];
   /** Who each convenience member left in dataResources reaches (convenience.ts). */
   conveniences?: ReadonlyMap<string, readonly ConvenienceHolder[]>;
   /** The project's buckets and datasets whose own IAM lets the project's viewers read data. */
   viewerReadsData?: readonly string[];
   /** Deny rules over the project (its own and its ancestors') and what they need to be judged (deny.ts). */
   deny?: Omit<DenyInput, 'groupMembers'>;
-}
-
-/** A member a group reaches: directly, or through a group nested in it. */
-export interface GroupMember {
-  member: string;
-  direct: boolean;
 }
 
 export interface RoleFacts {
@@ -124,6 +118,8 @@ export function projectAccess(input: ProjectAccessInput): ProjectAccess {
   for (const [depth, policy] of input.policies.entries()) addBindings(policy, resource, depth > 0);
   // A bucket's or dataset's own IAM: a grant on that resource, whoever holds the project.
   for (const policy of input.dataResources ?? []) addBindings(policy, policy.name, false);
+  // A service account's own IAM: a grant on that account (acting as it), whoever holds the project.
+  for (const policy of input.serviceAccountPolicies ?? []) addBindings(policy, policy.name, false);
   for (const roles of deletedBindings.values()) roles.sort();
   // Deny rules over the project, once for all its grants; most projects have none.
   const deny = input.deny?.rules.length ? { ...input.deny, groupMembers: input.groupMembers } : undefined;
@@ -269,7 +265,8 @@ export function compareGrants(a: Grant, b: Grant): number {
     compare(a.resource, b.resource) ||
     compare(a.permission, b.permission) ||
     compare(a.viaName ?? '', b.viaName ?? '') ||
-    compare(String(a.attributes?.condition ?? ''), String(b.attributes?.condition ?? ''))
+    compare(String(a.attributes?.condition ?? ''), String(b.attributes?.condition ?? '')) ||
+    compare(String(a.attributes?.grantedOn ?? ''), String(b.attributes?.grantedOn ?? ''))
   );
 }
 

@@ -64,6 +64,7 @@ function conditionArgument(fields: [string, string][]): string | undefined {
 }
 
 function removeBinding(grant: Grant): Remediation {
+  if (Array.isArray(grant.attributes?.actAsBindings)) return removeActingAs(grant, grant.attributes.actAsBindings);
   // Held through a Google group: leaving the group removes it (the group's binding may serve others).
   if (grant.via === 'group' && grant.viaName?.startsWith('group:')) {
     const member = grant.account.replace(/^(user|serviceAccount):/, '');
@@ -90,6 +91,10 @@ function removeBinding(grant: Grant): Remediation {
   const convenience = parseConvenience(String(grant.attributes?.throughConvenience ?? ''));
   if (data && convenience) return removeThroughConvenience(grant, data, convenience);
   if (data) return removeDataBinding(grant, data);
+  const account = parseServiceAccountResource(
+    typeof grant.attributes?.grantedOn === 'string' ? grant.attributes.grantedOn : grant.resource,
+  );
+  if (account) return removeServiceAccountBinding(grant, account);
   const node = bindingNode(grant);
   const where =
     grant.via === 'inherited' ? `${grant.viaName ?? node?.id} (inherited by ${grant.resource})` : grant.resource;
@@ -128,6 +133,65 @@ function removeWithCondition(grant: Grant, args: readonly string[], steps: strin
     }
   }
   return { steps, commands: [command(...args, '--all')] };
+}
+
+/** projects/<p>/serviceAccounts/<email>: a binding in a service account's own IAM policy. */
+function parseServiceAccountResource(name: string | undefined): { projectId: string; email: string } | undefined {
+  const m = /^projects\/([^/]+)\/serviceAccounts\/([^/]+@[^/]+)$/.exec(name ?? '');
+  return m ? { projectId: m[1]!, email: m[2]! } : undefined;
+}
+
+/** A binding in a service account's own policy goes with gcloud iam service-accounts. */
+function removeServiceAccountBinding(grant: Grant, account: { projectId: string; email: string }): Remediation {
+  const steps = [
+    `Remove the binding of ${grant.permission} for ${grant.account} on the service account ${account.email} (project ${account.projectId}).`,
+  ];
+  if (!positionalOk(account.projectId) || grant.account.startsWith('deleted:')) {
+    steps.push('Use the console: IAM & Admin › Service accounts › the account › Permissions, then edit the principal.');
+    return { steps, commands: [] };
+  }
+  const args = [
+    'gcloud',
+    'iam',
+    'service-accounts',
+    'remove-iam-policy-binding',
+    account.email,
+    option('--project', account.projectId),
+    option('--member', grant.account),
+    option('--role', grant.permission),
+  ];
+  return removeWithCondition(grant, args, steps);
+}
+
+/**
+ * Held by acting as a service account (impersonation.ts): the access is the account's, and it
+ * serves the account's own work, so what is cut is what lets the holder act as the first account
+ * of the path: every binding that does, each removed where it lives.
+ */
+function removeActingAs(grant: Grant, records: readonly string[]): Remediation {
+  const path = Array.isArray(grant.attributes?.actsAs) ? grant.attributes.actsAs : [grant.viaName ?? ''];
+  const first = path[0] ?? grant.viaName ?? '';
+  const bindings: Grant[] = [];
+  for (const record of records) {
+    try {
+      const b = JSON.parse(record) as Pick<
+        Grant,
+        'account' | 'resource' | 'permission' | 'via' | 'viaName' | 'attributes'
+      >;
+      bindings.push({ ...b, system: 'gcp', target: grant.target, lanes: [], level: 'read' });
+    } catch {
+      // An inventory edited by hand: the step below still names the account to act on.
+    }
+  }
+  const plans = bindings.map((b) => removeBinding(b));
+  const through = path.length > 1 ? `, and through it ${path.slice(1).join(' then ')},` : '';
+  return {
+    steps: [
+      `${grant.account} holds ${grant.permission} on ${grant.resource} by acting as ${first}${through} which holds it. Remove what lets ${grant.account} act as ${first}${bindings.length > 1 ? ` (all ${bindings.length} bindings)` : ''}; the service account keeps its own access.`,
+      ...plans.flatMap((p) => p.steps),
+    ],
+    commands: [...new Set(plans.flatMap((p) => p.commands))],
+  };
 }
 
 /** How a dataset's access list names a project's basic-role holders. */
@@ -279,11 +343,11 @@ function removeAccount(account: Account, records: AccountRecords): Remediation {
   // One binding may reach several projects (a folder's): remove it once.
   const seen = new Set<string>();
   for (const g of records.grants) {
-    const key = JSON.stringify([
-      g.attributes?.grantedOn ?? bindingNode(g),
-      g.permission,
-      g.attributes?.condition ?? '',
-    ]);
+    // Everything held by acting as one service account goes with the same bindings.
+    const actAs = g.attributes?.actAsBindings;
+    const key = actAs
+      ? JSON.stringify(['act-as', actAs])
+      : JSON.stringify([g.attributes?.grantedOn ?? bindingNode(g), g.permission, g.attributes?.condition ?? '']);
     if (seen.has(key)) continue;
     seen.add(key);
     plans.push(removeBinding(g));
@@ -347,12 +411,16 @@ const ACTS_AS_SERVICE_ACCOUNTS = new Set([
   'roles/editor',
   'roles/iam.serviceAccountUser',
   'roles/iam.serviceAccountTokenCreator',
+  'roles/iam.workloadIdentityUser',
   'roles/iam.serviceAccountKeyAdmin',
   'roles/iam.serviceAccountAdmin',
 ]);
 
 function usesCredential(grant: Grant, credential: Credential): boolean {
   if (credential.kind !== 'sa-key' || !ACTS_AS_SERVICE_ACCOUNTS.has(grant.permission)) return false;
+  // A binding in one service account's own policy reaches that account's keys alone.
+  const account = parseServiceAccountResource(grant.resource);
+  if (account) return credential.account === `serviceAccount:${account.email}`;
   const project = credential.resource ?? credential.attributes?.project;
   return typeof project === 'string' && project === grant.resource;
 }

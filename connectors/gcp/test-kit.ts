@@ -81,6 +81,7 @@ function gcpMinimum(s: GcpShape): Record<string, number> {
     'cloudresourcemanager.projects.getIamPolicy': s.projects.length,
     'iam.projects.serviceAccounts.list': s.projects.length,
     'iam.projects.serviceAccounts.keys.list': serviceAccounts,
+    'iam.projects.serviceAccounts.getIamPolicy': serviceAccounts,
     'storage.buckets.list': listPages((p) => p.buckets?.length ?? 0),
     'storage.buckets.getIamPolicy': each((p) => p.buckets?.length ?? 0),
     'bigquery.datasets.list': listPages((p) => p.datasets?.length ?? 0),

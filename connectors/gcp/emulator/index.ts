@@ -105,6 +105,13 @@ const ROUTES: readonly { method: string; pattern: RegExp; operation: GcpOperatio
     operation: 'iam.projects.serviceAccounts.keys.list',
     params: ['project', 'account'],
   },
+  {
+    // IAM v1 reads a policy with a POST (empty body, the version as a query parameter).
+    method: 'POST',
+    pattern: /^\/v1\/projects\/([^/]+)\/serviceAccounts\/([^/:]+):getIamPolicy$/,
+    operation: 'iam.projects.serviceAccounts.getIamPolicy',
+    params: ['project', 'account'],
+  },
   { method: 'GET', pattern: /^\/v1\/roles\/([^/]+)$/, operation: 'iam.roles.get', params: ['role'] },
   {
     method: 'GET',
@@ -221,6 +228,8 @@ class World {
         return this.listServiceAccounts(req, params.project ?? '', ctx);
       case 'iam.projects.serviceAccounts.keys.list':
         return this.listKeys(req, params.project ?? '', params.account ?? '');
+      case 'iam.projects.serviceAccounts.getIamPolicy':
+        return this.serviceAccountPolicy(req, params.project ?? '', params.account ?? '');
       case 'iam.roles.get':
         return this.role(`roles/${params.role}`);
       case 'iam.organizations.roles.get':
@@ -565,6 +574,29 @@ class World {
     return paged(all, 'accounts', req, ctx);
   }
 
+  /**
+   * A service account's own IAM policy. `projects/-` lets IAM find the project from the account;
+   * the account is named by its email or its unique id. The version is a query parameter here.
+   */
+  private serviceAccountPolicy(req: EmulatorRequest, projectRef: string, ref: string): EmulatorResponse {
+    const owner =
+      projectRef === '-'
+        ? this.projects.find((p) => p.serviceAccounts.some((sa) => sa.email === ref || uniqueId(sa.email) === ref))
+        : this.project(projectRef);
+    const resource = `projects/${projectRef}/serviceAccounts/${ref}`;
+    const refused = () =>
+      googleError(
+        'PERMISSION_DENIED',
+        `Permission 'iam.serviceAccounts.getIamPolicy' denied on resource (or it may not exist).`,
+      );
+    if (!owner || owner.denied) return refused();
+    const account = owner.serviceAccounts.find((sa) => sa.email === ref || uniqueId(sa.email) === ref);
+    if (!account) return googleError('NOT_FOUND', `Service account ${resource} does not exist.`);
+    if (account.policyDenied) return refused();
+    const raw = req.query.get('options.requestedPolicyVersion');
+    return policyBody(account.bindings, raw === null ? 0 : Number(raw));
+  }
+
   private listKeys(req: EmulatorRequest, projectRef: string, email: string): EmulatorResponse {
     const project = this.project(projectRef);
     if (!project || project.denied) return denied(`projects/${projectRef}/serviceAccounts/${email}`);
@@ -607,7 +639,7 @@ class World {
   }
 }
 
-/** getIamPolicy's answer. Version 3 shows conditions; a lower version hides them behind `_withcond_` roles. */
+/** Resource Manager's getIamPolicy answer: the version comes in the JSON body. */
 function policyAnswer(bindings: readonly ScenarioBinding[], req: EmulatorRequest): EmulatorResponse {
   let requested = 0;
   try {
@@ -616,6 +648,11 @@ function policyAnswer(bindings: readonly ScenarioBinding[], req: EmulatorRequest
   } catch {
     return googleError('INVALID_ARGUMENT', 'Invalid JSON payload received.');
   }
+  return policyBody(bindings, requested);
+}
+
+/** A policy as getIamPolicy answers it. Version 3 shows conditions; a lower version hides them behind `_withcond_` roles. */
+function policyBody(bindings: readonly ScenarioBinding[], requested: number): EmulatorResponse {
   if (![0, 1, 3].includes(requested))
     return googleError('INVALID_ARGUMENT', `Invalid requested policy version: ${requested}. Valid versions: 0, 1, 3.`);
   const hasConditions = bindings.some((b) => b.condition);

@@ -41,6 +41,10 @@ export const ScenarioServiceAccountSchema = z.strictObject({
   description: z.string().optional(),
   disabled: z.boolean().default(false),
   keys: z.array(ScenarioKeySchema).default([]),
+  /** Its own IAM policy: who may act as it (roles/iam.serviceAccountTokenCreator on this account alone). */
+  bindings: Bindings,
+  /** Its IAM policy may not be read (no iam.serviceAccounts.getIamPolicy): 403. */
+  policyDenied: Denied,
 });
 
 /** A Cloud Storage bucket: bindings beyond the project-convenience ones every bucket starts with. */

@@ -4,7 +4,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SANDBOX_TOKEN_ENV } from '../../../connectors/gcp/emulator/index.js';
-import { type GcpScenario, GcpScenarioSchema } from '../../../connectors/gcp/emulator/scenario.js';
+import {
+  type GcpScenario,
+  GcpScenarioSchema,
+  ScenarioServiceAccountSchema,
+} from '../../../connectors/gcp/emulator/scenario.js';
 import { gcpConnector } from '../../../connectors/gcp/index.js';
 import { remediation } from '../../../connectors/gcp/remediation.js';
 import type { EmulatorOptions, RunningEmulator } from '../../../src/core/connector.js';
@@ -803,6 +807,150 @@ describe('gcp connector against its emulator', () => {
       for (const x of failed) expect(x.error).toMatch(/iam\.policies\.listPolicies/);
       // Not passed off as a refusal: no target says its grants stand before any deny.
       expect(snapshot.systems.flatMap((x) => x.warnings).join('\n')).not.toMatch(/before any deny/);
+    });
+  });
+
+  describe('acting as a service account (impersonation)', () => {
+    const TOKEN = 'roles/iam.serviceAccountTokenCreator';
+    const DEPLOYER = 'serviceAccount:deployer@shop-prod.iam.gserviceaccount.com';
+    const ETL = 'serviceAccount:etl@analytics.iam.gserviceaccount.com';
+    const withActing = (more: (s: GcpScenario) => void = () => {}) =>
+      scenario((s) => {
+        const shop = s.projects.find((p) => p.projectId === 'shop-prod')!;
+        const analytics = s.projects.find((p) => p.projectId === 'analytics')!;
+        // deployer is owner of production and of the data project; only its own policy names Nia.
+        shop.serviceAccounts.push(
+          ScenarioServiceAccountSchema.parse({
+            email: 'deployer@shop-prod.iam.gserviceaccount.com',
+            bindings: [{ role: TOKEN, members: ['user:nia@pixelwork.example'] }],
+          }),
+        );
+        shop.bindings.push({ role: 'roles/owner', members: [DEPLOYER] });
+        analytics.bindings.push({ role: 'roles/owner', members: [DEPLOYER] });
+        // etl reads the finance data; Omar may act as every account of analytics (its project's binding).
+        analytics.serviceAccounts.push(
+          ScenarioServiceAccountSchema.parse({
+            email: 'etl@analytics.iam.gserviceaccount.com',
+          }),
+        );
+        analytics.bindings.push(
+          { role: 'roles/bigquery.dataViewer', members: [ETL] },
+          { role: 'roles/iam.serviceAccountUser', members: ['user:omar@agency.example'] },
+        );
+        more(s);
+      });
+    const acting = (snapshot: Snapshot, account: string) =>
+      snapshot.grants
+        .filter((g) => g.account === account && g.via === 'role')
+        .map((g) => [g.resource, g.permission, g.viaName, g.lanes, g.level]);
+
+    it("gives whoever can act as a service account the account's grants, classed as its own, at page size 1", async () => {
+      const one = await scan(withActing(), { pageSize: 1 });
+      const hundred = await scan(withActing());
+      expect(inventory(one.snapshot)).toEqual(inventory(hundred.snapshot));
+      const { snapshot } = one;
+      expect(acting(snapshot, 'user:nia@pixelwork.example')).toEqual([
+        ['projects/analytics', 'roles/owner', DEPLOYER, ['data'], 'admin'],
+        ['projects/shop-prod', 'roles/owner', DEPLOYER, ['data', 'production'], 'admin'],
+      ]);
+      const nia = snapshot.grants.find((g) => g.account === 'user:nia@pixelwork.example' && g.via === 'role')!;
+      expect(nia.evidence?.[0]).toBe(
+        `user:nia@pixelwork.example can act as ${DEPLOYER} (${TOKEN} on projects/shop-prod/serviceAccounts/deployer@shop-prod.iam.gserviceaccount.com): ${DEPLOYER} holds roles/owner on projects/analytics`,
+      );
+      // The binding in the account's own policy is a grant of its own, on the account.
+      expect(
+        snapshot.grants
+          .filter((g) => g.account === 'user:nia@pixelwork.example' && g.via === 'direct')
+          .map((g) => [g.resource, g.permission, g.lanes, g.level]),
+      ).toEqual([
+        [
+          'projects/shop-prod/serviceAccounts/deployer@shop-prod.iam.gserviceaccount.com',
+          TOKEN,
+          ['production'],
+          'admin',
+        ],
+      ]);
+      expect(remediation.revokeGrant(nia).commands).toEqual([
+        'gcloud iam service-accounts remove-iam-policy-binding deployer@shop-prod.iam.gserviceaccount.com --project=shop-prod --member=user:nia@pixelwork.example --role=roles/iam.serviceAccountTokenCreator --all',
+      ]);
+      // A project's binding reaches every account of that project, and no other project's.
+      expect(acting(snapshot, 'user:omar@agency.example')).toEqual([
+        ['projects/analytics', 'roles/bigquery.dataViewer', ETL, ['data'], 'read'],
+      ]);
+      const omar = snapshot.grants.find((g) => g.account === 'user:omar@agency.example' && g.via === 'role')!;
+      expect(remediation.revokeGrant(omar).commands).toEqual([
+        'gcloud projects remove-iam-policy-binding analytics --member=user:omar@agency.example --role=roles/iam.serviceAccountUser --all',
+      ]);
+      // Each account's policy was read once, with a POST asking for version 3.
+      const reads = one.emulator.requests.filter((r) => r.operation === 'iam.projects.serviceAccounts.getIamPolicy');
+      expect(reads.map((r) => r.method)).toEqual(reads.map(() => 'POST'));
+      expect(reads).toHaveLength(4);
+    });
+
+    it('gives the same grants when the policy reads are throttled, fail with 5xx or drop', async () => {
+      const base = await scan(withActing());
+      const faulty = await scan(
+        withActing(),
+        {
+          pageSize: 1,
+          faults: {
+            seed: 4,
+            rate: 0.6,
+            kinds: ['rate-limit', 'unavailable', 'server-error', 'reset'],
+            operations: ['iam.projects.serviceAccounts.getIamPolicy'],
+          },
+        },
+        { concurrency: 1 },
+      );
+      expect(inventory(faulty.snapshot)).toEqual(inventory(base.snapshot));
+      const faulted = faulty.emulator.requests.filter(
+        (r) => r.operation === 'iam.projects.serviceAccounts.getIamPolicy' && r.fault !== undefined,
+      );
+      // Never vacuous: reads of the accounts' policies were refused, and read again.
+      expect(faulted.length).toBeGreaterThan(0);
+    });
+
+    it("names the gap when an account's policy may not be read, and still follows the project's bindings", async () => {
+      const { snapshot } = await scan(
+        withActing((s) => {
+          for (const p of s.projects) for (const a of p.serviceAccounts) a.policyDenied = true;
+        }),
+      );
+      const gaps = (target: string) => snapshot.systems.find((x) => x.target === target)?.gaps ?? [];
+      expect(gaps('projects/shop-prod')).toEqual([
+        {
+          kind: 'gcp.service-account-policies',
+          detail: expect.stringMatching(
+            /^the IAM policy of 3 service accounts in projects\/shop-prod could not be read, so who can act as them .*PERMISSION_DENIED \(HTTP 403\).*iam\.serviceAccounts\.getIamPolicy/,
+          ),
+          count: 3,
+        },
+      ]);
+      expect(gaps('projects/analytics').map((g) => [g.kind, g.count])).toEqual([['gcp.service-account-policies', 1]]);
+      expect(snapshot.systems.every((x) => x.ok)).toBe(true);
+      expect(acting(snapshot, 'user:nia@pixelwork.example')).toEqual([]);
+      expect(acting(snapshot, 'user:omar@agency.example')).toHaveLength(1);
+    });
+
+    it('fails the project when an account policy read fails for good', async () => {
+      const { snapshot } = await scan(
+        withActing(),
+        {
+          faults: {
+            seed: 3,
+            rate: 1,
+            kinds: ['server-error'],
+            operations: ['iam.projects.serviceAccounts.getIamPolicy'],
+            persistent: true,
+          },
+        },
+        { retry: { attempts: 2, baseDelayMs: 1 } },
+      );
+      const shop = snapshot.systems.find((x) => x.target === 'projects/shop-prod');
+      expect(shop).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/iam\.projects\.serviceAccounts\.getIamPolicy .*gave up after 2 attempts/),
+      });
     });
   });
 

@@ -31,6 +31,14 @@ const scenario = GcpScenarioSchema.parse({
         {
           email: 'ci@shop-prod.iam.gserviceaccount.com',
           keys: [{ id: 'aaaaaaaa11111111222222223333333344444444', validAfterTime: '2026-01-01T00:00:00Z' }],
+          bindings: [
+            { role: 'roles/iam.serviceAccountTokenCreator', members: ['user:nia@pixelwork.example'] },
+            {
+              role: 'roles/iam.serviceAccountUser',
+              members: ['user:omar@agency.example'],
+              condition: { title: 'Cutover', expression: 'request.time < timestamp("2026-10-01T00:00:00Z")' },
+            },
+          ],
         },
       ],
     },
@@ -90,6 +98,69 @@ describe('gcp emulator', () => {
     expect((named.body.projects as { state: unknown }[])[0]?.state).toBe('ACTIVE');
     const bad = await call('GET', '/v3/projects:search?query=labels.env%3Aprod');
     expect(bad).toMatchObject({ status: 400, body: { error: { code: 400, status: 'INVALID_ARGUMENT' } } });
+  });
+
+  it("answers a service account's own IAM policy to a POST, version 3 asked as a query parameter, as IAM v1 does", async () => {
+    const { call } = await start();
+    const path = '/v1/projects/shop-prod/serviceAccounts/ci%40shop-prod.iam.gserviceaccount.com:getIamPolicy';
+    const v3 = await call('POST', `${path}?options.requestedPolicyVersion=3`);
+    expect(v3.status).toBe(200);
+    expect(v3.body).toEqual({
+      version: 3,
+      etag: expect.stringMatching(/^[A-Za-z0-9+/]+=*$/),
+      bindings: [
+        { role: 'roles/iam.serviceAccountTokenCreator', members: ['user:nia@pixelwork.example'] },
+        {
+          role: 'roles/iam.serviceAccountUser',
+          members: ['user:omar@agency.example'],
+          condition: { title: 'Cutover', expression: 'request.time < timestamp("2026-10-01T00:00:00Z")' },
+        },
+      ],
+    });
+    // Without the version, the condition is hidden behind a renamed role.
+    const v1 = await call('POST', path);
+    expect(v1.body.version).toBe(1);
+    expect((v1.body.bindings as { role: string }[])[1]?.role).toMatch(/^roles\/iam\.serviceAccountUser_withcond_/);
+    // `projects/-` lets IAM find the project from the account.
+    const wildcard = await call(
+      'POST',
+      `/v1/projects/-/serviceAccounts/ci%40shop-prod.iam.gserviceaccount.com:getIamPolicy?options.requestedPolicyVersion=3`,
+    );
+    expect(wildcard.body).toEqual(v3.body);
+    // A read, never a write: GET is not the method, and an unknown account is NOT_FOUND.
+    expect((await call('GET', path)).status).toBe(404);
+    const missing = await call(
+      'POST',
+      '/v1/projects/shop-prod/serviceAccounts/nobody%40shop-prod.iam.gserviceaccount.com:getIamPolicy',
+    );
+    expect(missing).toMatchObject({ status: 404, body: { error: { code: 404, status: 'NOT_FOUND' } } });
+    const bad = await call('POST', `${path}?options.requestedPolicyVersion=2`);
+    expect(bad).toMatchObject({ status: 400, body: { error: { status: 'INVALID_ARGUMENT' } } });
+  });
+
+  it("refuses a service account's policy with Google's 403 when the scenario says so", async () => {
+    const denied = GcpScenarioSchema.parse({
+      projects: [
+        {
+          projectId: 'shop-prod',
+          serviceAccounts: [{ email: 'ci@shop-prod.iam.gserviceaccount.com', policyDenied: true }],
+        },
+      ],
+    });
+    const emulator = await gcpConnector.emulator.start(denied, { now: new Date('2026-09-01T00:00:00Z') });
+    running.push(emulator);
+    const response = await fetch(
+      `${emulator.url}/v1/projects/shop-prod/serviceAccounts/ci%40shop-prod.iam.gserviceaccount.com:getIamPolicy`,
+      { method: 'POST', headers: { authorization: `Bearer ${emulator.env[SANDBOX_TOKEN_ENV]}` } },
+    );
+    expect(response.status).toBe(403);
+    expect(await response.json()).toEqual({
+      error: {
+        code: 403,
+        status: 'PERMISSION_DENIED',
+        message: "Permission 'iam.serviceAccounts.getIamPolicy' denied on resource (or it may not exist).",
+      },
+    });
   });
 
   it('lists service accounts and filters keys by keyTypes', async () => {
