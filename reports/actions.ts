@@ -26,13 +26,18 @@ export interface ActionFinding {
   steps: readonly string[];
   commands: readonly string[];
   isNew: boolean;
+  /**
+   * The person still works here under the register (an employee not gone, a contractor with an
+   * approval in effect): access after an approval's end is then narrowed, not offboarded.
+   */
+  engaged?: boolean;
 }
 
 export interface Action {
   /** A stable page anchor: "act-person-sam", "act-rule-shared-admin-account". */
   anchor: string;
   kind: 'person' | 'rule';
-  /** "Offboard Sam Ortiz (sam)", "5 shared admin accounts: give each one owner, or split it". */
+  /** "Offboard Sam Ortiz (sam)", "5 shared admin accounts: give each admin a named account, then retire them". */
   title: string;
   severity: Severity;
   count: number;
@@ -61,8 +66,8 @@ const RULE_ACTION: Record<string, { one: string; many: string; fix: string; fixO
   'shared-admin-account': {
     one: 'shared admin account',
     many: 'shared admin accounts',
-    fix: 'give each one owner, or split it',
-    fixOne: 'give it one owner, or split it',
+    fix: 'give each admin a named account, then retire them',
+    fixOne: 'give each admin a named account, then retire it',
   },
   'unknown-account': {
     one: 'account nobody registered',
@@ -154,7 +159,9 @@ function personAction(id: string, list: readonly ActionFinding[]): Action {
   const rules = new Set(list.map((f) => f.rule));
   const base = common(list);
   const anchor = `act-person-${id}`;
-  if (rules.has('expired-access-active')) {
+  // Offboarding is for someone who should hold nothing now: their engagement is over, or no
+  // approval of theirs is in effect. Someone still at work has access to narrow instead.
+  if (list.some((f) => f.rule === 'expired-access-active' && !f.engaged)) {
     return {
       ...base,
       anchor,
@@ -170,7 +177,11 @@ function personAction(id: string, list: readonly ActionFinding[]): Action {
       ? `Approval of ${name} ends soon: extend it or plan the removal`
       : only === 'register-incomplete'
         ? `Complete the register entry of ${name}`
-        : `Bring the access of ${name} back to what the register approves`;
+        : only === 'stale-credential'
+          ? `Rotate or delete the ${list.length === 1 ? 'credential' : 'credentials'} of ${name}`
+          : only === 'mfa-missing'
+            ? `Turn on MFA for ${name}`
+            : `Bring the access of ${name} back to what the register approves`;
   // The worst finding's own fix says what to do first.
   const worst = [...list].sort((a, b) => severityRank(a.severity) - severityRank(b.severity))[0]!;
   return {

@@ -73,6 +73,8 @@ export interface FindingView {
   actionAnchor?: string;
   /** "github fastfix-agency". */
   where: string;
+  /** Its person still works here under the register: narrowed, not offboarded (actions.ts). */
+  engaged?: boolean;
 }
 
 export interface PersonView {
@@ -293,6 +295,7 @@ function makeView(input: ReportInput): ReportView {
     ]),
   );
   const compared = Boolean(input.history?.drift);
+  const engaged = engagedPeople(input.registerPeople ?? [], input.now);
   const all = sorted(input.evaluation.findings, compareFindings).map((f): FindingView => {
     const login = logins.get(f.system, f.target, f.account);
     const age = ageOf(f.fingerprint);
@@ -322,6 +325,7 @@ function makeView(input: ReportInput): ReportView {
       ...(lapsed ? { lapsed } : {}),
       isNew: compared && age?.text === 'new in this scan',
       where: `${f.system} ${login ?? f.account}`,
+      ...(f.person && engaged.has(f.person) ? { engaged: true } : {}),
     };
   });
   // New since the last scan first, everywhere; the order within each part is the report order.
@@ -710,6 +714,20 @@ function timelineRow(
       daysPastEnd: past,
     };
   return { ...base, state: 'ended', stateText: `ended ${end}, nothing held past it`, daysPastEnd: 0 };
+}
+
+/**
+ * The register's people still at work on the day: an employee whose employment has not ended, a
+ * contractor within their engagement with an approval in effect (end dates are last days).
+ */
+function engagedPeople(people: readonly Person[], now: Date): Set<string> {
+  const within = (start: string | undefined, end: string | undefined) =>
+    (start === undefined || startOfDay(start) <= now) && (end === undefined || now < endOfDay(end));
+  return new Set(
+    people
+      .filter((p) => within(p.start, p.end) && (p.kind === 'employee' || p.grants.some((g) => within(g.start, g.end))))
+      .map((p) => p.id),
+  );
 }
 
 /** "Sam Ortiz (sam)" for a register id, or the id itself when the matrix does not know it. */

@@ -66,7 +66,7 @@ describe('report.html', () => {
     // Start here: the person's findings are one action, with the command that closes them.
     const start = text(/<h3 id="start-here">[\s\S]*?<\/ol>/.exec(html)![0]).trim();
     expect(start).toMatch(
-      /^Start here Critical Shared admin account, github northwind-admin: give it one owner, or split it /,
+      /^Start here Critical Shared admin account, github northwind-admin: give each admin a named account, then retire it /,
     );
     expect(start).toMatch(
       /Critical Offboard Sam Ortiz \(sam\) 2 findings: 1 access after its end, 1 second lane .* lanekeeper offboard sam Copy Medium /,

@@ -310,11 +310,41 @@ describe('the end-of-scan summary', () => {
     expect(text).toContain('    github warning: PAT grants need a GitHub App token');
     // One line per action, what is new first.
     expect(text).toContain(
-      'Start here:\n  critical new Shared admin account, github northwind-admin: give it one owner, or split it · 1 finding, new\n' +
+      'Start here:\n  critical new Shared admin account, github northwind-admin: give each admin a named account, then retire it · 1 finding, new\n' +
         '  medium   new Account nobody registered, github quickfix-dev: find out whose, then register or remove · 1 finding, new\n' +
         '  critical Offboard sam · 2 findings: lanekeeper offboard sam\n',
     );
     expect(text).toContain('Reports:\n  out/report.html\n  out/findings.json\n');
+  });
+
+  it('offboards only someone who should hold nothing now; names the fix of one kind of finding', () => {
+    const finding = (rule: string, person: string, engaged: boolean) => ({
+      fingerprint: `${rule}-${person}`,
+      anchor: `${rule}-${person}`,
+      rule,
+      severity: 'critical' as const,
+      title: rule,
+      personId: person,
+      person,
+      lanes: [],
+      where: `github ${person}`,
+      steps: [`fix ${rule}`],
+      commands: [],
+      isNew: false,
+      engaged,
+    });
+    const titles = groupActions([
+      finding('expired-access-active', 'jade', true),
+      finding('expired-access-active', 'felix', false),
+      finding('stale-credential', 'gina', true),
+      finding('mfa-missing', 'omar', true),
+    ]).map((a) => a.title);
+    expect(titles.sort()).toEqual([
+      'Bring the access of jade back to what the register approves',
+      'Offboard felix',
+      'Rotate or delete the credential of gina',
+      'Turn on MFA for omar',
+    ]);
   });
 
   it("lists a system's quiet targets on one line when there are many, and each that needs reading", () => {
