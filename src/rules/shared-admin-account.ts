@@ -115,6 +115,14 @@ function titleFor(account: Account, link: Link, ownerLeft: string | undefined): 
   return {};
 }
 
+/** What makes an admin account accountable: a named account per admin, or an owner who is here. */
+function accountStep(account: Account, link: Link, ownerLeft: string | undefined): string {
+  if (link.kind !== 'shared') return `Name an owner for ${account.login} in the register, or remove its admin rights.`;
+  if (ownerLeft) return `Make an employee who is still here the owner of ${account.login}, or retire it.`;
+  const users = link.shared.users.length > 0 ? link.shared.users.join(', ') : 'each person who uses it';
+  return `Give ${users} a named admin account linked to them, then retire ${account.login} (its keys and password).`;
+}
+
 export const sharedAdminAccount: Rule = {
   id: 'shared-admin-account',
   title: 'Admin account nobody is accountable for',
@@ -150,7 +158,7 @@ export const sharedAdminAccount: Rule = {
               ? ['Delete the root access keys, turn on MFA for root, and keep its password in a sealed vault.']
               : account.kind === 'service'
                 ? ['Replace user-managed keys with workload identity or short-lived tokens, then delete the keys.']
-                : [`Name an owner for ${account.login} in the register, or remove its admin rights.`],
+                : [accountStep(account, link, ownerLeft)],
         },
       });
     }

@@ -1,6 +1,7 @@
+import { describe, expect, it } from 'vitest';
 import { sharedAdminAccount } from '../../src/rules/shared-admin-account.js';
 import { account, context, contractor, credential, dana, day, grant, instant, register } from '../support/builders.js';
-import { ruleTester } from './tester.js';
+import { ruleTester, runRule } from './tester.js';
 
 const owner = (id: string, fields = {}) => account({ id, role: 'owner', ...fields });
 const orgOwner = (id: string) =>
@@ -293,4 +294,29 @@ ruleTester(sharedAdminAccount, {
       }),
     },
   ],
+});
+
+describe('shared-admin-account: the fix fits how the account is accounted for', () => {
+  const declared = (owner: string, people: Record<string, unknown>[]) =>
+    context({
+      accounts: [opsAdmin],
+      grants: [opsAdminGrant],
+      register: register({
+        people: [dana, ...people],
+        shared_accounts: [
+          { system: 'aws', id: 'ops-admin', kind: 'shared', owner, purpose: 'incidents', users: ['dana', 'lee'] },
+        ],
+      }),
+    });
+  const stepOf = (ctx: ReturnType<typeof context>) => runRule(sharedAdminAccount, ctx)[0]?.remediation.steps.at(-1);
+
+  it('tells the users of a declared account to get named accounts, not to name an owner it has', () => {
+    const lee = { id: 'lee', name: 'Lee', kind: 'employee' };
+    expect(stepOf(declared('dana', [lee]))).toBe(
+      'Give dana, lee a named admin account linked to them, then retire ops-admin (its keys and password).',
+    );
+    expect(stepOf(declared('lee', [{ ...lee, end: day(-3) }]))).toBe(
+      'Make an employee who is still here the owner of ops-admin, or retire it.',
+    );
+  });
 });
