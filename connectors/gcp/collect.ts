@@ -96,7 +96,6 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 /** A project's access worked out before any target is written, with what its target must say. */
 interface PreparedProject {
   access: ProjectAccess;
-  gaps: Gap[];
   warnings: string[];
 }
 
@@ -211,7 +210,7 @@ class GcpScan {
         });
         prepared.set(scoped, {
           ok: true,
-          value: { access, gaps: unresolvedConvenienceGaps(data.unresolved), warnings },
+          value: { access, warnings },
         });
       } catch (error) {
         prepared.set(scoped, { ok: false, error });
@@ -235,8 +234,7 @@ class GcpScan {
         // Emitted once: the scan need not hold every project's grants twice.
         prepared.delete(scoped);
         if (!outcome.ok) throw outcome.error;
-        const { access, gaps, warnings } = outcome.value;
-        for (const gap of gaps) out.gap(gap);
+        const { access, warnings } = outcome.value;
         for (const warning of warnings) out.warn(warning);
         const mirrored = actingAs.get(projectId) ?? [];
         const grants = mirrored.length > 0 ? [...access.grants, ...mirrored].sort(compareGrants) : access.grants;
@@ -711,28 +709,6 @@ const DATASETS: DataResourceReads = {
   someRefused: (projectId, n, why) =>
     `the access list of ${n} dataset${n === 1 ? '' : 's'} in projects/${projectId} could not be read, so who reads ${n === 1 ? 'it' : 'them'} is unknown: ${why}`,
 };
-
-/**
- * A bucket or dataset that grants another project's basic-role holders (projectViewer:q) when
- * that project's policy was not read (outside the scan's scope, or unreadable): who reads it is
- * unknown, a gap of the kind its resource belongs to.
- */
-function unresolvedConvenienceGaps(unresolved: readonly { member: string; resources: string[] }[]): Gap[] {
-  const gaps: Gap[] = [];
-  for (const { member, resources } of unresolved) {
-    for (const reads of [BUCKETS, DATASETS]) {
-      const names = resources.filter((r) => parseDataResource(r)?.kind === reads.kind);
-      if (names.length === 0) continue;
-      const more = names.length > 1 ? ` and ${names.length - 1} more` : '';
-      gaps.push({
-        kind: reads.gap,
-        detail: `${names[0]}${more} grant${names.length === 1 ? 's' : ''} access to ${member}, ${describeConvenience(member)}, whose IAM policy this scan did not read, so who reads ${names.length === 1 ? 'it' : 'them'} that way is unknown`,
-        count: names.length,
-      });
-    }
-  }
-  return gaps;
-}
 
 /** PERMISSION_DENIED, or an API turned off in the scanner's own project (Google answers both 403). */
 function isRefused(e: unknown): boolean {

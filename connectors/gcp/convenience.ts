@@ -110,14 +110,13 @@ export interface ResolvedConveniences {
   holders: Map<string, ConvenienceHolder[]>;
   /** The project's own buckets and datasets that let its viewers read data. */
   viewerReadsData: string[];
-  /** Convenience members of projects whose basic roles were not read: who they reach is unknown. */
-  unresolved: { member: string; resources: string[] }[];
 }
 
 /**
  * The convenience members of one project's data resources, resolved: its own project's at their
  * default reach are left to the basic roles on the project; any other is expanded to the holders
- * of the basic role, when that project's policies were read (`holdersOf`), else unresolved.
+ * of the basic role when that project's policies were read (`holdersOf`). One whose project was
+ * not read stays a member of its own: an account nobody is linked to, holding what it is granted.
  */
 export function resolveConveniences(
   projectId: string,
@@ -126,7 +125,6 @@ export function resolveConveniences(
 ): ResolvedConveniences {
   const holders = new Map<string, ConvenienceHolder[]>();
   const viewerReadsData = new Set<string>();
-  const unresolved = new Map<string, Set<string>>();
   const out: PolicyAtNode[] = [];
   for (const resource of resources) {
     const bindings: ApiBinding[] = [];
@@ -145,14 +143,8 @@ export function resolveConveniences(
           continue;
         }
         const known = holdersOf(convenience.projectId)?.get(convenience.kind);
-        if (known) {
-          holders.set(member, known);
-          members.push(member);
-        } else {
-          const names = unresolved.get(member) ?? new Set<string>();
-          names.add(resource.name);
-          unresolved.set(member, names);
-        }
+        if (known) holders.set(member, known);
+        members.push(member);
       }
       if (members.length > 0) bindings.push({ ...binding, members });
     }
@@ -162,9 +154,6 @@ export function resolveConveniences(
     resources: out,
     holders,
     viewerReadsData: [...viewerReadsData].sort(),
-    unresolved: [...unresolved]
-      .map(([member, names]) => ({ member, resources: [...names].sort() }))
-      .sort((a, b) => (a.member < b.member ? -1 : a.member > b.member ? 1 : 0)),
   };
 }
 

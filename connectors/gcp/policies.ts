@@ -191,6 +191,11 @@ function buildGrant({ input, resource, policy, inherited, binding, member, verdi
       `the viewers of projects/${input.projectId} read data in ${readsData.length === 1 ? 'it' : readsData.length} through its own IAM: ${first}${more}`,
     );
   }
+  // Another project's basic-role holders, that project not read: who they are is unknown.
+  if (parseConvenience(member.id))
+    evidence.push(
+      `${member.id} stands for ${describeConvenience(member.id)}, whose IAM policy this scan did not read: who they are is unknown`,
+    );
   const keys = input.userManagedKeys.get(member.id);
   if (keys !== undefined && keys > 0) {
     attributes.userManagedKeys = keys;

@@ -50,6 +50,32 @@ const saKey = credential({
 ruleTester(unknownAccount, {
   fires: [
     {
+      name: "another project's viewers, that project not read, reading a production bucket",
+      context: context({
+        accounts: [
+          account({
+            system: 'gcp',
+            target: 'organizations/1',
+            id: 'projectViewer:partner-sandbox',
+            login: 'projectViewer:partner-sandbox',
+            kind: 'unknown',
+          }),
+        ],
+        grants: [
+          grant({
+            system: 'gcp',
+            target: 'organizations/1',
+            account: 'projectViewer:partner-sandbox',
+            resource: 'projects/shop-prod/buckets/backups',
+            permission: 'roles/storage.objectViewer',
+            lanes: ['data'],
+            level: 'read',
+          }),
+        ],
+      }),
+      expect: [{ account: 'projectViewer:partner-sandbox', severity: 'high' }],
+    },
+    {
       name: 'a service identity with a key of its own: whoever holds the key is nobody we know',
       context: context({ accounts: [role], grants: [roleGrant], credentials: [saKey] }),
       expect: [{ account: role.id, severity: 'high' }],

@@ -493,22 +493,23 @@ describe('gcp connector against its emulator', () => {
       expect(remediation.revokeGrant(ana).commands).toEqual([
         'gcloud storage buckets remove-iam-policy-binding gs://shop-exports --member=projectViewer:analytics --role=roles/storage.objectAdmin --all',
       ]);
-      // The default bindings add no grant of their own, and no convenience member is an account.
-      expect(snapshot.accounts.map((a) => a.id).filter((id) => id.startsWith('project'))).toEqual([]);
+      // The default bindings add no grant of their own; a convenience member is an account only
+      // when the project it names was not read: then it holds what it is granted, itself.
+      expect(snapshot.accounts.map((a) => a.id).filter((id) => id.startsWith('project'))).toEqual([
+        'projectViewer:elsewhere',
+      ]);
       expect(snapshot.grants.filter((g) => g.account === 'user:sam@ortiz.dev').map((g) => g.resource)).toEqual([
         'projects/analytics',
         'projects/payments-api',
         'projects/shop-prod',
       ]);
-      const gaps = snapshot.systems.flatMap((x) => x.gaps);
-      expect(gaps.filter((g) => g.detail.includes('projectViewer:elsewhere'))).toEqual([
-        {
-          kind: 'gcp.bucket-policies',
-          detail:
-            'projects/shop-prod/buckets/shop-static grants access to projectViewer:elsewhere, the viewers of projects/elsewhere, whose IAM policy this scan did not read, so who reads it that way is unknown',
-          count: 1,
-        },
+      expect(held('projectViewer:elsewhere')).toEqual([
+        ['projects/shop-prod/buckets/shop-static', 'roles/storage.objectViewer', 'read', 'data', ''],
       ]);
+      expect(snapshot.grants.find((g) => g.account === 'projectViewer:elsewhere')?.evidence).toContain(
+        'projectViewer:elsewhere stands for the viewers of projects/elsewhere, whose IAM policy this scan did not read: who they are is unknown',
+      );
+      expect(snapshot.systems.flatMap((x) => x.gaps).filter((g) => g.detail.includes('elsewhere'))).toEqual([]);
     });
 
     it("reads a dataset entry's condition, asking for access policy version 3 as BigQuery requires", async () => {
