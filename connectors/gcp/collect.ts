@@ -17,10 +17,9 @@ import {
   basicRoleHolders,
   type ConvenienceHolder,
   type ConvenienceKind,
-  describeConvenience,
   resolveConveniences,
 } from './convenience.js';
-import { bucketPolicy, type DataResourceKind, datasetPolicy, parseDataResource } from './data-resources.js';
+import { bucketPolicy, datasetPolicy } from './data-resources.js';
 import type { DenyRuleAt } from './deny.js';
 import { type Ancestry, matchesProjectGlob, projectScope, ResourceTree, rootOrganization } from './hierarchy.js';
 import { impersonationGrants, type ServiceAccountNode } from './impersonation.js';
@@ -678,7 +677,6 @@ function activeKeysByMember(
 
 /** How one kind of data resource is listed, read and named when it cannot be. */
 interface DataResourceReads {
-  kind: DataResourceKind;
   gap: string;
   list(api: GcpApi, projectId: string, count: CallCounter): Promise<string[]>;
   policy(api: GcpApi, projectId: string, id: string, count: CallCounter): Promise<PolicyAtNode>;
@@ -687,7 +685,6 @@ interface DataResourceReads {
 }
 
 const BUCKETS: DataResourceReads = {
-  kind: 'buckets',
   gap: 'gcp.bucket-policies',
   list: (api, projectId, count) => api.listBuckets(projectId, count),
   policy: async (api, projectId, bucket, count) =>
@@ -699,7 +696,6 @@ const BUCKETS: DataResourceReads = {
 };
 
 const DATASETS: DataResourceReads = {
-  kind: 'datasets',
   gap: 'gcp.dataset-access',
   list: (api, projectId, count) => api.listDatasets(projectId, count),
   policy: async (api, projectId, dataset, count) =>
