@@ -13,12 +13,7 @@ import type { CollectContext, TargetOutput } from '../../src/core/connector.js';
 import type { Account, Gap, Grant } from '../../src/core/model.js';
 import { labelSelectors, roleEntry } from './classify.js';
 import { type CallCounter, createGcpApi, type GcpApi, GcpApiError } from './client.js';
-import {
-  basicRoleHolders,
-  type ConvenienceHolder,
-  type ConvenienceKind,
-  resolveConveniences,
-} from './convenience.js';
+import { basicRoleHolders, type ConvenienceHolder, type ConvenienceKind, resolveConveniences } from './convenience.js';
 import { bucketPolicy, datasetPolicy } from './data-resources.js';
 import type { DenyRuleAt } from './deny.js';
 import { type Ancestry, matchesProjectGlob, projectScope, ResourceTree, rootOrganization } from './hierarchy.js';
