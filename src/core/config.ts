@@ -1,8 +1,8 @@
 // The scan's configuration. Connector blocks are validated by each connector's own schema
 // (connectors/<id>/schema.ts); this file holds what every scan shares.
 import { z } from 'zod';
+import { isCalendarDate } from './dates.js';
 import { SEVERITIES } from './finding.js';
-import { isCalendarDate } from './register.js';
 
 export const FailOnSchema = z.enum([...SEVERITIES, 'none']);
 export type FailOn = z.infer<typeof FailOnSchema>;

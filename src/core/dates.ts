@@ -43,6 +43,15 @@ export function daysBetween(from: Date, to: Date): number {
   return Math.floor((to.getTime() - from.getTime()) / DAY_MS);
 }
 
+/** YYYY-MM-DD, and a day the calendar has (2026-02-30 is not). */
+export function isCalendarDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const d = new Date(Date.UTC(year, month - 1, day));
+  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+}
+
 /** "1 day", "3 days": a count of days as a sentence says it. */
 export function dayCount(n: number): string {
   return n === 1 || n === -1 ? `${n} day` : `${n} days`;

@@ -3,18 +3,11 @@
 // Structure is checked here; cross-references (owners exist, owners are employees,
 // dates in order) are checked in validate.ts so that every problem is reported at once.
 import { z } from 'zod';
+import { isCalendarDate } from './dates.js';
 import { LaneSchema, LevelSchema } from './model.js';
 
 /** A calendar date, YYYY-MM-DD, that exists (2026-02-30 does not). */
 export const DateSchema = z.string().refine(isCalendarDate, { message: 'must be a date written YYYY-MM-DD' });
-
-export function isCalendarDate(value: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!m) return false;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const d = new Date(Date.UTC(year, month - 1, day));
-  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
-}
 
 const Id = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lower-case letters, digits, ".", "_" or "-"');
 const NonEmpty = z.string().trim().min(1, 'must not be empty');
