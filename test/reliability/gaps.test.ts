@@ -21,6 +21,8 @@ interface GapCase {
   make(scenario: Json): void;
   /** Faults the emulators inject for it. */
   emulator?: Partial<EmulatorOptions>;
+  /** Other gaps the same cause shows, accepted with the demo's own so the case isolates its kind. */
+  alsoShows?: string[];
 }
 
 const CASES: GapCase[] = [
@@ -36,6 +38,15 @@ const CASES: GapCase[] = [
     kind: 'github.base-permission',
     make: (s) => {
       s.github.orgDetailsVisible = false;
+    },
+    // Without the organisation's details its plan is unknown too, so a 404 on custom roles is.
+    alsoShows: ['github.custom-repository-roles'],
+  },
+  {
+    kind: 'github.repository-coverage',
+    make: (s) => {
+      // An installation on selected repositories: the private ones left out are not seen.
+      s.github.selectedRepositories = [s.github.repos[0].name];
     },
   },
   {
@@ -66,6 +77,12 @@ const CASES: GapCase[] = [
     kind: 'records-invalid',
     make: (s) => {
       s.github.repos[0].unresolvedCollaborators = 2;
+    },
+  },
+  {
+    kind: 'gcp.service-account-policies',
+    make: (s) => {
+      s.gcp.projects[0].serviceAccounts[0].policyDenied = true;
     },
   },
   {
@@ -171,7 +188,9 @@ async function scanWith(gap: GapCase, accept: { gap: string; reason: string; unt
   const scenario = structuredClone(await demoScenario()) as Json;
   gap.make(scenario);
   // Every other gap the demo shows stays accepted, so each case isolates one kind.
-  const others = ['github.pat-grants'].filter((kind) => kind !== gap.kind).map((kind) => ({ gap: kind, ...ACCEPTED }));
+  const others = ['github.pat-grants', ...(gap.alsoShows ?? [])]
+    .filter((kind) => kind !== gap.kind)
+    .map((kind) => ({ gap: kind, ...ACCEPTED }));
   open = await setupScan({
     scenario,
     config: { coverage: { accept: [...others, ...accept] } },
