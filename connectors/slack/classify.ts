@@ -21,8 +21,11 @@ export const PERMISSION_LEVELS = {
   'channel-member': 'write',
   /** Membership of an archived channel: nothing new is posted, but its history stays readable. */
   'archived-channel-member': 'read',
-  /** Another organisation reading a channel shared through Slack Connect. */
-  'slack-connect': 'read',
+  /**
+   * Another organisation in a channel shared through Slack Connect: its people read and post there
+   * (Slack has no read-only Slack Connect setting), and its admins decide who they are.
+   */
+  'slack-connect': 'write',
   /** An installed app whose scopes read messages (the integration log): every channel it may reach. */
   'app-reads-messages': 'read',
 } as const satisfies Record<string, Level>;

@@ -25,7 +25,7 @@ describe('slack classify', () => {
     ['admin', 'admin'],
     ['member', 'write'],
     ['channel-member', 'write'],
-    ['slack-connect', 'read'],
+    ['slack-connect', 'write'],
     ['something-new', 'write'],
   ])('rates %s as %s', (permission, level) => {
     expect(classifySlackGrant(draft('#general', permission), { lanes }).level).toBe(level);

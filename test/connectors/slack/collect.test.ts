@@ -135,10 +135,10 @@ describe('slack collect', () => {
     expect(grantsOf(snapshot, 'U0GONE')).toEqual([]);
   });
 
-  it('reports each Slack Connect team as an external account reading the shared channel', async () => {
+  it('reports each Slack Connect team as an external account that reads and posts in the shared channel', async () => {
     const snapshot = await scanSlack(await startEmulator(everyKind()), { lanes: LANES });
     const partner = grant(snapshot, 'team:T0PARTNER', '#partner-support');
-    expect(partner).toMatchObject({ permission: 'slack-connect', level: 'read', lanes: ['data'], via: 'membership' });
+    expect(partner).toMatchObject({ permission: 'slack-connect', level: 'write', lanes: ['data'], via: 'membership' });
     expect(partner.evidence).toEqual([
       '#partner-support is shared through Slack Connect with Partner Co (T0PARTNER)',
       'pending shares (not yet accepted): T0PENDING',

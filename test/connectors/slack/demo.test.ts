@@ -64,7 +64,7 @@ describe('slack demo story', () => {
     expect(snapshot.grants.find((g) => g.account === admin?.id && g.resource === 'workspace')?.level).toBe('admin');
   });
 
-  it('shows the old agency reading #support-escalations through Slack Connect', async () => {
+  it('shows the old agency reading and posting in #support-escalations through Slack Connect', async () => {
     const snapshot = await demoScan();
     expect(snapshot.accounts.find((a) => a.id === 'team:T0BRIGHTLN')).toMatchObject({
       kind: 'external',
@@ -72,7 +72,7 @@ describe('slack demo story', () => {
     });
     expect(snapshot.grants.find((g) => g.account === 'team:T0BRIGHTLN')).toMatchObject({
       resource: '#support-escalations',
-      level: 'read',
+      level: 'write',
       lanes: ['data'],
     });
   });
