@@ -15,7 +15,7 @@ const SLACKBOT = 'USLACKBOT';
 export interface WorkspaceAnswers {
   team: ApiTeam;
   users: ApiUser[];
-  /** Channels the token can see, archived ones left out. */
+  /** Channels the token can see, archived ones included (their members still read the history). */
   channels: ApiChannel[];
   /** Members of each channel (by channel id) whose members were listed. */
   members: ReadonlyMap<string, readonly string[]>;
