@@ -80,13 +80,7 @@ async function readWorkspace(
   }
   const users = parseEach(userList.items, ApiUserSchema, 'users.list', 'member', out);
 
-  // Archived channels too: they take no new messages, but their members still read their history.
-  const channelList = await api.list(
-    'conversations.list',
-    { types: 'public_channel,private_channel', exclude_archived: false },
-    'channels',
-  );
-  const channels = parseEach(channelList.items, ApiChannelSchema, 'conversations.list', 'channel', out);
+  const channels = await readChannels(api, out, userList.scopes);
 
   const members = await readMembers(api, channels, queue);
   // One after the other: each may add a gap or a warning, and their order is the inventory's.
@@ -94,6 +88,44 @@ async function readWorkspace(
   const apps = await readApps(api, out);
   const userGroups = await readUserGroups(api, out);
   return { team, users, channels, members, externalTeams, userGroups, ...(apps ? { apps } : {}) };
+}
+
+const PRIVATE_SCOPE = 'groups:read';
+
+/**
+ * Public and private channels, archived ones too: they take no new messages, but their members
+ * still read their history. Slack lists a private channel only to its members, and none at all to
+ * a token without groups:read: the first is said on every scan (a warning, since no token outside
+ * Enterprise Grid's admin API can do better), the second is a gap, since a scope would fix it.
+ */
+async function readChannels(api: SlackApi, out: TargetOutput, scopes: readonly string[] | undefined) {
+  const list = (types: string) =>
+    api.list('conversations.list', { types, exclude_archived: false }, 'channels').then((answer) => answer.items);
+  let items: unknown[];
+  let privateRead = !scopes || scopes.includes(PRIVATE_SCOPE);
+  try {
+    items = await list(privateRead ? 'public_channel,private_channel' : 'public_channel');
+  } catch (error) {
+    // A token whose scopes Slack did not announce learns it here.
+    if (!(privateRead && error instanceof SlackCallError && /\bgroups:read\b/.test(error.message))) throw error;
+    privateRead = false;
+    items = await list('public_channel');
+  }
+  const channels = parseEach(items, ApiChannelSchema, 'conversations.list', 'channel', out);
+  if (!privateRead) {
+    out.gap({
+      kind: 'slack.private-channels',
+      detail:
+        'private channels were not read: the token has no groups:read scope, so Slack lists none of them, ' +
+        'nor who is in them; add groups:read to the app (see the manifest) and reinstall it',
+    });
+  }
+  const privateCount = channels.filter((c) => c.is_private).length;
+  out.warn(
+    `private channels the token is not a member of are not read (Slack lists a private channel only to its members; ` +
+      `invite the app to each one that matters): ${privateCount} private channel${privateCount === 1 ? ' was' : 's were'} read`,
+  );
+  return channels;
 }
 
 /**

@@ -65,7 +65,7 @@ export async function startSlackEmulator(
     status: 200,
     headers: {
       'content-type': 'application/json; charset=utf-8',
-      'x-oauth-scopes': scopeHeader,
+      ...(scenario.token.announcesScopes ? { 'x-oauth-scopes': scopeHeader } : {}),
       ...(accepted ? { 'x-accepted-oauth-scopes': accepted } : {}),
       ...extra,
     },

@@ -79,8 +79,10 @@ export const SlackScenarioSchema = z
         scopes: z.array(z.string()).default(ADMIN_TOKEN_SCOPES),
         /** Slack shows has_2fa only to admins' tokens; false drops the field from users.list. */
         seesTwoFactor: z.boolean().default(true),
+        /** Slack names the token's scopes in x-oauth-scopes; false leaves the header out (a proxy may strip it). */
+        announcesScopes: z.boolean().default(true),
       })
-      .default({ scopes: ADMIN_TOKEN_SCOPES, seesTwoFactor: true }),
+      .default({ scopes: ADMIN_TOKEN_SCOPES, seesTwoFactor: true, announcesScopes: true }),
     /** User groups (@handles): their members and the channels they add members to by default. */
     userGroups: z
       .array(

@@ -17,7 +17,9 @@ function grant(snapshot: Snapshot, account: string, resource: string): Grant {
 describe('slack collect', () => {
   it('classifies every kind of member', async () => {
     const snapshot = await scanSlack(await startEmulator(everyKind()), { lanes: LANES });
-    expect(snapshot.systems).toMatchObject([{ system: 'slack', target: TEAM, ok: true, warnings: [] }]);
+    expect(snapshot.systems).toMatchObject([
+      { system: 'slack', target: TEAM, ok: true, warnings: [expect.stringMatching(/^private channels the token/)] },
+    ]);
     const summary = Object.fromEntries(
       snapshot.accounts.map((a) => [a.id, [a.login, a.kind, a.status, a.role, a.mfa, a.emails.join(',')]]),
     );
@@ -227,9 +229,8 @@ describe('slack collect', () => {
       token: { scopes: ['users:read', 'users:read.email', 'team:read', 'channels:read'] },
     };
     const a = await scanSlack(await startEmulator(noPrivate), { lanes: LANES });
-    expect(a.systems).toMatchObject([{ target: TEAM, ok: false }]);
-    expect(a.systems[0]?.error).toMatch(/^conversations\.list needs the groups:read scope/);
-    expect(a.accounts).toEqual([]);
+    // Public channels are still read; the private ones are a gap (see below), never an empty list.
+    expect(a.systems[0]?.gaps?.map((g) => g.kind)).toContain('slack.private-channels');
 
     const noEmail = { ...everyKind(), token: { scopes: ['users:read', 'team:read', 'channels:read', 'groups:read'] } };
     const b = await scanSlack(await startEmulator(noEmail), { lanes: LANES });
@@ -242,6 +243,55 @@ describe('slack collect', () => {
     const c = await scanSlack(await startEmulator(noTeam), { lanes: LANES });
     expect(c.systems).toMatchObject([{ system: 'slack', target: '*', ok: false }]);
     expect(c.systems[0]?.error).toMatch(/^team\.info needs the team:read scope/);
+  });
+
+  it('says on every scan that private channels the token is not in are not read, and how many were', async () => {
+    const snapshot = await scanSlack(await startEmulator(everyKind(), { pageSize: 1 }), { lanes: LANES });
+    expect(snapshot.systems).toMatchObject([{ target: TEAM, ok: true }]);
+    // #support and #partner-support were read; #exec, which the app was not invited to, cannot be.
+    expect(snapshot.systems[0]?.warnings).toEqual([
+      expect.stringMatching(
+        /^private channels the token is not a member of are not read .*: 2 private channels were read$/,
+      ),
+    ]);
+    expect(snapshot.grants.map((g) => g.resource)).not.toContain('#exec');
+  });
+
+  it('reads the public channels and names the gap when the token has no groups:read, through throttling and server errors', async () => {
+    const noPrivate = {
+      ...everyKind(),
+      token: { scopes: ['users:read', 'users:read.email', 'team:read', 'channels:read', 'usergroups:read', 'admin'] },
+    };
+    const clean = await startEmulator(noPrivate, { pageSize: 1 });
+    const a = await scanSlack(clean, { lanes: LANES });
+    expect(a.systems).toMatchObject([{ target: TEAM, ok: true }]);
+    expect(a.systems[0]?.gaps).toEqual([
+      {
+        kind: 'slack.private-channels',
+        detail: expect.stringMatching(/^private channels were not read: .*groups:read/),
+      },
+    ]);
+    expect(a.systems[0]?.warnings).toEqual([expect.stringMatching(/: 0 private channels were read$/)]);
+    const resources = new Set(a.grants.map((g) => g.resource));
+    expect(resources).toContain('#general');
+    expect(resources).not.toContain('#support');
+    // The scope was read from x-oauth-scopes: private channels were never asked for (five public channels, one a page).
+    expect(clean.requests.filter((r) => r.operation === 'conversations.list')).toHaveLength(5);
+
+    const faulty = await startEmulator(noPrivate, {
+      pageSize: 1,
+      faults: { seed: 5, rate: 0.4, kinds: ['rate-limit', 'server-error', 'bad-gateway'] },
+    });
+    const b = await scanSlack(faulty, { lanes: LANES });
+    expect(faulty.requests.some((r) => r.fault)).toBe(true);
+    expect(inventoryOf(b)).toEqual(inventoryOf(a));
+    expect(b.systems[0]?.gaps).toEqual(a.systems[0]?.gaps);
+
+    // Slack did not name the scopes: the missing_scope answer teaches the same.
+    const unannounced = { ...noPrivate, token: { ...noPrivate.token, announcesScopes: false } };
+    const c = await scanSlack(await startEmulator(unannounced, { pageSize: 1 }), { lanes: LANES });
+    expect(inventoryOf(c)).toEqual(inventoryOf(a));
+    expect(c.systems[0]?.gaps).toEqual(a.systems[0]?.gaps);
   });
 
   it('fails on invalid_auth with a clear reason and without the token', async () => {
@@ -492,6 +542,7 @@ describe('slack collect: user groups', () => {
     const snapshot = await scanSlack(await startEmulator({ ...withGroups(), token: { scopes } }), { lanes: LANES });
     expect(snapshot.systems[0]).toMatchObject({ ok: true });
     expect(snapshot.systems[0]?.warnings).toEqual([
+      expect.stringMatching(/^private channels the token/),
       expect.stringMatching(/^user groups were not read \(usergroups\.list needs the usergroups:read scope/),
     ]);
     expect(snapshot.systems[0]?.gaps).toEqual([]);
