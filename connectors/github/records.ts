@@ -141,6 +141,7 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
     };
   };
 
+  const repositories = facts.repos.map((r) => r.repo.full_name).sort();
   for (const u of facts.owners) {
     const id = u.login.toLowerCase();
     addGrant({
@@ -150,7 +151,9 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
       via: 'org-role',
       viaName: 'organization owner',
       evidence: [`owner of the ${org} organization: admin on every repository, member and setting`],
-      attributes: orgWideAttributes(id),
+      // Every repository by name, once per owner: what "every repository" is, and what the
+      // config's lanes globs are checked against when no one else holds a repository.
+      attributes: { ...orgWideAttributes(id), repositories },
     });
   }
   const base = facts.org.default_repository_permission;

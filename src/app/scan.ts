@@ -160,7 +160,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     timings.collectMs = Math.round(performance.now() - started);
     // Lanes globs naming nothing a fully read system holds: a typo there silently reclassifies.
     // Named as the register is, relative to the working directory, so reports stay byte for byte.
-    const laneWarnings = unmatchedLaneGlobs(loaded, snapshot).map((w) =>
+    const narrowed = new Set([...scope].filter(([, targets]) => targets !== undefined).map(([system]) => system));
+    const laneWarnings = unmatchedLaneGlobs(loaded, snapshot, narrowed).map((w) =>
       w.file ? { ...w, file: relative(cwd, w.file) || w.file } : w,
     );
     for (const warning of laneWarnings) options.log.warn(formatProblem(warning));
@@ -398,16 +399,30 @@ function withinScope(snapshot: Snapshot, scope: RunScope, now: Date): Snapshot {
   // A whole system that failed (target "*") stays: it is in scope whatever its targets.
   const keep = (r: { system: string; target: string }) =>
     r.target === '*' ? matchers.has(r.system) : (matchers.get(r.system)?.(r.target) ?? false);
+  // A record whose target is wider than the statuses (a GCP grant on organizations/1 for a project
+  // read as its own target) is in scope when its resource lies in a target that is.
+  const within = (r: { system: string; target: string; resource?: string | undefined }) =>
+    keep(r) || (r.resource !== undefined && prefixes(r.resource).some((p) => keep({ system: r.system, target: p })));
   const systems = snapshot.systems.filter(keep);
+  const grants = snapshot.grants.filter(within);
+  const credentials = snapshot.credentials.filter(within);
+  // Accounts of a wider target: those holding what stayed in scope.
+  const holding = new Set([...grants, ...credentials].map((r) => JSON.stringify([r.system, r.target, r.account])));
   return {
     ...snapshot,
     ...(snapshot.skipped ? { skipped: snapshot.skipped.filter(keep) } : {}),
     systems: [...systems, ...missingTargets(systems, scope, now)],
-    accounts: snapshot.accounts.filter(keep),
-    grants: snapshot.grants.filter(keep),
-    credentials: snapshot.credentials.filter(keep),
-    secrets: snapshot.secrets.filter(keep),
+    accounts: snapshot.accounts.filter((a) => keep(a) || holding.has(JSON.stringify([a.system, a.target, a.id]))),
+    grants,
+    credentials,
+    secrets: snapshot.secrets.filter(within),
   };
+}
+
+/** "projects/x/buckets/b" → ["projects", "projects/x", "projects/x/buckets", "projects/x/buckets/b"]. */
+function prefixes(resource: string): string[] {
+  const parts = resource.split('/');
+  return parts.map((_, i) => parts.slice(0, i + 1).join('/'));
 }
 
 /**

@@ -81,6 +81,22 @@ describe('scan --inventory with --only', () => {
     expect(findings.findings.some((f) => f.target === '111111111111')).toBe(true);
   });
 
+  it("judges a GCP project's access, recorded on its organisation, when the project is named", async () => {
+    const { run, findings } = await judge('only-gcp-project', 'gcp:projects/northwind-analytics');
+    expect(run.code, run.stderr).toBe(0);
+    const onProject = findings.findings.filter((f) => f.system === 'gcp');
+    expect(onProject.length).toBeGreaterThan(0);
+    const all = JSON.parse(await readFile(join(demo.dir, 'full', 'findings.json'), 'utf8')) as Findings & {
+      findings: { resource?: string }[];
+    };
+    const expected = all.findings
+      .filter((f) => f.system === 'gcp' && (f.resource ?? '').startsWith('projects/northwind-analytics'))
+      .map((f) => f.fingerprint)
+      .sort();
+    expect(expected.length).toBeGreaterThan(0);
+    for (const fingerprint of expected) expect(fingerprints(findings)).toContain(fingerprint);
+  });
+
   it('fails a named target the inventory does not hold, by name (exit 3)', async () => {
     const { run, findings } = await judge('only-missing', 'aws:999999999999');
     expect(run.code).toBe(3);

@@ -87,3 +87,25 @@ describe('lanes globs that match nothing', () => {
     expect(fields).toEqual(['connectors.slack.lanes.data[2]']);
   });
 });
+
+describe('lanes globs checked against what was read', () => {
+  it('match a repository only an owner reaches, named on the owner grant', () => {
+    const withOwner = scanned();
+    withOwner.grants.push(
+      grant({
+        account: 'olive',
+        resource: 'northwind',
+        permission: 'owner',
+        level: 'admin',
+        attributes: { repositories: ['northwind/infra', 'northwind/warehouse'] },
+      }),
+    );
+    const fields = unmatchedLaneGlobs(loaded(), withOwner).map((p) => p.field);
+    expect(fields).toEqual(['connectors.github.lanes.production[0]', 'connectors.slack.lanes.data[2]']);
+  });
+
+  it('are not concluded for a system --only read part of', () => {
+    const fields = unmatchedLaneGlobs(loaded(), scanned(), new Set(['github'])).map((p) => p.field);
+    expect(fields).toEqual(['connectors.slack.lanes.data[2]']);
+  });
+});

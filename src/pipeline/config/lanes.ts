@@ -27,10 +27,19 @@ function namesOf(grant: Grant, into: Set<string>): void {
   }
 }
 
-/** Warnings for the config's lanes globs that match no resource of a system read in full. */
-export function unmatchedLaneGlobs(loaded: Pick<LoadedConfig, 'laneGlobs'>, snapshot: Snapshot): Problem[] {
+/**
+ * Warnings for the config's lanes globs that match no resource of a system read in full.
+ * `narrowed`: systems `--only` read some targets of, whose other resources were never looked at.
+ */
+export function unmatchedLaneGlobs(
+  loaded: Pick<LoadedConfig, 'laneGlobs'>,
+  snapshot: Snapshot,
+  narrowed: ReadonlySet<string> = new Set(),
+): Problem[] {
   const failed = new Set(snapshot.systems.filter((s) => !s.ok).map((s) => s.system));
-  const read = new Set(snapshot.systems.filter((s) => s.ok && !failed.has(s.system)).map((s) => s.system));
+  const read = new Set(
+    snapshot.systems.filter((s) => s.ok && !failed.has(s.system) && !narrowed.has(s.system)).map((s) => s.system),
+  );
   const names = new Map<string, Set<string>>();
   for (const grant of snapshot.grants) {
     if (!read.has(grant.system)) continue;
