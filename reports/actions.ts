@@ -112,8 +112,10 @@ function plural(n: number, one: string): string {
 export function groupActions(findings: readonly ActionFinding[]): Action[] {
   const groups = new Map<string, ActionFinding[]>();
   for (const f of findings) {
-    // A person's findings stay together; a rule's new findings are news of their own.
-    const key = f.personId ? `person:${f.personId}` : `rule:${f.rule}:${f.isNew ? 'new' : 'open'}`;
+    // A person's findings stay together; a rule's new findings are news of their own, and a
+    // change raised for reaching admin or production is apart from the routine ones.
+    const severity = f.rule === 'drift' ? `:${f.severity}` : '';
+    const key = f.personId ? `person:${f.personId}` : `rule:${f.rule}:${f.isNew ? 'new' : 'open'}${severity}`;
     const list = groups.get(key);
     if (list) list.push(f);
     else groups.set(key, [f]);

@@ -126,6 +126,18 @@ function revokeCredential(credential: Credential, account?: Account): Remediatio
   }
 }
 
+/** An IAM user's access key deactivated, not deleted: it can be turned back on. */
+function disableCredential(credential: Credential, account?: Account): Remediation {
+  const principal = principalOf(credential.account, account);
+  if (credential.kind !== 'access-key' || principal.type !== 'user') return revokeCredential(credential, account);
+  return {
+    steps: [
+      `Deactivate the access key ${credential.id} of ${principal.name} until its owner confirms it (it can be turned back on). ${inAccount(credential.target)}`,
+    ],
+    commands: accessKeyCommands(principal.name, credential.id).slice(0, 1),
+  };
+}
+
 function rotateCredential(credential: Credential, account?: Account): Remediation {
   const principal = principalOf(credential.account, account);
   const revoke = revokeCredential(credential, account);
@@ -391,5 +403,6 @@ export const remediation = {
   revokeGrant,
   removeAccount,
   revokeCredential,
+  disableCredential,
   rotateCredential,
 } satisfies ConnectorRemediation;

@@ -312,6 +312,16 @@ function revokeCredential(credential: Credential): Remediation {
   };
 }
 
+/** A service-account key disabled, not deleted: it can be enabled again. */
+function disableCredential(credential: Credential): Remediation {
+  if (credential.kind !== 'sa-key') return revokeCredential(credential);
+  const email = serviceAccountEmail(credential.account) ?? credential.account;
+  return {
+    steps: [`Disable the key ${credential.id} of ${email} until its owner confirms it (it can be enabled again).`],
+    commands: keyCommands('disable', credential),
+  };
+}
+
 function rotateCredential(credential: Credential): Remediation {
   const revoke = revokeCredential(credential);
   const email = serviceAccountEmail(credential.account);
@@ -429,6 +439,7 @@ export const remediation = {
   revokeGrant: removeBinding,
   removeAccount,
   revokeCredential,
+  disableCredential,
   rotateCredential,
   removeFromGroup,
 } satisfies ConnectorRemediation;

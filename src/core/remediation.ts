@@ -27,6 +27,8 @@ export interface ConnectorRemediation {
   cancelInvitation?(account: Account): Remediation;
   /** Deactivate and delete one credential (a key, a token, a password). */
   revokeCredential(credential: Credential, account?: Account): Remediation;
+  /** Deactivate one credential, reversibly: undoing a new key until its owner confirms it. Defaults to revokeCredential. */
+  disableCredential?(credential: Credential, account?: Account): Remediation;
   /** Replace a credential others depend on (a shared account's key, a service-account key). Defaults to revokeCredential. */
   rotateCredential?(credential: Credential, account?: Account): Remediation;
   /** Give a secret a new value (GitHub Actions secrets). */

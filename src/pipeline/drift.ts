@@ -2,7 +2,15 @@
 // successfully in both scans are compared: a system that failed this time or last
 // time says nothing about what was added or removed.
 import type { Drift, DriftChange } from '../core/drift.js';
-import { accountKey, grantIsLive, type Lane, type Level, levelRank, type Snapshot } from '../core/model.js';
+import {
+  accountKey,
+  type Credential,
+  grantIsLive,
+  type Lane,
+  type Level,
+  levelRank,
+  type Snapshot,
+} from '../core/model.js';
 
 interface Held {
   level: Level;
@@ -108,7 +116,7 @@ export function computeDrift(previous: Snapshot, current: Snapshot, since: strin
       login: loginOf.get(accountKey({ system: c.system, target: c.target, id: c.account })) ?? c.account,
       ...(c.resource ? { resource: c.resource } : {}),
       ...reachOf(c.system, c.target, c.account, c.resource),
-      detail: `${c.kind} ${c.id} created${c.createdAt ? ` ${c.createdAt.slice(0, 10)}` : ''}`,
+      detail: credentialCreated(c),
     });
   }
 
@@ -141,6 +149,11 @@ function heldByResource(snapshot: Snapshot): Map<string, Held> {
     out.set(key, held);
   }
   return out;
+}
+
+/** How a new credential is written in a drift change: its fix finds the credential by it. */
+export function credentialCreated(c: Pick<Credential, 'kind' | 'id' | 'createdAt'>): string {
+  return `${c.kind} ${c.id} created${c.createdAt ? ` ${c.createdAt.slice(0, 10)}` : ''}`;
 }
 
 /** Per account: the strongest level and every lane over all its resources. */

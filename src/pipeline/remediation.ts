@@ -6,6 +6,7 @@ import type { AnyConnector } from '../core/connector.js';
 import type { Finding, Remediation } from '../core/finding.js';
 import { type Account, type Credential, type Grant, type Level, levelRank } from '../core/model.js';
 import { type ConnectorRemediation, emptyRemediation, mergeRemediation } from '../core/remediation.js';
+import { credentialCreated } from './drift.js';
 import type { EvaluationContext, HeldGrant } from './evaluate/context.js';
 import { fingerprint } from './evaluate/fingerprint.js';
 
@@ -88,6 +89,15 @@ function planFor(
     case 'mfa-missing':
       // Turning MFA on is the account holder's act; there is nothing to remove.
       return emptyRemediation();
+    case 'drift': {
+      // A new key is undone by turning it off until confirmed; a new grant by removing it
+      // (below); a new account by unknown-account's fix when nobody claims it.
+      const created = credentials.find((c) => finding.evidence.some((e) => e.endsWith(`: ${credentialCreated(c)}`)));
+      if (created) return (module.disableCredential ?? module.revokeCredential)(created, account);
+      return finding.resource === undefined
+        ? emptyRemediation()
+        : resourcePlan(finding, account, held, credentials, module);
+    }
     default:
       return finding.resource === undefined
         ? emptyRemediation()

@@ -86,8 +86,8 @@ describe('scan --inventory with --only', () => {
     expect(run.code, run.stderr).toBe(0);
     const onProject = findings.findings.filter((f) => f.system === 'gcp');
     expect(onProject.length).toBeGreaterThan(0);
-    const all = JSON.parse(await readFile(join(demo.dir, 'full', 'findings.json'), 'utf8')) as Findings & {
-      findings: { resource?: string }[];
+    const all = JSON.parse(await readFile(join(demo.dir, 'full', 'findings.json'), 'utf8')) as {
+      findings: { fingerprint: string; system: string; resource?: string }[];
     };
     const expected = all.findings
       .filter((f) => f.system === 'gcp' && (f.resource ?? '').startsWith('projects/northwind-analytics'))

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/finding.js';
 import type { ConnectorRemediation } from '../../src/core/remediation.js';
+import { credentialCreated } from '../../src/pipeline/drift.js';
 import { buildContext, evaluate } from '../../src/pipeline/evaluate/index.js';
 import { addRemediation } from '../../src/pipeline/remediation.js';
 import {
@@ -132,5 +133,37 @@ describe('addRemediation', () => {
     expect(seen).toContain('grant sam northwind/shop');
     expect(seen).toContain('account ghost');
     expect(seen.some((s) => s.startsWith('credential'))).toBe(false);
+  });
+});
+
+describe('addRemediation: a change since the last scan', () => {
+  it('undoes a new key by deactivating it until its owner confirms it, not by deleting it', () => {
+    const input = {
+      ...evaluationInput({
+        accounts: [account({ system: 'aws', target: '111111111111', id: USER, login: 'sam' })],
+        credentials: [credential({ account: USER, id: 'AKIAIOSFODNN7EXAMPLE', createdAt: instant(-2) })],
+      }),
+      drift: {
+        since: '2026-11-22T09:00:00Z',
+        notCompared: [],
+        changes: [
+          {
+            kind: 'credential-created' as const,
+            system: 'aws',
+            target: '111111111111',
+            account: USER,
+            login: 'sam',
+            level: 'admin' as const,
+            lanes: ['production' as const],
+            detail: credentialCreated({ kind: 'access-key', id: 'AKIAIOSFODNN7EXAMPLE', createdAt: instant(-2) }),
+          },
+        ],
+      },
+    };
+    const [drift] = addRemediation(evaluate(input).findings, buildContext(input)).filter((f) => f.rule === 'drift');
+    expect(drift?.severity).toBe('high');
+    expect(drift?.remediation.commands).toEqual([
+      'aws iam update-access-key --user-name=sam --access-key-id=AKIAIOSFODNN7EXAMPLE --status=Inactive',
+    ]);
   });
 });

@@ -339,6 +339,24 @@ describe('the end-of-scan summary', () => {
       finding('stale-credential', 'gina', true),
       finding('mfa-missing', 'omar', true),
     ]).map((a) => a.title);
+    // A change raised for reaching admin is its own action, apart from the routine ones.
+    const drift = (account: string, severity: 'high' | 'low') => ({
+      ...finding('drift', '', false),
+      fingerprint: `drift-${account}`,
+      anchor: `drift-${account}`,
+      severity,
+      where: `aws ${account}`,
+      isNew: true,
+    });
+    expect(
+      groupActions([drift('ops-admin', 'high'), drift('intern', 'low'), drift('ci', 'low')]).map((a) => [
+        a.severity,
+        a.count,
+      ]),
+    ).toEqual([
+      ['high', 1],
+      ['low', 2],
+    ]);
     expect(titles.sort()).toEqual([
       'Bring the access of jade back to what the register approves',
       'Offboard felix',
