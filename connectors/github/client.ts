@@ -206,7 +206,10 @@ export function readFailure(error: unknown): CallFailure {
   if (e.response !== undefined && typeof e.status === 'number') {
     // Of the answer's headers only the two rate-limit ones are read.
     const headers = e.response.headers ?? {};
-    const throttled = headers['retry-after'] !== undefined || headers['x-ratelimit-remaining'] === '0';
+    // A 404 that spends the hour's last request carries remaining 0 too: only a refusal (403,
+    // 429) is a limit; a Retry-After always is.
+    const refused = e.status === 403 || e.status === 429;
+    const throttled = headers['retry-after'] !== undefined || (refused && headers['x-ratelimit-remaining'] === '0');
     return {
       status: e.status,
       message: bodyMessage(e.response.data),

@@ -58,6 +58,14 @@ describe('github client errors', () => {
       response: { status: 403, headers: { 'retry-after': '60' }, data: { message: 'Forbidden' } },
     });
     expect(isNotVisible(readFailure(limited))).toBe(false);
+    // The request that spends the hour's last unit says remaining 0 whatever it answers: a 404
+    // then is still not visible, and a 403 with it is the limit.
+    const lastUnit = (status: number, message: string) =>
+      Object.assign(requestError(status, { message }), {
+        response: { status, headers: { 'x-ratelimit-remaining': '0' }, data: { message } },
+      });
+    expect(isNotVisible(readFailure(lastUnit(404, 'Not Found')))).toBe(true);
+    expect(isNotVisible(readFailure(lastUnit(403, 'API rate limit exceeded')))).toBe(false);
     expect(isNotVisible({ status: 500, message: 'Server Error' })).toBe(false);
     expect(isNotVisible({ message: 'x', graphqlTypes: ['FORBIDDEN'] })).toBe(true);
     expect(isNotVisible({ message: 'x', graphqlTypes: ['NOT_FOUND'] })).toBe(false);
