@@ -60,6 +60,14 @@ export function isProductionEnvironment(name: string, lanes: Partial<GithubLanes
   return globs.some((glob) => matcher(glob)(name));
 }
 
+/** What membership alone reads: the organisation's internal repositories, as one resource. */
+export const INTERNAL_VISIBILITY = 'internal visibility';
+
+/** "northwind:internal": no repository is named so; approving northwind/* covers it (an alias). */
+export function internalResource(org: string): string {
+  return `${org}:internal`;
+}
+
 export function classifyGithubGrant(grant: Grant, config: ClassifyConfig): Classification {
   const attributes = grant.attributes ?? {};
   const granted = levelOfPermission(grant.permission, attributes);

@@ -4,7 +4,7 @@
 
 import { normalizeEmail } from '../../src/core/identity.js';
 import type { Account, Attributes, Credential, Grant, Lane, Secret } from '../../src/core/model.js';
-import { isProductionEnvironment, repoLanes } from './classify.js';
+import { INTERNAL_VISIBILITY, internalResource, isProductionEnvironment, repoLanes } from './classify.js';
 import { customRoleReach } from './custom-roles.js';
 import type { AppFacts, OrgFacts, RepoFacts } from './facts.js';
 import type { ApiEnvironment, ApiOrgRole, ApiPermissions, GithubLanes } from './schema.js';
@@ -175,26 +175,34 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
     }
   }
 
-  // An internal repository is read by every member of the enterprise's organizations, whatever
+  // Internal repositories are read by every member of the enterprise's organizations, whatever
   // the base permission (outside collaborators are not members). A base of read or more already
-  // gives it; below that, membership alone does.
-  if (!base || base === 'none') {
-    for (const r of facts.repos.filter((repo) => repo.repo.visibility === 'internal')) {
-      for (const u of facts.members) {
-        const id = u.login.toLowerCase();
-        if (ownerIds.has(id)) continue;
-        addGrant({
-          account: id,
-          resource: r.repo.full_name,
-          permission: 'read',
-          via: 'org-role',
-          viaName: 'internal visibility',
-          evidence: [
-            `${r.repo.full_name} is internal: every member of the enterprise's organizations reads it, ${org} included`,
-          ],
-          attributes: repoAttributes(r, id),
-        });
-      }
+  // gives it; below that, membership alone does: one grant per member for all of them, as the
+  // base permission is, carrying their lanes (one per repository would be members × repositories).
+  const internal = facts.repos.filter((r) => r.repo.visibility === 'internal');
+  if ((!base || base === 'none') && internal.length > 0) {
+    const names = internal.map((r) => r.repo.full_name).sort();
+    const shown = `${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}`;
+    const internalLanes = [...new Set(internal.flatMap(staticLanes))].sort() as Lane[];
+    for (const u of facts.members) {
+      const id = u.login.toLowerCase();
+      if (ownerIds.has(id)) continue;
+      addGrant({
+        account: id,
+        resource: internalResource(org),
+        permission: 'read',
+        via: 'org-role',
+        viaName: INTERNAL_VISIBILITY,
+        evidence: [
+          `${names.length} internal ${names.length === 1 ? 'repository' : 'repositories'} (${shown}): every member of the enterprise's organizations reads them, ${org} included`,
+        ],
+        attributes: {
+          repoLanes: internalLanes,
+          repoCount: names.length,
+          internalRepositories: names.length,
+          aliases: [`${org}/*`],
+        },
+      });
     }
   }
 

@@ -9,6 +9,7 @@ import type {
   Remediation,
 } from '../../src/core/remediation.js';
 import { command, option, pipeline } from '../../src/core/shell.js';
+import { INTERNAL_VISIBILITY } from './classify.js';
 
 /** The collaborator permission names the REST API takes for each level. */
 const API_PERMISSION: Readonly<Record<Level, string>> = { read: 'pull', write: 'push', admin: 'admin' };
@@ -17,7 +18,7 @@ function path(...segments: string[]): string {
   return segments.map(encodeURIComponent).join('/');
 }
 
-function api(method: 'DELETE' | 'PUT' | 'POST' | 'PATCH', endpoint: string, ...fields: string[]): string {
+function api(method: 'DELETE' | 'PUT' | 'POST', endpoint: string, ...fields: string[]): string {
   return command('gh', 'api', '--method', method, endpoint, ...fields.flatMap((f) => ['-f', f]));
 }
 
@@ -28,8 +29,9 @@ function splitRepo(fullName: string): [string, string] | undefined {
   return [fullName.slice(0, slash), fullName.slice(slash + 1)];
 }
 
+/** The organisation a grant is in: its repository's, else its target (an org-wide grant's). */
 function orgOf(grant: Pick<Grant, 'resource' | 'target'>): string {
-  return splitRepo(grant.resource)?.[0] ?? (grant.resource || grant.target);
+  return splitRepo(grant.resource)?.[0] ?? (grant.target || grant.resource);
 }
 
 function loginOf(id: string, account?: Account): string {
@@ -75,17 +77,16 @@ function removeFromOrg(org: string, login: string): Remediation {
   };
 }
 
-const INTERNAL_VISIBILITY = 'internal visibility';
-
-/** Membership reads an internal repository: making it private narrows it for every member at once. */
-function leaveInternal(grant: Grant, org: string, login: string): Remediation {
-  const parts = splitRepo(grant.resource);
-  const leave = removeFromOrg(org, login);
+/**
+ * Membership reads the internal repositories: made an outside collaborator, the person keeps only
+ * what they were given directly. Making a repository private narrows it for everyone instead.
+ */
+function leaveInternal(org: string, login: string): Remediation {
   return {
     steps: [
-      `${grant.resource} is internal: ${login} reads it as a member of ${org}, as every member of the enterprise does. Make it private if it should be read only by those given it, or, if ${login} should hold nothing through membership, ${leave.steps[0]!.charAt(0).toLowerCase()}${leave.steps[0]!.slice(1)}`,
+      `${login} reads the internal repositories of ${org} as a member, as every member of the enterprise does. Make ${login} an outside collaborator (they keep only the repositories given to them directly), or make a repository private if nobody but those given it should read it.`,
     ],
-    commands: parts ? [api('PATCH', path('repos', ...parts), 'visibility=private')] : [],
+    commands: [api('PUT', path('orgs', org, 'outside_collaborators', login))],
   };
 }
 
@@ -170,7 +171,7 @@ function revokeGrant(grant: Grant, account?: Account): Remediation {
           commands: [api('PUT', path('orgs', org, 'memberships', login), 'role=member')],
         };
       }
-      if (grant.viaName === INTERNAL_VISIBILITY) return leaveInternal(grant, org, login);
+      if (grant.viaName === INTERNAL_VISIBILITY) return leaveInternal(org, login);
       // The base permission comes with membership itself.
       return removeFromOrg(org, login);
     default:

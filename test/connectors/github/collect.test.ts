@@ -471,18 +471,22 @@ describe('github connector: everything else it reads', () => {
         .filter((g) => g.viaName === 'internal visibility')
         .map((g) => [g.account, g.resource, g.permission, g.level, g.lanes.join('+')]);
     const { snapshot } = await runAgainstEmulator(internal('none'), { config: RICH_LANES });
-    // Members read it; the owner holds it as owner already; contractor-x is an outside collaborator.
+    // Members read it, one grant each for every internal repository, with their lanes; the owner
+    // holds it as owner already; contractor-x is an outside collaborator.
     expect(viaInternal(snapshot)).toEqual([
-      ['deploy-bot', 'acme/warehouse', 'read', 'read', 'data'],
-      ['dev-two', 'acme/warehouse', 'read', 'read', 'data'],
-      ['reviewer-three', 'acme/warehouse', 'read', 'read', 'data'],
+      ['deploy-bot', 'acme:internal', 'read', 'read', 'data'],
+      ['dev-two', 'acme:internal', 'read', 'read', 'data'],
+      ['reviewer-three', 'acme:internal', 'read', 'read', 'data'],
     ]);
     const grant = snapshot.grants.find((g) => g.viaName === 'internal visibility')!;
     expect(grant.evidence).toEqual([
-      "acme/warehouse is internal: every member of the enterprise's organizations reads it, acme included",
+      "1 internal repository (acme/warehouse): every member of the enterprise's organizations reads them, acme included",
     ]);
+    // Approving read on all the organisation's repositories covers it.
+    expect(grant.attributes?.aliases).toEqual(['acme/*']);
+    // The fix is the person's: an outside collaborator keeps only what was given directly.
     expect(remediation.revokeGrant(grant).commands).toEqual([
-      'gh api --method PATCH repos/acme/warehouse -f visibility=private',
+      'gh api --method PUT orgs/acme/outside_collaborators/deploy-bot',
     ]);
     // A base permission of read or more already reaches it: nothing is added twice.
     expect(viaInternal((await runAgainstEmulator(internal('read'), { config: RICH_LANES })).snapshot)).toEqual([]);
