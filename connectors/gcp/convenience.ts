@@ -103,6 +103,16 @@ function coveredByBasicRole(kind: ConvenienceKind, role: string): boolean {
   return kind !== 'projectViewer' || entry.level === 'read';
 }
 
+/**
+ * Listing a bucket (the legacyBucketReader every bucket gives its project's viewers) shows the
+ * names of objects, not what is in them: reading data takes a role that gets objects or rows.
+ */
+const LISTING_ONLY: ReadonlySet<string> = new Set(['roles/storage.legacyBucketReader']);
+
+function readsContents(role: string): boolean {
+  return roleEntry(role)?.reach === 'data' && !LISTING_ONLY.has(role);
+}
+
 export interface ResolvedConveniences {
   /** The data resources' policies without the convenience members judged on the project. */
   resources: PolicyAtNode[];
@@ -138,7 +148,7 @@ export function resolveConveniences(
         }
         const own = convenience.projectId === projectId;
         if (own && coveredByBasicRole(convenience.kind, binding.role ?? '')) {
-          if (convenience.kind === 'projectViewer' && roleEntry(binding.role ?? '')?.reach === 'data')
+          if (convenience.kind === 'projectViewer' && readsContents(binding.role ?? ''))
             viewerReadsData.add(resource.name);
           continue;
         }

@@ -449,8 +449,10 @@ describe('gcp connector against its emulator', () => {
         shop.bindings.push({ role: 'roles/viewer', members: ['user:vic@viewfinder.example'] });
         analytics.bindings.push({ role: 'roles/viewer', members: ['user:ana@agency.example'] });
         const [exports, statics] = shop.buckets;
-        // Another project's viewers, given more than reading; this project's viewers, given writing.
+        // Another project's viewers, given more than reading; this project's viewers, given writing,
+        // and reading objects (as legacy object ACLs often left them), not only listing them.
         exports!.bindings.push({ role: 'roles/storage.objectAdmin', members: ['projectViewer:analytics'] });
+        exports!.bindings.push({ role: 'roles/storage.legacyObjectReader', members: ['projectViewer:shop-prod'] });
         statics!.bindings.push({ role: 'roles/storage.objectCreator', members: ['projectViewer:shop-prod'] });
         // The viewers of a project this scan does not read.
         statics!.bindings.push({ role: 'roles/storage.objectViewer', members: ['projectViewer:elsewhere'] });
@@ -462,8 +464,8 @@ describe('gcp connector against its emulator', () => {
         snapshot.grants
           .filter((g) => g.account === account)
           .map((g) => [g.resource, g.permission, g.level, g.lanes.join('+'), g.viaName ?? '']);
-      // Every bucket of shop-prod lets its viewers read (as Google creates them): Vic reads
-      // production data, and writes into shop-static, where this project's viewers may write.
+      // A bucket of shop-prod lets its viewers read its objects: Vic reads production data, and
+      // writes into shop-static, where this project's viewers may write.
       expect(held('user:vic@viewfinder.example')).toEqual([
         ['projects/shop-prod', 'roles/viewer', 'read', 'data+production', ''],
         [

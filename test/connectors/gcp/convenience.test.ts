@@ -63,15 +63,19 @@ describe("a bucket's or dataset's convenience members", () => {
         { role: 'roles/storage.legacyBucketReader', members: ['projectViewer:shop'] },
       ],
     });
+    // Listing shows object names; reading objects is what reads data.
+    const readable = bucketPolicy('shop', 'r', {
+      bindings: [{ role: 'roles/storage.legacyObjectReader', members: ['projectViewer:shop'] }],
+    });
     const dataset = datasetPolicy('shop', 'd', [
       { role: 'READER', specialGroup: 'projectReaders' },
       { role: 'WRITER', specialGroup: 'projectWriters' },
       { role: 'OWNER', specialGroup: 'projectOwners' },
     ]);
-    const resolved = resolveConveniences('shop', [bucket, dataset], holdersOf);
-    expect(resolved.resources.map((r) => r.bindings)).toEqual([[], []]);
+    const resolved = resolveConveniences('shop', [bucket, readable, dataset], holdersOf);
+    expect(resolved.resources.map((r) => r.bindings)).toEqual([[], [], []]);
     expect(resolved.holders.size).toBe(0);
-    expect(resolved.viewerReadsData).toEqual(['projects/shop/buckets/b', 'projects/shop/datasets/d']);
+    expect(resolved.viewerReadsData).toEqual(['projects/shop/buckets/r', 'projects/shop/datasets/d']);
   });
 
   it('expands another project, more than reading, or a role the table does not know; keeps what it cannot', () => {
