@@ -96,7 +96,10 @@ function lanesOf(entry: RoleEntry, klass: ProjectClass): Lane[] {
     case 'data':
       return ['data'];
     case 'production':
-      return ['production'];
+      // Deploying, running or administering what runs is production access on a production
+      // project; on a staging project it is that project's lane (what staging runs is not
+      // production), and on a data project, its data.
+      return [PROJECT_LANE[klass]];
   }
 }
 

@@ -136,6 +136,14 @@ export function projectAccess(input: ProjectAccessInput): ProjectAccess {
   };
 }
 
+/** What a role's reach means, in the evidence (its lane depends on the project's class). */
+const REACH_WORDS: Readonly<Record<RoleReach, string>> = {
+  project: 'everything in the project, as a basic role',
+  metadata: 'configuration, not contents',
+  data: 'what is stored',
+  production: 'what runs, or who may change it',
+};
+
 interface GrantParts {
   input: ProjectAccessInput;
   resource: string;
@@ -171,7 +179,7 @@ function buildGrant({ input, resource, policy, inherited, binding, member, verdi
       attributes.roleLevel = facts.level;
       const about = `${facts.title ? `"${facts.title}", ` : ''}${facts.permissionCount} permission${facts.permissionCount === 1 ? '' : 's'}`;
       evidence.push(
-        `${binding.role} is not in the role table (${about}): judged by its permissions, ${facts.level} in ${facts.reach}${facts.decisive.length > 0 ? ` (${facts.decisive.join(', ')})` : ''}`,
+        `${binding.role} is not in the role table (${about}): judged by its permissions, ${facts.level}: ${REACH_WORDS[facts.reach]}${facts.decisive.length > 0 ? ` (${facts.decisive.join(', ')})` : ''}`,
       );
     } else {
       evidence.push(

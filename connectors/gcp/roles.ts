@@ -7,7 +7,8 @@
 //   metadata   sees configuration, not contents: read, in the lane of the project
 //   data       reads or changes what is stored (BigQuery, Cloud Storage, Cloud SQL, secrets…)
 //   production deploys, runs or changes the running system, or can act as someone who does
-//              (service account impersonation, IAM administration)
+//              (service account impersonation, IAM administration): the production lane on a
+//              production project, the project's own lane elsewhere
 import type { Level } from '../../src/core/model.js';
 
 export type RoleReach = 'project' | 'metadata' | 'data' | 'production';

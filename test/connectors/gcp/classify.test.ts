@@ -72,12 +72,14 @@ describe('the role table', () => {
     ['roles/datastore.viewer', 'data', ['data'], 'read'],
     ['roles/run.admin', 'production', ['production'], 'admin'],
     ['roles/container.developer', 'production', ['production'], 'write'],
-    ['roles/container.admin', 'staging', ['production'], 'admin'],
+    ['roles/container.admin', 'staging', ['code'], 'admin'],
+    ['roles/container.admin', 'data', ['data'], 'admin'],
     ['roles/compute.admin', 'production', ['production'], 'admin'],
     ['roles/cloudfunctions.developer', 'production', ['production'], 'write'],
     ['roles/iam.serviceAccountUser', 'production', ['production'], 'write'],
     ['roles/iam.serviceAccountTokenCreator', 'production', ['production'], 'admin'],
-    ['roles/resourcemanager.projectIamAdmin', 'data', ['production'], 'admin'],
+    ['roles/resourcemanager.projectIamAdmin', 'data', ['data'], 'admin'],
+    ['roles/resourcemanager.projectIamAdmin', 'production', ['production'], 'admin'],
   ] as const)('%s on a %s project is %j %s', (role, klass, expectedLanes, level) => {
     expect(classifyRole(role, klass)).toEqual({ lanes: expectedLanes, level });
   });

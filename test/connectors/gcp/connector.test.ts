@@ -237,13 +237,14 @@ describe('gcp connector against its emulator', () => {
   it('judges roles the table does not know by their permissions, and names the gap when it cannot read one', async () => {
     const { snapshot } = await scan(scenario());
     const custom = snapshot.grants.find((g) => g.permission === 'organizations/1000/roles/billingDeployer');
-    expect(custom).toMatchObject({ lanes: ['production'], level: 'write', attributes: { rolePermissions: 3 } });
+    // billing-core is not a production project: deploying there is its own lane's (code) access.
+    expect(custom).toMatchObject({ lanes: ['code'], level: 'write', attributes: { rolePermissions: 3 } });
     expect(custom?.evidence).toContain(
-      'organizations/1000/roles/billingDeployer is not in the role table ("Billing deployer", 3 permissions): judged by its permissions, write in production (run.services.update)',
+      'organizations/1000/roles/billingDeployer is not in the role table ("Billing deployer", 3 permissions): judged by its permissions, write: what runs, or who may change it (run.services.update)',
     );
     // Its name says viewer; its permissions say administrator.
     const viewer = snapshot.grants.find((g) => g.permission === 'organizations/1000/roles/auditViewer');
-    expect(viewer).toMatchObject({ lanes: ['production'], level: 'admin' });
+    expect(viewer).toMatchObject({ lanes: ['code'], level: 'admin' });
     const unread = snapshot.grants.find((g) => g.permission === 'roles/newservice.viewer');
     expect(unread?.evidence?.at(-1)).toMatch(/could not be read/);
     const org = snapshot.systems.find((s) => s.target === 'organizations/1000');
