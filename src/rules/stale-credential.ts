@@ -64,8 +64,11 @@ export const staleCredential: Rule = {
       if (reasons.length === 0) continue;
       const account = context.accountOf({ system: c.system, target: c.target, id: c.account })!;
       const link = context.linkOf(account);
+      // A shared account's key one contractor uses is that contractor's to answer for.
+      const { ids } = contractorsHolding(c, context);
+      const person = link.kind === 'person' ? link.person : ids.length === 1 ? ids[0] : undefined;
       findings.push({
-        ...(link.kind === 'person' ? { person: link.person } : {}),
+        ...(person ? { person } : {}),
         system: c.system,
         target: c.target,
         account: c.account,

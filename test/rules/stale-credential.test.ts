@@ -69,6 +69,7 @@ ruleTester(staleCredential, {
       expect: [
         {
           account: 'arn:aws:iam::111111111111:user/ops-admin',
+          person: 'olga',
           evidence: [
             'usable by olga, a contractor, through the shared account',
             '45 days ago (policy: at most 30 days)',
