@@ -16,6 +16,7 @@ import {
   ApiIntegrationLogSchema,
   type ApiTeam,
   ApiTeamInfoSchema,
+  type ApiUser,
   type ApiUserGroup,
   ApiUserGroupSchema,
   ApiUserSchema,
@@ -83,11 +84,79 @@ async function readWorkspace(
   const channels = await readChannels(api, out, userList.scopes);
 
   const members = await readMembers(api, channels, queue);
+  const { others, unidentified } = await readUnlistedMembers(api, users, members, queue, out);
   // One after the other: each may add a gap or a warning, and their order is the inventory's.
   const externalTeams = await readExternalTeams(api, team, channels);
   const apps = await readApps(api, out);
   const userGroups = await readUserGroups(api, out);
-  return { team, users, channels, members, externalTeams, userGroups, ...(apps ? { apps } : {}) };
+  return {
+    team,
+    users,
+    channels,
+    members,
+    externalTeams,
+    userGroups,
+    otherUsers: others,
+    unidentified,
+    ...(apps ? { apps } : {}),
+  };
+}
+
+/** What users.info answers about someone the token may not be told of: that member is then a gap. */
+const USER_UNAVAILABLE = new Set([
+  'user_not_found',
+  'users_not_found',
+  'user_not_visible',
+  'not_allowed',
+  'access_denied',
+  'team_access_not_granted',
+]);
+
+/**
+ * users.info for every channel member users.list did not answer: people of other workspaces
+ * (Slack Connect, Enterprise Grid org-shared channels, sibling workspaces), who users.list never
+ * lists, and people who joined after it was read. Each is asked once. One Slack will not describe
+ * is kept by id with Slack's reason (a gap), never dropped; any other failure fails the target.
+ */
+async function readUnlistedMembers(
+  api: SlackApi,
+  users: readonly ApiUser[],
+  members: ReadonlyMap<string, readonly string[]>,
+  queue: AdaptiveQueue,
+  out: TargetOutput,
+): Promise<{ others: ApiUser[]; unidentified: Map<string, string> }> {
+  const listed = new Set(users.map((u) => u.id));
+  const ids = [...new Set([...members.values()].flat())].filter((id) => !listed.has(id)).sort();
+  const found = new Map<string, unknown>();
+  const unidentified = new Map<string, string>();
+  const work = ids.map((id) =>
+    queue.add(async () => {
+      try {
+        const answer = await api.call('users.info', { user: id });
+        found.set(id, answer.user);
+      } catch (error) {
+        if (!(error instanceof SlackCallError && error.slackCode && USER_UNAVAILABLE.has(error.slackCode))) throw error;
+        unidentified.set(id, error.slackCode);
+      }
+    }),
+  );
+  try {
+    await Promise.all(work);
+  } finally {
+    queue.clear();
+  }
+  const answered = ids.filter((id) => found.has(id));
+  const others = parseEach(
+    answered.map((id) => found.get(id)),
+    ApiUserSchema,
+    'users.info',
+    'user',
+    out,
+  );
+  const parsed = new Set(others.map((u) => u.id));
+  // An answer about someone else, or one that did not parse (already a records-invalid gap), still leaves the member unknown.
+  for (const id of answered) if (!parsed.has(id)) unidentified.set(id, 'unreadable answer');
+  return { others: others.filter((u) => ids.includes(u.id)), unidentified };
 }
 
 const PRIVATE_SCOPE = 'groups:read';

@@ -3,6 +3,7 @@
 export const SLACK_OPERATIONS = [
   'team.info',
   'users.list',
+  'users.info',
   'conversations.list',
   'conversations.members',
   'team.integrationLogs',

@@ -1,6 +1,7 @@
 // Turns what Slack answered into lanekeeper's records: one account per user (and per external
-// team), the workspace grant of every full member, one grant per channel membership, and one
-// per Slack Connect share. Pure, and sorted, so the same answers give the same inventory.
+// team, and per person of another workspace in a channel), the workspace grant of every full
+// member, one grant per channel membership, and one per Slack Connect share. Pure, and sorted,
+// so the same answers give the same inventory.
 
 import { normalizeEmail } from '../../src/core/identity.js';
 import type { Account, Gap, Grant } from '../../src/core/model.js';
@@ -25,6 +26,13 @@ export interface WorkspaceAnswers {
   userGroups?: readonly ApiUserGroup[];
   /** Apps installed now (the integration log replayed); undefined when the log could not be read. */
   apps?: readonly InstalledApp[];
+  /**
+   * users.info's answers about channel members users.list did not list: people of other
+   * workspaces, and people of this one who joined after the list was read.
+   */
+  otherUsers?: readonly ApiUser[];
+  /** Channel members Slack would not describe (id → Slack's reason): a gap, never dropped. */
+  unidentified?: ReadonlyMap<string, string>;
 }
 
 export interface WorkspaceRecords {
@@ -89,7 +97,14 @@ export function buildRecords(answers: WorkspaceAnswers): WorkspaceRecords {
   const accounts: Account[] = [];
   const grants: Grant[] = [];
   const gaps: Gap[] = [];
-  const usersById = new Map(answers.users.map((u) => [u.id, u]));
+  // users.info answers people of other workspaces (team_id tells) and our own who joined late.
+  const ownTeam = (u: ApiUser) => u.team_id === undefined || u.team_id === team.id;
+  const others = answers.otherUsers ?? [];
+  const workspaceUsers = [...answers.users, ...others.filter(ownTeam)];
+  const outsiders = others.filter((u) => !ownTeam(u));
+  const outsiderIds = new Set(outsiders.map((u) => u.id));
+  const usersById = new Map([...workspaceUsers, ...outsiders].map((u) => [u.id, u]));
+  const unidentified = answers.unidentified ?? new Map<string, string>();
 
   const channel = (c: ApiChannel) => `#${c.name}`;
   const publicChannels = answers.channels
@@ -106,7 +121,8 @@ export function buildRecords(answers: WorkspaceAnswers): WorkspaceRecords {
 
   let twoFactorHidden = 0;
   let livePeople = 0;
-  for (const user of answers.users) {
+  for (const user of outsiders) accounts.push(outsiderAccount(user, team, answers.externalTeams));
+  for (const user of workspaceUsers) {
     const role = roleOf(user);
     const account = accountOf(user, role, team);
     accounts.push(account);
@@ -146,6 +162,7 @@ export function buildRecords(answers: WorkspaceAnswers): WorkspaceRecords {
   const addedBy = defaultChannelGroups(answers.userGroups ?? []);
   const externalIds = new Set<string>();
   const unreadable: string[] = [];
+  const unknownIn = new Map<string, number>();
   for (const c of answers.channels) {
     const name = channel(c);
     const members = answers.members.get(c.id) ?? [];
@@ -153,11 +170,15 @@ export function buildRecords(answers: WorkspaceAnswers): WorkspaceRecords {
     for (const memberId of members) {
       const user = usersById.get(memberId);
       if (!user) {
-        foreign++; // a Slack Connect member from another organisation: covered by its team's account
+        // Neither users.list nor users.info described them: said in the gap below, never dropped.
+        foreign++;
+        if (unidentified.has(memberId)) unknownIn.set(name, (unknownIn.get(name) ?? 0) + 1);
         continue;
       }
+      const outsider = outsiderIds.has(user.id);
+      if (outsider) foreign++;
       if (user.deleted) continue;
-      const role = roleOf(user);
+      const role = outsider ? undefined : roleOf(user);
       const groups = addedBy.get(`${c.id} ${user.id}`) ?? [];
       // A guest's expiry is Slack's promise to remove the account, not a limit on the grant:
       // while Slack lists the guest as active the access works, so it rides on the account.
@@ -170,7 +191,8 @@ export function buildRecords(answers: WorkspaceAnswers): WorkspaceRecords {
           c.is_archived
             ? `member of archived ${c.is_private ? 'private' : 'public'} channel ${name}: it takes no new messages, but its history stays readable`
             : `member of ${c.is_private ? 'private' : 'public'} channel ${name}`,
-          ...(isGuest(role) ? [guestLine(role, guestExpiry(user))] : []),
+          ...(role && isGuest(role) ? [guestLine(role, guestExpiry(user))] : []),
+          ...(outsider ? [outsiderLine(user, c, team, answers.externalTeams)] : []),
           ...(c.is_ext_shared ? [`${name} is shared with other organisations through Slack Connect`] : []),
           ...groups.map(
             (g) => `in user group @${g}, whose default channels include ${name}: Slack adds its members there`,
@@ -211,6 +233,18 @@ export function buildRecords(answers: WorkspaceAnswers): WorkspaceRecords {
         attributes: { channelId: c.id, private: Boolean(c.is_private), sharedExternally: true },
       });
     }
+  }
+  const unknownChannels = [...unknownIn.keys()].sort(compare);
+  if (unknownChannels.length > 0) {
+    const reasons = unique([...unidentified.values()]);
+    gaps.push({
+      kind: 'slack.unknown-members',
+      detail:
+        `${unidentified.size} channel member(s) could not be identified (users.list does not list them and ` +
+        `users.info answered ${reasons.join(', ')}): who they are, and what they hold, is unknown: ` +
+        unknownChannels.map((n) => `${n} (${unknownIn.get(n)})`).join(', '),
+      count: unidentified.size,
+    });
   }
   if (unreadable.length > 0) {
     gaps.push({
@@ -295,6 +329,43 @@ function accountOf(user: ApiUser, role: SlackRole, team: ApiTeam): Account {
     ...(user.has_2fa !== undefined && role !== 'bot' ? { mfa: user.has_2fa } : {}),
     ...(Object.keys(attributes).length > 0 ? { attributes } : {}),
   };
+}
+
+/**
+ * A person of another workspace in one of ours (Slack Connect, an org-shared channel): an account
+ * of its own, `external`, beside the `team:T…` account of a Slack Connect share. The team stands for
+ * the organisation and whoever its admins add next; the person is who is in the channel now, and
+ * may be someone the register knows by email.
+ */
+function outsiderAccount(user: ApiUser, team: ApiTeam, teams: ReadonlyMap<string, ApiTeam>): Account {
+  const profile = user.profile ?? {};
+  const email = profile.email ? normalizeEmail(profile.email) : undefined;
+  const displayName = profile.real_name || user.real_name || profile.display_name;
+  const teamId = user.team_id ?? '';
+  const teamName = teams.get(teamId)?.name;
+  return {
+    system: SYSTEM,
+    target: team.id,
+    id: user.id,
+    login: user.name || user.id,
+    ...(displayName ? { displayName } : {}),
+    emails: email ? [email] : [],
+    kind: 'external',
+    status: user.deleted ? 'deleted' : 'active',
+    role: 'external-member',
+    attributes: { teamId, ...(teamName ? { teamName } : {}), ...(user.is_stranger ? { stranger: true } : {}) },
+  };
+}
+
+function outsiderLine(user: ApiUser, c: ApiChannel, team: ApiTeam, teams: ReadonlyMap<string, ApiTeam>): string {
+  const teamId = user.team_id ?? '';
+  const name = teams.get(teamId)?.name;
+  const who = `a member of ${name ? `${name} (${teamId})` : `workspace ${teamId}`}, not of ${team.name ?? team.id}`;
+  if (c.is_ext_shared && c.shared_team_ids?.includes(teamId)) {
+    return `${who}: #${c.name} is shared with it through Slack Connect`;
+  }
+  if (c.is_org_shared) return `${who}: #${c.name} is shared between workspaces of the Enterprise Grid organisation`;
+  return who;
 }
 
 function guestLine(role: SlackRole, expiresAt: string | undefined): string {

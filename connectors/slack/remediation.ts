@@ -83,6 +83,19 @@ function revokeGrant(grant: Grant, account?: Account): Remediation {
 
 function removeAccount(account: Account): Remediation {
   if (account.role === 'app') return removeApp(account.id, account);
+  if (account.role === 'external-member') {
+    // A person of another workspace: our channels are what we can take them out of.
+    const teamId = typeof account.attributes?.teamId === 'string' ? account.attributes.teamId : '';
+    const teamName = typeof account.attributes?.teamName === 'string' ? account.attributes.teamName : undefined;
+    const team = teamName ? `${teamName} (${teamId})` : `workspace ${teamId}`;
+    return {
+      steps: [
+        `Remove ${account.login} (${account.id}), a member of ${team}, from each channel of this workspace they are in: open the channel › channel details › Members › ${account.login} › Remove from channel.`,
+        `While a channel stays shared with their organisation, its admins can add them back: to end that, open the channel › channel settings › Slack Connect › Stop sharing.`,
+      ],
+      commands: [],
+    };
+  }
   if (account.kind === 'external') {
     return {
       steps: [

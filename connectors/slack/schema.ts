@@ -37,6 +37,10 @@ export type ApiTeam = z.infer<typeof ApiTeamSchema>;
 
 export const ApiUserSchema = z.object({
   id: z.string().min(1),
+  /** The user's own workspace: another one's for people in Slack Connect and org-shared channels. */
+  team_id: z.string().optional(),
+  /** users.info of another workspace's person that no shared channel visible to the token holds. */
+  is_stranger: Flag,
   /** The handle. */
   name: z.string().optional(),
   real_name: z.string().optional(),
@@ -73,6 +77,8 @@ export const ApiChannelSchema = z.object({
   is_private: Flag,
   is_archived: Flag,
   is_ext_shared: Flag,
+  /** Shared with other workspaces of the same Enterprise Grid organisation. */
+  is_org_shared: Flag,
   is_pending_ext_shared: Flag,
   shared_team_ids: z.array(z.string()).optional(),
   internal_team_ids: z.array(z.string()).optional(),

@@ -36,6 +36,7 @@ export const slackTestKit = (create: (tuning: ClientTuning) => AnyConnector): Co
         'users.list': { limit: 20, windowMs: 60_000 },
         'conversations.list': { limit: 20, windowMs: 60_000 },
         'team.info': { limit: 50, windowMs: 60_000 },
+        'users.info': { limit: 100, windowMs: 60_000 },
         'conversations.members': { limit: 100, windowMs: 60_000 },
       },
     },
@@ -47,8 +48,8 @@ export const slackTestKit = (create: (tuning: ClientTuning) => AnyConnector): Co
 // The fewest calls that read everything a scenario holds, with the best API the system offers:
 // a floor computed from the scenario, not from what lanekeeper does.
 interface SlackShape {
-  users: unknown[];
-  channels: { members: unknown[] }[];
+  users: { id: string; joinedDuringScan?: boolean }[];
+  channels: { members: string[]; externalMembers?: string[] }[];
   integrationLogs?: unknown[];
 }
 
@@ -61,10 +62,17 @@ function slackMinimum(s: SlackShape): Record<string, number> {
     'users.list': pages(s.users.length, LARGEST_PAGE),
     'conversations.list': pages(s.channels.length, LARGEST_PAGE),
     'conversations.members': s.channels
-      .filter((c) => c.members.length > 0)
-      .reduce((n, c) => n + pages(c.members.length, LARGEST_PAGE), 0),
+      .filter((c) => c.members.length + (c.externalMembers?.length ?? 0) > 0)
+      .reduce((n, c) => n + pages(c.members.length + (c.externalMembers?.length ?? 0), LARGEST_PAGE), 0),
     'team.integrationLogs': pages(s.integrationLogs?.length ?? 0, 1000),
     'usergroups.list': 1,
+    // Whoever is in a channel but not in users.list is asked about once.
+    'users.info': new Set(
+      s.channels.flatMap((c) => [
+        ...(c.externalMembers ?? []),
+        ...c.members.filter((m) => s.users.some((u) => u.id === m && u.joinedDuringScan)),
+      ]),
+    ).size,
   };
 }
 

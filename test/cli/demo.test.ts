@@ -61,6 +61,9 @@ const STORY = [
   'unknown-account github northwind-admin - -',
   'unknown-account github quickfix-dev - -',
   'unknown-account slack U0ADMIN - -',
+  // The old agency's people still in #support-escalations (users.info names them), beside the agency.
+  'unknown-account slack U0BRL0JONAS - -',
+  'unknown-account slack U0BRL0KEIKO - -',
   'unknown-account slack team:T0BRIGHTLN - -',
   'stale-credential aws arn:aws:iam::111111111111:root - -',
   'stale-credential aws arn:aws:iam::111111111111:user/sam-ortiz - sam',

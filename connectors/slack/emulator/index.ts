@@ -18,9 +18,11 @@ import {
   type WireConversationsMembers,
   type WireError,
   type WireTeamInfo,
+  type WireUsersInfo,
   type WireUsersList,
   type WireView,
   wireChannel,
+  wireExternalUser,
   wireUser,
 } from './wire.js';
 
@@ -32,6 +34,7 @@ const MAX_LIMIT = 999;
 const METHOD_SCOPES: Record<SlackOperation, string | undefined> = {
   'team.info': 'team:read',
   'users.list': 'users:read',
+  'users.info': 'users:read',
   'conversations.list': undefined,
   'conversations.members': undefined,
   'team.integrationLogs': INTEGRATION_LOG_SCOPE,
@@ -129,7 +132,8 @@ export async function startSlackEmulator(
           id: `U0BROKEN${i}`,
           deleted: 'no',
         }));
-        const p = page([...scenario.users.map((u) => wireUser(u, scenario, view)), ...broken], params, fault);
+        const listed = scenario.users.filter((u) => !u.joinedDuringScan);
+        const p = page([...listed.map((u) => wireUser(u, scenario, view)), ...broken], params, fault);
         if (!p.ok) return fail(p.error);
         return json(
           {
@@ -140,6 +144,18 @@ export async function startSlackEmulator(
           } satisfies WireUsersList,
           needed,
         );
+      }
+      case 'users.info': {
+        const id = params.get('user');
+        const own = scenario.users.find((u) => u.id === id);
+        if (own) return json({ ok: true, user: wireUser(own, scenario, view) } satisfies WireUsersInfo, needed);
+        const other = scenario.externalUsers.find((u) => u.id === id);
+        if (!other) return fail('user_not_found');
+        // Slack's is_stranger: of another workspace, and in no shared channel the token can see.
+        const seen = scenario.channels.some(
+          (c) => c.externalMembers.includes(other.id) && (!c.private || c.visibleToToken),
+        );
+        return json({ ok: true, user: wireExternalUser(other, view, !seen) } satisfies WireUsersInfo, needed);
       }
       case 'conversations.list': {
         const types = new Set((params.get('types') ?? 'public_channel').split(',').map((t) => t.trim()));

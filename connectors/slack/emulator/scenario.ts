@@ -43,6 +43,8 @@ export const ScenarioUserSchema = z.strictObject({
   guestExpiresAt: DateOrInstant.optional(),
   /** Who invited the guest. */
   invitedBy: UserId.optional(),
+  /** Joined after users.list was read: users.list leaves them out, users.info answers them. */
+  joinedDuringScan: z.boolean().default(false),
 });
 export type ScenarioUser = z.infer<typeof ScenarioUserSchema>;
 
@@ -53,10 +55,15 @@ export const ScenarioChannelSchema = z.strictObject({
   archived: z.boolean().default(false),
   general: z.boolean().default(false),
   members: z.array(UserId).default([]),
-  /** Members from other organisations (Slack Connect): in conversations.members, not in users.list. */
+  /**
+   * Members of other workspaces (Slack Connect, org-shared): in conversations.members, not in
+   * users.list; users.info answers those in `externalUsers`, and user_not_found for the others.
+   */
   externalMembers: z.array(UserId).default([]),
   /** Teams of other organisations the channel is shared with through Slack Connect. */
   sharedWith: z.array(TeamId).default([]),
+  /** Other workspaces of the same Enterprise Grid organisation the channel is shared with (is_org_shared). */
+  orgSharedWith: z.array(TeamId).default([]),
   /** Slack Connect invitations sent but not yet accepted. */
   pendingSharedWith: z.array(TeamId).default([]),
   /** Shared with other organisations, but Slack's answer does not say which (shared_team_ids holds only ours). */
@@ -120,6 +127,20 @@ export const SlackScenarioSchema = z
     /** users.list also answers this many members without the fields Slack always sends (a broken record). */
     unreadableUsers: z.number().int().nonnegative().default(0),
     channels: z.array(ScenarioChannelSchema).default([]),
+    /** People of other workspaces that users.info describes (team_id, is_stranger as Slack sets it). */
+    externalUsers: z
+      .array(
+        z.strictObject({
+          id: UserId,
+          teamId: TeamId,
+          name: z.string().min(1),
+          realName: z.string().optional(),
+          email: z.string().optional(),
+          bot: z.boolean().default(false),
+          deleted: z.boolean().default(false),
+        }),
+      )
+      .default([]),
     /** Other organisations' teams that team.info may be asked about. */
     externalTeams: z
       .array(z.strictObject({ id: TeamId, name: z.string().min(1), domain: z.string().optional() }))
@@ -156,6 +177,11 @@ export const SlackScenarioSchema = z
           path: ['channels', i, 'sharedWith'],
           message: 'a channel is not shared with its own team',
         });
+      }
+    }
+    for (const [i, u] of s.externalUsers.entries()) {
+      if (users.has(u.id) || u.teamId === s.team.id) {
+        ctx.addIssue({ code: 'custom', path: ['externalUsers', i], message: `${u.id} is of another workspace` });
       }
     }
     for (const [i, u] of s.users.entries()) {

@@ -40,6 +40,17 @@ export interface WireUser {
   has_2fa?: boolean;
   two_factor_type?: string;
   is_invited_user?: boolean;
+  /** users.info of another workspace's person: false when a shared channel the token sees holds them. */
+  is_stranger?: boolean;
+}
+
+/** What users.info tells of another workspace's person no shared channel visible to the token holds. */
+export interface WireStranger {
+  id: string;
+  team_id: string;
+  name: string;
+  is_stranger: true;
+  profile: { team: string };
 }
 
 export interface WireTopic {
@@ -64,6 +75,7 @@ export interface WireChannel {
   is_ext_shared: boolean;
   is_pending_ext_shared: boolean;
   shared_team_ids: string[];
+  internal_team_ids?: string[];
   pending_shared: string[];
   pending_connected_team_ids: string[];
   context_team_id: string;
@@ -103,6 +115,11 @@ export interface WireConversationsMembers {
   ok: true;
   members: string[];
   response_metadata: WireResponseMetadata;
+}
+
+export interface WireUsersInfo {
+  ok: true;
+  user: WireUser | WireStranger;
 }
 
 export interface WireTeamInfo {
@@ -178,8 +195,48 @@ export function wireUser(user: ScenarioUser, scenario: SlackScenario, view: Wire
   return wire;
 }
 
+/** Another workspace's person as users.info answers them; most fields left out of a stranger. */
+export function wireExternalUser(
+  user: SlackScenario['externalUsers'][number],
+  view: WireView,
+  stranger: boolean,
+): WireUser | WireStranger {
+  if (stranger)
+    return { id: user.id, team_id: user.teamId, name: user.name, is_stranger: true, profile: { team: user.teamId } };
+  const realName = user.realName ?? user.name;
+  return {
+    id: user.id,
+    team_id: user.teamId,
+    name: user.name,
+    deleted: user.deleted,
+    real_name: realName,
+    tz: 'Europe/London',
+    tz_label: 'Greenwich Mean Time',
+    tz_offset: 0,
+    profile: {
+      real_name: realName,
+      real_name_normalized: realName,
+      display_name: user.name,
+      display_name_normalized: user.name,
+      team: user.teamId,
+      ...(user.email && view.seesEmail && !user.bot ? { email: user.email } : {}),
+    },
+    is_admin: false,
+    is_owner: false,
+    is_primary_owner: false,
+    is_restricted: false,
+    is_ultra_restricted: false,
+    is_bot: user.bot,
+    is_app_user: false,
+    is_email_confirmed: true,
+    updated: view.nowSeconds - DAY_S,
+    is_stranger: false,
+  };
+}
+
 export function wireChannel(channel: ScenarioChannel, scenario: SlackScenario, view: WireView): WireChannel {
   const shared = channel.sharedWith.length > 0 || channel.sharedWithUnnamed;
+  const orgShared = channel.orgSharedWith.length > 0;
   const pending = channel.pendingSharedWith;
   const created = view.nowSeconds - 400 * DAY_S;
   return {
@@ -193,11 +250,12 @@ export function wireChannel(channel: ScenarioChannel, scenario: SlackScenario, v
     is_private: channel.private,
     is_archived: channel.archived,
     is_general: channel.general,
-    is_shared: shared,
-    is_org_shared: false,
+    is_shared: shared || orgShared,
+    is_org_shared: orgShared,
     is_ext_shared: shared,
     is_pending_ext_shared: pending.length > 0,
-    shared_team_ids: [scenario.team.id, ...channel.sharedWith],
+    shared_team_ids: [scenario.team.id, ...channel.orgSharedWith, ...channel.sharedWith],
+    ...(orgShared ? { internal_team_ids: [scenario.team.id, ...channel.orgSharedWith] } : {}),
     pending_shared: [...pending],
     pending_connected_team_ids: [...pending],
     context_team_id: scenario.team.id,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { remediation } from '../../../connectors/slack/remediation.js';
 import type { Grant, Snapshot } from '../../../src/core/model.js';
 import { FAST, inventoryOf, scanSlack, startEmulator } from './harness.js';
-import { everyKind, LANES, TEAM } from './scenarios.js';
+import { everyKind, LANES, otherTeams, TEAM } from './scenarios.js';
 
 function grantsOf(snapshot: Snapshot, account: string): Grant[] {
   return snapshot.grants.filter((g) => g.account === account);
@@ -38,6 +38,9 @@ describe('slack collect', () => {
       USLACKBOT: ['slackbot', 'bot', 'active', 'bot', undefined, ''],
       'team:T0NONAME': ['T0NONAME', 'external', 'active', 'slack-connect-team', undefined, ''],
       'team:T0PARTNER': ['Partner Co', 'external', 'active', 'slack-connect-team', undefined, ''],
+      // The other organisations' people in #partner-support, from users.info.
+      U0EXT1: ['pia', 'external', 'active', 'external-member', undefined, 'pia@partnerco.example'],
+      U0EXT2: ['noor', 'external', 'active', 'external-member', undefined, ''],
     });
     // is_app_user marks a person who authorized the calling app, not an app: Adam stays a human
     // admin, with the missing two-factor the MFA rule reads.
@@ -149,9 +152,13 @@ describe('slack collect', () => {
     expect(grant(snapshot, 'team:T0NONAME', '#partner-support').evidence?.[0]).toBe(
       '#partner-support is shared through Slack Connect with T0NONAME',
     );
-    // A pending share is not access yet; members from the other side are not workspace accounts.
+    // A pending share is not access yet; the people of the other side are accounts of their own,
+    // beside their organisation's (see "channel members users.list does not answer").
     expect(snapshot.accounts.map((a) => a.id)).not.toContain('team:T0PENDING');
-    expect(snapshot.accounts.map((a) => a.id)).not.toContain('U0EXT1');
+    expect(grant(snapshot, 'U0EXT1', '#partner-support')).toMatchObject({
+      permission: 'channel-member',
+      level: 'write',
+    });
     expect(grant(snapshot, 'U0OWN', '#partner-support').evidence).toContain(
       '#partner-support is shared with other organisations through Slack Connect',
     );
@@ -546,5 +553,91 @@ describe('slack collect: user groups', () => {
       expect.stringMatching(/^user groups were not read \(usergroups\.list needs the usergroups:read scope/),
     ]);
     expect(snapshot.systems[0]?.gaps).toEqual([]);
+  });
+});
+
+describe('slack collect: channel members users.list does not answer', () => {
+  const lanes = { data: ['#billing', '#support'], production: [] };
+
+  it('asks users.info about each once: people of other workspaces are external accounts in their channels, never dropped', async () => {
+    const emulator = await startEmulator(otherTeams(), { pageSize: 1 });
+    const snapshot = await scanSlack(emulator, { lanes });
+    expect(snapshot.systems).toMatchObject([{ target: 'T0HOME', ok: true }]);
+    const account = (id: string) => snapshot.accounts.find((a) => a.id === id);
+    // A sibling workspace's person in an org-shared channel, and another organisation's in a Slack Connect one.
+    expect(account('W0GRACE')).toMatchObject({
+      kind: 'external',
+      status: 'active',
+      role: 'external-member',
+      emails: ['grace@home.example'],
+      attributes: { teamId: 'T0SIBLING' },
+    });
+    expect(account('U0OSCAR')).toMatchObject({
+      kind: 'external',
+      displayName: 'Oscar Other',
+      attributes: { teamId: 'T0OTHER', teamName: 'Other Co' },
+    });
+    expect(grant(snapshot, 'W0GRACE', '#billing')).toMatchObject({
+      permission: 'channel-member',
+      level: 'write',
+      lanes: ['data'],
+    });
+    expect(grant(snapshot, 'W0GRACE', '#billing').evidence).toContain(
+      'a member of workspace T0SIBLING, not of Home: #billing is shared between workspaces of the Enterprise Grid organisation',
+    );
+    expect(grant(snapshot, 'W0GRACE', '#random').evidence).toContain('a member of workspace T0SIBLING, not of Home');
+    expect(grant(snapshot, 'U0OSCAR', '#support').evidence).toContain(
+      'a member of Other Co (T0OTHER), not of Home: #support is shared with it through Slack Connect',
+    );
+    // The other organisation's share stays an account of its own: who it adds next is its admins' choice.
+    expect(grant(snapshot, 'team:T0OTHER', '#support').evidence).toContain(
+      '2 member(s) of #support belong to other organisations',
+    );
+    // Someone who joined after users.list is the workspace's own member, with a member's grants.
+    expect(account('U0BOB')).toMatchObject({ kind: 'human', role: 'member', emails: ['bob@home.example'] });
+    expect(grantsOf(snapshot, 'U0BOB').map((g) => g.resource)).toEqual(['#general', 'workspace']);
+    // Whom Slack will not describe is a gap naming the channels, never a silent drop.
+    expect(snapshot.systems[0]?.gaps).toEqual([
+      {
+        kind: 'slack.unknown-members',
+        detail: expect.stringMatching(
+          /^2 channel member\(s\) could not be identified .*: #random \(1\), #support \(1\)/,
+        ),
+        count: 2,
+      },
+    ]);
+    const asked = emulator.requests.filter((r) => r.operation === 'users.info');
+    expect(asked).toHaveLength(5);
+    // Removing a person of another workspace takes them out of our channels; their organisation stays a share.
+    const oscar = account('U0OSCAR');
+    if (!oscar) throw new Error('no U0OSCAR');
+    expect(remediation.removeAccount(oscar).steps).toEqual([
+      expect.stringMatching(
+        /^Remove oscar \(U0OSCAR\), a member of Other Co \(T0OTHER\), from each channel of this workspace they are in: .*Remove from channel/,
+      ),
+      expect.stringMatching(/Slack Connect › Stop sharing/),
+    ]);
+  });
+
+  it('reads the same members through throttling and server errors', async () => {
+    const clean = await scanSlack(await startEmulator(otherTeams(), { pageSize: 1 }), { lanes });
+    const faulty = await startEmulator(otherTeams(), {
+      pageSize: 1,
+      faults: { seed: 9, rate: 0.5, kinds: ['rate-limit', 'secondary-rate-limit', 'server-error', 'bad-gateway'] },
+    });
+    const snapshot = await scanSlack(faulty, { lanes });
+    expect(faulty.requests.some((r) => r.operation === 'users.info' && r.fault)).toBe(true);
+    expect(inventoryOf(snapshot)).toEqual(inventoryOf(clean));
+    expect(snapshot.systems[0]?.gaps).toEqual(clean.systems[0]?.gaps);
+  });
+
+  it('fails the target, keeping nothing, when users.info stays rate limited', async () => {
+    const limited = await startEmulator(otherTeams(), {
+      faults: { seed: 1, rate: 1, kinds: ['secondary-rate-limit'], operations: ['users.info'] },
+    });
+    const snapshot = await scanSlack(limited, { lanes, tuning: { ...FAST, retries: 1 } });
+    expect(snapshot.systems).toMatchObject([{ target: 'T0HOME', ok: false }]);
+    expect(snapshot.systems[0]?.error).toMatch(/^users\.info gave up after 2 attempt\(s\)/);
+    expect(snapshot.accounts).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { type ConversationsListResponse, WebClient } from '@slack/web-api';
 import { describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../src/core/connector.js';
 import { startEmulator } from './harness.js';
-import { everyKind } from './scenarios.js';
+import { everyKind, otherTeams } from './scenarios.js';
 
 function tokenOf(emulator: RunningEmulator): string {
   return Object.values(emulator.env)[0] ?? '';
@@ -27,6 +27,50 @@ async function post(emulator: RunningEmulator, method: string, form: Record<stri
 }
 
 describe('slack emulator', () => {
+  it("answers users.info about other workspaces' people as Slack does: team_id, and is_stranger", async () => {
+    const scenario = otherTeams();
+    // Someone of another organisation only in a private channel the token cannot see: a stranger.
+    scenario.channels.push({
+      id: 'G0HIDDEN',
+      name: 'hidden',
+      private: true,
+      visibleToToken: false,
+      externalMembers: ['U0STRANGE'],
+    } as never);
+    scenario.externalUsers.push({
+      id: 'U0STRANGE',
+      teamId: 'T0OTHER',
+      name: 'stella',
+      email: 'stella@other.example',
+    } as never);
+    const emulator = await startEmulator(scenario);
+    const token = tokenOf(emulator);
+    const oscar = await post(emulator, 'users.info', { user: 'U0OSCAR' }, token);
+    expect(oscar.body).toMatchObject({ ok: true, user: { id: 'U0OSCAR', team_id: 'T0OTHER', is_stranger: false } });
+    expect(oscar.body.user).toMatchObject({ profile: { email: 'oscar@other.example', team: 'T0OTHER' } });
+    const stella = (await post(emulator, 'users.info', { user: 'U0STRANGE' }, token)).body;
+    expect(stella).toEqual({
+      ok: true,
+      user: { id: 'U0STRANGE', team_id: 'T0OTHER', name: 'stella', is_stranger: true, profile: { team: 'T0OTHER' } },
+    });
+    expect((await post(emulator, 'users.info', { user: 'U0GHOST' }, token)).body).toEqual({
+      ok: false,
+      error: 'user_not_found',
+    });
+    // Joined after the list: users.info knows them, users.list does not.
+    const bob = await post(emulator, 'users.info', { user: 'U0BOB' }, token);
+    expect(bob.body).toMatchObject({ ok: true, user: { id: 'U0BOB', team_id: 'T0HOME' } });
+    const list = await post(emulator, 'users.list', {}, token);
+    expect((list.body.members as { id: string }[]).map((m) => m.id)).toEqual(['U0ALICE']);
+    const channels = await post(emulator, 'conversations.list', { types: 'public_channel' }, token);
+    expect((channels.body.channels as Record<string, unknown>[]).find((c) => c.id === 'C0BILLING')).toMatchObject({
+      is_org_shared: true,
+      is_ext_shared: false,
+      shared_team_ids: ['T0HOME', 'T0SIBLING'],
+      internal_team_ids: ['T0HOME', 'T0SIBLING'],
+    });
+  });
+
   it('points its config at /api/ with the token as an environment reference', async () => {
     const emulator = await startEmulator(everyKind());
     expect(emulator.config).toEqual({

@@ -63,5 +63,50 @@ export function everyKind() {
       },
     ],
     externalTeams: [{ id: 'T0PARTNER', name: 'Partner Co', domain: 'partnerco' }],
+    // The Slack Connect members of #partner-support, as users.info describes them.
+    externalUsers: [
+      { id: 'U0EXT1', teamId: 'T0PARTNER', name: 'pia', email: 'pia@partnerco.example' },
+      { id: 'U0EXT2', teamId: 'T0NONAME', name: 'noor' },
+    ],
+  };
+}
+
+/**
+ * Channel members users.list does not answer: a person of a sibling workspace in an org-shared
+ * channel, one of another organisation in a Slack Connect channel, one who joined after the list,
+ * and two Slack will not describe (users.info answers user_not_found), one in a channel shared
+ * with nobody.
+ */
+export function otherTeams() {
+  return {
+    team: { id: 'T0HOME', name: 'Home', domain: 'home' },
+    users: [
+      { id: 'U0ALICE', name: 'alice', email: 'alice@home.example' },
+      { id: 'U0BOB', name: 'bob', email: 'bob@home.example', joinedDuringScan: true },
+    ],
+    channels: [
+      { id: 'C0GENERAL', name: 'general', general: true, members: ['U0ALICE', 'U0BOB'] },
+      {
+        id: 'C0BILLING',
+        name: 'billing',
+        members: ['U0ALICE'],
+        externalMembers: ['W0GRACE'],
+        orgSharedWith: ['T0SIBLING'],
+      },
+      {
+        id: 'G0SUPPORT',
+        name: 'support',
+        private: true,
+        members: ['U0ALICE'],
+        externalMembers: ['U0OSCAR', 'U0GHOST'],
+        sharedWith: ['T0OTHER'],
+      },
+      { id: 'C0RANDOM', name: 'random', members: ['U0ALICE'], externalMembers: ['U0GHOST2', 'W0GRACE'] },
+    ],
+    externalTeams: [{ id: 'T0OTHER', name: 'Other Co', domain: 'otherco' }],
+    externalUsers: [
+      { id: 'W0GRACE', teamId: 'T0SIBLING', name: 'grace', email: 'grace@home.example' },
+      { id: 'U0OSCAR', teamId: 'T0OTHER', name: 'oscar', realName: 'Oscar Other', email: 'oscar@other.example' },
+    ],
   };
 }

@@ -45,6 +45,7 @@ describe('slack config', () => {
     expect(slackConnector.operations).toEqual([
       'team.info',
       'users.list',
+      'users.info',
       'conversations.list',
       'conversations.members',
       'team.integrationLogs',

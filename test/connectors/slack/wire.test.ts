@@ -4,6 +4,7 @@ import type {
   ConversationsListResponse,
   ConversationsMembersResponse,
   TeamInfoResponse,
+  UsersInfoResponse,
   UsersListResponse,
 } from '@slack/web-api';
 import { describe, expectTypeOf, it } from 'vitest';
@@ -11,6 +12,7 @@ import type {
   WireConversationsList,
   WireConversationsMembers,
   WireTeamInfo,
+  WireUsersInfo,
   WireUsersList,
 } from '../../../connectors/slack/emulator/wire.js';
 
@@ -20,5 +22,6 @@ describe('slack emulator wire shapes', () => {
     expectTypeOf<WireConversationsList>().toExtend<ConversationsListResponse>();
     expectTypeOf<WireConversationsMembers>().toExtend<ConversationsMembersResponse>();
     expectTypeOf<WireTeamInfo>().toExtend<TeamInfoResponse>();
+    expectTypeOf<WireUsersInfo>().toExtend<UsersInfoResponse>();
   });
 });
