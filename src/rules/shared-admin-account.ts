@@ -115,12 +115,29 @@ function titleFor(account: Account, link: Link, ownerLeft: string | undefined): 
   return {};
 }
 
-/** What makes an admin account accountable: a named account per admin, or an owner who is here. */
-function accountStep(account: Account, link: Link, ownerLeft: string | undefined): string {
-  if (link.kind !== 'shared') return `Name an owner for ${account.login} in the register, or remove its admin rights.`;
-  if (ownerLeft) return `Make an employee who is still here the owner of ${account.login}, or retire it.`;
-  const users = link.shared.users.length > 0 ? link.shared.users.join(', ') : 'each person who uses it';
-  return `Give ${users} a named admin account linked to them, then retire ${account.login} (its keys and password).`;
+/**
+ * What makes an admin account accountable: a named account per admin, or an owner who is here.
+ * A user who has left needs no account, only to come off the account's users.
+ */
+function accountSteps(
+  context: EvaluationContext,
+  account: Account,
+  link: Link,
+  ownerLeft: string | undefined,
+): string[] {
+  if (link.kind !== 'shared')
+    return [`Name an owner for ${account.login} in the register, or remove its admin rights.`];
+  if (ownerLeft) return [`Make an employee who is still here the owner of ${account.login}, or retire it.`];
+  const left = link.shared.users.flatMap((id) => {
+    const on = leftOn(context.people, id, context.now);
+    return on ? [{ id, on }] : [];
+  });
+  const here = link.shared.users.filter((id) => !left.some((l) => l.id === id));
+  const users = here.length > 0 ? here.join(', ') : 'each person who uses it';
+  return [
+    `Give ${users} a named admin account linked to them, then retire ${account.login} (its keys and password).`,
+    ...left.map((l) => `Remove ${l.id} from the users of ${account.login} in the register: they left on ${l.on}.`),
+  ];
 }
 
 export const sharedAdminAccount: Rule = {
@@ -158,7 +175,7 @@ export const sharedAdminAccount: Rule = {
               ? ['Delete the root access keys, turn on MFA for root, and keep its password in a sealed vault.']
               : account.kind === 'service'
                 ? ['Replace user-managed keys with workload identity or short-lived tokens, then delete the keys.']
-                : [accountStep(account, link, ownerLeft)],
+                : accountSteps(context, account, link, ownerLeft),
         },
       });
     }

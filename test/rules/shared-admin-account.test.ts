@@ -319,4 +319,13 @@ describe('shared-admin-account: the fix fits how the account is accounted for', 
       'Make an employee who is still here the owner of ops-admin, or retire it.',
     );
   });
+
+  it('leaves users who have left out of the named accounts and says to remove them from the users', () => {
+    const lee = { id: 'lee', name: 'Lee', kind: 'contractor', owner: 'dana', start: day(-200), end: day(-3) };
+    const steps = runRule(sharedAdminAccount, declared('dana', [lee]))[0]?.remediation.steps.slice(1);
+    expect(steps).toEqual([
+      'Give dana a named admin account linked to them, then retire ops-admin (its keys and password).',
+      `Remove lee from the users of ops-admin in the register: they left on ${day(-3)}.`,
+    ]);
+  });
 });
