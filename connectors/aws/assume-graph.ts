@@ -79,14 +79,22 @@ export function roleActor(arn: string, name: string, accountId: string, access: 
   return { key: arn, label: name, accountId, namedBy: (p) => namesRole(p, accountId, (n) => n === name), access };
 }
 
+/**
+ * The reserved role Identity Center creates for a permission set: AWSReservedSSO_<set>_<16 hex>.
+ * The whole name is matched: a set called Admin must not take Admin_Prod's role for its own.
+ */
+export function reservedSsoRole(setName: string): RegExp {
+  return new RegExp(`^AWSReservedSSO_${setName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}_[0-9a-f]{16}$`);
+}
+
 /** An Identity Center session in an account is its reserved role, AWSReservedSSO_<set>_<suffix>. */
 export function ssoActor(setArn: string, setName: string, accountId: string, access: EvaluationInput): Actor {
-  const prefix = `AWSReservedSSO_${setName}_`;
+  const reserved = reservedSsoRole(setName);
   return {
     key: `sso:${setArn}@${accountId}`,
     label: `the Identity Center permission set ${setName} in ${accountId}`,
     accountId,
-    namedBy: (p) => namesRole(p, accountId, (n) => n.startsWith(prefix)),
+    namedBy: (p) => namesRole(p, accountId, (n) => reserved.test(n)),
     access,
   };
 }

@@ -138,4 +138,18 @@ describe('aws assume-role graph', () => {
     ]);
     expect(graph.reachFrom(session).map((r) => r.role.name)).toEqual(['by-name', 'by-path']);
   });
+
+  it('a permission set is not named by the reserved role of a set whose name it begins', () => {
+    // Admin and Admin_Prod: AWSReservedSSO_Admin_Prod_<16 hex> is Admin_Prod's session, never Admin's.
+    const admin = ssoActor('arn:aws:sso:::permissionSet/ssoins-1/ps-1', 'Admin', B, allowAssume('*'));
+    const adminProd = ssoActor('arn:aws:sso:::permissionSet/ssoins-1/ps-2', 'Admin_Prod', B, allowAssume('*'));
+    const graph = new AssumeGraph([
+      role('break-glass', B, [
+        `arn:aws:iam::${B}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_Prod_0123456789abcdef`,
+      ]),
+      role('not-reserved', B, [roleArn('AWSReservedSSO_Admin_notasuffix', B)]),
+    ]);
+    expect(graph.reachFrom(admin).map((r) => r.role.name)).toEqual([]);
+    expect(graph.reachFrom(adminProd).map((r) => r.role.name)).toEqual(['break-glass']);
+  });
 });
