@@ -121,12 +121,16 @@ function resourcePlan(
   }
   return mergeRemediation(
     ...onResource.map((h) => {
-      const lowerable = finding.rule === 'unapproved-access' || finding.rule === 'expired-access-active';
+      // A level raised past what the register approves is undone by lowering, not by removing.
+      const lowerable = LOWERED_BY.has(finding.rule);
       const approved = lowerable ? approvedLevel(h, finding.person) : undefined;
       return approved ? lowerOrRevoke(module, h.grant, approved, account) : module.revokeGrant(h.grant, account);
     }),
   );
 }
+
+/** Rules whose finding is undone by lowering to an approved level when there is one. */
+const LOWERED_BY: ReadonlySet<string> = new Set(['unapproved-access', 'expired-access-active', 'drift']);
 
 /**
  * The level an approval allows when every lane of the grant is approved, only at a lower level

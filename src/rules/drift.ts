@@ -28,7 +28,10 @@ export const drift: Rule = {
       const raised: Severity[] = [severity];
       if (change.level === 'admin') raised.push(adminSeverity);
       if (change.lanes?.includes('production')) raised.push(productionSeverity);
+      // The person the account is theirs: the change joins what the report says of them.
+      const link = context.linkOf({ system: change.system, target: change.target, id: change.account });
       findings.push({
+        ...(link.kind === 'person' ? { person: link.person } : {}),
         severity: worst(raised),
         system: change.system,
         target: change.target,

@@ -167,3 +167,33 @@ describe('addRemediation: a change since the last scan', () => {
     ]);
   });
 });
+
+describe('addRemediation: a level raised since the last scan', () => {
+  it('lowers it back to what the register approves, under the person whose account it is', () => {
+    const input = {
+      ...scene(),
+      drift: {
+        since: '2026-11-22T09:00:00Z',
+        notCompared: [],
+        changes: [
+          {
+            kind: 'level-raised' as const,
+            system: 'github',
+            target: 'northwind',
+            account: 'omar',
+            login: 'omar',
+            resource: 'northwind/shop',
+            level: 'write' as const,
+            lanes: ['code' as const],
+            detail: 'read became write',
+          },
+        ],
+      },
+    };
+    const [drift] = addRemediation(evaluate(input).findings, buildContext(input)).filter((f) => f.rule === 'drift');
+    expect(drift?.person).toBe('omar');
+    expect(drift?.remediation.commands).toEqual([
+      'gh api --method PUT repos/northwind/shop/collaborators/omar -f permission=pull',
+    ]);
+  });
+});
