@@ -30,7 +30,17 @@ export const contractorProductionWrite: Rule = {
             return `the register approves production ${c.approval?.access ?? 'access'} only, below what is held`;
           return `production access is ${c.state}`;
         });
-      findings.push({ ...base, evidence: [...evidence, ...new Set(approvals)] });
+      // Lowering to read fits only access the register approves (or approves at read); access it
+      // does not approve at all goes, or gets approved, first.
+      const someApproval = holder.lanes.some(
+        (c) => c.lane === 'production' && (c.state === 'approved' || c.state === 'above'),
+      );
+      const fix = someApproval
+        ? {}
+        : {
+            fix: `Remove the contractor's production access to ${base.resource}, or approve it in the register if their task needs it; route their production changes through an employee (review, deploy approval).`,
+          };
+      findings.push({ ...base, ...fix, evidence: [...evidence, ...new Set(approvals)] });
     }
     return findings;
   },

@@ -1,6 +1,7 @@
+import { describe, expect, it } from 'vitest';
 import { contractorProductionWrite } from '../../src/rules/contractor-production-write.js';
 import { account, approval, context, contractor, dana, grant, register } from '../support/builders.js';
-import { ruleTester } from './tester.js';
+import { ruleTester, runRule } from './tester.js';
 
 const sam = account({ id: 'samortiz' });
 const infra = (fields = {}) =>
@@ -83,4 +84,24 @@ ruleTester(contractorProductionWrite, {
       }),
     },
   ],
+});
+
+describe('contractor-production-write: the fix fits what the register approves', () => {
+  const fixOf = (grants: Record<string, unknown>[]) =>
+    runRule(
+      contractorProductionWrite,
+      context({ accounts: [sam], grants: [infra({ level: 'write', permission: 'push' })], register: samWith(grants) }),
+    )[0]?.remediation.steps[0];
+
+  it('says to lower to read when the register approves production at read', () => {
+    expect(fixOf([approval({ scope: 'northwind/infra', lane: 'production', access: 'read' })])).toMatch(
+      /^Lower the contractor to read in production/,
+    );
+  });
+
+  it('says to remove the access or approve it when the register does not approve production', () => {
+    expect(fixOf([approval()])).toBe(
+      "Remove the contractor's production access to northwind/infra, or approve it in the register if their task needs it; route their production changes through an employee (review, deploy approval).",
+    );
+  });
 });
