@@ -29,6 +29,8 @@ export interface IcUser {
   userName: string;
   displayName?: string;
   emails: string[];
+  /** UserStatus DISABLED: the user cannot sign in, so its assignments wait until it is enabled again. */
+  disabled?: boolean;
 }
 
 export interface IcGroup {
@@ -128,6 +130,7 @@ export async function readIdentityCenter(options: ReadOptions): Promise<Identity
         emails: (u.Emails ?? []).flatMap((e) => (e.Value ? [e.Value.toLowerCase()] : [])).sort(),
       };
       if (u.DisplayName) user.displayName = u.DisplayName;
+      if (u.UserStatus === 'DISABLED') user.disabled = true;
       facts.users.set(u.UserId, user);
     }
   for (const page of await allPages(

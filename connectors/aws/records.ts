@@ -383,6 +383,8 @@ export function buildAccountRecords(
   return sortRecords(records);
 }
 
+const DISABLED_USER = 'the user is disabled in Identity Center: it cannot sign in until enabled again';
+
 export function buildIdentityCenterRecords(
   ic: IdentityCenterFacts,
   target: string,
@@ -400,7 +402,8 @@ export function buildIdentityCenterRecords(
       login: user.userName,
       emails: user.emails,
       kind: 'human',
-      status: 'active',
+      // A disabled user cannot sign in; its assignments stay and work again once it is enabled.
+      status: user.disabled ? 'suspended' : 'active',
       role: 'identity-center-user',
       attributes: { identityStoreId: ic.identityStoreId },
     };
@@ -463,7 +466,9 @@ export function buildIdentityCenterRecords(
     const session = ssoActor(set.arn, set.name, assignment.accountId, input);
     const reaches = world?.graph.reachFrom(session) ?? [];
     for (const member of members) {
-      if (!ic.users.has(member)) continue;
+      const user = ic.users.get(member);
+      if (!user) continue;
+      const disabled = user.disabled ? [DISABLED_USER] : [];
       for (const reach of reaches)
         records.grants.push(
           ...reachGrants(
@@ -471,6 +476,7 @@ export function buildIdentityCenterRecords(
               target,
               account: userId(member),
               start: `${set.name} in ${assignment.accountId}`,
+              evidence: disabled,
               extra: assignmentFacts,
             },
             reach,
@@ -490,6 +496,7 @@ export function buildIdentityCenterRecords(
             label: set.name,
             extra: assignmentFacts,
             evidence: [
+              ...disabled,
               `permission set ${set.name} (${input.policies.map((p) => p.name).join(', ') || 'no policies'}${input.boundary ? `; boundary ${input.boundary.map((p) => p.name).join(', ')}` : ''})${group ? `, assigned to group ${group.name}` : ''}`,
             ],
           },

@@ -647,6 +647,7 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
             UserName: u.userName,
             DisplayName: u.displayName,
             Emails: u.emails.map((Value, i) => ({ Value, Type: 'work', Primary: i === 0 })),
+            UserStatus: u.status,
             IdentityStoreId: ic.identityStoreId,
           })),
           'Users',

@@ -142,6 +142,8 @@ const IdentityCenterSchema = z.strictObject({
         userName: z.string().min(1),
         displayName: z.string().optional(),
         emails: z.array(z.string()).default([]),
+        /** Identity Store's UserStatus: a DISABLED user cannot sign in. */
+        status: z.enum(['ENABLED', 'DISABLED']).default('ENABLED'),
       }),
     )
     .default([]),

@@ -417,6 +417,26 @@ describe('aws connector: what it cannot see is a named gap', async () => {
   });
 });
 
+describe('aws connector: a disabled Identity Center user', async () => {
+  // biome-ignore lint/suspicious/noExplicitAny: scenario JSON
+  const scenario = (await demoScenarioJson()) as Record<string, any>;
+  const user = scenario.identityCenter.users[0];
+  user.status = 'DISABLED';
+  const { snapshot } = await runAgainstEmulator(scenario);
+  const id = `arn:aws:identitystore:::user/${user.id}`;
+
+  it('is suspended, not active: it cannot sign in until it is enabled again', () => {
+    expect(snapshot.accounts.find((a) => a.id === id)?.status).toBe('suspended');
+  });
+
+  it('keeps its assignments, which come back with the user, and says why they are not usable now', () => {
+    const grants = grantsOf(snapshot, id);
+    expect(grants.length).toBeGreaterThan(0);
+    for (const g of grants)
+      expect(g.evidence).toContain('the user is disabled in Identity Center: it cannot sign in until enabled again');
+  });
+});
+
 describe('aws connector: Identity Center group expansion', async () => {
   const scenario = {
     callerAccount: PROD,
