@@ -209,8 +209,36 @@ describe('evaluate', () => {
     });
     expect(rows['samortiz northwind/shop']).toMatchObject({ people: ['sam'] });
     expect(rows['samortiz northwind/shop']?.approvedUntil).toBeUndefined();
-    expect(rows['dana-w northwind']?.approvedUntil).toBeUndefined();
+    expect(rows['dana-w northwind']?.approvedUntil).toBe('no end date');
     expect(rows['quickfix-dev northwind/shop']?.people).toEqual([]);
+  });
+
+  it('gives an approval end only to access approved on every lane, and says when an approval has none', () => {
+    const rows = Object.fromEntries(
+      (
+        evaluate(
+          evaluationInput({
+            accounts: [account({ id: 'lee-dev' }), account({ id: 'kim-dev' }), account({ id: 'ada-dev' })],
+            grants: [
+              grant({ account: 'lee-dev', resource: 'northwind/shop' }),
+              grant({ account: 'kim-dev', resource: 'northwind/shop', lanes: ['code', 'production'] }),
+              grant({ account: 'ada-dev', resource: 'northwind/shop' }),
+            ],
+            register: register({
+              people: [
+                dana,
+                // Approved at read, holds write: above what is approved, so not approved.
+                contractor('lee', { accounts: { github: 'lee-dev' }, grants: [approval({ access: 'read' })] }),
+                // Code approved, production not: part of the grant is unapproved.
+                contractor('kim', { accounts: { github: 'kim-dev' }, grants: [approval()] }),
+                contractor('ada', { accounts: { github: 'ada-dev' }, grants: [approval({ end: undefined })] }),
+              ],
+            }),
+          }),
+        ).access ?? []
+      ).map((a) => [a.account, a.approvedUntil]),
+    );
+    expect(rows).toEqual({ 'lee-dev': undefined, 'kim-dev': undefined, 'ada-dev': 'no end date' });
   });
 
   it('lists the accounts it could not link, with the reason, and skips deleted ones', () => {

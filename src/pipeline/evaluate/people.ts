@@ -147,13 +147,22 @@ export function heldAccess(context: EvaluationContext): HeldAccess[] {
   });
 }
 
-/** The earliest end of the register grants approving a grant's lanes today, across its holders. */
+/**
+ * Until when the register approves every lane of a grant for every holder: the earliest end of
+ * the approvals (an employee's own access is approved by their employment, until they leave),
+ * "no end date" when none ends, nothing when any lane is not approved (unapproved, above what is
+ * approved, expired).
+ */
 function earliestApprovedEnd(holders: readonly Holder[]): string | undefined {
   let earliest: string | undefined;
+  let judged = false;
   for (const h of holders)
     for (const c of h.lanes) {
-      const end = c.state === 'approved' || c.state === 'above' ? c.approval?.end : undefined;
+      if (c.state !== 'approved' && c.state !== 'employee') return undefined;
+      judged = true;
+      const end = c.state === 'approved' ? c.approval?.end : h.person.end;
       if (end !== undefined && (earliest === undefined || end < earliest)) earliest = end;
     }
-  return earliest;
+  // A grant in no lane (or held by nobody in the register) has nothing the register approves.
+  return judged ? (earliest ?? 'no end date') : undefined;
 }
