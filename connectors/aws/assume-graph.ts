@@ -2,8 +2,8 @@
 // trust policy naming a user or role lets it in on its own within the role's account; naming
 // an account's root delegates to that account, whose principals then need their own policy to
 // allow sts:AssumeRole on the role; across accounts both sides must allow. A role reached may
-// assume further roles with its own policies, so paths are followed up to MAX_HOPS, each role
-// once per start. Pure: the graph is built from what collect() read.
+// assume further roles with its own policies, so paths are followed to their end, each role
+// once per start (so a cycle ends too). Pure: the graph is built from what collect() read.
 import {
   type ActionCheck,
   allowsActionOn,
@@ -13,9 +13,6 @@ import {
 } from './evaluator.js';
 import { byCodePoint } from './policy.js';
 import type { TrustedPrincipal } from './trust.js';
-
-/** Roles past the first one a person can chain to: enough for real set-ups, bounded for scale. */
-export const MAX_HOPS = 3;
 
 const ASSUME_ROLE = 'sts:AssumeRole';
 
@@ -119,7 +116,9 @@ export class AssumeGraph {
     const out: Reach[] = [];
     const seen = new Set([start.key]);
     let frontier: { actor: Actor; path: Hop[] }[] = [{ actor: start, path: [] }];
-    for (let depth = 0; depth < MAX_HOPS && frontier.length > 0; depth++) {
+    // To a fixed point: a role enters the frontier once, so the walk ends after at most one pass
+    // per role. A cut-off would hide the admin role at the end of a long chain.
+    while (frontier.length > 0) {
       const next: typeof frontier = [];
       for (const { actor, path } of frontier) {
         for (const role of this.byTrustedAccount.get(actor.accountId) ?? []) {

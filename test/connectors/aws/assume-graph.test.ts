@@ -1,10 +1,9 @@
-// The assume-role graph on its own: IAM's two sides of sts:AssumeRole, chains, cycles and the
-// hop limit, Identity Center sessions named by their reserved roles.
+// The assume-role graph on its own: IAM's two sides of sts:AssumeRole, chains to their end,
+// cycles, Identity Center sessions named by their reserved roles.
 import { describe, expect, it } from 'vitest';
 import {
   type AssumableRole,
   AssumeGraph,
-  MAX_HOPS,
   roleActor,
   ssoActor,
   userActor,
@@ -113,18 +112,22 @@ describe('aws assume-role graph', () => {
     expect(names(graph, sam(denied))).toEqual([]);
   });
 
-  it('follows chains, each role once, through a cycle, up to the hop limit', () => {
-    // sam → r1 → r2 → r1 (cycle) and r2 → r3 → r4: r4 is one hop too far.
+  it('follows chains to their end, each role once, through a cycle', () => {
+    // sam → r1 → r2 → r1 (cycle) and r2 → r3 → r4 → r5 → r6: nothing is cut for being far.
     const r1 = role('r1', A, [`arn:aws:iam::${A}:user/sam`, roleArn('r2')], allowAssume('*'));
     const r2 = role('r2', A, [roleArn('r1')], allowAssume('*'));
     const r3 = role('r3', A, [roleArn('r2')], allowAssume('*'));
-    const r4 = role('r4', A, [roleArn('r3')]);
-    const graph = new AssumeGraph([r4, r3, r2, r1]);
-    expect(MAX_HOPS).toBe(3);
+    const r4 = role('r4', A, [roleArn('r3')], allowAssume('*'));
+    const r5 = role('r5', A, [roleArn('r4')], allowAssume('*'));
+    const r6 = role('r6', A, [roleArn('r5')]);
+    const graph = new AssumeGraph([r6, r5, r4, r3, r2, r1]);
     expect(names(graph, sam(nothing))).toEqual([
       ['r1', 1],
       ['r2', 2],
       ['r3', 3],
+      ['r4', 4],
+      ['r5', 5],
+      ['r6', 6],
     ]);
   });
 
