@@ -206,7 +206,13 @@ function systemLines(systems: readonly SystemView[]): string[] {
 function noteLines(view: ReportView): string[] {
   const lines = ['## Register problems and warnings', ''];
   if (view.registerPath) lines.push(md`Register: ${view.registerPath}`, '');
-  if (view.registerProblems.length === 0) lines.push('The register has no problems.', '');
+  if (view.registerProblems.length === 0)
+    lines.push(
+      view.registerFindings > 0
+        ? 'The register loaded, but entries in it are incomplete: see the register findings above.'
+        : 'The register loaded without problems.',
+      '',
+    );
   else lines.push(...view.registerProblems.map((p) => md`- ${p}`), '');
   if (view.warnings.length > 0) lines.push('Evaluation warnings:', '', ...view.warnings.map((w) => md`- ${w}`), '');
   return lines;

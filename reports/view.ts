@@ -248,7 +248,7 @@ export interface ReportView {
   actions: Action[];
   /** The first few actions, for "start here". */
   startHere: Action[];
-  /** Register findings exist (register-incomplete): "the register has no problems" would be false. */
+  /** register-incomplete findings: "the register loaded without problems" would be false. */
   registerFindings: number;
 }
 
@@ -405,7 +405,7 @@ function makeView(input: ReportInput): ReportView {
     findings,
     actions,
     startHere: actions.slice(0, START_HERE),
-    registerFindings: findings.filter((f) => f.target === 'register').length,
+    registerFindings: findings.filter((f) => f.rule === 'register-incomplete').length,
   };
 }
 

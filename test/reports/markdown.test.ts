@@ -106,4 +106,21 @@ describe('report.md', () => {
     expect(out).toContain('1 command is too long to show here');
     expect(out).not.toContain('x'.repeat(1001));
   });
+
+  it('says the register has incomplete entries only for register-incomplete findings, as the HTML does', () => {
+    const html = (input: ReturnType<typeof demoInput>) => renderReport('html', input).replace(/<[^>]+>/g, '');
+    const withFinding = (rule: string) => {
+      const input = demoInput({ register: { path: 'register.yaml', problems: [] } });
+      const base = input.evaluation.findings[2]!;
+      const f = { ...base, rule, fingerprint: `fp-${rule}-register`, target: 'register', account: '' };
+      input.evaluation = { ...input.evaluation, findings: [f] };
+      return input;
+    };
+    const incomplete = 'The register loaded, but entries in it are incomplete: see the register findings above.';
+    const fine = 'The register loaded without problems.';
+    expect(renderReport('md', withFinding('register-incomplete'))).toContain(incomplete);
+    expect(html(withFinding('register-incomplete'))).toContain(incomplete);
+    expect(renderReport('md', withFinding('multiple-lanes'))).toContain(fine);
+    expect(html(withFinding('multiple-lanes'))).toContain(fine);
+  });
 });
