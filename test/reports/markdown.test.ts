@@ -123,4 +123,15 @@ describe('report.md', () => {
     expect(renderReport('md', withFinding('multiple-lanes'))).toContain(fine);
     expect(html(withFinding('multiple-lanes'))).toContain(fine);
   });
+
+  it('calls a complete scan with accepted gaps read in full but for them, as the HTML does', () => {
+    const input = demoInput();
+    input.snapshot.systems = input.snapshot.systems.filter((s) => s.ok);
+    input.snapshot.systems[0]!.gaps = [{ kind: 'github.pat-grants', detail: 'PAT grants need a GitHub App token' }];
+    const accept = [{ gap: 'github.pat-grants', reason: 'no App yet', until: '2027-01-31' }];
+    input.completeness = completeness(input.snapshot, accept, NOW);
+    const sentence = '**Complete scan.** Every system below was read in full, but for the known gaps listed below.';
+    expect(renderReport('md', input)).toContain(sentence);
+    expect(renderReport('html', input).replace(/<[^>]+>/g, '')).toContain(sentence.replace(/\*\*/g, ''));
+  });
 });
