@@ -7,6 +7,7 @@
 import {
   type ActionCheck,
   allowsActionOn,
+  boundaryAllows,
   type EffectiveAccess,
   type EvaluationInput,
   notRefused,
@@ -27,6 +28,11 @@ export interface Actor {
   namedBy(principal: string): boolean;
   /** Its identity policies and boundary, for the caller's side of sts:AssumeRole. */
   access: EvaluationInput;
+  /**
+   * Whether a trust naming the principal's own ARN is capped by its permissions boundary: a
+   * role's (and so an Identity Center session's reserved role's) is, a user's is not.
+   */
+  boundaryCapsNamedTrust?: boolean;
 }
 
 export interface AssumableRole {
@@ -73,7 +79,14 @@ export function userActor(arn: string, name: string, accountId: string, access: 
 }
 
 export function roleActor(arn: string, name: string, accountId: string, access: EvaluationInput): Actor {
-  return { key: arn, label: name, accountId, namedBy: (p) => namesRole(p, accountId, (n) => n === name), access };
+  return {
+    key: arn,
+    label: name,
+    accountId,
+    namedBy: (p) => namesRole(p, accountId, (n) => n === name),
+    access,
+    boundaryCapsNamedTrust: true,
+  };
 }
 
 /**
@@ -93,6 +106,7 @@ export function ssoActor(setArn: string, setName: string, accountId: string, acc
     accountId,
     namedBy: (p) => namesRole(p, accountId, (n) => reserved.test(n)),
     access,
+    boundaryCapsNamedTrust: true,
   };
 }
 
@@ -148,9 +162,15 @@ export function entry(actor: Actor, role: AssumableRole): Hop | undefined {
     // caller's, or its account's SCPs, still refuse it); otherwise the caller's own policies must
     // allow sts:AssumeRole on the role too.
     const needsPolicy = delegated || role.accountId !== actor.accountId;
+    // A role's boundary caps a trust naming the role's ARN (IAM's implicit deny), though not one
+    // naming one of its sessions, nor a user's boundary a trust naming the user.
+    const capped = actor.boundaryCapsNamedTrust === true && !isSessionArn(t.principal);
+    const within = capped ? boundaryAllows(actor.access, ASSUME_ROLE, role.arn) : undefined;
     const check: ActionCheck = needsPolicy
       ? allowsActionOn(actor.access, ASSUME_ROLE, role.arn)
-      : notRefused(actor.access, ASSUME_ROLE, role.arn);
+      : within && !within.allowed
+        ? within
+        : notRefused(actor.access, ASSUME_ROLE, role.arn);
     if (!check.allowed) continue;
     const conditions = t.conditions.length > 0 ? ` (conditions not evaluated: ${t.conditions.join(', ')})` : '';
     const trusts = named ? actor.label : `every principal of account ${actor.accountId} whose policies allow it`;
@@ -166,6 +186,10 @@ export function entry(actor: Actor, role: AssumableRole): Hop | undefined {
     };
   }
   return undefined;
+}
+
+function isSessionArn(principal: string): boolean {
+  return /^arn:aws[\w-]*:sts::\d{12}:assumed-role\//.test(principal);
 }
 
 /** "sam-ortiz → deploy (111111111111) → prod-admin (222222222222)": the path in one line. */

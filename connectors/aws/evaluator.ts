@@ -257,6 +257,22 @@ export function notRefused(input: EvaluationInput, action: string, resource: str
   return refusal(input, flatten(input.policies), boundary, onActionAndResource(action, resource));
 }
 
+/**
+ * Whether the principal's permissions boundary (when it has one) allows the action on the
+ * resource: a resource policy naming a role's ARN is capped by it (IAM's implicit deny), unlike
+ * one naming a user's ARN or a role session's.
+ */
+export function boundaryAllows(input: EvaluationInput, action: string, resource: string): ActionCheck {
+  if (!input.boundary) return { allowed: true, evidence: [], notes: [] };
+  if (flatten(input.boundary).some((s) => onActionAndResource(action, resource)(s, 'Allow')))
+    return { allowed: true, evidence: [], notes: [] };
+  return {
+    allowed: false,
+    evidence: [`the permissions boundary ${input.boundary.map((b) => b.name).join(', ')} does not allow it`],
+    notes: [],
+  };
+}
+
 type StatementTest = (s: SourcedStatement, effect: 'Allow' | 'Deny') => boolean;
 
 /** Whether a statement of that effect covers this action on this resource. */

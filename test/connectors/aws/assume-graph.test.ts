@@ -155,4 +155,27 @@ describe('aws assume-role graph', () => {
     expect(graph.reachFrom(admin).map((r) => r.role.name)).toEqual([]);
     expect(graph.reachFrom(adminProd).map((r) => r.role.name)).toEqual(['break-glass']);
   });
+
+  it('a trust naming a role (or a permission set’s reserved role) by ARN is still capped by its boundary; a user’s is not', () => {
+    const doc = (Statement: unknown[]) => ({ Version: '2012-10-17', Statement }) as PolicyDocument;
+    const readOnly = [
+      { name: 'ReadOnlyOnly', document: doc([{ Effect: 'Allow', Action: 's3:List*', Resource: '*' }]) },
+    ];
+    const bounded: EvaluationInput = { ...allowAssume('*'), boundary: readOnly };
+    const reserved = 'AWSReservedSSO_Ops_0123456789abcdef';
+    const graph = new AssumeGraph([
+      role('by-role', A, [roleArn('bnd')]),
+      role('by-session', A, [`arn:aws:sts::${A}:assumed-role/bnd/alice`]),
+      role('by-user', A, [`arn:aws:iam::${A}:user/sam`]),
+      role('by-sso', A, [roleArn(reserved)]),
+    ]);
+    const bnd = roleActor(roleArn('bnd'), 'bnd', A, bounded);
+    // A role session named as such is not capped (IAM: the boundary limits grants to the role ARN only).
+    expect(graph.reachFrom(bnd).map((r) => r.role.name)).toEqual(['by-session']);
+    expect(names(graph, sam(bounded))).toEqual([['by-user', 1]]);
+    const sso = ssoActor('arn:aws:sso:::permissionSet/ssoins-1/ps-9', 'Ops', A, bounded);
+    expect(graph.reachFrom(sso).map((r) => r.role.name)).toEqual([]);
+    const open = roleActor(roleArn('bnd'), 'bnd', A, allowAssume('*'));
+    expect(graph.reachFrom(open).map((r) => r.role.name)).toEqual(['by-role', 'by-session']);
+  });
 });
