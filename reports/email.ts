@@ -214,7 +214,7 @@ function renderText(
     const who = f.person ? ` — ${f.person}${f.owner ? ` (owner ${f.owner})` : ''}` : '';
     const open = f.openText ? ` (${f.openText})` : '';
     lines.push(
-      `  [${f.severity}]${f.isNew ? ' NEW' : ''} ${f.title}: ${f.system} ${f.account}${f.resource ? ` ${f.resource}` : ''}${who}${open}`,
+      `  [${f.severity}]${f.isNew ? ' NEW' : ''} ${f.title}: ${[f.system, f.account, f.resource].filter(Boolean).join(' ')}${who}${open}`,
     );
   }
   lines.push('', ...attachmentLines(input.attachments));

@@ -86,7 +86,8 @@ export function* htmlChunks(input: ReportInput): Generator<string> {
     const f = cleanStrings(raw);
     yield findingCard({
       ...f,
-      whereParts: breakable(`${f.login ?? f.account}${f.resource ? ` · ${f.resource}` : ''}`),
+      // Only the parts a finding has: one about the register has no account, often no resource.
+      whereParts: breakable([f.system, f.login ?? f.account, f.resource].filter(Boolean).join(' · ')),
       accountParts: breakable(f.account),
       ...(f.resource ? { resourceParts: breakable(f.resource) } : {}),
     });

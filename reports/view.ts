@@ -324,7 +324,7 @@ function makeView(input: ReportInput): ReportView {
       ...(age ? { age: age.text, openDays: age.days } : {}),
       ...(lapsed ? { lapsed } : {}),
       isNew: compared && age?.text === 'new in this scan',
-      where: `${f.system} ${login ?? f.account}`,
+      where: [f.system, login ?? f.account].filter(Boolean).join(' '),
       ...(f.person && engaged.has(f.person) ? { engaged: true } : {}),
     };
   });

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { renderEmail } from '../../reports/email.js';
 import { FILTER_SCRIPT, REPORT_CSP } from '../../reports/html.js';
 import { REPORT_FILES, renderReport } from '../../reports/index.js';
 import { completeness } from '../../src/core/completeness.js';
+import { RegisterSchema } from '../../src/core/register.js';
 import { demoInput, NOW } from './fixture.js';
 
 const decode = (s: string) =>
@@ -139,5 +141,38 @@ describe('report.html', () => {
     expect(page.match(/<details class="finding/g)).toHaveLength(input.evaluation.findings.length);
     expect(page).toContain('before lanekeeper-findings after');
     expect(page).not.toContain('\u0000');
+  });
+});
+
+describe('where a finding is, when it has no account', () => {
+  const input = demoInput();
+  const base = input.evaluation.findings[0]!;
+  const noAccount = { ...base, fingerprint: 'fp-no-account', account: '', resource: 'northwind/analytics' };
+  const register = { ...base, fingerprint: 'fp-register', system: 'register', target: 'register', account: '' };
+  delete (register as { resource?: string }).resource;
+  input.evaluation = { ...input.evaluation, findings: [noAccount, register] };
+
+  it('joins only the parts present, in the HTML, the Markdown and the email', () => {
+    const where = [...renderReport('html', input).matchAll(/<span class="c-where">([\s\S]*?)<\/span>/g)].map((m) =>
+      m[1]!.replace(/<wbr>/g, ''),
+    );
+    expect(where).toEqual(['github · northwind/analytics', 'register']);
+    const md = renderReport('md', input);
+    expect(md).toContain('| github · northwind/analytics |');
+    expect(md).toContain('| register |');
+    const email = renderEmail({
+      organization: 'Northwind Supply',
+      now: NOW,
+      complete: true,
+      failed: [],
+      evaluation: input.evaluation,
+      register: RegisterSchema.parse({ organization: 'Northwind Supply', people: [] }),
+      newFingerprints: new Set(),
+      attachments: { attached: [], tooLarge: [], folder: 'lanekeeper-report' },
+    });
+    expect(text(email.html)).toContain('github · northwind/analytics');
+    expect(text(email.html)).not.toMatch(/· ·|· $|register ·/);
+    expect(email.text).toContain(': github northwind/analytics');
+    expect(email.text).not.toMatch(/github {2}northwind/);
   });
 });
