@@ -356,6 +356,11 @@ export function buildAccountRecords(
         access,
       ),
     );
+    // What the role can go on to is its own access too: whoever holds the role (a CI job, a
+    // service, a web identity) holds it, as a user's reach is the user's.
+    const reaches = world.graph.reachFrom(self.actor);
+    for (const reach of reaches)
+      records.grants.push(...reachGrants({ target, account: role.arn, start: role.name }, reach, world));
     for (const t of trusted) {
       if (t.kind === 'deleted') {
         warn(
@@ -374,7 +379,7 @@ export function buildAccountRecords(
         role: self,
         path: [{ role: self, named: true, allowedBy: [], evidence: [`${role.arn} ${describeTrust(t)}`] }],
       };
-      const onward = world.graph.reachFrom(self.actor).map((r) => ({ role: r.role, path: [...first.path, ...r.path] }));
+      const onward = reaches.map((r) => ({ role: r.role, path: [...first.path, ...r.path] }));
       for (const reach of [first, ...onward])
         records.grants.push(...reachGrants({ target, account: open.id, start: open.label }, reach, world));
     }

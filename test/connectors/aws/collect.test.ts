@@ -437,6 +437,77 @@ describe('aws connector: a disabled Identity Center user', async () => {
   });
 });
 
+describe('aws connector: the roles a role can go on to', async () => {
+  const T = '2026-01-01T00:00:00Z';
+  const doc = (Statement: unknown[]) => ({ Version: '2012-10-17', Statement });
+  const gh = `arn:aws:iam::${PROD}:oidc-provider/token.actions.githubusercontent.com`;
+  const { snapshot } = await runAgainstEmulator({
+    callerAccount: PROD,
+    organization: { auditRole: 'lanekeeper-audit' },
+    accounts: [
+      {
+        id: PROD,
+        name: 'northwind-ci',
+        root: { createdAt: T },
+        roles: [
+          {
+            name: 'gh-ci',
+            createdAt: T,
+            trust: doc([
+              {
+                Effect: 'Allow',
+                Principal: { Federated: gh },
+                Action: 'sts:AssumeRoleWithWebIdentity',
+                Condition: {
+                  StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
+                  StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:northwind/*' },
+                },
+              },
+            ]),
+            inlinePolicies: [
+              { name: 'hop', document: doc([{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }]) },
+            ],
+          },
+        ],
+      },
+      {
+        id: STAGING,
+        name: 'northwind-production',
+        root: { createdAt: T },
+        roles: [
+          {
+            name: 'lanekeeper-audit',
+            createdAt: T,
+            trust: doc([
+              { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${PROD}:root` }, Action: 'sts:AssumeRole' },
+            ]),
+            managedPolicies: ['SecurityAudit'],
+          },
+          {
+            name: 'prod-deploy',
+            createdAt: T,
+            trust: doc([
+              { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${PROD}:role/gh-ci` }, Action: 'sts:AssumeRole' },
+            ]),
+            inlinePolicies: [{ name: 'adm', document: doc([{ Effect: 'Allow', Action: '*', Resource: '*' }]) }],
+          },
+        ],
+      },
+    ],
+  });
+
+  it('gives the role that can assume another the other’s access, with the path as evidence', () => {
+    const ci = `arn:aws:iam::${PROD}:role/gh-ci`;
+    const onward = grantsOf(snapshot, ci).filter((g) => g.via === 'role');
+    expect(onward.map((g) => [g.resource, g.permission, g.level])).toEqual([
+      // The audit role trusts the whole account, and gh-ci may assume any role.
+      [STAGING, 'can assume lanekeeper-audit: SecurityAudit (metadata read)', 'read'],
+      [STAGING, 'can assume prod-deploy: adm (inline)', 'admin'],
+    ]);
+    expect(onward[1]?.evidence).toContain('path: gh-ci → prod-deploy (222222222222)');
+  });
+});
+
 describe('aws connector: Identity Center group expansion', async () => {
   const scenario = {
     callerAccount: PROD,
