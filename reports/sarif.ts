@@ -17,6 +17,8 @@ export interface SarifInput {
   toolVersion: string;
   /** Where in the register a finding belongs; the register's first line when nothing closer exists. */
   locate(finding: Finding): SarifLocation;
+  /** A person's name from the register, to name them as the other reports do: "Sam Ortiz (sam)". */
+  personName?(id: string): string | undefined;
   /** Results at most (SARIF_MAX_RESULTS unless a test says otherwise). */
   maxResults?: number;
 }
@@ -108,7 +110,7 @@ export function sarifChunks(input: SarifInput): Iterable<string> {
       ruleId: f.rule,
       ...(index.has(f.rule) ? { ruleIndex: index.get(f.rule) } : {}),
       level: LEVEL[f.severity],
-      message: { text: message(f) },
+      message: { text: message(f, input.personName) },
       locations: [
         {
           physicalLocation: {
@@ -130,10 +132,16 @@ export function sarifChunks(input: SarifInput): Iterable<string> {
   });
 }
 
-/** Our lines, each value on one: evidence from an API cannot forge a line of the message. */
-function message(f: Finding): string {
-  const where = [f.system, f.target, f.account, f.resource].filter(Boolean).join(' / ');
-  const lines = [`${f.title}: ${where}`, ...f.evidence.map((e) => `- ${e}`)];
+/**
+ * Our lines, each value on one: evidence from an API cannot forge a line of the message. The
+ * first names the person, when there is one: a finding about the register has nothing else to tell
+ * one result from another ("register" is its system and its target).
+ */
+function message(f: Finding, personName: SarifInput['personName']): string {
+  const name = f.person === undefined ? undefined : personName?.(f.person);
+  const who = f.person === undefined ? [] : [name && name !== f.person ? `${name} (${f.person})` : f.person];
+  const place = [f.system, f.target === f.system ? '' : f.target, f.account, f.resource].filter(Boolean).join(' / ');
+  const lines = [`${f.title}: ${[...who, place].join(', ')}`, ...f.evidence.map((e) => `- ${e}`)];
   if (f.remediation.steps.length > 0) lines.push(`Fix: ${f.remediation.steps.join(' ')}`);
   return lines.map(oneLine).join('\n');
 }

@@ -145,4 +145,25 @@ describe('sarifChunks', () => {
     broken.runs[0].results[0].level = 'fatal';
     expect(validate(broken)).toBe(false);
   });
+
+  it('names the person in the first line of the message, with their name when it is known', () => {
+    const register = finding({
+      fingerprint: 'multiple-lanes-sam',
+      rule: 'multiple-lanes',
+      title: 'Contractor holds more than one lane',
+      system: 'register',
+      target: 'register',
+      account: '',
+      resource: undefined,
+    });
+    const first = (extra: object) =>
+      JSON.parse(
+        [...sarifChunks({ ...input, ...extra, findings: [register, input.findings[1]!] })].join(''),
+      ).runs[0].results.map((r: { message: { text: string } }) => r.message.text.split('\n')[0]);
+    expect(first({ personName: (id: string) => (id === 'sam' ? 'Sam Ortiz' : undefined) })).toEqual([
+      'Contractor holds more than one lane: Sam Ortiz (sam), register',
+      'Access outlived its approval: github / northwind / quickfix-dev / northwind/shop',
+    ]);
+    expect(first({})[0]).toBe('Contractor holds more than one lane: sam, register');
+  });
 });
