@@ -57,7 +57,10 @@ export interface HeldAccess {
   via: Via;
   /** Register person ids holding it (the account's person, a group's members, a shared account's users), sorted. */
   people: string[];
-  /** Inclusive last day (YYYY-MM-DD) of the register grant approving it today; absent when none does or it has no end. */
+  /**
+   * Inclusive last day (YYYY-MM-DD) of the approval in effect, or "no end date" when it has none;
+   * absent when any lane of the grant is not approved.
+   */
   approvedUntil?: string;
 }
 

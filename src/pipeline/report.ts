@@ -130,10 +130,12 @@ export async function writeReportFiles(
 function sarifOf(findings: readonly Finding[], rules: readonly RuleMeta[], place: SarifPlace): Iterable<string> {
   const uri = (relative(place.cwd, place.registerPath) || place.registerPath).split(sep).join('/');
   const index = new Map(place.register.register.people.map((p, i) => [p.id, i]));
+  const names = new Map(place.register.register.people.map((p) => [p.id, p.name]));
   return sarifChunks({
     findings,
     rules,
     toolVersion: VERSION,
+    personName: (id) => names.get(id),
     locate: (f) => {
       const i = f.person === undefined ? undefined : index.get(f.person);
       return { uri, line: (i === undefined ? undefined : place.register.lineOf(['people', i])) ?? 1 };

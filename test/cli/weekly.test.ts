@@ -121,6 +121,8 @@ describe('delivery and CI outputs of a scan', () => {
     // Findings about a person point at that person's entry in the register.
     const sam = sarif.runs[0].results.find((r: { properties: { person?: string } }) => r.properties.person === 'sam');
     expect(sam.locations[0].physicalLocation.region.startLine).toBeGreaterThan(20);
+    // And name them, as the register does.
+    expect(sam.message.text.split('\n')[0]).toContain('Sam Ortiz (sam)');
   });
 
   it("keeps the job summary within GitHub's 1 MiB, counting what the step wrote before", async () => {
