@@ -231,6 +231,7 @@ async function collectAccounts(
               details,
               credentials: facts,
               organizationAccounts,
+              ...(config.identityCenter ? { identityCenter: true } : {}),
             };
             const resources: ResourcePolicyFacts = { buckets, keys };
             return [read, resources, target.id === callerAccount ? await readIc(out) : undefined] as const;

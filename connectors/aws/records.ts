@@ -52,6 +52,8 @@ export interface AccountScan {
   organizationAccounts: ReadonlySet<string>;
   /** The service control policies over the account, root first (absent: none apply, or not read). */
   scps?: ScpLevel[];
+  /** Identity Center is read: its reserved roles are reported through its assignments, not as roles. */
+  identityCenter?: boolean;
 }
 
 /** What every account read says together: the roles each principal may become, and the accounts' names. */
@@ -68,9 +70,19 @@ export interface AwsWorld {
   judge: (input: EvaluationInput) => EffectiveAccess;
 }
 
-/** Service-linked roles belong to AWS services; AWSReservedSSO_ roles are Identity Center's sessions. */
-function isManagedByAws(role: IamRole): boolean {
-  return role.path.startsWith('/aws-service-role/') || role.path.startsWith('/aws-reserved/');
+/**
+ * Service-linked roles belong to AWS services. AWSReservedSSO_ roles are Identity Center's
+ * sessions: reported through its assignments when it is read, else as the roles they are.
+ */
+function isManagedByAws(role: IamRole, scan: Pick<AccountScan, 'identityCenter'>): boolean {
+  return (
+    role.path.startsWith('/aws-service-role/') ||
+    (role.path.startsWith('/aws-reserved/') && (scan.identityCenter === true || !isIdentityCenterRole(role)))
+  );
+}
+
+function isIdentityCenterRole(role: IamRole): boolean {
+  return role.path.startsWith('/aws-reserved/sso.amazonaws.com/') && role.name.startsWith('AWSReservedSSO_');
 }
 
 type Judge = AwsWorld['judge'];
@@ -91,7 +103,7 @@ export function judgeAccount(scan: AccountScan, judge: Judge): JudgedAccount {
   const resolve = policyResolver(scan.details, () => {});
   for (const user of scan.details.users) judge(userInput(user, scan.details, resolve, scan.scps));
   const roles = scan.details.roles
-    .filter((role) => !isManagedByAws(role))
+    .filter((role) => !isManagedByAws(role, scan))
     .map((role) => assumableRole(scan, role, roleInput(role, resolve, scan.scps), judge));
   return { scan, roles };
 }
@@ -342,9 +354,16 @@ export function buildAccountRecords(
   }
 
   const outside = new Map<string, Account>();
+  const ssoRoles = scan.identityCenter ? [] : details.roles.filter(isIdentityCenterRole).map((r) => r.name);
+  if (ssoRoles.length > 0)
+    gap({
+      kind: 'aws.identity-center',
+      detail: `Identity Center is not read (no identityCenter in the config): its roles ${ssoRoles.join(', ')} are reported as roles, without the people who may use them`,
+      count: ssoRoles.length,
+    });
   for (const role of details.roles) {
-    // Identity Center's roles are reported through the assignments that create them.
-    if (isManagedByAws(role)) continue;
+    // Identity Center's roles are reported through the assignments that create them, when it is read.
+    if (isManagedByAws(role, scan)) continue;
     const sources = new Map<string, PolicySource>();
     const input = roleInput(role, resolve, scan.scps, sources);
     const self = world.roles.get(role.arn) ?? assumableRole(scan, role, input, world.judge);

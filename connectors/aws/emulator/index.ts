@@ -11,6 +11,7 @@ import {
   type Route,
   startHttpEmulator,
 } from '../../../src/core/emulator-kit.js';
+import { reservedSsoRole } from '../assume-graph.js';
 import { CREDENTIAL_REPORT_COLUMNS, ROOT_USER } from '../credential-report.js';
 import { AWS_OPERATIONS, JSON_TARGET_PREFIXES, QUERY_VERSIONS, rateWindowOf } from '../operations.js';
 import { byCodePoint } from '../policy.js';
@@ -126,6 +127,51 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
 
   // ---- IAM ----
 
+  /**
+   * The roles Identity Center creates in each account a permission set is assigned in, as IAM
+   * lists them: AWSReservedSSO_<set>_<16 hex> under /aws-reserved/sso.amazonaws.com/, trusting
+   * the instance's SAML provider, with the set's policies. One the scenario names itself is kept.
+   */
+  function reservedSsoRoles(account: ScenarioAccount): ScenarioAccount['roles'] {
+    const ic = scenario.identityCenter;
+    if (!ic) return [];
+    const assigned = new Set(ic.assignments.filter((a) => a.account === account.id).map((a) => a.permissionSet));
+    const named = (set: string) => (r: { name: string }) => reservedSsoRole(set).test(r.name);
+    const provider = `arn:aws:iam::${account.id}:saml-provider/AWSSSO_${ic.instanceId.slice(7)}_DO_NOT_DELETE`;
+    const inAccount = (name: string) => account.policies.some((p) => p.name === name);
+    return ic.permissionSets
+      .filter((set) => assigned.has(set.name) && !account.roles.some(named(set.name)))
+      .map((set) => {
+        const customer = set.customerManagedPolicies.map((c) => c.name).filter(inAccount);
+        const boundary = !set.boundary
+          ? undefined
+          : 'managed' in set.boundary
+            ? set.boundary.managed
+            : inAccount(set.boundary.customer.name)
+              ? set.boundary.customer.name
+              : undefined;
+        return {
+          name: `AWSReservedSSO_${set.name}_${createHash('sha256').update(`${account.id}/${set.id}`).digest('hex').slice(0, 16)}`,
+          path: '/aws-reserved/sso.amazonaws.com/',
+          createdAt: account.root.createdAt,
+          trust: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { Federated: provider },
+                Action: ['sts:AssumeRoleWithSAML', 'sts:TagSession'],
+              },
+            ],
+          },
+          inlinePolicies: set.inlinePolicy ? [{ name: 'AwsSSOInlinePolicy', document: set.inlinePolicy }] : [],
+          managedPolicies: [...set.managedPolicies, ...customer],
+          ...(boundary ? { boundary } : {}),
+          tags: {},
+        };
+      });
+  }
+
   function authorizationDetails(account: ScenarioAccount): Array<[string, XmlObject]> {
     const entries: Array<[string, XmlObject]> = [];
     const used = new Map<string, { policy: ManagedPolicy; attachments: number; boundaries: number }>();
@@ -176,7 +222,7 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
           AttachedManagedPolicies: attached(g.managedPolicies),
         },
       ]);
-    for (const r of account.roles)
+    for (const r of [...account.roles, ...reservedSsoRoles(account)])
       entries.push([
         'RoleDetailList',
         {

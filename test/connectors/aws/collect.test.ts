@@ -508,6 +508,32 @@ describe('aws connector: the roles a role can go on to', async () => {
   });
 });
 
+describe('aws connector: Identity Center’s roles when identityCenter is not configured', async () => {
+  // The demo's assignments, read without identityCenter: IAM still shows the reserved roles
+  // Identity Center made in each assigned account, and they are reported as roles.
+  const { snapshot } = await runAgainstEmulator(await demoScenarioJson(), { config: { identityCenter: undefined } });
+  const reserved = (account: string) =>
+    snapshot.accounts.filter((a) => a.target === account && a.login.startsWith('AWSReservedSSO_'));
+
+  it('reports each reserved role as a role, with its access', () => {
+    expect(reserved(PROD).map((a) => a.login)).toEqual([
+      'AWSReservedSSO_AdministratorAccess_5f1a2b3c4d5e6f70',
+      expect.stringMatching(/^AWSReservedSSO_ProductionViewOnly_[0-9a-f]{16}$/),
+    ]);
+    expect(reserved(STAGING).map((a) => a.login)).toEqual([
+      expect.stringMatching(/^AWSReservedSSO_AdministratorAccess_[0-9a-f]{16}$/),
+    ]);
+    const admin = reserved(STAGING)[0];
+    expect(grantsOf(snapshot, admin?.id ?? '').map((g) => [g.resource, g.level])).toEqual([[STAGING, 'admin']]);
+  });
+
+  it('names the gap: who may use them is not read', () => {
+    const gap = statusOf(snapshot, PROD)?.gaps.find((g) => g.kind === 'aws.identity-center');
+    expect(gap?.detail).toContain('AWSReservedSSO_AdministratorAccess_5f1a2b3c4d5e6f70');
+    expect(gap?.count).toBe(2);
+  });
+});
+
 describe('aws connector: Identity Center group expansion', async () => {
   const scenario = {
     callerAccount: PROD,
