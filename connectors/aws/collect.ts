@@ -56,6 +56,7 @@ import {
 } from './resource-policies.js';
 import type { AwsConfig } from './schema.js';
 import { describeOrganization, readScps, type ScpFacts } from './scps.js';
+import { trustsNameAnOrganization } from './trust.js';
 
 interface AccountTarget {
   id: string;
@@ -240,6 +241,8 @@ async function collectAccounts(
           const levels = scps?.byAccount.get(target.id);
           if (levels) scan.scps = levels;
           if (scps?.unread) out.warn(scps.unread);
+          if (config.organization || trustsNameAnOrganization(scan.details.roles))
+            scan.organization = await organizationIdentity();
         } catch (e) {
           read.resolve(undefined);
           throw e;

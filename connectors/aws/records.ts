@@ -32,6 +32,7 @@ import {
   type IdentityCenterFacts,
 } from './identity-center.js';
 import type { NamedPolicy } from './policy.js';
+import type { OrganizationIdentity, Outsider } from './principal-conditions.js';
 import { describeTrust, type TrustedPrincipal, trustedPrincipals } from './trust.js';
 
 const SYSTEM = 'aws';
@@ -54,6 +55,8 @@ export interface AccountScan {
   scps?: ScpLevel[];
   /** Identity Center is read: its reserved roles are reported through its assignments, not as roles. */
   identityCenter?: boolean;
+  /** The organisation's id, for trust policies' aws:PrincipalOrgID conditions (absent: not read). */
+  organization?: OrganizationIdentity;
 }
 
 /** What every account read says together: the roles each principal may become, and the accounts' names. */
@@ -139,7 +142,7 @@ function assumableRole(
     arn: role.arn,
     name: role.name,
     accountId: scan.accountId,
-    trust: trustedPrincipals(role.trust, scan.accountId, scan.organizationAccounts),
+    trust: trustedPrincipals(role.trust, scan.accountId, scan.organizationAccounts, scan.organization),
     access: judge(input),
     actor: roleActor(role.arn, role.name, scan.accountId, input),
   };
@@ -579,13 +582,7 @@ function reachGrants(holder: PathHolder, reach: Reach, world: AwsWorld): Grant[]
   );
 }
 
-export interface Outsider {
-  id: string;
-  label: string;
-  accountId?: string;
-  kind: 'external' | 'public';
-  displayName: string;
-}
+export type { Outsider };
 
 /** A trusted principal outside the organisation, anyone, or any holder of a web-identity token. */
 export function outsider(

@@ -12,6 +12,12 @@ import {
   type Statement,
   statementsOf,
 } from './policy.js';
+import {
+  ORGANIZATION_KEYS,
+  ORGANIZATION_PATH_KEYS,
+  type OrganizationIdentity,
+  reachOf,
+} from './principal-conditions.js';
 
 export type TrustKind = 'same-account' | 'organization' | 'external' | 'federated' | 'service' | 'public' | 'deleted';
 
@@ -29,6 +35,8 @@ export interface TrustedPrincipal {
   except?: string[];
   /** The statement's condition keys, shown as evidence (not evaluated). */
   conditions: string[];
+  /** For a Principal "*" its conditions keep to some accounts or organisations: how, in words. */
+  keptBy?: string;
   /** The assume actions the trust allows it (sts:AssumeRole, …WithSAML, …WithWebIdentity). */
   actions: string[];
   /**
@@ -54,6 +62,8 @@ export function trustedPrincipals(
   trust: PolicyDocument,
   roleAccount: string,
   organizationAccounts: ReadonlySet<string>,
+  /** What an aws:PrincipalOrgID condition is checked against; unknown, no organisation is taken as ours. */
+  organization?: OrganizationIdentity,
 ): TrustedPrincipal[] {
   const out = new Map<string, TrustedPrincipal>();
   for (const statement of statementsOf(trust)) {
@@ -83,13 +93,19 @@ export function trustedPrincipals(
     }
     const principal = statement.Principal;
     if (principal === undefined) continue;
+    // A "*" kept by its conditions to the organisation (or to some accounts) is a trust of those
+    // accounts: their principals still need their own policy, as with a trust of an account.
+    const star = () => {
+      for (const p of keptTo(statement, roleAccount, organizationAccounts, organization)) add(p);
+    };
     if (principal === '*') {
-      add({ kind: 'public', principal: '*' });
+      star();
       continue;
     }
     for (const [type, values] of Object.entries(principal)) {
       for (const value of listOf(values)) {
-        if (type === 'AWS') add(awsPrincipal(value, roleAccount, organizationAccounts));
+        if (type === 'AWS' && value === '*') star();
+        else if (type === 'AWS') add(awsPrincipal(value, roleAccount, organizationAccounts));
         else if (type === 'Federated') {
           const webIdentity = actions.includes(WEB_IDENTITY) ? webIdentityAudience(value, statement) : undefined;
           add({ kind: 'federated', principal: value, ...(webIdentity ? { webIdentity } : {}) });
@@ -98,6 +114,70 @@ export function trustedPrincipals(
     }
   }
   return [...out.values()].sort((a, b) => byCodePoint(a.principal, b.principal));
+}
+
+type Kept = Omit<TrustedPrincipal, 'externalId' | 'conditions' | 'statement' | 'actions'>;
+
+/** Whom a Principal "*" trust reaches, read from its conditions as a resource policy's are. */
+function keptTo(
+  statement: Statement,
+  roleAccount: string,
+  organizationAccounts: ReadonlySet<string>,
+  organization: OrganizationIdentity | undefined,
+): Kept[] {
+  const root = (account: string) => `arn:aws:iam::${account}:root`;
+  const reach = reachOf(
+    statement,
+    (a) => organizationAccounts.has(a),
+    (a) => ({ id: root(a), label: a, accountId: a, kind: 'external', displayName: `AWS account ${a}` }),
+    organization,
+  );
+  if (reach === 'anyone') return [{ kind: 'public', principal: '*' }];
+  if (reach !== 'inside')
+    return reach.map((r) => ({
+      ...(r.who.accountId
+        ? awsPrincipal(r.who.id, roleAccount, organizationAccounts)
+        : { kind: 'external' as const, principal: r.who.id }),
+      keptBy: r.note ?? 'Principal "*" kept by its conditions to accounts outside the organisation',
+    }));
+  const named = accountsNamed(statement)?.filter((a) => organizationAccounts.has(a));
+  const accounts = named && named.length > 0 ? named : [...organizationAccounts];
+  const keptBy =
+    named && named.length > 0
+      ? 'Principal "*" kept by its conditions to these accounts'
+      : 'Principal "*" kept by its conditions to the organisation';
+  return [...new Set(accounts)]
+    .sort(byCodePoint)
+    .map((a) => ({ ...awsPrincipal(root(a), roleAccount, organizationAccounts), keptBy }));
+}
+
+/** The account ids an aws:PrincipalAccount (or aws:PrincipalArn) condition names, when it names only those. */
+function accountsNamed(statement: Statement): string[] | undefined {
+  for (const entries of Object.values(statement.Condition ?? {}))
+    for (const [key, values] of Object.entries(entries)) {
+      const k = key.toLowerCase();
+      if (k !== 'aws:principalaccount' && k !== 'aws:principalarn') continue;
+      const ids = listOf(values as string | string[]).map((v) =>
+        k === 'aws:principalaccount'
+          ? String(v)
+          : (/^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(String(v))?.[1] ?? ''),
+      );
+      if (ids.every((id) => /^\d{12}$/.test(id))) return ids;
+    }
+  return undefined;
+}
+
+/** Whether a trust policy has a condition on an organisation's id: only then is the id needed. */
+export function trustsNameAnOrganization(roles: readonly { trust: PolicyDocument }[]): boolean {
+  return roles.some((role) =>
+    statementsOf(role.trust).some((st) =>
+      Object.values(st.Condition ?? {}).some((entries) =>
+        Object.keys(entries).some(
+          (k) => ORGANIZATION_KEYS.has(k.toLowerCase()) || ORGANIZATION_PATH_KEYS.has(k.toLowerCase()),
+        ),
+      ),
+    ),
+  );
 }
 
 /** The AWS principals a Principal or NotPrincipal names: "*" for "*" or {"AWS": "*"}. */
@@ -207,5 +287,5 @@ export function describeTrust(t: TrustedPrincipal): string {
               ? `the AWS service ${t.principal}`
               : t.principal;
   const conditions = t.conditions.length > 0 ? ` (conditions: ${t.conditions.join(', ')})` : '';
-  return `trusted: ${what}${conditions}`;
+  return `trusted: ${what}${conditions}${t.keptBy ? `; ${t.keptBy}` : ''}`;
 }

@@ -534,6 +534,72 @@ describe('aws connector: Identity Center’s roles when identityCenter is not co
   });
 });
 
+describe('aws connector: a trust of "*" kept to the organisation', async () => {
+  const T = '2026-01-01T00:00:00Z';
+  const doc = (Statement: unknown[]) => ({ Version: '2012-10-17', Statement });
+  const starTrust = (Condition: unknown) =>
+    doc([{ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole', Condition }]);
+  const admin = [{ name: 'adm', document: doc([{ Effect: 'Allow', Action: '*', Resource: '*' }]) }];
+  const { snapshot } = await runAgainstEmulator({
+    callerAccount: PROD,
+    organization: { auditRole: 'lanekeeper-audit', id: 'o-abcdefghij' },
+    accounts: [
+      {
+        id: PROD,
+        name: 'northwind-production',
+        root: { createdAt: T },
+        users: [
+          {
+            name: 'dev',
+            createdAt: T,
+            inlinePolicies: [
+              { name: 'assume', document: doc([{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }]) },
+            ],
+          },
+        ],
+      },
+      {
+        id: STAGING,
+        name: 'northwind-staging',
+        root: { createdAt: T },
+        roles: [
+          {
+            name: 'lanekeeper-audit',
+            createdAt: T,
+            trust: doc([
+              { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${PROD}:root` }, Action: 'sts:AssumeRole' },
+            ]),
+            managedPolicies: ['SecurityAudit'],
+          },
+          {
+            name: 'org-admin',
+            createdAt: T,
+            trust: starTrust({ StringEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' } }),
+            inlinePolicies: admin,
+          },
+          {
+            name: 'other-org-admin',
+            createdAt: T,
+            trust: starTrust({ StringEquals: { 'aws:PrincipalOrgID': 'o-zzzzzzzzzz' } }),
+            inlinePolicies: admin,
+          },
+        ],
+      },
+    ],
+  });
+
+  it('is not anyone: no public account, and another organisation’s id is that organisation', () => {
+    expect(snapshot.accounts.filter((a) => a.kind === 'public')).toEqual([]);
+    expect(snapshot.accounts.filter((a) => a.kind === 'external').map((a) => a.id)).toEqual(['o-zzzzzzzzzz']);
+  });
+
+  it('lets in every principal of the organisation whose own policy allows it, like a trust of each account', () => {
+    const dev = grantsOf(snapshot, `arn:aws:iam::${PROD}:user/dev`).filter((g) => g.via === 'role');
+    expect(dev.map((g) => g.permission)).toContain('can assume org-admin: adm (inline)');
+    expect(dev.map((g) => g.permission)).not.toContain('can assume other-org-admin: adm (inline)');
+  });
+});
+
 describe('aws connector: Identity Center group expansion', async () => {
   const scenario = {
     callerAccount: PROD,

@@ -134,4 +134,28 @@ describe('aws web-identity trust: who may assume the role', () => {
       false,
     );
   });
+
+  it('reads a "*" kept by its conditions to accounts as a trust of those accounts', () => {
+    const star = (Condition: unknown) =>
+      doc([{ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole', Condition }]);
+    expect(kinds(star({ StringEquals: { 'aws:PrincipalAccount': '222222222222' } }))).toEqual([
+      ['organization', 'arn:aws:iam::222222222222:root', false],
+    ]);
+    expect(kinds(star({ StringEquals: { 'aws:PrincipalAccount': '999988887777' } }))).toEqual([
+      ['external', 'arn:aws:iam::999988887777:root', false],
+    ]);
+    // An organisation id that could not be checked is never ours.
+    expect(kinds(star({ StringEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' } }))).toEqual([
+      ['external', 'o-abcdefghij', false],
+    ]);
+    expect(
+      trustedPrincipals(star({ StringEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' } }), '111111111111', ORG, {
+        id: 'o-abcdefghij',
+      }).map((t) => [t.kind, t.principal]),
+    ).toEqual([
+      ['same-account', 'arn:aws:iam::111111111111:root'],
+      ['organization', 'arn:aws:iam::222222222222:root'],
+    ]);
+    expect(kinds(star({ StringLike: { 'aws:PrincipalOrgID': 'o-*' } }))).toEqual([['public', '*', false]]);
+  });
 });
