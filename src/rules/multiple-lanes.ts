@@ -4,7 +4,7 @@
 import type { FindingDraft } from '../core/finding.js';
 import type { Lane } from '../core/model.js';
 import type { HeldGrant, Holder } from '../pipeline/evaluate/context.js';
-import { hasEnded, leftOn } from '../pipeline/evaluate/coverage.js';
+import { approverLeftOn, hasEnded } from '../pipeline/evaluate/coverage.js';
 import type { Rule } from './types.js';
 
 /** A live grant that puts a contractor in a lane, and how they hold it. */
@@ -50,7 +50,7 @@ export const multipleLanes: Rule = {
       const person = context.people.get(personId)!;
       const exception = person.lanes_exception;
       // An exception ends on its end date, or when the employee who approved it leaves.
-      const approverLeft = exception ? leftOn(context.people, exception.approved_by, context.now) : undefined;
+      const approverLeft = exception ? approverLeftOn(context.people, exception, context.now) : undefined;
       if (exception && !hasEnded(exception, context.now) && approverLeft === undefined) continue;
       const ordered = [...lanes.keys()].sort();
       findings.push({
@@ -64,7 +64,7 @@ export const multipleLanes: Rule = {
           ...ordered.flatMap((lane) => [...new Set(lanes.get(lane)?.map((source) => sourceLine(lane, source)))]),
           ...(exception
             ? [
-                approverLeft !== undefined && !hasEnded(exception, context.now)
+                approverLeft !== undefined
                   ? `the lanes exception was approved by ${exception.approved_by}, who left on ${approverLeft}`
                   : `the lanes exception approved by ${exception.approved_by} ended ${exception.end}`,
               ]

@@ -42,6 +42,18 @@ export function leftOn(people: ReadonlyMap<string, Person>, id: string | undefin
   return person ? engagementEndedOn(person, now) : undefined;
 }
 
+/**
+ * An approval still in its dates (a grant, a lanes exception) whose approver has left: the day
+ * they left. Nobody here owns it now; one that has ended needs no owner.
+ */
+export function approverLeftOn(
+  people: ReadonlyMap<string, Person>,
+  approval: { approved_by?: string | undefined; end?: string | undefined },
+  now: Date,
+): string | undefined {
+  return hasEnded(approval, now) ? undefined : leftOn(people, approval.approved_by, now);
+}
+
 /** Register grants of this person that could approve this lane of this grant, ignoring dates. */
 function candidateApprovals(person: Person, grant: Grant, lane: Lane): RegisterGrant[] {
   return person.grants.filter(

@@ -5,7 +5,7 @@
 // such a register); `register check` fails on them, so a pull request cannot add one unnoticed.
 import type { ProblemCode } from '../../core/errors.js';
 import type { Person, Register, RegisterGrant } from '../../core/register.js';
-import { hasEnded, leftOn } from '../evaluate/coverage.js';
+import { approverLeftOn, leftOn } from '../evaluate/coverage.js';
 
 /** Fewer words than this and a reviewer cannot tell what the access was for. */
 export const MIN_TASK_WORDS = 3;
@@ -70,8 +70,7 @@ export function incompleteEntries(register: Pick<Register, 'people'>, now?: Date
         path: ['people', i, 'lanes_exception'],
         message: 'a lanes exception with no end date: the person may hold several lanes for ever',
       });
-    const exceptionApproverLeft =
-      exception && now && !hasEnded(exception, now) ? leftOn(byId, exception.approved_by, now) : undefined;
+    const exceptionApproverLeft = exception && now ? approverLeftOn(byId, exception, now) : undefined;
     if (exceptionApproverLeft !== undefined)
       out.push({
         code: 'LK_REGISTER_EXCEPTION_APPROVER_LEFT',
@@ -82,10 +81,8 @@ export function incompleteEntries(register: Pick<Register, 'people'>, now?: Date
       });
     for (const [j, grant] of person.grants.entries()) {
       const at = (...rest: PropertyKey[]) => ['people', i, 'grants', j, ...rest];
-      // An approval nobody here owns can be neither renewed nor ended on purpose; one that has
-      // ended already needs neither.
-      const approverLeft =
-        contractor && now && !hasEnded(grant, now) ? leftOn(byId, grant.approved_by, now) : undefined;
+      // An approval nobody here owns can be neither renewed nor ended on purpose.
+      const approverLeft = contractor && now ? approverLeftOn(byId, grant, now) : undefined;
       if (approverLeft !== undefined)
         out.push({
           code: 'LK_REGISTER_APPROVER_LEFT',
