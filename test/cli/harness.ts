@@ -72,3 +72,18 @@ export async function startDemoSandbox(now = new Date(DEMO_NOW), only?: string[]
   const configPath = await writeDemoConfig(sandbox, dir, 'register.yaml', now);
   return { sandbox, configPath, registerPath, env: { ...sandbox.env }, dir };
 }
+
+export interface DemoInventory {
+  demo: DemoSandbox;
+  /** The full scan's inventory.json, in demo.dir/full beside its findings. */
+  inventory: string;
+  /** The full scan itself, for what a test asserts of its output. */
+  full: CliRun;
+}
+
+/** A demo sandbox and a full scan of it, whose inventory offline scans (`--inventory`) judge again. */
+export async function demoInventory(): Promise<DemoInventory> {
+  const demo = await startDemoSandbox();
+  const full = await runCli(demoScan(demo.configPath, join(demo.dir, 'full'), '--fail-on', 'none'), demo.env, demo.dir);
+  return { demo, inventory: join(demo.dir, 'full', 'inventory.json'), full };
+}

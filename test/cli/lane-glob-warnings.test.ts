@@ -3,16 +3,15 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_NOW, type DemoSandbox, demoScan, runCli, startDemoSandbox } from './harness.js';
+import { type CliRun, DEMO_NOW, type DemoSandbox, demoInventory, runCli } from './harness.js';
 
 let demo: DemoSandbox;
 let inventory: string;
 beforeAll(async () => {
-  demo = await startDemoSandbox();
-  const full = await runCli(demoScan(demo.configPath, join(demo.dir, 'full'), '--fail-on', 'none'), demo.env, demo.dir);
+  let full: CliRun;
+  ({ demo, inventory, full } = await demoInventory());
   expect(full.code, full.stderr).toBe(0);
   expect(full.stderr).not.toMatch(/matches nothing/);
-  inventory = join(demo.dir, 'full', 'inventory.json');
 }, 120_000);
 afterAll(async () => {
   await demo.sandbox.close();
