@@ -3,7 +3,7 @@
 import { dayCount, daysBetween } from '../core/dates.js';
 import type { FindingDraft } from '../core/finding.js';
 import type { Credential } from '../core/model.js';
-import type { EvaluationContext } from '../pipeline/evaluate/context.js';
+import type { AccountLink, EvaluationContext } from '../pipeline/evaluate/context.js';
 import { accountLabel, credentialLabel, dateOf } from '../pipeline/evaluate/facts.js';
 import type { Rule } from './types.js';
 
@@ -29,18 +29,14 @@ function staleness(c: Credential, context: EvaluationContext): string | undefine
     : undefined;
 }
 
-/** The contractors who hold a credential: the account's own person, or a shared account's users. */
-function contractorsHolding(c: Credential, context: EvaluationContext): { ids: string[]; shared: boolean } {
-  const link = context.linkOf({ system: c.system, target: c.target, id: c.account });
+/** The contractors who hold an account's credentials: its own person, or a shared account's users. */
+function contractorsHolding(link: AccountLink, context: EvaluationContext): string[] {
   const ids = link.kind === 'person' ? [link.person] : link.kind === 'shared' ? link.shared.users : [];
-  const contractors = ids.filter((id) => context.people.get(id)?.kind === 'contractor').sort();
-  return { ids: contractors, shared: link.kind === 'shared' };
+  return ids.filter((id) => context.people.get(id)?.kind === 'contractor').sort();
 }
 
-function contractorKey(c: Credential, context: EvaluationContext): string | undefined {
-  if (!LONG_LIVED.has(c.kind)) return undefined;
-  const { ids, shared } = contractorsHolding(c, context);
-  if (ids.length === 0) return undefined;
+function contractorKey(c: Credential, ids: string[], shared: boolean, context: EvaluationContext): string | undefined {
+  if (!LONG_LIVED.has(c.kind) || ids.length === 0) return undefined;
   const limit = context.policy.contractorKeyMaxDays;
   const age = ageInDays(c.createdAt, context.now);
   if (age === undefined || age <= limit) return undefined;
@@ -60,12 +56,14 @@ export const staleCredential: Rule = {
     const findings: FindingDraft[] = [];
     for (const c of context.credentials) {
       if (!c.active) continue;
-      const reasons = [staleness(c, context), contractorKey(c, context)].filter((r): r is string => r !== undefined);
-      if (reasons.length === 0) continue;
       const account = context.accountOf({ system: c.system, target: c.target, id: c.account })!;
       const link = context.linkOf(account);
+      const ids = contractorsHolding(link, context);
+      const reasons = [staleness(c, context), contractorKey(c, ids, link.kind === 'shared', context)].filter(
+        (r): r is string => r !== undefined,
+      );
+      if (reasons.length === 0) continue;
       // A shared account's key one contractor uses is that contractor's to answer for.
-      const { ids } = contractorsHolding(c, context);
       const person = link.kind === 'person' ? link.person : ids.length === 1 ? ids[0] : undefined;
       findings.push({
         ...(person ? { person } : {}),
