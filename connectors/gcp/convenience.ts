@@ -23,6 +23,13 @@ export const CONVENIENCE_ROLE: Readonly<Record<ConvenienceKind, string>> = {
   projectViewer: 'roles/viewer',
 };
 
+/** How a dataset's access list names each convenience member: BigQuery's special groups. */
+export const DATASET_SPECIAL_GROUP: Readonly<Record<ConvenienceKind, string>> = {
+  projectOwner: 'projectOwners',
+  projectEditor: 'projectWriters',
+  projectViewer: 'projectReaders',
+};
+
 export interface Convenience {
   kind: ConvenienceKind;
   projectId: string;

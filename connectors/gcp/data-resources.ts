@@ -2,6 +2,7 @@
 // so a contractor can read a bucket of a project where they hold no role at all. Both are turned
 // into bindings on the resource (projects/<p>/buckets/<b>, projects/<p>/datasets/<d>), which
 // projectAccess judges like any other. Pure: what Google answered in, bindings out.
+import { DATASET_SPECIAL_GROUP } from './convenience.js';
 import type { PolicyAtNode } from './policy-node.js';
 import type { ApiBinding, ApiDatasetAccess, ApiPolicy } from './schema.js';
 
@@ -36,12 +37,8 @@ const DATASET_BASIC_ROLES: Readonly<Record<string, string>> = {
   OWNER: 'roles/bigquery.dataOwner',
 };
 
-/** BigQuery's special groups for the enclosing project's basic roles. */
-const DATASET_SPECIAL_GROUP: Readonly<Record<string, string>> = {
-  projectOwners: 'projectOwner',
-  projectWriters: 'projectEditor',
-  projectReaders: 'projectViewer',
-};
+/** BigQuery's special groups for the enclosing project's basic roles → the convenience kind. */
+const CONVENIENCE_OF_GROUP = new Map(Object.entries(DATASET_SPECIAL_GROUP).map(([kind, group]) => [group, kind]));
 
 /** The IAM member an access entry names, or undefined when it names no identity of its own. */
 function datasetMember(entry: ApiDatasetAccess, projectId: string): string | undefined {
@@ -55,7 +52,7 @@ function datasetMember(entry: ApiDatasetAccess, projectId: string): string | und
   if (entry.iamMember) return entry.iamMember;
   if (entry.specialGroup === 'allAuthenticatedUsers') return 'allAuthenticatedUsers';
   // The enclosing project's basic roles, written as Cloud Storage writes them (convenience.ts).
-  const basic = entry.specialGroup ? DATASET_SPECIAL_GROUP[entry.specialGroup] : undefined;
+  const basic = entry.specialGroup ? CONVENIENCE_OF_GROUP.get(entry.specialGroup) : undefined;
   if (basic) return `${basic}:${projectId}`;
   // Authorised views, routines and datasets are not identities.
   return undefined;

@@ -9,7 +9,7 @@ import type {
   Remediation,
 } from '../../src/core/remediation.js';
 import { command, option, pipeline } from '../../src/core/shell.js';
-import { CONVENIENCE_ROLE, describeConvenience, parseConvenience } from './convenience.js';
+import { CONVENIENCE_ROLE, DATASET_SPECIAL_GROUP, describeConvenience, parseConvenience } from './convenience.js';
 import { type DataResourceKind, parseDataResource } from './data-resources.js';
 
 interface Node {
@@ -194,13 +194,6 @@ function removeActingAs(grant: Grant, records: readonly string[]): Remediation {
   };
 }
 
-/** How a dataset's access list names a project's basic-role holders. */
-const SPECIAL_GROUP = {
-  projectOwner: 'projectOwners',
-  projectEditor: 'projectWriters',
-  projectViewer: 'projectReaders',
-};
-
 /**
  * Held as one of a project's basic-role holders (projectViewer:p on a bucket): the convenience
  * member's binding on the resource serves all of them, the basic role serves much else.
@@ -213,7 +206,7 @@ function removeThroughConvenience(
   const member = `${convenience.kind}:${convenience.projectId}`;
   const basicRole = CONVENIENCE_ROLE[convenience.kind];
   const basicOn = String(grant.attributes?.basicRoleOn ?? `projects/${convenience.projectId}`);
-  const entry = data.kind === 'datasets' ? `specialGroup:${SPECIAL_GROUP[convenience.kind]}` : member;
+  const entry = data.kind === 'datasets' ? `specialGroup:${DATASET_SPECIAL_GROUP[convenience.kind]}` : member;
   const plan = removeDataBinding({ ...grant, account: entry }, data);
   return {
     steps: [
