@@ -1,7 +1,7 @@
 // Whom a Principal "*" statement reaches, read from its conditions: the organisation (by its id,
 // its accounts, a network of it), accounts or organisations outside it, or anyone. Shared by
 // resource policies (buckets, keys) and role trust policies.
-import { listOf, type Statement } from './policy.js';
+import { listOf, type PolicyDocument, type Statement, statementsOf } from './policy.js';
 
 /** The organisation's id as Organizations describes it, or why it is not known. */
 export type OrganizationIdentity = { id: string } | { unknown: string };
@@ -36,9 +36,20 @@ const NARROWING = /^(ForAnyValue:|ForAllValues:)?(String|Arn)(Equals|Like)(Ignor
 const ACCOUNT_KEYS = new Set(['aws:principalaccount', 'aws:sourceaccount']);
 const ARN_KEYS = new Set(['aws:principalarn', 'aws:sourcearn']);
 /** Keys whose values are organisation ids, and keys whose values are paths that start with one. */
-export const ORGANIZATION_KEYS = new Set(['aws:principalorgid', 'aws:sourceorgid']);
-export const ORGANIZATION_PATH_KEYS = new Set(['aws:principalorgpaths']);
+const ORGANIZATION_KEYS = new Set(['aws:principalorgid', 'aws:sourceorgid']);
+const ORGANIZATION_PATH_KEYS = new Set(['aws:principalorgpaths']);
 const ANY_ADDRESS = new Set(['0.0.0.0/0', '::/0']);
+
+/** Whether a policy has a condition on an organisation's id: only then is the id needed. */
+export function namesAnOrganization(policy: PolicyDocument): boolean {
+  return statementsOf(policy).some((st) =>
+    Object.values(st.Condition ?? {}).some((entries) =>
+      Object.keys(entries).some(
+        (k) => ORGANIZATION_KEYS.has(k.toLowerCase()) || ORGANIZATION_PATH_KEYS.has(k.toLowerCase()),
+      ),
+    ),
+  );
+}
 
 /** Someone outside a condition keeps a Principal "*" to, with what the evidence says of it. */
 export interface Reached {

@@ -8,12 +8,7 @@ import type { BucketFacts } from './buckets.js';
 import { evaluateAccess } from './evaluator.js';
 import type { KmsKeyFacts } from './kms-keys.js';
 import { listOf, type PolicyDocument, principalNames, type Statement, statementsOf } from './policy.js';
-import {
-  ORGANIZATION_KEYS,
-  ORGANIZATION_PATH_KEYS,
-  type OrganizationIdentity,
-  reachOf,
-} from './principal-conditions.js';
+import { namesAnOrganization, type OrganizationIdentity, reachOf } from './principal-conditions.js';
 import {
   type AccountScan,
   type GrantBase,
@@ -59,15 +54,7 @@ export function withResourcePolicies(records: Records, scan: AccountScan, facts:
 
 /** Whether a policy has a condition on an organisation's id: only then is the id needed. */
 export function usesOrganizationCondition(facts: ResourcePolicyFacts): boolean {
-  return resourcePolicies(facts).some(({ policy }) =>
-    statementsOf(policy).some((st) =>
-      Object.values(st.Condition ?? {}).some((entries) =>
-        Object.keys(entries).some(
-          (k) => ORGANIZATION_KEYS.has(k.toLowerCase()) || ORGANIZATION_PATH_KEYS.has(k.toLowerCase()),
-        ),
-      ),
-    ),
-  );
+  return resourcePolicies(facts).some(({ policy }) => namesAnOrganization(policy));
 }
 
 /** A policy on a resource (a bucket's, a KMS key's), as one account read it. */

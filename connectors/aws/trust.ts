@@ -12,12 +12,7 @@ import {
   type Statement,
   statementsOf,
 } from './policy.js';
-import {
-  ORGANIZATION_KEYS,
-  ORGANIZATION_PATH_KEYS,
-  type OrganizationIdentity,
-  reachOf,
-} from './principal-conditions.js';
+import { namesAnOrganization, type OrganizationIdentity, reachOf } from './principal-conditions.js';
 
 export type TrustKind = 'same-account' | 'organization' | 'external' | 'federated' | 'service' | 'public' | 'deleted';
 
@@ -169,15 +164,7 @@ function accountsNamed(statement: Statement): string[] | undefined {
 
 /** Whether a trust policy has a condition on an organisation's id: only then is the id needed. */
 export function trustsNameAnOrganization(roles: readonly { trust: PolicyDocument }[]): boolean {
-  return roles.some((role) =>
-    statementsOf(role.trust).some((st) =>
-      Object.values(st.Condition ?? {}).some((entries) =>
-        Object.keys(entries).some(
-          (k) => ORGANIZATION_KEYS.has(k.toLowerCase()) || ORGANIZATION_PATH_KEYS.has(k.toLowerCase()),
-        ),
-      ),
-    ),
-  );
+  return roles.some((role) => namesAnOrganization(role.trust));
 }
 
 /** The AWS principals a Principal or NotPrincipal names: "*" for "*" or {"AWS": "*"}. */
