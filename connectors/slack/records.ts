@@ -306,14 +306,14 @@ export function externalAccountId(teamId: string): string {
   return `team:${teamId}`;
 }
 
-function accountOf(user: ApiUser, role: SlackRole, team: ApiTeam): Account {
+/** Who a user is, as every account of one says it: the workspace, the id, the handle, name and email. */
+function identityOf(
+  user: ApiUser,
+  team: ApiTeam,
+): Pick<Account, 'system' | 'target' | 'id' | 'login' | 'displayName' | 'emails'> {
   const profile = user.profile ?? {};
-  const email = profile.email === undefined ? undefined : normalizeEmail(profile.email);
+  const email = profile.email ? normalizeEmail(profile.email) : undefined;
   const displayName = profile.real_name || user.real_name || profile.display_name;
-  const endsAt = isGuest(role) ? guestExpiry(user) : undefined;
-  const attributes: Account['attributes'] = {};
-  if (profile.guest_invited_by) attributes.invitedBy = profile.guest_invited_by;
-  if (user.has_2fa && user.two_factor_type) attributes.twoFactorType = user.two_factor_type;
   return {
     system: SYSTEM,
     target: team.id,
@@ -321,6 +321,17 @@ function accountOf(user: ApiUser, role: SlackRole, team: ApiTeam): Account {
     login: user.name || user.id,
     ...(displayName ? { displayName } : {}),
     emails: email ? [email] : [],
+  };
+}
+
+function accountOf(user: ApiUser, role: SlackRole, team: ApiTeam): Account {
+  const profile = user.profile ?? {};
+  const endsAt = isGuest(role) ? guestExpiry(user) : undefined;
+  const attributes: Account['attributes'] = {};
+  if (profile.guest_invited_by) attributes.invitedBy = profile.guest_invited_by;
+  if (user.has_2fa && user.two_factor_type) attributes.twoFactorType = user.two_factor_type;
+  return {
+    ...identityOf(user, team),
     kind: role === 'bot' ? 'bot' : 'human',
     status: user.deleted ? 'deleted' : user.is_invited_user ? 'invited' : 'active',
     role,
@@ -338,18 +349,10 @@ function accountOf(user: ApiUser, role: SlackRole, team: ApiTeam): Account {
  * may be someone the register knows by email.
  */
 function outsiderAccount(user: ApiUser, team: ApiTeam, teams: ReadonlyMap<string, ApiTeam>): Account {
-  const profile = user.profile ?? {};
-  const email = profile.email ? normalizeEmail(profile.email) : undefined;
-  const displayName = profile.real_name || user.real_name || profile.display_name;
   const teamId = user.team_id ?? '';
   const teamName = teams.get(teamId)?.name;
   return {
-    system: SYSTEM,
-    target: team.id,
-    id: user.id,
-    login: user.name || user.id,
-    ...(displayName ? { displayName } : {}),
-    emails: email ? [email] : [],
+    ...identityOf(user, team),
     kind: 'external',
     status: user.deleted ? 'deleted' : 'active',
     role: 'external-member',
