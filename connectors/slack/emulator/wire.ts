@@ -149,26 +149,24 @@ export interface WireView {
   nowSeconds: number;
 }
 
-export function wireUser(user: ScenarioUser, scenario: SlackScenario, view: WireView): WireUser {
+/** The fields every person's record carries, of this workspace or another. */
+function wirePerson(
+  user: Pick<ScenarioUser, 'id' | 'name' | 'realName' | 'email' | 'bot' | 'deleted'>,
+  teamId: string,
+  view: WireView,
+): Pick<WireUser, 'id' | 'team_id' | 'name' | 'deleted' | 'real_name' | 'tz' | 'tz_label' | 'tz_offset' | 'profile'> {
   const realName = user.realName ?? user.name;
-  const owner = user.role === 'owner' || user.role === 'primary-owner';
-  const admin = owner || user.role === 'admin';
-  const single = user.role === 'single-channel-guest';
-  const guest = single || user.role === 'multi-channel-guest';
   const profile: WireProfile = {
     real_name: realName,
     real_name_normalized: realName,
     display_name: user.name,
     display_name_normalized: user.name,
-    team: scenario.team.id,
+    team: teamId,
   };
   if (user.email && view.seesEmail && !user.bot) profile.email = user.email;
-  if (guest && user.guestExpiresAt) profile.guest_expiration_ts = epochSeconds(user.guestExpiresAt);
-  if (guest && user.invitedBy) profile.guest_invited_by = user.invitedBy;
-  if (user.bot) profile.bot_id = `B${user.id.slice(1)}`;
-  const wire: WireUser = {
+  return {
     id: user.id,
-    team_id: scenario.team.id,
+    team_id: teamId,
     name: user.name,
     deleted: user.deleted,
     real_name: realName,
@@ -176,6 +174,21 @@ export function wireUser(user: ScenarioUser, scenario: SlackScenario, view: Wire
     tz_label: 'Greenwich Mean Time',
     tz_offset: 0,
     profile,
+  };
+}
+
+export function wireUser(user: ScenarioUser, scenario: SlackScenario, view: WireView): WireUser {
+  const owner = user.role === 'owner' || user.role === 'primary-owner';
+  const admin = owner || user.role === 'admin';
+  const single = user.role === 'single-channel-guest';
+  const guest = single || user.role === 'multi-channel-guest';
+  const person = wirePerson(user, scenario.team.id, view);
+  const profile = person.profile;
+  if (guest && user.guestExpiresAt) profile.guest_expiration_ts = epochSeconds(user.guestExpiresAt);
+  if (guest && user.invitedBy) profile.guest_invited_by = user.invitedBy;
+  if (user.bot) profile.bot_id = `B${user.id.slice(1)}`;
+  const wire: WireUser = {
+    ...person,
     is_admin: admin,
     is_owner: owner,
     is_primary_owner: user.role === 'primary-owner',
@@ -203,24 +216,8 @@ export function wireExternalUser(
 ): WireUser | WireStranger {
   if (stranger)
     return { id: user.id, team_id: user.teamId, name: user.name, is_stranger: true, profile: { team: user.teamId } };
-  const realName = user.realName ?? user.name;
   return {
-    id: user.id,
-    team_id: user.teamId,
-    name: user.name,
-    deleted: user.deleted,
-    real_name: realName,
-    tz: 'Europe/London',
-    tz_label: 'Greenwich Mean Time',
-    tz_offset: 0,
-    profile: {
-      real_name: realName,
-      real_name_normalized: realName,
-      display_name: user.name,
-      display_name_normalized: user.name,
-      team: user.teamId,
-      ...(user.email && view.seesEmail && !user.bot ? { email: user.email } : {}),
-    },
+    ...wirePerson(user, user.teamId, view),
     is_admin: false,
     is_owner: false,
     is_primary_owner: false,
