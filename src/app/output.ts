@@ -2,9 +2,9 @@
 // line per system on a terminal, plain lines in CI, nothing with --quiet), then the summary (or
 // --json) on stdout.
 import { readFile } from 'node:fs/promises';
-import { createLogger, type Logger } from '../core/log.js';
+import { createLogger, type Logger, printable } from '../core/log.js';
 import { redact } from '../core/redact.js';
-import { jsonForTerminal, terminalSafe } from '../core/text.js';
+import { jsonForTerminal } from '../core/text.js';
 import type { ProgressEvent } from '../pipeline/collect.js';
 import type { Io } from './io.js';
 import { logLevel } from './options.js';
@@ -70,8 +70,8 @@ async function printResult(result: ScanResult, json: boolean, io: Io): Promise<v
       ...failed.map((f) => `${f.system} ${f.target} could not be read`),
       ...open.map((g) => `${g.system} ${g.target}: ${g.kind}`),
     ];
-    io.stderr(`scan incomplete: ${terminalSafe(redact(parts.join('; ')))}\n`);
+    io.stderr(`scan incomplete: ${printable(parts.join('; '))}\n`);
   }
-  if (result.deliveryError) io.stderr(`email not sent: ${terminalSafe(redact(result.deliveryError))}\n`);
+  if (result.deliveryError) io.stderr(`email not sent: ${printable(result.deliveryError)}\n`);
   else if (result.emailSent) io.stderr('report emailed\n');
 }

@@ -7,9 +7,8 @@ import type { Action } from '../../reports/actions.js';
 import type { Completeness } from '../core/completeness.js';
 import type { Evaluation } from '../core/evaluation.js';
 import { SEVERITIES, type Severity } from '../core/finding.js';
-import type { LogLevel } from '../core/log.js';
+import { type LogLevel, printable } from '../core/log.js';
 import type { SystemStatus } from '../core/model.js';
-import { redact } from '../core/redact.js';
 import { terminalSafe } from '../core/text.js';
 import type { ProgressEvent } from '../pipeline/collect.js';
 
@@ -94,7 +93,7 @@ export function createProgress(options: ProgressOptions): ProgressReporter {
   let finished = false;
 
   const quiet = options.level === 'quiet';
-  const safe = (s: string) => terminalSafe(redact(s));
+  const safe = printable;
 
   function systemLine(name: string, s: SystemState): string {
     const targets = [...s.targets.values()];

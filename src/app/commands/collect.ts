@@ -8,11 +8,10 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { sha256 } from '../../core/digest.js';
 import { ExitCode, UsageError } from '../../core/errors.js';
-import { createLogger, type LogLevel } from '../../core/log.js';
+import { createLogger, type LogLevel, printable } from '../../core/log.js';
 import type { Snapshot, TargetRef } from '../../core/model.js';
-import { redact, redactDeep, redactEach } from '../../core/redact.js';
+import { redactDeep, redactEach } from '../../core/redact.js';
 import { writeFileSafely } from '../../core/safe-write.js';
-import { terminalSafe } from '../../core/text.js';
 import { withExitCode } from '../exit.js';
 import type { Io } from '../io.js';
 import { logLevel, onlyOption, parseNowOption, parsePositiveInt } from '../options.js';
@@ -92,7 +91,7 @@ export function runCollect(options: CollectCommandOptions, io: Pick<Io, 'stdout'
     await writeShard(options.outPath, snapshot);
     const failed = snapshot.systems.filter((s) => !s.ok);
     // A server's own words (an error body) may carry terminal escapes or workflow commands.
-    for (const s of failed) io.stderr(`${terminalSafe(redact(`${s.system} ${s.target}: ${s.error ?? 'failed'}`))}\n`);
+    for (const s of failed) io.stderr(`${printable(`${s.system} ${s.target}: ${s.error ?? 'failed'}`)}\n`);
     const read = snapshot.systems.filter((s) => s.ok).length;
     io.stdout(
       `${options.outPath}: ${read} target(s) read, ${failed.length} failed; ${snapshot.accounts.length} accounts, ${snapshot.grants.length} grants\n`,

@@ -4,9 +4,10 @@
 // Markdown gets escaped text (no link, image or HTML can render); commands go in code blocks, and
 // a command with control characters is shown escaped.
 
+import { printable } from '../../core/log.js';
 import { redact } from '../../core/redact.js';
 import { hasControlCharacters, terminalCommand, visibleCommand } from '../../core/shell.js';
-import { codeFence, markdownText, terminalSafe } from '../../core/text.js';
+import { codeFence, markdownText } from '../../core/text.js';
 import type { ChecklistItem, OffboardChecklist } from './checklist.js';
 
 const CONTROL_NOTE = 'contains control characters, shown escaped: check the names before running it';
@@ -41,7 +42,7 @@ function incomplete(checklist: OffboardChecklist): string | undefined {
 
 export function renderTerminal(checklist: OffboardChecklist): string {
   // Redacted before it is made safe: a mask written after "##" would read "##[REDACTED]".
-  const t = (s: string) => terminalSafe(redact(s));
+  const t = printable;
   const lines = [`Offboarding ${t(heading(checklist))}, ${checklist.date}`, summary(checklist)];
   const warning = incomplete(checklist);
   if (warning) lines.push(t(warning));
