@@ -4,10 +4,11 @@
 import { connectorById } from '../../connectors/index.js';
 import type { AnyConnector } from '../core/connector.js';
 import type { Finding, Remediation } from '../core/finding.js';
-import { type Account, type Credential, type Grant, type Level, levelRank } from '../core/model.js';
+import type { Account, Credential, Grant, Level } from '../core/model.js';
 import { type ConnectorRemediation, emptyRemediation, mergeRemediation } from '../core/remediation.js';
 import { credentialCreated } from './drift.js';
 import type { EvaluationContext, HeldGrant } from './evaluate/context.js';
+import { lowerApprovedLevel } from './evaluate/coverage.js';
 import { fingerprint } from './evaluate/fingerprint.js';
 
 /** The connector of a system, for its remediation and offboarding modules; the registry's by default. */
@@ -132,16 +133,8 @@ function resourcePlan(
 /** Rules whose finding is undone by lowering to an approved level when there is one. */
 const LOWERED_BY: ReadonlySet<string> = new Set(['unapproved-access', 'expired-access-active', 'drift']);
 
-/**
- * The level an approval allows when every lane of the grant is approved, only at a lower level
- * than held ("above", or "expired" where a lower approval is still in effect): then lowering,
- * not removing, is the fix.
- */
+/** The level a person's approvals still allow on a grant they hold above them, if lowering is the fix. */
 function approvedLevel(held: HeldGrant, person: string | undefined): Level | undefined {
   const holder = held.holders.find((h) => person === undefined || h.person.id === person);
-  if (!holder || holder.lanes.length === 0) return undefined;
-  if (!holder.lanes.every((c) => (c.state === 'above' || c.state === 'expired') && c.approval && !c.engagementEnded))
-    return undefined;
-  const levels = holder.lanes.map((c) => c.approval!.access);
-  return levels.sort((a, b) => levelRank(a) - levelRank(b))[0];
+  return holder ? lowerApprovedLevel(holder.lanes) : undefined;
 }

@@ -1,8 +1,8 @@
 // Access still live after every approval of it ended, or after the person's engagement did.
 import { dayCount, daysBetween, endOfDay } from '../core/dates.js';
 import type { FindingDraft } from '../core/finding.js';
-import { levelRank } from '../core/model.js';
 import type { EvaluationContext, HeldGrant, Holder, LaneCoverage } from '../pipeline/evaluate/context.js';
+import { lowerApprovedLevel } from '../pipeline/evaluate/coverage.js';
 import {
   credentialLabel,
   dateOf,
@@ -129,10 +129,9 @@ export const expiredAccessActive: Rule = {
 
 /** When a lower approval is still in effect on every lane: lowering to it, not removing, is the fix. */
 function lowered(group: readonly Expired[]): string | undefined {
-  const lanes = group.flatMap((g) => g.lanes);
-  if (!lanes.every((c) => c.approval && !c.engagementEnded)) return undefined;
+  const level = lowerApprovedLevel(group.flatMap((g) => g.lanes));
+  if (!level) return undefined;
   const { held } = group[0]!;
-  const level = lanes.map((c) => c.approval!.access).sort((a, b) => levelRank(a) - levelRank(b))[0];
   return `Lower ${held.account.login}'s access on ${held.grant.resource} to ${level}, which is still approved.`;
 }
 

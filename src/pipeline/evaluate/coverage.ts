@@ -4,7 +4,7 @@
 // no candidate at all means unapproved.
 
 import { endOfDay, startOfDay } from '../../core/dates.js';
-import { type Account, type Grant, type Lane, levelRank, resourceNames } from '../../core/model.js';
+import { type Account, type Grant, type Lane, type Level, levelRank, resourceNames } from '../../core/model.js';
 import type { Person, RegisterGrant } from '../../core/register.js';
 import { scopeMatcher } from '../../core/scope.js';
 import type { LaneCoverage } from './context.js';
@@ -52,6 +52,18 @@ export function approverLeftOn(
   now: Date,
 ): string | undefined {
   return hasEnded(approval, now) ? undefined : leftOn(people, approval.approved_by, now);
+}
+
+/**
+ * The level to lower to when every lane is approved only below what is held ("above", or
+ * "expired" with a lower approval still in effect): the lowest of those approvals. Undefined when
+ * any lane has none, or the engagement is over: then lowering is not the fix.
+ */
+export function lowerApprovedLevel(lanes: readonly LaneCoverage[]): Level | undefined {
+  if (lanes.length === 0) return undefined;
+  if (!lanes.every((c) => (c.state === 'above' || c.state === 'expired') && c.approval && !c.engagementEnded))
+    return undefined;
+  return lanes.map((c) => c.approval!.access).sort((a, b) => levelRank(a) - levelRank(b))[0];
 }
 
 /** Register grants of this person that could approve this lane of this grant, ignoring dates. */
