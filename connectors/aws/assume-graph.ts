@@ -7,7 +7,6 @@
 import {
   type ActionCheck,
   allowsActionOn,
-  boundaryAllows,
   type EffectiveAccess,
   type EvaluationInput,
   notRefused,
@@ -165,12 +164,9 @@ export function entry(actor: Actor, role: AssumableRole): Hop | undefined {
     // A role's boundary caps a trust naming the role's ARN (IAM's implicit deny), though not one
     // naming one of its sessions, nor a user's boundary a trust naming the user.
     const capped = actor.boundaryCapsNamedTrust === true && !isSessionArn(t.principal);
-    const within = capped ? boundaryAllows(actor.access, ASSUME_ROLE, role.arn) : undefined;
     const check: ActionCheck = needsPolicy
       ? allowsActionOn(actor.access, ASSUME_ROLE, role.arn)
-      : within && !within.allowed
-        ? within
-        : notRefused(actor.access, ASSUME_ROLE, role.arn);
+      : notRefused(actor.access, ASSUME_ROLE, role.arn, { boundaryCaps: capped });
     if (!check.allowed) continue;
     const conditions = t.conditions.length > 0 ? ` (conditions not evaluated: ${t.conditions.join(', ')})` : '';
     const trusts = named ? actor.label : `every principal of account ${actor.accountId} whose policies allow it`;

@@ -232,12 +232,8 @@ export function allowsActionOn(input: EvaluationInput, action: string, resource:
   const matches = onActionAndResource(action, resource);
   const allows = identity.filter((s) => matches(s, 'Allow'));
   if (allows.length === 0) return { allowed: false, evidence: [], notes: [] };
-  if (boundary && !boundary.some((s) => matches(s, 'Allow')))
-    return {
-      allowed: false,
-      evidence: [`the permissions boundary ${(input.boundary ?? []).map((b) => b.name).join(', ')} does not allow it`],
-      notes: [],
-    };
+  const outside = boundaryRefusal(input, boundary, matches);
+  if (outside) return outside;
   const refused = refusal(input, identity, boundary ?? [], matches);
   if (!refused.allowed) return refused;
   const describe = (s: SourcedStatement) => describeStatement(s.policy, s.statement);
@@ -250,25 +246,34 @@ export function allowsActionOn(input: EvaluationInput, action: string, resource:
 /**
  * What still refuses an action a resource policy allows on its own (a trust policy naming the
  * principal): the service control policies over its account, and an unconditional Deny in any of
- * its policies. An explicit Deny wins wherever the Allow came from.
+ * its policies. An explicit Deny wins wherever the Allow came from. With `boundaryCaps` (a policy
+ * naming a role's ARN, unlike a user's or a role session's) the permissions boundary caps it too,
+ * as IAM's implicit deny.
  */
-export function notRefused(input: EvaluationInput, action: string, resource: string): ActionCheck {
-  const boundary = input.boundary ? flatten(input.boundary) : [];
-  return refusal(input, flatten(input.policies), boundary, onActionAndResource(action, resource));
+export function notRefused(
+  input: EvaluationInput,
+  action: string,
+  resource: string,
+  { boundaryCaps = false }: { boundaryCaps?: boolean } = {},
+): ActionCheck {
+  const boundary = input.boundary ? flatten(input.boundary) : undefined;
+  const matches = onActionAndResource(action, resource);
+  return (
+    (boundaryCaps ? boundaryRefusal(input, boundary, matches) : undefined) ??
+    refusal(input, flatten(input.policies), boundary ?? [], matches)
+  );
 }
 
-/**
- * Whether the principal's permissions boundary (when it has one) allows the action on the
- * resource: a resource policy naming a role's ARN is capped by it (IAM's implicit deny), unlike
- * one naming a user's ARN or a role session's.
- */
-export function boundaryAllows(input: EvaluationInput, action: string, resource: string): ActionCheck {
-  if (!input.boundary) return { allowed: true, evidence: [], notes: [] };
-  if (flatten(input.boundary).some((s) => onActionAndResource(action, resource)(s, 'Allow')))
-    return { allowed: true, evidence: [], notes: [] };
+/** The refusal when a permissions boundary is set and allows nothing that matches. */
+function boundaryRefusal(
+  input: EvaluationInput,
+  boundary: readonly SourcedStatement[] | undefined,
+  matches: StatementTest,
+): ActionCheck | undefined {
+  if (!boundary || boundary.some((s) => matches(s, 'Allow'))) return undefined;
   return {
     allowed: false,
-    evidence: [`the permissions boundary ${input.boundary.map((b) => b.name).join(', ')} does not allow it`],
+    evidence: [`the permissions boundary ${(input.boundary ?? []).map((b) => b.name).join(', ')} does not allow it`],
     notes: [],
   };
 }
