@@ -88,13 +88,22 @@ export class ImpersonationGraph {
       list.push(sa);
       byProject.set(sa.projectId, list);
     }
+    // Decided once per role: a custom role's permissions are scanned once, not once per grant.
+    const acting = new Map<string, boolean>();
+    const roleActs = (role: string) => {
+      const known = acting.get(role);
+      if (known !== undefined) return known;
+      const yes = actsAs(role, input.rolePermissions);
+      acting.set(role, yes);
+      return yes;
+    };
     for (const grant of input.grants) {
       if (byMember.has(grant.account)) {
         const held = this.holdings.get(grant.account) ?? [];
         held.push(grant);
         this.holdings.set(grant.account, held);
       }
-      if (!actsAs(grant.permission, input.rolePermissions)) continue;
+      if (!roleActs(grant.permission)) continue;
       const onProject = PROJECT.exec(grant.resource);
       const onAccount = onProject ? undefined : ACCOUNT.exec(grant.resource);
       const reached = onProject
