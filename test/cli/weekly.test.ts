@@ -7,7 +7,14 @@ import { HistoryStore } from '../../src/pipeline/history/store.js';
 import { DEMO_NOW, type DemoSandbox, demoScan, runCli, startDemoSandbox, tempDir } from './harness.js';
 
 interface Doc {
-  findings: { rule: string; account: string; severity: string; evidence: string[] }[];
+  findings: {
+    rule: string;
+    account: string;
+    severity: string;
+    person?: string;
+    evidence: string[];
+    remediation: { commands: string[] };
+  }[];
 }
 
 describe('the weekly scan: history, drift and what changed', () => {
@@ -30,6 +37,23 @@ describe('the weekly scan: history, drift and what changed', () => {
       expect.stringMatching(/^fastfix-agency: grant added .* on northwind\/shop: now holds write/),
       expect.stringMatching(/^omar-qa: level raised .*read became write/),
     ]);
+    // A key on the shared admin account is an admin change: high, first, undone by deactivating
+    // it; Omar's raise is his, undone by lowering to the read he is approved for.
+    const changes = second.findings.filter((f) => f.rule === 'drift');
+    expect(changes.map((f) => [f.account.replace(/^.*\//, ''), f.severity, f.person ?? ''])).toEqual([
+      ['ops-admin', 'high', ''],
+      ['fastfix-agency', 'low', ''],
+      ['fastfix-agency', 'low', ''],
+      ['omar-qa', 'low', 'omar'],
+    ]);
+    expect(changes[0]?.remediation.commands).toEqual([expect.stringMatching(/update-access-key .*--status=Inactive/)]);
+    expect(changes[3]?.remediation.commands).toEqual([
+      'gh api --method PUT repos/northwind/shop/collaborators/omar-qa -f permission=pull',
+    ]);
+    const markdown = await readFile(join(b, 'report.md'), 'utf8');
+    expect(markdown).toMatch(
+      /## Start here\n\n1\. \*\*New\*\* \*\*High: Access change since the last scan, aws ops-admin/,
+    );
     expect(await readFile(join(b, 'report.md'), 'utf8')).toMatch(/What changed since 2026-11-29/);
     expect(await readFile(join(a, 'report.md'), 'utf8')).toMatch(/nothing to compare with/i);
 
