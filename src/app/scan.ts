@@ -400,9 +400,13 @@ function withinScope(snapshot: Snapshot, scope: RunScope, now: Date): Snapshot {
   const keep = (r: { system: string; target: string }) =>
     r.target === '*' ? matchers.has(r.system) : (matchers.get(r.system)?.(r.target) ?? false);
   // A record whose target is wider than the statuses (a GCP grant on organizations/1 for a project
-  // read as its own target) is in scope when its resource lies in a target that is.
+  // read as its own target) is in scope when its resource lies in a target that is. A system out of
+  // scope has none: its records (most of a large inventory) are not split into prefixes.
   const within = (r: { system: string; target: string; resource?: string | undefined }) =>
-    keep(r) || (r.resource !== undefined && prefixes(r.resource).some((p) => keep({ system: r.system, target: p })));
+    keep(r) ||
+    (r.resource !== undefined &&
+      matchers.has(r.system) &&
+      prefixes(r.resource).some((p) => keep({ system: r.system, target: p })));
   const systems = snapshot.systems.filter(keep);
   const grants = snapshot.grants.filter(within);
   const credentials = snapshot.credentials.filter(within);
