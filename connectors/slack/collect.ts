@@ -156,7 +156,8 @@ async function readUnlistedMembers(
   const parsed = new Set(others.map((u) => u.id));
   // An answer about someone else, or one that did not parse (already a records-invalid gap), still leaves the member unknown.
   for (const id of answered) if (!parsed.has(id)) unidentified.set(id, 'unreadable answer');
-  return { others: others.filter((u) => ids.includes(u.id)), unidentified };
+  const asked = new Set(ids);
+  return { others: others.filter((u) => asked.has(u.id)), unidentified };
 }
 
 const PRIVATE_SCOPE = 'groups:read';
