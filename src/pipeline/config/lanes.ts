@@ -4,7 +4,7 @@
 // that matches nothing (LK_REGISTER_SCOPE_UNMATCHED), and only for systems read in full.
 import type { Problem } from '../../core/errors.js';
 import { type Grant, resourceNames, type Snapshot } from '../../core/model.js';
-import { scopeMatcher } from '../../core/scope.js';
+import { matchesAny } from '../../core/scope.js';
 import { closest } from '../../core/source.js';
 import type { LoadedConfig } from './load.js';
 
@@ -53,7 +53,7 @@ export function unmatchedLaneGlobs(
     const candidates = [...(names.get(lane.system) ?? [])];
     // Slack writes channels with or without "#"; AWS tags as "tag:KEY=VALUE".
     const forms = [lane.glob, `#${lane.glob}`, lane.glob.replace(/^tag:/, '')];
-    if (forms.some((form) => candidates.some((name) => scopeMatcher(form)(name)))) continue;
+    if (candidates.some((name) => matchesAny(forms, name))) continue;
     const guess = closest(lane.glob, candidates);
     out.push({
       code: 'LK_CONFIG_BAD_VALUE',
