@@ -76,7 +76,15 @@ const STORY = [
 
 interface FindingsDoc {
   complete: boolean;
-  findings: { rule: string; person?: string; account: string; system: string; resource?: string; evidence: string[] }[];
+  findings: {
+    rule: string;
+    person?: string;
+    account: string;
+    system: string;
+    resource?: string;
+    evidence: string[];
+    remediation: { steps: string[] };
+  }[];
 }
 
 describe('lanekeeper demo', () => {
@@ -119,6 +127,12 @@ describe('lanekeeper demo', () => {
     expect(evidence('expired-access-active', 'user:sam@ortiz.dev', 'projects/northwind-analytics')).toMatch(
       /folders\/987654321098 \(prod\)/,
     );
+    // The shared ops-admin account: its users who are here get named accounts; Sam, who left, goes.
+    const opsAdmin = doc.findings.find(
+      (f) => f.rule === 'shared-admin-account' && f.account === 'arn:aws:iam::111111111111:user/ops-admin',
+    );
+    expect(opsAdmin?.remediation.steps.join('\n')).toMatch(/Give dana, priya a named admin account/);
+    expect(opsAdmin?.remediation.steps.join('\n')).toMatch(/Remove sam from the users of ops-admin/);
     // Root's live access key makes it a shared admin.
     expect(evidence('shared-admin-account', 'arn:aws:iam::111111111111:root')).toMatch(/root has an active access key/);
     // The designer holds exactly what was approved: no finding may name her.
