@@ -36,6 +36,14 @@ export interface RunOptions {
   concurrency?: number;
 }
 
+/** Run options under which each of these operations fails every time, with no retry. */
+export function failingEvery(...operations: string[]): RunOptions {
+  return {
+    tuning: { maxAttempts: 1 },
+    emulator: { faults: { seed: 1, rate: 1, persistent: true, kinds: ['server-error'], operations } },
+  };
+}
+
 export async function runAgainstEmulator(scenarioInput: unknown, options: RunOptions = {}): Promise<Run> {
   const connector = createAwsConnector({ ...FAST, ...options.tuning });
   const scenario: AwsScenario = AwsScenarioSchema.parse(scenarioInput);

@@ -5,7 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import { remediation } from '../../../connectors/aws/remediation.js';
 import type { Snapshot } from '../../../src/core/model.js';
-import { demoScenarioJson, expectSameUnderFaults, inventory, runAgainstEmulator, statusOf } from './harness.js';
+import {
+  demoScenarioJson,
+  expectSameUnderFaults,
+  failingEvery,
+  inventory,
+  runAgainstEmulator,
+  statusOf,
+} from './harness.js';
 
 const PROD = '111111111111';
 const OUTSIDE = 'arn:aws:iam::444455556666:root';
@@ -138,12 +145,7 @@ describe('aws connector: bucket policies', () => {
   });
 
   it('fails the account, naming the call, when S3 keeps failing', async () => {
-    const { snapshot } = await runAgainstEmulator(await withBuckets(buckets), {
-      tuning: { maxAttempts: 1 },
-      emulator: {
-        faults: { seed: 1, rate: 1, persistent: true, kinds: ['server-error'], operations: ['s3:GetBucketPolicy'] },
-      },
-    });
+    const { snapshot } = await runAgainstEmulator(await withBuckets(buckets), failingEvery('s3:GetBucketPolicy'));
     expect(statusOf(snapshot, PROD)).toMatchObject({ ok: false });
     expect(statusOf(snapshot, PROD)?.error).toMatch(/^s3:GetBucketPolicy: /);
   });
@@ -402,18 +404,10 @@ describe('aws connector: an organisation condition is checked against the organi
   });
 
   it('fails closed when the organisation cannot be described: its id is not taken as ours', async () => {
-    const { snapshot } = await runAgainstEmulator(await scenario(true), {
-      tuning: { maxAttempts: 1 },
-      emulator: {
-        faults: {
-          seed: 1,
-          rate: 1,
-          persistent: true,
-          kinds: ['server-error'],
-          operations: ['organizations:DescribeOrganization'],
-        },
-      },
-    });
+    const { snapshot } = await runAgainstEmulator(
+      await scenario(true),
+      failingEvery('organizations:DescribeOrganization'),
+    );
     expect(viaBucket(snapshot)).toEqual([
       'o-northwind1 bucket policy of k-ours',
       'o-someoneelse bucket policy of l-theirs',

@@ -5,7 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import { type EffectiveAccess, evaluateAccess } from '../../../connectors/aws/evaluator.js';
 import type { Snapshot } from '../../../src/core/model.js';
-import { demoScenarioJson, expectSameUnderFaults, inventory, runAgainstEmulator, statusOf } from './harness.js';
+import {
+  demoScenarioJson,
+  expectSameUnderFaults,
+  failingEvery,
+  inventory,
+  runAgainstEmulator,
+  statusOf,
+} from './harness.js';
 
 type Json = Record<string, unknown>;
 const STAGING = '222222222222';
@@ -84,18 +91,7 @@ describe('aws connector: service control policies', () => {
   });
 
   it('judges access as IAM gives it, with a warning on each account, when SCPs cannot be read', async () => {
-    const run = await runAgainstEmulator(await scenario(narrowing), {
-      tuning: { maxAttempts: 1 },
-      emulator: {
-        faults: {
-          seed: 1,
-          rate: 1,
-          persistent: true,
-          kinds: ['server-error'],
-          operations: ['organizations:ListRoots'],
-        },
-      },
-    });
+    const run = await runAgainstEmulator(await scenario(narrowing), failingEvery('organizations:ListRoots'));
     expect(levelOf(run.snapshot, TEMP)).toEqual(['admin admin']);
     expect(statusOf(run.snapshot, STAGING)?.ok).toBe(true);
     expect(statusOf(run.snapshot, STAGING)?.warnings.join('\n')).toMatch(/service control policies were not read/);
