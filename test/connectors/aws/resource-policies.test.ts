@@ -29,6 +29,18 @@ const withKeys = (keys: unknown[] | null) => withProd({ keys });
 
 const policy = (...Statement: Json[]) => ({ Version: '2012-10-17', Statement });
 const grantsOf = (s: Snapshot, account: string) => s.grants.filter((g) => g.account === account);
+/** A bucket whose policy lets anyone get its objects, as far as the condition allows. */
+const star = (name: string, Condition: Json) => ({
+  name,
+  createdAt: '2026-01-01',
+  policy: policy({
+    Effect: 'Allow',
+    Principal: '*',
+    Action: 's3:GetObject',
+    Resource: `arn:aws:s3:::${name}/*`,
+    Condition,
+  }),
+});
 
 describe('aws connector: bucket policies', () => {
   const buckets = [
@@ -165,18 +177,6 @@ describe('aws connector: bucket policies', () => {
 });
 
 describe('aws connector: a Principal "*" kept in by its conditions', () => {
-  const star = (name: string, Condition: Json) => ({
-    name,
-    createdAt: '2026-01-01',
-    policy: policy({
-      Effect: 'Allow',
-      Principal: '*',
-      Action: 's3:GetObject',
-      Resource: `arn:aws:s3:::${name}/*`,
-      Condition,
-    }),
-  });
-
   it('reads what the condition names: an outside account is that account, any address is anyone', async () => {
     const { snapshot } = await runAgainstEmulator(
       await withBuckets([
@@ -361,18 +361,8 @@ describe('aws connector: NotPrincipal in bucket and key policies', () => {
 });
 
 describe('aws connector: an organisation condition is checked against the organisation id', () => {
-  const star = (name: string, org: string) => ({
-    name,
-    createdAt: '2026-01-01',
-    policy: policy({
-      Effect: 'Allow',
-      Principal: '*',
-      Action: 's3:GetObject',
-      Resource: `arn:aws:s3:::${name}/*`,
-      Condition: { StringEquals: { 'aws:PrincipalOrgID': org } },
-    }),
-  });
-  const buckets = [star('k-ours', 'o-northwind1'), star('l-theirs', 'o-someoneelse')];
+  const ofOrg = (org: string) => ({ StringEquals: { 'aws:PrincipalOrgID': org } });
+  const buckets = [star('k-ours', ofOrg('o-northwind1')), star('l-theirs', ofOrg('o-someoneelse'))];
   const scenario = async (organization: boolean) => {
     const s = (await withProd({ buckets })) as { organization?: Json };
     if (organization && s.organization) s.organization.id = 'o-northwind1';
