@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Grant } from '../../src/core/model.js';
 import { expiredAccessActive } from '../../src/rules/expired-access-active.js';
 import {
   account,
@@ -19,6 +20,12 @@ const shopWrite = grant({ account: 'samortiz', resource: 'northwind/shop' });
 const ended = approval({ start: day(-185), end: day(-182), ticket: 'SHOP-142' });
 const samContractor = (fields = {}) =>
   contractor('sam', { emails: ['sam@ortiz.dev'], accounts: {}, grants: [ended], ...fields });
+/** Sam's GitHub account holding one grant, with these approvals. */
+const samHolding = (held: Grant, grants: Record<string, unknown>[]) =>
+  context({ accounts: [sam], grants: [held], register: register({ people: [dana, samContractor({ grants })] }) });
+// Write on the shop ended yesterday; read on it goes on.
+const writeEnded = approval({ end: day(-1), ticket: 'SHOP-1' });
+const readGoesOn = approval({ access: 'read', start: day(-1), end: day(60), ticket: 'SHOP-2' });
 
 const awsUser = account({
   system: 'aws',
@@ -252,21 +259,7 @@ ruleTester(expiredAccessActive, {
     },
     {
       name: 'write kept after the write approval ended, though a read approval is still in effect',
-      context: context({
-        accounts: [sam],
-        grants: [shopWrite],
-        register: register({
-          people: [
-            dana,
-            samContractor({
-              grants: [
-                approval({ end: day(-1), ticket: 'SHOP-1' }),
-                approval({ access: 'read', start: day(-1), end: day(60), ticket: 'SHOP-2' }),
-              ],
-            }),
-          ],
-        }),
-      }),
+      context: samHolding(shopWrite, [writeEnded, readGoesOn]),
       expect: [
         {
           account: 'samortiz',
@@ -282,33 +275,14 @@ ruleTester(expiredAccessActive, {
   quiet: [
     {
       name: 'read kept after the write approval ended, with a read approval in effect',
-      context: context({
-        accounts: [sam],
-        grants: [{ ...shopWrite, permission: 'pull', level: 'read' }],
-        register: register({
-          people: [
-            dana,
-            samContractor({
-              grants: [approval({ end: day(-1) }), approval({ access: 'read', start: day(-1), end: day(60) })],
-            }),
-          ],
-        }),
-      }),
+      context: samHolding({ ...shopWrite, permission: 'pull', level: 'read' }, [writeEnded, readGoesOn]),
     },
     {
       name: 'write above a read approval that never approved more (unapproved-access speaks)',
-      context: context({
-        accounts: [sam],
-        grants: [shopWrite],
-        register: register({
-          people: [
-            dana,
-            samContractor({
-              grants: [approval({ access: 'read', end: day(-1) }), approval({ access: 'read', end: day(60) })],
-            }),
-          ],
-        }),
-      }),
+      context: samHolding(shopWrite, [
+        approval({ access: 'read', end: day(-1) }),
+        approval({ access: 'read', end: day(60) }),
+      ]),
     },
     {
       name: 'the designer: approved read in its window',
