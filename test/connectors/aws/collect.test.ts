@@ -9,6 +9,15 @@ import { demoScenarioJson, inventory, runAgainstEmulator, statusOf } from './har
 const PROD = '111111111111';
 const STAGING = '222222222222';
 const grantsOf = (s: Snapshot, account: string) => s.grants.filter((g) => g.account === account);
+const T = '2026-01-01T00:00:00Z';
+const doc = (Statement: unknown[]) => ({ Version: '2012-10-17', Statement });
+/** The audit role in STAGING, which the caller in PROD assumes to read it. */
+const AUDIT_ROLE = {
+  name: 'lanekeeper-audit',
+  createdAt: T,
+  trust: doc([{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${PROD}:root` }, Action: 'sts:AssumeRole' }]),
+  managedPolicies: ['SecurityAudit'],
+};
 
 describe('aws connector on the demo scenario', async () => {
   const { snapshot, emulator } = await runAgainstEmulator(await demoScenarioJson());
@@ -438,8 +447,6 @@ describe('aws connector: a disabled Identity Center user', async () => {
 });
 
 describe('aws connector: the roles a role can go on to', async () => {
-  const T = '2026-01-01T00:00:00Z';
-  const doc = (Statement: unknown[]) => ({ Version: '2012-10-17', Statement });
   const gh = `arn:aws:iam::${PROD}:oidc-provider/token.actions.githubusercontent.com`;
   const { snapshot } = await runAgainstEmulator({
     callerAccount: PROD,
@@ -475,14 +482,7 @@ describe('aws connector: the roles a role can go on to', async () => {
         name: 'northwind-production',
         root: { createdAt: T },
         roles: [
-          {
-            name: 'lanekeeper-audit',
-            createdAt: T,
-            trust: doc([
-              { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${PROD}:root` }, Action: 'sts:AssumeRole' },
-            ]),
-            managedPolicies: ['SecurityAudit'],
-          },
+          AUDIT_ROLE,
           {
             name: 'prod-deploy',
             createdAt: T,
@@ -535,8 +535,6 @@ describe('aws connector: Identity Center’s roles when identityCenter is not co
 });
 
 describe('aws connector: a trust of "*" kept to the organisation', async () => {
-  const T = '2026-01-01T00:00:00Z';
-  const doc = (Statement: unknown[]) => ({ Version: '2012-10-17', Statement });
   const starTrust = (Condition: unknown) =>
     doc([{ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole', Condition }]);
   const admin = [{ name: 'adm', document: doc([{ Effect: 'Allow', Action: '*', Resource: '*' }]) }];
@@ -563,14 +561,7 @@ describe('aws connector: a trust of "*" kept to the organisation', async () => {
         name: 'northwind-staging',
         root: { createdAt: T },
         roles: [
-          {
-            name: 'lanekeeper-audit',
-            createdAt: T,
-            trust: doc([
-              { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${PROD}:root` }, Action: 'sts:AssumeRole' },
-            ]),
-            managedPolicies: ['SecurityAudit'],
-          },
+          AUDIT_ROLE,
           {
             name: 'org-admin',
             createdAt: T,
