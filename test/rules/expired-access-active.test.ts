@@ -11,6 +11,7 @@ import {
   day,
   grant,
   instant,
+  opsAdminShared,
   register,
 } from '../support/builders.js';
 import { ruleTester, runRule } from './tester.js';
@@ -241,16 +242,7 @@ ruleTester(expiredAccessActive, {
         grants: [{ ...awsRead, account: 'arn:aws:iam::111111111111:user/ops-admin' }],
         register: register({
           people: [dana, samContractor({ grants: [awsApproval] })],
-          shared_accounts: [
-            {
-              system: 'aws',
-              id: 'ops-admin',
-              kind: 'shared',
-              owner: 'dana',
-              purpose: 'incidents',
-              users: ['dana', 'sam'],
-            },
-          ],
+          shared_accounts: [opsAdminShared(['dana', 'sam'])],
         }),
       }),
       expect: [

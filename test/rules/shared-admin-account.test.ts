@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { sharedAdminAccount } from '../../src/rules/shared-admin-account.js';
-import { account, context, contractor, credential, dana, day, grant, instant, register } from '../support/builders.js';
+import {
+  account,
+  context,
+  contractor,
+  credential,
+  dana,
+  day,
+  grant,
+  instant,
+  opsAdminShared,
+  register,
+} from '../support/builders.js';
 import { ruleTester, runRule } from './tester.js';
 
 const owner = (id: string, fields = {}) => account({ id, role: 'owner', ...fields });
@@ -98,16 +109,7 @@ ruleTester(sharedAdminAccount, {
         credentials: [credential({ account: opsAdmin.id, id: 'password', kind: 'password', lastUsedAt: instant(-1) })],
         register: register({
           people: [dana, contractor('sam', { start: day(-200), end: day(-180) })],
-          shared_accounts: [
-            {
-              system: 'aws',
-              id: 'ops-admin',
-              kind: 'shared',
-              owner: 'dana',
-              purpose: 'incidents',
-              users: ['dana', 'sam'],
-            },
-          ],
+          shared_accounts: [opsAdminShared(['dana', 'sam'])],
         }),
       }),
       expect: [
@@ -303,9 +305,7 @@ describe('shared-admin-account: the fix fits how the account is accounted for', 
       grants: [opsAdminGrant],
       register: register({
         people: [dana, ...people],
-        shared_accounts: [
-          { system: 'aws', id: 'ops-admin', kind: 'shared', owner, purpose: 'incidents', users: ['dana', 'lee'] },
-        ],
+        shared_accounts: [opsAdminShared(['dana', 'lee'], { owner })],
       }),
     });
   const stepOf = (ctx: ReturnType<typeof context>) => runRule(sharedAdminAccount, ctx)[0]?.remediation.steps.at(-1);

@@ -1,5 +1,15 @@
 import { staleCredential } from '../../src/rules/stale-credential.js';
-import { account, approval, context, contractor, credential, dana, instant, register } from '../support/builders.js';
+import {
+  account,
+  approval,
+  context,
+  contractor,
+  credential,
+  dana,
+  instant,
+  opsAdminShared,
+  register,
+} from '../support/builders.js';
 import { ruleTester } from './tester.js';
 
 const user = (id: string) =>
@@ -54,16 +64,7 @@ ruleTester(staleCredential, {
         credentials: [key('ops-admin', { createdAt: instant(-45), lastUsedAt: instant(0) })],
         register: register({
           people: [dana, contractor('olga', { grants: [approval({ system: 'aws', scope: '*' })] })],
-          shared_accounts: [
-            {
-              system: 'aws',
-              id: 'ops-admin',
-              kind: 'shared',
-              owner: 'dana',
-              purpose: 'incidents',
-              users: ['dana', 'olga'],
-            },
-          ],
+          shared_accounts: [opsAdminShared(['dana', 'olga'])],
         }),
       }),
       expect: [

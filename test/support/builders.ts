@@ -132,6 +132,11 @@ export function contractor(id: string, fields: Record<string, unknown> = {}): Re
 
 export const dana = { id: 'dana', name: 'Dana Whitfield', kind: 'employee', emails: ['dana@northwind.example'] };
 
+/** The demo's shared AWS admin account as the register declares it: owner dana, for incidents. */
+export function opsAdminShared(users: string[], fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return { system: 'aws', id: 'ops-admin', kind: 'shared', owner: 'dana', purpose: 'incidents', users, ...fields };
+}
+
 /** A register approval; dates default to a window around NOW. */
 export function approval(fields: Record<string, unknown> = {}): Record<string, unknown> {
   return {
