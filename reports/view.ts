@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { AccountMap } from '../src/core/account-map.js';
 import type { TargetGap } from '../src/core/completeness.js';
-import { daysBetween, endOfDay, isoDate, startOfDay } from '../src/core/dates.js';
+import { daysBetween, endOfDay, isoDate, startOfDay, withinDays } from '../src/core/dates.js';
 import type { DriftChange, DriftKind } from '../src/core/drift.js';
 import type { LaneCell, PersonAccess, UnlinkedAccount } from '../src/core/evaluation.js';
 import { type Finding, type RuleMeta, SEVERITIES, type Severity, severityRank } from '../src/core/finding.js';
@@ -721,13 +721,8 @@ function timelineRow(
  * contractor within their engagement with an approval in effect (end dates are last days).
  */
 function engagedPeople(people: readonly Person[], now: Date): Set<string> {
-  const within = (start: string | undefined, end: string | undefined) =>
-    (start === undefined || startOfDay(start) <= now) && (end === undefined || now < endOfDay(end));
-  return new Set(
-    people
-      .filter((p) => within(p.start, p.end) && (p.kind === 'employee' || p.grants.some((g) => within(g.start, g.end))))
-      .map((p) => p.id),
-  );
+  const within = (s: { start?: string | undefined; end?: string | undefined }) => withinDays(s.start, s.end, now);
+  return new Set(people.filter((p) => within(p) && (p.kind === 'employee' || p.grants.some(within))).map((p) => p.id));
 }
 
 /** "Sam Ortiz (sam)" for a register id, or the id itself when the matrix does not know it. */

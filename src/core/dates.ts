@@ -52,6 +52,15 @@ export function isCalendarDate(value: string): boolean {
   return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
 }
 
+/**
+ * start ≤ now < the day after end, in whole UTC days (an end date is the last day); a missing start
+ * or end leaves that side open. What "in its window" means for approvals and engagements alike.
+ */
+export function withinDays(start: string | undefined, end: string | undefined, now: Date): boolean {
+  if (start !== undefined && now.getTime() < startOfDay(start).getTime()) return false;
+  return end === undefined || now.getTime() < endOfDay(end).getTime();
+}
+
 /** "1 day", "3 days": a count of days as a sentence says it. */
 export function dayCount(n: number): string {
   return n === 1 || n === -1 ? `${n} day` : `${n} days`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayCount, daysBetween, endOfDay, parseNow, resolveRelativeDates } from '../../src/core/dates.js';
+import { dayCount, daysBetween, endOfDay, parseNow, resolveRelativeDates, withinDays } from '../../src/core/dates.js';
 
 describe('resolveRelativeDates', () => {
   const now = new Date('2026-11-29T09:00:00Z');
@@ -48,5 +48,15 @@ describe('parseNow: ISO-8601 only', () => {
 describe('dayCount', () => {
   it('says one day, and any other count in days', () => {
     expect([0, 1, 2, 181].map(dayCount)).toEqual(['0 days', '1 day', '2 days', '181 days']);
+  });
+});
+
+describe('withinDays', () => {
+  it('runs from the start of the first day to the end of the last, either side open when missing', () => {
+    const at = (iso: string) => new Date(iso);
+    expect(withinDays('2026-11-01', '2026-11-30', at('2026-11-30T23:59:59Z'))).toBe(true);
+    expect(withinDays('2026-11-01', '2026-11-30', at('2026-12-01T00:00:00Z'))).toBe(false);
+    expect(withinDays('2026-11-01', undefined, at('2026-10-31T23:59:59Z'))).toBe(false);
+    expect(withinDays(undefined, undefined, at('2026-10-31T23:59:59Z'))).toBe(true);
   });
 });

@@ -3,7 +3,7 @@
 // aliases) are its candidates; their dates and access decide approved, above or expired, and
 // no candidate at all means unapproved.
 
-import { endOfDay, startOfDay } from '../../core/dates.js';
+import { endOfDay, startOfDay, withinDays } from '../../core/dates.js';
 import { type Account, type Grant, type Lane, type Level, levelRank, resourceNames } from '../../core/model.js';
 import type { Person, RegisterGrant } from '../../core/register.js';
 import { scopeMatcher } from '../../core/scope.js';
@@ -20,8 +20,7 @@ export function scopeMatches(registerGrant: RegisterGrant, grant: Grant): boolea
 
 /** start ≤ now < the day after end (end is the last day of access, inclusive). */
 export function inWindow(g: { start: string; end?: string | undefined }, now: Date): boolean {
-  if (now.getTime() < startOfDay(g.start).getTime()) return false;
-  return !hasEnded(g, now);
+  return withinDays(g.start, g.end, now);
 }
 
 export function hasEnded(g: { end?: string | undefined }, now: Date): boolean {
