@@ -15,20 +15,21 @@ const finding = (fingerprint: string, rule: string, account: string): Finding =>
   remediation: { steps: [], commands: [] },
 });
 
-const register = RegisterSchema.parse({
-  organization: 'X',
-  people: [{ id: 'dana', name: 'Dana', kind: 'employee' }],
-  accepted_risks: [
-    { fingerprint: 'f1', reason: 'vendor migration until March', accepted_by: 'dana', end: '2027-03-31' },
-    {
-      rule: 'mfa-missing',
-      account: 'OMAR-QA',
-      reason: 'hardware key on its way',
-      accepted_by: 'dana',
-      end: '2026-11-30',
-    },
-  ],
-});
+const DANA = { id: 'dana', name: 'Dana', kind: 'employee' };
+/** A register of these people (Dana alone by default) accepting these risks. */
+const registerWith = (accepted_risks: Record<string, unknown>[], people: Record<string, unknown>[] = [DANA]) =>
+  RegisterSchema.parse({ organization: 'X', people, accepted_risks });
+
+const register = registerWith([
+  { fingerprint: 'f1', reason: 'vendor migration until March', accepted_by: 'dana', end: '2027-03-31' },
+  {
+    rule: 'mfa-missing',
+    account: 'OMAR-QA',
+    reason: 'hardware key on its way',
+    accepted_by: 'dana',
+    end: '2026-11-30',
+  },
+]);
 
 const findings = [
   finding('f1', 'unknown-account', 'bot'),
@@ -56,16 +57,10 @@ describe('applyAcceptedRisks', () => {
 
 describe('an acceptance by someone who has left', () => {
   const withLeaver = (end: string) =>
-    RegisterSchema.parse({
-      organization: 'X',
-      people: [
-        { id: 'dana', name: 'Dana', kind: 'employee' },
-        { id: 'bob', name: 'Bob', kind: 'employee', end },
-      ],
-      accepted_risks: [
-        { fingerprint: 'f1', reason: 'vendor migration until March', accepted_by: 'bob', end: '2027-03-31' },
-      ],
-    });
+    registerWith(
+      [{ fingerprint: 'f1', reason: 'vendor migration until March', accepted_by: 'bob', end: '2027-03-31' }],
+      [DANA, { id: 'bob', name: 'Bob', kind: 'employee', end }],
+    );
 
   it('applies through their last day', () => {
     const r = applyAcceptedRisks(findings, withLeaver('2026-12-01'), new Date('2026-12-01T12:00:00Z'));
@@ -87,20 +82,16 @@ describe('an acceptance narrowed to a target or a resource', () => {
     resource,
   });
   const narrowed = (fields: Record<string, string>) =>
-    RegisterSchema.parse({
-      organization: 'X',
-      people: [{ id: 'dana', name: 'Dana', kind: 'employee' }],
-      accepted_risks: [
-        {
-          rule: 'unapproved-access',
-          account: 'omar-qa',
-          ...fields,
-          reason: 'reads the shop while the release is tested',
-          accepted_by: 'dana',
-          end: '2027-01-31',
-        },
-      ],
-    });
+    registerWith([
+      {
+        rule: 'unapproved-access',
+        account: 'omar-qa',
+        ...fields,
+        reason: 'reads the shop while the release is tested',
+        accepted_by: 'dana',
+        end: '2027-01-31',
+      },
+    ]);
   const all = [
     on('a', 'northwind', 'northwind/shop'),
     on('b', 'northwind', 'northwind/infra'),
