@@ -131,12 +131,26 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
    * The roles Identity Center creates in each account a permission set is assigned in, as IAM
    * lists them: AWSReservedSSO_<set>_<16 hex> under /aws-reserved/sso.amazonaws.com/, trusting
    * the instance's SAML provider, with the set's policies. One the scenario names itself is kept.
+   * Made once per account: GetAccountAuthorizationDetails asks again for every page.
    */
+  const reservedByAccount = new Map<string, ScenarioAccount['roles']>();
   function reservedSsoRoles(account: ScenarioAccount): ScenarioAccount['roles'] {
+    let roles = reservedByAccount.get(account.id);
+    if (!roles) {
+      roles = makeReservedSsoRoles(account);
+      reservedByAccount.set(account.id, roles);
+    }
+    return roles;
+  }
+
+  function makeReservedSsoRoles(account: ScenarioAccount): ScenarioAccount['roles'] {
     const ic = scenario.identityCenter;
     if (!ic) return [];
     const assigned = new Set(ic.assignments.filter((a) => a.account === account.id).map((a) => a.permissionSet));
-    const named = (set: string) => (r: { name: string }) => reservedSsoRole(set).test(r.name);
+    const named = (set: string) => {
+      const reserved = reservedSsoRole(set);
+      return (r: { name: string }) => reserved.test(r.name);
+    };
     const provider = `arn:aws:iam::${account.id}:saml-provider/AWSSSO_${ic.instanceId.slice(7)}_DO_NOT_DELETE`;
     const inAccount = (name: string) => account.policies.some((p) => p.name === name);
     return ic.permissionSets
