@@ -3,7 +3,8 @@
 // ListAccessKeys, GetAccessKeyLastUsed, ListMFADevices and GetLoginProfile. The report has no
 // key ids, so users holding keys get one ListAccessKeys call to name them. AWS hands out the
 // same report for four hours: users created since it was generated are not in it, and are read
-// one by one, so no user is left without its credentials.
+// one by one, so no user is left without its credentials. Keys created since are not in it
+// either: when the report was not generated for this scan, every user's keys are listed.
 import {
   CredentialReportExpiredException,
   CredentialReportNotPresentException,
@@ -60,6 +61,13 @@ export interface CredentialFacts {
   readOneByOne: string[];
 }
 
+interface CredentialReport {
+  csv: string;
+  generatedAt?: string;
+  /** Generated before this scan asked (AWS hands one out again for four hours), not for it. */
+  reused: boolean;
+}
+
 const MAX_POLL_MS = 5000;
 
 interface ReadOptions {
@@ -84,7 +92,7 @@ export async function readCredentials(options: ReadOptions): Promise<CredentialF
     });
     return readPerUser(options, await options.userNames);
   }
-  const facts = await fromReport(parseCredentialReport(report.csv), options);
+  const facts = await fromReport(parseCredentialReport(report.csv), report.reused, options);
   if (report.generatedAt) facts.reportGeneratedAt = report.generatedAt;
   // Users created after the report was generated are not in it: read each of them directly.
   const missing = (await options.userNames).filter((name) => !facts.users.has(name));
@@ -103,11 +111,7 @@ export async function readCredentials(options: ReadOptions): Promise<CredentialF
 }
 
 /** The report's CSV and when it was generated, or undefined when the caller may not generate or read it. */
-async function fetchCredentialReport({
-  iam,
-  signal,
-  tuning,
-}: ReadOptions): Promise<{ csv: string; generatedAt?: string } | undefined> {
+async function fetchCredentialReport({ iam, signal, tuning }: ReadOptions): Promise<CredentialReport | undefined> {
   // Reports of small accounts are ready in well under a second; big ones take a while.
   let pollMs = tuning.reportPollMs ?? 100;
   const wait = async () => {
@@ -116,18 +120,17 @@ async function fetchCredentialReport({
   };
   const limit = tuning.reportPollLimit ?? 30;
   try {
-    for (let poll = 0; ; poll++) {
-      const { State } = await iam.send(new GenerateCredentialReportCommand({}), { abortSignal: signal });
-      if (State === 'COMPLETE') break;
-      if (poll >= limit) throw new Error(`the credential report was still ${State} after ${limit} polls`);
-      await wait();
-    }
+    // COMPLETE at once: a report generated in the last four hours, by anyone, is handed out again.
+    // Otherwise one is being generated now, and GetCredentialReport answers ReportInProgress until
+    // it is ready.
+    const { State } = await iam.send(new GenerateCredentialReportCommand({}), { abortSignal: signal });
+    const reused = State === 'COMPLETE';
     for (let poll = 0; ; poll++) {
       try {
         const report = await iam.send(new GetCredentialReportCommand({}), { abortSignal: signal });
         if (!report.Content) throw new Error('GetCredentialReport answered without Content');
         const csv = Buffer.from(report.Content).toString('utf8');
-        return report.GeneratedTime ? { csv, generatedAt: iso(report.GeneratedTime) } : { csv };
+        return report.GeneratedTime ? { csv, reused, generatedAt: iso(report.GeneratedTime) } : { csv, reused };
       } catch (e) {
         // The SDK names IAM's ReportInProgress / ReportNotPresent / ReportExpired codes by their model shapes.
         const inProgress = e instanceof CredentialReportNotReadyException;
@@ -143,8 +146,14 @@ async function fetchCredentialReport({
   }
 }
 
-async function fromReport(rows: CredentialReportRow[], options: ReadOptions): Promise<CredentialFacts> {
+async function fromReport(
+  rows: CredentialReportRow[],
+  reused: boolean,
+  options: ReadOptions,
+): Promise<CredentialFacts> {
   const facts: CredentialFacts = { source: 'credential-report', users: new Map(), readOneByOne: [] };
+  // A user deleted since the report has no keys to list; one created since is read one by one.
+  const existing = new Set(await options.userNames);
   const queue = new PQueue({ concurrency: PER_ACCOUNT_IN_FLIGHT });
   const tasks: Promise<void>[] = [];
   for (const row of rows) {
@@ -168,11 +177,12 @@ async function fromReport(rows: CredentialReportRow[], options: ReadOptions): Pr
       if (row.passwordLastUsed) user.password.lastUsedAt = row.passwordLastUsed;
     }
     facts.users.set(row.user, user);
-    if (keys.length > 0)
+    // A report generated for this scan says who holds keys; an older one may lack a key created
+    // since, on any user.
+    if (existing.has(row.user) && (reused || keys.length > 0))
       tasks.push(
         queue.add(async () => {
-          const listed = await listAccessKeys(options.iam, row.user, options.signal);
-          nameKeys(keys, listed);
+          user.keys = await keysNow(keys, await listAccessKeys(options.iam, row.user, options.signal), options);
         }),
       );
   }
@@ -180,14 +190,38 @@ async function fromReport(rows: CredentialReportRow[], options: ReadOptions): Pr
   return facts;
 }
 
-/** The report's slots carry creation dates; ListAccessKeys carries ids with the same dates. */
-function nameKeys(slots: KeyFacts[], listed: KeyFacts[]): void {
-  const unclaimed = [...listed];
-  for (const slot of slots) {
-    const at = unclaimed.findIndex((k) => sameSecond(k.createdAt, slot.createdAt));
-    const match = at >= 0 ? unclaimed.splice(at, 1)[0] : undefined;
-    if (match?.id) slot.id = match.id;
+/**
+ * The keys a user holds now. ListAccessKeys names each and says whether it is active; the report's
+ * slot created the same second adds its last use. A listed key no slot matches was created after
+ * the report, and its last use is asked for; a slot no listed key matches was deleted since.
+ */
+async function keysNow(
+  slots: readonly KeyFacts[],
+  listed: readonly KeyFacts[],
+  { iam, signal }: ReadOptions,
+): Promise<KeyFacts[]> {
+  const unclaimed = [...slots];
+  const keys: KeyFacts[] = [];
+  for (const key of listed) {
+    const at = unclaimed.findIndex((slot) => sameSecond(slot.createdAt, key.createdAt));
+    const slot = at >= 0 ? unclaimed.splice(at, 1)[0] : undefined;
+    // The slot's dates, as the report wrote them; the key's id and its state now.
+    if (slot) keys.push({ ...slot, ...(key.id ? { id: key.id } : {}), active: key.active });
+    else keys.push(await withLastUse(iam, key, signal));
   }
+  return keys;
+}
+
+/** A key with its last use, asked of IAM: for keys the credential report does not have. */
+async function withLastUse(iam: IAMClient, key: KeyFacts, signal: AbortSignal): Promise<KeyFacts> {
+  if (!key.id) return key;
+  const used = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.id }), { abortSignal: signal });
+  const info = used.AccessKeyLastUsed;
+  const out: KeyFacts = { ...key };
+  if (info?.LastUsedDate) out.lastUsedAt = iso(info.LastUsedDate);
+  if (info?.ServiceName && info.ServiceName !== 'N/A') out.lastUsedService = info.ServiceName;
+  if (info?.Region && info.Region !== 'N/A') out.lastUsedRegion = info.Region;
+  return out;
 }
 
 async function readPerUser(options: ReadOptions, userNames: readonly string[]): Promise<CredentialFacts> {
@@ -203,17 +237,8 @@ async function readPerUser(options: ReadOptions, userNames: readonly string[]): 
   for (const name of userNames) {
     tasks.push(
       queue.add(async () => {
-        const keys = await listAccessKeys(iam, name, signal);
-        for (const key of keys) {
-          if (!key.id) continue;
-          const used = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.id }), {
-            abortSignal: signal,
-          });
-          const info = used.AccessKeyLastUsed;
-          if (info?.LastUsedDate) key.lastUsedAt = iso(info.LastUsedDate);
-          if (info?.ServiceName && info.ServiceName !== 'N/A') key.lastUsedService = info.ServiceName;
-          if (info?.Region && info.Region !== 'N/A') key.lastUsedRegion = info.Region;
-        }
+        const keys: KeyFacts[] = [];
+        for (const key of await listAccessKeys(iam, name, signal)) keys.push(await withLastUse(iam, key, signal));
         let mfa = false;
         for (const page of await allPages(
           paginateListMFADevices({ client: iam }, { UserName: name }, { abortSignal: signal }),

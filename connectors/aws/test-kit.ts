@@ -52,7 +52,9 @@ interface AwsShape {
   organization?: { units?: unknown[]; scps?: unknown[]; scpsEnabled?: boolean };
   accounts: {
     id: string;
-    users: { accessKeys: unknown[] }[];
+    users: { accessKeys: { createdAt?: string }[] }[];
+    /** A report generated before the scan may lack keys created since: every user's are listed. */
+    reportGeneratedAt?: string;
     groups: unknown[];
     roles: unknown[];
     policies?: unknown[];
@@ -74,8 +76,21 @@ function awsMinimum(s: AwsShape): Record<string, number> {
     'iam:GetAccountAuthorizationDetails': details,
     'iam:GenerateCredentialReport': n,
     'iam:GetCredentialReport': n,
-    // The credential report says which users have keys but not the key ids: one call per such user.
-    'iam:ListAccessKeys': s.accounts.reduce((sum, a) => sum + a.users.filter((u) => u.accessKeys.length > 0).length, 0),
+    // The credential report says which users have keys but not the key ids: one call per such user,
+    // or per user when the report was generated before the scan.
+    'iam:ListAccessKeys': s.accounts.reduce(
+      (sum, a) => sum + a.users.filter((u) => a.reportGeneratedAt !== undefined || u.accessKeys.length > 0).length,
+      0,
+    ),
+    // Keys created after such a report: their last use is not in it.
+    'iam:GetAccessKeyLastUsed': s.accounts.reduce(
+      (sum, a) =>
+        sum +
+        a.users
+          .flatMap((u) => u.accessKeys)
+          .filter((k) => a.reportGeneratedAt !== undefined && (k.createdAt ?? '') > a.reportGeneratedAt).length,
+      0,
+    ),
     // ListBuckets answers up to 1,000 buckets a page (10,000 at most); one policy read per bucket.
     's3:ListAllMyBuckets': s.accounts.reduce((sum, a) => sum + pages(a.buckets?.length ?? 0, 1000), 0),
     's3:GetBucketPolicy': s.accounts.reduce((sum, a) => sum + (a.buckets?.length ?? 0), 0),

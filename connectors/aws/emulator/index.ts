@@ -323,6 +323,8 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
       ]);
     // A report generated earlier knows nothing of users created since.
     for (const u of account.users.filter((user) => Date.parse(user.createdAt) <= generated)) {
+      // Nor of keys created since.
+      const known = u.accessKeys.filter((k) => Date.parse(k.createdAt) <= generated);
       rows.push([
         u.name,
         `arn:aws:iam::${account.id}:user${u.path}${u.name}`,
@@ -332,8 +334,8 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
         u.password ? reportDate(u.password.createdAt) : na,
         na,
         String(u.mfa),
-        ...keyCells(u.accessKeys[0]),
-        ...keyCells(u.accessKeys[1]),
+        ...keyCells(known[0]),
+        ...keyCells(known[1]),
         'false',
         na,
         'false',
@@ -364,22 +366,27 @@ export async function startAwsEmulator(scenario: AwsScenario, options: EmulatorO
         for (const [list, item] of page) (result[list] as XmlValue[]).push(item);
         return { ...result, IsTruncated: next !== undefined, Marker: next };
       }
+      // A report generated before the scan (reportGeneratedAt) is handed out again, COMPLETE at
+      // once. Otherwise the first call starts one, ready after reportPolls calls of either kind.
       case 'GenerateCredentialReport': {
         if (account.credentialReport === 'denied') throw accessDenied(caller, 'iam:GenerateCredentialReport');
+        if (account.reportGeneratedAt) return { State: 'COMPLETE' };
         const calls = (reportCalls.get(account.id) ?? 0) + 1;
         reportCalls.set(account.id, calls);
-        if (calls === 1 && account.reportPolls > 0)
+        if (calls === 1)
           return { State: 'STARTED', Description: 'No report exists. Starting a new report generation task' };
         if (calls <= account.reportPolls) return { State: 'INPROGRESS' };
         return { State: 'COMPLETE' };
       }
       case 'GetCredentialReport': {
         if (account.credentialReport === 'denied') throw accessDenied(caller, 'iam:GetCredentialReport');
-        const calls = reportCalls.get(account.id) ?? 0;
+        const calls = account.reportGeneratedAt ? Number.POSITIVE_INFINITY : (reportCalls.get(account.id) ?? 0);
         if (calls === 0)
           throw new AwsError(410, 'ReportNotPresent', 'Credential report not present. Call GenerateCredentialReport.');
-        if (calls <= account.reportPolls)
+        if (calls <= account.reportPolls) {
+          reportCalls.set(account.id, calls + 1);
           throw new AwsError(404, 'ReportInProgress', 'Credential report generation is in progress.');
+        }
         return {
           Content: Buffer.from(credentialReport(account)).toString('base64'),
           ReportFormat: 'text/csv',

@@ -114,11 +114,11 @@ export const ScenarioAccountSchema = z.strictObject({
   policies: z.array(ScenarioManagedPolicy).default([]),
   /** `denied`: GenerateCredentialReport answers AccessDenied, so the per-user fallback runs. */
   credentialReport: z.enum(['available', 'denied']).default('available'),
-  /** How many GenerateCredentialReport calls answer INPROGRESS before COMPLETE. */
+  /** How many report calls (GenerateCredentialReport or GetCredentialReport) a new report takes to be ready. */
   reportPolls: z.number().int().nonnegative().default(1),
   /**
-   * When the report AWS hands out was generated (it reuses one for four hours): users created
-   * later are not in it. The scan's clock when absent.
+   * When the report AWS hands out was generated, before the scan (it reuses one for four hours):
+   * users and keys created later are not in it. Absent: the scan's first call generates one.
    */
   reportGeneratedAt: Instant.optional(),
   /** false: the report has no <root_account> row (a report edited or truncated on the way). */

@@ -226,9 +226,9 @@ describe('aws connector: paging and faults give the same inventory', async () =>
     const slow = structuredClone(scenario) as { accounts: Array<Record<string, unknown>> };
     for (const a of slow.accounts) a.reportPolls = 3;
     const run = await runAgainstEmulator(slow);
-    expect(
-      run.emulator.requests.filter((r) => r.operation === 'iam:GenerateCredentialReport').length,
-    ).toBeGreaterThanOrEqual(8);
+    // Per account: one GenerateCredentialReport, then GetCredentialReport until it is ready.
+    const polls = run.emulator.requests.filter((r) => r.operation === 'iam:GetCredentialReport');
+    expect(polls.length).toBeGreaterThanOrEqual(8);
     expect(inventory(run.snapshot)).toEqual(inventory(baseline.snapshot));
   });
 
@@ -371,8 +371,29 @@ describe('aws connector: a credential report older than the newest user', async 
       },
     ],
   });
+  // An older user's key created after the report, used since: the report shows no key for them.
+  // biome-ignore lint/suspicious/noExplicitAny: scenario JSON
+  const opsAdmin = prod.users.find((u: any) => u.name === 'ops-admin');
+  opsAdmin.accessKeys = [
+    { id: 'AKIAOPSADMINNEWKEY01', createdAt: '2026-11-29T07:00:00.000Z', lastUsedAt: '2026-11-29T08:30:00.000Z' },
+  ];
   const { snapshot, emulator } = await runAgainstEmulator(scenario);
   const late = `arn:aws:iam::${PROD}:user/late-contractor`;
+
+  it('finds a key created after the report on a user the report shows without one', () => {
+    const keys = snapshot.credentials.filter(
+      (c) => c.account === `arn:aws:iam::${PROD}:user/ops-admin` && c.kind === 'access-key',
+    );
+    expect(keys).toEqual([
+      expect.objectContaining({
+        kind: 'access-key',
+        id: 'AKIA…EY01',
+        active: true,
+        createdAt: '2026-11-29T07:00:00.000Z',
+        lastUsedAt: '2026-11-29T08:30:00.000Z',
+      }),
+    ]);
+  });
 
   it('leaves no user without credential facts: the newer one is read directly', () => {
     const account = snapshot.accounts.find((a) => a.id === late);
