@@ -80,13 +80,16 @@ export async function runDemo(options: DemoOptions): Promise<ScanResult> {
 }
 
 async function demoWeek(options: DemoOptions, historyPath: string | undefined): Promise<ScanResult> {
-  const now = options.nextWeek ? new Date(options.now.getTime() + WEEK_MS) : options.now;
-  let scenario = await loadScenario(join(DEMO_DIR, 'scenario.json'), now);
+  // The story's dates ($today in the scenario, register and config) are the first week's: a week
+  // on, the same register and systems are a week older, and only next-week.json's changes are new.
+  const written = options.now;
+  const now = options.nextWeek ? new Date(written.getTime() + WEEK_MS) : written;
+  let scenario = await loadScenario(join(DEMO_DIR, 'scenario.json'), written);
   if (options.nextWeek) scenario = await nextWeekOf(scenario, now);
   const sandbox = await startSandbox(scenario, connectors, { now });
   const work = await mkdtemp(join(tmpdir(), 'lanekeeper-demo-'));
   try {
-    const configPath = await writeDemoConfig(sandbox, work, undefined, now);
+    const configPath = await writeDemoConfig(sandbox, work, undefined, written);
     const result = await scan({
       configPath,
       outDir: options.outDir,
@@ -98,9 +101,9 @@ async function demoWeek(options: DemoOptions, historyPath: string | undefined): 
       ...(options.pdf ? { pdf: true } : {}),
       env: { ...options.env, ...sandbox.env },
       log: options.log,
-      relativeDates: true,
+      relativeDates: written,
     });
-    return { ...result, files: [...result.files, ...(await writeDemoInputs(options.outDir, sandbox, now))] };
+    return { ...result, files: [...result.files, ...(await writeDemoInputs(options.outDir, sandbox, written))] };
   } finally {
     await sandbox.close();
     await rm(work, { recursive: true, force: true });
@@ -110,7 +113,7 @@ async function demoWeek(options: DemoOptions, historyPath: string | undefined): 
 /**
  * The register and config the demo scanned with, beside its reports, so the commands a user
  * runs next (offboard, register check, request, register diff) work on them as on their own:
- * the register's `$today` dates are resolved to the scan's days; the config names the register
+ * the register's `$today` dates are resolved to the story's first week; the config names the register
  * and the secrets as a company's config would (no emulator endpoints: the emulators are gone).
  */
 async function writeDemoInputs(

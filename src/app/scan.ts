@@ -51,8 +51,11 @@ export interface ScanOptions {
   now: Date;
   env: Readonly<Record<string, string | undefined>>;
   log: Logger;
-  /** Resolve `$today-…` tokens in the register (the demo's register is written that way). */
-  relativeDates?: boolean;
+  /**
+   * Resolve `$today-…` tokens in the register (the demo's register is written that way): true
+   * against the scan's clock, or a date the register was written on.
+   */
+  relativeDates?: boolean | Date;
   /** Overrides every system's concurrency (1 = sequential baseline). */
   concurrency?: number;
   /** The history database; the config's (or .lanekeeper/history.db) when absent; false keeps no history. */
@@ -128,7 +131,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const register = await loadRegister(registerPath, {
     knownSystems: connectors.map((c) => c.id),
     displayPath: registerDisplayPath,
-    ...(options.relativeDates ? { relativeDates: options.now } : {}),
+    ...(options.relativeDates
+      ? { relativeDates: options.relativeDates === true ? options.now : options.relativeDates }
+      : {}),
   });
   const policy = loaded.config.policy;
   const historyPath =

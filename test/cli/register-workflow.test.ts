@@ -620,4 +620,24 @@ describe('demo --next-week without --history', () => {
     expect(doc.findings.some((f) => f.rule === 'drift')).toBe(true);
     expect((await readdir(tmpdir())).filter((f) => f.startsWith('lanekeeper-demo'))).toEqual(before);
   }, 60_000);
+
+  it('keeps the story’s dates a week on: the same register, its approvals a week nearer their end', async () => {
+    const dir = await tempDir();
+    const week = async (out: string, ...more: string[]) => {
+      const r = await runCli(['demo', '--out', join(dir, out), '--now', DEMO_NOW, '--quiet', ...more], {}, dir);
+      expect(r.code).toBe(0);
+      return readFile(join(dir, out, 'register.yaml'), 'utf8');
+    };
+    const first = await week('week1');
+    expect(await week('week2', '--next-week')).toBe(first);
+    // Sam's engagement ended on the same day in both weeks, so it has lasted a week longer.
+    const ended = async (out: string) =>
+      /still live (\d+) days after their engagement ended (\d{4}-\d\d-\d\d)/.exec(
+        await readFile(join(dir, out, 'report.md'), 'utf8'),
+      );
+    const [, days1, day1] = (await ended('week1')) ?? [];
+    const [, days2, day2] = (await ended('week2')) ?? [];
+    expect(day2).toBe(day1);
+    expect(Number(days2)).toBe(Number(days1) + 7);
+  }, 60_000);
 });
