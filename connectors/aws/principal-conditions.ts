@@ -32,6 +32,11 @@ const NARROWING_KEYS = new Set(
 );
 const NARROWING = /^(ForAnyValue:|ForAllValues:)?(String|Arn)(Equals|Like)(IgnoreCase)?$|^IpAddress$/i;
 
+/** Whether reachOf() reads a condition: for a Principal "*" it decides whom the statement reaches. */
+export function decidesReach(operator: string, key: string): boolean {
+  return NARROWING.test(operator) && NARROWING_KEYS.has(key.toLowerCase());
+}
+
 /** Keys whose values are account ids, and keys whose values are ARNs (each naming its account). */
 const ACCOUNT_KEYS = new Set(['aws:principalaccount', 'aws:sourceaccount']);
 const ARN_KEYS = new Set(['aws:principalarn', 'aws:sourcearn']);

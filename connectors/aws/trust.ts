@@ -12,7 +12,7 @@ import {
   type Statement,
   statementsOf,
 } from './policy.js';
-import { namesAnOrganization, type OrganizationIdentity, reachOf } from './principal-conditions.js';
+import { decidesReach, namesAnOrganization, type OrganizationIdentity, reachOf } from './principal-conditions.js';
 
 export type TrustKind = 'same-account' | 'organization' | 'external' | 'federated' | 'service' | 'public' | 'deleted';
 
@@ -66,7 +66,10 @@ export function trustedPrincipals(
     const conditions = conditionKeys(statement);
     const externalId = conditions.some((k) => k.toLowerCase() === 'sts:externalid');
     const actions = assumeActions(statement);
-    const add = (p: Omit<TrustedPrincipal, 'externalId' | 'conditions' | 'statement' | 'actions'>) => {
+    const add = (
+      p: Omit<TrustedPrincipal, 'externalId' | 'conditions' | 'statement' | 'actions'>,
+      keys = conditions,
+    ) => {
       const seen = out.get(p.principal);
       if (seen) {
         seen.actions = [...new Set([...seen.actions, ...actions])].sort(byCodePoint);
@@ -77,7 +80,7 @@ export function trustedPrincipals(
           if (both.length > 0) seen.except = both;
           else delete seen.except;
         }
-      } else out.set(p.principal, { ...p, externalId, conditions, actions, statement });
+      } else out.set(p.principal, { ...p, externalId, conditions: keys, actions, statement });
     };
     if (statement.NotPrincipal !== undefined) {
       // Everyone but those it names: anyone, as a Principal "*" is, unless it names everyone.
@@ -90,8 +93,10 @@ export function trustedPrincipals(
     if (principal === undefined) continue;
     // A "*" kept by its conditions to the organisation (or to some accounts) is a trust of those
     // accounts: their principals still need their own policy, as with a trust of an account.
+    // The conditions that kept it were read: only the others are shown as not evaluated.
     const star = () => {
-      for (const p of keptTo(statement, roleAccount, organizationAccounts, organization)) add(p);
+      const unread = conditionKeys(statement, (operator, key) => !decidesReach(operator, key));
+      for (const p of keptTo(statement, roleAccount, organizationAccounts, organization)) add(p, unread);
     };
     if (principal === '*') {
       star();
@@ -251,9 +256,10 @@ function leavesOwnerOpen(pattern: string, github: boolean): boolean {
   return owner === undefined ? /[*?]/.test(pattern.split(':')[0] ?? '') || pattern.startsWith('*') : /[*?]/.test(owner);
 }
 
-function conditionKeys(statement: Statement): string[] {
+function conditionKeys(statement: Statement, which: (operator: string, key: string) => boolean = () => true): string[] {
   const keys: string[] = [];
-  for (const entries of Object.values(statement.Condition ?? {})) keys.push(...Object.keys(entries));
+  for (const [operator, entries] of Object.entries(statement.Condition ?? {}))
+    keys.push(...Object.keys(entries).filter((key) => which(operator, key)));
   return [...new Set(keys)].sort();
 }
 

@@ -158,4 +158,31 @@ describe('aws web-identity trust: who may assume the role', () => {
     ]);
     expect(kinds(star({ StringLike: { 'aws:PrincipalOrgID': 'o-*' } }))).toEqual([['public', '*', false]]);
   });
+
+  it('names as not evaluated only the conditions that did not decide whom a "*" reaches', () => {
+    const star = (Condition: unknown) =>
+      doc([{ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole', Condition }]);
+    const trusted = trustedPrincipals(
+      star({ StringEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' }, Bool: { 'aws:MultiFactorAuthPresent': 'true' } }),
+      '111111111111',
+      ORG,
+      { id: 'o-abcdefghij' },
+    );
+    expect(trusted.map((t) => t.conditions)).toEqual([['aws:MultiFactorAuthPresent'], ['aws:MultiFactorAuthPresent']]);
+    // A trust naming a principal evaluates none of its conditions.
+    const named = trustedPrincipals(
+      doc([
+        {
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::222222222222:root' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' } },
+        },
+      ]),
+      '111111111111',
+      ORG,
+      { id: 'o-abcdefghij' },
+    );
+    expect(named.map((t) => t.conditions)).toEqual([['aws:PrincipalOrgID']]);
+  });
 });
