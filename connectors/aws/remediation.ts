@@ -209,13 +209,61 @@ function cutAssumePath(grant: Grant, account?: Account): Remediation {
   const who = account?.login ?? grant.account;
   const allowedBy = attribute(['assumeAllowedBy'], grant.attributes);
   const target = role ?? 'the role';
+  const statement = allowedBy ? ` (${allowedBy})` : '';
+  const trusting = attribute(['assignmentAccount'], grant.attributes) ?? grant.target;
+  const narrow = `Or narrow the trust policy of ${target} to the principals that need it, instead of every principal of account ${trusting} whose policies allow it. ${inAccount(roleAccount)}`;
+  const permissionSet = attribute(['permissionSetName'], grant.attributes);
+  if (permissionSet) return assumeThroughPermissionSet(grant, { who, target, statement, permissionSet, narrow, role });
   return {
     steps: [
-      `Take sts:AssumeRole on ${target} away from ${who}: change the statement that allows it${allowedBy ? ` (${allowedBy})` : ''}. ${inAccount(grant.target)}`,
-      `Or narrow the trust policy of ${target} to the principals that need it, instead of every principal of account ${grant.target} whose policies allow it. ${inAccount(roleAccount)}`,
+      `Take sts:AssumeRole on ${target} away from ${who}: change the statement that allows it${statement}. ${inAccount(grant.target)}`,
+      narrow,
     ],
     commands: role ? editTrustCommands(role) : [],
   };
+}
+
+/**
+ * A path into a role from an Identity Center assignment: the permission set's statement allows
+ * sts:AssumeRole. Deleting the assignment would take the rest of the set too, which the register
+ * may approve; the set's statement (for everyone assigned it) or the role's trust is what to cut.
+ */
+function assumeThroughPermissionSet(
+  grant: Grant,
+  path: { who: string; target: string; statement: string; permissionSet: string; narrow: string; role?: string },
+): Remediation {
+  const instance = attribute(['instanceArn'], grant.attributes);
+  const setArn = attribute(['permissionSetArn'], grant.attributes);
+  const assigned = attribute(['assignmentAccount'], grant.attributes) ?? grant.resource;
+  const steps = [
+    `Take sts:AssumeRole on ${path.target} away from the permission set ${path.permissionSet}, which ${path.who} is assigned in account ${assigned}: change its statement that allows it${path.statement}, then provision the set again. It changes the set for everyone assigned it. Run with credentials for the Identity Center's account.`,
+    path.narrow,
+  ];
+  const inline = /\(inline\)/.test(path.statement);
+  const file = `permission-set-${path.permissionSet.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`;
+  const setCommands =
+    inline && instance && setArn
+      ? [
+          `${command('aws', 'sso-admin', 'get-inline-policy-for-permission-set', option('--instance-arn', instance), option('--permission-set-arn', setArn), '--query=InlinePolicy', '--output=text')} > ${shellQuote(file)}`,
+          command(
+            'aws',
+            'sso-admin',
+            'put-inline-policy-to-permission-set',
+            option('--instance-arn', instance),
+            option('--permission-set-arn', setArn),
+            option('--inline-policy', `file://${file}`),
+          ),
+          command(
+            'aws',
+            'sso-admin',
+            'provision-permission-set',
+            option('--instance-arn', instance),
+            option('--permission-set-arn', setArn),
+            '--target-type=ALL_PROVISIONED_ACCOUNTS',
+          ),
+        ]
+      : [];
+  return { steps, commands: [...setCommands, ...(path.role ? editTrustCommands(path.role) : [])] };
 }
 
 /** Identity Center: the instance, permission set and principal come with the grant from collect(). */
@@ -303,14 +351,15 @@ function revokeGrant(grant: Grant, account?: Account): Remediation {
   if (bucket) return removeFromBucketPolicy(bucket, grant, account);
   const keyId = attribute(['keyId'], grant.attributes);
   if (keyId) return removeFromKeyPolicy(keyId, grant, account);
+  // Access through a role is the role's trust letting the principal in: from outside, edit the
+  // trust; from inside, the trust or the principal's own permission to assume it (a permission
+  // set's, for a path that starts from an assignment: the assignment may hold approved access).
+  if (account?.kind === 'external' || account?.kind === 'public') return removeTrust(grant, account);
+  if (grant.via === 'role') return cutAssumePath(grant, account);
   // Identity Center access, direct or through a group assignment, is an account assignment.
   if (grant.via === 'permission-set' || attribute(['permissionSetArn'], grant.attributes)) {
     return deleteAssignment(grant, account);
   }
-  // Access through a role is the role's trust letting the principal in: from outside, edit the
-  // trust; from inside, the trust or the principal's own permission to assume it.
-  if (account?.kind === 'external' || account?.kind === 'public') return removeTrust(grant, account);
-  if (grant.via === 'role') return cutAssumePath(grant, account);
   const principal = principalOf(grant.account, account);
   const where = inAccount(grant.target);
   if (principal.type !== 'user' && principal.type !== 'role') {

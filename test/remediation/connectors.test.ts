@@ -289,6 +289,43 @@ describe('aws', () => {
     expect(unknown.steps.join(' ')).toMatch(/aws sso-admin list-instances/);
   });
 
+  it('cuts a path from a permission set into a role in the set, not by deleting the assignment', () => {
+    const path = grant({
+      system: 'aws',
+      target: '100000000001',
+      account: 'arn:aws:identitystore:::user/u-raj',
+      resource: '300000000003',
+      permission: 'can assume org-analytics-reader: read-lake (inline)',
+      via: 'role',
+      viaName: 'org-analytics-reader',
+      attributes: {
+        assignmentAccount: '200000000002',
+        assumeAllowedBy: 'ProdDeployer (inline): Allow sts:AssumeRole on arn:aws:iam::*:role/org-*',
+        instanceArn: 'arn:aws:sso:::instance/ssoins-7223000000000001',
+        permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-7223000000000001/ps-0000000000000003',
+        permissionSetName: 'ProdDeployer',
+        principalId: 'u-raj',
+        principalType: 'USER',
+        roleAccount: '300000000003',
+        roleName: 'org-analytics-reader',
+        trustNamesHolder: 'false',
+      },
+    });
+    const plan = aws.revokeGrant(path);
+    expect(calls(plan).map((c) => c.slice(0, 3))).toEqual([
+      ['aws', 'sso-admin', 'get-inline-policy-for-permission-set'],
+      ['aws', 'sso-admin', 'put-inline-policy-to-permission-set'],
+      ['aws', 'sso-admin', 'provision-permission-set'],
+      ['aws', 'iam', 'get-role'],
+      ['aws', 'iam', 'update-assume-role-policy'],
+    ]);
+    expect(plan.steps[0]).toMatch(
+      /^Take sts:AssumeRole on org-analytics-reader away from the permission set ProdDeployer/,
+    );
+    expect(plan.steps[1]).toContain('instead of every principal of account 200000000002');
+    expect(plan.steps[1]).toContain('credentials for AWS account 300000000003');
+  });
+
   it('deletes an IAM user after everything that blocks the deletion', () => {
     const key: Credential = {
       system: 'aws',
