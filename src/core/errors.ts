@@ -155,6 +155,10 @@ export const PROBLEMS = {
     summary: "A contractor's owner has left the company (register check fails; the scan reports it).",
     fix: 'Make an employee who is still here the owner, or end the engagement.',
   },
+  LK_REGISTER_ACCOUNT_OWNER_LEFT: {
+    summary: "A declared service, bot or shared account's owner has left (register check fails; the scan reports it).",
+    fix: 'Make an employee who is still here the owner, or retire the account.',
+  },
   LK_REGISTER_APPROVER_LEFT: {
     summary: 'A live grant was approved by someone who has left (register check fails; the scan reports it).',
     fix: 'Have an employee who is still here approve it again (approved_by), or end the grant.',

@@ -1,12 +1,13 @@
 // The register cannot answer its four questions (what task, which system, until when, which
-// employee owns it): a contractor without an owner or whose owner has left, a live approval
-// whose approver has left, an approval without an end date or past the engagement, a task too
-// vague to review, or a contractor holding access with no approval.
+// employee owns it): a contractor, or a declared service, bot or shared account, whose owner has
+// left; a contractor without an owner; a live approval whose approver has left, an approval
+// without an end date or past the engagement, a task too vague to review, or a contractor
+// holding access with no approval.
 
 import type { FindingDraft } from '../core/finding.js';
 import type { Person, RegisterGrant } from '../core/register.js';
 import { scopes } from '../pipeline/evaluate/coverage.js';
-import { incompleteEntries } from '../pipeline/register/completeness.js';
+import { incompleteEntries, ownerlessAccounts } from '../pipeline/register/completeness.js';
 import type { Rule } from './types.js';
 
 function personFinding(person: Person, what: string, evidence: string[]): FindingDraft {
@@ -87,6 +88,15 @@ export const registerIncomplete: Rule = {
       findings.push(
         rg ? grantFinding(person, rg, entry.what, entry.message) : personFinding(person, entry.what, [entry.message]),
       );
+    }
+    for (const { account, message } of ownerlessAccounts(context.register, context.now)) {
+      findings.push({
+        system: account.system,
+        target: 'register',
+        account: account.id,
+        discriminator: `shared:${account.system}:${account.id}:owner-left`,
+        evidence: [`declared ${account.kind} account ${account.id} on ${account.system}: ${account.purpose}`, message],
+      });
     }
     return findings;
   },

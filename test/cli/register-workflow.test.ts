@@ -599,6 +599,25 @@ describe('register check on a given day', () => {
       /LK_REGISTER_APPROVER_LEFT .*register\.yaml:\d+ people\[2\]\.grants\[0\]\.approved_by: approved by ann, who left on 2026-11-30/,
     );
   });
+
+  it('fails on a declared account whose owner has left', async () => {
+    const dir = await tempDir();
+    const text = `${BASE.replace('emails: [ann@acme.example]\n', 'emails: [ann@acme.example]\n    end: 2026-11-30\n').replace('    owner: ann\n', '    owner: bob\n')}shared_accounts:
+  - system: github
+    id: acme-deploy
+    kind: bot
+    owner: ann
+    purpose: Deploys the billing service
+`;
+    const path = await registerFile(dir, 'register.yaml', text);
+    const lastDay = await runCli(['register', 'check', path, '--now', '2026-11-30T18:00:00Z'], {}, dir);
+    expect([lastDay.code, lastDay.stdout]).toEqual([0, `${path}: valid\n`]);
+    const after = await runCli(['register', 'check', path, '--now', '2026-12-01T00:00:00Z'], {}, dir);
+    expect(after.code).toBe(1);
+    expect(after.stderr).toMatch(
+      /LK_REGISTER_ACCOUNT_OWNER_LEFT .*register\.yaml:\d+ shared_accounts\[0\]\.owner: owner ann left on 2026-11-30: no employee answers for the bot account acme-deploy now/,
+    );
+  });
 });
 
 describe('demo --next-week without --history', () => {

@@ -61,6 +61,26 @@ ruleTester(registerIncomplete, {
       expect: [{ account: '', person: 'jun', evidence: [`owner dana left on ${day(-30)}`] }],
     },
     {
+      name: 'a declared bot whose owner has left, whatever it holds',
+      context: context({
+        accounts: [account({ id: 'deploy-bot' })],
+        grants: [grant({ account: 'deploy-bot', resource: 'northwind/shop', level: 'write' })],
+        register: register({
+          people: [dana, ex],
+          shared_accounts: [
+            { system: 'github', id: 'deploy-bot', kind: 'bot', owner: 'ex', purpose: 'deploys the shop', users: [] },
+          ],
+        }),
+      }),
+      expect: [
+        {
+          account: 'deploy-bot',
+          system: 'github',
+          evidence: ['declared bot account deploy-bot on github', `owner ex left on ${day(-1)}`],
+        },
+      ],
+    },
+    {
       name: 'a live approval whose approver has left',
       context: context({
         register: register({
@@ -134,6 +154,17 @@ ruleTester(registerIncomplete, {
             dana,
             ex,
             contractor('jun', { grants: [approval({ approved_by: 'ex', start: day(-90), end: day(-10) })] }),
+          ],
+        }),
+      }),
+    },
+    {
+      name: 'a declared bot whose owner is here, or whose last day is today',
+      context: context({
+        register: register({
+          people: [{ ...dana, end: day(0) }],
+          shared_accounts: [
+            { system: 'github', id: 'deploy-bot', kind: 'bot', owner: 'dana', purpose: 'deploys the shop', users: [] },
           ],
         }),
       }),

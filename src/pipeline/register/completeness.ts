@@ -1,10 +1,11 @@
 // What makes a register entry unanswerable, in one place: a contractor no employee owns, a
 // contractor's approval (or lanes exception) that never ends, an approval outside the
-// engagement, a task too vague to review; and, on a given day, a contractor whose owner has
-// left or a live approval or lanes exception whose approver has left. The scan reports each as a register-incomplete finding (it still runs on
-// such a register); `register check` fails on them, so a pull request cannot add one unnoticed.
+// engagement, a task too vague to review; and, on a given day, a contractor or a declared
+// account whose owner has left, or a live approval or lanes exception whose approver has left.
+// The scan reports each as a register-incomplete finding (it still runs on such a register);
+// `register check` fails on them, so a pull request cannot add one unnoticed.
 import type { ProblemCode } from '../../core/errors.js';
-import type { Person, Register, RegisterGrant } from '../../core/register.js';
+import type { Person, Register, RegisterGrant, SharedAccount } from '../../core/register.js';
 import { approverLeftOn, leftOn } from '../evaluate/coverage.js';
 
 /** Fewer words than this and a reviewer cannot tell what the access was for. */
@@ -133,4 +134,37 @@ export function incompleteEntries(register: Pick<Register, 'people'>, now?: Date
     }
   }
   return out;
+}
+
+/** A declared service, bot or shared account nobody here answers for. */
+export interface OwnerlessAccount {
+  code: 'LK_REGISTER_ACCOUNT_OWNER_LEFT';
+  account: SharedAccount;
+  path: PropertyKey[];
+  message: string;
+}
+
+/**
+ * Declared accounts whose owner has left by `now`: the register says who answers for each, and
+ * that person no longer can. Whatever the account holds (admin or not), nobody renews, rotates or
+ * retires it on purpose.
+ */
+export function ownerlessAccounts(
+  register: Pick<Register, 'people' | 'shared_accounts'>,
+  now: Date,
+): OwnerlessAccount[] {
+  const byId = new Map(register.people.map((p) => [p.id, p]));
+  return register.shared_accounts.flatMap((account, k) => {
+    const left = leftOn(byId, account.owner, now);
+    return left === undefined
+      ? []
+      : [
+          {
+            code: 'LK_REGISTER_ACCOUNT_OWNER_LEFT' as const,
+            account,
+            path: ['shared_accounts', k, 'owner'],
+            message: `owner ${account.owner} left on ${left}: no employee answers for the ${account.kind} account ${account.id} now`,
+          },
+        ];
+  });
 }

@@ -24,7 +24,7 @@ import {
   parseSource,
   readInputText,
 } from '../../core/source.js';
-import { incompleteEntries } from './completeness.js';
+import { incompleteEntries, ownerlessAccounts } from './completeness.js';
 import {
   type PersonForValidation,
   type RegisterForValidation,
@@ -162,7 +162,10 @@ export async function checkRegisterFile(
   const { now, ...load } = options;
   try {
     const loaded = await loadRegister(path, { ...load, knownSystems });
-    const incomplete = incompleteEntries(loaded.register, now).map((e) => loaded.toProblem(e));
+    const incomplete = [
+      ...incompleteEntries(loaded.register, now),
+      ...(now ? ownerlessAccounts(loaded.register, now) : []),
+    ].map((e) => loaded.toProblem(e));
     return { ok: true, problems: loaded.problems, incomplete };
   } catch (error) {
     if (error instanceof InputError) return { ok: false, problems: error.problems, incomplete: [] };
