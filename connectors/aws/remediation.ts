@@ -93,9 +93,16 @@ function revokeCredential(credential: Credential, account?: Account): Remediatio
         ? 'change the root password and keep it sealed'
         : // The credential report names root's keys "root access key 1" and "… 2", not by id.
           `delete ${credential.id.startsWith('root access key') ? `the ${credential.id}` : `the root access key ${credential.id}`}`;
+    // A member account whose organisation centralises root access needs no root sign-in: the
+    // management account opens a root session scoped to deleting root credentials.
+    const central =
+      credential.kind === 'password'
+        ? 'aws iam delete-login-profile (the root user then signs in by password recovery only)'
+        : 'aws iam list-access-keys to find the key, then aws iam delete-access-key --access-key-id with it';
     return {
       steps: [
-        `Sign in to account ${credential.target} as root › Security credentials, and ${what}; the root user's credentials have no CLI.`,
+        `Sign in to account ${credential.target} as root › Security credentials, and ${what}.`,
+        `Or, for a member account of an organisation with centralized root access: from the management account, aws sts assume-root --target-principal ${credential.target} --task-policy-arn arn=arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials (with --region: it has no global endpoint), then with the credentials it returns, ${central}.`,
       ],
       commands: [],
     };

@@ -165,6 +165,26 @@ describe('aws', () => {
     ]);
   });
 
+  it("deletes a root key in the console, or through a root session of the organisation's management account", () => {
+    const root = 'arn:aws:iam::222222222222:root';
+    const key: Credential = {
+      system: 'aws',
+      target: '222222222222',
+      account: root,
+      kind: 'access-key',
+      id: 'root access key 1',
+      active: true,
+    };
+    const plan = aws.revokeCredential(key, account({ system: 'aws', target: '222222222222', id: root, login: 'root' }));
+    expect(plan.commands).toEqual([]);
+    expect(plan.steps).toEqual([
+      'Sign in to account 222222222222 as root › Security credentials, and delete the root access key 1.',
+      expect.stringContaining(
+        'aws sts assume-root --target-principal 222222222222 --task-policy-arn arn=arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials',
+      ),
+    ]);
+  });
+
   it('finds a shortened key again by its ends', () => {
     const key: Credential = {
       system: 'aws',
