@@ -75,7 +75,6 @@ ruleTester(registerIncomplete, {
       expect: [
         {
           account: 'deploy-bot',
-          system: 'github',
           evidence: ['declared bot account deploy-bot on github', `owner ex left on ${day(-1)}`],
         },
       ],
