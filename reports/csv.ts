@@ -1,5 +1,5 @@
 // access.csv: the access-review sheet an auditor filters in a spreadsheet, one row per live
-// grant. Cells are RFC 4180 and can never start a formula (see csvCell).
+// grant (grants whose cells are all the same are one row). Cells are RFC 4180 and can never start a formula (see csvCell).
 
 import { AccountMap } from '../src/core/account-map.js';
 import type { HeldAccess, PersonAccess } from '../src/core/evaluation.js';
@@ -58,13 +58,18 @@ export function* accessCsvChunks(input: ReportInput): Generator<string> {
   };
 
   yield csvRow(ACCESS_COLUMNS);
+  // Two paths to the same access (a role reached through four policies) differ in their evidence,
+  // which the sheet has no column for: one row says it. Rows are sorted by system, target, account
+  // and resource first, so the same row can only repeat within one such group.
+  let group = '';
+  const rowsOfGroup = new Set<string>();
   for (const g of sorted(input.snapshot.grants, compareGrants)) {
     const account = accounts.get(g.system, g.target, g.account);
     // Access now: the account is not deleted and the grant has not expired on its own.
     if (account?.status === 'deleted' || !grantIsLive(g, input.now)) continue;
     const approval = approvalOf(g);
     const who = approval ? whoOf(approval.people) : whoCells(holdersOf(g, account));
-    yield csvRow([
+    const row = csvRow([
       who.person,
       who.holders > 0 ? who.kind : unlinkedKind(unlinked.has(g.system, g.target, g.account), account),
       who.owner,
@@ -79,6 +84,14 @@ export function* accessCsvChunks(input: ReportInput): Generator<string> {
       g.permission,
       g.viaName ? `${g.via}: ${g.viaName}` : g.via,
     ]);
+    const at = JSON.stringify([g.system, g.target, g.account, g.resource]);
+    if (at !== group) {
+      group = at;
+      rowsOfGroup.clear();
+    }
+    if (rowsOfGroup.has(row)) continue;
+    rowsOfGroup.add(row);
+    yield row;
   }
 }
 

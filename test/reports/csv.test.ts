@@ -118,6 +118,16 @@ describe('access.csv', () => {
     expect(byAccount.find((r) => r.resource === 'northwind/shop')!['approved until']).toBe('');
   });
 
+  it('writes one row for two paths to the same access that differ only in their evidence', () => {
+    const input = demoInput();
+    const shop = input.snapshot.grants.find((g) => g.account === 'samortiz' && g.resource === 'northwind/shop')!;
+    input.snapshot.grants.push({ ...shop, evidence: ['another path to the same push'] });
+    expect(renderReport('csv', input)).toBe(text);
+    // A row that differs in any cell stays.
+    input.snapshot.grants.push({ ...shop, permission: 'maintain' });
+    expect(table(renderReport('csv', input)).filter((r) => r.resource === 'northwind/shop')).toHaveLength(2);
+  });
+
   it('gives the same bytes for the same records in any order', () => {
     expect(renderReport('csv', shuffled(demoInput()))).toBe(text);
   });
