@@ -9,6 +9,7 @@ import type { Evaluation, LaneCell } from '../src/core/evaluation.js';
 import { type Finding, SEVERITIES, type Severity } from '../src/core/finding.js';
 import { LANES } from '../src/core/model.js';
 import type { Register } from '../src/core/register.js';
+import { oneLine, terminalSafe } from '../src/core/text.js';
 import { PACKAGE_ROOT } from '../src/core/version.js';
 import type { Action } from './actions.js';
 import { DRIFT_LABEL, SEVERITY_LABEL, START_HERE } from './view.js';
@@ -177,18 +178,20 @@ export function emailSubject(
   const parts = [`${critical} critical`, `${high} high`];
   if (input.drift) parts.push(`${input.newFingerprints.size} new since last week`);
   const incomplete = input.complete ? '' : ' (INCOMPLETE)';
-  // A subject line is a header: no line breaks may come from the data.
-  return stripControls(
-    `${input.organization.replace(/[\r\n]+/g, ' ')} access review${incomplete}: ${parts.join(', ')}`,
-  );
+  // A subject line is a header: no line break, control or escape may come from the data.
+  return `${oneLine(input.organization)} access review${incomplete}: ${parts.join(', ')}`;
 }
 
 function renderText(
   input: EmailInput,
   top: (Finding & { owner?: string; openText?: string; isNew: boolean })[],
 ): string {
-  const lines = [`${input.organization} access review, ${input.now.toISOString().slice(0, 10)}`, ''];
-  if (!input.complete) lines.push(`INCOMPLETE: could not read ${input.failed.join('; ')}`, '');
+  // Every value from an API, the register or the config is one tidy line before it is placed:
+  // a line break inside a value would start a line of its own (a forged section, a step, a
+  // workflow command), and a line cleaned after the join no longer knows what was a value.
+  const v = oneLine;
+  const lines = [`${v(input.organization)} access review, ${input.now.toISOString().slice(0, 10)}`, ''];
+  if (!input.complete) lines.push(`INCOMPLETE: could not read ${input.failed.map(v).join('; ')}`, '');
   lines.push(SEVERITIES.map((s) => `${input.evaluation.summary[s]} ${s}`).join(', '), '');
   lines.push(`What changed since ${input.drift?.since.slice(0, 10) ?? 'the last scan'}:`);
   if (!input.drift && input.trend === undefined) lines.push('  history is off: nothing to compare with');
@@ -197,28 +200,34 @@ function renderText(
   else
     for (const c of input.drift.changes)
       lines.push(
-        `  ${DRIFT_LABEL[c.kind].one}: ${c.system} ${c.login}${c.resource ? ` on ${c.resource}` : ''}: ${c.detail}`,
+        `  ${DRIFT_LABEL[c.kind].one}: ${v(c.system)} ${v(c.login)}${c.resource ? ` on ${v(c.resource)}` : ''}: ${v(c.detail)}`,
       );
   const actions = input.actions ?? [];
   if (actions.length > 0) {
     lines.push('', 'Start here:');
     for (const a of actions.slice(0, START_HERE)) {
-      lines.push(`  [${a.severity}]${a.newCount > 0 ? ' NEW' : ''} ${a.title} (${a.countText})`, `    ${a.fix}`);
-      if (a.command) lines.push(`    $ ${a.command}`);
+      lines.push(
+        `  [${a.severity}]${a.newCount > 0 ? ' NEW' : ''} ${v(a.title)} (${v(a.countText)})`,
+        `    ${v(a.fix)}`,
+      );
+      if (a.command) lines.push(`    $ ${v(a.command)}`);
     }
     if (actions.length > START_HERE) lines.push(`  … and ${actions.length - START_HERE} more in report.html`);
   }
   lines.push('', 'Critical and high findings:');
   if (top.length === 0) lines.push('  none');
   for (const f of top) {
-    const who = f.person ? ` — ${f.person}${f.owner ? ` (owner ${f.owner})` : ''}` : '';
+    const who = f.person ? ` — ${v(f.person)}${f.owner ? ` (owner ${v(f.owner)})` : ''}` : '';
     const open = f.openText ? ` (${f.openText})` : '';
-    lines.push(
-      `  [${f.severity}]${f.isNew ? ' NEW' : ''} ${f.title}: ${[f.system, f.account, f.resource].filter(Boolean).join(' ')}${who}${open}`,
-    );
+    const where = [f.system, f.account, f.resource]
+      .filter(Boolean)
+      .map((part) => v(part ?? ''))
+      .join(' ');
+    lines.push(`  [${f.severity}]${f.isNew ? ' NEW' : ''} ${v(f.title)}: ${where}${who}${open}`);
   }
-  lines.push('', ...attachmentLines(input.attachments));
-  return `${lines.map(stripControls).join('\n')}\n`;
+  lines.push('', ...attachmentLines(input.attachments).map(v));
+  // Plain text mail goes to terminals and CI logs too: each line as the terminal would get it.
+  return `${lines.map(terminalSafe).join('\n')}\n`;
 }
 
 function ownerLookup(register: Register): (f: Finding) => string | undefined {
@@ -229,18 +238,15 @@ function ownerLookup(register: Register): (f: Finding) => string | undefined {
   };
 }
 
-/** Every string in the view without controls; numbers, booleans, sets and structure unchanged. */
+/**
+ * Every string in the view as one terminal-safe line (no controls, escapes, bidi overrides or
+ * line breaks: commands are shown with `pre-wrap`); numbers, booleans, sets and structure unchanged.
+ */
 function withoutControls<T>(value: T): T {
-  if (typeof value === 'string') return stripControls(value) as T;
+  if (typeof value === 'string') return terminalSafe(value) as T;
   if (Array.isArray(value)) return value.map(withoutControls) as T;
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutControls(v)])) as T;
   }
   return value;
-}
-
-/** Plain text mail goes to terminals too: no escape sequences or bidi overrides from the data. */
-function stripControls(s: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '');
 }
