@@ -32,6 +32,7 @@ import {
   type StaticCredentials,
 } from './clients.js';
 import { readCredentials } from './credentials.js';
+import { crossAccountResourceGrants } from './cross-account-resources.js';
 import { accessJudge } from './evaluator.js';
 import { type IdentityCenterFacts, readIdentityCenter } from './identity-center.js';
 import { readKeys } from './kms-keys.js';
@@ -160,15 +161,22 @@ async function collectAccounts(
   // each target reads under the queue, then waits (outside it) for the others' reads. A target
   // whose read failed fails alone; the paths it held are its own records, failed with it.
   const reads = new Map(targets.map((t) => [t.id, deferred<JudgedAccount | undefined>()]));
+  // Each account's bucket and key policies: one may name another account's principals, whose
+  // own policies (read with their account) must allow it too.
+  const resourcesRead = new Map<string, ResourcePolicyFacts>();
   const judge = accessJudge();
   let world: Promise<AwsWorld> | undefined;
   const worldOfEveryRead = () => {
-    world ??= Promise.all([...reads.values()].map((r) => r.promise)).then((judged) =>
-      buildWorld(
-        judged.filter((account): account is JudgedAccount => account !== undefined),
-        judge,
-      ),
-    );
+    world ??= Promise.all([...reads.values()].map((r) => r.promise)).then((judged) => {
+      const read = judged.filter((account): account is JudgedAccount => account !== undefined);
+      const built = buildWorld(read, judge);
+      const resourceGrants = crossAccountResourceGrants(
+        read.map(({ scan }) => ({ accountId: scan.accountId, facts: resourcesRead.get(scan.accountId) ?? {} })),
+        organizationAccounts,
+        built,
+      );
+      return resourceGrants ? { ...built, resourceGrants } : built;
+    });
     return world;
   };
 
@@ -247,6 +255,7 @@ async function collectAccounts(
           read.resolve(undefined);
           throw e;
         }
+        resourcesRead.set(target.id, resources);
         read.resolve(judgeAccount(scan, judge));
         const everything = await worldOfEveryRead();
         const unseen = notRead();

@@ -54,6 +54,11 @@ export interface ScpLevel {
   /** "OU contractors (ou-ab12-34cd56ef)", "root r-ab12", "account 111111111111". */
   node: string;
   policies: readonly NamedPolicy[];
+  /**
+   * How evidence names the cap when it is not an organisation's node: a principal's own policies
+   * capping what another account's resource policy lets it do ("pia-qa's own policies (…)").
+   */
+  cap?: string;
 }
 
 interface Candidate {
@@ -311,7 +316,8 @@ function refusal(
   return { allowed: true, evidence: [], notes };
 }
 
-function matchesResource(statement: Statement, resource: string): boolean {
+/** Whether a statement's Resource (or NotResource) covers the resource ARN. */
+export function matchesResource(statement: Statement, resource: string): boolean {
   // A policy variable (${aws:username}) could be anything here: it counts as matching.
   const matches = (pattern: string) => arnMatches(pattern.replace(/\$\{[^}]*\}/g, '*'), resource);
   if (statement.Resource !== undefined) return listOf(statement.Resource).some(matches);
@@ -342,7 +348,12 @@ class Narrowing {
 
   leftOutByScp(level: ScpLevel, candidate: Candidate): void {
     const names = level.policies.map((p) => p.name).join(', ') || 'no policy';
-    this.add(`narrowed by the service control policies of ${level.node} (${names}): they do not allow`, candidate);
+    this.add(
+      level.cap
+        ? `narrowed by ${level.cap}: they do not allow`
+        : `narrowed by the service control policies of ${level.node} (${names}): they do not allow`,
+      candidate,
+    );
   }
 
   /** An Allow whose NotAction is all that keeps the action out. */
@@ -496,7 +507,7 @@ const actionTests = new WeakMap<Statement, (action: string) => boolean>();
  * every statement, SCPs and shared managed policies included, in every judgement: each
  * statement's patterns become one test, made once per statement object.
  */
-function matchesAction(statement: Statement, action: string): boolean {
+export function matchesAction(statement: Statement, action: string): boolean {
   let test = actionTests.get(statement);
   if (!test) {
     test = actionTest(statement);

@@ -6,6 +6,7 @@
 import { normalizeEmail } from '../../src/core/identity.js';
 import type { Account, Credential, Gap, Grant, Via } from '../../src/core/model.js';
 import {
+  type Actor,
   type AssumableRole,
   AssumeGraph,
   describePath,
@@ -71,6 +72,12 @@ export interface AwsWorld {
   scps: ReadonlyMap<string, readonly ScpLevel[]>;
   /** Judges what principals' policies amount to, once per set of policies (evaluator.ts). */
   judge: (input: EvaluationInput) => EffectiveAccess;
+  /**
+   * What other accounts' resource policies (bucket and key policies naming a principal of this
+   * organisation, or its account) give a holder: as the actor itself (none for an outsider), and
+   * through each role it reaches. Absent: no account's resource policy names another's principals.
+   */
+  resourceGrants?: (holder: PathHolder, actor: Actor | undefined, reaches: readonly Reach[]) => Grant[];
 }
 
 /**
@@ -338,8 +345,10 @@ export function buildAccountRecords(
       ),
     );
     const actor = userActor(user.arn, user.name, target, input);
-    for (const reach of world.graph.reachFrom(actor))
-      records.grants.push(...reachGrants({ target, account: user.arn, start: user.name, evidence }, reach, world));
+    const reaches = world.graph.reachFrom(actor);
+    const holder: PathHolder = { target, account: user.arn, start: user.name, evidence };
+    for (const reach of reaches) records.grants.push(...reachGrants(holder, reach, world));
+    records.grants.push(...(world.resourceGrants?.(holder, actor, reaches) ?? []));
     for (const key of creds?.keys ?? []) records.credentials.push(keyCredential(target, user.arn, key, user.name));
     if (creds?.password) {
       const password: Credential = {
@@ -381,8 +390,9 @@ export function buildAccountRecords(
     // What the role can go on to is its own access too: whoever holds the role (a CI job, a
     // service, a web identity) holds it, as a user's reach is the user's.
     const reaches = world.graph.reachFrom(self.actor);
-    for (const reach of reaches)
-      records.grants.push(...reachGrants({ target, account: role.arn, start: role.name }, reach, world));
+    const holder: PathHolder = { target, account: role.arn, start: role.name };
+    for (const reach of reaches) records.grants.push(...reachGrants(holder, reach, world));
+    records.grants.push(...(world.resourceGrants?.(holder, self.actor, reaches) ?? []));
     for (const t of trusted) {
       if (t.kind === 'deleted') {
         warn(
@@ -402,8 +412,9 @@ export function buildAccountRecords(
         path: [{ role: self, named: true, allowedBy: [], evidence: [`${role.arn} ${describeTrust(t)}`] }],
       };
       const onward = reaches.map((r) => ({ role: r.role, path: [...first.path, ...r.path] }));
-      for (const reach of [first, ...onward])
-        records.grants.push(...reachGrants({ target, account: open.id, start: open.label }, reach, world));
+      const theirs: PathHolder = { target, account: open.id, start: open.label };
+      for (const reach of [first, ...onward]) records.grants.push(...reachGrants(theirs, reach, world));
+      records.grants.push(...(world.resourceGrants?.(theirs, undefined, [first, ...onward]) ?? []));
     }
   }
   records.accounts.push(...outside.values());
@@ -496,20 +507,15 @@ export function buildIdentityCenterRecords(
       const user = ic.users.get(member);
       if (!user) continue;
       const disabled = user.disabled ? [DISABLED_USER] : [];
-      for (const reach of reaches)
-        records.grants.push(
-          ...reachGrants(
-            {
-              target,
-              account: userId(member),
-              start: `${set.name} in ${assignment.accountId}`,
-              evidence: disabled,
-              extra: assignmentFacts,
-            },
-            reach,
-            world as AwsWorld,
-          ),
-        );
+      const holder: PathHolder = {
+        target,
+        account: userId(member),
+        start: `${set.name} in ${assignment.accountId}`,
+        evidence: disabled,
+        extra: assignmentFacts,
+      };
+      for (const reach of reaches) records.grants.push(...reachGrants(holder, reach, world as AwsWorld));
+      records.grants.push(...(world?.resourceGrants?.(holder, session, reaches) ?? []));
       records.grants.push(
         ...grantsFromAccess(
           {
@@ -536,7 +542,7 @@ export function buildIdentityCenterRecords(
 }
 
 /** Who holds a path: the account the grants belong to, how the path starts, what remediation needs. */
-interface PathHolder {
+export interface PathHolder {
   target: string;
   account: string;
   start: string;
@@ -552,7 +558,6 @@ interface PathHolder {
  */
 function reachGrants(holder: PathHolder, reach: Reach, world: AwsWorld): Grant[] {
   const { role } = reach;
-  const first = reach.path[0] as Hop;
   const place = world.accounts.get(role.accountId);
   return grantsFromAccess(
     {
@@ -564,22 +569,31 @@ function reachGrants(holder: PathHolder, reach: Reach, world: AwsWorld): Grant[]
       via: 'role',
       viaName: role.name,
       prefix: `can assume ${role.name}: `,
-      evidence: [
-        ...(holder.evidence ?? []),
-        describePath(holder.start, reach.path),
-        ...reach.path.flatMap((h) => h.evidence),
-      ],
-      extra: {
-        ...holder.extra,
-        roleArn: role.arn,
-        roleName: first.role.name,
-        roleAccount: first.role.accountId,
-        trustNamesHolder: String(first.named),
-        ...(first.allowedBy.length > 0 ? { assumeAllowedBy: first.allowedBy.join('; ') } : {}),
-      },
+      ...pathTo(holder, reach),
     },
     role.access,
   );
+}
+
+/** A path's evidence (the holder's lines, the path, each hop's reason) and what remediation needs to cut it. */
+export function pathTo(holder: PathHolder, reach: Reach): { evidence: string[]; extra: Record<string, string> } {
+  const { role } = reach;
+  const first = reach.path[0] as Hop;
+  return {
+    evidence: [
+      ...(holder.evidence ?? []),
+      describePath(holder.start, reach.path),
+      ...reach.path.flatMap((h) => h.evidence),
+    ],
+    extra: {
+      ...holder.extra,
+      roleArn: role.arn,
+      roleName: first.role.name,
+      roleAccount: first.role.accountId,
+      trustNamesHolder: String(first.named),
+      ...(first.allowedBy.length > 0 ? { assumeAllowedBy: first.allowedBy.join('; ') } : {}),
+    },
+  };
 }
 
 export type { Outsider };

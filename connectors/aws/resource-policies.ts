@@ -58,7 +58,7 @@ export function usesOrganizationCondition(facts: ResourcePolicyFacts): boolean {
 }
 
 /** A policy on a resource (a bucket's, a KMS key's), as one account read it. */
-interface ResourcePolicy {
+export interface ResourcePolicy {
   /** "bucket policy of exports", "key policy of 1234abcd-…": names the policy in grants and evidence. */
   name: string;
   /** Another name of the resource for register scopes (its ARN). */
@@ -68,9 +68,11 @@ interface ResourcePolicy {
   extra: Record<string, string>;
   /** The only service whose actions the policy can grant: a bucket policy grants S3's, a key policy KMS's. */
   service: 's3' | 'kms';
+  /** The ARNs another account's identity policy must allow for the policy's access to be used. */
+  arns: string[];
 }
 
-function resourcePolicies(scan: ResourcePolicyFacts): ResourcePolicy[] {
+export function resourcePolicies(scan: ResourcePolicyFacts): ResourcePolicy[] {
   const buckets = (scan.buckets ?? []).flatMap((b) =>
     b.policy
       ? [
@@ -80,6 +82,7 @@ function resourcePolicies(scan: ResourcePolicyFacts): ResourcePolicy[] {
             policy: b.policy,
             service: 's3' as const,
             extra: { bucket: b.name, bucketRegion: b.region },
+            arns: [`arn:aws:s3:::${b.name}`, `arn:aws:s3:::${b.name}/*`],
           },
         ]
       : [],
@@ -93,6 +96,7 @@ function resourcePolicies(scan: ResourcePolicyFacts): ResourcePolicy[] {
             policy: k.policy,
             service: 'kms' as const,
             extra: { keyId: k.id, keyRegion: k.region },
+            arns: [k.arn],
           },
         ]
       : [],
@@ -109,7 +113,8 @@ function resourcePolicies(scan: ResourcePolicyFacts): ResourcePolicy[] {
  * - to this account's own users and roles named by ARN: within one account a resource policy that
  *   names the principal allows on its own, with no identity policy (the account's SCPs still cap
  *   it). The account itself (`…:root`) only hands the choice to identity policies, read with them.
- * Other accounts of the organisation need an identity policy of their own too, read with them.
+ * Other accounts of the organisation (a principal of theirs, or the account) need an identity
+ * policy of their own too: both sides are read together in cross-account-resources.ts.
  * A Deny reaches the principals it names, or everyone (Principal "*"), or everyone its NotPrincipal
  * does not name; a Deny with NotPrincipal that takes anyone away leaves those it names the access
  * anyone had.
@@ -243,7 +248,7 @@ function resourcePolicyGrants(
  * in a bucket policy grants S3's actions on the bucket, never IAM's or anything else's. A
  * NotAction is taken as the whole service unless it leaves out the whole service.
  */
-function ofService(statement: Statement, service: string): Statement {
+export function ofService(statement: Statement, service: string): Statement {
   const whole = (p: string) => p === '*' || p.toLowerCase() === `${service}:*`;
   const ofIt = (p: string) => p.toLowerCase().startsWith(`${service}:`);
   const { Action, NotAction, ...rest } = statement;
