@@ -176,7 +176,8 @@ export function emailSubject(
 ): string {
   const { critical, high } = input.evaluation.summary;
   const parts = [`${critical} critical`, `${high} high`];
-  if (input.drift) parts.push(`${input.newFingerprints.size} new since last week`);
+  // The scan compared against may be a day or a month old: name it, as the body does.
+  if (input.drift) parts.push(`${input.newFingerprints.size} new since ${input.drift.since.slice(0, 10)}`);
   const incomplete = input.complete ? '' : ' (INCOMPLETE)';
   // A subject line is a header: no line break, control or escape may come from the data.
   return `${oneLine(input.organization)} access review${incomplete}: ${parts.join(', ')}`;

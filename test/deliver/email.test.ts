@@ -150,7 +150,7 @@ describe('the weekly email', () => {
     expect(received[0]?.user).toBe('reports');
     expect(received[0]?.secure).toBe(true);
     const mail = await simpleParser(received[0]?.raw ?? '');
-    expect(mail.subject).toBe('Northwind Supply access review: 1 critical, 1 high, 1 new since last week');
+    expect(mail.subject).toBe('Northwind Supply access review: 1 critical, 1 high, 1 new since 2026-11-22');
     expect(mail.text).toContain(
       '[critical] Access outlived its approval: github samortiz northwind/shop — sam (owner Dana Whitfield)',
     );

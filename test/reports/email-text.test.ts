@@ -111,3 +111,30 @@ describe('the plain-text weekly email', () => {
     expect(html).not.toContain('keys/777\n');
   });
 });
+
+describe('the email subject', () => {
+  const input = demoInput();
+  const mail = (since: string) =>
+    renderEmail({
+      organization: 'Northwind Supply',
+      now: NOW,
+      complete: true,
+      failed: [],
+      evaluation: input.evaluation,
+      register: RegisterSchema.parse({ organization: 'Northwind Supply', people: [] }),
+      drift: { since, changes: [], notCompared: [] },
+      newFingerprints: new Set([input.evaluation.findings[0]!.fingerprint]),
+      attachments: { attached: [], tooLarge: [], folder: 'lanekeeper-report' },
+    });
+
+  it('names the scan it compares with, as the body does, however long ago it was', () => {
+    for (const since of ['2026-11-22T09:00:00.000Z', '2026-09-01T09:00:00.000Z']) {
+      const { subject, text, html } = mail(since);
+      const day = since.slice(0, 10);
+      expect(subject).toMatch(new RegExp(`, 1 new since ${day}$`));
+      expect(subject).not.toContain('last week');
+      expect(text).toContain(`What changed since ${day}:`);
+      expect(html).toContain(`<strong>1 new</strong> since ${day}.`);
+    }
+  });
+});
