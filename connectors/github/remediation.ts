@@ -241,13 +241,18 @@ function removeAccount(account: Account, records: AccountRecords): Remediation {
 /**
  * The grant id a revoke needs is not the token id an audit log shows: look it up by token id and
  * revoke what comes back. POST /orgs/{org}/personal-access-tokens/{pat_id} with action=revoke.
+ * GitHub answers those endpoints only to a GitHub App (an installation token), never to a personal
+ * or OAuth token, so a plain `gh` login is refused: the settings page is the first way, and the
+ * command says which token it needs.
  */
 function revokePat(credential: Credential, account?: Account): Remediation {
   const org = credential.target;
   const owner = loginOf(credential.account, account);
   const name = typeof credential.attributes?.tokenName === 'string' ? ` "${credential.attributes.tokenName}"` : '';
+  const inSettings = `Revoke ${owner}'s fine-grained token${name} in ${org}: Organization settings › Personal access tokens › Active tokens › ${name ? name.trim() : `the token of ${owner}`} › Revoke.`;
   const steps = [
-    `Revoke ${owner}'s fine-grained token${name} in ${org} (Settings › Personal access tokens › Active tokens).`,
+    inSettings,
+    `Or run the command below with GH_TOKEN set to an installation token of a GitHub App installed on ${org} with the organization permission "Personal access tokens" (organization_personal_access_tokens) set to write: GitHub answers these endpoints only to GitHub Apps, so a personal or OAuth token (a normal gh login) is refused.`,
   ];
   const grantId = credential.attributes?.grantId;
   if (typeof grantId === 'number' || (typeof grantId === 'string' && /^\d+$/.test(grantId))) {
@@ -257,7 +262,7 @@ function revokePat(credential: Credential, account?: Account): Remediation {
     };
   }
   const tokenId = /^fine-grained-pat:(\d+)$/.exec(credential.id)?.[1];
-  if (!tokenId) return { steps, commands: [] };
+  if (!tokenId) return { steps: [inSettings], commands: [] };
   return {
     steps,
     commands: [

@@ -112,6 +112,33 @@ describe('github', () => {
     ]);
   });
 
+  it('revokes a fine-grained PAT in the settings first: its REST endpoints answer only a GitHub App', () => {
+    const pat: Credential = {
+      system: 'github',
+      target: 'northwind',
+      account: 'samortiz',
+      kind: 'pat',
+      id: 'fine-grained-pat:98716',
+      active: true,
+      attributes: { tokenName: 'sam-cli' },
+    };
+    const plan = github.revokeCredential(pat);
+    expect(plan.steps[0]).toBe(
+      `Revoke samortiz's fine-grained token "sam-cli" in northwind: Organization settings › Personal access tokens › Active tokens › "sam-cli" › Revoke.`,
+    );
+    // The command is there, and says it needs a GitHub App's installation token, not a gh login.
+    expect(plan.commands).toHaveLength(1);
+    expect(plan.steps[1]).toMatch(/GH_TOKEN set to an installation token of a GitHub App/);
+    expect(plan.steps[1]).toMatch(/organization_personal_access_tokens\) set to write/);
+    expect(plan.steps[1]).toMatch(/a personal or OAuth token \(a normal gh login\) is refused/);
+    // Without a token id there is no command, so no step points at one.
+    const unnamed = github.revokeCredential({ ...pat, id: 'fine-grained-pat:unknown', attributes: {} });
+    expect(unnamed.commands).toEqual([]);
+    expect(unnamed.steps).toEqual([
+      `Revoke samortiz's fine-grained token in northwind: Organization settings › Personal access tokens › Active tokens › the token of samortiz › Revoke.`,
+    ]);
+  });
+
   it('rotates repo and org secrets with gh secret set, the name after --', () => {
     const repoSecret: Secret = { system: 'github', target: 'northwind', resource: 'northwind/shop', name: 'STRIPE' };
     expect(calls(github.rotateSecret!(repoSecret))).toEqual([
@@ -363,13 +390,84 @@ describe('aws', () => {
       via: 'group',
       viaName: 'readers',
     });
-    const recorded = calls(aws.removeAccount(sam, { grants: [g], credentials: [key] }));
-    expect(recorded.map((c) => c[2])).toEqual([
+    const plan = aws.removeAccount(sam, { grants: [g], credentials: [key] });
+    // What the user holds is listed when the commands run: a grant's description names policies
+    // for people ("AmazonS3ReadOnlyAccess, ReadOnlyAccess (group developers)"), not for IAM.
+    expect(
+      plan.commands.map((c) =>
+        c.replace(/^aws iam ([a-z-]+).*?(?:\| xargs -r -n1 aws iam ([a-z-]+).*)?$/, '$1 $2').trim(),
+      ),
+    ).toEqual([
       'update-access-key',
       'delete-access-key',
-      'remove-user-from-group',
+      'delete-login-profile',
+      'list-access-keys delete-access-key',
+      'list-signing-certificates delete-signing-certificate',
+      'list-ssh-public-keys delete-ssh-public-key',
+      'list-service-specific-credentials delete-service-specific-credential',
+      'list-mfa-devices deactivate-mfa-device',
+      'list-user-policies delete-user-policy',
+      'list-attached-user-policies detach-user-policy',
+      'list-groups-for-user remove-user-from-group',
       'delete-user',
     ]);
+    expect(plan.commands).toContain(
+      "aws iam list-groups-for-user --user-name=sam-ortiz '--query=Groups[].GroupName' --output=text | xargs -r -n1 aws iam remove-user-from-group --user-name=sam-ortiz --group-name",
+    );
+    // Every command parses as the shell would run it.
+    expect(calls(plan).length).toBeGreaterThan(plan.commands.length);
+  });
+
+  it('takes a person out of an Identity Center group, not the group’s assignment away from everyone', () => {
+    const zoe = account({
+      system: 'aws',
+      target: '111111111111',
+      id: 'arn:aws:identitystore:::user/u-zoe',
+      login: 'zoe.kramer',
+      attributes: { identityStoreId: 'd-1111aaaabb' },
+    });
+    const viaGroup = grant({
+      system: 'aws',
+      target: '111111111111',
+      account: zoe.id,
+      resource: '111111111111',
+      permission: 'ProdViewOnly (metadata read)',
+      via: 'group',
+      viaName: 'Contractors',
+      attributes: {
+        assignmentAccount: '111111111111',
+        instanceArn: 'arn:aws:sso:::instance/ssoins-1111aaaabbbbcccc',
+        permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-1111aaaabbbbcccc/ps-bbbbccccddddeeee',
+        permissionSetName: 'ProdViewOnly',
+        principalId: 'g-contractors',
+        principalType: 'GROUP',
+      },
+    });
+    const plan = aws.revokeGrant(viaGroup, zoe);
+    expect(plan.steps[0]).toMatch(/^Remove zoe\.kramer from the Identity Center group Contractors/);
+    expect(calls(plan)).toEqual([
+      [
+        'aws',
+        'identitystore',
+        'get-group-membership-id',
+        '--identity-store-id=d-1111aaaabb',
+        '--group-id=g-contractors',
+        '--member-id=UserId=u-zoe',
+        '--query=MembershipId',
+        '--output=text',
+      ],
+      [
+        'xargs',
+        '-r',
+        '-n1',
+        'aws',
+        'identitystore',
+        'delete-group-membership',
+        '--identity-store-id=d-1111aaaabb',
+        '--membership-id',
+      ],
+    ]);
+    expect(plan.commands.join(' ')).not.toContain('delete-account-assignment');
   });
 
   it('passes a hostile user name as one option value', () => {
