@@ -313,13 +313,61 @@ function deleteAssignment(grant: Grant, account?: Account): Remediation {
   };
 }
 
+/** The account a bucket or key policy lives in: the grant's own, or another of the organisation's. */
+function policyAccount(grant: Grant): string {
+  return attribute(['policyAccount'], grant.attributes) ?? grant.target;
+}
+
+/** A user out of the Identity Center group whose assignment gives them the grant. */
+function removeFromIcGroup(grant: Grant, account?: Account): Remediation {
+  const store = attribute(['identityStoreId'], grant.attributes, account?.attributes);
+  const groupId = attribute(['principalId'], grant.attributes);
+  const userId = /:user\/([^/]+)$/.exec(account?.id ?? grant.account)?.[1];
+  const who = account?.login ?? grant.account;
+  const groupName = grant.viaName ?? groupId ?? 'the group';
+  const set = attribute(['permissionSetName'], grant.attributes) ?? grant.permission;
+  const assigned = attribute(['assignmentAccount'], grant.attributes) ?? grant.resource;
+  const steps = [
+    `Remove ${who} from the Identity Center group ${groupName} (IAM Identity Center › Groups › ${groupName}), which is assigned the permission set ${set} in account ${assigned}: the group's other members keep it. Run with credentials for the Identity Center's account.`,
+  ];
+  if (!store || !groupId || !userId) return { steps, commands: [] };
+  const storeOption = option('--identity-store-id', store);
+  return {
+    steps,
+    commands: [
+      pipeline(
+        command(
+          'aws',
+          'identitystore',
+          'get-group-membership-id',
+          storeOption,
+          option('--group-id', groupId),
+          option('--member-id', `UserId=${userId}`),
+          '--query=MembershipId',
+          '--output=text',
+        ),
+        command(
+          'xargs',
+          '-r',
+          '-n1',
+          'aws',
+          'identitystore',
+          'delete-group-membership',
+          storeOption,
+          '--membership-id',
+        ),
+      ),
+    ],
+  };
+}
+
 /** A bucket policy that names the holder (or anyone): the statement goes, or the principal from it. */
 function removeFromBucketPolicy(bucket: string, grant: Grant, account?: Account): Remediation {
   const who = account?.kind === 'public' ? 'anyone (Principal "*")' : (account?.login ?? grant.account);
   const file = `bucket-policy-${bucket.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`;
   return {
     steps: [
-      `Download the bucket policy of ${bucket}, remove the statement (or principal) that lets ${who} in, and upload the edited policy (an empty policy: aws s3api delete-bucket-policy). ${inAccount(grant.target)}`,
+      `Download the bucket policy of ${bucket}, remove the statement (or principal) that lets ${who} in, and upload the edited policy (an empty policy: aws s3api delete-bucket-policy). ${inAccount(policyAccount(grant))}`,
     ],
     commands: [
       `${command('aws', 's3api', 'get-bucket-policy', option('--bucket', bucket), '--query=Policy', '--output=text')} > ${shellQuote(file)}`,
@@ -336,7 +384,7 @@ function removeFromKeyPolicy(keyId: string, grant: Grant, account?: Account): Re
   const where = region ? [option('--region', region)] : [];
   return {
     steps: [
-      `Download the policy of the KMS key ${keyId}, remove the statement (or principal) that lets ${who} use it, and upload the edited policy. ${inAccount(grant.target)}`,
+      `Download the policy of the KMS key ${keyId}, remove the statement (or principal) that lets ${who} use it, and upload the edited policy. ${inAccount(policyAccount(grant))}`,
     ],
     commands: [
       `${command('aws', 'kms', 'get-key-policy', option('--key-id', keyId), '--policy-name=default', ...where, '--query=Policy', '--output=text')} > ${shellQuote(file)}`,
@@ -363,8 +411,11 @@ function revokeGrant(grant: Grant, account?: Account): Remediation {
   // set's, for a path that starts from an assignment: the assignment may hold approved access).
   if (account?.kind === 'external' || account?.kind === 'public') return removeTrust(grant, account);
   if (grant.via === 'role') return cutAssumePath(grant, account);
-  // Identity Center access, direct or through a group assignment, is an account assignment.
+  // Identity Center access is an account assignment: a person's through a group's assignment is
+  // cut by taking them out of the group (the group's other members keep it), else the assignment.
   if (grant.via === 'permission-set' || attribute(['permissionSetArn'], grant.attributes)) {
+    const group = attribute(['principalType'], grant.attributes)?.toUpperCase() === 'GROUP';
+    if (group && account?.kind !== 'group') return removeFromIcGroup(grant, account);
     return deleteAssignment(grant, account);
   }
   const principal = principalOf(grant.account, account);
@@ -399,7 +450,18 @@ function revokeGrant(grant: Grant, account?: Account): Remediation {
       ],
     };
   }
-  const policyName = attribute(['policyName'], grant.attributes) ?? grant.permission;
+  const policyName = attribute(['policyName'], grant.attributes);
+  if (!policyName) {
+    // Several policies decide it together: the grant's permission names them for people, and no
+    // one command takes them away.
+    const kind = principal.type === 'user' ? 'user' : 'role';
+    return {
+      steps: [
+        `Take ${grant.permission} away from ${principal.name}: detach or edit each policy that gives it (aws iam list-attached-${kind}-policies, list-${kind}-policies${kind === 'user' ? ', list-groups-for-user' : ''} name them). ${where}`,
+      ],
+      commands: [],
+    };
+  }
   return {
     steps: [`Delete the inline policy ${policyName} of ${principal.name}. ${where}`],
     commands: [
@@ -412,19 +474,95 @@ function revokeGrant(grant: Grant, account?: Account): Remediation {
   };
 }
 
+/** What IAM refuses to delete a user with, each listed and removed, then the user (AWS's own order). */
+const USER_ATTACHMENTS: readonly { list: string; query: string; remove: string; by: string; what: string }[] = [
+  {
+    list: 'list-access-keys',
+    query: 'AccessKeyMetadata[].AccessKeyId',
+    remove: 'delete-access-key',
+    by: '--access-key-id',
+    what: 'access keys',
+  },
+  {
+    list: 'list-signing-certificates',
+    query: 'Certificates[].CertificateId',
+    remove: 'delete-signing-certificate',
+    by: '--certificate-id',
+    what: 'signing certificates',
+  },
+  {
+    list: 'list-ssh-public-keys',
+    query: 'SSHPublicKeys[].SSHPublicKeyId',
+    remove: 'delete-ssh-public-key',
+    by: '--ssh-public-key-id',
+    what: 'SSH keys',
+  },
+  {
+    list: 'list-service-specific-credentials',
+    query: 'ServiceSpecificCredentials[].ServiceSpecificCredentialId',
+    remove: 'delete-service-specific-credential',
+    by: '--service-specific-credential-id',
+    what: 'Git and other service credentials',
+  },
+  {
+    list: 'list-mfa-devices',
+    query: 'MFADevices[].SerialNumber',
+    remove: 'deactivate-mfa-device',
+    by: '--serial-number',
+    what: 'MFA devices',
+  },
+  {
+    list: 'list-user-policies',
+    query: 'PolicyNames',
+    remove: 'delete-user-policy',
+    by: '--policy-name',
+    what: 'inline policies',
+  },
+  {
+    list: 'list-attached-user-policies',
+    query: 'AttachedPolicies[].PolicyArn',
+    remove: 'detach-user-policy',
+    by: '--policy-arn',
+    what: 'attached policies',
+  },
+  {
+    list: 'list-groups-for-user',
+    query: 'Groups[].GroupName',
+    remove: 'remove-user-from-group',
+    by: '--group-name',
+    what: 'groups',
+  },
+];
+
+function deleteIamUser(user: string, target: string): Remediation {
+  const name = option('--user-name', user);
+  return {
+    steps: [
+      `Delete the IAM user ${user}: first its console password and ${USER_ATTACHMENTS.map((a) => a.what).join(', ')}, which IAM refuses to delete a user with, then the user. ${inAccount(target)}`,
+    ],
+    commands: [
+      iam('delete-login-profile', name),
+      ...USER_ATTACHMENTS.map(({ list, query, remove, by }) =>
+        pipeline(
+          iam(list, name, option('--query', query), '--output=text'),
+          command('xargs', '-r', '-n1', 'aws', 'iam', remove, name, by),
+        ),
+      ),
+      iam('delete-user', name),
+    ],
+  };
+}
+
 function removeAccount(account: Account, records: AccountRecords): Remediation {
   const principal = principalOf(account.id, account);
   const parts: Remediation[] = [];
   if (principal.type === 'user') {
-    // IAM refuses to delete a user that still has a password, keys, groups or policies.
+    // IAM refuses to delete a user that still has a password, keys, MFA devices, SSH keys,
+    // certificates, service credentials, policies or groups. What it has is listed at the time the
+    // commands run: a grant's description names its policies for people, not for IAM. Everything
+    // the user reaches (roles it assumes, buckets naming it) goes with it.
     for (const c of records.credentials) parts.push(revokeCredential(c, account));
-    for (const g of records.grants) parts.push(revokeGrant(g, account));
-    parts.push({
-      steps: [
-        `Delete the IAM user ${principal.name} once its password, keys, groups and policies are gone (also remove MFA devices, SSH keys and signing certificates: aws iam list-mfa-devices, list-ssh-public-keys, list-signing-certificates). ${inAccount(account.target)}`,
-      ],
-      commands: [iam('delete-user', option('--user-name', principal.name))],
-    });
+    parts.push(deleteIamUser(principal.name, account.target));
   } else if (principal.type === 'root') {
     parts.push({
       steps: [

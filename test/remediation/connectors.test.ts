@@ -263,9 +263,18 @@ describe('aws', () => {
         '--policy-arn=arn:aws:iam::aws:policy/AdministratorAccess',
       ],
     ]);
-    expect(calls(aws.revokeGrant({ ...managed, permission: 'logs-read' }, sam))).toEqual([
-      ['aws', 'iam', 'delete-user-policy', '--user-name=sam-ortiz', '--policy-name=logs-read'],
-    ]);
+    expect(
+      calls(
+        aws.revokeGrant({ ...managed, permission: 'logs-read (inline)', attributes: { policyName: 'logs-read' } }, sam),
+      ),
+    ).toEqual([['aws', 'iam', 'delete-user-policy', '--user-name=sam-ortiz', '--policy-name=logs-read']]);
+    // Several policies decide it together: their names are for people, not a policy name to delete.
+    const several = aws.revokeGrant(
+      { ...managed, permission: 'AmazonS3ReadOnlyAccess, ReadOnlyAccess (group developers) (data read: s3:GetObject)' },
+      sam,
+    );
+    expect(several.commands).toEqual([]);
+    expect(several.steps[0]).toMatch(/detach or edit each policy that gives it/);
     expect(calls(aws.revokeGrant({ ...managed, via: 'group', viaName: 'admins' }, sam))).toEqual([
       ['aws', 'iam', 'remove-user-from-group', '--group-name=admins', '--user-name=sam-ortiz'],
     ]);
@@ -414,8 +423,13 @@ describe('aws', () => {
     expect(plan.commands).toContain(
       "aws iam list-groups-for-user --user-name=sam-ortiz '--query=Groups[].GroupName' --output=text | xargs -r -n1 aws iam remove-user-from-group --user-name=sam-ortiz --group-name",
     );
-    // Every command parses as the shell would run it.
-    expect(calls(plan).length).toBeGreaterThan(plan.commands.length);
+    // Each lookup's names reach the removal as the option's value, one call each.
+    const groups = plan.commands.find((c) => c.includes('list-groups-for-user'))!;
+    expect(tools.run(groups, 'developers\treaders\n').slice(1)).toEqual([
+      ['aws', 'iam', 'remove-user-from-group', '--user-name=sam-ortiz', '--group-name', 'developers'],
+      ['aws', 'iam', 'remove-user-from-group', '--user-name=sam-ortiz', '--group-name', 'readers'],
+    ]);
+    expect(calls(plan)).toHaveLength(plan.commands.length);
   });
 
   it('takes a person out of an Identity Center group, not the group’s assignment away from everyone', () => {
@@ -445,7 +459,7 @@ describe('aws', () => {
     });
     const plan = aws.revokeGrant(viaGroup, zoe);
     expect(plan.steps[0]).toMatch(/^Remove zoe\.kramer from the Identity Center group Contractors/);
-    expect(calls(plan)).toEqual([
+    expect(tools.run(plan.commands[0]!, 'm-1234\n')).toEqual([
       [
         'aws',
         'identitystore',
@@ -457,14 +471,12 @@ describe('aws', () => {
         '--output=text',
       ],
       [
-        'xargs',
-        '-r',
-        '-n1',
         'aws',
         'identitystore',
         'delete-group-membership',
         '--identity-store-id=d-1111aaaabb',
         '--membership-id',
+        'm-1234',
       ],
     ]);
     expect(plan.commands.join(' ')).not.toContain('delete-account-assignment');
