@@ -83,7 +83,7 @@ export function severityCounts(summary: Record<Severity, number>): Record<Severi
 /** Systems by system then target, each with how many accounts and grants it gave. */
 export function systemSummaries(snapshot: Snapshot): SystemSummary[] {
   const accounts = countByTarget(snapshot.accounts);
-  const grants = countByTarget(snapshot.grants);
+  const grants = countByTarget(grantsAsRead(snapshot, accounts));
   return sorted(
     snapshot.systems,
     byKeys(
@@ -104,10 +104,39 @@ export function systemSummaries(snapshot: Snapshot): SystemSummary[] {
 type TargetRef = { system: string; target: string };
 
 /**
+ * Each grant with the target it was read from, as the scan's progress counts it. A grant
+ * carries the target of its account, which is where it was read, except on a target that keeps
+ * no accounts of its own: a GCP project in an organisation, whose members are the
+ * organisation's. Its bindings are read with the project (their resource is the project or lies
+ * in it: "projects/p/buckets/b") and counted there, not on the organisation. An AWS role another
+ * account can assume stays with the account it was read from: every AWS account has accounts.
+ */
+function* grantsAsRead(snapshot: Snapshot, accounts: (at: TargetRef) => number): Iterable<TargetRef> {
+  const withoutAccounts = new Map<string, Set<string>>();
+  for (const s of snapshot.systems)
+    if (s.ok && accounts(s) === 0)
+      withoutAccounts.set(s.system, (withoutAccounts.get(s.system) ?? new Set()).add(s.target));
+  for (const g of snapshot.grants) {
+    const targets = withoutAccounts.get(g.system);
+    const readFrom = targets ? targetOf(g.resource, targets) : undefined;
+    yield readFrom === undefined ? g : { system: g.system, target: readFrom };
+  }
+}
+
+/** The longest of `targets` the resource is or lies under (at a "/"). */
+function targetOf(resource: string, targets: ReadonlySet<string>): string | undefined {
+  for (let end = resource.length; end > 0; end = resource.lastIndexOf('/', end - 1)) {
+    const prefix = end === resource.length ? resource : resource.slice(0, end);
+    if (targets.has(prefix)) return prefix;
+  }
+  return undefined;
+}
+
+/**
  * How many records each target gave, by system then target: a Map per system keyed by the
  * records' own strings, since a key joined from them would be built and hashed per record.
  */
-function countByTarget(records: readonly TargetRef[]): (at: TargetRef) => number {
+function countByTarget(records: Iterable<TargetRef>): (at: TargetRef) => number {
   const counts = new Map<string, Map<string, number>>();
   for (const r of records) {
     const bySystem = counts.get(r.system) ?? new Map<string, number>();

@@ -59,6 +59,74 @@ describe('findings.json', () => {
     ]);
   });
 
+  it('counts each grant on the target it was read from, as the scan progress does', () => {
+    const input = demoInput();
+    const base = input.snapshot.systems[0]!;
+    const at = (system: string, target: string, ok = true) => ({ ...base, system, target, ok, warnings: [] });
+    const org = 'organizations/123456789012';
+    const account = (system: string, target: string, id: string) => ({
+      system,
+      target,
+      id,
+      login: id,
+      emails: [],
+      kind: 'human' as const,
+      status: 'active' as const,
+    });
+    const grant = (system: string, target: string, accountId: string, resource: string) => ({
+      system,
+      target,
+      account: accountId,
+      resource,
+      permission: 'p',
+      via: 'direct' as const,
+      lanes: ['data' as const],
+      level: 'read' as const,
+    });
+    input.snapshot = {
+      ...input.snapshot,
+      systems: [
+        at('gcp', org),
+        at('gcp', 'projects/analytics'),
+        at('gcp', 'projects/shop'),
+        at('gcp', 'projects/broken', false),
+        at('aws', '111111111111'),
+        at('aws', '222222222222'),
+      ],
+      // GCP keeps a project's members on the organisation; every AWS account has accounts of its own.
+      accounts: [
+        account('gcp', org, 'user:sam@ortiz.dev'),
+        account('gcp', org, 'user:dana@northwind.example'),
+        account('aws', '111111111111', 'arn:aws:iam::111111111111:role/prod-ops'),
+        account('aws', '222222222222', 'arn:aws:iam::222222222222:root'),
+      ],
+      grants: [
+        grant('gcp', org, 'user:sam@ortiz.dev', 'projects/analytics'),
+        grant('gcp', org, 'user:sam@ortiz.dev', 'projects/analytics/datasets/sales'),
+        grant('gcp', org, 'user:dana@northwind.example', 'projects/shop'),
+        grant('gcp', org, 'user:dana@northwind.example', org),
+        // Read on the prod-ops account's target, though the role it assumes is in 222222222222.
+        grant('aws', '111111111111', 'arn:aws:iam::111111111111:role/prod-ops', '111111111111'),
+        grant('aws', '111111111111', 'arn:aws:iam::111111111111:role/prod-ops', '222222222222'),
+        grant('aws', '222222222222', 'arn:aws:iam::222222222222:root', '222222222222'),
+      ],
+    };
+    const counts = parse(renderReport('json', input)).systems.map((s) => [s.target, s.accounts, s.grants]);
+    expect(counts).toEqual([
+      ['111111111111', 1, 2],
+      ['222222222222', 1, 1],
+      [org, 2, 1],
+      ['projects/analytics', 0, 2],
+      ['projects/broken', 0, 0],
+      ['projects/shop', 0, 1],
+    ]);
+    // The Markdown table reads the same counts.
+    const md = renderReport('md', input);
+    expect(md).toContain('| gcp | projects/analytics | ✓ read | 0 | 2 |');
+    expect(md).toContain(`| gcp | ${org} | ✓ read | 2 | 1 |`);
+    expect(md).toContain('| aws | 111111111111 | ✓ read | 1 | 2 |');
+  });
+
   it('lists every gap, open ones first, and is incomplete while one is open', () => {
     const input = demoInput();
     input.snapshot.systems = input.snapshot.systems.filter((s) => s.ok);
