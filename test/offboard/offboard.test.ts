@@ -149,6 +149,20 @@ describe('offboard', () => {
     expect(renderTerminal(after)).toMatch(/Nothing is left behind\./);
   });
 
+  it('does not say nothing is left behind where a system could not be read', () => {
+    const cleaned = cleanedSnapshot();
+    const failed: Snapshot = {
+      ...cleaned,
+      systems: cleaned.systems.map((s) => (s.system === 'aws' ? { ...s, ok: false, error: 'AccessDenied' } : s)),
+    };
+    const after = offboard({ person: 'sam', snapshot: failed, register: register(), now: NOW });
+    for (const text of [renderTerminal(after), renderMarkdown(after)]) {
+      expect(text).not.toMatch(/Nothing is left behind\./);
+      expect(text).toContain('Nothing is left behind in the systems that were read.');
+      expect(text).toMatch(/Incomplete: aws could not be read/);
+    }
+  });
+
   it('names the people it knows when asked about someone else', () => {
     expect(() => offboard({ person: 'samm', snapshot: snapshot(), register: register(), now: NOW })).toThrow(
       new UnknownPersonError('samm', ['dana', 'sam']),
@@ -267,6 +281,82 @@ describe('workflow commands', () => {
 });
 
 /** The Markdown outside fenced code blocks: what renders as formatted text. */
+describe('offboard: apps the person owns or installed', () => {
+  /** A GitHub App owned by Sam's own GitHub login, installed on the organization with write. */
+  function withSamsApp(base: Snapshot): Snapshot {
+    const app: Account = {
+      system: 'github',
+      target: 'northwind',
+      id: 'app:sam-preview',
+      login: 'sam-preview',
+      displayName: 'GitHub App "Sam Preview" (owned by samortiz)',
+      emails: [],
+      kind: 'external',
+      status: 'active',
+      role: 'app-installation',
+      attributes: {
+        affiliation: 'app-installation',
+        installationId: 4201,
+        appOwner: 'samortiz',
+        appOwnerType: 'User',
+      },
+    };
+    return {
+      ...base,
+      accounts: [...base.accounts, app],
+      grants: [
+        ...base.grants,
+        {
+          system: 'github',
+          target: 'northwind',
+          account: app.id,
+          resource: 'northwind/*',
+          permission: 'write',
+          via: 'direct',
+          viaName: 'app installation',
+          lanes: ['code'],
+          level: 'write',
+        },
+      ],
+    };
+  }
+
+  it('lists a GitHub App they own: uninstall it, or move it to the organization and replace its keys', () => {
+    const { items } = offboard({ person: 'sam', snapshot: withSamsApp(snapshot()), register: register(), now: NOW });
+    const app = find(items, 'account', /sam-preview/);
+    expect(app.why[0]).toBe(
+      "owned by samortiz: the app's owner holds its private key and can act as it with all its access after sam's own accounts are gone",
+    );
+    expect(app.steps[0]).toMatch(
+      /^Uninstall the GitHub App sam-preview from northwind \(https:\/\/github\.com\/organizations\/northwind\/settings\/installations\/4201 › Uninstall\)/,
+    );
+    expect(app.steps[1]).toMatch(
+      /transfer the app to northwind .*Transfer ownership.*new private key, delete every old one/,
+    );
+  });
+
+  it('lists it after their own GitHub account is gone, by the register link', () => {
+    const base = withSamsApp(snapshot());
+    const gone = { ...base, accounts: base.accounts.filter((a) => !(a.system === 'github' && a.id === 'samortiz')) };
+    const { items } = offboard({ person: 'sam', snapshot: gone, register: register(), now: NOW });
+    expect(find(items, 'account', /sam-preview/).why[0]).toMatch(/^owned by samortiz: /);
+  });
+
+  it('leaves an app the organization owns, or someone else, off the list', () => {
+    for (const appOwner of ['northwind', 'dana-w', null]) {
+      const base = withSamsApp(snapshot());
+      const other = {
+        ...base,
+        accounts: base.accounts.map((a) =>
+          a.id === 'app:sam-preview' ? { ...a, attributes: { ...a.attributes, appOwner } } : a,
+        ),
+      };
+      const { items } = offboard({ person: 'sam', snapshot: other, register: register(), now: NOW });
+      expect(items.filter((i) => /sam-preview/.test(i.what))).toEqual([]);
+    }
+  });
+});
+
 function withoutCodeBlocks(md: string): string {
   const out: string[] = [];
   let fence: string | undefined;

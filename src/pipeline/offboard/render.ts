@@ -31,6 +31,8 @@ function heading(checklist: OffboardChecklist): string {
 
 function summary(checklist: OffboardChecklist): string {
   const n = checklist.items.length;
+  // A system that could not be read may hold anything: only the systems read say "nothing".
+  if (n === 0 && checklist.failedSystems.length > 0) return 'Nothing is left behind in the systems that were read.';
   return n === 0 ? 'Nothing is left behind.' : `${n} item${n === 1 ? '' : 's'} left behind.`;
 }
 
