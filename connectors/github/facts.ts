@@ -81,4 +81,6 @@ export interface AppFacts {
   name: string;
   /** The app's owner; undefined when GitHub does not show it (a private app of another owner). */
   owner?: string;
+  /** The owner's account type: User (a person, who holds the app's private keys) or Organization. */
+  ownerType?: string;
 }

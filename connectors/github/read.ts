@@ -363,12 +363,13 @@ async function readApps(ctx: ReadContext, installations: readonly ApiInstallatio
             const app = ApiAppSchema.safeParse(answer.data);
             if (!app.success)
               throw new GithubCallError('GET /apps/{app_slug}', slug, { message: 'the answer is not an app' });
-            return [slug, { name: app.data.name, owner: app.data.owner?.login }] as const;
+            const owner = app.data.owner;
+            return [slug, { name: app.data.name, owner: owner?.login, ownerType: owner?.type }] as const;
           } catch (e) {
             // A private app of another owner is not shown to anyone else: its owner is unknown, so
             // it is judged as someone else's.
             if (e instanceof GithubCallError && e.status === 404)
-              return [slug, { name: slug, owner: undefined }] as const;
+              return [slug, { name: slug, owner: undefined, ownerType: undefined }] as const;
             throw e;
           }
         }),
@@ -377,7 +378,12 @@ async function readApps(ctx: ReadContext, installations: readonly ApiInstallatio
   );
   return installations.map((installation) => {
     const app = owners.get(installation.app_slug);
-    return { installation, name: app?.name ?? installation.app_slug, ...(app?.owner ? { owner: app.owner } : {}) };
+    return {
+      installation,
+      name: app?.name ?? installation.app_slug,
+      ...(app?.owner ? { owner: app.owner } : {}),
+      ...(app?.owner && app.ownerType ? { ownerType: app.ownerType } : {}),
+    };
   });
 }
 

@@ -460,6 +460,7 @@ function appRecords(
       affiliation: 'app-installation',
       installationId: installation.id,
       appOwner: app.owner ?? null,
+      ...(app.ownerType ? { appOwnerType: app.ownerType } : {}),
       repositorySelection: installation.repository_selection,
       permissions,
     },

@@ -96,13 +96,26 @@ function isAppInstallation(account: Pick<Account, 'id' | 'attributes'> | undefin
 
 /**
  * An installation is removed by an org owner in the settings: the REST call that uninstalls it
- * needs the app's own key, which the organisation does not hold.
+ * needs the app's own key, which the organisation does not hold. An app a person owns stays in
+ * their hands (its private keys sign as every installation): narrowing it is not enough, it is
+ * uninstalled, or its ownership moves to the organisation and its keys are replaced.
  */
-function uninstallApp(org: string, slug: string, installationId: unknown): Remediation {
+function uninstallApp(org: string, slug: string, account?: Pick<Account, 'attributes'>): Remediation {
+  const installationId = account?.attributes?.installationId;
   const where =
     typeof installationId === 'number'
       ? `https://github.com/organizations/${org}/settings/installations/${installationId}`
       : `${org} › Settings › GitHub Apps`;
+  const owner = account?.attributes?.appOwner;
+  if (typeof owner === 'string' && account?.attributes?.appOwnerType === 'User') {
+    return {
+      steps: [
+        `Uninstall the GitHub App ${slug} from ${org} (${where} › Uninstall): its owner ${owner} holds its private keys and can act as the installation with all its permissions, whatever happens to ${owner}'s own account.`,
+        `If ${org} still needs it: have ${owner} transfer the app to ${org} (the app's settings › Advanced › Transfer ownership), then, as an owner of ${org}, generate a new private key, delete every old one, and reset its client secret and webhook secret (the app's settings › General); or register a new app owned by ${org} and install that instead.`,
+      ],
+      commands: [],
+    };
+  }
   return {
     steps: [
       `Uninstall the GitHub App ${slug} from ${org} (${where} › Uninstall), or narrow it there to the repositories and permissions the register approves.`,
@@ -148,7 +161,7 @@ function removeOrgRole(grant: Grant, org: string, login: string): Remediation {
 function revokeGrant(grant: Grant, account?: Account): Remediation {
   const login = loginOf(grant.account, account);
   const org = orgOf(grant);
-  if (isAppInstallation(account, grant.account)) return uninstallApp(org, login, account?.attributes?.installationId);
+  if (isAppInstallation(account, grant.account)) return uninstallApp(org, login, account);
   if (isDeployKeyAccount(account, grant.account)) {
     return deleteDeployKey(grant.resource, deployKeyId(grant.account), login);
   }
@@ -214,8 +227,7 @@ function cancelInvitation(account: Account): Remediation {
 function removeAccount(account: Account, records: AccountRecords): Remediation {
   const org = account.target;
   if (account.status === 'invited') return cancelInvitation(account);
-  if (isAppInstallation(account, account.id))
-    return uninstallApp(org, account.login, account.attributes?.installationId);
+  if (isAppInstallation(account, account.id)) return uninstallApp(org, account.login, account);
   if (isDeployKeyAccount(account, account.id)) {
     const repo = typeof account.attributes?.repo === 'string' ? account.attributes.repo : '';
     return deleteDeployKey(repo, deployKeyId(account.id), account.login);

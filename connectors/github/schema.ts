@@ -185,7 +185,8 @@ export const ApiRoleTeamSchema = z.object({ slug: z.string().min(1) });
 export const ApiAppSchema = z.object({
   slug: z.string().optional(),
   name: z.string(),
-  owner: z.object({ login: z.string().min(1) }).nullable(),
+  /** `type` is User for an app a person owns, Organization for an organisation's. */
+  owner: z.object({ login: z.string().min(1), type: z.string().optional() }).nullable(),
 });
 
 export const ApiSecretSchema = z.object({

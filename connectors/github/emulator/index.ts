@@ -416,10 +416,13 @@ export async function startGithubEmulator(
         const app = scenario.installations?.find((i) => i.appSlug === route.params.app_slug);
         // A private app is shown to its owner only.
         if (!app || app.owner === null) return error(404, 'Not Found');
+        // The org itself, a user of the scenario (a person's app, type User), or another organisation.
         const owner =
           app.owner.toLowerCase() === scenario.org.login.toLowerCase()
             ? orgAsOwner(w)
-            : { ...orgAsOwner({ ...w, org: { ...w.org, login: app.owner, id: app.appId + 9000 } }) };
+            : model.users.has(app.owner.toLowerCase())
+              ? user(app.owner)
+              : { ...orgAsOwner({ ...w, org: { ...w.org, login: app.owner, id: app.appId + 9000 } }) };
         return json(200, wire.integration(app, owner), rateHeaders('core'));
       }
       case 'GET /repos/{owner}/{repo}/collaborators': {

@@ -162,12 +162,19 @@ export function offboard(input: OffboardInput): OffboardChecklist {
 
   // Keys they added to other accounts (deploy keys, keys of service accounts) where the data names them.
   const names = new Map<string, Set<string>>();
+  const namesIn = (system: string): Set<string> => {
+    const set = names.get(system) ?? new Set<string>(person.emails.map((e) => e.toLowerCase()));
+    names.set(system, set);
+    return set;
+  };
   for (const { account } of reach.filter((r) => r.through === 'own')) {
-    const set = names.get(account.system) ?? new Set<string>(person.emails.map((e) => e.toLowerCase()));
+    const set = namesIn(account.system);
     set.add(account.login.toLowerCase());
     set.add(account.id.toLowerCase());
-    names.set(account.system, set);
   }
+  // The register's links too: an app or key they made outlives an account already removed.
+  for (const [system, linked] of Object.entries(person.accounts ?? {}))
+    for (const name of [linked].flat()) namesIn(system).add(String(name).toLowerCase());
   /** The name a record gives its maker (who added a key, who installed an app), when it is this person's. */
   const madeByThem = (system: string, by: unknown): string | undefined =>
     typeof by === 'string' && names.get(system)?.has(by.toLowerCase()) ? by : undefined;
@@ -183,11 +190,16 @@ export function offboard(input: OffboardInput): OffboardChecklist {
     items.push(item);
   }
 
-  // Apps they installed that keep running without them (a Slack app a bot token runs), where the data names them.
+  // Apps they installed or own that keep running without them, where the data names them: a Slack
+  // app a bot token runs (installedBy), a GitHub App whose owner holds its private key (appOwner).
   const reached = new Set(reach.map((r) => accountKey(r.account)));
   for (const account of live) {
-    const by = madeByThem(account.system, account.attributes?.installedBy);
-    if (!by || reached.has(accountKey(account))) continue;
+    if (reached.has(accountKey(account))) continue;
+    const made = MADE_BY.flatMap(({ attribute, how, why }) => {
+      const by = madeByThem(account.system, account.attributes?.[attribute]);
+      return by ? [`${how} ${by}: ${why(person.id)}`] : [];
+    });
+    if (made.length === 0) continue;
     const link = linkOf.get(account) as AccountLink;
     const item = accountItem(
       account,
@@ -197,7 +209,7 @@ export function offboard(input: OffboardInput): OffboardChecklist {
       moduleOf(account.system),
       now,
     );
-    item.why.unshift(`installed by ${by}: an app keeps working after ${person.id}'s own accounts are gone`);
+    item.why.unshift(...made);
     items.push(item);
   }
 
@@ -290,6 +302,21 @@ export function offboard(input: OffboardInput): OffboardChecklist {
     failedSystems: [...new Set(snapshot.systems.filter((s) => !s.ok).map((s) => s.system))].sort(),
   };
 }
+
+/** Account attributes that name who installed or owns an app, and why that outlives the person. */
+const MADE_BY: readonly { attribute: string; how: string; why: (person: string) => string }[] = [
+  {
+    attribute: 'installedBy',
+    how: 'installed by',
+    why: (person) => `an app keeps working after ${person}'s own accounts are gone`,
+  },
+  {
+    attribute: 'appOwner',
+    how: 'owned by',
+    why: (person) =>
+      `the app's owner holds its private key and can act as it with all its access after ${person}'s own accounts are gone`,
+  },
+];
 
 function madeBefore(at: string | undefined, cutoff: Date): boolean {
   if (at === undefined) return true;

@@ -133,6 +133,28 @@ describe('github connector: GitHub App installations', () => {
     expect(grantsOf(snapshot, 'app:hidden-helper')).toMatchObject([{ permission: 'admin', level: 'admin' }]);
   });
 
+  it("records whether a person or an organisation owns an app: a person's app stays in their hands", async () => {
+    const installations = [
+      ...(RICH_SCENARIO.installations ?? []),
+      {
+        id: 74,
+        appId: 7004,
+        appSlug: 'dev-preview',
+        appName: 'Dev preview',
+        owner: 'dev-two',
+        permissions: { contents: 'write' as const },
+        createdAt: '2026-10-01T00:00:00Z',
+      },
+    ];
+    const { snapshot } = await runAgainstEmulator({ ...RICH_SCENARIO, installations }, { config: RICH_LANES });
+    expect(accountOf(snapshot, 'app:dev-preview')).toMatchObject({
+      kind: 'external',
+      attributes: { appOwner: 'dev-two', appOwnerType: 'User' },
+    });
+    expect(accountOf(snapshot, 'app:shipfast-ci')?.attributes).toMatchObject({ appOwnerType: 'Organization' });
+    expect(accountOf(snapshot, 'app:hidden-helper')?.attributes).not.toHaveProperty('appOwnerType');
+  });
+
   it('names the gap when the token may not list installations, and fails the target on a server error', async () => {
     const hidden = await runAgainstEmulator({ ...RICH_SCENARIO, installations: null }, { config: RICH_LANES });
     expect(status(hidden.snapshot)).toMatchObject({ ok: true });
