@@ -87,7 +87,8 @@ export function* htmlChunks(input: ReportInput): Generator<string> {
     yield findingCard({
       ...f,
       // Only the parts a finding has: one about the register has no account, often no resource.
-      whereParts: breakable([f.system, f.login ?? f.account, f.resource].filter(Boolean).join(' · ')),
+      // The target too when the login alone would read the same on several (every AWS root).
+      whereParts: breakable([f.system, f.whereTarget, f.login ?? f.account, f.resource].filter(Boolean).join(' · ')),
       accountParts: breakable(f.account),
       ...(f.resource ? { resourceParts: breakable(f.resource) } : {}),
     });

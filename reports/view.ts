@@ -71,8 +71,13 @@ export interface FindingView {
   isNew: boolean;
   /** The action that closes it. */
   actionAnchor?: string;
-  /** "github fastfix-agency". */
+  /**
+   * "github fastfix-agency"; with the target when the login alone names accounts on several
+   * targets of the system ("aws 200000000002 root"), so two such findings never read the same.
+   */
   where: string;
+  /** The target `where` names, when it names one. */
+  whereTarget?: string;
   /** Its person still works here under the register: narrowed, not offboarded (actions.ts). */
   engaged?: boolean;
 }
@@ -296,8 +301,11 @@ function makeView(input: ReportInput): ReportView {
   );
   const compared = Boolean(input.history?.drift);
   const engaged = engagedPeople(input.registerPeople ?? [], input.now);
+  const ambiguous = ambiguousLabels(input, logins);
   const all = sorted(input.evaluation.findings, compareFindings).map((f): FindingView => {
     const login = logins.get(f.system, f.target, f.account);
+    const label = login ?? f.account;
+    const whereTarget = label && ambiguous(f.system, label) ? f.target : undefined;
     const age = ageOf(f.fingerprint);
     const lapsed = lapsedOf.get(f.fingerprint);
     const owner = f.person ? owners.get(f.person) : undefined;
@@ -324,7 +332,8 @@ function makeView(input: ReportInput): ReportView {
       ...(age ? { age: age.text, openDays: age.days } : {}),
       ...(lapsed ? { lapsed } : {}),
       isNew: compared && age?.text === 'new in this scan',
-      where: [f.system, login ?? f.account].filter(Boolean).join(' '),
+      where: [f.system, whereTarget, label].filter(Boolean).join(' '),
+      ...(whereTarget ? { whereTarget } : {}),
       ...(f.person && engaged.has(f.person) ? { engaged: true } : {}),
     };
   });
@@ -407,6 +416,27 @@ function makeView(input: ReportInput): ReportView {
     startHere: actions.slice(0, START_HERE),
     registerFindings: findings.filter((f) => f.rule === 'register-incomplete').length,
   };
+}
+
+/**
+ * Whether a system's account label (its login, else its id) names accounts on more than one of
+ * its targets: every AWS account's root is "root", and the same GitHub login can be a member of
+ * several organisations. Accounts the findings name but the snapshot lacks count too.
+ */
+function ambiguousLabels(input: ReportInput, logins: AccountMap<string>): (system: string, label: string) => boolean {
+  const firstTarget = new Map<string, Map<string, string>>();
+  const several = new Map<string, Set<string>>();
+  const see = (system: string, target: string, label: string) => {
+    const bySystem = firstTarget.get(system) ?? new Map<string, string>();
+    firstTarget.set(system, bySystem);
+    const first = bySystem.get(label);
+    if (first === undefined) bySystem.set(label, target);
+    else if (first !== target) several.set(system, (several.get(system) ?? new Set()).add(label));
+  };
+  for (const a of input.snapshot.accounts) see(a.system, a.target, a.login);
+  for (const f of input.evaluation.findings)
+    if (f.account) see(f.system, f.target, logins.get(f.system, f.target, f.account) ?? f.account);
+  return (system, label) => several.get(system)?.has(label) ?? false;
 }
 
 const DAY_MS = 86_400_000;
