@@ -173,8 +173,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     started = performance.now();
 
     // 3. Judge: drift against the last complete scan, the rules, their fixes, accepted risks.
-    // Complete only when every target was read and every gap is acknowledged by the config.
-    const verdict = completeness(snapshot, loaded.config.coverage.accept, options.now);
+    // Complete only when every target in scope was read and every gap is acknowledged by the config.
+    // A scan narrowed by --only says so: the history never compares a later scan with it.
+    const verdict = completeness(snapshot, loaded.config.coverage.accept, options.now, scope);
     const complete = verdict.complete;
     const drift = store ? driftSinceLastComplete(store, snapshot, options.now) : undefined;
     const judged = evaluate(
@@ -209,9 +210,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         ? {
             history: {
               ...(drift ? { drift } : {}),
+              // The trend compares like with like: full scans, or scans narrowed to this same scope.
               earlier: store
                 .list()
-                .filter((s) => s.scannedAt < options.now.toISOString())
+                .filter((s) => s.scannedAt < options.now.toISOString() && sameScope(s.scope, verdict.narrowedTo))
                 .slice(-(TREND_SCANS - 1))
                 .map((s) => ({ scannedAt: s.scannedAt, counts: s.counts })),
               firstSeen: new Map([...(seen ?? new Map())].map(([fp, dates]) => [fp, dates.firstSeen])),
@@ -259,6 +261,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       store.record({
         scannedAt: options.now.toISOString(),
         complete,
+        ...(verdict.narrowedTo ? { scope: verdict.narrowedTo } : {}),
         registerText: register.source.text,
         snapshot,
         findings: evaluation.findings,
@@ -434,8 +437,13 @@ function prefixes(resource: string): string[] {
   return parts.map((_, i) => parts.slice(0, i + 1).join('/'));
 }
 
+/** Whether two scans read the same scope: both full, or narrowed to the same `--only` values. */
+function sameScope(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  return (a ?? []).join('\n') === (b ?? []).join('\n');
+}
+
 /**
- * What changed since the last complete scan. That scan's snapshot is as large as this one (over
+ * What changed since the last complete full scan. That scan's snapshot is as large as this one (over
  * 100 MB of live objects for 200,000 grants) and is needed for the drift alone: read here, it is
  * not held through evaluation and reporting beside this scan's.
  */

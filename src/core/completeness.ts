@@ -1,5 +1,5 @@
 // Whether a scan read everything it was meant to: the verdict every report's first line states.
-// Complete only when every target was read and every gap in what it could see is acknowledged
+// Complete only when every target in scope was read and every gap in what it could see is acknowledged
 // by the config (coverage.accept, with a reason and an end date). An acknowledgement past its
 // date counts no more: the gap makes the scan incomplete again.
 import type { GapAcceptance } from './config.js';
@@ -22,6 +22,22 @@ export interface Completeness {
   failed: { system: string; target: string; error: string }[];
   /** Every gap, open and accepted, sorted by system, target, kind. */
   gaps: TargetGap[];
+  /**
+   * The `--only` scope the scan was narrowed to ("github", "aws:111111111111"), sorted; absent for
+   * a full scan. A narrowed scan may be complete for what it read, but it read only part of the
+   * company: it is never what a later full scan compares with, nor one point of the full trend.
+   */
+  narrowedTo?: string[];
+}
+
+/** Which targets of each system a scan was narrowed to (pipeline/only.ts's RunScope): undefined, all of that system's. */
+export type ScanScope = ReadonlyMap<string, readonly string[] | undefined>;
+
+/** A scope as the history keeps it: "system" or "system:target,target", sorted; [] for a full scan. */
+export function scopeNames(scope: ScanScope): string[] {
+  return [...scope]
+    .map(([system, targets]) => (targets === undefined ? system : `${system}:${[...targets].sort(byText).join(',')}`))
+    .sort(byText);
 }
 
 /** The gaps that make the scan incomplete. */
@@ -33,6 +49,7 @@ export function completeness(
   snapshot: Pick<Snapshot, 'systems'>,
   accept: readonly GapAcceptance[],
   now: Date,
+  scope: ScanScope = new Map(),
 ): Completeness {
   const failed = snapshot.systems
     .filter((s) => !s.ok)
@@ -57,5 +74,11 @@ export function completeness(
     (a, b) =>
       byText(a.system, b.system) || byText(a.target, b.target) || byText(a.kind, b.kind) || byText(a.detail, b.detail),
   );
-  return { complete: failed.length === 0 && gaps.every((g) => g.accepted !== undefined), failed, gaps };
+  const narrowedTo = scopeNames(scope);
+  return {
+    complete: failed.length === 0 && gaps.every((g) => g.accepted !== undefined),
+    failed,
+    gaps,
+    ...(narrowedTo.length > 0 ? { narrowedTo } : {}),
+  };
 }

@@ -3,7 +3,10 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HistoryStore } from '../../src/pipeline/history/store.js';
+import { formatHistory } from '../../src/pipeline/history/format.js';
+import { MIGRATIONS } from '../../src/pipeline/history/migrations.js';
+import { openDatabase } from '../../src/pipeline/history/sqlite.js';
+import { HISTORY_APPLICATION_ID, HistoryStore } from '../../src/pipeline/history/store.js';
 import { account, finding, snapshot, status, tempDb } from './fixtures.js';
 
 const scanAt = (scannedAt: string, fingerprints: string[], complete = true) => ({
@@ -37,6 +40,40 @@ describe('HistoryStore', () => {
       ['2026-11-01T09:00:00Z', true, 1],
       ['2026-11-08T09:00:00Z', false, 2],
     ]);
+    store.close();
+  });
+
+  it('never compares with a scan narrowed by --only, lists it as narrowed, and keeps the full one from pruning', async () => {
+    const store = HistoryStore.open(await tempDb());
+    store.record(scanAt('2026-01-01T09:00:00Z', ['f1']));
+    // Complete for what it read (github only), and the latest complete scan: still not a baseline.
+    store.record({ ...scanAt('2026-02-01T09:00:00Z', ['f1']), scope: ['github'] });
+    expect(store.previousComplete('2026-02-08T09:00:00Z')?.scannedAt).toBe('2026-01-01T09:00:00Z');
+    expect(store.list().map((s) => [s.scannedAt, s.complete, s.scope])).toEqual([
+      ['2026-01-01T09:00:00Z', true, undefined],
+      ['2026-02-01T09:00:00Z', true, ['github']],
+    ]);
+    expect(formatHistory(store.list())).toContain('1/1 read, narrowed to github');
+    // Retention keeps the full scan's snapshot: it is the one drift compares with.
+    store.prune(new Date('2026-11-29T00:00:00Z'), 90);
+    expect(store.list().map((s) => s.hasSnapshot)).toEqual([true, false]);
+    expect(store.previousComplete('2026-11-29T09:00:00Z')?.scannedAt).toBe('2026-01-01T09:00:00Z');
+    store.close();
+  });
+
+  it('opens a history written before scopes were kept: its scans are full scans', async () => {
+    const path = await tempDb();
+    const db = openDatabase(path);
+    for (const migration of MIGRATIONS.slice(0, 4)) db.exec(migration);
+    db.exec(`PRAGMA user_version = 4; PRAGMA application_id = ${HISTORY_APPLICATION_ID}`);
+    db.prepare(
+      `INSERT INTO scans (scanned_at, complete, register_digest, systems_json, counts_json, timings_json, snapshot_json)
+       VALUES ('2026-11-01T09:00:00Z', 1, 'd', '[]', '{"critical":0,"high":0,"medium":0,"low":0,"info":0}', '{}', ?)`,
+    ).run(JSON.stringify(snapshot({ collectedAt: '2026-11-01T09:00:00Z' })));
+    db.close();
+    const store = HistoryStore.open(path);
+    expect(store.list().map((s) => s.scope)).toEqual([undefined]);
+    expect(store.previousComplete('2026-11-08T09:00:00Z')?.scannedAt).toBe('2026-11-01T09:00:00Z');
     store.close();
   });
 

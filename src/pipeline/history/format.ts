@@ -1,4 +1,4 @@
-// `lanekeeper history`: past scans, one line each, oldest first.
+// `lanekeeper history`: past scans, one line each, oldest first; a scan narrowed by --only says so.
 import { terminalSafe } from '../../core/text.js';
 import type { ScanSummary } from './store.js';
 
@@ -7,7 +7,9 @@ export function formatHistory(scans: readonly ScanSummary[]): string {
   const lines = ['scanned at                 complete  critical  high  medium  low  info  systems'];
   for (const s of scans) {
     const failed = s.systems.filter((x) => !x.ok).length;
-    const systems = `${s.systems.length - failed}/${s.systems.length} read${s.hasSnapshot ? '' : ', snapshot pruned'}`;
+    // A narrowed scan (--only) read part of the company: later scans never compare with it.
+    const narrowed = s.scope ? `, narrowed to ${s.scope.join(' ')}` : '';
+    const systems = `${s.systems.length - failed}/${s.systems.length} read${narrowed}${s.hasSnapshot ? '' : ', snapshot pruned'}`;
     lines.push(
       [
         s.scannedAt.padEnd(26),

@@ -63,4 +63,9 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (scan_id, seq)
   );
   `,
+  // 5: the `--only` scope of a narrowed scan (JSON array of "system" or "system:targets"), NULL
+  // for a full scan. A narrowed scan is never the scan a later one compares with.
+  `
+  ALTER TABLE scans ADD COLUMN scope_json TEXT;
+  `,
 ];

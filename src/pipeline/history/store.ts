@@ -21,6 +21,11 @@ export const DEFAULT_HISTORY_PATH = '.lanekeeper/history.db';
 export interface ScanRecord {
   scannedAt: string;
   complete: boolean;
+  /**
+   * The `--only` scope of a narrowed scan ("github", "aws:111111111111"); absent or empty for a
+   * full scan. A narrowed scan is kept and listed, but never compared with by a later scan.
+   */
+  scope?: readonly string[];
   registerText: string;
   snapshot: Snapshot;
   findings: readonly Finding[];
@@ -31,6 +36,8 @@ export interface ScanSummary {
   id: number;
   scannedAt: string;
   complete: boolean;
+  /** The `--only` scope of a narrowed scan; absent for a full scan. */
+  scope?: string[];
   counts: Record<Severity, number>;
   systems: { system: string; target: string; ok: boolean }[];
   /** False once retention pruned the snapshot. */
@@ -114,12 +121,16 @@ export class HistoryStore {
     this.db.close();
   }
 
-  /** The latest complete scan that still has its snapshot, strictly before `before`. */
+  /**
+   * The latest complete full scan that still has its snapshot, strictly before `before`. A scan
+   * narrowed by `--only` is never it: compared with, it would hide every change in what it did
+   * not read.
+   */
   previousComplete(before: string): PreviousScan | undefined {
     const row = this.db
       .prepare(
         `SELECT id, scanned_at, snapshot_json FROM scans
-         WHERE complete = 1 AND ${HAS_SNAPSHOT} AND scanned_at < ?
+         WHERE ${BASELINE} AND ${HAS_SNAPSHOT} AND scanned_at < ?
          ORDER BY scanned_at DESC, id DESC LIMIT 1`,
       )
       .get(before) as { id: number; scanned_at: string; snapshot_json: string | null } | undefined;
@@ -204,8 +215,8 @@ export class HistoryStore {
     return inTransaction(this.db, (): number => {
       const result = this.db
         .prepare(
-          `INSERT INTO scans (scanned_at, complete, register_digest, systems_json, counts_json, timings_json)
-           VALUES (?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO scans (scanned_at, complete, register_digest, systems_json, counts_json, timings_json, scope_json)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           scan.scannedAt,
@@ -214,6 +225,7 @@ export class HistoryStore {
           JSON.stringify(scan.snapshot.systems.map(statusSummary)),
           JSON.stringify(counts),
           JSON.stringify(scan.timings),
+          scan.scope && scan.scope.length > 0 ? JSON.stringify([...scan.scope]) : null,
         );
       const scanId = Number(result.lastInsertRowid);
       seams.afterScanRow?.();
@@ -275,7 +287,7 @@ export class HistoryStore {
   list(): ScanSummary[] {
     const rows = this.db
       .prepare(
-        `SELECT id, scanned_at, complete, counts_json, systems_json, ${HAS_SNAPSHOT} AS has_snapshot
+        `SELECT id, scanned_at, complete, counts_json, systems_json, scope_json, ${HAS_SNAPSHOT} AS has_snapshot
          FROM scans ORDER BY scanned_at, id`,
       )
       .all() as {
@@ -284,6 +296,7 @@ export class HistoryStore {
       complete: number;
       counts_json: string;
       systems_json: string;
+      scope_json: string | null;
       has_snapshot: number;
     }[];
     // Each row is checked as it is read: what the report and the job summary show of past scans
@@ -294,22 +307,21 @@ export class HistoryStore {
       complete: r.complete === 1,
       counts: this.json(CountsSchema, r.counts_json, 'scans.counts_json'),
       systems: this.json(SystemsSchema, r.systems_json, 'scans.systems_json'),
+      ...(r.scope_json === null ? {} : { scope: this.json(ScopeSchema, r.scope_json, 'scans.scope_json') }),
       hasSnapshot: r.has_snapshot === 1,
     }));
   }
 
   /**
    * Drop the snapshots and findings (the bulk of the file) of scans older than `keepDays` before
-   * `now`, keeping their counts for trends. The latest complete scan keeps its snapshot so drift
-   * always has something to compare with.
+   * `now`, keeping their counts for trends. The latest complete full scan keeps its snapshot so
+   * drift always has something to compare with.
    */
   prune(now: Date, keepDays: number): number {
     const cutoff = new Date(now.getTime() - keepDays * 86_400_000).toISOString();
     return inTransaction(this.db, (): number => {
       const latest = this.db
-        .prepare(
-          `SELECT id FROM scans WHERE complete = 1 AND ${HAS_SNAPSHOT} ORDER BY scanned_at DESC, id DESC LIMIT 1`,
-        )
+        .prepare(`SELECT id FROM scans WHERE ${BASELINE} AND ${HAS_SNAPSHOT} ORDER BY scanned_at DESC, id DESC LIMIT 1`)
         .get() as { id: number } | undefined;
       const old = this.db
         .prepare(`SELECT id FROM scans WHERE scanned_at < ? AND (${HAS_SNAPSHOT} OR ${HAS_FINDINGS}) AND id != ?`)
@@ -329,6 +341,9 @@ export class HistoryStore {
 /** A scan row still holding its snapshot: as one JSON text (recorded before parts) or in parts. */
 const HAS_SNAPSHOT =
   '(snapshot_json IS NOT NULL OR EXISTS (SELECT 1 FROM snapshot_parts WHERE snapshot_parts.scan_id = scans.id))';
+
+/** A scan a later one may compare with: complete, and not narrowed by `--only`. */
+const BASELINE = '(complete = 1 AND scope_json IS NULL)';
 
 /** The tables that keep a scan's long lists in deflated parts (line-parts.ts). */
 type PartsTable = 'snapshot_parts' | 'finding_parts';
@@ -432,6 +447,7 @@ const AnswerRow = z.strictObject({
   link: z.string().nullable(),
   body: z.string(),
 });
+const ScopeSchema = z.array(z.string().regex(/^[a-z0-9-]+(:.+)?$/)).min(1);
 const SystemsSchema = z.array(
   z.strictObject({ system: z.string().regex(/^[a-z0-9-]+$/), target: z.string(), ok: z.boolean() }),
 );
