@@ -174,8 +174,12 @@ function personAction(id: string, list: readonly ActionFinding[]): Action {
     };
   }
   const only = rules.size === 1 ? [...rules][0] : undefined;
-  const title =
-    only === 'expiring-soon'
+  // Access the register does not approve (or that outlived it) is what "bring back" is true of;
+  // without any, the person's access is approved and the heading says what the findings ask.
+  const shape = list.some((f) => ACCESS_SHAPE_RULES.has(f.rule));
+  const title = shape
+    ? `Bring the access of ${name} back to what the register approves`
+    : only === 'expiring-soon'
       ? `Approval of ${name} ends soon: extend it or plan the removal`
       : only === 'register-incomplete'
         ? `Complete the register entry of ${name}`
@@ -183,18 +187,68 @@ function personAction(id: string, list: readonly ActionFinding[]): Action {
           ? `Rotate or delete the ${list.length === 1 ? 'credential' : 'credentials'} of ${name}`
           : only === 'mfa-missing'
             ? `Turn on MFA for ${name}`
-            : `Bring the access of ${name} back to what the register approves`;
-  // The worst finding's own fix says what to do first.
+            : `${name}: ${byRule(list)
+                .map(([rule, n]) => PERSON_TASK[rule]?.(n) ?? `resolve ${ruleWords(rule, n)}`)
+                .join('; ')}`;
+  // The worst finding's own fix says what to do first. Findings of several kinds, none of them
+  // about the shape of the access, each need their own step: one of them alone would mislead.
   const worst = [...list].sort((a, b) => severityRank(a.severity) - severityRank(b.severity))[0]!;
+  const fix =
+    shape || only
+      ? (worst.steps[0] ?? worst.title)
+      : [
+          ...new Set(
+            byRule(list)
+              .map(([rule]) => worstOf(list, rule))
+              .map((f) => f.steps[0] ?? f.title),
+          ),
+        ].join(' ');
   return {
     ...base,
     anchor,
     kind: 'person',
     title,
-    fix: worst.steps[0] ?? worst.title,
+    fix,
     // A command shown alone must be the whole fix: one of several steps would mislead.
-    ...(worst.commands.length === 1 ? { command: worst.commands[0]! } : {}),
+    ...(worst.commands.length === 1 && (shape || only) ? { command: worst.commands[0]! } : {}),
   };
+}
+
+/** Rules that say the access itself is not what the register approves (or may approve). */
+const ACCESS_SHAPE_RULES = new Set([
+  'expired-access-active',
+  'unapproved-access',
+  'multiple-lanes',
+  'contractor-production-write',
+]);
+
+/** What one kind of finding asks of a person, in a heading that lists several. */
+const PERSON_TASK: Record<string, (n: number) => string> = {
+  'mfa-missing': () => 'turn on MFA',
+  'stale-credential': (n) => `rotate or delete the ${n === 1 ? 'credential' : 'credentials'}`,
+  'register-incomplete': () => 'complete the register entry',
+  'expiring-soon': (n) =>
+    `extend the ${n === 1 ? 'approval that ends' : 'approvals that end'} soon or plan the removal`,
+  drift: (n) => `confirm or undo the ${n === 1 ? 'access change' : 'access changes'}`,
+  'shared-admin-account': (n) => `give ${n === 1 ? 'the admin account' : 'each admin account'} one named user`,
+};
+
+/** A person's findings by rule, worst rule first (severity, then how many, then id). */
+function byRule(list: readonly ActionFinding[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const f of list) counts.set(f.rule, (counts.get(f.rule) ?? 0) + 1);
+  return [...counts].sort(
+    (a, b) =>
+      severityRank(worstOf(list, a[0]).severity) - severityRank(worstOf(list, b[0]).severity) ||
+      b[1] - a[1] ||
+      a[0].localeCompare(b[0]),
+  );
+}
+
+function worstOf(list: readonly ActionFinding[], rule: string): ActionFinding {
+  return list
+    .filter((f) => f.rule === rule)
+    .reduce((worst, f) => (severityRank(f.severity) < severityRank(worst.severity) ? f : worst));
 }
 
 function ruleAction(rule: string, list: readonly ActionFinding[]): Action {
