@@ -490,11 +490,18 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * A secret record; an organisation secret carries its visibility (all, private or selected) in
+ * `attributes.visibility`, which its rotation must send again: `gh secret set` sends private when
+ * told nothing, and so would change who may read it.
+ */
+export type GithubSecret = Secret & { attributes?: Attributes };
+
 function secret(
   target: string,
   resource: string,
-  s: { name: string; created_at?: string; updated_at?: string },
-): Secret {
+  s: { name: string; created_at?: string; updated_at?: string; visibility?: string },
+): GithubSecret {
   return {
     system: SYSTEM,
     target,
@@ -502,6 +509,7 @@ function secret(
     name: s.name,
     ...(s.created_at ? { createdAt: s.created_at } : {}),
     ...(s.updated_at ? { updatedAt: s.updated_at } : {}),
+    ...(s.visibility ? { attributes: { visibility: s.visibility } } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 // Taking GitHub access away with the gh CLI: `gh api` calls to the REST endpoints that remove
 // collaborators, members, team memberships, deploy keys and token grants, and `gh secret set`
 // for secrets to rotate. Path segments are URL-encoded, so a name cannot turn one call into another.
-import type { Account, Credential, Grant, Level, Secret } from '../../src/core/model.js';
+import type { Account, Attributes, Credential, Grant, Level, Secret } from '../../src/core/model.js';
 import type {
   AccountRecords,
   ConnectorOffboarding,
@@ -325,15 +325,69 @@ function revokeCredential(credential: Credential, account?: Account): Remediatio
   }
 }
 
-function rotateSecret(secret: Secret): Remediation {
+const SECRET_VISIBILITIES = new Set(['all', 'private', 'selected']);
+
+/**
+ * A new value for a secret. `gh secret set --org` sends a visibility with every PUT, private when
+ * told none, so an organisation secret is stored again with the visibility the scan read: a
+ * selected secret keeps its repositories (listed when the command runs, so the scan spends no
+ * call on them), an all secret keeps the public repositories. Without a recorded visibility
+ * (an inventory from before it was kept), the command asks GitHub for it first.
+ */
+function rotateSecret(secret: Secret & { attributes?: Attributes }): Remediation {
   const repo = splitRepo(secret.resource);
-  const where = repo ? option('--repo', secret.resource) : option('--org', secret.resource);
+  const fresh = `Issue a new value for ${secret.name} where it comes from (revoke the old one there), then store it in ${secret.resource}`;
+  if (repo) {
+    return {
+      steps: [`${fresh}; gh asks for the value.`],
+      commands: [command('gh', 'secret', 'set', option('--repo', secret.resource), '--', secret.name)],
+    };
+  }
+  const org = secret.resource;
+  // The visibility arguments are shell syntax (a command substitution, a variable): placed as they are.
+  const set = (visibility: string) =>
+    `${command('gh', 'secret', 'set', option('--org', org))} ${visibility} ${command('--', secret.name)}`;
+  const selected = set(`${option('--visibility', 'selected')} ${selectedRepos(org, secret.name)}`);
+  const recorded = secret.attributes?.visibility;
+  if (typeof recorded === 'string' && SECRET_VISIBILITIES.has(recorded)) {
+    const keeps =
+      recorded === 'selected'
+        ? 'keeping it to the repositories selected now (--visibility=selected, with --repos listed from GitHub as the command runs)'
+        : recorded === 'all'
+          ? 'keeping it readable by every repository, public ones included (--visibility=all)'
+          : 'keeping it to the private and internal repositories (--visibility=private)';
+    return {
+      steps: [`${fresh}, ${keeps}; gh asks for the value.`],
+      commands: [recorded === 'selected' ? selected : set(option('--visibility', recorded))],
+    };
+  }
+  // Not recorded: read the visibility first, and pass it (with the repositories when selected).
+  const lookup = command('gh', 'api', path('orgs', org, 'actions', 'secrets', secret.name), '--jq', '.visibility');
   return {
     steps: [
-      `Issue a new value for ${secret.name} where it comes from (revoke the old one there), then store it in ${secret.resource}${repo ? '' : ' keeping its repository access (--visibility)'}; gh asks for the value.`,
+      `${fresh} with the visibility it has now, which the inventory does not record (gh secret set would otherwise make it private): the command reads it from GitHub first; gh asks for the value.`,
     ],
-    commands: [command('gh', 'secret', 'set', where, '--', secret.name)],
+    commands: [`v="$(${lookup})" && if [ "$v" = selected ]; then ${selected}; else ${set('"--visibility=$v"')}; fi`],
   };
+}
+
+/**
+ * `"--repos=$(…)"`: the names of the repositories a selected secret reaches now, comma-separated as
+ * gh's --repos takes them (repository names hold no comma), every page of the listing.
+ */
+function selectedRepos(org: string, name: string): string {
+  const list = pipeline(
+    command(
+      'gh',
+      'api',
+      '--paginate',
+      `${path('orgs', org, 'actions', 'secrets', name, 'repositories')}?per_page=100`,
+      '--jq',
+      '.repositories[].name',
+    ),
+    command('paste', '-sd,', '-'),
+  );
+  return `"--repos=$(${list})"`;
 }
 
 /**

@@ -193,6 +193,8 @@ export const ApiSecretSchema = z.object({
   name: z.string().min(1),
   created_at: z.string().optional(),
   updated_at: z.string().optional(),
+  /** Organisation secrets only: which repositories may use it (all, private, selected). */
+  visibility: z.string().optional(),
 });
 
 const ReviewerSchema = z.object({

@@ -1,7 +1,7 @@
 // A small hand-made company for offboarding tests: Sam, a freelance developer whose engagement
 // ended, still holds GitHub collaborator access, a Slack guest account, an IAM user with a key,
 // an inherited GCP binding, and could read repository secrets; Dana is an employee who stays.
-import type { Account, Credential, Grant, Secret, Snapshot } from '../../src/core/model.js';
+import type { Account, Attributes, Credential, Grant, Secret, Snapshot } from '../../src/core/model.js';
 import { type Register, RegisterSchema } from '../../src/core/register.js';
 import { day, instant, NOW, status } from '../support/builders.js';
 
@@ -261,7 +261,7 @@ export function snapshot(): Snapshot {
       attributes: { project: 'projects/northwind-shop-prod' },
     },
   ];
-  const secrets: Secret[] = [
+  const secrets: (Secret & { attributes?: Attributes })[] = [
     {
       system: 'github',
       target: 'northwind',
@@ -283,7 +283,15 @@ export function snapshot(): Snapshot {
       name: 'CDN_TOKEN',
       updatedAt: instant(-500),
     },
-    { system: 'github', target: 'northwind', resource: 'northwind', name: 'NPM_TOKEN', updatedAt: instant(-200) },
+    // The visibility GitHub lists with an organisation secret, which its rotation passes again.
+    {
+      system: 'github',
+      target: 'northwind',
+      resource: 'northwind',
+      name: 'NPM_TOKEN',
+      updatedAt: instant(-200),
+      attributes: { visibility: 'all' },
+    },
   ];
   return {
     schemaVersion: 1,

@@ -79,7 +79,10 @@ describe('offboard', () => {
     expect(find(items, 'secret', /STRIPE/).commands).toEqual([
       'gh secret set --repo=northwind/shop -- STRIPE_SECRET_KEY',
     ]);
-    expect(find(items, 'secret', /NPM_TOKEN/).commands).toEqual(['gh secret set --org=northwind -- NPM_TOKEN']);
+    // Stored again with the visibility it has: gh's default (private) would take it from public repositories.
+    expect(find(items, 'secret', /NPM_TOKEN/).commands).toEqual([
+      'gh secret set --org=northwind --visibility=all -- NPM_TOKEN',
+    ]);
   });
 
   it('lists the shared account key they could hold and the service-account key they could act as', () => {
@@ -218,7 +221,7 @@ describe('renderers', () => {
     expect(prose).toContain('\\[click\\]\\(https\\:');
     // Inside them the command is literal, with the control characters shown escaped.
     expect(md).toMatch(
-      /^ {2}gh secret set --org=northwind -- '\[click\]\(https:\/\/evil\.example\) <img src=x onerror=alert\(1\)> \\u001b\[2J`rm -rf`\\n# heading'$/m,
+      /^ {2}gh secret set --org=northwind --visibility=all -- '\[click\]\(https:\/\/evil\.example\) <img src=x onerror=alert\(1\)> \\u001b\[2J`rm -rf`\\n# heading'$/m,
     );
     expect(md).toContain('  - Note: a command contains control characters');
   });

@@ -144,8 +144,11 @@ describe('github', () => {
     expect(calls(github.rotateSecret!(repoSecret))).toEqual([
       ['gh', 'secret', 'set', '--repo=northwind/shop', '--', 'STRIPE'],
     ]);
-    const orgSecret: Secret = { ...repoSecret, resource: 'northwind', name: '-NPM' };
-    expect(calls(github.rotateSecret!(orgSecret))).toEqual([['gh', 'secret', 'set', '--org=northwind', '--', '-NPM']]);
+    // An org secret keeps the visibility the scan read (github-secrets.test.ts has every form).
+    const orgSecret = { ...repoSecret, resource: 'northwind', name: '-NPM', attributes: { visibility: 'private' } };
+    expect(calls(github.rotateSecret!(orgSecret))).toEqual([
+      ['gh', 'secret', 'set', '--org=northwind', '--visibility=private', '--', '-NPM'],
+    ]);
   });
 
   it('keeps hostile names inside one URL-encoded path segment', () => {

@@ -438,6 +438,11 @@ describe('github connector: everything else it reads', () => {
       attributes: { archived: true, unreviewedProductionDeploy: false },
     });
     expect(snapshot.secrets.map((s) => `${s.resource}:${s.name}`)).toEqual(['acme:SHARED', 'acme/api:DB_URL']);
+    // An organisation secret's visibility is kept for its rotation; a repository secret has none.
+    expect(snapshot.secrets.map((s) => (s as { attributes?: unknown }).attributes)).toEqual([
+      { visibility: 'selected' },
+      undefined,
+    ]);
   });
 
   it('goes on without 2FA status or emails when the token may not see them, naming each gap', async () => {
