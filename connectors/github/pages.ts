@@ -138,15 +138,22 @@ const WRAPPER_FIELDS = new Set(['total_count', 'total_commits', 'incomplete_resu
 
 /**
  * A page's records. Some lists come wrapped (`{ "total_count": 2, "secrets": [...] }`) and are
- * unwrapped as Octokit's paginator unwraps them; an empty answer is an empty page, as there.
+ * unwrapped as Octokit's paginator unwraps them. An empty body or `null` is no list: Octokit's
+ * paginator takes it for an empty page, which would read a list that failed (a proxy's empty 200)
+ * as a list with nobody on it.
  */
 function recordsOf(data: unknown): unknown[] | undefined {
   if (Array.isArray(data)) return data;
-  if (!data) return [];
-  if (typeof data !== 'object' || 'url' in data || !('total_count' in data || 'total_commits' in data))
+  if (data === null || typeof data !== 'object' || 'url' in data || !('total_count' in data || 'total_commits' in data))
     return undefined;
   const key = Object.keys(data).find((k) => !WRAPPER_FIELDS.has(k));
-  const records = key === undefined ? [] : (data as Record<string, unknown>)[key];
+  // Only a count of nothing may come without its list.
+  const records =
+    key === undefined
+      ? (data as { total_count?: unknown }).total_count === 0
+        ? []
+        : undefined
+      : (data as Record<string, unknown>)[key];
   return Array.isArray(records) ? records : undefined;
 }
 

@@ -111,6 +111,19 @@ describe('github paged lists', () => {
     const { read } = await readMembers((_request, _url, response) => json(response, 200, { message: 'hello' }));
     await expect(read).rejects.toThrow(/GET \/orgs\/\{org\}\/members .*not a list/);
   });
+
+  // A proxy or a cache in front of GitHub may answer 200 with nothing: that is no list of nobody.
+  it.each([
+    ['null', 'null'],
+    ['an empty body', ''],
+    ['a wrapped count without its list', '{"total_count":2}'],
+  ])('fails when a page answers %s', async (_name, body) => {
+    const { read } = await readMembers((_request, _url, response) => {
+      response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      response.end(body);
+    });
+    await expect(read).rejects.toThrow(/GET \/orgs\/\{org\}\/members .*not a list/);
+  });
 });
 
 describe('github paged lists: where a link may lead', () => {
