@@ -1,6 +1,6 @@
-// What changed since the previous complete scan. Only records of targets read
-// successfully in both scans are compared: a system that failed this time or last
-// time says nothing about what was added or removed.
+// What changed since the previous complete scan. Only records of targets read in full in both
+// scans are compared: a target that failed this time or last time, or whose gaps (what it could
+// not see) differ between the two, says nothing about what was added or removed there.
 import type { Drift, DriftChange } from '../core/drift.js';
 import {
   accountKey,
@@ -18,7 +18,16 @@ interface Held {
 }
 
 export function computeDrift(previous: Snapshot, current: Snapshot, since: string): Drift {
-  const comparable = comparability(previous, current);
+  const { comparable, notCompared } = comparability(previous, current);
+  // An account is added or removed only when everything it holds, then and now, was compared:
+  // an account whose grants lie in a project that could not be read is not "gone".
+  const accountHidden = new Set<string>();
+  for (const s of [previous, current])
+    for (const r of [...s.grants, ...s.credentials])
+      if (!comparable(r.system, r.target, r.resource))
+        accountHidden.add(accountKey({ system: r.system, target: r.target, id: r.account }));
+  const accountComparable = (a: { system: string; target: string; id: string }) =>
+    !accountHidden.has(accountKey(a)) && comparable(a.system, a.target);
   const changes: DriftChange[] = [];
   const loginOf = new Map<string, string>();
   for (const a of [...previous.accounts, ...current.accounts]) loginOf.set(accountKey(a), a.login);
@@ -39,7 +48,7 @@ export function computeDrift(previous: Snapshot, current: Snapshot, since: strin
   );
   const accountsNow = new Map(current.accounts.filter((a) => a.status !== 'deleted').map((a) => [accountKey(a), a]));
   for (const [key, a] of accountsNow) {
-    if (!accountsBefore.has(key) && comparable(a.system, a.target)) {
+    if (!accountsBefore.has(key) && accountComparable(a)) {
       changes.push({
         kind: 'account-added',
         system: a.system,
@@ -52,7 +61,7 @@ export function computeDrift(previous: Snapshot, current: Snapshot, since: strin
     }
   }
   for (const [key, a] of accountsBefore) {
-    if (!accountsNow.has(key) && comparable(a.system, a.target)) {
+    if (!accountsNow.has(key) && accountComparable(a)) {
       changes.push({
         kind: 'account-removed',
         system: a.system,
@@ -129,7 +138,7 @@ export function computeDrift(previous: Snapshot, current: Snapshot, since: strin
       a.kind.localeCompare(b.kind) ||
       a.detail.localeCompare(b.detail),
   );
-  return { since, changes, notCompared: notCompared(previous, current) };
+  return { since, changes, notCompared };
 }
 
 /**
@@ -175,38 +184,85 @@ function asReach(held: Held | undefined): Partial<Pick<DriftChange, 'level' | 'l
 }
 
 /**
- * A record can be compared when every status it belongs to was read in both scans. Records
- * name a status by their target (an AWS account) or their resource (a GCP project); a record
- * that names none depends on its whole system being read both times.
+ * A record can be compared when every status it belongs to was read in full in both scans. A
+ * record belongs to the status of its target (an AWS account, a GitHub organisation) and to that
+ * of each path its resource lies in ("projects/x/datasets/d" lies in projects/x's); a record
+ * that names none depends on its whole system being read in full both times.
+ *
+ * Read in full: the target was read (ok) and its gaps are the same in both scans. A gap is what a
+ * target could not see (a bucket's policy refused): a gap new this week hides records that were
+ * there last week, one gone this week shows records that were hidden. Either way the target says
+ * nothing about what changed. A gap the same in both scans (the same kind, as many left out),
+ * such as one acknowledged for good, hides the same in both, so the rest is still compared.
  */
-function comparability(previous: Snapshot, current: Snapshot) {
-  const okIn = (s: Snapshot) => {
-    const byTarget = new Map<string, boolean>();
-    const systemOk = new Map<string, boolean>();
+export function comparability(
+  previous: Pick<Snapshot, 'systems'>,
+  current: Pick<Snapshot, 'systems'>,
+): { comparable: (system: string, target: string, resource?: string) => boolean; notCompared: string[] } {
+  const statesOf = (s: Pick<Snapshot, 'systems'>) => {
+    const out = new Map<string, { ok: boolean; gaps: Set<string> }>();
     for (const st of s.systems) {
-      byTarget.set(JSON.stringify([st.system, st.target]), st.ok);
-      systemOk.set(st.system, (systemOk.get(st.system) ?? true) && st.ok);
+      const key = JSON.stringify([st.system, st.target]);
+      const state = out.get(key) ?? { ok: true, gaps: new Set<string>() };
+      state.ok &&= st.ok;
+      for (const g of st.gaps ?? []) state.gaps.add(`${g.kind}${g.count === undefined ? '' : ` (${g.count})`}`);
+      out.set(key, state);
     }
-    return { byTarget, systemOk };
+    return out;
   };
-  const a = okIn(previous);
-  const b = okIn(current);
-  return (system: string, ...names: (string | undefined)[]): boolean => {
+  const a = statesOf(previous);
+  const b = statesOf(current);
+  const statusOf = new Map<string, { system: string; target: string }>();
+  for (const st of [...previous.systems, ...current.systems])
+    statusOf.set(JSON.stringify([st.system, st.target]), { system: st.system, target: st.target });
+
+  // Why each status named in either scan is not compared; absent when it is.
+  const why = new Map<string, string>();
+  const systemCompared = new Map<string, boolean>();
+  for (const [key, { system, target }] of statusOf) {
+    const before = a.get(key);
+    const now = b.get(key);
+    let reason: string | undefined;
+    if (!before || !now)
+      reason = undefined; // read in one scan only (out of one scan's scope): no reason to print
+    else if (!before.ok || !now.ok) reason = `${system} ${target}`;
+    else {
+      const changed = [...new Set([...before.gaps, ...now.gaps])]
+        .filter((g) => !(before.gaps.has(g) && now.gaps.has(g)))
+        .map((g) => g.replace(/ \(\d+\)$/, ''));
+      if (changed.length > 0) reason = `${system} ${target} (gap ${[...new Set(changed)].sort().join(', ')})`;
+    }
+    const compared = before !== undefined && now !== undefined && reason === undefined;
+    if (!compared) why.set(key, reason ?? '');
+    systemCompared.set(system, (systemCompared.get(system) ?? true) && compared);
+  }
+
+  const memo = new Map<string, boolean>();
+  const comparable = (system: string, target: string, resource?: string): boolean => {
+    const memoKey = JSON.stringify([system, target, resource ?? null]);
+    const known = memo.get(memoKey);
+    if (known !== undefined) return known;
     let named = false;
-    for (const name of names) {
-      if (name === undefined) continue;
+    let result = true;
+    for (const name of [target, ...(resource === undefined ? [] : prefixes(resource))]) {
       const key = JSON.stringify([system, name]);
-      if (a.byTarget.has(key) || b.byTarget.has(key)) {
-        named = true;
-        if (a.byTarget.get(key) !== true || b.byTarget.get(key) !== true) return false;
+      if (!statusOf.has(key)) continue;
+      named = true;
+      if (why.has(key)) {
+        result = false;
+        break;
       }
     }
-    return named || (a.systemOk.get(system) === true && b.systemOk.get(system) === true);
+    if (!named) result = systemCompared.get(system) === true;
+    memo.set(memoKey, result);
+    return result;
   };
+  const notCompared = [...new Set([...why.values()].filter((w) => w !== ''))].sort();
+  return { comparable, notCompared };
 }
 
-function notCompared(previous: Snapshot, current: Snapshot): string[] {
-  const out = new Set<string>();
-  for (const s of [...previous.systems, ...current.systems]) if (!s.ok) out.add(`${s.system} ${s.target}`);
-  return [...out].sort();
+/** "projects/x/buckets/b" → ["projects", "projects/x", "projects/x/buckets", "projects/x/buckets/b"]. */
+function prefixes(resource: string): string[] {
+  const parts = resource.split('/');
+  return parts.map((_, i) => parts.slice(0, i + 1).join('/'));
 }

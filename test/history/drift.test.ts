@@ -128,4 +128,62 @@ describe('computeDrift', () => {
     // The account's target names no status and gcp failed somewhere: the account itself is not concluded on.
     expect(kinds).toEqual(['grant-added projects/a']);
   });
+
+  describe('a failed target or a gap in what a target could see', () => {
+    const org = 'organizations/1';
+    const gcp = (analytics = true, shopGaps: string[] = []) => [
+      status('gcp', org),
+      status('gcp', 'projects/analytics', analytics),
+      { ...status('gcp', 'projects/shop'), gaps: shopGaps.map((kind) => ({ kind, detail: `${kind} refused` })) },
+    ];
+    const jun = 'user:jun@park.example';
+    const pete = 'user:pete@lind.example';
+    const week = (systems: ReturnType<typeof gcp>, withJun: boolean, withPete: boolean) =>
+      snapshot({
+        systems,
+        accounts: [
+          account('gcp', org, 'user:dana@northwind.example'),
+          ...(withJun ? [account('gcp', org, jun)] : []),
+          ...(withPete ? [account('gcp', org, pete)] : []),
+        ],
+        grants: [
+          grant('gcp', org, 'user:dana@northwind.example', 'projects/shop', { level: 'admin' }),
+          ...(withJun ? [grant('gcp', org, jun, 'projects/analytics/datasets/sales', { lanes: ['data'] })] : []),
+          ...(withPete ? [grant('gcp', org, pete, 'projects/shop/buckets/exports', { lanes: ['data'] })] : []),
+        ],
+      });
+
+    it('removes no account and no grant that lie in a project that could not be read', () => {
+      // jun's only grant is on a dataset of the analytics project, denied this week: jun is not gone.
+      const drift = computeDrift(week(gcp(), true, false), week(gcp(false), false, false), 'x');
+      expect(drift.changes).toEqual([]);
+      expect(drift.notCompared).toEqual(['gcp projects/analytics']);
+      // Nor added back when the project is read again.
+      expect(computeDrift(week(gcp(false), false, false), week(gcp(), true, false), 'x').changes).toEqual([]);
+    });
+
+    it('compares nothing a gap new or gone this week could hide, and says why', () => {
+      const before = week(gcp(), false, true);
+      const gap = week(gcp(true, ['gcp.bucket-policies']), false, false);
+      const drift = computeDrift(before, gap, 'x');
+      expect(drift.changes).toEqual([]);
+      expect(drift.notCompared).toEqual(['gcp projects/shop (gap gcp.bucket-policies)']);
+      // The week the bucket is read again, pete's grant is not "access added": it was there all along.
+      expect(computeDrift(gap, week(gcp(), false, true), 'x').changes).toEqual([]);
+    });
+
+    it('still compares a target whose gap is the same in both scans (one acknowledged for good)', () => {
+      const systems = gcp(true, ['gcp.bucket-policies']);
+      const drift = computeDrift(week(systems, true, false), week(systems, false, true), 'x');
+      expect(drift.changes.map((c) => `${c.kind} ${c.account} ${c.resource ?? ''}`.trim()).sort()).toEqual(
+        [
+          `account-added ${pete}`,
+          `account-removed ${jun}`,
+          `grant-added ${pete} projects/shop/buckets/exports`,
+          `grant-removed ${jun} projects/analytics/datasets/sales`,
+        ].sort(),
+      );
+      expect(drift.notCompared).toEqual([]);
+    });
+  });
 });
