@@ -13,6 +13,8 @@ interface Paged {
   NextMarker?: string | undefined;
   /** S3 ListBuckets */
   ContinuationToken?: string | undefined;
+  /** IAM: in every answer of its lists, true or false. */
+  IsTruncated?: boolean | undefined;
 }
 
 /** A page holds nothing when every list in it is empty. */
@@ -26,6 +28,10 @@ export async function allPages<T extends Paged>(pages: AsyncIterable<T>, operati
   const guard = new PageGuard<T>(operation);
   let cursor: string | undefined;
   for await (const page of pages) {
+    // IAM answers in lenient XML: an empty 200 or a proxy's HTML page deserialises to an answer
+    // with no lists at all, which would read as an account with nobody in it.
+    if (operation.startsWith('iam:') && typeof page.IsTruncated !== 'boolean')
+      throw new Error(`${operation}: the answer was not IAM's (no IsTruncated): an empty body or another server's page`);
     const next = page.Marker ?? page.NextToken ?? page.NextMarker ?? page.ContinuationToken;
     guard.page(cursor, isEmptyPage(page) ? [] : [page], next);
     if (next) cursor = next;
