@@ -82,6 +82,7 @@ const CELL_LABEL: Record<LaneCell, string> = {
   held: 'held',
   unapproved: 'held, not approved',
   expired: 'expired, still held',
+  unknown: 'unknown: not read',
 };
 
 const handlebars = Handlebars.create();

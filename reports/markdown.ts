@@ -174,7 +174,9 @@ function matrixLines(view: ReportView): string[] {
   for (const p of view.people) {
     // A problem cell is bold as well as labelled, so it stands out without colour.
     const cells = p.cells.map((c) =>
-      c.state === 'unapproved' || c.state === 'expired' ? `${c.symbol} **${c.label}**` : `${c.symbol} ${c.label}`,
+      c.state === 'unapproved' || c.state === 'expired' || c.state === 'unknown'
+        ? `${c.symbol} **${c.label}**`
+        : `${c.symbol} ${c.label}`,
     );
     lines.push(md`| ${p.name} (${p.id}) | ${p.kind} | ${p.owner ?? '–'} | ${trusted(cells.join(' | '))} |`);
   }

@@ -33,6 +33,11 @@ export const CELL: Record<LaneCell, { label: string; symbol: string; meaning: st
   held: { label: 'held', symbol: '●', meaning: 'held, and an approval covers it' },
   unapproved: { label: 'held, not approved', symbol: '▲', meaning: 'held, and no approval covers it' },
   expired: { label: 'expired but held', symbol: '✕', meaning: 'still held after every approval ended' },
+  unknown: {
+    label: 'unknown (not read)',
+    symbol: '?',
+    meaning: 'nothing held was read, but a system where they may hold it could not be read',
+  },
 };
 
 export interface FindingView {
@@ -391,7 +396,10 @@ function makeView(input: ReportInput): ReportView {
       return { ...r, severities };
     }),
     lanes: LANES,
-    cellLegend: (['approved', 'held', 'unapproved', 'expired'] as const).map((state) => ({ state, ...CELL[state] })),
+    // "unknown" only when a cell says it: a complete scan's legend stays as it was.
+    cellLegend: (['approved', 'held', 'unapproved', 'expired', 'unknown'] as const)
+      .filter((state) => state !== 'unknown' || people.some((p) => LANES.some((l) => p.lanes[l] === 'unknown')))
+      .map((state) => ({ state, ...CELL[state] })),
     filters: {
       systems: [...new Set(findings.map((f) => f.system))].sort(),
       people: [...new Set(findings.map((f) => f.personId).filter(Boolean))]
@@ -657,6 +665,15 @@ function timelineViews(input: ReportInput): TimelineView[] {
     f.resource === undefined
       ? []
       : [f.resource, ...(aliases.get(f.system, f.target, f.account)?.get(f.resource) ?? [])];
+  // Systems with a target that failed: "nothing held past it" is not known there.
+  const unread = new Map<string, string[]>();
+  for (const s of input.snapshot.systems)
+    if (!s.ok)
+      unread.set(s.system.toLowerCase(), [
+        ...(unread.get(s.system.toLowerCase()) ?? []),
+        // A failure outside any target ("*") is the whole system's.
+        s.target === '*' ? s.system : `${s.system} ${s.target}`,
+      ]);
   const expiredOf = new Map<string | undefined, Finding[]>();
   for (const f of expired) {
     const list = expiredOf.get(f.person);
@@ -678,7 +695,7 @@ function timelineViews(input: ReportInput): TimelineView[] {
         const stillHeld = held.some(
           (f) => f.system === g.system && (f.resource === undefined || namesOf(f).some((n) => matchesAny(scopes, n))),
         );
-        return timelineRow(p, g, scopes, stillHeld, input.now);
+        return timelineRow(p, g, scopes, stillHeld, unread.get(g.system.toLowerCase()), input.now);
       }),
       byKeys(
         (r) => r.start,
@@ -705,6 +722,8 @@ function timelineRow(
   g: Person['grants'][number],
   scopes: string[],
   stillHeld: boolean,
+  /** The system's targets that could not be read, when any. */
+  unread: readonly string[] | undefined,
   now: Date,
 ): TimelineRowView {
   // The engagement bounds every grant: after it ends nothing is approved.
@@ -743,7 +762,10 @@ function timelineRow(
       stateText: `ended ${end}, still held ${plural(past, 'day')} later`,
       daysPastEnd: past,
     };
-  return { ...base, state: 'ended', stateText: `ended ${end}, nothing held past it`, daysPastEnd: 0 };
+  const heldAfter = unread
+    ? `not known whether still held: ${unread.join(', ')} could not be read`
+    : 'nothing held past it';
+  return { ...base, state: 'ended', stateText: `ended ${end}, ${heldAfter}`, daysPastEnd: 0 };
 }
 
 /**

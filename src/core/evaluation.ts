@@ -10,7 +10,8 @@ export type LaneCell =
   | 'approved' // approved, not held
   | 'held' // held and approved
   | 'unapproved' // held, no grant approves it
-  | 'expired'; // held, but every approval has ended
+  | 'expired' // held, but every approval has ended
+  | 'unknown'; // nothing held was read, but a system where they may hold it could not be read
 
 export interface PersonAccess {
   person: string;

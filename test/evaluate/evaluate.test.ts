@@ -161,6 +161,52 @@ describe('evaluate', () => {
     });
   });
 
+  it('says "unknown", never "approved" or "none", where a system of theirs could not be read', () => {
+    const scan = (awsOk: boolean) =>
+      evaluate(
+        evaluationInput({
+          systems: [status('github', 'northwind'), status('aws', '1', awsOk), status('aws', '2')],
+          accounts: [
+            account({ id: 'dana-w', role: 'owner', mfa: true }),
+            account({ id: 'miadesign', mfa: true }),
+            account({
+              system: 'aws',
+              target: '2',
+              id: 'arn:aws:iam::2:user/kai',
+              login: 'kai-ops',
+              emails: ['kai@outside.example'],
+            }),
+          ],
+          grants: [
+            grant({ account: 'dana-w', resource: 'northwind', permission: 'owner', via: 'org-role', level: 'admin' }),
+            grant({ account: 'miadesign', resource: 'northwind/storefront', level: 'read' }),
+          ],
+          register: register({
+            people: [
+              { ...dana, accounts: { github: 'dana-w' } },
+              people[2]!,
+              // Tied to AWS by the register only: an approval there.
+              people[4]!,
+              // Tied to AWS by an account read (linked by email) on the target that did not fail.
+              contractor('kai'),
+            ],
+          }),
+        }),
+      ).people;
+    const cells = (e: ReturnType<typeof scan>) => Object.fromEntries(e.map((p) => [p.person, p.lanes]));
+    expect(cells(scan(false))).toEqual({
+      dana: { code: 'held', data: 'none', production: 'none' },
+      mia: { code: 'held', data: 'none', production: 'none' },
+      olga: { code: 'unknown', data: 'unknown', production: 'unknown' },
+      kai: { code: 'unknown', data: 'unknown', production: 'unknown' },
+    });
+    // Read in full, the same people hold what was read.
+    expect(cells(scan(true))).toMatchObject({
+      olga: { code: 'none', data: 'none', production: 'approved' },
+      kai: { code: 'none', data: 'none', production: 'none' },
+    });
+  });
+
   it('shows unapproved cells and shared accounts in the matrix', () => {
     const e = evaluate(
       evaluationInput({

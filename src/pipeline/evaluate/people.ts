@@ -4,6 +4,7 @@
 import { AccountMap } from '../../core/account-map.js';
 import type { HeldAccess, LaneCell, PersonAccess, UnlinkedAccount } from '../../core/evaluation.js';
 import type { Lane } from '../../core/model.js';
+import type { Person } from '../../core/register.js';
 import type { AccountLink, EvaluationContext, Holder, LaneCoverage } from './context.js';
 import { engagementEndedOn, inWindow } from './coverage.js';
 
@@ -45,12 +46,15 @@ export function peopleAccess(context: EvaluationContext): PersonAccess[] {
     }
   }
 
+  const unread = unreadSystemsOf(context);
   return context.register.people.map((person) => {
     const cells = held.get(person.id);
     const ended = engagementEndedOn(person, context.now) !== undefined;
     const cell = (lane: Lane): LaneCell => {
       const h = cells?.get(lane);
       if (h) return h;
+      // Nothing held was read; where a system of theirs failed, that is not "not held".
+      if (unread(person)) return 'unknown';
       const approved = !ended && person.grants.some((g) => g.lane === lane && inWindow(g, context.now));
       return approved ? 'approved' : 'none';
     };
@@ -67,6 +71,31 @@ export function peopleAccess(context: EvaluationContext): PersonAccess[] {
       accounts: [...(accounts.get(person.id) ?? [])].sort(),
     };
   });
+}
+
+/**
+ * Whether a person may hold access in a system that was not (wholly) read: one their register
+ * entry names (a grant, an account link, a group or shared account they are in) or where an
+ * account linked to them was read on another target. Absence of access there proves nothing.
+ */
+function unreadSystemsOf(context: EvaluationContext): (person: Person) => boolean {
+  const failed = new Set([...context.failedSystems].map((s) => s.toLowerCase()));
+  if (failed.size === 0) return () => false;
+  const reaching = new Set<string>();
+  const inFailed = (system: string) => failed.has(system.toLowerCase());
+  for (const s of context.register.shared_accounts) if (inFailed(s.system)) for (const u of s.users) reaching.add(u);
+  for (const g of context.register.groups) if (inFailed(g.system)) for (const m of g.members) reaching.add(m);
+  for (const account of context.accounts) {
+    if (!inFailed(account.system)) continue;
+    const link = context.linkOf(account);
+    if (link.kind === 'person') reaching.add(link.person);
+    if (link.kind === 'shared') for (const u of link.shared.users) reaching.add(u);
+    if (link.kind === 'group') for (const m of link.group.members) reaching.add(m);
+  }
+  return (person) =>
+    reaching.has(person.id) ||
+    person.grants.some((g) => inFailed(g.system)) ||
+    Object.keys(person.accounts).some(inFailed);
 }
 
 export function unlinkedAccounts(context: EvaluationContext): UnlinkedAccount[] {
