@@ -15,6 +15,24 @@ interface Paged {
   ContinuationToken?: string | undefined;
   /** IAM: in every answer of its lists, true or false. */
   IsTruncated?: boolean | undefined;
+  /** KMS: the same. */
+  Truncated?: boolean | undefined;
+  /** S3 ListBuckets: the account the buckets belong to. */
+  Owner?: unknown;
+  /** Organizations ListAccounts. */
+  Accounts?: unknown;
+}
+
+/**
+ * What every genuine answer of a list holds, whatever it lists: the SDK reads an empty 200 (and, for
+ * XML, another server's page) as an answer with no lists at all, which would read as nothing there.
+ */
+function isAnswer(operation: string, page: Paged): boolean {
+  if (operation.startsWith('iam:')) return typeof page.IsTruncated === 'boolean';
+  if (operation.startsWith('kms:')) return typeof page.Truncated === 'boolean';
+  if (operation === 's3:ListAllMyBuckets') return page.Owner !== undefined;
+  if (operation === 'organizations:ListAccounts') return Array.isArray(page.Accounts);
+  return true;
 }
 
 /** A page holds nothing when every list in it is empty. */
@@ -28,10 +46,8 @@ export async function allPages<T extends Paged>(pages: AsyncIterable<T>, operati
   const guard = new PageGuard<T>(operation);
   let cursor: string | undefined;
   for await (const page of pages) {
-    // IAM answers in lenient XML: an empty 200 or a proxy's HTML page deserialises to an answer
-    // with no lists at all, which would read as an account with nobody in it.
-    if (operation.startsWith('iam:') && typeof page.IsTruncated !== 'boolean')
-      throw new Error(`${operation}: the answer was not IAM's (no IsTruncated): an empty body or another server's page`);
+    if (!isAnswer(operation, page))
+      throw new Error(`${operation}: the answer was not the service's list: an empty body or another server's page`);
     const next = page.Marker ?? page.NextToken ?? page.NextMarker ?? page.ContinuationToken;
     guard.page(cursor, isEmptyPage(page) ? [] : [page], next);
     if (next) cursor = next;

@@ -48,6 +48,20 @@ describe('aws paging: what is an IAM answer', () => {
     ['another XML document', '<Error><Code>Gone</Code></Error>'],
   ])('fails on %s answered 200', async (_name, text) => {
     body = text;
-    await expect(read()).rejects.toThrow(/iam:GetAccountAuthorizationDetails: the answer was not IAM's/);
+    await expect(read()).rejects.toThrow(/iam:GetAccountAuthorizationDetails: the answer was not the service's list/);
+  });
+});
+
+describe('aws paging: the other lists whose empty answer would read as nothing', () => {
+  const pages = async function* (...answers: object[]) {
+    yield* answers;
+  };
+  it.each([
+    ['kms:ListKeys', { Keys: [], Truncated: false }],
+    ['s3:ListAllMyBuckets', { Buckets: [], Owner: { ID: 'abc' } }],
+    ['organizations:ListAccounts', { Accounts: [] }],
+  ])('%s: an answer with its mark is read, one without fails', async (operation, genuine) => {
+    expect(await allPages(pages(genuine), operation)).toEqual([]);
+    await expect(allPages(pages({}), operation)).rejects.toThrow(`${operation}: the answer was not the service's list`);
   });
 });
