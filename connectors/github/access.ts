@@ -49,7 +49,10 @@ const COLLABORATORS = (after: string) => `collaborators(first: ${PAGE}, affiliat
       pageInfo { hasNextPage endCursor }
       edges { permission node { __typename login databaseId } }
     }`;
-const MEMBERS = (after: string) => `members(first: ${PAGE}, membership: ALL${after}) {
+// IMMEDIATE: the members of the team itself. GitHub's default (ALL) adds the members of its child
+// teams, whose access records.ts rebuilds from the parent/child structure, so that each grant names
+// the team its holder is actually in (the one to remove them from).
+const MEMBERS = (after: string) => `members(first: ${PAGE}, membership: IMMEDIATE${after}) {
       pageInfo { hasNextPage endCursor }
       nodes { __typename login databaseId }
     }`;
@@ -213,13 +216,14 @@ export async function readCollaborators(
 }
 
 export interface TeamAccess {
+  /** The team's own members (membership IMMEDIATE): child teams' members are not among them. */
   members: ApiUser[];
   repos: ApiRepo[];
 }
 
 const MoreTeamSchema = TeamNodeSchema.partial({ members: true, repositories: true });
 
-/** Members (child teams' included, as REST lists them) and repositories of each team, by slug. */
+/** Immediate members (not its child teams') and repositories of each team, by slug. */
 export async function readTeamAccess(
   ctx: ReadContext,
   teams: readonly ApiTeam[],

@@ -43,6 +43,11 @@ export interface TeamFacts {
   team: z.infer<typeof ApiTeamSchema>;
   repos: z.infer<typeof ApiRepoSchema>[];
   members: z.infer<typeof ApiUserSchema>[];
+  /**
+   * What `members` holds: `immediate`, the team's own members (GraphQL, membership IMMEDIATE), or
+   * `all` (the default, as REST lists them), its own and its child teams' members together.
+   */
+  membership?: 'immediate' | 'all';
 }
 
 export interface OrgFacts {

@@ -176,7 +176,7 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
     const teamFacts = Promise.all(
       teams.map(async (team): Promise<TeamFacts> => {
         const known = teamAccess?.get(team.slug);
-        if (known) return { team, repos: known.repos, members: known.members };
+        if (known) return { team, repos: known.repos, members: known.members, membership: 'immediate' };
         const params = { org, team_slug: team.slug };
         const [teamRepos, teamMembers] = await Promise.all([
           list('GET /orgs/{org}/teams/{team_slug}/repos', params, ApiRepoSchema, `team ${team.slug}`),

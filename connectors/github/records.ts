@@ -8,6 +8,7 @@ import { INTERNAL_VISIBILITY, internalResource, isProductionEnvironment, repoLan
 import { customRoleReach } from './custom-roles.js';
 import type { AppFacts, OrgFacts, RepoFacts } from './facts.js';
 import type { ApiEnvironment, ApiOrgRole, ApiPermissions, GithubLanes } from './schema.js';
+import { memberTeam, possiblyDirectIn, teamStructure } from './teams.js';
 
 export interface GithubRecords {
   accounts: Account[];
@@ -26,9 +27,9 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
   const credentials: Credential[] = [];
   const secrets: Secret[] = [];
   const ownerIds = new Set(facts.owners.map((u) => u.login.toLowerCase()));
-  const teamMembers = new Map(
-    facts.teams.map((t) => [t.team.slug, new Set(t.members.map((m) => m.login.toLowerCase()))]),
-  );
+  // Who GitHub counts in each team (child teams' members included), and who is in it themselves.
+  const teams = teamStructure(facts.teams);
+  const teamMembers = teams.effective;
 
   const account = (
     login: string,
@@ -266,26 +267,59 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
     for (const s of r.secrets) secrets.push(secret(target, r.repo.full_name, s));
   }
 
+  // A team's access is its own repositories and those of every team above it (a child team
+  // inherits them), whether or not GitHub's listing of the child repeats them: each repository once,
+  // at the highest permission, named after the team that gives it (the one furthest up on a tie,
+  // as lowering the child's own entry would not lower what it inherits).
+  const teamRepos = new Map(facts.teams.map((t) => [t.team.slug, t.repos]));
+  const usersBySlug = new Map(
+    facts.teams.map((t) => [t.team.slug, new Map(t.members.map((m) => [m.login.toLowerCase(), m]))]),
+  );
   for (const t of facts.teams) {
-    for (const tr of t.repos) {
-      const r = repoInfo.get(tr.full_name);
+    const slug = t.team.slug;
+    const line = [slug, ...(teams.ancestors.get(slug) ?? [])];
+    const best = new Map<string, { tr: (typeof t.repos)[number]; from: string; rank: number }>();
+    for (const from of line) {
+      for (const tr of teamRepos.get(from) ?? []) {
+        const rank = permissionRank(tr.permissions);
+        const held = best.get(tr.full_name);
+        if (!held || rank >= held.rank) best.set(tr.full_name, { tr, from, rank });
+      }
+    }
+    const members = [...(teams.immediate.get(slug) ?? [])].sort();
+    if (members.length === 0 || best.size === 0) continue;
+    const maybeDirect = possiblyDirectIn(teams, slug);
+    const unsure =
+      maybeDirect.length > 0
+        ? [
+            `GitHub's REST listing of team ${maybeDirect.join(', ')} counts its child teams' members: who of them is also directly in it is not shown`,
+          ]
+        : [];
+    for (const [full, { tr, from }] of [...best.entries()].sort(([a], [b]) => compare(a, b))) {
+      const r = repoInfo.get(full);
       const { permission, basePermission } = permissionOf(tr.role_name, tr.permissions);
       const custom = customRoles.get(permission.toLowerCase()) ?? NOT_CUSTOM;
       // One string for every member: a large organisation's teams give each of their members the
       // same line on each of their repositories, 150,000 grants at the benchmark's large scale.
-      const through = `member of team ${t.team.slug}, which has ${permission} on ${tr.full_name}`;
-      for (const m of t.members) {
-        const a = account(m.login, { kind: m.type === 'Bot' ? 'bot' : 'human', status: 'active' }, 'member');
+      const through =
+        from === slug
+          ? `member of team ${slug}, which has ${permission} on ${full}`
+          : `member of team ${slug}, which inherits ${permission} on ${full} from its ${from === line[1] ? 'parent' : 'ancestor'} team ${from}`;
+      for (const id of members) {
+        const m = usersBySlug.get(slug)?.get(id);
+        const a = account(m?.login ?? id, { kind: m?.type === 'Bot' ? 'bot' : 'human', status: 'active' }, 'member');
         addGrant({
           account: a.id,
-          resource: tr.full_name,
+          resource: full,
           permission,
           via: 'team',
-          viaName: t.team.slug,
-          evidence: [through, ...custom.evidence],
+          viaName: slug,
+          evidence: [through, ...unsure, ...custom.evidence],
           attributes: {
             ...(r ? repoAttributes(r, a.id) : tr.topics?.length ? { topics: [...tr.topics].sort() } : {}),
             ...(basePermission ? { basePermission } : {}),
+            ...(from === slug ? {} : { inheritedFrom: from }),
+            ...(maybeDirect.length > 0 ? { possiblyDirectIn: maybeDirect } : {}),
             ...custom.attributes,
           },
         });
@@ -318,17 +352,27 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
   }
 
   for (const r of facts.orgRoles ?? []) {
-    // A login assigned the role itself, or the first team through which it holds it.
-    const holders = new Map<string, { how: string; team?: string }>();
+    // A login assigned the role itself, or the first team through which it holds it: the team it
+    // is in itself, which is the role's team or one of its child teams (GitHub counts their members).
+    const holders = new Map<string, { how: string; team?: string; heldBy?: string; maybe?: string[] }>();
     for (const login of r.users) holders.set(login.toLowerCase(), { how: 'assigned the role' });
     for (const slug of r.teams)
-      for (const m of teamMembers.get(slug) ?? [])
-        if (!holders.has(m)) holders.set(m, { how: `a member of team ${slug}, which has the role`, team: slug });
+      for (const m of teamMembers.get(slug) ?? []) {
+        if (holders.has(m)) continue;
+        const team = memberTeam(teams, slug, m) ?? slug;
+        const maybe = team === slug ? [] : possiblyDirectIn(teams, team, slug);
+        holders.set(
+          m,
+          team === slug
+            ? { how: `a member of team ${slug}, which has the role`, team: slug }
+            : { how: `a member of team ${team}, under team ${slug}, which has the role`, team, heldBy: slug, maybe },
+        );
+      }
     const permission = orgRolePermission(r.role);
     // A role with no repository role and no power over the organisation (audit logs, billing)
     // reaches no repository.
     if (permission === undefined) continue;
-    for (const [id, { how, team }] of [...holders.entries()].sort()) {
+    for (const [id, { how, team, heldBy, maybe }] of [...holders.entries()].sort()) {
       if (!accounts.has(id)) continue; // only members hold organisation roles; an unknown login is not ours
       addGrant({
         account: id,
@@ -345,6 +389,8 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
           orgRoleId: r.role.id,
           orgRolePermissions: [...r.role.permissions].sort(),
           ...(team ? { orgRoleTeam: team } : {}),
+          ...(heldBy ? { orgRoleHeldBy: heldBy } : {}),
+          ...(maybe && maybe.length > 0 ? { possiblyDirectIn: maybe } : {}),
         },
       });
     }
@@ -484,6 +530,13 @@ function appRecords(
     ],
     attributes: orgWideAttributes(id),
   });
+}
+
+const RANKS = ['read', 'triage', 'write', 'maintain', 'admin'];
+
+/** The rank of a team's permission on a repository, by what it may do (a custom role by its base). */
+function permissionRank(permissions: ApiPermissions): number {
+  return RANKS.indexOf(permissionOf(undefined, permissions).permission);
 }
 
 function compare(a: string, b: string): number {

@@ -134,14 +134,31 @@ function removeEnterpriseOwner(org: string, login: string): Remediation {
   };
 }
 
+/**
+ * A team's members as GitHub's REST API lists them include its child teams' members, so who is
+ * also directly in the team is unknown: removed from the team that holds them, they may keep it.
+ */
+function unsureMembership(grant: Grant, login: string, org: string): string[] {
+  const maybe = grant.attributes?.possiblyDirectIn;
+  const teams = Array.isArray(maybe) ? maybe : [];
+  if (teams.length === 0) return [];
+  const named = teams.map((t) => `team ${t}`).join(', ');
+  return [
+    `GitHub's REST listing of ${named} counts its child teams' members, so it does not show whether ${login} is also directly in ${teams.length === 1 ? 'it' : 'them'}: check ${org} › Teams › ${teams.join(', ')} › Members, and remove ${login} there too if listed (${teams.map((t) => api('DELETE', path('orgs', org, 'teams', t, 'memberships', login))).join('; ')}).`,
+  ];
+}
+
 /** An organisation role: taken from the person, or the person taken from the team that holds it. */
 function removeOrgRole(grant: Grant, org: string, login: string): Remediation {
   const role = String(grant.attributes?.orgRole);
   const team = grant.attributes?.orgRoleTeam;
   if (typeof team === 'string') {
+    const heldBy = grant.attributes?.orgRoleHeldBy;
+    const holder = typeof heldBy === 'string' ? heldBy : team;
     return {
       steps: [
-        `Remove ${login} from the team ${team} in ${org}, which holds the organization role ${role} (or take the role from the team in Settings › Organization roles › Role assignments).`,
+        `Remove ${login} from the team ${team} in ${org}, which holds the organization role ${role}${holder === team ? '' : ` as a child team of ${holder}`} (or take the role from the team ${holder} in Settings › Organization roles › Role assignments).`,
+        ...unsureMembership(grant, login, org),
       ],
       commands: [api('DELETE', path('orgs', org, 'teams', team, 'memberships', login))],
     };
@@ -168,10 +185,13 @@ function revokeGrant(grant: Grant, account?: Account): Remediation {
   switch (grant.via) {
     case 'team': {
       const team = grant.viaName ?? '';
+      const from = grant.attributes?.inheritedFrom;
+      const lower =
+        typeof from === 'string'
+          ? `; its access to ${grant.resource} is inherited from team ${from}, and the team's other repositories go with it (or ask ${from}'s maintainers to lower ${from}'s access to ${grant.resource}, which its child teams inherit)`
+          : `; the team's other repositories go with it (or ask the team's maintainers to lower the team's access to ${grant.resource})`;
       return {
-        steps: [
-          `Remove ${login} from the team ${team} in ${org}; the team's other repositories go with it (or ask the team's maintainers to lower the team's access to ${grant.resource}).`,
-        ],
+        steps: [`Remove ${login} from the team ${team} in ${org}${lower}.`, ...unsureMembership(grant, login, org)],
         commands: team ? [api('DELETE', path('orgs', org, 'teams', team, 'memberships', login))] : [],
       };
     }

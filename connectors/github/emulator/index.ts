@@ -115,10 +115,15 @@ class OrgModel {
     });
   }
 
-  /** Members of a team and of its child teams, as GitHub lists them. */
-  teamMembers(team: Team): User[] {
+  /**
+   * Members of a team and of its child teams, as GitHub lists them (REST, and GraphQL's default
+   * membership ALL); IMMEDIATE: the team's own members; CHILD_TEAM: its child teams' members.
+   */
+  teamMembers(team: Team, membership: 'ALL' | 'IMMEDIATE' | 'CHILD_TEAM' = 'ALL'): User[] {
     const logins = new Set<string>();
     for (const t of this.teams) {
+      const own = t === team;
+      if (membership === 'IMMEDIATE' ? !own : membership === 'CHILD_TEAM' ? own : false) continue;
       if (this.lineage(t).includes(team)) for (const m of t.members) logins.add(m.toLowerCase());
     }
     return [...this.users.values()].filter((u) => logins.has(u.login.toLowerCase()));
@@ -825,7 +830,14 @@ function accessNodes(
     const team = model.teamByNode.get(id);
     if (team && query.includes('... on Team')) {
       const out: Record<string, unknown> = { id };
-      if (query.includes('members(')) out.members = connection(model.teamMembers(team).map(actor), 'nodes', from);
+      if (query.includes('members(')) {
+        const membership = /members\([^)]*\bmembership:\s*(ALL|IMMEDIATE|CHILD_TEAM)\b/.exec(query)?.[1] as
+          | 'ALL'
+          | 'IMMEDIATE'
+          | 'CHILD_TEAM'
+          | undefined;
+        out.members = connection(model.teamMembers(team, membership).map(actor), 'nodes', from);
+      }
       if (query.includes('repositories(')) {
         const edges = model
           .teamRepos(team)

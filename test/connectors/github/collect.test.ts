@@ -401,20 +401,27 @@ describe('github connector: everything else it reads', () => {
       // dev-two has direct admin on web; role_name is the highest from any source.
       ['acme/web', 'admin', 'direct', undefined, ['code']],
     ]);
-    // A child team's members get the parent's repos; its reviewer may approve its own deploys.
+    // A child team's members get the parent's repos, named after the team they are in (release,
+    // the one to remove them from), never platform; its reviewer may approve its own deploys.
     const reviewer = grantsOf(snapshot, 'reviewer-three');
     expect(reviewer.map((g) => [g.resource, g.permission, g.viaName])).toEqual([
       ['acme/*', 'admin', 'organization role release-admins'],
       ['acme/*', 'write', 'base permission'],
-      ['acme/api', 'maintain', 'platform'],
       ['acme/api', 'maintain', 'release'],
       ['acme/web', 'read', 'release'],
     ]);
     expect(reviewer[0]?.evidence?.[0]).toBe(
-      'a member of team platform, which has the role: release-admins in acme: maintain on every repository, and write_organization_actions_settings',
+      'a member of team release, under team platform, which has the role: release-admins in acme: maintain on every repository, and write_organization_actions_settings',
     );
     expect(remediation.revokeGrant(reviewer[0]!).commands).toEqual([
-      'gh api --method DELETE orgs/acme/teams/platform/memberships/reviewer-three',
+      'gh api --method DELETE orgs/acme/teams/release/memberships/reviewer-three',
+    ]);
+    expect(reviewer[2]?.evidence?.[0]).toBe(
+      'member of team release, which inherits maintain on acme/api from its parent team platform',
+    );
+    expect(reviewer[2]?.attributes).toMatchObject({ inheritedFrom: 'platform' });
+    expect(remediation.revokeGrant(reviewer[2]!).commands).toEqual([
+      'gh api --method DELETE orgs/acme/teams/release/memberships/reviewer-three',
     ]);
     expect(reviewer[2]?.attributes).toMatchObject({
       environments: ['production', 'staging'],
