@@ -16,6 +16,7 @@ import { sha256 } from '../core/digest.js';
 import type { Drift } from '../core/drift.js';
 import { ExitCode, formatProblem, noRegisterError } from '../core/errors.js';
 import type { Evaluation } from '../core/evaluation.js';
+import type { Finding } from '../core/finding.js';
 import type { Logger } from '../core/log.js';
 import type { Snapshot } from '../core/model.js';
 import { redact, redactEach } from '../core/redact.js';
@@ -25,11 +26,11 @@ import { classifySnapshot } from '../pipeline/classify.js';
 import { collect, type ProgressEvent } from '../pipeline/collect.js';
 import { loadConfig, unmatchedLaneGlobs } from '../pipeline/config/index.js';
 import { DeliveryError, fitAttachments, sendEmail, shouldSend } from '../pipeline/deliver.js';
-import { computeDrift } from '../pipeline/drift.js';
+import { comparability, computeDrift } from '../pipeline/drift.js';
 import { summarize } from '../pipeline/evaluate/findings.js';
 import { evaluate } from '../pipeline/evaluate/index.js';
 import { gateExitCode } from '../pipeline/gate.js';
-import { HistoryStore } from '../pipeline/history/store.js';
+import { HistoryStore, type SeenDates } from '../pipeline/history/store.js';
 import { limitTargets, missingTargets, parseOnly, type RunScope } from '../pipeline/only.js';
 import { loadRegister, scopeWarnings } from '../pipeline/register/index.js';
 import { addRemediation } from '../pipeline/remediation.js';
@@ -177,7 +178,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     // A scan narrowed by --only says so: the history never compares a later scan with it.
     const verdict = completeness(snapshot, loaded.config.coverage.accept, options.now, scope);
     const complete = verdict.complete;
-    const drift = store ? driftSinceLastComplete(store, snapshot, options.now) : undefined;
+    const compared = store ? driftSinceLastComplete(store, snapshot, options.now) : undefined;
+    const drift = compared?.drift;
     const judged = evaluate(
       { snapshot, register: register.register, policy, now: options.now, ...(drift ? { drift } : {}) },
       { enrich: addRemediation },
@@ -189,8 +191,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
     // 4. Report.
     const seen = store?.seen(evaluation.findings.map((f) => f.fingerprint));
+    const runStarts = seen ? currentRuns(evaluation.findings, snapshot, seen, compared, options.now) : undefined;
+    // New since the last scan: absent from the scan compared with, so its run starts now.
+    const now = options.now.toISOString();
     const newFingerprints = new Set(
-      drift ? evaluation.findings.filter((f) => !seen?.has(f.fingerprint)).map((f) => f.fingerprint) : [],
+      drift ? evaluation.findings.filter((f) => runStarts?.get(f.fingerprint) === now).map((f) => f.fingerprint) : [],
     );
     const organization = loaded.config.organization ?? register.register.organization;
     const input = reportInput({
@@ -216,7 +221,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
                 .filter((s) => s.scannedAt < options.now.toISOString() && sameScope(s.scope, verdict.narrowedTo))
                 .slice(-(TREND_SCANS - 1))
                 .map((s) => ({ scannedAt: s.scannedAt, counts: s.counts })),
-              firstSeen: new Map([...(seen ?? new Map())].map(([fp, dates]) => [fp, dates.firstSeen])),
+              // "Open for N days" counts from the start of the current run, not the first sighting ever.
+              firstSeen: runStarts ?? new Map(),
             },
           }
         : {}),
@@ -266,6 +272,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         snapshot,
         findings: evaluation.findings,
         timings,
+        ...(runStarts ? { runStarts } : {}),
       });
       store.prune(options.now, loaded.config.history.retentionDays);
     }
@@ -447,7 +454,58 @@ function sameScope(a: readonly string[] | undefined, b: readonly string[] | unde
  * 100 MB of live objects for 200,000 grants) and is needed for the drift alone: read here, it is
  * not held through evaluation and reporting beside this scan's.
  */
-function driftSinceLastComplete(store: HistoryStore, snapshot: Snapshot, now: Date): Drift | undefined {
+function driftSinceLastComplete(store: HistoryStore, snapshot: Snapshot, now: Date): Comparison | undefined {
   const previous = store.previousComplete(now.toISOString());
-  return previous ? computeDrift(previous.snapshot, snapshot, previous.scannedAt) : undefined;
+  if (!previous) return undefined;
+  return {
+    drift: computeDrift(previous.snapshot, snapshot, previous.scannedAt),
+    since: previous.scannedAt,
+    // Built from the two scans' target statuses alone: the previous snapshot is not held.
+    comparable: comparability(previous.snapshot, snapshot).comparable,
+  };
+}
+
+/** This scan against the last complete full scan. */
+interface Comparison {
+  drift: Drift;
+  /** When the scan compared with ran. */
+  since: string;
+  /** Whether a record of this system/target/resource was read in full in both scans. */
+  comparable: (system: string, target: string, resource?: string) => boolean;
+}
+
+/**
+ * When each finding's current run of presence began: the date "open for N days" counts from. A
+ * finding the scan compared with held keeps its run; one it did not hold, where both scans read
+ * it, is new: its run starts now, even if it was seen before it closed. Where the two scans could
+ * not be compared (a target failed in one), its absence proves nothing: it keeps the run it had,
+ * or starts one when it was never seen. One lookup per finding, against dates the history keeps.
+ */
+function currentRuns(
+  findings: readonly Finding[],
+  snapshot: Pick<Snapshot, 'systems'>,
+  seen: ReadonlyMap<string, SeenDates>,
+  compared: Comparison | undefined,
+  now: Date,
+): Map<string, string> {
+  const at = now.toISOString();
+  // Findings of a system no target status names (the register itself) were read both times.
+  const withStatus = new Set(snapshot.systems.map((s) => s.system));
+  const out = new Map<string, string>();
+  for (const f of findings) {
+    const dates = seen.get(f.fingerprint);
+    const run = dates ? (dates.runStart ?? dates.firstSeen) : undefined;
+    if (!compared || !dates) {
+      out.set(f.fingerprint, run ?? at);
+      continue;
+    }
+    // Kept before the last scan compared with was marked: seen at or after it stands in.
+    const inPrevious =
+      dates.lastBaseline !== undefined ? dates.lastBaseline === compared.since : dates.lastSeen >= compared.since;
+    if (inPrevious) out.set(f.fingerprint, run ?? at);
+    else if (!withStatus.has(f.system) || compared.comparable(f.system, f.target, f.resource))
+      out.set(f.fingerprint, at);
+    else out.set(f.fingerprint, run ?? at);
+  }
+  return out;
 }

@@ -29,7 +29,10 @@ describe('HistoryStore', () => {
     store.record(scanAt('2026-11-08T09:00:00Z', ['f1', 'f2'], false));
     expect(store.seen(['f1', 'f2', 'f3'])).toEqual(
       new Map([
-        ['f1', { firstSeen: '2026-11-01T09:00:00Z', lastSeen: '2026-11-08T09:00:00Z' }],
+        [
+          'f1',
+          { firstSeen: '2026-11-01T09:00:00Z', lastSeen: '2026-11-08T09:00:00Z', lastBaseline: '2026-11-01T09:00:00Z' },
+        ],
         ['f2', { firstSeen: '2026-11-08T09:00:00Z', lastSeen: '2026-11-08T09:00:00Z' }],
       ]),
     );
@@ -74,6 +77,26 @@ describe('HistoryStore', () => {
     const store = HistoryStore.open(path);
     expect(store.list().map((s) => s.scope)).toEqual([undefined]);
     expect(store.previousComplete('2026-11-08T09:00:00Z')?.scannedAt).toBe('2026-11-01T09:00:00Z');
+    store.close();
+  });
+
+  it("keeps when each finding's current run began, and the last scan later ones compare with that held it", async () => {
+    const store = HistoryStore.open(await tempDb());
+    store.record({ ...scanAt('2026-11-01T09:00:00Z', ['f1']), runStarts: new Map([['f1', '2026-11-01T09:00:00Z']]) });
+    // Closed on 11-08 and back on 11-15 in an incomplete scan: a new run, no new baseline.
+    store.record(scanAt('2026-11-08T09:00:00Z', []));
+    store.record({
+      ...scanAt('2026-11-15T09:00:00Z', ['f1'], false),
+      runStarts: new Map([['f1', '2026-11-15T09:00:00Z']]),
+    });
+    // A narrowed scan keeps the run and is no baseline either.
+    store.record({ ...scanAt('2026-11-16T09:00:00Z', ['f1']), scope: ['github'] });
+    expect(store.seen(['f1']).get('f1')).toEqual({
+      firstSeen: '2026-11-01T09:00:00Z',
+      lastSeen: '2026-11-16T09:00:00Z',
+      runStart: '2026-11-15T09:00:00Z',
+      lastBaseline: '2026-11-01T09:00:00Z',
+    });
     store.close();
   });
 

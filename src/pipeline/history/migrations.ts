@@ -68,4 +68,11 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE scans ADD COLUMN scope_json TEXT;
   `,
+  // 6: when each finding's current run began (it closed and came back: a new run), and the last
+  // complete full scan it was found in, so "new since the last scan" means absent from that scan.
+  // NULL in rows kept before: first_seen and last_seen stand in for them.
+  `
+  ALTER TABLE fingerprints ADD COLUMN run_start TEXT;
+  ALTER TABLE fingerprints ADD COLUMN last_baseline TEXT;
+  `,
 ];

@@ -30,6 +30,12 @@ export interface ScanRecord {
   snapshot: Snapshot;
   findings: readonly Finding[];
   timings: Record<string, number>;
+  /**
+   * When each finding's current run began, as this scan reported it (its "open for N days"): a
+   * finding that closed and came back starts a new run. A finding left out keeps the run it had,
+   * or its first sighting.
+   */
+  runStarts?: ReadonlyMap<string, string>;
 }
 
 export interface ScanSummary {
@@ -53,6 +59,10 @@ export interface PreviousScan {
 export interface SeenDates {
   firstSeen: string;
   lastSeen: string;
+  /** When its current run began, as the last scan that saw it reported; absent for rows kept before runs were. */
+  runStart?: string;
+  /** The last complete full scan (a scan later ones compare with) it was found in; absent when none was, or before this was kept. */
+  lastBaseline?: string;
 }
 
 export class HistoryStore {
@@ -181,16 +191,26 @@ export class HistoryStore {
     }
   }
 
-  /** When each fingerprint was first and last seen, before the scan being recorded now. */
+  /** When each fingerprint was first and last seen, and its current run began, before the scan being recorded now. */
   seen(fingerprints: readonly string[]): Map<string, SeenDates> {
     const out = new Map<string, SeenDates>();
-    const stmt = this.db.prepare('SELECT first_seen, last_seen FROM fingerprints WHERE fingerprint = ?');
+    const stmt = this.db.prepare(
+      'SELECT first_seen, last_seen, run_start, last_baseline FROM fingerprints WHERE fingerprint = ?',
+    );
     for (const fp of fingerprints) {
-      const row = stmt.get(fp) as { first_seen: unknown; last_seen: unknown } | undefined;
+      const row = stmt.get(fp) as
+        | { first_seen: unknown; last_seen: unknown; run_start: unknown; last_baseline: unknown }
+        | undefined;
       if (row)
         out.set(fp, {
           firstSeen: this.checked(Instant, row.first_seen, 'fingerprints.first_seen'),
           lastSeen: this.checked(Instant, row.last_seen, 'fingerprints.last_seen'),
+          ...(row.run_start === null
+            ? {}
+            : { runStart: this.checked(Instant, row.run_start, 'fingerprints.run_start') }),
+          ...(row.last_baseline === null
+            ? {}
+            : { lastBaseline: this.checked(Instant, row.last_baseline, 'fingerprints.last_baseline') }),
         });
     }
     return out;
@@ -233,13 +253,27 @@ export class HistoryStore {
       for (const [seq, part] of parts.entries()) insertPart.run(scanId, seq, part);
       const insertFindingPart = this.db.prepare('INSERT INTO finding_parts (scan_id, seq, part) VALUES (?, ?, ?)');
       for (const [seq, part] of findingsInParts.entries()) insertFindingPart.run(scanId, seq, part);
+      // A scan later ones compare with (complete, not narrowed) marks the findings it holds: the
+      // next scan tells "new since the last scan" by them.
+      const baseline = scan.complete && (scan.scope?.length ?? 0) === 0 ? scan.scannedAt : null;
       const upsertSeen = this.db.prepare(
-        `INSERT INTO fingerprints (fingerprint, rule, first_seen, last_seen) VALUES (?, ?, ?, ?)
+        `INSERT INTO fingerprints (fingerprint, rule, first_seen, last_seen, run_start, last_baseline)
+         VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (fingerprint) DO UPDATE SET
            first_seen = min(first_seen, excluded.first_seen),
-           last_seen = max(last_seen, excluded.last_seen)`,
+           last_seen = max(last_seen, excluded.last_seen),
+           run_start = coalesce(excluded.run_start, run_start),
+           last_baseline = coalesce(excluded.last_baseline, last_baseline)`,
       );
-      for (const f of scan.findings) upsertSeen.run(f.fingerprint, f.rule, scan.scannedAt, scan.scannedAt);
+      for (const f of scan.findings)
+        upsertSeen.run(
+          f.fingerprint,
+          f.rule,
+          scan.scannedAt,
+          scan.scannedAt,
+          scan.runStarts?.get(f.fingerprint) ?? null,
+          baseline,
+        );
       return scanId;
     });
   }
