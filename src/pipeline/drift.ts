@@ -223,8 +223,11 @@ export function comparability(
     const before = a.get(key);
     const now = b.get(key);
     let reason: string | undefined;
-    if (!before || !now)
-      reason = undefined; // read in one scan only (out of one scan's scope): no reason to print
+    // A target found only now (a new project or account) was not there when the previous scan,
+    // complete and full, discovered its system: everything it holds is new. One found only in the
+    // previous scan may lie outside this scan's --only: nothing is concluded of it.
+    if (!before) reason = now?.ok === false ? `${system} ${target}` : undefined;
+    else if (!now) reason = undefined;
     else if (!before.ok || !now.ok) reason = `${system} ${target}`;
     else {
       const changed = [...new Set([...before.gaps, ...now.gaps])]
@@ -232,7 +235,7 @@ export function comparability(
         .map((g) => g.replace(/ \(\d+\)$/, ''));
       if (changed.length > 0) reason = `${system} ${target} (gap ${[...new Set(changed)].sort().join(', ')})`;
     }
-    const compared = before !== undefined && now !== undefined && reason === undefined;
+    const compared = now !== undefined && reason === undefined;
     if (!compared) why.set(key, reason ?? '');
     systemCompared.set(system, (systemCompared.get(system) ?? true) && compared);
   }

@@ -172,6 +172,23 @@ describe('computeDrift', () => {
       expect(computeDrift(gap, week(gcp(), false, true), 'x').changes).toEqual([]);
     });
 
+    it('takes a target found only now (a new project) as new, and concludes nothing of one gone from this scan', () => {
+      const before = snapshot({
+        systems: [status('gcp', org)],
+        accounts: [account('gcp', org, 'user:dana@n.example')],
+      });
+      const after = snapshot({
+        systems: [status('gcp', org), status('gcp', 'projects/new')],
+        accounts: [account('gcp', org, 'user:dana@n.example'), account('gcp', org, 'user:outsider@x.example')],
+        grants: [grant('gcp', org, 'user:outsider@x.example', 'projects/new', { level: 'write' })],
+      });
+      const kinds = (d: ReturnType<typeof computeDrift>) =>
+        d.changes.map((c) => `${c.kind} ${c.resource ?? ''}`.trim());
+      expect(kinds(computeDrift(before, after, 'x'))).toEqual(['account-added', 'grant-added projects/new']);
+      // The other way round the project may lie outside this scan's --only: not "removed".
+      expect(kinds(computeDrift(after, before, 'x'))).toEqual([]);
+    });
+
     it('still compares a target whose gap is the same in both scans (one acknowledged for good)', () => {
       const systems = gcp(true, ['gcp.bucket-policies']);
       const drift = computeDrift(week(systems, true, false), week(systems, false, true), 'x');
