@@ -132,7 +132,7 @@ export async function createGcpApi(
   onThrottle?: () => void,
 ): Promise<GcpApi> {
   const withOwnSignal = perRequestSignals(signal);
-  const authClient = await authClientFor(config);
+  const authClient = abortingWith(await authClientFor(config), signal);
   const endpoint = config.endpoint ? new URL(config.endpoint) : undefined;
   const transport = {
     fallback: true as const,
@@ -373,6 +373,21 @@ function registering<C extends RequestingAuthClient>(client: C): C {
     registerCredentialHeader(headers.get('authorization'));
     return headers;
   };
+  return client;
+}
+
+/**
+ * The Google clients send through the auth client's fetch, each request with a signal of their own
+ * that only they abort: joined with the scan's, a request that never answers ends at the deadline.
+ * Left open, it would keep the process alive after the reports are written, and the exit code a
+ * CI job waits for would never come.
+ */
+function abortingWith<C extends RequestingAuthClient>(client: C, signal: AbortSignal): C {
+  const withFetch = client as C & { fetch?: (url: unknown, init?: { signal?: AbortSignal | null }) => Promise<unknown> };
+  const original = withFetch.fetch?.bind(client);
+  if (original)
+    withFetch.fetch = (url, init = {}) =>
+      original(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, signal]) : signal });
   return client;
 }
 
