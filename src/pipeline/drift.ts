@@ -12,6 +12,13 @@ import {
   type Snapshot,
 } from '../core/model.js';
 
+/**
+ * The kind a lowered level or a lost lane is reported as: a removal, shown and not flagged. The
+ * reports label every kind (reports/view.ts DRIFT_LABEL); a kind of its own ("level-lowered")
+ * needs its label there in the same change.
+ */
+const LOWERED: DriftChange['kind'] = 'grant-removed';
+
 interface Held {
   level: Level;
   lanes: Set<Lane>;
@@ -91,6 +98,19 @@ export function computeDrift(previous: Snapshot, current: Snapshot, since: strin
     // The lanes it gained, not all it holds: production held last week is not production gained.
     if (gained.length > 0)
       changes.push({ ...base, lanes: gained, kind: 'lane-gained', detail: `gained ${gained.join(', ')}` });
+    // Access lowered is access removed in part: shown in What changed, never flagged (the drift rule
+    // flags additions only). Written as a removal of what it no longer holds, at its old level.
+    if (levelRank(held.level) < levelRank(old.level))
+      changes.push({
+        ...base,
+        level: old.level,
+        lanes: [...old.lanes].sort(),
+        kind: LOWERED,
+        detail: `${old.level} became ${held.level}`,
+      });
+    const lost = [...old.lanes].filter((l) => !held.lanes.has(l)).sort();
+    if (lost.length > 0)
+      changes.push({ ...base, level: old.level, lanes: lost, kind: LOWERED, detail: `lost ${lost.join(', ')}` });
   }
   for (const [key, held] of before) {
     const [system, target, account, resource] = JSON.parse(key) as [string, string, string, string];

@@ -73,6 +73,20 @@ describe('computeDrift', () => {
     expect(change).toMatchObject({ kind: 'lane-gained', lanes: ['data'], detail: 'gained data' });
   });
 
+  it('shows a level lowered and a lane lost as access removed, with what it was and what is left', () => {
+    const held = (level: 'read' | 'write', lanes: Lane[]) =>
+      snapshot({
+        systems: [gh()],
+        accounts: [account('github', 'northwind', 'omar-qa')],
+        grants: [grant('github', 'northwind', 'omar-qa', 'northwind/shop', { level, lanes })],
+      });
+    const drift = computeDrift(held('write', ['code', 'production']), held('read', ['code']), 'x');
+    expect(drift.changes.map((c) => [c.kind, c.resource, c.level, c.lanes, c.detail])).toEqual([
+      ['grant-removed', 'northwind/shop', 'write', ['production'], 'lost production'],
+      ['grant-removed', 'northwind/shop', 'write', ['code', 'production'], 'write became read'],
+    ]);
+  });
+
   it('compares access held when each scan ran: an expired grant renewed is added, a dead one is nothing', () => {
     const scan = (collectedAt: string, expiresAt: string, extra: Partial<Snapshot> = {}) =>
       snapshot({

@@ -81,5 +81,12 @@ ruleTester(drift, {
         change({ kind: 'account-removed' }),
       ]),
     },
+    {
+      name: 'a level lowered or a lane lost is shown, not flagged',
+      context: withDrift([
+        change({ kind: 'grant-removed', detail: 'write became read' }),
+        change({ kind: 'grant-removed', lanes: ['production'], detail: 'lost production' }),
+      ]),
+    },
   ],
 });
