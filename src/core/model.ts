@@ -154,6 +154,8 @@ export const SecretSchema = z.object({
   name: z.string(),
   createdAt: z.string().optional(),
   updatedAt: z.string().optional(),
+  /** What the system says of it besides (a GitHub org secret's visibility: all, private, selected). */
+  attributes: AttributesSchema.optional(),
 });
 export type Secret = z.infer<typeof SecretSchema>;
 
