@@ -35,10 +35,15 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
     login: string,
     fields: Pick<Account, 'kind' | 'status'> & Partial<Account>,
     affiliation: string,
+    /** GitHub's number for the user: a login can be renamed, or freed and taken by someone else. */
+    userId?: number,
   ): Account => {
     const id = login.toLowerCase();
     const existing = accounts.get(id);
-    if (existing) return existing;
+    if (existing) {
+      if (userId && existing.attributes?.userId === undefined) existing.attributes = { ...existing.attributes, userId };
+      return existing;
+    }
     const profile = facts.profiles.get(id);
     const a: Account = {
       system: SYSTEM,
@@ -49,7 +54,7 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
       ...(profile?.name ? { displayName: profile.name } : {}),
       ...(profile && profile.identities.length > 0 ? { identities: profile.identities } : {}),
       ...fields,
-      attributes: { affiliation, ...(fields.attributes ?? {}) },
+      attributes: { affiliation, ...(userId ? { userId } : {}), ...(fields.attributes ?? {}) },
     };
     accounts.set(id, a);
     return a;
@@ -67,6 +72,7 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
         ...mfa(facts.twoFactorDisabled.members, u.login),
       },
       'member',
+      u.id,
     );
   }
   for (const u of facts.outside) {
@@ -79,6 +85,7 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
         ...mfa(facts.twoFactorDisabled.outside, u.login),
       },
       'outside-collaborator',
+      u.id,
     );
   }
   for (const inv of facts.invitations) {
@@ -210,7 +217,7 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
   const customRoles = customRoleIndex(facts.customRepoRoles);
   for (const r of facts.repos) {
     for (const c of r.collaborators) {
-      const a = account(c.login, { kind: c.type === 'Bot' ? 'bot' : 'human', status: 'active' }, 'collaborator');
+      const a = account(c.login, { kind: c.type === 'Bot' ? 'bot' : 'human', status: 'active' }, 'collaborator', c.id);
       const { permission, basePermission } = permissionOf(c.role_name, c.permissions);
       const custom = customRoles.get(permission.toLowerCase()) ?? NOT_CUSTOM;
       addGrant({
@@ -307,7 +314,12 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
           : `member of team ${slug}, which inherits ${permission} on ${full} from its ${from === line[1] ? 'parent' : 'ancestor'} team ${from}`;
       for (const id of members) {
         const m = usersBySlug.get(slug)?.get(id);
-        const a = account(m?.login ?? id, { kind: m?.type === 'Bot' ? 'bot' : 'human', status: 'active' }, 'member');
+        const a = account(
+          m?.login ?? id,
+          { kind: m?.type === 'Bot' ? 'bot' : 'human', status: 'active' },
+          'member',
+          m?.id,
+        );
         addGrant({
           account: a.id,
           resource: full,

@@ -66,6 +66,11 @@ describe('github connector against its emulator: the demo organisation', () => {
     expect(accountOf(snapshot, 'northwind-admin')).toMatchObject({ role: 'owner', emails: [] });
     expect(accountOf(snapshot, 'omar-qa')).toMatchObject({ role: 'outside-collaborator', mfa: false });
     expect(accountOf(snapshot, 'miadesign')).toMatchObject({ mfa: true, displayName: 'Mia Laurent' });
+    // GitHub's number for each user, kept beside the login: a login can be renamed or taken over.
+    const people = snapshot.accounts.filter((a) => !a.id.startsWith('app:'));
+    const numbers = people.map((a) => a.attributes?.userId);
+    expect(numbers.every((n) => typeof n === 'number' && n > 0)).toBe(true);
+    expect(new Set(numbers).size).toBe(people.length);
 
     const sam = grantsOf(snapshot, 'samortiz').map((g) => [g.resource, g.permission, g.level, g.lanes]);
     expect(sam).toEqual([
