@@ -6,6 +6,8 @@ export type DriftKind =
   | 'account-removed'
   | 'grant-added'
   | 'grant-removed'
+  | 'level-lowered'
+  | 'lane-lost'
   | 'level-raised'
   | 'lane-gained'
   | 'credential-created';

@@ -12,13 +12,6 @@ import {
   type Snapshot,
 } from '../core/model.js';
 
-/**
- * The kind a lowered level or a lost lane is reported as: a removal, shown and not flagged. The
- * reports label every kind (reports/view.ts DRIFT_LABEL); a kind of its own ("level-lowered")
- * needs its label there in the same change.
- */
-const LOWERED: DriftChange['kind'] = 'grant-removed';
-
 interface Held {
   level: Level;
   lanes: Set<Lane>;
@@ -105,12 +98,12 @@ export function computeDrift(previous: Snapshot, current: Snapshot, since: strin
         ...base,
         level: old.level,
         lanes: [...old.lanes].sort(),
-        kind: LOWERED,
+        kind: 'level-lowered',
         detail: `${old.level} became ${held.level}`,
       });
     const lost = [...old.lanes].filter((l) => !held.lanes.has(l)).sort();
     if (lost.length > 0)
-      changes.push({ ...base, level: old.level, lanes: lost, kind: LOWERED, detail: `lost ${lost.join(', ')}` });
+      changes.push({ ...base, level: old.level, lanes: lost, kind: 'lane-lost', detail: `lost ${lost.join(', ')}` });
   }
   for (const [key, held] of before) {
     const [system, target, account, resource] = JSON.parse(key) as [string, string, string, string];

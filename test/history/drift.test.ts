@@ -82,8 +82,8 @@ describe('computeDrift', () => {
       });
     const drift = computeDrift(held('write', ['code', 'production']), held('read', ['code']), 'x');
     expect(drift.changes.map((c) => [c.kind, c.resource, c.level, c.lanes, c.detail])).toEqual([
-      ['grant-removed', 'northwind/shop', 'write', ['production'], 'lost production'],
-      ['grant-removed', 'northwind/shop', 'write', ['code', 'production'], 'write became read'],
+      ['lane-lost', 'northwind/shop', 'write', ['production'], 'lost production'],
+      ['level-lowered', 'northwind/shop', 'write', ['code', 'production'], 'write became read'],
     ]);
   });
 

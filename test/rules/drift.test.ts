@@ -84,8 +84,8 @@ ruleTester(drift, {
     {
       name: 'a level lowered or a lane lost is shown, not flagged',
       context: withDrift([
-        change({ kind: 'grant-removed', detail: 'write became read' }),
-        change({ kind: 'grant-removed', lanes: ['production'], detail: 'lost production' }),
+        change({ kind: 'level-lowered', detail: 'write became read' }),
+        change({ kind: 'lane-lost', lanes: ['production'], detail: 'lost production' }),
       ]),
     },
   ],
