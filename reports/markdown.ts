@@ -57,7 +57,7 @@ export function* markdownChunks(input: ReportInput): Generator<string> {
   );
   if (view.complete)
     block(
-      `**Complete scan.** Every system below was read in full${view.acceptedGaps.length > 0 ? ', but for the known gaps listed below' : ''}.`,
+      `**Complete scan${view.narrowedTo.length > 0 ? md` of ${view.narrowedTo.join(', ')} only` : ''}.** Every system below was read in full${view.acceptedGaps.length > 0 ? ', but for the known gaps listed below' : ''}${view.narrowedTo.length > 0 ? '; the others were not read in this scan (--only)' : ''}.`,
     );
   else
     block(

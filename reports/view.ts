@@ -224,6 +224,8 @@ export interface ReportView {
   /** "2026-11-29 08:36 UTC". */
   date: string;
   complete: boolean;
+  /** `--only`: the systems (or targets) this scan was narrowed to; the others were not read. */
+  narrowedTo: string[];
   failed: SystemView[];
   /** What could not be seen on targets that were read: open gaps make the scan incomplete. */
   gaps: GapView[];
@@ -363,6 +365,7 @@ function makeView(input: ReportInput): ReportView {
     generatedAt: input.now.toISOString(),
     date: `${input.now.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     complete: input.completeness.complete,
+    narrowedTo: input.completeness.narrowedTo ?? [],
     failed: systems.filter((s) => !s.ok),
     gaps: input.completeness.gaps.filter((g) => !g.accepted).map(gapView),
     acceptedGaps: input.completeness.gaps.filter((g) => g.accepted).map(gapView),

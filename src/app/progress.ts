@@ -285,9 +285,10 @@ export function formatScanSummary(input: ScanSummaryInput): string {
     gaps: [],
   };
   const complete = verdict.complete;
+  const narrowed = input.completeness?.narrowedTo ?? [];
   const lines: string[] = [];
   lines.push(
-    `${color.bold(`${terminalSafe(input.organization)} access review`)}: ${complete ? 'complete scan' : color.red('INCOMPLETE scan')}`,
+    `${color.bold(`${terminalSafe(input.organization)} access review`)}: ${complete ? `complete scan${narrowed.length > 0 ? ` of ${terminalSafe(narrowed.join(', '))} only (--only)` : ''}` : color.red('INCOMPLETE scan')}`,
     '',
   );
 

@@ -51,6 +51,14 @@ describe('a scan narrowed by --only', () => {
     expect(first.code, first.stderr).toBe(0);
     const narrowed = await scanInventory(inventory, 'n2', '2026-11-30T09:00:00.000Z', history, '--only', 'github');
     expect(narrowed.code, narrowed.stderr).toBe(0);
+    // Its report says what it read: complete for github, the others not read.
+    const narrowedReport = await readFile(join(demo.dir, 'n2', 'report.md'), 'utf8');
+    expect(narrowedReport).toContain(
+      '**Complete scan of github only.** Every system below was read in full, but for the known gaps listed below; the others were not read in this scan (--only).',
+    );
+    expect(await readFile(join(demo.dir, 'n2', 'report.html'), 'utf8')).toContain(
+      '<strong>Complete scan of github only.</strong>',
+    );
 
     // A week on, one AWS account gains a grant: only a comparison with the full scan can see it.
     const snapshot = JSON.parse(await readFile(inventory, 'utf8')) as Snapshot;
