@@ -549,6 +549,7 @@ export const DRIFT_LABEL: Record<DriftKind, { label: string; one: string; many: 
     direction: 'up',
   },
   'account-removed': { label: 'Accounts removed', one: 'account removed', many: 'accounts removed', direction: 'down' },
+  'account-renamed': { label: 'Accounts renamed', one: 'account renamed', many: 'accounts renamed', direction: 'down' },
   'grant-removed': { label: 'Access removed', one: 'grant removed', many: 'grants removed', direction: 'down' },
   'level-lowered': { label: 'Levels lowered', one: 'level lowered', many: 'levels lowered', direction: 'down' },
   'lane-lost': { label: 'Lanes lost', one: 'lane lost', many: 'lanes lost', direction: 'down' },

@@ -4,6 +4,7 @@ import type { Lane, Level } from './model.js';
 export type DriftKind =
   | 'account-added'
   | 'account-removed'
+  | 'account-renamed'
   | 'grant-added'
   | 'grant-removed'
   | 'level-lowered'

@@ -3,6 +3,7 @@
 // not see) differ between the two, says nothing about what was added or removed there.
 import type { Drift, DriftChange } from '../core/drift.js';
 import {
+  type Account,
   accountKey,
   type Credential,
   grantIsLive,
@@ -17,7 +18,9 @@ interface Held {
   lanes: Set<Lane>;
 }
 
-export function computeDrift(previous: Snapshot, current: Snapshot, since: string): Drift {
+export function computeDrift(scanned: Snapshot, current: Snapshot, since: string): Drift {
+  // The previous scan, its accounts named as this scan names them.
+  const { previous, renamed } = followRenames(scanned, current);
   const { comparable, notCompared } = comparability(previous, current);
   // An account is added or removed only when everything it holds, then and now, was compared:
   // an account whose grants lie in a project that could not be read is not "gone".
@@ -31,6 +34,17 @@ export function computeDrift(previous: Snapshot, current: Snapshot, since: strin
   const changes: DriftChange[] = [];
   const loginOf = new Map<string, string>();
   for (const a of [...previous.accounts, ...current.accounts]) loginOf.set(accountKey(a), a.login);
+
+  for (const { from, to } of renamed)
+    if (accountComparable(to))
+      changes.push({
+        kind: 'account-renamed',
+        system: to.system,
+        target: to.target,
+        account: to.id,
+        login: to.login,
+        detail: `renamed from ${from.login}: the same user, the same access`,
+      });
 
   const now = heldByResource(current);
   // What an account holds now, over every resource: a new account or a new key opens all of it
@@ -152,6 +166,60 @@ export function computeDrift(previous: Snapshot, current: Snapshot, since: strin
       a.detail.localeCompare(b.detail),
   );
   return { since, changes, notCompared };
+}
+
+/**
+ * The system's own number for a user (attributes.userId), where the account's id is a name the
+ * user may change, or give up for someone else to take (a GitHub login).
+ */
+function userNumber(a: Account): string | undefined {
+  const n = a.attributes?.userId;
+  return typeof n === 'number' || (typeof n === 'string' && n !== '') ? String(n) : undefined;
+}
+
+/**
+ * The previous scan as the current one names its accounts. A user who changed their login keeps
+ * their number: their records are theirs under the new name, one rename and no access added or
+ * removed. A login now held by another number is another user: the old one's records keep a name
+ * of their own, so they show as removed and the new user's as added.
+ */
+function followRenames(
+  previous: Snapshot,
+  current: Snapshot,
+): { previous: Snapshot; renamed: { from: Account; to: Account }[] } {
+  const byNumber = (accounts: readonly Account[]) => {
+    const out = new Map<string, Account>();
+    for (const a of accounts) {
+      const n = userNumber(a);
+      if (n !== undefined) out.set(JSON.stringify([a.system, a.target, n]), a);
+    }
+    return out;
+  };
+  const numbersNow = byNumber(current.accounts);
+  const idsNow = new Map(current.accounts.map((a) => [accountKey(a), a]));
+  const newId = new Map<string, string>();
+  const renamed: { from: Account; to: Account }[] = [];
+  for (const [key, old] of byNumber(previous.accounts)) {
+    const same = numbersNow.get(key);
+    const holder = idsNow.get(accountKey(old));
+    if (same && same.id !== old.id && !idsNow.has(accountKey(old))) {
+      newId.set(accountKey(old), same.id);
+      renamed.push({ from: old, to: same });
+    } else if (holder && userNumber(holder) !== undefined && userNumber(holder) !== userNumber(old)) {
+      newId.set(accountKey(old), `${old.id} (user ${userNumber(old)})`);
+    }
+  }
+  if (newId.size === 0) return { previous, renamed };
+  const idOf = (system: string, target: string, id: string) => newId.get(accountKey({ system, target, id })) ?? id;
+  return {
+    previous: {
+      ...previous,
+      accounts: previous.accounts.map((a) => ({ ...a, id: idOf(a.system, a.target, a.id) })),
+      grants: previous.grants.map((g) => ({ ...g, account: idOf(g.system, g.target, g.account) })),
+      credentials: previous.credentials.map((c) => ({ ...c, account: idOf(c.system, c.target, c.account) })),
+    },
+    renamed,
+  };
 }
 
 /**

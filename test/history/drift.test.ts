@@ -37,6 +37,41 @@ describe('computeDrift', () => {
     ]);
   });
 
+  it('follows a login renamed by its user number: one rename, no access added or removed', () => {
+    const numbered = (login: string, userId: number) => ({
+      ...account('github', 'northwind', login),
+      attributes: { userId },
+    });
+    const before = snapshot({
+      systems: [gh()],
+      accounts: [numbered('ritacosta', 5001)],
+      grants: [grant('github', 'northwind', 'ritacosta', 'northwind/shop', { level: 'write' })],
+      credentials: [credential('github', 'northwind', 'ritacosta', 'key-1')],
+    });
+    const after = snapshot({
+      systems: [gh()],
+      accounts: [numbered('rita-costa', 5001)],
+      grants: [grant('github', 'northwind', 'rita-costa', 'northwind/shop', { level: 'write' })],
+      credentials: [credential('github', 'northwind', 'rita-costa', 'key-1')],
+    });
+    expect(computeDrift(before, after, 'x').changes.map((c) => [c.kind, c.account, c.detail])).toEqual([
+      ['account-renamed', 'rita-costa', 'renamed from ritacosta: the same user, the same access'],
+    ]);
+
+    // The same login now another user's: the old user is gone, the new one's access is added.
+    const takenOver = snapshot({
+      systems: [gh()],
+      accounts: [numbered('ritacosta', 7777)],
+      grants: [grant('github', 'northwind', 'ritacosta', 'northwind/shop', { level: 'write' })],
+    });
+    expect(computeDrift(before, takenOver, 'x').changes.map((c) => [c.kind, c.account, c.resource ?? ''])).toEqual([
+      ['account-added', 'ritacosta', ''],
+      ['grant-added', 'ritacosta', 'northwind/shop'],
+      ['account-removed', 'ritacosta (user 5001)', ''],
+      ['grant-removed', 'ritacosta (user 5001)', 'northwind/shop'],
+    ]);
+  });
+
   it('gives a new account or a new key what the account holds now: the level and lanes it opens', () => {
     const before = snapshot({ systems: [gh()], accounts: [account('github', 'northwind', 'ops')] });
     const after = snapshot({

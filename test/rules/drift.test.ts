@@ -88,5 +88,9 @@ ruleTester(drift, {
         change({ kind: 'lane-lost', lanes: ['production'], detail: 'lost production' }),
       ]),
     },
+    {
+      name: 'an account renamed by its user is shown, not flagged',
+      context: withDrift([change({ kind: 'account-renamed', detail: 'renamed from ritacosta' })]),
+    },
   ],
 });
