@@ -32,6 +32,13 @@ export interface Actor {
    * role's (and so an Identity Center session's reserved role's) is, a user's is not.
    */
   boundaryCapsNamedTrust?: boolean;
+  /**
+   * An IAM user's or role's own ARN: the principal has a record of its own in its account (an
+   * Identity Center session's reserved role does not).
+   */
+  arn?: string;
+  /** Whether an aws:PrincipalArn pattern (a glob, as ArnLike and StringLike read it) matches the principal. */
+  arnLike(pattern: string, ignoreCase: boolean): boolean;
 }
 
 export interface AssumableRole {
@@ -73,8 +80,25 @@ export function namesRole(principal: string, accountId: string, name: (roleName:
   return name(roleName);
 }
 
+/** Whether a glob (`*`, `?`) matches the whole of a value. */
+function globLike(pattern: string, value: string, ignoreCase: boolean): boolean {
+  const source = pattern
+    .split('')
+    .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`, ignoreCase ? 'is' : 's').test(value);
+}
+
 export function userActor(arn: string, name: string, accountId: string, access: EvaluationInput): Actor {
-  return { key: arn, label: name, accountId, namedBy: (p) => sameArn(p, arn), access };
+  return {
+    key: arn,
+    label: name,
+    accountId,
+    namedBy: (p) => sameArn(p, arn),
+    access,
+    arn,
+    arnLike: (pattern, ignoreCase) => globLike(pattern, arn, ignoreCase),
+  };
 }
 
 export function roleActor(arn: string, name: string, accountId: string, access: EvaluationInput): Actor {
@@ -85,6 +109,8 @@ export function roleActor(arn: string, name: string, accountId: string, access: 
     namedBy: (p) => namesRole(p, accountId, (n) => n === name),
     access,
     boundaryCapsNamedTrust: true,
+    arn,
+    arnLike: (pattern, ignoreCase) => globLike(pattern, arn, ignoreCase),
   };
 }
 
@@ -106,6 +132,17 @@ export function ssoActor(setArn: string, setName: string, accountId: string, acc
     namedBy: (p) => namesRole(p, accountId, (n) => reserved.test(n)),
     access,
     boundaryCapsNamedTrust: true,
+    // The session's principal is its reserved role, whose suffix is not known here: a pattern
+    // matches when it matches the role with some suffix (a wildcard), or names a suffix itself.
+    arnLike: (pattern, ignoreCase) => {
+      const prefix = `arn:aws:iam::${accountId}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_${setName}_`;
+      const named = pattern.slice(prefix.length);
+      return (
+        globLike(pattern, `${prefix}${'0'.repeat(16)}`, ignoreCase) ||
+        ((ignoreCase ? pattern.toLowerCase().startsWith(prefix.toLowerCase()) : pattern.startsWith(prefix)) &&
+          /^[0-9a-f]{16}$/.test(named))
+      );
+    },
   };
 }
 

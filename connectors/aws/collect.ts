@@ -167,14 +167,19 @@ async function collectAccounts(
   const judge = accessJudge();
   let world: Promise<AwsWorld> | undefined;
   const worldOfEveryRead = () => {
-    world ??= Promise.all([...reads.values()].map((r) => r.promise)).then((judged) => {
+    world ??= Promise.all([...reads.values()].map((r) => r.promise)).then(async (judged) => {
       const read = judged.filter((account): account is JudgedAccount => account !== undefined);
       const built = buildWorld(read, judge);
-      const resourceGrants = crossAccountResourceGrants(
-        read.map(({ scan }) => ({ accountId: scan.accountId, facts: resourcesRead.get(scan.accountId) ?? {} })),
-        organizationAccounts,
-        built,
-      );
+      const facts = read.map(({ scan }) => ({
+        accountId: scan.accountId,
+        facts: resourcesRead.get(scan.accountId) ?? {},
+      }));
+      // A "*" kept to the organisation by its id reaches the organisation's principals: the id decides.
+      const organization =
+        config.organization || facts.some((f) => usesOrganizationCondition(f.facts))
+          ? await organizationIdentity()
+          : undefined;
+      const resourceGrants = crossAccountResourceGrants(facts, organizationAccounts, built, organization);
       return resourceGrants ? { ...built, resourceGrants } : built;
     });
     return world;

@@ -145,3 +145,55 @@ function otherOrganisation(id: string, key: string, organization: OrganizationId
     note: `${key} ${id} could not be checked against this organisation's id (${why}): counted as outside`,
   };
 }
+
+/**
+ * The organisation's principals a Principal "*" statement lets in, when reachOf() keeps it inside:
+ * the accounts its conditions keep it to (every account of the organisation for an organisation
+ * id, its paths, a network), and the aws:PrincipalArn patterns a principal must match. Undefined
+ * when no principal of ours can meet them: a condition on aws:SourceAccount, aws:SourceArn or
+ * aws:SourceOrgID is met by an AWS service acting for a resource, and a principal's own request
+ * carries no such key.
+ */
+export interface KeptInside {
+  /** The organisation's accounts whose principals it reaches, sorted. */
+  accounts: string[];
+  /** aws:PrincipalArn patterns: a principal must match one of each list. */
+  arns: { patterns: string[]; ignoreCase: boolean }[];
+  /** The conditions that keep it, in words: "aws:PrincipalOrgID o-northwind1". */
+  keptBy: string[];
+  /** True when the conditions keep it to the whole organisation (no account or ARN named). */
+  wholeOrganisation: boolean;
+}
+
+const SERVICE_KEYS = new Set(['aws:sourceaccount', 'aws:sourcearn', 'aws:sourceorgid']);
+
+export function keptInside(statement: Statement, organizationAccounts: ReadonlySet<string>): KeptInside | undefined {
+  let accounts: Set<string> | undefined;
+  const arns: KeptInside['arns'] = [];
+  const keptBy: string[] = [];
+  for (const [operator, entries] of Object.entries(statement.Condition ?? {})) {
+    if (!NARROWING.test(operator)) continue;
+    for (const [rawKey, rawValues] of Object.entries(entries)) {
+      const key = rawKey.toLowerCase();
+      if (!NARROWING_KEYS.has(key)) continue;
+      if (SERVICE_KEYS.has(key)) return undefined;
+      const values = listOf(rawValues as string | string[]).map(String);
+      keptBy.push(`${rawKey} ${values.join(', ')}`);
+      if (key === 'aws:principalarn') arns.push({ patterns: values, ignoreCase: /IgnoreCase$/i.test(operator) });
+      if (!ACCOUNT_KEYS.has(key) && !ARN_KEYS.has(key)) continue;
+      const ids = ACCOUNT_KEYS.has(key)
+        ? values
+        : values.map((v) => /^arn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:(\d{12}):/.exec(v)?.[1] ?? '*');
+      // A wildcard account narrows nothing, as reachOf() reads it.
+      if (ids.some((a) => !/^\d{12}$/.test(a))) continue;
+      const here = new Set(ids.filter((a) => organizationAccounts.has(a)));
+      accounts = accounts ? new Set([...accounts].filter((a) => here.has(a))) : here;
+    }
+  }
+  return {
+    accounts: [...(accounts ?? organizationAccounts)].sort(),
+    arns,
+    keptBy,
+    wholeOrganisation: accounts === undefined && arns.length === 0,
+  };
+}

@@ -9,6 +9,7 @@ import { demoScenarioJson, inventory, runAgainstEmulator, statusOf } from './har
 const PROD = '111111111111';
 const STAGING = '222222222222';
 const grantsOf = (s: Snapshot, account: string) => s.grants.filter((g) => g.account === account);
+const ASSETS = 'bucket policy of northwind-assets (data read: s3:GetObject)';
 const T = '2026-01-01T00:00:00Z';
 const doc = (Statement: unknown[]) => ({ Version: '2012-10-17', Statement });
 /** The audit role in STAGING, which the caller in PROD assumes to read it. */
@@ -52,7 +53,11 @@ describe('aws connector on the demo scenario', async () => {
     const grants = grantsOf(snapshot, user?.id ?? '');
     expect(grants.map((g) => [g.resource, g.permission])).toEqual([
       [PROD, 'AdministratorAccess'],
+      // northwind-assets' policy lets in any principal of the organisation ("*" kept by
+      // aws:PrincipalOrgID): within its own account that needs no identity policy.
+      [PROD, 'bucket policy of northwind-assets (data read: s3:GetObject)'],
       [PROD, 'can assume prod-ops: AdministratorAccess'],
+      [PROD, 'can assume prod-ops: bucket policy of northwind-assets (data read: s3:GetObject)'],
       // Staging's audit role trusts production's account, and ops-admin's policy allows it.
       [STAGING, 'can assume lanekeeper-audit: SecurityAudit (metadata read)'],
     ]);
@@ -69,10 +74,22 @@ describe('aws connector on the demo scenario', async () => {
   it('sees sam-ortiz reading production data with a key last used 30 days ago', () => {
     const sam = snapshot.accounts.find((a) => a.login === 'sam-ortiz');
     expect(sam?.emails).toEqual(['sam@ortiz.dev']);
-    const grants = grantsOf(snapshot, sam?.id ?? '');
+    const [assets, ...grants] = grantsOf(snapshot, sam?.id ?? '');
     expect(grants.map((g) => [g.permission, g.lanes, g.level])).toEqual([
       ['checkout-debug (inline) (data read: logs:FilterLogEvents, s3:GetObject)', ['data'], 'read'],
     ]);
+    // Any principal of the organisation may read northwind-assets' objects: sam-ortiz too, by
+    // the bucket policy alone (its own policies say nothing of the bucket).
+    expect([assets?.permission, assets?.lanes, assets?.level]).toEqual([
+      'bucket policy of northwind-assets (data read: s3:GetObject)',
+      ['data'],
+      'read',
+    ]);
+    expect(assets?.evidence).toEqual(
+      expect.arrayContaining([
+        'bucket policy of northwind-assets in account 111111111111 lets in every principal of the organisation (Principal "*" kept by aws:PrincipalOrgID o-northwind1)',
+      ]),
+    );
     expect(grants[0]?.evidence).toContain(
       'checkout-debug (inline): Allow s3:GetObject on arn:aws:s3:::northwind-orders/*',
     );
@@ -118,6 +135,14 @@ describe('aws connector on the demo scenario', async () => {
         permission: 'bucket policy of northwind-exports (metadata read)',
         lanes: ['production'],
       }),
+      // agency-deploy is a principal of the organisation: its sessions may read northwind-assets.
+      expect.objectContaining({
+        resource: PROD,
+        permission: 'can assume agency-deploy: bucket policy of northwind-assets (data read: s3:GetObject)',
+        via: 'role',
+        viaName: 'agency-deploy',
+        lanes: ['data'],
+      }),
       expect.objectContaining({
         resource: PROD,
         permission: 'can assume agency-deploy: storefront-deploy (inline)',
@@ -136,7 +161,12 @@ describe('aws connector on the demo scenario', async () => {
     expect(grantsOf(snapshot, dana).map((g) => [g.resource, g.permission, g.via, g.viaName, g.lanes, g.level])).toEqual(
       [
         [PROD, 'AdministratorAccess', 'group', 'Platform Admins', ['data', 'production'], 'admin'],
+        // northwind-assets' "*" kept to the organisation: the session in production needs no
+        // identity policy for it, the one in staging has AdministratorAccess's.
+        [PROD, ASSETS, 'direct', 'bucket policy of northwind-assets', ['data'], 'read'],
+        [PROD, ASSETS, 'direct', 'bucket policy of northwind-assets', ['data'], 'read'],
         [PROD, 'can assume prod-ops: AdministratorAccess', 'role', 'prod-ops', ['data', 'production'], 'admin'],
+        [PROD, `can assume prod-ops: ${ASSETS}`, 'role', 'prod-ops', ['data'], 'read'],
         [STAGING, 'AdministratorAccess', 'group', 'Platform Admins', ['code'], 'admin'],
         [
           STAGING,
@@ -151,6 +181,8 @@ describe('aws connector on the demo scenario', async () => {
     // View-only by name; its customer-managed support policy (the account's own) may rewrite IAM users.
     expect(grantsOf(snapshot, olga).map((g) => [g.resource, g.permission, g.via, g.lanes, g.level])).toEqual([
       [PROD, 'ProductionViewOnly', 'permission-set', ['data', 'production'], 'admin'],
+      // View-only does not read objects, but northwind-assets' policy lets production's principals in.
+      [PROD, ASSETS, 'direct', ['data'], 'read'],
     ]);
     expect(grantsOf(snapshot, olga)[0]?.attributes?.aliases).toEqual(['northwind-production']);
     expect(grantsOf(snapshot, olga)[0]?.evidence).toContain(
@@ -170,7 +202,8 @@ describe('aws connector on the demo scenario', async () => {
     expect(inventory(one.snapshot)).toEqual(inventory(hundred.snapshot));
     expect(one.emulator.requests.some((r) => r.operation === 'sso:GetPermissionsBoundaryForPermissionSet')).toBe(true);
     const [grant, ...more] = grantsOf(one.snapshot, olga);
-    expect(more).toEqual([]);
+    // A boundary does not narrow what a resource policy of the same account gives the session.
+    expect(more.map((g) => g.permission)).toEqual([ASSETS]);
     expect(grant?.level).toBe('read');
     expect(grant?.evidence?.[0]).toBe(
       'permission set ProductionViewOnly (ViewOnlyAccess, northwind-support-tools (customer-managed); boundary ViewOnlyAccess)',
@@ -545,7 +578,11 @@ describe('aws connector: Identity Center’s roles when identityCenter is not co
       expect.stringMatching(/^AWSReservedSSO_AdministratorAccess_[0-9a-f]{16}$/),
     ]);
     const admin = reserved(STAGING)[0];
-    expect(grantsOf(snapshot, admin?.id ?? '').map((g) => [g.resource, g.level])).toEqual([[STAGING, 'admin']]);
+    expect(grantsOf(snapshot, admin?.id ?? '').map((g) => [g.resource, g.level, g.viaName])).toEqual([
+      // AdministratorAccess allows reading northwind-assets, whose policy lets in the organisation.
+      [PROD, 'read', 'bucket policy of northwind-assets'],
+      [STAGING, 'admin', undefined],
+    ]);
   });
 
   it('names the gap: who may use them is not read', () => {

@@ -114,8 +114,12 @@ describe('aws connector: bucket policies', () => {
     expect(grantsOf(snapshot, '*').map((g) => g.permission)).toEqual([
       'bucket policy of b-public-site (data read: s3:GetObject)',
     ]);
-    // Not anyone: "*" narrowed to the organisation.
-    expect(snapshot.grants.filter((g) => g.permission.includes('d-org-only'))).toEqual([]);
+    // Not anyone: "*" narrowed to the organisation reaches the organisation's principals only.
+    expect(
+      snapshot.grants.filter(
+        (g) => g.permission.includes('d-org-only') && !/^arn:aws:(iam::\d{12}:|identitystore:)/.test(g.account),
+      ),
+    ).toEqual([]);
     // The account's own role, named by ARN: within one account the bucket policy alone lets it in.
     expect(
       grantsOf(snapshot, `arn:aws:iam::${PROD}:role/prod-ops`)
@@ -369,16 +373,34 @@ describe('aws connector: an organisation condition is checked against the organi
     else delete s.organization;
     return s;
   };
+  /** Who outside the organisation the buckets let in (its own principals are judged with their policies). */
   const viaBucket = (snapshot: Snapshot) =>
     snapshot.grants
       .filter((g) => g.viaName?.startsWith('bucket policy of k-') || g.viaName?.startsWith('bucket policy of l-'))
+      .filter((g) => !/^arn:aws:(iam::\d{12}:|identitystore:)/.test(g.account))
       .map((g) => `${g.account} ${g.viaName}`);
+  /** The organisation's principals a bucket lets in. */
+  const insiders = (snapshot: Snapshot, bucket: string) => [
+    ...new Set(snapshot.grants.filter((g) => g.viaName === `bucket policy of ${bucket}`).map((g) => g.account)),
+  ];
   const ACCOUNTS_MODE = { organization: undefined, accounts: [{ id: PROD, name: 'northwind-production' }] };
 
   it('keeps our organisation inside and gives another organisation its access, at page size 1', async () => {
     const { snapshot, emulator } = await runAgainstEmulator(await scenario(true), { emulator: { pageSize: 1 } });
     expect(viaBucket(snapshot)).toEqual(['o-someoneelse bucket policy of l-theirs']);
     expect(snapshot.accounts.find((a) => a.id === 'o-someoneelse')).toMatchObject({ kind: 'external' });
+    // Ours: every principal of production, the bucket's own account, needs no identity policy for it.
+    expect(insiders(snapshot, 'k-ours')).toEqual([
+      `arn:aws:iam::${PROD}:role/agency-deploy`,
+      `arn:aws:iam::${PROD}:role/prod-ops`,
+      `arn:aws:iam::${PROD}:user/kai-dba`,
+      `arn:aws:iam::${PROD}:user/ops-admin`,
+      `arn:aws:iam::${PROD}:user/sam-ortiz`,
+      'arn:aws:identitystore:::user/94482488-3041-7026-18f0-6e1a2b3c4d01',
+      'arn:aws:identitystore:::user/94482488-3041-7026-18f0-6e1a2b3c4d02',
+    ]);
+    // Another organisation's principals are not ours to judge: none of ours holds l-theirs.
+    expect(insiders(snapshot, 'l-theirs')).toEqual(['o-someoneelse']);
     // The organisation is described once, for the service control policies and the buckets alike.
     expect(emulator.requests.filter((r) => r.operation === 'organizations:DescribeOrganization')).toHaveLength(1);
     const unpaged = await runAgainstEmulator(await scenario(true));
