@@ -1,7 +1,8 @@
 // Runs the CLI in-process with captured output and a chosen environment.
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { connectors } from '../../connectors/index.js';
 import { main } from '../../src/app/cli.js';
 import { DEMO_DIR, writeDemoConfig } from '../../src/app/demo.js';
@@ -86,4 +87,51 @@ export async function demoInventory(): Promise<DemoInventory> {
   const demo = await startDemoSandbox();
   const full = await runCli(demoScan(demo.configPath, join(demo.dir, 'full'), '--fail-on', 'none'), demo.env, demo.dir);
   return { demo, inventory: join(demo.dir, 'full', 'inventory.json'), full };
+}
+
+/**
+ * For a whole test file: the demo sandbox and its full inventory, handed to `use` before the first
+ * test (the full scan must pass), the sandbox closed and its folder removed after the last.
+ */
+export function withDemoInventory(use: (saved: DemoInventory) => void): void {
+  let demo: DemoSandbox | undefined;
+  beforeAll(async () => {
+    const saved = await demoInventory();
+    demo = saved.demo;
+    expect(saved.full.code, saved.full.stderr).toBe(0);
+    use(saved);
+  }, 120_000);
+  afterAll(async () => {
+    await demo?.sandbox.close();
+    if (demo) await rm(demo.dir, { recursive: true, force: true });
+  });
+}
+
+/** `lanekeeper scan` of a saved inventory, judged as of `now` with `history`, into demo.dir/out. */
+export function scanSavedInventory(
+  demo: DemoSandbox,
+  run: { inventory: string; out: string; now: string; history: string },
+  ...extra: string[]
+): Promise<CliRun> {
+  return runCli(
+    [
+      'scan',
+      '--config',
+      demo.configPath,
+      '--inventory',
+      run.inventory,
+      '--out',
+      join(demo.dir, run.out),
+      '--now',
+      run.now,
+      '--history',
+      run.history,
+      '--fail-on',
+      'none',
+      '--quiet',
+      ...extra,
+    ],
+    {},
+    demo.dir,
+  );
 }

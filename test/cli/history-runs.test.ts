@@ -1,45 +1,18 @@
 // "New since the last scan" and "open for N days" follow the finding's current run: a finding
 // that closed and came back is new again, and its age counts from its return, not from the
 // first time it was ever seen. Through the CLI, judging saved inventories (no API is called).
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/core/model.js';
-import { type DemoSandbox, demoInventory, runCli } from './harness.js';
+import { type DemoSandbox, scanSavedInventory, withDemoInventory } from './harness.js';
 
 let demo: DemoSandbox;
 let inventory: string;
-beforeAll(async () => {
-  let full: Awaited<ReturnType<typeof demoInventory>>['full'];
-  ({ demo, inventory, full } = await demoInventory());
-  expect(full.code, full.stderr).toBe(0);
-}, 120_000);
-afterAll(async () => {
-  await demo.sandbox.close();
-  await rm(demo.dir, { recursive: true, force: true });
-});
+withDemoInventory((saved) => ({ demo, inventory } = saved));
 
 const scanInventory = (path: string, out: string, now: string, history: string) =>
-  runCli(
-    [
-      'scan',
-      '--config',
-      demo.configPath,
-      '--inventory',
-      path,
-      '--out',
-      join(demo.dir, out),
-      '--now',
-      now,
-      '--history',
-      history,
-      '--fail-on',
-      'none',
-      '--quiet',
-    ],
-    {},
-    demo.dir,
-  );
+  scanSavedInventory(demo, { inventory: path, out, now, history });
 
 /** The row of report.md's findings table for this GitHub account's unknown-account finding. */
 async function row(out: string, login: string): Promise<string> {

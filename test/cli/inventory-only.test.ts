@@ -1,22 +1,14 @@
 // `scan --inventory … --only …` judges only what --only names, as an online scan does: systems and
 // targets out of scope are left out of the findings and the report, and a target named that the
 // inventory does not hold is a failed target (exit 3), never an empty one. Through the CLI.
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliRun, DEMO_NOW, type DemoSandbox, demoInventory, demoScan, runCli } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { DEMO_NOW, type DemoSandbox, demoScan, runCli, withDemoInventory } from './harness.js';
 
 let demo: DemoSandbox;
 let inventory: string;
-beforeAll(async () => {
-  let full: CliRun;
-  ({ demo, inventory, full } = await demoInventory());
-  expect(full.code, full.stderr).toBe(0);
-}, 120_000);
-afterAll(async () => {
-  await demo.sandbox.close();
-  await rm(demo.dir, { recursive: true, force: true });
-});
+withDemoInventory((saved) => ({ demo, inventory } = saved));
 
 interface Findings {
   complete: boolean;

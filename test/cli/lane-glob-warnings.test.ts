@@ -1,21 +1,15 @@
 // A lanes glob in the config that matches nothing a fully read system holds is a typo until shown
 // otherwise: the scan says so on stderr and in the report, naming the file, line and field.
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliRun, DEMO_NOW, type DemoSandbox, demoInventory, runCli } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { DEMO_NOW, type DemoSandbox, runCli, withDemoInventory } from './harness.js';
 
 let demo: DemoSandbox;
 let inventory: string;
-beforeAll(async () => {
-  let full: CliRun;
-  ({ demo, inventory, full } = await demoInventory());
-  expect(full.code, full.stderr).toBe(0);
-  expect(full.stderr).not.toMatch(/matches nothing/);
-}, 120_000);
-afterAll(async () => {
-  await demo.sandbox.close();
-  await rm(demo.dir, { recursive: true, force: true });
+withDemoInventory((saved) => {
+  ({ demo, inventory } = saved);
+  expect(saved.full.stderr).not.toMatch(/matches nothing/);
 });
 
 describe('lanes globs that match nothing', () => {

@@ -2,47 +2,18 @@
 // the next full scan compares with the last full one, so a change in a system the narrowed scan
 // left out is still reported; `history` says which scans were narrowed; the trend does not mix
 // them with full scans. Through the CLI, judging saved inventories (no API is called).
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/core/model.js';
-import { type DemoSandbox, demoInventory, runCli } from './harness.js';
+import { type DemoSandbox, runCli, scanSavedInventory, withDemoInventory } from './harness.js';
 
 let demo: DemoSandbox;
 let inventory: string;
-beforeAll(async () => {
-  let full: Awaited<ReturnType<typeof demoInventory>>['full'];
-  ({ demo, inventory, full } = await demoInventory());
-  expect(full.code, full.stderr).toBe(0);
-}, 120_000);
-afterAll(async () => {
-  await demo.sandbox.close();
-  await rm(demo.dir, { recursive: true, force: true });
-});
+withDemoInventory((saved) => ({ demo, inventory } = saved));
 
 const scanInventory = (path: string, out: string, now: string, history: string, ...extra: string[]) =>
-  runCli(
-    [
-      'scan',
-      '--config',
-      demo.configPath,
-      '--inventory',
-      path,
-      '--out',
-      join(demo.dir, out),
-      '--now',
-      now,
-      '--history',
-      history,
-      '--fail-on',
-      'none',
-      '--allow-partial',
-      '--quiet',
-      ...extra,
-    ],
-    {},
-    demo.dir,
-  );
+  scanSavedInventory(demo, { inventory: path, out, now, history }, '--allow-partial', ...extra);
 
 describe('a scan narrowed by --only', () => {
   it('is never what the next full scan compares with, is listed as narrowed, and stays out of the full trend', async () => {
