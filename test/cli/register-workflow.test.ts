@@ -6,7 +6,7 @@ import { copyFile, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_NOW, runCli, tempDir, writeIn } from './harness.js';
+import { type CliRun, DEMO_NOW, runCli, tempDir, writeIn } from './harness.js';
 
 const README = await readFile(join(import.meta.dirname, '../../README.md'), 'utf8');
 
@@ -581,17 +581,23 @@ describe('register check ends with a count and groups the fixes', () => {
 });
 
 describe('register check on a given day', () => {
-  it('fails on a contractor whose owner has left, and on a live approval whose approver has left', async () => {
+  /** Ann's last day is 2026-11-30: the register is valid that evening, and fails the next day. */
+  async function checkAroundAnnsLastDay(text: string): Promise<CliRun> {
     const dir = await tempDir();
-    const text = BASE.replace(
-      'emails: [ann@acme.example]\n',
-      'emails: [ann@acme.example]\n    end: 2026-11-30\n',
-    ).replace('        access: write\n', '        access: write\n        approved_by: ann\n');
     const path = await registerFile(dir, 'register.yaml', text);
     const lastDay = await runCli(['register', 'check', path, '--now', '2026-11-30T18:00:00Z'], {}, dir);
     expect([lastDay.code, lastDay.stdout]).toEqual([0, `${path}: valid\n`]);
     const after = await runCli(['register', 'check', path, '--now', '2026-12-01T00:00:00Z'], {}, dir);
     expect(after.code).toBe(1);
+    return after;
+  }
+  const annLeaves = (text: string) =>
+    text.replace('emails: [ann@acme.example]\n', 'emails: [ann@acme.example]\n    end: 2026-11-30\n');
+
+  it('fails on a contractor whose owner has left, and on a live approval whose approver has left', async () => {
+    const after = await checkAroundAnnsLastDay(
+      annLeaves(BASE).replace('        access: write\n', '        access: write\n        approved_by: ann\n'),
+    );
     expect(after.stderr).toMatch(
       /LK_REGISTER_OWNER_LEFT .*register\.yaml:15 people\[2\]\.owner: owner ann left on 2026-11-30/,
     );
@@ -601,19 +607,14 @@ describe('register check on a given day', () => {
   });
 
   it('fails on a declared account whose owner has left', async () => {
-    const dir = await tempDir();
-    const text = `${BASE.replace('emails: [ann@acme.example]\n', 'emails: [ann@acme.example]\n    end: 2026-11-30\n').replace('    owner: ann\n', '    owner: bob\n')}shared_accounts:
+    const after =
+      await checkAroundAnnsLastDay(`${annLeaves(BASE).replace('    owner: ann\n', '    owner: bob\n')}shared_accounts:
   - system: github
     id: acme-deploy
     kind: bot
     owner: ann
     purpose: Deploys the billing service
-`;
-    const path = await registerFile(dir, 'register.yaml', text);
-    const lastDay = await runCli(['register', 'check', path, '--now', '2026-11-30T18:00:00Z'], {}, dir);
-    expect([lastDay.code, lastDay.stdout]).toEqual([0, `${path}: valid\n`]);
-    const after = await runCli(['register', 'check', path, '--now', '2026-12-01T00:00:00Z'], {}, dir);
-    expect(after.code).toBe(1);
+`);
     expect(after.stderr).toMatch(
       /LK_REGISTER_ACCOUNT_OWNER_LEFT .*register\.yaml:\d+ shared_accounts\[0\]\.owner: owner ann left on 2026-11-30: no employee answers for the bot account acme-deploy now/,
     );
