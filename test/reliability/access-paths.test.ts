@@ -84,6 +84,14 @@ async function scan(
 
 const aws = (s: Json) => s.aws as Json;
 const prodAccount = (s: Json) => aws(s).accounts[0] as Json;
+/**
+ * The demo without its northwind-assets bucket, whose policy lets every principal of the
+ * organisation read its objects: for a case about another path, which that read would cloud.
+ */
+const withoutOrgWideBucket = (change: (s: Json) => void) => (s: Json) => {
+  prodAccount(s).buckets = (prodAccount(s).buckets as Json[]).filter((b) => b.name !== 'northwind-assets');
+  change(s);
+};
 const user = (s: Json, name: string) => (prodAccount(s).users as Json[]).find((u) => u.name === name) as Json;
 const statement = (Action: string | string[], Resource: string | string[] = '*', Effect = 'Allow') => ({
   Effect,
@@ -140,20 +148,23 @@ describe('1. a role reached through trust inside the company is held by whoever 
   });
 
   it('is quiet: the account trusts, but the user may not call sts:AssumeRole on that role', async () => {
-    const s = await scan(['aws'], (sc) => {
-      const kai = user(sc, 'kai-dba');
-      kai.inlinePolicies = [
-        inline('other-role', statement('sts:AssumeRole', arn('role', 'reporting'))),
-        inline('guard', statement('sts:AssumeRole', arn('role', 'prod-ops'), 'Deny')),
-      ];
-      // The same user, named by another account's role trust: that account is not this one.
-      aws(sc).accounts[1].roles.push({
-        name: 'named-elsewhere',
-        createdAt: day(-5),
-        trust: trust({ AWS: arn('user', 'kai-dba') }),
-        managedPolicies: ['AdministratorAccess'],
-      });
-    });
+    const s = await scan(
+      ['aws'],
+      withoutOrgWideBucket((sc) => {
+        const kai = user(sc, 'kai-dba');
+        kai.inlinePolicies = [
+          inline('other-role', statement('sts:AssumeRole', arn('role', 'reporting'))),
+          inline('guard', statement('sts:AssumeRole', arn('role', 'prod-ops'), 'Deny')),
+        ];
+        // The same user, named by another account's role trust: that account is not this one.
+        aws(sc).accounts[1].roles.push({
+          name: 'named-elsewhere',
+          createdAt: day(-5),
+          trust: trust({ AWS: arn('user', 'kai-dba') }),
+          managedPolicies: ['AdministratorAccess'],
+        });
+      }),
+    );
     const kai = arn('user', 'kai-dba');
     expect(s.findings.filter((f) => f.account === kai && f.rule !== 'expiring-soon')).toEqual([]);
   });
@@ -468,20 +479,26 @@ describe('12. a permission set is judged in full: customer-managed policies and 
   });
 
   it('is quiet: the same customer-managed policy when it only reads support cases', async () => {
-    const s = await scan(['aws'], (sc) => {
-      supportTools(sc).document.Statement = [statement(['support:Describe*', 'health:Describe*'])];
-    });
+    const s = await scan(
+      ['aws'],
+      withoutOrgWideBucket((sc) => {
+        supportTools(sc).document.Statement = [statement(['support:Describe*', 'health:Describe*'])];
+      }),
+    );
     expect(s.of('unapproved-access', OLGA, PROD)).toEqual([]);
   });
 
   it("is quiet: a boundary of the account's own caps the set at what it allows, and the evidence names it", async () => {
-    const s = await scan(['aws'], (sc) => {
-      prodAccount(sc).policies.push({
-        name: 'view-only-cap',
-        document: { Version: '2012-10-17', Statement: [statement(['support:Describe*', 'ec2:Describe*'])] },
-      });
-      viewOnly(sc).boundary = { customer: { name: 'view-only-cap' } };
-    });
+    const s = await scan(
+      ['aws'],
+      withoutOrgWideBucket((sc) => {
+        prodAccount(sc).policies.push({
+          name: 'view-only-cap',
+          document: { Version: '2012-10-17', Statement: [statement(['support:Describe*', 'ec2:Describe*'])] },
+        });
+        viewOnly(sc).boundary = { customer: { name: 'view-only-cap' } };
+      }),
+    );
     expect(s.of('unapproved-access', OLGA, PROD)).toEqual([]);
     expect(s.of('contractor-production-write', OLGA, PROD)).toEqual([]);
   });
@@ -599,10 +616,18 @@ describe('14. a bucket policy that names an outside account, or anyone, is acces
     expect(s.of('public-access', '*').length).toBeGreaterThan(0);
   });
 
-  it('is quiet: a "*" the policy narrows to the company\'s organisation (the demo\'s northwind-assets)', async () => {
+  it('fires, not as public: a "*" the policy narrows to the company\'s organisation reaches its principals (the demo\'s northwind-assets)', async () => {
     const s = await scan(['aws'], () => {});
-    expect(s.findings.filter((f) => f.evidence.some((e) => e.includes('northwind-assets')))).toEqual([]);
     expect(s.of('public-access', '*')).toEqual([]);
+    // Within the bucket's account the policy alone lets a principal read: Olga's view-only set
+    // cannot read objects itself, but the organisation's "*" lets her session in.
+    const OLGA = 'arn:aws:identitystore:::user/94482488-3041-7026-18f0-6e1a2b3c4d02';
+    expect(
+      s
+        .of('unapproved-access', OLGA, PROD)
+        .flatMap((f) => f.evidence)
+        .some((e) => e.includes('northwind-assets')),
+    ).toBe(true);
   });
 });
 
@@ -625,18 +650,20 @@ describe('15. a service control policy caps what a member account’s principals
   it('is quiet (not privileged): an SCP on its OU leaves it reading', async () => {
     const s = await scan(
       ['aws'],
-      withTempAdmin([
-        {
-          id: 'p-00000001',
-          name: 'sandbox-read-only',
-          // Deny everything but reading (FullAWSAccess stays attached, as AWS attaches it everywhere).
-          document: {
-            Version: '2012-10-17',
-            Statement: [{ Effect: 'Deny', NotAction: ['*:Describe*', '*:List*', '*:Get*'], Resource: '*' }],
+      withoutOrgWideBucket(
+        withTempAdmin([
+          {
+            id: 'p-00000001',
+            name: 'sandbox-read-only',
+            // Deny everything but reading (FullAWSAccess stays attached, as AWS attaches it everywhere).
+            document: {
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Deny', NotAction: ['*:Describe*', '*:List*', '*:Get*'], Resource: '*' }],
+            },
+            targets: ['ou-lk00-00000001'],
           },
-          targets: ['ou-lk00-00000001'],
-        },
-      ]),
+        ]),
+      ),
     );
     const [finding] = s.of('unknown-account', TEMP);
     expect(finding?.severity).toBe('medium');
