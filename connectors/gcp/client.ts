@@ -383,7 +383,9 @@ function registering<C extends RequestingAuthClient>(client: C): C {
  * CI job waits for would never come.
  */
 function abortingWith<C extends RequestingAuthClient>(client: C, signal: AbortSignal): C {
-  const withFetch = client as C & { fetch?: (url: unknown, init?: { signal?: AbortSignal | null }) => Promise<unknown> };
+  const withFetch = client as C & {
+    fetch?: (url: unknown, init?: { signal?: AbortSignal | null }) => Promise<unknown>;
+  };
   const original = withFetch.fetch?.bind(client);
   if (original)
     withFetch.fetch = (url, init = {}) =>
