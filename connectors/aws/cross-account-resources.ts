@@ -27,6 +27,7 @@ import {
   evaluateAccess,
   matchesAction,
   matchesResource,
+  policyKeys,
   type ScpLevel,
 } from './evaluator.js';
 import { byCodePoint, describeStatement, listOf, type NamedPolicy, type Statement, statementsOf } from './policy.js';
@@ -96,18 +97,7 @@ export function crossAccountResourceGrants(
   const index = delegationsByAccount(reads, organizationAccounts, organization);
   if (index.size === 0) return undefined;
   const judged = new Map<string, Judged | null>();
-  const ids = new WeakMap<object, number>();
-  let nextId = 0;
-  const idOf = (o: object) => {
-    let id = ids.get(o);
-    if (id === undefined) {
-      id = nextId++;
-      ids.set(o, id);
-    }
-    return id;
-  };
-  const named = (policies: readonly NamedPolicy[] | undefined) =>
-    (policies ?? []).map((p) => `${p.name}\u0000${idOf(p.document)}`).join('\u0001');
+  const { idOf, named } = policyKeys();
 
   /**
    * Each delegation judged for the actor, once per actor (a role is reached by many holders): as

@@ -87,14 +87,13 @@ function emptyByCategory<T>(make: () => T): Record<AccessCategory, T> {
 }
 
 /**
- * evaluateAccess, remembering what it judged: principals that hold the same policies (a group's
- * members; roles one template made in every account, under the same SCPs) are judged once. At
- * the benchmark's 50 accounts that is about 350 judgements instead of 1,500, each about half a
- * millisecond. A policy is known by its name and its document object, so a judge serves the
- * documents of one scan; what it returns is shared by every principal it judged alike, and is
- * not to be changed.
+ * Keys for one scan's policy objects, so principals that hold the same ones share a judgement: a
+ * document (or an SCP list) by its identity, a list of policies by their names and documents.
  */
-export function accessJudge(): (input: EvaluationInput) => EffectiveAccess {
+export function policyKeys(): {
+  idOf(o: object): number;
+  named(policies: readonly NamedPolicy[] | undefined): string;
+} {
   const ids = new WeakMap<object, number>();
   let nextId = 0;
   const idOf = (o: object) => {
@@ -105,9 +104,23 @@ export function accessJudge(): (input: EvaluationInput) => EffectiveAccess {
     }
     return id;
   };
+  return {
+    idOf,
+    named: (policies) => (policies ?? []).map((p) => `${p.name}\u0000${idOf(p.document)}`).join('\u0001'),
+  };
+}
+
+/**
+ * evaluateAccess, remembering what it judged: principals that hold the same policies (a group's
+ * members; roles one template made in every account, under the same SCPs) are judged once. At
+ * the benchmark's 50 accounts that is about 350 judgements instead of 1,500, each about half a
+ * millisecond. A policy is known by its name and its document object, so a judge serves the
+ * documents of one scan; what it returns is shared by every principal it judged alike, and is
+ * not to be changed.
+ */
+export function accessJudge(): (input: EvaluationInput) => EffectiveAccess {
+  const { idOf, named } = policyKeys();
   const judged = new Map<string, EffectiveAccess>();
-  const named = (policies: readonly NamedPolicy[] | undefined) =>
-    (policies ?? []).map((p) => `${p.name}\u0000${idOf(p.document)}`).join('\u0001');
   return (input) => {
     const key = `${named(input.policies)}\u0002${named(input.boundary)}\u0002${input.scps ? idOf(input.scps) : ''}`;
     let access = judged.get(key);
