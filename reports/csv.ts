@@ -61,7 +61,7 @@ export function* accessCsvChunks(input: ReportInput): Generator<string> {
   // Two paths to the same access (a role reached through four policies) differ in their evidence,
   // which the sheet has no column for: one row says it. Rows are sorted by system, target, account
   // and resource first, so the same row can only repeat within one such group.
-  let group = '';
+  let group: Grant | undefined;
   const rowsOfGroup = new Set<string>();
   for (const g of sorted(input.snapshot.grants, compareGrants)) {
     const account = accounts.get(g.system, g.target, g.account);
@@ -84,9 +84,14 @@ export function* accessCsvChunks(input: ReportInput): Generator<string> {
       g.permission,
       g.viaName ? `${g.via}: ${g.viaName}` : g.via,
     ]);
-    const at = JSON.stringify([g.system, g.target, g.account, g.resource]);
-    if (at !== group) {
-      group = at;
+    if (
+      group === undefined ||
+      g.resource !== group.resource ||
+      g.account !== group.account ||
+      g.target !== group.target ||
+      g.system !== group.system
+    ) {
+      group = g;
       rowsOfGroup.clear();
     }
     if (rowsOfGroup.has(row)) continue;
