@@ -152,6 +152,43 @@ describe('offboard', () => {
     expect(renderTerminal(after)).toMatch(/Nothing is left behind\./);
   });
 
+  it('names the secrets of a shared account the system lists none of: a bot token, a shared password', () => {
+    const base = snapshot();
+    const withBot: Snapshot = {
+      ...base,
+      accounts: [
+        ...base.accounts,
+        {
+          system: 'github',
+          target: 'northwind',
+          id: 'northwind-release-bot',
+          login: 'northwind-release-bot',
+          emails: [],
+          kind: 'bot',
+          status: 'active',
+        },
+      ],
+    };
+    const reg = register();
+    reg.shared_accounts.push({
+      system: 'github',
+      id: 'northwind-release-bot',
+      kind: 'bot',
+      owner: 'dana',
+      purpose: 'Tags and publishes releases',
+      users: ['dana', 'sam'],
+    });
+    const { items } = offboard({ person: 'sam', snapshot: withBot, register: reg, now: NOW });
+    const bot = find(items, 'shared-credential', /northwind-release-bot/);
+    expect(bot.what).toBe('secrets of the shared account northwind-release-bot that github does not list');
+    expect(bot.steps).toEqual([
+      'Change the password and recovery codes of github northwind-release-bot, or regenerate its token, and give the new ones only to its remaining users.',
+      "Remove sam from the users of github northwind-release-bot in the register's shared_accounts.",
+    ]);
+    // A shared account whose keys the system lists is rotated key by key, as before.
+    expect(items.filter((i) => i.what.startsWith('secrets of the shared account ops-admin'))).toEqual([]);
+  });
+
   it('does not say nothing is left behind where a system could not be read', () => {
     const cleaned = cleanedSnapshot();
     const failed: Snapshot = {

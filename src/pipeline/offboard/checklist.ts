@@ -247,6 +247,25 @@ export function offboard(input: OffboardInput): OffboardChecklist {
         commands: plan.commands,
       });
     }
+    // A shared login's password, its recovery codes, a bot's token: where the system lists no
+    // credential of the account, its secrets are still what a user who leaves may keep.
+    if (activeCredentialsOf(account).length === 0)
+      items.push({
+        kind: 'shared-credential',
+        system: account.system,
+        target: account.target,
+        what: `secrets of the shared account ${account.login} that ${account.system} does not list`,
+        why: [
+          `${person.id} is a declared user of ${account.login} (${describeLink(link)})`,
+          `${account.system} lists no key of it that could be replaced here: its password, recovery codes or token are not read`,
+          'whoever keeps a copy keeps the account: replace it so only the remaining users have the new one',
+        ],
+        steps: [
+          `Change the password and recovery codes of ${account.system} ${account.login}, or regenerate its token, and give the new ones only to its remaining users.`,
+          `Remove ${person.id} from the users of ${account.system} ${account.login} in the register's shared_accounts.`,
+        ],
+        commands: [],
+      });
   }
 
   // Grants they act through: their own accounts, shared accounts they use, groups they are in.
