@@ -90,7 +90,7 @@ export type EmailConfig = z.infer<typeof EmailSchema>;
 const DateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date written YYYY-MM-DD', abort: true })
-  .refine(isCalendarDate, { message: 'must be a date written YYYY-MM-DD' });
+  .refine(isCalendarDate, { message: 'is not a real calendar date' });
 
 /**
  * A gap the company knows of and accepts for a while: a GitHub organisation on a plan without

@@ -116,7 +116,7 @@ describe('appendGrant', () => {
       const messages = (e as InputError).problems.map((p) => p.message);
       expect(messages.some((m) => m.startsWith('--lane:'))).toBe(true);
       expect(messages.some((m) => m.startsWith('--access:'))).toBe(true);
-      expect(messages).toContain('--end: must be a date written YYYY-MM-DD');
+      expect(messages).toContain('--end: "2026-02-30" is not a real calendar date');
       expect(messages.some((m) => m.startsWith('--system: "gitlab" is not a known system'))).toBe(true);
     }
   });

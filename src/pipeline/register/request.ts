@@ -74,10 +74,17 @@ const PERSON_OPTION_OF: Record<string, string> = {
 function usageProblems(
   issues: readonly { path: readonly PropertyKey[]; message: string }[],
   optionOf: Record<string, string>,
+  values: Record<string, unknown>,
 ): Problem[] {
   return issues.map((issue) => {
     const key = String(issue.path[0] ?? '');
-    return problem('LK_USAGE_BAD_OPTION', `${optionOf[key] ?? `--${key}`}: ${issue.message}`);
+    const value = values[key];
+    // A date written right that names no day (2026-02-30) is not a format mistake: say which.
+    const message =
+      typeof value === 'string' && /date/i.test(issue.message) && /^\d{4}-\d{2}-\d{2}$/.test(value)
+        ? `"${value}" is not a real calendar date`
+        : issue.message;
+    return problem('LK_USAGE_BAD_OPTION', `${optionOf[key] ?? `--${key}`}: ${message}`);
   });
 }
 
@@ -86,7 +93,7 @@ export function validateRequest(request: GrantRequest, knownSystems: readonly st
   const { person: _person, ...fields } = request;
   const raw = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
   const parsed = RegisterGrantSchema.safeParse(raw);
-  const problems: Problem[] = parsed.success ? [] : usageProblems(parsed.error.issues, GRANT_OPTION_OF);
+  const problems: Problem[] = parsed.success ? [] : usageProblems(parsed.error.issues, GRANT_OPTION_OF, raw);
   if (knownSystems.length > 0 && !knownSystems.includes(request.system)) {
     problems.push(
       problem(
@@ -298,7 +305,7 @@ function validateNewPerson(newPerson: NewPerson, grant: RegisterGrant): Person {
     }).filter(([, v]) => v !== undefined),
   );
   const parsed = PersonSchema.safeParse(raw);
-  if (!parsed.success) throw new InputError(usageProblems(parsed.error.issues, PERSON_OPTION_OF));
+  if (!parsed.success) throw new InputError(usageProblems(parsed.error.issues, PERSON_OPTION_OF, raw));
   // Written in this order, without the schema's empty defaults, as a person would write it.
   const { emails, accounts, ...rest } = parsed.data;
   const ordered: Record<string, unknown> = { id: rest.id, name: rest.name, kind: rest.kind };
