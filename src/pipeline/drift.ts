@@ -201,13 +201,17 @@ function followRenames(
   const renamed: { from: Account; to: Account }[] = [];
   for (const [key, old] of byNumber(previous.accounts)) {
     const same = numbersNow.get(key);
-    const holder = idsNow.get(accountKey(old));
-    if (same && same.id !== old.id && !idsNow.has(accountKey(old))) {
-      newId.set(accountKey(old), same.id);
-      renamed.push({ from: old, to: same });
-    } else if (holder && userNumber(holder) !== undefined && userNumber(holder) !== userNumber(old)) {
-      newId.set(accountKey(old), `${old.id} (user ${userNumber(old)})`);
+    if (same) {
+      // Renamed, even where someone else took the old login since (or two users swapped).
+      if (same.id !== old.id) {
+        newId.set(accountKey(old), same.id);
+        renamed.push({ from: old, to: same });
+      }
+      continue;
     }
+    const holder = idsNow.get(accountKey(old));
+    if (holder && userNumber(holder) !== undefined && userNumber(holder) !== userNumber(old))
+      newId.set(accountKey(old), `${old.id} (user ${userNumber(old)})`);
   }
   if (newId.size === 0) return { previous, renamed };
   const idOf = (system: string, target: string, id: string) => newId.get(accountKey({ system, target, id })) ?? id;
@@ -297,6 +301,10 @@ export function comparability(
   for (const st of [...previous.systems, ...current.systems])
     statusOf.set(JSON.stringify([st.system, st.target]), { system: st.system, target: st.target });
 
+  // Systems the previous scan read in full: only there is a target it did not find a new one.
+  const readBefore = new Map<string, boolean>();
+  for (const st of previous.systems) readBefore.set(st.system, (readBefore.get(st.system) ?? true) && st.ok);
+
   // Why each status named in either scan is not compared; absent when it is.
   const why = new Map<string, string>();
   const systemCompared = new Map<string, boolean>();
@@ -305,9 +313,17 @@ export function comparability(
     const now = b.get(key);
     let reason: string | undefined;
     // A target found only now (a new project or account) was not there when the previous scan,
-    // complete and full, discovered its system: everything it holds is new. One found only in the
-    // previous scan may lie outside this scan's --only: nothing is concluded of it.
-    if (!before) reason = now?.ok === false ? `${system} ${target}` : undefined;
+    // complete and full, discovered its system: everything it holds is new. A system the previous
+    // scan did not read (newly configured, or a scan compared with that was narrowed) says
+    // nothing of what changed. One found only in the previous scan may lie outside this scan's
+    // --only: nothing is concluded of it.
+    if (!before)
+      reason =
+        now?.ok === false
+          ? `${system} ${target}`
+          : readBefore.get(system) === true
+            ? undefined
+            : `${system} (not read in full by the scan compared with)`;
     else if (!now) reason = undefined;
     else if (!before.ok || !now.ok) reason = `${system} ${target}`;
     else {

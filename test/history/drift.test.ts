@@ -64,12 +64,36 @@ describe('computeDrift', () => {
       accounts: [numbered('ritacosta', 7777)],
       grants: [grant('github', 'northwind', 'ritacosta', 'northwind/shop', { level: 'write' })],
     });
+    // Renamed, and the old login taken by someone else since: still one rename, and a new account.
+    const both = snapshot({
+      systems: [gh()],
+      accounts: [numbered('rita-costa', 5001), numbered('ritacosta', 7777)],
+      grants: [grant('github', 'northwind', 'rita-costa', 'northwind/shop', { level: 'write' })],
+      credentials: [credential('github', 'northwind', 'rita-costa', 'key-1')],
+    });
+    expect(computeDrift(before, both, 'x').changes.map((c) => [c.kind, c.account])).toEqual([
+      ['account-renamed', 'rita-costa'],
+      ['account-added', 'ritacosta'],
+    ]);
+
     expect(computeDrift(before, takenOver, 'x').changes.map((c) => [c.kind, c.account, c.resource ?? ''])).toEqual([
       ['account-added', 'ritacosta', ''],
       ['grant-added', 'ritacosta', 'northwind/shop'],
       ['account-removed', 'ritacosta (user 5001)', ''],
       ['grant-removed', 'ritacosta (user 5001)', 'northwind/shop'],
     ]);
+  });
+
+  it('compares nothing of a system the scan compared with did not read: newly configured, or a narrowed scan', () => {
+    const before = snapshot({ systems: [gh()], accounts: [account('github', 'northwind', 'mia')] });
+    const after = snapshot({
+      systems: [gh(), status('slack', 'T0NORTHWND', true)],
+      accounts: [account('github', 'northwind', 'mia'), account('slack', 'T0NORTHWND', 'U0MIA')],
+      grants: [grant('slack', 'T0NORTHWND', 'U0MIA', '#general')],
+    });
+    const drift = computeDrift(before, after, 'x');
+    expect(drift.changes).toEqual([]);
+    expect(drift.notCompared).toEqual(['slack (not read in full by the scan compared with)']);
   });
 
   it('gives a new account or a new key what the account holds now: the level and lanes it opens', () => {
