@@ -1,30 +1,15 @@
-// Each system's remediation commands, run through bash against fake gh/aws/gcloud that record
-// their arguments: the real names arrive intact, hostile names included, and nothing else runs.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { remediation as aws } from '../../connectors/aws/remediation.js';
 import { remediation as gcp } from '../../connectors/gcp/remediation.js';
 import { remediation as github } from '../../connectors/github/remediation.js';
 import { remediation as slack } from '../../connectors/slack/remediation.js';
 import type { Account, Credential, Grant, Secret } from '../../src/core/model.js';
 import type { Remediation } from '../../src/core/remediation.js';
-import { type FakeTools, fakeTools, shellWords } from './run.js';
+import { fakeToolsForFile, shellWords } from './run.js';
 
-const canaryDir = mkdtempSync(join(tmpdir(), 'lanekeeper-canary-'));
-const canary = join(canaryDir, 'pwned');
+const tools = fakeToolsForFile();
 /** Names an attacker could choose for a login, a repo, a role or a team. */
-const EVIL = `x'; touch ${canary}; echo '$(touch ${canary})\`touch ${canary}\``;
-
-let tools: FakeTools;
-beforeAll(() => {
-  tools = fakeTools();
-});
-afterAll(() => {
-  tools.close();
-  rmSync(canaryDir, { recursive: true, force: true });
-});
+const EVIL = tools.evil;
 
 function account(fields: Partial<Account> & { id: string; system: string }): Account {
   return { target: 'northwind', login: fields.id, emails: [], kind: 'human', status: 'active', ...fields };
@@ -36,9 +21,7 @@ function grant(fields: Partial<Grant> & { account: string; resource: string; sys
 
 /** Runs each command; returns the recorded calls. Fails if the canary appeared. */
 function calls(plan: Remediation): string[][] {
-  const recorded = plan.commands.flatMap((c) => tools.run(c));
-  expect(existsSync(canary)).toBe(false);
-  return recorded;
+  return tools.calls(plan.commands);
 }
 
 describe('github', () => {

@@ -1,29 +1,13 @@
-// Rotating a GitHub organisation secret must not change who may read it: `gh secret set --org`
-// sends a visibility on every PUT (private when told none), so the command passes the one the
-// scan read, and a selected secret keeps its repositories. Run through bash against a fake gh.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { remediation as github } from '../../connectors/github/remediation.js';
 import type { Attributes, Secret } from '../../src/core/model.js';
-import { type FakeTools, fakeTools } from './run.js';
+import { fakeToolsForFile } from './run.js';
 
-const canaryDir = mkdtempSync(join(tmpdir(), 'lanekeeper-canary-'));
-const canary = join(canaryDir, 'pwned');
-const EVIL = `x'; touch ${canary}; echo '$(touch ${canary})\`touch ${canary}\``;
+const tools = fakeToolsForFile();
+const EVIL = tools.evil;
 
 /** An organisation name has no slash (that would make it a repository). */
 const ORG_EVIL = `ac'me$(id)\`id\`"x`;
-
-let tools: FakeTools;
-beforeAll(() => {
-  tools = fakeTools();
-});
-afterAll(() => {
-  tools.close();
-  rmSync(canaryDir, { recursive: true, force: true });
-});
 
 function orgSecret(name: string, visibility?: string, org = 'northwind'): Secret & { attributes?: Attributes } {
   return {
@@ -36,11 +20,7 @@ function orgSecret(name: string, visibility?: string, org = 'northwind'): Secret
 }
 
 /** Each command run under bash, every gh printing `stdout`; the recorded calls. */
-function run(commands: readonly string[], stdout: string): string[][] {
-  const recorded = commands.flatMap((c) => tools.run(c, stdout));
-  expect(existsSync(canary)).toBe(false);
-  return recorded;
-}
+const run = (commands: readonly string[], stdout: string) => tools.calls(commands, stdout);
 
 describe('github: rotating an organisation secret keeps its visibility', () => {
   it('passes --visibility=all and --visibility=private as read', () => {

@@ -1,9 +1,10 @@
 // Runs command lines through a real bash, with fake gh/aws/gcloud on PATH that record the exact
 // arguments they receive, so a test sees what a person's shell would pass to the real tools.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 /** Each argument the shell made of `line`, by running `printf '%s\0' line`. */
 export function shellWords(line: string): string[] {
@@ -49,6 +50,41 @@ export function fakeTools(): FakeTools {
     },
     close() {
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ToolsForFile {
+  /** A name an attacker could choose (a login, a repo, a role): run by a shell, it creates the canary. */
+  evil: string;
+  run(line: string, stdout?: string): string[][];
+  /** Each command run under bash, every fake printing `stdout`; fails if the canary appeared. */
+  calls(commands: readonly string[], stdout?: string): string[][];
+}
+
+/** For a whole test file: the fake tools and a canary, made before the first test and removed after the last. */
+export function fakeToolsForFile(): ToolsForFile {
+  const canaryDir = mkdtempSync(join(tmpdir(), 'lanekeeper-canary-'));
+  const canary = join(canaryDir, 'pwned');
+  let tools: FakeTools | undefined;
+  beforeAll(() => {
+    tools = fakeTools();
+  });
+  afterAll(() => {
+    tools?.close();
+    rmSync(canaryDir, { recursive: true, force: true });
+  });
+  const run = (line: string, stdout?: string) => {
+    if (!tools) throw new Error('the fake tools are made in beforeAll');
+    return tools.run(line, stdout);
+  };
+  return {
+    evil: `x'; touch ${canary}; echo '$(touch ${canary})\`touch ${canary}\``,
+    run,
+    calls(commands, stdout) {
+      const recorded = commands.flatMap((c) => run(c, stdout));
+      expect(existsSync(canary)).toBe(false);
+      return recorded;
     },
   };
 }
