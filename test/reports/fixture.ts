@@ -1,12 +1,13 @@
 // A small, realistic scan of Northwind Supply, built from plain objects, and a hostile twin
 // whose every outside string (names, logins, emails, repos, channels, evidence) is an attack.
 
+import { type EmailContent, type EmailInput, renderEmail } from '../../reports/email.js';
 import type { ReportInput } from '../../reports/index.js';
 import { completeness } from '../../src/core/completeness.js';
 import type { Evaluation } from '../../src/core/evaluation.js';
 import type { Finding, RuleMeta } from '../../src/core/finding.js';
 import type { Account, Grant, Snapshot, SystemStatus } from '../../src/core/model.js';
-import type { Person } from '../../src/core/register.js';
+import { type Person, RegisterSchema } from '../../src/core/register.js';
 
 export const NOW = new Date('2026-11-29T09:00:00.000Z');
 
@@ -585,4 +586,19 @@ export function richInput(over: Partial<ReportInput> = {}): ReportInput {
     registerPeople: demoRegisterPeople(),
     ...over,
   };
+}
+
+/** The weekly email of a scan's evaluation: complete, nothing new, no history, unless `over` says. */
+export function demoEmail(evaluation: Evaluation, over: Partial<EmailInput> = {}): EmailContent {
+  return renderEmail({
+    organization: 'Northwind Supply',
+    now: NOW,
+    complete: true,
+    failed: [],
+    evaluation,
+    register: RegisterSchema.parse({ organization: 'Northwind Supply', people: [] }),
+    newFingerprints: new Set(),
+    attachments: { attached: [], tooLarge: [], folder: 'lanekeeper-report' },
+    ...over,
+  });
 }

@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { renderEmail } from '../../reports/email.js';
 import { FILTER_SCRIPT, REPORT_CSP } from '../../reports/html.js';
 import { REPORT_FILES, renderReport } from '../../reports/index.js';
 import { completeness } from '../../src/core/completeness.js';
-import { RegisterSchema } from '../../src/core/register.js';
-import { demoInput, NOW } from './fixture.js';
+import { demoEmail, demoInput, NOW } from './fixture.js';
 
 const decode = (s: string) =>
   s
@@ -160,16 +158,7 @@ describe('where a finding is, when it has no account', () => {
     const md = renderReport('md', input);
     expect(md).toContain('| github · northwind/analytics |');
     expect(md).toContain('| register |');
-    const email = renderEmail({
-      organization: 'Northwind Supply',
-      now: NOW,
-      complete: true,
-      failed: [],
-      evaluation: input.evaluation,
-      register: RegisterSchema.parse({ organization: 'Northwind Supply', people: [] }),
-      newFingerprints: new Set(),
-      attachments: { attached: [], tooLarge: [], folder: 'lanekeeper-report' },
-    });
+    const email = demoEmail(input.evaluation);
     expect(text(email.html)).toContain('github · northwind/analytics');
     expect(text(email.html)).not.toMatch(/· ·|· $|register ·/);
     expect(email.text).toContain(': github northwind/analytics');

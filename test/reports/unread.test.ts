@@ -1,10 +1,8 @@
 // An incomplete scan: a system that failed is reported as failed, never as empty. The people ×
 // lanes matrix and the approval timelines say "unknown" where the access was not read.
 import { describe, expect, it } from 'vitest';
-import { renderEmail } from '../../reports/email.js';
 import { renderReport } from '../../reports/index.js';
-import { RegisterSchema } from '../../src/core/register.js';
-import { demoInput, demoRegisterPeople, NOW } from './fixture.js';
+import { demoEmail, demoInput, demoRegisterPeople } from './fixture.js';
 
 function unread() {
   const input = demoInput({ registerPeople: demoRegisterPeople() });
@@ -17,16 +15,7 @@ function unread() {
 }
 
 const email = (input: ReturnType<typeof demoInput>) =>
-  renderEmail({
-    organization: 'Northwind Supply',
-    now: NOW,
-    complete: false,
-    failed: ['aws 111111111111: AccessDenied'],
-    evaluation: input.evaluation,
-    register: RegisterSchema.parse({ organization: 'Northwind Supply', people: [] }),
-    newFingerprints: new Set(),
-    attachments: { attached: [], tooLarge: [], folder: 'lanekeeper-report' },
-  });
+  demoEmail(input.evaluation, { complete: false, failed: ['aws 111111111111: AccessDenied'] });
 
 describe('a matrix cell about a system that could not be read', () => {
   const input = unread();
