@@ -5,7 +5,9 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { AnyConnector, EmulatorOptions, RunningEmulator } from '../core/connector.js';
 import { resolveRelativeDates } from '../core/dates.js';
+import { UsageError } from '../core/errors.js';
 import { shellQuote } from '../core/shell.js';
+import { jsonSyntaxAt } from '../core/source.js';
 
 export interface SandboxOptions extends EmulatorOptions {
   /** Only these systems; all the scenario names when absent. */
@@ -26,17 +28,34 @@ export interface Sandbox {
  * relative to the file. `$today-180d` style dates are resolved against options.now.
  */
 export async function loadScenario(path: string, now: Date): Promise<Record<string, unknown>> {
-  const top = JSON.parse(resolveRelativeDates(await readFile(path, 'utf8'), now)) as Record<string, unknown>;
+  const top = await scenarioJson(path, now);
+  if (typeof top !== 'object' || top === null || Array.isArray(top))
+    throw new UsageError(`${path}: a scenario is an object naming a system's scenario under each connector id`);
   const out: Record<string, unknown> = {};
   for (const [system, value] of Object.entries(top)) {
-    if (typeof value === 'string') {
-      const file = resolve(dirname(path), value);
-      out[system] = JSON.parse(resolveRelativeDates(await readFile(file, 'utf8'), now));
-    } else {
-      out[system] = value;
-    }
+    out[system] = typeof value === 'string' ? await scenarioJson(resolve(dirname(path), value), now) : value;
   }
   return out;
+}
+
+/** A scenario file's JSON, dates resolved; a file that cannot be read or parsed is bad input, named with its line. */
+async function scenarioJson(file: string, now: Date): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`${file}: the scenario cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  try {
+    // Checked as written, so the line and column are the file's, before dates change its length.
+    JSON.parse(text);
+  } catch (e) {
+    const at = jsonSyntaxAt(text, e);
+    throw new UsageError(
+      `${file}${at.line === undefined ? '' : `:${at.line}:${at.column}`}: not valid JSON (${at.message})`,
+    );
+  }
+  return JSON.parse(resolveRelativeDates(text, now)) as unknown;
 }
 
 export async function startSandbox(
@@ -52,11 +71,14 @@ export async function startSandbox(
     for (const [system, raw] of Object.entries(scenario)) {
       if (options.only && !options.only.includes(system)) continue;
       const connector = registry.find((c) => c.id === system);
-      if (!connector) throw new Error(`the scenario names "${system}", which is not a connector`);
+      if (!connector)
+        throw new UsageError(
+          `the scenario names "${system}", which is not a connector (${registry.map((c) => c.id).sort().join(', ')})`,
+        );
       const parsed = connector.emulator.scenarioSchema.safeParse(raw);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw new Error(`scenario for ${system}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+        throw new UsageError(`scenario for ${system}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
       }
       emulators.set(system, await connector.emulator.start(parsed.data, options));
     }

@@ -53,6 +53,16 @@ export function isCalendarDate(value: string): boolean {
 }
 
 /**
+ * A date and time Date.parse reads, whose day the calendar has: V8 reads "2026-02-30T00:00:00Z"
+ * as 2 March, so a day that does not exist would otherwise move silently.
+ */
+export function isTimestamp(value: string): boolean {
+  if (Number.isNaN(Date.parse(value))) return false;
+  const day = /^\d{4}-\d{2}-\d{2}/.exec(value);
+  return day === null || isCalendarDate(day[0]);
+}
+
+/**
  * start ≤ now < the day after end, in whole UTC days (an end date is the last day); a missing start
  * or end leaves that side open. What "in its window" means for approvals and engagements alike.
  */

@@ -603,6 +603,127 @@ export function closest(word: string, candidates: readonly string[], maxDistance
   return best !== undefined && best !== word && bestDistance <= limit ? best : undefined;
 }
 
+/**
+ * Where JSON.parse stopped, as a line and column of `text`, and its message without V8's
+ * "at position N" or its quote of the text (a position in a file of 85 MB names nothing a person
+ * can find). V8 gives no position for an unexpected token (a comma after the last entry): then
+ * the text is walked to find it.
+ */
+export function jsonSyntaxAt(text: string, error: unknown): { message: string; line?: number; column?: number } {
+  const raw = error instanceof Error ? error.message : String(error);
+  const position = /at position (\d+)/.exec(raw);
+  const found = position ? Number(position[1]) : jsonErrorOffset(text);
+  const message =
+    raw
+      .replace(/\s*(in JSON )?at position \d+.*$/s, '')
+      .replace(/\s*\(line \d+ column \d+\)$/, '')
+      .replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '') || 'invalid JSON';
+  if (found === undefined) return { message };
+  const offset = Math.min(found, text.length);
+  const lineStart = offset === 0 ? 0 : text.lastIndexOf('\n', offset - 1) + 1;
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < lineStart; i = text.indexOf('\n', i + 1)) line++;
+  return { message, line, column: offset - lineStart + 1 };
+}
+
+/**
+ * The offset of the first character that makes `text` not JSON (RFC 8259), or undefined when it
+ * is JSON. A loop with a stack of open brackets, not recursion, so no nesting depth overflows it.
+ */
+export function jsonErrorOffset(text: string): number | undefined {
+  const n = text.length;
+  const open: number[] = [];
+  let i = 0;
+  let expect: 'value' | 'key' | 'after' = 'value';
+  const skipSpace = () => {
+    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+  };
+  /** Past a string starting at i; false where it breaks (i is then the offending character). */
+  const string = (): boolean => {
+    for (i++; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        i++;
+        return true;
+      }
+      if (c < 0x20) return false;
+      if (c === 0x5c) {
+        const e = text[++i];
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) return false;
+          i += 4;
+        } else if (e === undefined || !'"\\/bfnrt'.includes(e)) return false;
+      }
+    }
+    return false;
+  };
+  const digits = (): boolean => {
+    const from = i;
+    while (i < n && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) i++;
+    return i > from;
+  };
+  /** Past a number; false where it breaks: a fraction or exponent needs a digit after its mark. */
+  const number = (): boolean => {
+    if (text[i] === '-') i++;
+    if (text[i] === '0') i++;
+    else if (!digits()) return false;
+    if (text[i] === '.') {
+      i++;
+      if (!digits()) return false;
+    }
+    if (text[i] === 'e' || text[i] === 'E') {
+      i++;
+      if (text[i] === '+' || text[i] === '-') i++;
+      if (!digits()) return false;
+    }
+    return true;
+  };
+  for (;;) {
+    skipSpace();
+    if (expect === 'after') {
+      const top = open.at(-1);
+      if (top === undefined) return i < n ? i : undefined;
+      const c = text.charCodeAt(i);
+      if (c === 0x2c) {
+        i++;
+        expect = top === 0x7b ? 'key' : 'value';
+      } else if (c === top + 2) {
+        // '{' + 2 is '}', '[' + 2 is ']'.
+        open.pop();
+        i++;
+      } else return i;
+      continue;
+    }
+    if (expect === 'key') {
+      if (text[i] !== '"' || !string()) return i;
+      skipSpace();
+      if (text[i] !== ':') return i;
+      i++;
+      expect = 'value';
+      continue;
+    }
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      open.push(text.charCodeAt(i));
+      i++;
+      skipSpace();
+      if (text.charCodeAt(i) === open.at(-1)! + 2) {
+        open.pop();
+        i++;
+        expect = 'after';
+      } else expect = c === '{' ? 'key' : 'value';
+      continue;
+    }
+    const literal = c === 't' ? 'true' : c === 'f' ? 'false' : c === 'n' ? 'null' : undefined;
+    if (literal) {
+      // As far as it spells the word: the first letter that differs is the wrong one.
+      const end = i + literal.length;
+      for (; i < end; i++) if (text[i] !== literal[literal.length - (end - i)]) return i;
+    } else if (c === '"' ? !string() : !number()) return i;
+    expect = 'after';
+  }
+}
+
 /** Optimal string alignment distance: Levenshtein plus adjacent transpositions ("dnaa" → "dana" is 1). */
 function editDistance(a: string, b: string): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>

@@ -10,6 +10,7 @@ import { createReadStream } from 'node:fs';
 import { type FileHandle, open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { z } from 'zod';
+import { isTimestamp } from '../core/dates.js';
 import { sha256 } from '../core/digest.js';
 import { UsageError } from '../core/errors.js';
 import {
@@ -20,6 +21,7 @@ import {
   type SnapshotList,
   SnapshotSchema,
 } from '../core/model.js';
+import { jsonSyntaxAt } from '../core/source.js';
 
 /** Read and validate a saved snapshot. Throws a UsageError with the file name and the first bad field. */
 export async function readSnapshot(path: string): Promise<Snapshot> {
@@ -32,12 +34,22 @@ export async function readSnapshotFile(path: string): Promise<{ snapshot: Snapsh
   if (byLines) return byLines;
   let data: unknown;
   let digest: string;
+  let text: string;
   try {
     const bytes = await readFile(path);
     digest = sha256(bytes);
-    data = JSON.parse(bytes.toString('utf8'));
+    // An editor on Windows may have saved it with a byte order mark, which JSON.parse refuses.
+    text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   } catch (e) {
     throw new UsageError(`${path}: not a readable JSON inventory (${(e as Error).message})`);
+  }
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    const at = jsonSyntaxAt(text, e);
+    throw new UsageError(
+      `${path}${at.line === undefined ? '' : `:${at.line}:${at.column}`}: not a readable JSON inventory (${at.message})`,
+    );
   }
   return { snapshot: checkedWhole(path, data), digest };
 }
@@ -68,6 +80,8 @@ function checkedWhole(path: string, data: unknown, alreadyChecked: ReadonlySet<s
   }
   const head = SnapshotHeadSchema.safeParse(rest);
   if (!head.success) throw refusal(path, head.error.issues);
+  checkDates(path, head.data, ['collectedAt'], []);
+  for (const [i, status] of head.data.systems.entries()) checkDates(path, status, ['collectedAt'], ['systems', i]);
   for (const list of SNAPSHOT_LISTS) {
     if (alreadyChecked.has(list)) continue;
     const records = lists[list] as unknown[];
@@ -79,7 +93,25 @@ function checkedWhole(path: string, data: unknown, alreadyChecked: ReadonlySet<s
 function checkedRecord(path: string, list: SnapshotList, index: number, value: unknown, line?: number): unknown {
   const record = SNAPSHOT_RECORD_SCHEMAS[list].safeParse(value);
   if (!record.success) throw refusal(path, record.error.issues, [list, index], line);
+  checkDates(path, record.data as object, DATE_FIELDS, [list, index], line);
   return record.data;
+}
+
+/** The fields of a record (and of a system's status, and of the head) that hold a date and time. */
+const DATE_FIELDS = ['createdAt', 'lastActiveAt', 'lastUsedAt', 'updatedAt', 'endsAt', 'expiresAt', 'collectedAt'];
+
+/** Every date of a checked value is a real one (see isTimestamp): the schema only knows them as strings. */
+function checkDates(path: string, value: object, fields: readonly string[], at: PropertyKey[], line?: number): void {
+  for (const field of fields) {
+    const date = (value as Record<string, unknown>)[field];
+    if (typeof date === 'string' && !isTimestamp(date))
+      throw refusal(
+        path,
+        [{ code: 'custom', path: [field], message: `is not a real date and time: "${date}"`, input: date }],
+        at,
+        line,
+      );
+  }
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

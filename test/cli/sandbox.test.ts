@@ -1,6 +1,6 @@
 // `lanekeeper sandbox` serves a scenario and writes a config for another shell: what it prints
 // to run there must work, the made-up tokens kept out of the config as real ones would be.
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/app/cli.js';
@@ -70,5 +70,40 @@ describe('lanekeeper sandbox', () => {
     expect(Object.keys(env).length).toBeGreaterThan(0);
     for (const value of Object.values(env)) if (value.length > 8) expect(config).not.toContain(value);
     expect((await stat(join(dir, 'sandbox.env'))).mode & 0o077).toBe(0);
+  });
+
+  it.each([
+    [
+      'a scenario that is not JSON',
+      { 'bad.json': '{\n  "github": {"org": "x",}\n}\n' },
+      'bad.json',
+      /bad\.json:2:25: not valid JSON \(Expected double-quoted property name\)/,
+    ],
+    [
+      'a system file beside it that is not JSON',
+      { 'top.json': '{"slack": "slack.json"}', 'slack.json': '{\n  "users": [\n  ]]\n}' },
+      'top.json',
+      /slack\.json:3:4: not valid JSON/,
+    ],
+    ['a missing scenario', {}, 'missing.json', /missing\.json: the scenario cannot be read \(ENOENT\)/],
+    [
+      'a system no connector serves',
+      { 'okta.json': '{"okta": {}}' },
+      'okta.json',
+      /names "okta", which is not a connector \(aws, gcp, github, slack\)/,
+    ],
+    [
+      'a scenario of the wrong shape',
+      { 'shape.json': '{"slack": {"users": 5}}' },
+      'shape.json',
+      /scenario for slack: team: /,
+    ],
+  ])('refuses %s as bad input (exit 2), naming the file and line', async (_name, files, scenario, message) => {
+    const dir = await tempDir();
+    dirs.push(dir);
+    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+    const run = await runCli(['sandbox', '--scenario', join(dir, scenario), '--write-config', join(dir, 'c.json')]);
+    expect(run.stderr).toMatch(message);
+    expect(run.code).toBe(2);
   });
 });

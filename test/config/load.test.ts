@@ -18,6 +18,7 @@ const ENV = { GITHUB_TOKEN: 'fixture-github-token-0001', SLACK_BOT_TOKEN: 'fixtu
 interface ExpectedProblem {
   code: string;
   line?: number;
+  column?: number;
   field?: string;
   message?: string;
 }
@@ -35,6 +36,7 @@ function matches(p: Problem, e: ExpectedProblem): boolean {
   return (
     p.code === e.code &&
     (e.line === undefined || p.line === e.line) &&
+    (e.column === undefined || p.column === e.column) &&
     (e.field === undefined || p.field === e.field) &&
     (e.message === undefined || p.message.includes(e.message))
   );

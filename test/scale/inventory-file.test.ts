@@ -118,20 +118,56 @@ describe('reading a saved snapshot', () => {
       (t: string) =>
         t.replace(
           '},\n    {"system":"github","target":"northwind","account"',
-          '}\n    {"system":"github","target":"northwind","account"',
+          '}\n    ✗{"system":"github","target":"northwind","account"',
         ),
     ],
     [
-      'a comma after the last record',
-      (t: string) => t.replace(/}\n {2}\],\n {2}"credentials"/, '},\n  ],\n  "credentials"'),
+      'a comma after the last record (V8 gives no position)',
+      (t: string) => t.replace(/}\n {2}\],\n {2}"credentials"/, '},\n  ✗],\n  "credentials"'),
     ],
-    ['a file cut short', (t: string) => t.slice(0, t.length / 2)],
-    ['a byte order mark', (t: string) => `\ufeff${t}`],
-  ])('refuses %s as JSON.parse does', async (_name, spoil) => {
+    ['a file cut short', (t: string) => `${t.slice(0, t.length / 2)}✗`],
+  ])('refuses %s, naming the line and column where the JSON breaks', async (_name, spoil) => {
+    // ✗ marks the character the message must point at; it is not in the file.
+    const marked = spoil(written(sample()));
+    expect(marked).toContain('✗');
+    const offset = marked.indexOf('✗');
+    const text = marked.replace('✗', '');
+    expect(() => JSON.parse(text)).toThrow();
+    const before = text.slice(0, offset);
+    const [line, column] = [before.split('\n').length, offset - before.lastIndexOf('\n')];
+    const error = (await readSnapshotFile(await saved(text)).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toMatch(new RegExp(`\\.json:${line}:${column}: not a readable JSON inventory \\(\\w`));
+    // Neither V8's offset nor its quote of the file: only what a person can find in an editor.
+    expect(error.message).not.toMatch(/position|is not valid JSON/);
+  });
+
+  it('reads a file an editor saved with a byte order mark as the same file without it', async () => {
+    const text = written(sample());
+    const { snapshot: read } = await readSnapshotFile(await saved(`\ufeff${text}`));
+    expect(JSON.stringify(read)).toBe(JSON.stringify(whole(text)));
+  });
+
+  it.each([
+    [
+      'the collection time',
+      (t: string) => t.replace(/"collectedAt": "[^"]+"/, '"collectedAt": "2026-02-30T09:00:00.000Z"'),
+      /: not a lanekeeper inventory: collectedAt is not a real date and time: "2026-02-30T09:00:00.000Z"/,
+    ],
+    [
+      'a system’s collection time',
+      (t: string) => t.replace(/("system":"aws","target":"111111111111".*?"collectedAt":")[^"]+/, '$1yesterday'),
+      /: not a lanekeeper inventory: systems\.0\.collectedAt is not a real date and time: "yesterday"/,
+    ],
+    [
+      'a credential’s date',
+      (t: string) => t.replace(/("id":"key-1".*?)}/, '$1,"lastUsedAt":"2026-04-31T00:00:00Z"}'),
+      /:\d+: not a lanekeeper inventory: credentials\.0\.lastUsedAt is not a real date and time: "2026-04-31T00:00:00Z"/,
+    ],
+  ])('refuses a day the calendar does not have in %s, naming the field', async (_name, spoil, message) => {
     const text = spoil(written(sample()));
     expect(text).not.toBe(written(sample()));
-    expect(() => JSON.parse(text)).toThrow();
-    await expect(readSnapshotFile(await saved(text))).rejects.toThrow(/not a readable JSON inventory/);
+    await expect(readSnapshotFile(await saved(text))).rejects.toThrow(message);
   });
 
   it('refuses a file that cannot be read, naming it', async () => {

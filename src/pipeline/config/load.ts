@@ -21,6 +21,7 @@ import {
   closest,
   formatPath,
   issuesToProblems,
+  jsonSyntaxAt,
   MAX_NESTING,
   nestsDeeperThan,
   parseSource,
@@ -415,17 +416,10 @@ function interpolate(value: unknown, path: PropertyKey[], ctx: InterpolationCont
   return result;
 }
 
-/** JSON.parse reports "at position N"; turn that into a line and column. */
+/** JSON.parse reports "at position N"; the problem names the line and column. */
 function jsonSyntaxProblem(text: string, error: unknown, file: string): Problem {
-  const message = error instanceof Error ? error.message : String(error);
-  const position = /at position (\d+)/.exec(message);
-  const offset = position ? Number(position[1]) : /end of JSON input/i.test(message) ? text.length : undefined;
-  const clean = message.replace(/\s*(in JSON )?at position \d+.*$/s, '').replace(/\s*\(line \d+ column \d+\)$/, '');
-  if (offset === undefined) return problem('LK_CONFIG_SYNTAX', clean, { file });
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - before.lastIndexOf('\n');
-  return problem('LK_CONFIG_SYNTAX', clean || 'invalid JSON', { file, line, column });
+  const { message, line, column } = jsonSyntaxAt(text, error);
+  return problem('LK_CONFIG_SYNTAX', message, line === undefined ? { file } : { file, line, column });
 }
 
 function didYouMean(word: string, candidates: readonly string[]): string {
