@@ -8,8 +8,34 @@ import type { Account, Grant } from '../../src/core/model.js';
 import { WORKSPACE } from './classify.js';
 import type { ApiIntegrationLog } from './schema.js';
 
-/** Scopes that read what people wrote: history of every conversation type, search, files. */
-const READS_MESSAGES = /^(channels:history|groups:history|im:history|mpim:history|search:read|files:read|read|client)$/;
+/**
+ * Scopes that read what people wrote or shared, by the kind of read: a new scope of a known kind
+ * counts without a change here (every `*:history`, every `search:read*`), so the list fails closed.
+ */
+const READS_MESSAGES: readonly RegExp[] = [
+  // History: channels, groups, im, mpim, the old workspace apps' conversations, any later one.
+  /^[a-z_.]+:history$/,
+  // Search: the legacy search:read and the granular ones of the Real-time Search API (.public,
+  // .private, .im, .mpim, .files, and any later one), which return messages and files.
+  // search:read.users searches the people directory only, no content.
+  /^search:read(\.(?!users$)[a-z_.]+)?$/,
+  // Files and canvases (a canvas is a file); remote_files:read only sees the app's own.
+  /^(files|canvases):read$/,
+  // Pins, reactions and stars answer the message or file they are on, text included.
+  /^(pins|reactions|stars):read$/,
+  // Enterprise Grid's Discovery (eDiscovery) API: every message of the organisation.
+  /^discovery:read$/,
+  // Legacy scopes: read and client are a user's whole view, bot a classic bot's (RTM: every
+  // message of its channels).
+  /^(read|client|bot)$/,
+  // Not app_mentions:read (the messages written to the app) nor metadata.message:read (an
+  // app's structured metadata, not what people wrote).
+];
+
+/** Whether a scope lets an app read message or file content (see README, "What it reads"). */
+function readsMessages(scope: string): boolean {
+  return READS_MESSAGES.some((pattern) => pattern.test(scope));
+}
 
 export interface InstalledApp {
   /** The app's id, or `service:<id>` for a legacy integration. */
@@ -85,7 +111,7 @@ export function appRecords(
   target: string,
   channels: readonly string[],
 ): { account: Account; grant: Grant } | undefined {
-  const reading = app.scopes.filter((s) => READS_MESSAGES.test(s));
+  const reading = app.scopes.filter(readsMessages);
   if (reading.length === 0) return undefined;
   const id = appAccountId(app);
   const by = app.installedBy

@@ -461,6 +461,52 @@ describe('slack collect: installed apps (the integration log)', () => {
     expect(one.systems[0]?.gaps.map((g) => g.kind)).not.toContain('slack.apps');
   });
 
+  it('counts every scope that reads messages or files, the granular search ones too, and no other', async () => {
+    const reading = [
+      'channels:history',
+      'groups:history',
+      'im:history',
+      'mpim:history',
+      'search:read',
+      'search:read.public',
+      'search:read.private',
+      'search:read.im',
+      'search:read.mpim',
+      'search:read.files',
+      'files:read',
+      'canvases:read',
+      'pins:read',
+      'reactions:read',
+      'stars:read',
+      'discovery:read',
+      'read',
+      'client',
+      'bot',
+    ];
+    // search:read.users searches the people directory; the others post, or read no content.
+    const notReading = ['search:read.users', 'chat:write', 'users:read', 'channels:read', 'app_mentions:read'];
+    const appId = (i: number) => `A0S${String(i).padStart(2, '0')}`;
+    const scenario = {
+      ...everyKind(),
+      integrationLogs: [...reading, ...notReading].map((scope, i) => ({
+        appId: appId(i),
+        appName: `Uses ${scope}`,
+        userId: 'U0ADM',
+        userName: 'adam',
+        date: '2026-10-01',
+        change: 'added',
+        scopes: [scope, 'chat:write'],
+      })),
+    };
+    const snapshot = await scanSlack(await startEmulator(scenario), { lanes: LANES });
+    const apps = snapshot.grants.filter((g) => g.permission === 'app-reads-messages');
+    expect(apps.map((g) => g.account)).toEqual(reading.map((_, i) => `app:${appId(i)}`));
+    for (const g of apps) expect(g.lanes).toEqual(['code', 'data', 'production']);
+    expect(apps.find((g) => g.account === 'app:A0S09')?.evidence?.[0]).toMatch(
+      /may read messages \(search:read\.files\)$/,
+    );
+  });
+
   it('reads the same apps through rate limits and server errors', async () => {
     const clean = await scanSlack(await startEmulator(withApps()), { lanes: LANES });
     const faulty = await startEmulator(withApps(), {
