@@ -7,7 +7,7 @@ import type { Gaxios } from 'gaxios';
 import { GoogleAuth, OAuth2Client } from 'google-auth-library';
 import { perRequestSignals } from '../../src/core/listeners.js';
 import { readAllPages } from '../../src/core/paging.js';
-import { registerCredentialHeader, registerSecret } from '../../src/core/redact.js';
+import { redact, registerCredentialHeader, registerSecret } from '../../src/core/redact.js';
 import { sleep } from '../../src/core/sleep.js';
 import type { GcpOperation } from './operations.js';
 import {
@@ -507,7 +507,8 @@ function httpError(status: number, body: string): HttpError {
 /** "PERMISSION_DENIED (HTTP 403): The caller does not have permission…": the same words whatever threw it. */
 function describeHttp(status: number, parts: GoogleErrorParts | undefined, fallback: string): string {
   const name = parts?.status ? `${parts.status} ` : '';
-  return `${name}(HTTP ${status}): ${parts?.message ?? firstLine(fallback).slice(0, 200)}`;
+  // Redacted before it is cut: a cut through a token echoed back would leave most of it unmatched.
+  return `${name}(HTTP ${status}): ${parts?.message ?? redact(firstLine(fallback)).slice(0, 200)}`;
 }
 
 interface GoogleErrorParts {

@@ -6,7 +6,7 @@
 import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/rest';
 import type { Logger } from '../../src/core/log.js';
-import { registerCredentialHeader, registerSecret } from '../../src/core/redact.js';
+import { redact, registerCredentialHeader, registerSecret } from '../../src/core/redact.js';
 import type { RateBudget } from './budget.js';
 import { conditionalFetch, KEPT_ANSWER_HEADER, type SealedAnswers } from './conditional.js';
 import { GITHUB_AUTH_OPERATIONS, GITHUB_OPERATIONS, splitOperation } from './operations.js';
@@ -231,7 +231,8 @@ function bodyMessage(data: unknown): string {
   if (data && typeof data === 'object' && 'message' in data && typeof data.message === 'string') return data.message;
   if (typeof data === 'string') {
     if (/^\s*</.test(data)) return 'an HTML error page';
-    return data.slice(0, 200) || 'an empty answer';
+    // Redacted before it is cut: a cut through a token echoed back would leave most of it unmatched.
+    return redact(data).slice(0, 200) || 'an empty answer';
   }
   return 'an answer without a message';
 }

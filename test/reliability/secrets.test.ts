@@ -214,10 +214,21 @@ function credentialsOf(req: IncomingMessage): string {
     .join(' ');
 }
 
-async function startEcho(system: string): Promise<Echo> {
+/**
+ * `plainTextPad`: answer every request 401 with a plain-text page instead, the credentials after
+ * that many characters: a client that cuts a long page short must not cut through a token.
+ */
+async function startEcho(system: string, plainTextPad?: number): Promise<Echo> {
   const kit = kits.get(system);
   if (!kit) throw new Error(`${system} is not in the registry`);
-  const refuse = kit.secrets.refusal;
+  const refuse =
+    plainTextPad === undefined
+      ? kit.secrets.refusal
+      : (credentials: string) => ({
+          status: 401,
+          contentType: 'text/plain',
+          body: `${'x'.repeat(plainTextPad)} you sent ${credentials}`,
+        });
   const seen: string[] = [];
   const server: Server = createServer((req, res) => {
     req.resume();
@@ -333,6 +344,39 @@ describe.each(await demoSystems())('%s errors against a server that echoes the c
     }
     for (const line of logged) expect(leaks(redact(line), secrets)).toEqual([]);
   });
+});
+
+/** Every piece of a secret ten characters long or more, wherever a cut left it. */
+function partialLeaks(text: string, secrets: readonly string[]): string[] {
+  return secrets.flatMap((secret) =>
+    Array.from({ length: Math.max(0, secret.length - 9) }, (_, i) => secret.slice(i, i + 10)).filter((piece) =>
+      text.includes(piece),
+    ),
+  );
+}
+
+describe.each(await demoSystems())('%s errors from a plain-text page that echoes the credentials', (system) => {
+  // Pads that put the credentials across the first 200 characters, where error messages are cut.
+  it.each([150, 170, 180, 190])(
+    'leaves no piece of a secret when the page is cut (%i characters before it)',
+    async (pad) => {
+      const echo = await startEcho(system, pad);
+      try {
+        const connector = connectorById(system);
+        const block = kits.get(system)?.secrets.block;
+        if (!connector || !block) throw new Error(`${system} is not in the registry`);
+        const { errors, logged } = await raise(connector, block(echo.url));
+        expect(errors.length).toBeGreaterThan(0);
+        expect(partialLeaks(echo.seen.join('\n'), SECRETS).length).toBeGreaterThan(0);
+        for (const error of errors)
+          for (const [how, text] of Object.entries(serialisations(error)))
+            expect(partialLeaks(text, SECRETS), how).toEqual([]);
+        for (const line of logged) expect(partialLeaks(redact(line), SECRETS)).toEqual([]);
+      } finally {
+        await echo.close();
+      }
+    },
+  );
 });
 
 // ---- credentials minted at run time: registered as they are obtained, before any echo ----
