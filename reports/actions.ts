@@ -6,6 +6,7 @@
 // Every report (HTML, Markdown, email, terminal) shows the same actions in the same order.
 import { type Severity, severityRank } from '../src/core/finding.js';
 import type { Lane } from '../src/core/model.js';
+import { byText } from '../src/core/order.js';
 import { shellQuote } from '../src/core/shell.js';
 
 /** What an action needs to know of each finding. */
@@ -132,7 +133,7 @@ export function groupActions(findings: readonly ActionFinding[]): Action[] {
       severityRank(a.severity) - severityRank(b.severity) ||
       b.reach.length - a.reach.length ||
       b.count - a.count ||
-      a.anchor.localeCompare(b.anchor),
+      byText(a.anchor, b.anchor),
   );
 }
 
@@ -149,7 +150,7 @@ function common(list: readonly ActionFinding[]) {
   const byRule = new Map<string, number>();
   for (const f of list) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
   const summary = [...byRule.entries()]
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .sort((a, b) => b[1] - a[1] || byText(a[0], b[0]))
     .map(([rule, n]) => ruleWords(rule, n))
     .join(', ');
   const countText = `${plural(list.length, 'finding')}${newCount > 0 ? `, ${newCount === list.length ? (list.length === 1 ? 'new' : 'all new') : `${newCount} new`}` : ''}`;
@@ -241,7 +242,7 @@ function byRule(list: readonly ActionFinding[]): [string, number][] {
     (a, b) =>
       severityRank(worstOf(list, a[0]).severity) - severityRank(worstOf(list, b[0]).severity) ||
       b[1] - a[1] ||
-      a[0].localeCompare(b[0]),
+      byText(a[0], b[0]),
   );
 }
 

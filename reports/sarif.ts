@@ -2,6 +2,7 @@
 // One SARIF rule per lanekeeper rule, each finding located in the register at the
 // person's or grant's line, so the pull request that changes access shows it in place.
 import { type Finding, type RuleMeta, type Severity, severityRank } from '../src/core/finding.js';
+import { byText } from '../src/core/order.js';
 import { oneLine } from '../src/core/text.js';
 import { jsonEndingInList } from './json-list.js';
 
@@ -59,7 +60,7 @@ export function sarifChunks(input: SarifInput): Iterable<string> {
       ? input.findings
       : [...input.findings].sort((a, b) => severityRank(a.severity) - severityRank(b.severity)).slice(0, max);
   const left = input.findings.length - results.length;
-  const rules = [...input.rules].sort((a, b) => a.id.localeCompare(b.id));
+  const rules = [...input.rules].sort((a, b) => byText(a.id, b.id));
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',

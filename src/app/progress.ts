@@ -9,6 +9,7 @@ import type { Evaluation } from '../core/evaluation.js';
 import { SEVERITIES, type Severity } from '../core/finding.js';
 import { type LogLevel, printable } from '../core/log.js';
 import type { SystemStatus } from '../core/model.js';
+import { byText } from '../core/order.js';
 import { terminalSafe } from '../core/text.js';
 import type { ProgressEvent } from '../pipeline/collect.js';
 
@@ -276,9 +277,7 @@ export function formatScanSummary(input: ScanSummaryInput): string {
     low: (s) => s,
     info: color.dim,
   };
-  const systems = [...input.systems].sort(
-    (a, b) => a.system.localeCompare(b.system) || a.target.localeCompare(b.target),
-  );
+  const systems = [...input.systems].sort((a, b) => byText(a.system, b.system) || byText(a.target, b.target));
   const verdict = input.completeness ?? {
     complete: systems.every((s) => s.ok && s.gaps.length === 0),
     failed: [],

@@ -4,6 +4,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} is the config's own reference syntax, quoted on purpose
 
 import { printable } from './log.js';
+import { byText } from './order.js';
 
 export const ExitCode = {
   /** Scan complete, nothing at or above --fail-on. */
@@ -349,11 +350,11 @@ export function formatProblem(p: Problem): string {
 export function sortProblems(problems: readonly Problem[]): Problem[] {
   return [...problems].sort(
     (a, b) =>
-      (a.file ?? '').localeCompare(b.file ?? '') ||
+      byText(a.file ?? '', b.file ?? '') ||
       (a.line ?? 0) - (b.line ?? 0) ||
       (a.column ?? 0) - (b.column ?? 0) ||
-      a.code.localeCompare(b.code) ||
-      (a.field ?? '').localeCompare(b.field ?? ''),
+      byText(a.code, b.code) ||
+      byText(a.field ?? '', b.field ?? ''),
   );
 }
 

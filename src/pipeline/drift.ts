@@ -12,6 +12,7 @@ import {
   levelRank,
   type Snapshot,
 } from '../core/model.js';
+import { byText } from '../core/order.js';
 
 interface Held {
   level: Level;
@@ -158,12 +159,12 @@ export function computeDrift(scanned: Snapshot, current: Snapshot, since: string
 
   changes.sort(
     (a, b) =>
-      a.system.localeCompare(b.system) ||
-      a.target.localeCompare(b.target) ||
-      a.account.localeCompare(b.account) ||
-      (a.resource ?? '').localeCompare(b.resource ?? '') ||
-      a.kind.localeCompare(b.kind) ||
-      a.detail.localeCompare(b.detail),
+      byText(a.system, b.system) ||
+      byText(a.target, b.target) ||
+      byText(a.account, b.account) ||
+      byText(a.resource ?? '', b.resource ?? '') ||
+      byText(a.kind, b.kind) ||
+      byText(a.detail, b.detail),
   );
   return { since, changes, notCompared };
 }

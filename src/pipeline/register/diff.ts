@@ -4,6 +4,7 @@
 // instead of reading YAML; `lanekeeper register diff` prints it and the access-gate workflow
 // posts it on the pull request.
 import type { Level } from '../../core/model.js';
+import { byText } from '../../core/order.js';
 import type { Person, Register, RegisterGrant } from '../../core/register.js';
 
 export type ChangeKind =
@@ -65,7 +66,7 @@ export function diffRegisters(base: Register, head: Register, today: string): Re
   const other = [...sharedAccountChanges(base, head), ...acceptedRiskChanges(base, head)];
   const attention = [...people, ...other].filter((e) => e.changes.some((c) => c.attention)).length;
   // What needs a reviewer first, then by id.
-  people.sort((a, b) => Number(needsAttention(b)) - Number(needsAttention(a)) || a.id.localeCompare(b.id));
+  people.sort((a, b) => Number(needsAttention(b)) - Number(needsAttention(a)) || byText(a.id, b.id));
   return { people, other, attention };
 }
 
