@@ -10,7 +10,10 @@ import { type SlackPermission, WORKSPACE } from './classify.js';
 import type { ApiChannel, ApiTeam, ApiUser, ApiUserGroup } from './schema.js';
 
 export const SYSTEM = 'slack';
-/** Slack's own bot appears in users.list as a person; it is Slack's, not the workspace's. */
+/**
+ * Slack's own bot, in every workspace's users.list as a person (not is_bot, no email). It is
+ * Slack's, not the workspace's: no one can remove it, nor sign in as it, so it is no account.
+ */
 const SLACKBOT = 'USLACKBOT';
 
 export interface WorkspaceAnswers {
@@ -82,7 +85,7 @@ export function isGuest(role: SlackRole): boolean {
 // Not is_app_user: Slack sets it on a person who authorized the calling app (often the admin who
 // installed lanekeeper's), and that person keeps every grant and check a person has.
 function isBot(user: ApiUser): boolean {
-  return Boolean(user.is_bot) || user.id === SLACKBOT;
+  return Boolean(user.is_bot);
 }
 
 /** The instant a guest account ends, from Slack's epoch seconds (0 means never). */
@@ -100,7 +103,7 @@ export function buildRecords(answers: WorkspaceAnswers): WorkspaceRecords {
   // users.info answers people of other workspaces (team_id tells) and our own who joined late.
   const ownTeam = (u: ApiUser) => u.team_id === undefined || u.team_id === team.id;
   const others = answers.otherUsers ?? [];
-  const workspaceUsers = [...answers.users, ...others.filter(ownTeam)];
+  const workspaceUsers = [...answers.users, ...others.filter(ownTeam)].filter((u) => u.id !== SLACKBOT);
   const outsiders = others.filter((u) => !ownTeam(u));
   const outsiderIds = new Set(outsiders.map((u) => u.id));
   const usersById = new Map([...workspaceUsers, ...outsiders].map((u) => [u.id, u]));
@@ -168,6 +171,7 @@ export function buildRecords(answers: WorkspaceAnswers): WorkspaceRecords {
     const members = answers.members.get(c.id) ?? [];
     let foreign = 0;
     for (const memberId of members) {
+      if (memberId === SLACKBOT) continue;
       const user = usersById.get(memberId);
       if (!user) {
         // Neither users.list nor users.info described them: said in the gap below, never dropped.

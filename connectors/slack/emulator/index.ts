@@ -14,6 +14,7 @@ import {
 import { INTEGRATION_LOG_SCOPE, isSlackOperation, type SlackOperation } from '../operations.js';
 import type { SlackScenario } from './scenario.js';
 import {
+  SLACKBOT_ID,
   type WireConversationsList,
   type WireConversationsMembers,
   type WireError,
@@ -23,6 +24,7 @@ import {
   type WireView,
   wireChannel,
   wireExternalUser,
+  wireSlackbot,
   wireUser,
 } from './wire.js';
 
@@ -132,8 +134,10 @@ export async function startSlackEmulator(
           id: `U0BROKEN${i}`,
           deleted: 'no',
         }));
-        const listed = scenario.users.filter((u) => !u.joinedDuringScan);
-        const p = page([...listed.map((u) => wireUser(u, scenario, view)), ...broken], params, fault);
+        const listed = scenario.users.filter((u) => !u.joinedDuringScan).map((u) => wireUser(u, scenario, view));
+        // Real Slack lists its own bot in every workspace; a scenario may describe it itself.
+        if (!listed.some((u) => u.id === SLACKBOT_ID)) listed.push(wireSlackbot(scenario));
+        const p = page([...listed, ...broken], params, fault);
         if (!p.ok) return fail(p.error);
         return json(
           {
@@ -149,6 +153,7 @@ export async function startSlackEmulator(
         const id = params.get('user');
         const own = scenario.users.find((u) => u.id === id);
         if (own) return json({ ok: true, user: wireUser(own, scenario, view) } satisfies WireUsersInfo, needed);
+        if (id === SLACKBOT_ID) return json({ ok: true, user: wireSlackbot(scenario) } satisfies WireUsersInfo, needed);
         const other = scenario.externalUsers.find((u) => u.id === id);
         if (!other) return fail('user_not_found');
         // Slack's is_stranger: of another workspace, and in no shared channel the token can see.

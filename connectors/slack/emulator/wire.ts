@@ -208,6 +208,38 @@ export function wireUser(user: ScenarioUser, scenario: SlackScenario, view: Wire
   return wire;
 }
 
+/** Slack's own bot: in every workspace's users.list, as Slack writes it (not is_bot, no email, no 2FA). */
+export const SLACKBOT_ID = 'USLACKBOT';
+
+export function wireSlackbot(scenario: SlackScenario): WireUser {
+  return {
+    id: SLACKBOT_ID,
+    team_id: scenario.team.id,
+    name: 'slackbot',
+    deleted: false,
+    real_name: 'Slackbot',
+    tz: 'America/Los_Angeles',
+    tz_label: 'Pacific Standard Time',
+    tz_offset: -28_800,
+    profile: {
+      real_name: 'Slackbot',
+      real_name_normalized: 'Slackbot',
+      display_name: 'Slackbot',
+      display_name_normalized: 'Slackbot',
+      team: scenario.team.id,
+    },
+    is_admin: false,
+    is_owner: false,
+    is_primary_owner: false,
+    is_restricted: false,
+    is_ultra_restricted: false,
+    is_bot: false,
+    is_app_user: false,
+    is_email_confirmed: false,
+    updated: 0,
+  };
+}
+
 /** Another workspace's person as users.info answers them; most fields left out of a stranger. */
 export function wireExternalUser(
   user: SlackScenario['externalUsers'][number],

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { remediation } from '../../../connectors/slack/remediation.js';
 import type { Grant, Snapshot } from '../../../src/core/model.js';
-import { FAST, inventoryOf, scanSlack, startEmulator } from './harness.js';
+import { evaluate } from '../../../src/pipeline/evaluate/index.js';
+import { policy, register } from '../../support/builders.js';
+import { FAST, inventoryOf, NOW, scanSlack, startEmulator } from './harness.js';
 import { everyKind, LANES, otherTeams, TEAM } from './scenarios.js';
 
 function grantsOf(snapshot: Snapshot, account: string): Grant[] {
@@ -35,7 +37,6 @@ describe('slack collect', () => {
       U0GONE: ['gus', 'human', 'deleted', 'multi-channel-guest', undefined, 'gus@old.example'],
       U0BOT: ['deploybot', 'bot', 'active', 'bot', undefined, ''],
       U0APP: ['helpdesk-app', 'bot', 'active', 'bot', undefined, ''],
-      USLACKBOT: ['slackbot', 'bot', 'active', 'bot', undefined, ''],
       'team:T0NONAME': ['T0NONAME', 'external', 'active', 'slack-connect-team', undefined, ''],
       'team:T0PARTNER': ['Partner Co', 'external', 'active', 'slack-connect-team', undefined, ''],
       // The other organisations' people in #partner-support, from users.info.
@@ -51,6 +52,18 @@ describe('slack collect', () => {
     // Sorted by id, so the same workspace gives the same inventory byte for byte.
     const ids = snapshot.accounts.map((a) => a.id);
     expect(ids).toEqual([...ids].sort());
+  });
+
+  it('leaves out Slackbot, which Slack lists in every workspace: no account, no grant, no finding', async () => {
+    const emulator = await startEmulator(everyKind());
+    const snapshot = await scanSlack(emulator, { lanes: LANES });
+    expect(emulator.requests.some((r) => r.operation === 'users.list')).toBe(true);
+    expect(snapshot.accounts.map((a) => a.id)).not.toContain('USLACKBOT');
+    expect(snapshot.grants.filter((g) => g.account === 'USLACKBOT')).toEqual([]);
+    // With nobody in the register every account is unknown, but Slackbot is no one's to explain.
+    const { findings } = evaluate({ snapshot, register: register(), policy: policy(), now: NOW });
+    expect(findings.some((f) => f.rule === 'unknown-account')).toBe(true);
+    expect(findings.filter((f) => f.account === 'USLACKBOT')).toEqual([]);
   });
 
   it('gives full members the workspace, at admin level for admins and owners, and guests only their channels', async () => {
@@ -74,7 +87,7 @@ describe('slack collect', () => {
       '#old-project',
     ]);
     // Guests, bots and the deactivated hold no workspace grant.
-    for (const id of ['U0MULTI', 'U0SINGLE', 'U0NOEXP', 'U0BOT', 'U0APP', 'USLACKBOT', 'U0GONE']) {
+    for (const id of ['U0MULTI', 'U0SINGLE', 'U0NOEXP', 'U0BOT', 'U0APP', 'U0GONE']) {
       expect(workspace.map((g) => g.account)).not.toContain(id);
     }
   });

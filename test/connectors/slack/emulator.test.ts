@@ -61,7 +61,8 @@ describe('slack emulator', () => {
     const bob = await post(emulator, 'users.info', { user: 'U0BOB' }, token);
     expect(bob.body).toMatchObject({ ok: true, user: { id: 'U0BOB', team_id: 'T0HOME' } });
     const list = await post(emulator, 'users.list', {}, token);
-    expect((list.body.members as { id: string }[]).map((m) => m.id)).toEqual(['U0ALICE']);
+    // Slackbot too, as in every workspace.
+    expect((list.body.members as { id: string }[]).map((m) => m.id)).toEqual(['U0ALICE', 'USLACKBOT']);
     const channels = await post(emulator, 'conversations.list', { types: 'public_channel' }, token);
     expect((channels.body.channels as Record<string, unknown>[]).find((c) => c.id === 'C0BILLING')).toMatchObject({
       is_org_shared: true,
@@ -105,7 +106,7 @@ describe('slack emulator', () => {
       ids.push(...(page.body.members as { id: string }[]).map((m) => m.id));
       next = (page.body.response_metadata as { next_cursor: string }).next_cursor;
     } while (next);
-    expect(ids).toHaveLength(everyKind().users.length);
+    expect(ids).toEqual([...everyKind().users.map((u) => u.id), 'USLACKBOT']);
     expect((await post(emulator, 'users.list', { cursor: 'bm9wZQ==' }, tokenOf(emulator))).body).toEqual({
       ok: false,
       error: 'invalid_cursor',

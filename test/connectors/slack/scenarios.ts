@@ -1,6 +1,7 @@
 // A workspace with one of everything Slack can hold: each role, guests with and without an
-// expiry, an invited user, a deactivated one, bots, Slackbot, channels in each lane, a private
-// channel the app was not invited to, an archived channel and a Slack Connect share.
+// expiry, an invited user, a deactivated one, bots, channels in each lane, a private channel the
+// app was not invited to, an archived channel and a Slack Connect share. Slackbot is in users.list
+// too: the emulator lists it in every workspace, as Slack does.
 export const TEAM = 'T0ACME';
 
 export const LANES = { data: ['#support', '#customers*', 'partner-*'], production: ['#incidents'] };
@@ -42,7 +43,6 @@ export function everyKind() {
       { id: 'U0GONE', name: 'gus', email: 'gus@old.example', role: 'multi-channel-guest', deleted: true },
       { id: 'U0BOT', name: 'deploybot', bot: true },
       { id: 'U0APP', name: 'helpdesk-app', bot: true },
-      { id: 'USLACKBOT', name: 'slackbot', realName: 'Slackbot' },
     ],
     channels: [
       { id: 'C0GENERAL', name: 'general', general: true, members: ['U0PRIM', 'U0OWN', 'U0ADM', 'U0MEM'] },
