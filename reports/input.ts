@@ -22,8 +22,18 @@ export interface ReportInput {
   /** Findings the register accepts as risks: out of the counts and the gate, listed in their own section. */
   accepted?: AcceptedFinding[];
   /** Acceptances whose end has passed while their finding is still there. */
-  /** acceptedByLeft: the day the employee who accepted it left, when that is why it lapsed. */
-  lapsedAcceptances?: { finding: Finding; reason: string; acceptedBy: string; end: string; acceptedByLeft?: string }[];
+  /**
+   * acceptedByLeft: the day the employee who accepted it left, when that is why it lapsed;
+   * acceptedByKind: what they are (a contractor), when they are not an employee.
+   */
+  lapsedAcceptances?: {
+    finding: Finding;
+    reason: string;
+    acceptedBy: string;
+    end: string;
+    acceptedByLeft?: string;
+    acceptedByKind?: string;
+  }[];
   /** What the history store knows; absent when the scan keeps no history. */
   history?: ReportHistory;
   /** The register's people with their grants and engagement dates, for the per-person timelines. */

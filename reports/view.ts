@@ -497,13 +497,21 @@ function endText(end: string, now: Date): string {
   return `ended ${end} (${plural(-daysUntil(end, now), 'day')} ago)`;
 }
 
-/** Why an acceptance no longer applies: its end passed, or the employee who accepted it left. */
-function lapseText(a: { end: string; acceptedByLeft?: string }, now: Date): string {
+/** Why an acceptance no longer applies: its end passed, the employee who accepted it left, or they are not one. */
+function lapseText(a: { end: string; acceptedByLeft?: string; acceptedByKind?: string }, now: Date): string {
+  if (a.acceptedByKind) return `does not count: a ${a.acceptedByKind} cannot accept a risk, only an employee`;
   return a.acceptedByLeft ? `ended when they left on ${a.acceptedByLeft}` : endText(a.end, now);
 }
 
 function acceptanceView(
-  a: { finding: Finding; reason: string; acceptedBy: string; end: string; acceptedByLeft?: string },
+  a: {
+    finding: Finding;
+    reason: string;
+    acceptedBy: string;
+    end: string;
+    acceptedByLeft?: string;
+    acceptedByKind?: string;
+  },
   now: Date,
   personLabel: (id: string) => string,
 ): AcceptanceView {

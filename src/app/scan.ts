@@ -10,6 +10,7 @@ import type { Action } from '../../reports/actions.js';
 import { REPORT_FILES, renderReport, reportChunks } from '../../reports/index.js';
 import { JOB_SUMMARY_BYTES, jobSummary } from '../../reports/job-summary.js';
 import { printPdf } from '../../reports/pdf.js';
+import { AccountMap } from '../core/account-map.js';
 import { type Completeness, completeness } from '../core/completeness.js';
 import type { FailOn } from '../core/config.js';
 import { sha256 } from '../core/digest.js';
@@ -20,7 +21,7 @@ import type { Finding } from '../core/finding.js';
 import type { Logger } from '../core/log.js';
 import type { Snapshot } from '../core/model.js';
 import { redact, redactEach } from '../core/redact.js';
-import { applyAcceptedRisks } from '../pipeline/accept.js';
+import { applyAcceptedRisks, unmatchedRiskIssues } from '../pipeline/accept.js';
 import { AnswerStore } from '../pipeline/answers.js';
 import { classifySnapshot } from '../pipeline/classify.js';
 import { collect, type ProgressEvent } from '../pipeline/collect.js';
@@ -184,7 +185,14 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       { snapshot, register: register.register, policy, now: options.now, ...(drift ? { drift } : {}) },
       { enrich: addRemediation },
     );
-    const acceptance = applyAcceptedRisks(judged.findings, register.register, options.now);
+    // An acceptance may name an account by its login as the reports show it, or by its id.
+    const logins =
+      register.register.accepted_risks.length > 0
+        ? AccountMap.of(snapshot.accounts, (a) => [a.system, a.target, a.id, a.login])
+        : undefined;
+    const acceptance = applyAcceptedRisks(judged.findings, register.register, options.now, (f) =>
+      logins?.get(f.system, f.target, f.account),
+    );
     const evaluation: Evaluation = { ...judged, findings: acceptance.open, summary: summarize(acceptance.open) };
     timings.evaluateMs = Math.round(performance.now() - started);
     started = performance.now();
@@ -207,9 +215,15 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       rules: allRules,
       register,
       registerDisplayPath,
-      registerProblems: [...register.warnings, ...scopeWarnings(register, snapshot, options.now), ...laneWarnings].map(
-        formatProblem,
-      ),
+      registerProblems: [
+        ...register.warnings,
+        ...scopeWarnings(register, snapshot, options.now),
+        // Only a complete scan of everything would have found what an acceptance names.
+        ...(complete && !verdict.narrowedTo
+          ? unmatchedRiskIssues(register.register, acceptance.unmatched).map(register.toProblem)
+          : []),
+        ...laneWarnings,
+      ].map(formatProblem),
       acceptance,
       ...(store
         ? {

@@ -100,7 +100,8 @@ export const PROBLEMS = {
     fix: 'Use the id of an employee listed under people.',
   },
   LK_REGISTER_OWNER_NOT_EMPLOYEE: {
-    summary: 'An owner is not an employee.',
+    summary:
+      'A live engagement or a declared account is owned by someone who is not an employee (register check fails; the scan reports it).',
     fix: 'Make an employee the owner; contractors cannot own approvals.',
   },
   LK_REGISTER_APPROVER_UNKNOWN: {
@@ -108,7 +109,8 @@ export const PROBLEMS = {
     fix: 'Use the id of an employee listed under people.',
   },
   LK_REGISTER_APPROVER_NOT_EMPLOYEE: {
-    summary: 'An approver (approved_by, accepted_by) is not an employee.',
+    summary:
+      'A live approval or accepted risk was given by someone who is not an employee (register check fails; the scan reports it, and such an acceptance does not count).',
     fix: 'Only employees approve access and accept risks; name an employee.',
   },
   LK_REGISTER_UNKNOWN_PERSON: {
@@ -138,6 +140,10 @@ export const PROBLEMS = {
   LK_REGISTER_RISK_UNTARGETED: {
     summary: 'An accepted risk names no finding.',
     fix: 'Give the finding\'s fingerprint, or both "rule" and "account".',
+  },
+  LK_REGISTER_RISK_UNMATCHED: {
+    summary: 'An accepted risk in its dates matched no finding of a complete scan (warning).',
+    fix: 'Remove it if the finding is fixed; otherwise name the rule, system and account (its id or login) as the report shows them, or give the fingerprint.',
   },
   LK_REGISTER_INCOMPLETE_OWNER: {
     summary:

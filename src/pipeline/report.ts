@@ -70,6 +70,7 @@ export function reportInput(facts: ReportFacts): ReportInput {
       acceptedBy: l.risk.accepted_by,
       end: l.risk.end,
       ...(l.acceptedByLeft ? { acceptedByLeft: l.acceptedByLeft } : {}),
+      ...(l.acceptedByKind ? { acceptedByKind: l.acceptedByKind } : {}),
     })),
     ...(history
       ? {

@@ -64,13 +64,6 @@ export const registerIncomplete: Rule = {
 
     for (const person of context.register.people) {
       if (person.kind !== 'contractor') continue;
-      if (person.owner !== undefined) {
-        const owner = context.people.get(person.owner);
-        if (owner?.kind !== 'employee') {
-          const why = owner ? `${owner.id} is a ${owner.kind}` : `${person.owner} is not in the register`;
-          findings.push(personFinding(person, 'owner', [`owner ${person.owner} cannot own approvals: ${why}`]));
-        }
-      }
       const access = linkedAccess.get(person.id) ?? [];
       if (access.length > 0) {
         findings.push(
@@ -89,12 +82,12 @@ export const registerIncomplete: Rule = {
         rg ? grantFinding(person, rg, entry.what, entry.message) : personFinding(person, entry.what, [entry.message]),
       );
     }
-    for (const { account, message } of ownerlessAccounts(context.register, context.now)) {
+    for (const { account, what, message } of ownerlessAccounts(context.register, context.now)) {
       findings.push({
         system: account.system,
         target: 'register',
         account: account.id,
-        discriminator: `shared:${account.system}:${account.id}:owner-left`,
+        discriminator: `shared:${account.system}:${account.id}:${what}`,
         evidence: [`declared ${account.kind} account ${account.id} on ${account.system}: ${account.purpose}`, message],
       });
     }

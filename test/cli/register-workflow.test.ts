@@ -256,7 +256,7 @@ describe('request: what a reviewer would refuse exits 2 and writes nothing', () 
     {
       name: 'an approval by a contractor',
       args: ['--new-person', 'dev', '--name', 'Dev Two', '--kind', 'contractor', '--owner', 'cleo', ...grantArgs()],
-      message: /LK_REGISTER_OWNER_NOT_EMPLOYEE .*"cleo" is a contractor; owners must be employees/,
+      message: /LK_REGISTER_OWNER_NOT_EMPLOYEE .*people\[3\]\.owner: owner cleo is a contractor: only an employee answers for access/,
     },
     {
       name: 'an approval by the person who benefits',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/finding.js';
 import { RegisterSchema } from '../../src/core/register.js';
-import { applyAcceptedRisks } from '../../src/pipeline/accept.js';
+import { applyAcceptedRisks, unmatchedRiskIssues } from '../../src/pipeline/accept.js';
 
 const finding = (fingerprint: string, rule: string, account: string): Finding => ({
   fingerprint,
@@ -107,5 +107,61 @@ describe('an acceptance narrowed to a target or a resource', () => {
     expect(acceptedOf({ target: 'northwind-labs' })).toEqual(['c']);
     expect(acceptedOf({ resource: 'northwind/SHOP' })).toEqual(['a']);
     expect(acceptedOf({ target: 'northwind', resource: 'northwind/infra' })).toEqual(['b']);
+  });
+});
+
+describe('an acceptance naming the account by its login', () => {
+  // An IAM user the reports show as "admin", whose id is its ARN.
+  const arn = 'arn:aws:iam::123456789012:user/admin';
+  const onAws = { ...finding('k', 'mfa-missing', arn), system: 'aws', target: '123456789012' };
+  const byName = (account: string) =>
+    registerWith([
+      {
+        rule: 'mfa-missing',
+        system: 'aws',
+        account,
+        reason: 'break-glass user',
+        accepted_by: 'dana',
+        end: '2027-01-31',
+      },
+    ]);
+  const loginOf = (f: Finding) => (f.account === arn ? 'admin' : undefined);
+  const now = new Date('2026-12-01T00:00:00Z');
+
+  it('covers the finding by its login as well as by its id, case aside', () => {
+    expect(applyAcceptedRisks([onAws], byName('Admin'), now, loginOf).accepted).toHaveLength(1);
+    expect(applyAcceptedRisks([onAws], byName(arn), now, loginOf).accepted).toHaveLength(1);
+  });
+
+  it('says which acceptances in their dates matched nothing', () => {
+    const r = applyAcceptedRisks([onAws], byName('admn'), now, loginOf);
+    expect(r.accepted).toEqual([]);
+    expect(r.unmatched).toEqual([0]);
+    expect(unmatchedRiskIssues(byName('admn'), r.unmatched)).toEqual([
+      expect.objectContaining({
+        code: 'LK_REGISTER_RISK_UNMATCHED',
+        path: ['accepted_risks', 0],
+        message: 'accepts no finding of this scan (mfa-missing aws admn)',
+        severity: 'warning',
+      }),
+    ]);
+    // One past its end is a lapse to tidy, not a misnamed one: no warning.
+    expect(applyAcceptedRisks([onAws], byName('admn'), new Date('2027-02-01T00:00:00Z'), loginOf).unmatched).toEqual(
+      [],
+    );
+  });
+});
+
+describe('an acceptance by someone who is not an employee', () => {
+  const byContractor = (end: string) =>
+    registerWith(
+      [{ fingerprint: 'f1', reason: 'vendor migration until March', accepted_by: 'kim', end }],
+      [DANA, { id: 'kim', name: 'Kim', kind: 'contractor', owner: 'dana' }],
+    );
+
+  it('does not count, and the lapse says why (an employee who became a contractor, say)', () => {
+    const r = applyAcceptedRisks(findings, byContractor('2027-03-31'), new Date('2026-12-01T12:00:00Z'));
+    expect(r.accepted).toEqual([]);
+    expect(r.lapsed.map((l) => [l.finding.fingerprint, l.acceptedByKind])).toEqual([['f1', 'contractor']]);
   });
 });

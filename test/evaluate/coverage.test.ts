@@ -56,6 +56,20 @@ describe('coverLanes', () => {
     expect(stateOf(shopWrite, person([approval({ start: day(-5) })], { start: day(0) }))).toEqual({ code: 'approved' });
   });
 
+  it('says expired, before a re-hired contractor’s new engagement starts, for access an earlier engagement’s approval covered', () => {
+    // Approved for the first engagement (ended 60 days ago), re-hired from three days on: the
+    // access left on between the two outlived its approval.
+    const p = person(
+      [approval({ start: day(-200), end: day(-60) }), approval({ start: day(3), end: day(90), ticket: 'SHOP-2' })],
+      { start: day(3) },
+    );
+    expect(coverLanes(shopWrite, sam, p, NOW)).toMatchObject([
+      { lane: 'code', state: 'expired', endedOn: day(-60), engagementStarts: day(3) },
+    ]);
+    // Nothing of the earlier engagement covers the production lane: unapproved, as before.
+    expect(stateOf({ ...shopWrite, lanes: ['production'] }, p)).toEqual({ production: 'unapproved' });
+  });
+
   it('takes the highest live approval when several match', () => {
     const p = person([
       approval({ access: 'read' }),

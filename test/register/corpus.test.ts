@@ -135,9 +135,38 @@ describe('checkRegisterFile', () => {
   it('gives ok and every problem instead of throwing', async () => {
     const result = await checkRegisterFile(join(FIXTURES, 'multiple-problems.yaml'), KNOWN_SYSTEMS);
     expect(result.ok).toBe(false);
-    expect(result.problems.filter(isError).length).toBe(6);
+    expect(result.problems.filter(isError).length).toBe(5);
     // In file order, so a reader can walk the file top to bottom.
     const lines = result.problems.map((p) => p.line ?? 0);
     expect(lines).toEqual([...lines].sort((a, b) => a - b));
   });
+});
+
+describe('an owner or approver who is not an employee: the register loads, and register check fails while it matters', () => {
+  // An employee who became a contractor: what they approved and what has since ended is history.
+  it.each([
+    ['owner-contractor.yaml', 'LK_REGISTER_OWNER_NOT_EMPLOYEE', 25, 'people[2].owner'],
+    ['approver-contractor.yaml', 'LK_REGISTER_APPROVER_NOT_EMPLOYEE', 22, 'people[1].grants[0].approved_by'],
+    ['shared-account-owner-contractor.yaml', 'LK_REGISTER_OWNER_NOT_EMPLOYEE', 26, 'shared_accounts[0].owner'],
+    ['accepted-risk-by-contractor.yaml', 'LK_REGISTER_APPROVER_NOT_EMPLOYEE', 25, 'accepted_risks[0].accepted_by'],
+  ])('%s: %s at its line while live', async (file, code, line, field) => {
+    const live = await checkRegisterFile(join(FIXTURES, file), KNOWN_SYSTEMS, {
+      displayPath: file,
+      now: new Date('2026-05-05T12:00:00Z'),
+    });
+    expect(live.ok).toBe(true);
+    expect(live.incomplete.map((p) => [p.code, p.line, p.field])).toContainEqual([code, line, field]);
+    expect(live.incomplete.find((p) => p.code === code)?.message).toMatch(/is a contractor|a contractor:/);
+  });
+
+  it.each(['approver-contractor.yaml', 'accepted-risk-by-contractor.yaml'])(
+    '%s: nothing once the approval or acceptance has ended',
+    async (file) => {
+      const later = await checkRegisterFile(join(FIXTURES, file), KNOWN_SYSTEMS, {
+        displayPath: file,
+        now: new Date('2026-08-01T12:00:00Z'),
+      });
+      expect(later.incomplete.filter((p) => p.code.endsWith('_NOT_EMPLOYEE'))).toEqual([]);
+    },
+  );
 });

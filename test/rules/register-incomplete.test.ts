@@ -37,20 +37,36 @@ ruleTester(registerIncomplete, {
       expect: [{ account: '', person: 'jun', evidence: ['a contractor without an owner'] }],
     },
     {
-      name: 'an owner who is not an employee, and one who is not in the register',
+      name: 'an owner, an approver and a lanes exception’s approver who are not employees (an employee who became a contractor)',
       context: context({
         register: register({
           people: [
             dana,
             contractor('jun', { grants: [withEnd] }),
-            contractor('sam', { owner: 'jun', grants: [withEnd] }),
-            contractor('lee', { owner: 'ghost', grants: [withEnd] }),
+            contractor('sam', {
+              owner: 'jun',
+              grants: [approval({ approved_by: 'jun' })],
+              lanes_exception: { reason: 'Small team, one person', approved_by: 'jun', end: day(30) },
+            }),
+          ],
+          shared_accounts: [
+            { system: 'github', id: 'deploy-bot', kind: 'bot', owner: 'jun', purpose: 'deploys the shop', users: [] },
           ],
         }),
       }),
       expect: [
-        { account: '', person: 'sam', evidence: ['jun is a contractor'] },
-        { account: '', person: 'lee', evidence: ['ghost is not in the register'] },
+        { account: '', person: 'sam', evidence: ['owner jun is a contractor: only an employee answers for access'] },
+        {
+          account: '',
+          person: 'sam',
+          resource: 'northwind/shop',
+          evidence: ['approved by jun, a contractor: only an employee approves access'],
+        },
+        { account: '', person: 'sam', evidence: ['lanes exception approved by jun, a contractor'] },
+        {
+          account: 'deploy-bot',
+          evidence: ['owner jun is a contractor: no employee answers for the bot account deploy-bot'],
+        },
       ],
     },
     {
@@ -153,6 +169,53 @@ ruleTester(registerIncomplete, {
             dana,
             ex,
             contractor('jun', { grants: [approval({ approved_by: 'ex', start: day(-90), end: day(-10) })] }),
+          ],
+        }),
+      }),
+    },
+    {
+      name: 'an engagement that has ended, whose owner left or became a contractor since',
+      context: context({
+        register: register({
+          people: [
+            dana,
+            ex,
+            contractor('kim'),
+            contractor('jun', { owner: 'ex', end: day(-5), grants: [approval({ start: day(-90), end: day(-5) })] }),
+            contractor('sam', {
+              owner: 'kim',
+              end: day(-5),
+              grants: [approval({ approved_by: 'kim', start: day(-90), end: day(-5) })],
+            }),
+          ],
+        }),
+      }),
+    },
+    {
+      name: 'an approval given by an employee who has since become a contractor, which has ended',
+      context: context({
+        register: register({
+          people: [
+            dana,
+            contractor('kim'),
+            contractor('jun', {
+              grants: [approval({ approved_by: 'kim', start: day(-90), end: day(-10) })],
+              lanes_exception: { reason: 'Small team, one person', approved_by: 'kim', end: day(-10) },
+            }),
+          ],
+        }),
+      }),
+    },
+    {
+      name: 'the approvals of an earlier engagement (a contractor re-hired), before the current one starts',
+      context: context({
+        register: register({
+          people: [
+            dana,
+            contractor('jun', {
+              start: day(-20),
+              grants: [approval({ start: day(-200), end: day(-100) }), approval({ start: day(-20), end: day(60) })],
+            }),
           ],
         }),
       }),

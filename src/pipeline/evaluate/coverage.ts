@@ -79,14 +79,17 @@ export function engagementStartsOn(person: Person, now: Date): string | undefine
 
 export function coverLanes(grant: Grant, account: Account, person: Person, now: Date): LaneCoverage[] {
   const starts = engagementStartsOn(person, now);
-  // Before the engagement nothing is approved yet, whatever the approvals' own dates say.
+  // Before the engagement nothing is approved yet, whatever the approvals' own dates say. Access
+  // an approval of an earlier engagement covered, and which outlived it (a contractor re-hired,
+  // their access left on between the two), has expired: not merely unapproved.
   if (starts !== undefined)
-    return [...new Set(grant.lanes)].sort().map((lane) => ({
-      lane,
-      state: 'unapproved',
-      matches: candidateApprovals(person, grant, lane),
-      engagementStarts: starts,
-    }));
+    return [...new Set(grant.lanes)].sort().map((lane) => {
+      const matches = candidateApprovals(person, grant, lane);
+      const cell = judge(grant, lane, matches, now);
+      return cell.state === 'expired'
+        ? { ...cell, engagementStarts: starts }
+        : { lane, state: 'unapproved', matches, engagementStarts: starts };
+    });
   const ended = engagementEndedOn(person, now);
   // Employment approves an employee's own accounts; it never approves another organisation's principal.
   const byEmployment = person.kind === 'employee' && account.kind !== 'external' && ended === undefined;

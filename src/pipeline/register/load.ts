@@ -24,7 +24,7 @@ import {
   parseSource,
   readInputText,
 } from '../../core/source.js';
-import { incompleteEntries, ownerlessAccounts } from './completeness.js';
+import { incompleteEntries, ownerlessAccounts, unacceptedRisks } from './completeness.js';
 import {
   type PersonForValidation,
   type RegisterForValidation,
@@ -165,6 +165,7 @@ export async function checkRegisterFile(
     const incomplete = [
       ...incompleteEntries(loaded.register, now),
       ...(now ? ownerlessAccounts(loaded.register, now) : []),
+      ...unacceptedRisks(loaded.register, now),
     ].map((e) => loaded.toProblem(e));
     return { ok: true, problems: loaded.problems, incomplete };
   } catch (error) {

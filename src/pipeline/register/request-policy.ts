@@ -1,9 +1,9 @@
 // The house rules a reviewer applies to one access request, checked before it is written:
 // a contractor keeps to one lane unless an exception says otherwise, an approval lives inside
 // the engagement, nobody approves their own access, and the entry is complete enough for
-// `register check` to pass. The register loader has already refused what is invalid (an
-// approver who is a contractor, an end before its start); these are valid YAML a reviewer
-// would still send back.
+// `register check` to pass (an owner or approver who is not an employee among them). The register
+// loader has already refused what is invalid (an end before its start); these are valid YAML a
+// reviewer would still send back.
 import type { Person, Register, RegisterGrant } from '../../core/register.js';
 import { incompleteEntries } from './completeness.js';
 import type { RegisterIssue } from './validate.js';
@@ -40,11 +40,11 @@ export function requestRefusals(register: Register, index: number): RegisterIssu
       path: grant.approved_by !== undefined ? at('approved_by') : ['people', index, 'owner'],
     });
   }
-  // What `register check` would fail on, for this person's entry and this grant.
-  for (const entry of incompleteEntries({ people: [person] })) {
-    if (entry.grant !== undefined && entry.grant !== grant) continue;
-    const [, , ...rest] = entry.path;
-    out.push({ code: entry.code, message: entry.message, path: ['people', index, ...rest] });
+  // What `register check` would fail on, for this person's entry and this grant: read against
+  // the whole register, which says whether the owner and the approver are employees.
+  for (const entry of incompleteEntries(register)) {
+    if (entry.person !== person || (entry.grant !== undefined && entry.grant !== grant)) continue;
+    out.push({ code: entry.code, message: entry.message, path: entry.path });
   }
   return out;
 }

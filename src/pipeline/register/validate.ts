@@ -70,16 +70,12 @@ export function validateRegister(register: RegisterForValidation, options: Valid
     return guess ? ` (did you mean "${guess}"?)` : '';
   };
   /** An owner or approver must be an employee listed under people. */
-  const checkEmployee = (id: string, path: PropertyKey[], role: 'owner' | 'approver') => {
-    const found = byId.get(id);
+  // Whether an owner or approver is an employee is judged with the day (register/completeness.ts):
+  // an approval given while they were one and since ended is history, not an error.
+  const checkKnown = (id: string, path: PropertyKey[], role: 'owner' | 'approver') => {
+    if (byId.has(id)) return;
     const unknown = role === 'owner' ? 'LK_REGISTER_OWNER_UNKNOWN' : 'LK_REGISTER_APPROVER_UNKNOWN';
-    const notEmployee = role === 'owner' ? 'LK_REGISTER_OWNER_NOT_EMPLOYEE' : 'LK_REGISTER_APPROVER_NOT_EMPLOYEE';
-    if (!found) {
-      report(unknown, `"${id}" is not a person in the register${suggest(id)}`, path);
-    } else if (found.person.kind !== undefined && found.person.kind !== 'employee') {
-      const what = role === 'owner' ? 'owners' : 'approvers';
-      report(notEmployee, `"${id}" is a ${found.person.kind}; ${what} must be employees`, path);
-    }
+    report(unknown, `"${id}" is not a person in the register${suggest(id)}`, path);
   };
   const checkPerson = (id: string, path: PropertyKey[]) => {
     if (!byId.has(id))
@@ -131,10 +127,10 @@ export function validateRegister(register: RegisterForValidation, options: Valid
   for (const [i, person] of register.people.entries()) {
     const at = (...rest: PropertyKey[]): PropertyKey[] => ['people', i, ...rest];
     const personId = person.id ?? `people[${i}]`;
-    if (person.owner !== undefined) checkEmployee(person.owner, at('owner'), 'owner');
+    if (person.owner !== undefined) checkKnown(person.owner, at('owner'), 'owner');
     checkDates(person.start, person.end, at());
     if (person.lanes_exception)
-      checkEmployee(person.lanes_exception.approved_by, at('lanes_exception', 'approved_by'), 'approver');
+      checkKnown(person.lanes_exception.approved_by, at('lanes_exception', 'approved_by'), 'approver');
 
     for (const [n, email] of (person.emails ?? []).entries()) {
       const other = emails.get(normalizeEmail(email));
@@ -162,7 +158,7 @@ export function validateRegister(register: RegisterForValidation, options: Valid
       const g = (...rest: PropertyKey[]) => at('grants', j, ...rest);
       if (grant.system !== undefined) checkSystem(grant.system, g('system'));
       checkDates(grant.start, grant.end, g());
-      if (grant.approved_by !== undefined) checkEmployee(grant.approved_by, g('approved_by'), 'approver');
+      if (grant.approved_by !== undefined) checkKnown(grant.approved_by, g('approved_by'), 'approver');
     }
   }
 
@@ -170,7 +166,7 @@ export function validateRegister(register: RegisterForValidation, options: Valid
   for (const [k, shared] of register.shared_accounts.entries()) {
     const at = (...rest: PropertyKey[]): PropertyKey[] => ['shared_accounts', k, ...rest];
     if (shared.system !== undefined) checkSystem(shared.system, at('system'));
-    if (shared.owner !== undefined) checkEmployee(shared.owner, at('owner'), 'owner');
+    if (shared.owner !== undefined) checkKnown(shared.owner, at('owner'), 'owner');
     for (const [n, user] of (shared.users ?? []).entries()) checkPerson(user, at('users', n));
     if (shared.system === undefined || shared.id === undefined) continue;
     const key = JSON.stringify([shared.system, normalizeLogin(shared.id)]);
@@ -200,7 +196,7 @@ export function validateRegister(register: RegisterForValidation, options: Valid
     }
     if (risk.rule !== undefined) checkRule(risk.rule, at('rule'));
     if (risk.system !== undefined) checkSystem(risk.system, at('system'));
-    if (risk.accepted_by !== undefined) checkEmployee(risk.accepted_by, at('accepted_by'), 'approver');
+    if (risk.accepted_by !== undefined) checkKnown(risk.accepted_by, at('accepted_by'), 'approver');
   }
 
   return issues;
