@@ -226,7 +226,7 @@ export const PROBLEMS = {
   },
   LK_CONFIG_ENV_MISSING: {
     summary: 'The config refers to an environment variable that is not set.',
-    fix: 'Set the variable in the environment lanekeeper runs in, or give a default: ${NAME:-value}.',
+    fix: 'Set the variable in the environment lanekeeper runs in, or, for a value that is not a secret, give a default: ${NAME:-value}.',
   },
   LK_CONFIG_ENV_SYNTAX: {
     summary: 'A ${...} reference in the config is malformed.',

@@ -398,6 +398,8 @@ function issueToProblems(issue: z.core.$ZodIssue, ctx: IssueContext, base: reado
       ];
     }
     case 'invalid_value': {
+      // A field left out reads as undefined, not as a wrong value: say it is missing.
+      if (value === undefined) return [problem(`LK_${k}_MISSING_FIELD`, 'is required', at(path))];
       const allowed = issue.values.map((v) => String(v));
       const guess = typeof value === 'string' ? closest(value, allowed) : undefined;
       const hint = guess ? ` (did you mean "${guess}"?)` : '';
@@ -459,6 +461,13 @@ function issueToProblems(issue: z.core.$ZodIssue, ctx: IssueContext, base: reado
           : undefined;
         return [problem('LK_REGISTER_BAD_DATE', message, at(path), { fix })];
       }
+      // A date the calendar lacks (the config's DateSchema): the value said, and the fix for a date.
+      if (typeof value === 'string' && /calendar date/.test(issue.message))
+        return [
+          problem(`LK_${k}_BAD_VALUE`, `"${value}" ${issue.message}`, at(path), {
+            fix: 'Write a day the calendar has, as YYYY-MM-DD.',
+          }),
+        ];
       return [problem(`LK_${k}_BAD_VALUE`, issue.message, at(path))];
     }
     default:
