@@ -117,6 +117,13 @@ describe('the package', () => {
     expect(files).toContain('package/reports/templates/report.html.hbs');
     expect(files).toContain('package/LICENSE');
     expect(files.filter((f) => /test|\.ts$|bench\//.test(f.replace(/test-kit(-\w+)?\.js$/, '')))).toEqual([]);
+    // Every page the README links to is in the package, so an installed copy's README works
+    // offline (the benchmark's results stay in the repository, where package.json's
+    // "repository" sends a reader of the registry's page).
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    const linked = [...readme.matchAll(/\]\(([^)#:\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1] ?? '');
+    expect(linked.length).toBeGreaterThan(5);
+    expect(linked.filter((path) => !path.startsWith('bench/') && !files.includes(`package/${path}`))).toEqual([]);
   });
 
   it('installs without a warning a user would have to wonder about', () => {
