@@ -8,7 +8,7 @@ import type { CollectContext, TargetOutput } from '../../src/core/connector.js';
 import { readAllPages } from '../../src/core/paging.js';
 import { type InstalledApp, installedApps } from './apps.js';
 import { type ClientTuning, createSlackApi, type SlackApi, SlackCallError } from './client.js';
-import { buildRecords, type WorkspaceAnswers } from './records.js';
+import { buildRecords, SLACKBOT, type WorkspaceAnswers } from './records.js';
 import {
   type ApiChannel,
   ApiChannelSchema,
@@ -71,15 +71,16 @@ async function readWorkspace(
   queue: AdaptiveQueue,
 ): Promise<WorkspaceAnswers> {
   const userList = await api.list('users.list', {}, 'members');
-  // Without users:read.email Slack answers users.list but leaves every email out, and no account could be linked.
-  if (userList.scopes && !userList.scopes.includes('users:read.email')) {
+  const users = parseEach(userList.items, ApiUserSchema, 'users.list', 'member', out);
+  // Without users:read.email Slack answers users.list but leaves every email out, and no account
+  // could be linked: x-oauth-scopes says so, or, when the header is missing, the answer does.
+  if (userList.scopes ? !userList.scopes.includes(EMAIL_SCOPE) : emailsWithheld(users)) {
     throw new SlackCallError(
       'users.list',
-      'needs the users:read.email scope (without it Slack hides every email)',
+      `needs the ${EMAIL_SCOPE} scope (without it Slack hides every email)`,
       'missing_scope',
     );
   }
-  const users = parseEach(userList.items, ApiUserSchema, 'users.list', 'member', out);
 
   const channels = await readChannels(api, out, userList.scopes);
 
@@ -100,6 +101,26 @@ async function readWorkspace(
     unidentified,
     ...(apps ? { apps } : {}),
   };
+}
+
+const EMAIL_SCOPE = 'users:read.email';
+
+/**
+ * Whether users.list, read without the x-oauth-scopes header (a proxy may strip it), was answered
+ * to a token without users:read.email: Slack then leaves every email out and says nothing else.
+ * With the scope Slack gives every full member's email (a full member signs in with one), so
+ * active full members none of whom has an email mean the scope is missing; a workspace of such
+ * people is not a plausible answer. Only they are asked: bots and Slackbot have no email, and
+ * guests, deactivated and invited users are not needed, since every workspace has a full member
+ * (its primary owner). An answer without one says nothing and fails nothing; a single email
+ * anywhere shows the scope is there.
+ */
+function emailsWithheld(users: readonly ApiUser[]): boolean {
+  if (users.some((u) => u.profile?.email)) return false;
+  return users.some(
+    (u) =>
+      u.id !== SLACKBOT && !u.is_bot && !u.deleted && !u.is_invited_user && !u.is_restricted && !u.is_ultra_restricted,
+  );
 }
 
 /** What users.info answers about someone the token may not be told of: that member is then a gap. */

@@ -14,7 +14,7 @@ export const SYSTEM = 'slack';
  * Slack's own bot, in every workspace's users.list as a person (not is_bot, no email). It is
  * Slack's, not the workspace's: no one can remove it, nor sign in as it, so it is no account.
  */
-const SLACKBOT = 'USLACKBOT';
+export const SLACKBOT = 'USLACKBOT';
 
 export interface WorkspaceAnswers {
   team: ApiTeam;

@@ -265,6 +265,44 @@ describe('slack collect', () => {
     expect(c.systems[0]?.error).toMatch(/^team\.info needs the team:read scope/);
   });
 
+  it('fails the target without users:read.email when Slack does not announce the scopes: the answer shows it', async () => {
+    const readScopes = ['users:read', 'team:read', 'channels:read', 'groups:read', 'usergroups:read'];
+    const scenario = (scopes: string[], announcesScopes: boolean, more: Record<string, unknown> = {}) => ({
+      ...everyKind(),
+      token: { scopes, seesTwoFactor: true, announcesScopes },
+      ...more,
+    });
+    const announced = await scanSlack(await startEmulator(scenario(readScopes, true)), { lanes: LANES });
+    const unannounced = await scanSlack(await startEmulator(scenario(readScopes, false)), { lanes: LANES });
+    // Every full member without an email: not a workspace Slack shows to a token with the scope.
+    expect(unannounced.systems).toMatchObject([{ target: TEAM, ok: false }]);
+    expect(unannounced.systems[0]?.error).toBe(announced.systems[0]?.error);
+    expect(unannounced.systems[0]?.error).toMatch(/^users\.list needs the users:read\.email scope/);
+    expect(unannounced.accounts).toEqual([]);
+
+    // With the scope, the same unannounced token reads everyone, Slackbot's missing email aside.
+    const emailScopes = [...readScopes, 'users:read.email'];
+    const withEmail = await scanSlack(await startEmulator(scenario(emailScopes, false)), { lanes: LANES });
+    expect(withEmail.systems).toMatchObject([{ target: TEAM, ok: true }]);
+    expect(withEmail.accounts.find((a) => a.id === 'U0MEM')?.emails).toEqual(['mel@acme.example']);
+    // One email shows the scope is there, whoever else has none.
+    const users = everyKind().users.map(({ email, ...u }) => (u.id === 'U0PRIM' ? { ...u, email } : u));
+    const few = await scanSlack(await startEmulator(scenario(emailScopes, false, { users })), { lanes: LANES });
+    expect(few.systems).toMatchObject([{ target: TEAM, ok: true }]);
+    // No active full member to ask (only a guest, a bot and the deactivated): nothing to infer, nothing failed.
+    const noMember = {
+      users: [
+        { id: 'U0GUEST', name: 'gia', email: 'gia@outside.example', role: 'multi-channel-guest' },
+        { id: 'U0BOT', name: 'deploybot', bot: true },
+        { id: 'U0GONE', name: 'gus', email: 'gus@acme.example', deleted: true },
+      ],
+      channels: [{ id: 'C0GENERAL', name: 'general', general: true, members: ['U0GUEST', 'U0BOT'] }],
+      externalUsers: [],
+    };
+    const guests = await scanSlack(await startEmulator(scenario(readScopes, false, noMember)), { lanes: LANES });
+    expect(guests.systems).toMatchObject([{ target: TEAM, ok: true }]);
+  });
+
   it('says on every scan that private channels the token is not in are not read, and how many were', async () => {
     const snapshot = await scanSlack(await startEmulator(everyKind(), { pageSize: 1 }), { lanes: LANES });
     expect(snapshot.systems).toMatchObject([{ target: TEAM, ok: true }]);
