@@ -2,6 +2,7 @@
 // and later: nothing to compile, nothing to download), else better-sqlite3 (an optional dependency,
 // for Node 20). Both are driven through the small synchronous surface the store needs.
 import { createRequire } from 'node:module';
+import { UsageError } from '../../core/errors.js';
 
 export type SqlValue = string | number | bigint | null | Uint8Array;
 
@@ -37,9 +38,10 @@ interface NodeSqlite {
 
 type BetterSqlite3 = new (path: string) => Omit<SqlDatabase, 'driver'>;
 
-export class NoSqliteError extends Error {
-  override readonly name = 'NoSqliteError';
-}
+/** No SQLite to keep the history in: bad usage (exit 2), found before any system is read. */
+export class NoSqliteError extends UsageError {}
+
+const NO_HISTORY = 'or pass --no-history to scan without one';
 
 export function openDatabase(path: string): SqlDatabase {
   const native = loadNodeSqlite();
@@ -50,7 +52,19 @@ export function openDatabase(path: string): SqlDatabase {
   } catch {
     throw new NoSqliteError(
       'the history needs SQLite: run lanekeeper on Node 22.13 or later (it has SQLite built in), ' +
-        'or install the optional better-sqlite3 package, or pass --no-history',
+        `or install the optional better-sqlite3 package, ${NO_HISTORY}`,
+    );
+  }
+  // better-sqlite3 loads its compiled part on the first open: a package installed without its
+  // build (install scripts off, another Node version) fails here, not at require. An in-memory
+  // database tries that alone, so an error opening the file itself keeps its own message.
+  try {
+    new Database(':memory:').close();
+  } catch (e) {
+    throw new NoSqliteError(
+      `the history needs SQLite, and better-sqlite3 is installed without a build for this Node ${process.version} ` +
+        `(${firstLine(e).replace(/:$/, '')}): run \`npm rebuild better-sqlite3\` where lanekeeper is installed, ` +
+        `or run lanekeeper on Node 22.13 or later (it has SQLite built in), ${NO_HISTORY}`,
     );
   }
   const db = new Database(path);
@@ -79,4 +93,8 @@ function loadNodeSqlite(): NodeSqlite | undefined {
   } finally {
     process.emitWarning = emit;
   }
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
 }
