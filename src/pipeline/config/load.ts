@@ -65,7 +65,7 @@ export interface CoreConfig {
   policy: Policy;
   /** outDir resolved against the config's folder (or the working directory for --out). */
   report: { outDir: string; formats: (typeof REPORT_FORMATS)[number][] };
-  /** History store settings; path relative to the working directory. */
+  /** History store settings; a path the config writes resolved against its folder, the default left relative (to the working directory). */
   history: { path: string; retentionDays: number };
   email?: EmailConfig;
   /** Gaps the company accepts for a while. */
@@ -97,6 +97,11 @@ export interface LaneGlob {
   key: string;
   glob: string;
   where: { file: string; line?: number; column?: number; field?: string };
+}
+
+/** Whether the config file names `history.path` itself (rather than leaving the default). */
+function writesHistoryPath(json: unknown): boolean {
+  return isRecord(json) && isRecord(json.history) && typeof json.history.path === 'string';
 }
 
 /** Reads and checks a config; throws InputError listing every problem. */
@@ -272,7 +277,11 @@ export function parseConfig(text: string, options: LoadConfigOptions & { path: s
       outDir: overrides.outDir ? resolve(cwd, overrides.outDir) : resolve(baseDir, raw.report.outDir),
       formats: raw.report.formats,
     },
-    history: raw.history ?? { path: DEFAULT_HISTORY_PATH, retentionDays: 400 },
+    // A path the file writes is the file's, as the register and outDir are; the default
+    // (.lanekeeper/history.db) stays where the scan runs, as the README says.
+    history: raw.history
+      ? { ...raw.history, path: writesHistoryPath(json) ? resolve(baseDir, raw.history.path) : raw.history.path }
+      : { path: DEFAULT_HISTORY_PATH, retentionDays: 400 },
     coverage: raw.coverage,
   };
   if (raw.email) config.email = raw.email;
