@@ -15,7 +15,7 @@ import { type Completeness, completeness } from '../core/completeness.js';
 import type { FailOn } from '../core/config.js';
 import { sha256 } from '../core/digest.js';
 import type { Drift } from '../core/drift.js';
-import { ExitCode, formatProblem, noRegisterError } from '../core/errors.js';
+import { ExitCode, formatProblem, noRegisterError, UsageError } from '../core/errors.js';
 import type { Evaluation } from '../core/evaluation.js';
 import type { Finding } from '../core/finding.js';
 import type { Logger } from '../core/log.js';
@@ -127,6 +127,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     },
   });
   for (const warning of loaded.warnings) options.log.warn(warning);
+  // Known before anything is read: a full scan is not spent on a report with nowhere to go.
+  if (options.email && !loaded.config.email)
+    throw new UsageError(
+      `--email: ${relative(cwd, options.configPath) || options.configPath} has no "email" block, so there is nowhere to send the report: add one (the README's Email section shows how) or leave out --email`,
+    );
   const registerPath = loaded.config.registerPath;
   if (!registerPath) throw noRegisterError(options.configPath);
   const registerDisplayPath = relative(cwd, registerPath) || registerPath;
@@ -342,8 +347,6 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       } catch (e) {
         deliveryError = e instanceof DeliveryError ? e.message : redact(String(e));
       }
-    } else if (options.email && !email) {
-      deliveryError = 'no "email" block in the config: nothing to send the report to';
     }
 
     const gate = gateExitCode({
