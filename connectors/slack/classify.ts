@@ -15,6 +15,10 @@ export const PERMISSION_LEVELS = {
   'primary-owner': 'admin',
   owner: 'admin',
   admin: 'admin',
+  /** Enterprise Grid organisation roles: they manage every workspace of the organisation, this one too. */
+  'org-primary-owner': 'admin',
+  'org-owner': 'admin',
+  'org-admin': 'admin',
   /** A full member: posts anywhere, reads every public channel. */
   member: 'write',
   /** Membership of one channel: a guest or member can post there. */

@@ -46,6 +46,9 @@ export interface WorkspaceRecords {
 }
 
 export type SlackRole =
+  | 'org-primary-owner'
+  | 'org-owner'
+  | 'org-admin'
   | 'primary-owner'
   | 'owner'
   | 'admin'
@@ -56,6 +59,12 @@ export type SlackRole =
 
 export function roleOf(user: ApiUser): SlackRole {
   if (isBot(user)) return 'bot';
+  // An Enterprise Grid org role outranks any role in the workspace: its holder manages every
+  // workspace of the organisation, and taking a workspace role away leaves that power intact.
+  const org = user.enterprise_user;
+  if (org?.is_primary_owner) return 'org-primary-owner';
+  if (org?.is_owner) return 'org-owner';
+  if (org?.is_admin) return 'org-admin';
   if (user.is_primary_owner) return 'primary-owner';
   if (user.is_owner) return 'owner';
   if (user.is_admin) return 'admin';
@@ -68,6 +77,9 @@ export function roleOf(user: ApiUser): SlackRole {
 /** The workspace-wide permission of a role; guests and bots have none. */
 function workspacePermission(role: SlackRole): Extract<SlackPermission, SlackRole> | undefined {
   switch (role) {
+    case 'org-primary-owner':
+    case 'org-owner':
+    case 'org-admin':
     case 'primary-owner':
     case 'owner':
     case 'admin':
@@ -76,6 +88,26 @@ function workspacePermission(role: SlackRole): Extract<SlackPermission, SlackRol
     default:
       return undefined;
   }
+}
+
+function isOrgRole(role: SlackRole): role is 'org-primary-owner' | 'org-owner' | 'org-admin' {
+  return role.startsWith('org-');
+}
+
+/** The role the workspace's own flags give an org admin or owner (always a full member). */
+function workspaceRole(user: ApiUser): string {
+  if (user.is_primary_owner) return 'primary-owner';
+  if (user.is_owner) return 'owner';
+  if (user.is_admin) return 'admin';
+  return 'full member';
+}
+
+function orgLine(role: SlackRole, user: ApiUser, teamName: string): string {
+  const org = user.enterprise_user;
+  const name = org?.enterprise_name ?? org?.enterprise_id ?? 'its';
+  const id = org?.enterprise_name && org.enterprise_id ? ` (${org.enterprise_id})` : '';
+  const what = role === 'org-primary-owner' ? 'primary owner' : role === 'org-owner' ? 'owner' : 'admin';
+  return `${what} of the Enterprise Grid organisation ${name}${id}: manages every workspace of it, ${teamName} included`;
 }
 
 export function isGuest(role: SlackRole): boolean {
@@ -144,7 +176,9 @@ export function buildRecords(answers: WorkspaceAnswers): WorkspaceRecords {
         permission,
         via: admin ? 'org-role' : 'membership',
         evidence: [
-          admin ? `${role} of the ${teamName} workspace` : `full member of the ${teamName} workspace`,
+          ...(isOrgRole(role)
+            ? [orgLine(role, user, teamName), `${workspaceRole(user)} of the ${teamName} workspace itself`]
+            : [admin ? `${role} of the ${teamName} workspace` : `full member of the ${teamName} workspace`]),
           `can read every public channel (${publicChannels.length})`,
           ...(account.status === 'invited' ? ['invited, has not joined yet'] : []),
         ],

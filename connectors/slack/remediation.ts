@@ -68,6 +68,15 @@ function revokeGrant(grant: Grant, account?: Account): Remediation {
       commands: [],
     };
   }
+  if (grant.via === 'org-role' && grant.permission.startsWith('org-')) {
+    // Set for the whole Enterprise Grid organisation: no workspace setting takes it away.
+    return {
+      steps: [
+        `Take away ${member}'s ${grant.permission.slice(4)} role in the Enterprise Grid organisation (it manages every workspace of it): Manage organization › People › Members › ${account?.login ?? grant.account} › ⋯ › Change account type › Regular member.${grant.permission === 'org-primary-owner' ? ' A primary owner cannot be demoted: transfer primary ownership to another org owner first.' : ''}`,
+      ],
+      commands: [],
+    };
+  }
   if (grant.via === 'org-role') {
     return {
       steps: [

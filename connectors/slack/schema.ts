@@ -58,6 +58,19 @@ export const ApiUserSchema = z.object({
   /** Only present when the token may see it (an admin's token); absent is "unknown", never false. */
   has_2fa: Flag,
   two_factor_type: z.string().optional(),
+  /**
+   * Enterprise Grid: the user's role in the organisation, which the workspace flags above do not
+   * show. An org admin or owner manages every workspace of the organisation.
+   */
+  enterprise_user: z
+    .object({
+      enterprise_id: z.string().optional(),
+      enterprise_name: z.string().optional(),
+      is_admin: Flag,
+      is_owner: Flag,
+      is_primary_owner: Flag,
+    })
+    .optional(),
   profile: z
     .object({
       email: z.string().optional(),

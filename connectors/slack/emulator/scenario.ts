@@ -29,6 +29,11 @@ export const ScenarioUserSchema = z.strictObject({
   realName: z.string().optional(),
   email: z.string().optional(),
   role: z.enum(ROLES).default('member'),
+  /**
+   * The user's role in the Enterprise Grid organisation (`enterprise`), whatever their role in this
+   * workspace: users.list says it in `enterprise_user`.
+   */
+  orgRole: z.enum(['primary-owner', 'owner', 'admin', 'member']).optional(),
   /** A bot user (is_bot): an app's or an integration's. */
   bot: z.boolean().default(false),
   /**
@@ -90,6 +95,16 @@ export const SlackScenarioSchema = z
         announcesScopes: z.boolean().default(true),
       })
       .default({ scopes: ADMIN_TOKEN_SCOPES, seesTwoFactor: true, announcesScopes: true }),
+    /**
+     * The workspace is part of an Enterprise Grid organisation: every user of users.list and
+     * users.info carries `enterprise_user`, with the role `orgRole` gives (a member by default).
+     */
+    enterprise: z
+      .strictObject({
+        id: z.string().regex(/^E[A-Z0-9]{2,20}$/, 'an Enterprise Grid id (E…)'),
+        name: z.string().min(1),
+      })
+      .optional(),
     /** User groups (@handles): their members and the channels they add members to by default. */
     userGroups: z
       .array(
@@ -187,6 +202,9 @@ export const SlackScenarioSchema = z
     for (const [i, u] of s.users.entries()) {
       if (u.role === 'single-channel-guest' && (channelsOf.get(u.id) ?? 0) > 1) {
         ctx.addIssue({ code: 'custom', path: ['users', i], message: 'a single-channel guest is in one channel only' });
+      }
+      if (u.orgRole && !s.enterprise) {
+        ctx.addIssue({ code: 'custom', path: ['users', i, 'orgRole'], message: 'an org role needs an enterprise' });
       }
       if (u.guestExpiresAt && !u.role.endsWith('guest')) {
         ctx.addIssue({ code: 'custom', path: ['users', i, 'guestExpiresAt'], message: 'only guests expire' });

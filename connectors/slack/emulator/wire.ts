@@ -40,8 +40,20 @@ export interface WireUser {
   has_2fa?: boolean;
   two_factor_type?: string;
   is_invited_user?: boolean;
+  /** Enterprise Grid: the user's place in the organisation. */
+  enterprise_user?: WireEnterpriseUser;
   /** users.info of another workspace's person: false when a shared channel the token sees holds them. */
   is_stranger?: boolean;
+}
+
+export interface WireEnterpriseUser {
+  id: string;
+  enterprise_id: string;
+  enterprise_name: string;
+  is_admin: boolean;
+  is_owner: boolean;
+  is_primary_owner: boolean;
+  teams: string[];
 }
 
 /** What users.info tells of another workspace's person no shared channel visible to the token holds. */
@@ -205,6 +217,19 @@ export function wireUser(user: ScenarioUser, scenario: SlackScenario, view: Wire
     if (user.twoFactor) wire.two_factor_type = user.twoFactorType;
   }
   if (user.invited) wire.is_invited_user = true;
+  if (scenario.enterprise) {
+    const orgRole = user.orgRole ?? 'member';
+    const orgOwner = orgRole === 'owner' || orgRole === 'primary-owner';
+    wire.enterprise_user = {
+      id: user.id,
+      enterprise_id: scenario.enterprise.id,
+      enterprise_name: scenario.enterprise.name,
+      is_admin: orgOwner || orgRole === 'admin',
+      is_owner: orgOwner,
+      is_primary_owner: orgRole === 'primary-owner',
+      teams: [scenario.team.id],
+    };
+  }
   return wire;
 }
 

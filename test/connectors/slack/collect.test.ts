@@ -92,6 +92,46 @@ describe('slack collect', () => {
     }
   });
 
+  it('reads Enterprise Grid org owners and admins as admins of the workspace, though it makes them plain members', async () => {
+    const grid = {
+      team: { id: 'T0ACME', name: 'Acme', domain: 'acme' },
+      enterprise: { id: 'E0ACME', name: 'Acme Org' },
+      users: [
+        { id: 'W0DANA', name: 'dana', email: 'dana@acme.example', orgRole: 'primary-owner' },
+        { id: 'W0OLGA', name: 'olga', email: 'olga@acme.example', orgRole: 'owner', role: 'admin' },
+        { id: 'W0ARI', name: 'ari', email: 'ari@acme.example', orgRole: 'admin' },
+        { id: 'W0MEL', name: 'mel', email: 'mel@acme.example' },
+      ],
+      channels: [{ id: 'C0GENERAL', name: 'general', general: true, members: ['W0DANA', 'W0ARI', 'W0MEL'] }],
+    };
+    const snapshot = await scanSlack(await startEmulator(grid), { lanes: LANES });
+    expect(snapshot.systems).toMatchObject([{ target: 'T0ACME', ok: true }]);
+    expect(snapshot.accounts.map((a) => [a.id, a.role])).toEqual([
+      ['W0ARI', 'org-admin'],
+      ['W0DANA', 'org-primary-owner'],
+      ['W0MEL', 'member'],
+      ['W0OLGA', 'org-owner'],
+    ]);
+    const workspace = snapshot.grants.filter((g) => g.resource === 'workspace');
+    expect(workspace.map((g) => [g.account, g.permission, g.level, g.via])).toEqual([
+      ['W0ARI', 'org-admin', 'admin', 'org-role'],
+      ['W0DANA', 'org-primary-owner', 'admin', 'org-role'],
+      ['W0MEL', 'member', 'write', 'membership'],
+      ['W0OLGA', 'org-owner', 'admin', 'org-role'],
+    ]);
+    const dana = workspace.find((g) => g.account === 'W0DANA');
+    expect(dana?.evidence?.slice(0, 2)).toEqual([
+      'primary owner of the Enterprise Grid organisation Acme Org (E0ACME): manages every workspace of it, Acme included',
+      'full member of the Acme workspace itself',
+    ]);
+    expect(workspace.find((g) => g.account === 'W0OLGA')?.evidence?.[1]).toBe('admin of the Acme workspace itself');
+    // Taken away where it is given: in the organisation, not in the workspace's settings.
+    const danaAccount = snapshot.accounts.find((a) => a.id === 'W0DANA');
+    expect(remediation.revokeGrant(dana!, danaAccount).steps[0]).toMatch(
+      /^Take away @dana \(W0DANA\)'s primary-owner role in the Enterprise Grid organisation .*Manage organization › People/,
+    );
+  });
+
   it('maps channels to lanes: data and production channels by the globs, the rest code', async () => {
     const snapshot = await scanSlack(await startEmulator(everyKind()), { lanes: LANES });
     const channelGrants = snapshot.grants.filter((g) => g.permission === 'channel-member');
