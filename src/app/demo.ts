@@ -10,7 +10,7 @@ import { createLogger, type Logger } from '../core/log.js';
 import { writeFileSafely } from '../core/safe-write.js';
 import { PACKAGE_ROOT } from '../core/version.js';
 import { loadScenario, type Sandbox, sandboxConfig, startSandbox } from './sandbox.js';
-import { type ScanOptions, type ScanResult, scan } from './scan.js';
+import { checkPdfPrinter, type ScanOptions, type ScanResult, scan } from './scan.js';
 
 /** The demo company: shipped in the package beside dist/, found from the package root either way. */
 export const DEMO_DIR = join(PACKAGE_ROOT, 'examples', 'demo');
@@ -63,6 +63,8 @@ export async function readConfigTemplate(path: string, now: Date): Promise<Recor
 }
 
 export async function runDemo(options: DemoOptions): Promise<ScanResult> {
+  // Before the first week too: a PDF that cannot be printed is known before anything is served.
+  if (options.pdf) await checkPdfPrinter(options.env);
   if (!options.nextWeek || options.historyPath) return demoWeek(options, options.historyPath);
   // The second week shows what changed since the first: without a history of the caller's,
   // the first week is scanned into a temporary one (its reports are not kept).

@@ -72,6 +72,7 @@ async function printResult(result: ScanResult, json: boolean, io: Io): Promise<v
     ];
     io.stderr(`scan incomplete: ${printable(parts.join('; '))}\n`);
   }
+  if (result.pdfError) io.stderr(`report.pdf not printed: ${printable(result.pdfError)}\n`);
   if (result.deliveryError) io.stderr(`email not sent: ${printable(result.deliveryError)}\n`);
   else if (result.emailSent) io.stderr('report emailed\n');
 }

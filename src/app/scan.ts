@@ -9,7 +9,7 @@ import { connectors } from '../../connectors/index.js';
 import type { Action } from '../../reports/actions.js';
 import { REPORT_FILES, renderReport, reportChunks } from '../../reports/index.js';
 import { JOB_SUMMARY_BYTES, jobSummary } from '../../reports/job-summary.js';
-import { printPdf } from '../../reports/pdf.js';
+import { findChromium, PdfUnavailableError, printPdf } from '../../reports/pdf.js';
 import { AccountMap } from '../core/account-map.js';
 import { type Completeness, completeness } from '../core/completeness.js';
 import type { FailOn } from '../core/config.js';
@@ -103,6 +103,8 @@ export interface ScanResult {
   lapsed: number;
   /** Why the email could not be sent, when it could not. */
   deliveryError?: string;
+  /** Why report.pdf could not be printed, when it could not (its other reports are written). */
+  pdfError?: string;
   emailSent: boolean;
 }
 
@@ -132,6 +134,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     throw new UsageError(
       `--email: ${relative(cwd, options.configPath) || options.configPath} has no "email" block, so there is nowhere to send the report: add one (the README's Email section shows how) or leave out --email`,
     );
+  if (options.pdf) await checkPdfPrinter(options.env);
   const registerPath = loaded.config.registerPath;
   if (!registerPath) throw noRegisterError(options.configPath);
   const registerDisplayPath = relative(cwd, registerPath) || registerPath;
@@ -273,11 +276,17 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       for (const piece of redactEach(reportChunks(format, input))) bytes += Buffer.byteLength(piece);
       return bytes;
     };
+    // What printing needs was checked before the scan: a print that fails now is a delivery that
+    // failed (exit 4, as an email would), and the history, job summary and verdict still follow.
+    let pdfError: string | undefined;
     if (options.pdf) {
       const pdf = join(outDir, 'report.pdf');
-      // A missing Chromium or playwright-core ends the scan with exit 2; the other reports are on disk.
-      await printPdf(join(outDir, REPORT_FILES.html), pdf, { env: options.env });
-      files.push(pdf);
+      try {
+        await printPdf(join(outDir, REPORT_FILES.html), pdf, { env: options.env });
+        files.push(pdf);
+      } catch (e) {
+        pdfError = redact(e instanceof Error ? e.message : String(e));
+      }
     }
     timings.reportMs = Math.round(performance.now() - started);
 
@@ -356,7 +365,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       allowPartial: options.allowPartial,
     });
     // An unreadable system outranks a failed delivery: the report itself cannot be trusted then.
-    const exitCode = gate !== ExitCode.INCOMPLETE && deliveryError ? ExitCode.DELIVERY_FAILED : gate;
+    const exitCode = gate !== ExitCode.INCOMPLETE && (deliveryError || pdfError) ? ExitCode.DELIVERY_FAILED : gate;
     return {
       exitCode,
       complete,
@@ -374,9 +383,27 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       lapsed: acceptance.lapsed.length,
       emailSent,
       ...(deliveryError ? { deliveryError } : {}),
+      ...(pdfError ? { pdfError } : {}),
     };
   } finally {
     store?.close();
+  }
+}
+
+/**
+ * What --pdf needs, found before any system is read (exit 2, nothing scanned): a Chromium to drive
+ * and the optional playwright-core that drives it.
+ */
+export async function checkPdfPrinter(env: Readonly<Record<string, string | undefined>>): Promise<void> {
+  findChromium(env);
+  try {
+    await import('playwright-core');
+  } catch {
+    throw new PdfUnavailableError(
+      'LK_PDF_NO_PLAYWRIGHT: a PDF needs the optional package playwright-core: `npm install playwright-core` ' +
+        'beside lanekeeper (no browser download is needed: it drives the system Chromium). ' +
+        'report.html prints to the same PDF from any browser.',
+    );
   }
 }
 
