@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectors } from '../../connectors/index.js';
 import { resolveRelativeDates } from '../core/dates.js';
+import { UsageError } from '../core/errors.js';
 import { applyPatch, type PatchOperation } from '../core/json-patch.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { writeFileSafely } from '../core/safe-write.js';
+import { jsonSyntaxAt } from '../core/source.js';
 import { PACKAGE_ROOT } from '../core/version.js';
 import { loadScenario, type Sandbox, sandboxConfig, startSandbox } from './sandbox.js';
 import { checkPdfPrinter, type ScanOptions, type ScanResult, scan } from './scan.js';
@@ -51,15 +53,34 @@ export async function writeDemoConfig(
 
 /**
  * A config template (the demo's, or one beside a scenario), its `$today+90d` dates resolved
- * against the clock: an empty template when there is none.
+ * against the clock. An optional one (beside a scenario) may be absent: an empty template then;
+ * one the user named must be there. One that cannot be read or parsed is bad input, named.
  */
-export async function readConfigTemplate(path: string, now: Date): Promise<Record<string, unknown>> {
+export async function readConfigTemplate(
+  path: string,
+  now: Date,
+  options: { optional?: boolean } = {},
+): Promise<Record<string, unknown>> {
+  let text: string;
   try {
-    return JSON.parse(resolveRelativeDates(await readFile(path, 'utf8'), now)) as Record<string, unknown>;
+    text = await readFile(path, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && options.optional) return {};
+    throw new UsageError(`${path}: the config template cannot be read (${code ?? String(e)})`);
   }
+  let template: unknown;
+  try {
+    template = JSON.parse(text);
+  } catch (e) {
+    const at = jsonSyntaxAt(text, e);
+    throw new UsageError(
+      `${path}${at.line === undefined ? '' : `:${at.line}:${at.column}`}: the config template is not valid JSON (${at.message})`,
+    );
+  }
+  if (typeof template !== 'object' || template === null || Array.isArray(template))
+    throw new UsageError(`${path}: a config template is a JSON object, as a config is`);
+  return JSON.parse(resolveRelativeDates(text, now)) as Record<string, unknown>;
 }
 
 export async function runDemo(options: DemoOptions): Promise<ScanResult> {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/app/cli.js';
 import { DEMO_DIR } from '../../src/app/demo.js';
-import { type CliRun, runCli, tempDir } from './harness.js';
+import { type CliRun, runCli, tempDir, writeIn } from './harness.js';
 
 const NOW = '2026-11-29T09:00:00Z';
 const dirs: string[] = [];
@@ -105,5 +105,67 @@ describe('lanekeeper sandbox', () => {
     const run = await runCli(['sandbox', '--scenario', join(dir, scenario), '--write-config', join(dir, 'c.json')]);
     expect(run.stderr).toMatch(message);
     expect(run.code).toBe(2);
+  });
+
+  it('refuses a scenario whose config.json names a register that is not there (exit 2), naming both', async () => {
+    const dir = await tempDir();
+    dirs.push(dir);
+    await writeFile(join(dir, 'scenario.json'), JSON.stringify({ slack: join(DEMO_DIR, 'slack.scenario.json') }));
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ register: 'register.yaml' }));
+    const run = await runCli([
+      'sandbox',
+      '--scenario',
+      join(dir, 'scenario.json'),
+      '--write-config',
+      join(dir, 'out', 'c.json'),
+    ]);
+    expect(run.stderr).toBe(
+      `lanekeeper sandbox: ${join(dir, 'config.json')}: its "register" names ${join(dir, 'register.yaml')}, which cannot be read (ENOENT); put the register there or name another\n`,
+    );
+    expect(run.code).toBe(2);
+  });
+
+  it('refuses a --config-template that is not there (exit 2), where the one beside a scenario is optional', async () => {
+    const dir = await tempDir();
+    dirs.push(dir);
+    const run = await runCli(
+      [
+        'sandbox',
+        '--scenario',
+        join(DEMO_DIR, 'scenario.json'),
+        '--write-config',
+        join(dir, 'c.json'),
+        '--config-template',
+        'nope.json',
+      ],
+      {},
+      dir,
+    );
+    expect(run.stderr).toBe(
+      `lanekeeper sandbox: ${join(dir, 'nope.json')}: the config template cannot be read (ENOENT)\n`,
+    );
+    expect(run.code).toBe(2);
+    const broken = await writeIn(dir, 'broken.json', '{\n  "register": "register.yaml",\n}\n');
+    const bad = await runCli([
+      'sandbox',
+      '--scenario',
+      join(DEMO_DIR, 'scenario.json'),
+      '--write-config',
+      join(dir, 'c.json'),
+      '--config-template',
+      broken,
+    ]);
+    expect(bad.stderr).toMatch(/broken\.json:3:1: the config template is not valid JSON/);
+    expect(bad.code).toBe(2);
+    // No config.json beside this scenario: an empty template, and the sandbox runs.
+    await writeFile(join(dir, 'scenario.json'), JSON.stringify({ slack: join(DEMO_DIR, 'slack.scenario.json') }));
+    const bare = await runCli([
+      'sandbox',
+      '--scenario',
+      join(dir, 'scenario.json'),
+      '--write-config',
+      join(dir, 'c.json'),
+    ]);
+    expect(bare.code, bare.stderr).toBe(0);
   });
 });

@@ -4,7 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { resolveRelativeDates } from '../../core/dates.js';
-import { ExitCode } from '../../core/errors.js';
+import { ExitCode, UsageError } from '../../core/errors.js';
 import { command, shellQuote } from '../../core/shell.js';
 import { withExitCode } from '../exit.js';
 import type { Io } from '../io.js';
@@ -30,25 +30,29 @@ export function sandboxCommand(program: Command, io: Io, done: (code: number) =>
           const { loadScenario, sandboxConfig, sandboxEnvFile, startSandbox } = await import('../sandbox.js');
           const scenarioPath = resolve(io.cwd, opts.scenario);
           const scenario = await loadScenario(scenarioPath, now);
+          // The template beside a scenario is optional; one the user names must be there.
           const templatePath = opts.configTemplate
             ? resolve(io.cwd, opts.configTemplate)
             : join(dirname(scenarioPath), 'config.json');
           const { readConfigTemplate } = await import('../demo.js');
-          const template = await readConfigTemplate(templatePath, now);
+          const template = await readConfigTemplate(templatePath, now, { optional: !opts.configTemplate });
+          const configPath = resolve(io.cwd, opts.writeConfig);
+          // The template's register may use relative demo dates: written resolved beside the config,
+          // checked before any emulator starts.
+          const register =
+            typeof template.register === 'string'
+              ? await sandboxRegister(templatePath, template.register, join(dirname(configPath), 'register.yaml'), now)
+              : undefined;
           const sandbox = await startSandbox(scenario, connectors, {
             now,
             ...(opts.pageSize ? { pageSize: opts.pageSize } : {}),
           });
           try {
-            const configPath = resolve(io.cwd, opts.writeConfig);
             const config = sandboxConfig(template, sandbox);
             delete config.$schema;
             await mkdir(dirname(configPath), { recursive: true });
-            if (typeof template.register === 'string') {
-              // The template's register may use relative demo dates: write it resolved beside the config.
-              const source = resolve(dirname(templatePath), template.register);
-              const registerPath = join(dirname(configPath), 'register.yaml');
-              await writeFile(registerPath, resolveRelativeDates(await readFile(source, 'utf8'), now));
+            if (register) {
+              await writeFile(register.path, register.text);
               config.register = 'register.yaml';
             }
             await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
@@ -68,4 +72,26 @@ export function sandboxCommand(program: Command, io: Io, done: (code: number) =>
         }),
       );
     });
+}
+
+/** The register a template names, its dates resolved, to be written at `path`: refused (exit 2) when it cannot be read. */
+async function sandboxRegister(
+  templatePath: string,
+  named: string,
+  path: string,
+  now: Date,
+): Promise<{ path: string; text: string }> {
+  const source = resolve(dirname(templatePath), named);
+  let text: string;
+  try {
+    text = await readFile(source, 'utf8');
+  } catch (e) {
+    throw new UsageError(
+      `${templatePath}: its "register" names ${source}, which cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)}); put the register there or name another`,
+    );
+  }
+  return {
+    path,
+    text: resolveRelativeDates(text, now),
+  };
 }
