@@ -107,6 +107,39 @@ describe('lanekeeper sandbox', () => {
     expect(run.code).toBe(2);
   });
 
+  it('never replaces a register.yaml it did not write beside the config, and rewrites its own', async () => {
+    const dir = await tempDir();
+    dirs.push(dir);
+    const sandbox = () =>
+      runCli([
+        'sandbox',
+        '--scenario',
+        join(DEMO_DIR, 'scenario.json'),
+        '--write-config',
+        join(dir, 'lk.json'),
+        '--now',
+        NOW,
+      ]);
+    // The sandbox's own, from an earlier run in the same folder: written again.
+    expect((await sandbox()).code).toBe(0);
+    const first = await readFile(join(dir, 'register.yaml'), 'utf8');
+    expect(first).toMatch(/^# Written by `lanekeeper sandbox` from .*register\.yaml, its dates resolved/);
+    const again = await sandbox();
+    expect(again.code, again.stderr).toBe(0);
+    expect(await readFile(join(dir, 'register.yaml'), 'utf8')).toBe(first);
+    // A company's own register: refused, kept as it was, nothing written beside it.
+    const own = 'organization: My Real Company\npeople: []\n';
+    await writeFile(join(dir, 'register.yaml'), own);
+    await rm(join(dir, 'lk.json'));
+    const run = await sandbox();
+    expect(run.stderr).toBe(
+      `lanekeeper sandbox: ${join(dir, 'register.yaml')} is already there and the sandbox did not write it: the sandbox writes its register.yaml beside the config and never replaces one of yours; give --write-config a file in another folder\n`,
+    );
+    expect(run.code).toBe(2);
+    expect(await readFile(join(dir, 'register.yaml'), 'utf8')).toBe(own);
+    await expect(stat(join(dir, 'lk.json'))).rejects.toThrow();
+  });
+
   it('refuses a scenario whose config.json names a register that is not there (exit 2), naming both', async () => {
     const dir = await tempDir();
     dirs.push(dir);

@@ -15,7 +15,10 @@ export function sandboxCommand(program: Command, io: Io, done: (code: number) =>
     .command('sandbox')
     .description('serve a scenario with local emulators and write a config that points at them; runs until stopped')
     .requiredOption('--scenario <file>', 'scenario file (e.g. examples/demo/scenario.json)')
-    .requiredOption('--write-config <file>', 'where to write the config for `lanekeeper scan`')
+    .requiredOption(
+      '--write-config <file>',
+      'where to write the config for `lanekeeper scan`; its register.yaml and sandbox.env go beside it (a register.yaml the sandbox did not write is never replaced)',
+    )
     .option(
       '--config-template <file>',
       'config whose lanes and policy the written config keeps; default: config.json beside the scenario',
@@ -74,7 +77,14 @@ export function sandboxCommand(program: Command, io: Io, done: (code: number) =>
     });
 }
 
-/** The register a template names, its dates resolved, to be written at `path`: refused (exit 2) when it cannot be read. */
+/** The sandbox's register starts with this line: a register.yaml without it is someone's own. */
+const SANDBOX_REGISTER_MARK = '# Written by `lanekeeper sandbox`';
+
+/**
+ * The register a template names, its dates resolved, to be written at `path`: refused (exit 2)
+ * when the template's register cannot be read, or when `path` holds a register the sandbox did
+ * not write (a company's real register beside the config is never replaced).
+ */
 async function sandboxRegister(
   templatePath: string,
   named: string,
@@ -90,8 +100,16 @@ async function sandboxRegister(
       `${templatePath}: its "register" names ${source}, which cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)}); put the register there or name another`,
     );
   }
+  const existing = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined;
+    throw new UsageError(`${path}: cannot be read (${e.code ?? String(e)}), so the sandbox will not write over it`);
+  });
+  if (existing !== undefined && !existing.startsWith(SANDBOX_REGISTER_MARK))
+    throw new UsageError(
+      `${path} is already there and the sandbox did not write it: the sandbox writes its register.yaml beside the config and never replaces one of yours; give --write-config a file in another folder`,
+    );
   return {
     path,
-    text: resolveRelativeDates(text, now),
+    text: `${SANDBOX_REGISTER_MARK} from ${source}, its dates resolved; rewritten by each sandbox run.\n${resolveRelativeDates(text.replace(/^\uFEFF/, ''), now)}`,
   };
 }
