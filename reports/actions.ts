@@ -109,8 +109,17 @@ function plural(n: number, one: string): string {
   return `${n} ${one}${n === 1 ? '' : 's'}`;
 }
 
+/** What the actions' commands need to work as printed. */
+export interface ActionOptions {
+  /**
+   * The config the scan read, as the reader names it (relative to where the scan ran): `offboard`
+   * collects afresh with it, and has no config to fall back on, as `scan` has none.
+   */
+  configPath?: string;
+}
+
 /** Findings (in report order) grouped into actions, most urgent first. */
-export function groupActions(findings: readonly ActionFinding[]): Action[] {
+export function groupActions(findings: readonly ActionFinding[], options: ActionOptions = {}): Action[] {
   const groups = new Map<string, ActionFinding[]>();
   for (const f of findings) {
     // A person's findings stay together; a rule's new findings are news of their own, and a
@@ -122,7 +131,7 @@ export function groupActions(findings: readonly ActionFinding[]): Action[] {
     else groups.set(key, [f]);
   }
   const actions = [...groups.entries()].map(([key, list]) =>
-    key.startsWith('person:') ? personAction(key.slice(7), list) : ruleAction(key.split(':')[1]!, list),
+    key.startsWith('person:') ? personAction(key.slice(7), list, options) : ruleAction(key.split(':')[1]!, list),
   );
   // What is new since the last scan is the week's news: it comes first (a note that an approval
   // ends soon is not news about access), then by severity.
@@ -157,7 +166,7 @@ function common(list: readonly ActionFinding[]) {
   return { severity, newCount, reach, summary, count: list.length, countText, anchors: list.map((f) => f.anchor) };
 }
 
-function personAction(id: string, list: readonly ActionFinding[]): Action {
+function personAction(id: string, list: readonly ActionFinding[], options: ActionOptions): Action {
   const name = list[0]?.person ?? id;
   const rules = new Set(list.map((f) => f.rule));
   const base = common(list);
@@ -171,7 +180,7 @@ function personAction(id: string, list: readonly ActionFinding[]): Action {
       kind: 'person',
       title: `Offboard ${name}`,
       fix: 'List everything they still hold, with the command that removes each, and work through it.',
-      command: `lanekeeper offboard ${shellQuote(id)}`,
+      command: `lanekeeper offboard ${shellQuote(id)}${options.configPath ? ` --config ${shellQuote(options.configPath)}` : ''}`,
     };
   }
   const only = rules.size === 1 ? [...rules][0] : undefined;

@@ -90,3 +90,13 @@ describe("a person's action", () => {
     expect(action(finding('register-incomplete', 'high')).title).toBe('Complete the register entry of Pia Lund (pia)');
   });
 });
+
+describe('the offboarding action', () => {
+  const gone = (): ActionFinding => ({ ...finding('expired-access-active', 'critical'), engaged: false });
+
+  it('prints a command that runs as printed: offboard needs the config the scan read', () => {
+    const [a] = groupActions([gone()], { configPath: 'ops/lanekeeper config.json' });
+    expect(a?.title).toBe('Offboard Pia Lund (pia)');
+    expect(a?.command).toBe("lanekeeper offboard pia --config 'ops/lanekeeper config.json'");
+  });
+});
