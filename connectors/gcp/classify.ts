@@ -13,7 +13,7 @@ import {
   levelRank,
 } from '../../src/core/model.js';
 import { matchesAny } from '../../src/core/scope.js';
-import { ROLE_TABLE, type RoleEntry } from './roles.js';
+import { ROLE_TABLE, type RoleEntry, type RoleReach } from './roles.js';
 import type { GcpLanes } from './schema.js';
 
 /** What a project is for, by the config's mapping: production wins over data, anything else is staging. */
@@ -70,13 +70,20 @@ export function classifyRole(role: string, klass: ProjectClass, attributes?: Att
   return { lanes: sortLanes(lanesOf(entry, klass)), level: cappedLevel(entry.level, attributes?.denyLevel) };
 }
 
-/** What collect() found a role's permissions to allow (see permissions.ts), when it could read them. */
+const REACHES: readonly unknown[] = ['project', 'metadata', 'data', 'production'];
+
+/**
+ * What collect() found a role's permissions to allow (see permissions.ts), when it could read
+ * them: every reach (roleReaches), or the strongest alone (roleReach) in an inventory saved
+ * before roles were judged by all of theirs.
+ */
 function judgedByPermissions(attributes: Attributes | undefined): RoleEntry | undefined {
-  const reach = attributes?.roleReach;
-  const level = attributes?.roleLevel;
-  const reaches: readonly unknown[] = ['project', 'metadata', 'data', 'production'];
-  const levels: readonly unknown[] = ['read', 'write', 'admin'];
-  return reaches.includes(reach) && levels.includes(level) ? ({ reach, level } as RoleEntry) : undefined;
+  const level = LevelSchema.safeParse(attributes?.roleLevel);
+  const listed = attributes?.roleReaches;
+  const reaches = (Array.isArray(listed) ? listed : [attributes?.roleReach]).filter((r) => REACHES.includes(r));
+  if (!level.success || reaches.length === 0) return undefined;
+  const [reach, ...also] = reaches as RoleReach[];
+  return { reach: reach!, level: level.data, ...(also.length > 0 ? { also } : {}) };
 }
 
 /** The lower of a role's level and the cap a deny policy left it (deny.ts records it). */
@@ -85,8 +92,13 @@ function cappedLevel(level: Level, cap: unknown): Level {
   return parsed.success && levelRank(parsed.data) < levelRank(level) ? parsed.data : level;
 }
 
+/** A role's lanes: the union of what each of its reaches gives on this project. */
 function lanesOf(entry: RoleEntry, klass: ProjectClass): Lane[] {
-  switch (entry.reach) {
+  return [entry.reach, ...(entry.also ?? [])].flatMap((reach) => reachLanes(reach, klass));
+}
+
+function reachLanes(reach: RoleReach, klass: ProjectClass): Lane[] {
+  switch (reach) {
     case 'project':
       return BASIC_ROLE_LANES[klass];
     case 'metadata':

@@ -159,7 +159,15 @@ export class ImpersonationGraph {
 }
 
 /** Attributes of the service account's grant that decide how it is classed: the mirrored grant is classed alike. */
-const CLASSING = ['projectLabels', 'roleReach', 'roleLevel', 'rolePermissions', 'viewerReadsData', 'denyLevel'];
+const CLASSING = [
+  'projectLabels',
+  'roleReach',
+  'roleReaches',
+  'roleLevel',
+  'rolePermissions',
+  'viewerReadsData',
+  'denyLevel',
+];
 
 /**
  * For every holder, a grant per grant of every account it can act as: the same permission on the

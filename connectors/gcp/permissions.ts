@@ -153,10 +153,32 @@ const CREATES_COMPUTE =
  */
 type PermissionReach = RoleReach | 'other';
 
+/**
+ * Bundled into many compute and deploy roles for Cloud KMS Autokey: they create a key on demand
+ * or read the project's setting, and neither reads or changes what is stored.
+ */
+const COMPANIONS = new Set(['cloudkms.keyHandles.create', 'cloudkms.projects.showEffectiveAutokeyConfig']);
+
 export interface PermissionClass {
+  /** The strongest of reaches (production, then data): how the evidence names the role first. */
   reach: RoleReach;
+  /**
+   * Everything the role reaches, strongest first: a role that deploys and reads BigQuery rows
+   * reaches production and data, and keeps both lanes (classify.ts), as the same permissions
+   * split across two roles would.
+   */
+  reaches: RoleReach[];
+  /** The highest level of any permission that counts: setIamPolicy on a bucket is admin, whatever else the role does. */
   level: Level;
   /** The permissions that decided it, a few at most, for the evidence. */
+  decisive: string[];
+  /** Each reach with its own level and the permissions that decided it, for the evidence. */
+  parts: PermissionPart[];
+}
+
+export interface PermissionPart {
+  reach: RoleReach;
+  level: Level;
   decisive: string[];
 }
 
@@ -166,6 +188,7 @@ const LEVEL_RANK: Record<Level, number> = { read: 0, write: 1, admin: 2 };
 export function classifyPermission(permission: string): { reach: PermissionReach; level: Level } {
   const [service = '', ...rest] = permission.split('.');
   const verb = rest.at(-1) ?? '';
+  if (COMPANIONS.has(permission)) return { reach: 'other', level: 'read' };
   const home: PermissionReach = DATA_SERVICES.has(service)
     ? 'data'
     : PRODUCTION_SERVICES.has(service)
@@ -181,31 +204,50 @@ export function classifyPermission(permission: string): { reach: PermissionReach
   return { reach: home, level: 'write' };
 }
 
-/** A role's reach and level from its whole permission list. */
+/**
+ * A role's reaches and level from its whole permission list. Production and data each count
+ * whenever any permission reaches them: the lanes are their union and the level the highest,
+ * so a role is classed as the same permissions split across several roles would be. Companion
+ * services count only when neither does (as production), metadata only when nothing else does.
+ */
 export function classifyPermissions(permissions: readonly string[]): PermissionClass {
   const classes = permissions.map((p) => ({ permission: p, ...classifyPermission(p) }));
-  const escalation = permissions.includes(ACTS_AS) && permissions.some((p) => CREATES_COMPUTE.test(p));
-  if (escalation) {
-    return {
-      reach: 'production',
-      level: 'admin',
-      decisive: [ACTS_AS, ...permissions.filter((p) => CREATES_COMPUTE.test(p)).slice(0, 2)],
-    };
-  }
-  // Production outranks data (a role that deploys can reach the data the deployment reads),
-  // data outranks companion services, and everything outranks metadata; within the winning
-  // reach, the highest level decides.
-  const order: PermissionReach[] = ['production', 'data', 'other', 'metadata'];
-  for (const reach of order) {
-    const inReach = classes.filter((c) => c.reach === reach);
-    if (inReach.length === 0) continue;
+  const escalates = permissions.includes(ACTS_AS) && permissions.some((p) => CREATES_COMPUTE.test(p));
+  // Running as a service account and creating something that runs is production administration.
+  const escalation = escalates
+    ? [
+        { permission: ACTS_AS, reach: 'production' as const, level: 'admin' as const },
+        ...permissions
+          .filter((p) => CREATES_COMPUTE.test(p))
+          .slice(0, 2)
+          .map((p) => ({ permission: p, reach: 'production' as const, level: 'admin' as const })),
+      ]
+    : [];
+  const main = [...escalation, ...classes.filter((c) => c.reach === 'production' || c.reach === 'data')];
+  const counted =
+    main.length > 0
+      ? main
+      : classes.some((c) => c.reach === 'other')
+        ? classes.filter((c) => c.reach === 'other').map((c) => ({ ...c, reach: 'production' as const }))
+        : classes;
+  if (counted.length === 0) return { reach: 'metadata', reaches: ['metadata'], level: 'read', decisive: [], parts: [] };
+  const parts = (['production', 'data', 'metadata'] as const).flatMap((reach): PermissionPart[] => {
+    const inReach = counted.filter((c) => c.reach === reach);
+    if (inReach.length === 0) return [];
     const level = inReach.reduce<Level>((top, c) => (LEVEL_RANK[c.level] > LEVEL_RANK[top] ? c.level : top), 'read');
-    const decisive = inReach
-      .filter((c) => c.level === level)
-      .map((c) => c.permission)
-      .sort()
-      .slice(0, 3);
-    return { reach: reach === 'other' ? 'production' : reach, level, decisive };
-  }
-  return { reach: 'metadata', level: 'read', decisive: [] };
+    // The evidence names the permissions at that level, the escalation rather than any others.
+    const decisive =
+      reach === 'production' && escalates
+        ? escalation.map((c) => c.permission)
+        : [...new Set(inReach.filter((c) => c.level === level).map((c) => c.permission))].sort().slice(0, 3);
+    return [{ reach, level, decisive }];
+  });
+  const level = parts.reduce<Level>((top, p) => (LEVEL_RANK[p.level] > LEVEL_RANK[top] ? p.level : top), 'read');
+  return {
+    reach: parts[0]!.reach,
+    reaches: parts.map((p) => p.reach),
+    level,
+    decisive: parts.flatMap((p) => p.decisive),
+    parts,
+  };
 }

@@ -7,6 +7,7 @@ import { type ConditionVerdict, evaluateCondition, isLive } from './conditions.j
 import { CONVENIENCE_ROLE, type ConvenienceHolder, describeConvenience, parseConvenience } from './convenience.js';
 import { applyDenies, type DenyInput } from './deny.js';
 import { type ParsedMember, parseMember } from './members.js';
+import type { PermissionPart } from './permissions.js';
 import type { GroupMember, PolicyAtNode } from './policy-node.js';
 import type { RoleReach } from './roles.js';
 import type { ApiBinding } from './schema.js';
@@ -51,9 +52,13 @@ export interface RoleFacts {
   permissionCount: number;
   /** What its permissions allow (permissions.ts): how a role outside the table is classed. */
   reach: RoleReach;
+  /** Every reach, strongest first: a role that deploys and reads data keeps both lanes. */
+  reaches: RoleReach[];
   level: Level;
   /** The permissions that decided it, for the evidence. */
   decisive: string[];
+  /** Each reach with its own level and deciding permissions, for the evidence. */
+  parts: PermissionPart[];
 }
 
 export interface ProjectAccess {
@@ -144,6 +149,13 @@ const REACH_WORDS: Readonly<Record<RoleReach, string>> = {
   production: 'what runs, or who may change it',
 };
 
+/** "what runs… (run.services.update)", or each reach with its own level when there are several. */
+function reachWords(facts: RoleFacts): string {
+  const named = (decisive: readonly string[]) => (decisive.length > 0 ? ` (${decisive.join(', ')})` : '');
+  if (facts.parts.length <= 1) return `${REACH_WORDS[facts.reach]}${named(facts.decisive)}`;
+  return facts.parts.map((p) => `${REACH_WORDS[p.reach]} (${p.level}: ${p.decisive.join(', ')})`).join('; ');
+}
+
 interface GrantParts {
   input: ProjectAccessInput;
   resource: string;
@@ -176,10 +188,11 @@ function buildGrant({ input, resource, policy, inherited, binding, member, verdi
     if (facts) {
       attributes.rolePermissions = facts.permissionCount;
       attributes.roleReach = facts.reach;
+      attributes.roleReaches = [...facts.reaches];
       attributes.roleLevel = facts.level;
       const about = `${facts.title ? `"${facts.title}", ` : ''}${facts.permissionCount} permission${facts.permissionCount === 1 ? '' : 's'}`;
       evidence.push(
-        `${binding.role} is not in the role table (${about}): judged by its permissions, ${facts.level}: ${REACH_WORDS[facts.reach]}${facts.decisive.length > 0 ? ` (${facts.decisive.join(', ')})` : ''}`,
+        `${binding.role} is not in the role table (${about}): judged by its permissions, ${facts.level}: ${reachWords(facts)}`,
       );
     } else {
       evidence.push(

@@ -9,6 +9,8 @@
 //   production deploys, runs or changes the running system, or can act as someone who does
 //              (service account impersonation, IAM administration): the production lane on a
 //              production project, the project's own lane elsewhere
+// also: further reaches of a role that holds both kinds (builds that read and write buckets,
+// IAM administration that also sets datasets' and buckets' policies): its lanes are the union.
 import type { Level } from '../../src/core/model.js';
 
 export type RoleReach = 'project' | 'metadata' | 'data' | 'production';
@@ -16,6 +18,7 @@ export type RoleReach = 'project' | 'metadata' | 'data' | 'production';
 export interface RoleEntry {
   reach: RoleReach;
   level: Level;
+  also?: readonly RoleReach[];
 }
 
 export const ROLE_TABLE = {
@@ -105,7 +108,8 @@ export const ROLE_TABLE = {
   'roles/cloudfunctions.admin': { reach: 'production', level: 'admin' },
   'roles/appengine.deployer': { reach: 'production', level: 'write' },
   'roles/appengine.appAdmin': { reach: 'production', level: 'admin' },
-  'roles/cloudbuild.builds.builder': { reach: 'production', level: 'write' },
+  // Builds read and write what is stored (sources in buckets, logs, Pub/Sub): data as well.
+  'roles/cloudbuild.builds.builder': { reach: 'production', level: 'write', also: ['data'] },
   'roles/cloudbuild.builds.editor': { reach: 'production', level: 'write' },
   'roles/artifactregistry.writer': { reach: 'production', level: 'write' },
   'roles/artifactregistry.admin': { reach: 'production', level: 'admin' },
@@ -119,7 +123,8 @@ export const ROLE_TABLE = {
   'roles/iam.serviceAccountTokenCreator': { reach: 'production', level: 'admin' },
   'roles/iam.serviceAccountKeyAdmin': { reach: 'production', level: 'admin' },
   'roles/iam.serviceAccountAdmin': { reach: 'production', level: 'admin' },
-  'roles/iam.securityAdmin': { reach: 'production', level: 'admin' },
+  // Sets the IAM of datasets, buckets and secrets itself and lists private logs: data as well.
+  'roles/iam.securityAdmin': { reach: 'production', level: 'admin', also: ['data'] },
   'roles/iam.roleAdmin': { reach: 'production', level: 'admin' },
   'roles/resourcemanager.projectIamAdmin': { reach: 'production', level: 'admin' },
   'roles/resourcemanager.folderIamAdmin': { reach: 'production', level: 'admin' },

@@ -80,6 +80,10 @@ describe('the role table', () => {
     ['roles/iam.serviceAccountTokenCreator', 'production', ['production'], 'admin'],
     ['roles/resourcemanager.projectIamAdmin', 'data', ['data'], 'admin'],
     ['roles/resourcemanager.projectIamAdmin', 'production', ['production'], 'admin'],
+    // Builds read and write buckets; security admins set datasets' IAM: data as well.
+    ['roles/cloudbuild.builds.builder', 'production', ['data', 'production'], 'write'],
+    ['roles/cloudbuild.builds.builder', 'staging', ['code', 'data'], 'write'],
+    ['roles/iam.securityAdmin', 'production', ['data', 'production'], 'admin'],
   ] as const)('%s on a %s project is %j %s', (role, klass, expectedLanes, level) => {
     expect(classifyRole(role, klass)).toEqual({ lanes: expectedLanes, level });
   });
@@ -101,6 +105,26 @@ describe('the role table', () => {
       level: 'read',
     });
     expect(classifyRole('roles/newservice.viewer', 'production')).toEqual({ lanes: ['production'], level: 'read' });
+  });
+});
+
+describe('a role judged by its permissions', () => {
+  const deployAndRead = { roleReach: 'production', roleReaches: ['production', 'data'], roleLevel: 'write' };
+  it.each([
+    ['production', ['data', 'production']],
+    ['data', ['data']],
+    ['staging', ['code', 'data']],
+  ] as const)('that deploys and reads data, on a %s project, holds %j', (klass, expected) => {
+    expect(classifyRole('organizations/1/roles/x', klass, deployAndRead)).toEqual({ lanes: expected, level: 'write' });
+  });
+
+  it('reads an inventory saved with the strongest reach alone', () => {
+    expect(classifyRole('organizations/1/roles/x', 'staging', { roleReach: 'production', roleLevel: 'admin' })).toEqual(
+      {
+        lanes: ['code'],
+        level: 'admin',
+      },
+    );
   });
 });
 

@@ -263,6 +263,72 @@ describe('gcp connector against its emulator', () => {
     ]);
   });
 
+  it('gives a custom role every lane its permissions reach and their highest level, as the same permissions split across roles', async () => {
+    const deployAndQuery = 'organizations/1000/roles/deployAndQuery';
+    const deployAndGrant = 'organizations/1000/roles/deployAndGrantBuckets';
+    const { snapshot } = await scan(
+      scenario((s) => {
+        s.roles.push(
+          {
+            name: deployAndQuery,
+            title: 'Deploy and query',
+            includedPermissions: ['bigquery.tables.getData', 'bigquery.jobs.create', 'run.services.update'],
+          },
+          {
+            name: 'organizations/1000/roles/deployOnly',
+            title: 'Deploy only',
+            includedPermissions: ['run.services.update'],
+          },
+          {
+            name: 'organizations/1000/roles/queryOnly',
+            title: 'Query only',
+            includedPermissions: ['bigquery.tables.getData', 'bigquery.jobs.create'],
+          },
+          {
+            name: deployAndGrant,
+            title: 'Deploy and grant buckets',
+            includedPermissions: ['run.services.update', 'storage.buckets.setIamPolicy'],
+          },
+        );
+        const shop = s.projects.find((p) => p.projectId === 'shop-prod')!;
+        shop.bindings.push(
+          { role: deployAndQuery, members: ['user:cam@agency.example'] },
+          { role: 'organizations/1000/roles/deployOnly', members: ['user:kim@agency.example'] },
+          { role: 'organizations/1000/roles/queryOnly', members: ['user:kim@agency.example'] },
+          { role: deployAndGrant, members: ['user:lee@agency.example'] },
+        );
+        s.projects
+          .find((p) => p.projectId === 'billing-core')!
+          .bindings.push({
+            role: deployAndQuery,
+            members: ['user:cam@agency.example'],
+          });
+      }),
+    );
+    const held = (account: string, resource: string) =>
+      snapshot.grants
+        .filter((g) => g.account === account && g.resource === resource)
+        .map((g) => ({ role: g.permission, lanes: g.lanes, level: g.level }));
+    // Deploying on production and reading its rows: both lanes, as deployOnly + queryOnly give.
+    expect(held('user:cam@agency.example', 'projects/shop-prod')).toEqual([
+      { role: deployAndQuery, lanes: ['data', 'production'], level: 'write' },
+    ]);
+    const split = held('user:kim@agency.example', 'projects/shop-prod');
+    expect([...new Set(split.flatMap((g) => g.lanes))].sort()).toEqual(['data', 'production']);
+    // billing-core is staging: deploying there is the code lane; reading rows is data anywhere.
+    expect(held('user:cam@agency.example', 'projects/billing-core')).toEqual([
+      { role: deployAndQuery, lanes: ['code', 'data'], level: 'write' },
+    ]);
+    // Setting a bucket's IAM is data administration, whatever else the role does.
+    expect(held('user:lee@agency.example', 'projects/shop-prod')).toEqual([
+      { role: deployAndGrant, lanes: ['data', 'production'], level: 'admin' },
+    ]);
+    const cam = snapshot.grants.find((g) => g.account === 'user:cam@agency.example')!;
+    expect(cam.evidence).toContain(
+      `${deployAndQuery} is not in the role table ("Deploy and query", 3 permissions): judged by its permissions, write: what runs, or who may change it (write: run.services.update); what is stored (read: bigquery.jobs.create, bigquery.tables.getData)`,
+    );
+  });
+
   describe('Google groups', () => {
     const withGroups = (denied = false) =>
       scenario((s) => {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classifyPermissions } from '../../../connectors/gcp/permissions.js';
-import { ROLE_TABLE } from '../../../connectors/gcp/roles.js';
+import { ROLE_TABLE, type RoleEntry } from '../../../connectors/gcp/roles.js';
 
 /** Google's predefined role definitions (see the file's "source"): data, not code. */
 const PUBLISHED = JSON.parse(
@@ -24,9 +24,14 @@ describe('predefined roles, expressed by their permissions', () => {
     for (const [role] of table) expect(PUBLISHED.roles[role], role).toBeDefined();
   });
 
-  it.each(table)('%s comes out as the table says', (role, entry) => {
+  // Every reach, not only the strongest: a predefined role that both builds and reads buckets
+  // is classed as a custom role with the same permissions would be.
+  it.each(table)('%s comes out as the table says', (role, entry: RoleEntry) => {
     const judged = classifyPermissions(PUBLISHED.roles[role] ?? []);
-    expect({ reach: judged.reach, level: judged.level }).toEqual({ reach: entry.reach, level: entry.level });
+    expect({ reaches: judged.reaches, level: judged.level }).toEqual({
+      reaches: [entry.reach, ...(entry.also ?? [])],
+      level: entry.level,
+    });
   });
 });
 
@@ -89,6 +94,38 @@ describe('custom roles', () => {
       { reach: 'data', level: 'write' },
     ],
   ];
+
+  it.each([
+    [
+      'deploying and reading BigQuery rows reaches production and data',
+      ['run.services.update', 'bigquery.tables.getData', 'bigquery.tables.list'],
+      { reaches: ['production', 'data'], level: 'write' },
+    ],
+    [
+      'deploying and granting a bucket is admin, on data',
+      ['run.services.update', 'storage.buckets.setIamPolicy', 'storage.objects.get'],
+      { reaches: ['production', 'data'], level: 'admin' },
+    ],
+    [
+      'the escalation keeps the data the role reads',
+      ['iam.serviceAccounts.actAs', 'run.services.create', 'bigquery.tables.getData'],
+      { reaches: ['production', 'data'], level: 'admin' },
+    ],
+    [
+      'listing configuration next to a data read adds no lane',
+      ['secretmanager.versions.access', 'compute.instances.list'],
+      { reaches: ['data'], level: 'read' },
+    ],
+    [
+      'Cloud KMS Autokey, bundled into compute roles, is not data',
+      ['compute.instances.update', 'cloudkms.keyHandles.create', 'cloudkms.projects.showEffectiveAutokeyConfig'],
+      { reaches: ['production'], level: 'write' },
+    ],
+  ] as const)('%s', (_name, permissions, expected) => {
+    const judged = classifyPermissions(permissions);
+    expect({ reaches: judged.reaches, level: judged.level }).toEqual(expected);
+    expect(judged.parts.map((p) => p.reach)).toEqual(expected.reaches);
+  });
 
   it.each(cases)('%s', (_name, permissions, expected) => {
     const judged = classifyPermissions(permissions);
