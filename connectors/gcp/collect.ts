@@ -25,6 +25,7 @@ import {
   compare,
   compareGrants,
   type GroupMember,
+  type GroupMembership,
   type PolicyAtNode,
   type ProjectAccess,
   projectAccess,
@@ -481,8 +482,9 @@ class GcpScan {
         // A nested group's members are listed too: the group itself holds nothing of its own.
         if (m.member?.startsWith('groups/')) continue;
         const member = memberString(m.preferredMemberKey[0]!.id);
-        const direct = m.relationType === 'DIRECT' || byMember.get(member)?.direct === true;
-        byMember.set(member, { member, direct });
+        const before = byMember.get(member)?.membership;
+        const membership = relation(m.relationType);
+        byMember.set(member, { member, membership: before && before !== membership ? 'both' : membership });
       }
       out.set(
         group,
@@ -764,4 +766,15 @@ function sortedAccounts(accounts: Map<string, Account>): Account[] {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Cloud Identity's relationType: DIRECT, INDIRECT, or DIRECT_AND_INDIRECT for a member who is in
+ * the group itself and through a nested group. One it does not name is taken as both, so the fix
+ * names every path and access cannot outlive it.
+ */
+function relation(relationType: string | undefined): GroupMembership {
+  if (relationType === 'DIRECT') return 'direct';
+  if (relationType === 'INDIRECT') return 'nested';
+  return 'both';
 }

@@ -11,7 +11,7 @@
 import { roleEntry } from './classify.js';
 import { evaluateCondition, isLive } from './conditions.js';
 import { parseMember } from './members.js';
-import type { GroupMember, PolicyAtNode } from './policy-node.js';
+import type { GroupMember, GroupMembership, PolicyAtNode } from './policy-node.js';
 import type { ApiBinding } from './schema.js';
 
 export type ConvenienceKind = 'projectOwner' | 'projectEditor' | 'projectViewer';
@@ -47,7 +47,7 @@ export interface ConvenienceHolder {
   grantedOn: string;
   /** The Google group it holds the basic role through, when it does. */
   group?: string;
-  direct?: boolean;
+  membership?: GroupMembership;
 }
 
 /**
@@ -79,7 +79,7 @@ export function basicRoleHolders(
                 member: inner.member,
                 grantedOn,
                 group: member.id,
-                direct: inner.direct,
+                membership: inner.membership,
               });
         } else if (!holders.has(member.id)) {
           holders.set(member.id, { member: member.id, grantedOn });

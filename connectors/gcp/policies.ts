@@ -8,11 +8,11 @@ import { CONVENIENCE_ROLE, type ConvenienceHolder, describeConvenience, parseCon
 import { applyDenies, type DenyInput } from './deny.js';
 import { type ParsedMember, parseMember } from './members.js';
 import type { PermissionPart } from './permissions.js';
-import type { GroupMember, PolicyAtNode } from './policy-node.js';
+import type { GroupMember, GroupMembership, PolicyAtNode } from './policy-node.js';
 import type { RoleReach } from './roles.js';
 import type { ApiBinding } from './schema.js';
 
-export type { GroupMember, PolicyAtNode } from './policy-node.js';
+export type { GroupMember, GroupMembership, PolicyAtNode } from './policy-node.js';
 
 export interface ProjectAccessInput {
   projectId: string;
@@ -104,12 +104,12 @@ export function projectAccess(input: ProjectAccessInput): ProjectAccess {
         }
         const expanded = member.type === 'group' ? input.groupMembers?.get(member.id) : undefined;
         if (expanded) {
-          for (const { member: id, direct } of expanded) {
+          for (const { member: id, membership } of expanded) {
             const inner = parseMember(id);
             const key = JSON.stringify([inner.id, binding.role, policy.name, condition?.expression ?? '', member.id]);
             if (grants.has(key)) continue;
             members.set(inner.id, inner);
-            grants.set(key, throughGroup(buildGrant({ ...parts, member: inner }), member.id, direct));
+            grants.set(key, throughGroup(buildGrant({ ...parts, member: inner }), member.id, membership));
           }
           continue;
         }
@@ -243,20 +243,26 @@ function buildGrant({ input, resource, policy, inherited, binding, member, verdi
 }
 
 /** A group's binding as one member's grant: held through the group, removed by leaving it. */
-function throughGroup(grant: Grant, group: string, direct: boolean): Grant {
+function throughGroup(grant: Grant, group: string, membership: GroupMembership): Grant {
   const [first = '', ...rest] = grant.evidence ?? [];
   return {
     ...grant,
     via: 'group',
     viaName: group,
     evidence: [
-      `${grant.account} is a member of ${group}${direct ? '' : ' through a group nested in it'}`,
+      `${grant.account} is a member of ${group}${HOW_IN_GROUP[membership]}`,
       first.replace(` granted to ${grant.account} `, ` granted to ${group} `),
       ...rest,
     ],
-    attributes: { ...grant.attributes, throughGroup: group, groupMembership: direct ? 'direct' : 'nested' },
+    attributes: { ...grant.attributes, throughGroup: group, groupMembership: membership },
   };
 }
+
+const HOW_IN_GROUP: Readonly<Record<GroupMembership, string>> = {
+  direct: '',
+  nested: ' through a group nested in it',
+  both: ' itself and through a group nested in it',
+};
 
 /**
  * A grant held as one of a project's basic-role holders (projectViewer:p on a bucket): removed by

@@ -10,8 +10,14 @@ export interface PolicyAtNode {
   bindings: readonly ApiBinding[];
 }
 
-/** A member a group reaches: directly, or through a group nested in it. */
+/**
+ * How a member is in a group: itself (Cloud Identity's DIRECT), through a group nested in it
+ * (INDIRECT), or both (DIRECT_AND_INDIRECT): then leaving the group takes both removals.
+ */
+export type GroupMembership = 'direct' | 'nested' | 'both';
+
+/** A member a group reaches, and how. */
 export interface GroupMember {
   member: string;
-  direct: boolean;
+  membership: GroupMembership;
 }

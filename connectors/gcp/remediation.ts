@@ -69,15 +69,25 @@ function removeBinding(grant: Grant): Remediation {
   if (grant.via === 'group' && grant.viaName?.startsWith('group:')) {
     const member = grant.account.replace(/^(user|serviceAccount):/, '');
     const group = grant.viaName.slice('group:'.length);
+    const nestedPath = `remove them from that group (gcloud identity groups memberships get-membership-graph --member-email=${member} --group-email=${group} shows which), or remove the nested group from ${group}`;
     if (grant.attributes?.groupMembership === 'nested') {
       return {
         steps: [
-          `${member} is in ${group} through a group nested in it: remove them from that group (gcloud identity groups memberships get-membership-graph --member-email=${member} --group-email=${group} shows which), or remove the nested group from ${group}. ${group} holds ${grant.permission} on ${String(grant.attributes?.grantedOn ?? grant.resource)}.`,
+          `${member} is in ${group} through a group nested in it: ${nestedPath}. ${group} holds ${grant.permission} on ${String(grant.attributes?.grantedOn ?? grant.resource)}.`,
         ],
         commands: [],
       };
     }
     const plan = removeFromGroupEmail(group, member);
+    // In the group itself and through a nested one: either removal alone leaves the access.
+    if (grant.attributes?.groupMembership === 'both') {
+      return {
+        steps: [
+          `${member} is in ${group} itself and through a group nested in it: both must go. ${plan.steps[0]} Then ${nestedPath}. ${group} holds ${grant.permission} on ${String(grant.attributes?.grantedOn ?? grant.resource)}; if nobody in it should, remove the group's binding instead.`,
+        ],
+        commands: plan.commands,
+      };
+    }
     return {
       steps: [
         `${plan.steps[0]} The group holds ${grant.permission} on ${String(grant.attributes?.grantedOn ?? grant.resource)}; if nobody in it should, remove the group's binding instead.`,

@@ -454,25 +454,36 @@ class World {
       );
     const index = this.scenario.groups.findIndex((_, i) => this.groupName(i) === `groups/${id}`);
     if (index < 0) return googleError('NOT_FOUND', 'Not found');
-    // Every member reached, nested groups walked once each (a cycle ends where it started).
-    const out: Record<string, unknown>[] = [];
-    const seen = new Set<string>();
+    // Every member reached, nested groups walked once each (a cycle ends where it started). As
+    // Google does, one entry per member: DIRECT when in the group itself, INDIRECT when only
+    // through a nested group, DIRECT_AND_INDIRECT when both.
+    const reached = new Map<string, { direct: boolean; indirect: boolean }>();
+    const walked = new Set<number>([index]);
     const walk = (groupIndex: number, direct: boolean) => {
       for (const member of this.scenario.groups[groupIndex]?.members ?? []) {
-        if (seen.has(member)) continue;
-        seen.add(member);
+        const how = reached.get(member) ?? { direct: false, indirect: false };
+        if (direct) how.direct = true;
+        else how.indirect = true;
+        reached.set(member, how);
         const [kind, email = ''] = member.split(/:(.*)/s);
         const nested = kind === 'group' ? this.scenario.groups.findIndex((g) => g.email === email) : -1;
-        out.push({
-          member: kind === 'group' && nested >= 0 ? this.groupName(nested) : `users/${seen.size}`,
-          preferredMemberKey: [{ id: email }],
-          relationType: direct ? 'DIRECT' : 'INDIRECT',
-          roles: [{ role: 'MEMBER' }],
-        });
-        if (nested >= 0) walk(nested, false);
+        if (nested >= 0 && !walked.has(nested)) {
+          walked.add(nested);
+          walk(nested, false);
+        }
       }
     };
     walk(index, true);
+    const out = [...reached].map(([member, how], i) => {
+      const [kind, email = ''] = member.split(/:(.*)/s);
+      const nested = kind === 'group' ? this.scenario.groups.findIndex((g) => g.email === email) : -1;
+      return {
+        member: kind === 'group' && nested >= 0 ? this.groupName(nested) : `users/${i + 1}`,
+        preferredMemberKey: [{ id: email }],
+        relationType: how.direct && how.indirect ? 'DIRECT_AND_INDIRECT' : how.direct ? 'DIRECT' : 'INDIRECT',
+        roles: [{ role: 'MEMBER' }],
+      };
+    });
     return paged(out, 'memberships', req, ctx);
   }
 

@@ -396,6 +396,34 @@ describe('gcp connector against its emulator', () => {
       ]);
     });
 
+    it('holds a member in the group itself and through a nested group by both, and its removal names both', async () => {
+      // Cloud Identity answers DIRECT_AND_INDIRECT for nia: in payments itself and through oncall.
+      const s = withGroups();
+      s.groups.find((g) => g.email === 'oncall@northwind.example')!.members.push('user:nia@pixelwork.example');
+      const { snapshot, emulator } = await scan(s, { pageSize: 1 });
+      expect(emulator.requests.some((r) => r.operation.endsWith('searchTransitiveMemberships'))).toBe(true);
+      const nia = snapshot.grants.find(
+        (g) => g.account === 'user:nia@pixelwork.example' && g.permission === 'roles/run.admin',
+      )!;
+      expect(nia.attributes?.groupMembership).toBe('both');
+      expect(nia.evidence?.[0]).toBe(
+        'user:nia@pixelwork.example is a member of group:payments@northwind.example itself and through a group nested in it',
+      );
+      // Leaving the group directly is not enough: the nested path is named too, or the access survives.
+      const fix = remediation.revokeGrant(nia);
+      expect(fix.commands).toEqual([
+        'gcloud identity groups memberships delete --group-email=payments@northwind.example --member-email=nia@pixelwork.example',
+      ]);
+      expect(fix.steps[0]).toMatch(
+        /itself and through a group nested in it: both must go\. Remove .* Then remove them from that group/,
+      );
+      // dana, only through oncall, is still nested only.
+      const dana = snapshot.grants.find(
+        (g) => g.account === 'user:dana@northwind.example' && g.viaName === 'group:payments@northwind.example',
+      );
+      expect(dana?.attributes?.groupMembership).toBe('nested');
+    });
+
     it("keeps the grants as the group's and names the gap when Cloud Identity may not be read", async () => {
       const { snapshot } = await scan(withGroups(true));
       expect(snapshot.grants.some((g) => g.account === 'group:payments@northwind.example')).toBe(true);

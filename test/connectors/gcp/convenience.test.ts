@@ -32,8 +32,8 @@ const groups = new Map([
   [
     'group:agency@a.example',
     [
-      { member: 'user:ann@a.example', direct: true },
-      { member: 'user:bo@a.example', direct: false },
+      { member: 'user:ann@a.example', membership: 'direct' as const },
+      { member: 'user:bo@a.example', membership: 'nested' as const },
     ],
   ],
 ]);
@@ -43,8 +43,18 @@ describe('who a convenience member stands for', () => {
     const holders = basicRoleHolders([project, folder], now, groups);
     expect(holders.get('projectViewer')).toEqual([
       { member: 'user:vic@v.example', grantedOn: 'projects/shop' },
-      { member: 'user:ann@a.example', grantedOn: 'projects/shop', group: 'group:agency@a.example', direct: true },
-      { member: 'user:bo@a.example', grantedOn: 'projects/shop', group: 'group:agency@a.example', direct: false },
+      {
+        member: 'user:ann@a.example',
+        grantedOn: 'projects/shop',
+        group: 'group:agency@a.example',
+        membership: 'direct',
+      },
+      {
+        member: 'user:bo@a.example',
+        grantedOn: 'projects/shop',
+        group: 'group:agency@a.example',
+        membership: 'nested',
+      },
       { member: 'user:fold@x.example', grantedOn: 'folders/1 (prod), inherited by projects/shop' },
     ]);
     expect(holders.get('projectEditor')).toEqual([{ member: 'user:ed@x.example', grantedOn: 'projects/shop' }]);

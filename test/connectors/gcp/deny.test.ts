@@ -53,7 +53,9 @@ describe('applyDenies', () => {
     const rules = [rule({ deniedPrincipals: ['principalSet://goog/group/Eng@n.example'], deniedPermissions: setIam })];
     const through = grant('user:a@n.example', 'roles/x', { via: 'group', viaName: 'group:eng@n.example' });
     expect(deniedCount(applyDenies(through, { rules, rolePermissions }))).toBe(1);
-    const groupMembers = new Map([['group:eng@n.example', [{ member: 'user:b@n.example', direct: false }]]]);
+    const groupMembers = new Map([
+      ['group:eng@n.example', [{ member: 'user:b@n.example', membership: 'nested' as const }]],
+    ]);
     expect(
       deniedCount(applyDenies(grant('user:b@n.example', 'roles/x'), { rules, rolePermissions, groupMembers })),
     ).toBe(1);

@@ -266,7 +266,7 @@ describe('acting as a service account', () => {
       now,
       userManagedKeys: new Map(),
       groupMembers: new Map([
-        ['group:ops@northwind.example', [{ member: 'user:nia@pixelwork.example', direct: true }]],
+        ['group:ops@northwind.example', [{ member: 'user:nia@pixelwork.example', membership: 'direct' as const }]],
       ]),
     });
     const out = mirror(access.grants, [node(DEPLOYER)]);
