@@ -112,10 +112,11 @@ function plural(n: number, one: string): string {
 /** What the actions' commands need to work as printed. */
 export interface ActionOptions {
   /**
-   * The config the scan read, as the reader names it (relative to where the scan ran): `offboard`
-   * collects afresh with it, and has no config to fall back on, as `scan` has none.
+   * What `offboard` reads to see what the scan saw, as arguments after the person: the config
+   * the scan read (`--config lanekeeper.json`, relative to where it ran), or for the demo, whose
+   * emulators are gone, its inventory and register. offboard has no config to fall back on.
    */
-  configPath?: string;
+  offboardArgs?: readonly string[];
 }
 
 /** Findings (in report order) grouped into actions, most urgent first. */
@@ -180,7 +181,7 @@ function personAction(id: string, list: readonly ActionFinding[], options: Actio
       kind: 'person',
       title: `Offboard ${name}`,
       fix: 'List everything they still hold, with the command that removes each, and work through it.',
-      command: `lanekeeper offboard ${shellQuote(id)}${options.configPath ? ` --config ${shellQuote(options.configPath)}` : ''}`,
+      command: `lanekeeper offboard ${[id, ...(options.offboardArgs ?? [])].map(shellQuote).join(' ')}`,
     };
   }
   const only = rules.size === 1 ? [...rules][0] : undefined;

@@ -21,10 +21,10 @@ export interface ReportInput {
   register?: { path: string; problems: string[] };
   /** Findings the register accepts as risks: out of the counts and the gate, listed in their own section. */
   accepted?: AcceptedFinding[];
-  /** Acceptances whose end has passed while their finding is still there. */
   /**
-   * acceptedByLeft: the day the employee who accepted it left, when that is why it lapsed;
-   * acceptedByKind: what they are (a contractor), when they are not an employee.
+   * Acceptances that no longer apply while their finding is still there. acceptedByLeft: the day
+   * the employee who accepted it left, when that is why; acceptedByKind: what they are (a
+   * contractor), when they are not an employee.
    */
   lapsedAcceptances?: {
     finding: Finding;
@@ -34,6 +34,8 @@ export interface ReportInput {
     acceptedByLeft?: string;
     acceptedByKind?: string;
   }[];
+  /** What `offboard` reads to see what this scan saw, after the person (see reports/actions.ts). */
+  offboardArgs?: readonly string[];
   /** What the history store knows; absent when the scan keeps no history. */
   history?: ReportHistory;
   /** The register's people with their grants and engagement dates, for the per-person timelines. */

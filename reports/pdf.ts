@@ -20,7 +20,7 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-/** --pdf without what it needs. Exit 2: the other reports are already on disk. */
+/** --pdf without what it needs: found before anything is read (checkPdfPrinter), exit 2. */
 export class PdfUnavailableError extends LanekeeperError {
   override readonly name = 'PdfUnavailableError';
   readonly exitCode = ExitCode.BAD_INPUT;
@@ -51,6 +51,15 @@ async function loadChromium(): Promise<typeof import('playwright-core').chromium
         'report.html prints to the same PDF from any browser.',
     );
   }
+}
+
+/**
+ * What --pdf needs, checked before a scan reads anything: Chromium, and playwright-core to drive it.
+ * Throws PdfUnavailableError (exit 2) naming what is missing.
+ */
+export async function checkPdfPrinter(env: Readonly<Record<string, string | undefined>>): Promise<void> {
+  findChromium(env);
+  await loadChromium();
 }
 
 /** The Chromium to drive: CHROMIUM_PATH when set (and only then), else the first candidate present. */

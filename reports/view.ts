@@ -346,7 +346,7 @@ function makeView(input: ReportInput): ReportView {
   });
   // New since the last scan first, everywhere; the order within each part is the report order.
   const findings = [...all.filter((f) => f.isNew), ...all.filter((f) => !f.isNew)];
-  const actions = groupActions(findings);
+  const actions = groupActions(findings, input.offboardArgs ? { offboardArgs: input.offboardArgs } : {});
   const byAnchor = new Map(findings.map((f) => [f.anchor, f]));
   for (const action of actions) {
     for (const anchor of action.anchors) {

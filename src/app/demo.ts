@@ -2,8 +2,9 @@
 // code a customer runs, and the reports. No account, no network beyond loopback.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { connectors } from '../../connectors/index.js';
+import { checkPdfPrinter } from '../../reports/pdf.js';
 import { resolveRelativeDates } from '../core/dates.js';
 import { UsageError } from '../core/errors.js';
 import { applyPatch, type PatchOperation } from '../core/json-patch.js';
@@ -12,7 +13,7 @@ import { writeFileSafely } from '../core/safe-write.js';
 import { jsonSyntaxAt } from '../core/source.js';
 import { PACKAGE_ROOT } from '../core/version.js';
 import { loadScenario, type Sandbox, sandboxConfig, startSandbox } from './sandbox.js';
-import { checkPdfPrinter, type ScanOptions, type ScanResult, scan } from './scan.js';
+import { type ScanOptions, type ScanResult, scan } from './scan.js';
 
 /** The demo company: shipped in the package beside dist/, found from the package root either way. */
 export const DEMO_DIR = join(PACKAGE_ROOT, 'examples', 'demo');
@@ -28,6 +29,8 @@ export interface DemoOptions {
   nextWeek?: boolean;
   onProgress?: ScanOptions['onProgress'];
   pdf?: boolean;
+  /** Where the user runs it: the reports name their files from here. */
+  cwd?: string;
 }
 
 const WEEK_MS = 7 * 86_400_000;
@@ -125,6 +128,14 @@ async function demoWeek(options: DemoOptions, historyPath: string | undefined): 
       env: { ...options.env, ...sandbox.env },
       log: options.log,
       relativeDates: written,
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      // The emulators are gone once the demo ends: offboard reads the inventory and register it wrote.
+      offboardArgs: [
+        '--inventory',
+        relative(options.cwd ?? process.cwd(), join(options.outDir, 'inventory.json')),
+        '--register',
+        relative(options.cwd ?? process.cwd(), join(options.outDir, 'register.yaml')),
+      ],
     });
     return { ...result, files: [...result.files, ...(await writeDemoInputs(options.outDir, sandbox, written))] };
   } finally {

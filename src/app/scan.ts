@@ -9,7 +9,7 @@ import { connectors } from '../../connectors/index.js';
 import type { Action } from '../../reports/actions.js';
 import { REPORT_FILES, renderReport, reportChunks } from '../../reports/index.js';
 import { JOB_SUMMARY_BYTES, jobSummary } from '../../reports/job-summary.js';
-import { findChromium, PdfUnavailableError, printPdf } from '../../reports/pdf.js';
+import { checkPdfPrinter, printPdf } from '../../reports/pdf.js';
 import { AccountMap } from '../core/account-map.js';
 import { type Completeness, completeness } from '../core/completeness.js';
 import type { FailOn } from '../core/config.js';
@@ -43,6 +43,11 @@ export interface ScanOptions {
   configPath: string;
   /** Overrides the config's register path. */
   registerPath?: string;
+  /**
+   * What the reports' `lanekeeper offboard` commands read, after the person; by default the
+   * config this scan read (and the register it was given), as named from the working directory.
+   */
+  offboardArgs?: readonly string[];
   /** Overrides the config's report.outDir. */
   outDir?: string;
   /** Overrides the config's policy.failOn. */
@@ -145,6 +150,21 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       ? { relativeDates: options.relativeDates === true ? options.now : options.relativeDates }
       : {}),
   });
+  /**
+   * What the reports' `lanekeeper offboard` commands read: a live scan's config (offboard reads
+   * the systems afresh with it), or, for a scan of saved shards (the merging job may hold no
+   * token), the inventory.json this scan writes with the register it judged.
+   */
+  const offboardSource = (): string[] => {
+    const inventory = join(loaded.config.report.outDir, REPORT_FILES.inventory);
+    if (offline && loaded.config.report.formats.includes('inventory'))
+      return ['--inventory', relative(cwd, inventory) || inventory, '--register', registerDisplayPath];
+    return [
+      '--config',
+      relative(cwd, options.configPath) || options.configPath,
+      ...(options.registerPath ? ['--register', registerDisplayPath] : []),
+    ];
+  };
   const policy = loaded.config.policy;
   const historyPath =
     options.historyPath === false ? undefined : resolve(cwd, options.historyPath ?? loaded.config.history.path);
@@ -223,6 +243,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       rules: allRules,
       register,
       registerDisplayPath,
+      offboardArgs: options.offboardArgs ?? offboardSource(),
       registerProblems: [
         ...register.warnings,
         ...scopeWarnings(register, snapshot, options.now),
@@ -387,23 +408,6 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     };
   } finally {
     store?.close();
-  }
-}
-
-/**
- * What --pdf needs, found before any system is read (exit 2, nothing scanned): a Chromium to drive
- * and the optional playwright-core that drives it.
- */
-export async function checkPdfPrinter(env: Readonly<Record<string, string | undefined>>): Promise<void> {
-  findChromium(env);
-  try {
-    await import('playwright-core');
-  } catch {
-    throw new PdfUnavailableError(
-      'LK_PDF_NO_PLAYWRIGHT: a PDF needs the optional package playwright-core: `npm install playwright-core` ' +
-        'beside lanekeeper (no browser download is needed: it drives the system Chromium). ' +
-        'report.html prints to the same PDF from any browser.',
-    );
   }
 }
 

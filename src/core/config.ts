@@ -45,7 +45,7 @@ export const ReportSchema = z.strictObject({
 });
 
 export const HistorySchema = z.strictObject({
-  /** SQLite file; relative to the working directory. */
+  /** SQLite file; written in the config, relative to the config file's folder; the default, to the working directory. */
   path: z.string().min(1).default('.lanekeeper/history.db'),
   /** Snapshots and findings of scans older than this are pruned; their finding counts stay for trends. */
   retentionDays: z.number().int().positive().default(400),

@@ -41,6 +41,8 @@ export interface ReportFacts {
   registerDisplayPath: string;
   /** Register problems to show (warnings, scopes that match nothing), already formatted. */
   registerProblems: string[];
+  /** What `offboard` reads to see what this scan saw (reports/actions.ts). */
+  offboardArgs?: readonly string[];
   acceptance: Pick<AcceptanceResult, 'accepted' | 'lapsed'>;
   /** Absent when the scan keeps no history. */
   history?: ReportHistoryFacts;
@@ -63,6 +65,7 @@ export function reportInput(facts: ReportFacts): ReportInput {
     rules: facts.rules,
     register: { path: facts.registerDisplayPath, problems: facts.registerProblems },
     registerPeople: facts.register.register.people,
+    ...(facts.offboardArgs ? { offboardArgs: facts.offboardArgs } : {}),
     accepted,
     lapsedAcceptances: facts.acceptance.lapsed.map((l) => ({
       finding: l.finding,

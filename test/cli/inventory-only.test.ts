@@ -53,6 +53,22 @@ async function judge(out: string, ...only: string[]) {
   return { run, findings };
 }
 
+describe('scan --inventory: what it prints to run next', () => {
+  it('names the inventory it wrote and the register for offboarding, which need no token, and it runs as printed', async () => {
+    const { run } = await judge('printed');
+    const printed = /lanekeeper offboard sam (.*)$/m.exec(run.stdout)?.[1]?.split(' ') ?? [];
+    expect(printed).toEqual([
+      '--inventory',
+      'printed/inventory.json',
+      '--register',
+      expect.stringMatching(/register\.yaml$/),
+    ]);
+    const offboard = await runCli(['offboard', 'sam', ...printed, '--out', 'printed', '--now', DEMO_NOW], {}, demo.dir);
+    expect(offboard.code, offboard.stderr).toBe(1);
+    expect(offboard.stdout).toContain('samortiz');
+  });
+});
+
 describe('scan --inventory with --only', () => {
   it('judges only the systems named, finding what an online scan of them finds', async () => {
     const { run, findings } = await judge('only-github', 'github');

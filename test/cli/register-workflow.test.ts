@@ -146,6 +146,20 @@ describe("the README's onboarding walkthrough", () => {
     expect(doc.findings.length).toBe(before.findings.length);
   });
 
+  it('prints a Start-here offboarding command that runs as printed, from where the demo ran', async () => {
+    const report = await readFile(join(dir, 'demo', 'report.md'), 'utf8');
+    const printed = /lanekeeper offboard sam [^`|\n]*/.exec(report)?.[0]?.trim();
+    expect(printed).toBe('lanekeeper offboard sam --inventory demo/inventory.json --register demo/register.yaml');
+    const r = await runCli(
+      [...words(printed ?? '').slice(1), '--out', join(dir, 'printed'), '--now', DEMO_NOW],
+      {},
+      dir,
+    );
+    expect(r.stderr).not.toMatch(/give --config/);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('samortiz');
+  });
+
   it('offboards from the demo inventory and register outside the demo', () => {
     const r = step('npx lanekeeper offboard sam');
     expect(r.code).toBe(1);
@@ -256,7 +270,8 @@ describe('request: what a reviewer would refuse exits 2 and writes nothing', () 
     {
       name: 'an approval by a contractor',
       args: ['--new-person', 'dev', '--name', 'Dev Two', '--kind', 'contractor', '--owner', 'cleo', ...grantArgs()],
-      message: /LK_REGISTER_OWNER_NOT_EMPLOYEE .*people\[3\]\.owner: owner cleo is a contractor: only an employee answers for access/,
+      message:
+        /LK_REGISTER_OWNER_NOT_EMPLOYEE .*people\[3\]\.owner: owner cleo is a contractor: only an employee answers for access/,
     },
     {
       name: 'an approval by the person who benefits',

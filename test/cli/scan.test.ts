@@ -20,6 +20,15 @@ describe('lanekeeper scan against a running sandbox of the demo', () => {
     expect(run.code).toBe(1);
   });
 
+  it('prints the offboarding command to run next with the config it read, and it runs as printed', async () => {
+    const run = await runCli(scanArgs(await tempDir(), '--fail-on', 'none'), demo.env);
+    const printed = /lanekeeper offboard sam (.*)$/m.exec(run.stdout)?.[1]?.split(' ') ?? [];
+    expect(printed.slice(0, 1)).toEqual(['--config']);
+    const offboard = await runCli(['offboard', 'sam', ...printed, '--out', await tempDir()], demo.env);
+    expect(offboard.code, offboard.stderr).toBe(1);
+    expect(offboard.stdout).toContain('samortiz');
+  });
+
   it('exits 0 with --fail-on none', async () => {
     const run = await runCli(scanArgs(await tempDir(), '--fail-on', 'none'), demo.env);
     expect(run.code).toBe(0);

@@ -95,7 +95,7 @@ describe('the offboarding action', () => {
   const gone = (): ActionFinding => ({ ...finding('expired-access-active', 'critical'), engaged: false });
 
   it('prints a command that runs as printed: offboard needs the config the scan read', () => {
-    const [a] = groupActions([gone()], { configPath: 'ops/lanekeeper config.json' });
+    const [a] = groupActions([gone()], { offboardArgs: ['--config', 'ops/lanekeeper config.json'] });
     expect(a?.title).toBe('Offboard Pia Lund (pia)');
     expect(a?.command).toBe("lanekeeper offboard pia --config 'ops/lanekeeper config.json'");
   });

@@ -21,6 +21,7 @@ export function demoCommand(program: Command, io: Io, done: (code: number) => vo
             (await import('../demo.js')).runDemo({
               ...watch,
               outDir: resolve(io.cwd, opts.out),
+              cwd: io.cwd,
               now: opts.now ?? new Date(),
               env: io.env,
               nextWeek: opts.nextWeek,
