@@ -60,7 +60,8 @@ export interface OrgFacts {
   invitations: z.infer<typeof ApiInvitationSchema>[];
   repos: RepoFacts[];
   teams: TeamFacts[];
-  orgSecrets: z.infer<typeof ApiSecretSchema>[];
+  /** Undefined when the token may not read them (a classic token needs admin:org). */
+  orgSecrets?: z.infer<typeof ApiSecretSchema>[];
   /** Undefined when the token may not read them (only GitHub Apps may). */
   patGrants?: z.infer<typeof ApiPatGrantSchema>[];
   /** GitHub Apps installed on the organisation, with their owners; undefined when not visible. */

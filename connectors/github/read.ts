@@ -68,7 +68,17 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
       list('GET /orgs/{org}/invitations', { org }, ApiInvitationSchema),
       list('GET /orgs/{org}/repos', { org, type: 'all' }, ApiRepoSchema),
       list('GET /orgs/{org}/teams', { org }, ApiTeamSchema),
-      list('GET /orgs/{org}/actions/secrets', { org }, ApiSecretSchema),
+      // A classic token needs admin:org here (a scope that can also write), beyond the read:org,
+      // admin:read:org and repo the rest asks for: without it the org is read, its secrets a gap.
+      optional(
+        ctx,
+        'GET /orgs/{org}/actions/secrets',
+        () => list('GET /orgs/{org}/actions/secrets', { org }, ApiSecretSchema),
+        (f) => ({
+          kind: 'github.org-secrets',
+          detail: `the organization's Actions secrets were not read, so offboarding's list of secrets to rotate may miss organization secrets someone leaving could read: it needs the organization's Secrets (read) permission, or a classic token's admin:org (${f.message})`,
+        }),
+      ),
     ]);
 
     await checkRepositoryCoverage(ctx, orgInfo, repos.length);
@@ -224,7 +234,7 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
       invitations,
       repos: repoList,
       teams: teamList,
-      orgSecrets,
+      ...(orgSecrets ? { orgSecrets } : {}),
       ...(patGrants ? { patGrants } : {}),
       ...(appList ? { apps: appList } : {}),
       ...(roleList ? { orgRoles: roleList } : {}),

@@ -339,7 +339,7 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
     }
   }
 
-  for (const s of facts.orgSecrets) secrets.push(secret(target, org, s));
+  for (const s of facts.orgSecrets ?? []) secrets.push(secret(target, org, s));
 
   for (const g of facts.patGrants ?? []) {
     const owner = g.owner.login.toLowerCase();

@@ -376,6 +376,7 @@ export async function startGithubEmulator(
         if (scenario.patGrants === null) return error(403, 'Resource not accessible by personal access token');
         return list(scenario.patGrants.map((g) => wire.patGrant(g, user(g.owner), w)));
       case 'GET /orgs/{org}/actions/secrets':
+        if (scenario.orgSecrets === null) return error(403, 'Resource not accessible by personal access token');
         return list(scenario.orgSecrets.map((s) => wire.orgSecret(s, w)));
       case 'GET /orgs/{org}/organization-roles':
         if (scenario.organizationRoles === null) return error(403, 'Resource not accessible by personal access token');

@@ -109,6 +109,10 @@ export const GithubScenarioSchema = z
     members: z.array(z.strictObject({ login: Login, role: z.enum(['admin', 'member']) })).default([]),
     teams: z.array(ScenarioTeamSchema).default([]),
     repos: z.array(ScenarioRepoSchema).default([]),
+    /**
+     * The organisation's Actions secrets; null when the token may not list them (403: a classic
+     * token without admin:org).
+     */
     orgSecrets: z
       .array(
         z.strictObject({
@@ -118,6 +122,7 @@ export const GithubScenarioSchema = z
           visibility: z.enum(['all', 'private', 'selected']).default('private'),
         }),
       )
+      .nullable()
       .default([]),
     invitations: z
       .array(

@@ -363,7 +363,7 @@ export function integration(i: ScenarioInstallation, owner: Json): Json {
   };
 }
 
-export function orgSecret(secret: GithubScenario['orgSecrets'][number], w: WireContext): Json {
+export function orgSecret(secret: NonNullable<GithubScenario['orgSecrets']>[number], w: WireContext): Json {
   return {
     name: secret.name,
     created_at: secret.createdAt,

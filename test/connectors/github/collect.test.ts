@@ -481,6 +481,36 @@ describe('github connector: everything else it reads', () => {
     expect(snapshot.credentials.filter((c) => c.kind === 'pat')).toEqual([]);
   });
 
+  it("reads the organisation with the README's classic token (read:org, admin:read:org, repo): org secrets, base permission and roles are gaps, the rest is read", async () => {
+    const scenario = await demoScenario();
+    const full = await runAgainstEmulator(scenario);
+    // GitHub answers 403 to the org's secrets, its base permission and its roles without admin:org.
+    const { snapshot } = await runAgainstEmulator({
+      ...scenario,
+      orgSecrets: null,
+      orgDetailsVisible: false,
+      organizationRoles: null,
+    });
+    const s = status(snapshot);
+    expect(s.ok, s.error).toBe(true);
+    expect(s.gaps.map((g) => g.kind).sort()).toEqual([
+      'github.base-permission',
+      'github.custom-repository-roles',
+      'github.org-secrets',
+      'github.organization-roles',
+      'github.pat-grants',
+    ]);
+    expect(s.gaps.find((g) => g.kind === 'github.org-secrets')?.detail).toMatch(
+      /^the organization's Actions secrets were not read, so offboarding's list of secrets to rotate may miss organization secrets .*admin:org/,
+    );
+    // Everything else is read: the repositories' own secrets, and every account.
+    expect(snapshot.secrets.map((x) => `${x.resource}:${x.name}`)).toEqual([
+      'northwind/infra:AWS_DEPLOY_ROLE_ARN',
+      'northwind/shop:STRIPE_SECRET_KEY',
+    ]);
+    expect(snapshot.accounts.map((a) => a.id)).toEqual(full.snapshot.accounts.map((a) => a.id));
+  });
+
   it("names the gap when GitHub leaves out the organization's base permission, and guesses no base", async () => {
     const shown = await runAgainstEmulator(RICH_SCENARIO, { config: RICH_LANES });
     const viaBase = (snapshot: Snapshot) => snapshot.grants.filter((g) => g.viaName === 'base permission');
