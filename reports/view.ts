@@ -556,6 +556,12 @@ export const DRIFT_LABEL: Record<DriftKind, { label: string; one: string; many: 
     many: 'credentials created',
     direction: 'up',
   },
+  'credential-rotated': {
+    label: 'Credentials rotated',
+    one: 'credential rotated',
+    many: 'credentials rotated',
+    direction: 'down',
+  },
   'account-removed': { label: 'Accounts removed', one: 'account removed', many: 'accounts removed', direction: 'down' },
   'account-renamed': { label: 'Accounts renamed', one: 'account renamed', many: 'accounts renamed', direction: 'down' },
   'grant-removed': { label: 'Access removed', one: 'grant removed', many: 'grants removed', direction: 'down' },

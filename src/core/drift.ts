@@ -11,7 +11,9 @@ export type DriftKind =
   | 'lane-lost'
   | 'level-raised'
   | 'lane-gained'
-  | 'credential-created';
+  | 'credential-created'
+  /** A credential created in place of one of the same kind on the same account, gone or off since. */
+  | 'credential-rotated';
 
 export interface DriftChange {
   kind: DriftKind;

@@ -137,16 +137,27 @@ export function computeDrift(scanned: Snapshot, current: Snapshot, since: string
     });
   }
 
-  const credentialsBefore = new Set(
-    previous.credentials.map((c) => JSON.stringify([c.system, c.target, c.account, c.kind, c.id])),
-  );
+  const idOf = (c: Credential) => JSON.stringify([c.system, c.target, c.account, c.kind, c.id]);
+  const slotOf = (c: Credential) => JSON.stringify([c.system, c.target, c.account, c.kind, c.resource ?? '']);
+  const credentialsBefore = new Set(previous.credentials.map(idOf));
+  // A key that replaced one of the same kind on the same account (the old one gone or turned off
+  // since) is a rotation: the same access, a fresher secret. Rotating every 90 days, as policy
+  // asks, must not read as access added each time; a key added beside one still active does.
+  const activeNow = new Set(current.credentials.filter((c) => c.active).map(idOf));
+  const retired = new Map<string, number>();
+  for (const c of previous.credentials) {
+    if (!c.active || activeNow.has(idOf(c)) || !comparable(c.system, c.target, c.resource)) continue;
+    retired.set(slotOf(c), (retired.get(slotOf(c)) ?? 0) + 1);
+  }
   for (const c of current.credentials) {
     // A key created inactive opens nothing yet.
     if (!c.active) continue;
-    if (credentialsBefore.has(JSON.stringify([c.system, c.target, c.account, c.kind, c.id]))) continue;
+    if (credentialsBefore.has(idOf(c))) continue;
     if (!comparable(c.system, c.target, c.resource)) continue;
+    const replaces = retired.get(slotOf(c)) ?? 0;
+    if (replaces > 0) retired.set(slotOf(c), replaces - 1);
     changes.push({
-      kind: 'credential-created',
+      kind: replaces > 0 ? 'credential-rotated' : 'credential-created',
       system: c.system,
       target: c.target,
       account: c.account,

@@ -121,6 +121,35 @@ describe('computeDrift', () => {
     ]);
   });
 
+  it('calls a key that replaced one of the same kind a rotation, and a key added beside a live one a creation', () => {
+    const keys = (...ids: [string, boolean][]) =>
+      snapshot({
+        systems: [gh()],
+        accounts: [account('github', 'northwind', 'ci'), account('github', 'northwind', 'ops')],
+        credentials: ids.map(([id, active]) => ({
+          ...credential('github', 'northwind', id.startsWith('ci') ? 'ci' : 'ops', id),
+          active,
+        })),
+      });
+    const kinds = (before: Snapshot, after: Snapshot) =>
+      computeDrift(before, after, 'x').changes.map((c) => [c.kind, c.account, c.detail.split(' ')[1]]);
+    // Deleted, or kept but turned off: either way the new key took the old one's place.
+    expect(
+      kinds(keys(['ci-1', true], ['ops-1', true]), keys(['ci-2', true], ['ops-1', false], ['ops-2', true])),
+    ).toEqual([
+      ['credential-rotated', 'ci', 'ci-2'],
+      ['credential-rotated', 'ops', 'ops-2'],
+    ]);
+    // The old key still works beside the new one, or two came for one that went: more keys, more access.
+    expect(kinds(keys(['ci-1', true]), keys(['ci-1', true], ['ci-2', true]))).toEqual([
+      ['credential-created', 'ci', 'ci-2'],
+    ]);
+    expect(kinds(keys(['ci-1', true]), keys(['ci-2', true], ['ci-3', true]))).toEqual([
+      ['credential-created', 'ci', 'ci-3'],
+      ['credential-rotated', 'ci', 'ci-2'],
+    ]);
+  });
+
   it('says which lanes a grant gained, not every lane it holds', () => {
     const held = (lanes: Lane[]) =>
       snapshot({
