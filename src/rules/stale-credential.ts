@@ -57,6 +57,9 @@ export const staleCredential: Rule = {
     for (const c of context.credentials) {
       if (!c.active) continue;
       const account = context.accountOf({ system: c.system, target: c.target, id: c.account })!;
+      // A root password is meant to sit unused (root only for the tasks only root can do): its
+      // idleness is the good state, not a stale secret. Root keys, MFA and sharing have rules of their own.
+      if (c.kind === 'password' && account.kind === 'root') continue;
       const link = context.linkOf(account);
       const ids = contractorsHolding(link, context);
       const reasons = [staleness(c, context), contractorKey(c, ids, link.kind === 'shared', context)].filter(

@@ -38,6 +38,16 @@ ruleTester(staleCredential, {
       ],
     },
     {
+      name: "an IAM user's console password unused for longer than the policy allows",
+      context: context({
+        accounts: [ci],
+        credentials: [
+          key('ci', { id: 'password', kind: 'password', createdAt: instant(-400), lastUsedAt: instant(-120) }),
+        ],
+      }),
+      expect: [{ account: ci.id, evidence: ['120 days ago (policy: 90 days)'] }],
+    },
+    {
       name: 'a key never used and older than the policy',
       context: context({ accounts: [ci], credentials: [key('ci', { createdAt: instant(-100) })] }),
       expect: [{ account: ci.id, evidence: ['no use recorded since it was created'] }],
@@ -99,6 +109,29 @@ ruleTester(staleCredential, {
       context: context({
         accounts: [ci],
         credentials: [key('ci', { createdAt: instant(-400), lastUsedAt: instant(-7) })],
+      }),
+    },
+    {
+      name: 'a root password last used at setup, years ago (root is for the tasks only root can do)',
+      context: context({
+        accounts: [
+          account({
+            system: 'aws',
+            target: '111111111111',
+            id: 'arn:aws:iam::111111111111:root',
+            login: 'root',
+            kind: 'root',
+          }),
+        ],
+        credentials: [
+          credential({
+            account: 'arn:aws:iam::111111111111:root',
+            id: 'password',
+            kind: 'password',
+            createdAt: instant(-1500),
+            lastUsedAt: instant(-1421),
+          }),
+        ],
       }),
     },
     {
