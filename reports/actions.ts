@@ -63,12 +63,33 @@ const ADMIN_RULES = new Set(['shared-admin-account', 'public-access']);
  * Titles of the rule groups, one fix for all of them: `what` is "5 shared admin accounts" for
  * many, or names the one ("shared admin account github northwind-admin").
  */
-const RULE_ACTION: Record<string, { one: string; many: string; fix: string; fixOne?: string }> = {
+interface ActionWords {
+  one: string;
+  many: string;
+  fix: string;
+  fixOne?: string;
+}
+
+const RULE_ACTION: Record<string, ActionWords & { cases?: Record<string, ActionWords> }> = {
   'shared-admin-account': {
     one: 'shared admin account',
     many: 'shared admin accounts',
     fix: 'give each admin a named account, then retire them',
     fixOne: 'give each admin a named account, then retire it',
+    // Findings whose title names a case a named account does not fix, when a group is all of one.
+    cases: {
+      'Root account with live credentials': {
+        one: 'root account with live credentials',
+        many: 'root accounts with live credentials',
+        fix: 'delete their access keys, turn on MFA and seal the passwords',
+        fixOne: 'delete its access keys, turn on MFA and seal the password',
+      },
+      'Admin key file: whoever holds it is admin': {
+        one: 'admin key file',
+        many: 'admin key files',
+        fix: 'replace the keys with workload identity or short-lived tokens',
+      },
+    },
   },
   'unknown-account': {
     one: 'account nobody registered',
@@ -265,8 +286,9 @@ function worstOf(list: readonly ActionFinding[], rule: string): ActionFinding {
 function ruleAction(rule: string, list: readonly ActionFinding[]): Action {
   const base = common(list);
   const first = list[0]!;
-  const words = RULE_ACTION[rule];
+  const general = RULE_ACTION[rule];
   const n = list.length;
+  const words = (list.every((f) => f.title === first.title) && general?.cases?.[first.title]) || general;
   const title = words
     ? n === 1
       ? `${words.one[0]!.toUpperCase()}${words.one.slice(1)}, ${first.where}: ${words.fixOne ?? words.fix}`

@@ -169,14 +169,14 @@ export const sharedAdminAccount: Rule = {
           ...(account.kind !== 'root' ? credentialEvidence(context, account) : []),
           ...(account.mfa === false && account.kind !== 'root' ? ['MFA is off'] : []),
         ],
-        remediation: {
-          steps:
-            account.kind === 'root'
-              ? ['Delete the root access keys, turn on MFA for root, and keep its password in a sealed vault.']
-              : account.kind === 'service'
-                ? ['Replace user-managed keys with workload identity or short-lived tokens, then delete the keys.']
-                : accountSteps(context, account, link, ownerLeft),
-        },
+        // Root and a workload's key file need no named person's account: their own fix comes first.
+        ...(account.kind === 'root'
+          ? { fix: 'Delete the root access keys, turn on MFA for root, and keep its password in a sealed vault.' }
+          : account.kind === 'service'
+            ? {
+                fix: 'Replace user-managed keys with workload identity or short-lived tokens, then delete the keys: a workload needs no named person’s account.',
+              }
+            : { remediation: { steps: accountSteps(context, account, link, ownerLeft) } }),
       });
     }
     return findings;

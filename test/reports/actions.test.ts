@@ -100,3 +100,34 @@ describe('the offboarding action', () => {
     expect(a?.command).toBe("lanekeeper offboard pia --config 'ops/lanekeeper config.json'");
   });
 });
+
+describe('the shared admin accounts action', () => {
+  const nobodys = (title: string, where: string): ActionFinding => ({
+    ...finding('shared-admin-account', 'critical'),
+    title,
+    personId: '',
+    where,
+  });
+
+  it('says what fixes a workload’s key file or a root account, not a named account for each admin', () => {
+    const [key] = groupActions([nobodys('Admin key file: whoever holds it is admin', 'gcp ci-deployer')]);
+    expect(key?.title).toBe(
+      'Admin key file, gcp ci-deployer: replace the keys with workload identity or short-lived tokens',
+    );
+    const [root] = groupActions([
+      nobodys('Root account with live credentials', 'aws 111111111111'),
+      nobodys('Root account with live credentials', 'aws 222222222222'),
+    ]);
+    expect(root?.title).toBe(
+      '2 root accounts with live credentials: delete their access keys, turn on MFA and seal the passwords',
+    );
+  });
+
+  it('keeps the general words for a group of mixed cases', () => {
+    const [mixed] = groupActions([
+      nobodys('Admin key file: whoever holds it is admin', 'gcp ci-deployer'),
+      nobodys('Admin account nobody is accountable for', 'github northwind-admin'),
+    ]);
+    expect(mixed?.title).toBe('2 shared admin accounts: give each admin a named account, then retire them');
+  });
+});

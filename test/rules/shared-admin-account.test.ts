@@ -310,6 +310,45 @@ describe('shared-admin-account: the fix fits how the account is accounted for', 
     });
   const stepOf = (ctx: ReturnType<typeof context>) => runRule(sharedAdminAccount, ctx)[0]?.remediation.steps.at(-1);
 
+  it('tells a workload’s key file and a root account what fixes them, with no named account for anyone', () => {
+    const keyFile = context({
+      accounts: [sa],
+      grants: [
+        grant({
+          system: 'gcp',
+          target: 'organizations/1',
+          account: saId,
+          resource: 'organizations/1',
+          permission: 'roles/owner',
+          level: 'admin',
+        }),
+      ],
+      credentials: [
+        credential({
+          system: 'gcp',
+          target: 'organizations/1',
+          account: saId,
+          kind: 'sa-key',
+          id: 'key…9f3a',
+          createdAt: instant(-400),
+        }),
+      ],
+      register: saDeclared,
+    });
+    const rootWithKey = context({
+      accounts: [root({ mfa: false })],
+      credentials: [credential({ account: rootArn, id: 'AKIAROOT', kind: 'access-key', createdAt: instant(-10) })],
+    });
+    for (const [ctx, first] of [
+      [keyFile, /^Replace user-managed keys with workload identity/],
+      [rootWithKey, /^Delete the root access keys, turn on MFA for root/],
+    ] as const) {
+      const steps = runRule(sharedAdminAccount, ctx)[0]?.remediation.steps ?? [];
+      expect(steps[0]).toMatch(first);
+      expect(steps.join(' ')).not.toMatch(/named account/);
+    }
+  });
+
   it('tells the users of a declared account to get named accounts, not to name an owner it has', () => {
     const lee = { id: 'lee', name: 'Lee', kind: 'employee' };
     expect(stepOf(declared('dana', [lee]))).toBe(
