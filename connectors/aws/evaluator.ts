@@ -5,6 +5,7 @@
 // NotAction, explicit Deny and permission boundaries decide, never a policy's name.
 // Conditions are not evaluated: an Allow with a condition counts as allowing (it may), a Deny
 // with a condition is not applied (it may not hold); both are noted.
+import { isListOrRead, serviceActions } from './action-table.js';
 import {
   ADMIN_ACTIONS,
   COMPUTE_WITH_ROLE_ACTIONS,
@@ -487,6 +488,10 @@ function candidatesFor(statements: readonly SourcedStatement[]): Candidate[] {
  * `*` takes each verb in turn; other `*` stand for nothing. Each instance matches the pattern.
  */
 function instancesOf(service: string, name: string): string[] {
+  // A service AWS's reference lists: its real actions the pattern matches (athena:Batch* is
+  // BatchGetQueryExecution…, not an action named Batch).
+  const known = serviceActions(service);
+  if (known) return known.names.map((n) => `${service}:${n}`).filter((a) => globMatches(`${service}:${name}`, a));
   // A `?` stands for one character nobody can guess without a list of the service's actions.
   if (name.includes('?')) return [];
   const rest = (text: string) => text.replace(/\*/g, '');
@@ -496,11 +501,15 @@ function instancesOf(service: string, name: string): string[] {
   return names.map((n) => `${service}:${n}`).filter((action) => globMatches(`${service}:${name}`, action));
 }
 
-/** Data reads and admin powers by our lists; otherwise the verb decides (unknown verbs write). */
+/**
+ * Data reads and admin powers by our lists; an action AWS's reference gives the level List or
+ * Read reads; otherwise the verb decides (unknown verbs write).
+ */
 export function categoryOf(action: string): AccessCategory {
   // Asked for every candidate action of every policy evaluated: sets, not scans of the lists.
   if (isDataReadAction(action)) return 'data-read';
   if (ADMIN.has(action.toLowerCase())) return 'admin';
+  if (isListOrRead(action)) return 'read';
   const [, name = ''] = splitAction(action);
   const isRead = READ_VERBS.some(
     (verb) => name.startsWith(verb) && (name.length === verb.length || /[A-Z(]/.test(name.charAt(verb.length))),

@@ -696,7 +696,7 @@ describe('aws connector: Identity Center group expansion', async () => {
       .filter((g) => g.account.startsWith('arn:aws:identitystore'))
       .map((g) => [g.account.split('/').pop(), g.permission, g.via, g.viaName, g.level, g.lanes.join('+')]);
     const readOnlyData =
-      'ReadOnly (data read: dynamodb:BatchGetItem, dynamodb:GetItem, dynamodb:GetRecords, dynamodb:Query and 11 more)';
+      'ReadOnly (data read: athena:GetQueryResults, athena:GetQueryResultsStream, dynamodb:BatchGetItem, dynamodb:GetItem and 14 more)';
     expect(rows).toEqual([
       ['u-1', 'Admin', 'group', 'Admins', 'admin', 'data+production'],
       ['u-1', readOnlyData, 'group', 'Readers', 'read', 'data'],
