@@ -78,7 +78,16 @@ export interface OrgFacts {
 
 export interface OrgRoleFacts {
   role: ApiOrgRole;
-  users: string[];
+  /** Everyone GitHub lists as holding the role, with how: assigned it, through a team, or both. */
+  users: RoleHolder[];
+  teams: string[];
+}
+
+export interface RoleHolder {
+  login: string;
+  /** GitHub's `assignment`; a server that does not say is taken as direct. */
+  assignment: 'direct' | 'indirect' | 'mixed';
+  /** The teams GitHub says the role comes through (`inherited_from`). */
   teams: string[];
 }
 

@@ -9,7 +9,7 @@ import { describeShortfall } from './budget.js';
 import { call, optional, type ReadContext } from './calls.js';
 import { GithubCallError } from './client.js';
 import { readEnterpriseOwners } from './enterprise.js';
-import type { AppFacts, OrgFacts, OrgRoleFacts, RepoFacts, TeamFacts } from './facts.js';
+import type { AppFacts, OrgFacts, OrgRoleFacts, RepoFacts, RoleHolder, TeamFacts } from './facts.js';
 import type { GithubOperation } from './operations.js';
 import { PER_PAGE, type Run, readPages } from './pages.js';
 import { readProfiles } from './profiles.js';
@@ -28,6 +28,8 @@ import {
   ApiPatGrantSchema,
   ApiRepoSchema,
   ApiRoleTeamSchema,
+  type ApiRoleUser,
+  ApiRoleUserSchema,
   ApiSecretSchema,
   ApiTeamSchema,
   ApiUserSchema,
@@ -205,10 +207,10 @@ export async function readOrg(ctx: ReadContext): Promise<OrgFacts> {
             const params = { org, role_id: role.id };
             const subject = `role ${role.name}`;
             const [users, roleTeams] = await Promise.all([
-              list('GET /orgs/{org}/organization-roles/{role_id}/users', params, ApiUserSchema, subject),
+              list('GET /orgs/{org}/organization-roles/{role_id}/users', params, ApiRoleUserSchema, subject),
               list('GET /orgs/{org}/organization-roles/{role_id}/teams', params, ApiRoleTeamSchema, subject),
             ]);
-            return { role, users: users.map((u) => u.login), teams: roleTeams.map((t) => t.slug) };
+            return { role, users: users.map(roleHolder), teams: roleTeams.map((t) => t.slug) };
           }),
         )
       : undefined;
@@ -316,6 +318,17 @@ async function checkRepositoryCoverage(
         "the GitHub App installation reaches selected repositories only: repositories outside them were not seen (how many is not known: the organization's repository counts are shown to an owner only), and who can do what in them is not known",
     });
   }
+}
+
+/**
+ * How a listed holder holds an organisation role. GitHub lists members who hold it through a team
+ * too (indirect), and both ways at once (mixed); an assignment it does not name (an older server)
+ * is taken as direct, as the listing then held only those assigned the role.
+ */
+function roleHolder(u: ApiRoleUser): RoleHolder {
+  const assignment = u.assignment === 'indirect' || u.assignment === 'mixed' ? u.assignment : 'direct';
+  const teams = (u.inherited_from ?? []).flatMap((t) => (t.slug ? [t.slug] : []));
+  return { login: u.login, assignment, teams };
 }
 
 /** The path parameters of a repository's own endpoints. */

@@ -364,28 +364,59 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
   }
 
   for (const r of facts.orgRoles ?? []) {
-    // A login assigned the role itself, or the first team through which it holds it: the team it
-    // is in itself, which is the role's team or one of its child teams (GitHub counts their members).
-    const holders = new Map<string, { how: string; team?: string; heldBy?: string; maybe?: string[] }>();
-    for (const login of r.users) holders.set(login.toLowerCase(), { how: 'assigned the role' });
+    // How each holder holds the role: assigned it (GitHub's direct or mixed), and through the team
+    // they are in themselves, which is the role's team or one of its child teams (GitHub counts
+    // their members). Both at once (mixed) need both taken away.
+    const holds = new Map<string, RoleHold>();
+    const hold = (id: string): RoleHold => {
+      const known = holds.get(id);
+      if (known) return known;
+      const h: RoleHold = { assigned: false };
+      holds.set(id, h);
+      return h;
+    };
+    const namedTeams = new Map<string, string[]>();
+    for (const u of r.users) {
+      const id = u.login.toLowerCase();
+      if (u.assignment !== 'indirect') hold(id).assigned = true;
+      else hold(id);
+      if (u.assignment !== 'direct') namedTeams.set(id, u.teams);
+    }
     for (const slug of r.teams)
       for (const m of teamMembers.get(slug) ?? []) {
-        if (holders.has(m)) continue;
+        const h = hold(m);
+        if (h.team) continue;
         const team = memberTeam(teams, slug, m) ?? slug;
-        const maybe = team === slug ? [] : possiblyDirectIn(teams, team, slug);
-        holders.set(
-          m,
-          team === slug
-            ? { how: `a member of team ${slug}, which has the role`, team: slug }
-            : { how: `a member of team ${team}, under team ${slug}, which has the role`, team, heldBy: slug, maybe },
-        );
+        h.team = team;
+        if (team === slug) h.how = `a member of team ${slug}, which has the role`;
+        else {
+          h.how = `a member of team ${team}, under team ${slug}, which has the role`;
+          h.heldBy = slug;
+          h.maybe = possiblyDirectIn(teams, team, slug);
+        }
       }
+    // Through a team the teams' listings do not show: the one GitHub names.
+    for (const [id, slugs] of namedTeams) {
+      const h = hold(id);
+      const slug = slugs[0];
+      if (!h.team && slug) {
+        h.team = slug;
+        h.how = `a member of team ${slug}, which has the role`;
+      }
+    }
     const permission = orgRolePermission(r.role);
     // A role with no repository role and no power over the organisation (audit logs, billing)
     // reaches no repository.
     if (permission === undefined) continue;
-    for (const [id, { how, team, heldBy, maybe }] of [...holders.entries()].sort()) {
+    for (const [id, { assigned, how, team, heldBy, maybe }] of [...holds.entries()].sort()) {
       if (!accounts.has(id)) continue; // only members hold organisation roles; an unknown login is not ours
+      const assignment = assigned && team ? 'mixed' : assigned ? 'direct' : 'indirect';
+      const held =
+        assignment === 'mixed'
+          ? `assigned the organization role, and ${how}`
+          : assignment === 'direct'
+            ? 'assigned the organization role'
+            : (how ?? 'holds the organization role through a team GitHub does not name');
       addGrant({
         account: id,
         resource: `${org}/*`,
@@ -393,13 +424,14 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
         via: 'org-role',
         viaName: `organization role ${r.role.name}`,
         evidence: [
-          `${how === 'assigned the role' ? 'assigned the organization role' : how}: ${r.role.name} in ${org}: ${r.role.base_role ? `${r.role.base_role} on every repository` : 'no repository role'}${r.role.permissions.length > 0 ? `, and ${r.role.permissions.join(', ')}` : ''}`,
+          `${held}: ${r.role.name} in ${org}: ${r.role.base_role ? `${r.role.base_role} on every repository` : 'no repository role'}${r.role.permissions.length > 0 ? `, and ${r.role.permissions.join(', ')}` : ''}`,
         ],
         attributes: {
           ...orgWideAttributes(id),
           orgRole: r.role.name,
           orgRoleId: r.role.id,
           orgRolePermissions: [...r.role.permissions].sort(),
+          orgRoleAssignment: assignment,
           ...(team ? { orgRoleTeam: team } : {}),
           ...(heldBy ? { orgRoleHeldBy: heldBy } : {}),
           ...(maybe && maybe.length > 0 ? { possiblyDirectIn: maybe } : {}),
@@ -445,6 +477,17 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
     credentials: credentials.sort((a, b) => compare(a.account, b.account) || compare(a.id, b.id)),
     secrets: secrets.sort((a, b) => compare(a.resource, b.resource) || compare(a.name, b.name)),
   };
+}
+
+/** How one member holds an organisation role: assigned it, through a team, or both. */
+interface RoleHold {
+  assigned: boolean;
+  /** The team they are in themselves that gives it, and how that reads. */
+  team?: string;
+  how?: string;
+  /** The role's own team, when `team` is one of its child teams. */
+  heldBy?: string;
+  maybe?: string[];
 }
 
 /**

@@ -148,23 +148,16 @@ function unsureMembership(grant: Grant, login: string, org: string): string[] {
   ];
 }
 
-/** An organisation role: taken from the person, or the person taken from the team that holds it. */
+/**
+ * An organisation role: taken from the person, the person taken from the team that holds it, or
+ * both when GitHub says they hold it both ways (mixed): either alone leaves them the role.
+ */
 function removeOrgRole(grant: Grant, org: string, login: string): Remediation {
   const role = String(grant.attributes?.orgRole);
   const team = grant.attributes?.orgRoleTeam;
-  if (typeof team === 'string') {
-    const heldBy = grant.attributes?.orgRoleHeldBy;
-    const holder = typeof heldBy === 'string' ? heldBy : team;
-    return {
-      steps: [
-        `Remove ${login} from the team ${team} in ${org}, which holds the organization role ${role}${holder === team ? '' : ` as a child team of ${holder}`} (or take the role from the team ${holder} in Settings › Organization roles › Role assignments).`,
-        ...unsureMembership(grant, login, org),
-      ],
-      commands: [api('DELETE', path('orgs', org, 'teams', team, 'memberships', login))],
-    };
-  }
+  const assignment = grant.attributes?.orgRoleAssignment;
   const id = grant.attributes?.orgRoleId;
-  return {
+  const unassign: Remediation = {
     steps: [
       `Take the organization role ${role} from ${login} in ${org} (Settings › Organization roles › Role assignments).`,
     ],
@@ -173,6 +166,35 @@ function removeOrgRole(grant: Grant, org: string, login: string): Remediation {
         ? [api('DELETE', path('orgs', org, 'organization-roles', 'users', login, String(id)))]
         : [],
   };
+  if (typeof team === 'string') {
+    const heldBy = grant.attributes?.orgRoleHeldBy;
+    const holder = typeof heldBy === 'string' ? heldBy : team;
+    const leave: Remediation = {
+      steps: [
+        `Remove ${login} from the team ${team} in ${org}, which holds the organization role ${role}${holder === team ? '' : ` as a child team of ${holder}`} (or take the role from the team ${holder} in Settings › Organization roles › Role assignments).`,
+        ...unsureMembership(grant, login, org),
+      ],
+      commands: [api('DELETE', path('orgs', org, 'teams', team, 'memberships', login))],
+    };
+    if (assignment !== 'mixed') return leave;
+    return {
+      steps: [
+        `${login} holds the organization role ${role} both ways: assigned it, and through the team ${team}. Both must go.`,
+        ...unassign.steps,
+        ...leave.steps,
+      ],
+      commands: [...unassign.commands, ...leave.commands],
+    };
+  }
+  if (assignment === 'indirect') {
+    return {
+      steps: [
+        `${login} holds the organization role ${role} in ${org} through a team GitHub did not name: find it in Settings › Organization roles › Role assignments, and remove ${login} from that team (or take the role from the team).`,
+      ],
+      commands: [],
+    };
+  }
+  return unassign;
 }
 
 function revokeGrant(grant: Grant, account?: Account): Remediation {

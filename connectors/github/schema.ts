@@ -181,6 +181,20 @@ export type ApiCustomRepoRole = z.infer<typeof ApiCustomRepoRoleSchema>;
 /** A team an organisation role is assigned to. */
 export const ApiRoleTeamSchema = z.object({ slug: z.string().min(1) });
 
+/**
+ * A holder of an organisation role (GET /orgs/{org}/organization-roles/{role_id}/users): GitHub
+ * lists those who hold it through a team too. `assignment`: direct (assigned the role), indirect
+ * (through the teams in `inherited_from` only) or mixed (both); absent on older servers.
+ */
+export const ApiRoleUserSchema = ApiUserSchema.extend({
+  assignment: z.string().nullish(),
+  inherited_from: z
+    .array(z.object({ slug: z.string().optional() }))
+    .nullish()
+    .catch(undefined),
+});
+export type ApiRoleUser = z.infer<typeof ApiRoleUserSchema>;
+
 /** A GitHub App: who owns it (an organisation's own app, or someone else's). */
 export const ApiAppSchema = z.object({
   slug: z.string().optional(),

@@ -391,7 +391,16 @@ export async function startGithubEmulator(
       case 'GET /orgs/{org}/organization-roles/{role_id}/users': {
         const role = scenario.organizationRoles?.find((r) => String(r.id) === route.params.role_id);
         if (!role) return error(404, 'Not Found');
-        return list(role.users.map((login) => ({ ...user(login), assignment: 'direct' })));
+        // GitHub lists those who hold the role through its teams (child teams' members included)
+        // too: indirect, or mixed when also assigned it.
+        const assigned = new Set(role.users.map((l) => l.toLowerCase()));
+        const roleTeams = role.teams.flatMap((slug) => model.team(slug) ?? []);
+        const through = (u: User) => roleTeams.filter((t) => model.teamMembers(t).includes(u));
+        return list(
+          [...model.users.values()]
+            .filter((u) => assigned.has(u.login.toLowerCase()) || through(u).length > 0)
+            .map((u) => wire.roleUser(wire.simpleUser(u, w), assigned.has(u.login.toLowerCase()), through(u), w)),
+        );
       }
       case 'GET /orgs/{org}/organization-roles/{role_id}/teams': {
         const role = scenario.organizationRoles?.find((r) => String(r.id) === route.params.role_id);

@@ -227,6 +227,24 @@ function teamBase(team: ScenarioTeam & { id: number }, w: WireContext): Json {
   };
 }
 
+/**
+ * A holder of an organisation role as GitHub lists them: assigned it (direct), through teams only
+ * (indirect), or both (mixed); `inherited_from` names the teams (team-simple) it comes through.
+ */
+export function roleUser(
+  user: Json,
+  assigned: boolean,
+  through: readonly (ScenarioTeam & { id: number })[],
+  w: WireContext,
+): Json {
+  const assignment = assigned ? (through.length > 0 ? 'mixed' : 'direct') : 'indirect';
+  return {
+    ...user,
+    assignment,
+    ...(through.length > 0 ? { inherited_from: through.map((t) => teamBase(t, w)) } : {}),
+  };
+}
+
 export function team(
   t: ScenarioTeam & { id: number },
   parent: (ScenarioTeam & { id: number }) | undefined,

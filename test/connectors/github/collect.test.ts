@@ -280,6 +280,91 @@ describe('github connector: custom repository roles', () => {
   });
 });
 
+describe('github connector: organisation roles held through a team', () => {
+  it("reads GitHub's assignment: held through a team only, the fix removes them from the team; held both ways, both", async () => {
+    const scenario = await demoScenario();
+    // The role is held by team sec; lee-okafor is assigned it too (mixed), priyar only through sec (indirect).
+    const { snapshot, emulator } = await runAgainstEmulator(
+      {
+        ...scenario,
+        teams: [...scenario.teams, { slug: 'sec', members: ['priyar', 'lee-okafor'], repos: [] }],
+        organizationRoles: [
+          {
+            id: 7,
+            name: 'all_repo_admin',
+            baseRole: 'admin',
+            source: 'Predefined',
+            users: ['lee-okafor'],
+            teams: ['sec'],
+          },
+        ],
+      },
+      { emulator: { pageSize: 1 } },
+    );
+    expect(status(snapshot).ok).toBe(true);
+    expect(
+      emulator.requests.filter((r) => r.operation === 'GET /orgs/{org}/organization-roles/{role_id}/users'),
+    ).toHaveLength(2);
+    const roleGrant = (id: string) => {
+      const g = grantsOf(snapshot, id).filter((x) => x.viaName === 'organization role all_repo_admin');
+      expect(g).toHaveLength(1);
+      return g[0] as Grant;
+    };
+
+    const priya = roleGrant('priyar');
+    expect(priya.evidence?.[0]).toBe(
+      'a member of team sec, which has the role: all_repo_admin in northwind: admin on every repository',
+    );
+    expect(priya.attributes).toMatchObject({ orgRoleTeam: 'sec', orgRoleAssignment: 'indirect' });
+    expect(remediation.revokeGrant(priya, accountOf(snapshot, 'priyar')).commands).toEqual([
+      'gh api --method DELETE orgs/northwind/teams/sec/memberships/priyar',
+    ]);
+
+    const lee = roleGrant('lee-okafor');
+    expect(lee.evidence?.[0]).toBe(
+      'assigned the organization role, and a member of team sec, which has the role: all_repo_admin in northwind: admin on every repository',
+    );
+    expect(lee.attributes).toMatchObject({ orgRoleTeam: 'sec', orgRoleAssignment: 'mixed' });
+    const fix = remediation.revokeGrant(lee, accountOf(snapshot, 'lee-okafor'));
+    expect(fix.commands).toEqual([
+      'gh api --method DELETE orgs/northwind/organization-roles/users/lee-okafor/7',
+      'gh api --method DELETE orgs/northwind/teams/sec/memberships/lee-okafor',
+    ]);
+    expect(fix.steps[0]).toBe(
+      'lee-okafor holds the organization role all_repo_admin both ways: assigned it, and through the team sec. Both must go.',
+    );
+  });
+
+  it('takes the role from the person only when assigned, and runs no command for a team GitHub did not name', async () => {
+    const grant = (assignment: string, team?: string) =>
+      ({
+        system: 'github',
+        target: 'acme',
+        account: 'sam',
+        resource: 'acme/*',
+        permission: 'admin',
+        via: 'org-role',
+        viaName: 'organization role ops',
+        level: 'admin',
+        lanes: [],
+        evidence: [],
+        attributes: {
+          orgRole: 'ops',
+          orgRoleId: 9,
+          orgRoleAssignment: assignment,
+          ...(team ? { orgRoleTeam: team } : {}),
+        },
+      }) satisfies Grant;
+    expect(remediation.revokeGrant(grant('direct')).commands).toEqual([
+      'gh api --method DELETE orgs/acme/organization-roles/users/sam/9',
+    ]);
+    // Through a team nobody named: no command that would take the wrong thing away.
+    const unnamed = remediation.revokeGrant(grant('indirect'));
+    expect(unnamed.commands).toEqual([]);
+    expect(unnamed.steps[0]).toContain('through a team GitHub did not name');
+  });
+});
+
 describe('github connector: enterprise owners', () => {
   it("reads the enterprise's owners at page size 1: one who is not in the org holds its admin all the same", async () => {
     const scenario = {

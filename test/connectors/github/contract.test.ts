@@ -44,7 +44,11 @@ const REQUESTS: Record<string, string[]> = {
   'GET /orgs/{org}/installations': ['/orgs/acme/installations'],
   'GET /apps/{app_slug}': ['/apps/acme-release-bot', '/apps/shipfast-ci'],
   'GET /orgs/{org}/organization-roles': ['/orgs/acme/organization-roles'],
-  'GET /orgs/{org}/organization-roles/{role_id}/users': ['/orgs/acme/organization-roles/8136/users'],
+  'GET /orgs/{org}/organization-roles/{role_id}/users': [
+    '/orgs/acme/organization-roles/8136/users',
+    // Held through the platform team (and its child team): indirect, with inherited_from.
+    '/orgs/acme/organization-roles/8137/users',
+  ],
   'GET /orgs/{org}/organization-roles/{role_id}/teams': ['/orgs/acme/organization-roles/8137/teams'],
   'GET /orgs/{org}/custom-repository-roles': ['/orgs/acme/custom-repository-roles'],
   'GET /repos/{owner}/{repo}/collaborators': [
