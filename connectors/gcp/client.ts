@@ -53,7 +53,19 @@ const PAGE_SIZE = 100;
 /** The RPC codes and HTTP statuses worth another try: rate limits, overload, a dropped gateway. */
 const TRANSIENT_CODES: ReadonlySet<number> = new Set([4, 8, 13, 14]);
 const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
-const MAX_DELAY_MS = 30_000;
+/** Google's guidance: truncated exponential backoff, never more than 64 s between tries. */
+const MAX_DELAY_MS = 64_000;
+/**
+ * RESOURCE_EXHAUSTED is most often a per-minute quota: its backoff starts at this many base
+ * delays (4 s by default), so the waits of one call add up to more than a minute and the next
+ * window is reached, where 5xx answers keep the short steps that a passing fault needs.
+ */
+const QUOTA_BACKOFF_FACTOR = 8;
+/**
+ * A Retry-After longer than this fails the call rather than stalling the scan (as the GitHub
+ * connector's rate-limit waits, never longer than two minutes each).
+ */
+const MAX_RETRY_AFTER_MS = 120_000;
 const DROPPED_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET']);
 
 /** Google's canonical codes: the number a gRPC-style error carries, its name and its HTTP status. */
@@ -130,6 +142,8 @@ export async function createGcpApi(
   signal: AbortSignal,
   /** Told of every 429 (RESOURCE_EXHAUSTED), so the scan's queue can slow down. */
   onThrottle?: () => void,
+  /** How a backoff waits: tests pass one that records the wait instead of sitting through it. */
+  wait: (ms: number, signal: AbortSignal) => Promise<void> = sleep,
 ): Promise<GcpApi> {
   const withOwnSignal = perRequestSignals(signal);
   const authClient = abortingWith(await authClientFor(config), signal);
@@ -156,7 +170,7 @@ export async function createGcpApi(
   const bigqueryBase = `${endpoint ? endpoint.origin : BIGQUERY_ENDPOINT}/bigquery/v2`;
   const retry = config.retry;
   const call = <T>(operation: GcpOperation, resource: string, count: CallCounter, run: () => Promise<T>) =>
-    withRetry(operation, resource, count, retry, signal, run, onThrottle);
+    withRetry(operation, resource, count, { ...retry, wait }, signal, run, onThrottle);
   // No library retries: ours cover every method alike, and each attempt is counted.
   const gaxOptions = { retry: { retryCodes: [] } };
 
@@ -189,7 +203,7 @@ export async function createGcpApi(
     const text = await withOwnSignal(async (own) => {
       const response = await fetch(url, { method, headers, signal: own });
       const body = await response.text();
-      if (!response.ok) throw httpError(response.status, body);
+      if (!response.ok) throw httpError(response.status, body, response.headers.get('retry-after'));
       return body;
     });
     return JSON.parse(text) as unknown;
@@ -406,7 +420,7 @@ async function withRetry<T>(
   operation: GcpOperation,
   resource: string,
   count: CallCounter,
-  retry: GcpRetry,
+  retry: GcpRetry & { wait: (ms: number, signal: AbortSignal) => Promise<void> },
   signal: AbortSignal,
   run: () => Promise<T>,
   onThrottle?: () => void,
@@ -419,17 +433,27 @@ async function withRetry<T>(
     } catch (e) {
       const failure = classifyFailure(e);
       if (failure.status === 429) onThrottle?.();
-      if (!failure.transient || attempt >= retry.attempts || signal.aborted)
+      const told = failure.retryAfterMs;
+      const tooLong = told !== undefined && told > MAX_RETRY_AFTER_MS;
+      if (!failure.transient || attempt >= retry.attempts || signal.aborted || tooLong)
         throw new GcpApiError(
           operation,
           resource,
           failure.status,
           // Said only when retries ran out, so the same answer always reads the same.
-          failure.transient
-            ? `${failure.reason} (gave up after ${attempt} attempt${attempt === 1 ? '' : 's'})`
-            : failure.reason,
+          tooLong
+            ? `${failure.reason} (Retry-After ${Math.ceil(told / 1000)}s is longer than the ${MAX_RETRY_AFTER_MS / 1000}s a wait may take)`
+            : failure.transient
+              ? `${failure.reason} (gave up after ${attempt} attempt${attempt === 1 ? '' : 's'})`
+              : failure.reason,
         );
-      await sleep(backoffMs(retry.baseDelayMs, attempt), signal);
+      // When the answer says when, wait that long (a little more, so concurrent calls do not all
+      // return together); otherwise back off, from further out for a quota than for a fault.
+      const base = failure.status === 429 ? retry.baseDelayMs * QUOTA_BACKOFF_FACTOR : retry.baseDelayMs;
+      await retry.wait(
+        told !== undefined ? told + Math.round(Math.random() * retry.baseDelayMs) : backoffMs(base, attempt),
+        signal,
+      );
     }
   }
 }
@@ -440,10 +464,21 @@ function backoffMs(base: number, attempt: number): number {
   return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }
 
+/** Retry-After in seconds or as an HTTP date, in milliseconds from now; undefined when absent or unreadable. */
+export function retryAfterMs(value: string | null | undefined, now = Date.now()): number | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
 interface Failure {
   transient: boolean;
   status: number | undefined;
   reason: string;
+  /** How long the answer's Retry-After said to wait, when it said. */
+  retryAfterMs?: number;
 }
 
 /**
@@ -453,10 +488,17 @@ interface Failure {
  */
 export function classifyFailure(e: unknown): Failure {
   if (e instanceof HttpError) {
-    return { transient: TRANSIENT_STATUSES.has(e.status), status: e.status, reason: e.message };
+    return withRetryAfter(
+      { transient: TRANSIENT_STATUSES.has(e.status), status: e.status, reason: e.message },
+      e.retryAfter,
+    );
   }
   if (e instanceof Error) {
-    const err = e as Error & { code?: unknown; status?: unknown; response?: { status?: unknown; data?: unknown } };
+    const err = e as Error & {
+      code?: unknown;
+      status?: unknown;
+      response?: { status?: unknown; data?: unknown; headers?: unknown };
+    };
     const httpStatus =
       typeof err.status === 'number'
         ? err.status
@@ -466,11 +508,14 @@ export function classifyFailure(e: unknown): Failure {
     if (httpStatus !== undefined) {
       // gaxios puts the raw body in the message when the response was read as a stream.
       const parts = googleErrorParts(err.response?.data) ?? googleErrorParts(err.message);
-      return {
-        transient: TRANSIENT_STATUSES.has(httpStatus),
-        status: httpStatus,
-        reason: describeHttp(httpStatus, parts, err.message),
-      };
+      return withRetryAfter(
+        {
+          transient: TRANSIENT_STATUSES.has(httpStatus),
+          status: httpStatus,
+          reason: describeHttp(httpStatus, parts, err.message),
+        },
+        headerOf(err.response?.headers, 'retry-after'),
+      );
     }
     if (typeof err.code === 'number' && CANONICAL[err.code]) {
       const [name, status] = CANONICAL[err.code] as [string, number];
@@ -490,18 +535,35 @@ export function classifyFailure(e: unknown): Failure {
   return { transient: false, status: undefined, reason: String(e) };
 }
 
+function withRetryAfter(failure: Failure, header: string | null | undefined): Failure {
+  const ms = retryAfterMs(header);
+  return ms === undefined ? failure : { ...failure, retryAfterMs: ms };
+}
+
+/**
+ * One header of a GaxiosError's response: a fetch Headers (gaxios 7) or a plain object. A
+ * GoogleError (the clients' native-fetch decoder) keeps no headers: it backs off on its own.
+ */
+function headerOf(headers: unknown, name: string): string | undefined {
+  if (!headers || typeof headers !== 'object') return undefined;
+  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
+  const value = (headers as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
 class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly retryAfter?: string | null,
   ) {
     super(message);
     this.name = 'HttpError';
   }
 }
 
-function httpError(status: number, body: string): HttpError {
-  return new HttpError(status, describeHttp(status, googleErrorParts(body), body));
+function httpError(status: number, body: string, retryAfter?: string | null): HttpError {
+  return new HttpError(status, describeHttp(status, googleErrorParts(body), body), retryAfter);
 }
 
 /** "PERMISSION_DENIED (HTTP 403): The caller does not have permission…": the same words whatever threw it. */
