@@ -193,3 +193,54 @@ export const COMPUTE_WITH_ROLE_ACTIONS: readonly string[] = [
   'sagemaker:CreateNotebookInstance',
   'sagemaker:CreateTrainingJob',
 ];
+
+/**
+ * The resources IAM checks for each action above that is judged by the resource it is allowed
+ * on: the resource types the Service Authorization Reference marks required, as ARN patterns
+ * (`*` for each part that varies), every one of which a statement must allow. `"*"` stands for an
+ * action that takes no resource: only a statement on `"*"` allows it. So `Allow * on
+ * arn:aws:s3:::uploads/*` allows no iam:PutUserPolicy (users only) and no ec2:RunInstances.
+ */
+export const RESOURCES_OF: Readonly<Record<string, readonly string[]>> = {
+  'cloudformation:CreateStack': ['arn:*:cloudformation:*:*:stack/*/*'],
+  'codebuild:CreateProject': ['arn:*:codebuild:*:*:project/*'],
+  'datapipeline:CreatePipeline': ['*'],
+  'ec2:RunInstances': [
+    'arn:*:ec2:*::image/*',
+    'arn:*:ec2:*:*:instance/*',
+    'arn:*:ec2:*:*:network-interface/*',
+    'arn:*:ec2:*:*:security-group/*',
+    'arn:*:ec2:*:*:subnet/*',
+  ],
+  'ecs:RegisterTaskDefinition': ['arn:*:ecs:*:*:task-definition/*:*'],
+  'ecs:RunTask': ['arn:*:ecs:*:*:task-definition/*:*'],
+  'glue:CreateDevEndpoint': ['*'],
+  'glue:CreateJob': ['arn:*:glue:*:*:job/*'],
+  'iam:AddUserToGroup': ['arn:*:iam::*:group/*'],
+  'iam:AttachGroupPolicy': ['arn:*:iam::*:group/*'],
+  'iam:AttachRolePolicy': ['arn:*:iam::*:role/*'],
+  'iam:AttachUserPolicy': ['arn:*:iam::*:user/*'],
+  'iam:CreateAccessKey': ['arn:*:iam::*:user/*'],
+  'iam:CreateLoginProfile': ['arn:*:iam::*:user/*'],
+  'iam:CreatePolicyVersion': ['arn:*:iam::*:policy/*'],
+  'iam:CreateUser': ['arn:*:iam::*:user/*'],
+  'iam:DeleteRolePermissionsBoundary': ['arn:*:iam::*:role/*'],
+  'iam:DeleteUserPermissionsBoundary': ['arn:*:iam::*:user/*'],
+  'iam:PassRole': ['arn:*:iam::*:role/*'],
+  'iam:PutGroupPolicy': ['arn:*:iam::*:group/*'],
+  'iam:PutRolePolicy': ['arn:*:iam::*:role/*'],
+  'iam:PutUserPolicy': ['arn:*:iam::*:user/*'],
+  'iam:SetDefaultPolicyVersion': ['arn:*:iam::*:policy/*'],
+  'iam:UpdateAssumeRolePolicy': ['arn:*:iam::*:role/*'],
+  'iam:UpdateLoginProfile': ['arn:*:iam::*:user/*'],
+  'lambda:CreateFunction': ['arn:*:lambda:*:*:function:*'],
+  'lambda:UpdateFunctionConfiguration': ['arn:*:lambda:*:*:function:*'],
+  'organizations:AttachPolicy': ['arn:*:organizations::*:policy/o-*/*/p-*'],
+  'organizations:CreateAccount': ['*'],
+  'organizations:DetachPolicy': ['arn:*:organizations::*:policy/o-*/*/p-*'],
+  'organizations:InviteAccountToOrganization': ['arn:*:organizations::*:account/o-*/*'],
+  'sagemaker:CreateNotebookInstance': ['arn:*:sagemaker:*:*:notebook-instance/*'],
+  'sagemaker:CreateTrainingJob': ['arn:*:sagemaker:*:*:training-job/*'],
+  // Root of a member account, from the management account: a change made there, not a role.
+  'sts:AssumeRoot': ['arn:*:iam::*:root'],
+};

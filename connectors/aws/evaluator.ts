@@ -14,6 +14,7 @@ import {
   isDataReadAction,
   PROBE_SERVICES,
   READ_VERBS,
+  RESOURCES_OF,
   WRITE_VERBS,
 } from './data-read-actions.js';
 import { byCodePoint, describeStatement, listOf, type NamedPolicy, type Statement, statementsOf } from './policy.js';
@@ -69,6 +70,8 @@ interface Candidate {
   category: AccessCategory;
   /** A real action name (shown in summaries), not a service × verb probe. */
   named: boolean;
+  /** The resource types IAM checks it on, when it is judged by them (RESOURCES_OF). */
+  types?: readonly string[];
 }
 
 interface SourcedStatement {
@@ -82,6 +85,7 @@ const ESCALATION = lowerSet(ESCALATION_ACTIONS);
 const ADMIN = lowerSet(ADMIN_ACTIONS);
 const COMPUTE_WITH_ROLE = lowerSet(COMPUTE_WITH_ROLE_ACTIONS);
 const PASS_ROLE = 'iam:passrole';
+const RESOURCE_TYPES = new Map(Object.entries(RESOURCES_OF).map(([action, types]) => [action.toLowerCase(), types]));
 
 function emptyByCategory<T>(make: () => T): Record<AccessCategory, T> {
   return { admin: make(), write: make(), 'data-read': make(), read: make() };
@@ -166,27 +170,25 @@ export function evaluateAccess(input: EvaluationInput): EffectiveAccess {
     allowed[category] = true;
   };
 
+  const identityAllows = identity.filter((s) => s.statement.Effect === 'Allow');
+  const boundaryAllows = boundary?.filter((s) => s.statement.Effect === 'Allow');
+  // Asked for every candidate of every judgement: no closure or array per candidate unless allowed.
   for (const candidate of candidatesFor([...identity, ...(boundary ?? [])])) {
-    const allows = identity.filter(
-      (s) => s.statement.Effect === 'Allow' && matchesAction(s.statement, candidate.action),
-    );
-    if (allows.length === 0) {
+    const allows = allowing(identityAllows, candidate);
+    if (!allows) {
       narrowing.leftOutByNotAction(identity, candidate);
       continue;
     }
-    if (
-      boundary &&
-      !boundary.some((s) => s.statement.Effect === 'Allow' && matchesAction(s.statement, candidate.action))
-    ) {
+    if (boundaryAllows && !allowing(boundaryAllows, candidate)) {
       narrowing.leftOutByBoundary(input.boundary ?? [], candidate);
       continue;
     }
-    const cappedBy = refusingLevel(scps, (s) => matchesAction(s.statement, candidate.action));
+    const cappedBy = scps.length > 0 ? refusingLevel(scps, (s) => covers(s, candidate)) : undefined;
     if (cappedBy) {
       narrowing.leftOutByScp(cappedBy.level, candidate);
       continue;
     }
-    const denied = denyingStatement(candidate.action, allDenies, notes);
+    const denied = allDenies.length > 0 ? denyingStatement(candidate.action, allDenies, notes) : undefined;
     if (denied) {
       narrowing.denied(denied, candidate);
       continue;
@@ -330,6 +332,93 @@ function refusal(
   return { allowed: true, evidence: [], notes };
 }
 
+/**
+ * The Allows among these that cover the candidate, or undefined when they do not allow it. An
+ * action IAM checks on resources of its own types is allowed only where the statements reach
+ * each of them: `*` on one bucket passes no role and writes no user's policy.
+ */
+function allowing(allows: readonly SourcedStatement[], candidate: Candidate): SourcedStatement[] | undefined {
+  let found: SourcedStatement[] | undefined;
+  for (const s of allows) {
+    if (!covers(s, candidate)) continue;
+    found ??= [];
+    found.push(s);
+  }
+  const { types } = candidate;
+  if (found && types && !types.every((t) => found?.some((s) => reachesType(s.statement, t)))) return undefined;
+  return found;
+}
+
+/** Whether a statement names the candidate's action and reaches a resource of one of its types. */
+function covers(s: SourcedStatement, candidate: Candidate): boolean {
+  if (!matchesAction(s.statement, candidate.key)) return false;
+  const { types } = candidate;
+  return !types || types.some((t) => reachesType(s.statement, t));
+}
+
+/**
+ * Whether a statement can allow an action on some resource of a type (an ARN pattern of
+ * RESOURCES_OF, or `"*"` for an action that takes none): a Resource pattern that can name the
+ * same ARN, or a NotResource that does not leave out the whole type.
+ */
+function reachesType(statement: Statement, type: string): boolean {
+  const pattern = (p: string) => p.replace(/\$\{[^}]*\}/g, '*');
+  if (statement.Resource !== undefined)
+    return listOf(statement.Resource).some((p) =>
+      type === '*' ? arnMatches(pattern(p), '*') : patternsMeet(pattern(p), type),
+    );
+  if (statement.NotResource !== undefined) {
+    const whole = type === '*' ? '*' : type.replace(/^arn:\*:/, 'arn:aws:');
+    return !listOf(statement.NotResource).some((p) => arnMatches(pattern(p), whole));
+  }
+  return false;
+}
+
+const meetings = new Map<string, boolean>();
+
+/**
+ * Whether two ARN patterns can name the same ARN. IAM matches an ARN's first five parts one by
+ * one (a `*` there stays within its part), the resource part with whatever colons it holds.
+ */
+function patternsMeet(a: string, b: string): boolean {
+  const key = `${a}\u0000${b}`;
+  let met = meetings.get(key);
+  if (met === undefined) {
+    const partsA = arnParts(a);
+    const partsB = arnParts(b);
+    met = partsA && partsB ? partsA.every((part, i) => meet(part, partsB[i] ?? '')) : meet(a, b);
+    meetings.set(key, met);
+  }
+  return met;
+}
+
+/** arn, partition, service, region, account, resource; undefined for what is no ARN ("*"). */
+function arnParts(arn: string): string[] | undefined {
+  const parts = arn.split(':');
+  return parts.length < 6 ? undefined : [...parts.slice(0, 5), parts.slice(5).join(':')];
+}
+
+/** Whether two wildcard patterns (`*` any run, `?` one character) match some string in common. */
+function meet(a: string, b: string): boolean {
+  // can[i * width + j]: the rest of a from i and the rest of b from j have a common match.
+  const width = b.length + 1;
+  const can = new Uint8Array((a.length + 1) * width);
+  const at = (i: number, j: number) => can[i * width + j] === 1;
+  for (let i = a.length; i >= 0; i--) {
+    for (let j = b.length; j >= 0; j--) {
+      const x = a.charAt(i);
+      const y = b.charAt(j);
+      let ok: boolean;
+      if (x === '' && y === '') ok = true;
+      else if (x === '*') ok = at(i + 1, j) || (y !== '' && at(i, j + 1));
+      else if (y === '*') ok = at(i, j + 1) || (x !== '' && at(i + 1, j));
+      else ok = x !== '' && y !== '' && (x === y || x === '?' || y === '?') && at(i + 1, j + 1);
+      if (ok) can[i * width + j] = 1;
+    }
+  }
+  return at(0, 0);
+}
+
 /** Whether a statement's Resource (or NotResource) covers the resource ARN. */
 export function matchesResource(statement: Statement, resource: string): boolean {
   // A policy variable (${aws:username}) could be anything here: it counts as matching.
@@ -436,7 +525,9 @@ const BECOMING_A_ROLE = new Set(
 );
 
 function candidate(action: string, named: boolean): Candidate {
-  return { action, key: action.toLowerCase(), category: categoryOf(action), named };
+  const key = action.toLowerCase();
+  const types = RESOURCE_TYPES.get(key);
+  return { action, key, category: categoryOf(action), named, ...(types ? { types } : {}) };
 }
 
 /** Adds a candidate unless its action is already there or becoming a role is how it is judged. */
@@ -507,8 +598,9 @@ function instancesOf(service: string, name: string): string[] {
  */
 export function categoryOf(action: string): AccessCategory {
   // Asked for every candidate action of every policy evaluated: sets, not scans of the lists.
+  const key = action.toLowerCase();
   if (isDataReadAction(action)) return 'data-read';
-  if (ADMIN.has(action.toLowerCase())) return 'admin';
+  if (ADMIN.has(key)) return 'admin';
   if (isListOrRead(action)) return 'read';
   const [, name = ''] = splitAction(action);
   const isRead = READ_VERBS.some(

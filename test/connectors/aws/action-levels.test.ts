@@ -1,13 +1,16 @@
 // What AWS's Service Authorization Reference says of actions, as scans read it: AWS's read-only
-// managed policies read. Against the emulator at page size 1, as a scan reads them.
+// managed policies read, and an action is allowed only on resources of its own types. Against the
+// emulator at page size 1, as a scan reads them.
 import { describe, expect, it } from 'vitest';
 import { isListOrRead, serviceActions } from '../../../connectors/aws/action-table.js';
-import { categoryOf } from '../../../connectors/aws/evaluator.js';
+import { categoryOf, evaluateAccess } from '../../../connectors/aws/evaluator.js';
+import type { Statement } from '../../../connectors/aws/policy.js';
 import type { Snapshot } from '../../../src/core/model.js';
 import { runAgainstEmulator } from './harness.js';
 
 const PROD = '111111111111';
 const T = '2026-01-01T00:00:00Z';
+const doc = (Statement: Statement[]) => ({ Version: '2012-10-17', Statement });
 const user = (name: string, extra: Record<string, unknown>) => ({
   name,
   createdAt: T,
@@ -82,5 +85,108 @@ describe('aws connector: AWS’s read-only managed policies', async () => {
 
   it('SecurityAudit, the audit role the README recommends, reads metadata only', () => {
     expect(grantsOf(snapshot, 'sue')).toEqual([['SecurityAudit (metadata read)', 'read', ['production']]]);
+  });
+});
+
+describe('aws connector: * on one bucket or one table', async () => {
+  const { snapshot } = await runAgainstEmulator(
+    production({
+      users: [
+        user('bea', {
+          inlinePolicies: [
+            {
+              name: 'uploads',
+              document: doc([
+                {
+                  Effect: 'Allow',
+                  Action: '*',
+                  Resource: ['arn:aws:s3:::northwind-uploads', 'arn:aws:s3:::northwind-uploads/*'],
+                },
+              ]),
+            },
+          ],
+        }),
+        user('tia', {
+          inlinePolicies: [
+            {
+              name: 'orders',
+              document: doc([
+                { Effect: 'Allow', Action: '*', Resource: `arn:aws:dynamodb:us-east-1:${PROD}:table/orders` },
+              ]),
+            },
+          ],
+        }),
+        user('ivan', {
+          inlinePolicies: [
+            {
+              name: 'self',
+              document: doc([
+                { Effect: 'Allow', Action: 'iam:*', Resource: `arn:aws:iam::${PROD}:user/\${aws:username}` },
+              ]),
+            },
+          ],
+        }),
+      ],
+    }),
+    PAGE_SIZE_1,
+  );
+
+  it('writes and reads that bucket: IAM allows no iam:, ec2: or lambda: action on an S3 ARN', () => {
+    expect(grantsOf(snapshot, 'bea').map(([, level]) => level)).not.toContain('admin');
+    expect(grantsOf(snapshot, 'bea')).toEqual(
+      expect.arrayContaining([[expect.stringMatching(/^uploads \(inline\)/), 'write', ['production']]]),
+    );
+  });
+
+  it('writes that table, and administers nothing', () => {
+    expect(grantsOf(snapshot, 'tia').map(([, level]) => level)).not.toContain('admin');
+    expect(grantsOf(snapshot, 'tia').map(([, level]) => level)).toContain('write');
+  });
+
+  it('keeps writing one’s own user policy admin: iam:PutUserPolicy on a user is that action’s type', () => {
+    expect(grantsOf(snapshot, 'ivan').map(([, level]) => level)).toContain('admin');
+  });
+});
+
+describe('resource types of escalation and compute actions', () => {
+  const judge = (...Statement: Statement[]) => evaluateAccess({ policies: [{ name: 'p', document: doc(Statement) }] });
+
+  it('passes a role only with iam:PassRole on a role ARN', () => {
+    const compute: Statement = { Effect: 'Allow', Action: 'lambda:CreateFunction', Resource: '*' };
+    expect(
+      judge(compute, { Effect: 'Allow', Action: 'iam:PassRole', Resource: `arn:aws:iam::${PROD}:role/app-*` }).admin,
+    ).toBe(true);
+    expect(judge(compute, { Effect: 'Allow', Action: 'iam:PassRole', Resource: 'arn:aws:s3:::b/*' }).admin).toBe(false);
+  });
+
+  it('starts an instance only where every resource type RunInstances needs is allowed', () => {
+    const pass: Statement = { Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' };
+    const onInstances: Statement = {
+      Effect: 'Allow',
+      Action: 'ec2:RunInstances',
+      Resource: 'arn:aws:ec2:*:*:instance/*',
+    };
+    expect(judge(pass, onInstances).admin).toBe(false);
+    expect(
+      judge(pass, onInstances, {
+        Effect: 'Allow',
+        Action: 'ec2:RunInstances',
+        NotResource: 'arn:aws:ec2:*:*:instance/*',
+      }).admin,
+    ).toBe(true);
+  });
+
+  it('keeps an action that takes no resource to statements on "*"', () => {
+    expect(
+      judge({ Effect: 'Allow', Action: 'organizations:CreateAccount', Resource: 'arn:aws:organizations::*:account/*' })
+        .admin,
+    ).toBe(false);
+    expect(judge({ Effect: 'Allow', Action: 'organizations:CreateAccount', Resource: '*' }).admin).toBe(true);
+  });
+
+  it('reads a wildcard within one part of an ARN as staying in that part', () => {
+    // "arn:*:..." could name arn:aws:s3:::b/x:ec2:... as a string, not as an ARN.
+    expect(judge({ Effect: 'Allow', Action: 'iam:*', Resource: 'arn:aws:s3:::b/*' }).admin).toBe(false);
+    expect(judge({ Effect: 'Allow', Action: 'iam:*', Resource: 'arn:aws:iam::*:role/*' }).admin).toBe(true);
   });
 });

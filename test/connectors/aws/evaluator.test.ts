@@ -272,7 +272,7 @@ const cases: Case[] = [
   },
   { name: 'empty boundary allows nothing', policies: [policy('p', allow('*'))], boundary: [], expect: NOTHING },
   // Self-escalation: admin even on a named principal
-  ...['iam:PutUserPolicy', 'iam:AttachUserPolicy', 'iam:PutRolePolicy', 'iam:AttachRolePolicy'].map(
+  ...['iam:PutUserPolicy', 'iam:AttachUserPolicy'].map(
     (action): Case => ({
       name: `${action} on one named principal is admin`,
       // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable
@@ -280,6 +280,20 @@ const cases: Case[] = [
       expect: ADMIN,
     }),
   ),
+  // On a resource of its own type: a role's policy is written on a role, never on a user.
+  ...['iam:PutRolePolicy', 'iam:AttachRolePolicy'].map(
+    (action): Case => ({
+      name: `${action} on one named principal is admin`,
+      policies: [policy('p', allow(action, 'arn:aws:iam::111111111111:role/app-runner'))],
+      expect: ADMIN,
+    }),
+  ),
+  {
+    name: 'iam:PutRolePolicy on a user allows nothing: IAM checks it on roles only',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable
+    policies: [policy('p', allow('iam:PutRolePolicy', 'arn:aws:iam::111111111111:user/${aws:username}'))],
+    expect: NOTHING,
+  },
   ...['iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion'].map(
     (action): Case => ({
       name: `${action} on one named policy is admin`,
