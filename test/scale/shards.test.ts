@@ -119,9 +119,11 @@ describe('sharded collection', () => {
     const files = (await readdir(join(work, 'single'))).sort();
     expect(files).toEqual((await readdir(join(work, 'merged'))).sort());
     expect(files).toContain('findings.json');
+    // The two runs read configs of two names, which the offboarding commands name: the rest is equal.
+    const named = (text: string, config: string) => text.replaceAll(`${config}.config.json`, 'CONFIG');
     for (const file of files) {
-      const a = await readFile(join(work, 'single', file), 'utf8');
-      const b = await readFile(join(work, 'merged', file), 'utf8');
+      const a = named(await readFile(join(work, 'single', file), 'utf8'), 'single');
+      const b = named(await readFile(join(work, 'merged', file), 'utf8'), 'shards');
       expect(b, file).toBe(a);
     }
     // Not vacuous: the demo has findings and every system is in the merge.
