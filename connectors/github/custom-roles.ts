@@ -40,3 +40,45 @@ export function customRoleReach(role: ApiCustomRepoRole): CustomRoleReach {
   const raisedBy = level === base ? [] : role.permissions.filter((p) => own(p) === level).sort();
   return { level, raisedBy };
 }
+
+/**
+ * Permissions over the organisation itself (its settings, roles, secrets, runners, audit log), as
+ * a custom organisation role may hold beside repository permissions: GitHub names them after the
+ * organisation (write_organization_actions_settings, org_review_and_manage_…, read_audit_logs).
+ * Every other permission an organisation role holds is a repository permission, the same ones a
+ * custom repository role holds.
+ */
+const ORGANIZATION_PERMISSION = /organization|(^|_)org(_|$)|audit_log/;
+
+/** Organisation permissions that change the organisation (write, manage, edit, or bypass a control): admin. */
+const ADMINISTERS_ORGANIZATION = /^(write|manage|edit|org_review_and_manage)_|bypass/;
+
+export function isOrganizationPermission(permission: string): boolean {
+  return ORGANIZATION_PERMISSION.test(permission);
+}
+
+/**
+ * What an organisation role amounts to on every repository: its base repository role raised by its
+ * repository permissions, judged exactly as a custom repository role's are (customRoleReach), and
+ * admin when its organisation permissions change the organisation's settings, members, roles or
+ * secrets. Without a base role, a repository permission or such a power it reaches no repository
+ * (undefined); security managers read them all.
+ */
+export function orgRoleReach(role: {
+  id: number;
+  name: string;
+  base_role?: string | null | undefined;
+  permissions: readonly string[];
+}): CustomRoleReach | undefined {
+  const powers = role.permissions.filter((p) => isOrganizationPermission(p) && ADMINISTERS_ORGANIZATION.test(p));
+  if (powers.length > 0) return { level: 'admin', raisedBy: [...powers].sort() };
+  const repository = role.permissions.filter((p) => !isOrganizationPermission(p));
+  const base = role.base_role?.toLowerCase();
+  const hasBase = base !== undefined && BASE_ROLES.has(base);
+  if (!hasBase && repository.length === 0)
+    return role.name === 'security_manager' ? { level: 'read', raisedBy: [] } : undefined;
+  // Repository permissions without a base role still reach every repository: at least read.
+  return customRoleReach({ id: role.id, name: role.name, base_role: hasBase ? base : 'read', permissions: repository });
+}
+
+const BASE_ROLES = new Set(['read', 'triage', 'write', 'maintain', 'admin']);

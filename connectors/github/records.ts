@@ -3,9 +3,9 @@
 // Pure and sorted, so the same answers give the same inventory byte for byte.
 
 import { normalizeEmail } from '../../src/core/identity.js';
-import type { Account, Attributes, Credential, Grant, Lane, Secret } from '../../src/core/model.js';
+import type { Account, Attributes, Credential, Grant, Lane, Level, Secret } from '../../src/core/model.js';
 import { INTERNAL_VISIBILITY, internalResource, isProductionEnvironment, repoLanes } from './classify.js';
-import { customRoleReach } from './custom-roles.js';
+import { customRoleReach, orgRoleReach } from './custom-roles.js';
 import type { AppFacts, OrgFacts, RepoFacts } from './facts.js';
 import type { ApiEnvironment, ApiOrgRole, ApiPermissions, GithubLanes } from './schema.js';
 import { memberTeam, possiblyDirectIn, teamStructure } from './teams.js';
@@ -404,10 +404,17 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
         h.how = `a member of team ${slug}, which has the role`;
       }
     }
-    const permission = orgRolePermission(r.role);
+    const reach = orgRoleReach(r.role);
     // A role with no repository role and no power over the organisation (audit logs, billing)
     // reaches no repository.
-    if (permission === undefined) continue;
+    if (reach === undefined) continue;
+    const permission = reach.level;
+    const raised =
+      reach.raisedBy.length > 0
+        ? [
+            `${reach.raisedBy.join(', ')} reach${reach.raisedBy.length === 1 ? 'es' : ''} ${permission}${r.role.base_role ? ', beyond its base role' : ''}`,
+          ]
+        : [];
     for (const [id, { assigned, how, team, heldBy, maybe }] of [...holds.entries()].sort()) {
       if (!accounts.has(id)) continue; // only members hold organisation roles; an unknown login is not ours
       const assignment = assigned && team ? 'mixed' : assigned ? 'direct' : 'indirect';
@@ -425,6 +432,7 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
         viaName: `organization role ${r.role.name}`,
         evidence: [
           `${held}: ${r.role.name} in ${org}: ${r.role.base_role ? `${r.role.base_role} on every repository` : 'no repository role'}${r.role.permissions.length > 0 ? `, and ${r.role.permissions.join(', ')}` : ''}`,
+          ...raised,
         ],
         attributes: {
           ...orgWideAttributes(id),
@@ -490,20 +498,9 @@ interface RoleHold {
   maybe?: string[];
 }
 
-/**
- * What an organisation role amounts to on every repository: its base repository role, raised to
- * admin when it may change the organisation's settings, members, roles or secrets (any write_,
- * manage_ or edit_ permission, or one that bypasses security controls). Without a base role and
- * without such a permission it reaches no repository (undefined); security managers read them all.
- */
-export function orgRolePermission(role: ApiOrgRole): 'admin' | 'write' | 'read' | undefined {
-  if (role.permissions.some((p) => /^(write|manage|edit|org_review_and_manage)_/.test(p) || /bypass/.test(p)))
-    return 'admin';
-  const base = (role.base_role ?? '').toLowerCase();
-  if (base === 'admin') return 'admin';
-  if (base === 'write' || base === 'maintain') return 'write';
-  if (base === 'read' || base === 'triage' || role.name === 'security_manager') return 'read';
-  return undefined;
+/** What an organisation role amounts to on every repository (custom-roles.ts judges it). */
+export function orgRolePermission(role: ApiOrgRole): Level | undefined {
+  return orgRoleReach(role)?.level;
 }
 
 /** Permissions that administer: the repository's settings, or the organisation's members and settings. */

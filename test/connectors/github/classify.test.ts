@@ -162,6 +162,16 @@ describe('github org roles and app permissions', () => {
     expect(orgRolePermission(role('security_manager', null, []))).toBe('read');
     expect(orgRolePermission(role('readers', 'read', []))).toBe('read');
     expect(orgRolePermission(role('ops', null, ['write_organization_actions_settings']))).toBe('admin');
+    // Repository permissions are judged as in a custom repository role; organisation ones by their power.
+    expect(orgRolePermission(role('guard', 'read', ['push_protected_branch']))).toBe('admin');
+    expect(orgRolePermission(role('topics', 'read', ['manage_topics']))).toBe('write');
+    expect(orgRolePermission(role('labels', 'triage', ['add_label', 'read_organization_custom_org_role']))).toBe(
+      'read',
+    );
+    expect(orgRolePermission(role('deploys', null, ['manage_deploy_keys']))).toBe('admin');
+    expect(orgRolePermission(role('review', null, ['org_review_and_manage_secret_scanning_bypass_requests']))).toBe(
+      'admin',
+    );
   });
 
   it("an app's write the table does not name counts as write; issues and metadata stay read", () => {

@@ -280,6 +280,88 @@ describe('github connector: custom repository roles', () => {
   });
 });
 
+describe('github connector: repository permissions in organisation roles', () => {
+  it('judges the repository permissions an organisation role carries as a custom repository role with them, and its organisation powers as before', async () => {
+    // Each permission twice: in an organisation role (on every repository), and in a custom repository role on app.
+    const perms = [
+      'push_protected_branch',
+      'view_secret_scanning_alerts',
+      'jump_merge_queue',
+      'manage_topics',
+      'edit_repo_metadata',
+      'add_label',
+    ];
+    const users = [
+      { login: 'owner1' },
+      ...perms.flatMap((_, i) => [{ login: `org${i}` }, { login: `repo${i}` }]),
+      { login: 'ops' },
+      { login: 'auditor' },
+    ];
+    const { snapshot } = await runAgainstEmulator(
+      {
+        org: { login: 'acme', defaultRepositoryPermission: 'none', plan: 'enterprise' },
+        users,
+        members: [
+          { login: 'owner1', role: 'admin' },
+          ...users.slice(1).map((u) => ({ login: u.login, role: 'member' })),
+        ],
+        repos: [
+          {
+            name: 'app',
+            collaborators: perms.map((p, i) => ({ login: `repo${i}`, permission: 'pull', role: `r-${p}` })),
+          },
+        ],
+        customRepositoryRoles: perms.map((p, i) => ({
+          id: 100 + i,
+          name: `r-${p}`,
+          baseRole: 'read',
+          permissions: [p],
+        })),
+        organizationRoles: [
+          ...perms.map((p, i) => ({
+            id: 200 + i,
+            name: `o-${p}`,
+            baseRole: 'read',
+            permissions: [p],
+            users: [`org${i}`],
+          })),
+          {
+            id: 300,
+            name: 'ops',
+            permissions: ['write_organization_actions_settings', 'read_audit_logs'],
+            users: ['ops'],
+          },
+          { id: 301, name: 'auditor', permissions: ['read_audit_logs'], users: ['auditor'] },
+        ],
+      },
+      { config: { lanes: { production: [] } } },
+    );
+    expect(status(snapshot).ok).toBe(true);
+    const levels = (id: string, via: string) =>
+      grantsOf(snapshot, id)
+        .filter((g) => g.via === via)
+        .map((g) => g.level);
+    expect(perms.map((_, i) => levels(`org${i}`, 'org-role'))).toEqual(
+      perms.map((_, i) => levels(`repo${i}`, 'direct')),
+    );
+    expect(perms.map((_, i) => levels(`org${i}`, 'org-role')[0])).toEqual([
+      'admin',
+      'admin',
+      'write',
+      'write',
+      'write',
+      'read',
+    ]);
+    expect(grantsOf(snapshot, 'org0')[0]?.evidence).toEqual([
+      'assigned the organization role: o-push_protected_branch in acme: read on every repository, and push_protected_branch',
+      'push_protected_branch reaches admin, beyond its base role',
+    ]);
+    // Organisation powers: changing the organisation's settings administers it; reading its audit log reaches no repository.
+    expect(levels('ops', 'org-role')).toEqual(['admin']);
+    expect(grantsOf(snapshot, 'auditor')).toEqual([]);
+  });
+});
+
 describe('github connector: organisation roles held through a team', () => {
   it("reads GitHub's assignment: held through a team only, the fix removes them from the team; held both ways, both", async () => {
     const scenario = await demoScenario();
