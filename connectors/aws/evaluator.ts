@@ -1,8 +1,9 @@
 // What a set of IAM policies amounts to, in the four questions lanekeeper asks: can the
 // principal administer the account, change it, read its stored data, or read its metadata?
 // IAM's own logic is applied to a fixed set of probe actions (our lists of data reads and
-// admin powers, every literal action a policy names, and each service × verb), so wildcards,
-// NotAction, explicit Deny and permission boundaries decide, never a policy's name.
+// admin powers, every literal action a policy names, and each service's real actions, or each
+// verb where AWS's reference does not list the service), so wildcards, NotAction, explicit Deny
+// and permission boundaries decide, never a policy's name.
 // Conditions are not evaluated: an Allow with a condition counts as allowing (it may), a Deny
 // with a condition is not applied (it may not hold); both are noted.
 import { isListOrRead, serviceActions } from './action-table.js';
@@ -173,7 +174,10 @@ export function evaluateAccess(input: EvaluationInput): EffectiveAccess {
   const identityAllows = identity.filter((s) => s.statement.Effect === 'Allow');
   const boundaryAllows = boundary?.filter((s) => s.statement.Effect === 'Allow');
   // Asked for every candidate of every judgement: no closure or array per candidate unless allowed.
-  for (const candidate of candidatesFor([...identity, ...(boundary ?? [])])) {
+  for (const candidate of candidatesFor(
+    [...identity, ...(boundary ?? [])],
+    scps.flatMap((l) => l.statements),
+  )) {
     const allows = allowing(identityAllows, candidate);
     if (!allows) {
       narrowing.leftOutByNotAction(identity, candidate);
@@ -545,22 +549,73 @@ const LISTED: ReadonlyMap<string, Candidate> = (() => {
 
 const probes = new Map<string, readonly Candidate[]>();
 
-/** A service's probe actions (each read and write verb), made once per service. */
+/**
+ * A service's probe actions, made once per service: its real actions where AWS's reference lists
+ * the service (so `sts:*` matches only what STS has), else one per read and write verb.
+ */
 function probesOf(service: string): readonly Candidate[] {
   let list = probes.get(service);
   if (!list) {
-    list = [...READ_VERBS, ...WRITE_VERBS].map((verb) => candidate(`${service}:${verb}${PROBE_SUFFIX}`, false));
+    const known = serviceActions(service);
+    list = (
+      known
+        ? known.names.map((name) => candidate(`${service}:${name}`, false))
+        : [...READ_VERBS, ...WRITE_VERBS].map((verb) => candidate(`${service}:${verb}${PROBE_SUFFIX}`, false))
+    ).filter((c) => !BECOMING_A_ROLE.has(c.key));
     probes.set(service, list);
   }
   return list;
 }
 
-/** Our fixed lists, every literal action the statements name, and each service × verb. */
-function candidatesFor(statements: readonly SourcedStatement[]): Candidate[] {
+const matching = new Map<string, ReadonlySet<Candidate>>();
+
+/** The probes of a listed service that a pattern matches, once per service and pattern text. */
+function probesMatching(service: string, pattern: string): ReadonlySet<Candidate> {
+  const key = `${service}\u0000${pattern}`;
+  let found = matching.get(key);
+  if (!found) {
+    found = new Set(probesOf(service).filter((c) => globMatches(pattern, c.action)));
+    matching.set(key, found);
+  }
+  return found;
+}
+
+/**
+ * The probes of a service that decide as all of its actions would. Two actions of one category
+ * that no pattern names apart (every pattern that names the service leaves the action's name to
+ * `*`) are allowed, bounded, capped and denied alike, so one stands for the rest; an action a
+ * pattern names by more than its service is probed itself, as is one judged by its resource.
+ * `*` on 21 services is some 60 probes instead of 2,700; ReadOnlyAccess's are the actions it names.
+ */
+function probesFor(service: string, patterns: readonly string[]): Iterable<Candidate> {
+  const all = probesOf(service);
+  if (!serviceActions(service)) return all;
+  const chosen = new Set<Candidate>();
+  for (const pattern of patterns) for (const c of probesMatching(service, pattern)) chosen.add(c);
+  const represented = new Set<AccessCategory>();
+  for (const c of all) {
+    if (c.types) chosen.add(c);
+    else if (!chosen.has(c) && !represented.has(c.category)) {
+      represented.add(c.category);
+      chosen.add(c);
+    }
+  }
+  return chosen;
+}
+
+/**
+ * Our fixed lists, every literal action the statements name, and each service's probes. The
+ * capping statements (SCPs) name no candidates, but their patterns tell actions apart too.
+ */
+function candidatesFor(statements: readonly SourcedStatement[], capping: readonly SourcedStatement[]): Candidate[] {
   const byAction = new Map(LISTED);
   const services = new Set(PROBE_SERVICES);
+  /** Patterns that name some of a service's actions, by service, and those whose service is a wildcard. */
+  const naming = new Map<string, string[]>();
+  const namingAnyService: string[] = [];
+  const patternsOf = (statement: Statement) => [...listOf(statement.Action), ...listOf(statement.NotAction)];
   for (const { statement } of statements) {
-    for (const pattern of [...listOf(statement.Action), ...listOf(statement.NotAction)]) {
+    for (const pattern of patternsOf(statement)) {
       const [service, name] = splitAction(pattern);
       if (service && !/[*?]/.test(service)) services.add(service.toLowerCase());
       if (service && name && !/[*?]/.test(pattern)) addCandidate(byAction, candidate(pattern, true));
@@ -568,8 +623,27 @@ function candidatesFor(statements: readonly SourcedStatement[]): Candidate[] {
         for (const action of instancesOf(service, name)) addCandidate(byAction, candidate(action, false));
     }
   }
-  for (const service of [...services].sort()) for (const probe of probesOf(service)) addCandidate(byAction, probe);
-  return [...byAction.values()];
+  for (const { statement } of [...statements, ...capping]) {
+    for (const pattern of patternsOf(statement)) {
+      const [service, name] = splitAction(pattern);
+      if (!service || name === undefined || name === '*') continue;
+      if (/[*?]/.test(service)) namingAnyService.push(pattern);
+      else {
+        const key = service.toLowerCase();
+        naming.set(key, [...(naming.get(key) ?? []), pattern]);
+      }
+    }
+  }
+  // A service's probes never repeat one another: only our lists and the literals can.
+  const list = [...byAction.values()];
+  for (const service of [...services].sort()) {
+    const patterns = [
+      ...(naming.get(service) ?? []),
+      ...namingAnyService.filter((p) => globMatches(splitAction(p)[0], service)),
+    ];
+    for (const probe of probesFor(service, patterns)) if (!byAction.has(probe.key)) list.push(probe);
+  }
+  return list;
 }
 
 /**
@@ -579,10 +653,8 @@ function candidatesFor(statements: readonly SourcedStatement[]): Candidate[] {
  * `*` takes each verb in turn; other `*` stand for nothing. Each instance matches the pattern.
  */
 function instancesOf(service: string, name: string): string[] {
-  // A service AWS's reference lists: its real actions the pattern matches (athena:Batch* is
-  // BatchGetQueryExecution…, not an action named Batch).
-  const known = serviceActions(service);
-  if (known) return known.names.map((n) => `${service}:${n}`).filter((a) => globMatches(`${service}:${name}`, a));
+  // A listed service's probes are its real actions: they are what the pattern allows.
+  if (serviceActions(service)) return [];
   // A `?` stands for one character nobody can guess without a list of the service's actions.
   if (name.includes('?')) return [];
   const rest = (text: string) => text.replace(/\*/g, '');
@@ -593,14 +665,18 @@ function instancesOf(service: string, name: string): string[] {
 }
 
 /**
- * Data reads and admin powers by our lists; an action AWS's reference gives the level List or
- * Read reads; otherwise the verb decides (unknown verbs write).
+ * Data reads and admin powers by our lists; STS's actions change nothing in the account; an
+ * action AWS's reference gives the level List or Read reads; otherwise the verb decides (unknown
+ * verbs write).
  */
 export function categoryOf(action: string): AccessCategory {
   // Asked for every candidate action of every policy evaluated: sets, not scans of the lists.
   const key = action.toLowerCase();
   if (isDataReadAction(action)) return 'data-read';
   if (ADMIN.has(key)) return 'admin';
+  // Credentials for oneself or a role (what a role gives is the assume-role graph's), who one
+  // is, a session's tags: none writes. AssumeRoot acts on a member account's root: it stays.
+  if (key.startsWith('sts:') && key !== 'sts:assumeroot') return 'read';
   if (isListOrRead(action)) return 'read';
   const [, name = ''] = splitAction(action);
   const isRead = READ_VERBS.some(
@@ -643,8 +719,27 @@ function actionTest(statement: Statement): (action: string) => boolean {
 function anyPattern(patterns: readonly string[]): (value: string) => boolean {
   if (patterns.length === 0) return () => false;
   if (patterns.includes('*')) return () => true;
-  const re = new RegExp(`^(?:${patterns.map(globSource).join('|')})$`, 'i');
-  return (value) => re.test(value);
+  // Patterns by their service, so an action is tried against its own service's few (ReadOnlyAccess
+  // names some 2,700), and the rest (a wildcard in the service) against every action.
+  const byService = new Map<string, string[]>();
+  const anyService: string[] = [];
+  for (const p of patterns) {
+    const colon = p.indexOf(':');
+    const service = colon < 0 ? '' : p.slice(0, colon);
+    if (colon < 0 || /[*?]/.test(service)) anyService.push(p);
+    else {
+      const key = service.toLowerCase();
+      byService.set(key, [...(byService.get(key) ?? []), p]);
+    }
+  }
+  const compile = (list: readonly string[]) => new RegExp(`^(?:${list.map(globSource).join('|')})$`, 'i');
+  const tests = new Map([...byService].map(([service, list]) => [service, compile(list)]));
+  const rest = anyService.length > 0 ? compile(anyService) : undefined;
+  return (value) => {
+    const colon = value.indexOf(':');
+    const own = tests.get((colon < 0 ? value : value.slice(0, colon)).toLowerCase());
+    return (own?.test(value) ?? false) || (rest?.test(value) ?? false);
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 // What AWS's Service Authorization Reference says of actions, as scans read it: AWS's read-only
-// managed policies read, and an action is allowed only on resources of its own types. Against the
-// emulator at page size 1, as a scan reads them.
+// managed policies read, STS writes nothing of its own, and an action is allowed only on
+// resources of its own types. Against the emulator at page size 1, as a scan reads them.
 import { describe, expect, it } from 'vitest';
 import { isListOrRead, serviceActions } from '../../../connectors/aws/action-table.js';
 import { categoryOf, evaluateAccess } from '../../../connectors/aws/evaluator.js';
@@ -85,6 +85,85 @@ describe('aws connector: AWS’s read-only managed policies', async () => {
 
   it('SecurityAudit, the audit role the README recommends, reads metadata only', () => {
     expect(grantsOf(snapshot, 'sue')).toEqual([['SecurityAudit (metadata read)', 'read', ['production']]]);
+  });
+});
+
+describe('aws connector: sts:* on the app roles', async () => {
+  const { snapshot } = await runAgainstEmulator(
+    production({
+      users: [
+        user('cara', {
+          inlinePolicies: [
+            {
+              name: 'sts',
+              document: doc([{ Effect: 'Allow', Action: 'sts:*', Resource: `arn:aws:iam::${PROD}:role/app-*` }]),
+            },
+          ],
+        }),
+      ],
+      roles: [
+        {
+          name: 'app-deploy',
+          createdAt: T,
+          trust: doc([{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${PROD}:root` }, Action: 'sts:AssumeRole' }]),
+          inlinePolicies: [
+            {
+              name: 'deploy',
+              document: doc([{ Effect: 'Allow', Action: 'lambda:UpdateFunctionCode', Resource: '*' }]),
+            },
+          ],
+        },
+      ],
+    }),
+    PAGE_SIZE_1,
+  );
+
+  it('writes nothing of its own: STS’s actions change nothing in the account', () => {
+    expect(grantsOf(snapshot, 'cara')).toEqual([
+      ['can assume app-deploy: deploy (inline)', 'write', ['production']],
+      ['sts (inline) (metadata read)', 'read', ['production']],
+    ]);
+  });
+
+  it('still gives the role’s access to whoever may assume it', () => {
+    const cara = snapshot.accounts.find((a) => a.login === 'cara');
+    const assumed = snapshot.grants.find((g) => g.account === cara?.id && g.via === 'role');
+    expect(assumed?.evidence).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/cara may call sts:AssumeRole on it: sts \(inline\): Allow sts:\*/),
+      ]),
+    );
+  });
+
+  it('probes a listed service with its real actions, not invented ones', () => {
+    const access = evaluateAccess({
+      policies: [{ name: 'p', document: doc([{ Effect: 'Allow', Action: 'sts:*', Resource: '*' }]) }],
+    });
+    // sts:AssumeRoot reaches a member account's root: on "*" it is allowed, and it is no read.
+    expect([access.admin, access.write, access.read]).toEqual([false, true, true]);
+    expect(access.evidence.write).toEqual(['p: Allow sts:* on *']);
+    const onRoles = evaluateAccess({
+      policies: [
+        { name: 'p', document: doc([{ Effect: 'Allow', Action: 'sts:*', Resource: 'arn:aws:iam::*:role/*' }]) },
+      ],
+    });
+    expect([onRoles.admin, onRoles.write, onRoles.read]).toEqual([false, false, true]);
+  });
+});
+
+describe('probes that stand for a service’s actions', () => {
+  const allowS3: Statement = { Effect: 'Allow', Action: 's3:*', Resource: '*' };
+  const scp = (statement: Statement) => [{ node: 'root r-1', policies: [{ name: 'scp', document: doc([statement]) }] }];
+
+  it('tells apart the actions a Deny or an SCP names, wherever the pattern is', () => {
+    const denyPutsDeletes: Statement = { Effect: 'Deny', Action: ['s3:Put*', 's3:Delete*'], Resource: '*' };
+    // s3:RestoreObject, s3:AbortMultipartUpload… still write.
+    expect(evaluateAccess({ policies: [{ name: 'p', document: doc([allowS3, denyPutsDeletes]) }] }).write).toBe(true);
+    const onlyReads = evaluateAccess({
+      policies: [{ name: 'p', document: doc([allowS3]) }],
+      scps: scp({ Effect: 'Allow', Action: ['s3:Get*', 's3:List*'], Resource: '*' }),
+    });
+    expect([onlyReads.write, onlyReads.dataRead, onlyReads.read]).toEqual([false, true, true]);
   });
 });
 

@@ -475,7 +475,10 @@ describe('aws action categories and wildcards', () => {
     ['s3:ListBucket', 'read'],
     ['s3:PutObject', 'write'],
     ['ec2:GetConsoleOutput', 'read'],
-    ['sts:AssumeRole', 'write'],
+    // What assuming a role gives is the role's (the assume-role graph); STS itself writes nothing.
+    ['sts:AssumeRole', 'read'],
+    ['sts:GetFederationToken', 'read'],
+    ['sts:AssumeRoot', 'write'],
   ])('%s is %s', (action, category) => {
     expect(categoryOf(action)).toBe(category);
   });
