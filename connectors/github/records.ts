@@ -339,7 +339,17 @@ export function buildRecords(facts: OrgFacts, target: string, lanes: GithubLanes
     }
   }
 
-  for (const s of facts.orgSecrets ?? []) secrets.push(secret(target, org, s));
+  // A private organisation secret reaches private and internal repositories only: the public ones
+  // it does not reach are kept with it, so offboarding does not count write on one as reading it.
+  const publicRepos = facts.repos
+    .filter((r) => r.repo.visibility === 'public' || (r.repo.visibility === undefined && r.repo.private === false))
+    .map((r) => r.repo.full_name)
+    .sort();
+  for (const s of facts.orgSecrets ?? []) {
+    const record = secret(target, org, s);
+    if (s.visibility === 'private') record.attributes = { ...record.attributes, publicRepositories: publicRepos };
+    secrets.push(record);
+  }
 
   for (const g of facts.patGrants ?? []) {
     const owner = g.owner.login.toLowerCase();

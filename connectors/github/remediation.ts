@@ -434,13 +434,20 @@ function selectedRepos(org: string, name: string): string {
 
 /**
  * Anyone who can push can run a workflow that prints the repository's secrets, and the org's
- * secrets that reach it. Org-wide grants (owner, base permission) reach every repository.
+ * secrets that reach it. Org-wide grants (owner, base permission) reach every repository. A
+ * private org secret does not reach the public repositories recorded with it; a selected one
+ * reaches its selected repositories only, which the inventory does not hold: it is taken as
+ * reaching every repository (overstated, never missed), as is a secret recorded without them.
  */
-function readsSecret(grant: Grant, secret: Secret): boolean {
+function readsSecret(grant: Grant, secret: Secret & { attributes?: Attributes }): boolean {
   if (grant.level === 'read' || grant.system !== secret.system || grant.target !== secret.target) return false;
   const orgWide = grant.resource === grant.target || grant.resource === `${grant.target}/*`;
-  const orgSecret = splitRepo(secret.resource) === undefined;
-  return orgWide || orgSecret || grant.resource === secret.resource;
+  if (orgWide) return true;
+  if (splitRepo(secret.resource) !== undefined) return grant.resource === secret.resource;
+  const publicRepos = secret.attributes?.publicRepositories;
+  if (secret.attributes?.visibility === 'private' && Array.isArray(publicRepos))
+    return !publicRepos.includes(grant.resource);
+  return true;
 }
 
 export const remediation = {

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { remediation } from '../../../connectors/github/remediation.js';
+import { offboarding, remediation } from '../../../connectors/github/remediation.js';
 import type { FaultPlan } from '../../../src/core/connector.js';
 import type { Account, Grant, Snapshot } from '../../../src/core/model.js';
 import { clearSecrets } from '../../../src/core/redact.js';
@@ -277,6 +277,47 @@ describe('github connector: custom repository roles', () => {
       kind: 'github.custom-repository-roles',
       detail: expect.stringContaining("the organization's Custom repository roles (read)"),
     });
+  });
+});
+
+describe('github connector: which organisation secrets a repository grant reads', () => {
+  it('a private org secret is not read through write on a public repository; an all one is', async () => {
+    const scenario = await demoScenario();
+    const { snapshot } = await runAgainstEmulator({
+      ...scenario,
+      repos: scenario.repos.map((r) => (r.name === 'storefront' ? { ...r, private: false } : r)),
+      orgSecrets: [
+        {
+          name: 'NPM_TOKEN',
+          createdAt: '2026-01-01T00:00:00Z',
+          updatedAt: '2026-01-01T00:00:00Z',
+          visibility: 'private',
+        },
+        { name: 'EVERYWHERE', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', visibility: 'all' },
+      ],
+    });
+    const secretNamed = (name: string) => {
+      const found = snapshot.secrets.find((x) => x.name === name);
+      if (!found) throw new Error(`no secret ${name}`);
+      return found;
+    };
+    const writeOn = (resource: string) =>
+      ({
+        ...(snapshot.grants[0] as Grant),
+        resource,
+        permission: 'write',
+        level: 'write',
+        via: 'direct',
+      }) satisfies Grant;
+    const npm = secretNamed('NPM_TOKEN');
+    expect((npm as { attributes?: unknown }).attributes).toEqual({
+      visibility: 'private',
+      publicRepositories: ['northwind/storefront'],
+    });
+    expect(offboarding.readsSecret(writeOn('northwind/storefront'), npm)).toBe(false);
+    expect(offboarding.readsSecret(writeOn('northwind/shop'), npm)).toBe(true);
+    expect(offboarding.readsSecret(writeOn('northwind/*'), npm)).toBe(true);
+    expect(offboarding.readsSecret(writeOn('northwind/storefront'), secretNamed('EVERYWHERE'))).toBe(true);
   });
 });
 
