@@ -50,6 +50,12 @@ const CASES: GapCase[] = [
     },
   },
   {
+    kind: 'github.org-secrets',
+    make: (s) => {
+      s.github.orgSecrets = null;
+    },
+  },
+  {
     kind: 'github.app-installations',
     make: (s) => {
       s.github.installations = null;
