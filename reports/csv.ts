@@ -69,10 +69,14 @@ export function* accessCsvChunks(input: ReportInput): Generator<string> {
     if (account?.status === 'deleted' || !grantIsLive(g, input.now)) continue;
     const approval = approvalOf(g);
     const who = approval ? whoOf(approval.people) : whoCells(holdersOf(g, account));
+    // A declared service, bot or shared account is what the register says, owned by whom it says.
+    const declared = approval?.declared;
     const row = csvRow([
       who.person,
-      who.holders > 0 ? who.kind : unlinkedKind(unlinked.has(g.system, g.target, g.account), account),
-      who.owner,
+      who.holders > 0
+        ? who.kind
+        : (declared?.kind ?? unlinkedKind(unlinked.has(g.system, g.target, g.account), account)),
+      who.owner || (declared ? label(declared.owner) : ''),
       g.system,
       g.target,
       g.account,

@@ -58,6 +58,8 @@ export interface HeldAccess {
   via: Via;
   /** Register person ids holding it (the account's person, a group's members, a shared account's users), sorted. */
   people: string[];
+  /** The account's entry in the register's shared_accounts, when it is declared there: its kind and owner. */
+  declared?: { kind: string; owner: string };
   /**
    * Inclusive last day (YYYY-MM-DD) of the approval in effect, or "no end date" when it has none;
    * absent when any lane of the grant is not approved.

@@ -118,6 +118,24 @@ describe('access.csv', () => {
     expect(byAccount.find((r) => r.resource === 'northwind/shop')!['approved until']).toBe('');
   });
 
+  it('gives a declared service or bot account the kind and owner the register gives it', () => {
+    const input = demoInput();
+    input.evaluation.access = [
+      {
+        system: 'github',
+        target: 'northwind',
+        account: 'northwind-admin',
+        resource: 'northwind',
+        permission: 'owner',
+        via: 'org-role',
+        people: [],
+        declared: { kind: 'service', owner: 'dana' },
+      },
+    ];
+    const row = table(renderReport('csv', input)).find((r) => r.account === 'northwind-admin');
+    expect(row).toMatchObject({ person: '', kind: 'service', owner: 'Dana Whitfield (dana)' });
+  });
+
   it('writes one row for two paths to the same access that differ only in their evidence', () => {
     const input = demoInput();
     const shop = input.snapshot.grants.find((g) => g.account === 'samortiz' && g.resource === 'northwind/shop')!;

@@ -156,11 +156,17 @@ export function heldAccess(context: EvaluationContext): HeldAccess[] {
   // Holders are the same people for every grant of an account (its link decides them): one
   // list per account, shared by its grants' entries, rather than one per grant.
   const peopleOf = new Map<AccountLink, string[]>();
+  const declaredOf = new Map<AccountLink, HeldAccess['declared']>();
   return context.held.map(({ grant, link, holders }) => {
     let people = peopleOf.get(link);
     if (!people) {
       people = [...new Set(holders.map((h) => h.person.id))].sort();
       peopleOf.set(link, people);
+    }
+    let declared = declaredOf.get(link);
+    if (!declared && link.kind === 'shared') {
+      declared = { kind: link.shared.kind, owner: link.shared.owner };
+      declaredOf.set(link, declared);
     }
     const approvedUntil = earliestApprovedEnd(holders);
     return {
@@ -171,6 +177,7 @@ export function heldAccess(context: EvaluationContext): HeldAccess[] {
       permission: grant.permission,
       via: grant.via,
       people,
+      ...(declared ? { declared } : {}),
       ...(approvedUntil !== undefined ? { approvedUntil } : {}),
     };
   });
