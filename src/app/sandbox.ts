@@ -73,7 +73,10 @@ export async function startSandbox(
       const connector = registry.find((c) => c.id === system);
       if (!connector)
         throw new UsageError(
-          `the scenario names "${system}", which is not a connector (${registry.map((c) => c.id).sort().join(', ')})`,
+          `the scenario names "${system}", which is not a connector (${registry
+            .map((c) => c.id)
+            .sort()
+            .join(', ')})`,
         );
       const parsed = connector.emulator.scenarioSchema.safeParse(raw);
       if (!parsed.success) {
