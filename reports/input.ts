@@ -6,6 +6,16 @@ import type { Finding, RuleMeta, Severity } from '../src/core/finding.js';
 import type { Snapshot } from '../src/core/model.js';
 import type { Person } from '../src/core/register.js';
 
+/** An acceptance as the reports show it; one that lapsed says why (see ReportInput.lapsedAcceptances). */
+export interface LapsedAcceptance {
+  finding: Finding;
+  reason: string;
+  acceptedBy: string;
+  end: string;
+  acceptedByLeft?: string;
+  acceptedByKind?: string;
+}
+
 export interface ReportInput {
   organization: string;
   /** The scan's clock; also the "generated at" time, so output is byte-for-byte deterministic. */
@@ -26,14 +36,7 @@ export interface ReportInput {
    * the employee who accepted it left, when that is why; acceptedByKind: what they are (a
    * contractor), when they are not an employee.
    */
-  lapsedAcceptances?: {
-    finding: Finding;
-    reason: string;
-    acceptedBy: string;
-    end: string;
-    acceptedByLeft?: string;
-    acceptedByKind?: string;
-  }[];
+  lapsedAcceptances?: LapsedAcceptance[];
   /** What `offboard` reads to see what this scan saw, after the person (see reports/actions.ts). */
   offboardArgs?: readonly string[];
   /** What the history store knows; absent when the scan keeps no history. */

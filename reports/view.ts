@@ -16,7 +16,7 @@ import { matchesAny } from '../src/core/scope.js';
 import { type Action, groupActions } from './actions.js';
 import type { SystemSummary } from './document.js';
 import { severityCounts, systemSummaries } from './document.js';
-import type { ReportInput } from './input.js';
+import type { LapsedAcceptance, ReportInput } from './input.js';
 
 export const SEVERITY_LABEL: Record<Severity, string> = {
   critical: 'Critical',
@@ -498,23 +498,12 @@ function endText(end: string, now: Date): string {
 }
 
 /** Why an acceptance no longer applies: its end passed, the employee who accepted it left, or they are not one. */
-function lapseText(a: { end: string; acceptedByLeft?: string; acceptedByKind?: string }, now: Date): string {
+function lapseText(a: Omit<LapsedAcceptance, 'finding' | 'reason' | 'acceptedBy'>, now: Date): string {
   if (a.acceptedByKind) return `does not count: a ${a.acceptedByKind} cannot accept a risk, only an employee`;
   return a.acceptedByLeft ? `ended when they left on ${a.acceptedByLeft}` : endText(a.end, now);
 }
 
-function acceptanceView(
-  a: {
-    finding: Finding;
-    reason: string;
-    acceptedBy: string;
-    end: string;
-    acceptedByLeft?: string;
-    acceptedByKind?: string;
-  },
-  now: Date,
-  personLabel: (id: string) => string,
-): AcceptanceView {
+function acceptanceView(a: LapsedAcceptance, now: Date, personLabel: (id: string) => string): AcceptanceView {
   const f = a.finding;
   return {
     fingerprint: f.fingerprint,

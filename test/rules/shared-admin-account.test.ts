@@ -55,6 +55,24 @@ const saDeclared = register({
   shared_accounts: [{ system: 'gcp', id: saId, kind: 'service', owner: 'dana', purpose: 'CI deploys' }],
 });
 
+/** The declared CI service account holding owner, with an active user-managed key. */
+const saKeyFile = () =>
+  context({
+    accounts: [sa],
+    grants: [saOwner],
+    credentials: [
+      credential({
+        system: 'gcp',
+        target: 'organizations/1',
+        account: saId,
+        kind: 'sa-key',
+        id: 'key…9f3a',
+        createdAt: instant(-400),
+      }),
+    ],
+    register: saDeclared,
+  });
+
 const opsAdmin = account({
   system: 'aws',
   target: '111111111111',
@@ -172,21 +190,7 @@ ruleTester(sharedAdminAccount, {
     },
     {
       name: 'a declared service account holding owner with an active user-managed key',
-      context: context({
-        accounts: [sa],
-        grants: [saOwner],
-        credentials: [
-          credential({
-            system: 'gcp',
-            target: 'organizations/1',
-            account: saId,
-            kind: 'sa-key',
-            id: 'key…9f3a',
-            createdAt: instant(-400),
-          }),
-        ],
-        register: saDeclared,
-      }),
+      context: saKeyFile(),
       expect: [{ account: saId, evidence: ['user-managed key key…9f3a', 'anyone with the key file is admin'] }],
     },
     {
@@ -311,30 +315,7 @@ describe('shared-admin-account: the fix fits how the account is accounted for', 
   const stepOf = (ctx: ReturnType<typeof context>) => runRule(sharedAdminAccount, ctx)[0]?.remediation.steps.at(-1);
 
   it('tells a workload’s key file and a root account what fixes them, with no named account for anyone', () => {
-    const keyFile = context({
-      accounts: [sa],
-      grants: [
-        grant({
-          system: 'gcp',
-          target: 'organizations/1',
-          account: saId,
-          resource: 'organizations/1',
-          permission: 'roles/owner',
-          level: 'admin',
-        }),
-      ],
-      credentials: [
-        credential({
-          system: 'gcp',
-          target: 'organizations/1',
-          account: saId,
-          kind: 'sa-key',
-          id: 'key…9f3a',
-          createdAt: instant(-400),
-        }),
-      ],
-      register: saDeclared,
-    });
+    const keyFile = saKeyFile();
     const rootWithKey = context({
       accounts: [root({ mfa: false })],
       credentials: [credential({ account: rootArn, id: 'AKIAROOT', kind: 'access-key', createdAt: instant(-10) })],
