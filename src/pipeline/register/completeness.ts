@@ -38,8 +38,9 @@ export interface IncompleteEntry {
 }
 
 /**
- * `now`: also what has gone stale by that day, an owner or approver who has left. Without it only
- * what the text alone says (a request checks one person, without the rest of the register).
+ * `now`: also what has gone stale by that day (an owner or approver who has left) and what has
+ * ended and so needs nobody. Without it only what the text alone says, every approval counted
+ * as live (a request, checked before its day comes).
  */
 export function incompleteEntries(register: Pick<Register, 'people'>, now?: Date): IncompleteEntry[] {
   const out: IncompleteEntry[] = [];
