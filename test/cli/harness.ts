@@ -89,6 +89,19 @@ export async function demoInventory(): Promise<DemoInventory> {
   return { demo, inventory: join(demo.dir, 'full', 'inventory.json'), full };
 }
 
+/** For a whole test file: the demo sandbox, handed to `use` before the first test, closed and its folder removed after the last. */
+export function withDemoSandbox(use: (demo: DemoSandbox) => void): void {
+  let demo: DemoSandbox | undefined;
+  beforeAll(async () => {
+    demo = await startDemoSandbox();
+    use(demo);
+  });
+  afterAll(async () => {
+    await demo?.sandbox.close();
+    if (demo) await rm(demo.dir, { recursive: true, force: true });
+  });
+}
+
 /**
  * For a whole test file: the demo sandbox and its full inventory, handed to `use` before the first
  * test (the full scan must pass), the sandbox closed and its folder removed after the last.

@@ -1,18 +1,14 @@
 // The config's history.path is the config's, as its register and report.outDir are: a cron job that
 // runs from another folder keeps one history, not one per folder it happens to start in.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_NOW, type DemoSandbox, runCli, startDemoSandbox } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { DEMO_NOW, type DemoSandbox, runCli, withDemoSandbox } from './harness.js';
 
 let demo: DemoSandbox;
-beforeAll(async () => {
-  demo = await startDemoSandbox();
-});
-afterAll(async () => {
-  await demo.sandbox.close();
-  await rm(demo.dir, { recursive: true, force: true });
+withDemoSandbox((started) => {
+  demo = started;
 });
 
 /** The demo config with `history` set, beside the register; a scan of it run from `elsewhere`. */

@@ -2,19 +2,15 @@
 // report that cannot be sent or printed (exit 2, nothing scanned). A print that fails after a good
 // scan is a delivery that failed: the history, the job summary and the verdict are all still there.
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { HistoryStore } from '../../src/pipeline/history/store.js';
-import { DEMO_NOW, type DemoSandbox, demoScan, runCli, startDemoSandbox } from './harness.js';
+import { DEMO_NOW, type DemoSandbox, demoScan, runCli, withDemoSandbox } from './harness.js';
 
 let demo: DemoSandbox;
-beforeAll(async () => {
-  demo = await startDemoSandbox();
-});
-afterAll(async () => {
-  await demo.sandbox.close();
-  await rm(demo.dir, { recursive: true, force: true });
+withDemoSandbox((started) => {
+  demo = started;
 });
 
 describe('scan --email', () => {

@@ -1,17 +1,13 @@
 // A merge of shards is judged against what the config expects: a system with no shard, or a
 // target one shard left to another that nobody read, fails the scan (exit 3) by name. Through the CLI.
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_NOW, type DemoSandbox, runCli, startDemoSandbox } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { DEMO_NOW, type DemoSandbox, runCli, withDemoSandbox } from './harness.js';
 
 let demo: DemoSandbox;
-beforeAll(async () => {
-  demo = await startDemoSandbox();
-});
-afterAll(async () => {
-  await demo.sandbox.close();
-  await rm(demo.dir, { recursive: true, force: true });
+withDemoSandbox((started) => {
+  demo = started;
 });
 
 const collect = (only: string, out: string) =>
