@@ -10,9 +10,8 @@ import { UsageError } from '../core/errors.js';
 import { applyPatch, type PatchOperation } from '../core/json-patch.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { writeFileSafely } from '../core/safe-write.js';
-import { jsonSyntaxAt } from '../core/source.js';
 import { PACKAGE_ROOT } from '../core/version.js';
-import { loadScenario, type Sandbox, sandboxConfig, startSandbox } from './sandbox.js';
+import { loadScenario, readDatedJson, type Sandbox, sandboxConfig, startSandbox } from './sandbox.js';
 import { type ScanOptions, type ScanResult, scan } from './scan.js';
 
 /** The demo company: shipped in the package beside dist/, found from the package root either way. */
@@ -64,26 +63,11 @@ export async function readConfigTemplate(
   now: Date,
   options: { optional?: boolean } = {},
 ): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && options.optional) return {};
-    throw new UsageError(`${path}: the config template cannot be read (${code ?? String(e)})`);
-  }
-  let template: unknown;
-  try {
-    template = JSON.parse(text);
-  } catch (e) {
-    const at = jsonSyntaxAt(text, e);
-    throw new UsageError(
-      `${path}${at.line === undefined ? '' : `:${at.line}:${at.column}`}: the config template is not valid JSON (${at.message})`,
-    );
-  }
+  const template = await readDatedJson(path, now, 'config template', options);
+  if (template === undefined) return {};
   if (typeof template !== 'object' || template === null || Array.isArray(template))
     throw new UsageError(`${path}: a config template is a JSON object, as a config is`);
-  return JSON.parse(resolveRelativeDates(text, now)) as Record<string, unknown>;
+  return template as Record<string, unknown>;
 }
 
 export async function runDemo(options: DemoOptions): Promise<ScanResult> {

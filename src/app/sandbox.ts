@@ -28,31 +28,43 @@ export interface Sandbox {
  * relative to the file. `$today-180d` style dates are resolved against options.now.
  */
 export async function loadScenario(path: string, now: Date): Promise<Record<string, unknown>> {
-  const top = await scenarioJson(path, now);
+  const top = await readDatedJson(path, now, 'scenario');
   if (typeof top !== 'object' || top === null || Array.isArray(top))
     throw new UsageError(`${path}: a scenario is an object naming a system's scenario under each connector id`);
   const out: Record<string, unknown> = {};
   for (const [system, value] of Object.entries(top)) {
-    out[system] = typeof value === 'string' ? await scenarioJson(resolve(dirname(path), value), now) : value;
+    out[system] =
+      typeof value === 'string' ? await readDatedJson(resolve(dirname(path), value), now, 'scenario') : value;
   }
   return out;
 }
 
-/** A scenario file's JSON, dates resolved; a file that cannot be read or parsed is bad input, named with its line. */
-async function scenarioJson(file: string, now: Date): Promise<unknown> {
+/**
+ * A JSON file a person wrote for the sandbox (a scenario, a config template), its `$today` dates
+ * resolved. One that cannot be read or parsed is bad input naming the file, and the line and
+ * column where its JSON breaks, checked as written (before dates change its length). An
+ * `optional` one that is not there is undefined.
+ */
+export async function readDatedJson(
+  file: string,
+  now: Date,
+  what: string,
+  options: { optional?: boolean } = {},
+): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`${file}: the scenario cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && options.optional) return undefined;
+    throw new UsageError(`${file}: the ${what} cannot be read (${code ?? String(e)})`);
   }
   try {
-    // Checked as written, so the line and column are the file's, before dates change its length.
     JSON.parse(text);
   } catch (e) {
     const at = jsonSyntaxAt(text, e);
     throw new UsageError(
-      `${file}${at.line === undefined ? '' : `:${at.line}:${at.column}`}: not valid JSON (${at.message})`,
+      `${file}${at.line === undefined ? '' : `:${at.line}:${at.column}`}: the ${what} is not valid JSON (${at.message})`,
     );
   }
   return JSON.parse(resolveRelativeDates(text, now)) as unknown;

@@ -77,13 +77,13 @@ describe('lanekeeper sandbox', () => {
       'a scenario that is not JSON',
       { 'bad.json': '{\n  "github": {"org": "x",}\n}\n' },
       'bad.json',
-      /bad\.json:2:25: not valid JSON \(Expected double-quoted property name\)/,
+      /bad\.json:2:25: the scenario is not valid JSON \(Expected double-quoted property name\)/,
     ],
     [
       'a system file beside it that is not JSON',
       { 'top.json': '{"slack": "slack.json"}', 'slack.json': '{\n  "users": [\n  ]]\n}' },
       'top.json',
-      /slack\.json:3:4: not valid JSON/,
+      /slack\.json:3:4: the scenario is not valid JSON/,
     ],
     ['a missing scenario', {}, 'missing.json', /missing\.json: the scenario cannot be read \(ENOENT\)/],
     [
