@@ -93,12 +93,17 @@ function checkedWhole(path: string, data: unknown, alreadyChecked: ReadonlySet<s
 function checkedRecord(path: string, list: SnapshotList, index: number, value: unknown, line?: number): unknown {
   const record = SNAPSHOT_RECORD_SCHEMAS[list].safeParse(value);
   if (!record.success) throw refusal(path, record.error.issues, [list, index], line);
-  checkDates(path, record.data as object, DATE_FIELDS, [list, index], line);
+  checkDates(path, record.data as object, DATE_FIELDS[list], [list, index], line);
   return record.data;
 }
 
-/** The fields of a record (and of a system's status, and of the head) that hold a date and time. */
-const DATE_FIELDS = ['createdAt', 'lastActiveAt', 'lastUsedAt', 'updatedAt', 'endsAt', 'expiresAt', 'collectedAt'];
+/** The fields of each list's records that hold a date and time (core/model.ts): checked on every record. */
+const DATE_FIELDS: Record<SnapshotList, readonly string[]> = {
+  accounts: ['endsAt', 'createdAt', 'lastActiveAt'],
+  grants: ['expiresAt'],
+  credentials: ['createdAt', 'lastUsedAt', 'expiresAt'],
+  secrets: ['createdAt', 'updatedAt'],
+};
 
 /** Every date of a checked value is a real one (see isTimestamp): the schema only knows them as strings. */
 function checkDates(path: string, value: object, fields: readonly string[], at: PropertyKey[], line?: number): void {
