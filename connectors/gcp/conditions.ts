@@ -2,6 +2,7 @@
 // regular expressions: `request.time < timestamp(...) && resource.name.startsWith(...)` is a
 // program, and only an evaluator gets its conjunctions, disjunctions and quoting right.
 import { celEnv, isCelError, parse, plan, run } from '@bufbuild/cel';
+import { firstLineOf } from '../../src/core/errors.js';
 
 type CelExpr = ReturnType<typeof parse>['expr'];
 
@@ -28,7 +29,7 @@ export function evaluateCondition(expression: string, now: Date): ConditionVerdi
   try {
     parsed = parse(expression);
   } catch (e) {
-    return { state: 'undecided', explanation: `cannot be parsed (${firstLine(e)}): treated as live` };
+    return { state: 'undecided', explanation: `cannot be parsed (${firstLineOf(e)}): treated as live` };
   }
   const expiresAt = endOf(parsed.expr);
   const at = expiresAt ? { expiresAt } : {};
@@ -144,8 +145,4 @@ function timestampLiteral(expr: CelExpr): string | undefined {
   if (constant.case !== 'stringValue') return undefined;
   const ms = Date.parse(constant.value);
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
-}
-
-function firstLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
 }

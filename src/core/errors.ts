@@ -408,6 +408,11 @@ export class InputError extends LanekeeperError {
   }
 }
 
+/** The first line of an error's message: what a one-line report of a library's error can hold. */
+export function firstLineOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
+}
+
 /** A command that judges access needs the register: its absence is bad input, named by code. */
 export function noRegisterError(configPath: string | undefined): InputError {
   return new InputError([

@@ -2,7 +2,7 @@
 // and later: nothing to compile, nothing to download), else better-sqlite3 (an optional dependency,
 // for Node 20). Both are driven through the small synchronous surface the store needs.
 import { createRequire } from 'node:module';
-import { UsageError } from '../../core/errors.js';
+import { firstLineOf, UsageError } from '../../core/errors.js';
 
 export type SqlValue = string | number | bigint | null | Uint8Array;
 
@@ -63,7 +63,7 @@ export function openDatabase(path: string): SqlDatabase {
   } catch (e) {
     throw new NoSqliteError(
       `the history needs SQLite, and better-sqlite3 is installed without a build for this Node ${process.version} ` +
-        `(${firstLine(e).replace(/:$/, '')}): run \`npm rebuild better-sqlite3\` where lanekeeper is installed, ` +
+        `(${firstLineOf(e).replace(/:$/, '')}): run \`npm rebuild better-sqlite3\` where lanekeeper is installed, ` +
         `or run lanekeeper on Node 22.13 or later (it has SQLite built in), ${NO_HISTORY}`,
     );
   }
@@ -93,8 +93,4 @@ function loadNodeSqlite(): NodeSqlite | undefined {
   } finally {
     process.emitWarning = emit;
   }
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
 }
