@@ -38,6 +38,23 @@ describe('What changed since', () => {
     expect(renderReport('md', input)).toContain('This is the first scan in the history');
   });
 
+  it('lists a key rotated, the old one gone, apart from keys created: not access added', () => {
+    const input = richInput();
+    input.history?.drift?.changes.push({
+      kind: 'credential-rotated',
+      system: 'aws',
+      target: '111111111111',
+      account: 'arn:aws:iam::111111111111:user/ci',
+      login: 'ci',
+      detail: 'access-key AKIA…NEW2 created 2026-11-27',
+    });
+    const words = text(section(renderReport('html', input), 'changes'));
+    expect(words).toContain('1 credential created, 1 credential rotated,');
+    expect(words).toContain(
+      '▼ credential rotated aws 111111111111 arn:aws:iam::111111111111:user/ci (ci) – access-key AKIA…NEW2 created 2026-11-27',
+    );
+  });
+
   it('lists every kind of change with its detail, additions ▲ and removals ▼, and what was not compared', () => {
     const html = renderReport('html', richInput());
     const words = text(section(html, 'changes'));

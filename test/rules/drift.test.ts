@@ -92,5 +92,16 @@ ruleTester(drift, {
       name: 'an account renamed by its user is shown, not flagged',
       context: withDrift([change({ kind: 'account-renamed', detail: 'renamed from ritacosta' })]),
     },
+    {
+      name: 'an admin key rotated (the old one gone) is shown, not flagged',
+      context: withDrift([
+        change({
+          kind: 'credential-rotated',
+          level: 'admin',
+          lanes: ['production'],
+          detail: 'access-key AKIA…NEW2 created 2026-11-27',
+        }),
+      ]),
+    },
   ],
 });
