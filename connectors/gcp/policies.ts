@@ -187,7 +187,7 @@ function buildGrant({ input, resource, policy, inherited, binding, member, verdi
     const facts = input.roles?.get(binding.role);
     if (facts) {
       attributes.rolePermissions = facts.permissionCount;
-      attributes.roleReach = facts.reach;
+      // Every reach, strongest first; classify.ts still reads the older roleReach (the strongest alone).
       attributes.roleReaches = [...facts.reaches];
       attributes.roleLevel = facts.level;
       const about = `${facts.title ? `"${facts.title}", ` : ''}${facts.permissionCount} permission${facts.permissionCount === 1 ? '' : 's'}`;
